@@ -1,0 +1,64 @@
+"""Settings for the store, read in layers: defaults, then ``ASCN_*`` environment variables, then a mapping.
+
+One object carries every knob so that the CLI, the web app and the tests choose a backend the same way:
+by configuration alone, never by code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from platformdirs import user_data_dir
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the graph lives and how to reach it.
+
+    ``store`` names a backend ("oxigraph" embedded, "sparql" remote). For the embedded store ``data_dir``
+    holds the database; for a remote server ``query_url`` is the SPARQL query endpoint and ``update_url`` /
+    ``gsp_url`` the SPARQL Update and Graph Store Protocol endpoints used for loading.
+    """
+
+    store: str = "oxigraph"
+    data_dir: Path = Path(user_data_dir("ascn-kg", appauthor=False))
+    query_url: str | None = None
+    update_url: str | None = None
+    gsp_url: str | None = None
+    username: str | None = None
+    password: str | None = None
+    auto_build: bool = True
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, then ``ASCN_<FIELD>`` variables, then ``overrides`` (keys are field names, any case).
+
+        >>> Settings.load({"store": "sparql", "query_url": "http://127.0.0.1:7878/query"}, environ={}).store
+        'sparql'
+        >>> Settings.load(environ={"ASCN_DATA_DIR": "/tmp/x"}).data_dir
+        PosixPath('/tmp/x')
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = f"ASCN_{f.name.upper()}"
+            if key in environ:
+                values[f.name] = environ[key]
+        for key, value in (overrides or {}).items():
+            values[key.lower().removeprefix("ascn_")] = value
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name == "data_dir":
+        return Path(value).expanduser()
+    if name == "auto_build" and isinstance(value, str):
+        return value.strip().lower() not in {"0", "false", "no", "off", ""}
+    return value

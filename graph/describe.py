@@ -1,0 +1,93 @@
+"""A VoID and DCAT description of each build: what the graph holds, where from, when and which version.
+
+Researchers judge a dataset by its description before they query it; the figures are computed from the
+graphs being stored, so they cannot drift from the content.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Mapping
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+
+from ontology.namespace import ASCN, GRAPH, ID
+
+DATASET = ID["dataset/ascn-kg"]
+BUILD_GRAPH = str(GRAPH["build"])
+DISTRIBUTIONS = {
+    "turtle": ("text/turtle", "ttl"),
+    "ntriples": ("application/n-triples", "nt"),
+    "trig": ("application/trig", "trig"),
+    "jsonld": ("application/ld+json", "jsonld"),
+}
+"""Downloads offered for the whole graph: format name → (media type, file extension)."""
+
+
+def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, built: datetime) -> Graph:
+    """The VoID/DCAT description of ``graphs`` (graph name → content) as one small graph.
+
+    >>> g = Graph(); _ = g.add((ID["city/x"], RDF.type, ASCN.City))
+    >>> d = describe({"https://w3id.org/ascn/graph/bundled/cities": g}, fingerprint="f", version="0.1",
+    ...              built=datetime(2026, 1, 1))
+    >>> int(d.value(DATASET, VOID.triples)), int(d.value(DATASET, VOID.entities))
+    (1, 1)
+    """
+    d = Graph()
+    d.bind("void", VOID)
+    d.bind("dcat", DCAT)
+    s = DATASET
+    for cls in (VOID.Dataset, DCAT.Dataset):
+        d.add((s, RDF.type, cls))
+    d.add((s, RDFS.label, Literal("ASCN knowledge graph", lang="en")))
+    d.add((s, DCTERMS.title, Literal("ASEAN Smart Cities Network knowledge graph", lang="en")))
+    d.add((s, DCTERMS.description, Literal(
+        "Cities, member states, external partners, pairings, projects, best practices and the ASEAN Smart "
+        "Cities Framework, every fact with the source documents it rests on.", lang="en")))
+    d.add((s, DCTERMS.identifier, Literal(fingerprint)))
+    d.add((s, DCTERMS.hasVersion, Literal(version)))
+    d.add((s, DCTERMS.modified, Literal(built.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    d.add((s, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    d.add((s, VOID.uriSpace, Literal(str(ID))))
+    d.add((s, VOID.vocabulary, URIRef(str(ASCN))))
+    d.add((s, VOID.sparqlEndpoint, URIRef("https://w3id.org/ascn/sparql")))
+
+    entities: Counter = Counter()
+    all_subjects: set = set()
+    total = 0
+    sources: set = set()
+    for name, graph in sorted(graphs.items()):
+        total += len(graph)
+        subset = URIRef(name)
+        d.add((s, VOID.subset, subset))
+        d.add((subset, RDF.type, VOID.Dataset))
+        d.add((subset, VOID.triples, Literal(len(graph))))
+        for subject, cls in graph.subject_objects(RDF.type):
+            if isinstance(subject, URIRef) and str(subject).startswith(str(ID)):
+                entities[cls] += 1
+                all_subjects.add(subject)
+        sources.update(o for o in graph.objects(None, DCTERMS.source) if isinstance(o, URIRef))
+    d.add((s, VOID.triples, Literal(total)))
+    d.add((s, VOID.entities, Literal(len(all_subjects))))
+    for cls, count in sorted(entities.items()):
+        partition = URIRef(f"{DATASET}/class/{_local(cls)}")
+        d.add((s, VOID.classPartition, partition))
+        d.add((partition, VOID["class"], cls))
+        d.add((partition, VOID.entities, Literal(count)))
+    for source in sorted(sources):
+        d.add((s, DCTERMS.source, source))
+    for fmt, (media_type, ext) in DISTRIBUTIONS.items():
+        dist = URIRef(f"{DATASET}/distribution/{fmt}")
+        d.add((s, DCAT.distribution, dist))
+        d.add((dist, RDF.type, DCAT.Distribution))
+        d.add((dist, DCAT.mediaType, Literal(media_type)))
+        d.add((dist, DCAT.downloadURL, URIRef(f"https://w3id.org/ascn/download/ascn-kg.{ext}")))
+        d.add((s, VOID.dataDump, URIRef(f"https://w3id.org/ascn/download/ascn-kg.{ext}")))
+    return d
+
+
+def _local(iri: URIRef) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -1,0 +1,126 @@
+"""Write query answers in the W3C result formats (SPARQL JSON, XML, CSV, TSV) and as a text table.
+
+Kept free of any store library so the CLI and the web app write the same bytes whichever backend answered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph.store import Table
+
+RESULT_MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+
+def _json_term(term: Node) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_json(answer: Table | bool, extra: dict | None = None) -> str:
+    """SPARQL 1.1 Query Results JSON; ``extra`` adds top-level members (e.g. a completeness notice).
+
+    >>> to_json(True)
+    '{"head": {}, "boolean": true}'
+    """
+    if isinstance(answer, bool):
+        doc: dict = {"head": {}, "boolean": answer}
+    else:
+        doc = {
+            "head": {"vars": answer.variables},
+            "results": {"bindings": [
+                {v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows
+            ]},
+        }
+    doc.update(extra or {})
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def to_xml(answer: Table | bool) -> str:
+    """SPARQL Query Results XML Format."""
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if isinstance(answer, bool):
+        out += ["<head/>", f"<boolean>{'true' if answer else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out)
+    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in answer.variables) + "</head>")
+    out.append("<results>")
+    for row in answer.rows:
+        cells = []
+        for var, term in zip(answer.variables, row):
+            if term is None:
+                continue
+            if isinstance(term, URIRef):
+                value = f"<uri>{escape(str(term))}</uri>"
+            elif isinstance(term, BNode):
+                value = f"<bnode>{escape(str(term))}</bnode>"
+            else:
+                attr = (f" xml:lang={quoteattr(term.language)}" if term.language
+                        else f" datatype={quoteattr(str(term.datatype))}" if term.datatype else "")
+                value = f"<literal{attr}>{escape(str(term))}</literal>"
+            cells.append(f"<binding name={quoteattr(var)}>{value}</binding>")
+        out.append("<result>" + "".join(cells) + "</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out)
+
+
+def to_csv(answer: Table) -> str:
+    """SPARQL 1.1 CSV: plain values, RFC 4180 quoting, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(answer.variables)
+    for row in answer.rows:
+        writer.writerow(["" if t is None else str(t) for t in row])
+    return buffer.getvalue()
+
+
+def to_tsv(answer: Table) -> str:
+    """SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, variables with '?'."""
+    lines = ["\t".join("?" + v for v in answer.variables)]
+    for row in answer.rows:
+        lines.append("\t".join("" if t is None else _tsv_term(t) for t in row))
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_term(term: Node) -> str:
+    if isinstance(term, Literal) and term.datatype is None and not term.language:
+        return term.n3()
+    return term.n3().replace("\t", "\\t").replace("\n", "\\n")
+
+
+def to_text_table(answer: Table | bool, max_width: int = 60) -> str:
+    """A readable fixed-width table for terminals; IRIs under the id base are shortened."""
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    cells = [[_short(t, max_width) for t in row] for row in answer.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(answer.variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(answer.variables, widths))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join([line, rule, *body, f"({len(cells)} row{'s' if len(cells) != 1 else ''})"])
+
+
+def _short(term: Node | None, width: int) -> str:
+    if term is None:
+        return ""
+    text = str(term).replace("https://w3id.org/ascn/id/", "id:").replace("https://w3id.org/ascn/ontology#", "ascn:")
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,75 @@
+"""The one interface every part of the project uses to reach the graph.
+
+Backends (embedded pyoxigraph, a remote SPARQL 1.1 server) implement :class:`Store`; nothing outside
+``graph.backends`` imports a store library, so a deployment changes backend by configuration alone.
+Queries see the *union* of all named graphs as their default graph on every backend, so one query text
+means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Protocol, Union
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from ontology.errors import QueryError, StoreError  # noqa: F401  (re-exported: the store's errors)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The answer to a SELECT: variable names and rows of rdflib terms (``None`` where unbound).
+
+    >>> from rdflib import Literal
+    >>> t = Table(["n"], [(Literal(1),), (None,)])
+    >>> [row["n"] for row in t]
+    [rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')), None]
+    """
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]]
+
+    def __iter__(self) -> Iterator[dict[str, Node | None]]:
+        for row in self.rows:
+            yield dict(zip(self.variables, row))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Node | None]:
+        """All values of one variable, in row order."""
+        i = self.variables.index(name)
+        return [row[i] for row in self.rows]
+
+
+Answer = Union[Table, bool, Graph]
+"""SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT and DESCRIBE an rdflib ``Graph``."""
+
+
+class Store(Protocol):
+    """What the loaders, the query library, the recommender and the web app need of a graph store."""
+
+    def query(self, sparql: str) -> Answer:
+        """Run a SPARQL 1.1 query over the union of all graphs; raise QueryError on a bad query."""
+
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        """Replace each named graph by the given content, all together or not at all."""
+
+    def drop_graphs(self, names: list[str]) -> None:
+        """Remove named graphs, all together or not at all."""
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs in the store, sorted."""
+
+    def export(self, format: str) -> bytes:
+        """The whole dataset (or, for triple formats, the union graph) serialised as ``format``."""
+
+    def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
+        """Replace the whole content by ``graphs``, keeping the named graphs listed in ``keep``.
+
+        Readers see the old content until the new one is complete; a crash midway leaves the old one.
+        """
+
+    def close(self) -> None:
+        """Release the store (files, locks, connections)."""

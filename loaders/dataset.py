@@ -1,0 +1,210 @@
+"""Build the bundled graph and load or unload users' files: each step checked in full before it writes.
+
+A build or load either stores everything it was given or nothing: records are checked field by field,
+references resolved, the result validated with SHACL, and only then handed to the store in one
+transaction (or, for a rebuild, one atomic switch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import version as package_version
+from importlib.resources import files
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Graph, URIRef
+
+from graph.backends import open_store
+from graph.config import Settings
+from graph.describe import BUILD_GRAPH, describe
+from graph.store import Store
+from loaders.rdf_files import RDF_SUFFIXES, read_rdf
+from loaders.records import RecordSet, check_references, read_file
+from loaders.schema import PLURALS
+from loaders.to_rdf import iri, records_to_graph
+from loaders.validate import validate
+from ontology import ontology_files, ontology_graph
+from ontology.errors import InputError, NotFound, StoreError
+from ontology.namespace import GRAPH, ID
+from queries.library import internal
+
+ONTOLOGY_GRAPH = str(GRAPH["ontology"])
+USER_PREFIX = str(GRAPH["user/"])
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+_PATH_TYPES = {"practice": "best_practice", "focus-area": "focus_area"}
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build stored: records per type, triples per graph, the fingerprint."""
+
+    records: dict[str, int]
+    triples: dict[str, int]
+    fingerprint: str
+
+    @property
+    def total_triples(self) -> int:
+        return sum(self.triples.values())
+
+
+def bundled_files() -> list:
+    """The bundled record files, in a stable order."""
+    folder = files("loaders") / "data"
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+
+
+def fingerprint() -> str:
+    """A hash of everything a build reads (bundled data, ontology, package version): it changes → rebuild."""
+    digest = hashlib.sha256(_version().encode())
+    for f in [*bundled_files(), *ontology_files()]:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def _version() -> str:
+    return package_version("ascn-kg")
+
+
+def bundled_records() -> RecordSet:
+    """All bundled records, checked and with every reference resolved."""
+    records = RecordSet()
+    for f in bundled_files():
+        for record in read_file(Path(str(f))):
+            records.add(record)
+    check_references(records, {})
+    return records
+
+
+def bundled_graphs(progress: Progress = lambda _: None) -> dict[str, Graph]:
+    """The named graphs of a build: the ontology and one graph per bundled file."""
+    records = bundled_records()
+    progress(f"read {sum(records.count(t) for t in PLURALS)} records from {len(bundled_files())} files")
+    graphs = {ONTOLOGY_GRAPH: ontology_graph()}
+    for f in bundled_files():
+        stem = f.name.removesuffix(".yaml")
+        graphs[str(GRAPH[f"bundled/{stem}"])] = records_to_graph(
+            (r for r in records if r.file == f.name), records
+        )
+    return graphs
+
+
+def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
+    """Rebuild the store from the bundled data, keeping the graphs users loaded."""
+    graphs = bundled_graphs(progress)
+    progress("validating with SHACL")
+    validate(graphs.values())
+    fp = fingerprint()
+    graphs[BUILD_GRAPH] = describe(graphs, fingerprint=fp, version=_version(),
+                                   built=datetime.now(timezone.utc))
+    progress(f"storing {sum(len(g) for g in graphs.values())} triples")
+    store.rebuild(graphs, keep=user_graphs(store))
+    records = bundled_records()
+    return BuildReport(
+        records={t: records.count(t) for t in PLURALS if records.count(t)},
+        triples={name: len(g) for name, g in graphs.items()},
+        fingerprint=fp,
+    )
+
+
+def build_info(store: Store) -> dict | None:
+    """The fingerprint, version and time of the build in the store, or None if it holds none."""
+    table = store.query(internal("build_info").sparql)
+    rows = list(table)
+    return {k: str(v) for k, v in rows[0].items()} if rows else None
+
+
+def ensure_built(store: Store, progress: Progress = lambda _: None) -> BuildReport | None:
+    """Build when the store holds no build or an older one; the first run of any command does this."""
+    info = build_info(store)
+    if info and info["fingerprint"] == fingerprint():
+        return None
+    progress("the bundled data changed since the last build; rebuilding" if info else "first run: building the graph")
+    return build(store, progress)
+
+
+def user_graphs(store: Store) -> list[str]:
+    """The named graphs users loaded."""
+    return [g for g in store.graph_names() if g.startswith(USER_PREFIX)]
+
+
+def graph_name(name: str) -> str:
+    """The named graph of a user file called ``name`` (letters, digits, ``.``, ``_``, ``-``)."""
+    if not _NAME.match(name):
+        raise InputError(name, None, None, "a name of letters, digits, '.', '_' or '-' (at most 81)", repr(name))
+    return USER_PREFIX + name
+
+
+def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
+    """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written."""
+    if path.suffix.lower() in RDF_SUFFIXES:
+        graph = read_rdf(path)
+    else:
+        records = RecordSet()
+        for record in read_file(path, type_):
+            records.add(record)
+        check_references(records, known_ids(store))
+        graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
+    context = _context(store, graph)
+    validate([graph, context], focus=graph, file=path.name)
+    return graph
+
+
+def load(store: Store, path: Path, name: str | None = None, type_: str | None = None) -> int:
+    """Load a user's file into its own named graph (replacing one of the same name); returns its triples."""
+    target = graph_name(name or path.stem)
+    graph = read_user_file(store, path, type_)
+    store.replace_graphs({target: graph})
+    return len(graph)
+
+
+def unload(store: Store, name: str) -> None:
+    """Remove a user-loaded graph; an unknown name raises NotFound with the names that exist."""
+    target = graph_name(name)
+    loaded = user_graphs(store)
+    if target not in loaded:
+        names = [g.removeprefix(USER_PREFIX) for g in loaded]
+        raise NotFound(f"no loaded graph named {name!r}", suggestions=names)
+    store.drop_graphs([target])
+
+
+def known_ids(store: Store) -> dict[str, set[str]]:
+    """Ids already in the store, by record type, read from the entity IRIs."""
+    known: dict[str, set[str]] = {}
+    for row in store.query(internal("entity_ids").sparql):
+        path = str(row["entity"]).removeprefix(str(ID)).split("/")
+        if len(path) == 2:
+            type_ = _PATH_TYPES.get(path[0], path[0])
+            known.setdefault(type_, set()).add(path[1].upper() if type_ == "country" else path[1])
+    return known
+
+
+def _label(store: Store, type_: str, id_: str) -> str | None:
+    table = store.query(internal("label").bind({"entity": str(iri(type_, id_))}))
+    return str(table.rows[0][0]) if len(table) else None
+
+
+def _context(store: Store, graph: Graph) -> Graph:
+    """What SHACL needs of the store to check ``graph``: the ontology and the types of what it links to."""
+    linked = sorted({str(o) for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(ID))})
+    if not linked:
+        return Graph()
+    return store.query(internal("context_types").bind({"entity": linked}))
+
+
+def open_graph(settings: Settings, progress: Progress = lambda _: None) -> Store:
+    """Open the configured store, building it first when it is empty or out of date (``auto_build``)."""
+    store = open_store(settings)
+    if settings.auto_build:
+        try:
+            ensure_built(store, progress)
+        except BaseException:
+            store.close()
+            raise
+    return store

@@ -1,0 +1,43 @@
+"""Read a user's RDF file (Turtle, N-Triples, JSON-LD, ...) with errors that say where the file is wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Graph
+
+from ontology.errors import InputError
+
+RDF_SUFFIXES = {
+    ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml",
+    ".xml": "xml", ".n3": "n3",
+}
+"""File name endings read as RDF, with the rdflib parser for each."""
+
+
+def read_rdf(path: Path) -> Graph:
+    """The triples of ``path``; a syntax error raises InputError naming the file, line and problem."""
+    parser = RDF_SUFFIXES.get(path.suffix.lower())
+    if parser is None:
+        raise InputError(path.name, None, None, f"an RDF file ending in {', '.join(sorted(RDF_SUFFIXES))}",
+                         repr(path.suffix))
+    graph = Graph()
+    try:
+        graph.parse(path, format=parser)
+    except Exception as exc:  # rdflib's parsers raise many types; all mean "this file is not valid RDF"
+        raise InputError(path.name, _line_of(exc), None, f"valid {parser} syntax", _first_line(exc)) from None
+    return graph
+
+
+def _line_of(exc: Exception) -> int | None:
+    match = re.search(r"line (\d+)", str(exc))
+    if match:
+        return int(match[1])
+    line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+    return line if isinstance(line, int) else None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__

@@ -1,0 +1,331 @@
+"""Read record files (YAML or CSV) and check every field before anything reaches the graph.
+
+Errors name the file, the record (its id, or its line when it has none) and the field, and say what
+was expected: a person fixing a file of 160 projects must find the wrong cell at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from difflib import get_close_matches
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from loaders.schema import ORDER, PLURALS, SCHEMA, Field, id_field
+from ontology.errors import InputError
+
+_TYPE_BY_PLURAL = {plural: type_ for type_, plural in PLURALS.items()}
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+@dataclass
+class Record:
+    """One record of a file: its type, its fields, and where it stands (file and line) for errors."""
+
+    type: str
+    data: dict[str, Any]
+    file: str
+    line: int
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get(id_field(self.type)))
+
+    @property
+    def where(self) -> str | int:
+        """How an error names the record: its id when it has one, else its line."""
+        rid = self.data.get(id_field(self.type))
+        return str(rid) if rid not in (None, "") else self.line
+
+
+@dataclass
+class RecordSet:
+    """Records grouped by type, in the order the files gave them."""
+
+    by_type: dict[str, list[Record]] = field(default_factory=dict)
+
+    def add(self, record: Record) -> None:
+        self.by_type.setdefault(record.type, []).append(record)
+
+    def __iter__(self):
+        for type_ in ORDER:
+            yield from self.by_type.get(type_, [])
+
+    def ids(self, type_: str) -> set[str]:
+        return {r.id for r in self.by_type.get(type_, [])}
+
+    def get(self, type_: str, id_: str) -> Record | None:
+        return next((r for r in self.by_type.get(type_, []) if r.id == id_), None)
+
+    def count(self, type_: str) -> int:
+        return len(self.by_type.get(type_, []))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers the line of every mapping (as ``__line__``)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_file(path: Path, type_: str | None = None) -> list[Record]:
+    """The records of one YAML or CSV file, each checked field by field.
+
+    A YAML file is either ``{type: T, records: [...]}`` or a mapping of section names (``projects:``,
+    ``sources:`` ...) to lists, so a city can add its projects together with the sources they cite.
+    A CSV file holds one type, given by ``type_`` or by its name (``projects.csv``, ``my-projects.csv``).
+    """
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, None, None, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+    except OSError as exc:
+        raise InputError(name, None, None, f"a readable file ({exc.strerror})") from None
+    if path.suffix.lower() == ".csv":
+        records = _read_csv(name, text, type_ or _type_from_name(name))
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        records = _read_yaml(name, text, type_)
+    else:
+        raise InputError(name, None, None, "a .yaml, .yml or .csv record file", path.suffix)
+    for record in records:
+        check_record(record)
+    _check_unique(records)
+    return records
+
+
+def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise InputError(name, mark.line + 1 if mark else None, None,
+                         f"valid YAML ({getattr(exc, 'problem', exc)} at {where})") from None
+    if not isinstance(doc, dict):
+        raise InputError(name, None, None, "a mapping with 'type' and 'records', or sections like 'projects:'")
+    doc.pop("__line__", None)
+    if "records" in doc or "type" in doc:
+        declared = doc.get("type", type_)
+        if declared not in SCHEMA:
+            raise InputError(name, None, "type", f"one of {', '.join(ORDER)}", declared)
+        sections = {declared: doc.get("records")}
+        extra = set(doc) - {"type", "records"}
+        if extra:
+            raise InputError(name, None, sorted(extra)[0], "only 'type' and 'records' at the top level")
+    else:
+        sections = {}
+        for key, value in doc.items():
+            if key not in _TYPE_BY_PLURAL:
+                raise InputError(name, None, key, f"a section among {', '.join(_TYPE_BY_PLURAL)}")
+            sections[_TYPE_BY_PLURAL[key]] = value
+    records = []
+    for section_type, items in sections.items():
+        if isinstance(items, dict):  # a single record written as a mapping (the network file)
+            items = [items]
+        if not isinstance(items, list):
+            raise InputError(name, None, PLURALS[section_type], "a list of records", items)
+        for item in items:
+            if not isinstance(item, dict):
+                raise InputError(name, None, None, f"each {section_type} record to be a mapping", item)
+            line = item.pop("__line__", 0)
+            records.append(Record(section_type, _strip_lines(item), name, line))
+    return records
+
+
+def _strip_lines(value: Any) -> Any:
+    """Drop the loader's line marks, and read unquoted YAML dates as the text the person wrote."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _type_from_name(name: str) -> str:
+    stem = Path(name).stem.lower().replace("-", "_")
+    for type_, plural in PLURALS.items():
+        if stem == plural or stem.endswith("_" + plural) or stem == type_:
+            return type_
+    raise InputError(name, None, None, "a CSV named after its type (e.g. projects.csv), or a --type")
+
+
+def _read_csv(name: str, text: str, type_: str) -> list[Record]:
+    if type_ not in SCHEMA:
+        raise InputError(name, None, None, f"a record type among {', '.join(ORDER)}", type_)
+    fields = {f.name: f for f in SCHEMA[type_]}
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    for column in header:
+        if column not in fields or fields[column].kind in ("mapping", "any"):
+            allowed = [f.name for f in SCHEMA[type_] if f.kind not in ("mapping", "any")]
+            raise InputError(name, 1, column, f"a column among {', '.join(allowed)}")
+    records = []
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise InputError(name, line, None, f"at most {len(header)} cells, as many as the header has")
+        data = {}
+        for column, cell in row.items():
+            if cell is None or cell.strip() == "":
+                continue
+            data[column] = _from_cell(fields[column], cell.strip())
+        records.append(Record(type_, data, name, line))
+    return records
+
+
+def _from_cell(spec: Field, cell: str) -> Any:
+    """A CSV cell in the type its field wants; lists are separated by ';'. Wrong values fail later, named."""
+    if spec.kind == "list":
+        return [part.strip() for part in cell.split(";") if part.strip()]
+    if spec.kind == "int" and re.fullmatch(r"-?\d+", cell):
+        return int(cell)
+    if spec.kind == "number" and re.fullmatch(r"-?\d+(\.\d+)?", cell):
+        return float(cell)
+    if spec.kind == "bool" and cell.lower() in ("true", "false"):
+        return cell.lower() == "true"
+    return cell
+
+
+def check_record(record: Record) -> None:
+    """Raise InputError on the first field that is missing, unknown or of the wrong form."""
+    specs = {f.name: f for f in SCHEMA[record.type]}
+    for key in record.data:
+        if key not in specs:
+            raise InputError(record.file, record.where, key, f"a {record.type} field, one of: {', '.join(specs)}")
+    for spec in specs.values():
+        value = record.data.get(spec.name)
+        if value is None:
+            if spec.required and not (spec.nullable and spec.name in record.data):
+                raise InputError(record.file, record.where, spec.name, f"{_describe(spec)} (the field is missing)")
+            continue
+        bad = _bad_value(spec, value)
+        if bad is not _OK:
+            raise InputError(record.file, record.where, spec.name, _describe(spec), bad)
+        if spec.required and value == []:
+            raise InputError(record.file, record.where, spec.name, f"{_describe(spec)}, at least one", value)
+
+
+_OK = object()
+
+
+def _bad_value(spec: Field, value: Any) -> Any:
+    """``_OK`` when ``value`` fits ``spec``, else the offending value (a list's first bad item)."""
+    kind = spec.kind
+    if kind == "list":
+        if not isinstance(value, list):
+            return value
+        item = Field(spec.name, spec.item or "text", target=spec.target)
+        return next((v for v in value if _bad_value(item, v) is not _OK), _OK)
+    if kind in ("text", "ref"):
+        ok = isinstance(value, str) and value.strip() != ""
+    elif kind == "enum":
+        ok = value in spec.target
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "date":
+        ok = isinstance(value, (str, int)) and all(_valid_date(p) for p in str(value).split("/"))
+    elif kind == "yearmonth":
+        ok = isinstance(value, str) and bool(_YEARMONTH.match(value))
+    elif kind == "url":
+        ok = isinstance(value, str) and bool(_URL.match(value))
+    elif kind == "mapping":
+        ok = isinstance(value, dict)
+    else:
+        ok = True
+    return _OK if ok else value
+
+
+def _valid_date(text: str) -> bool:
+    if not _DATE.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _describe(spec: Field) -> str:
+    what = {
+        "text": "a non-empty text", "int": "a whole number", "number": "a number", "bool": "true or false",
+        "date": "a date YYYY, YYYY-MM or YYYY-MM-DD (or a range A/B)", "yearmonth": "a month YYYY-MM",
+        "url": "an http(s) URL", "mapping": "a mapping", "any": "a value",
+    }
+    if spec.kind == "enum":
+        return "one of " + ", ".join(spec.target)
+    if spec.kind == "ref":
+        return f"a {spec.target} id"
+    if spec.kind == "list":
+        inner = f"{spec.target} ids" if spec.item == "ref" else f"{spec.item or 'text'} items"
+        return f"a list of {inner}"
+    return what[spec.kind]
+
+
+def _check_unique(records: Iterable[Record]) -> None:
+    seen: dict[tuple[str, str], Record] = {}
+    for record in records:
+        key = (record.type, record.id)
+        if key in seen:
+            raise InputError(record.file, record.where, id_field(record.type),
+                             f"a unique id, but line {seen[key].line} has it too")
+        seen[key] = record
+
+
+def check_references(records: RecordSet, known: Mapping[str, set[str]]) -> None:
+    """Every id a record cites must exist: in ``records`` itself or in ``known`` (ids already in the store)."""
+    ids = {type_: records.ids(type_) | set(known.get(type_, ())) for type_ in SCHEMA}
+    ids["city"] = ids["city"] | {"network"}
+    for record in records:
+        for spec in SCHEMA[record.type]:
+            value = record.data.get(spec.name)
+            if value is None:
+                continue
+            if spec.kind == "ref" or (spec.kind == "list" and spec.item == "ref"):
+                _check_ids(record, spec.name, spec.target, value if isinstance(value, list) else [value], ids)
+            elif spec.kind in ("mapping", "any"):
+                _check_nested_sources(record, spec.name, value, ids)
+        if record.type == "project" and record.data["city"] == "network" and record.data.get("scope") != "network":
+            raise InputError(record.file, record.where, "scope", "'network' when city is 'network'",
+                             record.data.get("scope"))
+
+
+def _check_ids(record: Record, field_name: str, target: str, values: list, ids: Mapping[str, set[str]]) -> None:
+    for value in values:
+        if value not in ids[target]:
+            close = get_close_matches(str(value), sorted(ids[target]), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise InputError(record.file, record.where, field_name, f"an existing {target} id{hint}", value)
+
+
+def _check_nested_sources(record: Record, path: str, value: Any, ids: Mapping[str, set[str]]) -> None:
+    """Nested facts (a population figure, a milestone) cite sources too; check those ids as well."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "sources" or key.endswith("_sources"):
+                _check_ids(record, f"{path}.{key}", "source", inner or [], ids)
+            else:
+                _check_nested_sources(record, f"{path}.{key}", inner, ids)
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _check_nested_sources(record, f"{path}[{i}]", inner, ids)

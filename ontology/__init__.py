@@ -1,0 +1,79 @@
+"""The ASCN ontology: Turtle modules, alignments and SHACL shapes as package files.
+
+This package is the bottom layer of the project and imports nothing from the
+others. Files are read with :mod:`importlib.resources`, so they are found the
+same way from a checkout and from an installed wheel.
+
+>>> g = ontology_graph()
+>>> from ontology.namespace import ASCN, OWL, RDF
+>>> (ASCN.City, RDF.type, OWL.Class) in g
+True
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+import rdflib
+
+__all__ = ["ontology_files", "ontology_graph", "shapes_graph", "ontology_shapes_graph", "ONTOLOGY_IRI", "PREFIXES"]
+
+ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/ascn/ontology")
+
+PREFIXES = {
+    "ascn": "https://w3id.org/ascn/ontology#",
+    "id": "https://w3id.org/ascn/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "s4city": "https://saref.etsi.org/saref4city/",
+}
+"""The prefixes every serialisation and query editor of the project uses."""
+
+
+def _root() -> Traversable:
+    return files(__name__)
+
+
+def _ttl(folder: str) -> list[Traversable]:
+    return sorted((f for f in (_root() / folder).iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name)
+
+
+def ontology_files() -> list[Traversable]:
+    """The umbrella ``ascn.ttl``, then the modules, then the alignments (each sorted by name)."""
+    return [_root() / "ascn.ttl", *_ttl("modules"), *_ttl("alignments")]
+
+
+def _parse(paths: list[Traversable]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for prefix, uri in PREFIXES.items():
+        graph.bind(prefix, uri)
+    for path in paths:
+        graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def ontology_graph() -> rdflib.Graph:
+    """A new graph holding the whole ontology: umbrella, modules and alignments."""
+    return _parse(ontology_files())
+
+
+def shapes_graph() -> rdflib.Graph:
+    """A new graph holding the data shapes (what a valid record is)."""
+    return _parse([_root() / "shapes" / "data.shacl.ttl"])
+
+
+def ontology_shapes_graph() -> rdflib.Graph:
+    """A new graph holding the shapes about the ontology itself (every term documented)."""
+    return _parse([_root() / "shapes" / "ontology.shacl.ttl"])

@@ -1,0 +1,134 @@
+"""The project's error hierarchy.
+
+Library code raises these and never exits; the CLI catches :class:`AscnError`
+and turns it into a message and an exit code, so anything else is a bug and
+keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = ["AscnError", "InputError", "ValidationError", "StoreError", "QueryError", "NotFound"]
+
+_MISSING: Any = object()
+
+
+class AscnError(Exception):
+    """Base class: everything the project raises on purpose."""
+
+
+class InputError(AscnError):
+    """A data file or user input is wrong; says where, so a person can fix it.
+
+    ``record`` is an id (``str``) or a line number (``int``). Parts left as
+    ``None`` are left out of the message.
+
+    >>> print(InputError("projects.yaml", "bsb-clean-river", "city",
+    ...                  "an existing city id", got="bandar"))
+    projects.yaml, record 'bsb-clean-river', field 'city': expected an existing city id, got 'bandar'
+    >>> print(InputError("cities.yaml", 12, expected="a mapping"))
+    cities.yaml, line 12: expected a mapping
+    """
+
+    def __init__(
+        self,
+        file: str | None = None,
+        record: str | int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        got: Any = _MISSING,
+    ) -> None:
+        self.file = file
+        self.record = record
+        self.field = field
+        self.expected = expected
+        self.got = None if got is _MISSING else got
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if isinstance(self.record, int):
+            where.append(f"line {self.record}")
+        elif self.record is not None:
+            where.append(f"record {self.record!r}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        what = []
+        if self.expected is not None:
+            what.append(f"expected {self.expected}")
+        if self.got is not None:
+            what.append(f"got {self.got!r}")
+        return ": ".join(part for part in (", ".join(where), ", ".join(what)) if part) or "invalid input"
+
+
+class ValidationError(AscnError):
+    """Data does not conform to the SHACL shapes.
+
+    Keeps the full report text for logs and the results as
+    ``(focus node, path, message)`` triples for error pages.
+
+    >>> err = ValidationError("...", [("https://w3id.org/ascn/id/city/x", "ascn:country",
+    ...                                "A city needs exactly one country.")])
+    >>> print(err)
+    1 SHACL violation:
+    - https://w3id.org/ascn/id/city/x, ascn:country: A city needs exactly one country.
+    """
+
+    def __init__(self, report: str, results: Iterable[tuple[str, str | None, str]] = ()) -> None:
+        self.report = report
+        self.results: list[tuple[str, str | None, str]] = list(results)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.results)
+        if not n:
+            return self.report
+        lines = [f"{n} SHACL violation{'s' if n != 1 else ''}:"]
+        for focus, path, message in self.results:
+            lines.append(f"- {focus}, {path}: {message}" if path else f"- {focus}: {message}")
+        return "\n".join(lines)
+
+
+class StoreError(AscnError):
+    """The triple store could not be opened, read or written."""
+
+
+class QueryError(AscnError):
+    """A SPARQL query is malformed or failed; ``position`` is ``(line, column)`` when known.
+
+    >>> print(QueryError("unexpected '}'", position=(3, 14)))
+    unexpected '}' (line 3, column 14)
+    """
+
+    def __init__(self, message: str, position: tuple[int, int] | None = None) -> None:
+        self.message = message
+        self.position = position
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.position is None:
+            return self.message
+        line, column = self.position
+        return f"{self.message} (line {line}, column {column})"
+
+
+class NotFound(AscnError):
+    """An id or IRI names nothing; ``suggestions`` are near misses to offer.
+
+    >>> print(NotFound("no city 'bandar'", suggestions=["bandar-seri-begawan"]))
+    no city 'bandar'; did you mean: bandar-seri-begawan?
+    """
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.message = message
+        self.suggestions = list(suggestions)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if not self.suggestions:
+            return self.message
+        return f"{self.message}; did you mean: {', '.join(self.suggestions)}?"

@@ -1,0 +1,191 @@
+"""The query library: ``.rq`` files with a ``#+`` YAML header, and safe parameter binding.
+
+Parameters are never pasted into query text. Each value becomes a typed RDF term (checked first) in a
+``VALUES`` block placed at the start of the outermost ``WHERE`` — the one form of binding that means the
+same on pyoxigraph and on any remote SPARQL server (rdflib#1772 shows ``initBindings`` does not).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from functools import cache
+from importlib.resources import files
+from typing import Any, Mapping
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from ontology.errors import NotFound, QueryError
+from ontology.namespace import ID
+
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+_SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: its variable name, type (iri, string, integer, decimal, year, boolean) and docs.
+
+    For ``iri`` parameters ``entity`` (city, project, ...) lets a caller give a bare id such as ``da-nang``.
+    """
+
+    name: str
+    type: str = "string"
+    entity: str | None = None
+    default: Any = None
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One library query: its file name (without ``.rq``), header fields and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    audience: tuple[str, ...]
+    sparql: str
+    params: tuple[Param, ...] = ()
+    tags: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword after the prologue."""
+        body = "\n".join(line for line in self.sparql.splitlines() if not line.lstrip().startswith("#"))
+        match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
+        return match[1].upper() if match else "SELECT"
+
+    def bind(self, values: Mapping[str, Any] | None = None) -> str:
+        """The query text with ``values`` (and defaults) bound in a leading VALUES block.
+
+        >>> q = parse_query("demo", '#+ title: Demo\\n#+ params:\\n#+   - {name: city, type: iri, entity: city}\\n'
+        ...                 'SELECT ?n WHERE { ?city <http://www.w3.org/2000/01/rdf-schema#label> ?n }')
+        >>> print(q.bind({"city": "da-nang"}).splitlines()[-1])
+        SELECT ?n WHERE { VALUES ?city { <https://w3id.org/ascn/id/city/da-nang> } ?city <http://www.w3.org/2000/01/rdf-schema#label> ?n }
+        >>> q.bind({"town": "x"})
+        Traceback (most recent call last):
+        ...
+        ontology.errors.QueryError: query 'demo' has no parameter 'town'; its parameters: city
+        """
+        values = dict(values or {})
+        known = {p.name for p in self.params}
+        for name in values:
+            if name not in known:
+                raise QueryError(
+                    f"query {self.name!r} has no parameter {name!r}; its parameters: {', '.join(sorted(known)) or 'none'}"
+                )
+        blocks = []
+        for param in self.params:
+            value = values.get(param.name, param.default)
+            if value in (None, "", []):
+                if param.required:
+                    raise QueryError(f"query {self.name!r} needs the parameter {param.name!r} ({param.type})")
+                continue
+            items = value if isinstance(value, (list, tuple)) else [value]
+            terms = " ".join(to_term(param, v).n3() for v in items)
+            blocks.append(f"VALUES ?{param.name} {{ {terms} }}")
+        if not blocks:
+            return self.sparql
+        match = _outer_where(self.sparql)
+        if match is None:
+            raise QueryError(f"query {self.name!r} has parameters but no WHERE {{ to bind them in")
+        return self.sparql[: match.end()] + " " + " ".join(blocks) + self.sparql[match.end():]
+
+
+def _outer_where(sparql: str) -> re.Match | None:
+    """The first ``WHERE {`` outside comments: the outermost group of the query."""
+    offset = 0
+    for line in sparql.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            match = _WHERE.search(sparql, offset, offset + len(line))
+            if match:
+                return match
+        offset += len(line)
+    return None
+
+
+def to_term(param: Param, value: Any):
+    """A checked RDF term for one parameter value; a value of the wrong form raises QueryError.
+
+    >>> to_term(Param("y", "year"), "2018").n3()
+    '"2018"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    >>> to_term(Param("n", "string"), 'x" } ; DROP ALL #').n3()
+    '"x\\\\" } ; DROP ALL #"'
+    """
+    text = str(value).strip()
+    problem = f"parameter {param.name!r} expects {param.type}"
+    if param.type == "iri":
+        if param.entity and _SLUG.match(text):
+            return ID[f"{param.entity}/{text}"]
+        if not _IRI.match(text):
+            raise QueryError(f"{problem}{' or a ' + param.entity + ' id' if param.entity else ''}, got {text!r}")
+        return URIRef(text)
+    if param.type == "string":
+        return Literal(str(value))
+    if param.type == "boolean" and text.lower() in ("true", "false"):
+        return Literal(text.lower() == "true")
+    if param.type == "integer" and re.fullmatch(r"-?\d+", text):
+        return Literal(int(text))
+    if param.type == "decimal" and re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return Literal(text, datatype=XSD.decimal)
+    if param.type == "year" and re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    raise QueryError(f"{problem}, got {text!r}")
+
+
+def parse_query(name: str, text: str) -> Query:
+    """A :class:`Query` from ``.rq`` text whose leading ``#+`` lines hold a YAML header."""
+    header_lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header_lines.append(line[2:].removeprefix(" "))
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise QueryError(f"query {name!r}: its #+ header is not valid YAML: {exc}") from None
+    if "title" not in header:
+        raise QueryError(f"query {name!r}: its #+ header needs a title")
+    params = tuple(Param(**p) for p in header.get("params") or ())
+    audience = header.get("audience") or ()
+    return Query(
+        name=name,
+        title=header["title"],
+        description=header.get("description", ""),
+        audience=tuple([audience] if isinstance(audience, str) else audience),
+        sparql=text,
+        params=params,
+        tags=tuple(header.get("tags") or ()),
+        meta={k: v for k, v in header.items() if k not in {"title", "description", "audience", "params", "tags"}},
+    )
+
+
+@cache
+def library(folder: str = "library") -> dict[str, Query]:
+    """Every query of a folder of this package (``library`` for users, ``internal`` for the code), by name."""
+    root = files("queries") / folder
+    return {
+        entry.name[:-3]: parse_query(entry.name[:-3], entry.read_text(encoding="utf-8"))
+        for entry in sorted(root.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".rq")
+    }
+
+
+def get_query(name: str, folder: str = "library") -> Query:
+    """One query by name; an unknown name raises NotFound with the closest names."""
+    queries = library(folder)
+    if name not in queries:
+        raise NotFound(f"no query named {name!r}", suggestions=get_close_matches(name, list(queries), n=3))
+    return queries[name]
+
+
+def internal(name: str) -> Query:
+    """A query the code itself runs (counts, id lookups), kept as ``.rq`` like the library's."""
+    return get_query(name, "internal")

@@ -1,0 +1,109 @@
+import shutil
+
+import pytest
+from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, SH, SKOS
+
+from ontology import ONTOLOGY_IRI, ontology_files
+from ontology.check import check_consistency, check_documentation
+from ontology.namespace import ASCN
+
+SCHEME = Namespace("https://w3id.org/ascn/id/scheme/")
+SHEET_FOCUS_AREAS = {
+    "civic_social": "Civic and Social",
+    "health_wellbeing": "Health and Well-being",
+    "safety_security": "Safety and Security",
+    "quality_environment": "Quality Environment",
+    "built_infrastructure": "Built Infrastructure",
+    "industry_innovation": "Industry and Innovation",
+}
+SHEET_OUTCOMES = {
+    "competitive_economy": "Competitive Economy",
+    "sustainable_environment": "Sustainable Environment",
+    "high_quality_of_life": "High Quality of Life",
+}
+
+
+def test_ontology_parses_with_all_files(ontology):
+    assert len(ontology_files()) == 13
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
+    assert len(ontology) > 1000
+
+
+def test_umbrella_imports_every_module_and_alignment(ontology):
+    declared = {s for s in ontology.subjects(RDF.type, OWL.Ontology) if s != ONTOLOGY_IRI}
+    assert set(ontology.objects(ONTOLOGY_IRI, OWL.imports)) == declared
+    assert len(declared) == 12
+
+
+def test_documentation_shapes_conform_and_count():
+    conforms, checked, report = check_documentation()
+    assert conforms, report
+    assert checked > 50
+
+
+def test_documentation_check_fails_on_undocumented_term(ontology):
+    g = ontology + ontology.__class__()
+    g.add((URIRef(str(ASCN) + "Undocumented"), RDF.type, OWL.Class))
+    conforms, _, report = check_documentation(g)
+    assert not conforms
+    assert "Undocumented" in report
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java")
+def test_ontology_is_consistent():
+    result = check_consistency()
+    assert result.ok, result.detail
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java")
+def test_consistency_check_detects_contradiction(ontology):
+    g = ontology + ontology.__class__()
+    both = URIRef("https://w3id.org/ascn/id/city/not-a-project")
+    g.add((both, RDF.type, ASCN.City))
+    g.add((both, RDF.type, ASCN.Project))
+    assert not check_consistency(g).ok
+
+
+def test_data_shape_terms_are_defined(ontology, data_shapes):
+    used = set(data_shapes.objects(None, SH.path)) | set(data_shapes.objects(None, SH["class"]))
+    ours = {t for t in used if isinstance(t, URIRef) and t.startswith(str(ASCN))}
+    assert ours
+    undefined = {t for t in ours if (t, RDF.type, None) not in ontology}
+    assert not undefined
+
+
+def _scheme(ontology, scheme):
+    return {
+        str(c).rsplit("/", 1)[1]: str(ontology.value(c, SKOS.prefLabel))
+        for c in ontology.subjects(SKOS.inScheme, scheme)
+    }
+
+
+def test_focus_area_scheme_matches_sheet(ontology):
+    assert _scheme(ontology, SCHEME["focus-areas"]) == SHEET_FOCUS_AREAS
+    for c in ontology.subjects(SKOS.inScheme, SCHEME["focus-areas"]):
+        assert (c, RDF.type, ASCN.FocusArea) in ontology
+        assert ontology.value(c, SKOS.definition).language == "en"
+
+
+def test_strategic_outcome_scheme_matches_sheet(ontology):
+    assert _scheme(ontology, SCHEME["strategic-outcomes"]) == SHEET_OUTCOMES
+
+
+def test_framework_concepts_cite_the_framework(ontology):
+    source = URIRef("https://w3id.org/ascn/id/source/ascn_framework")
+    for scheme in ("focus-areas", "strategic-outcomes", "urban-systems", "enablers"):
+        for c in ontology.subjects(SKOS.inScheme, SCHEME[scheme]):
+            assert (c, URIRef("http://purl.org/dc/terms/source"), source) in ontology, c
+
+
+def test_functional_properties(ontology):
+    for p in (ASCN.country, ASCN.status, ASCN.pairedCity, ASCN.pairedPartner):
+        assert (p, RDF.type, OWL.FunctionalProperty) in ontology
+
+
+def test_principles_are_english_literals(ontology):
+    principles = list(ontology.objects(None, ASCN.principle))
+    assert len(principles) == 11
+    assert all(isinstance(p, Literal) and p.language == "en" for p in principles)

@@ -1,0 +1,206 @@
+"""The ``ascn`` command: a thin layer over the same functions the web app calls.
+
+The library raises, the command exits, with pySHACL's documented codes: 0 success (or conforms),
+1 does not conform, 2 error (bad input, bad query, store trouble).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from graph.config import Settings
+from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
+from graph.store import Table
+from loaders import dataset
+from loaders.validate import check
+from ontology.errors import AscnError, NotFound, ValidationError
+from queries.library import get_query, library, parse_query
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+
+class _Context:
+    """Settings from options and environment; the store is opened on first use and closed at exit."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._store = None
+
+    def store(self, auto_build: bool = True):
+        if self._store is None:
+            settings = self.settings if auto_build else replace(self.settings, auto_build=False)
+            self._store = dataset.open_graph(settings, progress=_progress)
+        return self._store
+
+    def close(self):
+        if self._store is not None:
+            self._store.close()
+
+
+def _progress(message: str) -> None:
+    click.echo(f"… {message}", err=True)
+
+
+class _Group(click.Group):
+    """Turns the library's errors into a message on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except NotFound as exc:
+            hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+            click.echo(f"error: {exc}{hint}", err=True)
+            sys.exit(EXIT_ERROR)
+        except AscnError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path), envvar="ASCN_DATA_DIR",
+              help="Where the embedded store lives (default: the per-user data directory).")
+@click.version_option(package_name="ascn-kg")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """The ASEAN Smart Cities Network knowledge graph.
+
+    Settings come from ASCN_* environment variables (ASCN_STORE, ASCN_DATA_DIR, ASCN_QUERY_URL, ...).
+    Exit codes: 0 success, 1 data does not conform (validate), 2 error.
+    """
+    settings = Settings.load({"data_dir": data_dir} if data_dir else None)
+    ctx.obj = _Context(settings)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@main.command()
+@click.pass_obj
+def build(obj: _Context) -> None:
+    """Rebuild the graph from the bundled data (keeping loaded files) and print counts."""
+    report = dataset.build(obj.store(auto_build=False), progress=_progress)
+    click.echo("records:")
+    for type_, n in report.records.items():
+        click.echo(f"  {type_:<14} {n:>6}")
+    click.echo("triples:")
+    for name, n in report.triples.items():
+        click.echo(f"  {name:<52} {n:>7}")
+    click.echo(f"  {'total':<52} {report.total_triples:>7}")
+    click.echo(f"fingerprint: {report.fingerprint}")
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
+@click.pass_obj
+def validate(obj: _Context, file: Path | None, type_: str | None) -> None:
+    """Check the graph (or FILE, without loading it) against the SHACL shapes.
+
+    Exit 0 when it conforms, 1 when it does not, 2 on error.
+    """
+    store = obj.store()
+    if file is not None:
+        try:
+            dataset.read_user_file(store, file, type_)
+        except ValidationError as exc:
+            click.echo(str(exc))
+            sys.exit(EXIT_NONCONFORMING)
+        click.echo(f"{file.name}: conforms")
+        return
+    graphs = [store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")]
+    report = check(graphs)
+    if report.checked == 0:
+        click.echo("error: nothing was checked: the graph is empty", err=True)
+        sys.exit(EXIT_ERROR)
+    if report.conforms:
+        click.echo(f"conforms: {report.checked} nodes checked")
+        return
+    click.echo(f"does not conform: {len(report.results)} violation(s) among {report.checked} nodes checked")
+    for node, path, message in report.results:
+        click.echo(f"  {node} {('(' + path + ') ') if path else ''}{message}")
+    sys.exit(EXIT_NONCONFORMING)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", help="Name of the graph to load into (default: the file's name without extension).")
+@click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
+@click.pass_obj
+def load(obj: _Context, file: Path, name: str | None, type_: str | None) -> None:
+    """Load FILE (records as YAML/CSV, or RDF) into its own named graph, replacing one of the same name."""
+    count = dataset.load(obj.store(), file, name=name, type_=type_)
+    click.echo(f"loaded {count} triples from {file.name} into {dataset.graph_name(name or file.stem)}")
+
+
+@main.command()
+@click.argument("name")
+@click.pass_obj
+def unload(obj: _Context, name: str) -> None:
+    """Remove the graph loaded under NAME."""
+    dataset.unload(obj.store(), name)
+    click.echo(f"removed {dataset.graph_name(name)}")
+
+
+_FORMATS = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml, "table": to_text_table}
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="table", show_default=True)
+@click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="A parameter of a library query.")
+@click.pass_obj
+def query(obj: _Context, query: str, fmt: str, param: tuple[str, ...]) -> None:
+    """Run QUERY: a library query name, a .rq file, or SPARQL text.
+
+    CONSTRUCT and DESCRIBE answers are printed as Turtle.
+    """
+    values = dict(p.split("=", 1) for p in param if "=" in p)
+    bad = [p for p in param if "=" not in p]
+    if bad:
+        raise click.BadParameter(f"expected NAME=VALUE, got {bad[0]!r}", param_hint="--param")
+    if query in library():
+        text = get_query(query).bind(values)
+    elif query.endswith(".rq") and Path(query).is_file():
+        source = Path(query).read_text(encoding="utf-8")
+        text = parse_query(Path(query).stem, source).bind(values) if source.startswith("#+") else source
+    else:
+        text = query
+    answer = obj.store().query(text)
+    if isinstance(answer, (Table, bool)):
+        if fmt in ("csv", "tsv") and isinstance(answer, bool):
+            fmt = "table"
+        click.echo(_FORMATS[fmt](answer).rstrip("\n"))
+    else:
+        click.echo(answer.serialize(format="turtle"))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              default="trig", show_default=True, help="Triple formats hold the union of all graphs.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.pass_obj
+def export(obj: _Context, fmt: str, output: Path | None) -> None:
+    """Write the whole graph in an RDF format."""
+    data = obj.store().export(fmt)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        tmp = output.with_name(output.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(output)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.command()
+@click.pass_obj
+def stats(obj: _Context) -> None:
+    """Counts: entities per class, triples per graph, the build."""
+    store = obj.store()
+    click.echo(to_text_table(store.query(get_query("class_counts", "internal").sparql)))
+    click.echo()
+    click.echo(to_text_table(store.query(get_query("graph_sizes", "internal").sparql)))
+    info = dataset.build_info(store)
+    if info:
+        click.echo(f"\nbuild: version {info['version']}, {info['built']}, {info['fingerprint']}")
