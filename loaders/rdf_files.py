@@ -15,6 +15,8 @@ RDF_SUFFIXES = {
 }
 """File name endings read as RDF, with the rdflib parser for each."""
 
+_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "N3"}
+
 
 def read_rdf(path: Path) -> Graph:
     """The triples of ``path``; a syntax error raises InputError naming the file, line and problem."""
@@ -26,7 +28,7 @@ def read_rdf(path: Path) -> Graph:
     try:
         graph.parse(path, format=parser)
     except Exception as exc:  # rdflib's parsers raise many types; all mean "this file is not valid RDF"
-        raise InputError(path.name, _line_of(exc), None, f"valid {parser} syntax", _first_line(exc)) from None
+        raise InputError(path.name, _line_of(exc), None, f"valid {_NAMES[parser]} ({_reason(exc)})") from None
     return graph
 
 
@@ -38,6 +40,10 @@ def _line_of(exc: Exception) -> int | None:
     return line if isinstance(line, int) else None
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+def _reason(exc: Exception) -> str:
+    """The parser's own account of the problem, without the context dump some parsers append."""
+    why = getattr(exc, "_why", None)  # rdflib's Turtle/N3 BadSyntax keeps the reason here
+    if why:
+        return str(why)
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else type(exc).__name__

@@ -38,11 +38,12 @@ class Record:
     def id(self) -> str:
         return str(self.data.get(id_field(self.type)))
 
-    @property
-    def where(self) -> str | int:
-        """How an error names the record: its id when it has one, else its line."""
+    def error(self, field_name: str | None, expected: str, *got) -> InputError:
+        """An InputError naming this record by its line and id (or its line alone when it has none)."""
         rid = self.data.get(id_field(self.type))
-        return str(rid) if rid not in (None, "") else self.line
+        if rid in (None, ""):
+            return InputError(self.file, self.line, field_name, expected, *got)
+        return InputError(self.file, str(rid), field_name, expected, *got, line=self.line or None)
 
 
 @dataclass
@@ -207,18 +208,18 @@ def check_record(record: Record) -> None:
     specs = {f.name: f for f in SCHEMA[record.type]}
     for key in record.data:
         if key not in specs:
-            raise InputError(record.file, record.where, key, f"a {record.type} field, one of: {', '.join(specs)}")
+            raise record.error(key, f"a {record.type} field, one of: {', '.join(specs)}")
     for spec in specs.values():
         value = record.data.get(spec.name)
         if value is None:
             if spec.required and not (spec.nullable and spec.name in record.data):
-                raise InputError(record.file, record.where, spec.name, f"{_describe(spec)} (the field is missing)")
+                raise record.error(spec.name, f"{_describe(spec)} (the field is missing)")
             continue
         bad = _bad_value(spec, value)
         if bad is not _OK:
-            raise InputError(record.file, record.where, spec.name, _describe(spec), bad)
+            raise record.error(spec.name, _describe(spec), bad)
         if spec.required and value == []:
-            raise InputError(record.file, record.where, spec.name, f"{_describe(spec)}, at least one", value)
+            raise record.error(spec.name, f"{_describe(spec)}, at least one", value)
 
 
 _OK = object()
@@ -287,7 +288,7 @@ def _check_unique(records: Iterable[Record]) -> None:
     for record in records:
         key = (record.type, record.id)
         if key in seen:
-            raise InputError(record.file, record.where, id_field(record.type),
+            raise record.error(id_field(record.type),
                              f"a unique id, but line {seen[key].line} has it too")
         seen[key] = record
 
@@ -306,7 +307,7 @@ def check_references(records: RecordSet, known: Mapping[str, set[str]]) -> None:
             elif spec.kind in ("mapping", "any"):
                 _check_nested_sources(record, spec.name, value, ids)
         if record.type == "project" and record.data["city"] == "network" and record.data.get("scope") != "network":
-            raise InputError(record.file, record.where, "scope", "'network' when city is 'network'",
+            raise record.error("scope", "'network' when city is 'network'",
                              record.data.get("scope"))
 
 
@@ -315,7 +316,7 @@ def _check_ids(record: Record, field_name: str, target: str, values: list, ids: 
         if value not in ids[target]:
             close = get_close_matches(str(value), sorted(ids[target]), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise InputError(record.file, record.where, field_name, f"an existing {target} id{hint}", value)
+            raise record.error(field_name, f"an existing {target} id{hint}", value)
 
 
 def _check_nested_sources(record: Record, path: str, value: Any, ids: Mapping[str, set[str]]) -> None:

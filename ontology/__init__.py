@@ -23,7 +23,14 @@ ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/ascn/ontology")
 
 PREFIXES = {
     "ascn": "https://w3id.org/ascn/ontology#",
-    "id": "https://w3id.org/ascn/id/",
+    **{
+        name: f"https://w3id.org/ascn/id/{path}/"
+        for name, path in (
+            ("city", "city"), ("country", "country"), ("partner", "partner"), ("programme", "programme"),
+            ("pairing", "pairing"), ("project", "project"), ("practice", "practice"), ("source", "source"),
+            ("focus", "focus-area"), ("outcome", "outcome"), ("event", "event"),
+        )
+    },
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

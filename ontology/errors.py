@@ -22,14 +22,16 @@ class AscnError(Exception):
 class InputError(AscnError):
     """A data file or user input is wrong; says where, so a person can fix it.
 
-    ``record`` is an id (``str``) or a line number (``int``). Parts left as
-    ``None`` are left out of the message.
+    ``record`` is an id (``str``) or a line number (``int``); ``line`` adds the
+    line of a record named by id. Parts left as ``None`` are left out of the message.
 
     >>> print(InputError("projects.yaml", "bsb-clean-river", "city",
     ...                  "an existing city id", got="bandar"))
     projects.yaml, record 'bsb-clean-river', field 'city': expected an existing city id, got 'bandar'
     >>> print(InputError("cities.yaml", 12, expected="a mapping"))
     cities.yaml, line 12: expected a mapping
+    >>> print(InputError("projects.csv", "p-1", "status", "one of ongoing, planning", "soon", line=3))
+    projects.csv, line 3, record 'p-1', field 'status': expected one of ongoing, planning, got 'soon'
     """
 
     def __init__(
@@ -39,8 +41,10 @@ class InputError(AscnError):
         field: str | None = None,
         expected: str | None = None,
         got: Any = _MISSING,
+        line: int | None = None,
     ) -> None:
         self.file = file
+        self.line = line
         self.record = record
         self.field = field
         self.expected = expected
@@ -51,6 +55,8 @@ class InputError(AscnError):
         where = []
         if self.file is not None:
             where.append(self.file)
+        if self.line is not None:
+            where.append(f"line {self.line}")
         if isinstance(self.record, int):
             where.append(f"line {self.record}")
         elif self.record is not None:

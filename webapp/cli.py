@@ -16,6 +16,8 @@ from graph.config import Settings
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Table
 from loaders import dataset
+from loaders.schema import SCHEMA
+from loaders.templates import csv_template, yaml_template
 from loaders.validate import check
 from ontology.errors import AscnError, NotFound, ValidationError
 from queries.library import get_query, library, parse_query
@@ -135,6 +137,14 @@ def load(obj: _Context, file: Path, name: str | None, type_: str | None) -> None
 
 
 @main.command()
+@click.argument("type_", metavar="TYPE", type=click.Choice(list(SCHEMA)))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml", show_default=True)
+def template(type_: str, fmt: str) -> None:
+    """Print a blank file for your own TYPE records (project, city, partner, source, ...), ready to fill in."""
+    click.echo(yaml_template(type_) if fmt == "yaml" else csv_template(type_), nl=False)
+
+
+@main.command()
 @click.argument("name")
 @click.pass_obj
 def unload(obj: _Context, name: str) -> None:
@@ -204,3 +214,7 @@ def stats(obj: _Context) -> None:
     info = dataset.build_info(store)
     if info:
         click.echo(f"\nbuild: version {info['version']}, {info['built']}, {info['fingerprint']}")
+
+
+if __name__ == "__main__":
+    main()

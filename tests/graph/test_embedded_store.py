@@ -1,0 +1,120 @@
+"""The embedded store: exports that round-trip, builds that switch atomically, and survive a kill -9."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from graph.backends import open_store
+from loaders import dataset
+from ontology.errors import QueryError, StoreError
+
+
+def union(store) -> Graph:
+    return store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def assert_isomorphic(a: Graph, b: Graph) -> None:
+    if not isomorphic(a, b):
+        _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+        pytest.fail(f"graphs differ:\nonly in first:\n{only_a.serialize(format='nt')[:2000]}\n"
+                    f"only in second:\n{only_b.serialize(format='nt')[:2000]}")
+
+
+@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
+def test_a_triple_export_parses_back_into_the_same_graph(store, fmt, parser):
+    exported = Graph().parse(data=store.export(fmt), format=parser)
+    assert len(exported) > 6000
+    assert_isomorphic(exported, union(store))
+
+
+@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_a_dataset_export_keeps_every_named_graph(store, bundled_graphs, fmt, parser):
+    exported = Dataset()
+    exported.parse(data=store.export(fmt), format=parser)
+    graphs = {str(c): Graph() for c in {q[3] for q in exported.quads((None, None, None, None))}}
+    for s, p, o, c in exported.quads((None, None, None, None)):
+        graphs[str(c)].add((s, p, o))
+    assert sorted(graphs) == sorted(bundled_graphs)
+    for name, graph in bundled_graphs.items():
+        assert_isomorphic(graphs[name], graph)
+
+
+def test_turtle_export_uses_the_projects_prefixes(store):
+    head = store.export("turtle")[:3000].decode()
+    assert "@prefix ascn: <https://w3id.org/ascn/ontology#> ." in head
+    assert "@prefix city: <https://w3id.org/ascn/id/city/> ." in head
+
+
+def test_an_exported_graph_loads_back_as_a_user_file(fresh_store, store, tmp_path):
+    path = tmp_path / "copy.ttl"
+    path.write_bytes(store.export("turtle"))
+    dataset.load(fresh_store, path)
+    copy = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/copy> "
+                             "{ ?s ?p ?o } }")
+    assert_isomorphic(copy, union(store))
+
+
+def test_a_malformed_query_reports_line_and_column(store):
+    with pytest.raises(QueryError) as info:
+        store.query("SELECT ?s WHERE {\n  ?s ?p \n}")
+    assert info.value.position[0] == 3
+
+
+def test_unknown_export_format_is_refused(store):
+    with pytest.raises(StoreError, match="unknown export format 'xlsx'"):
+        store.export("xlsx")
+
+
+def test_the_store_is_rebuilt_when_the_bundled_data_changes(fresh_store, monkeypatch):
+    assert dataset.ensure_built(fresh_store) is None  # same fingerprint: nothing to do
+    monkeypatch.setattr(dataset, "fingerprint", lambda: "sha256:changed")
+    report = dataset.ensure_built(fresh_store)
+    assert report is not None and report.fingerprint == "sha256:changed"
+    assert dataset.build_info(fresh_store)["fingerprint"] == "sha256:changed"
+
+
+def test_a_second_process_is_told_the_store_is_in_use(fresh_settings, fresh_store):
+    with pytest.raises(StoreError, match="open in another process"):
+        subprocess_open(fresh_settings)
+
+
+def subprocess_open(settings):
+    """Open the store from a child process, re-raising its StoreError here."""
+    code = ("import sys\nfrom graph.backends import open_store\nfrom graph.config import Settings\n"
+            f"open_store(Settings.load({{'data_dir': {str(settings.data_dir)!r}, 'auto_build': False}}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    if done.returncode:
+        raise StoreError(done.stderr.strip().splitlines()[-1])
+
+
+def test_a_build_killed_at_random_points_leaves_the_previous_graph(tmp_path, bundled_graphs):
+    """kill -9 during `ascn build`, many times: the store opens, whole, with either the old or the new build."""
+    env = {**os.environ, "ASCN_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run([sys.executable, "-m", "webapp.cli", "build"], env=env, check=True, capture_output=True, timeout=120)
+    settings = dataset.Settings(data_dir=tmp_path / "data", auto_build=False)
+    rng = random.Random(20261125)
+    for _ in range(6):
+        child = subprocess.Popen([sys.executable, "-m", "webapp.cli", "build"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 2.0))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        store = open_store(settings)
+        try:
+            assert sorted(store.graph_names()) == sorted(bundled_graphs)
+            for name in ("https://w3id.org/ascn/graph/bundled/projects", "https://w3id.org/ascn/graph/ontology"):
+                got = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+                assert_isomorphic(got, bundled_graphs[name])
+        finally:
+            store.close()
+    leftovers = [p.name for p in (tmp_path / "data" / "stores").iterdir()]
+    assert len(leftovers) == 1 and not leftovers[0].endswith(".partial")

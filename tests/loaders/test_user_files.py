@@ -1,0 +1,132 @@
+"""Users' own files: loaded into named graphs of their own, replaced, removed — or refused, changing nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib.compare import isomorphic
+
+from loaders import dataset
+from ontology.errors import InputError, NotFound, ValidationError
+
+DATA = Path(__file__).parent / "data"
+PHUKET_TEST_PROJECTS = """
+PREFIX ascn: <https://w3id.org/ascn/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name WHERE { ?p ascn:inCity <https://w3id.org/ascn/id/city/phuket> ; rdfs:label ?name
+                     FILTER(CONTAINS(?name, "test example")) } ORDER BY ?name
+"""
+
+
+def snapshot(store):
+    return store.export("nquads")
+
+
+def test_a_city_adds_its_projects_and_their_source_from_yaml(fresh_store):
+    count = dataset.load(fresh_store, DATA / "city_projects.yaml")
+    assert count > 20
+    assert "https://w3id.org/ascn/graph/user/city_projects" in fresh_store.graph_names()
+    names = [str(n) for n in fresh_store.query(PHUKET_TEST_PROJECTS).column("name")]
+    assert names == ["Electric bus pilot (test example)", "Flood sensor network (test example)"]
+
+
+def test_loading_the_same_name_again_replaces_the_graph(fresh_store):
+    dataset.load(fresh_store, DATA / "city_projects.yaml", name="phuket")
+    dataset.load(fresh_store, DATA / "projects.csv", name="phuket")
+    assert fresh_store.query(PHUKET_TEST_PROJECTS).rows == []
+    assert dataset.user_graphs(fresh_store) == ["https://w3id.org/ascn/graph/user/phuket"]
+
+
+def test_csv_lists_are_split_on_semicolons(fresh_store):
+    dataset.load(fresh_store, DATA / "projects.csv")
+    answer = fresh_store.query("""
+        PREFIX ascn: <https://w3id.org/ascn/ontology#>
+        SELECT ?area WHERE { <https://w3id.org/ascn/id/project/test-dad-parking> ascn:focusArea ?area }
+        ORDER BY ?area""")
+    assert [str(a).rsplit("/", 1)[-1] for a in answer.column("area")] == ["built_infrastructure", "civic_social"]
+
+
+def test_unload_removes_only_that_graph(fresh_store):
+    before = snapshot(fresh_store)
+    dataset.load(fresh_store, DATA / "projects.csv")
+    dataset.unload(fresh_store, "projects")
+    assert snapshot(fresh_store) == before
+
+
+def test_unload_of_an_unknown_name_suggests_the_loaded_ones(fresh_store):
+    dataset.load(fresh_store, DATA / "projects.csv")
+    with pytest.raises(NotFound) as info:
+        dataset.unload(fresh_store, "project")
+    assert info.value.suggestions == ["projects"]
+
+
+def test_a_bad_csv_row_names_file_line_record_and_field_and_changes_nothing(fresh_store):
+    before = snapshot(fresh_store)
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, DATA / "bad_row_projects.csv")
+    assert str(info.value) == (
+        "bad_row_projects.csv, line 3, record 'test-dad-parking', field 'status': expected one of ongoing, "
+        "planning, completed, ongoing_or_planning, unknown, got 'almost-done'")
+    assert snapshot(fresh_store) == before
+
+
+def test_a_bad_turtle_file_names_the_line_and_changes_nothing(fresh_store):
+    before = snapshot(fresh_store)
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, DATA / "bad_syntax.ttl")
+    assert str(info.value) == (
+        "bad_syntax.ttl, line 8: expected valid Turtle (expected '.' or '}' or ']' at end of statement)")
+    assert snapshot(fresh_store) == before
+
+
+def test_a_shacl_violation_is_reported_per_field_and_changes_nothing(fresh_store):
+    before = snapshot(fresh_store)
+    with pytest.raises(ValidationError) as info:
+        dataset.load(fresh_store, DATA / "violation.ttl")
+    assert [(node.rsplit("/", 1)[-1], path) for node, path, _ in info.value.results] == [
+        ("test-town", "ascn:country"), ("test-town", "dcterms:source"), ("test-town", "geo:hasGeometry")]
+    assert "violation.ttl" in info.value.report
+    assert snapshot(fresh_store) == before
+
+
+def test_a_reference_to_an_unknown_city_suggests_close_ids(fresh_store, tmp_path):
+    bad = tmp_path / "projects.csv"
+    bad.write_text((DATA / "projects.csv").read_text().replace(",da-nang,", ",danang,", 1))
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, bad)
+    assert str(info.value) == ("projects.csv, line 2, record 'test-dad-air', field 'city': expected an existing "
+                               "city id (did you mean da-nang, banyuwangi?), got 'danang'")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("type: project\nrecords:\n  - id: x\n    nme: y\n",
+     "p.yaml, line 3, record 'x', field 'nme': expected a project field, one of: id, name, city, focus_areas, description,"
+     " status, status_as_of, period, partners, scope, name_history_note, confidence, confidence_reason, note, sources"),
+    ("type: project\nrecords: [\n", "p.yaml, line 3: expected valid YAML"),
+    ("type: planet\nrecords: []\n", "p.yaml, field 'type': expected one of source, country"),
+    ("projects:\n  - id: x\n    name: y\n    city: phuket\n    focus_areas: []\n    description: d\n"
+     "    status: ongoing\n    sources: [asean_ascn_page]\n",
+     "p.yaml, line 2, record 'x', field 'focus_areas': expected a list of focus_area ids, at least one, got []"),
+])
+def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
+    path = tmp_path / "p.yaml"
+    path.write_text(content)
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, path)
+    assert str(info.value).startswith(message)
+
+
+def test_a_graph_name_cannot_escape_its_namespace(fresh_store):
+    with pytest.raises(InputError):
+        dataset.load(fresh_store, DATA / "projects.csv", name="x> <y")
+
+
+def test_rebuild_keeps_the_users_graphs(fresh_store):
+    dataset.load(fresh_store, DATA / "city_projects.yaml")
+    loaded = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects>"
+                               " { ?s ?p ?o } }")
+    dataset.build(fresh_store)
+    kept = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects>"
+                             " { ?s ?p ?o } }")
+    assert len(loaded) > 20 and isomorphic(loaded, kept)
