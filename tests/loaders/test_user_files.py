@@ -8,6 +8,7 @@ import pytest
 from rdflib.compare import isomorphic
 
 from loaders import dataset
+from loaders.templates import csv_template, yaml_template
 from ontology.errors import InputError, NotFound, ValidationError
 
 DATA = Path(__file__).parent / "data"
@@ -130,3 +131,24 @@ def test_rebuild_keeps_the_users_graphs(fresh_store):
     kept = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects>"
                              " { ?s ?p ?o } }")
     assert len(loaded) > 20 and isomorphic(loaded, kept)
+
+
+def test_a_filled_in_csv_template_loads(fresh_store, tmp_path):
+    header = csv_template("project").strip().split(",")
+    row = {"id": "test-kch-flood", "name": "Flood alerts (test example)", "city": "kuching",
+           "focus_areas": "quality_environment", "description": "SMS flood alerts.", "status": "planning",
+           "sources": "asean_ascn_page"}
+    path = tmp_path / "projects.csv"
+    path.write_text(",".join(header) + "\n" + ",".join(row.get(column, "") for column in header) + "\n")
+    assert dataset.load(fresh_store, path) > 5
+
+
+def test_a_filled_in_yaml_template_loads(fresh_store, tmp_path):
+    text = yaml_template("city")
+    for field, value in {"id": "test-town", "name": "Test town (test example)", "country": "TH", "joined": "2026",
+                         "pilot_city": "false", "lat": "13.7", "lon": "100.5"}.items():
+        text = text.replace(f" {field}:  #", f" {field}: {value}  #", 1)
+    text = text.replace(" sources: []", " sources: [asean_ascn_page]")
+    path = tmp_path / "city.yaml"
+    path.write_text(text)
+    assert dataset.load(fresh_store, path) > 5
