@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test system-deps benchmarks
+.PHONY: run test install install-test system-deps benchmarks vendor
 
 run: install
 	$(BIN)/ascn serve
@@ -15,8 +15,8 @@ test: install-test system-deps
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed vendor
+install-test: $(VENV)/.installed-test vendor
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,10 +30,27 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# Debian packages the tests drive: a JRE for owlready2's HermiT reasoner, Chromium for the browser tests.
+# The web app's JavaScript and CSS, from the npm registry (versions pinned in webapp/assets/package-lock.json)
+# into webapp/static/vendor: the pages load nothing from a CDN.
+VENDOR := webapp/static/vendor
+NODE_MODULES := webapp/assets/node_modules
+
+vendor: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: webapp/assets/package.json webapp/assets/package-lock.json
+	npm ci --prefix webapp/assets --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/yasgui $(VENDOR)/leaflet $(VENDOR)/chart
+	cp $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.js $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	cp -r $(NODE_MODULES)/leaflet/dist/leaflet.js $(NODE_MODULES)/leaflet/dist/leaflet.css $(NODE_MODULES)/leaflet/dist/images $(VENDOR)/leaflet/
+	cp $(NODE_MODULES)/chart.js/dist/chart.umd.min.js $(VENDOR)/chart/
+	touch $@
+
+# Debian packages the tests drive: a JRE for owlready2's HermiT reasoner, Chromium for the browser tests
+# (Playwright drives Debian's chromium; its own browser download is not used).
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

@@ -39,19 +39,19 @@ def _json_term(term: Node) -> dict:
 def to_json(answer: Table | bool, extra: dict | None = None) -> str:
     """SPARQL 1.1 Query Results JSON; ``extra`` adds top-level members (e.g. a completeness notice).
 
-    >>> to_json(True)
-    '{"head": {}, "boolean": true}'
+    The extra members come right after ``head``: streaming parsers (Oxigraph's, used for SERVICE calls)
+    refuse anything after the bindings array.
+
+    >>> to_json(True, {"note": 1})
+    '{"head": {}, "note": 1, "boolean": true}'
     """
+    doc: dict = {"head": {} if isinstance(answer, bool) else {"vars": answer.variables}, **(extra or {})}
     if isinstance(answer, bool):
-        doc: dict = {"head": {}, "boolean": answer}
+        doc["boolean"] = answer
     else:
-        doc = {
-            "head": {"vars": answer.variables},
-            "results": {"bindings": [
-                {v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows
-            ]},
-        }
-    doc.update(extra or {})
+        doc["results"] = {"bindings": [
+            {v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows
+        ]}
     return json.dumps(doc, ensure_ascii=False)
 
 

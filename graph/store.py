@@ -9,7 +9,7 @@ means the same thing everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Protocol, Union
+from typing import Iterator, Mapping, Protocol, Sequence, Union
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -50,8 +50,17 @@ Answer = Union[Table, bool, Graph]
 class Store(Protocol):
     """What the loaders, the query library, the recommender and the web app need of a graph store."""
 
-    def query(self, sparql: str) -> Answer:
-        """Run a SPARQL 1.1 query over the union of all graphs; raise QueryError on a bad query."""
+    def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
+        """Run a SPARQL 1.1 query; raise QueryError on a bad query.
+
+        The default graph is the union of all graphs unless the query names its own dataset (``FROM``,
+        ``FROM NAMED``) or the caller gives one: ``default_graphs`` / ``named_graphs`` are the SPARQL
+        Protocol's ``default-graph-uri`` / ``named-graph-uri`` and, when either is given, they alone make
+        the dataset (a list left out is empty), overriding the query's own clauses. ``max_rows`` stops
+        reading a SELECT answer (or a CONSTRUCT/DESCRIBE graph) after that many rows (triples); a caller
+        asks for one more than it will send to learn whether the answer was cut.
+        """
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         """Replace each named graph by the given content, all together or not at all."""

@@ -1,0 +1,42 @@
+"""The web app: an application factory (Flask's tutorial shape) with one blueprint per area.
+
+Configuration comes in layers: :data:`DEFAULTS`, then ``ASCN_*`` environment variables (Flask's
+``from_prefixed_env``, which reads JSON values, so ``ASCN_SPARQL_ALLOWED_SERVICES='["https://…"]'``
+works), then the ``config`` mapping a caller (a test, ``ascn serve``) passes. The store settings are
+the keys named like :class:`graph.config.Settings` fields (``STORE``, ``DATA_DIR``, ``QUERY_URL`` …),
+so moving to a remote SPARQL server is a configuration change only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SPARQL_TIMEOUT": 10.0,
+    "SPARQL_ROW_LIMIT": 10_000,
+    "SPARQL_WORKERS": 2,
+    "SPARQL_MAX_QUERY_LENGTH": 100_000,
+    "SPARQL_ALLOWED_SERVICES": [],
+}
+"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers."""
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, the store (opened once, built on first run), the blueprints."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("ASCN")
+    if config:
+        app.config.from_mapping(config)
+
+    from webapp import store
+
+    store.init_app(app)
+
+    from webapp import sparql
+
+    app.register_blueprint(sparql.bp)
+    return app

@@ -19,7 +19,7 @@ from loaders import dataset
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
 from loaders.validate import check
-from ontology.errors import AscnError, NotFound, ValidationError
+from ontology.errors import AscnError, ValidationError
 from queries.library import get_query, library, parse_query
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -53,10 +53,6 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except NotFound as exc:
-            hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
-            click.echo(f"error: {exc}{hint}", err=True)
-            sys.exit(EXIT_ERROR)
         except AscnError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
@@ -214,6 +210,150 @@ def stats(obj: _Context) -> None:
     info = dataset.build_info(store)
     if info:
         click.echo(f"\nbuild: version {info['version']}, {info['built']}, {info['fingerprint']}")
+
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port; the address is printed).")
+@click.option("--workers", type=click.IntRange(1), help="Query worker processes [default: 2, or ASCN_SPARQL_WORKERS].")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True),
+              help="Seconds a query may run before it is stopped [default: 10, or ASCN_SPARQL_TIMEOUT].")
+@click.option("--row-limit", type=click.IntRange(1),
+              help="Rows (or triples) an answer may hold [default: 10000, or ASCN_SPARQL_ROW_LIMIT].")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="HTTP threads.")
+@click.pass_obj
+def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: float | None,
+          row_limit: int | None, threads: int) -> None:
+    """Serve the SPARQL endpoint (/sparql) and the web app with waitress until Ctrl-C."""
+    from dataclasses import asdict
+
+    from webapp import create_app
+    from webapp.serve import serve as run
+
+    config = {name.upper(): value for name, value in asdict(obj.settings).items()}
+    limits = {"SPARQL_WORKERS": workers, "SPARQL_TIMEOUT": timeout, "SPARQL_ROW_LIMIT": row_limit}
+    config.update({key: value for key, value in limits.items() if value is not None})
+    app = create_app(config)
+    run(app, host, port, threads, announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"))
+
+# -- recommendations (graph.similarity) --------------------------------------------------------------
+
+def _filter_options(f):
+    """The filters every ``ascn recommend`` command takes."""
+    for decorator in reversed([
+        click.option("--country", help="Keep candidates in this member state (name, id or IRI)."),
+        click.option("--focus-area", "focus_area", help="Keep candidates working on this focus area."),
+        click.option("--status", help="Keep projects (or cities/partners with projects) of this status."),
+        click.option("--from", "start_year", type=int, help="Keep what overlaps the period from this year."),
+        click.option("--to", "end_year", type=int, help="Keep what overlaps the period up to this year."),
+        click.option("--exclude-own-city", is_flag=True, help="Leave out the query city's own projects."),
+        click.option("--exclude-own-country", is_flag=True, help="Leave out candidates in the query's country."),
+        click.option("--exclude-paired", is_flag=True, help="Leave out cities/partners already paired."),
+        click.option("--top", default=10, show_default=True, help="How many recommendations."),
+        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
+    ]):
+        f = decorator(f)
+    return f
+
+
+def _filters(options: dict):
+    from graph.similarity.filters import Filters
+    keys = ("country", "focus_area", "status", "start_year", "end_year", "exclude_own_city", "exclude_own_country",
+            "exclude_paired")
+    return Filters(**{k: options[k] for k in keys})
+
+
+def _print_recommendations(answer, fmt: str) -> None:
+    import json
+    from graph.similarity.reasons import to_dict
+    if fmt == "json":
+        click.echo(json.dumps(to_dict(answer), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{answer.question.replace('_', ' ')}: {', '.join(answer.query_labels)}")
+    if answer.note:
+        click.echo(f"note: {answer.note}")
+    if not answer.items:
+        click.echo("no recommendation with a reason to show")
+    for item in answer.items:
+        flags = f"  [{'; '.join(item.notes)}]" if item.notes else ""
+        click.echo(f"{item.rank:>2}. {item.label}  (score {item.score:.3f}){flags}")
+        for reason in item.reasons:
+            click.echo(f"      - {reason.text}")
+            for ev in reason.evidence:
+                conf = f", confidence {ev.confidence}" if ev.confidence else ""
+                titles = "; ".join(s.title for s in ev.sources[:2]) + (" ..." if len(ev.sources) > 2 else "")
+                click.echo(f"          {ev.statement} [{titles or 'no source'}{conf}]")
+
+
+@main.group()
+def recommend() -> None:
+    """Recommendations by graph similarity, each with its sourced reasons."""
+
+
+@recommend.command("projects")
+@click.option("--city", help="Projects elsewhere this city could learn from.")
+@click.option("--project", help="Projects like this one.")
+@click.option("--focus", multiple=True, help="A planned project's focus area (repeatable).")
+@click.option("--outcome", multiple=True, help="A planned project's strategic outcome (repeatable).")
+@click.option("--text", default="", help="A planned project's short description.")
+@click.option("--plan-country", help="The planning city's member state (with --exclude-own-country).")
+@_filter_options
+@click.pass_obj
+def recommend_projects(obj: _Context, city, project, focus, outcome, text, plan_country, top, fmt, **options) -> None:
+    """Projects to learn from: for a city, like a project, or for a planned project (--focus/--outcome/--text)."""
+    from graph.similarity import recommend as r
+    asked = [x for x in (city, project, focus or outcome or text) if x]
+    if len(asked) != 1:
+        raise click.UsageError("give exactly one of --city, --project, or a plan (--focus/--outcome/--text)")
+    store, filters = obj.store(), _filters(options)
+    if city:
+        answer = r.projects_for_city(store, city, top, filters)
+    elif project:
+        answer = r.projects_like(store, project, top, filters)
+    else:
+        answer = r.projects_for_plan(store, list(focus), list(outcome), text, plan_country, top, filters)
+    _print_recommendations(answer, fmt)
+
+
+@recommend.command("cities")
+@click.option("--partner", help="Cities that fit this partner's expertise and programmes.")
+@click.option("--city", help="Cities most like this one.")
+@_filter_options
+@click.pass_obj
+def recommend_cities(obj: _Context, partner, city, top, fmt, **options) -> None:
+    """Cities for a partner, or cities like a city."""
+    from graph.similarity import recommend as r
+    if bool(partner) == bool(city):
+        raise click.UsageError("give exactly one of --partner or --city")
+    store, filters = obj.store(), _filters(options)
+    answer = (r.cities_for_partner(store, partner, top, filters) if partner
+              else r.similar_cities(store, city, top, filters))
+    _print_recommendations(answer, fmt)
+
+
+@recommend.command("partners")
+@click.option("--city", required=True, help="Partners that fit this city.")
+@_filter_options
+@click.pass_obj
+def recommend_partners(obj: _Context, city, top, fmt, **options) -> None:
+    """Partners that fit a city."""
+    from graph.similarity import recommend as r
+    _print_recommendations(r.partners_for_city(obj.store(), city, top, _filters(options)), fmt)
+
+
+@main.command("evaluate")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the results as JSON.")
+@click.pass_obj
+def evaluate_command(obj: _Context, output: Path | None) -> None:
+    """Leave-one-out evaluation of the recommender and its baselines (Hits@1/5/10, MRR) on the graph."""
+    from graph.similarity.evaluate import evaluate
+    result = evaluate(obj.store(), progress=_progress)
+    click.echo(result.table())
+    if output is not None:
+        output.write_text(result.to_json() + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
 
 
 if __name__ == "__main__":

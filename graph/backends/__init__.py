@@ -18,8 +18,12 @@ BACKENDS = {
 }
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the store that ``settings.store`` names.
+def open_store(settings: Settings, read_only: bool = False) -> Store:
+    """Open the store that ``settings.store`` names; ``read_only`` for query workers beside the owner.
+
+    A backend with an ``open_read_only`` constructor (the embedded store, whose read-write lock one
+    process holds) gives a read-only handle; a remote store is opened as usual, since a query worker
+    only ever queries it.
 
     >>> open_store(Settings(store="mongo"))
     Traceback (most recent call last):
@@ -32,4 +36,7 @@ def open_store(settings: Settings) -> Store:
         raise StoreError(
             f"unknown store backend {settings.store!r}; choose one of: {', '.join(sorted(BACKENDS))}"
         ) from None
-    return getattr(import_module(module_name), class_name).open(settings)
+    backend = getattr(import_module(module_name), class_name)
+    if read_only and hasattr(backend, "open_read_only"):
+        return backend.open_read_only(settings)
+    return backend.open(settings)

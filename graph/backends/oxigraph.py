@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import shutil
 import time
+from itertools import islice
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from graph.backends.common import (
+    DATASET_FORMATS, check_iri, drop_update, export_media_type, literal, query_error, replace_update,
+)
 from graph.config import Settings
+from graph.sparql_text import inspect_query
 from graph.store import Answer, Table
 from ontology.errors import QueryError, StoreError
 from ontology import PREFIXES
 
-_XSD_STRING = str(XSD.string)
+__all__ = ["OxigraphStore", "query_error"]
 
 
 class OxigraphStore:
@@ -46,49 +49,65 @@ class OxigraphStore:
         return cls(_open_path(current.resolve()), data_dir)
 
     @classmethod
+    def open_read_only(cls, settings: Settings) -> OxigraphStore:
+        """A read-only handle on the live store, for query workers beside the one read-write owner.
+
+        RocksDB lets one process hold the read-write lock (``ascn serve``), while any number of
+        read-only handles read the files as they were when opened; writes through this handle fail.
+        """
+        current = settings.data_dir / "current"
+        if not current.exists():
+            raise StoreError(f"no store at {settings.data_dir}: run `ascn build` first")
+        try:
+            return cls(ox.Store.read_only(str(current.resolve())))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {current} read-only: {exc}") from exc
+
+    @classmethod
     def in_memory(cls) -> OxigraphStore:
         return cls(ox.Store())
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str) -> Answer:
+    def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True)
+            result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                return Table(variables, [tuple(_to_rdflib(t) for t in row) for row in islice(result, max_rows)])
+            graph = Graph()
+            for triple in islice(result, max_rows):
+                graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+            return graph
         except SyntaxError as exc:
             raise query_error(str(exc)) from None
+        except (ValueError, RuntimeError) as exc:
+            raise QueryError(f"the query could not be evaluated: {exc}") from None
         except OSError as exc:
             raise StoreError(f"the store failed while answering the query: {exc}") from exc
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            return Table(variables, [tuple(_to_rdflib(t) for t in row) for row in result])
-        graph = Graph()
-        for triple in result:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        return graph
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def export(self, format: str) -> bytes:
         fmt = _rdf_format(format)
-        if fmt.supports_datasets:
+        if format in DATASET_FORMATS:
             return self._store.dump(format=fmt, prefixes=PREFIXES)
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
         return ox.serialize(union, format=fmt, prefixes=PREFIXES)
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        update = "".join(f"DROP SILENT GRAPH <{_iri(name)}> ;\n" for name in graphs)
-        update += "INSERT DATA {\n" + "".join(
-            f"GRAPH <{_iri(name)}> {{\n{g.serialize(format='nt')}}}\n" for name, g in graphs.items()
-        ) + "}"
-        self._update(update)
+        self._update(replace_update(graphs))
 
     def drop_graphs(self, names: list[str]) -> None:
-        self._update(" ;\n".join(f"DROP GRAPH <{_iri(name)}>" for name in names) or "")
+        self._update(drop_update(names))
 
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
+        for name in [*graphs, *keep]:
+            check_iri(name)
         if self._data_dir is None:
             self._store.clear()
             self._store.extend(_quads(graphs))
@@ -116,8 +135,8 @@ class OxigraphStore:
     def _update(self, update: str) -> None:
         try:
             self._store.update(update)
-        except SyntaxError as exc:
-            raise StoreError(f"the store refused the data: {exc}") from None
+        except (SyntaxError, RuntimeError) as exc:
+            raise StoreError(f"the store refused the update (nothing was changed): {exc}") from None
         except OSError as exc:
             raise StoreError(f"the store failed while writing (nothing was changed): {exc}") from exc
 
@@ -181,6 +200,18 @@ def _quads(graphs: Mapping[str, Graph]):
             yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)
 
 
+def _dataset(sparql: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict:
+    """pyoxigraph's dataset arguments: the caller's graphs, else the query's FROM, else the union.
+
+    pyoxigraph ignores a query's FROM clauses when asked for the union, so the union is asked for only
+    when the query names no dataset of its own.
+    """
+    if default_graphs is None and named_graphs is None:
+        return {} if inspect_query(sparql).has_dataset_clause else {"use_default_graph_as_union": True}
+    return {"default_graph": [ox.NamedNode(check_iri(g)) for g in default_graphs or ()],
+            "named_graphs": [ox.NamedNode(check_iri(g)) for g in named_graphs or ()]}
+
+
 def _to_ox(term: Node):
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -203,38 +234,21 @@ def _to_rdflib(term) -> Node | None:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        return literal(term.value, term.language, term.datatype.value)
     raise StoreError(f"unsupported term in a result: {term!r}")
 
 
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
 def _rdf_format(name: str) -> ox.RdfFormat:
-    formats = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "ntriples": ox.RdfFormat.N_TRIPLES,
-        "nquads": ox.RdfFormat.N_QUADS,
-        "trig": ox.RdfFormat.TRIG,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "rdfxml": ox.RdfFormat.RDF_XML,
-    }
-    try:
-        return formats[name]
-    except KeyError:
-        raise StoreError(f"unknown export format {name!r}; choose one of: {', '.join(formats)}") from None
-
-
-def _iri(name: str) -> str:
-    """A graph name checked to be a plain absolute IRI, so it cannot break out of ``<...>``."""
-    if not name or any(c in name for c in '<>"{}|^`\\ \n\t') or ":" not in name:
-        raise StoreError(f"invalid graph name {name!r}: expected an absolute IRI")
-    return name
-
-
-def query_error(message: str) -> QueryError:
-    """A QueryError with the parser's position, read from pyoxigraph's "error at LINE:COLUMN: ..." text."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    if match:
-        return QueryError(f"syntax error: {match[3].strip()}", position=(int(match[1]), int(match[2])))
-    return QueryError(message)
+    """The pyoxigraph format for an export format name; the shared check refuses unknown names."""
+    export_media_type(name)
+    return _OX_FORMATS[name]

@@ -1,0 +1,167 @@
+"""What every backend shares: graph-name checks, update texts, query-error positions and term conventions.
+
+One copy of each keeps the backends interchangeable: the same query gives equal answers (a plain literal is
+``Literal("x")``, never ``Literal("x", datatype=xsd:string)``), the same bad input gives the same error, and
+the same replacement is written as the same SPARQL Update text. Nothing here imports a store library.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ontology.errors import QueryError, StoreError
+
+EXPORT_FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+"""Export format names (as the CLI and web app spell them) → media types."""
+
+DATASET_FORMATS = frozenset({"nquads", "trig", "jsonld"})
+"""Formats that keep graph names; the others get the union of all graphs."""
+
+_PLAIN = {str(XSD.string), str(RDF.langString)}
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_POSITIONS = (
+    re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL),  # Oxigraph (embedded and server)
+    re.compile(r"(.*?)\s*at line (\d+), column (\d+)\.?(.*)", re.DOTALL),  # Jena/Fuseki, RDF4J/GraphDB
+)
+
+
+def check_iri(name: str) -> str:
+    """A graph name checked to be a plain absolute IRI, so it cannot break out of ``<...>``.
+
+    >>> check_iri("https://w3id.org/ascn/graph/user/mine")
+    'https://w3id.org/ascn/graph/user/mine'
+    >>> check_iri("x> } ; DROP ALL ; #")
+    Traceback (most recent call last):
+    ...
+    ontology.errors.StoreError: invalid graph name 'x> } ; DROP ALL ; #': expected an absolute IRI
+    """
+    if not name or any(c in name for c in '<>"{}|^`\\ \n\t') or ":" not in name:
+        raise StoreError(f"invalid graph name {name!r}: expected an absolute IRI")
+    return name
+
+
+def replace_update(graphs: Mapping[str, Graph], drop: list[str] | None = None) -> str:
+    """One SPARQL Update that empties the graphs in ``drop`` (by default those of ``graphs``), then inserts
+    the content of ``graphs``.
+
+    Every name is checked and every triple written by rdflib's N-Triples serialiser, so no text from the
+    data can change the shape of the request.
+
+    >>> g = Graph(); _ = g.add((URIRef("http://ex/a"), RDF.type, URIRef("http://ex/T")))
+    >>> print(replace_update({"http://ex/g": g}))
+    DROP SILENT GRAPH <http://ex/g> ;
+    INSERT DATA {
+    GRAPH <http://ex/g> {
+    <http://ex/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/T> .
+    }
+    }
+    >>> replace_update({}, drop=["http://ex/old", "http://ex/older"])
+    'DROP SILENT GRAPH <http://ex/old> ;\\nDROP SILENT GRAPH <http://ex/older>'
+    """
+    drops = [f"DROP SILENT GRAPH <{check_iri(name)}>" for name in (graphs if drop is None else drop)]
+    body = "".join(f"GRAPH <{check_iri(name)}> {{\n{_ntriples(name, g)}\n}}\n" for name, g in graphs.items() if len(g))
+    inserts = [f"INSERT DATA {{\n{body}}}"] if body else []
+    return " ;\n".join(drops + inserts)
+
+
+def _ntriples(name: str, graph: Graph) -> str:
+    """``graph`` as N-Triples; a relative IRI is refused here, since a server would resolve it against its
+    own URL (Oxigraph server does) while the embedded store refuses it."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and not _ABSOLUTE.match(term):
+                raise StoreError(f"the store refused the graph {name}: {term!r} is not an absolute IRI")
+    try:
+        return graph.serialize(format="nt").strip()
+    except Exception as exc:  # rdflib raises a bare Exception for an IRI it cannot write
+        raise StoreError(f"the store refused the graph {name}: {exc}") from None
+
+
+def drop_update(names: list[str]) -> str:
+    """One SPARQL Update removing each named graph; a graph that does not exist makes the store refuse it all.
+
+    >>> drop_update(["http://ex/a", "http://ex/b"])
+    'DROP GRAPH <http://ex/a> ;\\nDROP GRAPH <http://ex/b>'
+    """
+    return " ;\n".join(f"DROP GRAPH <{check_iri(name)}>" for name in names)
+
+
+def query_error(message: str) -> QueryError:
+    """A QueryError carrying the parser's position when its message gives one.
+
+    Reads Oxigraph's ``error at LINE:COLUMN: ...`` and Jena's or RDF4J's ``... at line L, column C``.
+
+    >>> print(query_error("error at 1:25: expected one of LATERAL, SERVICE, [_]"))
+    syntax error: expected one of LATERAL, SERVICE, [_] (line 1, column 25)
+    >>> query_error('Lexical error at line 3, column 7.  Encountered: "}"').position
+    (3, 7)
+    >>> query_error("Timeout").position is None
+    True
+    """
+    message = message.strip()
+    match = _POSITIONS[0].match(message)
+    if match:
+        return QueryError(f"syntax error: {match[3].strip()}", position=(int(match[1]), int(match[2])))
+    match = _POSITIONS[1].search(message)
+    if match:
+        text = " ".join(part.strip() for part in (match[1], match[4]) if part.strip())
+        return QueryError(f"syntax error: {text}", position=(int(match[2]), int(match[3])))
+    return QueryError(message)
+
+
+def literal(value: str, language: str | None = None, datatype: str | None = None) -> Literal:
+    """An rdflib literal by the project's convention: a plain string has no datatype.
+
+    SPARQL 1.1 makes ``"x"`` and ``"x"^^xsd:string`` the same term, but rdflib compares them unequal, so
+    every backend builds literals here and answers compare equal whichever store gave them.
+
+    >>> literal("x", datatype="http://www.w3.org/2001/XMLSchema#string") == literal("x")
+    True
+    >>> literal("2018", datatype="http://www.w3.org/2001/XMLSchema#gYear").datatype
+    rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear')
+    >>> literal("Đà Nẵng", language="vi").language
+    'vi'
+    """
+    if language:
+        return Literal(value, lang=language)
+    if datatype is None or datatype in _PLAIN:
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
+
+
+def plain(term):
+    """``term`` with an ``xsd:string`` datatype removed (other terms unchanged), for parsed graphs.
+
+    >>> plain(Literal("x", datatype=XSD.string)) == Literal("x")
+    True
+    """
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _PLAIN:
+        return Literal(str(term))
+    return term
+
+
+def export_media_type(name: str) -> str:
+    """The media type of an export format name; an unknown name raises StoreError.
+
+    >>> export_media_type("ntriples")
+    'application/n-triples'
+    >>> export_media_type("csv")
+    Traceback (most recent call last):
+    ...
+    ontology.errors.StoreError: unknown export format 'csv'; choose one of: turtle, ntriples, nquads, trig, jsonld, rdfxml
+    """
+    try:
+        return EXPORT_FORMATS[name]
+    except KeyError:
+        raise StoreError(f"unknown export format {name!r}; choose one of: {', '.join(EXPORT_FORMATS)}") from None

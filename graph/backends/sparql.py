@@ -1,0 +1,306 @@
+"""A remote SPARQL 1.1 server (Oxigraph server, Fuseki, Virtuoso, GraphDB...) as the store, chosen by settings.
+
+Queries go through SPARQLWrapper as ``POST application/sparql-query``, asking for SPARQL JSON (SELECT, ASK) or
+N-Triples (CONSTRUCT, DESCRIBE), and the answers are turned into the same rdflib terms the embedded backend
+gives (see :mod:`graph.backends.common`), so a query means and answers the same on both.
+
+Writes are SPARQL Update requests, one per operation: ``DROP SILENT GRAPH`` for each replaced graph followed by
+one ``INSERT DATA``. SPARQL 1.1 Update asks a server to apply a request's operations in order, and Oxigraph
+server and Fuseki (TDB2) run each request as one transaction, so a refused request changes nothing; a server
+that does not do so (check its documentation) can be left with part of a request applied.
+
+Queries must see the union of the named graphs as their default graph; :meth:`SparqlStore.open` checks that
+the server is configured that way and says which setting to change if not.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from itertools import islice
+from typing import Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import POST, POSTDIRECTLY, SELECT, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
+
+from graph.backends.common import (
+    DATASET_FORMATS, check_iri, drop_update, export_media_type, literal, plain, query_error, replace_update,
+)
+from graph.config import Settings
+from graph.sparql_text import inspect_query, tokens
+from graph.store import Answer, Table
+from ontology import PREFIXES
+from ontology.errors import QueryError, StoreError
+from queries.library import internal
+
+_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+_GRAPH_PARSERS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+_NO_GRAPH = "urn:x-ascn:no-graph"  # names no graph: sent alone, it makes the dataset empty
+UNION_HELP = (
+    "the SPARQL server at {url} does not answer queries over the union of its named graphs; every backend "
+    "must (see docs/remote-store.md): start Oxigraph with `oxigraph serve --union-default-graph`, set "
+    "`tdb2:unionDefaultGraph true` on a Fuseki TDB2 dataset, or the equivalent setting of your server"
+)
+
+
+class SparqlStore:
+    """A :class:`graph.store.Store` on a SPARQL 1.1 server reached over HTTP.
+
+    ``update_url`` may be left unset for a read-only store; ``gsp_url`` (a Graph Store Protocol endpoint)
+    lets :meth:`rebuild` send graphs larger than ``update_limit`` triples one HTTP PUT per graph.
+    """
+
+    update_limit = 500_000
+    """Above this many triples a rebuild uses Graph Store Protocol PUTs, when ``gsp_url`` is set."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None,
+                 username: str | None = None, password: str | None = None):
+        self.query_url = query_url
+        self.update_url = update_url
+        self.gsp_url = gsp_url
+        self._credentials = (username, password) if username else None
+
+    @classmethod
+    def open(cls, settings: Settings) -> SparqlStore:
+        """Connect to the server the settings name and check it queries the union of its named graphs."""
+        if not settings.query_url:
+            raise StoreError("the sparql store needs a query endpoint: set ASCN_QUERY_URL")
+        store = cls(settings.query_url, settings.update_url, settings.gsp_url, settings.username, settings.password)
+        if store.graph_names() and not store.query(internal("union_probe").sparql):
+            raise StoreError(UNION_HELP.format(url=settings.query_url))
+        return store
+
+    # -- reading -------------------------------------------------------------------------------
+    def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
+        """Run ``sparql`` on the server; the dataset rules and ``max_rows`` are those of :class:`Store`.
+
+        The query's own ``FROM`` / ``FROM NAMED`` are sent as the protocol's ``default-graph-uri`` /
+        ``named-graph-uri``, because a server asked for the union default graph (Oxigraph's
+        ``--union-default-graph``) ignores them otherwise. ``max_rows`` cuts the answer after it arrives:
+        the server still sends all of it.
+        """
+        client = self._client(self.query_url)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SPARQLWrapper warns on text it cannot classify; the server decides
+            client.setQuery(sparql)
+        client.queryType = SELECT  # always the query endpoint and our Accept header, never the update path
+        if default_graphs is None and named_graphs is None and inspect_query(sparql).has_dataset_clause:
+            default_graphs, named_graphs = dataset_clause(sparql)
+        if default_graphs is not None or named_graphs is not None:
+            # no graph at all must mean an empty dataset, not "no parameters" (which gives the union)
+            for name in default_graphs or ([] if named_graphs else [_NO_GRAPH]):
+                client.addDefaultGraph(check_iri(name))
+            for name in named_graphs or ():
+                client.addNamedGraph(check_iri(name))
+        response = self._send(client, self.query_url, query=True)
+        body = response.read()
+        media_type = response.info().get_content_type()
+        if media_type in ("application/sparql-results+json", "application/json"):
+            return _from_json(body, self.query_url, max_rows)
+        if media_type in _GRAPH_PARSERS:
+            return _from_graph(body, _GRAPH_PARSERS[media_type], max_rows)
+        raise StoreError(f"{self.query_url} answered in {media_type!r}, not SPARQL JSON or an RDF format")
+
+    def graph_names(self) -> list[str]:
+        table = self.query(internal("named_graphs").sparql)
+        return sorted(str(g) for g in table.column("graph") if isinstance(g, URIRef))
+
+    def export(self, format: str) -> bytes:
+        """The dataset (or union graph) read with plain queries, then written by the same serialiser as the
+        embedded backend's: rdflib's Turtle writer would turn ``"39"^^xsd:decimal`` into ``39.0``, another term."""
+        target = ox.RdfFormat.from_media_type(export_media_type(format))
+        if format in DATASET_FORMATS:
+            lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, s, p, o in self.query(internal("all_quads").sparql).rows]
+            quads = ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
+        else:
+            triples = self.query(internal("all_triples").sparql).serialize(format="nt", encoding="utf-8")
+            quads = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(quads, format=target, prefixes=PREFIXES)
+
+    # -- writing -------------------------------------------------------------------------------
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        self._update(replace_update(graphs))
+
+    def drop_graphs(self, names: list[str]) -> None:
+        self._update(drop_update(names))
+
+    def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
+        """Drop every named graph but ``keep`` and store ``graphs``: one update, or one PUT per graph when large.
+
+        The single update is all-or-nothing where the server applies a request atomically. The Graph Store
+        Protocol path is not: each PUT replaces one graph on its own, so while it runs (or if it stops midway)
+        readers can see some new graphs beside old ones; rerun the build to finish it.
+        """
+        for name in [*graphs, *keep]:
+            check_iri(name)
+        existing = self.graph_names()
+        stale = [name for name in existing if name not in keep and name not in graphs]
+        if self.gsp_url and sum(len(g) for g in graphs.values()) > self.update_limit:
+            for name, graph in graphs.items():
+                self._send_graph(name, graph, merge=name in keep)
+            self._update(replace_update({}, drop=stale))
+            return
+        self._update(replace_update(graphs, drop=[*stale, *(name for name in graphs if name not in keep)]))
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+    # -- HTTP ----------------------------------------------------------------------------------
+    def _client(self, url: str) -> SPARQLWrapper:
+        client = SPARQLWrapper(url, updateEndpoint=url)
+        client.setMethod(POST)
+        client.setRequestMethod(POSTDIRECTLY)
+        client.setOnlyConneg(True)
+        client.addCustomHttpHeader("Accept", _ACCEPT)
+        if self._credentials:
+            client.setCredentials(*self._credentials)
+        return client
+
+    def _update(self, update: str) -> None:
+        if not update:
+            return
+        if not self.update_url:
+            raise StoreError(f"the store at {self.query_url} is read-only here: set ASCN_UPDATE_URL to write to it")
+        client = self._client(self.update_url)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            client.setQuery(update)
+        if not client.isSparqlUpdateRequest():
+            raise StoreError(f"not a SPARQL update: {update[:60]!r}")
+        self._send(client, self.update_url, query=False).read()
+
+    def _send(self, client: SPARQLWrapper, url: str, query: bool):
+        """Run one request; the server's refusals become QueryError (bad query) or StoreError (all else)."""
+        try:
+            return client.query().response
+        except QueryBadFormed as exc:
+            if query:
+                raise query_error(_server_message(exc)) from None
+            raise StoreError(f"{url} refused the update: {_server_message(exc)}") from None
+        except EndPointInternalError as exc:
+            doing = "answering the query" if query else "applying the update"
+            raise StoreError(f"{url} failed while {doing}: {_server_message(exc)}") from None
+        except SPARQLWrapperException as exc:
+            raise StoreError(f"{url} failed: {type(exc).__name__}: {_server_message(exc)}") from None
+        except urllib.error.HTTPError as exc:
+            raise StoreError(f"{url} answered HTTP {exc.code}: {_read(exc)}") from None
+        except OSError as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from None
+
+    def _send_graph(self, name: str, graph: Graph, merge: bool) -> None:
+        """Replace one named graph (Graph Store Protocol PUT) or add to it (POST), sent as N-Triples."""
+        url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': check_iri(name)})}"
+        body = graph.serialize(format="nt", encoding="utf-8")
+        request = urllib.request.Request(url, data=body, method="POST" if merge else "PUT")
+        request.add_header("Content-Type", "application/n-triples")
+        if self._credentials:
+            token = base64.b64encode(":".join(self._credentials).encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        try:
+            with urllib.request.urlopen(request) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            raise StoreError(f"{self.gsp_url} refused the graph {name}: HTTP {exc.code}: {_read(exc)}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot reach the Graph Store endpoint {self.gsp_url}: {getattr(exc, 'reason', exc)}") from None
+
+
+def dataset_clause(sparql: str) -> tuple[list[str], list[str]]:
+    """The IRIs of a query's ``FROM`` and ``FROM NAMED`` clauses (prefixed names resolved).
+
+    >>> dataset_clause('PREFIX g: <http://ex/g/> SELECT * FROM <http://ex/a> FROM NAMED g:b { ?s ?p "FROM <x>" }')
+    (['http://ex/a'], ['http://ex/g/b'])
+    """
+    toks = tokens(sparql)
+    words = [t.text.upper() if t.kind == "word" else None for t in toks]
+    prefixes = {toks[i + 1].text.rstrip(":"): toks[i + 2].text[1:-1] for i, w in enumerate(words[:-2])
+                if w == "PREFIX" and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri"}
+    default: list[str] = []
+    named: list[str] = []
+    for i, word in enumerate(words):
+        if word != "FROM":
+            continue
+        is_named = i + 1 < len(words) and words[i + 1] == "NAMED"
+        target = toks[i + 2 if is_named else i + 1] if i + (2 if is_named else 1) < len(toks) else None
+        if target is not None and target.kind == "iri":
+            iri = target.text[1:-1]
+        elif target is not None and target.kind == "pname" and target.text.partition(":")[0] in prefixes:
+            prefix, _, local = target.text.partition(":")
+            iri = prefixes[prefix] + local
+        else:
+            raise QueryError(f"cannot read the graph after FROM{' NAMED' if is_named else ''}: "
+                             f"{target.text if target else 'end of query'!r}")
+        (named if is_named else default).append(iri)
+    return default, named
+
+
+def _from_json(body: bytes, url: str, max_rows: int | None) -> Table | bool:
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        # Oxigraph streams rows, so an error met while evaluating arrives after a 200 and a partial answer
+        raise StoreError(f"{url} sent an incomplete answer; it said: {body[-300:].decode('utf-8', 'replace')}") from None
+    if "boolean" in doc:
+        return bool(doc["boolean"])
+    variables = list(doc["head"].get("vars", []))
+    rows = [
+        tuple(_term(binding[v]) if v in binding else None for v in variables)
+        for binding in doc["results"]["bindings"][:max_rows]
+    ]
+    return Table(variables, rows)
+
+
+def _term(value: dict) -> Node:
+    """One SPARQL JSON term as rdflib, by the shared literal convention."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):  # "typed-literal": SPARQL 1.0 JSON, still sent by Virtuoso
+        return literal(value["value"], value.get("xml:lang"), value.get("datatype"))
+    raise StoreError(f"unsupported term in a result: {value!r}")
+
+
+def _from_graph(body: bytes, parser: str, max_rows: int | None) -> Graph:
+    parsed = Graph().parse(data=body, format=parser)
+    graph = Graph()
+    for s, p, o in islice(parsed, max_rows):
+        graph.add((s, p, plain(o)))
+    return graph
+
+
+def _server_message(exc: SPARQLWrapperException) -> str:
+    """The server's own text out of a SPARQLWrapper error, which embeds the response as ``repr(bytes)``."""
+    text = str(exc)
+    _, found, response = text.partition("\n\nResponse:\n")
+    if not found:
+        return text
+    try:
+        return ast.literal_eval(response).decode("utf-8", "replace").strip()
+    except (ValueError, SyntaxError, AttributeError):
+        return response.strip()
+
+
+def _read(exc: urllib.error.HTTPError) -> str:
+    try:
+        return exc.read().decode("utf-8", "replace").strip() or exc.reason
+    except OSError:
+        return str(exc.reason)

@@ -1,0 +1,294 @@
+"""Queries run in worker processes, so a query over its time limit can really be stopped.
+
+pyoxigraph cannot cancel a running query from Python, and a thread cannot be killed; a process can. Each
+worker opens its own (read-only, for the embedded store) handle and answers one query at a time, writing
+the answer in the requested format itself so only bytes cross the pipe. A query that outlives its limit
+has its worker killed (SIGKILL) and replaced in the background, while the other workers keep answering.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from graph.backends import open_store
+from graph.config import Settings
+from graph.formats import FORMATS, kind_of, write
+from ontology.errors import AscnError, QueryError, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class QueryTimeout(StoreError):
+    """The query ran past its time limit; its worker was stopped."""
+
+
+class PoolBusy(StoreError):
+    """Every worker stayed busy for the whole wait; the query was not started."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker.
+
+    ``formats`` maps each kind of answer ("results", "boolean", "graph") to the name of the format to
+    write it in, or None when the client accepts no format for that kind.
+    """
+
+    sparql: str
+    formats: Mapping[str, str | None]
+    row_limit: int
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+    """Relative IRIs in the query resolve against this (the Protocol lets it be the endpoint's URL)."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: the bytes to send, or ``media_type=None`` when no acceptable format exists."""
+
+    kind: str
+    media_type: str | None
+    body: bytes
+    rows: int
+    complete: bool
+    row_limit: int
+    worker: int = 0
+
+    def completeness(self) -> dict:
+        """The completeness notice sent with every answer (a header set and a SPARQL JSON member)."""
+        notice = {"complete": self.complete, "rows": self.rows, "limit": self.row_limit}
+        if not self.complete:
+            notice["reason"] = "row-limit"
+        return notice
+
+
+def answer(store, job: Job) -> Reply:
+    """Run ``job`` on ``store`` and write its answer: what a worker does, callable in-process too.
+
+    Asks for one row more than the limit, so a cut answer is known to be cut.
+    """
+    prefix = f"BASE <{job.base_iri}> " if job.base_iri else ""
+    try:
+        result = store.query(prefix + job.sparql, default_graphs=job.default_graphs,
+                             named_graphs=job.named_graphs, max_rows=job.row_limit + 1)
+    except QueryError as exc:
+        if prefix and exc.position and exc.position[0] == 1:  # report columns in the client's own text
+            raise QueryError(exc.message, (1, max(1, exc.position[1] - len(prefix)))) from None
+        raise
+    kind = kind_of(result)
+    if kind == "boolean":
+        rows, complete = 1, True
+    else:
+        rows = len(result)
+        complete = rows <= job.row_limit
+        if not complete:
+            rows = job.row_limit
+            if kind == "results":
+                result.rows[job.row_limit:] = []
+            else:
+                for triple in list(result)[job.row_limit:]:
+                    result.remove(triple)
+    name = job.formats.get(kind)
+    fmt = next((f for f in FORMATS[kind] if f.name == name), None)
+    reply = Reply(kind, fmt and fmt.media_type, b"", rows, complete, job.row_limit, os.getpid())
+    if fmt is None:
+        return reply
+    body = write(result, fmt, {"ascn:completeness": reply.completeness()})
+    return Reply(kind, fmt.media_type, body, rows, complete, job.row_limit, os.getpid())
+
+
+def _worker_main(settings: Settings, conn) -> None:
+    """A worker's life: open the store, say ready, answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    try:
+        store = open_store(settings, read_only=True)
+    except Exception as exc:  # StoreError, or a broken setting: say so instead of dying silently
+        conn.send(("failed", str(exc) if isinstance(exc, AscnError) else f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", answer(store, job)))
+        except QueryError as exc:
+            conn.send(("query-error", exc.message, exc.position))
+        except AscnError as exc:
+            conn.send(("store-error", str(exc), None))
+        except Exception as exc:  # a bug or a library failure: report it, keep the worker
+            conn.send(("store-error", f"the query failed: {type(exc).__name__}: {exc}", None))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: object
+    pid: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class QueryPool:
+    """``size`` worker processes answering queries with a time limit each.
+
+    Workers start on first use (or :meth:`start`), so an app that never queries starts none. Killed
+    workers are replaced in a background thread; :attr:`replaced` counts them.
+    """
+
+    def __init__(self, settings: Settings, size: int = 2, start_method: str | None = None):
+        if size < 1:
+            raise ValueError("a query pool needs at least one worker")
+        methods = mp.get_all_start_methods()
+        self._ctx = mp.get_context(start_method or ("forkserver" if "forkserver" in methods else "spawn"))
+        if self._ctx.get_start_method() == "forkserver":
+            # workers fork from a server that has the libraries imported already: a replacement is ready fast
+            self._ctx.set_forkserver_preload(["graph.pool", "graph.backends.oxigraph"])
+        self.settings = settings
+        self.size = size
+        self.replaced = 0
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the workers and wait until each has opened the store (raises StoreError if one cannot)."""
+        with self._lock:
+            if self._started:
+                return
+            if self._closed:
+                raise StoreError("the query pool is closed")
+            pending = [self._launch() for _ in range(self.size)]
+            try:
+                for worker in pending:
+                    self._await_ready(worker)
+            except StoreError:
+                for worker in pending:
+                    self._kill(worker)
+                raise
+            for worker in pending:
+                self._live.add(worker)
+                self._idle.put(worker)
+            self._started = True
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            self._closed = True
+            workers, self._live = list(self._live), set()
+        for worker in workers:
+            self._kill(worker)
+
+    def pids(self) -> list[int]:
+        """The process ids of the live workers."""
+        with self._lock:
+            return sorted(w.pid for w in self._live)
+
+    # -- queries -------------------------------------------------------------------------------
+    def run(self, job: Job, timeout: float) -> Reply:
+        """Answer ``job`` within ``timeout`` seconds of work, or raise QueryTimeout (worker killed).
+
+        Waits at most ``timeout`` seconds for a free worker (PoolBusy). Raises QueryError for a bad query
+        and StoreError when the store fails or a worker dies.
+        """
+        self.start()
+        for _attempt in range(2):
+            worker = self._take(timeout)
+            try:
+                worker.conn.send(job)
+            except (OSError, ValueError):  # the worker died while idle: replace it, try another
+                self._replace(worker)
+                continue
+            return self._collect(worker, timeout)
+        raise StoreError("query workers keep failing; see the server log")
+
+    def _collect(self, worker: _Worker, timeout: float) -> Reply:
+        if not worker.conn.poll(timeout):
+            self._replace(worker)
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s, its time limit")
+        try:
+            status, *payload = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise StoreError("the query worker stopped while answering (out of memory?); it was replaced") from None
+        self._idle.put(worker)
+        if status == "ok":
+            return payload[0]
+        if status == "query-error":
+            raise QueryError(payload[0], position=payload[1])
+        raise StoreError(payload[0])
+
+    def _take(self, timeout: float) -> _Worker:
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s; try again later") from None
+
+    # -- workers -------------------------------------------------------------------------------
+    def _launch(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=_worker_main, args=(self.settings, child), daemon=True,
+                                    name="ascn-query-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _await_ready(self, worker: _Worker, wait: float = 120.0) -> None:
+        if not worker.conn.poll(wait):
+            raise StoreError(f"a query worker did not start within {wait:g} s")
+        try:
+            status, detail = worker.conn.recv()
+        except (EOFError, OSError):
+            raise StoreError("a query worker stopped while opening the store") from None
+        if status != "ready":
+            raise StoreError(f"a query worker could not open the store: {detail}")
+        worker.pid = detail
+
+    def _kill(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=10)
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` now; start its successor in the background."""
+        with self._lock:
+            self._live.discard(worker)
+        self._kill(worker)
+        log.warning("query worker %s stopped; starting a replacement", worker.pid)
+        threading.Thread(target=self._respawn, name="ascn-pool-respawn", daemon=True).start()
+
+    def _respawn(self) -> None:
+        delay = 0.5
+        while not self._closed:
+            worker = self._launch()
+            try:
+                self._await_ready(worker)
+            except StoreError as exc:
+                self._kill(worker)
+                if self._closed:
+                    return
+                log.error("%s; retrying in %.1f s", exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            with self._lock:
+                if not self._closed:
+                    self._live.add(worker)
+                    self.replaced += 1
+                    self._idle.put(worker)
+                    return
+            self._kill(worker)
+            return

@@ -1,0 +1,398 @@
+"""The RDF graph projected into a typed heterogeneous graph: entities by kind, typed links, their sources.
+
+The recommender reasons over a handful of link types (a project's city, focus areas and partners, a pairing's
+city, partner and programme, ...). Reading them once per graph version into plain Python structures — a
+networkx graph for walks and paths, one scipy.sparse matrix per relation for the meta-path arithmetic — keeps a
+recommendation a few sparse products instead of a handful of SPARQL queries. Every link keeps the record (the
+"fact") that states it, so a reason can cite that record's sources and confidence.
+
+>>> tg = TypedGraph.from_rows(
+...     [Entity("c1", "city", "One"), Entity("p1", "project", "Bus"), Entity("f1", "focus_area", "Mobility")],
+...     [Link("p1", "in_city", "c1", "p1"), Link("p1", "focus_area", "f1", "p1")],
+...     {"p1": Fact("p1", (SourceRef("s1", "Report"),), None)})
+>>> tg.matrix("city_project").toarray().tolist()
+[[1.0]]
+>>> tg.facts_for("focus_area", "p1", "f1")[0].sources[0].title
+'Report'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from threading import Lock
+from typing import Iterable, Mapping
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from ontology.errors import NotFound
+from queries.library import internal
+
+KINDS = ("city", "country", "project", "focus_area", "outcome", "partner", "programme", "pairing", "practice",
+         "status")
+
+RELATIONS: Mapping[str, tuple[str, str]] = {
+    # relation name (as the edges query binds it) → (kind of source, kind of target)
+    "in_country": ("city", "country"),
+    "in_city": ("project", "city"),
+    "focus_area": ("project", "focus_area"),
+    "strategic_outcome": ("project", "outcome"),
+    "involves_partner": ("project", "partner"),
+    "status": ("project", "status"),
+    "paired_city": ("pairing", "city"),
+    "paired_partner": ("pairing", "partner"),
+    "under_programme": ("pairing", "programme"),
+    "runs_programme": ("partner", "programme"),
+    "parent_partner": ("partner", "partner"),
+    "concerns_project": ("practice", "project"),
+    "concerns_city": ("practice", "city"),
+}
+
+_STRUCTURE_SKIP = {"status"}
+"""Relations left out of the networkx structure graph: a status says nothing about likeness, only filters."""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source document a fact rests on: its IRI and title."""
+
+    iri: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A record that states links (a project, a pairing, a partner, ...): its sources and confidence mark.
+
+    ``confidence`` is None where the data has no mark, which means the fact comes directly from an official or
+    primary source (the data never adds a default mark).
+    """
+
+    iri: str
+    sources: tuple[SourceRef, ...]
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A node of the typed graph, with the attributes the filters and the text similarity need."""
+
+    iri: str
+    kind: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    description: str | None = None
+    named_only: bool = False
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One typed link ``source --relation--> target``, stated by the record ``fact``."""
+
+    source: str
+    relation: str
+    target: str
+    fact: str
+
+
+@dataclass
+class TypedGraph:
+    """Entities by kind, typed links and the facts behind them; matrices and graphs derived on first use.
+
+    Rows and columns of every matrix follow :meth:`ids` (IRIs sorted), so ties broken by position are ties
+    broken by IRI, and the same graph always gives the same arrays.
+    """
+
+    entities: dict[str, Entity]
+    links: tuple[Link, ...]
+    facts: dict[str, Fact]
+    version: str = ""
+    _ids: dict[str, list[str]] = field(init=False, repr=False)
+    _index: dict[str, dict[str, int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
+        for iri, entity in self.entities.items():
+            by_kind.setdefault(entity.kind, []).append(iri)
+        self._ids = {k: sorted(v) for k, v in by_kind.items()}
+        self._index = {k: {iri: i for i, iri in enumerate(v)} for k, v in self._ids.items()}
+        self.links = tuple(
+            link for link in self.links
+            if link.relation in RELATIONS and link.source in self.entities and link.target in self.entities
+        )
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def from_rows(cls, entities: Iterable[Entity], links: Iterable[Link], facts: Mapping[str, Fact],
+                  version: str = "") -> TypedGraph:
+        """A typed graph from plain records (what the store's rows, or a synthetic generator, give)."""
+        return cls({e.iri: e for e in entities}, tuple(links), dict(facts), version)
+
+    @classmethod
+    def from_store(cls, store, version: str | None = None) -> TypedGraph:
+        """Read the typed graph from a store with the ``similarity_*`` internal queries."""
+        entities = []
+        for row in store.query(internal("similarity_nodes").sparql):
+            alts = str(row["alts"]) if row["alts"] is not None else ""
+            entities.append(Entity(
+                iri=str(row["entity"]), kind=str(row["kind"]), label=str(row["label"]),
+                alt_labels=tuple(sorted(a for a in alts.split("\u001f") if a)),
+                description=str(row["description"]) if row["description"] is not None else None,
+                named_only=row["namedOnly"] is not None and row["namedOnly"].toPython() is True,
+                start_year=_year(row["startYear"]), end_year=_year(row["endYear"]),
+            ))
+        links = [Link(str(r["source"]), str(r["relation"]), str(r["target"]), str(r["fact"]))
+                 for r in store.query(internal("similarity_edges").sparql)]
+        sources: dict[str, list[SourceRef]] = defaultdict(list)
+        confidence: dict[str, str | None] = {}
+        for row in store.query(internal("similarity_sources").sparql):
+            fact = str(row["fact"])
+            doc = str(row["document"])
+            sources[fact].append(SourceRef(doc, str(row["title"]) if row["title"] is not None else doc))
+            if row["confidence"] is not None:
+                confidence[fact] = str(row["confidence"])
+        facts = {f: Fact(f, tuple(dict.fromkeys(refs)), confidence.get(f)) for f, refs in sources.items()}
+        return cls.from_rows(entities, links, facts, version if version is not None else graph_version(store))
+
+    def without(self, hidden: Iterable[tuple[str, str, str]]) -> TypedGraph:
+        """A copy with the links ``(source, relation, target)`` removed (leave-one-out evaluation)."""
+        hidden = set(hidden)
+        kept = tuple(l for l in self.links if (l.source, l.relation, l.target) not in hidden)
+        return TypedGraph(self.entities, kept, self.facts, self.version + " minus " + repr(sorted(hidden)))
+
+    # -- lookup --------------------------------------------------------------------------------
+    def ids(self, kind: str) -> list[str]:
+        """The IRIs of one kind, sorted: the row/column order of every matrix over that kind."""
+        return self._ids.get(kind, [])
+
+    def index(self, kind: str) -> dict[str, int]:
+        return self._index.get(kind, {})
+
+    def label(self, iri: str) -> str:
+        entity = self.entities.get(iri)
+        return entity.label if entity else iri
+
+    def kind(self, iri: str) -> str | None:
+        entity = self.entities.get(iri)
+        return entity.kind if entity else None
+
+    @cached_property
+    def _link_facts(self) -> dict[tuple[str, str, str], list[str]]:
+        facts: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for link in self.links:
+            facts[(link.relation, link.source, link.target)].append(link.fact)
+        return facts
+
+    @cached_property
+    def _out(self) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for link in self.links:
+            out[(link.relation, link.source)].add(link.target)
+        return {k: sorted(v) for k, v in out.items()}
+
+    @cached_property
+    def _in(self) -> dict[tuple[str, str], list[str]]:
+        inc: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for link in self.links:
+            inc[(link.relation, link.target)].add(link.source)
+        return {k: sorted(v) for k, v in inc.items()}
+
+    def targets(self, relation: str, source: str) -> list[str]:
+        """What ``source`` links to by ``relation``, sorted."""
+        return self._out.get((relation, source), [])
+
+    def sources_of(self, relation: str, target: str) -> list[str]:
+        """What links to ``target`` by ``relation``, sorted."""
+        return self._in.get((relation, target), [])
+
+    def facts_for(self, relation: str, source: str, target: str) -> list[Fact]:
+        """The facts stating one link, each with its sources and confidence (a fact without sources: none)."""
+        return [self.facts.get(f, Fact(f, ())) for f in sorted(set(self._link_facts.get((relation, source, target), ())))]
+
+    # -- matrices ------------------------------------------------------------------------------
+    def relation(self, name: str) -> sp.csr_matrix:
+        """The 0/1 adjacency of one relation, rows the source kind and columns the target kind."""
+        return self._relations[name]
+
+    @cached_property
+    def _relations(self) -> dict[str, sp.csr_matrix]:
+        cells: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in RELATIONS}
+        for link in self.links:
+            source_kind, target_kind = RELATIONS[link.relation]
+            i = self._index[source_kind].get(link.source)
+            j = self._index[target_kind].get(link.target)
+            if i is not None and j is not None:
+                cells[link.relation][0].append(i)
+                cells[link.relation][1].append(j)
+        out = {}
+        for name, (rows, cols) in cells.items():
+            source_kind, target_kind = RELATIONS[name]
+            shape = (len(self.ids(source_kind)), len(self.ids(target_kind)))
+            m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+            m.data[:] = 1.0  # duplicates (one link stated by two facts) count once
+            out[name] = m
+        return out
+
+    def matrix(self, name: str) -> sp.csr_matrix:
+        """A derived relation between two kinds, named ``<kind>_<kind>`` (see :attr:`DERIVED`)."""
+        if name not in self._derived:
+            self._derived[name] = _DERIVED[name](self).tocsr()
+        return self._derived[name]
+
+    @cached_property
+    def _derived(self) -> dict[str, sp.csr_matrix]:
+        return {}
+
+    # -- structure -----------------------------------------------------------------------------
+    @cached_property
+    def structure(self) -> nx.Graph:
+        """An undirected networkx graph of every entity and link except statuses (for PPR, paths, baselines)."""
+        g = nx.Graph()
+        g.add_nodes_from(sorted(iri for iri, e in self.entities.items() if e.kind not in _STRUCTURE_SKIP))
+        g.add_edges_from(sorted({(l.source, l.target) for l in self.links if l.relation not in _STRUCTURE_SKIP}))
+        return g
+
+    def resolve(self, text: str, kind: str | tuple[str, ...]) -> str:
+        """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``) or a label, any case.
+
+        An unknown name raises NotFound with the closest labels (difflib).
+        """
+        kinds = (kind,) if isinstance(kind, str) else kind
+        wanted = text.strip()
+        folded = _fold(wanted)
+        if wanted in self.entities and self.entities[wanted].kind in kinds:
+            return wanted
+        for k in kinds:
+            ids, names = self._names(k)
+            if folded in ids:
+                return ids[folded]
+        for k in kinds:
+            ids, names = self._names(k)
+            if folded in names:
+                return names[folded]
+        candidates = [iri for k in kinds for iri in self.ids(k)]
+        names = {}
+        for iri in candidates:
+            entity = self.entities[iri]
+            for name in (entity.label, iri.rsplit("/", 1)[-1], *entity.alt_labels):
+                names.setdefault(name.casefold(), entity.label)
+        close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
+        suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
+        what = " or ".join(k.replace("_", " ") for k in kinds)
+        raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
+
+
+    def _names(self, kind: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Case-folded ids and labels (with alternative names) of one kind → IRI; the first IRI wins a clash."""
+        cache = self.__dict__.setdefault("_name_index", {})
+        if kind not in cache:
+            ids: dict[str, str] = {}
+            names: dict[str, str] = {}
+            for iri in self.ids(kind):
+                ids.setdefault(_fold(iri.rsplit("/", 1)[-1]), iri)
+                entity = self.entities[iri]
+                for name in (entity.label, *entity.alt_labels):
+                    names.setdefault(_fold(name), iri)
+            cache[kind] = (ids, names)
+        return cache[kind]
+
+
+def _fold(name: str) -> str:
+    """A name as a person may type it: any case, with spaces, '-' and '_' alike ("japan mlit" = japan_mlit).
+
+    >>> _fold("Japan MLIT") == _fold("japan_mlit") == _fold("japan-mlit")
+    True
+    """
+    return re.sub(r"[\s_-]+", "-", name.strip().casefold())
+
+
+def _year(term) -> int | None:
+    if term is None:
+        return None
+    try:
+        return int(str(term)[:4])
+    except ValueError:
+        return None
+
+
+def _city_partner(tg: TypedGraph) -> sp.spmatrix:
+    """City × partner: pairings (either side of the pairing) plus partners of the city's projects."""
+    pairing_city = tg.relation("paired_city").T  # city × pairing
+    return pairing_city @ tg.relation("paired_partner") + tg.matrix("city_project") @ tg.relation("involves_partner")
+
+
+_DERIVED = {
+    "city_project": lambda tg: tg.relation("in_city").T,
+    "project_city": lambda tg: tg.relation("in_city"),
+    "project_focus_area": lambda tg: tg.relation("focus_area"),
+    "project_outcome": lambda tg: tg.relation("strategic_outcome"),
+    "project_partner": lambda tg: tg.relation("involves_partner"),
+    "project_status": lambda tg: tg.relation("status"),
+    "project_practice": lambda tg: tg.relation("concerns_project").T,
+    "city_country": lambda tg: tg.relation("in_country"),
+    "city_pairing": lambda tg: tg.relation("paired_city").T,
+    "pairing_partner": lambda tg: tg.relation("paired_partner"),
+    "pairing_programme": lambda tg: tg.relation("under_programme"),
+    "city_partner": _city_partner,
+    "city_programme": lambda tg: tg.relation("paired_city").T @ tg.relation("under_programme"),
+    "city_practice": lambda tg: tg.relation("concerns_city").T + tg.matrix("city_project") @ tg.matrix("project_practice"),
+    "partner_programme": lambda tg: tg.relation("runs_programme"),
+    "partner_project": lambda tg: tg.relation("involves_partner").T,
+    "partner_pairing": lambda tg: tg.relation("paired_partner").T,
+    "partner_family": lambda tg: tg.relation("parent_partner") + tg.relation("parent_partner").T,
+    "city_focus_area": lambda tg: tg.matrix("city_project") @ tg.relation("focus_area"),
+}
+DERIVED = tuple(_DERIVED)
+"""The derived relations :meth:`TypedGraph.matrix` knows, as ``<row kind>_<column kind>``."""
+
+
+# -- one typed graph per graph version -----------------------------------------------------------
+
+def graph_version(store) -> str:
+    """A cheap key of the store's content: build fingerprint and time, user graphs' names and sizes."""
+    rows = store.query(internal("graph_version").sparql)
+    return "; ".join(f"{row['part']}={row['value']}" for row in rows)
+
+
+class GraphCache:
+    """Typed graphs by graph version: a load, an unload or a rebuild changes the key and so the graph.
+
+    Only the version query runs per call while nothing changes. Holds at most ``size`` versions (a web app
+    may serve an old and a new version side by side for a moment).
+    """
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._graphs: OrderedDict[str, TypedGraph] = OrderedDict()
+        self._lock = Lock()
+        self.builds = 0
+
+    def get(self, store) -> TypedGraph:
+        version = graph_version(store)
+        with self._lock:
+            if version in self._graphs:
+                self._graphs.move_to_end(version)
+                return self._graphs[version]
+        tg = TypedGraph.from_store(store, version)
+        with self._lock:
+            self.builds += 1
+            self._graphs[version] = tg
+            while len(self._graphs) > self.size:
+                self._graphs.popitem(last=False)
+        return tg
+
+
+DEFAULT_CACHE = GraphCache()
+"""The cache the recommend functions use unless given one (the web app may keep one per application)."""
+
+
+def typed_graph(store, cache: GraphCache | None = None) -> TypedGraph:
+    """The typed graph of ``store``'s current content, built once per graph version."""
+    return (cache or DEFAULT_CACHE).get(store)

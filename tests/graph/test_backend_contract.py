@@ -1,0 +1,317 @@
+"""The backend contract: the embedded store and a real SPARQL server (``oxigraph serve``) are interchangeable.
+
+Every test runs on both backends and none is skipped; the cross-backend tests run the same text on both and
+compare the answers term for term, so a conversion that differs (a plain literal typed ``xsd:string``, a
+lost language tag, a FROM clause ignored) fails here.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import warnings
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import RDF, RDFS, XSD
+
+from graph.backends import open_store
+from graph.backends.sparql import SparqlStore
+from graph.config import Settings
+from graph.store import Table
+from loaders import dataset
+from ontology.errors import InputError, QueryError, StoreError
+from ontology.namespace import GRAPH, ID
+from queries.library import internal, library
+
+USER_A = str(GRAPH["user/contract-a"])
+USER_B = str(GRAPH["user/contract-b"])
+CITY = "https://w3id.org/ascn/ontology#City"
+FACT_SHEET_RECORDS = {"source": 92, "country": 11, "focus_area": 6, "city": 38, "partner": 53, "pairing": 33,
+                      "project": 160, "best_practice": 29, "network": 1}
+"""Record counts of the ASCN fact sheet v0.1 (programmes are curated beside it: 32)."""
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def backend(request):
+    """The bundled graph on each backend, read-only."""
+    return request.getfixturevalue("store" if request.param == "embedded" else "remote_store")
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def writable(request):
+    """A store of its own on each backend, holding the bundled build."""
+    return request.getfixturevalue("fresh_store" if request.param == "embedded" else "fresh_remote_store")
+
+
+def small_graph(label: str) -> Graph:
+    g = Graph()
+    g.add((ID["city/contract-test"], RDFS.label, Literal(label, lang="en")))
+    g.add((ID["city/contract-test"], RDF.type, URIRef(CITY)))
+    return g
+
+
+def canonical(answer):
+    """An answer in a form that compares equal exactly when the answers are the same."""
+    if isinstance(answer, Table):
+        return answer.variables, sorted(answer.rows, key=lambda row: [t.n3() if t is not None else "" for t in row])
+    if isinstance(answer, Graph):
+        return to_isomorphic(answer)
+    return answer
+
+
+def assert_same(a, b) -> None:
+    if isinstance(a, Graph) and not isomorphic(a, b):
+        _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+        pytest.fail(f"graphs differ:\n{only_a.serialize(format='nt')[:1500]}\n---\n{only_b.serialize(format='nt')[:1500]}")
+    assert canonical(a) == canonical(b)
+
+
+def content(store) -> dict:
+    """Every named graph of a store with its triples, to show a failed write changed nothing."""
+    return {name: len(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
+            for name in store.graph_names()}
+
+
+# -- a build holds the fact sheet --------------------------------------------------------------------
+
+def test_a_build_stores_every_fact_sheet_record_on_both_backends(writable, bundled_graphs):
+    report = dataset.build(writable)
+    assert {t: n for t, n in report.records.items() if t != "programme"} == FACT_SHEET_RECORDS
+    assert report.records["programme"] == 32
+    assert content(writable) == report.triples
+    assert report.triples == {name: len(g) for name, g in bundled_graphs.items()}
+
+
+def test_both_backends_count_the_same_entities_per_class(store, remote_store):
+    counts = {str(row["class"]): int(row["entities"]) for row in remote_store.query(internal("class_counts").sparql)}
+    assert counts[CITY] == 38
+    assert counts["https://w3id.org/ascn/ontology#Project"] == 160
+    assert counts["https://w3id.org/ascn/ontology#SourceDocument"] == 92
+    assert_same(store.query(internal("class_counts").sparql), remote_store.query(internal("class_counts").sparql))
+
+
+# -- the same query, the same answer -----------------------------------------------------------------
+
+SAME_QUERIES = {
+    "select with typed and plain literals": """
+        PREFIX ascn: <https://w3id.org/ascn/ontology#>
+        PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+        SELECT ?city ?code ?joined ?pilot ?lat ?label WHERE {
+          ?city a ascn:City ; ascn:country ?country ; ascn:joinedYear ?joined ; ascn:pilotCity ?pilot ;
+                wgs:lat ?lat ; <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+          ?country ascn:iso3166Alpha2 ?code .
+        } ORDER BY ?city""",
+    "select with unbound values": """
+        PREFIX ascn: <https://w3id.org/ascn/ontology#>
+        SELECT ?project ?city WHERE { ?project a ascn:Project . OPTIONAL { ?project ascn:inCity ?city } }""",
+    "aggregate": """
+        PREFIX ascn: <https://w3id.org/ascn/ontology#>
+        SELECT ?status (COUNT(?p) AS ?n) WHERE { ?p ascn:status ?status } GROUP BY ?status ORDER BY DESC(?n)""",
+    "ask true": "ASK { <https://w3id.org/ascn/id/city/da-nang> a <https://w3id.org/ascn/ontology#City> }",
+    "ask false": "ASK { <https://w3id.org/ascn/id/city/atlantis> ?p ?o }",
+    "construct": """
+        CONSTRUCT { ?c ?p ?o } WHERE { VALUES ?c { <https://w3id.org/ascn/id/city/da-nang> } ?c ?p ?o }""",
+    "describe": "DESCRIBE <https://w3id.org/ascn/id/country/vn>",
+    "from clause": """
+        SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ascn/graph/bundled/countries> WHERE { ?s ?p ?o }""",
+    "graph pattern": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+}
+
+
+@pytest.mark.parametrize("name", SAME_QUERIES)
+def test_the_same_query_gives_the_same_answer_on_both_backends(store, remote_store, name):
+    embedded, remote = store.query(SAME_QUERIES[name]), remote_store.query(SAME_QUERIES[name])
+    assert type(embedded) is type(remote)
+    assert_same(embedded, remote)
+    if "ORDER BY" in SAME_QUERIES[name]:
+        assert embedded.rows == remote.rows
+
+
+def test_literals_follow_one_convention(backend):
+    row = next(iter(backend.query(SAME_QUERIES["select with typed and plain literals"])))
+    assert row["city"] == ID["city/bandar-seri-begawan"]
+    assert row["code"] == Literal("BN")  # a plain string: no xsd:string datatype
+    assert row["joined"] == Literal("2018", datatype=XSD.gYear)
+    assert row["pilot"] == Literal(True)
+    assert row["lat"] == Literal("4.9031", datatype=XSD.decimal)
+    assert row["label"] == Literal("Bandar Seri Begawan", lang="en")
+
+
+def test_a_from_clause_limits_the_dataset(backend):
+    assert backend.query(SAME_QUERIES["from clause"]).rows == [(Literal(80),)]
+
+
+def test_caller_datasets_override_the_union(backend):
+    countries = str(GRAPH["bundled/countries"])
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert backend.query(count, default_graphs=[countries]).rows == [(Literal(80),)]
+    assert backend.query(count, default_graphs=[]).rows == [(Literal(0),)]
+    named = backend.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[countries])
+    assert named.rows == [(URIRef(countries),)]
+
+
+def test_max_rows_cuts_a_select(backend):
+    assert len(backend.query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=5)) == 5
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_every_library_query_answers_the_same_on_both_backends(store, remote_store, name):
+    sparql = library()[name].bind()
+    embedded, remote = store.query(sparql), remote_store.query(sparql)
+    assert_same(embedded, remote)
+    if isinstance(embedded, Table) and re.search(r"\bORDER\s+BY\b", sparql, re.IGNORECASE):
+        assert embedded.rows == remote.rows
+
+
+# -- writes ------------------------------------------------------------------------------------------
+
+def test_graph_names_are_the_same_on_both_backends(store, remote_store, bundled_graphs):
+    assert store.graph_names() == remote_store.graph_names() == sorted(bundled_graphs)
+
+
+def test_replace_graphs_replaces_only_the_named_graphs(writable, bundled_graphs):
+    writable.replace_graphs({USER_A: small_graph("first"), USER_B: small_graph("other")})
+    writable.replace_graphs({USER_A: small_graph("second")})
+    assert writable.graph_names() == sorted([*bundled_graphs, USER_A, USER_B])
+    labels = writable.query(f"SELECT ?l WHERE {{ GRAPH <{USER_A}> {{ ?c <{RDFS.label}> ?l }} }}")
+    assert labels.column("l") == [Literal("second", lang="en")]
+    assert content(writable)[str(GRAPH["bundled/cities"])] == len(bundled_graphs[str(GRAPH["bundled/cities"])])
+
+
+def test_drop_graphs_removes_them_all_or_none(writable, bundled_graphs):
+    writable.replace_graphs({USER_A: small_graph("a"), USER_B: small_graph("b")})
+    with pytest.raises(StoreError, match="does not exist"):
+        writable.drop_graphs([USER_A, str(GRAPH["user/never-loaded"])])
+    assert USER_A in writable.graph_names()
+    writable.drop_graphs([USER_A, USER_B])
+    assert writable.graph_names() == sorted(bundled_graphs)
+
+
+def test_rebuild_keeps_only_the_listed_graphs(writable, bundled_graphs):
+    writable.replace_graphs({USER_A: small_graph("kept"), USER_B: small_graph("dropped")})
+    writable.rebuild(bundled_graphs, keep=[USER_A])
+    assert writable.graph_names() == sorted([*bundled_graphs, USER_A])
+    assert content(writable)[USER_A] == 2
+
+
+def test_a_large_remote_rebuild_goes_through_the_graph_store_protocol(fresh_remote_store, bundled_graphs):
+    fresh_remote_store.replace_graphs({USER_A: small_graph("kept"), USER_B: small_graph("dropped")})
+    fresh_remote_store.drop_graphs([str(GRAPH["bundled/cities"])])
+    fresh_remote_store.update_limit = 100  # the bundled build is ~6,800 triples: PUT per graph
+    fresh_remote_store.rebuild(bundled_graphs, keep=[USER_A])
+    assert fresh_remote_store.graph_names() == sorted([*bundled_graphs, USER_A])
+    assert content(fresh_remote_store) == {**{n: len(g) for n, g in bundled_graphs.items()}, USER_A: 2}
+
+
+@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
+def test_a_triple_export_holds_the_union_on_both_backends(backend, store, fmt, parser):
+    exported = Graph().parse(data=backend.export(fmt), format=parser)
+    assert_same(exported, store.query(internal("all_triples").sparql))
+
+
+@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_a_dataset_export_keeps_every_named_graph_on_both_backends(backend, bundled_graphs, fmt, parser):
+    exported = Dataset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib 7.6's parsers call its own deprecated API
+        exported.parse(data=backend.export(fmt), format=parser)
+    graphs: dict[str, Graph] = {}
+    for s, p, o, c in exported.quads((None, None, None, None)):
+        graphs.setdefault(str(c.identifier if isinstance(c, Graph) else c), Graph()).add((s, p, o))
+    assert sorted(graphs) == sorted(bundled_graphs)
+    for name, graph in bundled_graphs.items():
+        assert_same(graphs[name], graph)
+
+
+def test_an_unknown_export_format_raises_store_error(backend):
+    with pytest.raises(StoreError, match="unknown export format 'csv'"):
+        backend.export("csv")
+
+
+# -- errors ------------------------------------------------------------------------------------------
+
+def test_a_malformed_query_raises_query_error_with_its_position(backend):
+    with pytest.raises(QueryError) as caught:
+        backend.query("SELECT * WHERE { ?s ?p }")
+    assert caught.value.position == (1, 25)
+    assert caught.value.message.startswith("syntax error: expected")
+
+
+def test_an_update_sent_as_a_query_is_refused_and_changes_nothing(writable):
+    before = content(writable)
+    with pytest.raises(QueryError):
+        writable.query(f"DROP GRAPH <{GRAPH['bundled/cities']}>")
+    assert content(writable) == before
+
+
+@pytest.mark.parametrize("name", ["not an iri", "http://x/> } ; DROP ALL ; #", "", "relative/graph"])
+def test_an_invalid_graph_name_raises_store_error(writable, name):
+    before = content(writable)
+    for write in (lambda: writable.replace_graphs({name: small_graph("x")}),
+                  lambda: writable.drop_graphs([name]),
+                  lambda: writable.rebuild({name: small_graph("x")}, keep=[])):
+        with pytest.raises(StoreError, match="invalid graph name"):
+            write()
+    assert content(writable) == before
+
+
+def test_a_load_with_a_bad_record_leaves_the_store_unchanged(writable, tmp_path):
+    before = content(writable)
+    path = tmp_path / "my_cities.yaml"
+    path.write_text("type: city\nrecords:\n- id: new-town\n  name: New Town\n  country: XX\n  joined: 2030\n"
+                    "  pilot_city: false\n  sources: [nowhere]\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        dataset.load(writable, path)
+    assert content(writable) == before
+
+
+@pytest.mark.parametrize("bad_iri", [
+    "http://example.org/a b",  # refused while writing the request
+    "relative/iri",  # refused while writing: a server would resolve it against its own URL
+    "http://example.org/%zz",  # written, then refused by the store's parser: the first graph must not stay
+])
+def test_a_write_the_store_refuses_midway_changes_nothing(writable, bad_iri):
+    before = content(writable)
+    bad = Graph()
+    bad.add((URIRef(bad_iri), RDFS.label, Literal("not an absolute IRI")))
+    with pytest.raises(StoreError, match="refused"):
+        writable.replace_graphs({USER_A: small_graph("good"), USER_B: bad})
+    assert content(writable) == before
+
+
+# -- configuration -----------------------------------------------------------------------------------
+
+def test_a_wrong_url_gives_a_store_error_naming_it():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/query"
+    with pytest.raises(StoreError, match=re.escape(url)):
+        open_store(Settings(store="sparql", query_url=url))
+
+
+def test_a_wrong_path_on_a_live_server_gives_a_store_error_naming_it(oxigraph_server):
+    url = f"{oxigraph_server}/no-such-endpoint"
+    with pytest.raises(StoreError, match=re.escape(url)):
+        open_store(Settings(store="sparql", query_url=url))
+
+
+def test_the_remote_store_needs_a_query_url():
+    with pytest.raises(StoreError, match="ASCN_QUERY_URL"):
+        open_store(Settings(store="sparql"))
+
+
+def test_a_remote_store_without_an_update_url_refuses_writes(oxigraph_server):
+    read_only = SparqlStore.open(Settings(store="sparql", query_url=f"{oxigraph_server}/query"))
+    assert len(read_only.graph_names()) == 12
+    with pytest.raises(StoreError, match="ASCN_UPDATE_URL"):
+        read_only.replace_graphs({USER_A: small_graph("x")})
+
+
+def test_a_server_without_the_union_default_graph_is_refused(start_oxigraph):
+    settings = start_oxigraph(union=False)
+    SparqlStore.open(settings).replace_graphs({USER_A: small_graph("x")})  # empty: nothing to probe yet
+    with pytest.raises(StoreError, match="--union-default-graph"):
+        SparqlStore.open(settings)

@@ -1,0 +1,394 @@
+"""The /sparql endpoint through Flask's test client: protocol forms, formats, refusals and limits.
+
+Answers are exact, on the bundled graph (the app fixture's own copy of the build).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
+
+PHUKET = "https://w3id.org/ascn/id/city/phuket"
+LABEL_QUERY = f"SELECT ?label WHERE {{ <{PHUKET}> <{RDFS.label}> ?label }}"
+LABEL_GRAPH_QUERY = f"CONSTRUCT {{ <{PHUKET}> <{RDFS.label}> ?label }} WHERE {{ <{PHUKET}> <{RDFS.label}> ?label }}"
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+TWICE_EVERY_TRIPLE = "SELECT ?s ?p ?o ?x { ?s ?p ?o VALUES ?x { 1 2 } }"
+GRAPH = "https://w3id.org/ascn/graph/"
+COMPLETE = {"complete": True, "rows": 1, "limit": 10000}
+PHUKET_JSON = {"head": {"vars": ["label"]},
+               "results": {"bindings": [{"label": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]},
+               "ascn:completeness": COMPLETE}
+PHUKET_XML = ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+              '<head><variable name="label"/></head>\n<results>\n'
+              '<result><binding name="label"><literal xml:lang="en">Phuket</literal></binding></result>\n'
+              '</results>\n</sparql>')
+PHUKET_GRAPH = Graph().add((URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en")))
+
+
+def csv_rows(response) -> list[str]:
+    return response.get_data(as_text=True).splitlines()
+
+
+# -- the three protocol forms ---------------------------------------------------------------------
+def test_get_query_answers_phuket_label(client):
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY})
+    assert r.status_code == 200
+    assert r.mimetype == "application/sparql-results+json"
+    assert r.json == PHUKET_JSON
+
+
+def test_post_form_query_answers_phuket_label(client):
+    r = client.post("/sparql", data={"query": LABEL_QUERY})
+    assert r.status_code == 200
+    assert r.json == PHUKET_JSON
+
+
+def test_post_direct_query_answers_phuket_label(client):
+    r = client.post("/sparql", data=LABEL_QUERY, content_type="application/sparql-query")
+    assert r.status_code == 200
+    assert r.json == PHUKET_JSON
+
+
+# -- result formats -------------------------------------------------------------------------------
+@pytest.mark.parametrize("accept, media_type, body", [
+    ("application/sparql-results+xml", "application/sparql-results+xml", PHUKET_XML),
+    ("text/csv", "text/csv", "label\r\nPhuket\r\n"),
+    ("text/tab-separated-values", "text/tab-separated-values", '?label\n"Phuket"@en\n'),
+])
+def test_select_formats_by_accept_are_exact(client, accept, media_type, body):
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.mimetype == media_type
+    assert r.get_data(as_text=True) == body
+
+
+@pytest.mark.parametrize("fmt, media_type", [
+    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+    ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+])
+def test_format_parameter_overrides_a_browser_accept_header(client, fmt, media_type):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY, "format": fmt}, headers={"Accept": browser})
+    assert r.mimetype == media_type
+
+
+@pytest.mark.parametrize("accept, media_type, rdflib_format", [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+])
+def test_construct_formats_give_the_phuket_label_triple(client, accept, media_type, rdflib_format):
+    r = client.get("/sparql", query_string={"query": LABEL_GRAPH_QUERY}, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.mimetype == media_type
+    assert isomorphic(Graph().parse(data=r.get_data(as_text=True), format=rdflib_format), PHUKET_GRAPH)
+
+
+def test_ntriples_answer_is_the_exact_line(client):
+    r = client.get("/sparql", query_string={"query": LABEL_GRAPH_QUERY, "format": "nt"})
+    assert r.get_data(as_text=True) == f'<{PHUKET}> <{RDFS.label}> "Phuket"@en .\n'
+
+
+def test_describe_defaults_to_turtle(client):
+    r = client.get("/sparql", query_string={"query": f"DESCRIBE <{PHUKET}>"})
+    assert r.mimetype == "text/turtle"
+    described = Graph().parse(data=r.get_data(as_text=True), format="turtle")
+    assert (URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en")) in described
+
+
+def test_ask_answers_in_json_and_xml(client):
+    ask = f"ASK {{ <{PHUKET}> <{RDFS.label}> \"Phuket\"@en }}"
+    assert client.get("/sparql", query_string={"query": ask}).json["boolean"] is True
+    xml = client.get("/sparql", query_string={"query": ask}, headers={"Accept": "application/sparql-results+xml"})
+    assert "<boolean>true</boolean>" in xml.get_data(as_text=True)
+
+
+def test_unacceptable_accept_is_406_only_when_nothing_fits(client):
+    assert client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "image/png"}).status_code == 406
+    fallback = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "image/png, */*;q=0.1"})
+    assert fallback.status_code == 200 and fallback.json == PHUKET_JSON
+
+
+def test_ask_has_no_csv_form_so_csv_only_is_406(client):
+    r = client.get("/sparql", query_string={"query": "ASK {}", "format": "csv"})
+    assert r.status_code == 406
+    assert "application/sparql-results+json" in r.get_data(as_text=True)
+
+
+# -- the service description and CORS --------------------------------------------------------------
+def test_get_without_query_returns_the_service_description(client, app):
+    r = client.get("/sparql")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    sd = Graph().parse(data=r.get_data(as_text=True), format="turtle")
+    SD = "http://www.w3.org/ns/sparql-service-description#"
+    service = URIRef("http://localhost/sparql")
+    assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in sd
+    assert (service, URIRef(SD + "feature"), URIRef(SD + "UnionDefaultGraph")) in sd
+    names = {str(o) for o in sd.objects(None, URIRef(SD + "name"))}
+    assert names == set(app.extensions["ascn"].store.graph_names())
+    assert f"{GRAPH}bundled/cities" in names
+
+
+def test_service_description_in_rdf_xml_on_request(client):
+    r = client.get("/sparql", headers={"Accept": "application/rdf+xml"})
+    assert r.mimetype == "application/rdf+xml"
+    assert len(Graph().parse(data=r.get_data(as_text=True), format="xml")) > 20
+
+
+def test_any_origin_may_query(client):
+    r = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-ASCN-Complete" in r.headers["Access-Control-Expose-Headers"]
+
+
+def test_cors_preflight_allows_post_with_content_type(client):
+    r = client.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+                                           "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert r.headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+# -- read-only and no federation -------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs", [
+    {"data": {"update": "DROP ALL"}},
+    {"data": "DROP ALL", "content_type": "application/sparql-update"},
+    {"data": {"query": "DROP ALL"}},
+])
+def test_updates_are_refused_and_change_nothing(client, kwargs):
+    r = client.post("/sparql", **kwargs)
+    assert r.status_code == 403
+    assert "read-only" in r.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * { SERVICE SILENT ?endpoint { ?s ?p ?o } }",
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT * { ?s rdfs:label ?l . SERVICE <http://x.org/q> {} }",
+    "PREFIX e: <http://x.org/> SELECT * { OPTIONAL { service e:sparql { ?s ?p ?o } } }",
+])
+def test_service_is_refused_unless_allowed(client, query):
+    r = client.get("/sparql", query_string={"query": query})
+    assert r.status_code == 400
+    assert "SERVICE" in r.get_data(as_text=True) and "ASCN_SPARQL_ALLOWED_SERVICES" in r.get_data(as_text=True)
+
+
+def test_the_word_service_in_a_string_or_comment_is_not_federation(client):
+    query = 'SELECT ?x { BIND("SERVICE <http://x.org/q> {}" AS ?x) } # SERVICE <http://y.org/>'
+    r = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert r.status_code == 200
+    assert csv_rows(r) == ["x", "SERVICE <http://x.org/q> {}"]
+
+
+def test_an_allowed_service_is_called(client, app, ascn_server, monkeypatch):
+    monkeypatch.setitem(app.config, "SPARQL_ALLOWED_SERVICES", [ascn_server.url])
+    query = f"SELECT ?label {{ SERVICE <{ascn_server.url}> {{ <{PHUKET}> <{RDFS.label}> ?label }} }}"
+    r = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert csv_rows(r) == ["label", "Phuket"]
+
+
+# -- errors ----------------------------------------------------------------------------------------
+def test_malformed_query_is_400_with_the_parser_position(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?x }"})
+    assert r.status_code == 400
+    assert r.get_data(as_text=True).startswith("malformed query: syntax error")
+    assert "(line 3, column 10)" in r.get_data(as_text=True)
+
+
+def test_error_column_on_the_first_line_counts_in_the_clients_text(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o . ?s ?x }"})
+    assert "(line 1, column 36)" in r.get_data(as_text=True)  # not shifted by the BASE the endpoint adds
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    r = client.get("/sparql", query_string={"query": "SELECT (<s> AS ?x) {}", "format": "csv"})
+    assert csv_rows(r) == ["x", "http://localhost/s"]
+
+
+def test_a_forged_host_header_cannot_reach_the_query_text(client):
+    r = client.get("/sparql", query_string={"query": "SELECT (<s> AS ?x) {}", "format": "csv"},
+                   headers={"Host": "x> } SELECT ?y { ?a ?b ?c } #"})
+    assert r.status_code == 200
+    assert csv_rows(r) == ["x", "http:///s"]  # the bad host is dropped; nothing of it reached the query
+
+
+@pytest.mark.parametrize("params, named", [
+    ({"query": LABEL_QUERY, "format": "yaml"}, "'format'"),
+    ({"query": LABEL_QUERY, "default-graph-uri": "not an iri"}, "'default-graph-uri'"),
+    ({"query": LABEL_QUERY, "named-graph-uri": "<x>"}, "'named-graph-uri'"),
+    ([("query", "ASK {}"), ("query", "ASK {}")], "'query'"),
+    ({"query": "   "}, "'query'"),
+])
+def test_bad_parameters_are_400_naming_the_parameter(client, params, named):
+    r = client.get("/sparql", query_string=params)
+    assert r.status_code == 400
+    assert named in r.get_data(as_text=True)
+
+
+def test_query_over_the_length_limit_is_413(client):
+    query = "ASK {} #" + "x" * 100_000
+    assert client.get("/sparql", query_string={"query": query}).status_code == 413
+    assert client.post("/sparql", data=query, content_type="application/sparql-query").status_code == 413
+
+
+def test_body_over_max_content_length_is_413(client):
+    r = client.post("/sparql", data={"query": "ASK {}", "padding": "x" * (1024 * 1024 + 1)})
+    assert r.status_code == 413
+    assert r.mimetype == "text/plain"
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"data": "ASK {}", "content_type": "text/plain"},
+    {"data": "ASK {}"},
+    {"data": "ASK {}".encode("utf-16"), "content_type": "application/sparql-query; charset=UTF-16"},
+    {"data": b"ASK { ?s ?p \"\xff\" }", "content_type": "application/sparql-query"},
+    {"data": b"", "content_type": "application/x-www-form-urlencoded"},
+    {"data": {"query": "ASK {}"}, "query_string": {"query": "ASK {}"}},
+    {"data": "\x00\x01{{{", "content_type": "application/sparql-query"},
+    {"data": "SELECT * { ?s ?p ?o } LIMIT -1", "content_type": "application/sparql-query"},
+    {"data": "SELECT (1/0 AS ?x) {}", "content_type": "application/sparql-query"},
+])
+def test_odd_requests_get_a_4xx_or_an_answer_never_a_5xx(client, kwargs):
+    assert client.post("/sparql", **kwargs).status_code < 500
+
+
+def test_other_methods_are_405(client):
+    assert client.put("/sparql", query_string={"query": "ASK {}"}).status_code == 405
+
+
+# -- default-graph-uri and named-graph-uri ----------------------------------------------------------
+def count(client, query, params=()) -> str:
+    r = client.get("/sparql", query_string=[("query", query), ("format", "csv"), *params])
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return csv_rows(r)
+
+
+ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+def test_default_graph_is_the_union_of_all_graphs(client):
+    assert count(client, ALL) == ["n", "6815"]
+
+
+def test_default_graph_uri_makes_the_default_graph(client):
+    assert count(client, ALL, [("default-graph-uri", GRAPH + "bundled/countries")]) == ["n", "80"]
+    both = [("default-graph-uri", GRAPH + "bundled/countries"), ("default-graph-uri", GRAPH + "bundled/cities")]
+    assert count(client, ALL, both) == ["n", "1037"]
+
+
+def test_named_graph_uri_limits_graph_patterns_and_empties_the_default_graph(client):
+    named = [("named-graph-uri", GRAPH + "bundled/cities")]
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    assert count(client, per_graph, named) == ["g,n", GRAPH + "bundled/cities,957"]
+    assert count(client, ALL, named) == ["n", "0"]
+
+
+def test_from_in_the_query_is_honoured_and_the_protocol_overrides_it(client):
+    from_countries = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}bundled/countries> {{ ?s ?p ?o }}"
+    assert count(client, from_countries) == ["n", "80"]
+    assert count(client, from_countries, [("default-graph-uri", GRAPH + "bundled/cities")]) == ["n", "957"]
+
+
+# -- limits and completeness -----------------------------------------------------------------------
+def test_complete_answer_says_so(client):
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY})
+    assert (r.headers["X-ASCN-Complete"], r.headers["X-ASCN-Rows"], r.headers["X-ASCN-Row-Limit"]) == \
+        ("true", "1", "10000")
+    assert r.headers["X-ASCN-Timeout"] == "3"
+
+
+def test_row_cap_cuts_and_says_so_in_headers_and_json(client):
+    r = client.get("/sparql", query_string={"query": TWICE_EVERY_TRIPLE})
+    assert r.status_code == 200
+    assert r.headers["X-ASCN-Complete"] == "false"
+    assert r.headers["X-ASCN-Reason"] == "row-limit"
+    assert r.headers["X-ASCN-Rows"] == "10000"
+    assert len(r.json["results"]["bindings"]) == 10000
+    assert r.json["ascn:completeness"] == {"complete": False, "reason": "row-limit", "rows": 10000, "limit": 10000}
+
+
+def test_row_cap_applies_to_construct_triples(client):
+    r = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?o VALUES ?x { 1 2 } }",
+                                            "format": "nt"})
+    assert r.headers["X-ASCN-Complete"] == "false"
+    assert len(csv_rows(r)) == 10000
+
+
+def test_timeout_stops_the_query_while_others_are_answered(client, app):
+    pool = app.extensions["ascn"].pool
+    client.get("/sparql", query_string={"query": "ASK {}"})  # workers started
+    before, replaced = set(pool.pids()), pool.replaced
+    slow: dict = {}
+
+    def run_slow():
+        started = time.monotonic()
+        slow["response"] = app.test_client().get("/sparql", query_string={"query": CROSS_PRODUCT})
+        slow["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    quick = client.get("/sparql", query_string={"query": LABEL_QUERY})
+    quick_seconds = time.monotonic() - started
+    thread.join(timeout=30)
+    assert quick.json == PHUKET_JSON and quick_seconds < 1.0
+    r = slow["response"]
+    assert r.status_code == 503
+    assert 3.0 <= slow["seconds"] < 5.0
+    assert "time limit" in r.get_data(as_text=True)
+    assert (r.headers["X-ASCN-Complete"], r.headers["X-ASCN-Reason"]) == ("false", "timeout")
+    deadline = time.monotonic() + 15
+    while pool.replaced == replaced and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.replaced == replaced + 1
+    after = set(pool.pids())
+    assert len(after) == 2 and len(after - before) == 1
+    assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
+
+
+def test_each_query_is_logged_with_hash_first_line_time_and_rows(client, caplog):
+    caplog.set_level(logging.INFO, logger="webapp.sparql")
+    client.get("/sparql", query_string={"query": "PREFIX x: <http://x.org/>\n" + LABEL_QUERY})
+    [record] = [r for r in caplog.records if r.name == "webapp.sparql"]
+    message = record.getMessage()
+    assert LABEL_QUERY[:60] in message and "1 row in" in message
+    assert message.split()[1].isalnum() and len(message.split()[1]) == 12
+
+
+def test_json_member_is_valid_json_for_plain_clients(client):
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY})
+    assert json.loads(r.get_data(as_text=True))["results"]["bindings"][0]["label"]["value"] == "Phuket"
+
+
+# -- the same endpoint over the remote backend -----------------------------------------------------
+def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_store, oxigraph_server):
+    """Configuration alone moves the endpoint onto a SPARQL server.
+
+    No runaway query here: killing the worker stops only the client side, and this shared test server has
+    no time limit of its own (a deployment sets the server's, e.g. ``oxigraph serve --timeout-s``).
+    """
+    from webapp import create_app
+    from webapp.store import close_app
+
+    remote_app = create_app({"STORE": "sparql", "QUERY_URL": f"{oxigraph_server}/query", "AUTO_BUILD": False,
+                             "SPARQL_WORKERS": 1})
+    try:
+        client = remote_app.test_client()
+        assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
+        assert count(client, ALL, [("default-graph-uri", GRAPH + "bundled/countries")]) == ["n", "80"]
+        cut = client.get("/sparql", query_string={"query": TWICE_EVERY_TRIPLE})
+        assert (cut.headers["X-ASCN-Complete"], cut.headers["X-ASCN-Rows"]) == ("false", "10000")
+    finally:
+        close_app(remote_app)

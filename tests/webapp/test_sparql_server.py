@@ -1,0 +1,148 @@
+"""A real ``ascn serve`` process on 127.0.0.1, queried by real clients: SPARQLWrapper and curl.
+
+The server (session fixture ``ascn_server``) has 2 query workers and a 2 s time limit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
+from SPARQLWrapper import CSV, JSON, POST, TURTLE, SPARQLWrapper
+
+PHUKET = "https://w3id.org/ascn/id/city/phuket"
+LABEL_QUERY = f"SELECT ?label WHERE {{ <{PHUKET}> <{RDFS.label}> ?label }}"
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+GRAPH = "https://w3id.org/ascn/graph/"
+
+
+def wrapper(url: str, query: str, fmt=JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(url)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def curl(*args: str) -> str:
+    """curl's output, bytes decoded as they came (CRLF kept)."""
+    return subprocess.run(["curl", "--silent", "--show-error", "--max-time", "20", *args],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def get(url: str, query: str, timeout: float = 20):
+    """(status, headers (case-insensitive), body) of a GET query."""
+    try:
+        with urllib.request.urlopen(f"{url}?{urllib.parse.urlencode({'query': query})}", timeout=timeout) as r:
+            return r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode()
+
+
+def test_sparqlwrapper_get_json_gives_phuket(ascn_server):
+    result = wrapper(ascn_server.url, LABEL_QUERY).queryAndConvert()
+    assert result["results"]["bindings"] == [{"label": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]
+    assert result["ascn:completeness"] == {"complete": True, "rows": 1, "limit": 10000}
+
+
+def test_sparqlwrapper_post_csv_gives_phuket(ascn_server):
+    client = wrapper(ascn_server.url, LABEL_QUERY, CSV)
+    client.setMethod(POST)
+    assert client.queryAndConvert() == b"label\r\nPhuket\r\n"
+
+
+def test_sparqlwrapper_construct_turtle_gives_the_label_triple(ascn_server):
+    query = f"CONSTRUCT {{ <{PHUKET}> <{RDFS.label}> ?l }} WHERE {{ <{PHUKET}> <{RDFS.label}> ?l }}"
+    from rdflib import Graph
+
+    graph = Graph().parse(data=wrapper(ascn_server.url, query, TURTLE).queryAndConvert(), format="turtle")
+    assert set(graph) == {(URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en"))}
+
+
+def test_sparqlwrapper_default_and_named_graphs(ascn_server):
+    client = wrapper(ascn_server.url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    client.addDefaultGraph(GRAPH + "bundled/countries")
+    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "80"
+    client = wrapper(ascn_server.url, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")
+    client.addNamedGraph(GRAPH + "user/data1")
+    client.addNamedGraph(GRAPH + "user/data2")
+    graphs = {b["g"]["value"] for b in client.queryAndConvert()["results"]["bindings"]}
+    assert graphs == {GRAPH + "user/data1", GRAPH + "user/data2"}
+
+
+def test_curl_get_csv_is_exact_and_carries_the_completeness_headers(ascn_server):
+    out = curl("--include", "--get", "--data-urlencode", f"query={LABEL_QUERY}", "-H", "Accept: text/csv",
+               ascn_server.url)
+    head, _, body = out.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 200")
+    headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in head.splitlines()[1:]}
+    assert headers["content-type"] == "text/csv; charset=utf-8"
+    assert (headers["x-ascn-complete"], headers["x-ascn-rows"], headers["x-ascn-timeout"]) == ("true", "1", "2")
+    assert headers["access-control-allow-origin"] == "*"
+    assert headers["server"] == "ascn"
+    assert body == "label\r\nPhuket\r\n"
+
+
+def test_curl_post_direct_and_service_description(ascn_server):
+    out = curl("--data-binary", LABEL_QUERY, "-H", "Content-Type: application/sparql-query",
+               "-H", "Accept: text/tab-separated-values", ascn_server.url)
+    assert out == '?label\n"Phuket"@en\n'
+    described = curl("-H", "Accept: text/turtle", ascn_server.url)
+    assert f"sd:endpoint <{ascn_server.url}>" in described
+
+
+def test_curl_update_and_service_are_refused(ascn_server):
+    code = ["--output", "/dev/null", "--write-out", "%{http_code}"]
+    assert curl(*code, "--data-urlencode", "update=DROP ALL", ascn_server.url) == "403"
+    service = "query=SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    assert curl(*code, "--data-urlencode", service, ascn_server.url) == "400"
+    assert curl(*code, "-X", "PUT", ascn_server.url) == "405"
+
+
+def test_timeout_stops_a_runaway_query_while_a_simple_one_is_answered(ascn_server):
+    slow: dict = {}
+
+    def run_slow():
+        started = time.monotonic()
+        slow["status"], slow["headers"], slow["body"] = get(ascn_server.url, CROSS_PRODUCT)
+        slow["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    status, _, body = get(ascn_server.url, LABEL_QUERY)
+    quick = time.monotonic() - started
+    thread.join(timeout=30)
+    assert status == 200 and '"Phuket"' in body and quick < 1.0
+    assert slow["status"] == 503 and 2.0 <= slow["seconds"] < 4.0
+    assert (slow["headers"]["X-ASCN-Complete"], slow["headers"]["X-ASCN-Reason"]) == ("false", "timeout")
+    # the killed worker was replaced: both workers answer again, several times over
+    results = [get(ascn_server.url, LABEL_QUERY)[0] for _ in range(6)]
+    assert results == [200] * 6
+    assert ascn_server.process.poll() is None
+    log = ascn_server.log.read_text()
+    assert "stopped after" in log and "(time limit)" in log and "starting a replacement" in log
+
+
+def test_log_names_each_query_with_its_rows_and_time(ascn_server):
+    get(ascn_server.url, LABEL_QUERY.replace(" WHERE", " # logged\nWHERE"))
+    lines = [line for line in ascn_server.log.read_text().splitlines() if "# logged" in line]
+    assert len(lines) == 1 and "1 row in" in lines[0] and " s" in lines[0]
+
+
+def test_load_while_serving_fails_clearly(ascn_server, tmp_path):
+    data_dir = Path(ascn_server.log.parent / "data")
+    ascn = Path(sys.executable).with_name("ascn")
+    result = subprocess.run([str(ascn), "load", str(Path(__file__).parent / "data" / "data1.ttl"), "--name", "x"],
+                            capture_output=True, text=True, env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
+    assert result.returncode == 2
+    assert "is open in another process" in result.stderr

@@ -1,0 +1,43 @@
+"""Serve the app with waitress, a production WSGI server (pure Python, threads), never Flask's dev server.
+
+The query workers start before the first request so that a store that cannot be opened fails the command
+at once, and they stop with the server — on Ctrl-C and on SIGTERM alike, so no worker outlives it.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from typing import Callable
+
+from flask import Flask
+
+from webapp.store import EXTENSION, close_app
+
+
+def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[str], None]) -> None:
+    """Run ``app`` on ``host:port`` until interrupted; ``announce`` gets the address once it listens."""
+    from waitress.server import create_server
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app.extensions[EXTENSION].pool.start()
+        server = create_server(app, host=host, port=port, threads=threads, ident="ascn")
+    except BaseException:
+        close_app(app)
+        raise
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        announce(f"http://{host}:{server.effective_port}/sparql")
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
+        close_app(app)
+
+
+def _stop(signum, frame) -> None:
+    sys.exit(0)

@@ -1,0 +1,286 @@
+"""``/sparql``: the SPARQL 1.1 Protocol for queries, read-only, with limits every answer owns up to.
+
+GET ``query=``, POST form-encoded and POST ``application/sparql-query`` are accepted, with
+``default-graph-uri`` / ``named-graph-uri`` and a ``format`` parameter for browsers; a GET without a query
+returns the SPARQL Service Description. Updates are refused (403), and so is SERVICE to any endpoint the
+operator has not allowed (``SPARQL_ALLOWED_SERVICES``), since it would make this server fetch URLs.
+
+Every query runs in a worker process (:mod:`graph.pool`) with a time limit that kills the work, and a row
+cap. Each answer says whether it is complete in ``X-ASCN-*`` headers and, in SPARQL JSON, in an
+``ascn:completeness`` member. No request makes the server answer 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from graph.formats import FORMATS, by_name, kind_of_form
+from graph.pool import Job, PoolBusy, QueryTimeout, Reply
+from graph.sparql_text import inspect_query
+from ontology.errors import QueryError, StoreError
+from webapp.sparql_description import service_description
+from webapp.store import get_pool
+
+bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
+
+COMPLETENESS_HEADERS = ("X-ASCN-Complete", "X-ASCN-Reason", "X-ASCN-Rows", "X-ASCN-Row-Limit", "X-ASCN-Timeout")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_REFUSE_UPDATE = ("this endpoint is read-only: SPARQL Update is refused. Change the graph with "
+                  "`ascn load` / `ascn build` on the server")
+
+
+class ProtocolError(Exception):
+    """A request the protocol (or this endpoint's rules) refuses: an HTTP status and a message."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Request:
+    query: str | None
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    format: str | None
+
+
+# -- the endpoint ------------------------------------------------------------------------------
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return _preflight()
+    try:
+        req = _read_request()
+        if req.query is None:
+            return _describe(req)
+        return answer(req)
+    except ProtocolError as exc:
+        return _error(exc.status, exc.message, exc.headers)
+
+
+def answer(req: Request) -> Response:
+    """Run ``req.query`` in the pool under the app's limits: the response with its completeness headers.
+
+    Shared with ``/api/queries/<name>`` (:mod:`webapp.api`), so a library query called as a REST call gets the
+    same formats, limits and completeness notice as the same text sent to ``/sparql``. Raises ProtocolError.
+    """
+    config = current_app.config
+    info = inspect_query(req.query)
+    if info.update:
+        raise ProtocolError(403, _REFUSE_UPDATE)
+    _check_services(info.services, config["SPARQL_ALLOWED_SERVICES"])
+    formats = {kind: choose_format(kind, req.format) for kind in FORMATS}
+    kind = kind_of_form(info.form)
+    if kind is not None and formats[kind] is None:
+        raise _not_acceptable(kind)
+    timeout = float(config["SPARQL_TIMEOUT"])
+    row_limit = int(config["SPARQL_ROW_LIMIT"])
+    base = request.base_url if _IRI.match(request.base_url) else None  # a forged Host header stays out
+    job = Job(req.query, formats, row_limit, req.default_graphs, req.named_graphs, base_iri=base)
+    name, started = _name(req.query), time.monotonic()
+    try:
+        reply = get_pool().run(job, timeout)
+    except QueryError as exc:
+        log.info("query %s refused by the parser: %s", name, exc)
+        raise ProtocolError(400, f"malformed query: {exc}") from None
+    except QueryTimeout as exc:
+        log.warning("query %s stopped after %.3f s (time limit)", name, time.monotonic() - started)
+        headers = _limits_headers(False, "timeout", 0, row_limit, timeout)
+        raise ProtocolError(503, f"{exc}; no answer was sent. Narrow the query or add a LIMIT", headers) from None
+    except PoolBusy as exc:
+        log.warning("query %s not started: %s", name, exc)
+        raise ProtocolError(503, str(exc), {"Retry-After": "1"}) from None
+    except StoreError as exc:
+        log.error("query %s failed: %s", name, exc)
+        raise ProtocolError(503, f"the store could not answer: {exc}") from None
+    elapsed = time.monotonic() - started
+    log.info("query %s: %d %s in %.3f s%s", name, reply.rows, "row" if reply.rows == 1 else "rows", elapsed,
+             "" if reply.complete else f" (cut at the row limit {row_limit})")
+    if reply.media_type is None:
+        raise _not_acceptable(reply.kind)
+    return _reply(reply, timeout)
+
+
+def _reply(reply: Reply, timeout: float) -> Response:
+    text = reply.media_type.startswith("text/") or reply.media_type.endswith(("json", "xml"))
+    response = Response(reply.body, mimetype=reply.media_type)
+    if text:
+        response.headers["Content-Type"] = f"{reply.media_type}; charset=utf-8"
+    reason = None if reply.complete else "row-limit"
+    response.headers.update(_limits_headers(reply.complete, reason, reply.rows, reply.row_limit, timeout))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _limits_headers(complete: bool, reason: str | None, rows: int, limit: int, timeout: float) -> dict:
+    headers = {
+        "X-ASCN-Complete": "true" if complete else "false",
+        "X-ASCN-Rows": str(rows),
+        "X-ASCN-Row-Limit": str(limit),
+        "X-ASCN-Timeout": f"{timeout:g}",
+    }
+    if reason:
+        headers["X-ASCN-Reason"] = reason
+    return headers
+
+
+def _describe(req: Request) -> Response:
+    if request.method != "GET":
+        raise ProtocolError(400, "missing parameter 'query' (a POST must carry a query)")
+    fmt = choose_format("graph", req.format)
+    if fmt is None:
+        raise _not_acceptable("graph")
+    body = service_description(request.base_url, current_app.config, fmt)
+    response = Response(body, mimetype=by_name("graph", fmt).media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+# -- reading the request -----------------------------------------------------------------------
+def _read_request() -> Request:
+    """The protocol's parameters from the URL, a form body or a direct body; ProtocolError when wrong."""
+    params = {key: request.args.getlist(key) for key in request.args}
+    if request.method == "POST":
+        mimetype = request.mimetype
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if mimetype == _UPDATE:
+            raise ProtocolError(403, _REFUSE_UPDATE)
+        if mimetype not in (_FORM, _DIRECT):
+            raise ProtocolError(415, f"a POST must have Content-Type {_FORM} or {_DIRECT}"
+                                     f" (got {mimetype or 'none'})")
+        if charset not in ("utf-8", "utf8", "us-ascii"):
+            raise ProtocolError(415, f"the request body must be UTF-8 (got charset {charset})")
+        body = request.get_data(cache=True)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError(400, f"the request body is not UTF-8 (byte {exc.start})") from None
+        if mimetype == _FORM:
+            for key in request.form:
+                params.setdefault(key, []).extend(request.form.getlist(key))
+        else:
+            params.setdefault("query", []).append(text)
+    if "update" in params:
+        raise ProtocolError(403, _REFUSE_UPDATE)
+    query = _single(params, "query")
+    if query is not None:
+        if not query.strip():
+            raise ProtocolError(400, "parameter 'query' is empty")
+        limit = int(current_app.config["SPARQL_MAX_QUERY_LENGTH"])
+        if len(query) > limit:
+            raise ProtocolError(413, f"parameter 'query' is {len(query)} characters long; the limit is {limit}")
+    fmt = _single(params, "format")
+    check_format(fmt)
+    return Request(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), fmt)
+
+
+def check_format(fmt: str | None) -> None:
+    """Refuse (400) a ``format`` parameter that names no format of any kind of answer."""
+    if fmt is not None and not any(by_name(kind, fmt) for kind in FORMATS):
+        names = sorted({f.name for formats in FORMATS.values() for f in formats})
+        raise ProtocolError(400, f"parameter 'format': unknown format {fmt!r}; choose one of: {', '.join(names)}")
+
+
+def _single(params: dict, name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise ProtocolError(400, f"parameter '{name}' is given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def _iris(params: dict, name: str) -> tuple[str, ...] | None:
+    if name not in params:
+        return None
+    for value in params[name]:
+        if not _IRI.match(value):
+            raise ProtocolError(400, f"parameter '{name}': {value!r} is not an absolute IRI")
+    return tuple(params[name])
+
+
+def _check_services(services: tuple[str | None, ...], allowed) -> None:
+    allowed = _allowed_list(allowed)
+    for target in services:
+        if target is None or target not in allowed:
+            shown = f"<{target}>" if target else "a variable or unresolved endpoint"
+            raise ProtocolError(400, f"SERVICE {shown} is refused: this endpoint does not call other endpoints "
+                                     "unless its operator lists them in ASCN_SPARQL_ALLOWED_SERVICES")
+
+
+def _allowed_list(value) -> set[str]:
+    """Allowed SERVICE endpoints from config: a list, or one string of IRIs separated by spaces or commas."""
+    if isinstance(value, str):
+        value = re.split(r"[\s,]+", value)
+    return {v for v in (value or ()) if v}
+
+
+# -- content negotiation -----------------------------------------------------------------------
+def choose_format(kind: str, format_param: str | None) -> str | None:
+    """The format name for answers of ``kind``: the ``format`` parameter, else Accept, else the default."""
+    formats = FORMATS[kind]
+    if format_param is not None:
+        fmt = by_name(kind, format_param)
+        return fmt.name if fmt else None
+    accept = request.accept_mimetypes
+    if not accept:
+        return formats[0].name
+    offered = [f.media_type for f in formats] + [a for f in formats for a in f.aliases if "/" in a]
+    best = accept.best_match(offered)
+    return by_name(kind, best).name if best else None
+
+
+def _not_acceptable(kind: str) -> ProtocolError:
+    types = ", ".join(f.media_type for f in FORMATS[kind])
+    return ProtocolError(406, f"no acceptable format for this answer; this endpoint can send: {types}")
+
+
+# -- responses ---------------------------------------------------------------------------------
+def _error(status: int, message: str, headers: dict | None = None) -> Response:
+    response = Response(f"{message}\n", status=status, mimetype="text/plain")
+    response.headers.update(headers or {})
+    return response
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = (
+        request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type")
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """Any origin may query: the data is public and the endpoint read-only."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = ", ".join(COMPLETENESS_HEADERS)
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    """Werkzeug's own refusals (413 for a body over MAX_CONTENT_LENGTH, ...) as plain text, not HTML."""
+    return _error(exc.code or 400, exc.description or exc.name)
+
+
+def _name(query: str) -> str:
+    """How logs name a query: a short hash of its text and its first line that is not prologue."""
+    digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:12]
+    lines = [line.strip() for line in query.splitlines() if line.strip()]
+    body = [line for line in lines if not re.match(r"(?i)(PREFIX|BASE)\b|#", line)]
+    first = (body or lines or [""])[0]
+    return f"{digest} {first[:80]!r}"

@@ -1,0 +1,68 @@
+"""One store and one query pool per app, kept in ``app.extensions`` (flaskr's ``init_app``), never global.
+
+The app process opens the store read-write (building it on first run), so it owns the embedded store's
+lock and a concurrent ``ascn load`` fails with a clear message instead of writing under a running server.
+Queries from the web run in :class:`graph.pool.QueryPool` workers, each with its own read-only handle,
+so a runaway query can be stopped without touching the app's handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from flask import Flask, current_app
+
+from graph.config import Settings
+from graph.pool import QueryPool
+from graph.store import Store
+from loaders import dataset
+
+EXTENSION = "ascn"
+_TEXT_SETTINGS = {"store", "query_url", "update_url", "gsp_url", "username", "password"}
+
+
+@dataclass
+class AppStore:
+    settings: Settings
+    store: Store
+    pool: QueryPool
+
+
+def settings_from_config(config) -> Settings:
+    """The store settings held in the app's config (keys named like the Settings fields, upper case).
+
+    Environment variables already reached the config through ``from_prefixed_env``, so they are not
+    read a second time here; JSON-looking values (``ASCN_PASSWORD=1234``) are turned back into text.
+    """
+    values = {}
+    for f in fields(Settings):
+        if f.name.upper() in config:
+            value = config[f.name.upper()]
+            values[f.name] = str(value) if f.name in _TEXT_SETTINGS and value is not None else value
+    return Settings.load(values, environ={})
+
+
+def init_app(app: Flask) -> None:
+    """Open the store (building it when empty or out of date) and set up the query pool."""
+    settings = settings_from_config(app.config)
+    store = dataset.open_graph(settings)
+    pool = QueryPool(settings, size=int(app.config["SPARQL_WORKERS"]))
+    app.extensions[EXTENSION] = AppStore(settings, store, pool)
+
+
+def get_store() -> Store:
+    """The current app's store (read-write handle: use it for metadata, run user queries in the pool)."""
+    return current_app.extensions[EXTENSION].store
+
+
+def get_pool() -> QueryPool:
+    """The current app's query pool."""
+    return current_app.extensions[EXTENSION].pool
+
+
+def close_app(app: Flask) -> None:
+    """Stop the query workers and release the store."""
+    state = app.extensions.pop(EXTENSION, None)
+    if state is not None:
+        state.pool.close()
+        state.store.close()
