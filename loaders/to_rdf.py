@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from loaders.records import Record, RecordSet
+from ontology import entity_iri
 from ontology.namespace import ASCN, GEO, ID, SCHEMA, WGS
 
 NAMED_ONLY = "Named in the ASCN monitoring project list; the report gives no further detail."
@@ -30,17 +31,12 @@ FRAMEWORK = ID["framework/ascf"]
 
 
 def iri(type_: str, id_: str) -> URIRef:
-    """The stable IRI of an entity: ``https://w3id.org/ascn/id/<type>/<id>``.
+    """The IRI of a record of ``type_`` (a record type such as ``best_practice``).
 
-    >>> str(iri("city", "da-nang"))
-    'https://w3id.org/ascn/id/city/da-nang'
-    >>> str(iri("country", "VN"))
-    'https://w3id.org/ascn/id/country/vn'
+    >>> str(iri("best_practice", "bp-local-fit"))
+    'https://w3id.org/ascn/id/practice/bp-local-fit'
     """
-    path = {"best_practice": "practice", "focus_area": "focus-area"}.get(type_, type_)
-    if type_ == "country":
-        id_ = id_.lower()
-    return ID[f"{path}/{id_}"]
+    return entity_iri({"best_practice": "practice", "focus_area": "focus-area"}.get(type_, type_), id_)
 
 
 def typed_date(text: Any) -> Literal:

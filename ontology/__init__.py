@@ -17,7 +17,8 @@ from importlib.resources.abc import Traversable
 
 import rdflib
 
-__all__ = ["ontology_files", "ontology_graph", "shapes_graph", "ontology_shapes_graph", "ONTOLOGY_IRI", "PREFIXES"]
+__all__ = ["ontology_files", "ontology_graph", "shapes_graph", "ontology_shapes_graph", "ONTOLOGY_IRI", "PREFIXES",
+           "entity_iri"]
 
 ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/ascn/ontology")
 
@@ -47,6 +48,18 @@ PREFIXES = {
     "s4city": "https://saref.etsi.org/saref4city/",
 }
 """The prefixes every serialisation and query editor of the project uses."""
+
+
+ENTITY_BASE = "https://w3id.org/ascn/id/"
+
+
+def entity_iri(path: str, id_: str) -> rdflib.URIRef:
+    """The stable IRI of an entity, ``https://w3id.org/ascn/id/<path>/<id>``; country ids are ISO codes in lower case.
+
+    >>> str(entity_iri("country", "VN")), str(entity_iri("city", "da-nang"))
+    ('https://w3id.org/ascn/id/country/vn', 'https://w3id.org/ascn/id/city/da-nang')
+    """
+    return rdflib.URIRef(f"{ENTITY_BASE}{path}/{id_.lower() if path == 'country' else id_}")
 
 
 def _root() -> Traversable:

@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ontology.errors import NotFound, QueryError
-from ontology.namespace import ID
+from ontology import entity_iri
 
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -122,7 +122,7 @@ def to_term(param: Param, value: Any):
     problem = f"parameter {param.name!r} expects {param.type}"
     if param.type == "iri":
         if param.entity and _SLUG.match(text):
-            return ID[f"{param.entity}/{text}"]
+            return entity_iri(param.entity, text)
         if not _IRI.match(text):
             raise QueryError(f"{problem}{' or a ' + param.entity + ' id' if param.entity else ''}, got {text!r}")
         return URIRef(text)
