@@ -20,8 +20,11 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_WORKERS": 2,
     "SPARQL_MAX_QUERY_LENGTH": 100_000,
     "SPARQL_ALLOWED_SERVICES": [],
+    "TILE_URL": None,
+    "PUBLIC_BASE": "https://w3id.org/ascn/",
 }
-"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers."""
+"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
+tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -36,7 +39,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from webapp import sparql
+    from webapp import errors, pages, security, sparql
 
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+
+    from webapp import api, evaluation, reference, tools
+
+    evaluation.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(tools.bp)
+    app.register_blueprint(reference.bp)
     return app

@@ -1,0 +1,103 @@
+"""Browser fixtures: Debian's Chromium driven headless by Playwright against a real ``ascn serve``.
+
+One browser for the session; each test gets a fresh context and page (``page``) that fails the test on any
+console error, uncaught script error or failed request — including any request that tries to leave the
+app's own origin, which is blocked (the app must work with nothing but itself). A test that expects an
+error (a 404 page logs "Failed to load resource") says so with ``page_errors.allow("404")``.
+Screenshots go to ``test-output/screenshots/`` through the ``screenshot`` fixture, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def site(ascn_server) -> str:
+    """The base URL of the running app (no trailing slash)."""
+    return ascn_server.url.removesuffix("/sparql")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the whole session (Debian's package; Playwright's own download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class PageErrors:
+    """What went wrong in a page: console errors, uncaught exceptions, failed and off-site requests."""
+
+    origin: str
+    errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        """Expect errors matching ``pattern`` (a regular expression) in this test."""
+        self.allowed.append(re.compile(pattern))
+
+    def add(self, message: str) -> None:
+        self.errors.append(message)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
+@pytest.fixture
+def page_errors(site) -> PageErrors:
+    return PageErrors(site)
+
+
+@pytest.fixture
+def page(browser, site, page_errors):
+    """A fresh page on the app (``page.goto("/")`` works) that fails the test on any error it saw."""
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def only_the_app(route):
+        if route.request.url.startswith(site + "/") or route.request.url == site:
+            route.continue_()
+        else:
+            page_errors.add(f"request outside the app blocked: {route.request.url}")
+            route.abort()
+
+    context.route("**/*", only_the_app)
+    p = context.new_page()
+    p.on("console", lambda msg: msg.type == "error" and page_errors.add(f"console: {msg.text}"))
+    p.on("pageerror", lambda exc: page_errors.add(f"script error: {exc}"))
+    p.on("requestfailed", lambda req: page_errors.add(f"request failed: {req.url} ({req.failure})"))
+    yield p
+    context.close()
+    unexpected = page_errors.unexpected()
+    if unexpected:
+        pytest.fail("the page reported errors:\n" + "\n".join(unexpected))
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot as ``test-output/screenshots/<name>.png``; returns the path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

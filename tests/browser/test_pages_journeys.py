@@ -1,0 +1,92 @@
+"""Journeys through the browsing pages in a real Chromium: a city officer on a city page, faceted search,
+the home page's map, Linked Data negotiation, and the 404 page. Screenshots of the main pages are saved."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import expect
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+
+def test_city_officer_sees_peer_projects_with_reasons_and_sources_and_follows_one(page, screenshot):
+    page.goto("/id/city/da-nang")
+    expect(page.locator("h1")).to_have_text("Da Nang")
+    peers = page.locator('[data-recommendations="projects_for_city"]')
+    first = peers.locator("li.rec").first
+    expect(first.locator(".rec-title")).to_have_text("Intelligent Operations Centre (Ha Noi)")
+    reason = first.locator("li.reason").first
+    expect(reason).to_contain_text("works on Safety and Security, like 1 project of Da Nang")
+    evidence = reason.locator("details.evidence")
+    evidence.locator("summary").click()
+    expect(evidence.locator('a[href="/id/source/ascn_me_2022"]').first).to_be_visible()
+    screenshot(page, "city-da-nang")
+    first.locator(".rec-title").click()
+    expect(page).to_have_url(re.compile(r"/id/project/han-ioc$"))
+    expect(page.locator("h1")).to_have_text("Intelligent Operations Centre (Ha Noi)")
+    expect(page.locator('[data-recommendations="projects_like"] li.rec').first).to_be_visible()
+    screenshot(page, "project-han-ioc")
+
+
+def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, screenshot):
+    page.goto("/projects")
+    expect(page.locator("#result-count")).to_have_text("160 projects")
+    page.locator('[data-facet="focus"]').get_by_label("Safety and Security").check()
+    expect(page).to_have_url(re.compile(r"focus=safety_security"))
+    expect(page.locator("#result-count")).to_have_text("22 projects match your search")
+    page.locator('[data-facet="country"]').get_by_label("Viet Nam").check()
+    expect(page).to_have_url(re.compile(r"country=vn"))
+    expect(page.locator("#result-count")).to_have_text("3 projects match your search")
+    screenshot(page, "find-projects")
+    shared = page.url
+    page.goto("/")
+    page.goto(shared)
+    expect(page.locator("#result-count")).to_have_text("3 projects match your search")
+    expect(page.locator('[data-facet="focus"]').get_by_label("Safety and Security")).to_be_checked()
+    expect(page.locator('[data-facet="country"]').get_by_label("Viet Nam")).to_be_checked()
+    assert page.locator("li.result strong").all_inner_texts() == [
+        "Integrated and Unified Emergency Response Centre", "Intelligent Operation Centre (Da Nang)",
+        "Intelligent Operations Centre (Ha Noi)"]
+
+
+def test_home_page_maps_all_member_cities_without_errors(page, screenshot):
+    page.goto("/")
+    markers = page.locator("#city-map path.leaflet-interactive")
+    expect(markers).to_have_count(38)
+    expect(page.locator("#city-map .map-label")).to_have_count(38)
+    expect(page.locator("#city-map .map-label", has_text="Da Nang")).to_be_visible()
+    screenshot(page, "home")
+    page.locator('#city-map [data-city="/id/city/da-nang"]').click()
+    expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))
+
+
+def test_home_page_is_keyboard_usable_from_a_skip_link(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+
+
+def test_entity_iri_negotiates_turtle_and_json_ld(page, site):
+    turtle = page.request.get(f"{site}/id/city/da-nang", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert turtle.headers["vary"] == "Accept"
+    graph = Graph().parse(data=turtle.text(), format="turtle")
+    assert (URIRef("https://w3id.org/ascn/id/city/da-nang"), RDFS.label, Literal("Da Nang", lang="en")) in graph
+    jsonld = page.request.get(f"{site}/id/city/da-nang", headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    ids = {node.get("@id") for node in json.loads(jsonld.text())} if jsonld.text().lstrip().startswith("[") else None
+    assert ids is not None and "https://w3id.org/ascn/id/city/da-nang" in ids
+    html = page.request.get(f"{site}/id/city/da-nang", headers={"Accept": "*/*"})
+    assert html.headers["content-type"].startswith("text/html")
+
+
+def test_unknown_entity_page_offers_the_closest_names(page, page_errors):
+    page_errors.allow(r"status of 404")
+    page.goto("/id/city/da-nangg")
+    expect(page.locator("h1")).to_have_text("Page not found")
+    page.get_by_role("link", name="Da Nang").click()
+    expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))

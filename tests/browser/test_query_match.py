@@ -1,0 +1,114 @@
+"""Journeys through /query, /match, /ontology and /data in a real browser against a real ``ascn serve``.
+
+The ``page`` fixture (tests/browser/conftest.py) fails a test on any console error, failed request or request
+leaving the app; so each journey also checks that the editor, its map and chart, and the pages respect the
+Content-Security-Policy and need nothing but the app.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+ACTIVE = ".tabPanel.active"
+
+
+def _open_example(page, name: str) -> None:
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    page.click(f"button.example[data-query={name}]")
+    page.click(f"{ACTIVE} .yasqe_queryButton")
+
+
+def test_researcher_runs_an_example_sees_table_and_map_and_downloads_csv(page, screenshot):
+    _open_example(page, "cities_with_coordinates")
+    rows = page.locator(f"{ACTIVE} .yasr_results tbody tr")
+    expect(rows).to_have_count(38)
+    expect(page.locator(f"{ACTIVE} .yasr_results")).to_contain_text("Bandar Seri Begawan")
+    expect(page.locator("#completeness")).to_be_hidden()
+
+    with page.expect_download() as download:
+        page.click(f"{ACTIVE} .yasr_downloadIcon")
+    table = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert len(table) == 38
+    assert {"city", "cityLabel", "lat", "long", "wkt"} <= set(table[0])
+    bangkok = next(r for r in table if r["cityLabel"] == "Bangkok")
+    assert (bangkok["lat"], bangkok["long"]) == ("13.7563", "100.5018")
+
+    page.click(f"{ACTIVE} .select_map")
+    expect(page.locator(f"{ACTIVE} path.ascn-marker")).to_have_count(38)
+    expect(page.locator(f"{ACTIVE} .leaflet-tooltip", has_text="Da Nang")).to_be_visible()
+    screenshot(page, "query-map")
+
+
+def test_counts_show_as_a_chart(page, screenshot):
+    _open_example(page, "project_counts_by_focus_area")
+    expect(page.locator(f"{ACTIVE} .yasr_results tbody tr")).to_have_count(6)
+    page.click(f"{ACTIVE} .select_chart")
+    canvas = page.locator(f"{ACTIVE} .ascn-chart canvas")
+    expect(canvas).to_be_visible()
+    assert canvas.bounding_box()["height"] > 200
+    screenshot(page, "query-chart")
+
+
+def test_a_cut_answer_shows_the_completeness_notice(page):
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    page.evaluate("""() => window.ascnYasgui.getTab().getYasqe().setValue(
+        'PREFIX ascn: <https://w3id.org/ascn/ontology#>\\n' +
+        'SELECT ?a ?b WHERE { ?a a ascn:Project . ?b a ascn:Project } LIMIT 10001')""")
+    page.click(f"{ACTIVE} .yasqe_queryButton")
+    notice = page.locator("#completeness")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("This answer is incomplete: it reached the row limit. 10000 rows were sent")
+
+
+def test_partner_fills_the_match_form_and_gets_explained_cities(page, screenshot):
+    page.goto("/match")
+    form = page.locator("form[aria-labelledby=partner-form]")
+    form.get_by_label("Quality Environment").check()
+    form.get_by_label("Programmes it runs or takes part in").select_option("smart-jamp")
+    form.get_by_role("button", name="Find cities").click()
+    answer = page.locator("#answer")
+    expect(answer.locator(".rec-title").first).to_have_text("Battambang")
+    first = answer.locator(".recs > li").first
+    expect(first.locator(".reason").first).to_contain_text("already takes part in Smart JAMP")
+    assert first.locator(".sources a").count() >= 2
+    assert "who=partner" in page.url and "programme=smart-jamp" in page.url
+    screenshot(page, "match-partner")
+    first.locator(".rec-title").click()
+    expect(page).to_have_url(re.compile(r"/id/city/battambang$"))
+
+
+def test_planning_city_gets_explained_projects(page, screenshot):
+    page.goto("/match")
+    form = page.locator("form[aria-labelledby=city-form]")
+    form.get_by_label("Quality Environment").check()
+    form.get_by_label("The project in a few words").fill("flood early warning")
+    form.get_by_role("button", name="Find projects to learn from").click()
+    answer = page.locator("#answer")
+    expect(answer.locator(".rec-title").first).to_have_text("Integrated Flood and Monitoring Pump House System (INFLOS)")
+    expect(answer.locator(".recs > li").first).to_contain_text("its name or description shares: flood")
+    assert answer.locator(".recs > li").first.locator(".sources a").count() >= 1
+    screenshot(page, "match-city")
+
+
+def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
+    page.goto("/ontology")
+    expect(page.locator("svg.class-diagram")).to_be_visible()
+    expect(page.locator("#schemes")).to_be_visible()
+    page.locator("svg.class-diagram a", has_text="Pairing").click()
+    assert page.url.endswith("#pairing")
+    screenshot(page, "ontology")
+
+
+def test_data_page_renders_evaluation_and_gaps_with_no_errors(page, screenshot):
+    page.goto("/data")
+    expect(page.locator("#evaluation-table tbody tr")).not_to_have_count(0)
+    expect(page.locator("#class-counts")).to_contain_text("Member city")
+    expect(page.locator("#confidence-table")).to_contain_text("Only meeting-level mentions.")
+    screenshot(page, "data")

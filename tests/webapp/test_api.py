@@ -1,0 +1,224 @@
+"""The JSON and data API (webapp/api.py) on the bundled graph: exact answers, errors that say which, formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, VOID
+
+from ontology.namespace import ASCN, GRAPH, ID
+from queries.library import library
+
+
+def _json(response):
+    assert response.mimetype == "application/json", response.data[:200]
+    return json.loads(response.data)
+
+
+# -- /api/queries --------------------------------------------------------------------------------
+def test_library_index_describes_every_query_with_its_parameters(client):
+    body = _json(client.get("/api/queries"))
+    by_name = {q["name"]: q for q in body["queries"]}
+    assert set(by_name) == set(library())
+    country = by_name["cities_of_country"]
+    assert country["url"] == "/api/queries/cities_of_country"
+    assert [p["name"] for p in country["params"]] == ["country"]
+    assert country["params"][0]["entity"] == "country"
+    assert "PREFIX ascn:" in country["sparql"] and not country["sparql"].startswith("#+")
+
+
+def test_library_query_binds_a_parameter_and_answers_exactly(client):
+    response = client.get("/api/queries/cities_of_country?country=vn&format=json")
+    assert response.status_code == 200
+    body = _json(response) if response.mimetype == "application/json" else json.loads(response.data)
+    labels = sorted(b["cityLabel"]["value"] for b in body["results"]["bindings"])
+    assert labels == ["Da Nang", "Ha Noi", "Ho Chi Minh City"]
+    assert body["ascn:completeness"] == {"complete": True, "rows": 3, "limit": 10_000}
+    assert response.headers["X-ASCN-Complete"] == "true"
+
+
+def test_library_query_negotiates_csv_like_the_endpoint(client):
+    response = client.get("/api/queries/cities_of_country?country=vn", headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    assert sorted(r["cityLabel"] for r in rows) == ["Da Nang", "Ha Noi", "Ho Chi Minh City"]
+    assert client.get("/api/queries/cities_of_country?country=vn&format=xml").mimetype == "application/sparql-results+xml"
+
+
+def test_cut_library_answer_says_so_in_headers_and_json(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SPARQL_ROW_LIMIT", 3)
+    response = client.get("/api/queries/cities_with_coordinates?format=json")
+    assert response.status_code == 200
+    assert response.headers["X-ASCN-Complete"] == "false"
+    assert response.headers["X-ASCN-Reason"] == "row-limit"
+    assert response.headers["X-ASCN-Rows"] == "3"
+    assert response.headers["X-ASCN-Row-Limit"] == "3"
+    body = json.loads(response.data)
+    assert len(body["results"]["bindings"]) == 3
+    assert body["ascn:completeness"] == {"complete": False, "rows": 3, "limit": 3, "reason": "row-limit"}
+
+
+def test_unknown_library_query_is_404_with_closest_names(client):
+    response = client.get("/api/queries/cities_of_contry")
+    assert response.status_code == 404
+    body = _json(response)
+    assert body["suggestions"][0] == "cities_of_country"
+
+
+@pytest.mark.parametrize("url, parameter", [
+    ("/api/queries/cities_of_country?country=not%20an%20id!", "country"),
+    ("/api/queries/cities_of_country?town=vn", "town"),
+    ("/api/queries/cities_by_join_year?year=20x8", "year"),
+    ("/api/queries/cities_of_country?country=vn&format=yaml", "format"),
+])
+def test_bad_library_parameter_is_400_naming_it(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = _json(response)
+    assert body["parameter"] == parameter
+    assert repr(parameter) in body["error"]
+
+
+# -- /api/recommend ------------------------------------------------------------------------------
+def test_projects_for_a_city_are_elsewhere_and_explained_with_sources(client):
+    body = _json(client.get("/api/recommend/projects?city=da-nang&top=3"))
+    assert body["question"] == "projects_for_city"
+    assert [i["iri"] for i in body["items"]] == [str(ID["project/han-ioc"]), str(ID["project/rep-smartjamp-transport"]),
+                                                 str(ID["project/btb-smartjamp-masterplan"])]
+    for item in body["items"]:
+        assert item["reasons"], item["label"]
+        assert any(s["title"] for r in item["reasons"] for e in r["evidence"] for s in e["sources"])
+
+
+def test_cities_for_a_partner_name_the_programme_behind_them(client):
+    body = _json(client.get("/api/recommend/cities?partner=japan&top=3"))
+    assert [i["label"] for i in body["items"]] == ["Siem Reap", "Luang Prabang", "Da Nang"]
+    first = body["items"][0]["reasons"][0]
+    assert first["kind"] == "programme" and first["label"] == "JICA technical cooperation"
+    assert first["evidence"][1]["fact"] == str(ID["pairing/jica-siemreap"])
+
+
+def test_cities_for_a_partner_profile_rank_programme_members_first(client):
+    body = _json(client.get("/api/recommend/cities?focus=quality_environment&programme=smart-jamp&top=2"))
+    assert body["question"] == "cities_for_profile"
+    assert [i["label"] for i in body["items"]] == ["Battambang", "Siem Reap"]
+    kinds = [r["kind"] for r in body["items"][0]["reasons"]]
+    assert kinds == ["programme", "focus_area"]
+
+
+def test_planned_project_gets_projects_sharing_its_area_and_words(client):
+    body = _json(client.get("/api/recommend/projects?focus=quality_environment&text=flood%20early%20warning&top=2"))
+    assert body["question"] == "projects_for_plan"
+    assert body["items"][0]["label"] == "Integrated Flood and Monitoring Pump House System (INFLOS)"
+    texts = [r["text"] for r in body["items"][0]["reasons"]]
+    assert texts == ["works on Quality Environment, as the plan does", "its name or description shares: flood"]
+
+
+def test_partners_for_a_city_and_filters_apply(client):
+    body = _json(client.get("/api/recommend/partners?city=siem-reap&top=5"))
+    assert body["question"] == "partners_for_city" and body["items"]
+    paired = _json(client.get("/api/recommend/partners?city=siem-reap&top=5&exclude_paired=true"))
+    assert str(ID["partner/japan"]) in [i["iri"] for i in body["items"]]
+    assert str(ID["partner/japan"]) not in [i["iri"] for i in paired["items"]]
+
+
+def test_unknown_name_is_404_with_suggestions(client):
+    response = client.get("/api/recommend/partners?city=danang")
+    assert response.status_code == 404
+    body = _json(response)
+    assert body["suggestions"][0] == "Da Nang"
+    assert "no city named 'danang'" in body["error"]
+
+
+@pytest.mark.parametrize("url, parameter", [
+    ("/api/recommend/projects", "city"),
+    ("/api/recommend/projects?city=da-nang&project=han-ioc", "project"),
+    ("/api/recommend/projects?city=da-nang&top=0", "top"),
+    ("/api/recommend/projects?city=da-nang&top=many", "top"),
+    ("/api/recommend/projects?city=da-nang&exclude_own_country=maybe", "exclude_own_country"),
+    ("/api/recommend/projects?city=da-nang&from=20", "from"),
+    ("/api/recommend/cities", "partner"),
+    ("/api/recommend/partners", "city"),
+    ("/api/recommend/partners?city=hanoi&city=da-nang", "city"),
+])
+def test_bad_or_missing_recommend_parameter_is_400_naming_it(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert _json(response)["parameter"] == parameter
+
+
+# -- well-known descriptions, vocabulary, downloads ----------------------------------------------
+def test_sparql_examples_hold_one_executable_per_library_query(client):
+    response = client.get("/.well-known/sparql-examples")
+    assert response.mimetype == "text/turtle"
+    g = Graph().parse(data=response.data, format="turtle")
+    examples = set(g.subjects(RDF.type, SH.SPARQLExecutable))
+    assert {str(e).rsplit("/", 1)[-1] for e in examples} == set(library())
+    for example in examples:
+        assert g.value(example, SH.select) or g.value(example, SH.ask) or g.value(example, SH.construct)
+        assert g.value(example, URIRef("https://schema.org/target")) == URIRef("http://localhost/sparql")
+
+
+def test_sparql_example_runs_on_the_endpoint_as_published(client):
+    g = Graph().parse(data=client.get("/.well-known/sparql-examples").data, format="turtle")
+    example = URIRef("http://localhost/.well-known/sparql-examples/cities_of_country")
+    text = str(g.value(example, SH.select))
+    response = client.post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    assert json.loads(response.data)["results"]["bindings"]
+
+
+def test_sparql_examples_negotiate_json_ld(client):
+    response = client.get("/.well-known/sparql-examples", headers={"Accept": "application/ld+json"})
+    assert response.mimetype == "application/ld+json"
+    g = Graph().parse(data=response.data, format="json-ld")
+    assert len(set(g.subjects(RDF.type, SH.SPARQLExecutable))) == len(library())
+
+
+def test_void_counts_the_classes_of_the_build(client):
+    response = client.get("/.well-known/void")
+    assert response.mimetype == "text/turtle" and response.headers["Vary"] == "Accept"
+    g = Graph().parse(data=response.data, format="turtle")
+    counts = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(None, VOID.classPartition)}
+    assert counts[ASCN.City] == 38
+    assert counts[ASCN.Project] == 160
+    assert counts[ASCN.MemberState] == 11
+    rdfxml = client.get("/.well-known/void?format=rdfxml")
+    assert rdfxml.mimetype == "application/rdf+xml"
+    assert len(Graph().parse(data=rdfxml.data, format="xml")) == len(g)
+
+
+def test_vocabulary_lists_the_graphs_classes_and_properties(client):
+    body = _json(client.get("/api/vocabulary"))
+    assert str(ASCN.City) in body["classes"] and str(ASCN.inCity) in body["properties"]
+    assert "http://www.w3.org/2000/01/rdf-schema#label" in body["properties"]
+    assert body["prefixes"]["ascn"] == str(ASCN)
+    assert _json(client.get("/api/prefixes"))["city"] == str(ID["city/"])
+
+
+def test_download_trig_keeps_the_named_graphs(client):
+    response = client.get("/download/ascn-kg.trig")
+    assert response.mimetype == "application/trig"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="ascn-kg.trig"'
+    ds = Dataset()
+    ds.parse(data=response.data, format="trig")
+    names = {str(g.identifier) for g in ds.graphs()}
+    assert str(GRAPH["bundled/cities"]) in names and str(GRAPH["ontology"]) in names
+
+
+def test_download_ntriples_holds_the_union_graph(client):
+    response = client.get("/download/ascn-kg.nt")
+    g = Graph().parse(data=response.data, format="nt")
+    assert (ID["city/da-nang"], RDF.type, ASCN.City) in g
+    assert (ID["city/da-nang"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Da Nang", lang="en")) in g
+
+
+def test_unknown_download_is_404_naming_the_files(client):
+    response = client.get("/download/ascn-kg.xlsx")
+    assert response.status_code == 404
+    assert "ascn-kg.ttl" in _json(response)["suggestions"]

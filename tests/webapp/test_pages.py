@@ -1,0 +1,207 @@
+"""The pages a person browses, through Flask's test client on the bundled graph: home, entity pages (with their
+sources, gaps, confidence marks, recommendations and Linked Data), Find projects, errors and security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from ontology.namespace import ASCN
+
+DA_NANG = URIRef("https://w3id.org/ascn/id/city/da-nang")
+
+ENTITY_PAGES = [
+    ("/id/city/da-nang", "Da Nang", "/id/source/ascn_scaps_2018"),
+    ("/id/country/vn", "Viet Nam", "/id/source/iso_3166"),
+    ("/id/partner/sfpuc", "San Francisco Public Utilities Commission", "/id/source/usascp_water"),
+    ("/id/programme/asean-japan-hlm", "ASEAN-Japan Smart Cities Network High Level Meeting", "/id/source/meti_2024_6th_hlm"),
+    ("/id/pairing/jica-siemreap", "Siem Reap – Japan", "/id/source/ascn_me_2023"),
+    ("/id/project/dad-ioc", "Intelligent Operation Centre (Da Nang)", "/id/source/ascn_me_2025"),
+    ("/id/focus-area/safety_security", "Safety and Security", "/id/source/ascn_framework"),
+    ("/id/outcome/high_quality_of_life", "High Quality of Life", "/id/source/ascn_framework"),
+    ("/id/practice/bp-expertise-gap", "Cities most often ask for technical know-how", "/id/source/ascn_me_2022"),
+    ("/id/network/ascn", "ASEAN Smart Cities Network", "/id/source/ascn_concept_note"),
+    ("/id/framework/ascf", "ASEAN Smart Cities Framework", "/id/source/ascn_framework"),
+]
+
+
+def page_text(response) -> str:
+    assert response.status_code == 200, response.data[:500]
+    return response.get_data(as_text=True)
+
+
+def test_home_page_counts_come_from_the_graph(client):
+    html = page_text(client.get("/"))
+    figures = dict((label, int(n)) for n, label in re.findall(r'class="figure">(\d+)</span> ([a-z–\- ]+?)<', html))
+    assert figures == {"member cities": 38, "member states": 11, "projects": 160, "external partners": 53,
+                       "city–partner pairings": 33, "partner programmes": 32, "best practices": 29,
+                       "source documents": 92}
+    assert "is a collaborative platform of cities from the ASEAN Member States" in html
+
+
+def test_home_map_data_holds_every_member_city_with_its_country(client):
+    html = page_text(client.get("/"))
+    block = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1]
+    cities = json.loads(block)["cities"]
+    assert len(cities) == 38
+    da_nang = next(c for c in cities if c["label"] == "Da Nang")
+    assert (da_nang["path"], da_nang["iso2"], da_nang["lat"], da_nang["long"]) == ("/id/city/da-nang", "vn", 16.0544, 108.2022)
+
+
+@pytest.mark.parametrize(("path", "label", "source"), ENTITY_PAGES, ids=[p[0].split("/")[2] for p in ENTITY_PAGES])
+def test_each_entity_type_renders_with_its_sources(client, path, label, source):
+    html = page_text(client.get(path))
+    assert f"<h1>{label.replace('&', '&amp;')}</h1>" in html
+    assert f'href="{source}"' in html
+
+
+def test_source_page_lists_the_facts_taken_from_it(client):
+    html = page_text(client.get("/id/source/thesun_2025_ascn8"))
+    assert "Facts taken from this source" in html
+    assert "https://thesun.my/malaysia-news/asean-smart-city-action-plan-2026-2035-tops-ascn8-meeting-agenda-EL14860040" in html
+
+
+def test_city_page_shows_missing_facts_as_gaps(client):
+    html = page_text(client.get("/id/city/ipoh"))
+    assert "no population figure in the sources" in html
+    assert "no population figure" not in page_text(client.get("/id/city/da-nang"))
+
+
+def test_population_shows_its_own_source_and_reference_year(client):
+    html = page_text(client.get("/id/city/da-nang"))
+    row = html[html.index("<dt>Population</dt>"):html.index("<dt>Land area</dt>")]
+    assert "1,000,000" in row and "reference year 2018" in row
+    assert 'href="/id/source/ascn_scaps_2018"' in row
+
+
+def test_low_confidence_is_marked_with_its_reason(client):
+    html = page_text(client.get("/id/partner/john_wiley_sons"))
+    assert 'class="confidence confidence-low"' in html
+    assert "Only an announcement of intent in local news." in html
+
+
+def test_city_page_recommends_peer_projects_and_similar_cities_with_reasons(client):
+    html = page_text(client.get("/id/city/da-nang"))
+    peers = html[html.index('id="rec-projects_for_city"'):html.index('id="rec-similar_cities"')]
+    first = re.search(r'class="rec-title" href="([^"]+)">([^<]+)<', peers)
+    assert first.groups() == ("/id/project/han-ioc", "Intelligent Operations Centre (Ha Noi)")
+    assert "works on Safety and Security, like 1 project of Da Nang" in peers
+    assert 'href="/id/source/ascn_me_2022"' in peers
+    similar = html[html.index('id="rec-similar_cities"'):]
+    assert re.search(r'class="rec-title" href="/id/city/hanoi">Ha Noi<', similar)
+
+
+def test_project_and_partner_pages_carry_their_recommendations(client):
+    assert 'id="rec-projects_like"' in page_text(client.get("/id/project/dad-ioc"))
+    partner = page_text(client.get("/id/partner/japan_mlit"))
+    assert 'id="rec-cities_for_partner"' in partner
+    assert partner.count('class="rec-title" href="/id/city/') == 5
+
+
+def test_unknown_entity_is_a_404_page_with_the_closest_names(client):
+    response = client.get("/id/city/da-nangg")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "The graph has no city at /id/city/da-nangg." in html
+    assert '<a href="/id/city/da-nang">Da Nang</a>' in html
+
+
+def test_unknown_kind_suggests_entities_of_any_kind(client):
+    response = client.get("/id/citty/hanoi")
+    assert response.status_code == 404
+    assert '<a href="/id/city/hanoi">Ha Noi</a>' in response.get_data(as_text=True)
+
+
+def test_unknown_page_is_a_404_page(client):
+    response = client.get("/projets")
+    assert response.status_code == 404
+    assert '<a href="/projects">/projects</a>' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("accept", "media_type", "rdf_format"), [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("text/turtle;q=0.9, text/html;q=0.5", "text/turtle", "turtle"),
+])
+def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_format):
+    response = client.get("/id/city/da-nang", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.headers["Vary"] == "Accept"
+    graph = Graph().parse(data=response.data, format=rdf_format)
+    assert (DA_NANG, RDFS.label, Literal("Da Nang", lang="en")) in graph
+    population = graph.value(DA_NANG, ASCN.population)
+    assert graph.value(population, RDF.value).toPython() == 1000000
+    assert (URIRef("https://w3id.org/ascn/id/country/vn"), RDFS.label, Literal("Viet Nam", lang="en")) in graph
+
+
+@pytest.mark.parametrize(("fmt", "media_type"), [("ttl", "text/turtle"), ("nt", "application/n-triples"),
+                                                 ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"),
+                                                 ("html", "text/html")])
+def test_format_parameter_overrides_accept(client, fmt, media_type):
+    response = client.get(f"/id/project/dad-ioc?format={fmt}", headers={"Accept": "text/html"})
+    assert (response.status_code, response.mimetype, response.headers["Vary"]) == (200, media_type, "Accept")
+
+
+@pytest.mark.parametrize("accept", ["*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"])
+def test_browsers_and_any_accept_get_html(client, accept):
+    response = client.get("/id/city/da-nang", headers={"Accept": accept})
+    assert (response.mimetype, response.headers["Vary"]) == ("text/html", "Accept")
+
+
+def test_unknown_format_and_unmet_accept_are_refused(client):
+    assert client.get("/id/city/da-nang?format=png").status_code == 400
+    assert client.get("/id/city/da-nang", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_entity_page_embeds_schema_org_json_ld_from_the_graph(client):
+    html = page_text(client.get("/id/city/da-nang"))
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1])
+    assert data["@id"] == str(DA_NANG)
+    assert data["@type"] == ["City"]
+    assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 16.0544, "longitude": 108.2022}
+    assert data["containedInPlace"] == [{"@id": "https://w3id.org/ascn/id/country/vn", "name": "Viet Nam"}]
+
+
+def test_find_projects_narrows_by_facets_and_counts_reflect_other_filters(client):
+    html = page_text(client.get("/projects?focus=safety_security"))
+    assert "22 projects match your search" in html
+    html = page_text(client.get("/projects?focus=safety_security&country=vn"))
+    assert "3 projects match your search" in html
+    focus = html[html.index('data-facet="focus"'):html.index('data-facet="country"')]
+    # The focus counts ignore the focus filter itself: Viet Nam's projects per focus area.
+    assert re.search(r'value="safety_security" checked> Safety and Security</label>\s*<span class="count"[^>]*>3<', focus)
+
+
+def test_find_projects_free_text_matches_name_and_description(client):
+    html = page_text(client.get("/projects?q=Hydrogen"))
+    assert "1 project match" in html and "Hydrogen Energy (Hydrogen Forklift)" in html
+
+
+def test_search_text_is_escaped(client):
+    html = page_text(client.get("/projects", query_string={"q": "<script>alert(1)</script>"}))
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/projects", "/id/city/da-nang", "/id/city/nowhere"])
+def test_pages_send_a_strict_content_security_policy(client, path):
+    response = client.get(path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/", "/projects", "/id/city/da-nang", "/id/project/dad-ioc"])
+def test_pages_have_no_inline_scripts(client, path):
+    html = page_text(client.get(path))
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag or 'type="application/ld+json"' in tag, tag
+    assert " style=" not in html

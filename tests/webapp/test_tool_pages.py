@@ -1,0 +1,113 @@
+"""The query, match, ontology and data pages (webapp/tools.py, webapp/reference.py), rendered by Flask."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF
+
+from ontology import ontology_graph
+from ontology.namespace import ASCN
+from queries.library import library
+from webapp.ontology_doc import class_diagram
+
+
+def test_query_page_offers_every_library_query_and_the_editor_config(client):
+    response = client.get("/query")
+    assert response.status_code == 200
+    html = response.data.decode()
+    buttons = set(re.findall(r'data-query="([a-z_]+)"', html))
+    assert buttons == set(library())
+    assert 'data-vocabulary="/api/vocabulary"' in html and 'data-examples="/api/queries"' in html
+    assert "<script>" not in html and " style=" not in html
+
+
+def test_query_page_allows_only_the_editors_own_style_elements(client):
+    policy = client.get("/query").headers["Content-Security-Policy"]
+    style = next(d for d in policy.split("; ") if d.startswith("style-src"))
+    hashes = re.findall(r"'sha256-[A-Za-z0-9+/=]+'", style)
+    assert len(hashes) == 2  # the column resizer's stylesheet and its drag cursor
+    assert "unsafe-inline" not in policy and "script-src 'self';" in policy
+
+
+def test_match_for_an_existing_partner_lists_explained_cities_with_sources(client):
+    html = client.get("/match?who=partner&partner=japan").data.decode()
+    answer = html[html.index('id="answer"'):]
+    assert answer.index('href="/id/city/siem-reap"') < answer.index('href="/id/city/luang-prabang"')
+    assert "takes part in JICA technical cooperation" in answer
+    assert 'href="/id/source/ascn_me_2022"' in answer
+
+
+def test_match_for_a_partner_profile_uses_its_focus_areas_and_programme(client):
+    html = client.get("/match?who=partner&focus=quality_environment&programme=smart-jamp&country=kh").data.decode()
+    answer = html[html.index('id="answer"'):]
+    cities = re.findall(r'class="rec-title" href="/id/city/([a-z-]+)"', answer)
+    assert cities[:2] == ["battambang", "siem-reap"]
+    assert all(c in {"battambang", "siem-reap", "phnom-penh", "sihanoukville"} for c in cities)
+    assert "already takes part in Smart JAMP" in answer
+
+
+def test_match_for_a_planned_project_lists_projects_with_reasons(client):
+    html = client.get("/match?who=city&focus=quality_environment&text=flood+early+warning").data.decode()
+    answer = html[html.index('id="answer"'):]
+    assert "Integrated Flood and Monitoring Pump House System (INFLOS)" in answer
+    assert "its name or description shares: flood" in answer
+
+
+def test_match_with_an_unknown_partner_says_so_with_closest_names(client):
+    response = client.get("/match?who=partner&partner=japn")
+    assert response.status_code == 404
+    assert "no partner named &#39;japn&#39;" in response.data.decode()
+    assert "Japan" in response.data.decode()
+
+
+def test_match_with_an_empty_plan_is_a_400_page(client):
+    response = client.get("/match?who=city")
+    assert response.status_code == 400
+    assert "describe the planned project" in response.data.decode()
+
+
+def test_ontology_page_documents_classes_schemes_and_diagram(client):
+    response = client.get("/ontology")
+    assert response.status_code == 200 and response.headers["Vary"] == "Accept"
+    html = response.data.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    section = re.search(r'<a href="#([^"]+)"><rect class="class-box"[^>]*/><text[^>]*>City<', html).group(1)
+    assert f'class="property entity" id="{section}"' in html  # the diagram links to pyLODE's section on ascn:City
+    for label in ("Built Infrastructure", "Health and Well-being", "Integrated Master Planning and Development"):
+        assert label in html
+    assert "<style" not in html and " style=" not in html
+
+
+def test_ontology_negotiates_rdf_and_offers_files(client):
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle"
+    g = Graph().parse(data=turtle.data, format="turtle")
+    assert (ASCN.City, RDF.type, OWL.Class) in g
+    assert len(g) == len(ontology_graph())
+    for ext, fmt in (("rdf", "xml"), ("jsonld", "json-ld"), ("ttl", "turtle")):
+        parsed = Graph().parse(data=client.get(f"/ontology.{ext}").data, format=fmt)
+        assert len(parsed) == len(g), ext
+    assert client.get("/ontology", headers={"Accept": "text/html,*/*"}).mimetype == "text/html"
+
+
+def test_class_diagram_draws_every_ontology_class():
+    svg = str(class_diagram())
+    g = ontology_graph()
+    classes = {str(c).rsplit("#", 1)[-1] for c in g.subjects(RDF.type, OWL.Class) if str(c).startswith(str(ASCN))}
+    drawn = set(re.findall(r'class="class-name"[^>]*>([A-Za-z]+)<', svg))
+    assert drawn == classes
+    assert "inCity" in svg and "pairedPartner" in svg
+
+
+def test_data_page_shows_downloads_counts_evaluation_and_gaps(client):
+    html = client.get("/data").data.decode()
+    for ext in ("ttl", "nt", "trig", "jsonld"):
+        assert f'href="/download/ascn-kg.{ext}"' in html
+    row = re.search(r"<td title=\"https://w3id.org/ascn/ontology#City\">Member city</td><td class=\"num\">(\d+)</td>", html)
+    assert row and row.group(1) == "38"
+    assert 'id="evaluation-table"' in html and "combined" in html
+    gaps = html[html.index('id="gap-cities"'):html.index('id="gap-confidence"')]
+    assert re.findall(r'href="/id/city/([a-z-]+)"', gaps) == ["denpasar", "dili", "semarang"]
+    assert "Only meeting-level mentions." in html

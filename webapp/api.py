@@ -1,0 +1,315 @@
+"""The JSON and data API: library queries as REST calls, recommendations, and the well-known descriptions.
+
+``/api/queries/<name>`` binds the parameters of a library query (never pasting them into the text) and runs it
+through :func:`webapp.sparql.answer`, so it has the endpoint's formats, limits and completeness notice.
+``/api/recommend/...`` answers the recommender's questions with their sourced reasons
+(:func:`graph.similarity.reasons.to_dict`). ``/.well-known/sparql-examples``, ``/.well-known/void`` and
+``/download/ascn-kg.<ext>`` publish the library, the build description and the whole graph. Errors are JSON
+objects with ``error`` (what went wrong), ``parameter`` (which one, for a 400) and ``suggestions`` (for a 404).
+See ``docs/api.md``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Callable
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from rdflib import URIRef
+
+from graph.describe import DISTRIBUTIONS
+from graph.formats import FORMATS, by_name, write
+from graph.similarity import recommend as rec
+from graph.similarity.filters import Filters
+from graph.similarity.profile import cities_for_profile
+from graph.similarity.reasons import to_dict
+from ontology import PREFIXES, ontology_graph
+from ontology.errors import NotFound, QueryError
+from ontology.namespace import OWL, RDF, RDFS
+from queries.examples import examples_graph, query_text
+from queries.library import get_query, internal, library, to_term
+from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors
+from webapp.store import get_store
+
+bp = Blueprint("api", __name__)
+bp.after_request(cors)
+
+MAX_TOP = 100
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+_FILTERS = {"country": "country", "focus_area": "focus_area", "status": "status"}
+_FLAGS = ("exclude_own_city", "exclude_own_country", "exclude_paired")
+
+
+class ApiError(Exception):
+    """A request the API refuses: status, message, and the parameter at fault or names to suggest."""
+
+    def __init__(self, status: int, message: str, parameter: str | None = None, suggestions=(), headers=None):
+        super().__init__(message)
+        self.status, self.message, self.parameter = status, message, parameter
+        self.suggestions, self.headers = list(suggestions), headers or {}
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Response:
+    body: dict[str, Any] = {"error": exc.message, "status": exc.status}
+    if exc.parameter:
+        body["parameter"] = exc.parameter
+    if exc.status == 404 or exc.suggestions:
+        body["suggestions"] = exc.suggestions
+    response = jsonify(body)
+    response.status_code = exc.status
+    response.headers.update(exc.headers)
+    return response
+
+
+# -- the query library as REST calls -------------------------------------------------------------
+def describe_query(query) -> dict:
+    """What a client needs to call one library query: its header and parameters, and its URL."""
+    return {
+        "name": query.name, "title": query.title, "description": " ".join(query.description.split()),
+        "audience": list(query.audience), "form": query.kind, "tags": list(query.tags),
+        "params": [{"name": p.name, "type": p.type, "entity": p.entity, "default": p.default,
+                    "required": p.required, "description": " ".join(p.description.split())} for p in query.params],
+        "url": url_for("api.run_query", name=query.name),
+        "sparql": query_text(query),
+    }
+
+
+@bp.get("/api/queries")
+def queries() -> Response:
+    """The library: every query's name, title, description, audience and parameters."""
+    return jsonify({"queries": [describe_query(q) for q in library().values()]})
+
+
+@bp.get("/api/queries/<name>")
+def run_query(name: str) -> Response:
+    """Run a library query with the URL's parameters bound; ``format`` (or Accept) picks the answer's format.
+
+    :raise 404: no query of that name (the closest names are suggested).
+    :raise 400: an unknown parameter, a value of the wrong form, or a required parameter left out.
+    """
+    try:
+        query = get_query(name)
+    except NotFound as exc:
+        raise ApiError(404, exc.message, suggestions=exc.suggestions) from None
+    fmt = _one("format")
+    try:
+        check_format(fmt)
+    except ProtocolError as exc:
+        raise ApiError(exc.status, exc.message, "format") from None
+    values = _query_values(query)
+    try:
+        text = query.bind(values)
+    except QueryError as exc:
+        raise ApiError(400, exc.message) from None
+    try:
+        return answer(Request(text, None, None, fmt))
+    except ProtocolError as exc:
+        raise ApiError(exc.status, exc.message, headers=exc.headers) from None
+
+
+def _query_values(query) -> dict[str, Any]:
+    """The URL's parameters for ``query``, each value checked against its declared type (400 naming it)."""
+    params = {p.name: p for p in query.params}
+    values: dict[str, Any] = {}
+    for key in request.args:
+        if key == "format":
+            continue
+        if key not in params:
+            known = ", ".join(sorted(params)) or "none"
+            raise ApiError(400, f"query {query.name!r} has no parameter {key!r}; its parameters: {known}", key)
+        given = [v for v in request.args.getlist(key)]
+        for value in given:
+            try:
+                to_term(params[key], value)
+            except QueryError as exc:
+                raise ApiError(400, exc.message, key) from None
+        values[key] = given if len(given) > 1 else given[0]
+    for param in query.params:
+        if param.required and param.default in (None, "") and values.get(param.name) in (None, ""):
+            raise ApiError(400, f"query {query.name!r} needs the parameter {param.name!r} ({param.type})", param.name)
+    return values
+
+
+@bp.get("/api/vocabulary")
+def vocabulary() -> Response:
+    """The prefixes, classes and properties of this graph, for the query editor's local autocompletion.
+
+    Classes and properties are those the ontology declares plus those the data uses, so the editor never has to
+    ask an outside service (LOV, prefix.cc) and suggests exactly the terms that can match.
+    """
+    return jsonify(vocabulary_terms())
+
+
+@bp.get("/api/prefixes")
+def prefixes() -> Response:
+    """The project's prefixes as one JSON object, prefix → namespace (the form the editor's prefix list reads)."""
+    return jsonify(PREFIXES)
+
+
+def vocabulary_terms() -> dict:
+    store = get_store()
+    declared = _declared_terms()
+    used_classes = {str(row["class"]) for row in store.query(internal("class_counts").sparql)}
+    used_properties = {str(row["property"]) for row in store.query(internal("predicates_in_use").sparql)}
+    return {"prefixes": PREFIXES, "classes": sorted(declared["classes"] | used_classes),
+            "properties": sorted(declared["properties"] | used_properties)}
+
+
+@cache
+def _declared_terms() -> dict[str, frozenset[str]]:
+    """Classes and properties the ontology declares (package data: read once per process)."""
+    g = ontology_graph()
+    classes = {str(c) for t in (OWL.Class, RDFS.Class) for c in g.subjects(RDF.type, t) if isinstance(c, URIRef)}
+    properties = {str(p) for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+                  for p in g.subjects(RDF.type, t) if isinstance(p, URIRef)}
+    return {"classes": frozenset(classes), "properties": frozenset(properties)}
+
+
+# -- recommendations -----------------------------------------------------------------------------
+@bp.get("/api/recommend/projects")
+def recommend_projects() -> Response:
+    """Projects to learn from: ``city=``, ``project=``, or a plan (``focus=``..., ``outcome=``..., ``text=``)."""
+    city, project, text = _one("city"), _one("project"), (_one("text") or "").strip()
+    focus, outcome = _many("focus"), _many("outcome")
+    asked = [name for name, given in (("city", city), ("project", project), ("plan", focus or outcome or text))
+             if given]
+    if len(asked) != 1:
+        raise ApiError(400, "give exactly one of: city, project, or a plan (focus, outcome, text); "
+                            f"got {', '.join(asked) or 'none'}", "city" if not asked else asked[-1])
+    top, filters = _top(), _filters()
+    if city:
+        return _recommend(lambda s: rec.projects_for_city(s, city, top, filters))
+    if project:
+        return _recommend(lambda s: rec.projects_like(s, project, top, filters))
+    country = _one("plan_country")
+    return _recommend(lambda s: rec.projects_for_plan(s, focus, outcome, text, country, top, filters))
+
+
+@bp.get("/api/recommend/cities")
+def recommend_cities() -> Response:
+    """Cities for a partner (``partner=``), for a partner profile (``focus=``/``programme=``/``in_country=``),
+    or like a city (``city=``)."""
+    partner, city = _one("partner"), _one("city")
+    focus, programmes, countries = _many("focus"), _many("programme"), _many("in_country")
+    asked = [name for name, given in (("partner", partner), ("city", city),
+                                      ("profile", focus or programmes or countries)) if given]
+    if len(asked) != 1:
+        raise ApiError(400, "give exactly one of: partner, city, or a partner profile (focus, programme, "
+                            f"in_country); got {', '.join(asked) or 'none'}", "partner" if not asked else asked[-1])
+    top, filters = _top(), _filters()
+    if partner:
+        return _recommend(lambda s: rec.cities_for_partner(s, partner, top, filters))
+    if city:
+        return _recommend(lambda s: rec.similar_cities(s, city, top, filters))
+    return _recommend(lambda s: cities_for_profile(s, focus, programmes, countries, top, filters))
+
+
+@bp.get("/api/recommend/partners")
+def recommend_partners() -> Response:
+    """Partners that fit a city (``city=``)."""
+    city = _one("city")
+    if not city:
+        raise ApiError(400, "parameter 'city' is required", "city")
+    top, filters = _top(), _filters()
+    return _recommend(lambda s: rec.partners_for_city(s, city, top, filters))
+
+
+def _recommend(ask: Callable) -> Response:
+    try:
+        result = ask(get_store())
+    except NotFound as exc:
+        raise ApiError(404, exc.message, suggestions=exc.suggestions) from None
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from None
+    return jsonify(to_dict(result))
+
+
+def _one(name: str) -> str | None:
+    values = [v for v in request.args.getlist(name) if v.strip()]
+    if len(values) > 1:
+        raise ApiError(400, f"parameter {name!r} is given {len(values)} times; give it once", name)
+    return values[0].strip() if values else None
+
+
+def _many(name: str) -> list[str]:
+    return [v.strip() for v in request.args.getlist(name) if v.strip()]
+
+
+def _top() -> int:
+    text = _one("top") or "10"
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TOP:
+        raise ApiError(400, f"parameter 'top' must be a whole number from 1 to {MAX_TOP}, got {text!r}", "top")
+    return int(text)
+
+
+def _flag(name: str) -> bool:
+    text = (_one(name) or "").lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ApiError(400, f"parameter {name!r} must be true or false, got {text!r}", name)
+
+
+def _year(name: str) -> int | None:
+    text = _one(name)
+    if text is None:
+        return None
+    if not (text.isdigit() and len(text) == 4):
+        raise ApiError(400, f"parameter {name!r} must be a year (four digits), got {text!r}", name)
+    return int(text)
+
+
+def _filters() -> Filters:
+    """The filters every recommendation takes (names are resolved, and refused with suggestions, later)."""
+    return Filters(**{key: _one(param) for param, key in _FILTERS.items()},
+                   start_year=_year("from"), end_year=_year("to"), **{flag: _flag(flag) for flag in _FLAGS})
+
+
+# -- well-known descriptions and downloads -------------------------------------------------------
+@bp.get("/.well-known/sparql-examples")
+def sparql_examples() -> Response:
+    """The query library as SHACL ``sh:SPARQLExecutable`` examples targeting this site's ``/sparql``."""
+    graph = examples_graph(url_for("sparql.endpoint", _external=True))
+    return _graph_response(graph)
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """The VoID/DCAT description of the build the store holds (written by ``ascn build``)."""
+    graph = get_store().query(internal("build_description").sparql)
+    if len(graph) == 0:
+        raise ApiError(404, "the store holds no build description: run `ascn build`")
+    return _graph_response(graph)
+
+
+def _graph_response(graph) -> Response:
+    """``graph`` in the format the ``format`` parameter or Accept asks for (Turtle by default)."""
+    fmt = _one("format")
+    name = choose_format("graph", fmt)
+    if name is None:
+        offered = ", ".join(f"{f.name} ({f.media_type})" for f in FORMATS["graph"])
+        if fmt is not None:
+            raise ApiError(400, f"parameter 'format': unknown format {fmt!r}; offered: {offered}", "format")
+        raise ApiError(406, f"no acceptable format for Accept: {request.headers.get('Accept')}; offered: {offered}")
+    chosen = by_name("graph", name)
+    response = Response(write(graph, chosen), mimetype=chosen.media_type)
+    response.headers["Content-Type"] = f"{chosen.media_type}; charset=utf-8"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+_EXTENSIONS = {ext: (fmt, media_type) for fmt, (media_type, ext) in DISTRIBUTIONS.items()}
+
+
+@bp.get("/download/ascn-kg.<ext>")
+def download(ext: str) -> Response:
+    """The whole graph as a file (TriG keeps the named graphs; the triple formats hold their union)."""
+    if ext not in _EXTENSIONS:
+        raise ApiError(404, f"no download ascn-kg.{ext}", suggestions=[f"ascn-kg.{e}" for e in _EXTENSIONS])
+    fmt, media_type = _EXTENSIONS[ext]
+    response = Response(get_store().export(fmt), mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="ascn-kg.{ext}"'
+    return response

@@ -1,0 +1,335 @@
+"""What an entity page shows, built from the entity's description graph and its incoming links.
+
+Each fact is shown with the sources and confidence it rests on: a plain fact of an entity rests on the
+entity's own ``dcterms:source`` and confidence mark; a qualified value (a population figure, a geometry, a
+statement) is a node of its own with its own sources, note and confidence. The facts each type is expected to
+have are listed in :data:`TYPES`, so a missing one is shown as a gap ("no population figure in the sources")
+rather than silently left out. Facts not listed there are still shown, named by the ontology's labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS, XSD
+
+from ontology.namespace import ASCN, GEO, SCHEMA, WGS
+from webapp.page_data import entity_type, local_path, rows, text
+
+CONFIDENCE = ASCN.confidence
+CONFIDENCE_REASON = ASCN.confidenceReason
+NODE_TYPES = {ASCN.Measurement, ASCN.Statement, GEO.Geometry}
+HIDDEN = {RDF.type, RDFS.label, DCTERMS.source, CONFIDENCE, CONFIDENCE_REASON, WGS.lat, WGS.long}
+"""Shown elsewhere on the page (title, sources, confidence mark, the location row) rather than as facts."""
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A fact a type of entity is expected to have: its property, its name on the page and the gap text."""
+
+    prop: URIRef
+    label: str
+    gap: str | None = None
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    name: str
+    facts: tuple[Expect, ...] = ()
+    incoming: tuple[Expect, ...] = ()
+
+
+def _e(prop: str, label: str, gap: str | None = None) -> Expect:
+    """An expected ASCN property (a misspelt name raises: the namespace is closed)."""
+    return Expect(ASCN[prop], label, gap)
+
+
+_DESCRIPTION = Expect(DCTERMS.description, "Description")
+_NOTE = Expect(SKOS.note, "Note")
+_ALT = Expect(SKOS.altLabel, "Also called")
+
+TYPES: dict[str, TypeInfo] = {
+    "city": TypeInfo("member city", (
+        _e("country", "Member state"), _e("joinedYear", "Joined the ASCN", "no year of joining in the sources"),
+        _e("pilotCity", "One of the 26 pilot cities of 2018"),
+        _e("population", "Population", "no population figure in the sources"),
+        _e("landArea", "Land area", "no land-area figure in the sources"),
+        Expect(GEO.hasGeometry, "Location", "no coordinates in the sources"),
+        _ALT, _DESCRIPTION, Expect(SKOS.historyNote, "Name history"), _NOTE, _e("memberOf", "Member of"),
+    ), (
+        _e("inCity", "Projects", "no projects of this city in the sources"),
+        _e("pairedCity", "Pairings with external partners", "no pairing with an external partner in the sources"),
+        _e("concernsCity", "Best practices about this city"),
+    )),
+    "country": TypeInfo("member state", (
+        _e("iso3166Alpha2", "ISO 3166 alpha-2"), _e("iso3166Alpha3", "ISO 3166 alpha-3"),
+        _e("aseanMemberSince", "ASEAN member since"), _ALT, _DESCRIPTION, _NOTE,
+    ), (_e("country", "Member cities", "no member city of this state in the sources"),)),
+    "partner": TypeInfo("external partner", (
+        _DESCRIPTION, _e("parentPartner", "Part of"), _e("partnerProgramme", "Programmes"), _ALT, _NOTE,
+    ), (
+        _e("pairedPartner", "Pairings with member cities", "no pairing with a member city in the sources"),
+        _e("partnerSideEntity", "Pairings it does the work for"),
+        _e("involvesPartner", "Projects it is involved in", "no project involving this partner in the sources"),
+        _e("parentPartner", "Parts of this partner"), _e("leadPartner", "Programmes it leads"),
+        _e("partnerProgramme", "Partners taking part in the same programme"),
+    )),
+    "programme": TypeInfo("partner programme", (
+        _DESCRIPTION, _e("leadPartner", "Lead partner", "the sources do not say who runs it"), _ALT, _NOTE,
+    ), (
+        _e("partnerProgramme", "Partners running or taking part in it"),
+        _e("underProgramme", "Pairings under this programme", "no pairing under this programme in the sources"),
+    )),
+    "pairing": TypeInfo("city–partner pairing", (
+        _e("pairedCity", "Member city"), _e("pairedPartner", "Partner"),
+        _e("partnerSideEntity", "Agency doing the work"), _e("citySideEntity", "City-side body"),
+        _e("partnerCityName", "Partner city"),
+        _e("underProgramme", "Programme", "no programme named in the sources"),
+        _e("programmeAsStated", "Programme as the source words it"),
+        _e("startYear", "Start year", "no start year in the sources"), _e("endYear", "End year"),
+        _e("yearNote", "On the years"), _DESCRIPTION, _NOTE,
+    )),
+    "project": TypeInfo("project", (
+        _e("inCity", "City"), _e("networkWide", "Network-wide"),
+        _DESCRIPTION, _e("status", "Status"), _e("statusAsOf", "Status as of"),
+        _e("period", "Period as stated", "no period in the sources"),
+        _e("startYear", "Start year"), _e("endYear", "End year"),
+        _e("focusArea", "Focus areas"),
+        _e("strategicOutcome", "Strategic outcomes", "the sources link no strategic outcome to this project yet"),
+        _e("involvesPartner", "Partners involved", "no external partner named in the sources"),
+        _e("namedOnly", "Only named in the sources"), _ALT, _NOTE,
+    ), (_e("concernsProject", "Best practices about this project"),)),
+    "focus-area": TypeInfo("focus area", (
+        Expect(SKOS.definition, "Definition"), _e("meSubcategory", "M&E sub-categories"),
+        _e("shareOfProjects", "Share of ASCN projects"), Expect(SKOS.inScheme, "In scheme"),
+    ), (_e("focusArea", "Projects in this focus area", "no project in this focus area in the sources"),)),
+    "outcome": TypeInfo("strategic outcome", (
+        Expect(SKOS.definition, "Definition"), Expect(SKOS.inScheme, "In scheme"),
+    ), (_e("strategicOutcome", "Projects aiming at this outcome",
+           "the sources link no project to this outcome yet"),)),
+    "practice": TypeInfo("best practice", (
+        _e("practiceKind", "Kind"), _DESCRIPTION, _e("concernsProject", "Project"), _e("concernsCity", "City"),
+        _NOTE,
+    )),
+    "source": TypeInfo("source document", (
+        Expect(DCTERMS.title, "Title"), Expect(DCTERMS.publisher, "Publisher"),
+        Expect(DCTERMS.issued, "Issued", "no publication date recorded"), Expect(SCHEMA.url, "Address"),
+        _e("sourceKind", "Kind of source"), _NOTE,
+    ), (Expect(DCTERMS.source, "Facts taken from this source"),)),
+    "network": TypeInfo("network", (
+        _ALT, _DESCRIPTION, Expect(SCHEMA.foundingDate, "Established"), _e("framework", "Framework"),
+        _e("memberCount", "Members reported"), _e("projectCount", "Projects reported"),
+        _e("statement", "What the sources say"), _e("milestone", "Milestones"),
+    ), (_e("memberOf", "Member cities"),)),
+    "framework": TypeInfo("framework", (
+        _DESCRIPTION, _e("endorsedOn", "Endorsed on"), _e("adoptedOn", "Adopted on"),
+        _e("statement", "What the sources say"),
+    ), (_e("framework", "Adopted by"),)),
+    "event": TypeInfo("event", (
+        _e("eventKind", "Kind"), _e("startDate", "Date"), _e("endDate", "End date"), _DESCRIPTION,
+    ), (_e("milestone", "Milestone of"),)),
+}
+GENERIC = TypeInfo("entity")
+
+
+@dataclass
+class Value:
+    """One value of a fact: text or a link, with the sources/confidence of its own node when it has one."""
+
+    text: str
+    path: str | None = None
+    href: str | None = None
+    detail: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    confidence: dict | None = None
+
+
+@dataclass
+class Fact:
+    label: str
+    values: list[Value]
+    gap: str | None = None
+    sources: list[dict] = field(default_factory=list)
+    confidence: dict | None = None
+
+
+@dataclass
+class Entity:
+    iri: str
+    kind: str
+    type_name: str
+    label: str
+    classes: list[str]
+    facts: list[Fact]
+    incoming: list[Fact]
+    sources: list[dict]
+    confidence: dict | None
+    coordinates: tuple[float, float] | None
+
+
+def name_of(graph: Graph, node) -> str:
+    """The best name the description holds for ``node``: label, preferred label, title, else its IRI's end."""
+    for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        value = graph.value(node, prop)
+        if value is not None:
+            return str(value)
+    return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+class SourceIndex:
+    """Numbers the sources of one page in order of first use, so each fact can cite them as [1], [2] …"""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.numbers: dict[str, dict] = {}
+
+    def __call__(self, node) -> list[dict]:
+        """The numbered sources of ``node`` (its ``dcterms:source``), sorted by title."""
+        out = []
+        for s in sorted(self.graph.objects(node, DCTERMS.source), key=lambda s: name_of(self.graph, s).lower()):
+            ref = self.numbers.setdefault(str(s), {"n": len(self.numbers) + 1, "iri": str(s), "path": local_path(s),
+                                                   "title": name_of(self.graph, s)})
+            out.append(ref)
+        return out
+
+    def all(self) -> list[dict]:
+        return sorted(self.numbers.values(), key=lambda ref: ref["n"])
+
+
+def build(iri: URIRef, graph: Graph) -> Entity:
+    """The view of ``iri`` from its description ``graph`` (see ``entity_description.rq``) and incoming links."""
+    kind = entity_type(iri) or ""
+    info = TYPES.get(kind, GENERIC)
+    index = SourceIndex(graph)
+    sources = index(iri)
+    confidence = _confidence(graph, iri)
+    shown = {e.prop for e in info.facts}
+    facts = [_fact(graph, index, iri, e.prop, e.label, e.gap, sources, confidence) for e in info.facts]
+    others = sorted({p for p in graph.predicates(iri, None) if p not in shown and p not in HIDDEN})
+    labels = property_labels(others) if others else {}
+    facts += [_fact(graph, index, iri, p, labels.get(str(p), _local(p)), None, sources, confidence) for p in others]
+    facts = [f for f in facts if f.values or f.gap]
+    lat, long = graph.value(iri, WGS.lat), graph.value(iri, WGS.long)
+    classes = sorted(name_of(graph, c) if graph.value(c, RDFS.label) else _local(c)
+                     for c in graph.objects(iri, RDF.type))
+    return Entity(str(iri), kind, info.name, _title(graph, iri), classes, facts, _incoming(iri, info),
+                  index.all(), confidence,
+                  (float(lat), float(long)) if lat is not None and long is not None else None)
+
+
+def property_labels(props) -> dict[str, str]:
+    """The ontology's labels of the given properties, by IRI."""
+    return {str(r["term"]): text(r["label"]) for r in rows("property_labels", {"term": [str(p) for p in props]})
+            if r["label"] is not None}
+
+
+def _title(graph: Graph, iri) -> str:
+    return name_of(graph, iri)
+
+
+def _local(term) -> str:
+    """The last segment of an IRI, for a property or class the ontology gives no label.
+
+    >>> _local(URIRef("https://w3id.org/ascn/ontology#joinedYear"))
+    'joinedYear'
+    """
+    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _confidence(graph: Graph, node) -> dict | None:
+    level = graph.value(node, CONFIDENCE)
+    if level is None:
+        return None
+    reason = graph.value(node, CONFIDENCE_REASON)
+    return {"level": _local(level), "label": name_of(graph, level), "reason": text(reason), "path": local_path(level)}
+
+
+def _fact(graph: Graph, index: SourceIndex, iri, prop, label, gap, sources, confidence) -> Fact:
+    values = [_value(graph, index, prop, o) for o in graph.objects(iri, prop)]
+    values.sort(key=lambda v: v.text.lower())
+    return Fact(label, values, None if values else gap, sources if values else [], confidence if values else None)
+
+
+def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:
+    if isinstance(obj, Literal):
+        return Value(_literal(obj))
+    if any((obj, RDF.type, t) in graph for t in NODE_TYPES):
+        return _node_value(graph, index, prop, obj)
+    path = local_path(obj)
+    if path:
+        return Value(name_of(graph, obj), path=path)
+    return Value(str(obj), href=str(obj))
+
+
+def _literal(lit: Literal) -> str:
+    """A literal as a reader sees it.
+
+    >>> _literal(Literal(True)), _literal(Literal(1000000)), _literal(Literal("2018", datatype=XSD.gYear))
+    ('yes', '1,000,000', '2018')
+    """
+    value = lit.toPython()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(lit)
+
+
+def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
+    """A qualified value (measurement, statement, geometry) with its own details, sources and confidence."""
+    detail = []
+    if (node, RDF.type, GEO.Geometry) in graph:
+        main = str(graph.value(node, GEO.asWKT) or "")
+    elif (node, RDF.type, ASCN.Statement) in graph:
+        main = str(graph.value(node, DCTERMS.description) or "")
+        aspect = graph.value(node, ASCN.aspect)
+        if aspect is not None:
+            detail.append(f"aspect: {str(aspect).replace('_', ' ')}")
+    else:
+        number = graph.value(node, RDF.value)
+        main = _literal(number) if isinstance(number, Literal) else str(number or "")
+        if prop == ASCN.landArea:
+            main += " km²"
+        elif prop == ASCN.shareOfProjects:
+            main += " %"
+    for qualifier, name in ((ASCN.referenceYear, "reference year"),
+                            (ASCN.asOf, "as of"),
+                            (ASCN.reportedBy, "reported by")):
+        value = graph.value(node, qualifier)
+        if value is not None:
+            detail.append(f"{name} {value}")
+    for note in graph.objects(node, SKOS.note):
+        detail.append(str(note))
+    return Value(main, path=local_path(node), detail=detail, sources=index(node),
+                 confidence=_confidence(graph, node))
+
+
+def _incoming(iri, info: TypeInfo) -> list[Fact]:
+    """The entities linking to ``iri``, grouped by the linking property (expected groups first, gaps shown)."""
+    groups: dict[str, list[Value]] = {}
+    for r in rows("entity_incoming", {"entity": str(iri)}):
+        label = text(r["label"]) or _local(r["subject"])
+        status = text(r["status"])
+        cls = _local(r["class"]) if r["class"] is not None else None
+        detail = [d for d in (cls and _spaced(cls), status and f"status: {status}") if d]
+        groups.setdefault(str(r["property"]), []).append(Value(label, path=local_path(r["subject"]), detail=detail))
+    out = []
+    for e in info.incoming:
+        values = groups.pop(str(e.prop), [])
+        if values or e.gap:
+            out.append(Fact(e.label, values, None if values else e.gap))
+    labels = property_labels(groups) if groups else {}
+    for prop, values in sorted(groups.items()):
+        out.append(Fact(f"Linked as “{labels.get(prop, _local(prop))}” from", values))
+    return out
+
+
+def _spaced(name: str) -> str:
+    """A class name in words.
+
+    >>> _spaced("PartnerOrganisation")
+    'partner organisation'
+    """
+    out = "".join(" " + c.lower() if c.isupper() else c for c in name).strip()
+    return out

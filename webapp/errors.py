@@ -1,0 +1,87 @@
+"""Error pages: every error a person can meet is a page that says what went wrong and where to go next.
+
+A 404 names the closest pages (for an entity path, the closest entities of that type, see
+:mod:`webapp.pages`). Clients that asked for JSON (``/api/…`` or ``Accept: application/json``) get a JSON
+body with the same message, so scripts never have to parse HTML.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound as HTTPNotFound
+
+TITLES = {
+    400: "The request could not be understood",
+    404: "Page not found",
+    405: "Method not allowed",
+    406: "No representation in that format",
+    413: "Request too large",
+    500: "Something went wrong on our side",
+}
+
+
+class EntityNotFound(HTTPNotFound):
+    """An entity path the graph does not hold: carries the closest existing entities as (path, label)."""
+
+    def __init__(self, message: str, suggestions: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+def wants_json() -> bool:
+    """True for API paths and for clients that prefer JSON over HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+
+
+def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
+    """The app's fixed pages whose paths are closest to ``path`` (for a mistyped address)."""
+    fixed = sorted({rule.rule for rule in app.url_map.iter_rules()
+                    if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")})
+    return [(p, p) for p in get_close_matches(path, fixed, n=3, cutoff=0.5)]
+
+
+def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None = None) -> Response:
+    """The error as an HTML page (or JSON for API clients) with the error's own status code."""
+    code = error.code or 500
+    message = error.description if code != 500 else "The server could not answer this request. The error was logged."
+    if wants_json():
+        body = {"error": TITLES.get(code, error.name), "message": message, "status": code}
+        if suggestions:
+            body["suggestions"] = [{"path": p, "label": label} for p, label in suggestions]
+        response = jsonify(body)
+    else:
+        response = Response(render_template("errors/error.html", code=code, title=TITLES.get(code, error.name),
+                                            message=message, suggestions=suggestions or []),
+                            mimetype="text/html")
+    response.status_code = code
+    if isinstance(error, HTTPException) and code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages on ``app``."""
+
+    @app.errorhandler(EntityNotFound)
+    def entity_not_found(error: EntityNotFound):
+        return render_error(error, error.suggestions)
+
+    @app.errorhandler(404)
+    def not_found(error: HTTPException):
+        return render_error(error, closest_pages(request.path, app))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return render_error(error)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        # Flask has already logged an unhandled exception (error.original_exception) with its traceback.
+        return render_error(error)

@@ -1,0 +1,151 @@
+"""Find projects: faceted search over the projects, done in Python over one bound query's rows.
+
+Facets (focus area, member state, city, partner, status) combine with AND across facets and OR within one;
+the period keeps projects whose stated years overlap it; free text matches the name and description,
+case-insensitively. The count shown beside each facet value is how many projects would match if that value
+were added, given every *other* active filter — the usual faceted-search rule, so counts never lie about the
+next click. The whole state lives in the query string, so a search is a shareable URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+FACETS = (("focus", "Focus area"), ("country", "Member state"), ("city", "City"), ("partner", "Partner"),
+          ("status", "Status"))
+"""Facet keys (the query-string names) and their headings, in page order."""
+
+
+@dataclass
+class Project:
+    """A project as the search sees it: ids per facet (id → label) and the text it can match."""
+
+    iri: str
+    name: str = ""
+    description: str = ""
+    facets: dict[str, dict[str, str]] = field(default_factory=lambda: {k: {} for k, _ in FACETS})
+    start: int | None = None
+    end: int | None = None
+    period: str | None = None
+    network_wide: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the user asked for: chosen ids per facet, a period and free text."""
+
+    chosen: Mapping[str, tuple[str, ...]]
+    start: int | None = None
+    end: int | None = None
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(any(self.chosen.values()) or self.start or self.end or self.text.strip())
+
+
+def projects_from_rows(rows: Iterable[Mapping]) -> list[Project]:
+    """Projects from the long rows of ``project_facts.rq`` (project, key, value, label).
+
+    >>> ps = projects_from_rows([
+    ...     {"project": "p1", "key": "name", "value": None, "label": "Smart Water"},
+    ...     {"project": "p1", "key": "focus", "value": "https://w3id.org/ascn/id/focus-area/built_infrastructure",
+    ...      "label": "Built Infrastructure"},
+    ...     {"project": "p1", "key": "start", "value": None, "label": "2019"}])
+    >>> ps[0].name, ps[0].facets["focus"], ps[0].start
+    ('Smart Water', {'built_infrastructure': 'Built Infrastructure'}, 2019)
+    """
+    projects: dict[str, Project] = {}
+    for r in rows:
+        p = projects.setdefault(str(r["project"]), Project(str(r["project"])))
+        key, label = str(r["key"]), str(r["label"])
+        value = str(r["value"]) if r["value"] is not None else None
+        if key in ("name", "description"):
+            setattr(p, key, label)
+        elif key in p.facets and value:
+            p.facets[key][value.rsplit("/", 1)[-1]] = label
+        elif key in ("start", "end") and label[:4].isdigit():
+            setattr(p, key, int(label[:4]))
+        elif key == "period":
+            p.period = label
+        elif key == "network-wide":
+            p.network_wide = True
+        elif key == "source" and value:
+            p.sources[value] = label
+        elif key == "confidence" and value:
+            p.confidence = value.rsplit("/", 1)[-1]
+    return sorted(projects.values(), key=lambda p: p.name.lower())
+
+
+def parse_search(args: Mapping, getlist) -> Search:
+    """A :class:`Search` from request arguments; years that are not 4-digit numbers are ignored.
+
+    >>> parse_search({"q": " water ", "from": "2019", "to": "soon"}, lambda k: {"focus": ["mobility"]}.get(k, []))
+    Search(chosen={'focus': ('mobility',), 'country': (), 'city': (), 'partner': (), 'status': ()}, start=2019, end=None, text='water')
+    """
+    def year(name: str) -> int | None:
+        value = str(args.get(name, "")).strip()
+        return int(value) if len(value) == 4 and value.isdigit() else None
+
+    chosen = {key: tuple(dict.fromkeys(v for v in getlist(key) if v)) for key, _ in FACETS}
+    return Search(chosen, year("from"), year("to"), str(args.get("q", "")).strip())
+
+
+def matches(p: Project, s: Search, skip: str | None = None) -> bool:
+    """Whether ``p`` passes every filter of ``s`` except the facet ``skip``.
+
+    >>> p = Project("p", name="Smart Water Management", start=2019, end=2022)
+    >>> p.facets["focus"] = {"built_infrastructure": "Built Infrastructure"}
+    >>> matches(p, Search({"focus": ("built_infrastructure",)}, text="WATER"))
+    True
+    >>> matches(p, Search({"focus": ("mobility",)})), matches(p, Search({"focus": ("mobility",)}), skip="focus")
+    (False, True)
+    >>> matches(p, Search({}, start=2023)), matches(p, Search({}, start=2020, end=2021))
+    (False, True)
+    """
+    for key, chosen in s.chosen.items():
+        if key != skip and chosen and not set(chosen) & set(p.facets[key]):
+            return False
+    if s.start or s.end:
+        first, last = p.start or p.end, p.end or p.start
+        if first is None:
+            return False
+        if s.start and last < s.start:
+            return False
+        if s.end and first > s.end:
+            return False
+    if s.text:
+        needle = s.text.lower()
+        if needle not in p.name.lower() and needle not in p.description.lower():
+            return False
+    return True
+
+
+def facet_counts(projects: list[Project], s: Search) -> dict[str, list[dict]]:
+    """For each facet, its values with the number of projects each would give (other filters applied).
+
+    Values with no project are left out unless chosen (a chosen value always shows, so it can be removed).
+    """
+    out = {}
+    for key, _ in FACETS:
+        counts: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for p in projects:
+            for value, label in p.facets[key].items():
+                labels[value] = label
+            if matches(p, s, skip=key):
+                for value in p.facets[key]:
+                    counts[value] = counts.get(value, 0) + 1
+        chosen = set(s.chosen.get(key, ()))
+        values = [{"id": v, "label": labels.get(v, v), "count": counts.get(v, 0), "chosen": v in chosen}
+                  for v in set(counts) | (chosen & set(labels))]
+        out[key] = sorted(values, key=lambda v: (-v["count"], v["label"].lower()))
+    return out
+
+
+def search(projects: list[Project], s: Search) -> list[Project]:
+    """The projects that pass every filter, in name order."""
+    return [p for p in projects if matches(p, s)]

@@ -1,0 +1,118 @@
+"""Linked Data: which representation of an entity a request asks for, and its schema.org JSON-LD.
+
+An entity IRI answers HTML to browsers and to ``Accept: */*``, and Turtle, N-Triples, JSON-LD or RDF/XML to
+clients that ask for them in ``Accept`` or with ``?format=ttl|nt|jsonld|rdf``. The RDF is the entity's
+description graph; the HTML page embeds a schema.org view of the same facts for search engines.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+from werkzeug.datastructures import MIMEAccept
+
+from graph.formats import GRAPH_FORMATS, Format, by_name
+from ontology.namespace import ASCN, SCHEMA, WGS
+
+HTML = "html"
+OFFERS = ["text/html", "application/xhtml+xml"] + [f.media_type for f in GRAPH_FORMATS] + [
+    alias for f in GRAPH_FORMATS for alias in f.aliases if "/" in alias and alias not in (
+        "application/json", "application/xml", "text/xml", "text/plain")]
+"""HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its own aliases."""
+FORMAT_NAMES = {"html": HTML, "ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "ntriples": "ntriples",
+                "jsonld": "jsonld", "json-ld": "jsonld", "rdf": "rdfxml", "rdfxml": "rdfxml", "xml": "rdfxml"}
+
+
+class NotAcceptable(Exception):
+    """Neither the ``format`` parameter nor the Accept header names a representation we have."""
+
+
+def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
+    """``HTML`` or the RDF :class:`Format` a request asks for; raise NotAcceptable when none fits.
+
+    >>> negotiate(MIMEAccept([("*/*", 1)]), None)
+    'html'
+    >>> negotiate(MIMEAccept([("text/turtle", 1), ("text/html", 0.5)]), None).name
+    'turtle'
+    >>> negotiate(MIMEAccept([("text/html", 1)]), "jsonld").media_type
+    'application/ld+json'
+    """
+    if format_param:
+        name = FORMAT_NAMES.get(format_param.strip().lower())
+        if name is None:
+            raise NotAcceptable(f"unknown format {format_param!r}; use one of html, ttl, nt, jsonld, rdf")
+        return HTML if name == HTML else by_name("graph", name)
+    if not accept:
+        return HTML
+    best = accept.best_match(OFFERS)
+    if best is None:
+        raise NotAcceptable("this entity is available as text/html, " + ", ".join(f.media_type for f in GRAPH_FORMATS))
+    return HTML if best in ("text/html", "application/xhtml+xml") else by_name("graph", best)
+
+
+def alternates(path: str) -> list[dict]:
+    """The entity's other representations, for ``<link rel="alternate">`` and the page's download links.
+
+    >>> [a["href"] for a in alternates("/id/city/da-nang")][:2]
+    ['/id/city/da-nang?format=ttl', '/id/city/da-nang?format=nt']
+    """
+    short = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}
+    names = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML"}
+    return [{"href": f"{path}?format={short[f.name]}", "type": f.media_type, "name": names[f.name]}
+            for f in GRAPH_FORMATS]
+
+
+def link_header(path: str) -> str:
+    """An HTTP ``Link`` header naming every alternate representation."""
+    return ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(path))
+
+
+def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> dict:
+    """A schema.org description of the entity from its description graph (types from the ontology's
+    subclass axioms, ``Thing`` when it declares none)."""
+    data: dict = {"@context": "https://schema.org", "@id": str(iri),
+                  "@type": [t.removeprefix(str(SCHEMA)) for t in types] or "Thing", "url": page_url}
+    name = graph.value(iri, RDFS.label) or graph.value(iri, SKOS.prefLabel) \
+        or graph.value(iri, DCTERMS.title)
+    if name is not None:
+        data["name"] = str(name)
+    description = graph.value(iri, DCTERMS.description) or graph.value(iri, SKOS.definition)
+    if description is not None:
+        data["description"] = str(description)
+    alternate = [str(a) for a in graph.objects(iri, SKOS.altLabel)]
+    if alternate:
+        data["alternateName"] = alternate
+    lat, long = graph.value(iri, WGS.lat), graph.value(iri, WGS.long)
+    if lat is not None and long is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": float(lat), "longitude": float(long)}
+    same = graph.value(iri, SCHEMA.url)
+    if same is not None:
+        data["sameAs"] = str(same)
+    issued = graph.value(iri, DCTERMS.issued)
+    if issued is not None:
+        data["datePublished"] = str(issued)
+    publisher = graph.value(iri, DCTERMS.publisher)
+    if isinstance(publisher, Literal):
+        data["publisher"] = {"@type": "Organization", "name": str(publisher)}
+    founded = graph.value(iri, SCHEMA.foundingDate)
+    if founded is not None:
+        data["foundingDate"] = str(founded)
+    citations = [{"@type": "CreativeWork", "@id": str(s), "name": _name(graph, s)}
+                 for s in sorted(graph.objects(iri, DCTERMS.source))]
+    if citations:
+        data["citation"] = citations
+    places = [o for p in (ASCN.country, ASCN.inCity)
+              for o in graph.objects(iri, p)]
+    if places:
+        data["containedInPlace" if "https://schema.org/City" in types else "location"] = [
+            {"@id": str(p), "name": _name(graph, p)} for p in places]
+    return data
+
+
+def _name(graph: Graph, node) -> str:
+    for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        value = graph.value(node, prop)
+        if value is not None:
+            return str(value)
+    return str(node)
+

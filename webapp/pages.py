@@ -1,0 +1,235 @@
+"""The pages a person browses: home, one page per entity (Linked Data, content-negotiated) and Find projects.
+
+Every figure and fact on these pages is read from the graph through the ``queries/pages`` ``.rq`` files;
+nothing about the network is written into the templates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import get_close_matches
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from rdflib import URIRef
+
+from graph.formats import write
+from graph.similarity.reasons import to_dict
+from graph.similarity.recommend import cities_for_partner, projects_for_city, projects_like, similar_cities
+from ontology.errors import QueryError, StoreError
+from webapp.entity_view import build
+from webapp.errors import EntityNotFound
+from webapp.facets import FACETS, facet_counts, parse_search, projects_from_rows, search
+from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
+from webapp.page_data import iri_of, local_path, rows, run, text
+from webapp.store import get_store
+
+bp = Blueprint("pages", __name__)
+_SLUG = re.compile(r"[A-Za-z0-9_.-]+")
+_SAFE_IDENT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+
+
+@bp.app_context_processor
+def data_version() -> dict:
+    """The version of the bundled data for the footer of every page."""
+    try:
+        found = rows("data_version")
+    except (StoreError, QueryError):  # the footer must never turn a page (an error page above all) into a 500
+        return {"data_version": None}
+    return {"data_version": text(found[0]["version"]) if found else None}
+
+
+@bp.route("/")
+def home():
+    counts = {text(r["kind"]): int(r["count"]) for r in rows("home_counts")}
+    cities = [_map_city(r) for r in rows("member_cities")]
+    countries = sorted({(c["iso2"], c["country"], c["country_path"]) for c in cities if c["iso2"]},
+                       key=lambda c: c[1])
+    return render_template("pages/home.html", counts=counts, network=_network(), reported=_reported_counts(),
+                           cities=cities, countries=countries,
+                           map_data={"cities": [c for c in cities if c["lat"] is not None],
+                                     "tiles": current_app.config.get("TILE_URL") or None})
+
+
+@bp.route("/go/city")
+def go_to_city():
+    """The home page's "open a city page" form, which works without JavaScript: a redirect to the city."""
+    city = request.args.get("city", "")
+    if not _SLUG.fullmatch(city):
+        abort(400, description="Choose a city from the list to open its page.")
+    return redirect(url_for("pages.entity", kind="city", ident=city))
+
+
+def _map_city(r) -> dict:
+    iso2 = text(r["iso2"])
+    return {
+        "label": text(r["label"]), "path": local_path(r["city"]), "id": str(r["city"]).rsplit("/", 1)[-1],
+        "lat": float(r["lat"]) if r["lat"] is not None else None,
+        "long": float(r["long"]) if r["long"] is not None else None,
+        "iso2": iso2.lower() if iso2 else None, "country": text(r["countryLabel"]),
+        "country_path": local_path(r["country"]), "joined": text(r["joined"]),
+        "pilot": bool(r["pilot"] is not None and r["pilot"].toPython()),
+    }
+
+
+def _network() -> dict | None:
+    found = rows("network_overview")
+    if not found:
+        return None
+    first = found[0]
+    statements: dict[str, dict] = {}
+    for r in found:
+        if r["statement"] is None:
+            continue
+        s = statements.setdefault(str(r["statement"]), {"aspect": text(r["aspect"]), "text": text(r["text"]),
+                                                        "sources": []})
+        if r["source"] is not None:
+            s["sources"].append({"path": local_path(r["source"]), "title": text(r["sourceTitle"]) or str(r["source"])})
+    by_aspect = defaultdict(list)
+    for s in statements.values():
+        by_aspect[s["aspect"]].append(s)
+    return {"label": text(first["label"]), "short": text(first["short"]), "description": text(first["description"]),
+            "founded": text(first["founded"]), "path": local_path(first["network"]), "aspects": by_aspect}
+
+
+def _reported_counts() -> dict:
+    """The latest member and project counts the sources report, with their dates and sources."""
+    latest: dict[str, dict] = {}
+    for r in rows("latest_counts"):
+        kind = text(r["kind"])
+        entry = latest.setdefault(kind, {"value": int(r["value"]), "as_of": text(r["asOf"]), "sources": []})
+        if entry["as_of"] == text(r["asOf"]) and r["source"] is not None:
+            entry["sources"].append(local_path(r["source"]))
+    return latest
+
+
+# -- find projects ---------------------------------------------------------------------------------------------
+
+PAGE_SIZE = 40
+
+
+@bp.route("/projects")
+def find_projects():
+    """Faceted search over projects; the query string holds the whole state, so every search can be shared."""
+    projects = projects_from_rows(rows("project_facts"))
+    wanted = parse_search(request.args, request.args.getlist)
+    found = search(projects, wanted)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = request.args.get("page", "1")
+    page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
+    facets = facet_counts(projects, wanted)
+    labels = {key: {v["id"]: v["label"] for v in values} for key, values in facets.items()}
+    return render_template("pages/find.html", search=wanted, facets=facets, facet_names=FACETS,
+                           results=found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(found),
+                           all_count=len(projects), page=page, pages=pages, labels=labels,
+                           without_years=sum(1 for p in projects if p.start is None and p.end is None),
+                           remove_url=_remove_url, page_url=_page_url, path_of=local_path, sources_of=_sources_of)
+
+
+def _remove_url(key: str, value: str | None = None) -> str:
+    """This search's URL without one chosen value (or without the whole parameter ``key``)."""
+    args = [(k, v) for k, v in request.args.items(multi=True)
+            if k != "page" and not (k == key and (value is None or v == value))]
+    return url_for("pages.find_projects") + ("?" + urlencode(args) if args else "")
+
+
+def _sources_of(project) -> list[dict]:
+    return [{"path": local_path(iri), "title": title}
+            for iri, title in sorted(project.sources.items(), key=lambda item: item[1].lower())]
+
+
+def _page_url(number: int) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", str(number))]
+    return url_for("pages.find_projects") + "?" + urlencode(args)
+
+
+# -- entity pages (Linked Data) ----------------------------------------------------------------------------
+
+RECOMMENDATIONS = {
+    "city": (("projects_for_city", "Projects in other cities to learn from", projects_for_city),
+             ("similar_cities", "Similar member cities", similar_cities)),
+    "project": (("projects_like", "Similar projects elsewhere", projects_like),),
+    "partner": (("cities_for_partner", "Member cities that fit this partner", cities_for_partner),),
+}
+"""The recommendations each kind of entity page shows, by the recommender function that answers them."""
+TOP = 5
+
+
+@bp.route("/id/<kind>/<path:ident>")
+def entity(kind: str, ident: str):
+    """An entity IRI, dereferenced: HTML for people, RDF for machines (``Vary: Accept``)."""
+    path = f"/id/{kind}/{ident}"
+    iri = URIRef(iri_of(path))
+    try:
+        wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
+    except NotAcceptable as exc:  # a bad ?format= is the request's fault (400); an Accept we cannot meet is 406
+        abort(400 if request.args.get("format") else 406, description=str(exc))
+    if not _SAFE_IDENT.fullmatch(ident) or not run("entity_exists", {"entity": str(iri)}):
+        raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
+    graph = run("entity_description", {"entity": str(iri)})
+    if wanted != HTML:
+        response = Response(write(graph, wanted), mimetype=wanted.media_type)
+    else:
+        view = build(iri, graph)
+        types = [str(r["type"]) for r in rows("schema_types", {"entity": str(iri)})]
+        page_url = request.url_root.rstrip("/") + path
+        response = Response(render_template(
+            "pages/entity.html", entity=view, path=path, alternates=alternates(request.script_root + path),
+            jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri)),
+            map_data=_entity_map(view)))
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = link_header(request.script_root + path)
+    return response
+
+
+def _recommendations(kind: str, iri: str) -> list[dict]:
+    """The recommender's answers for this entity, as plain data with local paths for every link."""
+    out = []
+    for name, title, ask in RECOMMENDATIONS.get(kind, ()):
+        answer = to_dict(ask(get_store(), iri, top=TOP))
+        for item in answer["items"]:
+            item["path"] = local_path(item["iri"])
+            for reason in item["reasons"]:
+                reason["path"] = local_path(reason["entity"])
+                for ev in reason["evidence"]:
+                    ev["path"] = local_path(ev["fact"])
+                    for src in ev["sources"]:
+                        src["path"] = local_path(src["iri"])
+        out.append({"name": name, "title": title, "items": answer["items"], "note": answer["note"]})
+    return out
+
+
+def _entity_map(view) -> dict | None:
+    if view.coordinates is None:
+        return None
+    lat, long = view.coordinates
+    return {"cities": [{"label": view.label, "path": local_path(view.iri), "lat": lat, "long": long,
+                        "iso2": None, "country": "", "highlight": True}],
+            "tiles": current_app.config.get("TILE_URL") or None, "maxZoom": 9}
+
+
+def _closest(kind: str, ident: str) -> list[tuple[str, str]]:
+    """The entities whose id or label is closest to ``ident``: of the same kind, or of any kind when the
+    kind itself is unknown (for the 404 page)."""
+    prefix = iri_of(f"/id/{kind}/")
+    entities = _named_entities(prefix) or _named_entities(iri_of("/id/"))
+    keys: dict[str, str] = {}
+    for path, label in entities.items():
+        keys.setdefault(path.rsplit("/", 1)[-1].lower(), path)
+        keys.setdefault(label.lower(), path)
+    picked: list[str] = []
+    for key in get_close_matches(ident.lower(), list(keys), n=10, cutoff=0.4):
+        if keys[key] not in picked:
+            picked.append(keys[key])
+    return [(path, entities[path]) for path in picked[:5]]
+
+
+def _named_entities(prefix: str) -> dict[str, str]:
+    """Labelled entities under an IRI prefix (qualifying nodes such as ``…/population`` left out), path → label."""
+    out = {}
+    for r in rows("entities_of_type", {"prefix": prefix}):
+        path = local_path(r["entity"])
+        if r["label"] is not None and path and path.count("/") == 3:
+            out[path] = text(r["label"])
+    return out

@@ -1,0 +1,94 @@
+"""Reference pages: the ontology's documentation (``/ontology``) and the data page (``/data``).
+
+``/ontology`` is HTML for browsers and the ontology itself (Turtle, RDF/XML, JSON-LD, N-Triples) for clients
+that ask for RDF, with ``/ontology.ttl``, ``/ontology.rdf`` and ``/ontology.jsonld`` as plain downloads. ``/data``
+offers the whole graph, summarises its VoID description, shows the recommender's evaluation table and lists
+the gaps in the data, each from a query of the library.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from graph.describe import DISTRIBUTIONS
+from graph.similarity.evaluate import BASELINES
+from queries.library import get_query, internal
+from webapp.evaluation import current_evaluation
+from webapp.ontology_doc import class_diagram, ontology_title, pylode_doc, serialised
+from webapp.page_data import local_path
+from webapp.store import get_store
+
+bp = Blueprint("reference", __name__)
+
+ONTOLOGY_FILES = {"ttl": "turtle", "rdf": "rdfxml", "jsonld": "jsonld", "nt": "ntriples"}
+_MEDIA = {"turtle": "text/turtle", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
+          "ntriples": "application/n-triples"}
+
+
+@bp.get("/ontology")
+def ontology_page():
+    """The documentation page, or the ontology as RDF when the client prefers an RDF media type."""
+    offered = ["text/html", *_MEDIA.values()]
+    best = request.accept_mimetypes.best_match(offered, default="text/html")
+    if best != "text/html" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]:
+        fmt = next(name for name, media in _MEDIA.items() if media == best)
+        response = _ontology_file(fmt, attachment=False)
+    else:
+        doc = pylode_doc()
+        response = Response(render_template(
+            "reference/ontology.html", doc=doc, diagram=class_diagram(doc.anchors), title=ontology_title(),
+            schemes=_schemes(), link=local_path, files=ONTOLOGY_FILES))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/ontology.<ext>")
+def ontology_file(ext: str):
+    """The ontology as a file: ``.ttl`` (Turtle), ``.rdf`` (RDF/XML), ``.jsonld`` (JSON-LD), ``.nt``."""
+    if ext not in ONTOLOGY_FILES:
+        abort(404, description=f"no ontology file ontology.{ext}; there are: "
+                               + ", ".join(f"ontology.{e}" for e in ONTOLOGY_FILES))
+    return _ontology_file(ONTOLOGY_FILES[ext], attachment=True, ext=ext)
+
+
+def _ontology_file(fmt: str, attachment: bool, ext: str | None = None) -> Response:
+    response = Response(serialised(fmt), mimetype=_MEDIA[fmt])
+    response.headers["Content-Type"] = f"{_MEDIA[fmt]}; charset=utf-8"
+    if attachment:
+        response.headers["Content-Disposition"] = f'inline; filename="ascn-ontology.{ext}"'
+    return response
+
+
+def _schemes() -> list[dict]:
+    """The SKOS concept schemes with their concepts (focus areas first: the framework's own scheme)."""
+    schemes: OrderedDict[str, dict] = OrderedDict()
+    for row in get_store().query(internal("concept_schemes").sparql):
+        scheme = schemes.setdefault(str(row["scheme"]), {
+            "iri": str(row["scheme"]), "label": str(row["schemeLabel"]),
+            "definition": str(row["schemeDefinition"]) if row["schemeDefinition"] else "", "concepts": {}})
+        concept = str(row["concept"])
+        scheme["concepts"].setdefault(concept, {
+            "iri": concept, "label": str(row["label"] or concept.rsplit("/", 1)[-1]),
+            "definition": str(row["definition"] or ""), "top": str(row["top"]) == "true"})
+    ordered = sorted(schemes.values(), key=lambda s: (not s["iri"].endswith("/focus-areas"), s["label"].casefold()))
+    for scheme in ordered:
+        scheme["concepts"] = list(scheme["concepts"].values())
+    return ordered
+
+
+@bp.get("/data")
+def data_page():
+    """Downloads, the VoID summary, the recommender's evaluation and the gaps of the data."""
+    store = get_store()
+    partitions = list(store.query(internal("void_class_partitions").sparql))
+    totals = list(store.query(internal("graph_sizes").sparql))
+    gaps = {name: list(store.query(get_query(name).bind()))
+            for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")}
+    gap_titles = {name: get_query(name).title for name in gaps}
+    evaluation = current_evaluation()
+    return render_template(
+        "reference/data.html", downloads=DISTRIBUTIONS, partitions=partitions,
+        total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,
+        evaluation=evaluation, baselines=BASELINES, link=local_path)

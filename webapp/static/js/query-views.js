@@ -1,0 +1,193 @@
+/* Two result views for the Yasr result panel of /query: a map for rows with coordinates (Leaflet) and a bar
+   chart for label + number rows (Chart.js). Both are registered by query.js before the editor starts.
+   Everything is built with DOM calls and textContent: no result value is ever parsed as HTML. */
+(function () {
+  "use strict";
+
+  const ID_BASE = "https://w3id.org/ascn/id/";
+  const NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/;
+  const LAT = /^(lat|latitude)$/i;
+  const LON = /^(long|lon|lng|longitude)$/i;
+  const POINT = /^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$/i;
+  const MAX_CHART_ROWS = 500;
+
+  /* The app path of an entity IRI (so links stay in this app), or the IRI itself. */
+  function href(iri) {
+    return iri.indexOf(ID_BASE) === 0 ? "/id/" + iri.slice(ID_BASE.length) : iri;
+  }
+
+  function labelVariable(vars, rows) {
+    const named = vars.find((v) => /label$/i.test(v)) || vars.find((v) => /name$/i.test(v));
+    if (named) return named;
+    return vars.find((v) => rows.some((r) => r[v] && r[v].type === "literal" && !NUMERIC.test(r[v].datatype || "")));
+  }
+
+  /* Rows with a position: lat/long variables, or a WKT POINT literal in any variable. */
+  function points(results) {
+    if (!results || !results.getVariables || !results.getBindings) return [];
+    const vars = results.getVariables() || [];
+    const rows = results.getBindings() || [];
+    const latVar = vars.find((v) => LAT.test(v));
+    const lonVar = vars.find((v) => LON.test(v));
+    const labelVar = labelVariable(vars, rows);
+    const linkVar = vars.find((v) => rows.some((r) => r[v] && r[v].type === "uri"));
+    const out = [];
+    rows.forEach((row, i) => {
+      let lat = NaN;
+      let lon = NaN;
+      if (latVar && lonVar && row[latVar] && row[lonVar]) {
+        lat = parseFloat(row[latVar].value);
+        lon = parseFloat(row[lonVar].value);
+      } else {
+        for (const v of vars) {
+          const m = row[v] && POINT.exec(row[v].value);
+          if (m) {
+            lon = parseFloat(m[1]);
+            lat = parseFloat(m[2]);
+            break;
+          }
+        }
+      }
+      if (!isFinite(lat) || !isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return;
+      const label = labelVar && row[labelVar] ? row[labelVar].value : "row " + (i + 1);
+      const link = linkVar && row[linkVar] ? row[linkVar].value : null;
+      out.push({ lat: lat, lon: lon, label: label, link: link, row: row, vars: vars });
+    });
+    return out;
+  }
+
+  function popup(point) {
+    const box = document.createElement("div");
+    const title = document.createElement(point.link ? "a" : "strong");
+    title.textContent = point.label;
+    if (point.link) title.href = href(point.link);
+    box.appendChild(title);
+    const list = document.createElement("dl");
+    list.className = "ascn-popup";
+    point.vars.forEach((v) => {
+      if (!point.row[v]) return;
+      const dt = document.createElement("dt");
+      dt.textContent = v;
+      const dd = document.createElement("dd");
+      dd.textContent = point.row[v].value;
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  class MapView {
+    constructor(yasr) {
+      this.yasr = yasr;
+      this.priority = 4;
+      this.label = "Map";
+      this.map = null;
+    }
+
+    canHandleResults() {
+      return points(this.yasr.results).length > 0;
+    }
+
+    getIcon() {
+      const icon = document.createElement("span");
+      icon.className = "ascn-view-icon";
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = "◉";
+      return icon;
+    }
+
+    draw() {
+      const pts = points(this.yasr.results);
+      const element = document.createElement("div");
+      element.className = "ascn-map";
+      element.setAttribute("role", "region");
+      element.setAttribute("aria-label", "Map of " + pts.length + " result rows with coordinates");
+      this.yasr.resultsEl.appendChild(element);
+      const caption = document.createElement("p");
+      caption.className = "note ascn-map-caption";
+      caption.textContent = pts.length + " of " + this.yasr.results.getBindings().length +
+        " rows have coordinates. Click a marker for its row.";
+      this.yasr.resultsEl.appendChild(caption);
+      if (this.map) this.map.remove();
+      const tiles = (document.getElementById("yasgui") || {}).dataset || {};
+      const map = L.map(element, { attributionControl: Boolean(tiles.tileUrl) });
+      this.map = map;
+      if (tiles.tileUrl) L.tileLayer(tiles.tileUrl, { maxZoom: 18 }).addTo(map);
+      const markers = pts.map((p) => {
+        const marker = L.circleMarker([p.lat, p.lon], { radius: 7, className: "ascn-marker", weight: 2, fillOpacity: 0.8 });
+        marker.bindTooltip(p.label, { permanent: pts.length <= 60, direction: "right", className: "map-label" });
+        marker.bindPopup(popup(p));
+        return marker;
+      });
+      const group = L.featureGroup(markers).addTo(map);
+      map.fitBounds(group.getBounds().pad(0.15), { maxZoom: 10 });
+    }
+  }
+
+  /* Label + number rows: one label column and at least one column whose every bound value is a number. */
+  function chartData(results) {
+    if (!results || !results.getVariables || !results.getBindings) return null;
+    const vars = results.getVariables() || [];
+    const rows = results.getBindings() || [];
+    if (rows.length === 0 || rows.length > MAX_CHART_ROWS) return null;
+    const numeric = vars.filter((v) => {
+      const bound = rows.filter((r) => r[v]);
+      return bound.length > 0 && bound.every((r) => r[v].type !== "uri" && NUMERIC.test(r[v].datatype || ""));
+    });
+    const label = labelVariable(vars.filter((v) => numeric.indexOf(v) < 0), rows);
+    if (!numeric.length || !label) return null;
+    return {
+      labels: rows.map((r) => (r[label] ? r[label].value : "")),
+      series: numeric.map((v) => ({ name: v, values: rows.map((r) => (r[v] ? Number(r[v].value) : null)) })),
+      label: label,
+    };
+  }
+
+  const COLOURS = ["#0b5d7a", "#d35400", "#2e8b57", "#7b3fa0", "#b8860b", "#c2185b"];
+
+  class ChartView {
+    constructor(yasr) {
+      this.yasr = yasr;
+      this.priority = 3;
+      this.label = "Chart";
+      this.chart = null;
+    }
+
+    canHandleResults() {
+      return chartData(this.yasr.results) !== null;
+    }
+
+    getIcon() {
+      const icon = document.createElement("span");
+      icon.className = "ascn-view-icon";
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = "▥";
+      return icon;
+    }
+
+    draw() {
+      const data = chartData(this.yasr.results);
+      const wrap = document.createElement("div");
+      wrap.className = "ascn-chart";
+      const canvas = document.createElement("canvas");
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", "Bar chart of " + data.series.map((s) => s.name).join(", ") + " by " + data.label);
+      wrap.appendChild(canvas);
+      this.yasr.resultsEl.appendChild(wrap);
+      if (this.chart) this.chart.destroy();
+      const horizontal = data.labels.length > 12;
+      wrap.classList.toggle("tall", horizontal);
+      this.chart = new Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: data.series.map((s, i) => ({ label: s.name, data: s.values, backgroundColor: COLOURS[i % COLOURS.length] })),
+        },
+        options: { indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false },
+      });
+    }
+  }
+
+  window.AscnQueryViews = { MapView: MapView, ChartView: ChartView, points: points, chartData: chartData };
+})();

@@ -1,0 +1,141 @@
+/* The /query page: Yasgui on this app's /sparql, with nothing that reaches another site.
+   - autocompletion from /api/vocabulary (the graph's own classes and properties) and /api/prefixes; the
+     stock class/property completers (which ask Linked Open Vocabularies) are replaced, never registered;
+   - the library's queries (from /api/queries) open in new tabs;
+   - the map and chart views (query-views.js); CSV/JSON downloads and permalinks are Yasgui's own
+     (no URL shortener is configured);
+   - a notice when an answer was cut, from the X-ASCN-* headers or the "ascn:completeness" JSON member. */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("yasgui");
+  if (!root || !window.Yasgui) return;
+  const Yasgui = window.Yasgui.default || window.Yasgui.Yasgui || window.Yasgui;
+  const Yasqe = Yasgui.Yasqe;
+  const Yasr = Yasgui.Yasr;
+  const endpoint = root.dataset.endpoint;
+
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then((r) => {
+      if (!r.ok) throw new Error(url + " answered " + r.status);
+      return r.json();
+    });
+  }
+
+  function prefixBlock(prefixes) {
+    const wanted = ["ascn", "rdf", "rdfs", "skos", "dcterms", "geo", "wgs", "schema"];
+    return wanted.filter((p) => prefixes[p]).map((p) => "PREFIX " + p + ": <" + prefixes[p] + ">").join("\n");
+  }
+
+  function configureEditor(vocabulary) {
+    Yasr.registerPlugin("map", window.AscnQueryViews.MapView);
+    Yasr.registerPlugin("chart", window.AscnQueryViews.ChartView);
+    Yasr.defaults.pluginOrder = ["table", "map", "chart", "response"];
+    Yasr.defaults.prefixes = vocabulary.prefixes;
+
+    // Local lists only: fork the stock completers (their trigger rules) but give them our terms, in bulk.
+    Yasqe.forkAutocompleter("class", { name: "ascn-classes", bulk: true, persistenceId: null, get: vocabulary.classes }, false);
+    Yasqe.forkAutocompleter("property", { name: "ascn-properties", bulk: true, persistenceId: null, get: vocabulary.properties }, false);
+    Yasqe.defaults.autocompleters = ["prefixes", "variables", "ascn-classes", "ascn-properties"];
+    Yasqe.defaults.prefixCcApi = root.dataset.prefixes;
+    Yasqe.defaults.createShortLink = undefined;
+    Yasqe.defaults.value = prefixBlock(vocabulary.prefixes) +
+      "\n\nSELECT ?city ?label WHERE {\n  ?city a ascn:City ; rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 20\n";
+    Yasqe.defaults.requestConfig.endpoint = endpoint;
+  }
+
+  function startEditor() {
+    return new Yasgui(root, {
+      requestConfig: { endpoint: endpoint, method: "POST" },
+      endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
+      copyEndpointOnNewTab: true,
+      persistenceId: "ascn-kg-query",
+      yasqe: { createShortLink: undefined },
+    });
+  }
+
+  /* The completeness notice: shown only when an answer was cut (or stopped), hidden otherwise. */
+  const notice = document.getElementById("completeness");
+
+  function showCompleteness(state) {
+    if (!notice || !state) return;
+    if (state.complete) {
+      notice.hidden = true;
+      notice.textContent = "";
+      return;
+    }
+    const why = state.reason === "timeout" ? "the time limit stopped it" : "it reached the row limit";
+    notice.textContent = "This answer is incomplete: " + why + ". " + state.rows + " rows were sent; the limit is " +
+      state.limit + " rows. Narrow the query or add a LIMIT.";
+    notice.hidden = false;
+  }
+
+  function fromHeaders(headers) {
+    const complete = headers.get("X-ASCN-Complete");
+    if (complete === null) return null;
+    return {
+      complete: complete === "true",
+      reason: headers.get("X-ASCN-Reason"),
+      rows: Number(headers.get("X-ASCN-Rows")),
+      limit: Number(headers.get("X-ASCN-Row-Limit")),
+    };
+  }
+
+  function fromJson(text) {
+    try {
+      const doc = JSON.parse(text);
+      return doc && doc["ascn:completeness"] ? doc["ascn:completeness"] : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function watch(yasgui) {
+    const hooked = new WeakSet();
+    yasgui.on("query", (ygui, tab) => {
+      const yasqe = tab.getYasqe();
+      if (!yasqe || hooked.has(yasqe)) return;
+      hooked.add(yasqe);
+      yasqe.on("queryResponse", function () {
+        const response = Array.prototype.find.call(arguments, (a) => a && a.headers && typeof a.headers.get === "function");
+        if (response) showCompleteness(fromHeaders(response.headers));
+      });
+    });
+    yasgui.on("queryResponse", (ygui, tab) => {
+      const results = tab.getYasr() && tab.getYasr().results;
+      if (results && results.getOriginalResponseAsString) showCompleteness(fromJson(results.getOriginalResponseAsString()));
+    });
+    yasgui.on("tabSelect", () => { if (notice) notice.hidden = true; });
+  }
+
+  function wireExamples(yasgui, library) {
+    const byName = {};
+    library.queries.forEach((q) => { byName[q.name] = q; });
+    const loaded = document.getElementById("example-loaded");
+    document.querySelectorAll("button.example[data-query]").forEach((button) => {
+      button.addEventListener("click", () => {
+        const query = byName[button.dataset.query];
+        if (!query) return;
+        yasgui.addTab(true, { name: query.title, yasqe: { value: query.sparql } });
+        if (loaded) {
+          loaded.textContent = "Opened “" + query.title + "” in a new tab. Run it with the ▶ button or Ctrl+Enter.";
+          loaded.hidden = false;
+        }
+      });
+    });
+    document.body.dataset.examplesReady = "true";
+  }
+
+  Promise.all([getJson(root.dataset.vocabulary), getJson(root.dataset.examples)]).then(([vocabulary, library]) => {
+    configureEditor(vocabulary);
+    const yasgui = startEditor();
+    watch(yasgui);
+    wireExamples(yasgui, library);
+    window.ascnYasgui = yasgui;
+  }).catch((error) => {
+    const message = document.createElement("p");
+    message.className = "notice error";
+    message.textContent = "The editor could not start: " + error.message;
+    root.appendChild(message);
+  });
+})();

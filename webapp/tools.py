@@ -1,0 +1,129 @@
+"""The researcher's query editor (``/query``) and the match page (``/match``) for partners and planning cities.
+
+``/query`` is a page around the vendored Yasgui editor: the page lists the query library (so it reads without
+JavaScript too), and ``static/js/query.js`` sets up the editor against ``/sparql`` with local autocompletion,
+the map and chart views and the completeness notice. ``/match`` answers its two forms on the server (a GET, so
+an answer has a shareable URL and works without JavaScript) with the recommender's explained results.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+
+from graph.similarity import recommend as rec
+from graph.similarity.filters import Filters
+from graph.similarity.profile import cities_for_profile
+from graph.similarity.reasons import Recommendations
+from graph.similarity.typed_graph import typed_graph
+from ontology.errors import NotFound
+from queries.library import library
+from webapp.page_data import local_path
+from webapp.security import content_security_policy
+from webapp.store import get_store
+
+bp = Blueprint("tools", __name__)
+
+AUDIENCES = ("researcher", "city_officer", "partner")
+
+
+@bp.get("/query")
+def query_page():
+    """The SPARQL editor, with the library as ready examples grouped by who they are for."""
+    queries = list(library().values())
+    groups = [(a.replace("_", " "), [q for q in queries if a in q.audience]) for a in AUDIENCES]
+    others = [q for q in queries if not set(q.audience) & set(AUDIENCES)]
+    if others:
+        groups.append(("everyone", others))
+    config = current_app.config
+    response = make_response(render_template(
+        "tools/query.html", groups=groups, endpoint=url_for("sparql.endpoint", _external=True),
+        timeout=float(config["SPARQL_TIMEOUT"]), row_limit=int(config["SPARQL_ROW_LIMIT"]),
+        tile_url=config.get("TILE_URL") or ""))
+    hashes = " ".join(f"'{h}'" for h in editor_style_hashes(current_app.static_folder))
+    policy = content_security_policy(config.get("TILE_URL"))
+    response.headers["Content-Security-Policy"] = policy.replace("style-src 'self'", f"style-src 'self' {hashes}")
+    return response
+
+
+_GRIP_STYLE = re.compile(r"createStyle\([^,()]+,`([^`$]*)`\)")
+_DRAG_STYLE = "*{cursor:col-resize!important}"
+
+
+@cache
+def editor_style_hashes(static_folder: str) -> tuple[str, ...]:
+    """CSP hashes of the fixed stylesheets the editor's table adds at run time (its column resizer writes them
+    into ``<style>`` elements), read from the vendored bundle so an upgrade cannot leave them stale.
+
+    Only these exact texts are allowed on ``/query``; inline ``style=`` attributes and any other style element
+    stay refused.
+    """
+    bundle = (Path(static_folder) / "vendor" / "yasgui" / "yasgui.min.js").read_text(encoding="utf-8")
+    texts = [*_GRIP_STYLE.findall(bundle), _DRAG_STYLE]
+    return tuple("sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii")
+                 for t in texts)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+def _options(tg, kind: str) -> list[Option]:
+    return sorted((Option(iri.rsplit("/", 1)[-1], tg.label(iri)) for iri in tg.ids(kind)),
+                  key=lambda o: o.label.casefold())
+
+
+@bp.get("/match")
+def match_page():
+    """Two forms — a partner looking for cities, a city planning a project — and, when one was sent, its answer."""
+    tg = typed_graph(get_store())
+    options = {kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme")}
+    who = request.args.get("who")
+    answer, error, status = None, None, 200
+    if who in ("partner", "city"):
+        try:
+            answer = _partner_answer(tg) if who == "partner" else _city_answer(tg)
+        except NotFound as exc:
+            error, status = exc, 404
+        except ValueError as exc:
+            error, status = exc, 400
+    return render_template("tools/match.html", options=options, who=who, args=request.args, answer=answer,
+                           error=error, link=local_path, sources_of=_sources), status
+
+
+def _partner_answer(tg) -> Recommendations:
+    args = request.args
+    partner = args.get("partner", "").strip()
+    filters = Filters(exclude_paired=args.get("exclude_paired") == "on")
+    if partner:
+        return rec.cities_for_partner(get_store(), partner, 10, filters, tg=tg)
+    return cities_for_profile(get_store(), _many("focus"), _many("programme"), _many("country"), 10, filters, tg=tg)
+
+
+def _city_answer(tg) -> Recommendations:
+    args = request.args
+    country = args.get("country", "").strip() or None
+    filters = Filters(exclude_own_country=bool(country) and args.get("elsewhere") == "on")
+    return rec.projects_for_plan(get_store(), _many("focus"), _many("outcome"), args.get("text", ""), country, 10,
+                                 filters, tg=tg)
+
+
+def _many(name: str) -> list[str]:
+    return [v for v in request.args.getlist(name) if v.strip()]
+
+
+def _sources(reason) -> list:
+    """The distinct source documents behind a reason's evidence, in order."""
+    seen: dict[str, object] = {}
+    for ev in reason.evidence:
+        for source in ev.sources:
+            seen.setdefault(source.iri, source)
+    return list(seen.values())
