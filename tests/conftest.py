@@ -7,6 +7,7 @@ writes takes ``fresh_store``, its own on-disk copy, so no test can change anothe
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -203,10 +204,11 @@ def running_ascn(data_dir: Path, *options: str):
                                    env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
     try:
         line = process.stdout.readline()
-        if not line.startswith("serving on "):
+        started = re.match(r"serving the web app on (\S+)/ and SPARQL on (\S+) ", line)
+        if not started:
             process.kill()
             pytest.fail(f"ascn serve did not start: {line}{log.read_text()}")
-        yield AscnServer(line.split()[2], process, log)
+        yield AscnServer(started[2], process, log)
     finally:
         process.terminate()
         try:

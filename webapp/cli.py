@@ -41,6 +41,7 @@ class _Context:
     def close(self):
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 def _progress(message: str) -> None:
@@ -232,11 +233,14 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: flo
     from webapp import create_app
     from webapp.serve import serve as run
 
+    obj.store()  # build on first run here, where progress is shown, then hand the store over to the app
+    obj.close()
     config = {name.upper(): value for name, value in asdict(obj.settings).items()}
     limits = {"SPARQL_WORKERS": workers, "SPARQL_TIMEOUT": timeout, "SPARQL_ROW_LIMIT": row_limit}
     config.update({key: value for key, value in limits.items() if value is not None})
     app = create_app(config)
-    run(app, host, port, threads, announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"))
+    run(app, host, port, threads,
+        announce=lambda url: click.echo(f"serving the web app on {url}/ and SPARQL on {url}/sparql (Ctrl-C to stop)"))
 
 # -- recommendations (graph.similarity) --------------------------------------------------------------
 

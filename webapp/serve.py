@@ -17,7 +17,7 @@ from webapp.store import EXTENSION, close_app
 
 
 def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[str], None]) -> None:
-    """Run ``app`` on ``host:port`` until interrupted; ``announce`` gets the address once it listens."""
+    """Run ``app`` on ``host:port`` until interrupted; ``announce`` gets the base URL once it listens."""
     from waitress.server import create_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -29,7 +29,7 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         raise
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        announce(f"http://{host}:{server.effective_port}/sparql")
+        announce(f"http://{host}:{server.effective_port}")
         server.run()
     except KeyboardInterrupt:
         pass
