@@ -22,9 +22,11 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_ALLOWED_SERVICES": [],
     "TILE_URL": None,
     "PUBLIC_BASE": "https://w3id.org/ascn/",
+    "TRUSTED_PROXY": None,
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
-tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``."""
+tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
+trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``)."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

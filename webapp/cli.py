@@ -224,9 +224,11 @@ def stats(obj: _Context) -> None:
 @click.option("--row-limit", type=click.IntRange(1),
               help="Rows (or triples) an answer may hold [default: 10000, or ASCN_SPARQL_ROW_LIMIT].")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="HTTP threads.")
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="Trust X-Forwarded-* headers from this reverse proxy only [or ASCN_TRUSTED_PROXY].")
 @click.pass_obj
 def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: float | None,
-          row_limit: int | None, threads: int) -> None:
+          row_limit: int | None, threads: int, trusted_proxy: str | None) -> None:
     """Serve the SPARQL endpoint (/sparql) and the web app with waitress until Ctrl-C."""
     from dataclasses import asdict
 
@@ -236,7 +238,8 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: flo
     obj.store()  # build on first run here, where progress is shown, then hand the store over to the app
     obj.close()
     config = {name.upper(): value for name, value in asdict(obj.settings).items()}
-    limits = {"SPARQL_WORKERS": workers, "SPARQL_TIMEOUT": timeout, "SPARQL_ROW_LIMIT": row_limit}
+    limits = {"SPARQL_WORKERS": workers, "SPARQL_TIMEOUT": timeout, "SPARQL_ROW_LIMIT": row_limit,
+              "TRUSTED_PROXY": trusted_proxy}
     config.update({key: value for key, value in limits.items() if value is not None})
     app = create_app(config)
     run(app, host, port, threads,

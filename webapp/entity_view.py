@@ -259,7 +259,8 @@ def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:
     path = local_path(obj)
     if path:
         return Value(name_of(graph, obj), path=path)
-    return Value(str(obj), href=str(obj))
+    # Only web addresses become links: a user's file may hold any IRI scheme, javascript: included.
+    return Value(str(obj), href=str(obj) if str(obj).lower().startswith(("http://", "https://")) else None)
 
 
 def _literal(lit: Literal) -> str:

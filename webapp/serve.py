@@ -23,7 +23,7 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         app.extensions[EXTENSION].pool.start()
-        server = create_server(app, host=host, port=port, threads=threads, ident="ascn")
+        server = create_server(app, host=host, port=port, threads=threads, ident="ascn", **_proxy(app))
     except BaseException:
         close_app(app)
         raise
@@ -37,6 +37,18 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         signal.signal(signal.SIGTERM, previous)
         server.close()
         close_app(app)
+
+
+def _proxy(app: Flask) -> dict:
+    """waitress's trusted-proxy options when ``TRUSTED_PROXY`` names the reverse proxy's address.
+
+    waitress drops ``X-Forwarded-*`` headers from anyone else, so clients cannot forge the public URL.
+    """
+    proxy = app.config.get("TRUSTED_PROXY")
+    if not proxy:
+        return {}
+    return {"trusted_proxy": str(proxy),
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port"}
 
 
 def _stop(signum, frame) -> None:

@@ -146,3 +146,18 @@ def test_load_while_serving_fails_clearly(ascn_server, tmp_path):
                             capture_output=True, text=True, env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
     assert result.returncode == 2
     assert "is open in another process" in result.stderr
+
+
+FORWARDED = ["-H", "X-Forwarded-Proto: https", "-H", "X-Forwarded-Host: kg.example.org", "-H", "Accept: text/turtle"]
+
+
+def test_forwarded_headers_count_only_from_the_trusted_proxy(tmp_path, bundled_graphs):
+    from tests.conftest import running_ascn, store_copy
+
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    with running_ascn(settings.data_dir, "--trusted-proxy", "127.0.0.1") as server:
+        assert "sd:endpoint <https://kg.example.org/sparql>" in curl(*FORWARDED, server.url)
+
+
+def test_forwarded_headers_from_anyone_else_are_ignored(ascn_server):
+    assert f"sd:endpoint <{ascn_server.url}>" in curl(*FORWARDED, ascn_server.url)

@@ -1,0 +1,160 @@
+"""A real ``ascn serve`` under load: no request fails, and a runaway query costs only its own worker.
+
+The server runs as in production (waitress, 2 query workers) with a 2 s time limit, over its own copy of
+the bundled graph; clients are threads on keep-alive HTTP connections, all on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+from queries.library import library
+from tests.conftest import running_ascn, store_copy
+from tests.reliability.conftest import http_request, is_alive, query_workers
+
+CLIENTS = 16
+LOAD_SECONDS = 10.0
+WORKERS = 2
+TIMEOUT = 2.0
+PHUKET_LABEL = ("SELECT ?label WHERE { <https://w3id.org/ascn/id/city/phuket> "
+                "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+PATHOLOGICAL = {
+    "four-way cross product": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+    # One closure over every edge ((p|!p)* follows any predicate) takes ~1.5 s on the bundled graph;
+    # two chained closures join 237 031 pairs with themselves and run for minutes.
+    "unbounded property path": f"SELECT (COUNT(*) AS ?n) {{ ?a ({LABEL}|!{LABEL})* ?b . ?b ({LABEL}|!{LABEL})* ?c }}",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, bundled_graphs):
+    """``ascn serve --workers 2 --timeout 2`` over a copy of the bundled build, for this module only."""
+    settings = store_copy(tmp_path_factory.mktemp("load") / "data", bundled_graphs)
+    with running_ascn(settings.data_dir, "--workers", str(WORKERS), "--timeout", str(TIMEOUT)) as running:
+        yield running
+
+
+def _mix(url: str) -> list[tuple[str, str]]:
+    """The request mix: every library query (defaults bound) to /sparql by GET, and as its REST call."""
+    path = urllib.parse.urlsplit(url).path
+    requests = [("GET", f"{path}?{urllib.parse.urlencode({'query': q.bind()})}") for q in library().values()]
+    requests += [("GET", f"/api/queries/{name}") for name in library()]
+    requests.append(("GET", f"{path}?{urllib.parse.urlencode({'query': 'ASK { ?s ?p ?o }'})}"))
+    return requests
+
+
+def _client(url: str, requests: list, stop: float, offset: int, out: dict) -> None:
+    """One closed-loop client: send the mix round-robin on one keep-alive connection until ``stop``."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    i = offset
+    try:
+        while time.monotonic() < stop:
+            method, target = requests[i % len(requests)]
+            i += 1
+            started = time.monotonic()
+            try:
+                connection.request(method, target, headers={"Accept": "application/sparql-results+json, */*"})
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                out["failures"].append(f"{target[:80]}: {type(exc).__name__}: {exc}")
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                continue
+            out["latencies"].append(time.monotonic() - started)
+            if response.status != 200:
+                out["failures"].append(f"{target[:80]}: {response.status} {body[:200]!r}")
+    finally:
+        connection.close()
+
+
+def test_concurrent_clients_get_every_answer(server):
+    """16 clients for 10 s over the whole library mix: zero failed requests."""
+    requests = _mix(server.url)
+    out: dict = {"latencies": [], "failures": []}
+    stop = time.monotonic() + LOAD_SECONDS
+    threads = [threading.Thread(target=_client, args=(server.url, requests, stop, n * 7, out))
+               for n in range(CLIENTS)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=LOAD_SECONDS + 60)
+    elapsed = time.monotonic() - started
+    latencies = sorted(out["latencies"])
+    assert not any(t.is_alive() for t in threads), "a client hung"
+    assert out["failures"] == []
+    assert len(latencies) >= 2 * len(requests)  # every request of the mix was sent at least twice
+    p50, p95 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]
+    print(f"\nload: {CLIENTS} clients, {elapsed:.1f} s, {len(latencies)} requests, "
+          f"{len(latencies) / elapsed:.0f} req/s, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, 0 failed")
+    assert server.process.poll() is None
+
+
+def _simple_latency(url: str) -> float:
+    started = time.monotonic()
+    answer = http_request(f"{url}?{urllib.parse.urlencode({'query': PHUKET_LABEL})}")
+    assert answer.status == 200 and b"Phuket" in answer.body
+    return time.monotonic() - started
+
+
+def _wait_for_workers(pid: int, n: int, seconds: float = 30.0) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while True:
+        workers = query_workers(pid)
+        if len(workers) == n or time.monotonic() > deadline:
+            return workers
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("kind", PATHOLOGICAL)
+def test_a_runaway_query_is_stopped_and_only_its_worker_is_replaced(server, kind):
+    """The runaway query gets 503 at the time limit; a simple query answers meanwhile in about its usual time;
+    the worker that ran it is killed and a new one takes its place, so the pool is back to its size."""
+    pid = server.process.pid
+    before = _wait_for_workers(pid, WORKERS)
+    assert len(before) == WORKERS
+    for _ in range(3):
+        _simple_latency(server.url)  # warm both workers
+    alone = statistics.median(_simple_latency(server.url) for _ in range(7))
+
+    slow: dict = {}
+
+    def run_slow():
+        started = time.monotonic()
+        slow["answer"] = http_request(f"{server.url}?{urllib.parse.urlencode({'query': PATHOLOGICAL[kind]})}",
+                                      timeout=60)
+        slow["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.4)
+    during = [_simple_latency(server.url) for _ in range(3)]
+    still_running = thread.is_alive()
+    thread.join(timeout=60)
+    print(f"\n{kind}: simple query alone {alone * 1000:.1f} ms (median of 7), during the runaway query "
+          f"{', '.join(f'{d * 1000:.1f}' for d in during)} ms; runaway stopped after {slow['seconds']:.2f} s")
+    assert still_running, "the simple queries must have run while the runaway one did"
+    assert max(during) <= 3 * alone + 0.5
+
+    answer = slow["answer"]
+    assert answer.status == 503
+    assert (answer.headers["x-ascn-complete"], answer.headers["x-ascn-reason"]) == ("false", "timeout")
+    assert "time limit" in answer.text
+    assert TIMEOUT <= slow["seconds"] < TIMEOUT + 3
+
+    after = _wait_for_workers(pid, WORKERS)
+    assert len(after) == WORKERS
+    [killed] = before - after
+    assert len(after - before) == 1 and not is_alive(killed)
+    assert [_simple_latency(server.url) < 5 for _ in range(2 * WORKERS)] == [True] * (2 * WORKERS)
+    assert query_workers(pid) == after
+    assert "starting a replacement" in server.log.read_text()
