@@ -57,4 +57,5 @@ system-deps:
 	fi
 
 benchmarks: install-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks

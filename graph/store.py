@@ -9,7 +9,8 @@ means the same thing everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Protocol, Sequence, Union
+from pathlib import Path
+from typing import Callable, Iterator, Mapping, Protocol, Sequence, Union
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -47,6 +48,24 @@ Answer = Union[Table, bool, Graph]
 """SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT and DESCRIBE an rdflib ``Graph``."""
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A graph's new content, parsed and stored beside the live data but not yet visible to readers.
+
+    ``graph`` names the graph holding the new content and ``query`` runs a SELECT over the dataset as it will be
+    once the content goes live (the staged graph in place of the old one), so a check sees exactly what readers
+    would. ``triples`` counts the staged triples.
+    """
+
+    graph: str
+    triples: int
+    query: Callable[[str], Answer]
+
+
+LOAD_FORMATS = ("turtle", "ntriples", "rdfxml", "jsonld", "n3")
+"""RDF syntaxes :meth:`Store.replace_graph_from_file` reads (triple formats: a file fills one graph)."""
+
+
 class Store(Protocol):
     """What the loaders, the query library, the recommender and the web app need of a graph store."""
 
@@ -64,6 +83,15 @@ class Store(Protocol):
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         """Replace each named graph by the given content, all together or not at all."""
+
+    def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
+        """Replace the named graph ``name`` by the triples of the file ``path`` (one of :data:`LOAD_FORMATS`),
+        if ``check`` accepts the staged result; return the number of triples.
+
+        The file is parsed and stored by the store's own bulk path, beside the live data; ``check`` raises to
+        refuse it. A syntax error (InputError with the file and line), a refusal or a crash at any point
+        leaves the old content; readers see the old content until the new one is complete.
+        """
 
     def drop_graphs(self, names: list[str]) -> None:
         """Remove named graphs, all together or not at all."""

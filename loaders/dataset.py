@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version as package_version
@@ -21,8 +22,9 @@ from rdflib import Graph, URIRef
 from graph.backends import open_store
 from graph.config import Settings
 from graph.describe import BUILD_GRAPH, describe
-from graph.store import Store
-from loaders.rdf_files import RDF_SUFFIXES, read_rdf
+from graph.store import Staged, Store
+from loaders import shacl_sparql
+from loaders.rdf_files import RDF_SUFFIXES, load_format, read_rdf
 from loaders.records import RecordSet, check_references, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
@@ -157,11 +159,29 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
 
 
 def load(store: Store, path: Path, name: str | None = None, type_: str | None = None) -> int:
-    """Load a user's file into its own named graph (replacing one of the same name); returns its triples."""
+    """Load a user's file into its own named graph (replacing one of the same name); returns its triples.
+
+    The store parses and stages the file by its bulk path; the data shapes, compiled to SPARQL
+    (:mod:`loaders.shacl_sparql`), check the staged dataset for the file's records (the rest of the store
+    supplies what they link to), and only a file that conforms goes live. Records (YAML, CSV) are checked field
+    by field first, turned into RDF and take the same road as N-Triples.
+    """
     target = graph_name(name or path.stem)
-    graph = read_user_file(store, path, type_)
-    store.replace_graphs({target: graph})
-    return len(graph)
+
+    def check(staged: Staged) -> None:
+        shacl_sparql.validate(staged.query, staged.graph, file=path.name)
+
+    if path.suffix.lower() in RDF_SUFFIXES:
+        return store.replace_graph_from_file(target, path, load_format(path), check)
+    records = RecordSet()
+    for record in read_file(path, type_):
+        records.add(record)
+    check_references(records, known_ids(store))
+    graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
+    with tempfile.TemporaryDirectory(prefix="ascn-load-") as folder:
+        converted = Path(folder) / f"{path.stem}.nt"
+        graph.serialize(converted, format="nt", encoding="utf-8")
+        return store.replace_graph_from_file(target, converted, "ntriples", check)
 
 
 def unload(store: Store, name: str) -> None:

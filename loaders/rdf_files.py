@@ -15,6 +15,9 @@ RDF_SUFFIXES = {
 }
 """File name endings read as RDF, with the rdflib parser for each."""
 
+LOAD_FORMATS = {"turtle": "turtle", "nt": "ntriples", "json-ld": "jsonld", "xml": "rdfxml", "n3": "n3"}
+"""rdflib parser names → the store's load format names (:data:`graph.store.LOAD_FORMATS`)."""
+
 _NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "N3"}
 
 
@@ -30,6 +33,19 @@ def read_rdf(path: Path) -> Graph:
     except Exception as exc:  # rdflib's parsers raise many types; all mean "this file is not valid RDF"
         raise InputError(path.name, _line_of(exc), None, f"valid {_NAMES[parser]} ({_reason(exc)})") from None
     return graph
+
+
+def load_format(path: Path) -> str:
+    """The store's load format for an RDF file, by its name ending.
+
+    >>> load_format(Path("big.nt")), load_format(Path("mine.TTL"))
+    ('ntriples', 'turtle')
+    """
+    parser = RDF_SUFFIXES.get(path.suffix.lower())
+    if parser is None:
+        raise InputError(path.name, None, None, f"an RDF file ending in {', '.join(sorted(RDF_SUFFIXES))}",
+                         repr(path.suffix))
+    return LOAD_FORMATS[parser]
 
 
 def _line_of(exc: Exception) -> int | None:

@@ -40,6 +40,8 @@ def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
     _, report_graph, text = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=False)
     results = []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, result) in report_graph:
+            continue  # a nested result explaining an sh:node failure, already reported by its parent
         node = report_graph.value(result, SH.focusNode)
         if focus is not None and (node, None, None) not in focus:
             continue
@@ -47,7 +49,7 @@ def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
         message = report_graph.value(result, SH.resultMessage) or report_graph.value(result, SH.sourceShape)
         results.append((str(node), data.namespace_manager.normalizeUri(path) if path is not None else None,
                         str(message)))
-    results.sort()
+    results.sort(key=lambda r: (r[0], r[1] or "", r[2]))
     checked = _targeted(data, shapes) if focus is None else _targeted(focus + ontology_graph(), shapes, focus)
     return Report(conforms=not results, results=results, checked=checked, text=text)
 

@@ -23,10 +23,12 @@ DEFAULTS: dict[str, Any] = {
     "TILE_URL": None,
     "PUBLIC_BASE": "https://w3id.org/ascn/",
     "TRUSTED_PROXY": None,
+    "EVALUATION_LIMIT": 500,
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
-trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``)."""
+trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's
+recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

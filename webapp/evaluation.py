@@ -1,8 +1,10 @@
 """The recommender's evaluation table for the data page: computed once per graph version, off the request path.
 
 :func:`graph.similarity.evaluate.evaluate` takes seconds (a leave-one-out pass over every known link), so it
-runs in a background thread — started when the app starts serving and again whenever the graph version
-changes — and the page waits a bounded time for it. A load or an unload changes the version and so the table.
+runs in a background thread started by the first request for the table of a graph version, and the page
+waits a bounded time for it. It is never started with the server: on a large graph it would take a core from
+the query workers for minutes. ``EVALUATION_LIMIT`` caps the held-out links per link type so its cost stays
+bounded. A load or an unload changes the version and so the table.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ log = logging.getLogger(__name__)
 class EvaluationCache:
     """One evaluation per graph version (the latest kept), computed by one background thread at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
+        self._limit = limit
         self._lock = threading.Lock()
         self._results: dict[str, Evaluation | Exception] = {}
         self._running: dict[str, threading.Event] = {}
@@ -56,7 +59,7 @@ class EvaluationCache:
 
     def _compute(self, store, version: str) -> None:
         try:
-            result: Evaluation | Exception = evaluate(store)
+            result: Evaluation | Exception = evaluate(store, limit=self._limit)
         except Exception as exc:  # kept and raised to the page that asks, not lost in a thread
             log.exception("the recommender evaluation failed")
             result = exc
@@ -66,14 +69,11 @@ class EvaluationCache:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its cache; outside tests, start the first evaluation as the app starts."""
-    cache = app.extensions[EXTENSION] = EvaluationCache()
-    if not app.testing:
-        from webapp.store import EXTENSION as STORE
-        cache.start(app.extensions[STORE].store)
+    """Give the app its cache; the first request for the table starts the computation."""
+    app.extensions[EXTENSION] = EvaluationCache(app.config.get("EVALUATION_LIMIT"))
 
 
-def current_evaluation(wait: float = 30.0) -> Evaluation | None:
+def current_evaluation(wait: float = 10.0) -> Evaluation | None:
     """The evaluation of the current app's graph (None if not ready within ``wait`` seconds)."""
     from webapp.store import get_store
     return current_app.extensions[EXTENSION].get(get_store(), wait)

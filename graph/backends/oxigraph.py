@@ -3,6 +3,11 @@
 Every write is one pyoxigraph transaction, so a crash or ``kill -9`` leaves either the old or the new
 content. A rebuild writes a complete new database beside the live one and then switches the ``current``
 link with one atomic rename, so readers never see a half-built graph.
+
+A file load takes the same road at RocksDB's speed: a checkpoint of the live database (hard links, no copy),
+the old graph removed from it, the file bulk-loaded into it (pyoxigraph's ``bulk_load``, as ``oxigraph load``
+does), the caller's check run on it, and only then the ``current`` switch. A refused file or a crash leaves a
+``.partial`` directory that the next open deletes.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ import gc
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from itertools import islice
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -24,8 +30,8 @@ from graph.backends.common import (
 )
 from graph.config import Settings
 from graph.sparql_text import inspect_query
-from graph.store import Answer, Table
-from ontology.errors import QueryError, StoreError
+from graph.store import Answer, Staged, Table
+from ontology.errors import InputError, QueryError, StoreError
 from ontology import PREFIXES
 
 __all__ = ["OxigraphStore", "query_error"]
@@ -33,6 +39,9 @@ __all__ = ["OxigraphStore", "query_error"]
 
 class OxigraphStore:
     """A :class:`graph.store.Store` on pyoxigraph; ``path=None`` gives an in-memory store (for tests)."""
+
+    copy_limit = 2_000_000
+    """Up to this many quads outside the loaded graph, a load checks the file on an in-memory copy."""
 
     def __init__(self, store: ox.Store, data_dir: Path | None = None):
         self._store = store
@@ -105,6 +114,52 @@ class OxigraphStore:
     def drop_graphs(self, names: list[str]) -> None:
         self._update(drop_update(names))
 
+    def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
+        """Stage the file beside the live store, check it, then switch (see the module's docstring).
+
+        When the rest of the store is small (up to ``copy_limit`` quads, as with the bundled build plus a few
+        files), the file is parsed twice at once: into an in-memory copy of the future dataset, where the check
+        runs at memory speed, and on another thread into the new on-disk database. A larger store is
+        checkpointed instead and checked on disk.
+        """
+        target = ox.NamedNode(check_iri(name))
+        others = _quads_besides(self._store, target, self.copy_limit + 1)
+        if self._data_dir is None:
+            if len(others) > self.copy_limit:
+                others = _quads_besides(self._store, target, None)
+            self._store = _checked_copy(others, target, name, path, format, check)
+            return _count(self._store, target)
+        staging = _new_store_dir(self._data_dir, ready=False)
+        fresh = None
+        try:
+            if len(others) <= self.copy_limit:
+                fresh = _open_path(staging)
+                fresh.bulk_extend(others)
+                with ThreadPoolExecutor(1) as pool:
+                    loading = pool.submit(_load_file, fresh, target, path, format)
+                    try:
+                        _checked_copy(others, target, name, path, format, check)
+                    finally:
+                        wait([loading])
+                    count = loading.result()
+            else:
+                staging.rmdir()  # a RocksDB checkpoint makes its own directory
+                self._store.backup(str(staging))
+                fresh = _open_path(staging)
+                fresh.remove_graph(target)
+                count = _load_file(fresh, target, path, format)
+                check(Staged(name, count, OxigraphStore(fresh).query))
+            fresh.flush()
+        except BaseException:
+            fresh = None
+            gc.collect()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        del fresh
+        gc.collect()
+        self._go_live(staging)
+        return count
+
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
         for name in [*graphs, *keep]:
             check_iri(name)
@@ -120,6 +175,10 @@ class OxigraphStore:
         fresh.flush()
         del fresh
         gc.collect()
+        self._go_live(target)
+
+    def _go_live(self, target: Path) -> None:
+        """Mark the complete database ``target`` ready, switch ``current`` to it and delete the old one."""
         ready = target.with_name(target.name.removesuffix(".partial"))
         target.rename(ready)
         old = (self._data_dir / "current").resolve()
@@ -191,6 +250,77 @@ def _owned_by_live_process(path: Path) -> bool:
     except PermissionError:
         return True
     return True
+
+
+_LOAD_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD, "n3": ox.RdfFormat.N3,
+}
+_BULK = {"turtle", "ntriples", "rdfxml"}
+"""Formats whose every triple lands in ``to_graph``; JSON-LD and N3 can name graphs of their own, so their
+quads are read one by one and any outside the default graph refused."""
+
+
+def _quads_besides(store: ox.Store, target: ox.NamedNode, limit: int | None) -> list[ox.Quad]:
+    """Up to ``limit`` quads of ``store`` outside the graph ``target``, read graph by graph (never scanning it)."""
+    graphs = [ox.DefaultGraph(), *(g for g in store.named_graphs() if g != target)]
+    quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+    return list(islice(quads, limit))
+
+
+def _checked_copy(others, target: ox.NamedNode, name: str, path: Path, format: str,
+                  check: Callable[[Staged], None]) -> ox.Store:
+    """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it."""
+    memory = ox.Store()
+    memory.bulk_extend(others)
+    count = _load_file(memory, target, path, format)
+    check(Staged(name, count, OxigraphStore(memory).query))
+    return memory
+
+
+def _count(store: ox.Store, target: ox.NamedNode) -> int:
+    count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target.value}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(count))[0].value)
+
+
+def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -> int:
+    """Bulk-load the triples of ``path`` into the graph ``target``; return how many the graph holds."""
+    if format not in _LOAD_FORMATS:
+        raise StoreError(f"cannot load {format!r} files; choose one of: {', '.join(_LOAD_FORMATS)}")
+    try:
+        if format in _BULK:
+            store.bulk_load(path=str(path), format=_LOAD_FORMATS[format], to_graph=target)
+        else:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
+                              for q in triples_of(path, format))
+    except SyntaxError as exc:
+        raise syntax_error(path, format, exc) from None
+    except OSError as exc:
+        raise StoreError(f"the store failed while loading {path.name} (nothing was changed): {exc}") from exc
+    return _count(store, target)
+
+
+def triples_of(path: Path, format: str):
+    """The triples of ``path`` as pyoxigraph quads in the default graph; a quad in a named graph is refused."""
+    for quad in ox.parse(path=str(path), format=_LOAD_FORMATS[format]):
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            raise InputError(path.name, None, None, "triples only, with no named graphs of their own",
+                             f"a quad in the graph {quad.graph_name}")
+        yield quad
+
+
+_FORMAT_NAMES = {"turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML", "jsonld": "JSON-LD", "n3": "N3"}
+
+
+def syntax_error(path: Path, format: str, exc: SyntaxError) -> InputError:
+    """The parser's error as an InputError naming the file, the line and the problem.
+
+    >>> exc = SyntaxError("Parser error at line 8 between columns 1 and 38: A dot is expected", ("f.ttl", 8, 1, None))
+    >>> print(syntax_error(Path("f.ttl"), "turtle", exc))
+    f.ttl, line 8: expected valid Turtle (A dot is expected)
+    """
+    reason = str(exc.msg).split(": ", 1)[-1] if str(exc.msg).startswith("Parser error") else str(exc.msg)
+    return InputError(path.name, exc.lineno, None, f"valid {_FORMAT_NAMES.get(format, format)} ({reason.strip()[:300]})")
 
 
 def _quads(graphs: Mapping[str, Graph]):

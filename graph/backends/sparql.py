@@ -9,6 +9,13 @@ one ``INSERT DATA``. SPARQL 1.1 Update asks a server to apply a request's operat
 server and Fuseki (TDB2) run each request as one transaction, so a refused request changes nothing; a server
 that does not do so (check its documentation) can be left with part of a request applied.
 
+A file load (:meth:`SparqlStore.replace_graph_from_file`) is parsed here first, so a syntax error names the
+line and sends nothing; the triples then go in one Graph Store Protocol PUT to a staging graph, the caller's
+check runs on the dataset as it will be (the staging graph in place of the old one, named as the query's
+dataset), and one ``MOVE`` update puts them live, which Oxigraph server applies as one transaction. A refused
+file's staging graph is dropped. While the check runs, queries over the union also see the staging graph;
+a client killed in that window leaves it behind (under ``graph/staging/``), and the next load drops it.
+
 Queries must see the union of the named graphs as their default graph; :meth:`SparqlStore.open` checks that
 the server is configured that way and says which setting to change if not.
 """
@@ -18,12 +25,16 @@ from __future__ import annotations
 import ast
 import base64
 import json
+import os
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 import warnings
 from itertools import islice
-from typing import Mapping, Sequence
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -31,14 +42,16 @@ from rdflib.term import Node
 from SPARQLWrapper import POST, POSTDIRECTLY, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
+from graph.backends.oxigraph import syntax_error, triples_of
 from graph.backends.common import (
     DATASET_FORMATS, check_iri, drop_update, export_media_type, literal, plain, query_error, replace_update,
 )
 from graph.config import Settings
 from graph.sparql_text import inspect_query, tokens
-from graph.store import Answer, Table
+from graph.store import Answer, Staged, Table
 from ontology import PREFIXES
 from ontology.errors import QueryError, StoreError
+from ontology.namespace import GRAPH
 from queries.library import internal
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -50,6 +63,8 @@ _GRAPH_PARSERS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+STAGING_PREFIX = str(GRAPH["staging/"])
+"""Graphs a load fills before its check passes; never live data."""
 _NO_GRAPH = "urn:x-ascn:no-graph"  # names no graph: sent alone, it makes the dataset empty
 UNION_HELP = (
     "the SPARQL server at {url} does not answer queries over the union of its named graphs; every backend "
@@ -140,6 +155,33 @@ class SparqlStore:
     def drop_graphs(self, names: list[str]) -> None:
         self._update(drop_update(names))
 
+    def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
+        check_iri(name)
+        with tempfile.TemporaryFile() as body:
+            try:
+                ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in triples_of(path, format)),
+                             body, format=ox.RdfFormat.N_TRIPLES)
+            except SyntaxError as exc:
+                raise syntax_error(path, format, exc) from None
+            leftovers = [g for g in self.graph_names() if g.startswith(STAGING_PREFIX)]
+            self._update(replace_update({}, drop=leftovers))
+            staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
+            body.seek(0)
+            if self.gsp_url:
+                self._send_body(staging, body, merge=False)
+            else:  # N-Triples lines are SPARQL triples: the same bytes go in one INSERT DATA
+                self._update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body.read().decode()}\n}} }}")
+        try:
+            table = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}")
+            count = int(table.rows[0][0])
+            dataset = [g for g in self.graph_names() if g != name and not g.startswith(STAGING_PREFIX)] + [staging]
+            check(Staged(staging, count, lambda sparql: self.query(sparql, default_graphs=dataset, named_graphs=[staging])))
+            self._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{name}>")
+        except BaseException:
+            self._update(f"DROP SILENT GRAPH <{staging}>")
+            raise
+        return count
+
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
         """Drop every named graph but ``keep`` and store ``graphs``: one update, or one PUT per graph when large.
 
@@ -206,10 +248,15 @@ class SparqlStore:
 
     def _send_graph(self, name: str, graph: Graph, merge: bool) -> None:
         """Replace one named graph (Graph Store Protocol PUT) or add to it (POST), sent as N-Triples."""
+        self._send_body(name, graph.serialize(format="nt", encoding="utf-8"), merge)
+
+    def _send_body(self, name: str, body, merge: bool) -> None:
+        """Send N-Triples (bytes or a binary file, streamed) to one named graph: PUT replaces, POST adds."""
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': check_iri(name)})}"
-        body = graph.serialize(format="nt", encoding="utf-8")
         request = urllib.request.Request(url, data=body, method="POST" if merge else "PUT")
         request.add_header("Content-Type", "application/n-triples")
+        if not isinstance(body, bytes):
+            request.add_header("Content-Length", str(os.fstat(body.fileno()).st_size))
         if self._credentials:
             token = base64.b64encode(":".join(self._credentials).encode()).decode()
             request.add_header("Authorization", f"Basic {token}")

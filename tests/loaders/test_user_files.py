@@ -77,7 +77,7 @@ def test_a_bad_turtle_file_names_the_line_and_changes_nothing(fresh_store):
     with pytest.raises(InputError) as info:
         dataset.load(fresh_store, DATA / "bad_syntax.ttl")
     assert str(info.value) == (
-        "bad_syntax.ttl, line 8: expected valid Turtle (expected '.' or '}' or ']' at end of statement)")
+        "bad_syntax.ttl, line 8: expected valid Turtle (A dot is expected at the end of statements)")
     assert snapshot(fresh_store) == before
 
 

@@ -1,0 +1,76 @@
+"""Large files load by the store's bulk path and stay all-or-nothing on both backends: a syntax error in the
+last line or one SHACL violation among 50k triples changes nothing and says where; a remote Oxigraph server
+holding a synthetic graph answers recommendations (the small-scale run of docs/remote-store.md, "At scale")."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from benchmarks import synthetic
+from graph.similarity.recommend import similar_cities
+from loaders import dataset
+from ontology.errors import InputError, ValidationError
+
+TRIPLES = 50_000
+SECOND_LABEL = ('<https://w3id.org/ascn/id/city/syn-city-000003> <http://www.w3.org/2000/01/rdf-schema#label> '
+                '"A second name"@en .\n')
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """The synthetic file, and copies spoilt in their last line: bad syntax, and a second name for a city."""
+    folder = tmp_path_factory.mktemp("bulk")
+    good = folder / "bulk.nt"
+    synthetic.generate(good, TRIPLES)
+    lines = good.read_text(encoding="utf-8").count("\n")
+    spoilt = {}
+    for kind, extra in (("syntax", "<https://w3id.org/ascn/id/city/syn-city-000003> <no-scheme> \"x\" .\n"),
+                        ("shacl", SECOND_LABEL)):
+        spoilt[kind] = folder / kind / "bulk.nt"
+        spoilt[kind].parent.mkdir()
+        shutil.copy(good, spoilt[kind])
+        with spoilt[kind].open("a", encoding="utf-8") as out:
+            out.write(extra)
+    return good, spoilt, lines + 1
+
+
+def graph_sizes(store) -> dict[str, int]:
+    table = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {str(row["g"]): int(row["n"]) for row in table}
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def any_store(request):
+    return request.getfixturevalue("fresh_store" if request.param == "embedded" else "fresh_remote_store")
+
+
+def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_store, files):
+    good, spoilt, last_line = files
+    count = dataset.load(any_store, good)
+    assert count >= TRIPLES
+    loaded = graph_sizes(any_store)
+    assert loaded["https://w3id.org/ascn/graph/user/bulk"] == count
+
+    with pytest.raises(InputError) as info:
+        dataset.load(any_store, spoilt["syntax"])
+    assert str(info.value).startswith(f"bulk.nt, line {last_line}: expected valid N-Triples (")
+    assert graph_sizes(any_store) == loaded
+
+    with pytest.raises(ValidationError) as info:
+        dataset.load(any_store, spoilt["shacl"])
+    assert info.value.results == [("https://w3id.org/ascn/id/city/syn-city-000003", "rdfs:label",
+                                   "Needs exactly one name (rdfs:label).")]
+    assert info.value.report.startswith("bulk.nt: 1 SHACL violation(s):")
+    assert graph_sizes(any_store) == loaded
+    assert not [g for g in any_store.graph_names() if "/staging/" in g]
+
+
+def test_a_remote_server_holding_a_synthetic_graph_answers_recommendations(fresh_remote_store, tmp_path):
+    path = tmp_path / "synthetic.nt"
+    synthetic.generate(path, 30_000)
+    assert dataset.load(fresh_remote_store, path) >= 30_000
+    answer = similar_cities(fresh_remote_store, "syn-city-000000", top=5)
+    assert len(answer.items) == 5
+    assert all(item.reasons for item in answer.items)
