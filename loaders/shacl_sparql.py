@@ -34,7 +34,7 @@ from rdflib.term import Node
 from graph.backends.common import check_iri
 from graph.store import Table
 from ontology import ontology_graph, shapes_graph
-from ontology.errors import ValidationError
+from loaders.validate import Report, require
 
 Query = Callable[[str], object]
 """Runs one SPARQL query on the data to check and returns its answer (a :class:`graph.store.Table`)."""
@@ -84,15 +84,6 @@ class Screen:
     checks: list[Check]
 
 
-@dataclass(frozen=True)
-class Report:
-    """Violations as (focus node, path, message), sorted, and how many nodes the shapes targeted."""
-
-    conforms: bool
-    results: list[tuple[str, str | None, str]]
-    checked: int
-
-
 def checks(graph: str | None = None, shapes: Graph | None = None) -> tuple[list[Screen], str]:
     """The queries validating the data against ``shapes`` (the project's data shapes by default), and the
     query counting the targeted nodes; ``graph`` limits both to focus nodes that are subjects in that graph.
@@ -136,17 +127,8 @@ def check(query: Query, graph: str | None = None, shapes: Graph | None = None) -
 
 
 def validate(query: Query, graph: str | None = None, file: str | None = None) -> Report:
-    """Like :func:`check`, but raise ValidationError when the data does not conform or nothing was checked;
-    the message is worded as :func:`loaders.validate.validate`'s."""
-    report = check(query, graph)
-    where = f"{file}: " if file else ""
-    if report.checked == 0:
-        raise ValidationError(f"{where}no record was checked: the data holds nothing the shapes describe", [])
-    if not report.conforms:
-        lines = [f"{where}{len(report.results)} SHACL violation(s):"]
-        lines += [f"  {node} {('(' + path + ') ') if path else ''}{message}" for node, path, message in report.results[:20]]
-        raise ValidationError("\n".join(lines), report.results)
-    return report
+    """Like :func:`check`, but raise ValidationError when the data does not conform or nothing was checked."""
+    return require(check(query, graph), file)
 
 
 @lru_cache(maxsize=1)

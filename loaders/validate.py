@@ -24,7 +24,7 @@ class Report:
     conforms: bool
     results: list[tuple[str, str | None, str]]
     checked: int
-    text: str
+    text: str = ""
 
 
 def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
@@ -56,7 +56,11 @@ def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
 
 def validate(graphs: Iterable[Graph], focus: Graph | None = None, file: str | None = None) -> Report:
     """Like :func:`check`, but raise ValidationError when the data does not conform or nothing was checked."""
-    report = check(graphs, focus)
+    return require(check(graphs, focus), file)
+
+
+def require(report: Report, file: str | None = None) -> Report:
+    """``report`` itself when the data conforms and something was checked; else raise ValidationError."""
     where = f"{file}: " if file else ""
     if report.checked == 0:
         raise ValidationError(f"{where}no record was checked: the data holds nothing the shapes describe", [])
