@@ -65,6 +65,16 @@ def fresh_store(fresh_settings, bundled_graphs):
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
+def stop(process: subprocess.Popen, wait: float) -> None:
+    """Stop a server we started, by its own PID: SIGTERM, then SIGKILL if it has not ended within ``wait`` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def running_oxigraph(location: Path | None = None, union: bool = True):
     """An ``oxigraph serve`` process on 127.0.0.1 and a free port, yielding its base URL; stopped by its PID."""
@@ -91,12 +101,7 @@ def running_oxigraph(location: Path | None = None, union: bool = True):
                 time.sleep(0.02)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, wait=10)
         process.stderr.close()
 
 
@@ -210,12 +215,7 @@ def running_ascn(data_dir: Path, *options: str):
             pytest.fail(f"ascn serve did not start: {line}{log.read_text()}")
         yield AscnServer(started[2], process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, wait=15)
         process.stdout.close()
 
 
