@@ -168,16 +168,21 @@ def _declared_terms() -> dict[str, frozenset[str]]:
 
 
 # -- recommendations -----------------------------------------------------------------------------
+def _exactly_one(given: dict, choices: str) -> None:
+    """Refuse (400, naming the parameter) a request that asks none or more than one of its questions."""
+    asked = [name for name, value in given.items() if value]
+    if len(asked) != 1:
+        raise ApiError(400, f"give exactly one of: {choices}; got {', '.join(asked) or 'none'}",
+                       asked[-1] if asked else next(iter(given)))
+
+
 @bp.get("/api/recommend/projects")
 def recommend_projects() -> Response:
     """Projects to learn from: ``city=``, ``project=``, or a plan (``focus=``..., ``outcome=``..., ``text=``)."""
     city, project, text = _one("city"), _one("project"), (_one("text") or "").strip()
     focus, outcome = _many("focus"), _many("outcome")
-    asked = [name for name, given in (("city", city), ("project", project), ("plan", focus or outcome or text))
-             if given]
-    if len(asked) != 1:
-        raise ApiError(400, "give exactly one of: city, project, or a plan (focus, outcome, text); "
-                            f"got {', '.join(asked) or 'none'}", "city" if not asked else asked[-1])
+    _exactly_one({"city": city, "project": project, "plan": focus or outcome or text},
+                 "city, project, or a plan (focus, outcome, text)")
     top, filters = _top(), _filters()
     if city:
         return _recommend(lambda s: rec.projects_for_city(s, city, top, filters))
@@ -193,11 +198,8 @@ def recommend_cities() -> Response:
     or like a city (``city=``)."""
     partner, city = _one("partner"), _one("city")
     focus, programmes, countries = _many("focus"), _many("programme"), _many("in_country")
-    asked = [name for name, given in (("partner", partner), ("city", city),
-                                      ("profile", focus or programmes or countries)) if given]
-    if len(asked) != 1:
-        raise ApiError(400, "give exactly one of: partner, city, or a partner profile (focus, programme, "
-                            f"in_country); got {', '.join(asked) or 'none'}", "partner" if not asked else asked[-1])
+    _exactly_one({"partner": partner, "city": city, "profile": focus or programmes or countries},
+                 "partner, city, or a partner profile (focus, programme, in_country)")
     top, filters = _top(), _filters()
     if partner:
         return _recommend(lambda s: rec.cities_for_partner(s, partner, top, filters))
