@@ -41,9 +41,16 @@ def graph_sizes(store) -> dict[str, int]:
     return {str(row["g"]): int(row["n"]) for row in table}
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", "embedded-checkpoint", "remote"])
 def any_store(request):
-    return request.getfixturevalue("fresh_store" if request.param == "embedded" else "fresh_remote_store")
+    """Each way a load is staged: an in-memory copy beside a new database, a checkpoint of a store too large to
+    copy (``copy_limit`` 0 makes the bundled build count as large), and a remote server's staging graph."""
+    if request.param == "remote":
+        return request.getfixturevalue("fresh_remote_store")
+    store = request.getfixturevalue("fresh_store")
+    if request.param == "embedded-checkpoint":
+        store.copy_limit = 0
+    return store
 
 
 def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_store, files):
