@@ -40,3 +40,9 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     if read_only and hasattr(backend, "open_read_only"):
         return backend.open_read_only(settings)
     return backend.open(settings)
+
+
+def memory_store() -> Store:
+    """An empty in-memory store of the embedded backend, whatever the configured one: a place to check data with
+    SPARQL (:mod:`loaders.shacl_sparql`) before it is written anywhere."""
+    return import_module("graph.backends.oxigraph").OxigraphStore.in_memory()
