@@ -28,7 +28,6 @@ from loaders.rdf_files import RDF_SUFFIXES, load_format, read_rdf
 from loaders.records import RecordSet, check_references, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
-from loaders.validate import validate
 from ontology import ontology_files, ontology_graph
 from ontology.errors import InputError, NotFound, StoreError
 from ontology.namespace import GRAPH, ID
@@ -150,7 +149,11 @@ def graph_name(name: str) -> str:
 
 
 def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
-    """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written."""
+    """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written.
+
+    The check is a load's check (the same compiled shapes, so `ascn validate FILE` and `ascn load FILE` never
+    disagree) on an in-memory copy of the file, the ontology and the types of what the file links to.
+    """
     if path.suffix.lower() in RDF_SUFFIXES:
         graph = read_rdf(path)
     else:
@@ -159,8 +162,10 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
             records.add(record)
         check_references(records, known_ids(store))
         graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
-    context = _context(store, graph)
-    validate([graph, context], focus=graph, file=path.name)
+    staged, focus = memory_store(), str(GRAPH["user/checked"])
+    staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph(), str(GRAPH["context"]): _context(store, graph),
+                           focus: graph})
+    shacl_sparql.validate(staged.query, focus, file=path.name)
     return graph
 
 

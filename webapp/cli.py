@@ -15,11 +15,10 @@ import click
 from graph.config import Settings
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Table
-from loaders import dataset
+from loaders import dataset, shacl_sparql
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
-from loaders.validate import check
-from ontology.errors import AscnError, ValidationError
+from ontology.errors import AscnError, InputError, ValidationError
 from queries.library import get_query, library, parse_query
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -108,8 +107,7 @@ def validate(obj: _Context, file: Path | None, type_: str | None) -> None:
             sys.exit(EXIT_NONCONFORMING)
         click.echo(f"{file.name}: conforms")
         return
-    graphs = [store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")]
-    report = check(graphs)
+    report = shacl_sparql.check(store.query)
     if report.checked == 0:
         click.echo("error: nothing was checked: the graph is empty", err=True)
         sys.exit(EXIT_ERROR)
@@ -214,6 +212,18 @@ def stats(obj: _Context) -> None:
 
 
 
+def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A rate-limit option checked before anything is built (flask-limiter's notation, see webapp.limits)."""
+    if value is None:
+        return None
+    from webapp.limits import check_limit
+
+    try:
+        return check_limit(value, param.opts[0])
+    except InputError as exc:
+        raise click.BadParameter(f"expected {exc.expected}, got {value!r}") from None
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
@@ -226,9 +236,15 @@ def stats(obj: _Context) -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="HTTP threads.")
 @click.option("--trusted-proxy", metavar="ADDRESS",
               help="Trust X-Forwarded-* headers from this reverse proxy only [or ASCN_TRUSTED_PROXY].")
+@click.option("--rate-limit-sparql", metavar="LIMIT", callback=_rate_limit,
+              help="Per-client limit on /sparql and /api/queries/..., e.g. '60/minute;10/second' "
+                   "[default: none, or ASCN_RATE_LIMIT_SPARQL].")
+@click.option("--rate-limit-pages", metavar="LIMIT", callback=_rate_limit,
+              help="Per-client limit on every other route [default: none, or ASCN_RATE_LIMIT_PAGES].")
 @click.pass_obj
 def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: float | None,
-          row_limit: int | None, threads: int, trusted_proxy: str | None) -> None:
+          row_limit: int | None, threads: int, trusted_proxy: str | None, rate_limit_sparql: str | None,
+          rate_limit_pages: str | None) -> None:
     """Serve the SPARQL endpoint (/sparql) and the web app with waitress until Ctrl-C."""
     from dataclasses import asdict
 
@@ -239,7 +255,8 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: flo
     obj.close()
     config = {name.upper(): value for name, value in asdict(obj.settings).items()}
     limits = {"SPARQL_WORKERS": workers, "SPARQL_TIMEOUT": timeout, "SPARQL_ROW_LIMIT": row_limit,
-              "TRUSTED_PROXY": trusted_proxy}
+              "TRUSTED_PROXY": trusted_proxy, "RATE_LIMIT_SPARQL": rate_limit_sparql,
+              "RATE_LIMIT_PAGES": rate_limit_pages}
     config.update({key: value for key, value in limits.items() if value is not None})
     app = create_app(config)
     run(app, host, port, threads,
