@@ -1,5 +1,9 @@
 """SHACL validation of data against the project's shapes: a hard check that says what it looked at.
 
+:func:`check` runs pySHACL on rdflib graphs: the reference implementation that the tests hold
+:mod:`loaders.shacl_sparql` (what builds, loads and ``ascn validate`` run, inside the store) to. The report type
+and the refusal (:func:`require`) are shared by both.
+
 A validation that checked nothing is a failure, not a pass (the SOSA repository's empty ``validate.py``
 passed for years), so every report counts the nodes its shapes targeted.
 """
@@ -32,7 +36,7 @@ def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
     ``focus`` limits the report to violations whose focus node is described in that graph, so a user's file is
     judged on its own records while the store supplies what they link to.
     """
-    from pyshacl import validate as shacl_validate  # imported here: 0.1 s that `ascn load`, `query`, `serve` never need
+    from pyshacl import validate as shacl_validate  # imported here: 0.1 s that no command pays (they use the SPARQL checks)
 
     data = ontology_graph()  # sh:class checks need the concept types and subclass axioms in the data
     for graph in graphs:
