@@ -24,11 +24,17 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_BASE": "https://w3id.org/ascn/",
     "TRUSTED_PROXY": None,
     "EVALUATION_LIMIT": 500,
+    "RATE_LIMIT_SPARQL": None,
+    "RATE_LIMIT_PAGES": None,
+    "RATE_LIMIT_STORAGE": "memory://",
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
 trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's
-recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type."""
+recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless
+``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or ``ASCN_RATE_LIMIT_PAGES`` (every other route)
+gives one per client address in flask-limiter's notation (``"60/minute;10/second"``), counted in
+``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`)."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -38,6 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("ASCN")
     if config:
         app.config.from_mapping(config)
+
+    from webapp import limits
+
+    limits.init_app(app)  # first: a malformed limit stops here, before the store is opened
 
     from webapp import store
 

@@ -18,6 +18,7 @@ TITLES = {
     405: "Method not allowed",
     406: "No representation in that format",
     413: "Request too large",
+    429: "Too many requests",
     500: "Something went wrong on our side",
 }
 
@@ -45,11 +46,18 @@ def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
     return [(p, p) for p in get_close_matches(path, fixed, n=3, cutoff=0.5)]
 
 
-def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None = None) -> Response:
-    """The error as an HTML page (or JSON for API clients) with the error's own status code."""
+def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None = None,
+                 as_json: bool | None = None) -> Response:
+    """The error as an HTML page (or JSON for API clients) with the error's own status code.
+
+    ``as_json`` overrides the choice for a caller that knows its client wants JSON whatever the path and
+    Accept header say (a SPARQL client refused by the rate limiter, see :mod:`webapp.limits`).
+    """
     code = error.code or 500
     message = error.description if code != 500 else "The server could not answer this request. The error was logged."
-    if wants_json():
+    if as_json is None:
+        as_json = wants_json()
+    if as_json:
         body = {"error": TITLES.get(code, error.name), "message": message, "status": code}
         if suggestions:
             body["suggestions"] = [{"path": p, "label": label} for p, label in suggestions]
