@@ -36,6 +36,8 @@ from benchmarks import synthetic
 TARGET = 0.5
 BIN = Path(sys.executable).parent
 GRAPH = "https://w3id.org/ascn/graph/user/synthetic"
+CACHE = Path(tempfile.gettempdir()) / "ascn-bench-load"
+"""Where the synthetic files are kept between runs: each size is generated once for every benchmark."""
 STARTUP_TRIPLES = 100
 """The start-up file: the generator's smallest output, one city and what it links to."""
 
@@ -103,8 +105,8 @@ def rate(count: int, run: Run, startup: Run | None = None) -> float:
     return count / (run.seconds - (startup.seconds if startup else 0.0))
 
 
-def report(count: int, runs: dict[str, Run], startup: dict[str, Run]) -> dict[str, float]:
-    """Print one size's table and ratios; return the ratios by name."""
+def report(count: int, runs: dict[str, Run], startup: dict[str, Run]) -> None:
+    """Print one size's table and ratios."""
     print(f"\n## {count:,} triples")
     print(f"{'command':<24} {'seconds':>8} {'triples/s':>11} {'after start-up':>15} {'peak RSS MB':>12} "
           f"{'disk MB':>8}")
@@ -121,28 +123,24 @@ def report(count: int, runs: dict[str, Run], startup: dict[str, Run]) -> dict[st
     for name, ratio in ratios.items():
         verdict = f" (target >= {TARGET}x: {'met' if ratio >= TARGET else 'missed'})" if "--graph" not in name else ""
         print(f"ascn / oxigraph load, {name}: {ratio:.2f}x{verdict}")
-    return ratios
 
 
-def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
-    """Run the load benchmark; return each size's ratios (for ``python -m benchmarks``' summary)."""
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="30000,300000,3000000",
                         help="comma-separated triple counts (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=2, help="runs per command and size; the fastest counts")
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ascn-bench-load",
+    parser.add_argument("--cache", type=Path, default=CACHE,
                         help="where generated files are kept between runs (default: %(default)s)")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
-    results = {}
     with tempfile.TemporaryDirectory(prefix="ascn-bench-load-") as work:
         startup_file, _ = synthetic_file(args.cache, STARTUP_TRIPLES)
         startup = bench(startup_file, Path(work), args.repeat)
         print("start-up (one-city file): " + ", ".join(f"{label} {run.seconds:.2f} s" for label, run in startup.items()))
         for size in (int(s) for s in args.sizes.split(",")):
             path, count = synthetic_file(args.cache, size)
-            results[count] = report(count, bench(path, Path(work), args.repeat), startup)
-    return results
+            report(count, bench(path, Path(work), args.repeat), startup)
 
 
 if __name__ == "__main__":
