@@ -46,6 +46,20 @@ FORMATS = {
 _RDFLIB_NAMES = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
+@dataclass(frozen=True)
+class Written:
+    """An answer a store wrote in its format itself (the embedded store's fast path, see ``query_written``).
+
+    ``body`` is None when ``formats`` named no format for this ``kind``; ``rows`` counts the rows (triples) in the
+    body, at most the limit, and ``complete`` says whether the answer had no more.
+    """
+
+    kind: str
+    body: bytes | None
+    rows: int
+    complete: bool
+
+
 def kind_of(answer: Answer) -> str:
     """"results", "boolean" or "graph".
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -20,7 +21,8 @@ from typing import Mapping
 
 from graph.backends import open_store
 from graph.config import Settings
-from graph.formats import FORMATS, kind_of, write
+from graph.formats import FORMATS, Written, kind_of, write
+from graph.results import add_members
 from ontology.errors import AscnError, QueryError, StoreError
 
 log = logging.getLogger(__name__)
@@ -65,25 +67,55 @@ class Reply:
 
     def completeness(self) -> dict:
         """The completeness notice sent with every answer (a header set and a SPARQL JSON member)."""
-        notice = {"complete": self.complete, "rows": self.rows, "limit": self.row_limit}
-        if not self.complete:
-            notice["reason"] = "row-limit"
-        return notice
+        return completeness(self.complete, self.rows, self.row_limit)
+
+
+def completeness(complete: bool, rows: int, limit: int) -> dict:
+    """The completeness notice of an answer of ``rows`` rows under the row cap ``limit``.
+
+    >>> completeness(False, 5, 5)
+    {'complete': False, 'rows': 5, 'limit': 5, 'reason': 'row-limit'}
+    """
+    notice = {"complete": complete, "rows": rows, "limit": limit}
+    if not complete:
+        notice["reason"] = "row-limit"
+    return notice
 
 
 def answer(store, job: Job) -> Reply:
     """Run ``job`` on ``store`` and write its answer: what a worker does, callable in-process too.
 
-    Asks for one row more than the limit, so a cut answer is known to be cut.
+    A store that writes answers itself (``query_written``, the embedded one) does so straight from its own
+    terms; otherwise the answer comes as rdflib terms and :func:`graph.formats.write` writes it.
     """
     prefix = f"BASE <{job.base_iri}> " if job.base_iri else ""
     try:
-        result = store.query(prefix + job.sparql, default_graphs=job.default_graphs,
-                             named_graphs=job.named_graphs, max_rows=job.row_limit + 1)
+        if hasattr(store, "query_written"):
+            written = store.query_written(prefix + job.sparql, job.formats, job.row_limit,
+                                          default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+        else:
+            written = _write(store, prefix + job.sparql, job)
     except QueryError as exc:
         if prefix and exc.position and exc.position[0] == 1:  # report columns in the client's own text
             raise QueryError(exc.message, (1, max(1, exc.position[1] - len(prefix)))) from None
         raise
+    name = job.formats.get(written.kind)
+    fmt = next((f for f in FORMATS[written.kind] if f.name == name), None)
+    if fmt is None or written.body is None:
+        return Reply(written.kind, None, b"", written.rows, written.complete, job.row_limit, os.getpid())
+    body = written.body
+    if fmt.name == "json":  # SPARQL JSON has room for the notice; other formats carry it in headers only
+        body = add_members(body, {"ascn:completeness": completeness(written.complete, written.rows, job.row_limit)})
+    return Reply(written.kind, fmt.media_type, body, written.rows, written.complete, job.row_limit, os.getpid())
+
+
+def _write(store, sparql: str, job: Job) -> Written:
+    """The answer read as rdflib terms and written by :func:`graph.formats.write` (remote stores).
+
+    Asks for one row more than the limit, so a cut answer is known to be cut.
+    """
+    result = store.query(sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                         max_rows=job.row_limit + 1)
     kind = kind_of(result)
     if kind == "boolean":
         rows, complete = 1, True
@@ -97,13 +129,10 @@ def answer(store, job: Job) -> Reply:
             else:
                 for triple in list(result)[job.row_limit:]:
                     result.remove(triple)
-    name = job.formats.get(kind)
-    fmt = next((f for f in FORMATS[kind] if f.name == name), None)
-    reply = Reply(kind, fmt and fmt.media_type, b"", rows, complete, job.row_limit, os.getpid())
+    fmt = next((f for f in FORMATS[kind] if f.name == job.formats.get(kind)), None)
     if fmt is None:
-        return reply
-    body = write(result, fmt, {"ascn:completeness": reply.completeness()})
-    return Reply(kind, fmt.media_type, body, rows, complete, job.row_limit, os.getpid())
+        return Written(kind, None, rows, complete)
+    return Written(kind, write(result, fmt), rows, complete)
 
 
 def _worker_main(settings: Settings, conn) -> None:
@@ -121,13 +150,19 @@ def _worker_main(settings: Settings, conn) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", answer(store, job)))
+            _send(conn, ("ok", answer(store, job)))
         except QueryError as exc:
             conn.send(("query-error", exc.message, exc.position))
         except AscnError as exc:
             conn.send(("store-error", str(exc), None))
         except Exception as exc:  # a bug or a library failure: report it, keep the worker
             conn.send(("store-error", f"the query failed: {type(exc).__name__}: {exc}", None))
+
+
+def _send(conn, message) -> None:
+    """``conn.send`` without its per-call ForkingPickler (copyreg tables copied on each call): plain pickle
+    suffices for jobs and replies, and the other end's ``recv`` reads it as usual."""
+    conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass(eq=False)
@@ -156,7 +191,7 @@ class QueryPool:
         self.settings = settings
         self.size = size
         self.replaced = 0
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()  # C-coded: no Python lock on each query
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -207,7 +242,7 @@ class QueryPool:
         for _attempt in range(2):
             worker = self._take(timeout)
             try:
-                worker.conn.send(job)
+                _send(worker.conn, job)
             except (OSError, ValueError):  # the worker died while idle: replace it, try another
                 self._replace(worker)
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
@@ -53,6 +54,30 @@ def to_json(answer: Table | bool, extra: dict | None = None) -> str:
             {v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows
         ]}
     return json.dumps(doc, ensure_ascii=False)
+
+
+_HEAD = re.compile(rb'\s*\{\s*"head"\s*:\s*\{[^{}]*\}')
+"""The opening of a SPARQL JSON document up to the end of ``head``: variable names hold no braces or quotes."""
+
+
+def add_members(document: bytes, members: dict) -> bytes:
+    """SPARQL JSON ``document`` with ``members`` added right after ``head``, as :func:`to_json` places them.
+
+    Only the head is read, so a large answer written by the store is not parsed again; a document whose head
+    this cannot find is parsed and rewritten.
+
+    >>> add_members(b'{"head":{"vars":["x"]},"results":{"bindings":[]}}', {"note": {"n": 1}})
+    b'{"head":{"vars":["x"]},"note":{"n":1},"results":{"bindings":[]}}'
+    >>> add_members(b'{"boolean": true, "head": {}}', {"note": 1})
+    b'{"head": {}, "note": 1, "boolean": true}'
+    """
+    head = _HEAD.match(document)
+    if head is None:
+        doc = json.loads(document)
+        rest = {key: value for key, value in doc.items() if key != "head"}
+        return json.dumps({"head": doc.get("head", {}), **members, **rest}, ensure_ascii=False).encode("utf-8")
+    extra = json.dumps(members, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+    return b"".join((document[:head.end()], b",", extra, document[head.end():])) if extra else document
 
 
 def to_xml(answer: Table | bool) -> str:

@@ -8,6 +8,7 @@ outside origin a page may load, and only when the operator sets ``TILE_URL`` (``
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app
@@ -21,6 +22,7 @@ HEADERS = {
 }
 
 
+@lru_cache(maxsize=16)
 def content_security_policy(tile_url: str | None = None) -> str:
     """The CSP header value; a tile server's origin is added to ``img-src`` when one is configured.
 
@@ -66,9 +68,11 @@ def tile_origin(tile_url: str | None) -> str | None:
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(current_app.config.get("TILE_URL")))
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Each header the view did not set itself (one pass over the response's headers: this runs on every request)."""
+    present = {name.lower() for name in response.headers.keys()}
+    policy = content_security_policy(current_app.config.get("TILE_URL"))
+    response.headers.extend([(name, value) for name, value in (("Content-Security-Policy", policy), *HEADERS.items())
+                             if name.lower() not in present])
     return response
 
 

@@ -17,9 +17,12 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 from graph.formats import FORMATS, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
@@ -117,13 +120,11 @@ def answer(req: Request) -> Response:
 
 def _reply(reply: Reply, timeout: float) -> Response:
     text = reply.media_type.startswith("text/") or reply.media_type.endswith(("json", "xml"))
-    response = Response(reply.body, mimetype=reply.media_type)
-    if text:
-        response.headers["Content-Type"] = f"{reply.media_type}; charset=utf-8"
     reason = None if reply.complete else "row-limit"
-    response.headers.update(_limits_headers(reply.complete, reason, reply.rows, reply.row_limit, timeout))
-    response.headers["Vary"] = "Accept"
-    return response
+    headers = _limits_headers(reply.complete, reason, reply.rows, reply.row_limit, timeout)
+    headers["Vary"] = "Accept"
+    return Response(reply.body, headers=headers,
+                    content_type=f"{reply.media_type}; charset=utf-8" if text else reply.media_type)
 
 
 def _limits_headers(complete: bool, reason: str | None, rows: int, limit: int, timeout: float) -> dict:
@@ -230,15 +231,31 @@ def _allowed_list(value) -> set[str]:
 # -- content negotiation -----------------------------------------------------------------------
 def choose_format(kind: str, format_param: str | None) -> str | None:
     """The format name for answers of ``kind``: the ``format`` parameter, else Accept, else the default."""
-    formats = FORMATS[kind]
     if format_param is not None:
         fmt = by_name(kind, format_param)
         return fmt.name if fmt else None
-    accept = request.accept_mimetypes
-    if not accept:
+    accept = request.headers.get("Accept")
+    if accept is not None and len(accept) > 500:  # an odd header is matched, never kept in the cache
+        return _negotiate.__wrapped__(kind, accept)
+    return _negotiate(kind, accept)
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(kind: str, accept: str | None) -> str | None:
+    """The format of ``kind`` an Accept header prefers; cached, since clients send the same few headers again
+    and again and matching one costs more than the rest of the request's checks together.
+
+    >>> _negotiate("results", "text/csv;q=0.5, application/xml"), _negotiate("graph", None)
+    ('xml', 'turtle')
+    >>> _negotiate("boolean", "text/csv") is None
+    True
+    """
+    formats = FORMATS[kind]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if not parsed:
         return formats[0].name
     offered = [f.media_type for f in formats] + [a for f in formats for a in f.aliases if "/" in a]
-    best = accept.best_match(offered)
+    best = parsed.best_match(offered)
     return by_name(kind, best).name if best else None
 
 
@@ -277,10 +294,22 @@ def _http_error(exc: HTTPException) -> Response:
     return _error(exc.code or 400, exc.description or exc.name)
 
 
+_PROLOGUE = re.compile(r"(?i)(PREFIX|BASE)\b|#")
+
+
 def _name(query: str) -> str:
-    """How logs name a query: a short hash of its text and its first line that is not prologue."""
+    """How logs name a query: a short hash of its text and its first line that is not prologue (else its first
+    line), read no further than that line.
+
+    >>> _name("PREFIX x: <http://x.org/>\\n\\n  SELECT * {}\\n# done")
+    "b43f5836273b 'SELECT * {}'"
+    """
     digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:12]
-    lines = [line.strip() for line in query.splitlines() if line.strip()]
-    body = [line for line in lines if not re.match(r"(?i)(PREFIX|BASE)\b|#", line)]
-    first = (body or lines or [""])[0]
+    first = ""
+    for line in query.splitlines():
+        line = line.strip()
+        if line and not _PROLOGUE.match(line):
+            first = line
+            break
+        first = first or line
     return f"{digest} {first[:80]!r}"

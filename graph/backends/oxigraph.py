@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -29,6 +30,7 @@ from graph.backends.common import (
     DATASET_FORMATS, check_iri, drop_update, export_media_type, literal, query_error, replace_update,
 )
 from graph.config import Settings
+from graph.formats import Written, by_name, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
 from ontology.errors import InputError, QueryError, StoreError
@@ -83,7 +85,7 @@ class OxigraphStore:
     # -- reading -------------------------------------------------------------------------------
     def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
-        try:
+        with _query_errors():
             result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
@@ -94,12 +96,19 @@ class OxigraphStore:
             for triple in islice(result, max_rows):
                 graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
             return graph
-        except SyntaxError as exc:
-            raise query_error(str(exc)) from None
-        except (ValueError, RuntimeError) as exc:
-            raise QueryError(f"the query could not be evaluated: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"the store failed while answering the query: {exc}") from exc
+
+    def query_written(self, sparql: str, formats: Mapping[str, str | None], limit: int,
+                      default_graphs: Sequence[str] | None = None,
+                      named_graphs: Sequence[str] | None = None) -> Written:
+        """Run a query and write its answer with pyoxigraph's own writers, at most ``limit`` rows (triples).
+
+        The query workers' path (:func:`graph.pool.answer`): no rdflib term is made, so an answer costs about
+        what it costs Oxigraph's own server. ``formats`` maps each kind of answer to a format name of
+        :data:`graph.formats.FORMATS`; the dataset and the errors are those of :meth:`query`.
+        """
+        with _query_errors():
+            result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
+            return _written(result, formats, limit)
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -395,3 +404,110 @@ def _rdf_format(name: str) -> ox.RdfFormat:
     """The pyoxigraph format for an export format name; the shared check refuses unknown names."""
     export_media_type(name)
     return _OX_FORMATS[name]
+
+
+@contextmanager
+def _query_errors():
+    """pyoxigraph's errors while reading or answering a query, as the store's own (with the parser's position)."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise query_error(str(exc)) from None
+    except (ValueError, RuntimeError) as exc:
+        raise QueryError(f"the query could not be evaluated: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"the store failed while answering the query: {exc}") from exc
+
+
+_RESULT_WRITERS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
+    """A pyoxigraph answer written in the format ``formats`` names for its kind, cut after ``limit`` rows."""
+    if isinstance(result, ox.QueryBoolean):
+        name = formats.get("boolean")
+        return Written("boolean", name and result.serialize(format=_RESULT_WRITERS[name]), 1, True)
+    if isinstance(result, ox.QuerySolutions):
+        name = formats.get("results")
+        if name is None:
+            return Written("results", None, 0, True)
+        tsv, rows, complete = _tsv_rows(result, limit)
+        if name != "tsv":  # pyoxigraph reads back its own TSV exactly, at Rust speed
+            tsv = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULT_WRITERS[name])
+        return Written("results", tsv, rows, complete)
+    name = formats.get("graph")
+    if name is None:
+        return Written("graph", None, 0, True)
+    triples = list(islice(result, limit))
+    complete = next(result, None) is None
+    if name == "rdfxml":
+        return Written("graph", _rdf_xml(triples), len(triples), complete)
+    return Written("graph", ox.serialize(triples, format=_OX_FORMATS[name], prefixes=PREFIXES), len(triples), complete)
+
+
+def _rdf_xml(triples: list) -> bytes:
+    """RDF/XML by rdflib's writer, which refuses a predicate that no XML name can end (``http://ex/p/``), where
+    pyoxigraph's writes an element with an empty name."""
+    graph = Graph()
+    for triple in triples:
+        graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    try:
+        return write(graph, by_name("graph", "rdfxml"))
+    except Exception as exc:  # rdflib raises ValueError (and bare Exception) for what RDF/XML cannot express
+        raise StoreError(f"the answer cannot be written as RDF/XML ({exc}); ask for Turtle or N-Triples") from None
+
+
+class _Full(Exception):
+    """Raised into pyoxigraph's writer to stop it: the answer has more rows than the limit."""
+
+
+class _Lines:
+    """A file for pyoxigraph's TSV writer that keeps what it is given and stops the writer after ``stop`` lines."""
+
+    def __init__(self, stop: int):
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.stop = stop
+        self.full = False
+
+    def write(self, chunk) -> int:
+        data = bytes(chunk)
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines >= self.stop:
+            self.full = True
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts stay in memory."""
+
+
+def _tsv_rows(solutions: ox.QuerySolutions, limit: int) -> tuple[bytes, int, bool]:
+    r"""The solutions as SPARQL TSV (a header line, then one line per row: TSV escapes line breaks in terms), at
+    most ``limit`` rows; the number of rows; whether that was all. Reading stops one row past the limit.
+
+    >>> store = ox.Store()
+    >>> _tsv_rows(store.query("SELECT ?x { VALUES ?x { 1 2 3 } }"), 2)
+    (b'?x\n1\n2\n', 2, False)
+    >>> _tsv_rows(store.query('SELECT ?x { VALUES ?x { "a\\nb" } }'), 2)
+    (b'?x\n"a\\nb"\n', 1, True)
+    """
+    out = _Lines(limit + 2)  # the header, the limit, one more
+    try:
+        solutions.serialize(out, format=ox.QueryResultsFormat.TSV)
+    except Exception:
+        if not out.full:
+            raise
+    tsv = b"".join(out.parts)
+    if not out.full:
+        return tsv, tsv.count(b"\n") - 1, True
+    end = -1
+    for _ in range(limit + 1):
+        end = tsv.index(b"\n", end + 1)
+    return tsv[:end + 1], limit, False

@@ -44,7 +44,7 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
     pool = QueryPool(built_settings, size=1)
     try:
         assert pool.run(Job("ASK {}", FORMATS, 10), timeout=5).body == (
-            b'{"head": {}, "ascn:completeness": {"complete": true, "rows": 1, "limit": 10}, "boolean": true}')
+            b'{"head":{},"ascn:completeness":{"complete":true,"rows":1,"limit":10},"boolean":true}')
         [first] = pool.pids()
         with pytest.raises(QueryTimeout):
             pool.run(Job("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", FORMATS, 10), timeout=0.5)
@@ -55,3 +55,73 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
     finally:
         pool.close()
     assert pool.pids() == []
+
+
+# -- the embedded store writes answers itself (query_written); the remote path writes rdflib terms -------------
+TRICKY = ('SELECT ?t ?n WHERE { VALUES (?t ?n) { ("line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-GB 1) '
+          '("39"^^<http://www.w3.org/2001/XMLSchema#decimal> 1.50) ("x"^^<http://www.w3.org/2001/XMLSchema#string> UNDEF) '
+          '(<https://w3id.org/ascn/id/city/phuket> "Đà Nẵng") } }')
+CITIES = "SELECT ?s { ?s a <https://w3id.org/ascn/ontology#City> } ORDER BY ?s"
+
+
+class TermsOnly:
+    """The embedded store seen through ``query`` alone, as the pool sees a remote store: the rdflib path."""
+
+    def __init__(self, store):
+        self.query = store.query
+
+
+def parsed(reply) -> list[tuple]:
+    from io import BytesIO
+
+    from rdflib.query import Result
+
+    name = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
+            "text/csv": "csv", "text/tab-separated-values": "tsv"}[reply.media_type]
+    return [tuple(row) for row in Result.parse(BytesIO(reply.body), format=name)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv"])  # rdflib cannot read its own TSV of a long literal
+def test_both_answer_paths_give_the_same_terms_in_every_result_format(store, fmt):
+    job = Job(TRICKY, {"results": fmt, "boolean": "json", "graph": "turtle"}, 10)
+    written, terms = answer(store, job), answer(TermsOnly(store), job)
+    assert (written.rows, written.complete) == (terms.rows, terms.complete) == (4, True)
+    assert parsed(written) == parsed(terms)
+    assert len(parsed(written)) == 4
+
+
+def test_written_tsv_keeps_line_breaks_escaped_one_row_per_line(store):
+    body = answer(store, Job(TRICKY, {"results": "tsv"}, 10)).body.decode()
+    assert body.splitlines() == [
+        "?t\t?n", '"line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-gb\t1',
+        '"39"^^<http://www.w3.org/2001/XMLSchema#decimal>\t1.5', '"x"\t',
+        '<https://w3id.org/ascn/id/city/phuket>\t"Đà Nẵng"']
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_row_cap_cuts_every_result_format_at_the_limit(store, fmt):
+    cut = answer(store, Job(CITIES, {"results": fmt}, 5))
+    whole = answer(store, Job(CITIES, {"results": fmt}, 10_000))
+    assert (cut.rows, cut.complete, whole.rows, whole.complete) == (5, False, 38, True)
+    assert parsed(cut) == parsed(whole)[:5]
+
+
+def test_completeness_member_comes_right_after_head_on_both_paths(store):
+    import json
+
+    for source in (store, TermsOnly(store)):
+        doc = json.loads(answer(source, Job(CITIES, {"results": "json"}, 3)).body)
+        assert list(doc) == ["head", "ascn:completeness", "results"]
+        assert doc["ascn:completeness"] == {"complete": False, "rows": 3, "limit": 3, "reason": "row-limit"}
+
+
+def test_a_graph_rdf_xml_cannot_express_is_refused_with_a_reason(store):
+    with pytest.raises(StoreError, match="cannot be written as RDF/XML"):
+        answer(store, Job("CONSTRUCT { <http://example.org/s> <http://example.org/p/> 1 } WHERE {}",
+                          {"graph": "rdfxml"}, 10))
+
+
+def test_remote_store_answers_like_the_embedded_one(store, remote_store):
+    for fmt in ("json", "xml", "tsv"):
+        job = Job(CITIES, {"results": fmt}, 10)
+        assert parsed(answer(remote_store, job)) == parsed(answer(store, job))

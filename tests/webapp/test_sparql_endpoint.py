@@ -25,10 +25,10 @@ COMPLETE = {"complete": True, "rows": 1, "limit": 10000}
 PHUKET_JSON = {"head": {"vars": ["label"]},
                "results": {"bindings": [{"label": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]},
                "ascn:completeness": COMPLETE}
-PHUKET_XML = ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-              '<head><variable name="label"/></head>\n<results>\n'
-              '<result><binding name="label"><literal xml:lang="en">Phuket</literal></binding></result>\n'
-              '</results>\n</sparql>')
+PHUKET_XML = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+              '<head><variable name="label"/></head><results>'
+              '<result><binding name="label"><literal xml:lang="en">Phuket</literal></binding></result>'
+              '</results></sparql>')
 PHUKET_GRAPH = Graph().add((URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en")))
 
 

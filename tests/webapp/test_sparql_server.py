@@ -133,6 +133,27 @@ def test_timeout_stops_a_runaway_query_while_a_simple_one_is_answered(ascn_serve
     assert "stopped after" in log and "(time limit)" in log and "starting a replacement" in log
 
 
+def test_a_large_answer_arrives_whole_and_the_kept_alive_connection_answers_on(ascn_server):
+    """A 3 MB answer read late, then a second request on the same connection: the request threads send their
+    answers while waitress's main loop stays off the connection (``webapp.serve``), and nothing is lost or held."""
+    import http.client
+    import json
+
+    url = urllib.parse.urlsplit(ascn_server.url)
+    conn = http.client.HTTPConnection(url.netloc, timeout=20)
+    conn.request("POST", url.path, body="SELECT ?s ?p ?o ?x { ?s ?p ?o VALUES ?x { 1 2 } }",
+                 headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    time.sleep(0.3)
+    response = conn.getresponse()
+    body = response.read()
+    assert response.status == 200 and len(body) > 3_000_000
+    assert len(json.loads(body)["results"]["bindings"]) == 10_000
+    conn.request("GET", f"{url.path}?{urllib.parse.urlencode({'query': LABEL_QUERY})}")
+    again = conn.getresponse()
+    assert again.status == 200 and b'"Phuket"' in again.read()
+    conn.close()
+
+
 def test_log_names_each_query_with_its_rows_and_time(ascn_server):
     get(ascn_server.url, LABEL_QUERY.replace(" WHERE", " # logged\nWHERE"))
     lines = [line for line in ascn_server.log.read_text().splitlines() if "# logged" in line]
