@@ -46,14 +46,22 @@ $(VENDOR)/.installed: webapp/assets/package.json webapp/assets/package-lock.json
 	touch $@
 
 # Debian packages the tests drive: a JRE for owlready2's HermiT reasoner, Chromium for the browser tests
-# (Playwright drives Debian's chromium; its own browser download is not used).
+# (Playwright drives Debian's chromium; its own browser download is not used), and Virtuoso 7, the remote
+# backend's second test server. The tests start their own Virtuoso on free loopback ports; the package's
+# system service (ports 8890 and 1111, default passwords) is stopped and kept from starting at boot. Without
+# a terminal, debconf leaves its dba password unset, so the package asks nothing.
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  case "$$missing" in *virtuoso-opensource*) \
+	    /etc/init.d/virtuoso-opensource-7 stop >/dev/null 2>&1 || true; \
+	    update-rc.d virtuoso-opensource-7 disable >/dev/null 2>&1 || true;; \
+	  esac; \
 	fi
 
 benchmarks: install-test

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import Server, running_oxigraph, running_virtuoso, stop, virtuoso_missing
 from graph.backends import open_store
 from graph.config import Settings
 from graph.describe import BUILD_GRAPH
@@ -60,49 +59,13 @@ def fresh_store(fresh_settings, bundled_graphs):
     s.close()
 
 
-# -- a real SPARQL server for the remote backend -------------------------------------------------
+# -- real SPARQL servers for the remote backend (launchers shared with benchmarks/remote.py) ------
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def stop(process: subprocess.Popen, wait: float) -> None:
-    """Stop a server we started, by its own PID: SIGTERM, then SIGKILL if it has not ended within ``wait`` s."""
-    process.terminate()
-    try:
-        process.wait(timeout=wait)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@contextmanager
-def running_oxigraph(location: Path | None = None, union: bool = True):
-    """An ``oxigraph serve`` process on 127.0.0.1 and a free port, yielding its base URL; stopped by its PID."""
-    if not OXIGRAPH.exists():
-        pytest.fail(f"no Oxigraph server at {OXIGRAPH}: install the test extra (pip install -e '.[test]')")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    args = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]
-    args += ["--location", str(location)] if location else []
-    args += ["--union-default-graph"] if union else []
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"oxigraph serve exited with {process.returncode}: {process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph serve did not answer on port {port} within 20 s")
-                time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process, wait=10)
-        process.stderr.close()
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory) -> str:
+    """The base URL of an Oxigraph server (on disk, union default graph) running for the whole session."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as server:
+        yield server.url
 
 
 def remote_settings(base_url: str) -> Settings:
@@ -111,23 +74,20 @@ def remote_settings(base_url: str) -> Settings:
                     gsp_url=f"{base_url}/store", auto_build=False)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """The base URL of an Oxigraph server (on disk, union default graph) running for the whole session."""
-    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as url:
-        yield url
+def built_remote(settings: Settings, bundled_graphs: dict):
+    """The bundled graph built into a server with ``dataset.build``, the build description (its timestamp) then
+    copied from the embedded build, so both stores hold identical graphs and any difference between their
+    answers is the backend's."""
+    s = open_store(settings)
+    dataset.build(s)
+    s.replace_graphs({BUILD_GRAPH: bundled_graphs[BUILD_GRAPH]})
+    return s
 
 
 @pytest.fixture(scope="session")
 def remote_store(oxigraph_server, bundled_graphs):
-    """The bundled graph built into the server with ``dataset.build``; tests must not write to it.
-
-    The build description (its timestamp) is then copied from the embedded build, so both stores hold
-    identical graphs and any difference between their answers is the backend's.
-    """
-    s = open_store(remote_settings(oxigraph_server))
-    dataset.build(s)
-    s.replace_graphs({BUILD_GRAPH: bundled_graphs[BUILD_GRAPH]})
+    """The bundled graph built into the session's Oxigraph server; tests must not write to it."""
+    s = built_remote(remote_settings(oxigraph_server), bundled_graphs)
     yield s
     s.close()
 
@@ -135,8 +95,8 @@ def remote_store(oxigraph_server, bundled_graphs):
 @pytest.fixture
 def fresh_remote_store(bundled_graphs):
     """An in-memory Oxigraph server of its own holding the bundled build, for tests that write."""
-    with running_oxigraph() as url:
-        s = open_store(remote_settings(url))
+    with running_oxigraph() as server:
+        s = open_store(server.settings())
         s.rebuild(bundled_graphs, keep=[])
         yield s
         s.close()
@@ -147,7 +107,42 @@ def start_oxigraph():
     """Start more in-memory Oxigraph servers: ``start_oxigraph(union=False)`` gives one's settings; all stop
     when the test ends."""
     with ExitStack() as stack:
-        yield lambda union=True: remote_settings(stack.enter_context(running_oxigraph(union=union)))
+        yield lambda union=True: stack.enter_context(running_oxigraph(union=union)).settings()
+
+
+def skip_without_virtuoso() -> None:
+    """Skip the test when Debian's Virtuoso is not installed (``make test`` installs it, so CI runs them)."""
+    missing = virtuoso_missing()
+    if missing:
+        pytest.skip(f"Virtuoso is not installed here: {missing}")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(tmp_path_factory, bundled_graphs):
+    """The bundled graph built into a Virtuoso server running for the session; tests must not write to it."""
+    skip_without_virtuoso()
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-read")) as server:
+        s = built_remote(server.settings(), bundled_graphs)
+        yield s
+        s.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_scratch(tmp_path_factory) -> Server:
+    """A second Virtuoso server for the session, for tests that write (a new one per test would cost 2 s)."""
+    skip_without_virtuoso()
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-scratch")) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_virtuoso_store(virtuoso_scratch, bundled_graphs):
+    """The scratch Virtuoso server holding exactly the bundled build (whatever the last test left is dropped
+    by the rebuild), for tests that write."""
+    s = open_store(virtuoso_scratch.settings())
+    s.rebuild(bundled_graphs, keep=[])
+    yield s
+    s.close()
 
 
 # -- the web app and a real `ascn serve` process -------------------------------------------------

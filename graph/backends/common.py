@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ontology.errors import QueryError, StoreError
@@ -33,6 +33,7 @@ _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _POSITIONS = (
     re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL),  # Oxigraph (embedded and server)
     re.compile(r"(.*?)\s*at line (\d+), column (\d+)\.?(.*)", re.DOTALL),  # Jena/Fuseki, RDF4J/GraphDB
+    re.compile(r"Virtuoso \w+ Error \w+: SPARQL compiler, line (\d+): (.*)", re.DOTALL),  # the line only
 )
 
 
@@ -56,7 +57,11 @@ def replace_update(graphs: Mapping[str, Graph], drop: list[str] | None = None) -
     the content of ``graphs``.
 
     Every name is checked and every triple written by rdflib's N-Triples serialiser, so no text from the
-    data can change the shape of the request.
+    data can change the shape of the request. Triples with a blank node go in an ``INSERT { } WHERE { }``
+    after the ``INSERT DATA``: SPARQL 1.1 allows blank nodes in ``INSERT DATA``, but Virtuoso 7.2 refuses them
+    there, and a template matched by the one empty solution makes the same new nodes on every store. Only those
+    triples go that way: Virtuoso refuses a template that compiles to over 10,000 lines of SQL (between 1,200
+    and 1,500 triples), so a graph with more blank-node triples cannot be written to Virtuoso by an update.
 
     >>> g = Graph(); _ = g.add((URIRef("http://ex/a"), RDF.type, URIRef("http://ex/T")))
     >>> print(replace_update({"http://ex/g": g}))
@@ -66,13 +71,42 @@ def replace_update(graphs: Mapping[str, Graph], drop: list[str] | None = None) -
     <http://ex/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/T> .
     }
     }
+    >>> _ = g.add((BNode("b"), RDF.type, URIRef("http://ex/T")))
+    >>> print(replace_update({"http://ex/g": g}, drop=[]))
+    INSERT DATA {
+    GRAPH <http://ex/g> {
+    <http://ex/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/T> .
+    }
+    } ;
+    INSERT {
+    GRAPH <http://ex/g> {
+    _:b <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/T> .
+    }
+    } WHERE { }
     >>> replace_update({}, drop=["http://ex/old", "http://ex/older"])
     'DROP SILENT GRAPH <http://ex/old> ;\\nDROP SILENT GRAPH <http://ex/older>'
     """
     drops = [f"DROP SILENT GRAPH <{check_iri(name)}>" for name in (graphs if drop is None else drop)]
-    body = "".join(f"GRAPH <{check_iri(name)}> {{\n{_ntriples(name, g)}\n}}\n" for name, g in graphs.items() if len(g))
-    inserts = [f"INSERT DATA {{\n{body}}}"] if body else []
+    ground: dict[str, Graph] = {}
+    blank: dict[str, Graph] = {}
+    for name, graph in graphs.items():
+        if any(isinstance(term, BNode) for s, _, o in graph for term in (s, o)):
+            blank[name] = Graph()
+            ground[name] = Graph()
+            for s, p, o in graph:
+                (blank if isinstance(s, BNode) or isinstance(o, BNode) else ground)[name].add((s, p, o))
+        else:
+            ground[name] = graph
+    inserts = []
+    if body := _graph_blocks(ground):
+        inserts.append(f"INSERT DATA {{\n{body}}}")
+    if body := _graph_blocks(blank):
+        inserts.append(f"INSERT {{\n{body}}} WHERE {{ }}")
     return " ;\n".join(drops + inserts)
+
+
+def _graph_blocks(graphs: Mapping[str, Graph]) -> str:
+    return "".join(f"GRAPH <{check_iri(name)}> {{\n{_ntriples(name, g)}\n}}\n" for name, g in graphs.items() if len(g))
 
 
 def _ntriples(name: str, graph: Graph) -> str:
@@ -100,12 +134,15 @@ def drop_update(names: list[str]) -> str:
 def query_error(message: str) -> QueryError:
     """A QueryError carrying the parser's position when its message gives one.
 
-    Reads Oxigraph's ``error at LINE:COLUMN: ...`` and Jena's or RDF4J's ``... at line L, column C``.
+    Reads Oxigraph's ``error at LINE:COLUMN: ...`` and Jena's or RDF4J's ``... at line L, column C``;
+    Virtuoso gives the line only, which stays in the message.
 
     >>> print(query_error("error at 1:25: expected one of LATERAL, SERVICE, [_]"))
     syntax error: expected one of LATERAL, SERVICE, [_] (line 1, column 25)
     >>> query_error('Lexical error at line 3, column 7.  Encountered: "}"').position
     (3, 7)
+    >>> print(query_error("Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error at '}' before '}'"))
+    syntax error at '}' before '}' (line 1)
     >>> query_error("Timeout").position is None
     True
     """
@@ -117,6 +154,9 @@ def query_error(message: str) -> QueryError:
     if match:
         text = " ".join(part.strip() for part in (match[1], match[4]) if part.strip())
         return QueryError(f"syntax error: {text}", position=(int(match[2]), int(match[3])))
+    match = _POSITIONS[2].match(message)
+    if match:
+        return QueryError(f"{match[2].strip()} (line {match[1]})")
     return QueryError(message)
 
 

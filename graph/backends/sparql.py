@@ -1,13 +1,18 @@
 """A remote SPARQL 1.1 server (Oxigraph server, Fuseki, Virtuoso, GraphDB...) as the store, chosen by settings.
 
-Queries go through SPARQLWrapper as ``POST application/sparql-query``, asking for SPARQL JSON (SELECT, ASK) or
-N-Triples (CONSTRUCT, DESCRIBE), and the answers are turned into the same rdflib terms the embedded backend
-gives (see :mod:`graph.backends.common`), so a query means and answers the same on both.
+Queries and updates go through SPARQLWrapper as URL-encoded POSTs (``query=`` / ``update=``), the form of the
+SPARQL 1.1 Protocol servers support most widely (Virtuoso 7.2 never answers a direct ``application/sparql-query``
+POST: openlink/virtuoso-opensource#842). Queries ask for SPARQL JSON (SELECT, ASK) or, for CONSTRUCT and
+DESCRIBE, RDF formats only (Virtuoso would send a graph as SPARQL JSON rows), and the answers are turned into
+the same rdflib terms the embedded backend gives (see :mod:`graph.backends.common`), so a query means and
+answers the same on both. An update is never sent as a query: Virtuoso's query endpoint would run it.
 
 Writes are SPARQL Update requests, one per operation: ``DROP SILENT GRAPH`` for each replaced graph followed by
-one ``INSERT DATA``. SPARQL 1.1 Update asks a server to apply a request's operations in order, and Oxigraph
-server and Fuseki (TDB2) run each request as one transaction, so a refused request changes nothing; a server
-that does not do so (check its documentation) can be left with part of a request applied.
+one ``INSERT DATA``; every IRI is first checked as the embedded store would (Virtuoso stores any text between
+``<>``). SPARQL 1.1 Update asks a server to apply a request's operations in order, and Oxigraph server and
+Fuseki (TDB2) run each request as one transaction, so a refused request changes nothing; Virtuoso does not
+(the contract tests show it keeps the operations before a refused one), so there a request refused partway
+stays partly applied.
 
 A file load (:meth:`SparqlStore.replace_graph_from_file`) is parsed here first, so a syntax error names the
 line and sends nothing; the triples then go in one Graph Store Protocol PUT to a staging graph, the caller's
@@ -26,6 +31,7 @@ import ast
 import base64
 import json
 import os
+import re
 import tempfile
 import urllib.error
 import urllib.parse
@@ -39,22 +45,23 @@ from typing import Callable, Mapping, Sequence
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import POST, POSTDIRECTLY, SELECT, SPARQLWrapper
+from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
 from graph.backends.oxigraph import syntax_error, triples_of
 from graph.backends.common import (
-    DATASET_FORMATS, check_iri, drop_update, export_media_type, literal, plain, query_error, replace_update,
+    DATASET_FORMATS, check_iri, export_media_type, literal, plain, query_error, replace_update,
 )
 from graph.config import Settings
-from graph.sparql_text import inspect_query, tokens
+from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
 from graph.store import Answer, Staged, Table
 from ontology import PREFIXES
 from ontology.errors import QueryError, StoreError
 from ontology.namespace import GRAPH
 from queries.library import internal
 
-_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+_TABLE_ACCEPT = "application/sparql-results+json"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8"
 _GRAPH_PARSERS = {
     "application/n-triples": "nt",
     "text/plain": "nt",
@@ -110,11 +117,16 @@ class SparqlStore:
         ``--union-default-graph``) ignores them otherwise. ``max_rows`` cuts the answer after it arrives:
         the server still sends all of it.
         """
+        if _is_update(sparql):  # some servers (Virtuoso) run an update sent to their query endpoint
+            raise QueryError("a SPARQL Update cannot run as a query; send it to the update endpoint")
         client = self._client(self.query_url)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SPARQLWrapper warns on text it cannot classify; the server decides
             client.setQuery(sparql)
         client.queryType = SELECT  # always the query endpoint and our Accept header, never the update path
+        # RDF formats only for a graph: Virtuoso answers CONSTRUCT in SPARQL JSON (s/p/o rows) if that is allowed
+        form = inspect_query(sparql).form
+        client.addCustomHttpHeader("Accept", _GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _TABLE_ACCEPT)
         if default_graphs is None and named_graphs is None and inspect_query(sparql).has_dataset_clause:
             default_graphs, named_graphs = dataset_clause(sparql)
         if default_graphs is not None or named_graphs is not None:
@@ -133,8 +145,12 @@ class SparqlStore:
         raise StoreError(f"{self.query_url} answered in {media_type!r}, not SPARQL JSON or an RDF format")
 
     def graph_names(self) -> list[str]:
-        table = self.query(internal("named_graphs").sparql)
-        return sorted(str(g) for g in table.column("graph") if isinstance(g, URIRef))
+        """The named graphs; read from the graphs' triples when the server lists none (Virtuoso answers the
+        cheap ``GRAPH ?g { }`` with no rows whatever it holds)."""
+        names = [str(g) for g in self.query(internal("named_graphs").sparql).column("graph") if isinstance(g, URIRef)]
+        if not names:
+            names = [str(g) for g in self.query(internal("graphs_with_triples").sparql).column("graph")]
+        return sorted(names)
 
     def export(self, format: str) -> bytes:
         """The dataset (or union graph) read with plain queries, then written by the same serialiser as the
@@ -150,10 +166,23 @@ class SparqlStore:
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        _check_iris(graphs)
         self._update(replace_update(graphs))
 
     def drop_graphs(self, names: list[str]) -> None:
-        self._update(drop_update(names))
+        """Drop the graphs, all or none: a name the store does not hold is refused before anything is sent.
+
+        The names are checked here, then dropped with ``DROP SILENT``: servers differ on ``DROP GRAPH`` of a
+        graph that holds triples but was never made with ``CREATE GRAPH`` (Virtuoso refuses it), and on
+        whether a refusal partway through a request undoes the drops before it (Virtuoso keeps them).
+        """
+        for name in names:
+            check_iri(name)
+        held = set(self.graph_names())
+        missing = [name for name in names if name not in held]
+        if missing:
+            raise StoreError(f"cannot drop {', '.join(missing)}: the graph does not exist")
+        self._update(replace_update({}, drop=names))
 
     def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
         check_iri(name)
@@ -191,6 +220,7 @@ class SparqlStore:
         """
         for name in [*graphs, *keep]:
             check_iri(name)
+        _check_iris(graphs)
         existing = self.graph_names()
         stale = [name for name in existing if name not in keep and name not in graphs]
         if self.gsp_url and sum(len(g) for g in graphs.values()) > self.update_limit:
@@ -207,9 +237,8 @@ class SparqlStore:
     def _client(self, url: str) -> SPARQLWrapper:
         client = SPARQLWrapper(url, updateEndpoint=url)
         client.setMethod(POST)
-        client.setRequestMethod(POSTDIRECTLY)
+        client.setRequestMethod(URLENCODED)
         client.setOnlyConneg(True)
-        client.addCustomHttpHeader("Accept", _ACCEPT)
         if self._credentials:
             client.setCredentials(*self._credentials)
         return client
@@ -298,6 +327,26 @@ def dataset_clause(sparql: str) -> tuple[list[str], list[str]]:
     return default, named
 
 
+def _is_update(sparql: str) -> bool:
+    """Whether the text holds a SPARQL Update keyword (as a keyword, not inside a string, IRI or name).
+
+    >>> _is_update('PREFIX ex: <http://ex/> CLEAR GRAPH ex:g'), _is_update('SELECT * { ?s ex:drop "DELETE" }')
+    (True, False)
+    """
+    return any(t.kind == "word" and t.text.upper() in UPDATE_KEYWORDS for t in tokens(sparql))
+
+
+def _check_iris(graphs: Mapping[str, Graph]) -> None:
+    """Refuse, before anything is sent, an IRI the embedded store would refuse (``<http://x/%zz>``): some
+    servers (Virtuoso) store any text between ``<>``, so the backends would otherwise hold different data."""
+    for name, graph in graphs.items():
+        for iri in {term for triple in graph for term in triple if isinstance(term, URIRef)}:
+            try:
+                ox.NamedNode(iri)
+            except ValueError as exc:
+                raise StoreError(f"the store refused the graph {name}: {iri!r} is not a valid IRI ({exc})") from None
+
+
 def _from_json(body: bytes, url: str, max_rows: int | None) -> Table | bool:
     try:
         doc = json.loads(body)
@@ -320,10 +369,21 @@ def _term(value: dict) -> Node:
     if kind == "uri":
         return URIRef(value["value"])
     if kind == "bnode":
-        return BNode(value["value"])
+        return _bnode(value["value"])
     if kind in ("literal", "typed-literal"):  # "typed-literal": SPARQL 1.0 JSON, still sent by Virtuoso
         return literal(value["value"], value.get("xml:lang"), value.get("datatype"))
     raise StoreError(f"unsupported term in a result: {value!r}")
+
+
+def _bnode(label: str) -> BNode:
+    """A blank node whose label is a valid N-Triples label, whatever the server sent: Virtuoso sends
+    ``nodeID://b10000``, which would make exports unreadable. Letters and digits stay; any other character
+    becomes ``_`` and its code, so two labels never meet.
+
+    >>> _bnode("nodeID://b10000").n3(), _bnode("b0").n3()
+    ('_:nodeID_3a_2f_2fb10000', '_:b0')
+    """
+    return BNode(re.sub(r"[^A-Za-z0-9]", lambda m: "".join(f"_{b:02x}" for b in m[0].encode()), label))
 
 
 def _from_graph(body: bytes, parser: str, max_rows: int | None) -> Graph:
@@ -341,9 +401,10 @@ def _server_message(exc: SPARQLWrapperException) -> str:
     if not found:
         return text
     try:
-        return ast.literal_eval(response).decode("utf-8", "replace").strip()
+        message = ast.literal_eval(response).decode("utf-8", "replace")
     except (ValueError, SyntaxError, AttributeError):
-        return response.strip()
+        message = response
+    return message.partition("\n\nSPARQL query:\n")[0].strip()  # Virtuoso echoes the whole request after it
 
 
 def _read(exc: urllib.error.HTTPError) -> str:

@@ -1,14 +1,19 @@
-"""The backend contract: the embedded store and a real SPARQL server (``oxigraph serve``) are interchangeable.
+"""The backend contract: the embedded store and real SPARQL servers (``oxigraph serve`` and Debian's Virtuoso 7)
+are interchangeable.
 
-Every test runs on both backends and none is skipped; the cross-backend tests run the same text on both and
-compare the answers term for term, so a conversion that differs (a plain literal typed ``xsd:string``, a
-lost language tag, a FROM clause ignored) fails here.
+Every test runs on the embedded store and on each server; the cross-backend tests run the same text on the
+embedded store and a server and compare the answers term for term, so a conversion that differs (a plain
+literal typed ``xsd:string``, a lost language tag, a FROM clause ignored, a server's own graphs in the union)
+fails here. Only the Virtuoso runs are skipped, and only where ``virtuoso-t`` is not installed.
 """
 
 from __future__ import annotations
 
 import re
 import socket
+import urllib.error
+import urllib.parse
+import urllib.request
 import warnings
 
 import pytest
@@ -23,7 +28,7 @@ from graph.store import Table
 from loaders import dataset
 from ontology.errors import InputError, QueryError, StoreError
 from ontology.namespace import GRAPH, ID
-from queries.library import internal, library
+from queries.library import get_query, internal, library
 
 USER_A = str(GRAPH["user/contract-a"])
 USER_B = str(GRAPH["user/contract-b"])
@@ -33,16 +38,59 @@ FACT_SHEET_RECORDS = {"source": 92, "country": 11, "focus_area": 6, "city": 38, 
 """Record counts of the ASCN fact sheet v0.1 (programmes are curated beside it: 32)."""
 
 
-@pytest.fixture(params=["embedded", "remote"])
+READ_ONLY = {"embedded": "store", "oxigraph": "remote_store", "virtuoso": "virtuoso_store"}
+WRITABLE = {"embedded": "fresh_store", "oxigraph": "fresh_remote_store", "virtuoso": "fresh_virtuoso_store"}
+SERVERS = ["oxigraph", "virtuoso"]
+
+
+@pytest.fixture(params=list(READ_ONLY))
 def backend(request):
     """The bundled graph on each backend, read-only."""
-    return request.getfixturevalue("store" if request.param == "embedded" else "remote_store")
+    return request.getfixturevalue(READ_ONLY[request.param])
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=SERVERS)
+def remote(request):
+    """The bundled graph on each SPARQL server, read-only."""
+    return request.getfixturevalue(READ_ONLY[request.param])
+
+
+@pytest.fixture(params=list(WRITABLE))
 def writable(request):
     """A store of its own on each backend, holding the bundled build."""
-    return request.getfixturevalue("fresh_store" if request.param == "embedded" else "fresh_remote_store")
+    return request.getfixturevalue(WRITABLE[request.param])
+
+
+@pytest.fixture(params=SERVERS)
+def fresh_remote(request):
+    """A store of its own on each SPARQL server, holding the bundled build."""
+    return request.getfixturevalue(WRITABLE[request.param])
+
+
+def backend_name(request) -> str:
+    """Which backend a test parametrized by ``backend`` or ``writable`` runs on."""
+    params = request.node.callspec.params
+    return params.get("backend") or params.get("writable")
+
+
+WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+VIRTUOSO_GEOMETRY = URIRef("http://www.openlinksw.com/schemas/virtrdf#Geometry")
+
+
+def as_written(wkt: Literal) -> Literal:
+    """A point Virtuoso read back, as the loader wrote it: Virtuoso stores ``geo:wktLiteral`` as its own
+    geometry type in single precision (openlink/virtuoso-opensource#456, #808); the bundled points have at
+    most 4 decimals, so rounding gives back the loader's text exactly."""
+    assert wkt.datatype == VIRTUOSO_GEOMETRY, wkt
+    lon, lat = (round(float(v), 4) for v in re.fullmatch(r"POINT\((\S+) (\S+)\)", str(wkt)).groups())
+    return Literal(f"POINT({lon} {lat})", datatype=WKT)
+
+
+def wkt_as_written(graph: Graph) -> Graph:
+    fixed = Graph()
+    for s, p, o in graph:
+        fixed.add((s, p, as_written(o) if isinstance(o, Literal) and o.datatype == VIRTUOSO_GEOMETRY else o))
+    return fixed
 
 
 def small_graph(label: str) -> Graph:
@@ -69,9 +117,10 @@ def assert_same(a, b) -> None:
 
 
 def content(store) -> dict:
-    """Every named graph of a store with its triples, to show a failed write changed nothing."""
-    return {name: len(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
-            for name in store.graph_names()}
+    """Every named graph of a store with its number of triples, to show a failed write changed nothing."""
+    sizes = {str(row["g"]): int(row["n"])
+             for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    return {name: sizes.get(name, 0) for name in store.graph_names()}
 
 
 # -- a build holds the fact sheet --------------------------------------------------------------------
@@ -84,12 +133,12 @@ def test_a_build_stores_every_fact_sheet_record_on_both_backends(writable, bundl
     assert report.triples == {name: len(g) for name, g in bundled_graphs.items()}
 
 
-def test_both_backends_count_the_same_entities_per_class(store, remote_store):
-    counts = {str(row["class"]): int(row["entities"]) for row in remote_store.query(internal("class_counts").sparql)}
+def test_both_backends_count_the_same_entities_per_class(store, remote):
+    counts = {str(row["class"]): int(row["entities"]) for row in remote.query(internal("class_counts").sparql)}
     assert counts[CITY] == 38
     assert counts["https://w3id.org/ascn/ontology#Project"] == 160
     assert counts["https://w3id.org/ascn/ontology#SourceDocument"] == 92
-    assert_same(store.query(internal("class_counts").sparql), remote_store.query(internal("class_counts").sparql))
+    assert_same(store.query(internal("class_counts").sparql), remote.query(internal("class_counts").sparql))
 
 
 # -- the same query, the same answer -----------------------------------------------------------------
@@ -120,13 +169,15 @@ SAME_QUERIES = {
 }
 
 
-@pytest.mark.parametrize("name", SAME_QUERIES)
-def test_the_same_query_gives_the_same_answer_on_both_backends(store, remote_store, name):
-    embedded, remote = store.query(SAME_QUERIES[name]), remote_store.query(SAME_QUERIES[name])
-    assert type(embedded) is type(remote)
-    assert_same(embedded, remote)
+@pytest.mark.parametrize("server, name", [(server, name) for server in SERVERS for name in SAME_QUERIES
+                                          if (server, name) != ("virtuoso", "describe")])
+def test_the_same_query_gives_the_same_answer_on_both_backends(request, store, server, name):
+    remote = request.getfixturevalue(READ_ONLY[server])
+    embedded, answer = store.query(SAME_QUERIES[name]), remote.query(SAME_QUERIES[name])
+    assert type(embedded) is type(answer)
+    assert_same(embedded, answer)
     if "ORDER BY" in SAME_QUERIES[name]:
-        assert embedded.rows == remote.rows
+        assert embedded.rows == answer.rows
 
 
 def test_literals_follow_one_convention(backend):
@@ -156,19 +207,96 @@ def test_max_rows_cuts_a_select(backend):
     assert len(backend.query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=5)) == 5
 
 
-@pytest.mark.parametrize("name", sorted(library()))
-def test_every_library_query_answers_the_same_on_both_backends(store, remote_store, name):
+VIRTUOSO_DIFFERS = {
+    "cities_with_coordinates": "the WKT points come back in Virtuoso's own geometry type, in single precision",
+    "cities_within_distance": "Virtuoso multiplies a double by a decimal in decimals: the distances are decimals",
+    "entities_by_label": "Virtuoso orders language-tagged labels by something else than their text",
+    "pairings_of_partner": "Virtuoso 7.2.5 answers no rows (a bug: ORDER BY with this path and OPTIONAL)",
+}
+"""Library queries whose answers on Virtuoso differ from the embedded store's; each has a test of its own below
+that pins the exact difference, and docs/remote-store.md lists them."""
+
+
+@pytest.mark.parametrize("server, name", [(server, name) for server in SERVERS for name in sorted(library())
+                                          if server != "virtuoso" or name not in VIRTUOSO_DIFFERS])
+def test_every_library_query_answers_the_same_on_both_backends(request, store, server, name):
+    remote = request.getfixturevalue(READ_ONLY[server])
     sparql = library()[name].bind()
-    embedded, remote = store.query(sparql), remote_store.query(sparql)
-    assert_same(embedded, remote)
+    embedded, answer = store.query(sparql), remote.query(sparql)
+    assert_same(embedded, answer)
     if isinstance(embedded, Table) and re.search(r"\bORDER\s+BY\b", sparql, re.IGNORECASE):
-        assert embedded.rows == remote.rows
+        assert embedded.rows == answer.rows
+
+
+# -- where Virtuoso answers otherwise (docs/remote-store.md lists these) ---------------------------------
+
+def test_virtuoso_gives_wkt_points_in_its_own_geometry_type_in_single_precision(store, virtuoso_store):
+    sparql = library()["cities_with_coordinates"].bind()
+    embedded, virtuoso = store.query(sparql), virtuoso_store.query(sparql)
+    wkt = embedded.variables.index("wkt")
+    assert [row[:wkt] for row in virtuoso.rows] == [row[:wkt] for row in embedded.rows]
+    assert [as_written(row[wkt]) for row in virtuoso.rows] == [row[wkt] for row in embedded.rows]
+    assert virtuoso.rows[0][wkt] == Literal("POINT(114.93979644775 4.9031000137329)", datatype=VIRTUOSO_GEOMETRY)
+
+
+def test_virtuoso_computes_distances_in_decimals(store, virtuoso_store):
+    sparql = library()["cities_within_distance"].bind()
+    embedded, virtuoso = store.query(sparql), virtuoso_store.query(sparql)
+    assert [row[:-1] for row in virtuoso.rows] == [row[:-1] for row in embedded.rows]
+    assert [(row[-1].datatype, float(row[-1])) for row in virtuoso.rows] == \
+        [(XSD.decimal, float(row[-1])) for row in embedded.rows]
+    assert embedded.rows[0][-1] == Literal("23.7", datatype=XSD.double)
+
+
+def test_virtuoso_orders_language_tagged_labels_otherwise(store, virtuoso_store):
+    sparql = library()["entities_by_label"].bind()
+    embedded, virtuoso = store.query(sparql), virtuoso_store.query(sparql)
+    assert_same(embedded, virtuoso)  # the same rows ...
+    labels = [str(row["label"]) for row in virtuoso]
+    assert labels != sorted(labels)  # ... but "Water Smart Engagements (WiSE)" before "Water Smart Engagement (...)"
+    assert labels.index("Water Smart Engagements (WiSE)") < labels.index("Water Smart Engagement (program page)")
+
+
+def test_virtuoso_answers_pairings_of_partner_with_no_rows(store, virtuoso_store):
+    sparql = library()["pairings_of_partner"].bind()
+    assert len(store.query(sparql)) == 8
+    assert virtuoso_store.query(sparql).rows == []  # a Virtuoso 7.2.5 bug: without ORDER BY it finds all 8
+    unordered = sparql[:sparql.rindex("ORDER BY")]
+    assert_same(virtuoso_store.query(unordered), store.query(unordered))
+
+
+def test_virtuoso_describes_a_resource_by_the_triples_that_point_to_it_only(store, virtuoso_store):
+    vn = ID["country/vn"]
+    pointing = store.query(f"CONSTRUCT {{ ?s ?p <{vn}> }} WHERE {{ ?s ?p <{vn}> }}")
+    assert len(pointing) == 3  # Da Nang, Hanoi and Ho Chi Minh City are in Viet Nam
+    assert_same(virtuoso_store.query(SAME_QUERIES["describe"]), pointing)
+    assert {s for s, _, _ in store.query(SAME_QUERIES["describe"])} == {vn}  # the embedded store: its own triples
+
+
+def test_virtuoso_answers_a_boolean_expression_with_an_integer(store, virtuoso_store):
+    sparql = "SELECT ?b WHERE { BIND(1 < 2 AS ?b) }"
+    assert store.query(sparql).rows == [(Literal(True),)]
+    assert virtuoso_store.query(sparql).rows == [(Literal(1),)]  # why `ascn load`'s checks fail there
+
+
+def test_virtuoso_refuses_to_order_by_an_aggregate_alias_as_entity_pages_do(store, virtuoso_store):
+    sparql = get_query("entity_incoming", "pages").bind({"entity": str(ID["city/da-nang"])})
+    assert len(store.query(sparql)) == 7
+    with pytest.raises(QueryError) as caught:
+        virtuoso_store.query(sparql)
+    assert caught.value.message == ("Virtuoso 37000 Error SP031: SPARQL compiler: Variable ?label is used in the "
+                                    "result set outside aggregate and not mentioned in GROUP BY clause")
+
+
+def test_virtuoso_passes_the_union_probe_with_its_own_graphs_hidden(virtuoso_store, bundled_graphs):
+    opened = SparqlStore.open(Settings(store="sparql", query_url=virtuoso_store.query_url))
+    assert opened.graph_names() == sorted(bundled_graphs)  # not Virtuoso's virtrdf: graphs
 
 
 # -- writes ------------------------------------------------------------------------------------------
 
-def test_graph_names_are_the_same_on_both_backends(store, remote_store, bundled_graphs):
-    assert store.graph_names() == remote_store.graph_names() == sorted(bundled_graphs)
+def test_graph_names_are_the_same_on_both_backends(store, remote, bundled_graphs):
+    assert store.graph_names() == remote.graph_names() == sorted(bundled_graphs)
 
 
 def test_replace_graphs_replaces_only_the_named_graphs(writable, bundled_graphs):
@@ -196,23 +324,25 @@ def test_rebuild_keeps_only_the_listed_graphs(writable, bundled_graphs):
     assert content(writable)[USER_A] == 2
 
 
-def test_a_large_remote_rebuild_goes_through_the_graph_store_protocol(fresh_remote_store, bundled_graphs):
-    fresh_remote_store.replace_graphs({USER_A: small_graph("kept"), USER_B: small_graph("dropped")})
-    fresh_remote_store.drop_graphs([str(GRAPH["bundled/cities"])])
-    fresh_remote_store.update_limit = 100  # the bundled build is ~6,800 triples: PUT per graph
-    fresh_remote_store.rebuild(bundled_graphs, keep=[USER_A])
-    assert fresh_remote_store.graph_names() == sorted([*bundled_graphs, USER_A])
-    assert content(fresh_remote_store) == {**{n: len(g) for n, g in bundled_graphs.items()}, USER_A: 2}
+def test_a_large_remote_rebuild_goes_through_the_graph_store_protocol(fresh_remote, bundled_graphs):
+    fresh_remote.replace_graphs({USER_A: small_graph("kept"), USER_B: small_graph("dropped")})
+    fresh_remote.drop_graphs([str(GRAPH["bundled/cities"])])
+    fresh_remote.update_limit = 100  # the bundled build is ~6,800 triples: PUT per graph
+    fresh_remote.rebuild(bundled_graphs, keep=[USER_A])
+    assert fresh_remote.graph_names() == sorted([*bundled_graphs, USER_A])
+    assert content(fresh_remote) == {**{n: len(g) for n, g in bundled_graphs.items()}, USER_A: 2}
 
 
 @pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
-def test_a_triple_export_holds_the_union_on_both_backends(backend, store, fmt, parser):
+def test_a_triple_export_holds_the_union_on_both_backends(request, backend, store, fmt, parser):
     exported = Graph().parse(data=backend.export(fmt), format=parser)
+    if backend_name(request) == "virtuoso":
+        exported = wkt_as_written(exported)
     assert_same(exported, store.query(internal("all_triples").sparql))
 
 
 @pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
-def test_a_dataset_export_keeps_every_named_graph_on_both_backends(backend, bundled_graphs, fmt, parser):
+def test_a_dataset_export_keeps_every_named_graph_on_both_backends(request, backend, bundled_graphs, fmt, parser):
     exported = Dataset()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # rdflib 7.6's parsers call its own deprecated API
@@ -220,6 +350,8 @@ def test_a_dataset_export_keeps_every_named_graph_on_both_backends(backend, bund
     graphs: dict[str, Graph] = {}
     for s, p, o, c in exported.quads((None, None, None, None)):
         graphs.setdefault(str(c.identifier if isinstance(c, Graph) else c), Graph()).add((s, p, o))
+    if backend_name(request) == "virtuoso":
+        graphs = {name: wkt_as_written(graph) for name, graph in graphs.items()}
     assert sorted(graphs) == sorted(bundled_graphs)
     for name, graph in bundled_graphs.items():
         assert_same(graphs[name], graph)
@@ -232,9 +364,12 @@ def test_an_unknown_export_format_raises_store_error(backend):
 
 # -- errors ------------------------------------------------------------------------------------------
 
-def test_a_malformed_query_raises_query_error_with_its_position(backend):
+def test_a_malformed_query_raises_query_error_with_its_position(request, backend):
     with pytest.raises(QueryError) as caught:
         backend.query("SELECT * WHERE { ?s ?p }")
+    if backend_name(request) == "virtuoso":  # Virtuoso's compiler names the line only
+        assert (caught.value.message, caught.value.position) == ("syntax error at '}' before '}' (line 1)", None)
+        return
     assert caught.value.position == (1, 25)
     assert caught.value.message.startswith("syntax error: expected")
 
@@ -270,7 +405,7 @@ def test_a_load_with_a_bad_record_leaves_the_store_unchanged(writable, tmp_path)
 @pytest.mark.parametrize("bad_iri", [
     "http://example.org/a b",  # refused while writing the request
     "relative/iri",  # refused while writing: a server would resolve it against its own URL
-    "http://example.org/%zz",  # written, then refused by the store's parser: the first graph must not stay
+    "http://example.org/%zz",  # not an IRI to the embedded store, so refused before sending (Virtuoso takes it)
 ])
 def test_a_write_the_store_refuses_midway_changes_nothing(writable, bad_iri):
     before = content(writable)
@@ -279,6 +414,33 @@ def test_a_write_the_store_refuses_midway_changes_nothing(writable, bad_iri):
     with pytest.raises(StoreError, match="refused"):
         writable.replace_graphs({USER_A: small_graph("good"), USER_B: bad})
     assert content(writable) == before
+
+
+HALF_REFUSED = (f'INSERT DATA {{ GRAPH <{USER_A}> {{ <{ID["city/contract-test"]}> <{RDFS.label}> "x" }} }} ;\n'
+                f'DROP GRAPH <{GRAPH["user/never-loaded"]}>')
+"""One update request whose second operation fails while it runs (the graph to drop does not exist)."""
+
+
+def send_update(url: str, update: str) -> int:
+    """POST one SPARQL Update straight to a server; its HTTP status."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode({"update": update}).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_oxigraph_server_undoes_a_request_refused_partway(fresh_remote_store):
+    before = content(fresh_remote_store)
+    assert send_update(fresh_remote_store.update_url, HALF_REFUSED) == 500
+    assert content(fresh_remote_store) == before
+
+
+def test_virtuoso_keeps_what_a_request_did_before_it_was_refused(fresh_virtuoso_store):
+    before = content(fresh_virtuoso_store)
+    assert send_update(fresh_virtuoso_store.update_url, HALF_REFUSED) == 500
+    assert content(fresh_virtuoso_store) == {**before, USER_A: 1}  # not all-or-nothing: see docs/remote-store.md
 
 
 # -- configuration -----------------------------------------------------------------------------------

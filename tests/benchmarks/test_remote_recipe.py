@@ -1,0 +1,48 @@
+"""The remote backend at scale, small: docs/remote-store.md's "At scale" recipe (:mod:`benchmarks.remote`) runs
+end to end at 30,000 triples on a real Oxigraph server and a real Virtuoso, through the real ``ascn`` commands
+and a real ``ascn serve``, so the documented steps keep working; a step that fails stops the run and says which."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import remote
+from benchmarks.load import synthetic_file
+from tests.conftest import skip_without_virtuoso
+
+COMMON = ["ascn stats", "ascn recommend cities --city syn-city-000000",
+          "ascn recommend partners --city syn-city-000000", "ascn query projects_of_city", "start ascn serve",
+          "GET / (home page)", "GET /projects (project search)"]
+WEB = ["GET /api/recommend/cities?city=syn-city-000000", "GET /api/queries/projects_of_city",
+       "GET /sparql (count the synthetic graph)"]
+STEPS = {
+    "oxigraph": ["start the server", "ascn build", "ascn load FILE --name synthetic", *COMMON,
+                 "GET /id/city/syn-city-000000 (entity page)", *WEB],
+    "virtuoso": ["start the server", "ascn build", "ascn build (embedded, to check FILE)",
+                 "ascn validate FILE (embedded)", "Graph Store PUT of FILE", *COMMON, *WEB],
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    return synthetic_file(tmp_path_factory.mktemp("remote-recipe"), 30_000)
+
+
+@pytest.mark.parametrize("server", sorted(STEPS))
+def test_the_at_scale_recipe_runs_every_step_on_a_real_server(server, synthetic, tmp_path):
+    if server == "virtuoso":
+        skip_without_virtuoso()
+    path, count = synthetic
+    said: list[str] = []
+    report = remote.run(server, path, count, tmp_path, say=said.append)
+    assert list(report.steps) == STEPS[server]
+    assert report.triples == count >= 30_000
+    assert report.server_peak_rss_mb >= report.server_rss_mb > 50
+    assert report.disk_mb > 1
+    assert report.lines()[0] == f"## {server}: {count:,} synthetic triples"
+
+
+def test_a_failing_step_stops_the_recipe_and_names_the_command(tmp_path):
+    missing = tmp_path / "no-such-file.nt"
+    with pytest.raises(remote.RecipeError, match=r"ascn load .*no-such-file\.nt --name synthetic exited with 2"):
+        remote.run("oxigraph", missing, 0, tmp_path, say=lambda line: None)
