@@ -108,5 +108,9 @@ class Store(Protocol):
         Readers see the old content until the new one is complete; a crash midway leaves the old one.
         """
 
+    def version(self) -> str:
+        """A key of the content: equal keys mean equal content, so what is derived from the graph (the
+        recommender's typed graph) is rebuilt only when the key changes."""
+
     def close(self) -> None:
         """Release the store (files, locks, connections)."""

@@ -15,7 +15,6 @@ import threading
 from flask import Flask, current_app
 
 from graph.similarity.evaluate import Evaluation, evaluate
-from graph.similarity.typed_graph import graph_version
 
 EXTENSION = "ascn-evaluation"
 log = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ class EvaluationCache:
 
     def start(self, store) -> tuple[str, threading.Event]:
         """Begin computing the current version's evaluation unless it is done or under way."""
-        version = graph_version(store)
+        version = store.version()
         with self._lock:
             if version in self._results:
                 done = threading.Event()

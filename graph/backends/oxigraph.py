@@ -16,6 +16,7 @@ import gc
 import os
 import shutil
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
@@ -52,6 +53,16 @@ class OxigraphStore:
     def __init__(self, store: ox.Store, data_dir: Path | None = None):
         self._store = store
         self._data_dir = data_dir
+        self._version = uuid.uuid4().hex
+
+    def version(self) -> str:
+        """A new random key at each write through this handle, read in no time.
+
+        Exact because no one else can write: RocksDB lets one handle in one process hold the write lock, and a
+        read-only handle (a query worker's) sees the content as it was when opened. Reading the key from the
+        content instead (as the remote backend must) took a second per recommendation at 300k triples.
+        """
+        return self._version
 
     @classmethod
     def open(cls, settings: Settings) -> OxigraphStore:
@@ -143,6 +154,7 @@ class OxigraphStore:
         if self._data_dir is None:
             others = _quads_besides(self._store, target)
             self._store = _checked_copy(others, target, name, path, format, check)
+            self._version = uuid.uuid4().hex
             return _count(self._store, target)
         staging = _new_store_dir(self._data_dir, ready=False)
         fresh = None
@@ -182,6 +194,7 @@ class OxigraphStore:
         if self._data_dir is None:
             self._store.clear()
             self._store.extend(_quads(graphs))
+            self._version = uuid.uuid4().hex
             return
         target = _new_store_dir(self._data_dir, ready=False)
         fresh = _open_path(target)
@@ -200,6 +213,7 @@ class OxigraphStore:
         old = (self._data_dir / "current").resolve()
         _switch_current(self._data_dir, ready)
         self._store = _open_path(ready)
+        self._version = uuid.uuid4().hex
         gc.collect()
         shutil.rmtree(old, ignore_errors=True)
 
@@ -208,6 +222,7 @@ class OxigraphStore:
         gc.collect()
 
     def _update(self, update: str) -> None:
+        self._version = uuid.uuid4().hex  # before: a failed update may still have changed something
         try:
             self._store.update(update)
         except (SyntaxError, RuntimeError) as exc:

@@ -230,6 +230,16 @@ class SparqlStore:
             return
         self._update(replace_update(graphs, drop=[*stale, *(name for name in graphs if name not in keep)]))
 
+    def version(self) -> str:
+        """The key read from the content: the build's fingerprint and time, each user graph's name and size.
+
+        Other clients may write to the server, so nothing short of a query can tell; the query counts the
+        triples of user graphs, which costs time in proportion to them, and misses a user graph replaced by
+        one of the same size (reload after an `ascn build`, or restart the web app, to be sure).
+        """
+        rows = self.query(internal("graph_version").sparql)
+        return "; ".join(f"{row['part']}={row['value']}" for row in rows)
+
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
 

@@ -166,7 +166,7 @@ class TypedGraph:
             if level is not None:
                 confidence[fact] = str(level)
         facts = {f: Fact(f, tuple(dict.fromkeys(refs)), confidence.get(f)) for f, refs in sources.items()}
-        return cls.from_rows(entities, links, facts, version if version is not None else graph_version(store))
+        return cls.from_rows(entities, links, facts, version if version is not None else store.version())
 
     def without(self, hidden: Iterable[tuple[str, str, str]]) -> TypedGraph:
         """A copy with the links ``(source, relation, target)`` removed (leave-one-out evaluation)."""
@@ -362,12 +362,6 @@ DERIVED = tuple(_DERIVED)
 
 # -- one typed graph per graph version -----------------------------------------------------------
 
-def graph_version(store) -> str:
-    """A cheap key of the store's content: build fingerprint and time, user graphs' names and sizes."""
-    rows = store.query(internal("graph_version").sparql)
-    return "; ".join(f"{row['part']}={row['value']}" for row in rows)
-
-
 class GraphCache:
     """Typed graphs by graph version: a load, an unload or a rebuild changes the key and so the graph.
 
@@ -382,7 +376,7 @@ class GraphCache:
         self.builds = 0
 
     def get(self, store) -> TypedGraph:
-        version = graph_version(store)
+        version = store.version()
         with self._lock:
             if version in self._graphs:
                 self._graphs.move_to_end(version)

@@ -257,10 +257,12 @@ def test_virtuoso_orders_language_tagged_labels_otherwise(store, virtuoso_store)
     assert labels.index("Water Smart Engagements (WiSE)") < labels.index("Water Smart Engagement (program page)")
 
 
-def test_virtuoso_answers_pairings_of_partner_with_no_rows(store, virtuoso_store):
+def test_virtuoso_answers_pairings_of_partner_right_only_without_order_by(store, virtuoso_store):
     sparql = library()["pairings_of_partner"].bind()
     assert len(store.query(sparql)) == 8
-    assert virtuoso_store.query(sparql).rows == []  # a Virtuoso 7.2.5 bug: without ORDER BY it finds all 8
+    ordered = virtuoso_store.query(sparql)
+    if ordered.rows:  # a Virtuoso 7.2.5 bug, seen in most runs but not all: with ORDER BY it finds no row
+        assert_same(ordered, store.query(sparql))
     unordered = sparql[:sparql.rindex("ORDER BY")]
     assert_same(virtuoso_store.query(unordered), store.query(unordered))
 
@@ -297,6 +299,23 @@ def test_virtuoso_passes_the_union_probe_with_its_own_graphs_hidden(virtuoso_sto
 
 def test_graph_names_are_the_same_on_both_backends(store, remote, bundled_graphs):
     assert store.graph_names() == remote.graph_names() == sorted(bundled_graphs)
+
+
+def test_the_version_key_changes_with_each_write_and_only_then(writable):
+    start = writable.version()
+    assert writable.version() == start
+    writable.replace_graphs({USER_A: small_graph("first")})
+    loaded = writable.version()
+    assert loaded != start and writable.version() == loaded
+    writable.drop_graphs([USER_A])
+    assert writable.version() != loaded  # the remote key, read from the content, is back to ``start``
+
+
+def test_the_embedded_version_key_sees_a_replacement_of_the_same_size(fresh_store):
+    fresh_store.replace_graphs({USER_A: small_graph("first")})
+    before = fresh_store.version()
+    fresh_store.replace_graphs({USER_A: small_graph("second")})
+    assert fresh_store.version() != before
 
 
 def test_replace_graphs_replaces_only_the_named_graphs(writable, bundled_graphs):
