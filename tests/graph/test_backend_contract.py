@@ -260,9 +260,8 @@ def test_virtuoso_orders_language_tagged_labels_otherwise(store, virtuoso_store)
 def test_virtuoso_answers_pairings_of_partner_right_only_without_order_by(store, virtuoso_store):
     sparql = library()["pairings_of_partner"].bind()
     assert len(store.query(sparql)) == 8
-    ordered = virtuoso_store.query(sparql)
-    if ordered.rows:  # a Virtuoso 7.2.5 bug, seen in most runs but not all: with ORDER BY it finds no row
-        assert_same(ordered, store.query(sparql))
+    # With ORDER BY Virtuoso 7.2.5 answers wrongly, differently from run to run (no row, or rows with values
+    # missing), so only the query without it is compared; docs/remote-store.md says so.
     unordered = sparql[:sparql.rindex("ORDER BY")]
     assert_same(virtuoso_store.query(unordered), store.query(unordered))
 
