@@ -8,6 +8,8 @@
 2. load (:mod:`benchmarks.load`): ``ascn load`` against ``oxigraph load`` at 30k, 300k and 3M triples;
 3. recommendation (:mod:`benchmarks.recommend`): the recommender built from the store, and its latency
    per question, at 30k, 300k and 3M triples, with the store's memory at each scale.
+4. remote (:mod:`benchmarks.remote`): docs/remote-store.md's at-scale recipe at 3M triples, on Oxigraph server
+   and Virtuoso: build, load, recommendations and the web app against each server, timed.
 
 Each step runs in a process of its own (``python -m benchmarks.<step>``), so the memory one step holds never
 counts in the next one's figures (a child's peak RSS includes the copy of its parent made at fork). Its output is
@@ -50,6 +52,8 @@ FULL = [
     Step("load", "ascn load vs oxigraph load (30k, 300k, 3M triples)", "load", ["--sizes", ALL_SIZES], 6),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
          "(30k, 300k, 3M triples)", "recommend", ["--sizes", ALL_SIZES], 16),
+    Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (3M triples)", "remote",
+         ["--triples", "3000000"], 25),
 ]
 QUICK = [
     Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 30k triples, short loads)",
@@ -57,6 +61,8 @@ QUICK = [
     Step("load", "ascn load vs oxigraph load (30k, 300k triples)", "load", ["--sizes", QUICK_SIZES], 1),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
          "(30k, 300k triples)", "recommend", ["--sizes", QUICK_SIZES], 6),
+    Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (30k triples)", "remote",
+         ["--triples", "30000"], 1),
 ]
 
 

@@ -11,8 +11,9 @@ For each server asked for (Oxigraph server, Virtuoso) the script
    - on Oxigraph server, ``ascn load FILE --name synthetic`` (parse, staging PUT, SHACL check on the server,
      ``MOVE``);
    - on Virtuoso, whose answers break the load's server-side check (docs/remote-store.md, "Virtuoso"),
-     ``ascn validate FILE`` on an embedded store holding the same bundled build (the same shapes, checked in
-     memory; asked against Virtuoso itself, the lookup of what a large file links to is refused), then the one
+     ``ascn load FILE`` into an embedded store holding the same bundled build (the same shapes, checked at
+     the embedded store's bulk speed; asked against Virtuoso itself, the lookup of what a large file links to
+     is refused), then the one
      Graph Store Protocol ``PUT`` of the file that the load would have sent;
 
 4. asks ``ascn recommend`` about the first synthetic city and runs a library query, as a user would;
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from benchmarks.load import disk_size, synthetic_file
+from benchmarks.load import CACHE, disk_size, synthetic_file
 from benchmarks.servers import SERVERS, Server, ServerError, running_oxigraph, running_virtuoso, stop
 
 ASCN = Path(sys.executable).with_name("ascn")
@@ -96,7 +97,7 @@ def run(server_name: str, path: Path, triples: int, work: Path, say: Callable[[s
             local = {**{k: v for k, v in os.environ.items() if not k.startswith("ASCN_")},
                      "ASCN_DATA_DIR": str(work / f"{server_name}-check")}
             step("ascn build (embedded, to check FILE)", lambda: _ascn(local, "build"))
-            step("ascn validate FILE (embedded)", lambda: _ascn(local, "validate", str(path)))
+            step("ascn load FILE (embedded, the check)", lambda: _ascn(local, "load", str(path), "--name", "synthetic"))
             step("Graph Store PUT of FILE", lambda: _put(server, GRAPH, path))
         else:
             step("ascn load FILE --name synthetic", lambda: _ascn(env, "load", str(path), "--name", "synthetic"))
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--triples", type=int, default=30_000, help="size of the synthetic graph (default: %(default)s)")
     parser.add_argument("--servers", nargs="+", choices=sorted(SERVERS), default=sorted(SERVERS),
                         help="servers to run the recipe on (default: all)")
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ascn-bench-load",
+    parser.add_argument("--cache", type=Path, default=CACHE,
                         help="where generated files are kept between runs (default: %(default)s)")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)

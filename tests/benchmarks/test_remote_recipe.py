@@ -19,7 +19,7 @@ STEPS = {
     "oxigraph": ["start the server", "ascn build", "ascn load FILE --name synthetic", *COMMON,
                  "GET /id/city/syn-city-000000 (entity page)", *WEB],
     "virtuoso": ["start the server", "ascn build", "ascn build (embedded, to check FILE)",
-                 "ascn validate FILE (embedded)", "Graph Store PUT of FILE", *COMMON, *WEB],
+                 "ascn load FILE (embedded, the check)", "Graph Store PUT of FILE", *COMMON, *WEB],
 }
 
 
