@@ -1,6 +1,6 @@
 """Large files load by the store's bulk path and stay all-or-nothing on both backends: a syntax error in the
-last line or one SHACL violation among 50k triples changes nothing and says where; a remote Oxigraph server
-holding a synthetic graph answers recommendations (the small-scale run of docs/remote-store.md, "At scale")."""
+last line or one SHACL violation among 50k triples changes nothing and says where (docs/remote-store.md's "At
+scale" recipe runs in tests/benchmarks/test_remote_recipe.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import shutil
 import pytest
 
 from benchmarks import synthetic
-from graph.similarity.recommend import similar_cities
 from loaders import dataset
 from ontology.errors import InputError, ValidationError
 
@@ -73,11 +72,3 @@ def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_st
     assert graph_sizes(any_store) == loaded
     assert not [g for g in any_store.graph_names() if "/staging/" in g]
 
-
-def test_a_remote_server_holding_a_synthetic_graph_answers_recommendations(fresh_remote_store, tmp_path):
-    path = tmp_path / "synthetic.nt"
-    synthetic.generate(path, 30_000)
-    assert dataset.load(fresh_remote_store, path) >= 30_000
-    answer = similar_cities(fresh_remote_store, "syn-city-000000", top=5)
-    assert len(answer.items) == 5
-    assert all(item.reasons for item in answer.items)
