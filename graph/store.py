@@ -81,6 +81,10 @@ class Store(Protocol):
         asks for one more than it will send to learn whether the answer was cut.
         """
 
+    def values(self, sparql: str) -> Table:
+        """A SELECT answer over the union of all graphs as plain strings (an IRI, a literal's lexical form,
+        ``None`` where unbound): for bulk reads, where making rdflib terms costs more than the query."""
+
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         """Replace each named graph by the given content, all together or not at all."""
 

@@ -108,6 +108,12 @@ class OxigraphStore:
                 graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
             return graph
 
+    def values(self, sparql: str) -> Table:
+        with _query_errors():
+            result = self._store.query(sparql, **_dataset(sparql, None, None))
+            return Table([v.value for v in result.variables],
+                         [tuple(None if t is None else t.value for t in row) for row in result])
+
     def query_written(self, sparql: str, formats: Mapping[str, str | None], limit: int,
                       default_graphs: Sequence[str] | None = None,
                       named_graphs: Sequence[str] | None = None) -> Written:

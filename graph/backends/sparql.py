@@ -230,6 +230,11 @@ class SparqlStore:
             return
         self._update(replace_update(graphs, drop=[*stale, *(name for name in graphs if name not in keep)]))
 
+    def values(self, sparql: str) -> Table:
+        """The answer of :meth:`query` turned into strings: over HTTP the terms are parsed either way."""
+        table = self.query(sparql)
+        return Table(table.variables, [tuple(None if t is None else str(t) for t in row) for row in table.rows])
+
     def version(self) -> str:
         """The key read from the content: the build's fingerprint and time, each user graph's name and size.
 

@@ -143,28 +143,20 @@ class TypedGraph:
         sorts strings (at 300k triples the three reads took 7.9 s, 4.2 s of it sorting), and the order only has
         to be the same on every backend, not the server's.
         """
-        entities = []
-        for row in store.query(internal("similarity_nodes").sparql):
-            alts = str(row["alts"]) if row["alts"] is not None else ""
-            entities.append(Entity(
-                iri=str(row["entity"]), kind=str(row["kind"]), label=str(row["label"]),
-                alt_labels=tuple(sorted(a for a in alts.split("\u001f") if a)),
-                description=str(row["description"]) if row["description"] is not None else None,
-                named_only=row["namedOnly"] is not None and row["namedOnly"].toPython() is True,
-                start_year=_year(row["startYear"]), end_year=_year(row["endYear"]),
-            ))
-        entities.sort(key=lambda entity: entity.iri)
-        links = sorted((Link(str(r["source"]), str(r["relation"]), str(r["target"]), str(r["fact"]))
-                        for r in store.query(internal("similarity_edges").sparql)),
+        entities = sorted((Entity(
+            iri=entity, kind=kind, label=label, alt_labels=tuple(sorted(a for a in (alts or "").split("\u001f") if a)),
+            description=description, named_only=named in ("true", "1"), start_year=_year(start), end_year=_year(end),
+        ) for entity, kind, label, alts, description, named, start, end in _rows(store, "similarity_nodes")),
+            key=lambda entity: entity.iri)
+        links = sorted((Link(source, relation, target, fact)
+                        for source, relation, target, fact in _rows(store, "similarity_edges")),
                        key=lambda link: (link.relation, link.source, link.target, link.fact))
         sources: dict[str, list[SourceRef]] = defaultdict(list)
         confidence: dict[str, str | None] = {}
-        rows = [(str(r["fact"]), str(r["document"]), r["title"], r["confidence"])
-                for r in store.query(internal("similarity_sources").sparql)]
-        for fact, doc, title, level in sorted(rows, key=lambda row: row[:2]):
-            sources[fact].append(SourceRef(doc, str(title) if title is not None else doc))
+        for fact, doc, title, level in sorted(_rows(store, "similarity_sources"), key=lambda row: row[:2]):
+            sources[fact].append(SourceRef(doc, title if title is not None else doc))
             if level is not None:
-                confidence[fact] = str(level)
+                confidence[fact] = level
         facts = {f: Fact(f, tuple(dict.fromkeys(refs)), confidence.get(f)) for f, refs in sources.items()}
         return cls.from_rows(entities, links, facts, version if version is not None else store.version())
 
@@ -320,13 +312,29 @@ def _fold(name: str) -> str:
     return re.sub(r"[\s_-]+", "-", name.strip().casefold())
 
 
-def _year(term) -> int | None:
-    if term is None:
+def _year(value: str | None) -> int | None:
+    if value is None:
         return None
     try:
-        return int(str(term)[:4])
+        return int(value[:4])
     except ValueError:
         return None
+
+
+_COLUMNS = {
+    "similarity_nodes": ["entity", "kind", "label", "alts", "description", "namedOnly", "startYear", "endYear"],
+    "similarity_edges": ["source", "relation", "target", "fact"],
+    "similarity_sources": ["fact", "document", "title", "confidence"],
+}
+
+
+def _rows(store, name: str) -> list[tuple[str | None, ...]]:
+    """The rows of one ``similarity_*`` query as plain strings (:meth:`graph.store.Store.values`: rdflib terms
+    cost more than the query at 3M triples), in the column order ``from_store`` unpacks."""
+    table = store.values(internal(name).sparql)
+    if table.variables != _COLUMNS[name]:
+        raise ValueError(f"{name}.rq selects {table.variables}, not {_COLUMNS[name]}")
+    return table.rows
 
 
 def _city_partner(tg: TypedGraph) -> sp.spmatrix:

@@ -300,6 +300,15 @@ def test_graph_names_are_the_same_on_both_backends(store, remote, bundled_graphs
     assert store.graph_names() == remote.graph_names() == sorted(bundled_graphs)
 
 
+def test_values_are_the_same_plain_strings_on_every_backend(backend, store):
+    sparql = library()["projects_of_city"].bind()
+    plain = backend.values(sparql)
+    assert plain.variables == store.query(sparql).variables
+    assert sorted(plain.rows, key=str) == sorted(
+        (tuple(None if t is None else str(t) for t in row) for row in store.query(sparql).rows), key=str)
+    assert all(v is None or type(v) is str for row in plain.rows for v in row)
+
+
 def test_the_version_key_changes_with_each_write_and_only_then(writable):
     start = writable.version()
     assert writable.version() == start
