@@ -29,7 +29,7 @@ from loaders.records import RecordSet, check_references, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
 from ontology import ontology_files, ontology_graph
-from ontology.errors import InputError, NotFound, StoreError
+from ontology.errors import InputError, NotFound
 from ontology.namespace import GRAPH, ID
 from queries.library import internal
 
