@@ -6,7 +6,8 @@ way, so this is the one copy of how to start them:
 - :func:`running_oxigraph`: ``oxigraph serve`` (from the ``oxigraph`` package of the test extra), in memory or
   on disk, with ``--union-default-graph``;
 - :func:`running_virtuoso`: Debian's Virtuoso 7 (``virtuoso-t``), with a database of its own in a fresh
-  directory and a generated ``virtuoso.ini``, set up through ``isql-vt`` as docs/remote-store.md describes.
+  directory and a generated ``virtuoso.ini``, set up through ``isql-vt`` as docs/remote-store.md describes;
+  it yields a :class:`VirtuosoServer`, which can also bulk-load a file with Virtuoso's own loader.
 
 Each yields a :class:`Server`, whose :meth:`Server.settings` and :meth:`Server.environ` point ascn at it.
 Both servers listen on 127.0.0.1 only, on free ports, and accept writes from anyone who can reach them there:
@@ -16,6 +17,7 @@ they are for tests and benchmarks, never for a shared machine's public interface
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
@@ -64,6 +66,51 @@ class Server:
         """The ``ASCN_*`` variables that point an ``ascn`` command at this server."""
         return {"ASCN_STORE": "sparql", "ASCN_QUERY_URL": self.query_url, "ASCN_UPDATE_URL": self.update_url,
                 "ASCN_GSP_URL": self.gsp_url}
+
+
+@dataclass(frozen=True)
+class VirtuosoServer(Server):
+    """Virtuoso, with what its SQL side needs: the SQL port and the random ``dba`` password set at start-up."""
+
+    sql_port: int = 0
+    password: str = ""
+
+    def bulk_load(self, path: Path, graph: str, timeout: float = 7200) -> None:
+        """Put the triples of ``path`` (N-Triples or Turtle) into ``graph`` with Virtuoso's bulk loader
+        (``ld_dir``, ``rdf_loader_run``, ``checkpoint``), which parses on the server without a transaction log.
+
+        A Graph Store ``PUT`` of a large file is one transaction in Virtuoso: 450 MB was not accepted within
+        10 minutes. The loader reads only from the ``DirsAllowed`` directory ``import/`` of the database, so the
+        file is hard-linked there (copied across file systems). A file the loader refuses raises ServerError
+        with Virtuoso's message; its triples up to the error may remain in ``graph``.
+        """
+        if not _QUOTABLE_IRI.fullmatch(graph):
+            raise ServerError(f"not a graph IRI Virtuoso's loader can take: {graph!r}")
+        inbox = self.location / VIRTUOSO_IMPORT
+        staged = inbox / f"{secrets.token_hex(8)}{''.join(path.suffixes[-1:]) or '.nt'}"
+        try:
+            os.link(path, staged)
+        except OSError:
+            shutil.copyfile(path, staged)
+        try:
+            out = self.isql(VIRTUOSO_BULK_LOAD.format(directory=VIRTUOSO_IMPORT, file=staged.name, graph=graph),
+                            timeout=timeout)
+        finally:
+            staged.unlink()
+        errors = [error.replace(f"{VIRTUOSO_IMPORT}/{staged.name}", str(path))
+                  for error in re.findall(r"^LOAD-ERROR (.+)$", out, re.M)]
+        if errors or f"LOADED {VIRTUOSO_IMPORT}/{staged.name}\n" not in out:
+            raise ServerError(f"Virtuoso's bulk loader refused {path}: {'; '.join(errors) or out[-2000:]}")
+
+    def isql(self, script: str, timeout: float = 60, user: str = "dba", password: str | None = None) -> str:
+        """Run SQL statements through ``isql-vt`` as ``user`` (``dba`` with this server's password by default);
+        its output, or ServerError when a statement fails."""
+        done = subprocess.run([shutil.which("isql-vt"), f"127.0.0.1:{self.sql_port}", user,
+                               self.password if password is None else password],
+                              input=script, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise ServerError(f"isql-vt on {self.url} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        return done.stdout
 
 
 def virtuoso_missing() -> str | None:
@@ -158,7 +205,7 @@ DisableUnixSocket = 1
 MaxClientConnections = 10
 CheckpointInterval = 60
 CaseMode = 2
-DirsAllowed = .
+DirsAllowed = ., {import_dir}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty_buffers}
 ThreadsPerQuery = 2
@@ -189,11 +236,29 @@ USER_SET_PASSWORD ('dba', '{password}');
 Virtuoso's own, which go to the private graphs no anonymous user sees, so the default graph of a query is the
 union of ascn's graphs only; dba's default password is replaced by a random one."""
 
+VIRTUOSO_IMPORT = "import"
+"""The directory, inside the database's, from which :meth:`VirtuosoServer.bulk_load` lets Virtuoso read files."""
+
+VIRTUOSO_BULK_LOAD = """\
+DELETE FROM DB.DBA.LOAD_LIST;
+ld_dir ('{directory}', '{file}', '{graph}');
+rdf_loader_run ();
+checkpoint;
+SELECT CONCAT ('LOADED ', ll_file) FROM DB.DBA.LOAD_LIST WHERE ll_state = 2 AND ll_error IS NULL;
+SELECT CONCAT ('LOAD-ERROR ', ll_file, ': ', ll_error) FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;
+"""
+"""Virtuoso's bulk loader on one file (its list emptied first, so only this file is loaded), then a checkpoint
+so the triples are on disk; the two SELECTs report the file as loaded or its error."""
+
+_QUOTABLE_IRI = re.compile(r"[^\s'<>\"{}|^`\\]+")
+"""An IRI that can go between single quotes in Virtuoso SQL as it is (nothing to escape)."""
+
 _SYSTEM_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @contextmanager
-def running_virtuoso(location: Path | None = None, buffers: int = 10_000, wait: float = 120) -> Iterator[Server]:
+def running_virtuoso(location: Path | None = None, buffers: int = 10_000,
+                     wait: float = 120) -> Iterator[VirtuosoServer]:
     """Virtuoso (``virtuoso-t +foreground``) with its own database in ``location`` (a fresh temporary directory
     when None), HTTP and SQL ports on 127.0.0.1, and SPARQL Update allowed at ``/sparql``.
 
@@ -209,8 +274,10 @@ def running_virtuoso(location: Path | None = None, buffers: int = 10_000, wait: 
         if (location / "virtuoso.db").exists():
             raise ServerError(f"{location} already holds a Virtuoso database; give an empty directory")
         http_port, sql_port = free_port(), free_port()
+        (location / VIRTUOSO_IMPORT).mkdir()
         (location / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-            sql_port=sql_port, http_port=http_port, buffers=buffers, dirty_buffers=buffers * 3 // 4), encoding="utf-8")
+            sql_port=sql_port, http_port=http_port, buffers=buffers, dirty_buffers=buffers * 3 // 4,
+            import_dir=VIRTUOSO_IMPORT), encoding="utf-8")
         log = location / "virtuoso.log"
         with (location / "console.log").open("wb") as out:
             process = subprocess.Popen([shutil.which("virtuoso-t"), "+foreground", "+configfile", "virtuoso.ini"],
@@ -218,15 +285,15 @@ def running_virtuoso(location: Path | None = None, buffers: int = 10_000, wait: 
         try:
             _wait_for_ports(process, "virtuoso-t", [sql_port, http_port], log, wait)
             url = f"http://127.0.0.1:{http_port}"
-            server = Server("virtuoso", url, f"{url}/sparql", f"{url}/sparql", f"{url}/sparql-graph-crud", process,
-                            location)
-            _set_up_virtuoso(server, sql_port)
+            server = VirtuosoServer("virtuoso", url, f"{url}/sparql", f"{url}/sparql", f"{url}/sparql-graph-crud",
+                                    process, location, sql_port, secrets.token_hex(16))
+            _set_up_virtuoso(server)
             yield server
         finally:
             stop(process, wait=30)
 
 
-def _set_up_virtuoso(server: Server, sql_port: int) -> None:
+def _set_up_virtuoso(server: VirtuosoServer) -> None:
     """Hide Virtuoso's own graphs, allow anonymous SPARQL Update and replace the default passwords."""
     query = urllib.parse.urlencode({"query": _SYSTEM_GRAPHS})
     request = urllib.request.Request(f"{server.query_url}?{query}",
@@ -234,14 +301,10 @@ def _set_up_virtuoso(server: Server, sql_port: int) -> None:
     with urllib.request.urlopen(request, timeout=30) as response:
         system = [row["g"]["value"] for row in json.load(response)["results"]["bindings"]]
     for name in system:
-        if not re.fullmatch(r"[^\s'<>\"{}|^`\\]+", name):
+        if not _QUOTABLE_IRI.fullmatch(name):
             raise ServerError(f"unexpected graph name in a new Virtuoso database: {name!r}")
     hide = "\n".join(f"DB.DBA.RDF_GRAPH_GROUP_INS ('{PRIVATE_GRAPHS}', '{name}');" for name in system)
-    script = VIRTUOSO_SETUP.format(private=PRIVATE_GRAPHS, hide=hide, password=secrets.token_hex(16))
-    done = subprocess.run([shutil.which("isql-vt"), f"127.0.0.1:{sql_port}", "dba", "dba"], input=script,
-                          capture_output=True, text=True, timeout=60)
-    if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
-        raise ServerError(f"setting up Virtuoso through isql-vt failed:\n{done.stdout}{done.stderr}")
+    server.isql(VIRTUOSO_SETUP.format(private=PRIVATE_GRAPHS, hide=hide, password=server.password), password="dba")
 
 
 SERVERS = {"oxigraph": running_oxigraph, "virtuoso": running_virtuoso}

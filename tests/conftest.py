@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.servers import Server, running_oxigraph, running_virtuoso, stop, virtuoso_missing
+from benchmarks.servers import VirtuosoServer, running_oxigraph, running_virtuoso, stop, virtuoso_missing
 from graph.backends import open_store
 from graph.config import Settings
 from graph.describe import BUILD_GRAPH
@@ -128,7 +128,7 @@ def virtuoso_store(tmp_path_factory, bundled_graphs):
 
 
 @pytest.fixture(scope="session")
-def virtuoso_scratch(tmp_path_factory) -> Server:
+def virtuoso_scratch(tmp_path_factory) -> VirtuosoServer:
     """A second Virtuoso server for the session, for tests that write (a new one per test would cost 2 s)."""
     skip_without_virtuoso()
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso-scratch")) as server:
