@@ -83,7 +83,11 @@ class Store(Protocol):
 
     def values(self, sparql: str) -> Table:
         """A SELECT answer over the union of all graphs as plain strings (an IRI, a literal's lexical form,
-        ``None`` where unbound): for bulk reads, where making rdflib terms costs more than the query."""
+        ``None`` where unbound or empty): for bulk reads, where making rdflib terms costs more than the query.
+
+        An empty string and an unbound variable are the same here because SPARQL 1.1 CSV, the plain-values
+        format remote servers answer fast, cannot tell them apart. Blank nodes come as each store labels them.
+        """
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         """Replace each named graph by the given content, all together or not at all."""

@@ -112,7 +112,7 @@ class OxigraphStore:
         with _query_errors():
             result = self._store.query(sparql, **_dataset(sparql, None, None))
             return Table([v.value for v in result.variables],
-                         [tuple(None if t is None else t.value for t in row) for row in result])
+                         [tuple(None if t is None else t.value or None for t in row) for row in result])
 
     def query_written(self, sparql: str, formats: Mapping[str, str | None], limit: int,
                       default_graphs: Sequence[str] | None = None,

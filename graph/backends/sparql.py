@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import ast
 import base64
+import csv
+import io
 import json
 import os
 import re
@@ -40,7 +42,7 @@ import uuid
 import warnings
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -61,6 +63,7 @@ from ontology.namespace import GRAPH
 from queries.library import internal
 
 _TABLE_ACCEPT = "application/sparql-results+json"
+_JSON_TYPES = ("application/sparql-results+json", "application/json")
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8"
 _GRAPH_PARSERS = {
     "application/n-triples": "nt",
@@ -117,6 +120,21 @@ class SparqlStore:
         ``--union-default-graph``) ignores them otherwise. ``max_rows`` cuts the answer after it arrives:
         the server still sends all of it.
         """
+        # RDF formats only for a graph: Virtuoso answers CONSTRUCT in SPARQL JSON (s/p/o rows) if that is allowed
+        form = inspect_query(sparql).form
+        response = self._ask(sparql, _GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _TABLE_ACCEPT,
+                             default_graphs, named_graphs)
+        body = response.read()
+        media_type = response.info().get_content_type()
+        if media_type in _JSON_TYPES:
+            return _from_json(body, self.query_url, max_rows)
+        if media_type in _GRAPH_PARSERS:
+            return _from_graph(body, _GRAPH_PARSERS[media_type], max_rows)
+        raise StoreError(f"{self.query_url} answered in {media_type!r}, not SPARQL JSON or an RDF format")
+
+    def _ask(self, sparql: str, accept: str, default_graphs: Sequence[str] | None = None,
+             named_graphs: Sequence[str] | None = None):
+        """Send a query to the query endpoint with the dataset rules of :meth:`query`; the open response."""
         if _is_update(sparql):  # some servers (Virtuoso) run an update sent to their query endpoint
             raise QueryError("a SPARQL Update cannot run as a query; send it to the update endpoint")
         client = self._client(self.query_url)
@@ -124,9 +142,7 @@ class SparqlStore:
             warnings.simplefilter("ignore")  # SPARQLWrapper warns on text it cannot classify; the server decides
             client.setQuery(sparql)
         client.queryType = SELECT  # always the query endpoint and our Accept header, never the update path
-        # RDF formats only for a graph: Virtuoso answers CONSTRUCT in SPARQL JSON (s/p/o rows) if that is allowed
-        form = inspect_query(sparql).form
-        client.addCustomHttpHeader("Accept", _GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _TABLE_ACCEPT)
+        client.addCustomHttpHeader("Accept", accept)
         if default_graphs is None and named_graphs is None and inspect_query(sparql).has_dataset_clause:
             default_graphs, named_graphs = dataset_clause(sparql)
         if default_graphs is not None or named_graphs is not None:
@@ -135,14 +151,7 @@ class SparqlStore:
                 client.addDefaultGraph(check_iri(name))
             for name in named_graphs or ():
                 client.addNamedGraph(check_iri(name))
-        response = self._send(client, self.query_url, query=True)
-        body = response.read()
-        media_type = response.info().get_content_type()
-        if media_type in ("application/sparql-results+json", "application/json"):
-            return _from_json(body, self.query_url, max_rows)
-        if media_type in _GRAPH_PARSERS:
-            return _from_graph(body, _GRAPH_PARSERS[media_type], max_rows)
-        raise StoreError(f"{self.query_url} answered in {media_type!r}, not SPARQL JSON or an RDF format")
+        return self._send(client, self.query_url, query=True)
 
     def graph_names(self) -> list[str]:
         """The named graphs; read from the graphs' triples when the server lists none (Virtuoso answers the
@@ -231,9 +240,17 @@ class SparqlStore:
         self._update(replace_update(graphs, drop=[*stale, *(name for name in graphs if name not in keep)]))
 
     def values(self, sparql: str) -> Table:
-        """The answer of :meth:`query` turned into strings: over HTTP the terms are parsed either way."""
-        table = self.query(sparql)
-        return Table(table.variables, [tuple(None if t is None else str(t) for t in row) for row in table.rows])
+        """The answer as SPARQL 1.1 CSV, the protocol's own format of plain values, read as it arrives.
+
+        At 3 million triples the recommender's three reads take Virtuoso 20 s as CSV and 120 s as SPARQL
+        JSON, and CSV spares the client a JSON document and an rdflib term per value. CSV cannot tell an
+        empty string from an unbound variable; both are ``None``, as :meth:`Store.values` says.
+        """
+        response = self._ask(sparql, "text/csv")
+        if response.info().get_content_type() != "text/csv":
+            raise StoreError(f"{self.query_url} answered in {response.info().get_content_type()!r}, not SPARQL CSV")
+        with io.TextIOWrapper(response, encoding="utf-8", newline="") as text:
+            return _from_csv(text, self.query_url)
 
     def version(self) -> str:
         """The key read from the content: the build's fingerprint and time, each user graph's name and size.
@@ -376,6 +393,28 @@ def _from_json(body: bytes, url: str, max_rows: int | None) -> Table | bool:
         for binding in doc["results"]["bindings"][:max_rows]
     ]
     return Table(variables, rows)
+
+
+def _from_csv(text: Iterable[str], url: str) -> Table:
+    """A SPARQL CSV table, every value a string or None (empty).
+
+    Servers end every row with a line break. Oxigraph streams rows, so an error met while evaluating
+    arrives after a 200 as a last line of plain text with no line break: that, or a row of the wrong
+    width, is refused rather than taken for a whole answer.
+    """
+    last = ""
+
+    def lines() -> Iterator[str]:
+        nonlocal last
+        for last in text:
+            yield last
+
+    reader = csv.reader(lines())
+    header = next(reader, None)
+    rows = [tuple(value or None for value in row) for row in reader]
+    if header is None or not last.endswith("\n") or any(len(row) != len(header) for row in rows):
+        raise StoreError(f"{url} sent an incomplete answer; it said: {last[-300:] or '(nothing)'}")
+    return Table(header, rows)
 
 
 def _term(value: dict) -> Node:
