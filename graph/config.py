@@ -20,7 +20,8 @@ class Settings:
 
     ``store`` names a backend ("oxigraph" embedded, "sparql" remote). For the embedded store ``data_dir``
     holds the database; for a remote server ``query_url`` is the SPARQL query endpoint and ``update_url`` /
-    ``gsp_url`` the SPARQL Update and Graph Store Protocol endpoints used for loading.
+    ``gsp_url`` the SPARQL Update and Graph Store Protocol endpoints used for loading, and ``remote_timeout``
+    the seconds any one request may wait for the server (connecting or reading; unset: no limit).
     """
 
     store: str = "oxigraph"
@@ -30,6 +31,7 @@ class Settings:
     gsp_url: str | None = None
     username: str | None = None
     password: str | None = None
+    remote_timeout: float | None = None
     auto_build: bool = True
 
     @classmethod
@@ -61,4 +63,16 @@ def _coerce(name: str, value: Any) -> Any:
         return Path(value).expanduser()
     if name == "auto_build" and isinstance(value, str):
         return value.strip().lower() not in {"0", "false", "no", "off", ""}
+    if name == "remote_timeout":
+        return None if value in (None, "") else _seconds(value, "ASCN_REMOTE_TIMEOUT")
     return value
+
+
+def _seconds(value: Any, name: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:  # also refuses NaN
+        raise ValueError(f"{name} must be a number of seconds above 0, got {value!r}")
+    return seconds

@@ -69,7 +69,10 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
     Settings come from ASCN_* environment variables (ASCN_STORE, ASCN_DATA_DIR, ASCN_QUERY_URL, ...).
     Exit codes: 0 success, 1 data does not conform (validate), 2 error.
     """
-    settings = Settings.load({"data_dir": data_dir} if data_dir else None)
+    try:
+        settings = Settings.load({"data_dir": data_dir} if data_dir else None)
+    except ValueError as exc:  # a malformed ASCN_* variable: a usage error (exit 2), not a traceback
+        raise click.UsageError(str(exc)) from None
     ctx.obj = _Context(settings)
     ctx.call_on_close(ctx.obj.close)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import base64
 import csv
+import http.client
 import io
 import json
 import os
@@ -40,6 +41,7 @@ import urllib.parse
 import urllib.request
 import uuid
 import warnings
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
@@ -94,10 +96,11 @@ class SparqlStore:
     """Above this many triples a rebuild uses Graph Store Protocol PUTs, when ``gsp_url`` is set."""
 
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None,
-                 username: str | None = None, password: str | None = None):
+                 username: str | None = None, password: str | None = None, timeout: float | None = None):
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
+        self.timeout = timeout
         self._credentials = (username, password) if username else None
 
     @classmethod
@@ -105,7 +108,8 @@ class SparqlStore:
         """Connect to the server the settings name and check it queries the union of its named graphs."""
         if not settings.query_url:
             raise StoreError("the sparql store needs a query endpoint: set ASCN_QUERY_URL")
-        store = cls(settings.query_url, settings.update_url, settings.gsp_url, settings.username, settings.password)
+        store = cls(settings.query_url, settings.update_url, settings.gsp_url, settings.username, settings.password,
+                    settings.remote_timeout)
         if store.graph_names() and not store.query(internal("union_probe").sparql):
             raise StoreError(UNION_HELP.format(url=settings.query_url))
         return store
@@ -124,7 +128,8 @@ class SparqlStore:
         form = inspect_query(sparql).form
         response = self._ask(sparql, _GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _TABLE_ACCEPT,
                              default_graphs, named_graphs)
-        body = response.read()
+        with self._reading(self.query_url):
+            body = response.read()
         media_type = response.info().get_content_type()
         if media_type in _JSON_TYPES:
             return _from_json(body, self.query_url, max_rows)
@@ -249,7 +254,7 @@ class SparqlStore:
         response = self._ask(sparql, "text/csv")
         if response.info().get_content_type() != "text/csv":
             raise StoreError(f"{self.query_url} answered in {response.info().get_content_type()!r}, not SPARQL CSV")
-        with io.TextIOWrapper(response, encoding="utf-8", newline="") as text:
+        with self._reading(self.query_url), io.TextIOWrapper(response, encoding="utf-8", newline="") as text:
             return _from_csv(text, self.query_url)
 
     def version(self) -> str:
@@ -273,6 +278,8 @@ class SparqlStore:
         client.setOnlyConneg(True)
         if self._credentials:
             client.setCredentials(*self._credentials)
+        if self.timeout:
+            client.timeout = self.timeout  # not setTimeout(), which rounds down to whole seconds
         return client
 
     def _update(self, update: str) -> None:
@@ -286,7 +293,9 @@ class SparqlStore:
             client.setQuery(update)
         if not client.isSparqlUpdateRequest():
             raise StoreError(f"not a SPARQL update: {update[:60]!r}")
-        self._send(client, self.update_url, query=False).read()
+        response = self._send(client, self.update_url, query=False)
+        with self._reading(self.update_url):
+            response.read()
 
     def _send(self, client: SPARQLWrapper, url: str, query: bool):
         """Run one request; the server's refusals become QueryError (bad query) or StoreError (all else)."""
@@ -305,7 +314,23 @@ class SparqlStore:
             raise StoreError(f"{url} answered HTTP {exc.code}: {_read(exc)}") from None
         except OSError as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise StoreError(self._too_slow(url)) from None
             raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from None
+
+    @contextmanager
+    def _reading(self, url: str) -> Iterator[None]:
+        """Reading an answer's body: a server that stops sending (past ``timeout``, or by closing the connection)
+        is a StoreError that says so."""
+        try:
+            yield
+        except TimeoutError:
+            raise StoreError(self._too_slow(url)) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise StoreError(f"the answer from {url} broke off: {exc!r}") from None
+
+    def _too_slow(self, url: str) -> str:
+        return f"{url} did not answer within {self.timeout:g} s (ASCN_REMOTE_TIMEOUT)"
 
     def _send_graph(self, name: str, graph: Graph, merge: bool) -> None:
         """Replace one named graph (Graph Store Protocol PUT) or add to it (POST), sent as N-Triples."""
@@ -322,12 +347,15 @@ class SparqlStore:
             token = base64.b64encode(":".join(self._credentials).encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
         try:
-            with urllib.request.urlopen(request) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             raise StoreError(f"{self.gsp_url} refused the graph {name}: HTTP {exc.code}: {_read(exc)}") from None
         except OSError as exc:
-            raise StoreError(f"cannot reach the Graph Store endpoint {self.gsp_url}: {getattr(exc, 'reason', exc)}") from None
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise StoreError(self._too_slow(self.gsp_url)) from None
+            raise StoreError(f"cannot reach the Graph Store endpoint {self.gsp_url}: {reason}") from None
 
 
 def dataset_clause(sparql: str) -> tuple[list[str], list[str]]:

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
+from dataclasses import replace
 from typing import Callable
 
 import pytest
@@ -30,6 +31,7 @@ from loaders import dataset
 from ontology.errors import InputError, QueryError, StoreError
 from ontology.namespace import GRAPH, ID
 from queries.library import get_query, internal, library
+from tests.conftest import remote_settings
 
 USER_A = str(GRAPH["user/contract-a"])
 USER_B = str(GRAPH["user/contract-b"])
@@ -322,6 +324,15 @@ def test_an_error_met_while_the_server_streams_values_is_not_taken_for_a_whole_a
     failing = ('SELECT * WHERE { { VALUES ?x { 1 2 3 } } UNION { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }')
     with pytest.raises(StoreError, match=r"sent an incomplete answer; it said: The port 9 is not allowed"):
         remote_store.values(failing)  # Oxigraph server answers 200 with the header row, then its error
+
+
+def test_a_server_slower_than_the_remote_timeout_is_an_error_that_says_so(oxigraph_server, remote_store):
+    store = open_store(replace(remote_settings(oxigraph_server), remote_timeout=0.3))
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?k { 1 2 3 4 } ?a a ?t . ?c ?p ?d }"  # about 2 s
+    for read in (store.query, store.values):
+        with pytest.raises(StoreError, match=r"/query did not answer within 0.3 s \(ASCN_REMOTE_TIMEOUT\)$"):
+            read(slow)
+    assert store.query("ASK { ?s a <https://w3id.org/ascn/ontology#City> }") is True  # quick ones still answer
 
 
 def as_virtuoso_csv(request) -> Callable[[tuple], tuple]:

@@ -107,3 +107,12 @@ def test_stats_lists_classes_and_graphs(ascn):
     output = ascn("stats").output
     assert "ascn:City" in output and "https://w3id.org/ascn/graph/bundled/projects" in output
     assert "build: version 0.1.0" in output
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_a_malformed_remote_timeout_is_a_usage_error_that_names_the_variable(value, monkeypatch, tmp_path):
+    monkeypatch.setenv("ASCN_REMOTE_TIMEOUT", value)
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "never"), "stats"])
+    assert result.exit_code == 2
+    assert f"ASCN_REMOTE_TIMEOUT must be a number of seconds above 0, got {value!r}" in result.output
+    assert not (tmp_path / "never").exists()  # stopped before the store was opened
