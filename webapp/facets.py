@@ -47,8 +47,8 @@ class Search:
         return bool(any(self.chosen.values()) or self.start or self.end or self.text.strip())
 
 
-def projects_from_rows(rows: Iterable[Mapping]) -> list[Project]:
-    """Projects from the long rows of ``project_facts.rq`` (project, key, value, label).
+def projects_from_rows(rows: Iterable[Mapping[str, str | None]]) -> list[Project]:
+    """Projects from the long rows of ``project_facts.rq`` (project, key, value, label) as plain strings.
 
     >>> ps = projects_from_rows([
     ...     {"project": "p1", "key": "name", "value": None, "label": "Smart Water"},
@@ -60,9 +60,8 @@ def projects_from_rows(rows: Iterable[Mapping]) -> list[Project]:
     """
     projects: dict[str, Project] = {}
     for r in rows:
-        p = projects.setdefault(str(r["project"]), Project(str(r["project"])))
-        key, label = str(r["key"]), str(r["label"])
-        value = str(r["value"]) if r["value"] is not None else None
+        p = projects.setdefault(r["project"], Project(r["project"]))
+        key, label, value = r["key"], r["label"] or "", r["value"]
         if key in ("name", "description"):
             setattr(p, key, label)
         elif key in p.facets and value:

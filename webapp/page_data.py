@@ -6,7 +6,7 @@ project; these helpers keep the routes short.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -16,6 +16,10 @@ from flask import current_app, has_app_context
 from ontology.namespace import ID
 from queries.library import get_query
 from webapp.store import get_store
+
+T = TypeVar("T")
+PER_VERSION = "ascn-per-version"
+"""The ``app.extensions`` key of :func:`once_per_version`'s values: name → (graph version, value)."""
 
 DEFAULT_BASE = str(ID).removesuffix("id/")
 """The public IRI base the entity IRIs live under (``ASCN_PUBLIC_BASE``): ``<base>id/city/da-nang`` is served at
@@ -30,6 +34,30 @@ def run(name: str, values: Mapping[str, Any] | None = None):
 def rows(name: str, values: Mapping[str, Any] | None = None) -> list[dict[str, Node | None]]:
     """The rows of a SELECT page query as dicts of terms."""
     return list(run(name, values))
+
+
+def value_rows(name: str, values: Mapping[str, Any] | None = None) -> list[dict[str, str | None]]:
+    """The rows of a SELECT page query as dicts of plain strings (:meth:`graph.store.Store.values`, so an
+    empty string is None): for bulk reads, where rdflib terms would cost more than the query."""
+    table = get_store().values(get_query(name, "pages").bind(values))
+    return [dict(zip(table.variables, row)) for row in table.rows]
+
+
+def once_per_version(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per graph version in this app, kept under ``name`` until the graph changes.
+
+    For page data that depends on the graph alone and costs much at scale: Find projects reads every project,
+    60 to 100 s from a remote server holding 3 million triples. While nothing changes only
+    :meth:`graph.store.Store.version` runs. The version is read before the data, so a write that lands
+    meanwhile is seen at the next request.
+    """
+    version = get_store().version()
+    kept = current_app.extensions.setdefault(PER_VERSION, {}).get(name)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = compute()
+    current_app.extensions[PER_VERSION][name] = (version, value)
+    return value
 
 
 def text(term: Node | None) -> str | None:

@@ -22,7 +22,7 @@ from webapp.entity_view import build
 from webapp.errors import EntityNotFound
 from webapp.facets import FACETS, facet_counts, parse_search, projects_from_rows, search
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
-from webapp.page_data import iri_of, local_path, rows, run, text
+from webapp.page_data import iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_store
 
 bp = Blueprint("pages", __name__)
@@ -112,7 +112,7 @@ PAGE_SIZE = 40
 @bp.route("/projects")
 def find_projects():
     """Faceted search over projects; the query string holds the whole state, so every search can be shared."""
-    projects = projects_from_rows(rows("project_facts"))
+    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
     wanted = parse_search(request.args, request.args.getlist)
     found = search(projects, wanted)
     pages = max(1, -(-len(found) // PAGE_SIZE))

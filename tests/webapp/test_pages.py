@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ontology.namespace import ASCN
+from ontology.namespace import ASCN, GRAPH, ID
 
 DA_NANG = URIRef("https://w3id.org/ascn/id/city/da-nang")
 
@@ -205,3 +205,29 @@ def test_pages_have_no_inline_scripts(client, path):
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag or 'type="application/ld+json"' in tag, tag
     assert " style=" not in html
+
+
+def test_find_projects_keeps_its_project_list_until_the_graph_changes(tmp_path, bundled_graphs):
+    from tests.conftest import store_copy
+    from webapp import create_app
+    from webapp.page_data import PER_VERSION
+    from webapp.store import close_app, get_store
+
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False})
+    try:
+        client = app.test_client()
+        assert "160 projects" in page_text(client.get("/projects"))
+        kept = app.extensions[PER_VERSION]["project_facts"]
+        assert "1 project match" in page_text(client.get("/projects?q=Hydrogen"))
+        assert app.extensions[PER_VERSION]["project_facts"] is kept  # the same list: not read again
+        extra = Graph()
+        extra.add((ID["project/extra-hydrogen"], RDF.type, ASCN.Project))
+        extra.add((ID["project/extra-hydrogen"], RDFS.label, Literal("Hydrogen buses (a test project)", lang="en")))
+        with app.app_context():
+            get_store().replace_graphs({str(GRAPH["user/extra"]): extra})
+        html = page_text(client.get("/projects?q=Hydrogen"))
+        assert "2 projects match" in html and "Hydrogen buses (a test project)" in html
+        assert "161 projects" in page_text(client.get("/projects"))
+    finally:
+        close_app(app)
