@@ -82,7 +82,10 @@ def page(browser, site, page_errors):
     p = context.new_page()
     p.on("console", lambda msg: msg.type == "error" and page_errors.add(f"console: {msg.text}"))
     p.on("pageerror", lambda exc: page_errors.add(f"script error: {exc}"))
-    p.on("requestfailed", lambda req: page_errors.add(f"request failed: {req.url} ({req.failure})"))
+    # net::ERR_ABORTED is the browser cancelling a request itself (the favicon of a page left by a form
+    # submit); a missing or broken resource shows as a console error or another failure
+    p.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED"
+         and page_errors.add(f"request failed: {req.url} ({req.failure})"))
     yield p
     context.close()
     unexpected = page_errors.unexpected()
