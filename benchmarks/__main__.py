@@ -48,12 +48,12 @@ class Step:
 
 FULL = [
     Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 300k triples)",
-         "endpoint", ["--requests", "960", "--seconds", "45", "--settle", "120"], 8),
-    Step("load", "ascn load vs oxigraph load (30k, 300k, 3M triples)", "load", ["--sizes", ALL_SIZES], 6),
+         "endpoint", ["--requests", "960", "--seconds", "45", "--settle", "120"], 6),
+    Step("load", "ascn load vs oxigraph load (30k, 300k, 3M triples)", "load", ["--sizes", ALL_SIZES], 3),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
-         "(30k, 300k, 3M triples)", "recommend", ["--sizes", ALL_SIZES], 16),
+         "(30k, 300k, 3M triples)", "recommend", ["--sizes", ALL_SIZES], 3),
     Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (3M triples)", "remote",
-         ["--triples", "3000000"], 25),
+         ["--triples", "3000000"], 27),
 ]
 QUICK = [
     Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 30k triples, short loads)",
