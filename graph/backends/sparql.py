@@ -330,6 +330,8 @@ class SparqlStore:
             raise StoreError(f"the answer from {url} broke off: {exc!r}") from None
 
     def _too_slow(self, url: str) -> str:
+        if self.timeout is None:  # the operating system's own timeout (ETIMEDOUT)
+            return f"the connection to {url} timed out"
         return f"{url} did not answer within {self.timeout:g} s (ASCN_REMOTE_TIMEOUT)"
 
     def _send_graph(self, name: str, graph: Graph, merge: bool) -> None:
