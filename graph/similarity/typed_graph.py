@@ -140,7 +140,7 @@ class TypedGraph:
         """Read the typed graph from a store with the ``similarity_*`` internal queries.
 
         The rows are put in order here, not by ORDER BY: Oxigraph sorts terms about ten times slower than Python
-        sorts strings (at 300k triples the three reads took 7.9 s, 4.2 s of it sorting), and the order only has
+        sorts strings (at 300k triples the reads took 7.9 s, 4.2 s of it sorting), and the order only has
         to be the same on every backend, not the server's.
         """
         entities = sorted((Entity(
@@ -151,12 +151,13 @@ class TypedGraph:
         links = sorted((Link(source, relation, target, fact)
                         for source, relation, target, fact in _rows(store, "similarity_edges")),
                        key=lambda link: (link.relation, link.source, link.target, link.fact))
+        titles: dict[str, list[str]] = defaultdict(list)
+        for doc, title in sorted(row for row in _rows(store, "similarity_titles") if row[1]):
+            titles[doc].append(title)
+        confidence = dict(sorted(row for row in _rows(store, "similarity_confidence") if row[1]))
         sources: dict[str, list[SourceRef]] = defaultdict(list)
-        confidence: dict[str, str | None] = {}
-        for fact, doc, title, level in sorted(_rows(store, "similarity_sources"), key=lambda row: row[:2]):
-            sources[fact].append(SourceRef(doc, title if title is not None else doc))
-            if level is not None:
-                confidence[fact] = level
+        for fact, doc in sorted(_rows(store, "similarity_sources")):
+            sources[fact].extend(SourceRef(doc, title) for title in titles.get(doc) or [doc])
         facts = {f: Fact(f, tuple(dict.fromkeys(refs)), confidence.get(f)) for f, refs in sources.items()}
         return cls.from_rows(entities, links, facts, version if version is not None else store.version())
 
@@ -324,7 +325,9 @@ def _year(value: str | None) -> int | None:
 _COLUMNS = {
     "similarity_nodes": ["entity", "kind", "label", "alts", "description", "namedOnly", "startYear", "endYear"],
     "similarity_edges": ["source", "relation", "target", "fact"],
-    "similarity_sources": ["fact", "document", "title", "confidence"],
+    "similarity_sources": ["fact", "document"],
+    "similarity_titles": ["document", "title"],
+    "similarity_confidence": ["fact", "confidence"],
 }
 
 
