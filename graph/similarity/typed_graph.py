@@ -143,11 +143,20 @@ class TypedGraph:
         sorts strings (at 300k triples the reads took 7.9 s, 4.2 s of it sorting), and the order only has
         to be the same on every backend, not the server's.
         """
+        attributes: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for entity, key, value in _rows(store, "similarity_attributes"):
+            if value:
+                attributes[(entity, key)].add(value)
+
+        def first(entity: str, key: str) -> str | None:
+            return min(attributes.get((entity, key)) or [None])  # one value, the same on every backend
+
         entities = sorted((Entity(
-            iri=entity, kind=kind, label=label, alt_labels=tuple(sorted(a for a in (alts or "").split("\u001f") if a)),
-            description=description, named_only=named in ("true", "1"), start_year=_year(start), end_year=_year(end),
-        ) for entity, kind, label, alts, description, named, start, end in _rows(store, "similarity_nodes")),
-            key=lambda entity: entity.iri)
+            iri=entity, kind=kind, label=label, alt_labels=tuple(sorted(attributes.get((entity, "alt"), ()))),
+            description=first(entity, "description"), named_only=first(entity, "named_only") in ("true", "1"),
+            start_year=_year(first(entity, "start")), end_year=_year(first(entity, "end")),
+        ) for entity, kind, label in set(_rows(store, "similarity_nodes"))),
+            key=lambda entity: (entity.iri, entity.kind, entity.label))
         links = sorted((Link(source, relation, target, fact)
                         for source, relation, target, fact in _rows(store, "similarity_edges")),
                        key=lambda link: (link.relation, link.source, link.target, link.fact))
@@ -323,7 +332,8 @@ def _year(value: str | None) -> int | None:
 
 
 _COLUMNS = {
-    "similarity_nodes": ["entity", "kind", "label", "alts", "description", "namedOnly", "startYear", "endYear"],
+    "similarity_nodes": ["entity", "kind", "label"],
+    "similarity_attributes": ["entity", "key", "value"],
     "similarity_edges": ["source", "relation", "target", "fact"],
     "similarity_sources": ["fact", "document"],
     "similarity_titles": ["document", "title"],
