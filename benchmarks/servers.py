@@ -102,10 +102,10 @@ class VirtuosoServer(Server):
         if errors or f"LOADED {VIRTUOSO_IMPORT}/{staged.name}\n" not in out:
             raise ServerError(f"Virtuoso's bulk loader refused {path}: {'; '.join(errors) or out[-2000:]}")
 
-    def isql(self, script: str, timeout: float = 60, user: str = "dba", password: str | None = None) -> str:
-        """Run SQL statements through ``isql-vt`` as ``user`` (``dba`` with this server's password by default);
-        its output, or ServerError when a statement fails."""
-        done = subprocess.run([shutil.which("isql-vt"), f"127.0.0.1:{self.sql_port}", user,
+    def isql(self, script: str, timeout: float = 60, password: str | None = None) -> str:
+        """Run SQL statements through ``isql-vt`` as ``dba`` (with this server's password unless another is
+        given: the setup logs in with the default one); its output, or ServerError when a statement fails."""
+        done = subprocess.run([shutil.which("isql-vt"), f"127.0.0.1:{self.sql_port}", "dba",
                                self.password if password is None else password],
                               input=script, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
