@@ -104,3 +104,50 @@ def screenshot():
         return path
 
     return take
+
+
+AXE = Path(__file__).resolve().parents[2] / "webapp" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 390, "height": 844}}
+"""The two screens every flow is tried on: a laptop and a phone."""
+
+
+@pytest.fixture(params=list(SIZES))
+def screen(request, page) -> str:
+    """Run a test once per screen size (``desktop``, ``mobile``), the page resized to it."""
+    page.set_viewport_size(SIZES[request.param])
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make vendor` (axe-core comes from webapp/assets/package.json)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """axe-core's violations on the page as it is now, as {impact: [rule ids]} (injected through the
+    DevTools protocol, so the page's Content-Security-Policy stays as it is)."""
+
+    def check(page) -> dict[str, list[str]]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                              ".violations.map(v => [v.impact, v.id, v.nodes.length])")
+        out: dict[str, list[str]] = {}
+        for impact, rule, nodes in found:
+            out.setdefault(impact, []).append(f"{rule} ({nodes} nodes)")
+        return out
+
+    return check
+
+
+def serious(violations: dict[str, list[str]]) -> list[str]:
+    """The critical and serious ones of :func:`axe`'s answer (the target is none)."""
+    return violations.get("critical", []) + violations.get("serious", [])
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
