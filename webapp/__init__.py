@@ -60,10 +60,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import api, evaluation, reference, search, tools
+    from webapp import api, complete, evaluation, reconcile, reference, search, tools
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(reconcile.bp)
+    app.register_blueprint(complete.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(reference.bp)
     app.register_blueprint(search.bp)

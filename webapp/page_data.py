@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from flask import current_app, has_app_context
 
+from graph import lookup
 from ontology.namespace import ID
 from queries.library import get_query
 from webapp.store import get_store
@@ -58,6 +59,12 @@ def once_per_version(name: str, compute: Callable[[], T]) -> T:
     value = compute()
     current_app.extensions[PER_VERSION][name] = (version, value)
     return value
+
+
+def lookup_index() -> lookup.Index:
+    """The graph's names, classes and properties (:mod:`graph.lookup`) for reconciliation and completion, read
+    once per graph version."""
+    return once_per_version("lookup-index", lambda: lookup.build(get_store()))
 
 
 def text(term: Node | None) -> str | None:

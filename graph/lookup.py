@@ -1,0 +1,308 @@
+"""An index of the graph's names, classes and properties: what reconciliation and completion look things up in.
+
+Typed text has to find entities by any of their names (labels, alternative names, titles, ISO codes) and rank
+them by how much the graph uses them, several times a second while someone types. The graph is small enough
+(10⁴ facts bundled, the 300k-triple benchmark graph too) to hold every name in memory as plain strings, so the
+index is read once per graph version (``queries/internal/lookup_*.rq``, through :meth:`graph.store.Store.values`)
+and answers exactly: every matching name, every use counted, no query per keystroke.
+
+Classes are matched with their subclasses from the ontology (a partner organisation is an external partner),
+so a type filter means what it means in the ontology even though the data states only the most specific class.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+from rdflib import URIRef
+
+from graph.store import Store
+from ontology import PREFIXES, ontology_graph
+from ontology.namespace import ASCN, RDFS
+from queries.library import internal
+
+_WORD = re.compile(r"[^\w]+")
+NAME_KINDS = ("label", "alt", "title", "code")
+LINKS = (str(ASCN.country), str(ASCN.inCity), str(ASCN.parentPartner))
+
+
+def normalize(text: str) -> str:
+    """Text as names are compared: accents and case folded, punctuation turned into single spaces.
+
+    >>> normalize("Đà Nẵng"), normalize("  Japan International Cooperation Agency (JICA) ")
+    ('da nang', 'japan international cooperation agency jica')
+    """
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return " ".join(_WORD.sub(" ", plain).replace("_", " ").split())
+
+
+def name_variants(name: str) -> list[str]:
+    """A name, and, when it ends in a parenthesis, the name without it and the parenthesis alone: the
+    abbreviation "(JICA)" is a name of the agency, and so is the name without it.
+
+    >>> name_variants("Japan International Cooperation Agency (JICA)")
+    ['Japan International Cooperation Agency (JICA)', 'Japan International Cooperation Agency', 'JICA']
+    """
+    found = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", name)
+    return [name, found[1], found[2]] if found else [name]
+
+
+def local_id(iri: str) -> str:
+    """The last segment of an IRI (after ``/`` or ``#``).
+
+    >>> local_id("https://w3id.org/ascn/id/city/da-nang"), local_id("https://w3id.org/ascn/ontology#City")
+    ('da-nang', 'City')
+    """
+    return re.split(r"[/#]", iri)[-1]
+
+
+@dataclass
+class Entity:
+    """One named entity: its IRI, label, other names, classes, how often the graph links to it, and the links
+    that tell same-named entities apart (country, city, parent partner: property IRI → values)."""
+
+    iri: str
+    label: str
+    names: list[str] = field(default_factory=list)
+    classes: set[str] = field(default_factory=set)
+    uses: int = 0
+    links: dict[str, list[str]] = field(default_factory=dict)
+
+    def all_names(self) -> list[str]:
+        """The label first, then every other name, each with its parenthesis variants, without repeats."""
+        seen: dict[str, None] = {}
+        for name in [self.label, *self.names]:
+            for variant in name_variants(name):
+                seen.setdefault(variant, None)
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A class or property with its label (from the ontology, else its local name) and a count."""
+
+    iri: str
+    label: str
+    count: int
+
+
+@dataclass
+class Index:
+    """Names, classes and properties of one graph version, with sorted keys for prefix search."""
+
+    entities: dict[str, Entity]
+    class_entities: Counter
+    """Class IRI → entities stated to have it."""
+    class_properties: dict[str, Counter]
+    """Class IRI → property IRI → triples of its instances."""
+    class_objects: dict[tuple[str, str], Counter]
+    """(class IRI, property IRI) → object IRI → triples of its instances linking to it."""
+    _keys: list[str] = field(default_factory=list, repr=False)
+    _ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    _ranked: list[str] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._ranked = sorted(self.entities, key=lambda i: (-self.entities[i].uses, self.entities[i].label.casefold(), i))
+        rank = {iri: n for n, iri in enumerate(self._ranked)}
+        pairs = set()
+        later = len(self._ranked)  # a match inside a name ranks after every match at the start of one
+        for iri, entity in self.entities.items():
+            for name in [*entity.all_names(), local_id(iri)]:
+                words = normalize(name).split()
+                for start in range(len(words)):
+                    pairs.add((" ".join(words[start:]), rank[iri] + (later if start else 0)))
+        ordered = sorted(pairs)
+        self._keys = [key for key, _ in ordered]
+        self._ranks = np.array([r for _, r in ordered], dtype=np.int64)
+
+    # -- entities ------------------------------------------------------------------------------
+    def complete(self, text: str, classes: set[str] | None = None, limit: int = 10) -> list[Entity]:
+        """Entities with a name (or IRI local name) having a word that starts with ``text``: those whose name
+        starts so first, each group most used first; only instances of ``classes`` (with their subclasses) when
+        given. Empty text matches every entity."""
+        q = normalize(text)
+        lo = bisect_left(self._keys, q)
+        hi = bisect_left(self._keys, q + "\uffff", lo)
+        wanted = expand(classes) if classes else None
+        out, seen = [], set()
+        for r in np.unique(self._ranks[lo:hi]):
+            entity = self.entities[self._ranked[r % len(self._ranked)]]
+            if entity.iri not in seen and (wanted is None or entity.classes & wanted):
+                seen.add(entity.iri)
+                out.append(entity)
+                if len(out) == limit:
+                    break
+        return out
+
+    def of_classes(self, classes: set[str]) -> list[Entity]:
+        """Every entity of ``classes`` (with their subclasses)."""
+        wanted = expand(classes)
+        return [e for e in self.entities.values() if e.classes & wanted]
+
+    # -- classes and properties ----------------------------------------------------------------
+    def classes(self, text: str = "", limit: int = 20) -> list[Term]:
+        """Classes that have instances, whose label or local name has a word starting with ``text``, largest
+        first."""
+        return _terms(self.class_entities, text, limit)
+
+    def properties(self, text: str = "", cls: str | None = None, limit: int = 20) -> list[Term]:
+        """Properties used by instances of ``cls`` (of any class when None), matching ``text``, most used
+        first."""
+        counts: Counter = Counter()
+        for c, props in self.class_properties.items():
+            if cls is None or c in expand({cls}):
+                counts.update(props)
+        return _terms(counts, text, limit)
+
+    def objects(self, text: str, cls: str | None, prop: str, limit: int = 10) -> list[tuple[Entity, int]]:
+        """Entities that instances of ``cls`` (any class when None) link to by ``prop``, matching ``text``,
+        most linked first: every one keeps the pattern ``?s a cls ; prop <it>`` non-empty."""
+        counts: Counter = Counter()
+        for (c, p), objects in self.class_objects.items():
+            if p == prop and (cls is None or c in expand({cls})):
+                counts.update(objects)
+        q = normalize(text)
+        out = []
+        for iri, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            entity = self.entities.get(iri)
+            if entity is None:
+                continue
+            if q and not any(_starts_a_word(normalize(name), q) for name in [*entity.all_names(), local_id(iri)]):
+                continue
+            out.append((entity, n))
+            if len(out) == limit:
+                break
+        return out
+
+
+def _starts_a_word(name: str, q: str) -> bool:
+    return name.startswith(q) or f" {q}" in f" {name}"
+
+
+def _terms(counts: Counter, text: str, limit: int) -> list[Term]:
+    q = normalize(text)
+    labels = term_labels()
+    out = []
+    for iri, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        label = labels.get(iri) or local_id(iri)
+        if q and not (_starts_a_word(normalize(label), q) or _starts_a_word(normalize(_split_camel(local_id(iri))), q)
+                      or normalize(local_id(iri)).startswith(q) or normalize(prefixed(iri)).startswith(q)):
+            continue
+        out.append(Term(iri, label, n))
+        if len(out) == limit:
+            break
+    return out
+
+
+def _split_camel(name: str) -> str:
+    """``iso3166Alpha2`` → ``iso3166 Alpha2``: a camel-case local name matched word by word."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+
+
+def prefixed(iri: str) -> str:
+    """An IRI written with the project's prefixes where one fits, else as is.
+
+    >>> prefixed("https://w3id.org/ascn/ontology#City"), prefixed("urn:x")
+    ('ascn:City', 'urn:x')
+    """
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None or not re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(best):]):
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
+def expand_name(name: str) -> str:
+    """A class or property given as a prefixed name (``ascn:City``) or an IRI, as an IRI.
+
+    >>> expand_name("ascn:City"), expand_name("https://schema.org/City")
+    ('https://w3id.org/ascn/ontology#City', 'https://schema.org/City')
+    """
+    prefix, _, rest = name.partition(":")
+    if prefix in PREFIXES and not rest.startswith("//"):
+        return PREFIXES[prefix] + rest
+    return name
+
+
+@cache
+def _subclasses() -> dict[str, frozenset[str]]:
+    """Class IRI → itself and every class below it in the ontology (rdfs:subClassOf, transitively)."""
+    g = ontology_graph()
+    below: dict[str, set[str]] = defaultdict(set)
+    for sub, sup in g.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            below[str(sup)].add(str(sub))
+    closed = {}
+    for cls in below:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        closed[cls] = frozenset(seen)
+    return closed
+
+
+def expand(classes: set[str]) -> set[str]:
+    """Classes with all their subclasses.
+
+    >>> sorted(local_id(c) for c in expand({str(ASCN.ExternalPartner)}))
+    ['ExternalPartner', 'PartnerCity', 'PartnerCompany', 'PartnerCountry', 'PartnerOrganisation']
+    """
+    table = _subclasses()
+    return {sub for cls in classes for sub in table.get(cls, {cls})}
+
+
+@cache
+def term_labels() -> dict[str, str]:
+    """Class and property IRI → English label, from the ontology."""
+    g = ontology_graph()
+    labels: dict[str, str] = {}
+    for term, label in g.subject_objects(RDFS.label):
+        if isinstance(term, URIRef) and getattr(label, "language", None) in ("en", None):
+            labels.setdefault(str(term), str(label))
+    return labels
+
+
+def build(store: Store) -> Index:
+    """Read the index of ``store``'s current content (six bulk reads)."""
+    entities: dict[str, Entity] = {}
+    names = store.values(internal("lookup_names").sparql)
+    for iri, kind, name in names.rows:
+        if not name:
+            continue
+        entity = entities.setdefault(iri, Entity(iri, ""))
+        if kind == "label" and not entity.label:
+            entity.label = name
+        else:
+            entity.names.append(name)
+    for entity in entities.values():
+        if not entity.label:
+            entity.label = entity.names.pop(0)
+    for iri, cls in store.values(internal("lookup_types").sparql).rows:
+        if iri in entities:
+            entities[iri].classes.add(cls)
+    for iri, uses in store.values(internal("lookup_uses").sparql).rows:
+        if iri in entities:
+            entities[iri].uses = int(uses)
+    for iri, prop, value in store.values(internal("lookup_links").sparql).rows:
+        if iri in entities:
+            entities[iri].links.setdefault(prop, []).append(value)
+    class_entities: Counter = Counter()
+    for entity in entities.values():
+        class_entities.update(entity.classes)
+    class_properties: dict[str, Counter] = defaultdict(Counter)
+    for cls, prop, n in store.values(internal("lookup_class_properties").sparql).rows:
+        class_properties[cls][prop] += int(n)
+    class_objects: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for cls, prop, obj, n in store.values(internal("lookup_class_objects").sparql).rows:
+        class_objects[(cls, prop)][obj] += int(n)
+    return Index(entities, class_entities, dict(class_properties), dict(class_objects))

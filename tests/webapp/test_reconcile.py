@@ -1,0 +1,163 @@
+"""The Reconciliation Service API (v0.2) and the completion API against a real ``ascn serve`` (session fixture
+``ascn_server``), called with ``requests`` and checked with ``jsonschema`` against the specification's schemas
+(tests/webapp/data/reconciliation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import requests
+
+SCHEMAS = Path(__file__).parent / "data" / "reconciliation"
+DA_NANG = "https://w3id.org/ascn/id/city/da-nang"
+JICA = "https://w3id.org/ascn/id/partner/jica"
+
+
+def schema(name: str) -> dict:
+    return json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def valid(document, name: str) -> None:
+    jsonschema.Draft202012Validator(schema(name)).validate(document)
+
+
+@pytest.fixture(scope="module")
+def site(ascn_server) -> str:
+    return ascn_server.url.removesuffix("/sparql")
+
+
+@pytest.fixture(scope="module")
+def service(site) -> str:
+    return site + "/api/reconcile"
+
+
+def reconcile(service: str, queries: dict, method: str = "post") -> dict:
+    valid(queries, "reconciliation-query-batch")
+    if method == "post":
+        response = requests.post(service, data={"queries": json.dumps(queries)}, timeout=30)
+    else:
+        response = requests.get(service, params={"queries": json.dumps(queries)}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    valid(response.json(), "reconciliation-result-batch")
+    return response.json()
+
+
+def test_manifest_follows_the_specification(service, site):
+    manifest = requests.get(service, timeout=30).json()
+    valid(manifest, "manifest")
+    assert manifest["identifierSpace"] == "https://w3id.org/ascn/id/"
+    assert manifest["schemaSpace"] == "https://w3id.org/ascn/ontology#"
+    assert [t["id"] for t in manifest["defaultTypes"]] == ["City", "Partner", "Project", "Programme", "Country"]
+    assert manifest["preview"]["url"] == site + "/api/reconcile/preview?id={{id}}"
+    assert {k: v["service_url"] + v["service_path"] for k, v in manifest["suggest"].items()} == {
+        kind: f"{site}/api/reconcile/suggest/{kind}" for kind in ("entity", "type", "property")}
+
+
+def test_the_issue_targets(service):
+    answer = reconcile(service, {"q0": {"query": "Da Nang", "type": "City"},
+                                 "q1": {"query": "Japan International Cooperation Agency"}})
+    first = answer["q0"]["result"][0]
+    assert (first["id"], first["name"], first["score"], first["match"]) == (DA_NANG, "Da Nang", 100.0, True)
+    assert first["type"] == [{"id": "City", "name": "Member city"}]
+    assert [c["match"] for c in answer["q0"]["result"][1:]] == [False] * (len(answer["q0"]["result"]) - 1)
+    jica = answer["q1"]["result"][0]
+    assert (jica["id"], jica["match"], jica["description"]) == (JICA, True, "External partner in Japan")
+    assert answer["q1"]["result"][1]["id"] == "https://w3id.org/ascn/id/partner/jbic"
+
+
+def test_get_answers_as_post_and_a_type_narrows(service):
+    batch = {"a": {"query": "JICA", "type": ["Partner"], "limit": 2}, "b": {"query": "Danang", "type": "City"}}
+    assert reconcile(service, batch, "get") == reconcile(service, batch)
+    answer = reconcile(service, batch)
+    assert [c["id"] for c in answer["a"]["result"]] == [JICA, "https://w3id.org/ascn/id/partner/jbic"]
+    spelled = answer["b"]["result"][0]
+    assert (spelled["id"], spelled["match"]) == (DA_NANG, False)  # close, not certain: a person decides
+    assert all(c["type"] == [{"id": "City", "name": "Member city"}] for c in answer["b"]["result"])
+
+
+def test_a_country_property_tells_namesakes_apart(service):
+    """"Japan" is a partner country; asked with the country Viet Nam, it is no longer a sure match."""
+    plain = reconcile(service, {"q": {"query": "Japan"}})["q"]["result"][0]
+    assert (plain["id"], plain["match"]) == ("https://w3id.org/ascn/id/partner/japan", True)
+    answer = reconcile(service, {
+        "vn": {"query": "Japan", "properties": [{"pid": "country", "v": "VN"}]},
+        "city": {"query": "Da Nang", "type": "City", "properties": [{"pid": "country", "v": {"id": "https://w3id.org/ascn/id/country/vn"}}]},
+        "wrong": {"query": "Da Nang", "type": "City", "properties": [{"pid": "country", "v": "Thailand"}]},
+    })
+    assert answer["vn"]["result"][0]["match"] is False
+    assert answer["city"]["result"][0]["id"] == DA_NANG and answer["city"]["result"][0]["match"] is True
+    wrong = answer["wrong"]["result"]
+    assert wrong[0]["id"] == DA_NANG and wrong[0]["match"] is False and wrong[0]["score"] == 50.0
+
+
+@pytest.mark.parametrize("queries, message", [
+    ("{", "parameter 'queries' is not JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+    ("[]", "parameter 'queries' must be a JSON object of queries by key"),
+    ('{"q0": {"query": "x", "limit": 0}}', "query 'q0': field 'limit' must be a whole number from 1 to 100"),
+    ('{"q0": {"query": "x", "colour": 1}}',
+     "query 'q0': unknown field(s) colour; known: query, type, limit, properties, type_strict"),
+    ('{"q0": {"query": "x", "properties": [{"pid": "mayor", "v": "y"}]}}',
+     "query 'q0': unknown property 'mayor'; known: country, city"),
+])
+def test_a_bad_batch_is_refused_naming_the_query_and_field(service, queries, message):
+    response = requests.post(service, data={"queries": queries}, timeout=30)
+    assert response.status_code == 400
+    assert response.json() == {"error": message, "parameter": "queries", "status": 400}
+
+
+def test_suggest_services(site):
+    def suggest(kind, **params):
+        response = requests.get(f"{site}/api/reconcile/suggest/{kind}", params=params, timeout=30)
+        assert response.status_code == 200
+        valid(response.json(), "suggest-response")
+        return response.json()["result"]
+
+    entities = suggest("entity", prefix="jic", type="Partner")
+    assert [e["id"] for e in entities] == [JICA]
+    assert entities[0]["notable"] == [{"id": "Partner", "name": "External partner"}]
+    assert suggest("entity", prefix="da n")[0]["id"] == DA_NANG
+    assert [t["id"] for t in suggest("type", prefix="prog")] == ["Programme"]
+    assert [p["id"] for p in suggest("property", prefix="coun")] == ["country"]
+
+
+def test_preview_is_a_small_page_of_the_entity(site):
+    response = requests.get(f"{site}/api/reconcile/preview", params={"id": JICA}, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert '<a href="/id/partner/jica"' in response.text
+    assert "Also: Japan International Cooperation Agency · JICA" in response.text
+    missing = requests.get(f"{site}/api/reconcile/preview", params={"id": "urn:x"}, timeout=30)
+    assert missing.status_code == 404 and missing.json()["error"] == "no entity with id 'urn:x'"
+
+
+# -- completion ---------------------------------------------------------------------------------
+def complete(site: str, **params) -> list[dict]:
+    response = requests.get(site + "/api/complete", params=params, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+def test_entities_by_label_and_alternative_name_most_used_first(site):
+    cities = complete(site, q="da", type="ascn:City")
+    assert [(c["label"], c["prefixed"]) for c in cities] == [("Davao City", "city:davao-city"), ("Da Nang", "city:da-nang")]
+    assert cities[0]["count"] > cities[1]["count"]
+    assert [c["label"] for c in complete(site, q="jica", type="Partner")] == ["Japan International Cooperation Agency (JICA)"]
+
+
+def test_terms_for_the_editor(site):
+    assert [c["prefixed"] for c in complete(site, kind="class", q="pro")] == [
+        "ascn:Project", "ascn:PartnerProgramme", "ascn:ProjectStatus"]
+    assert [p["prefixed"] for p in complete(site, kind="property", **{"class": "ascn:Project"}, q="foc")] == ["ascn:focusArea"]
+    objects = complete(site, predicate="ascn:focusArea", **{"class": "ascn:Project"}, q="")
+    assert [o["label"] for o in objects][:2] == ["Built Infrastructure", "Civic and Social"]
+    assert len(objects) == 6
+
+
+def test_completion_refuses_bad_parameters_by_name(site):
+    response = requests.get(site + "/api/complete", params={"kind": "colour"}, timeout=30)
+    assert response.status_code == 400 and response.json()["parameter"] == "kind"
+    response = requests.get(site + "/api/complete", params={"limit": "500"}, timeout=30)
+    assert response.json()["error"] == "parameter 'limit' must be a whole number from 1 to 50, got '500'"
