@@ -55,6 +55,7 @@ system-deps:
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	ldconfig -p | grep -q libseccomp.so.2 || missing="$$missing libseccomp2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

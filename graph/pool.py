@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from graph import egress
 from graph.backends import open_store
 from graph.config import Settings
 from graph.formats import FORMATS, Written, kind_of, write
@@ -90,11 +91,12 @@ def answer(store, job: Job) -> Reply:
     """
     prefix = f"BASE <{job.base_iri}> " if job.base_iri else ""
     try:
-        if hasattr(store, "query_written"):
-            written = store.query_written(prefix + job.sparql, job.formats, job.row_limit,
-                                          default_graphs=job.default_graphs, named_graphs=job.named_graphs)
-        else:
-            written = _write(store, prefix + job.sparql, job)
+        with egress.guarded():
+            if hasattr(store, "query_written"):
+                written = store.query_written(prefix + job.sparql, job.formats, job.row_limit,
+                                              default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+            else:
+                written = _write(store, prefix + job.sparql, job)
     except QueryError as exc:
         if prefix and exc.position and exc.position[0] == 1:  # report columns in the client's own text
             raise QueryError(exc.message, (1, max(1, exc.position[1] - len(prefix)))) from None
@@ -135,10 +137,14 @@ def _write(store, sparql: str, job: Job) -> Written:
     return Written(kind, write(result, fmt), rows, complete)
 
 
-def _worker_main(settings: Settings, conn) -> None:
-    """A worker's life: open the store, say ready, answer jobs until the pipe closes."""
+def _worker_main(settings: Settings, conn, services: tuple[str, ...] = ()) -> None:
+    """A worker's life: put up the outbound-connection wall (:mod:`graph.egress`: no connection but to the
+    allowed SERVICE ``services`` and the remote store), open the store, say ready, answer jobs until the pipe
+    closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     try:
+        store_urls = (settings.query_url, settings.update_url, settings.gsp_url) if settings.store == "sparql" else ()
+        egress.install(egress.policy(services, store_urls))
         store = open_store(settings, read_only=True)
     except Exception as exc:  # StoreError, or a broken setting: say so instead of dying silently
         conn.send(("failed", str(exc) if isinstance(exc, AscnError) else f"{type(exc).__name__}: {exc}"))
@@ -180,7 +186,8 @@ class QueryPool:
     workers are replaced in a background thread; :attr:`replaced` counts them.
     """
 
-    def __init__(self, settings: Settings, size: int = 2, start_method: str | None = None):
+    def __init__(self, settings: Settings, size: int = 2, start_method: str | None = None,
+                 services: tuple[str, ...] = ()):
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         methods = mp.get_all_start_methods()
@@ -189,6 +196,8 @@ class QueryPool:
             # workers fork from a server that has the libraries imported already: a replacement is ready fast
             self._ctx.set_forkserver_preload(["graph.pool", "graph.backends.oxigraph"])
         self.settings = settings
+        self.services = tuple(services)
+        """The SERVICE endpoints the operator allowed: the workers may connect to these (and the store) only."""
         self.size = size
         self.replaced = 0
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()  # C-coded: no Python lock on each query
@@ -274,7 +283,7 @@ class QueryPool:
     # -- workers -------------------------------------------------------------------------------
     def _launch(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(self.settings, child), daemon=True,
+        process = self._ctx.Process(target=_worker_main, args=(self.settings, child, self.services), daemon=True,
                                     name="ascn-query-worker")
         process.start()
         child.close()

@@ -3,7 +3,9 @@
 GET ``query=``, POST form-encoded and POST ``application/sparql-query`` are accepted, with
 ``default-graph-uri`` / ``named-graph-uri`` and a ``format`` parameter for browsers; a GET without a query
 returns the SPARQL Service Description. Updates are refused (403), and so is SERVICE to any endpoint the
-operator has not allowed (``SPARQL_ALLOWED_SERVICES``), since it would make this server fetch URLs.
+operator has not allowed (``SPARQL_ALLOWED_SERVICES``), since it would make this server fetch URLs: decided on
+the parsed query (:mod:`graph.federation`), relative IRIs resolved against ``<PUBLIC_BASE>sparql`` and never
+against the request's Host, and behind that by the query workers' outbound-connection wall (:mod:`graph.egress`).
 
 Every query runs in a worker process (:mod:`graph.pool`) with a time limit that kills the work, and a row
 cap. Each answer says whether it is complete in ``X-ASCN-*`` headers and, in SPARQL JSON, in an
@@ -24,6 +26,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
+from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
 from graph.formats import FORMATS, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
 from graph.sparql_text import inspect_query
@@ -85,19 +88,22 @@ def answer(req: Request) -> Response:
     info = inspect_query(req.query)
     if info.update:
         raise ProtocolError(403, _REFUSE_UPDATE)
-    _check_services(info.services, config["SPARQL_ALLOWED_SERVICES"])
+    base = query_base(config)
+    _check_services(req.query, base, config)
     formats = {kind: choose_format(kind, req.format) for kind in FORMATS}
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
         raise _not_acceptable(kind)
     timeout = float(config["SPARQL_TIMEOUT"])
     row_limit = int(config["SPARQL_ROW_LIMIT"])
-    base = request.base_url if _IRI.match(request.base_url) else None  # a forged Host header stays out
     job = Job(req.query, formats, row_limit, req.default_graphs, req.named_graphs, base_iri=base)
     name, started = _name(req.query), time.monotonic()
     try:
         reply = get_pool().run(job, timeout)
     except QueryError as exc:
+        if exc.message == SERVICE_REFUSED:
+            log.warning("query %s: a call to another endpoint was refused by the workers' wall", name)
+            raise ProtocolError(400, SERVICE_REFUSED) from None
         log.info("query %s refused by the parser: %s", name, exc)
         raise ProtocolError(400, f"malformed query: {exc}") from None
     except QueryTimeout as exc:
@@ -212,20 +218,26 @@ def _iris(params: dict, name: str) -> tuple[str, ...] | None:
     return tuple(params[name])
 
 
-def _check_services(services: tuple[str | None, ...], allowed) -> None:
-    allowed = _allowed_list(allowed)
-    for target in services:
-        if target is None or target not in allowed:
-            shown = f"<{target}>" if target else "a variable or unresolved endpoint"
-            raise ProtocolError(400, f"SERVICE {shown} is refused: this endpoint does not call other endpoints "
-                                     "unless its operator lists them in ASCN_SPARQL_ALLOWED_SERVICES")
+def query_base(config) -> str:
+    """The base relative IRIs of a query resolve against: ``<PUBLIC_BASE>sparql``, fixed by the operator. Never
+    the request's URL: its host comes from the client's Host header, and a relative SERVICE IRI resolved against
+    a forged one would name any host."""
+    return f"{config['PUBLIC_BASE']}sparql"
 
 
-def _allowed_list(value) -> set[str]:
-    """Allowed SERVICE endpoints from config: a list, or one string of IRIs separated by spaces or commas."""
-    if isinstance(value, str):
-        value = re.split(r"[\s,]+", value)
-    return {v for v in (value or ()) if v}
+def _check_services(query: str, base: str, config) -> None:
+    """Refuse (400, one message for all) a query whose parsed algebra calls an endpoint not allowed. A query the
+    parser cannot read goes on to the workers, whose wall refuses the same calls (see :mod:`graph.federation`),
+    unless the store is remote: the remote server would make the call, beyond that wall."""
+    targets = service_targets(query, base)
+    if targets is None:
+        if config.get("STORE", "oxigraph") == "sparql":
+            raise ProtocolError(400, "this endpoint cannot read the query to check which endpoints it calls; "
+                                     "write it in plain SPARQL 1.1 (the store's parser may accept more)")
+        return
+    allowed = allowed_services(config["SPARQL_ALLOWED_SERVICES"])
+    if any(target is None or target not in allowed for target in targets):
+        raise ProtocolError(400, SERVICE_REFUSED)
 
 
 # -- content negotiation -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from flask import Flask, current_app
 
 from graph.config import Settings
+from graph.federation import allowed_services
 from graph.pool import QueryPool
 from graph.store import Store
 from loaders import dataset
@@ -46,7 +47,8 @@ def init_app(app: Flask) -> None:
     """Open the store (building it when empty or out of date) and set up the query pool."""
     settings = settings_from_config(app.config)
     store = dataset.open_graph(settings)
-    pool = QueryPool(settings, size=int(app.config["SPARQL_WORKERS"]))
+    pool = QueryPool(settings, size=int(app.config["SPARQL_WORKERS"]),
+                     services=allowed_services(app.config["SPARQL_ALLOWED_SERVICES"]))
     app.extensions[EXTENSION] = AppStore(settings, store, pool)
 
 

@@ -1,4 +1,4 @@
-"""Reading a query before it runs: its form, its own dataset, the endpoints it would call."""
+"""Reading a query before it runs: its form, its own dataset, whether it is an update."""
 
 from __future__ import annotations
 
@@ -26,19 +26,6 @@ def test_form_is_the_first_form_keyword_token(query, form):
 ])
 def test_dataset_clause_is_found_only_as_a_keyword(query, has_from):
     assert inspect_query(query).has_dataset_clause is has_from
-
-
-@pytest.mark.parametrize("query, services", [
-    ("SELECT * { SERVICE <http://a.org/sparql> { ?s ?p ?o } }", ("http://a.org/sparql",)),
-    ("PREFIX e: <http://a.org/> SELECT * { SERVICE SILENT e:q { ?s ?p ?o } }", ("http://a.org/q",)),
-    ("SELECT * { SERVICE ?where { ?s ?p ?o } }", (None,)),
-    # rdflib's parser rejects this valid query; the tokens still find the endpoint
-    ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT * { ?s rdfs:label ?l . SERVICE <http://a.org/q> {} }",
-     ("http://a.org/q",)),
-    ("SELECT * { ?s ?p '''SERVICE <http://a.org/q> {}''' } # SERVICE <http://b.org/>", ()),
-])
-def test_service_targets_are_found_and_resolved(query, services):
-    assert inspect_query(query).services == services
 
 
 @pytest.mark.parametrize("query, update", [

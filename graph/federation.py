@@ -1,0 +1,82 @@
+"""The endpoints a query would call (``SERVICE``), read from the query as a SPARQL parser reads it.
+
+The endpoint lets a query call another endpoint only when its operator allowed that endpoint, and this is the
+first of two walls: the query is parsed by rdflib's SPARQL parser and translated to its algebra, relative IRIs
+resolved against a base the caller fixes (never one taken from the request), and every ``ServiceGraphPattern``
+of the algebra is a target. Reading the text with a tokenizer of our own missed targets whenever it split the
+text differently from the engine (a ``\\u`` escape in an earlier IRI hid everything after it).
+
+rdflib's parser rejects some valid queries (``?s ?p ?o . SERVICE <x> {}``, ``BIND(1 AS ?x) SERVICE <x> {}``),
+so a query it cannot read is not decided here: the query workers' outbound-connection wall
+(:mod:`graph.egress`) stops any call it would make to an endpoint not allowed, whoever parsed it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+SERVICE_REFUSED = ("SERVICE is refused: this endpoint calls no other endpoint unless its operator lists it in "
+                   "ASCN_SPARQL_ALLOWED_SERVICES")
+"""The one message for every refused or failed call to another endpoint: it names no host, port or reason, so
+refusals cannot be used to map what listens where."""
+
+_MAY_NAME_SERVICE = re.compile(r"(?i)service|\\u|\\U")
+"""SPARQL spells a keyword with its letters, or with codepoint escapes (``\\u0053``), nothing else: a text holding
+neither cannot contain SERVICE, and is not parsed (parsing costs rdflib about 60 ms a query)."""
+
+
+@lru_cache(maxsize=512)
+def service_targets(sparql: str, base: str) -> tuple[str | None, ...] | None:
+    """The SERVICE targets of ``sparql`` as absolute IRIs (None for a variable), in the order of the algebra;
+    None when rdflib's parser cannot read the query.
+
+    >>> service_targets('PREFIX e: <http://e.org/> SELECT * { SERVICE SILENT e:q { ?a ?b ?c } }', 'http://b/')
+    ('http://e.org/q',)
+    >>> service_targets('SELECT * { SERVICE <sparql> { ?a ?b ?c } OPTIONAL { SERVICE ?x {} } }', 'https://b.org/')
+    ('https://b.org/sparql', None)
+    >>> service_targets('ASK { ?s ?p "SERVICE <http://x/>" }', 'http://b/')
+    ()
+    """
+    if not _MAY_NAME_SERVICE.search(sparql):
+        return ()
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        query = translateQuery(parseQuery(sparql), base=base)
+    except Exception:  # pyparsing's ParseException, rdflib's own errors: not readable here
+        return None
+    found: list[str | None] = []
+    seen: set[int] = set()
+
+    def walk(node) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                found.append(str(term) if isinstance(term, URIRef) else None)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple, set)):
+            for value in node:
+                walk(value)
+
+    walk(query.algebra)
+    return tuple(found)
+
+
+def allowed_services(value) -> tuple[str, ...]:
+    """The allowed SERVICE endpoints of the configuration: a list, or one string of IRIs separated by spaces or
+    commas (``ASCN_SPARQL_ALLOWED_SERVICES``).
+
+    >>> allowed_services("https://a.org/sparql, https://b.org/q"), allowed_services(None)
+    (('https://a.org/sparql', 'https://b.org/q'), ())
+    """
+    if isinstance(value, str):
+        value = re.split(r"[\s,]+", value)
+    return tuple(dict.fromkeys(v for v in (value or ()) if v))
