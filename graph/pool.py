@@ -177,6 +177,8 @@ class _Worker:
     conn: object
     pid: int = 0
     started: float = field(default_factory=time.monotonic)
+    generation: int = 0
+    """The :meth:`QueryPool.recycle` round it was started in: an older worker reads an older content."""
 
 
 class QueryPool:
@@ -205,6 +207,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
+        self._generation = 0
 
     # -- life cycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -235,6 +238,24 @@ class QueryPool:
         for worker in workers:
             self._kill(worker)
 
+    def recycle(self) -> None:
+        """Replace every worker by one that opens the store afresh, so queries see what was just written.
+
+        A worker's read-only handle sees the content as it was when opened (and an embedded write switches to a
+        new database), so after a write the workers must be renewed. Idle workers are replaced now; a busy one
+        finishes its query and is replaced when it hands the answer back. Nothing is done before the start.
+        """
+        with self._lock:
+            if not self._started or self._closed:
+                return
+            self._generation += 1
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            self._replace(worker, reason="the graph changed")
+
     def pids(self) -> list[int]:
         """The process ids of the live workers."""
         with self._lock:
@@ -250,6 +271,9 @@ class QueryPool:
         self.start()
         for _attempt in range(2):
             worker = self._take(timeout)
+            while worker.generation != self._generation:  # started before the last recycle: renew it
+                self._replace(worker, reason="the graph changed")
+                worker = self._take(timeout)
             try:
                 _send(worker.conn, job)
             except (OSError, ValueError):  # the worker died while idle: replace it, try another
@@ -267,7 +291,10 @@ class QueryPool:
         except (EOFError, OSError):
             self._replace(worker)
             raise StoreError("the query worker stopped while answering (out of memory?); it was replaced") from None
-        self._idle.put(worker)
+        if worker.generation == self._generation:
+            self._idle.put(worker)
+        else:
+            self._replace(worker, reason="the graph changed")
         if status == "ok":
             return payload[0]
         if status == "query-error":
@@ -287,7 +314,7 @@ class QueryPool:
                                     name="ascn-query-worker")
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, generation=self._generation)
 
     def _await_ready(self, worker: _Worker, wait: float = 120.0) -> None:
         if not worker.conn.poll(wait):
@@ -306,12 +333,15 @@ class QueryPool:
         worker.process.join(timeout=10)
         worker.conn.close()
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, reason: str | None = None) -> None:
         """Kill ``worker`` now; start its successor in the background."""
         with self._lock:
             self._live.discard(worker)
         self._kill(worker)
-        log.warning("query worker %s stopped; starting a replacement", worker.pid)
+        if reason:
+            log.info("query worker %s renewed: %s", worker.pid, reason)
+        else:
+            log.warning("query worker %s stopped; starting a replacement", worker.pid)
         threading.Thread(target=self._respawn, name="ascn-pool-respawn", daemon=True).start()
 
     def _respawn(self) -> None:

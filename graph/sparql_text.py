@@ -64,6 +64,24 @@ def tokens(sparql: str) -> list[Token]:
             if m.lastgroup not in ("space", "comment")]
 
 
+@lru_cache(maxsize=1024)
+def normalised(sparql: str) -> str:
+    r"""The query text with comments dropped and each run of spaces made one space, strings and IRIs untouched:
+    texts that differ only there ask the same thing (the key of a kept answer).
+
+    >>> normalised('SELECT *  # all\n{ ?s ?p "a  b" }\n')
+    'SELECT * { ?s ?p "a  b" }'
+    """
+    parts = []
+    for m in _TOKEN.finditer(sparql):
+        if m.lastgroup in ("space", "comment"):
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+        else:
+            parts.append(m.group())
+    return "".join(parts).strip()
+
+
 @lru_cache(maxsize=512)
 def inspect_query(sparql: str) -> QueryText:
     """Read the form and the dataset clause of ``sparql`` without running it.

@@ -116,6 +116,10 @@ class Store(Protocol):
         Readers see the old content until the new one is complete; a crash midway leaves the old one.
         """
 
+    version_is_exact: bool
+    """Whether :meth:`version` changes at every write and costs nothing to read (the embedded store, whose one
+    writer is this handle), so that answers may be kept per version; a remote server's may not."""
+
     def version(self) -> str:
         """A key of the content: equal keys mean equal content, so what is derived from the graph (the
         recommender's typed graph) is rebuilt only when the key changes."""

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_SPARQL": None,
     "RATE_LIMIT_PAGES": None,
     "RATE_LIMIT_STORAGE": "memory://",
+    "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
@@ -34,7 +35,8 @@ trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by `
 recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless
 ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or ``ASCN_RATE_LIMIT_PAGES`` (every other route)
 gives one per client address in flask-limiter's notation (``"60/minute;10/second"``), counted in
-``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`)."""
+``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`); query answers kept up to 64 MiB in all until the graph
+changes (``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`)."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -53,8 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from webapp import errors, pages, security, sparql
+    from webapp import caching, errors, pages, security, sparql
 
+    caching.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)

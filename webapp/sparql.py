@@ -29,10 +29,11 @@ from werkzeug.http import parse_accept_header
 from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
 from graph.formats import FORMATS, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
-from graph.sparql_text import inspect_query
+from graph.sparql_text import inspect_query, normalised
 from ontology.errors import QueryError, StoreError
+from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
 from webapp.sparql_description import service_description
-from webapp.store import get_pool
+from webapp.store import current_version, get_pool
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
@@ -85,17 +86,29 @@ def answer(req: Request) -> Response:
     same formats, limits and completeness notice as the same text sent to ``/sparql``. Raises ProtocolError.
     """
     config = current_app.config
+    version = current_version()  # read before the query runs: a write meanwhile makes this answer's key stale
+    formats = {kind: choose_format(kind, req.format) for kind in FORMATS}
+    timeout = float(config["SPARQL_TIMEOUT"])
+    row_limit = int(config["SPARQL_ROW_LIMIT"])
+    base = query_base(config)
+    key = (normalised(req.query), req.default_graphs, req.named_graphs, tuple(formats.values()), row_limit, timeout,
+           base)
+    tag = None
+    if version is not None:
+        tag = etag(version, key) if request.method in ("GET", "HEAD") else None
+        kept = answer_cache().get(version, key)
+        if tag and (unchanged := not_modified(tag, {"Vary": "Accept"})):
+            return unchanged
+        if kept is not None:
+            _log_answer(_name(req.query), kept, 0.0, " (kept answer)")
+            return _reply(kept, timeout, tag)
     info = inspect_query(req.query)
     if info.update:
         raise ProtocolError(403, _REFUSE_UPDATE)
-    base = query_base(config)
     _check_services(req.query, base, config)
-    formats = {kind: choose_format(kind, req.format) for kind in FORMATS}
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
         raise _not_acceptable(kind)
-    timeout = float(config["SPARQL_TIMEOUT"])
-    row_limit = int(config["SPARQL_ROW_LIMIT"])
     job = Job(req.query, formats, row_limit, req.default_graphs, req.named_graphs, base_iri=base)
     name, started = _name(req.query), time.monotonic()
     try:
@@ -116,19 +129,27 @@ def answer(req: Request) -> Response:
     except StoreError as exc:
         log.error("query %s failed: %s", name, exc)
         raise ProtocolError(503, f"the store could not answer: {exc}") from None
-    elapsed = time.monotonic() - started
-    log.info("query %s: %d %s in %.3f s%s", name, reply.rows, "row" if reply.rows == 1 else "rows", elapsed,
-             "" if reply.complete else f" (cut at the row limit {row_limit})")
+    _log_answer(name, reply, time.monotonic() - started)
     if reply.media_type is None:
         raise _not_acceptable(reply.kind)
-    return _reply(reply, timeout)
+    if version is not None:
+        answer_cache().put(version, key, reply)
+    return _reply(reply, timeout, tag)
 
 
-def _reply(reply: Reply, timeout: float) -> Response:
+def _log_answer(name: str, reply: Reply, elapsed: float, note: str = "") -> None:
+    log.info("query %s: %d %s in %.3f s%s%s", name, reply.rows, "row" if reply.rows == 1 else "rows", elapsed,
+             "" if reply.complete else f" (cut at the row limit {reply.row_limit})", note)
+
+
+def _reply(reply: Reply, timeout: float, tag: str | None = None) -> Response:
     text = reply.media_type.startswith("text/") or reply.media_type.endswith(("json", "xml"))
     reason = None if reply.complete else "row-limit"
     headers = _limits_headers(reply.complete, reason, reply.rows, reply.row_limit, timeout)
     headers["Vary"] = "Accept"
+    if tag:
+        headers["ETag"] = tag
+        headers["Cache-Control"] = CACHE_CONTROL
     return Response(reply.body, headers=headers,
                     content_type=f"{reply.media_type}; charset=utf-8" if text else reply.media_type)
 

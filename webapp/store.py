@@ -8,7 +8,8 @@ so a runaway query can be stopped without touching the app's handle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import threading
+from dataclasses import dataclass, field, fields
 
 from flask import Flask, current_app
 
@@ -27,6 +28,9 @@ class AppStore:
     settings: Settings
     store: Store
     pool: QueryPool
+    pool_version: str | None = None
+    """The graph version the pool's workers read (see :func:`current_version`)."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def settings_from_config(config) -> Settings:
@@ -49,7 +53,8 @@ def init_app(app: Flask) -> None:
     store = dataset.open_graph(settings)
     pool = QueryPool(settings, size=int(app.config["SPARQL_WORKERS"]),
                      services=allowed_services(app.config["SPARQL_ALLOWED_SERVICES"]))
-    app.extensions[EXTENSION] = AppStore(settings, store, pool)
+    exact = getattr(store, "version_is_exact", False)
+    app.extensions[EXTENSION] = AppStore(settings, store, pool, store.version() if exact else None)
 
 
 def get_store() -> Store:
@@ -60,6 +65,24 @@ def get_store() -> Store:
 def get_pool() -> QueryPool:
     """The current app's query pool."""
     return current_app.extensions[EXTENSION].pool
+
+
+def current_version() -> str | None:
+    """The graph's version when it is exact and free to read (the embedded store's), else None.
+
+    When it changed since the query workers opened the store (a write through the app's store: a load, an
+    accepted proposal), the workers are renewed first, so the next query sees the new content.
+    """
+    state = current_app.extensions[EXTENSION]
+    if state.pool_version is None:
+        return None
+    version = state.store.version()
+    if version != state.pool_version:
+        with state.lock:
+            if version != state.pool_version:
+                state.pool.recycle()
+                state.pool_version = version
+    return version
 
 
 def close_app(app: Flask) -> None:

@@ -94,6 +94,9 @@ class SparqlStore:
 
     update_limit = 500_000
     """Above this many triples a rebuild uses Graph Store Protocol PUTs, when ``gsp_url`` is set."""
+    version_is_exact = False
+    """Other clients may write to the server, and :meth:`version` costs a query that can miss a change: nothing
+    may be kept per version without asking the server again."""
 
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None,
                  username: str | None = None, password: str | None = None, timeout: float | None = None):
