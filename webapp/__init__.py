@@ -55,10 +55,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from webapp import caching, errors, pages, security, sparql
+    from webapp import caching, errors, pages, security, sparql, static_files
 
     caching.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)

@@ -136,7 +136,7 @@ def not_modified(tag: str, headers: dict | None = None) -> Response | None:
 
 
 # -- pages -------------------------------------------------------------------------------------
-PAGE_BLUEPRINTS = frozenset({"pages", "reference", "tools"})
+PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools"})
 """The blueprints whose GET answers are pages (and their RDF alternates) made from the graph and the app alone."""
 
 

@@ -182,7 +182,7 @@ def test_sparql_examples_negotiate_json_ld(client):
 
 def test_void_counts_the_classes_of_the_build(client):
     response = client.get("/.well-known/void")
-    assert response.mimetype == "text/turtle" and response.headers["Vary"] == "Accept"
+    assert response.mimetype == "text/turtle" and "Accept" in response.vary
     g = Graph().parse(data=response.data, format="turtle")
     counts = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(None, VOID.classPartition)}
     assert counts[ASCN.City] == 38

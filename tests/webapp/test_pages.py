@@ -133,7 +133,7 @@ def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_for
     response = client.get("/id/city/da-nang", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == media_type
-    assert response.headers["Vary"] == "Accept"
+    assert "Accept" in response.vary
     graph = Graph().parse(data=response.data, format=rdf_format)
     assert (DA_NANG, RDFS.label, Literal("Da Nang", lang="en")) in graph
     population = graph.value(DA_NANG, ASCN.population)
@@ -146,13 +146,13 @@ def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_for
                                                  ("html", "text/html")])
 def test_format_parameter_overrides_accept(client, fmt, media_type):
     response = client.get(f"/id/project/dad-ioc?format={fmt}", headers={"Accept": "text/html"})
-    assert (response.status_code, response.mimetype, response.headers["Vary"]) == (200, media_type, "Accept")
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, media_type, True)
 
 
 @pytest.mark.parametrize("accept", ["*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"])
 def test_browsers_and_any_accept_get_html(client, accept):
     response = client.get("/id/city/da-nang", headers={"Accept": accept})
-    assert (response.mimetype, response.headers["Vary"]) == ("text/html", "Accept")
+    assert (response.mimetype, "Accept" in response.vary) == ("text/html", True)
 
 
 def test_unknown_format_and_unmet_accept_are_refused(client):

@@ -70,7 +70,7 @@ def test_match_with_an_empty_plan_is_a_400_page(client):
 
 def test_ontology_page_documents_classes_schemes_and_diagram(client):
     response = client.get("/ontology")
-    assert response.status_code == 200 and response.headers["Vary"] == "Accept"
+    assert response.status_code == 200 and "Accept" in response.vary
     html = response.data.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     section = re.search(r'<a href="#([^"]+)"><rect class="class-box"[^>]*/><text[^>]*>City<', html).group(1)
