@@ -19,7 +19,7 @@ from typing import Callable
 
 from rdflib import Graph, URIRef
 
-from graph.backends import memory_store, open_store
+from graph.backends import memory_store, open_store, repair_store
 from graph.config import Settings
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store
@@ -102,6 +102,20 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     The graphs are checked as a load is, by the shapes compiled to SPARQL on an in-memory copy (0.1 s where
     pySHACL takes 1.5 s; tests/loaders/test_shacl_sparql.py checks both agree on the bundled graph).
     """
+    records, graphs, report = _checked_build(progress)
+    store.rebuild(graphs, keep=user_graphs(store))
+    return report
+
+
+def repair(settings: Settings, progress: Progress = lambda _: None) -> tuple[BuildReport, dict]:
+    """Rebuild a damaged embedded store: a fresh store of the bundled build plus every loaded graph, restored from
+    its snapshot (or read from an earlier store); the damaged store is set aside, not deleted."""
+    _, graphs, report = _checked_build(progress)
+    done = repair_store(settings, graphs, keep=lambda name: name.startswith(USER_PREFIX))
+    return report, done
+
+
+def _checked_build(progress: Progress) -> tuple[RecordSet, dict[str, Graph], BuildReport]:
     records = bundled_records()
     graphs = bundled_graphs(progress, records)
     progress("validating with SHACL")
@@ -112,8 +126,7 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     graphs[BUILD_GRAPH] = describe(graphs, fingerprint=fp, version=_version(),
                                    built=datetime.now(timezone.utc))
     progress(f"storing {sum(len(g) for g in graphs.values())} triples")
-    store.rebuild(graphs, keep=user_graphs(store))
-    return BuildReport(
+    return records, graphs, BuildReport(
         records={t: records.count(t) for t in PLURALS if records.count(t)},
         triples={name: len(g) for name, g in graphs.items()},
         fingerprint=fp,

@@ -103,6 +103,15 @@ class StoreError(AscnError):
     """The triple store could not be opened, read or written."""
 
 
+class StoreDamaged(StoreError):
+    """The data directory or its store is damaged; the message names the damage and the repairing command."""
+
+    def __init__(self, data_dir, damage: str):
+        super().__init__(f"the store in {data_dir} is damaged: {damage}; run `ascn repair` to rebuild it and "
+                         "restore the loaded graphs from their snapshots")
+        self.damage = damage
+
+
 class QueryError(AscnError):
     """A SPARQL query is malformed or failed; ``position`` is ``(line, column)`` when known.
 

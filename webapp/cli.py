@@ -18,7 +18,7 @@ from graph.store import Table
 from loaders import dataset, shacl_sparql
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
-from ontology.errors import AscnError, InputError, ValidationError
+from ontology.errors import AscnError, InputError, StoreDamaged, ValidationError
 from queries.library import get_query, library, parse_query
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -80,8 +80,39 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @main.command()
 @click.pass_obj
 def build(obj: _Context) -> None:
-    """Rebuild the graph from the bundled data (keeping loaded files) and print counts."""
-    report = dataset.build(obj.store(auto_build=False), progress=_progress)
+    """Rebuild the graph from the bundled data (keeping loaded files) and print counts.
+
+    A damaged store is repaired on the way (as `ascn repair` does), so the loaded graphs are kept."""
+    try:
+        store = obj.store(auto_build=False)
+    except StoreDamaged as exc:
+        click.echo(f"… {exc.damage}: repairing", err=True)
+        report = _repair(obj)
+    else:
+        report = dataset.build(store, progress=_progress)
+    _print_build(report)
+
+
+@main.command()
+@click.pass_obj
+def repair(obj: _Context) -> None:
+    """Rebuild a damaged store: the bundled graph in a fresh store, and every loaded graph restored from its
+    snapshot; the damaged store is moved into set-aside/ in the data directory, never deleted."""
+    _print_build(_repair(obj))
+
+
+def _repair(obj: _Context) -> dataset.BuildReport:
+    report, done = dataset.repair(obj.settings, progress=_progress)
+    for name in done["restored"]:
+        click.echo(f"restored {name} from its snapshot", err=True)
+    for name in done["salvaged"]:
+        click.echo(f"restored {name} from an earlier store", err=True)
+    for path in done["set_aside"]:
+        click.echo(f"set aside {path}", err=True)
+    return report
+
+
+def _print_build(report: dataset.BuildReport) -> None:
     click.echo("records:")
     for type_, n in report.records.items():
         click.echo(f"  {type_:<14} {n:>6}")

@@ -42,6 +42,14 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     return backend.open(settings)
 
 
+def repair_store(settings: Settings, graphs, keep) -> dict:
+    """Replace a (damaged) embedded store by a fresh one holding ``graphs`` and the loaded graphs' snapshots; see
+    :meth:`graph.backends.oxigraph.OxigraphStore.repair`. A remote store is repaired on its server."""
+    if settings.store != "oxigraph":
+        raise StoreError("`ascn repair` repairs the embedded store; a remote store is repaired on its own server")
+    return import_module("graph.backends.oxigraph").OxigraphStore.repair(settings, graphs, keep)
+
+
 def memory_store() -> Store:
     """An empty in-memory store of the embedded backend, whatever the configured one: a place to check data with
     SPARQL (:mod:`loaders.shacl_sparql`) before it is written anywhere."""

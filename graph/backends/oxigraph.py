@@ -4,6 +4,14 @@ Every write is one pyoxigraph transaction, so a crash or ``kill -9`` leaves eith
 content. A rebuild writes a complete new database beside the live one and then switches the ``current``
 link with one atomic rename, so readers never see a half-built graph.
 
+Nothing here deletes a store that may hold users' graphs. Each graph loaded from a file is also kept as an
+N-Quads snapshot in ``graphs/`` beside the stores (written atomically once the load is live, removed by an
+unload), and opening checks the data directory before trusting it: a missing or dangling ``current`` link, an
+emptied store, a lost RocksDB file or a store that lost graphs its snapshots hold is a :class:`StoreDamaged`
+error naming the damage and ``ascn repair``, never a silent fresh store. :meth:`OxigraphStore.repair` builds a
+fresh store from the bundled graphs and the snapshots (and whatever else it can still read), and moves every
+earlier store into ``set-aside/`` instead of deleting it.
+
 A file load takes the same road at RocksDB's speed: a checkpoint of the live database (hard links, no copy),
 the old graph removed from it, the file bulk-loaded into it (pyoxigraph's ``bulk_load``, as ``oxigraph load``
 does), the caller's check run on it, and only then the ``current`` switch. A refused file or a crash leaves a
@@ -13,6 +21,7 @@ does), the caller's check run on it, and only then the ``current`` switch. A ref
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import shutil
 import time
@@ -34,10 +43,14 @@ from graph.config import Settings
 from graph.formats import Written, by_name, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
-from ontology.errors import InputError, QueryError, StoreError
+from ontology.errors import InputError, QueryError, StoreDamaged, StoreError
 from ontology import PREFIXES
 
 __all__ = ["OxigraphStore", "query_error"]
+
+REPAIR = "run `ascn repair` to rebuild it and restore the loaded graphs from their snapshots"
+_FILLED = "ascn-store"
+"""A file a finished store directory holds beside RocksDB's own: an empty store without it is new, with it lost."""
 
 
 class OxigraphStore:
@@ -70,13 +83,17 @@ class OxigraphStore:
 
     @classmethod
     def open(cls, settings: Settings) -> OxigraphStore:
+        """Open the live store, or make the first one in a new data directory; StoreDamaged if damaged."""
         data_dir = settings.data_dir
         (data_dir / "stores").mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(data_dir)
+        _remove_partials(data_dir)
         current = data_dir / "current"
-        if not current.exists():
+        if not current.is_symlink() and not current.exists() and _is_new(data_dir):
             _switch_current(data_dir, _new_store_dir(data_dir, ready=True))
-        return cls(_open_path(current.resolve()), data_dir)
+        target = _live_dir(data_dir)
+        store = cls(_open_checked(data_dir, target, ox.Store), data_dir)
+        _remove_replaced(data_dir, target)
+        return store
 
     @classmethod
     def open_read_only(cls, settings: Settings) -> OxigraphStore:
@@ -85,13 +102,64 @@ class OxigraphStore:
         RocksDB lets one process hold the read-write lock (``ascn serve``), while any number of
         read-only handles read the files as they were when opened; writes through this handle fail.
         """
-        current = settings.data_dir / "current"
-        if not current.exists():
-            raise StoreError(f"no store at {settings.data_dir}: run `ascn build` first")
-        try:
-            return cls(ox.Store.read_only(str(current.resolve())))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {current} read-only: {exc}") from exc
+        data_dir = settings.data_dir
+        if not (data_dir / "current").is_symlink() and _is_new(data_dir):
+            raise StoreError(f"no store at {data_dir}: run `ascn build` first")
+        return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
+
+    @classmethod
+    def repair(cls, settings: Settings, graphs: Mapping[str, Graph], keep: Callable[[str], bool]) -> dict:
+        """A fresh live store holding ``graphs``, every snapshot, and each graph ``keep`` accepts that an earlier
+        store still yields (newest store first); every earlier store is moved into ``set-aside/``.
+
+        Returns what it did: ``restored`` (graphs from snapshots), ``salvaged`` (graphs read from an earlier
+        store, now snapshotted too) and ``set_aside`` (the directories moved).
+        """
+        data_dir = settings.data_dir
+        (data_dir / "stores").mkdir(parents=True, exist_ok=True)
+        _remove_partials(data_dir)
+        for name in graphs:
+            check_iri(name)
+        earlier = sorted((p for p in (data_dir / "stores").iterdir() if not p.name.endswith(".partial")),
+                         key=lambda p: (p != _link_target(data_dir), -p.stat().st_mtime))
+        target = _new_store_dir(data_dir, ready=False)
+        fresh = _open_path(target)
+        fresh.bulk_extend(_quads(graphs))
+        restored = []
+        for path in sorted(_snapshots(data_dir).glob("*.nq")):
+            fresh.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            name = _snapshot_graph(path)
+            if name is not None:
+                restored.append(name)
+        salvaged = []
+        for path in earlier:
+            for name, quads in _readable_graphs(path, keep, skip={*graphs, *restored, *salvaged}):
+                fresh.bulk_extend(quads)
+                salvaged.append(name)
+        fresh.flush()
+        del fresh
+        gc.collect()
+        ready = target.with_name(target.name.removesuffix(".partial"))
+        (target / _FILLED).write_text("a finished ascn-kg store\n")
+        target.rename(ready)
+        aside = data_dir / "set-aside" / time.strftime("%Y%m%dT%H%M%S")
+        current = data_dir / "current"
+        if current.exists() and not current.is_symlink():  # a file or directory where the link belongs
+            aside.mkdir(parents=True, exist_ok=True)
+            current.rename(aside / "current")
+            earlier.append(aside / "current")
+        _switch_current(data_dir, ready)
+        repaired = cls(_open_path(ready), data_dir)
+        for name in salvaged:
+            repaired._snapshot(name)
+        set_aside = []
+        for path in earlier:
+            if path.parent != aside:
+                aside.mkdir(parents=True, exist_ok=True)
+                path = path.rename(aside / path.name)
+            set_aside.append(str(path))
+        repaired.close()
+        return {"restored": restored, "salvaged": salvaged, "set_aside": set_aside}
 
     @classmethod
     def in_memory(cls) -> OxigraphStore:
@@ -151,6 +219,9 @@ class OxigraphStore:
         9 MB and 0.3 s)."""
         self._update(drop_update(names))
         self._store.optimize()
+        for name in names:
+            if self._data_dir is not None:
+                _snapshot_path(self._data_dir, name).unlink(missing_ok=True)
 
     def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
         """Stage the file beside the live store, check it, then switch (see the module's docstring).
@@ -196,7 +267,20 @@ class OxigraphStore:
         del fresh
         gc.collect()
         self._go_live(staging)
+        self._snapshot(name)
         return count
+
+    def _snapshot(self, name: str) -> None:
+        """Write the graph ``name`` as N-Quads beside the stores, atomically (a temporary file renamed over)."""
+        path = _snapshot_path(self._data_dir, name)
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as out:
+            ox.serialize(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)), out,
+                         format=ox.RdfFormat.N_QUADS)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
 
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
         for name in [*graphs, *keep]:
@@ -215,10 +299,14 @@ class OxigraphStore:
         del fresh
         gc.collect()
         self._go_live(target)
+        for name in keep:  # graphs loaded before snapshots were kept get theirs now
+            if not _snapshot_path(self._data_dir, name).exists():
+                self._snapshot(name)
 
     def _go_live(self, target: Path) -> None:
         """Mark the complete database ``target`` ready, switch ``current`` to it and delete the old one."""
         ready = target.with_name(target.name.removesuffix(".partial"))
+        (target / _FILLED).write_text("a finished ascn-kg store\n")
         target.rename(ready)
         old = (self._data_dir / "current").resolve()
         _switch_current(self._data_dir, ready)
@@ -268,16 +356,109 @@ def _switch_current(data_dir: Path, target: Path) -> None:
     os.replace(tmp, data_dir / "current")
 
 
-def _remove_leftovers(data_dir: Path) -> None:
-    """Delete what an interrupted rebuild left behind: partial databases and stale links."""
-    live = (data_dir / "current").resolve() if (data_dir / "current").exists() else None
+def _remove_partials(data_dir: Path) -> None:
+    """Delete what an interrupted write left behind: partial databases of dead processes and stale links."""
     for path in (data_dir / "stores").iterdir():
         if path.name.endswith(".partial") and not _owned_by_live_process(path):
             shutil.rmtree(path, ignore_errors=True)
-        elif live is not None and path != live and not path.name.endswith(".partial"):
-            shutil.rmtree(path, ignore_errors=True)
     for tmp in data_dir.glob("current.*.tmp"):
         tmp.unlink(missing_ok=True)
+
+
+def _remove_replaced(data_dir: Path, live: Path) -> None:
+    """Delete the stores an interrupted switch left beside the live one, once the live one opened and checked:
+    a rebuild or load copies every kept graph into its new store before switching, so they hold nothing more."""
+    for path in (data_dir / "stores").iterdir():
+        if path != live and not path.name.endswith(".partial"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _is_new(data_dir: Path) -> bool:
+    """Whether the data directory never held a store: no finished store and no snapshot."""
+    stores = data_dir / "stores"
+    finished = stores.is_dir() and any(not p.name.endswith(".partial") for p in stores.iterdir())
+    return not finished and not any(_snapshots(data_dir).glob("*.nq"))
+
+
+def _link_target(data_dir: Path) -> Path | None:
+    link = data_dir / "current"
+    return (data_dir / os.readlink(link)) if link.is_symlink() else None
+
+
+def _live_dir(data_dir: Path) -> Path:
+    """The store directory ``current`` points at, checked to be a finished RocksDB database; StoreDamaged if not."""
+    link = data_dir / "current"
+    if not link.is_symlink():
+        if link.exists():
+            raise StoreDamaged(data_dir, f"{link} is not a link to a store")
+        raise StoreDamaged(data_dir, f"the link {link} is missing")
+    target = _link_target(data_dir)
+    if not target.is_dir():
+        raise StoreDamaged(data_dir, f"the link {link} points to {os.readlink(link)}, which is not a store directory")
+    if not any(target.iterdir()) and any(_snapshots(data_dir).glob("*.nq")):  # else: a first store, never filled
+        raise StoreDamaged(data_dir, f"the store directory {target} is empty")
+    if not (target / "CURRENT").is_file():
+        if (target / _FILLED).exists() or any(target.glob("*.sst")) or any(target.glob("MANIFEST-*")):
+            raise StoreDamaged(data_dir, f"RocksDB's CURRENT file is missing from {target}")
+    return target
+
+
+def _open_checked(data_dir: Path, target: Path, opener) -> ox.Store:
+    """Open ``target`` with ``opener`` and check it holds every graph a snapshot holds; StoreDamaged if not."""
+    try:
+        store = opener(str(target))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            _open_path(target)  # raises the message about the other process
+        raise StoreDamaged(data_dir, f"RocksDB cannot open {target} ({str(exc)[:300]})") from None
+    except RuntimeError as exc:  # RocksDB's "Corruption: ..."
+        raise StoreDamaged(data_dir, f"RocksDB cannot open {target} ({str(exc)[:300]})") from None
+    try:
+        graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    except (OSError, RuntimeError) as exc:
+        raise StoreDamaged(data_dir, f"RocksDB cannot read {target} ({str(exc)[:300]})") from None
+    if not graphs and (target / _FILLED).exists():
+        raise StoreDamaged(data_dir, f"the store {target} has lost all its graphs (a damaged MANIFEST?)")
+    missing = sorted(name for name in map(_snapshot_graph, _snapshots(data_dir).glob("*.nq"))
+                     if name is not None and name not in graphs)
+    if missing:
+        raise StoreDamaged(data_dir, f"the store {target} has lost loaded graphs: {', '.join(missing)}")
+    return store
+
+
+def _snapshots(data_dir: Path) -> Path:
+    return data_dir / "graphs"
+
+
+def _snapshot_path(data_dir: Path, name: str) -> Path:
+    """The snapshot file of the graph ``name``: its IRI's last segment (for people) and a hash (to be unique)."""
+    tail = "".join(c if c.isalnum() or c in "._-" else "_" for c in name.rstrip("/").rsplit("/", 1)[-1])[:60]
+    return _snapshots(data_dir) / f"{tail}-{hashlib.sha256(name.encode()).hexdigest()[:12]}.nq"
+
+
+def _snapshot_graph(path: Path) -> str | None:
+    """The graph a snapshot holds, read from its first quad (None for an empty graph, which cannot be lost)."""
+    with open(path, "rb") as f:
+        first = next(iter(ox.parse(f.readline(), format=ox.RdfFormat.N_QUADS)), None)
+    return first.graph_name.value if first is not None else None
+
+
+def _readable_graphs(path: Path, keep: Callable[[str], bool], skip: set[str]):
+    """The graphs ``keep`` accepts that the store at ``path`` still yields whole, as (name, quads); none if it
+    cannot be read."""
+    try:
+        store = ox.Store.read_only(str(path))
+        names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    except (OSError, RuntimeError):
+        return []
+    found = []
+    for name in names:
+        if keep(name) and name not in skip:
+            try:
+                found.append((name, list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))))
+            except (OSError, RuntimeError):
+                continue
+    return found
 
 
 def _owned_by_live_process(path: Path) -> bool:
@@ -439,6 +620,8 @@ def _query_errors():
     except SyntaxError as exc:
         raise query_error(str(exc)) from None
     except (ValueError, RuntimeError) as exc:
+        if "Corruption" in str(exc):
+            raise StoreError(f"the store is damaged ({str(exc)[:300]}); {REPAIR}") from None
         raise QueryError(f"the query could not be evaluated: {exc}") from None
     except OSError as exc:
         raise StoreError(f"the store failed while answering the query: {exc}") from exc
