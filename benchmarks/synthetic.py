@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 from loaders.dataset import bundled_records
-from loaders.records import Record, RecordSet, check_record
+from loaders.records import Record, RecordSet, raise_all, record_problems
 from loaders.to_rdf import NAMED_ONLY, records_to_graph
 from ontology.namespace import GRAPH
 
@@ -138,8 +138,7 @@ class Generator:
         records += projects
         if self._chance(0.76):
             records.append(self._practice(i, projects))
-        for record in records:
-            check_record(record)
+        raise_all([problem for record in records for problem in record_problems(record)])
         return records
 
     def _source(self) -> Record:

@@ -37,6 +37,8 @@ _TOKEN = re.compile(
 class Token:
     kind: str
     text: str
+    start: int = 0
+    """Where the token starts in the text."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def tokens(sparql: str) -> list[Token]:
     >>> [t.kind for t in tokens('FILTER(?a < ?b) <http://x#y> ex:from')]
     ['word', 'other', 'var', 'other', 'var', 'other', 'iri', 'pname']
     """
-    return [Token(m.lastgroup, m.group()) for m in _TOKEN.finditer(sparql)
+    return [Token(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(sparql)
             if m.lastgroup not in ("space", "comment")]
 
 

@@ -25,7 +25,7 @@ from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store
 from loaders import shacl_sparql
 from loaders.rdf_files import RDF_SUFFIXES, load_format, read_rdf
-from loaders.records import RecordSet, check_references, read_file
+from loaders.records import RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
 from ontology import ontology_files, ontology_graph
@@ -79,7 +79,7 @@ def bundled_records() -> RecordSet:
     for f in bundled_files():
         for record in read_file(Path(str(f))):
             records.add(record)
-    check_references(records, {})
+    check_records(records, {})
     return records
 
 
@@ -173,7 +173,7 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
         records = RecordSet()
         for record in read_file(path, type_):
             records.add(record)
-        check_references(records, known_ids(store))
+        check_records(records, known_ids(store))
         graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
     staged, focus = memory_store(), str(GRAPH["user/checked"])
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph(), str(GRAPH["context"]): _context(store, graph),
@@ -200,7 +200,7 @@ def load(store: Store, path: Path, name: str | None = None, type_: str | None = 
     records = RecordSet()
     for record in read_file(path, type_):
         records.add(record)
-    check_references(records, known_ids(store))
+    check_records(records, known_ids(store))
     graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
     with tempfile.TemporaryDirectory(prefix="ascn-load-") as folder:
         converted = Path(folder) / f"{path.stem}.nt"

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from loaders.schema import ORDER, PLURALS, SCHEMA, Field, id_field
-from ontology.errors import InputError
+from ontology.errors import InputError, InputErrors
 
 _TYPE_BY_PLURAL = {plural: type_ for type_, plural in PLURALS.items()}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -33,17 +33,21 @@ class Record:
     data: dict[str, Any]
     file: str
     line: int
+    field_lines: dict[str, int] = field(default_factory=dict)
+    """The line of each field, where the file gives it (YAML), so an error points at the field itself."""
 
     @property
     def id(self) -> str:
         return str(self.data.get(id_field(self.type)))
 
     def error(self, field_name: str | None, expected: str, *got) -> InputError:
-        """An InputError naming this record by its line and id (or its line alone when it has none)."""
+        """An InputError naming this record by its id and the field's line (the record's, or its line alone)."""
         rid = self.data.get(id_field(self.type))
+        top = (field_name or "").split(".", 1)[0].split("[", 1)[0]
+        line = self.field_lines.get(top, self.line)
         if rid in (None, ""):
-            return InputError(self.file, self.line, field_name, expected, *got)
-        return InputError(self.file, str(rid), field_name, expected, *got, line=self.line or None)
+            return InputError(self.file, line, field_name, expected, *got)
+        return InputError(self.file, str(rid), field_name, expected, *got, line=line or None)
 
 
 @dataclass
@@ -76,6 +80,8 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value
+                            if isinstance(key, yaml.ScalarNode)}
     return mapping
 
 
@@ -83,7 +89,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def read_file(path: Path, type_: str | None = None) -> list[Record]:
-    """The records of one YAML or CSV file, each checked field by field.
+    """The records of one YAML or CSV file, read as they stand: :func:`check_records` checks them.
 
     A YAML file is either ``{type: T, records: [...]}`` or a mapping of section names (``projects:``,
     ``sources:`` ...) to lists, so a city can add its projects together with the sources they cite.
@@ -102,9 +108,6 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
         records = _read_yaml(name, text, type_)
     else:
         raise InputError(name, None, None, "a .yaml, .yml or .csv record file", path.suffix)
-    for record in records:
-        check_record(record)
-    _check_unique(records)
     return records
 
 
@@ -119,6 +122,7 @@ def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
     if not isinstance(doc, dict):
         raise InputError(name, None, None, "a mapping with 'type' and 'records', or sections like 'projects:'")
     doc.pop("__line__", None)
+    doc.pop("__lines__", None)
     if "records" in doc or "type" in doc:
         declared = doc.get("type", type_)
         if declared not in SCHEMA:
@@ -142,8 +146,8 @@ def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
         for item in items:
             if not isinstance(item, dict):
                 raise InputError(name, None, None, f"each {section_type} record to be a mapping", item)
-            line = item.pop("__line__", 0)
-            records.append(Record(section_type, _strip_lines(item), name, line))
+            line, lines = item.pop("__line__", 0), item.pop("__lines__", {})
+            records.append(Record(section_type, _strip_lines(item), name, line, lines))
     return records
 
 
@@ -152,7 +156,7 @@ def _strip_lines(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: _strip_lines(v) for k, v in value.items() if k not in ("__line__", "__lines__")}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
@@ -203,23 +207,31 @@ def _from_cell(spec: Field, cell: str) -> Any:
     return cell
 
 
-def check_record(record: Record) -> None:
-    """Raise InputError on the first field that is missing, unknown or of the wrong form."""
+def record_problems(record: Record) -> list[InputError]:
+    """Every field of ``record`` that is unknown, missing or of the wrong form, each as an InputError."""
     specs = {f.name: f for f in SCHEMA[record.type]}
-    for key in record.data:
-        if key not in specs:
-            raise record.error(key, f"a {record.type} field, one of: {', '.join(specs)}")
+    problems = [record.error(key, f"a {record.type} field, one of: {', '.join(specs)}")
+                for key in record.data if key not in specs]
     for spec in specs.values():
         value = record.data.get(spec.name)
         if value is None:
             if spec.required and not (spec.nullable and spec.name in record.data):
-                raise record.error(spec.name, f"{_describe(spec)} (the field is missing)")
+                problems.append(record.error(spec.name, f"{_describe(spec)} (the field is missing)"))
             continue
         bad = _bad_value(spec, value)
         if bad is not _OK:
-            raise record.error(spec.name, _describe(spec), bad)
-        if spec.required and value == []:
-            raise record.error(spec.name, f"{_describe(spec)}, at least one", value)
+            problems.append(record.error(spec.name, _describe(spec), bad))
+        elif spec.required and value == []:
+            problems.append(record.error(spec.name, f"{_describe(spec)}, at least one", value))
+    return problems
+
+
+def raise_all(problems: list[InputError]) -> None:
+    """Raise the one problem found, or all of them at once as :class:`InputErrors`; nothing when none."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputErrors(problems)
 
 
 _OK = object()
@@ -283,50 +295,71 @@ def _describe(spec: Field) -> str:
     return what[spec.kind]
 
 
-def _check_unique(records: Iterable[Record]) -> None:
+def _duplicates(records: Iterable[Record]) -> list[InputError]:
     seen: dict[tuple[str, str], Record] = {}
+    problems = []
     for record in records:
         key = (record.type, record.id)
         if key in seen:
-            raise record.error(id_field(record.type),
-                             f"a unique id, but line {seen[key].line} has it too")
-        seen[key] = record
+            first = seen[key]
+            where = f"line {first.line}" if first.file == record.file else f"{first.file}, line {first.line},"
+            problems.append(record.error(id_field(record.type), f"a unique id, but {where} has it too"))
+        seen.setdefault(key, record)
+    return problems
 
 
-def check_references(records: RecordSet, known: Mapping[str, set[str]]) -> None:
-    """Every id a record cites must exist: in ``records`` itself or in ``known`` (ids already in the store)."""
+def check_records(records: RecordSet, known: Mapping[str, set[str]]) -> None:
+    """Check every field of every record, that ids are unique, and that every id a record cites exists (in
+    ``records`` itself or in ``known``, the ids already in the store).
+
+    All problems are raised at once (:class:`InputErrors`), each with its file, line, record and field, so one
+    run shows every mistake of a file.
+    """
+    problems = [problem for record in records for problem in record_problems(record)] + _duplicates(records)
+    raise_all(problems + _reference_problems(records, known))
+
+
+def _reference_problems(records: RecordSet, known: Mapping[str, set[str]]) -> list[InputError]:
+    """Every cited id that names no record of ``records`` and none of ``known``, with the closest ids."""
     ids = {type_: records.ids(type_) | set(known.get(type_, ())) for type_ in SCHEMA}
     ids["city"] = ids["city"] | {"network"}
+    problems: list[InputError] = []
     for record in records:
         for spec in SCHEMA[record.type]:
             value = record.data.get(spec.name)
             if value is None:
                 continue
             if spec.kind == "ref" or (spec.kind == "list" and spec.item == "ref"):
-                _check_ids(record, spec.name, spec.target, value if isinstance(value, list) else [value], ids)
+                problems += _unknown_ids(record, spec.name, spec.target, value if isinstance(value, list) else [value],
+                                         ids)
             elif spec.kind in ("mapping", "any"):
-                _check_nested_sources(record, spec.name, value, ids)
-        if record.type == "project" and record.data["city"] == "network" and record.data.get("scope") != "network":
-            raise record.error("scope", "'network' when city is 'network'",
-                             record.data.get("scope"))
+                problems += _unknown_nested_sources(record, spec.name, value, ids)
+        if record.type == "project" and record.data.get("city") == "network" and record.data.get("scope") != "network":
+            problems.append(record.error("scope", "'network' when city is 'network'", record.data.get("scope")))
+    return problems
 
 
-def _check_ids(record: Record, field_name: str, target: str, values: list, ids: Mapping[str, set[str]]) -> None:
+def _unknown_ids(record: Record, field_name: str, target: str, values: list,
+                 ids: Mapping[str, set[str]]) -> list[InputError]:
+    problems = []
     for value in values:
         if value not in ids[target]:
             close = get_close_matches(str(value), sorted(ids[target]), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise record.error(field_name, f"an existing {target} id{hint}", value)
+            problems.append(record.error(field_name, f"an existing {target} id{hint}", value))
+    return problems
 
 
-def _check_nested_sources(record: Record, path: str, value: Any, ids: Mapping[str, set[str]]) -> None:
+def _unknown_nested_sources(record: Record, path: str, value: Any, ids: Mapping[str, set[str]]) -> list[InputError]:
     """Nested facts (a population figure, a milestone) cite sources too; check those ids as well."""
+    problems = []
     if isinstance(value, dict):
         for key, inner in value.items():
             if key == "sources" or key.endswith("_sources"):
-                _check_ids(record, f"{path}.{key}", "source", inner or [], ids)
+                problems += _unknown_ids(record, f"{path}.{key}", "source", inner or [], ids)
             else:
-                _check_nested_sources(record, f"{path}.{key}", inner, ids)
+                problems += _unknown_nested_sources(record, f"{path}.{key}", inner, ids)
     elif isinstance(value, list):
         for i, inner in enumerate(value):
-            _check_nested_sources(record, f"{path}[{i}]", inner, ids)
+            problems += _unknown_nested_sources(record, f"{path}[{i}]", inner, ids)
+    return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["AscnError", "InputError", "ValidationError", "StoreError", "QueryError", "NotFound"]
+__all__ = ["AscnError", "InputError", "InputErrors", "ValidationError", "StoreError", "QueryError", "NotFound"]
 
 _MISSING: Any = object()
 
@@ -69,6 +69,26 @@ class InputError(AscnError):
         if self.got is not None:
             what.append(f"got {self.got!r}")
         return ": ".join(part for part in (", ".join(where), ", ".join(what)) if part) or "invalid input"
+
+
+class InputErrors(InputError):
+    """Several problems in one file, reported together so one run shows every one of them.
+
+    >>> print(InputErrors([InputError("p.yaml", "a", "city", "a city id", "x", line=3),
+    ...                    InputError("p.yaml", "b", "status", "one of ongoing, planning", "soon", line=9)]))
+    2 problems:
+    p.yaml, line 3, record 'a', field 'city': expected a city id, got 'x'
+    p.yaml, line 9, record 'b', field 'status': expected one of ongoing, planning, got 'soon'
+    """
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.file, first.record, first.field, first.expected,
+                         line=first.line, **({} if first.got is None else {"got": first.got}))
+
+    def __str__(self) -> str:
+        return "\n".join([f"{len(self.errors)} problems:", *(str(e) for e in self.errors)])
 
 
 class ValidationError(AscnError):

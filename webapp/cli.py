@@ -18,8 +18,9 @@ from graph.store import Table
 from loaders import dataset, shacl_sparql
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
+from graph.query_input import check_entities, library_listing, resolve_query
 from ontology.errors import AscnError, InputError, StoreDamaged, ValidationError
-from queries.library import get_query, library, parse_query
+from queries.library import get_query
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -128,15 +129,21 @@ def _print_build(report: dataset.BuildReport) -> None:
 @click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
 @click.pass_obj
 def validate(obj: _Context, file: Path | None, type_: str | None) -> None:
-    """Check the graph (or FILE, without loading it) against the SHACL shapes.
+    """Check the graph (or FILE, without loading it): every field, reference and SHACL shape.
 
-    Exit 0 when it conforms, 1 when it does not, 2 on error.
+    Every problem of a file is listed at once, each with its line. Exit 0 when it conforms, 1 when it does not
+    (a field, a reference or a shape), 2 when it cannot be read.
     """
     store = obj.store()
     if file is not None:
         try:
             dataset.read_user_file(store, file, type_)
         except ValidationError as exc:
+            click.echo(str(exc))
+            sys.exit(EXIT_NONCONFORMING)
+        except InputError as exc:
+            if exc.field is None:  # the file cannot be read at all: an error, not a verdict on its records
+                raise
             click.echo(str(exc))
             sys.exit(EXIT_NONCONFORMING)
         click.echo(f"{file.name}: conforms")
@@ -165,11 +172,11 @@ def load(obj: _Context, file: Path, name: str | None, type_: str | None) -> None
     click.echo(f"loaded {count} triples from {file.name} into {dataset.graph_name(name or file.stem)}")
 
 
-@main.command()
+@main.command(help="Print a blank file for your own TYPE records, ready to fill in.\n\nTYPE is one of: "
+                   + ", ".join(SCHEMA) + ".")
 @click.argument("type_", metavar="TYPE", type=click.Choice(list(SCHEMA)))
 @click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml", show_default=True)
 def template(type_: str, fmt: str) -> None:
-    """Print a blank file for your own TYPE records (project, city, partner, source, ...), ready to fill in."""
     click.echo(yaml_template(type_) if fmt == "yaml" else csv_template(type_), nl=False)
 
 
@@ -185,28 +192,51 @@ def unload(obj: _Context, name: str) -> None:
 _FORMATS = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml, "table": to_text_table}
 
 
+def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file whose folder exists and is writable, checked before any work starts."""
+    if value is None:
+        return None
+    folder = value.parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"the folder {str(folder)!r} does not exist; create it first or choose another")
+    if value.is_dir():
+        raise click.BadParameter(f"{str(value)!r} is a folder; name a file")
+    return value
+
+
+
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="table", show_default=True)
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="A parameter of a library query.")
+@click.option("--list", "list_", is_flag=True, help="List the library's queries with their titles and parameters.")
 @click.pass_obj
-def query(obj: _Context, query: str, fmt: str, param: tuple[str, ...]) -> None:
+def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], list_: bool) -> None:
     """Run QUERY: a library query name, a .rq file, or SPARQL text.
 
-    CONSTRUCT and DESCRIBE answers are printed as Turtle.
+    CONSTRUCT and DESCRIBE answers are printed as Turtle. An entity parameter given as a bare id (-p city=da-nang)
+    must name an entity of the graph.
     """
+    if list_:
+        click.echo(library_listing())
+        return
+    if query is None:
+        raise click.UsageError("give a QUERY (a library name, a .rq file or SPARQL text), or --list")
     values = dict(p.split("=", 1) for p in param if "=" in p)
     bad = [p for p in param if "=" not in p]
     if bad:
         raise click.BadParameter(f"expected NAME=VALUE, got {bad[0]!r}", param_hint="--param")
-    if query in library():
-        text = get_query(query).bind(values)
-    elif query.endswith(".rq") and Path(query).is_file():
-        source = Path(query).read_text(encoding="utf-8")
-        text = parse_query(Path(query).stem, source).bind(values) if source.startswith("#+") else source
+    named = resolve_query(query)
+    store = obj.store()
+    if isinstance(named, str):
+        if values:
+            raise click.BadParameter("only library queries and .rq files with a #+ header take parameters",
+                                     param_hint="--param")
+        text = named
     else:
-        text = query
-    answer = obj.store().query(text)
+        check_entities(store, named, values)
+        text = named.bind(values)
+    answer = store.query(text)
     if isinstance(answer, (Table, bool)):
         if fmt in ("csv", "tsv") and isinstance(answer, bool):
             fmt = "table"
@@ -218,7 +248,8 @@ def query(obj: _Context, query: str, fmt: str, param: tuple[str, ...]) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
               default="trig", show_default=True, help="Triple formats hold the union of all graphs.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), callback=_output_file,
+              help="File to write (default: stdout).")
 @click.pass_obj
 def export(obj: _Context, fmt: str, output: Path | None) -> None:
     """Write the whole graph in an RDF format."""
@@ -402,7 +433,8 @@ def recommend_partners(obj: _Context, city, top, fmt, **options) -> None:
 
 
 @main.command("evaluate")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the results as JSON.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), callback=_output_file,
+              help="Write the results as JSON.")
 @click.pass_obj
 def evaluate_command(obj: _Context, output: Path | None) -> None:
     """Leave-one-out evaluation of the recommender and its baselines (Hits@1/5/10, MRR) on the graph."""

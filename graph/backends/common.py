@@ -13,6 +13,7 @@ from typing import Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from graph.query_errors import explain
 from ontology.errors import QueryError, StoreError
 
 EXPORT_FORMATS = {
@@ -131,8 +132,8 @@ def drop_update(names: list[str]) -> str:
     return " ;\n".join(f"DROP GRAPH <{check_iri(name)}>" for name in names)
 
 
-def query_error(message: str) -> QueryError:
-    """A QueryError carrying the parser's position when its message gives one.
+def query_error(message: str, sparql: str | None = None) -> QueryError:
+    """A QueryError carrying the parser's position when its message gives one, explained against ``sparql``.
 
     Reads Oxigraph's ``error at LINE:COLUMN: ...`` and Jena's or RDF4J's ``... at line L, column C``;
     Virtuoso gives the line only, which stays in the message.
@@ -146,7 +147,11 @@ def query_error(message: str) -> QueryError:
     >>> query_error("Timeout").position is None
     True
     """
-    message = message.strip()
+    error = _parsed_error(message.strip())
+    return error if sparql is None else explain(sparql, error)
+
+
+def _parsed_error(message: str) -> QueryError:
     match = _POSITIONS[0].match(message)
     if match:
         return QueryError(f"syntax error: {match[3].strip()}", position=(int(match[1]), int(match[2])))

@@ -168,7 +168,7 @@ class OxigraphStore:
     # -- reading -------------------------------------------------------------------------------
     def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
-        with _query_errors():
+        with _query_errors(sparql):
             result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
@@ -181,7 +181,7 @@ class OxigraphStore:
             return graph
 
     def values(self, sparql: str) -> Table:
-        with _query_errors():
+        with _query_errors(sparql):
             result = self._store.query(sparql, **_dataset(sparql, None, None))
             return Table([v.value for v in result.variables],
                          [tuple(None if t is None else t.value or None for t in row) for row in result])
@@ -195,7 +195,7 @@ class OxigraphStore:
         what it costs Oxigraph's own server. ``formats`` maps each kind of answer to a format name of
         :data:`graph.formats.FORMATS`; the dataset and the errors are those of :meth:`query`.
         """
-        with _query_errors():
+        with _query_errors(sparql):
             result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
             return _written(result, formats, limit)
 
@@ -613,12 +613,12 @@ def _rdf_format(name: str) -> ox.RdfFormat:
 
 
 @contextmanager
-def _query_errors():
-    """pyoxigraph's errors while reading or answering a query, as the store's own (with the parser's position)."""
+def _query_errors(sparql: str):
+    """pyoxigraph's errors while reading or answering ``sparql``, as the store's own (with the parser's position)."""
     try:
         yield
     except SyntaxError as exc:
-        raise query_error(str(exc)) from None
+        raise query_error(str(exc), sparql) from None
     except (ValueError, RuntimeError) as exc:
         if "Corruption" in str(exc):
             raise StoreError(f"the store is damaged ({str(exc)[:300]}); {REPAIR}") from None

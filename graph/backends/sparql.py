@@ -306,7 +306,7 @@ class SparqlStore:
             return client.query().response
         except QueryBadFormed as exc:
             if query:
-                raise query_error(_server_message(exc)) from None
+                raise query_error(_server_message(exc), client.queryString) from None
             raise StoreError(f"{url} refused the update: {_server_message(exc)}") from None
         except EndPointInternalError as exc:
             doing = "answering the query" if query else "applying the update"

@@ -434,7 +434,7 @@ def test_a_malformed_query_raises_query_error_with_its_position(request, backend
     if backend_name(request) == "virtuoso":  # Virtuoso's compiler names the line only
         assert (caught.value.message, caught.value.position) == ("syntax error at '}' before '}' (line 1)", None)
         return
-    assert caught.value.position == (1, 25)
+    assert caught.value.position == (1, 24)  # on the "}", not past the end of the text
     assert caught.value.message.startswith("syntax error: expected")
 
 

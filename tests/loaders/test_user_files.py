@@ -9,7 +9,7 @@ from rdflib.compare import isomorphic
 
 from loaders import dataset
 from loaders.templates import csv_template, yaml_template
-from ontology.errors import InputError, NotFound, ValidationError
+from ontology.errors import InputError, InputErrors, NotFound, ValidationError
 
 DATA = Path(__file__).parent / "data"
 PHUKET_TEST_PROJECTS = """
@@ -102,20 +102,36 @@ def test_a_reference_to_an_unknown_city_suggests_close_ids(fresh_store, tmp_path
 
 @pytest.mark.parametrize("content, message", [
     ("type: project\nrecords:\n  - id: x\n    nme: y\n",
-     "p.yaml, line 3, record 'x', field 'nme': expected a project field, one of: id, name, city, focus_areas, description,"
+     "p.yaml, line 4, record 'x', field 'nme': expected a project field, one of: id, name, city, focus_areas, description,"
      " status, status_as_of, period, partners, scope, name_history_note, confidence, confidence_reason, note, sources"),
     ("type: project\nrecords: [\n", "p.yaml, line 3: expected valid YAML"),
     ("type: planet\nrecords: []\n", "p.yaml, field 'type': expected one of source, country"),
     ("projects:\n  - id: x\n    name: y\n    city: phuket\n    focus_areas: []\n    description: d\n"
      "    status: ongoing\n    sources: [asean_ascn_page]\n",
-     "p.yaml, line 2, record 'x', field 'focus_areas': expected a list of focus_area ids, at least one, got []"),
+     "p.yaml, line 5, record 'x', field 'focus_areas': expected a list of focus_area ids, at least one, got []"),
 ])
 def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
     path = tmp_path / "p.yaml"
     path.write_text(content)
     with pytest.raises(InputError) as info:
         dataset.load(fresh_store, path)
-    assert str(info.value).startswith(message)
+    assert message in str(info.value)
+
+
+def test_every_mistake_of_a_file_is_reported_at_once_each_at_its_own_line(fresh_store, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("projects:\n  - id: x\n    name: y\n    city: phukett\n    focus_areas: [built_infrastructure]\n"
+                    "    description: d\n    status: soon\n    sources: [asean_ascn_page]\n"
+                    "  - id: z\n    name: w\n    city: phuket\n    focus_areas: [safety_security]\n"
+                    "    description: d\n    status: ongoing\n    sourcse: [asean_ascn_page]\n")
+    before = snapshot(fresh_store)
+    with pytest.raises(InputErrors) as info:
+        dataset.load(fresh_store, path)
+    assert [(e.line, e.record, e.field) for e in info.value.errors] == [
+        (7, "x", "status"), (15, "z", "sourcse"), (9, "z", "sources"), (4, "x", "city")]
+    assert "field 'city': expected an existing city id (did you mean phuket?), got 'phukett'" in str(info.value)
+    assert str(info.value).startswith("4 problems:\np.yaml, line 7, record 'x', field 'status': expected one of ")
+    assert snapshot(fresh_store) == before
 
 
 def test_a_graph_name_cannot_escape_its_namespace(fresh_store):

@@ -116,3 +116,78 @@ def test_a_malformed_remote_timeout_is_a_usage_error_that_names_the_variable(val
     assert result.exit_code == 2
     assert f"ASCN_REMOTE_TIMEOUT must be a number of seconds above 0, got {value!r}" in result.output
     assert not (tmp_path / "never").exists()  # stopped before the store was opened
+
+
+# -- what a new user mistypes: each gets a message naming the mistake, exit 2, no traceback ----------------
+
+def test_an_unknown_library_name_is_named_with_close_matches(ascn):
+    result = ascn("query", "projects_per_focus_area")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no library query named 'projects_per_focus_area'; did you mean: ")
+    assert "projects_in_focus_area" in result.stderr
+
+
+def test_a_missing_rq_file_is_named(ascn):
+    result = ascn("query", "no_such.rq")
+    assert (result.exit_code, result.stderr) == (2, "error: no such file: no_such.rq\n")
+
+
+def test_query_list_prints_every_library_query_with_its_title_and_parameters(ascn):
+    from queries.library import library
+
+    output = ascn("query", "--list").output
+    assert [line for line in output.splitlines() if line and not line.startswith(" ")] == list(library())
+    assert "projects_of_city\n  Projects of a city\n  -p city=<city id or IRI>" in output
+
+
+def test_an_entity_id_that_names_nothing_is_refused_with_close_ids(ascn):
+    result = ascn("query", "projects_of_city", "-p", "city=danang")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: parameter 'city': no city with the id 'danang'; did you mean: da-nang")
+    assert "Da Nang" in ascn("query", "projects_of_city", "-p", "city=da-nang").output
+
+
+@pytest.mark.parametrize("text, message", [
+    ("SELECT * WHERE { ?s ascn:x ?o }",
+     "error: unknown prefix 'ascn:'; declare it with PREFIX ascn: <https://w3id.org/ascn/ontology#> (line 1, column 21)"),
+    ("DELETE WHERE { ?s ?p ?o }",
+     "error: this endpoint is read-only: SPARQL Update (DELETE) is refused; ask with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+    ("SELECT * WHERE { ?s ?p ?o ", "error: syntax error: expected one of "),
+])
+def test_query_errors_say_what_is_wrong_in_a_line(ascn, text, message):
+    result = ascn("query", text)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+
+
+def test_an_error_position_lies_inside_the_text_on_the_faulty_token(ascn):
+    text = "SELECT * WHERE {\n  ?s ?p ?o "
+    result = ascn("query", text)
+    assert result.stderr.rstrip().endswith("(line 2, column 9)")  # the last token, ?o; the parser said column 12
+
+
+@pytest.mark.parametrize("command", [["export", "-o"], ["evaluate", "-o"]])
+def test_an_output_file_in_a_missing_folder_is_refused_before_any_work(ascn, tmp_path, command):
+    result = ascn(*command, str(tmp_path / "missing" / "dir" / "f"))
+    assert result.exit_code == 2
+    assert "the folder" in result.output and "does not exist" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_lists_every_field_problem_at_once_and_exits_1(ascn, tmp_path):
+    path = tmp_path / "projects.yaml"
+    path.write_text("projects:\n  - id: x\n    name: y\n    city: phukett\n    focus_areas: [built_infrastructure]\n"
+                    "    description: d\n    status: soon\n    sources: [asean_ascn_page]\n")
+    result = ascn("validate", str(path))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "2 problems:",
+        "projects.yaml, line 7, record 'x', field 'status': expected one of ongoing, planning, completed, "
+        "ongoing_or_planning, unknown, got 'soon'",
+        "projects.yaml, line 4, record 'x', field 'city': expected an existing city id (did you mean phuket?), "
+        "got 'phukett'"]
+
+
+def test_template_help_lists_the_record_types():
+    output = " ".join(CliRunner().invoke(main, ["template", "--help"]).output.split())
+    assert "TYPE is one of: source, country, focus_area, city, partner, programme, pairing, project" in output

@@ -1,0 +1,110 @@
+"""A query the parser refused, told in the words a person needs to fix it.
+
+A parser's own message is written for the parser's authors: Oxigraph reports a missing ``PREFIX`` as a list
+of Unicode ranges, an update sent as a query as "expected CONSTRUCT", and the furthest position it reached,
+which can lie past the mistake or past the end of the text. :func:`explain` turns such an error, with the
+query text at hand, into a short message at the token that is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.sparql_text import inspect_query, tokens
+from ontology import PREFIXES
+from ontology.errors import QueryError
+
+_MAX_EXPECTED = 8
+_ITEM = re.compile(r'"[^"]*"|\'[^\']*\'|\[[^\]]*\]|[^,\s][^,]*')
+
+
+def explain(sparql: str, error: QueryError) -> QueryError:
+    """``error`` (the parser's, on ``sparql``) restated: unknown prefixes, updates, and a position on a token.
+
+    >>> print(explain("SELECT * WHERE { ?s ascn:x ?o }", QueryError("syntax error: expected one of Prefix not "
+    ...       "found, ['%'], [':']", (1, 27))))
+    unknown prefix 'ascn:'; declare it with PREFIX ascn: <https://w3id.org/ascn/ontology#> (line 1, column 21)
+    >>> print(explain("DELETE WHERE { ?s ?p ?o }", QueryError("syntax error: expected CONSTRUCT", (1, 10))))
+    this endpoint is read-only: SPARQL Update (DELETE) is refused; ask with SELECT, ASK, CONSTRUCT or DESCRIBE
+    >>> print(explain("SELECT * WHERE { ?s ?p ?o ", QueryError("syntax error: expected one of '.', '}'", (1, 28))))
+    syntax error: expected one of '.', '}' (line 1, column 24)
+    """
+    query = inspect_query(sparql)
+    if query.update:
+        keyword = next(s.text for s in tokens(sparql) if s.kind == "word" and s.text.upper() not in ("PREFIX", "BASE"))
+        return QueryError(f"this endpoint is read-only: SPARQL Update ({keyword.upper()}) is refused; "
+                          "ask with SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if error.position is None:
+        return error
+    if "Prefix not found" in error.message:
+        unknown = _undeclared_prefix(sparql)
+        if unknown is not None:
+            prefix, offset = unknown
+            return QueryError(_prefix_message(sparql, prefix), _line_column(sparql, offset))
+    return QueryError(_shorter(error.message), _line_column(sparql, _token_at(sparql, error.position)))
+
+
+def _undeclared_prefix(sparql: str) -> tuple[str, int] | None:
+    """The first prefixed name whose prefix the query does not declare, with its offset."""
+    declared = _declared(sparql)
+    for span in tokens(sparql):
+        if span.kind == "pname":
+            prefix = span.text.split(":", 1)[0]
+            if prefix not in declared:
+                return prefix, span.start
+    return None
+
+
+def _declared(sparql: str) -> dict[str, str]:
+    """The prologue's ``PREFIX name: <iri>`` declarations."""
+    found = {}
+    items = tokens(sparql)
+    for keyword, name, iri in zip(items, items[1:], items[2:]):
+        if keyword.kind == "word" and keyword.text.upper() == "PREFIX" and name.kind == "pname" and iri.kind == "iri":
+            found[name.text[:-1]] = iri.text[1:-1]
+    return found
+
+
+def _prefix_message(sparql: str, prefix: str) -> str:
+    """What to add for an undeclared prefix: its declaration if the project knows it, else what is declared."""
+    message = f"unknown prefix '{prefix}:'"
+    if prefix in PREFIXES:
+        return f"{message}; declare it with PREFIX {prefix}: <{PREFIXES[prefix]}>"
+    declared = ", ".join(f"{p}:" for p in _declared(sparql)) or "none"
+    return f"{message}; the query declares {declared}; the graph's usual prefixes: " + ", ".join(
+        f"{p}:" for p in PREFIXES)
+
+
+def _shorter(message: str) -> str:
+    """A parser's "expected one of ..." list cut to its first few items (no Unicode-range dumps)."""
+    match = re.match(r"(.*expected one of )(.*)", message, re.DOTALL)
+    if not match:
+        return message
+    items = [item.strip() for item in _ITEM.findall(match[2]) if not item.startswith("[")]
+    if not items:
+        return match[1].removesuffix("expected one of ") + "unexpected character"
+    shown = ", ".join(items[:_MAX_EXPECTED]) + (", ..." if len(items) > _MAX_EXPECTED else "")
+    return match[1] + shown
+
+
+def _offset(sparql: str, position: tuple[int, int]) -> int:
+    """The character offset of a 1-based (line, column), kept inside the text."""
+    line, column = position
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\n|\r", sparql)]
+    start = starts[min(max(line, 1), len(starts)) - 1]
+    return min(start + max(column, 1) - 1, len(sparql))
+
+
+def _token_at(sparql: str, position: tuple[int, int]) -> int:
+    """The start of the token at ``position``; past the end or on white space, the last token before it."""
+    offset = _offset(sparql, position)
+    before = [token.start for token in tokens(sparql) if token.start <= offset]
+    return before[-1] if before else offset
+
+
+def _line_column(sparql: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    head = sparql[:offset]
+    line = len(re.findall(r"\r\n|\n|\r", head)) + 1
+    column = offset - max(head.rfind("\n"), head.rfind("\r")) if line > 1 else offset + 1
+    return line, column

@@ -1,0 +1,100 @@
+"""What a person types as a query and its parameters, checked against the library and the graph.
+
+``ascn query X`` takes a library name, a ``.rq`` file or SPARQL text. Guessing wrong between them gave a
+parser's "expected CONSTRUCT" for a misspelt name or a missing file, and an entity id that names nothing
+(``-p city=danang``) gave an empty answer that looked like a true "none". Here each of those is told apart
+and refused with the names that were probably meant.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, Mapping
+
+from graph.store import Store
+from ontology import ENTITY_BASE, entity_iri
+from ontology.errors import NotFound
+from queries.library import Query, get_query, internal, library, parse_query
+
+_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+_SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def resolve_query(text: str) -> Query | str:
+    """The library query or ``.rq`` file ``text`` names, or ``text`` itself when it is SPARQL.
+
+    A ``.rq`` file without a ``#+`` header is returned as its text. A bare word that names no library query
+    and no file raises NotFound with the closest library names.
+
+    >>> resolve_query("projects_of_city").title
+    'Projects of a city'
+    >>> resolve_query("projects_per_focus_area")
+    Traceback (most recent call last):
+    ...
+    ontology.errors.NotFound: no library query named 'projects_per_focus_area'; did you mean: projects_in_focus_area, project_counts_by_focus_area, projects_with_partner?
+    >>> resolve_query("no_such.rq")
+    Traceback (most recent call last):
+    ...
+    ontology.errors.NotFound: no such file: no_such.rq
+    """
+    if text in library():
+        return get_query(text)
+    path = Path(text)
+    if text.endswith(".rq") and "\n" not in text:
+        if not path.is_file():
+            raise NotFound(f"no such file: {text}")
+        source = path.read_text(encoding="utf-8")
+        return parse_query(path.stem, source) if source.startswith("#+") else source
+    if _NAME.match(text):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        raise NotFound(f"no library query named {text!r}",
+                       suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5))
+    return text
+
+
+def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> None:
+    """Refuse a bare entity id (``city=danang``) that names no entity of its kind in the graph.
+
+    An IRI given in full is taken as it is: a query may ask about anything. A bare id is a promise that it
+    names one of ours, so a typo raises NotFound with the closest ids of that kind.
+    """
+    for param in query.params:
+        given = values.get(param.name)
+        if param.type != "iri" or not param.entity or given is None:
+            continue
+        for value in given if isinstance(given, (list, tuple)) else [given]:
+            text = str(value).strip()
+            if not _SLUG.match(text):
+                continue
+            iri = entity_iri(param.entity, text)
+            if not store.query(get_query("entity_exists", "pages").bind({"entity": str(iri)})):
+                raise NotFound(f"parameter {param.name!r}: no {param.entity} with the id {text!r}",
+                               suggestions=get_close_matches(text, _ids(store, param.entity), n=3, cutoff=0.5))
+
+
+def _ids(store: Store, kind: str) -> list[str]:
+    """The ids of every entity of one kind (the last part of their IRIs)."""
+    prefix = f"{ENTITY_BASE}{kind}/"
+    rows = store.values(internal("entity_ids").sparql).rows
+    return [iri[len(prefix):] for (iri,) in rows if iri and iri.startswith(prefix)]
+
+
+def library_listing() -> str:
+    """Each library query's name, title and parameters, one block a query: ``ascn query --list``.
+
+    >>> print(library_listing().split("\\n\\n")[0])  # doctest: +ELLIPSIS
+    best_practices_about_city
+      ...
+    """
+    blocks = []
+    for query in library().values():
+        lines = [query.name, f"  {query.title}"]
+        for param in query.params:
+            kind = f"{param.entity} id or IRI" if param.entity else param.type
+            extra = " (required)" if param.required else (f" (default {param.default})" if param.default else "")
+            lines.append(f"  -p {param.name}=<{kind}>{extra}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
