@@ -27,15 +27,20 @@ def test_load_report_gives_its_two_target_ratios_under_the_size_heading(capsys):
     assert found[0].figure == "ascn / oxigraph load, end to end: 0.25x (target >= 0.5x: missed)"
 
 
-def test_endpoint_report_gives_both_peer_ratios_including_a_peer_that_answered_nothing():
+def test_endpoint_report_gives_each_mix_ratio_against_both_peers_and_the_cheap_query_median():
     prepared = endpoint.Prepared("bundled", Path("a"), Path("b"), Path("c"), 6815)
-    answered = [("q", 0.01, True)] * 10
-    runs = [endpoint.Run("ascn serve", answered, 1.0, 10), endpoint.Run("oxigraph serve", answered, 4.0, 10),
-            endpoint.Run("rdflib-endpoint", [("q", 30.0, False)], 30.0, 10)]
+    answered = [("q", 0.002, True)] * 10
+    runs = {mix: [endpoint.Run("ascn serve", answered, wall, 10), endpoint.Run("oxigraph serve", answered, 4.0, 10),
+                  endpoint.Run("rdflib-endpoint", [("q", 30.0, False)], 30.0, 10)]
+            for mix, wall in (("repeated", 1.0), ("unique", 16.0))}
     answers = {"ascn serve": {"q": 3}, "oxigraph serve": {"q": 3}, "rdflib-endpoint": {"q": "HTTP 500"}}
     found = rows("endpoint", endpoint.report(prepared, runs, answers, 4, {}, {}).splitlines())
-    assert [(r.scale, r.verdict) for r in found] == [("bundled: 6,815 quads", "met"), ("bundled: 6,815 quads", "met")]
-    assert "4.00×" in found[0].figure and "∞" in found[1].figure
+    assert [(r.scale, r.verdict) for r in found] == [("bundled: 6,815 quads", v)
+                                                      for v in ("met", "met", "missed", "met", "–", "met")]
+    assert found[0].figure.startswith("ascn / oxigraph, repeated mix: 4.00×") and "goal 1.5×: reached" in found[0].figure
+    assert found[2].figure.startswith("ascn / oxigraph, unique mix: 0.25×") and "∞" in found[1].figure
+    assert found[5].figure.startswith("cheap library queries (1 with oxigraph's median ≤ 3 ms), unique mix: "
+                                      "ascn median 2.0 ms")
 
 
 def _scale(alone_p95_ms: float, build_s: float) -> recommend.Scale:
