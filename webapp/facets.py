@@ -148,3 +148,60 @@ def facet_counts(projects: list[Project], s: Search) -> dict[str, list[dict]]:
 def search(projects: list[Project], s: Search) -> list[Project]:
     """The projects that pass every filter, in name order."""
     return [p for p in projects if matches(p, s)]
+
+
+SORTS = (("name", "Name (A–Z)"), ("newest", "Newest first"), ("oldest", "Oldest first"), ("city", "City (A–Z)"))
+"""Orders the results can be put in (the ``sort`` query-string value) and their names."""
+
+
+def sort_projects(projects: list[Project], order: str) -> list[Project]:
+    """``projects`` in the order ``order`` names (:data:`SORTS`); projects with no year go last either way.
+
+    >>> ps = [Project("a", name="A", start=2019), Project("b", name="B"), Project("c", name="C", start=2021)]
+    >>> [p.name for p in sort_projects(ps, "newest")], [p.name for p in sort_projects(ps, "oldest")]
+    (['C', 'A', 'B'], ['A', 'C', 'B'])
+    """
+    def year(p: Project) -> int | None:
+        return p.start or p.end
+
+    by_name = sorted(projects, key=lambda p: p.name.lower())
+    if order == "newest":
+        return sorted(by_name, key=lambda p: (year(p) is None, -(year(p) or 0)))
+    if order == "oldest":
+        return sorted(by_name, key=lambda p: (year(p) is None, year(p) or 0))
+    if order == "city":
+        return sorted(by_name, key=lambda p: (not p.facets["city"], sorted(p.facets["city"].values())))
+    return by_name
+
+
+SNIPPET = 180
+"""About how many characters of a description a result shows."""
+
+
+def snippet(description: str, text: str = "") -> tuple[str, str, str]:
+    """A short piece of ``description`` as (before, match, after): around the searched ``text`` when it occurs
+    there, else the start; cut at word boundaries with an ellipsis.
+
+    >>> snippet("Sensors along the river send flood warnings to residents by SMS.", "flood")
+    ('Sensors along the river send ', 'flood', ' warnings to residents by SMS.')
+    >>> snippet("word " * 60)[0].endswith("…"), snippet("")
+    (True, ('', '', ''))
+    """
+    description = " ".join(description.split())
+    at = description.lower().find(text.lower()) if text else -1
+    if at < 0:
+        return _tail_cut(description, SNIPPET), "", ""
+    end = at + len(text)
+    before = description[max(0, at - SNIPPET // 3):at]
+    if at > SNIPPET // 3:
+        before = "…" + before[before.find(" ") + 1:] if " " in before else "…" + before
+    return before, description[at:end], _tail_cut(description[end:], max(0, SNIPPET - len(before) - len(text)))
+
+
+def _tail_cut(text: str, length: int) -> str:
+    """``text`` cut to about ``length`` characters at a word boundary, with "…" when something was left out."""
+    if len(text) <= length:
+        return text
+    piece = text[:length]
+    space = piece.rfind(" ")
+    return (piece[:space] if space > 0 else piece) + "…"

@@ -6,6 +6,8 @@ nothing about the network is written into the templates.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import defaultdict
 from difflib import get_close_matches
@@ -20,7 +22,8 @@ from graph.similarity.recommend import cities_for_partner, projects_for_city, pr
 from ontology.errors import QueryError, StoreError
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound
-from webapp.facets import FACETS, facet_counts, parse_search, projects_from_rows, search
+from webapp.facets import (FACETS, SORTS, facet_counts, parse_search, projects_from_rows, search, snippet,
+                           sort_projects)
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
 from webapp.page_data import iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_store
@@ -109,12 +112,19 @@ def _reported_counts() -> dict:
 PAGE_SIZE = 40
 
 
+def _found_projects():
+    """All projects, the search the request asks for, the order it wants and the projects found, in that order."""
+    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    wanted = parse_search(request.args, request.args.getlist)
+    order = request.args.get("sort", "name")
+    order = order if order in dict(SORTS) else "name"
+    return projects, wanted, order, sort_projects(search(projects, wanted), order)
+
+
 @bp.route("/projects")
 def find_projects():
     """Faceted search over projects; the query string holds the whole state, so every search can be shared."""
-    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
-    wanted = parse_search(request.args, request.args.getlist)
-    found = search(projects, wanted)
+    projects, wanted, order, found = _found_projects()
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = request.args.get("page", "1")
     page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
@@ -124,7 +134,35 @@ def find_projects():
                            results=found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(found),
                            all_count=len(projects), page=page, pages=pages, labels=labels,
                            without_years=sum(1 for p in projects if p.start is None and p.end is None),
-                           remove_url=_remove_url, page_url=_page_url, path_of=local_path, sources_of=_sources_of)
+                           remove_url=_remove_url, page_url=_page_url, path_of=local_path, sources_of=_sources_of,
+                           sorts=SORTS, order=order, snippet=snippet,
+                           csv_url=url_for("pages.find_projects_csv") + _query_string(exclude=("page",)))
+
+
+CSV_COLUMNS = ("project", "name", "city", "member_state", "focus_areas", "partners", "status", "start", "end",
+               "period", "description", "sources")
+
+
+@bp.route("/projects.csv")
+def find_projects_csv():
+    """Every project of a Find projects search (not just one page of it) as CSV, one row per project; several
+    values of one field are joined with "; "."""
+    _, _, _, found = _found_projects()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for p in found:
+        writer.writerow([p.iri, p.name, "; ".join(p.facets["city"].values()), "; ".join(p.facets["country"].values()),
+                         "; ".join(p.facets["focus"].values()), "; ".join(p.facets["partner"].values()),
+                         "; ".join(p.facets["status"].values()), p.start or "", p.end or "", p.period or "",
+                         p.description, "; ".join(p.sources)])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="ascn-projects.csv"'})
+
+
+def _query_string(exclude: tuple[str, ...] = ()) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in exclude]
+    return "?" + urlencode(args) if args else ""
 
 
 def _remove_url(key: str, value: str | None = None) -> str:

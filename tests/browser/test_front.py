@@ -32,3 +32,49 @@ def test_header_search_opens_an_exact_name_and_groups_the_rest(page, screen, axe
     screenshot(page, f"search-{screen}")
     page.locator(".search-group").first.get_by_role("link", name="City of Yokohama").click()
     expect(page).to_have_url(re.compile(r"/id/partner/yokohama$"))
+
+
+def test_find_projects_narrows_in_place_keeping_focus_and_scroll_sorts_and_exports(page, screen, axe, screenshot):
+    page.goto("/projects")
+    page.evaluate("window.samePage = true")  # lost if the page were loaded again
+    facets = page.locator("#find-filters")
+    if screen == "mobile":
+        expect(facets).to_be_hidden()
+        page.get_by_role("button", name="Filters").click()
+        expect(facets).to_be_visible()
+    legends = facets.locator("legend").all_inner_texts()
+    assert legends[0] == "Focus area" and legends[-1] == "Period"
+    facets.evaluate("el => el.scrollTop = 200") if screen == "mobile" else page.mouse.wheel(0, 300)
+    page.wait_for_function("() => (window.scrollY || document.getElementById('find-filters').scrollTop) > 0")
+    before = page.evaluate("[window.scrollY, document.getElementById('find-filters').scrollTop]")
+    box = page.locator('[data-facet="focus"]').get_by_label("Safety and Security")
+    box.check()
+    expect(page.locator("#result-count")).to_have_text("22 projects match your search")
+    expect(page).to_have_url(re.compile(r"/projects\?focus=safety_security$"))
+    assert page.evaluate("window.samePage") is True
+    expect(page.locator('[data-facet="focus"]').get_by_label("Safety and Security")).to_be_focused()
+    assert page.evaluate("[window.scrollY, document.getElementById('find-filters').scrollTop]") == before
+    page.locator("#q").fill("police")
+    expect(page.locator("#result-count")).to_have_text("2 projects match your search")
+    expect(page.locator("#q")).to_be_focused()
+    expect(page.locator(".result .snippet mark")).to_have_text([re.compile("^police$", re.I)] * 2)
+    page.locator("#q").fill("")
+    expect(page.locator("#result-count")).to_have_text("22 projects match your search")
+    if screen == "mobile":
+        page.locator(".drawer-close").click()
+        expect(facets).to_be_hidden()
+        expect(page.get_by_role("button", name="Filters (1 chosen)")).to_be_focused()
+    page.get_by_label("Order").select_option("newest")
+    expect(page).to_have_url(re.compile(r"sort=newest"))
+    years = page.locator(".result small").all_inner_texts()
+    assert page.evaluate("window.samePage") is True and len(years) == 22
+    assert serious(axe(page)) == []
+    assert overflow(page) == 0
+    screenshot(page, f"find-projects-{screen}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download 22 as CSV").click()
+    rows = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("project,name,city,member_state,focus_areas") and len(rows) == 23
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/projects\?focus=safety_security$"))
+    expect(page.locator("#result-count")).to_have_text("22 projects match your search")

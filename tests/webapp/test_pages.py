@@ -3,6 +3,8 @@ sources, gaps, confidence marks, recommendations and Linked Data), Find projects
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -231,3 +233,20 @@ def test_find_projects_keeps_its_project_list_until_the_graph_changes(tmp_path, 
         assert "161 projects" in page_text(client.get("/projects"))
     finally:
         close_app(app)
+
+
+def test_find_projects_sorts_shows_snippets_and_exports_the_whole_search_as_csv(client):
+    html = client.get("/projects?focus=safety_security&q=police&sort=newest").get_data(as_text=True)
+    assert re.findall(r'<p class="snippet">[^<]*<mark>([^<]+)</mark>', html) == ["police", "police"]
+    assert '<option value="newest" selected>' in html
+    assert 'href="/projects.csv?focus=safety_security&amp;q=police&amp;sort=newest"' in html
+    response = client.get("/projects.csv?focus=safety_security")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    table = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(table) == 22  # all of them, not a page of 40
+    assert all("Safety and Security" in row["focus_areas"] for row in table)
+    assert [row["name"] for row in table] == sorted((row["name"] for row in table), key=str.lower)
+    newest = list(csv.DictReader(io.StringIO(
+        client.get("/projects.csv?sort=newest").get_data(as_text=True))))
+    years = [int(row["start"] or row["end"]) for row in newest if row["start"] or row["end"]]
+    assert years == sorted(years, reverse=True) and len(years) > 1
