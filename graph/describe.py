@@ -11,10 +11,12 @@ from datetime import datetime
 from typing import Mapping
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID, XSD, Namespace
 
 from ontology.namespace import ASCN, GRAPH, ID
 
+DCAT3 = Namespace(str(DCAT))
+"""DCAT 3 terms rdflib's closed DCAT namespace lacks (``dcat:version``, ``dcat:previousVersion``)."""
 DATASET = ID["dataset/ascn-kg"]
 BUILD_GRAPH = str(GRAPH["build"])
 DISTRIBUTIONS = {
@@ -26,8 +28,18 @@ DISTRIBUTIONS = {
 """Downloads offered for the whole graph: format name → (media type, file extension)."""
 
 
+def dump_name(version: str | None, ext: str) -> str:
+    """The file name of the whole graph's download at ``version`` (the release), so saved dumps tell apart.
+
+    >>> dump_name("2026-12-06.3", "ttl"), dump_name(None, "nt")
+    ('ascn-kg-2026-12-06.3.ttl', 'ascn-kg.nt')
+    """
+    return f"ascn-kg-{version}.{ext}" if version else f"ascn-kg.{ext}"
+
+
 def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, built: datetime) -> Graph:
-    """The VoID/DCAT description of ``graphs`` (graph name → content) as one small graph.
+    """The VoID/DCAT description of ``graphs`` (graph name → content) as one small graph; ``version`` is the
+    release (:mod:`graph.releases`) the build makes or keeps.
 
     >>> g = Graph(); _ = g.add((ID["city/x"], RDF.type, ASCN.City))
     >>> d = describe({"https://w3id.org/ascn/graph/bundled/cities": g}, fingerprint="f", version="0.1",
@@ -47,8 +59,6 @@ def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, bui
         "Cities, member states, external partners, pairings, projects, best practices and the ASEAN Smart "
         "Cities Framework, every fact with the source documents it rests on.", lang="en")))
     d.add((s, DCTERMS.identifier, Literal(fingerprint)))
-    d.add((s, DCTERMS.hasVersion, Literal(version)))
-    d.add((s, DCTERMS.modified, Literal(built.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
     d.add((s, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     d.add((s, VOID.uriSpace, Literal(str(ID))))
     d.add((s, VOID.vocabulary, URIRef(str(ASCN))))
@@ -78,13 +88,36 @@ def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, bui
         d.add((partition, VOID.entities, Literal(count)))
     for source in sorted(sources):
         d.add((s, DCTERMS.source, source))
+    return revise(d, version, built)
+
+
+def revise(description: Graph, version: str, modified: datetime) -> Graph:
+    """``description`` (a build's, in place) stating ``version`` and ``modified``: a release made by accepted
+    proposals changes the version, the date and the dumps' file names without a new build.
+
+    >>> d = revise(Graph(), "2026-12-06.2", datetime(2026, 12, 6))
+    >>> str(d.value(DATASET, DCAT3.version)), str(d.value(DATASET, OWL.versionInfo))
+    ('2026-12-06.2', '2026-12-06.2')
+    >>> sorted(str(u) for u in d.objects(DATASET, VOID.dataDump))[0]
+    'https://w3id.org/ascn/download/ascn-kg-2026-12-06.2.jsonld'
+    """
+    d, s = description, DATASET
+    for p in (DCTERMS.hasVersion, DCAT3.version, OWL.versionInfo, DCTERMS.modified, VOID.dataDump):
+        d.remove((s, p, None))
+    for dist in list(d.objects(s, DCAT.distribution)):
+        d.remove((dist, None, None))
+    d.remove((s, DCAT.distribution, None))
+    for p in (DCTERMS.hasVersion, DCAT3.version, OWL.versionInfo):
+        d.add((s, p, Literal(version)))
+    d.add((s, DCTERMS.modified, Literal(modified.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
     for fmt, (media_type, ext) in DISTRIBUTIONS.items():
         dist = URIRef(f"{DATASET}/distribution/{fmt}")
+        url = URIRef(f"https://w3id.org/ascn/download/{dump_name(version, ext)}")
         d.add((s, DCAT.distribution, dist))
         d.add((dist, RDF.type, DCAT.Distribution))
         d.add((dist, DCAT.mediaType, Literal(media_type)))
-        d.add((dist, DCAT.downloadURL, URIRef(f"https://w3id.org/ascn/download/ascn-kg.{ext}")))
-        d.add((s, VOID.dataDump, URIRef(f"https://w3id.org/ascn/download/ascn-kg.{ext}")))
+        d.add((dist, DCAT.downloadURL, url))
+        d.add((s, VOID.dataDump, url))
     return d
 
 

@@ -21,6 +21,7 @@ from rdflib import Graph, URIRef
 
 from graph.backends import memory_store, open_store, repair_store
 from graph.config import Settings
+from graph import releases
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store
 from loaders import shacl_sparql
@@ -35,6 +36,7 @@ from queries.library import internal
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 USER_PREFIX = str(GRAPH["user/"])
+BUNDLED_PREFIX = str(GRAPH["bundled/"])
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 _PATH_TYPES = {"practice": "best_practice", "focus-area": "focus_area"}
 
@@ -97,40 +99,78 @@ def bundled_graphs(progress: Progress = lambda _: None, records: RecordSet | Non
 
 
 def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
-    """Rebuild the store from the bundled data, keeping the graphs users loaded.
+    """Rebuild the store from the bundled data, keeping the graphs users loaded, the releases and the proposals.
 
     The graphs are checked as a load is, by the shapes compiled to SPARQL on an in-memory copy (0.1 s where
-    pySHACL takes 1.5 s; tests/loaders/test_shacl_sparql.py checks both agree on the bundled graph).
+    pySHACL takes 1.5 s; tests/loaders/test_shacl_sparql.py checks both agree on the bundled graph). A build
+    that changes the data (or the first one) makes a new release (:mod:`graph.releases`), stored in the same
+    switch as the data.
     """
-    records, graphs, report = _checked_build(progress)
-    store.rebuild(graphs, keep=user_graphs(store))
+    records, graphs, staged = _checked_graphs(progress)
+    now = datetime.now(timezone.utc)
+    release = _build_release(store, staged, graphs, now)
+    report = _described(records, graphs, release.version, now, progress)
+    store.rebuild(graphs, keep=[g for g in store.graph_names() if g not in graphs and _kept(g)])
     return report
+
+
+def _kept(name: str) -> bool:
+    """Whether a rebuild keeps the graph ``name``: files users loaded, accepted proposals, releases, proposals."""
+    return name.startswith((USER_PREFIX, releases.RELEASE_PREFIX)) or name == releases.PROPOSALS_GRAPH
 
 
 def repair(settings: Settings, progress: Progress = lambda _: None) -> tuple[BuildReport, dict]:
     """Rebuild a damaged embedded store: a fresh store of the bundled build plus every loaded graph, restored from
-    its snapshot (or read from an earlier store); the damaged store is set aside, not deleted."""
-    _, graphs, report = _checked_build(progress)
-    done = repair_store(settings, graphs, keep=lambda name: name.startswith(USER_PREFIX))
+    its snapshot (or read from an earlier store); the damaged store is set aside, not deleted. Releases and
+    proposals come back only when read from an earlier store (they have no snapshot); the description then
+    states the package's version until the next build that changes the data."""
+    records, graphs, _ = _checked_graphs(progress)
+    report = _described(records, graphs, _version(), datetime.now(timezone.utc), progress)
+    done = repair_store(settings, graphs, keep=_kept)
     return report, done
 
 
-def _checked_build(progress: Progress) -> tuple[RecordSet, dict[str, Graph], BuildReport]:
+def _checked_graphs(progress: Progress) -> tuple[RecordSet, dict[str, Graph], Store]:
+    """The records, the graphs of a build and an in-memory store holding them, checked with SHACL."""
     records = bundled_records()
     graphs = bundled_graphs(progress, records)
     progress("validating with SHACL")
     staged = memory_store()
     staged.rebuild(graphs, keep=[])
     shacl_sparql.validate(staged.query)
+    return records, graphs, staged
+
+
+def _described(records: RecordSet, graphs: dict[str, Graph], version: str, now: datetime,
+               progress: Progress) -> BuildReport:
+    """Add the build's VoID/DCAT description to ``graphs``; the report of what the build stores."""
     fp = fingerprint()
-    graphs[BUILD_GRAPH] = describe(graphs, fingerprint=fp, version=_version(),
-                                   built=datetime.now(timezone.utc))
-    progress(f"storing {sum(len(g) for g in graphs.values())} triples")
-    return records, graphs, BuildReport(
+    graphs[BUILD_GRAPH] = describe(graphs, fingerprint=fp, version=version, built=now)
+    progress(f"storing {sum(len(g) for g in graphs.values())} triples (release {version})")
+    return BuildReport(
         records={t: records.count(t) for t in PLURALS if records.count(t)},
         triples={name: len(g) for name, g in graphs.items()},
         fingerprint=fp,
     )
+
+
+def _build_release(store: Store, staged: Store, graphs: dict[str, Graph], now: datetime) -> releases.Release:
+    """The release a build stores: a new one (added to ``graphs``) when the data changed, else the current one.
+
+    The new data is read back from ``staged`` (the checked copy) so both sides of the comparison are in the
+    store's own canonical form (``39.0`` and ``39`` are one xsd:decimal there, two in rdflib).
+    """
+    current = releases.current_release(store)
+    new = releases.data_content(staged)
+    old = releases.data_content(store) if current else None
+    if old is not None:  # the accepted proposals' graph is kept as it is
+        new += store.query(internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
+    planned = releases.plan(store, old, new, "build", f"build of the bundled data (ascn-kg {_version()})", now)
+    if planned is None:
+        return current
+    release, description = planned
+    graphs[release.graph] = description
+    return release
 
 
 def build_info(store: Store) -> dict | None:

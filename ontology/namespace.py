@@ -35,7 +35,9 @@ class ASCN(DefinedNamespace):
     _NS = Namespace("https://w3id.org/ascn/ontology#")
 
     # classes
+    AcceptedFact: URIRef  # accepted fact
     BestPractice: URIRef  # best practice
+    Change: URIRef  # change
     City: URIRef  # member city
     ConfidenceLevel: URIRef  # confidence level
     Enabler: URIRef  # enabler
@@ -44,6 +46,7 @@ class ASCN(DefinedNamespace):
     ExternalPartner: URIRef  # external partner
     FocusArea: URIRef  # focus area
     Framework: URIRef  # framework
+    IngestedDocument: URIRef  # ingested document
     Measurement: URIRef  # measurement
     Meeting: URIRef  # meeting
     MemberState: URIRef  # member state
@@ -57,6 +60,9 @@ class ASCN(DefinedNamespace):
     PracticeKind: URIRef  # practice kind
     Project: URIRef  # project
     ProjectStatus: URIRef  # project status
+    Proposal: URIRef  # proposal
+    ProposalField: URIRef  # proposal field
+    Release: URIRef  # release
     SourceDocument: URIRef  # source document
     SourceKind: URIRef  # source kind
     Statement: URIRef  # statement
@@ -65,14 +71,19 @@ class ASCN(DefinedNamespace):
     UrbanSystem: URIRef  # urban system
 
     # object properties
+    acceptedIn: URIRef  # accepted in
+    addedIn: URIRef  # added in
+    assertion: URIRef  # assertion
     concernsCity: URIRef  # concerns city
     concernsProject: URIRef  # concerns project
     concernsState: URIRef  # concerns state
     confidence: URIRef  # confidence
     country: URIRef  # country
     eventKind: URIRef  # event kind
+    field: URIRef  # field
     focusArea: URIRef  # focus area
     framework: URIRef  # framework
+    fromDocument: URIRef  # from document
     inCity: URIRef  # in city
     involvesPartner: URIRef  # involves partner
     landArea: URIRef  # land area
@@ -88,6 +99,7 @@ class ASCN(DefinedNamespace):
     population: URIRef  # population
     practiceKind: URIRef  # practice kind
     projectCount: URIRef  # project count
+    removedIn: URIRef  # removed in
     shareOfProjects: URIRef  # share of projects
     shepherd: URIRef  # shepherd
     sourceKind: URIRef  # source kind
@@ -104,10 +116,13 @@ class ASCN(DefinedNamespace):
     aspect: URIRef  # aspect
     citySideEntity: URIRef  # city-side entity
     confidenceReason: URIRef  # confidence reason
+    contentDigest: URIRef  # content digest
     endDate: URIRef  # end date
     endYear: URIRef  # end year
     endorsedOn: URIRef  # endorsed on
+    evidence: URIRef  # evidence
     example: URIRef  # example
+    fieldName: URIRef  # field name
     iso3166Alpha2: URIRef  # ISO 3166 alpha-2 code
     iso3166Alpha3: URIRef  # ISO 3166 alpha-3 code
     joinedYear: URIRef  # joined year
@@ -120,9 +135,14 @@ class ASCN(DefinedNamespace):
     pilotCity: URIRef  # pilot city
     principle: URIRef  # principle
     programmeAsStated: URIRef  # programme as stated
+    proposalKind: URIRef  # proposal kind
     referenceYear: URIRef  # reference year
+    releaseKind: URIRef  # release kind
+    releaseNumber: URIRef  # release number
     reportedBy: URIRef  # reported by
     result: URIRef  # result
+    reviewNote: URIRef  # review note
+    reviewStatus: URIRef  # review status
     situation: URIRef  # situation
     startDate: URIRef  # start date
     startYear: URIRef  # start year

@@ -64,7 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import api, complete, evaluation, reconcile, reference, search, tools
+    from webapp import api, changes, complete, evaluation, reconcile, reference, search, tools
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)
@@ -73,4 +73,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(tools.bp)
     app.register_blueprint(reference.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(changes.bp)
     return app

@@ -18,7 +18,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from rdflib import URIRef
 
-from graph.describe import DISTRIBUTIONS
+from graph.describe import DISTRIBUTIONS, dump_name
+from graph.releases import current_release
 from graph.formats import FORMATS, by_name, write
 from graph.similarity import recommend as rec
 from graph.similarity.filters import Filters
@@ -308,10 +309,26 @@ _EXTENSIONS = {ext: (fmt, media_type) for fmt, (media_type, ext) in DISTRIBUTION
 
 @bp.get("/download/ascn-kg.<ext>")
 def download(ext: str) -> Response:
-    """The whole graph as a file (TriG keeps the named graphs; the triple formats hold their union)."""
+    """The whole graph as a file (TriG keeps the named graphs; the triple formats hold their union), saved
+    under the name of the current release (``ascn-kg-<version>.<ext>``)."""
+    store = get_store()
+    release = current_release(store)
     if ext not in _EXTENSIONS:
-        raise ApiError(404, f"no download ascn-kg.{ext}", suggestions=[f"ascn-kg.{e}" for e in _EXTENSIONS])
+        raise ApiError(404, f"no download ascn-kg.{ext}",
+                       suggestions=[dump_name(release and release.version, e) for e in _EXTENSIONS])
     fmt, media_type = _EXTENSIONS[ext]
-    response = Response(get_store().export(fmt), mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="ascn-kg.{ext}"'
+    response = Response(store.export(fmt), mimetype=media_type)
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{dump_name(release and release.version, ext)}"'
     return response
+
+
+@bp.get("/download/ascn-kg-<version>.<ext>")
+def download_release(version: str, ext: str) -> Response:
+    """The whole graph by its release's file name; the store serves its current release only."""
+    release = current_release(get_store())
+    if release is None or version != release.version:
+        current = [dump_name(release.version, e) for e in _EXTENSIONS] if release else []
+        raise ApiError(404, f"no download {dump_name(version, ext)}: the current release is "
+                            f"{release.version if release else 'none'}", suggestions=current)
+    return download(ext)

@@ -273,8 +273,52 @@ def stats(obj: _Context) -> None:
     click.echo(to_text_table(store.query(get_query("graph_sizes", "internal").sparql)))
     info = dataset.build_info(store)
     if info:
-        click.echo(f"\nbuild: version {info['version']}, {info['built']}, {info['fingerprint']}")
+        click.echo(f"\nbuild: release {info['version']}, {info['built']}, {info['fingerprint']}")
 
+
+
+@main.command("releases")
+@click.pass_obj
+def releases_command(obj: _Context) -> None:
+    """List the releases, newest first: version, date, what made it, note."""
+    from graph.releases import list_releases
+
+    for r in list_releases(obj.store()):
+        click.echo(f"{r.version:<16} {r.issued:<26} {r.kind:<9} {r.note}")
+
+
+@main.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def diff_command(obj: _Context, old: str | None, new: str | None, fmt: str) -> None:
+    """Facts added, removed and changed from release OLD to NEW (versions or numbers).
+
+    NEW defaults to the current release, OLD to the one before NEW; `ascn diff` alone shows what the latest release
+    changed. Terms are printed in N-Triples notation.
+    """
+    from graph.releases import diff
+
+    result = diff(obj.store(), old, new)
+    if fmt == "json":
+        import json
+        click.echo(json.dumps({
+            "old": result.old.version if result.old else None, "new": result.new.version,
+            "added": [[t.n3() for t in triple] for triple in result.added],
+            "removed": [[t.n3() for t in triple] for triple in result.removed],
+            "changed": [{"subject": s.n3(), "predicate": p.n3(), "old": [o.n3() for o in before],
+                         "new": [o.n3() for o in after]} for s, p, before, after in result.changed],
+        }, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"from {result.old.version if result.old else 'nothing'} to {result.new.version}: "
+               f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed")
+    for s, p, o in result.added:
+        click.echo(f"+ {s.n3()} {p.n3()} {o.n3()}")
+    for s, p, o in result.removed:
+        click.echo(f"- {s.n3()} {p.n3()} {o.n3()}")
+    for s, p, before, after in result.changed:
+        click.echo(f"~ {s.n3()} {p.n3()} {', '.join(o.n3() for o in before)} -> {', '.join(o.n3() for o in after)}")
 
 
 def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

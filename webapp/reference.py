@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from graph.describe import DISTRIBUTIONS
+from graph.describe import DISTRIBUTIONS, dump_name
 from graph.similarity.evaluate import BASELINES
 from queries.library import get_query, internal
 from webapp.evaluation import current_evaluation
@@ -91,4 +91,4 @@ def data_page():
     return render_template(
         "reference/data.html", downloads=DISTRIBUTIONS, partitions=partitions,
         total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,
-        evaluation=evaluation, baselines=BASELINES, link=local_path)
+        evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name)

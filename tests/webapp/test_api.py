@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -204,7 +205,9 @@ def test_vocabulary_lists_the_graphs_classes_and_properties(client):
 def test_download_trig_keeps_the_named_graphs(client):
     response = client.get("/download/ascn-kg.trig")
     assert response.mimetype == "application/trig"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="ascn-kg.trig"'
+    version = client.application.extensions["ascn"].store.query(
+        "SELECT ?v { GRAPH <https://w3id.org/ascn/graph/build> { ?d <http://www.w3.org/ns/dcat#version> ?v } }").rows[0][0]
+    assert response.headers["Content-Disposition"] == f'attachment; filename="ascn-kg-{version}.trig"'
     ds = Dataset()
     ds.parse(data=response.data, format="trig")
     names = {str(g.identifier) for g in ds.graphs()}
@@ -221,4 +224,4 @@ def test_download_ntriples_holds_the_union_graph(client):
 def test_unknown_download_is_404_naming_the_files(client):
     response = client.get("/download/ascn-kg.xlsx")
     assert response.status_code == 404
-    assert "ascn-kg.ttl" in _json(response)["suggestions"]
+    assert any(re.fullmatch(r"ascn-kg-\d{4}-\d\d-\d\d\.\d+\.ttl", s) for s in _json(response)["suggestions"])

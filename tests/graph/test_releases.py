@@ -1,0 +1,145 @@
+"""Releases: a build that changes the data makes a new version, and the differences between versions are exact."""
+
+from __future__ import annotations
+
+import re
+
+import feedparser
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, OWL, XSD
+
+from graph import releases
+from graph.describe import DATASET, DCAT3
+from loaders import dataset
+from ontology.namespace import ASCN, ID
+from queries.library import internal
+
+HANOI = ID["city/hanoi"]
+PROJECT = ID["project/bsb-clean-river"]
+
+
+def test_the_first_build_is_the_baseline_release(store):
+    [release] = releases.list_releases(store)
+    assert release.number == 1 and release.kind == "build"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}\.1", release.version)
+    assert releases.current_release(store) == release
+    void = store.query(internal("build_description").sparql)
+    assert str(void.value(DATASET, DCAT3.version)) == release.version
+    assert str(void.value(DATASET, OWL.versionInfo)) == release.version
+    assert void.value(DATASET, URIRef("http://purl.org/dc/terms/modified")).datatype == XSD.dateTime
+    dumps = sorted(str(u) for u in void.objects(DATASET, URIRef("http://rdfs.org/ns/void#dataDump")))
+    assert dumps[0].endswith(f"/ascn-kg-{release.version}.jsonld")
+    assert not releases.diff(store)
+
+
+def _changed_records(monkeypatch):
+    """The bundled records with Ha Noi joining in 2019 instead of 2018 and one project gone."""
+    records = dataset.bundled_records()
+    records.get("city", "hanoi").data["joined"] = 2019
+    kept = [r for r in records if not (r.type == "project" and r.id == "bsb-clean-river")]
+    changed = dataset.RecordSet()
+    for record in kept:
+        changed.add(record)
+    monkeypatch.setattr(dataset, "bundled_records", lambda: changed)
+
+
+def test_an_unchanged_rebuild_keeps_the_release(fresh_store):
+    dataset.build(fresh_store)
+    assert [r.number for r in releases.list_releases(fresh_store)] == [1]
+
+
+def test_a_build_that_changes_the_data_is_a_new_release_with_its_differences(fresh_store, monkeypatch):
+    _changed_records(monkeypatch)
+    dataset.build(fresh_store)
+    new, old = releases.list_releases(fresh_store)
+    assert (new.number, new.kind, old.number) == (2, "build", 1)
+    assert new.version.endswith(".2")
+    assert dataset.build_info(fresh_store)["version"] == new.version
+
+    d = releases.diff(fresh_store)
+    assert (d.old, d.new) == (old, new)
+    assert d.changed == [(HANOI, ASCN.joinedYear, [Literal("2018", datatype=XSD.gYear)],
+                          [Literal("2019", datatype=XSD.gYear)])]
+    assert not d.added
+    removed_subjects = {s for s, _, _ in d.removed}
+    assert removed_subjects == {PROJECT}
+    assert (PROJECT, ASCN.inCity, ID["city/bandar-seri-begawan"]) in d.removed
+
+    back = releases.diff(fresh_store, new.version, "1")
+    assert back.changed == [(HANOI, ASCN.joinedYear, [Literal("2019", datatype=XSD.gYear)],
+                             [Literal("2018", datatype=XSD.gYear)])]
+    assert sorted(back.added) == sorted(d.removed) and not back.removed
+
+    [about_hanoi] = releases.history(fresh_store, str(HANOI))
+    assert about_hanoi.new == new and len(about_hanoi.changed) == 1 and not about_hanoi.removed
+    [about_bsb] = releases.history(fresh_store, str(ID["city/bandar-seri-begawan"]))
+    assert {s for s, _, _ in about_bsb.removed} == {PROJECT}
+    assert releases.history(fresh_store, str(ID["city/singapore"])) == []
+
+
+def test_an_unknown_release_names_the_ones_there_are(store):
+    with pytest.raises(releases.NotFound, match="no release '9.9'") as caught:
+        releases.diff(store, "9.9")
+    assert caught.value.suggestions == [releases.current_release(store).version]
+
+
+@pytest.fixture
+def changed_app(fresh_settings, fresh_store, monkeypatch):
+    from webapp import create_app
+    _changed_records(monkeypatch)
+    dataset.build(fresh_store)
+    fresh_store.close()
+    app = create_app({"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False})
+    yield app
+    from webapp.store import close_app
+    close_app(app)
+
+
+def test_changes_page_footer_downloads_and_feed_follow_the_release(changed_app):
+    client = changed_app.test_client()
+    version = releases.current_release(changed_app.extensions["ascn"].store).version
+    html = client.get("/changes").get_data(as_text=True)
+    assert f"to {version}" in html
+    assert "0 added, 1 removed, 1 changed." not in html  # the removed project has many triples
+    assert re.search(r"\d+ added, (\d+) removed, 1 changed\.", html)
+    assert 'href="/id/city/hanoi"' in html and "ascn:joinedYear" in html
+    assert f"Release <code>{version}</code>" in client.get("/data").get_data(as_text=True)
+    assert f"ascn-kg-{version}.ttl" in client.get("/data").get_data(as_text=True)
+    download = client.get("/download/ascn-kg.nt")
+    assert f'filename="ascn-kg-{version}.nt"' in download.headers["Content-Disposition"]
+    assert client.get(f"/download/ascn-kg-{version}.nt").status_code == 200
+    old = client.get("/download/ascn-kg-2000-01-01.1.nt")
+    assert old.status_code == 404 and version in old.get_data(as_text=True)
+
+    feed = feedparser.parse(client.get("/feeds/city/hanoi.atom").get_data())
+    assert feed.feed.title == "ASCN knowledge graph: changes about Ha Noi"
+    [entry] = feed.entries
+    assert entry.title == f"Release {version}: 1 change(s) about Ha Noi"
+    assert "changed: Ha Noi ascn:joinedYear 2018 → 2019" in entry.content[0].value
+    assert feedparser.parse(client.get("/feeds/focus-area/quality_environment.atom").get_data()).entries
+    assert client.get("/feeds/city/atlantis.atom").status_code == 404
+    assert client.get("/feeds/project/x.atom").status_code == 404
+
+
+def test_cli_diff_and_releases(fresh_settings, fresh_store, monkeypatch):
+    import json
+    from click.testing import CliRunner
+    from webapp.cli import main
+    _changed_records(monkeypatch)
+    dataset.build(fresh_store)
+    fresh_store.close()
+    runner = CliRunner()
+    args = ["--data-dir", str(fresh_settings.data_dir)]
+    listed = runner.invoke(main, [*args, "releases"])
+    assert listed.exit_code == 0 and [line.split()[0][-2:] for line in listed.output.splitlines()] == [".2", ".1"]
+    text = runner.invoke(main, [*args, "diff"])
+    assert text.exit_code == 0, text.output
+    assert ("~ <https://w3id.org/ascn/id/city/hanoi> <https://w3id.org/ascn/ontology#joinedYear> "
+            '"2018"^^<http://www.w3.org/2001/XMLSchema#gYear> -> "2019"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+            in text.output)
+    answer = json.loads(runner.invoke(main, [*args, "diff", "2", "1", "--format", "json"]).output)
+    assert answer["old"].endswith(".2") and answer["new"].endswith(".1") and not answer["removed"]
+    assert answer["changed"][0]["new"] == ['"2018"^^<http://www.w3.org/2001/XMLSchema#gYear>']
+    missing = runner.invoke(main, [*args, "diff", "7"])
+    assert missing.exit_code == 2 and "no release '7'" in missing.output

@@ -1,0 +1,138 @@
+"""What changed, and when: the ``/changes`` page and Atom feeds of changes at ``/feeds/...``.
+
+Both read the releases' change lists (:mod:`graph.releases`): the page compares any two releases (by default the
+current one with the one before it), and a feed lists, release by release, the changes about one city, partner or
+focus area, so a city officer or a partner can follow what the graph learns about them in any feed reader.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.releases import Diff, diff, history, list_releases
+from ontology import PREFIXES
+from ontology.errors import NotFound
+from queries.library import internal
+from webapp.page_data import iri_of, local_path
+from webapp.store import get_store
+
+bp = Blueprint("changes", __name__)
+
+FEED_TYPES = {"city": "city", "partner": "partner", "focus-area": "focus area"}
+"""The entity types with a feed: IRI path segment → what the feed calls it."""
+
+
+@bp.get("/changes")
+def changes_page():
+    """The releases, and the facts added, removed and changed between two of them (``from``, ``to``)."""
+    store = get_store()
+    releases = list_releases(store)
+    old, new = request.args.get("from") or None, request.args.get("to") or None
+    result = None
+    if releases:
+        try:
+            result = diff(store, old, new)
+        except NotFound as exc:
+            abort(404, description=str(exc))
+    view = DiffView(result) if result else None
+    return render_template("pages/changes.html", releases=releases, diff=result, view=view,
+                           feeds=FEED_TYPES)
+
+
+@bp.get("/feeds/<kind>/<path:ident>.atom")
+def entity_feed(kind: str, ident: str):
+    """An Atom feed of the changes about one city, partner or focus area, an entry per release."""
+    if kind not in FEED_TYPES:
+        abort(404, description=f"no feeds for {kind!r}; there are feeds for: "
+                               + ", ".join(f"/feeds/{k}/<id>.atom" for k in FEED_TYPES))
+    entity = iri_of(f"/id/{kind}/{ident}")
+    store = get_store()
+    labels = _labels([URIRef(entity)])
+    if URIRef(entity) not in labels:
+        abort(404, description=f"no {FEED_TYPES[kind]} {ident!r} in the graph")
+    name = labels[URIRef(entity)]
+    feed = FeedGenerator()
+    feed.id(request.base_url)
+    feed.title(f"ASCN knowledge graph: changes about {name}")
+    feed.subtitle(f"Facts about the {FEED_TYPES[kind]} {name} added, removed or changed, release by release.")
+    feed.link(href=request.base_url, rel="self", type="application/atom+xml")
+    feed.link(href=url_for("pages.entity", kind=kind, ident=ident, _external=True), rel="alternate")
+    feed.language("en")
+    found = history(store, entity)
+    latest = max((d.new.issued for d in found), default=None) or _newest(store)
+    feed.updated(datetime.fromisoformat(latest) if latest else datetime.fromisoformat("2018-04-28T00:00:00+00:00"))
+    for change in reversed(found):  # feedgen puts the last added entry first
+        view = DiffView(change)
+        entry = feed.add_entry()
+        entry.id(f"{change.new.iri}#{kind}/{ident}")
+        entry.title(f"Release {change.new.version}: {len(change)} change(s) about {name}")
+        entry.updated(datetime.fromisoformat(change.new.issued))
+        entry.link(href=url_for("changes.changes_page", to=change.new.version, _external=True))
+        entry.content("\n".join(view.lines()), type="text")
+    response = Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response
+
+
+def _newest(store) -> str | None:
+    found = list_releases(store)
+    return found[0].issued if found else None
+
+
+class DiffView:
+    """A difference ready to show: each term with its label and its page (an entity) or its short name."""
+
+    def __init__(self, result: Diff):
+        self.result = result
+        terms = {t for s, p, o in result.added + result.removed for t in (s, o)}
+        terms |= {t for s, p, old, new in result.changed for t in (s, *old, *new)}
+        self.labels = _labels([t for t in terms if isinstance(t, URIRef)])
+        self.added = [self.row(s, p, [], [o]) for s, p, o in result.added]
+        self.removed = [self.row(s, p, [o], []) for s, p, o in result.removed]
+        self.changed = [self.row(s, p, old, new) for s, p, old, new in result.changed]
+
+    def row(self, s: Node, p: Node, old: list[Node], new: list[Node]) -> dict:
+        return {"subject": self.term(s), "predicate": short(p), "old": [self.term(o) for o in old],
+                "new": [self.term(o) for o in new]}
+
+    def term(self, term: Node) -> dict:
+        if isinstance(term, Literal):
+            return {"text": str(term), "href": None, "title": term.datatype and short(term.datatype)}
+        label = self.labels.get(term)
+        path = local_path(term)
+        return {"text": label or short(term), "href": path, "title": str(term)}
+
+    def lines(self) -> list[str]:
+        """The difference as plain text lines (for feed entries)."""
+        out = []
+        for heading, rows in (("added", self.added), ("removed", self.removed), ("changed", self.changed)):
+            for row in rows:
+                values = " → ".join(", ".join(v["text"] for v in side) for side in (row["old"], row["new"]) if side)
+                out.append(f"{heading}: {row['subject']['text']} {row['predicate']} {values}")
+        return out
+
+
+def short(iri: Node) -> str:
+    """An IRI as a prefixed name where a project prefix fits.
+
+    >>> short(URIRef("https://w3id.org/ascn/ontology#joinedYear"))
+    'ascn:joinedYear'
+    """
+    text = str(iri)
+    best = max(((p, ns) for p, ns in PREFIXES.items() if text.startswith(ns)), key=lambda x: len(x[1]), default=None)
+    return f"{best[0]}:{text[len(best[1]):]}" if best else text
+
+
+def _labels(iris: list[URIRef]) -> dict[URIRef, str]:
+    if not iris:
+        return {}
+    found = {}
+    for start in range(0, len(iris), 500):
+        table = get_store().query(internal("labels_of").bind({"entity": [str(i) for i in iris[start:start + 500]]}))
+        found.update({row["entity"]: str(row["label"]) for row in table})
+    return found
