@@ -6,6 +6,7 @@ graphs being stored, so they cannot drift from the content.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import datetime
 from typing import Mapping
@@ -86,6 +87,7 @@ def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, bui
         d.add((s, VOID.classPartition, partition))
         d.add((partition, VOID["class"], cls))
         d.add((partition, VOID.entities, Literal(count)))
+    _property_partitions(d, graphs)
     for source in sorted(sources):
         d.add((s, DCTERMS.source, source))
     return revise(d, version, built)
@@ -119,6 +121,19 @@ def revise(description: Graph, version: str, modified: datetime) -> Graph:
         d.add((dist, DCAT.downloadURL, url))
         d.add((s, VOID.dataDump, url))
     return d
+
+
+def _property_partitions(d: Graph, graphs: Mapping[str, Graph]) -> None:
+    """One ``void:propertyPartition`` per property with its triples, so a client sees which properties the data
+    uses and how much before it queries (the query editor's data panel lists them)."""
+    triples: Counter = Counter()
+    for graph in graphs.values():
+        triples.update(p for _, p, _ in graph)
+    for prop, count in sorted(triples.items()):
+        partition = URIRef(f"{DATASET}/property/{hashlib.sha256(str(prop).encode()).hexdigest()[:12]}")
+        d.add((DATASET, VOID.propertyPartition, partition))
+        d.add((partition, VOID.property, prop))
+        d.add((partition, VOID.triples, Literal(count)))
 
 
 def _local(iri: URIRef) -> str:

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
+from graph.lookup import prefixed
 from graph.similarity import recommend as rec
 from graph.similarity.filters import Filters
 from graph.similarity.profile import cities_for_profile
 from graph.similarity.reasons import Recommendations
 from graph.similarity.typed_graph import typed_graph
 from ontology.errors import NotFound
-from queries.library import library
+from queries.library import internal, library
 from webapp.page_data import local_path
 from webapp.security import content_security_policy
 from webapp.store import get_store
@@ -45,11 +46,22 @@ def query_page():
     response = make_response(render_template(
         "tools/query.html", groups=groups, endpoint=url_for("sparql.endpoint", _external=True),
         timeout=float(config["SPARQL_TIMEOUT"]), row_limit=int(config["SPARQL_ROW_LIMIT"]),
-        tile_url=config.get("TILE_URL") or ""))
+        tile_url=config.get("TILE_URL") or "", panel=data_panel()))
     hashes = " ".join(f"'{h}'" for h in editor_style_hashes(current_app.static_folder))
     policy = content_security_policy(config.get("TILE_URL"))
     response.headers["Content-Security-Policy"] = policy.replace("style-src 'self'", f"style-src 'self' {hashes}")
     return response
+
+
+def data_panel() -> dict[str, list[dict]]:
+    """The classes and properties of the data with their counts, from the build's VoID description (entities per
+    class, triples per property), each written as the editor would insert it."""
+    store = get_store()
+    classes = [{"iri": str(r["class"]), "label": str(r["classLabel"]), "term": prefixed(str(r["class"])),
+                "count": int(r["entities"])} for r in store.query(internal("void_class_partitions").sparql)]
+    properties = [{"iri": str(r["property"]), "label": str(r["propertyLabel"]), "term": prefixed(str(r["property"])),
+                   "count": int(r["triples"])} for r in store.query(internal("void_property_partitions").sparql)]
+    return {"classes": classes, "properties": properties}
 
 
 _GRIP_STYLE = re.compile(r"createStyle\([^,()]+,`([^`$]*)`\)")

@@ -1,6 +1,7 @@
 /* The /query page: Yasgui on this app's /sparql, with nothing that reaches another site.
-   - autocompletion from /api/vocabulary (the graph's own classes and properties) and /api/prefixes; the
-     stock class/property completers (which ask Linked Open Vocabularies) are replaced, never registered;
+   - autocompletion as you type from /api/complete (complete.js: classes, a class's properties, the entities that
+     keep a pattern non-empty) and /api/prefixes; the stock class/property completers (which ask Linked Open
+     Vocabularies) are replaced, never registered;
    - the library's queries (from /api/queries) open in new tabs;
    - the map and chart views (query-views.js); CSV/JSON downloads and permalinks are Yasgui's own
      (no URL shortener is configured);
@@ -33,10 +34,10 @@
     Yasr.defaults.pluginOrder = ["table", "map", "chart", "response"];
     Yasr.defaults.prefixes = vocabulary.prefixes;
 
-    // Local lists only: fork the stock completers (their trigger rules) but give them our terms, in bulk.
-    Yasqe.forkAutocompleter("class", { name: "ascn-classes", bulk: true, persistenceId: null, get: vocabulary.classes }, false);
-    Yasqe.forkAutocompleter("property", { name: "ascn-properties", bulk: true, persistenceId: null, get: vocabulary.properties }, false);
-    Yasqe.defaults.autocompleters = ["prefixes", "variables", "ascn-classes", "ascn-properties"];
+    // Classes, properties and entities from this app's /api/complete as you type (complete.js); the stock
+    // class and property completers, which ask Linked Open Vocabularies, are never registered.
+    window.AscnComplete.register(Yasqe, root.dataset.complete, vocabulary.prefixes);
+    Yasqe.defaults.autocompleters = ["prefixes", "variables", "ascn-terms"];
     Yasqe.defaults.prefixCcApi = root.dataset.prefixes;
     Yasqe.defaults.createShortLink = undefined;
     Yasqe.defaults.value = prefixBlock(vocabulary.prefixes) +
