@@ -52,6 +52,9 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     """Relative IRIs in the query resolve against this (the Protocol lets it be the endpoint's URL)."""
+    has_dataset_clause: bool | None = None
+    """Whether the query names its own dataset (``FROM``), when the sender has read it already
+    (:func:`graph.sparql_text.inspect_query`), so the worker does not read the text again."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def answer(store, job: Job) -> Reply:
         with egress.guarded():
             if hasattr(store, "query_written"):
                 written = store.query_written(prefix + job.sparql, job.formats, job.row_limit,
-                                              default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+                                              default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                                              has_dataset_clause=job.has_dataset_clause)
             else:
                 written = _write(store, prefix + job.sparql, job)
     except QueryError as exc:

@@ -109,7 +109,8 @@ def answer(req: Request) -> Response:
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
         raise _not_acceptable(kind)
-    job = Job(req.query, formats, row_limit, req.default_graphs, req.named_graphs, base_iri=base)
+    job = Job(req.query, formats, row_limit, req.default_graphs, req.named_graphs, base_iri=base,
+              has_dataset_clause=info.has_dataset_clause)
     name, started = _name(req.query), time.monotonic()
     try:
         reply = get_pool().run(job, timeout)

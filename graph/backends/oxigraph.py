@@ -187,16 +187,17 @@ class OxigraphStore:
                          [tuple(None if t is None else t.value or None for t in row) for row in result])
 
     def query_written(self, sparql: str, formats: Mapping[str, str | None], limit: int,
-                      default_graphs: Sequence[str] | None = None,
-                      named_graphs: Sequence[str] | None = None) -> Written:
+                      default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+                      has_dataset_clause: bool | None = None) -> Written:
         """Run a query and write its answer with pyoxigraph's own writers, at most ``limit`` rows (triples).
 
         The query workers' path (:func:`graph.pool.answer`): no rdflib term is made, so an answer costs about
         what it costs Oxigraph's own server. ``formats`` maps each kind of answer to a format name of
-        :data:`graph.formats.FORMATS`; the dataset and the errors are those of :meth:`query`.
+        :data:`graph.formats.FORMATS`; the dataset and the errors are those of :meth:`query`
+        (``has_dataset_clause``, when the caller knows it, saves reading the text again).
         """
         with _query_errors(sparql):
-            result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
+            result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs, has_dataset_clause))
             return _written(result, formats, limit)
 
     def graph_names(self) -> list[str]:
@@ -558,14 +559,17 @@ def _quads(graphs: Mapping[str, Graph]):
             yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)
 
 
-def _dataset(sparql: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict:
+def _dataset(sparql: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
+             has_dataset_clause: bool | None = None) -> dict:
     """pyoxigraph's dataset arguments: the caller's graphs, else the query's FROM, else the union.
 
     pyoxigraph ignores a query's FROM clauses when asked for the union, so the union is asked for only
     when the query names no dataset of its own.
     """
     if default_graphs is None and named_graphs is None:
-        return {} if inspect_query(sparql).has_dataset_clause else {"use_default_graph_as_union": True}
+        if has_dataset_clause is None:
+            has_dataset_clause = inspect_query(sparql).has_dataset_clause
+        return {} if has_dataset_clause else {"use_default_graph_as_union": True}
     return {"default_graph": [ox.NamedNode(check_iri(g)) for g in default_graphs or ()],
             "named_graphs": [ox.NamedNode(check_iri(g)) for g in named_graphs or ()]}
 
