@@ -49,10 +49,35 @@ def home():
     cities = [_map_city(r) for r in rows("member_cities")]
     countries = sorted({(c["iso2"], c["country"], c["country_path"]) for c in cities if c["iso2"]},
                        key=lambda c: c[1])
+    per_country = _country_counts(cities)
     return render_template("pages/home.html", counts=counts, network=_network(), reported=_reported_counts(),
-                           cities=cities, countries=countries,
+                           cities=cities, countries=countries, per_country=per_country,
                            map_data={"cities": [c for c in cities if c["lat"] is not None],
-                                     "tiles": current_app.config.get("TILE_URL") or None})
+                                     "countries": list(per_country.values()), **_map_settings()})
+
+
+def _map_settings() -> dict:
+    """What every map needs besides its points: the tile server, if any, and the country outlines."""
+    return {"tiles": current_app.config.get("TILE_URL") or None,
+            "outlines": url_for("static", filename="vendor/world-atlas/countries-50m.json")}
+
+
+def _country_counts(cities: list[dict]) -> dict[str, dict]:
+    """Per member state with member cities (by ISO code): its name, page, and how many member cities and projects
+    the graph holds for it."""
+    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    out: dict[str, dict] = {}
+    for c in cities:
+        if c["iso2"]:
+            entry = out.setdefault(c["iso2"], {"iso2": c["iso2"], "label": c["country"], "path": c["country_path"],
+                                               "cities": 0, "projects": 0})
+            entry["cities"] += 1
+    ids = {entry["path"].rsplit("/", 1)[-1]: entry for entry in out.values()}
+    for p in projects:
+        for country in p.facets["country"]:
+            if country in ids:
+                ids[country]["projects"] += 1
+    return dict(sorted(out.items(), key=lambda item: item[1]["label"]))
 
 
 @bp.route("/go/city")
@@ -244,7 +269,7 @@ def _entity_map(view) -> dict | None:
     lat, long = view.coordinates
     return {"cities": [{"label": view.label, "path": local_path(view.iri), "lat": lat, "long": long,
                         "iso2": None, "country": "", "highlight": True}],
-            "tiles": current_app.config.get("TILE_URL") or None, "maxZoom": 9}
+            **_map_settings(), "maxZoom": 9}
 
 
 def _closest(kind: str, ident: str) -> list[tuple[str, str]]:

@@ -78,3 +78,30 @@ def test_find_projects_narrows_in_place_keeping_focus_and_scroll_sorts_and_expor
     page.go_back()
     expect(page).to_have_url(re.compile(r"/projects\?focus=safety_security$"))
     expect(page.locator("#result-count")).to_have_text("22 projects match your search")
+
+
+def test_home_map_reads_without_tiles_and_its_cities_are_reached_by_keyboard(page, screen, axe, screenshot):
+    page.goto("/")
+    expect(page.locator("#city-map")).to_have_attribute("data-outlines", "ready")
+    expect(page.locator("#city-map path.country.member")).to_have_count(11)
+    dots = page.locator("#city-map .city-dot")
+    expect(dots).to_have_count(38)
+    shown = page.locator("#city-map .map-label:not(.crowded)")
+    boxes = [shown.nth(i).bounding_box() for i in range(shown.count())]
+    assert len(boxes) >= 20
+    for i, a in enumerate(boxes):  # the names shown do not overlap one another
+        for b in boxes[i + 1:]:
+            assert (a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
+                    or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5), (a, b)
+    badges = page.locator("#city-map .country-badge:not(.crowded)")
+    assert badges.count() >= 1
+    expect(page.locator(".legend")).to_contain_text("Viet Nam 3 cities · 9 projects")
+    assert serious(axe(page)) == []
+    assert overflow(page) == 0
+    screenshot(page, f"home-{screen}")
+    da_nang = page.locator('#city-map .city-dot[data-city="/id/city/da-nang"]')
+    expect(da_nang).to_have_attribute("aria-label", "Da Nang (Viet Nam)")
+    da_nang.focus()
+    expect(da_nang).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))

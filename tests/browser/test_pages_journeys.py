@@ -53,7 +53,7 @@ def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, s
 
 def test_home_page_maps_all_member_cities_without_errors(page, screenshot):
     page.goto("/")
-    markers = page.locator("#city-map path.leaflet-interactive")
+    markers = page.locator("#city-map .city-dot")
     expect(markers).to_have_count(38)
     expect(page.locator("#city-map .map-label")).to_have_count(38)
     expect(page.locator("#city-map .map-label", has_text="Da Nang")).to_be_visible()
