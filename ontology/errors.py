@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["AscnError", "InputError", "InputErrors", "ValidationError", "StoreError", "QueryError", "NotFound"]
+__all__ = ["AscnError", "InputError", "InputErrors", "ValidationError", "StoreError", "StoreLocked", "StoreDamaged",
+           "QueryError", "NotFound"]
 
 _MISSING: Any = object()
 
@@ -121,6 +122,16 @@ class ValidationError(AscnError):
 
 class StoreError(AscnError):
     """The triple store could not be opened, read or written."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the embedded store's write lock (an ``ascn serve``, or a command writing to it)."""
+
+    def __init__(self, path) -> None:
+        super().__init__(f"the store at {path} is in use by another process (another `ascn` command writing to it, "
+                         "or an `ascn serve` that did not register itself); wait for it to finish or point "
+                         "ASCN_DATA_DIR elsewhere")
+        self.path = path
 
 
 class StoreDamaged(StoreError):

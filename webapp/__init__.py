@@ -64,7 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import api, changes, complete, evaluation, reconcile, reference, search, tools
+    from webapp import api, changes, complete, evaluation, reconcile, reference, search, served, tools
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)
@@ -74,4 +74,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reference.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(changes.bp)
+    app.register_blueprint(served.bp)
     return app

@@ -11,37 +11,57 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 
 from graph.config import Settings
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
-from graph.store import Table
+from graph.store import Store, Table
 from loaders import dataset, shacl_sparql
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
+from webapp import served
 from graph.query_input import check_entities, library_listing, resolve_query
-from ontology.errors import AscnError, InputError, StoreDamaged, ValidationError
+from ontology.errors import AscnError, InputError, StoreDamaged, StoreError, StoreLocked, ValidationError
 from queries.library import get_query
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
 
 class _Context:
-    """Settings from options and environment; the store is opened on first use and closed at exit."""
+    """Settings from options and environment; the store is opened on first use and closed at exit.
 
-    def __init__(self, settings: Settings):
+    When an ``ascn serve`` holds the embedded store, opening it raises :class:`_Served`, and the command is run
+    by that server instead (:mod:`webapp.served`). In the server, the context lends the server's own store.
+    """
+
+    def __init__(self, settings: Settings, store: Store | None = None):
         self.settings = settings
-        self._store = None
+        self._store = store
+        self._owned = store is None
 
-    def store(self, auto_build: bool = True):
+    def store(self, auto_build: bool = True) -> Store:
         if self._store is None:
             settings = self.settings if auto_build else replace(self.settings, auto_build=False)
-            self._store = dataset.open_graph(settings, progress=_progress)
+            try:
+                self._store = dataset.open_graph(settings, progress=_progress)
+            except StoreLocked:
+                registration = served.find(settings.data_dir)
+                if registration is None:
+                    raise
+                raise _Served(registration) from None
         return self._store
 
     def close(self):
-        if self._store is not None:
+        if self._store is not None and self._owned:
             self._store.close()
-            self._store = None
+        self._store = None
+
+
+class _Served(Exception):
+    """The store is held by a registered ``ascn serve``: the command is to run there."""
+
+    def __init__(self, registration: served.Registration):
+        self.registration = registration
 
 
 def _progress(message: str) -> None:
@@ -49,14 +69,64 @@ def _progress(message: str) -> None:
 
 
 class _Group(click.Group):
-    """Turns the library's errors into a message on stderr and exit code 2."""
+    """Turns the library's errors into a message on stderr and exit code 2, and hands a command to the
+    ``ascn serve`` that holds the store when there is one."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["ascn.args"] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except _Served as exc:
+            _run_in(exc.registration, ctx.meta["ascn.args"])
         except AscnError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
+
+
+def _run_in(registration: served.Registration, args: list[str]) -> None:
+    """Run the command in the server that holds the store, print what it printed and exit with its code."""
+    args = _without_data_dir(args)
+    if args and args[0] in _LOCAL_ONLY:
+        click.echo(f"error: the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
+                   f"directory; stop it before `ascn {args[0]}`", err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        stdout, stderr, code = served.forward(registration, args)
+    except AscnError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"… run by the `ascn serve` at {registration.url}, which holds the store", err=True)
+    click.echo(stderr, err=True, nl=False)
+    click.echo(stdout, nl=False)
+    sys.exit(code)
+
+
+_LOCAL_ONLY = ("serve", "repair")
+"""Commands that act on the data directory itself, which a running server must not have swapped under it."""
+
+
+def _without_data_dir(args: list[str]) -> list[str]:
+    """``args`` less the ``--data-dir`` option: the server runs on its own data directory (the same one)."""
+    out, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--data-dir":
+            skip = True
+        elif not arg.startswith("--data-dir="):
+            out.append(arg)
+    return out
+
+
+def run_in_server(args: list[str], settings: Settings, store: Store) -> tuple[str, str, int]:
+    """Run ``ascn ARGS`` on a server's own store: what it printed on standard output and error, and its code."""
+    result = CliRunner().invoke(main, args, obj=_Context(settings, store), prog_name="ascn")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.stdout, result.stderr, result.exit_code
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,7 +139,12 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
     Settings come from ASCN_* environment variables (ASCN_STORE, ASCN_DATA_DIR, ASCN_QUERY_URL, ...).
     Exit codes: 0 success, 1 data does not conform (validate), 2 error.
+
+    While `ascn serve` runs on the same data directory, every command but serve and repair is run by that
+    server, on its store: reads answer as usual, and writes (load, unload, build) show in the web app at once.
     """
+    if isinstance(ctx.obj, _Context):  # run by a server for the command beside it (webapp.served)
+        return
     try:
         settings = Settings.load({"data_dir": data_dir} if data_dir else None)
     except ValueError as exc:  # a malformed ASCN_* variable: a usage error (exit 2), not a traceback
@@ -103,6 +178,10 @@ def repair(obj: _Context) -> None:
 
 
 def _repair(obj: _Context) -> dataset.BuildReport:
+    registration = served.find(obj.settings.data_dir)
+    if registration is not None:
+        raise StoreError(f"the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
+                         "directory; stop it before repairing")
     report, done = dataset.repair(obj.settings, progress=_progress)
     for name in done["restored"]:
         click.echo(f"restored {name} from its snapshot", err=True)

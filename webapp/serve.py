@@ -13,6 +13,7 @@ from typing import Callable
 
 from flask import Flask
 
+from webapp import served
 from webapp.store import EXTENSION, close_app
 
 
@@ -31,6 +32,7 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         close_app(app)
         raise
     previous = signal.signal(signal.SIGTERM, _stop)
+    registration = _register(app, host, server.effective_port)
     try:
         announce(f"http://{host}:{server.effective_port}")
         server.run()
@@ -38,8 +40,21 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if registration is not None:
+            served.unregister(app.extensions[EXTENSION].settings.data_dir, registration)
         server.close()
         close_app(app)
+
+
+def _register(app: Flask, host: str, port: int) -> served.Registration | None:
+    """Register this server as the holder of its embedded store, so ``ascn`` commands beside it run here."""
+    settings = app.extensions[EXTENSION].settings
+    if settings.store != "oxigraph":
+        return None
+    local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, f"[{host}]" if ":" in host else host)
+    registration = served.register(settings.data_dir, f"http://{local}:{port}")
+    app.config["SERVED_REGISTRATION"] = registration
+    return registration
 
 
 def _proxy(app: Flask) -> dict:

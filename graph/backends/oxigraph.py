@@ -43,7 +43,7 @@ from graph.config import Settings
 from graph.formats import Written, by_name, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
-from ontology.errors import InputError, QueryError, StoreDamaged, StoreError
+from ontology.errors import InputError, QueryError, StoreDamaged, StoreError, StoreLocked
 from ontology import PREFIXES
 
 __all__ = ["OxigraphStore", "query_error"]
@@ -335,10 +335,7 @@ def _open_path(path: Path) -> ox.Store:
         return ox.Store(str(path))
     except OSError as exc:
         if "lock" in str(exc).lower():
-            raise StoreError(
-                f"the store at {path} is open in another process (is `ascn serve` running?); "
-                "stop it or point ASCN_DATA_DIR elsewhere"
-            ) from None
+            raise StoreLocked(path) from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
 

@@ -83,7 +83,7 @@ def test_the_store_is_rebuilt_when_the_bundled_data_changes(fresh_store, monkeyp
 
 
 def test_a_second_process_is_told_the_store_is_in_use(fresh_settings, fresh_store):
-    with pytest.raises(StoreError, match="open in another process"):
+    with pytest.raises(StoreError, match="in use by another process"):
         subprocess_open(fresh_settings)
 
 

@@ -228,5 +228,5 @@ def test_the_cli_cannot_write_under_a_serving_app(make_app):
     from graph.backends import open_store
     from webapp.store import settings_from_config
 
-    with pytest.raises(StoreError, match="open in another process"):
+    with pytest.raises(StoreError, match="in use by another process"):
         open_store(settings_from_config(app.config))

@@ -160,15 +160,6 @@ def test_log_names_each_query_with_its_rows_and_time(ascn_server):
     assert len(lines) == 1 and "1 row in" in lines[0] and " s" in lines[0]
 
 
-def test_load_while_serving_fails_clearly(ascn_server, tmp_path):
-    data_dir = Path(ascn_server.log.parent / "data")
-    ascn = Path(sys.executable).with_name("ascn")
-    result = subprocess.run([str(ascn), "load", str(Path(__file__).parent / "data" / "data1.ttl"), "--name", "x"],
-                            capture_output=True, text=True, env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
-    assert result.returncode == 2
-    assert "is open in another process" in result.stderr
-
-
 FORWARDED = ["-H", "X-Forwarded-Proto: https", "-H", "X-Forwarded-Host: kg.example.org", "-H", "Accept: text/turtle"]
 
 

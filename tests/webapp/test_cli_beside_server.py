@@ -1,0 +1,108 @@
+"""The `ascn` command beside a running `ascn serve`: the server holds the store, so it runs the command.
+
+Reads answer as they would alone, writes show in the server's answers at once, and the commands that would swap
+the data directory under the server are refused with a message naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import running_ascn, store_copy
+from webapp import served
+
+DATA = Path(__file__).parents[1] / "loaders" / "data"
+ASCN = Path(sys.executable).with_name("ascn")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, bundled_graphs):
+    settings = store_copy(tmp_path_factory.mktemp("beside") / "data", bundled_graphs)
+    with running_ascn(settings.data_dir) as running:
+        yield running, settings.data_dir
+
+
+def ascn(data_dir: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ASCN), *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
+
+
+def count_in(url: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    with urllib.request.urlopen(f"{url}?{urllib.parse.urlencode({'query': query, 'format': 'json'})}") as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_server_registers_itself_readable_by_its_owner_only(server):
+    running, data_dir = server
+    registration = served.find(data_dir)
+    assert registration is not None and registration.pid == running.process.pid
+    assert (data_dir / "server.json").stat().st_mode & 0o077 == 0
+
+
+def test_a_read_beside_the_server_answers_as_alone(server):
+    _, data_dir = server
+    result = ascn(data_dir, "query", "--format", "csv", "SELECT (COUNT(?c) AS ?n) WHERE { "
+                  "?c a <https://w3id.org/ascn/ontology#City> }")
+    assert (result.returncode, result.stdout.splitlines()) == (0, ["n", "38"])
+    assert "run by the `ascn serve` at" in result.stderr
+
+
+def test_errors_keep_their_message_and_exit_code(server):
+    _, data_dir = server
+    result = ascn(data_dir, "query", "projects_of_city", "-p", "city=danang")
+    assert result.returncode == 2
+    assert "error: parameter 'city': no city with the id 'danang'; did you mean: da-nang" in result.stderr
+
+
+def test_a_load_and_an_unload_reach_the_server_at_once(server, tmp_path):
+    running, data_dir = server
+    graph = "https://w3id.org/ascn/graph/user/beside"
+    (tmp_path / "projects.csv").write_bytes((DATA / "projects.csv").read_bytes())
+    loaded = ascn(data_dir, "load", "projects.csv", "--name", "beside", cwd=tmp_path)  # a relative file name
+    assert loaded.returncode == 0, loaded.stderr
+    assert count_in(running.url, graph) == int(loaded.stdout.split()[1])
+    assert ascn(data_dir, "unload", "beside").returncode == 0
+    assert count_in(running.url, graph) == 0
+
+
+def test_an_export_beside_the_server_writes_the_file_named_here(server, tmp_path):
+    _, data_dir = server
+    result = ascn(data_dir, "export", "--format", "nquads", "-o", "graph.nq", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "graph.nq").stat().st_size > 1_000_000
+
+
+@pytest.mark.parametrize("command", ["repair", "serve"])
+def test_commands_that_would_swap_the_store_under_the_server_are_refused(server, command):
+    running, data_dir = server
+    result = ascn(data_dir, command)
+    assert result.returncode == 2
+    assert f"the `ascn serve` at {running.url.removesuffix('/sparql')} (process {running.process.pid}) holds this " \
+           "data directory" in result.stderr
+
+
+def test_the_route_refuses_a_request_without_the_token(server):
+    running, _ = server
+    request = urllib.request.Request(running.url.removesuffix("/sparql") + served.ROUTE, method="POST",
+                                     data=b'{"args": ["stats"]}', headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    refused.value.close()
+    assert refused.value.code == 404
+
+
+def test_the_registration_goes_when_the_server_stops(tmp_path, bundled_graphs):
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    with running_ascn(settings.data_dir):
+        assert (settings.data_dir / "server.json").exists()
+    assert not (settings.data_dir / "server.json").exists()
+    assert ascn(settings.data_dir, "stats").returncode == 0  # alone again: the command opens the store itself
