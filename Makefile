@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install install-test system-deps benchmarks vendor
 
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: install
-	$(BIN)/ascn serve
+	$(BIN)/ascn serve --host $(HOST) --port $(PORT)
 
 test: install-test system-deps
 	$(BIN)/lint-imports
@@ -30,23 +33,17 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# The web app's JavaScript and CSS, from the npm registry (versions pinned in webapp/assets/package-lock.json)
-# into webapp/static/vendor: the pages load nothing from a CDN. The maps' country outlines are Natural Earth's
-# public-domain 1:50m boundaries as TopoJSON (world-atlas), read with topojson-client. axe-core stays in
-# node_modules: only the browser tests inject it.
+# The web app's JavaScript and CSS, from the npm registry (versions pinned in webapp/assets/package-lock.json;
+# what is copied where is the "vendor" member of webapp/assets/package.json) into webapp/static/vendor: the
+# pages load nothing from a CDN. The maps' country outlines are Natural Earth's public-domain 1:50m boundaries
+# as TopoJSON (world-atlas), read with topojson-client. axe-core stays in node_modules: only the browser tests
+# inject it.
 VENDOR := webapp/static/vendor
-NODE_MODULES := webapp/assets/node_modules
 
 vendor: $(VENDOR)/.installed
 
-$(VENDOR)/.installed: webapp/assets/package.json webapp/assets/package-lock.json
-	npm ci --prefix webapp/assets --no-audit --no-fund --ignore-scripts --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/yasgui $(VENDOR)/leaflet $(VENDOR)/chart $(VENDOR)/world-atlas $(VENDOR)/topojson
-	cp $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.js $(NODE_MODULES)/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
-	cp -r $(NODE_MODULES)/leaflet/dist/leaflet.js $(NODE_MODULES)/leaflet/dist/leaflet.css $(NODE_MODULES)/leaflet/dist/images $(VENDOR)/leaflet/
-	cp $(NODE_MODULES)/chart.js/dist/chart.umd.min.js $(VENDOR)/chart/
-	cp $(NODE_MODULES)/world-atlas/countries-50m.json $(NODE_MODULES)/world-atlas/LICENSE $(VENDOR)/world-atlas/
-	cp $(NODE_MODULES)/topojson-client/dist/topojson-client.min.js $(VENDOR)/topojson/
+$(VENDOR)/.installed: webapp/assets/package.json webapp/assets/package-lock.json webapp/vendor.py | $(VENV)/.installed
+	$(BIN)/python -m webapp.vendor
 	touch $@
 
 # Debian packages the tests drive: a JRE for owlready2's HermiT reasoner, Chromium for the browser tests

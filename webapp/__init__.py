@@ -55,11 +55,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from webapp import caching, errors, pages, security, sparql, static_files
+    from webapp import caching, errors, pages, security, sparql, static_files, vendor
 
     caching.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
+    vendor.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)

@@ -439,6 +439,12 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: flo
     from webapp import create_app
     from webapp.serve import serve as run
 
+    from webapp import vendor
+
+    gone = vendor.missing()
+    if gone:
+        click.echo(f"warning: the pages' scripts are not installed ({', '.join(gone)} missing): the query editor, "
+                   f"maps and charts will not work; run `{vendor.COMMAND}` (it needs npm)", err=True)
     obj.store()  # build on first run here, where progress is shown, then hand the store over to the app
     obj.close()
     config = {name.upper(): value for name, value in asdict(obj.settings).items()}

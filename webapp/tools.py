@@ -76,7 +76,10 @@ def editor_style_hashes(static_folder: str) -> tuple[str, ...]:
     Only these exact texts are allowed on ``/query``; inline ``style=`` attributes and any other style element
     stay refused.
     """
-    bundle = (Path(static_folder) / "vendor" / "yasgui" / "yasgui.min.js").read_text(encoding="utf-8")
+    path = Path(static_folder) / "vendor" / "yasgui" / "yasgui.min.js"
+    if not path.is_file():  # not installed: the page says so (webapp.vendor), and no editor runs to need them
+        return ()
+    bundle = path.read_text(encoding="utf-8")
     texts = [*_GRIP_STYLE.findall(bundle), _DRAG_STYLE]
     return tuple("sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii")
                  for t in texts)
