@@ -23,7 +23,7 @@ refusals cannot be used to map what listens where."""
 
 _MAY_NAME_SERVICE = re.compile(r"(?i)service|\\u|\\U")
 """SPARQL spells a keyword with its letters, or with codepoint escapes (``\\u0053``), nothing else: a text holding
-neither cannot contain SERVICE, and is not parsed (parsing costs rdflib about 60 ms a query)."""
+neither cannot contain SERVICE, and is not parsed (rdflib's parser costs far more than the query usually does)."""
 
 
 @lru_cache(maxsize=512)

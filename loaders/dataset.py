@@ -101,8 +101,8 @@ def bundled_graphs(progress: Progress = lambda _: None, records: RecordSet | Non
 def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     """Rebuild the store from the bundled data, keeping the graphs users loaded, the releases and the proposals.
 
-    The graphs are checked as a load is, by the shapes compiled to SPARQL on an in-memory copy (0.1 s where
-    pySHACL takes 1.5 s; tests/loaders/test_shacl_sparql.py checks both agree on the bundled graph). A build
+    The graphs are checked as a load is, by the shapes compiled to SPARQL on an in-memory copy (far quicker than
+    pySHACL; tests/loaders/test_shacl_sparql.py checks both agree on the bundled graph). A build
     that changes the data (or the first one) makes a new release (:mod:`graph.releases`), stored in the same
     switch as the data.
     """

@@ -132,7 +132,7 @@ def validate(query: Query, graph: str | None = None, file: str | None = None) ->
 
 @lru_cache(maxsize=1)
 def _names():
-    """The ontology's prefixes, to name a failing path; parsed only when something fails (0.08 s)."""
+    """The ontology's prefixes, to name a failing path; parsed only when something fails."""
     return ontology_graph().namespace_manager
 
 

@@ -36,7 +36,7 @@ def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
     ``focus`` limits the report to violations whose focus node is described in that graph, so a user's file is
     judged on its own records while the store supplies what they link to.
     """
-    from pyshacl import validate as shacl_validate  # imported here: 0.1 s that no command pays (they use the SPARQL checks)
+    from pyshacl import validate as shacl_validate  # imported here: no command needs it (they use the SPARQL checks)
 
     data = ontology_graph()  # sh:class checks need the concept types and subclass axioms in the data
     for graph in graphs:

@@ -48,7 +48,7 @@ def once_per_version(name: str, compute: Callable[[], T]) -> T:
     """``compute()`` once per graph version in this app, kept under ``name`` until the graph changes.
 
     For page data that depends on the graph alone and costs much at scale: Find projects reads every project,
-    60 to 100 s from a remote server holding 3 million triples. While nothing changes only
+    which takes minutes from a remote server holding millions of triples. While nothing changes only
     :meth:`graph.store.Store.version` runs. The version is read before the data, so a write that lands
     meanwhile is seen at the next request.
     """

@@ -59,9 +59,9 @@ class OxigraphStore:
     copy_limit = 250_000
     """Up to this many quads outside the loaded graph, a load checks the file on an in-memory copy.
 
-    The copy goes through Python objects, about 9 µs a quad (2 s here), while checking a small file on a
-    checkpoint of a large store costs a few seconds (4.5 s for 30k triples beside 3M), so the limit sits where
-    the two meet."""
+    The copy goes through Python objects, a cost that grows with the store, while checking a small file on a
+    checkpoint of a large store costs a fixed few seconds, so the limit sits where the two meet (benchmarks/README.md
+    has the figures)."""
 
     version_is_exact = True
     """:meth:`version` changes at every write and at nothing else, and costs nothing to read: what is kept per
@@ -216,8 +216,7 @@ class OxigraphStore:
 
     def drop_graphs(self, names: list[str]) -> None:
         """Drop the graphs, then compact: RocksDB keeps a dropped graph as tombstones that every later scan
-        wades through (300k dropped triples: 181 MB on disk and 4.5 s for `ascn stats`; compacted in 0.4 s to
-        9 MB and 0.3 s)."""
+        wades through, taking disk space and slowing every read until a compaction removes them."""
         self._update(drop_update(names))
         self._store.optimize()
         for name in names:
@@ -482,8 +481,8 @@ quads are read one by one and any outside the default graph refused."""
 
 
 def _others_at_most(store: ox.Store, target: ox.NamedNode, limit: int) -> bool:
-    """Whether ``store`` holds at most ``limit`` quads outside ``target``: counted in Rust (0.6 s for 3M
-    quads), so deciding never copies a large store into Python."""
+    """Whether ``store`` holds at most ``limit`` quads outside ``target``: counted in Rust, so deciding never
+    copies a large store into Python."""
     total = len(store)
     return total <= limit or (store.contains_named_graph(target) and total - _count(store, target) <= limit)
 

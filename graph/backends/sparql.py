@@ -250,8 +250,8 @@ class SparqlStore:
     def values(self, sparql: str) -> Table:
         """The answer as SPARQL 1.1 CSV, the protocol's own format of plain values, read as it arrives.
 
-        At 3 million triples the recommender's reads took Virtuoso 20 s as CSV and 120 s as SPARQL
-        JSON, and CSV spares the client a JSON document and an rdflib term per value. CSV cannot tell an
+        Servers write CSV far faster than SPARQL JSON (Virtuoso most of all, benchmarks/README.md), and CSV
+        spares the client a JSON document and an rdflib term per value. CSV cannot tell an
         empty string from an unbound variable; both are ``None``, as :meth:`Store.values` says.
         """
         response = self._ask(sparql, "text/csv")
