@@ -9,6 +9,7 @@ rather than silently left out. Facts not listed there are still shown, named by 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -20,8 +21,18 @@ from webapp.page_data import entity_type, local_path, rows, text
 CONFIDENCE = ASCN.confidence
 CONFIDENCE_REASON = ASCN.confidenceReason
 NODE_TYPES = {ASCN.Measurement, ASCN.Statement, GEO.Geometry}
-HIDDEN = {RDF.type, RDFS.label, DCTERMS.source, CONFIDENCE, CONFIDENCE_REASON, WGS.lat, WGS.long}
+HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS.source, CONFIDENCE, CONFIDENCE_REASON, WGS.lat, WGS.long}
 """Shown elsewhere on the page (title, sources, confidence mark, the location row) rather than as facts."""
+VOCABULARY_LABELS = {
+    SKOS.topConceptOf: "Top concept of", SKOS.hasTopConcept: "Top concepts", SKOS.inScheme: "In scheme",
+    SKOS.broader: "Broader concept", SKOS.narrower: "Narrower concepts", SKOS.related: "Related concepts",
+    SKOS.exactMatch: "Same as", SKOS.closeMatch: "Close to", SKOS.definition: "Definition",
+    SKOS.altLabel: "Also called", SKOS.note: "Note", SKOS.scopeNote: "Scope", SKOS.notation: "Code",
+    DCTERMS.title: "Title", DCTERMS.description: "Description", RDFS.comment: "Comment", RDFS.seeAlso: "See also",
+}
+"""Names of the standard vocabularies' properties the ontology does not label itself (it reuses them)."""
+REPEATS = {SKOS.topConceptOf: SKOS.inScheme}
+"""A property left out when it says nothing the other one does not (a top concept is in its scheme)."""
 
 
 @dataclass(frozen=True)
@@ -206,10 +217,16 @@ def build(iri: URIRef, graph: Graph) -> Entity:
     confidence = _confidence(graph, iri)
     shown = {e.prop for e in info.facts}
     facts = [_fact(graph, index, iri, e.prop, e.label, e.gap, sources, confidence) for e in info.facts]
-    others = sorted({p for p in graph.predicates(iri, None) if p not in shown and p not in HIDDEN})
+    others = sorted({p for p in graph.predicates(iri, None) if p not in shown and p not in HIDDEN
+                     and not _repeats(graph, iri, p)})
     labels = property_labels(others) if others else {}
     facts += [_fact(graph, index, iri, p, labels.get(str(p), _local(p)), None, sources, confidence) for p in others]
     facts = [f for f in facts if f.values or f.gap]
+    own = [ref["iri"] for ref in sources]
+    for fact in facts:  # a value citing exactly the record's sources cites them as the record does
+        for value in fact.values:
+            if value.sources and [ref["iri"] for ref in value.sources] == own:
+                value.sources, fact.sources = [], sources
     lat, long = graph.value(iri, WGS.lat), graph.value(iri, WGS.long)
     classes = sorted(name_of(graph, c) if graph.value(c, RDFS.label) else _local(c)
                      for c in graph.objects(iri, RDF.type))
@@ -219,9 +236,32 @@ def build(iri: URIRef, graph: Graph) -> Entity:
 
 
 def property_labels(props) -> dict[str, str]:
-    """The ontology's labels of the given properties, by IRI."""
-    return {str(r["term"]): text(r["label"]) for r in rows("property_labels", {"term": [str(p) for p in props]})
-            if r["label"] is not None}
+    """The ontology's labels of the given properties, by IRI (else the standard vocabularies' names)."""
+    vocabulary = {str(p): label for p, label in VOCABULARY_LABELS.items()}
+    found = {str(p): vocabulary[str(p)] for p in props if str(p) in vocabulary}
+    found.update({str(r["term"]): text(r["label"]) for r in rows("property_labels", {"term": [str(p) for p in props]})
+                  if r["label"] is not None})
+    return found
+
+
+def _repeats(graph: Graph, iri, prop) -> bool:
+    """Whether ``prop``'s values on ``iri`` are all given already by the property it repeats (:data:`REPEATS`)."""
+    other = REPEATS.get(prop)
+    return other is not None and set(graph.objects(iri, prop)) <= set(graph.objects(iri, other))
+
+
+def degrees(wkt: str) -> str | None:
+    """A WKT point as degrees north/south and east/west, or None for anything else.
+
+    >>> degrees("POINT(108.2022 16.0544)"), degrees("POINT(-70.5 -33.25)"), degrees("LINESTRING(1 2, 3 4)")
+    ('16.0544° N, 108.2022° E', '33.25° S, 70.5° W', None)
+    """
+    match = re.fullmatch(r"\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", wkt, re.IGNORECASE)
+    if not match:
+        return None
+    long, lat = match[1], match[2]
+    return (f"{lat.lstrip('-')}° {'S' if lat.startswith('-') else 'N'}, "
+            f"{long.lstrip('-')}° {'W' if long.startswith('-') else 'E'}")
 
 
 def _title(graph: Graph, iri) -> str:
@@ -281,7 +321,8 @@ def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
     """A qualified value (measurement, statement, geometry) with its own details, sources and confidence."""
     detail = []
     if (node, RDF.type, GEO.Geometry) in graph:
-        main = str(graph.value(node, GEO.asWKT) or "")
+        wkt = str(graph.value(node, GEO.asWKT) or "")
+        main = degrees(wkt) or wkt
     elif (node, RDF.type, ASCN.Statement) in graph:
         main = str(graph.value(node, DCTERMS.description) or "")
         aspect = graph.value(node, ASCN.aspect)
@@ -318,12 +359,28 @@ def _incoming(iri, info: TypeInfo) -> list[Fact]:
     out = []
     for e in info.incoming:
         values = groups.pop(str(e.prop), [])
-        if values or e.gap:
+        if values and e.prop == DCTERMS.source:  # a source backs many kinds of things: one group per kind
+            out.extend(_by_kind(values))
+        elif values or e.gap:
             out.append(Fact(e.label, values, None if values else e.gap))
     labels = property_labels(groups) if groups else {}
     for prop, values in sorted(groups.items()):
         out.append(Fact(f"Linked as “{labels.get(prop, _local(prop))}” from", values))
     return out
+
+
+def _by_kind(values: list[Value]) -> list[Fact]:
+    """The entities citing a source, in one group per kind (their class, the first item of their detail),
+    largest first, each headed like "Projects citing this source"; the class is then left out of the detail."""
+    from webapp.search import plural
+
+    kinds: dict[str, list[Value]] = {}
+    for value in values:
+        kind = value.detail[0] if value.detail and not value.detail[0].startswith("status:") else "other entity"
+        value.detail = [d for d in value.detail if d != kind]
+        kinds.setdefault(kind, []).append(value)
+    return [Fact(f"{plural(kind)} citing this source", group)
+            for kind, group in sorted(kinds.items(), key=lambda item: (-len(item[1]), item[0]))]
 
 
 def _spaced(name: str) -> str:

@@ -240,7 +240,7 @@ def entity(kind: str, ident: str):
         response = Response(render_template(
             "pages/entity.html", entity=view, path=path, alternates=alternates(request.script_root + path),
             jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri)),
-            map_data=_entity_map(view)))
+            map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
     return response
@@ -263,7 +263,30 @@ def _recommendations(kind: str, iri: str) -> list[dict]:
     return out
 
 
+def _country_overview(view) -> dict:
+    """A member state's member cities, the projects in them and the partners paired with them, with counts."""
+    cities = next((f.values for f in view.incoming if f.label == "Member cities"), [])
+    projects: dict[str, dict] = {}
+    partners: dict[str, dict] = {}
+    for r in rows("country_overview", {"country": view.iri}):
+        into = projects if text(r["kind"]) == "project" else partners
+        item = into.setdefault(str(r["entity"]), {"path": local_path(r["entity"]), "label": text(r["label"]),
+                                                  "cities": [], "status": text(r["status"])})
+        if text(r["cityLabel"]) not in item["cities"]:
+            item["cities"].append(text(r["cityLabel"]))
+    statuses: dict[str, int] = defaultdict(int)
+    for p in projects.values():
+        statuses[p["status"] or "unknown"] += 1
+    return {"cities": len(cities), "projects": list(projects.values()), "partners": list(partners.values()),
+            "statuses": sorted(statuses.items(), key=lambda item: -item[1]),
+            "find_url": url_for("pages.find_projects", country=view.iri.rsplit("/", 1)[-1])}
+
+
 def _entity_map(view) -> dict | None:
+    if view.kind == "country":
+        cities = [c for c in map(_map_city, rows("member_cities")) if c["lat"] is not None
+                  and c["country_path"] == local_path(view.iri)]
+        return {"cities": cities, **_map_settings(), "maxZoom": 7} if cities else None
     if view.coordinates is None:
         return None
     lat, long = view.coordinates

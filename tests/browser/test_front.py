@@ -105,3 +105,24 @@ def test_home_map_reads_without_tiles_and_its_cities_are_reached_by_keyboard(pag
     expect(da_nang).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))
+
+
+ENTITY_PAGES = {"city": "/id/city/da-nang", "project": "/id/project/han-ioc", "partner": "/id/partner/yokohama",
+                "pairing": "/id/pairing/yokohama-danang", "focus-area": "/id/focus-area/safety_security",
+                "source": "/id/source/ascn_me_2022", "member-state": "/id/country/vn",
+                "programme": "/id/programme/smart-jamp", "practice": None}
+
+
+def test_entity_pages_pass_axe_fit_the_screen_and_show_locations_in_degrees(page, screen, axe, screenshot):
+    for name, path in ENTITY_PAGES.items():
+        if path is None:
+            page.goto("/search?q=lesson&list=1")
+            path = page.locator('.search-group[data-kind="practice"] a').first.get_attribute("href")
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        if page.locator("#city-map").count():
+            expect(page.locator("#city-map")).to_have_attribute("data-outlines", "ready")
+        assert serious(axe(page)) == [], name
+        assert overflow(page) == 0, name
+        assert "POINT(" not in page.locator("main").inner_text(), name
+        screenshot(page, f"{name}-{screen}")

@@ -63,7 +63,7 @@ def test_each_entity_type_renders_with_its_sources(client, path, label, source):
 
 def test_source_page_lists_the_facts_taken_from_it(client):
     html = page_text(client.get("/id/source/thesun_2025_ascn8"))
-    assert "Facts taken from this source" in html
+    assert re.search(r"<h3>[A-Z][a-z ]+ citing this source <small>", html)
     assert "https://thesun.my/malaysia-news/asean-smart-city-action-plan-2026-2035-tops-ascn8-meeting-agenda-EL14860040" in html
 
 
@@ -250,3 +250,47 @@ def test_find_projects_sorts_shows_snippets_and_exports_the_whole_search_as_csv(
         client.get("/projects.csv?sort=newest").get_data(as_text=True))))
     years = [int(row["start"] or row["end"]) for row in newest if row["start"] or row["end"]]
     assert years == sorted(years, reverse=True) and len(years) > 1
+
+
+def test_concept_pages_use_human_names_only(client):
+    html = client.get("/id/focus-area/safety_security").get_data(as_text=True)
+    for raw in ("prefLabel", "topConceptOf", "hasTopConcept", "inScheme"):
+        assert raw not in html.replace("skos:prefLabel", ""), raw
+    assert "<dt>In scheme</dt>" in html and "Top concept of" not in html  # it only repeats the scheme
+
+
+def test_locations_read_as_degrees(client):
+    html = client.get("/id/city/da-nang").get_data(as_text=True)
+    assert "16.0544° N, 108.2022° E" in html and "POINT(" not in html
+
+
+def test_facts_cite_their_own_sources_or_say_record_sources(client):
+    html = client.get("/id/city/da-nang").get_data(as_text=True)
+    facts = html[html.index('<dl class="facts">'):html.index("</dl>")]
+    population = facts[facts.index("<dt>Population</dt>"):facts.index("<dt>Land area</dt>")]
+    assert 'class="refs"' in population and "record sources" not in population
+    member_state = facts[facts.index("<dt>Member state</dt>"):facts.index("<dt>Joined the ASCN</dt>")]
+    assert "record sources" in member_state and 'class="refs"' not in member_state
+
+
+def test_source_pages_group_what_cites_them_by_kind(client):
+    html = client.get("/id/source/ascn_me_2022").get_data(as_text=True)
+    headings = re.findall(r"<h3>([^<]+?) <small>\((\d+)\)</small></h3>", html)
+    assert headings[0] == ("Projects citing this source", "71")
+    assert "Best practices citing this source" in dict(headings)
+    counts = [int(n) for _, n in headings if _.endswith("citing this source")]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_member_state_page_shows_its_cities_projects_partners_and_figures(client):
+    html = client.get("/id/country/vn").get_data(as_text=True)
+    figures = re.findall(r'<span class="figure">(\d+)</span> ([a-z ]+)', html)
+    assert figures[:3] == [("3", "member cities"), ("9", "projects"), ("3", "external partners")]
+    projects = html[html.index('id="state-projects"'):html.index('id="state-partners"')]
+    assert "Intelligent Operation Centre (Da Nang)</a> <small class=\"muted\">Da Nang · ongoing" in projects
+    assert 'href="/projects?country=vn"' in projects
+    partners = html[html.index('id="state-partners"'):html.index('id="facts"')]
+    assert re.findall(r'">([^<]+)</a> <small class="muted">with ([^<]+)</small>', partners) == [
+        ("City of Yokohama", "Da Nang"), ("Japan", "Da Nang"), ("United States", "Ho Chi Minh City")]
+    map_data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1])
+    assert sorted(c["label"] for c in map_data["cities"]) == ["Da Nang", "Ha Noi", "Ho Chi Minh City"]
