@@ -16,26 +16,19 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from graph.config import Settings
-from graph.similarity import recommend as _rec
 from graph.similarity.filters import Filters
-from graph.similarity.profile import cities_for_profile
+from graph.similarity.questions import QUESTIONS as _QUESTIONS
 from graph.similarity.reasons import Recommendations
+from graph.similarity.recommend import ask
 from graph.store import Store, Table
 from loaders import dataset
 from queries.library import get_query, library
 
 __all__ = ["open", "KnowledgeGraph", "Rows", "QUESTIONS"]
 
-QUESTIONS = {
-    "projects_for_city": _rec.projects_for_city,
-    "projects_like": _rec.projects_like,
-    "projects_for_plan": _rec.projects_for_plan,
-    "similar_cities": _rec.similar_cities,
-    "cities_for_partner": _rec.cities_for_partner,
-    "cities_for_profile": cities_for_profile,
-    "partners_for_city": _rec.partners_for_city,
-}
-"""The recommender's questions by name: the functions ``ascn recommend`` and ``/api/recommend`` call."""
+QUESTIONS = tuple(_QUESTIONS)
+"""The recommender's questions by name (:data:`graph.similarity.questions.QUESTIONS`, what ``ascn recommend``,
+``/api/recommend`` and ``/match`` ask)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +97,7 @@ class KnowledgeGraph:
         the same :class:`~graph.similarity.reasons.Recommendations` ``ascn recommend`` prints, with reasons."""
         if question not in QUESTIONS:
             raise ValueError(f"no question {question!r}; the questions are: {', '.join(QUESTIONS)}")
-        return QUESTIONS[question](self.store, top=top, filters=filters or Filters(), **names)
+        return ask(self.store, question, top=top, filters=filters or Filters(), **names)
 
     def close(self) -> None:
         self.store.close()

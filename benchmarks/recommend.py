@@ -42,8 +42,8 @@ import numpy as np
 
 from benchmarks.load import CACHE, disk_size, synthetic_file
 from graph.config import Settings
-from graph.similarity import recommend as r
 from graph.similarity.reasons import Recommendations
+from graph.similarity.recommend import ask as question
 from graph.similarity.scoring import scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from loaders import dataset
@@ -106,7 +106,7 @@ def draws(store, tg: TypedGraph, n: int, seed: int = 1) -> dict[str, list[Callab
     """``n`` random questions of each kind, as calls still taking ``cache=`` (through the store) or ``tg=``.
 
     The subjects are drawn among all entities of the kind (bundled and synthetic) with a fixed seed; a planned
-    project is one or two random focus areas and the words of a random project's name.
+    project is a random planning city, one or two random focus areas and the words of a random project's name.
     """
     rng = random.Random(seed)
     cities, projects, partners, areas = (tg.ids(k) for k in ("city", "project", "partner", "focus_area"))
@@ -116,15 +116,19 @@ def draws(store, tg: TypedGraph, n: int, seed: int = 1) -> dict[str, list[Callab
 
     def plan() -> Callable[..., Recommendations]:
         focus = sorted({pick(areas) for _ in range(rng.randint(1, 2))})
-        return functools.partial(r.projects_for_plan, store, focus, (), tg.label(pick(projects)))
+        return functools.partial(question, store, "projects_for_plan", city=pick(cities), focus=focus,
+                                 text=tg.label(pick(projects)))
 
     return {
-        "similar_cities": [functools.partial(r.similar_cities, store, pick(cities)) for _ in range(n)],
-        "projects_for_city": [functools.partial(r.projects_for_city, store, pick(cities)) for _ in range(n)],
-        "projects_like": [functools.partial(r.projects_like, store, pick(projects)) for _ in range(n)],
+        "similar_cities": [functools.partial(question, store, "similar_cities", city=pick(cities)) for _ in range(n)],
+        "projects_for_city": [functools.partial(question, store, "projects_for_city", city=pick(cities))
+                              for _ in range(n)],
+        "projects_like": [functools.partial(question, store, "projects_like", project=pick(projects)) for _ in range(n)],
         "projects_for_plan": [plan() for _ in range(n)],
-        "cities_for_partner": [functools.partial(r.cities_for_partner, store, pick(partners)) for _ in range(n)],
-        "partners_for_city": [functools.partial(r.partners_for_city, store, pick(cities)) for _ in range(n)],
+        "cities_for_partner": [functools.partial(question, store, "cities_for_partner", partner=pick(partners))
+                               for _ in range(n)],
+        "partners_for_city": [functools.partial(question, store, "partners_for_city", city=pick(cities))
+                              for _ in range(n)],
     }
 
 

@@ -167,13 +167,14 @@ def store_copy(data_dir: Path, graphs: dict, load: list[Path] = ()) -> Settings:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, bundled_graphs):
-    """The web app on its own copy of the bundled build, with a 3 s query time limit (else the defaults)."""
+    """The web app on its own copy of the bundled build, with a 3 s query time limit and a quick evaluation (two
+    cases per question and split) on the data page (else the defaults)."""
     from webapp import create_app
     from webapp.store import close_app
 
     settings = store_copy(tmp_path_factory.mktemp("ascn-app"), bundled_graphs)
     application = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False,
-                              "SPARQL_TIMEOUT": 3})
+                              "SPARQL_TIMEOUT": 3, "EVALUATION_LIMIT": 2})
     yield application
     close_app(application)
 
@@ -195,13 +196,14 @@ class AscnServer:
 @contextmanager
 def running_ascn(data_dir: Path, *options: str):
     """An ``ascn serve`` process on 127.0.0.1 and a free port over ``data_dir``, stopped by its PID (SIGTERM,
-    which also stops its query workers); its log goes to ``serve.log`` beside ``data_dir``."""
+    which also stops its query workers); its log goes to ``serve.log`` beside ``data_dir``. Its data page's
+    evaluation is a quick one (two cases per question and split)."""
     ascn = Path(sys.executable).with_name("ascn")
     log = data_dir.parent / f"{data_dir.name}-serve.log"
     with open(log, "w") as err:
         process = subprocess.Popen([str(ascn), "serve", "--host", "127.0.0.1", "--port", "0", *options],
                                    stdout=subprocess.PIPE, stderr=err, text=True,
-                                   env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
+                                   env={**os.environ, "ASCN_DATA_DIR": str(data_dir), "ASCN_EVALUATION_LIMIT": "2"})
     try:
         line = process.stdout.readline()
         started = re.match(r"serving the web app on (\S+)/ and SPARQL on (\S+) ", line)

@@ -21,10 +21,9 @@ from rdflib import URIRef
 from graph.describe import DISTRIBUTIONS, dump_name
 from graph.releases import current_release
 from graph.formats import FORMATS, by_name, write
-from graph.similarity import recommend as rec
 from graph.similarity.filters import Filters
-from graph.similarity.profile import cities_for_profile
 from graph.similarity.reasons import to_dict
+from graph.similarity.recommend import QuestionError, ask, choose
 from ontology import PREFIXES, ontology_graph
 from ontology.errors import NotFound, QueryError
 from ontology.namespace import OWL, RDF, RDFS
@@ -169,59 +168,37 @@ def _declared_terms() -> dict[str, frozenset[str]]:
 
 
 # -- recommendations -----------------------------------------------------------------------------
-def _exactly_one(given: dict, choices: str) -> None:
-    """Refuse (400, naming the parameter) a request that asks none or more than one of its questions."""
-    asked = [name for name, value in given.items() if value]
-    if len(asked) != 1:
-        raise ApiError(400, f"give exactly one of: {choices}; got {', '.join(asked) or 'none'}",
-                       asked[-1] if asked else next(iter(given)))
-
-
 @bp.get("/api/recommend/projects")
 def recommend_projects() -> Response:
-    """Projects to learn from: ``city=``, ``project=``, or a plan (``focus=``..., ``outcome=``..., ``text=``)."""
-    city, project, text = _one("city"), _one("project"), (_one("text") or "").strip()
-    focus, outcome = _many("focus"), _many("outcome")
-    _exactly_one({"city": city, "project": project, "plan": focus or outcome or text},
-                 "city, project, or a plan (focus, outcome, text)")
-    top, filters = _top(), _filters()
-    if city:
-        return _recommend(lambda s: rec.projects_for_city(s, city, top, filters))
-    if project:
-        return _recommend(lambda s: rec.projects_like(s, project, top, filters))
-    country = _one("plan_country")
-    return _recommend(lambda s: rec.projects_for_plan(s, focus, outcome, text, country, top, filters))
+    """Projects to learn from: ``city=``, ``project=``, or a plan (``focus=``..., ``outcome=``..., ``text=``), the
+    plan with or without the planning ``city=`` (whose own projects never come back)."""
+    return _recommend("projects", {"city": _one("city"), "project": _one("project"), "focus": _many("focus"),
+                                   "outcome": _many("outcome"), "text": (_one("text") or "").strip()},
+                      plan_country=_one("plan_country"), diverse=_flag("diverse", True))
 
 
 @bp.get("/api/recommend/cities")
 def recommend_cities() -> Response:
-    """Cities for a partner (``partner=``), for a partner profile (``focus=``/``programme=``/``in_country=``),
-    or like a city (``city=``)."""
-    partner, city = _one("partner"), _one("city")
-    focus, programmes, countries = _many("focus"), _many("programme"), _many("in_country")
-    _exactly_one({"partner": partner, "city": city, "profile": focus or programmes or countries},
-                 "partner, city, or a partner profile (focus, programme, in_country)")
-    top, filters = _top(), _filters()
-    if partner:
-        return _recommend(lambda s: rec.cities_for_partner(s, partner, top, filters))
-    if city:
-        return _recommend(lambda s: rec.similar_cities(s, city, top, filters))
-    return _recommend(lambda s: cities_for_profile(s, focus, programmes, countries, top, filters))
+    """Cities for a partner (``partner=``, narrowed by ``focus=``/``programme=``/``in_country=``; new cities unless
+    ``include_tied=true``), for a partner profile (those three alone), or like a city (``city=``)."""
+    return _recommend("cities", {"partner": _one("partner"), "city": _one("city"), "focus": _many("focus"),
+                                 "programme": _many("programme"), "in_country": _many("in_country")},
+                      include_tied=_flag("include_tied"))
 
 
 @bp.get("/api/recommend/partners")
 def recommend_partners() -> Response:
-    """Partners that fit a city (``city=``)."""
-    city = _one("city")
-    if not city:
-        raise ApiError(400, "parameter 'city' is required", "city")
-    top, filters = _top(), _filters()
-    return _recommend(lambda s: rec.partners_for_city(s, city, top, filters))
+    """Partners that fit a city (``city=``): new partners first, then those already working there, marked."""
+    return _recommend("partners", {"city": _one("city")})
 
 
-def _recommend(ask: Callable) -> Response:
+def _recommend(output: str, given: dict, **options) -> Response:
     try:
-        result = ask(get_store())
+        question = choose(output, given)
+        result = ask(get_store(), question, top=_top(), filters=_filters(), **{k: v for k, v in given.items() if v},
+                     **options)
+    except QuestionError as exc:
+        raise ApiError(400, str(exc), exc.parameter) from None
     except NotFound as exc:
         raise ApiError(404, exc.message, suggestions=exc.suggestions) from None
     except ValueError as exc:
@@ -247,8 +224,11 @@ def _top() -> int:
     return int(text)
 
 
-def _flag(name: str) -> bool:
-    text = (_one(name) or "").lower()
+def _flag(name: str, default: bool = False) -> bool:
+    given = _one(name)
+    if given is None:
+        return default
+    text = given.lower()
     if text in _TRUE:
         return True
     if text in _FALSE:

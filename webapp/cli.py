@@ -468,7 +468,8 @@ def _filter_options(f):
         click.option("--to", "end_year", type=int, help="Keep what overlaps the period up to this year."),
         click.option("--exclude-own-city", is_flag=True, help="Leave out the query city's own projects."),
         click.option("--exclude-own-country", is_flag=True, help="Leave out candidates in the query's country."),
-        click.option("--exclude-paired", is_flag=True, help="Leave out cities/partners already paired."),
+        click.option("--exclude-paired", is_flag=True, help="Leave out cities/partners already tied (pairing, "
+                     "shared project, or a related agency)."),
         click.option("--top", default=10, show_default=True, help="How many recommendations."),
         click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
     ]):
@@ -495,8 +496,12 @@ def _print_recommendations(answer, fmt: str) -> None:
     if not answer.items:
         click.echo("no recommendation with a reason to show")
     for item in answer.items:
-        flags = f"  [{'; '.join(item.notes)}]" if item.notes else ""
-        click.echo(f"{item.rank:>2}. {item.label}  (score {item.score:.3f}){flags}")
+        place = ", ".join(x for x in (item.city if item.kind != "city" else None, item.country) if x)
+        facts = "; ".join(x for x in (place, item.status) if x)
+        tied = "  [already works here]" if item.already_works_here else ""
+        click.echo(f"{item.rank:>2}. {item.label}{f'  ({facts})' if facts else ''}{tied}")
+        if item.summary:
+            click.echo(f"      {item.summary}")
         for reason in item.reasons:
             click.echo(f"      - {reason.text}")
             for ev in reason.evidence:
@@ -505,71 +510,81 @@ def _print_recommendations(answer, fmt: str) -> None:
                 click.echo(f"          {ev.statement} [{titles or 'no source'}{conf}]")
 
 
+def _ask(obj: _Context, output: str, given: dict, top: int, fmt: str, options: dict, **extra) -> None:
+    """Choose the question the options mean, ask it, print the answer (a bad combination is a usage error)."""
+    from graph.similarity.recommend import QuestionError, ask, choose
+    names = {k: (list(v) if isinstance(v, tuple) else v) for k, v in given.items() if v}
+    try:
+        answer = ask(obj.store(), choose(output, given), top=top, filters=_filters(options), **names, **extra)
+    except QuestionError as exc:
+        raise click.UsageError(str(exc)) from None
+    _print_recommendations(answer, fmt)
+
+
 @main.group()
 def recommend() -> None:
-    """Recommendations by graph similarity, each with its sourced reasons."""
+    """Recommendations by text and graph similarity, each with its sourced reasons."""
 
 
 @recommend.command("projects")
-@click.option("--city", help="Projects elsewhere this city could learn from.")
-@click.option("--project", help="Projects like this one.")
+@click.option("--city", help="Projects elsewhere this city could learn from; with a plan, the city planning it "
+              "(its own projects never come back).")
+@click.option("--project", help="Projects elsewhere like this one (by its description, focus areas, partners).")
 @click.option("--focus", multiple=True, help="A planned project's focus area (repeatable).")
 @click.option("--outcome", multiple=True, help="A planned project's strategic outcome (repeatable).")
 @click.option("--text", default="", help="A planned project's short description.")
 @click.option("--plan-country", help="The planning city's member state (with --exclude-own-country).")
+@click.option("--all-programmes", is_flag=True, help="Let one programme fill the top five (by default at most two).")
 @_filter_options
 @click.pass_obj
-def recommend_projects(obj: _Context, city, project, focus, outcome, text, plan_country, top, fmt, **options) -> None:
-    """Projects to learn from: for a city, like a project, or for a planned project (--focus/--outcome/--text)."""
-    from graph.similarity import recommend as r
-    asked = [x for x in (city, project, focus or outcome or text) if x]
-    if len(asked) != 1:
-        raise click.UsageError("give exactly one of --city, --project, or a plan (--focus/--outcome/--text)")
-    store, filters = obj.store(), _filters(options)
-    if city:
-        answer = r.projects_for_city(store, city, top, filters)
-    elif project:
-        answer = r.projects_like(store, project, top, filters)
-    else:
-        answer = r.projects_for_plan(store, list(focus), list(outcome), text, plan_country, top, filters)
-    _print_recommendations(answer, fmt)
+def recommend_projects(obj: _Context, city, project, focus, outcome, text, plan_country, all_programmes, top, fmt,
+                       **options) -> None:
+    """Projects to learn from: for a city, like a project, or for a planned project (--focus/--outcome/--text,
+    with --city for the city planning it)."""
+    _ask(obj, "projects", {"city": city, "project": project, "focus": focus, "outcome": outcome, "text": text},
+         top, fmt, options, plan_country=plan_country, diverse=not all_programmes)
 
 
 @recommend.command("cities")
-@click.option("--partner", help="Cities that fit this partner's expertise and programmes.")
+@click.option("--partner", help="New cities for this partner (its expertise, programmes, cities like its own).")
 @click.option("--city", help="Cities most like this one.")
+@click.option("--focus", multiple=True, help="Focus area the partner offers (repeatable): narrows a partner's list, "
+              "or describes a partner not in the graph.")
+@click.option("--programme", multiple=True, help="Programme (repeatable): narrows or describes, like --focus.")
+@click.option("--in-country", "in_country", multiple=True, help="Member state to keep (repeatable).")
+@click.option("--include-tied", is_flag=True, help="Also show cities the partner (or its family) already works in, "
+              "marked so.")
 @_filter_options
 @click.pass_obj
-def recommend_cities(obj: _Context, partner, city, top, fmt, **options) -> None:
-    """Cities for a partner, or cities like a city."""
-    from graph.similarity import recommend as r
-    if bool(partner) == bool(city):
-        raise click.UsageError("give exactly one of --partner or --city")
-    store, filters = obj.store(), _filters(options)
-    answer = (r.cities_for_partner(store, partner, top, filters) if partner
-              else r.similar_cities(store, city, top, filters))
-    _print_recommendations(answer, fmt)
+def recommend_cities(obj: _Context, partner, city, focus, programme, in_country, include_tied, top, fmt,
+                     **options) -> None:
+    """Cities for a partner (new ones by default), for a partner profile, or cities like a city."""
+    _ask(obj, "cities", {"partner": partner, "city": city, "focus": focus, "programme": programme,
+                         "in_country": in_country}, top, fmt, options, include_tied=include_tied)
 
 
 @recommend.command("partners")
-@click.option("--city", required=True, help="Partners that fit this city.")
+@click.option("--city", required=True, help="Partners that fit this city (new ones first).")
 @_filter_options
 @click.pass_obj
 def recommend_partners(obj: _Context, city, top, fmt, **options) -> None:
-    """Partners that fit a city."""
-    from graph.similarity import recommend as r
-    _print_recommendations(r.partners_for_city(obj.store(), city, top, _filters(options)), fmt)
+    """Partners that fit a city: new partners first, with what each did in similar cities."""
+    _ask(obj, "partners", {"city": city}, top, fmt, options)
 
 
 @main.command("evaluate")
 @click.option("--output", "-o", type=click.Path(path_type=Path), callback=_output_file,
               help="Write the results as JSON.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many cases per question and split (a quick "
+              "run; the figures are then not the full evaluation's).")
+@click.option("--no-audit", is_flag=True, help="Leave out the per-case leak audit lines.")
 @click.pass_obj
-def evaluate_command(obj: _Context, output: Path | None) -> None:
-    """Leave-one-out evaluation of the recommender and its baselines (Hits@1/5/10, MRR) on the graph."""
+def evaluate_command(obj: _Context, output: Path | None, limit: int | None, no_audit: bool) -> None:
+    """The recommender measured honestly: leak audit, time split (headline), hold-out, baselines, intervals,
+    per-degree table, explanation test, and which method ships and where it loses."""
     from graph.similarity.evaluate import evaluate
-    result = evaluate(obj.store(), progress=_progress)
-    click.echo(result.table())
+    result = evaluate(obj.store(), limit=limit, progress=_progress)
+    click.echo(result.table(audit=not no_audit))
     if output is not None:
         output.write_text(result.to_json() + "\n", encoding="utf-8")
         click.echo(f"wrote {output}", err=True)

@@ -18,7 +18,8 @@ from rdflib import URIRef
 
 from graph.formats import write
 from graph.similarity.reasons import to_dict
-from graph.similarity.recommend import cities_for_partner, projects_for_city, projects_like, similar_cities
+from graph.similarity.questions import QUESTIONS
+from graph.similarity.recommend import ask
 from ontology.errors import QueryError, StoreError
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound
@@ -210,12 +211,11 @@ def _page_url(number: int) -> str:
 # -- entity pages (Linked Data) ----------------------------------------------------------------------------
 
 RECOMMENDATIONS = {
-    "city": (("projects_for_city", "Projects in other cities to learn from", projects_for_city),
-             ("similar_cities", "Similar member cities", similar_cities)),
-    "project": (("projects_like", "Similar projects elsewhere", projects_like),),
-    "partner": (("cities_for_partner", "Member cities that fit this partner", cities_for_partner),),
+    "city": ("projects_for_city", "similar_cities", "partners_for_city"),
+    "project": ("projects_like",),
+    "partner": ("cities_for_partner",),
 }
-"""The recommendations each kind of entity page shows, by the recommender function that answers them."""
+"""The recommender questions (:data:`graph.similarity.questions.QUESTIONS`) each kind of entity page shows."""
 TOP = 5
 
 
@@ -249,8 +249,8 @@ def entity(kind: str, ident: str):
 def _recommendations(kind: str, iri: str) -> list[dict]:
     """The recommender's answers for this entity, as plain data with local paths for every link."""
     out = []
-    for name, title, ask in RECOMMENDATIONS.get(kind, ()):
-        answer = to_dict(ask(get_store(), iri, top=TOP))
+    for name in RECOMMENDATIONS.get(kind, ()):
+        answer = to_dict(ask(get_store(), name, top=TOP, **{QUESTIONS[name].input_kind: iri}))
         for item in answer["items"]:
             item["path"] = local_path(item["iri"])
             for reason in item["reasons"]:
@@ -259,7 +259,7 @@ def _recommendations(kind: str, iri: str) -> list[dict]:
                     ev["path"] = local_path(ev["fact"])
                     for src in ev["sources"]:
                         src["path"] = local_path(src["iri"])
-        out.append({"name": name, "title": title, "items": answer["items"], "note": answer["note"]})
+        out.append({"name": name, "title": QUESTIONS[name].title, "items": answer["items"], "note": answer["note"]})
     return out
 
 

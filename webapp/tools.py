@@ -18,10 +18,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from graph.lookup import prefixed
-from graph.similarity import recommend as rec
 from graph.similarity.filters import Filters
-from graph.similarity.profile import cities_for_profile
 from graph.similarity.reasons import Recommendations
+from graph.similarity.recommend import ask, choose
 from graph.similarity.typed_graph import typed_graph
 from ontology.errors import NotFound
 from queries.library import internal, library
@@ -100,7 +99,8 @@ def _options(tg, kind: str) -> list[Option]:
 def match_page():
     """Two forms — a partner looking for cities, a city planning a project — and, when one was sent, its answer."""
     tg = typed_graph(get_store())
-    options = {kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme")}
+    options = {kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme",
+                                                     "city")}
     who = request.args.get("who")
     answer, error, status = None, None, 200
     if who in ("partner", "city"):
@@ -115,20 +115,28 @@ def match_page():
 
 
 def _partner_answer(tg) -> Recommendations:
+    """An existing partner's new cities (narrowed by the ticked focus areas, programmes, countries), or the cities
+    for a partner described by those alone."""
     args = request.args
-    partner = args.get("partner", "").strip()
-    filters = Filters(exclude_paired=args.get("exclude_paired") == "on")
-    if partner:
-        return rec.cities_for_partner(get_store(), partner, 10, filters, tg=tg)
-    return cities_for_profile(get_store(), _many("focus"), _many("programme"), _many("country"), 10, filters, tg=tg)
+    given = {"partner": args.get("partner", "").strip(), "focus": _many("focus"), "programme": _many("programme"),
+             "in_country": _many("country")}
+    return _ask("cities", given, tg, include_tied=args.get("include_tied") == "on")
 
 
 def _city_answer(tg) -> Recommendations:
+    """Projects to learn from for the planned project, its city's own projects left out (a city alone: the
+    projects elsewhere it could learn from)."""
     args = request.args
     country = args.get("country", "").strip() or None
-    filters = Filters(exclude_own_country=bool(country) and args.get("elsewhere") == "on")
-    return rec.projects_for_plan(get_store(), _many("focus"), _many("outcome"), args.get("text", ""), country, 10,
-                                 filters, tg=tg)
+    filters = Filters(exclude_own_country=args.get("elsewhere") == "on")
+    given = {"city": args.get("city", "").strip(), "focus": _many("focus"), "outcome": _many("outcome"),
+             "text": args.get("text", "").strip()}
+    return _ask("projects", given, tg, filters, plan_country=country)
+
+
+def _ask(output: str, given: dict, tg, filters: Filters | None = None, **options) -> Recommendations:
+    return ask(get_store(), choose(output, given), top=10, filters=filters, tg=tg,
+               **{k: v for k, v in given.items() if v}, **options)
 
 
 def _many(name: str) -> list[str]:

@@ -1,8 +1,11 @@
-"""Recommendations by graph similarity: typed graph → meta-path and random-walk scores → sourced reasons.
+"""The recommender: typed graph → text, meta-path, random-walk and neighbourhood signals → sourced reasons.
 
-The layers: :mod:`~graph.similarity.typed_graph` reads the RDF graph into typed nodes, links and sparse
-matrices (once per graph version); :mod:`~graph.similarity.metapath` (PathSim, HeteSim) and
-:mod:`~graph.similarity.ppr` (personalised PageRank) score; :mod:`~graph.similarity.scoring` combines with
-documented weights; :mod:`~graph.similarity.recommend` answers the questions with reasons;
-:mod:`~graph.similarity.evaluate` measures them by leave-one-out on the bundled graph.
+:mod:`~graph.similarity.typed_graph` reads the RDF graph into typed nodes, links and sparse matrices (once per
+graph version); :mod:`~graph.similarity.text` (TF-IDF with the framework's thesaurus),
+:mod:`~graph.similarity.metapath` (PathSim, HeteSim) and :mod:`~graph.similarity.ppr` (personalised PageRank)
+score, :mod:`~graph.similarity.scoring` holds the structures; :mod:`~graph.similarity.questions` is the one
+registry of questions and :mod:`~graph.similarity.recommend` the one :func:`~graph.similarity.recommend.ask`
+that answers them, with reasons from :mod:`~graph.similarity.explain`, item cards from
+:mod:`~graph.similarity.card` and the partner–city ties of :mod:`~graph.similarity.ties`;
+:mod:`~graph.similarity.evaluate` measures it.
 """

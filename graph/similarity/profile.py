@@ -8,9 +8,10 @@ read off its projects. The profile then plays the partner's part in the partner 
   each area weighted by inverse frequency so a rare shared area counts more (as everywhere in the recommender);
 * **programmes** — how many of the city's pairings run under the chosen programmes;
 
-scaled to [0, 1] over the candidates and combined with :data:`PROFILE_WEIGHTS`. The countries keep only cities in
-those member states. Every item carries sourced reasons (the city's projects in the shared areas, its pairings
-under the programmes); a city with no reason is not shown.
+scaled to [0, 1] over the candidates and weighed as :data:`graph.similarity.questions.WEIGHTS` says (shared
+focus areas are the broad signal, a shared programme the concrete one). The countries keep only cities in those
+member states. Every item carries sourced reasons (the city's projects in the shared areas, its pairings under
+the programmes); a city with no reason is not shown.
 """
 
 from __future__ import annotations
@@ -19,60 +20,14 @@ from typing import Sequence
 
 import numpy as np
 
-from graph.similarity.filters import Filters
-from graph.similarity.reasons import Reason, Recommendation, Recommendations, evidence, first_evidence
-from graph.similarity.scoring import scaled, scorer
-from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
+from graph.similarity.reasons import Reason, evidence, first_evidence
+from graph.similarity.scoring import scorer
+from graph.similarity.typed_graph import TypedGraph
 
-__all__ = ["cities_for_profile", "PROFILE_WEIGHTS"]
-
-PROFILE_WEIGHTS = {"focus_area": 0.6, "programme": 0.4}
-"""Shared focus areas are the broad signal, a shared programme the concrete one; fixed a priori like the
-recommender's meta-path weights (see :mod:`graph.similarity.scoring`)."""
+__all__ = ["signals", "reasons"]
 
 
-def cities_for_profile(store, focus_areas: Sequence[str] = (), programmes: Sequence[str] = (),
-                       countries: Sequence[str] = (), top: int = 10, filters: Filters | None = None, *,
-                       cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
-    """Cities that fit a partner profile; names, ids or IRIs in, unknown ones raise NotFound with suggestions.
-
-    Raises ValueError when the profile names neither a focus area nor a programme.
-    """
-    tg = tg or typed_graph(store, cache)
-    areas = [tg.resolve(a, "focus_area") for a in focus_areas]
-    chosen = [tg.resolve(g, "programme") for g in programmes]
-    states = [tg.resolve(k, "country") for k in countries]
-    if not (areas or chosen):
-        raise ValueError("describe the partner by at least one focus area or programme")
-    mask = (filters or Filters()).resolve(tg).city_mask(tg)
-    if states:
-        columns = [tg.index("country")[k] for k in states]
-        mask &= np.asarray(tg.matrix("city_country")[:, columns].sum(axis=1)).ravel() > 0
-    candidates = np.flatnonzero(mask)
-    signals = _signals(tg, areas, chosen)
-    parts = {name: scaled(values, candidates) for name, values in signals.items()}
-    score = sum(PROFILE_WEIGHTS[name] * parts[name] for name in PROFILE_WEIGHTS) if candidates.size else np.zeros(0)
-    items: list[Recommendation] = []
-    for i in np.lexsort((candidates, -np.round(score, 12))) if candidates.size else ():
-        if score[i] <= 0 or len(items) >= top:
-            break
-        city = tg.ids("city")[candidates[i]]
-        reasons = _reasons(tg, city, areas, chosen)
-        if not reasons:
-            continue
-        items.append(Recommendation(
-            rank=len(items) + 1, iri=city, kind="city", label=tg.label(city), score=round(float(score[i]), 6),
-            signals={name: round(float(v[i]), 6) for name, v in sorted(parts.items()) if v[i] > 0},
-            reasons=tuple(reasons)))
-    query = [*areas, *chosen, *states]
-    note = None
-    if chosen and not any(tg.sources_of("under_programme", g) for g in chosen):
-        note = "no pairing in the graph runs under the chosen programmes, so they do not change the ranking"
-    return Recommendations("cities_for_profile", tuple(query), tuple(tg.label(q) for q in query), tuple(items),
-                           note, dict(PROFILE_WEIGHTS), tg.version)
-
-
-def _signals(tg: TypedGraph, areas: list[str], chosen: list[str]) -> dict[str, np.ndarray]:
+def signals(tg: TypedGraph, areas: Sequence[str], chosen: Sequence[str]) -> dict[str, np.ndarray]:
     """Per city: the weighted focus-area cosine with the profile and the pairings under the programmes."""
     weights = scorer(tg).focus_weights
     profile = np.zeros(len(tg.ids("focus_area")))
@@ -88,7 +43,7 @@ def _signals(tg: TypedGraph, areas: list[str], chosen: list[str]) -> dict[str, n
     return {"focus_area": focus, "programme": programme}
 
 
-def _reasons(tg: TypedGraph, city: str, areas: list[str], chosen: list[str]) -> list[Reason]:
+def reasons(tg: TypedGraph, city: str, areas: list[str], chosen: list[str]) -> list[Reason]:
     reasons = []
     for g in sorted(chosen):
         pairings = [p for p in tg.sources_of("paired_city", city) if g in tg.targets("under_programme", p)]

@@ -41,7 +41,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One ranked candidate: its score, the scaled signals that made it, its reasons and notes."""
+    """One ranked candidate: where it is and what it does (see :mod:`graph.similarity.card`), its score, the
+    scaled signals that made it, its reasons and notes.
+
+    ``already_works_here`` marks a city the partner (or its family) already works in, or a partner already
+    working in the city; such items are shown only on request, after the new ones.
+    """
 
     rank: int
     iri: str
@@ -51,6 +56,13 @@ class Recommendation:
     signals: dict[str, float]
     reasons: tuple[Reason, ...]
     notes: tuple[str, ...] = ()
+    city: str | None = None
+    city_iri: str | None = None
+    country: str | None = None
+    country_iri: str | None = None
+    status: str | None = None
+    summary: str | None = None
+    already_works_here: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,5 +136,5 @@ def path_reason(tg: TypedGraph, start: str, end: str) -> Reason | None:
         link = _link_between(tg, a, b)
         if link is not None:
             found.extend(evidence(tg, *link)[:1])
-    text = "linked through " + " — ".join(tg.label(n) for n in nodes)
+    text = "connected through " + " — ".join(tg.label(n) for n in nodes)
     return Reason("connection", end, tg.label(end), text, tuple(found)) if found else None

@@ -1,207 +1,233 @@
-"""The recommendation functions the command and the web app share: plain Python in, dataclasses out.
+"""One way to ask the recommender anything: :func:`ask` (and :func:`choose`, which question a request means).
 
-Each function takes the store, names (or ids, or IRIs) and :class:`~graph.similarity.filters.Filters`, reads
-the typed graph of the store's current version (built once per version, see
-:func:`~graph.similarity.typed_graph.typed_graph`), scores the candidates (:mod:`graph.similarity.scoring`)
-and returns :class:`~graph.similarity.reasons.Recommendations` whose every item carries sourced reasons. A
-candidate for which no reason can be stated is not shown. An unknown name raises ``NotFound`` with the closest
-names.
+The command, the web API, ``/match`` and the entity pages all call :func:`ask` with a question's name from
+:data:`~graph.similarity.questions.QUESTIONS`, names (ids, labels or IRIs) and
+:class:`~graph.similarity.filters.Filters`. It reads the typed graph of the store's current version (built once
+per version), scores every candidate with the question's signals and weights, leaves out what the question
+excludes, orders the rest (score, then IRI), keeps a top five to at most two items of one programme, and returns
+:class:`~graph.similarity.reasons.Recommendations` whose every item says where it is and what it does
+(:mod:`graph.similarity.card`) and carries plain-language, sourced, deduplicated reasons. A candidate with no
+reason to state is not shown. An unknown name raises ``NotFound`` with the closest names.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections import Counter, deque
+from dataclasses import replace
+from itertools import takewhile
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from graph.similarity import explain
+from graph.similarity.card import card
 from graph.similarity.filters import Filters, ResolvedFilters
-from graph.similarity.reasons import Evidence, Reason, Recommendation, Recommendations, evidence, first_evidence, path_reason
-from graph.similarity.scoring import PATH_WEIGHTS, W_METAPATH, W_PPR, scorer
+from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question
+from graph.similarity.reasons import Reason, Recommendation, Recommendations, path_reason
+from graph.similarity.scoring import scaled, scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 
-__all__ = ["similar_cities", "projects_for_city", "projects_like", "projects_for_plan", "cities_for_partner",
-           "partners_for_city", "FEW_LINKS"]
+__all__ = ["ask", "choose", "score", "QuestionError", "FEW_LINKS", "PER_PROGRAMME", "DIVERSE_TOP"]
 
 FEW_LINKS = 2
-"""A query entity with fewer meta-path links than this is "sparsely linked": the answer says it leans on the
-random walk (personalised PageRank) and on focus areas."""
-
-NAMED_ONLY_NOTE = "the sources only name this project; they give no description"
-
-
-# -- the questions -------------------------------------------------------------------------------
-
-def similar_cities(store, city: str, top: int = 10, filters: Filters | None = None, *,
-                   cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
-    """Cities most like ``city``: shared focus areas, partners, programmes and best practices."""
-    tg = tg or typed_graph(store, cache)
-    c = tg.resolve(city, "city")
-    f = (filters or Filters()).resolve(tg)
-    sc = scorer(tg)
-    mask = f.city_mask(tg)
-    mask[tg.index("city")[c]] = False
-    if f.exclude_own_country:
-        mask &= ~_in_countries(tg, tg.matrix("city_country"), set(tg.targets("in_country", c)))
-    signals = sc.city_city(tg.index("city")[c])
-    items = _rank(tg, "city_city", "city", c, signals, mask, top, lambda d: _city_city_reasons(tg, c, d))
-    return _answer(tg, "similar_cities", [c], items, _sparse_note(tg, c, _city_links(tg, c), items))
+"""A query entity with fewer links than this is "sparsely linked": the answer says what it leans on."""
+PER_PROGRAMME = 2
+DIVERSE_TOP = 5
+"""At most :data:`PER_PROGRAMME` items of one programme in the first :data:`DIVERSE_TOP` (unless ``diverse=False``)."""
 
 
-def projects_for_city(store, city: str, top: int = 10, filters: Filters | None = None, *,
-                      cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
-    """Projects of other cities that ``city`` could learn from (never its own projects)."""
-    tg = tg or typed_graph(store, cache)
-    c = tg.resolve(city, "city")
-    f = (filters or Filters()).resolve(tg)
-    own = set(tg.sources_of("in_city", c))
-    mask = _project_mask(tg, f, exclude=own, own_cities={c}, own_countries=set(tg.targets("in_country", c)))
-    sc = scorer(tg)
-    signals = sc.city_project(tg.index("city")[c])
-    items = _rank(tg, "city_project", "project", c, signals, mask, top, lambda p: _city_project_reasons(tg, c, p))
-    note = _sparse_note(tg, c, _city_links(tg, c), items)
-    if not items and not tg.sources_of("in_city", c):
-        # Nothing links the city to any project: fall back on the focus areas most projects share.
-        shares = np.asarray(tg.matrix("project_focus_area").sum(axis=0)).ravel()
-        areas = [tg.ids("focus_area")[i] for i in np.flatnonzero(shares == shares.max())] if shares.size else []
-        signals = sc.plan_project([tg.index("focus_area")[a] for a in areas], [], "")
-        items = _rank(tg, "plan_project", "project", None, signals, mask, top,
-                      lambda p: _plan_reasons(tg, sc, areas, [], "", p, "the focus area most ASCN projects share"))
-        note = (f"{tg.label(c)} has no projects and nothing in the graph links it to other projects, so these are "
-                f"projects in the focus area most ASCN projects share ({', '.join(tg.label(a) for a in areas)})")
-    return _answer(tg, "projects_for_city", [c], items, note)
+class QuestionError(ValueError):
+    """A request that names no question, or two at once; ``parameter`` is the one to fix."""
+
+    def __init__(self, message: str, parameter: str):
+        super().__init__(message)
+        self.parameter = parameter
 
 
-def projects_like(store, project: str, top: int = 10, filters: Filters | None = None, *,
-                  include_own_city: bool = False, cache: GraphCache | None = None,
-                  tg: TypedGraph | None = None) -> Recommendations:
-    """Projects elsewhere most like ``project``: shared focus areas (rarer ones count more), partners, practices.
+def choose(output: str, given: Mapping[str, object]) -> str:
+    """The question a request for ``output`` ("projects", "cities", "partners") with parameters ``given`` means.
 
-    The project's own city's other projects are left out unless ``include_own_city``: the question is what
-    other cities did.
+    Projects: ``project`` (projects like it), a plan (``focus``/``outcome``/``text``, with or without the
+    planning ``city``), or a ``city`` alone (projects it could learn from). Cities: ``partner`` (narrowed by
+    ``focus``/``programme``/``in_country``), ``city`` (cities like it), or a partner profile
+    (``focus``/``programme``/``in_country``). Partners: ``city``.
     """
-    tg = tg or typed_graph(store, cache)
-    p = tg.resolve(project, "project")
-    f = (filters or Filters()).resolve(tg)
-    cities = set(tg.targets("in_city", p))
-    countries = {k for c in cities for k in tg.targets("in_country", c)}
-    exclude = {p} | (set() if include_own_city else {q for c in cities for q in tg.sources_of("in_city", c)})
-    mask = _project_mask(tg, f, exclude=exclude, own_cities=cities, own_countries=countries)
-    signals = scorer(tg).project_project(tg.index("project")[p])
-    items = _rank(tg, "project_project", "project", p, signals, mask, top,
-                  lambda q: _project_project_reasons(tg, p, q))
-    links = len(tg.targets("focus_area", p)) + len(tg.targets("involves_partner", p)) + len(
-        tg.sources_of("concerns_project", p))
-    return _answer(tg, "projects_like", [p], items, _sparse_note(tg, p, links, items))
+    has = {k for k, v in given.items() if v}
+    if output == "projects":
+        plan = has & {"focus", "outcome", "text"}
+        if "project" in has and (plan or "city" in has):
+            raise QuestionError("give a project, or a city, or a plan (focus, outcome, text) with or without its "
+                                "city — not a project with them", "project")
+        if "project" in has:
+            return "projects_like"
+        if plan:
+            return "projects_for_plan"
+        if "city" in has:
+            return "projects_for_city"
+        raise QuestionError("give a city, a project, or a plan (focus, outcome, text)", "city")
+    if output == "cities":
+        if "partner" in has and "city" in has:
+            raise QuestionError("give a partner or a city, not both", "city")
+        if "partner" in has:
+            return "cities_for_partner"
+        if "city" in has:
+            if has & {"focus", "programme", "in_country"}:
+                raise QuestionError("a city's look-alikes take no partner profile; give a partner, or the profile "
+                                    "alone", "city")
+            return "similar_cities"
+        if has & {"focus", "programme", "in_country"}:
+            return "cities_for_profile"
+        raise QuestionError("give a partner, a city, or a partner profile (focus, programme, in_country)", "partner")
+    if output == "partners":
+        if "city" not in has:
+            raise QuestionError("parameter 'city' is required", "city")
+        return "partners_for_city"
+    raise ValueError(f"no recommendations of {output!r}; ask for projects, cities or partners")
 
 
-def projects_for_plan(store, focus_areas: Sequence[str] = (), outcomes: Sequence[str] = (), text: str = "",
-                      country: str | None = None, top: int = 10, filters: Filters | None = None, *,
-                      cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
-    """Projects to learn from for a project only planned: its focus areas, strategic outcomes and short text.
+def ask(store, question: str, *, top: int = 10, filters: Filters | None = None, city: str | None = None,
+        project: str | None = None, partner: str | None = None, focus: Sequence[str] = (),
+        outcome: Sequence[str] = (), programme: Sequence[str] = (), in_country: Sequence[str] = (),
+        text: str = "", plan_country: str | None = None, include_tied: bool = False,
+        include_own_city: bool = False, diverse: bool = True, weights: Mapping[str, float] | None = None,
+        cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
+    """Answer ``question`` (a name in :data:`QUESTIONS`) about the names given.
 
-    ``country`` (the planning city's member state) is excluded from the answer when ``filters`` ask to
-    exclude the own country; otherwise it is only recorded.
+    ``plan_country`` is the planning city's member state, left out with ``exclude_own_country`` (a planning
+    ``city`` gives it too). ``weights`` replaces the question's signal weights (evaluation only).
     """
+    if question not in QUESTIONS:
+        raise ValueError(f"no question {question!r}; the questions are {', '.join(QUESTIONS)}")
+    q = QUESTIONS[question]
     tg = tg or typed_graph(store, cache)
-    areas = [tg.resolve(a, "focus_area") for a in focus_areas]
-    aims = [tg.resolve(o, "outcome") for o in outcomes]
-    own_country = tg.resolve(country, "country") if country else None
-    if not (areas or aims or text.strip()):
-        raise ValueError("describe the planned project by focus areas, outcomes or text")
-    f = (filters or Filters()).resolve(tg)
-    mask = _project_mask(tg, f, exclude=set(), own_cities=set(), own_countries={own_country} - {None})
-    sc = scorer(tg)
-    signals = sc.plan_project([tg.index("focus_area")[a] for a in areas], [tg.index("outcome")[o] for o in aims], text)
-    items = _rank(tg, "plan_project", "project", None, signals, mask, top,
-                  lambda q: _plan_reasons(tg, sc, areas, aims, text, q))
-    notes = []
-    if aims and not any(tg.sources_of("strategic_outcome", o) for o in aims):
-        notes.append("no project in the graph is linked to these strategic outcomes yet, so they do not change "
-                     "the ranking")
-    query = [*areas, *aims] + ([f"text:{text}"] if text.strip() else [])
-    return _answer(tg, "projects_for_plan", query, items, "; ".join(notes) or None)
+    node_name = {"city": city, "project": project, "partner": partner}.get(q.input_kind)
+    if q.input_kind in ("city", "project", "partner") and not node_name:
+        raise QuestionError(f"{question.replace('_', ' ')} needs a {q.input_kind}", q.input_kind)
+    query = Query(
+        node=tg.resolve(node_name, q.input_kind) if node_name else None,
+        city=tg.resolve(city, "city") if city and q.input_kind == "plan" else None,
+        focus_areas=tuple(dict.fromkeys(tg.resolve(a, "focus_area") for a in focus)),
+        outcomes=tuple(dict.fromkeys(tg.resolve(o, "outcome") for o in outcome)),
+        programmes=tuple(dict.fromkeys(tg.resolve(g, "programme") for g in programme)),
+        countries=tuple(dict.fromkeys(tg.resolve(k, "country") for k in in_country)),
+        text=text.strip(), include_tied=include_tied, include_own_city=include_own_city, diverse=diverse)
+    if q.input_kind == "plan" and not (query.focus_areas or query.outcomes or query.text):
+        raise QuestionError("describe the planned project by focus areas, outcomes or text", "text")
+    if q.input_kind == "profile" and not (query.focus_areas or query.programmes):
+        raise QuestionError("describe the partner by at least one focus area or programme", "focus")
+    own_countries = set(tg.targets("in_country", query.city or query.node or "")) if tg.kind(
+        query.city or query.node or "") == "city" else set()
+    if plan_country:
+        own_countries.add(tg.resolve(plan_country, "country"))
+    resolved = (filters or Filters()).resolve(tg)
+    return answer(tg, q, query, resolved, top, own_countries, weights)
 
 
-def cities_for_partner(store, partner: str, top: int = 10, filters: Filters | None = None, *,
-                       cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
-    """Cities that fit a partner's expertise (its projects' focus areas) and programmes.
-
-    With ``exclude_paired`` the cities it already pairs with (as the named partner or the agency doing the
-    work) are left out.
-    """
-    tg = tg or typed_graph(store, cache)
-    a = tg.resolve(partner, "partner")
-    f = (filters or Filters()).resolve(tg)
-    mask = f.city_mask(tg)
-    if f.exclude_paired:
-        mask[[tg.index("city")[c] for c in paired_cities(tg, a)]] = False
-    signals = scorer(tg).partner_city(tg.index("partner")[a])
-    items = _rank(tg, "partner_city", "city", a, signals, mask, top, lambda c: _partner_city_reasons(tg, a, c))
-    links = len(tg.sources_of("involves_partner", a)) + len(tg.sources_of("paired_partner", a))
-    return _answer(tg, "cities_for_partner", [a], items, _sparse_note(tg, a, links, items))
-
-
-def partners_for_city(store, city: str, top: int = 10, filters: Filters | None = None, *,
-                      cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
-    """Partners that fit a city: the partner→city meta-paths walked from the city's side.
-
-    With ``exclude_paired`` the partners it already pairs with are left out.
-    """
-    tg = tg or typed_graph(store, cache)
-    c = tg.resolve(city, "city")
-    f = (filters or Filters()).resolve(tg)
-    mask = f.partner_mask(tg)
-    if f.exclude_paired:
-        paired = {a for pairing in tg.sources_of("paired_city", c) for a in tg.targets("paired_partner", pairing)}
-        mask[[tg.index("partner")[a] for a in paired]] = False
-    signals = scorer(tg).city_partner(tg.index("city")[c])
-    items = _rank(tg, "city_partner", "partner", c, signals, mask, top, lambda a: _partner_city_reasons(tg, a, c))
-    return _answer(tg, "partners_for_city", [c], items, _sparse_note(tg, c, _city_links(tg, c), items))
-
-
-def paired_cities(tg: TypedGraph, partner: str) -> set[str]:
-    """The cities a partner already pairs with (as the named partner or as the agency doing the work)."""
-    return {c for pairing in tg.sources_of("paired_partner", partner) for c in tg.targets("paired_city", pairing)}
-
-
-# -- ranking ---------------------------------------------------------------------------------------
-
-def _rank(tg: TypedGraph, question: str, kind: str, query: str | None, signals, mask: np.ndarray, top: int,
-          reasons: Callable[[str], list[Reason]], w_ppr: float = W_PPR) -> list[Recommendation]:
-    """Score the candidates, order them (score, then IRI), keep the first ``top`` that have a reason."""
-    sc = scorer(tg)
-    candidates = np.flatnonzero(mask)
-    if candidates.size == 0 or top <= 0:
-        return []
-    ppr = sc.ppr_scores(query, kind) if query is not None else None
-    score, parts = sc.combine(question, signals, ppr, candidates, w_ppr)
+def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: int,
+           own_countries: set[str] = frozenset(), weights: Mapping[str, float] | None = None) -> Recommendations:
+    """Rank, explain and describe the candidates of one resolved question."""
+    kind = q.output_kind
     ids = tg.ids(kind)
+    mask = _mask(tg, kind, f, own_countries, query)
+    index = tg.index(kind)
+    excluded = q.excluded(tg, query)
+    mask[[index[x] for x in excluded if x in index]] = False
+    narrowed = q.narrow(tg, query)
+    if narrowed is not None:
+        mask &= narrowed
+    ties = q.ties(tg, query) if q.ties else {}
+    tied = np.zeros(len(ids), dtype=bool)
+    tied[[index[x] for x in ties if x in index]] = True
+    if f.exclude_paired or (ties and not q.tied_first and not query.include_tied):
+        mask &= ~tied
+    candidates = np.flatnonzero(mask)
+    total, parts = score(tg, q, query, candidates, weights)
+    if q.tied_first and tied.any():  # new candidates first, then tied ones: positive scores in each part
+        order = deque(i for i in _order(total, candidates, tied[candidates]) if total[i] > 0)
+    else:
+        order = deque(takewhile(lambda i: total[i] > 0, _order(total, candidates)))
+    groups = scorer(tg).groups if kind == "project" and query.diverse else None
     items: list[Recommendation] = []
-    for i in _order(score, candidates, pool=4 * top):
-        if score[i] <= 0 or len(items) >= top:
-            break
-        iri = ids[candidates[i]]
-        found = reasons(iri)
-        if not found and query is not None:
-            connection = path_reason(tg, query, iri)
-            found = [connection] if connection else []
-        if not found:
+    held: list[int] = []
+    per_group: Counter = Counter()
+
+    def take(i: int) -> None:
+        item = _item(tg, q, query, ids[candidates[i]], total[i], parts, i, ties.get(ids[candidates[i]]))
+        if item is not None:
+            items.append(item)
+            per_group.update(groups[candidates[i]] if groups is not None else ())
+
+    while order and len(items) < top:
+        i = order.popleft()
+        if groups is not None and len(items) < DIVERSE_TOP and any(
+                per_group[g] >= PER_PROGRAMME for g in groups[candidates[i]]):
+            held.append(i)  # comes back right after the first five
             continue
-        entity = tg.entities[iri]
-        notes = (NAMED_ONLY_NOTE,) if entity.named_only else ()
-        items.append(Recommendation(
-            rank=len(items) + 1, iri=iri, kind=kind, label=entity.label, score=round(float(score[i]), 6),
-            signals={name: round(float(v[i]), 6) for name, v in sorted(parts.items()) if v[i] > 0},
-            reasons=tuple(found), notes=notes))
-    return items
+        take(i)
+        if len(items) == DIVERSE_TOP and held:
+            order.extendleft(reversed(held))
+            held = []
+    for i in held:
+        if len(items) >= top:
+            break
+        take(i)
+    items = [replace(item, rank=n) for n, item in enumerate(items, start=1)]
+    text = (f"text:{query.text}",) if query.text else ()
+    return Recommendations(q.name, query.entities + text, tuple(tg.label(x) for x in query.entities) + text,
+                           tuple(items), _note(tg, q, query, items), dict(weights or WEIGHTS[q.name]), tg.version)
 
 
-def _order(score: np.ndarray, candidates: np.ndarray, pool: int):
-    """Candidate positions by score, then IRI: the best ``pool`` (with all ties) first, the rest on demand.
+def score(tg: TypedGraph, q: Question, query: Query, candidates: np.ndarray,
+          weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The combined score over ``candidates`` and each scaled signal family (what the evaluation tunes)."""
+    raw = q.signals(tg, query)
+    parts = {name: scaled(values, candidates) for name, values in raw.items() if not name.startswith("path.")}
+    if q.paths:
+        paths = {name[len("path."):]: values for name, values in raw.items() if name.startswith("path.")}
+        parts["graph"] = scaled(scorer(tg).graph(q.paths, paths, candidates), np.arange(len(candidates)))
+    w = weights or WEIGHTS[q.name]
+    total = sum((w[name] * parts[name] for name in w if name in parts), np.zeros(len(candidates)))
+    return total, parts
 
-    Sorting only the head keeps a question at 100,000 candidates from paying for a full sort.
-    """
+
+def _item(tg: TypedGraph, q: Question, query: Query, iri: str, total: float, parts: Mapping[str, np.ndarray],
+          i: int, ties: list | None) -> Recommendation | None:
+    found = _dedupe(q.reasons(tg, query, iri))
+    if ties:
+        found = [explain.already_works(tg, ties), *found]
+    anchor = query.node or query.city
+    if not found and anchor is not None:
+        connection = path_reason(tg, anchor, iri)
+        found = [connection] if connection else []
+    if not found:
+        return None
+    entity = tg.entities[iri]
+    c = card(tg, iri)
+    return Recommendation(
+        rank=0, iri=iri, kind=entity.kind, label=entity.label, score=round(float(total), 6),
+        signals={name: round(float(v[i]), 6) for name, v in sorted(parts.items()) if v[i] > 0},
+        reasons=tuple(found), city=c.city, city_iri=c.city_iri, country=c.country, country_iri=c.country_iri,
+        status=c.status, summary=c.summary, already_works_here=bool(ties))
+
+
+def _dedupe(reasons: Iterable[Reason]) -> list[Reason]:
+    """Reasons in order, each text once (two paths can state the same tie)."""
+    seen: set[str] = set()
+    out = []
+    for r in reasons:
+        if r.text not in seen:
+            seen.add(r.text)
+            out.append(r)
+    return out
+
+
+def _order(score: np.ndarray, candidates: np.ndarray, tied: np.ndarray | None = None, pool: int = 64):
+    """Candidate positions by score, then IRI (new before tied when ``tied`` is given): the best ``pool`` (with
+    all ties) first, the rest on demand, so a question over 100,000 candidates does not pay for a full sort."""
     rounded = np.round(score, 12)
+    if tied is not None:
+        yield from np.lexsort((candidates, -rounded, tied))
+        return
     if pool < len(rounded):
         threshold = np.partition(rounded, len(rounded) - pool)[len(rounded) - pool]
         head = np.flatnonzero(rounded >= threshold)
@@ -212,17 +238,24 @@ def _order(score: np.ndarray, candidates: np.ndarray, pool: int):
         yield from np.lexsort((candidates, -rounded))
 
 
-def _project_mask(tg: TypedGraph, f: ResolvedFilters, exclude: set[str], own_cities: set[str],
-                  own_countries: set[str]) -> np.ndarray:
-    mask = f.project_mask(tg)
-    index = tg.index("project")
-    mask[[index[p] for p in exclude]] = False
-    if f.exclude_own_city and own_cities:
-        mask[[index[p] for c in own_cities for p in tg.sources_of("in_city", c)]] = False
-    if f.exclude_own_country and own_countries:
-        project_country = tg.matrix("city_project").T @ tg.matrix("city_country")
-        mask &= ~_in_countries(tg, project_country, own_countries)
-    return mask
+def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: set[str], query: Query) -> np.ndarray:
+    """The user's filters over one kind of candidate."""
+    if kind == "project":
+        mask = f.project_mask(tg)
+        if f.exclude_own_city:
+            own = {query.city} | ({query.node} if tg.kind(query.node or "") == "city" else set(
+                tg.targets("in_city", query.node or "")))
+            mask[[tg.index("project")[p] for c in own if c for p in tg.sources_of("in_city", c)]] = False
+        if f.exclude_own_country and own_countries:
+            project_country = tg.matrix("city_project").T @ tg.matrix("city_country")
+            mask &= ~_in_countries(tg, project_country, own_countries)
+        return mask
+    if kind == "city":
+        mask = f.city_mask(tg)
+        if f.exclude_own_country and own_countries:
+            mask &= ~_in_countries(tg, tg.matrix("city_country"), own_countries)
+        return mask
+    return f.partner_mask(tg)
 
 
 def _in_countries(tg: TypedGraph, matrix, countries: set[str]) -> np.ndarray:
@@ -233,199 +266,26 @@ def _in_countries(tg: TypedGraph, matrix, countries: set[str]) -> np.ndarray:
     return np.asarray(matrix[:, columns].sum(axis=1)).ravel() > 0
 
 
-def _answer(tg: TypedGraph, question: str, query: list[str], items: list[Recommendation],
-            note: str | None) -> Recommendations:
-    key = {"similar_cities": "city_city", "projects_for_city": "city_project", "projects_like": "project_project",
-           "projects_for_plan": "plan_project", "cities_for_partner": "partner_city",
-           "partners_for_city": "city_partner"}[question]
-    weights = {f"metapath.{k}": v for k, v in PATH_WEIGHTS[key].items()}
-    if question != "projects_for_plan":
-        weights = {"metapath": W_METAPATH, "ppr": W_PPR, **weights}
-    return Recommendations(question, tuple(query), tuple(tg.label(q) for q in query), tuple(items), note,
-                           weights, tg.version)
-
-
-def _city_links(tg: TypedGraph, city: str) -> int:
-    return len(tg.sources_of("in_city", city)) + len(tg.sources_of("paired_city", city))
-
-
-def _sparse_note(tg: TypedGraph, query: str, links: int, items: list[Recommendation]) -> str | None:
-    walk_only = [i for i in items if set(i.signals) <= {"ppr"}]
-    if links >= FEW_LINKS and not walk_only:
-        return None
-    what = f"{tg.label(query)} has {links} project or partnership link{'s' if links != 1 else ''} in the graph"
-    if links >= FEW_LINKS:
-        return (f"{len(walk_only)} of these come only from the wider neighbourhood (personalised PageRank); "
-                "their reason is the chain of links that connects them")
-    return (f"{what}, so these lean on its wider neighbourhood (personalised PageRank from it) and on the focus "
-            "areas it has; items without a shared focus area, partner or programme say how they are connected")
-
-
-# -- reasons ---------------------------------------------------------------------------------------
-
-def _focus_of_city(tg: TypedGraph, city: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for p in tg.sources_of("in_city", city):
-        for f in tg.targets("focus_area", p):
-            out.setdefault(f, []).append(p)
-    return out
-
-
-def _partner_links_of_city(tg: TypedGraph, city: str) -> dict[str, list[tuple[str, str, str]]]:
-    """Partner → the links tying it to ``city`` (its pairings, its projects), sorted."""
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for pairing in tg.sources_of("paired_city", city):
-        for a in tg.targets("paired_partner", pairing):
-            out.setdefault(a, []).append(("paired_partner", pairing, a))
-    for p in tg.sources_of("in_city", city):
-        for a in tg.targets("involves_partner", p):
-            out.setdefault(a, []).append(("involves_partner", p, a))
-    return {a: sorted(v) for a, v in out.items()}
-
-
-def _programmes_of_city(tg: TypedGraph, city: str) -> dict[str, list[tuple[str, str, str]]]:
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for pairing in tg.sources_of("paired_city", city):
-        for g in tg.targets("under_programme", pairing):
-            out.setdefault(g, []).append(("under_programme", pairing, g))
-    return out
-
-
-def _practices_of_city(tg: TypedGraph, city: str) -> dict[str, list[tuple[str, str, str]]]:
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for bp in tg.sources_of("concerns_city", city):
-        out.setdefault(bp, []).append(("concerns_city", bp, city))
-    for p in tg.sources_of("in_city", city):
-        for bp in tg.sources_of("concerns_project", p):
-            out.setdefault(bp, []).append(("concerns_project", bp, p))
-    return out
-
-
-def _rarer_first(tg: TypedGraph, areas) -> list[str]:
-    weights = scorer(tg).focus_weights
-    index = tg.index("focus_area")
-    return sorted(areas, key=lambda f: (-weights[index[f]], f))
-
-
-def _shared(kind: str, tg: TypedGraph, ties_a: dict, ties_b: dict, text: Callable[[str], str],
-            order: Callable[[list[str]], list[str]] = sorted) -> list[Reason]:
-    return [Reason(kind, x, tg.label(x), text(x),
-                   tuple(first_evidence(tg, ties_a[x], 1) + first_evidence(tg, ties_b[x], 1)))
-            for x in order(set(ties_a) & set(ties_b))]
-
-
-def _city_city_reasons(tg: TypedGraph, c: str, d: str) -> list[Reason]:
-    fa = {f: [("focus_area", p, f) for p in ps] for f, ps in _focus_of_city(tg, c).items()}
-    fb = {f: [("focus_area", p, f) for p in ps] for f, ps in _focus_of_city(tg, d).items()}
-    reasons = _shared("partner", tg, _partner_links_of_city(tg, c), _partner_links_of_city(tg, d),
-                      lambda a: f"both work with {tg.label(a)}")
-    reasons += _shared("programme", tg, _programmes_of_city(tg, c), _programmes_of_city(tg, d),
-                       lambda g: f"both take part in {tg.label(g)}")
-    reasons += _shared("focus_area", tg, fa, fb, lambda f: f"both have {tg.label(f)} projects",
-                       lambda xs: _rarer_first(tg, xs))
-    reasons += _shared("practice", tg, _practices_of_city(tg, c), _practices_of_city(tg, d),
-                       lambda bp: f"the same lesson concerns both: {tg.label(bp)}")
-    return reasons
-
-
-def _city_project_reasons(tg: TypedGraph, c: str, p: str) -> list[Reason]:
-    reasons = []
-    city_partners = _partner_links_of_city(tg, c)
-    for a in tg.targets("involves_partner", p):
-        if a in city_partners:
-            ev = evidence(tg, "involves_partner", p, a)[:1] + first_evidence(tg, city_partners[a], 1)
-            reasons.append(Reason("partner", a, tg.label(a), f"involves {tg.label(a)}, who already works with "
-                                  f"{tg.label(c)}", tuple(ev)))
-    city_focus = _focus_of_city(tg, c)
-    for f in _rarer_first(tg, [f for f in tg.targets("focus_area", p) if f in city_focus]):
-        n = len(city_focus[f])
-        ev = evidence(tg, "focus_area", p, f)[:1] + first_evidence(tg, [("focus_area", q, f) for q in city_focus[f]], 1)
-        reasons.append(Reason("focus_area", f, tg.label(f), f"works on {tg.label(f)}, like {n} project"
-                              f"{'s' if n != 1 else ''} of {tg.label(c)}", tuple(ev)))
-    city_practices = _practices_of_city(tg, c)
-    for bp in tg.sources_of("concerns_project", p):
-        if bp in city_practices:
-            ev = evidence(tg, "concerns_project", bp, p)[:1] + first_evidence(tg, city_practices[bp], 1)
-            reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}",
-                                  tuple(ev)))
-    return reasons
-
-
-def _project_project_reasons(tg: TypedGraph, p: str, q: str) -> list[Reason]:
-    reasons = []
-    for rel, kind, text in (("involves_partner", "partner", "both involve {}"),
-                            ("focus_area", "focus_area", "both work on {}")):
-        shared = set(tg.targets(rel, p)) & set(tg.targets(rel, q))
-        order = _rarer_first(tg, shared) if kind == "focus_area" else sorted(shared)
-        for x in order:
-            ev = evidence(tg, rel, p, x)[:1] + evidence(tg, rel, q, x)[:1]
-            reasons.append(Reason(kind, x, tg.label(x), text.format(tg.label(x)), tuple(ev)))
-    for bp in sorted(set(tg.sources_of("concerns_project", p)) & set(tg.sources_of("concerns_project", q))):
-        ev = evidence(tg, "concerns_project", bp, q)[:1]
-        reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}",
-                              tuple(ev)))
-    return reasons
-
-
-def _plan_reasons(tg: TypedGraph, sc, areas: list[str], aims: list[str], text: str, q: str,
-                  why: str = "as the plan does") -> list[Reason]:
-    reasons = []
-    for f in _rarer_first(tg, set(areas) & set(tg.targets("focus_area", q))):
-        reasons.append(Reason("focus_area", f, tg.label(f), f"works on {tg.label(f)}, {why}",
-                              tuple(evidence(tg, "focus_area", q, f)[:1])))
-    for o in sorted(set(aims) & set(tg.targets("strategic_outcome", q))):
-        reasons.append(Reason("outcome", o, tg.label(o), f"aims at {tg.label(o)}, as the plan does",
-                              tuple(evidence(tg, "strategic_outcome", q, o)[:1])))
-    if text.strip():
-        words = sc.text.shared_terms(text, tg.index("project")[q])
-        if words:
-            fact = tg.facts.get(q)
-            ev = (Evidence(q, tg.label(q), f"{tg.label(q)}: its name or description", fact.sources,
-                           fact.confidence),) if fact else ()
-            reasons.append(Reason("text", q, tg.label(q), "its name or description shares: " + ", ".join(words), ev))
-    return reasons
-
-
-def _partner_city_reasons(tg: TypedGraph, a: str, c: str) -> list[Reason]:
-    reasons = []
-    for p in tg.sources_of("involves_partner", a):
-        if c in tg.targets("in_city", p):
-            reasons.append(Reason("project", p, tg.label(p), f"{tg.label(a)} already works on {tg.label(p)} there",
-                                  tuple(evidence(tg, "involves_partner", p, a)[:1])))
-    city_programmes = _programmes_of_city(tg, c)
-    for g in tg.targets("runs_programme", a):
-        if g in city_programmes:
-            ev = evidence(tg, "runs_programme", a, g)[:1] + first_evidence(tg, city_programmes[g], 1)
-            reasons.append(Reason("programme", g, tg.label(g), f"{tg.label(c)} takes part in {tg.label(g)}, which "
-                                  f"{tg.label(a)} runs or takes part in", tuple(ev)))
-    family = [("parent_partner", a, x) for x in tg.targets("parent_partner", a)]
-    family += [("parent_partner", x, a) for x in tg.sources_of("parent_partner", a)]
-    city_partners = _partner_links_of_city(tg, c)
-    for link in sorted(family):
-        other = link[2] if link[1] == a else link[1]
-        pairings = [t for t in city_partners.get(other, []) if t[0] == "paired_partner"]
-        if pairings:
-            ev = evidence(tg, *link)[:1] + first_evidence(tg, pairings, 1)
-            reasons.append(Reason("family", other, tg.label(other), f"{tg.label(c)} pairs with {tg.label(other)}, "
-                                  f"to which {tg.label(a)} is related", tuple(ev)))
-    city_focus = _focus_of_city(tg, c)
-    partner_focus: dict[str, list[str]] = {}
-    for p in tg.sources_of("involves_partner", a):
-        for f in tg.targets("focus_area", p):
-            partner_focus.setdefault(f, []).append(p)
-    for f in _rarer_first(tg, set(partner_focus) & set(city_focus)):
-        ev = first_evidence(tg, [("focus_area", p, f) for p in partner_focus[f]], 1) + first_evidence(
-            tg, [("focus_area", p, f) for p in city_focus[f]], 1)
-        reasons.append(Reason("focus_area", f, tg.label(f), f"{tg.label(a)}'s projects and {tg.label(c)}'s both "
-                              f"work on {tg.label(f)}", tuple(ev)))
-    if not reasons:
-        for d in sorted(paired_cities(tg, a) - {c}):
-            shared = _rarer_first(tg, set(_focus_of_city(tg, d)) & set(city_focus))
-            if shared:
-                f = shared[0]
-                pairing = [t for t in _partner_links_of_city(tg, d).get(a, []) if t[0] == "paired_partner"]
-                ev = first_evidence(tg, pairing, 1) + first_evidence(tg, [("focus_area", p, f) for p in city_focus[f]], 1)
-                reasons.append(Reason("paired_peer", d, tg.label(d), f"like {tg.label(d)}, which {tg.label(a)} pairs "
-                                      f"with, {tg.label(c)} has {tg.label(f)} projects", tuple(ev)))
-                break
-    return reasons
+def _note(tg: TypedGraph, q: Question, query: Query, items: list[Recommendation]) -> str | None:
+    """What a person should know about the answer: a sparsely linked query, outcomes nothing uses."""
+    notes = []
+    if query.outcomes and not any(tg.sources_of("strategic_outcome", o) for o in query.outcomes):
+        notes.append("no project in the graph is linked to these strategic outcomes yet, so they do not change "
+                     "the ranking")
+    if query.programmes and not any(tg.sources_of("under_programme", g) for g in query.programmes):
+        notes.append("no pairing in the graph runs under the chosen programmes, so they do not change the ranking")
+    if query.node is not None and q.name == "projects_for_city" and not tg.sources_of("in_city", query.node) \
+            and not tg.sources_of("paired_city", query.node):
+        notes.append(f"the graph has no project or pairing of {tg.label(query.node)} yet, so there is little to "
+                     "compare it by; describe a plan (focus areas, a few words) with the city to get projects to "
+                     "learn from")
+    elif query.node is not None and q.input_kind in ("city", "project", "partner"):
+        links = q.links(tg, query)
+        if links < FEW_LINKS:
+            notes.append(f"{tg.label(query.node)} has {links} project or partnership link{'s' if links != 1 else ''} "
+                         "in the graph, so these lean on what its projects' descriptions say and on what is near "
+                         "it in the graph; items with nothing shared say how they are connected")
+    if any(i.already_works_here for i in items):
+        notes.append("items marked “already works here” are tied to the query already" +
+                     (", and come after the new ones" if q.tied_first else ""))
+    return "; ".join(notes) or None

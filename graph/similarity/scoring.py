@@ -1,20 +1,22 @@
-"""The signals behind every recommendation, and the documented weights that combine them.
+"""The signals behind every recommendation: meta-paths, a random walk, and what the texts are about.
 
-For each question the meta-paths that can carry evidence are scored (PathSim for peers of one type, HeteSim
-across types, see :mod:`graph.similarity.metapath`), each is scaled to [0, 1] over the candidates by its
-maximum, and they are summed with the weights below into one *meta-path* score. Personalised PageRank from the
-query node (:mod:`graph.similarity.ppr`), scaled the same way, is the second signal:
+Three families of signal, each scaled to [0, 1] over the candidates by its maximum:
 
-    score = W_METAPATH · metapath + W_PPR · ppr
+* **text** — TF-IDF cosine of names and descriptions with the framework's vocabulary as a thesaurus
+  (:mod:`graph.similarity.text`): a project's own text, a city's projects' texts taken together, a partner's
+  expertise (its description, its programmes and pairings, its projects);
+* **graph** — the meta-paths that carry an explanation (PathSim for peers of one type, HeteSim across types,
+  :mod:`graph.similarity.metapath`), summed with the a-priori weights :data:`PATH_WEIGHTS`;
+* **ppr** — personalised PageRank from the query node (:mod:`graph.similarity.ppr`), and **peers**: what the
+  query's most similar cities did (an item-based neighbourhood, ItemKNN, with text likeness between cities).
 
-Within a question the meta-path weights are fixed a priori, by how directly a path speaks to the question
-(a shared partner or programme is a concrete tie; a shared focus area is broad and is itself down-weighted by
-inverse frequency). ``W_PPR`` is the one weight chosen from data: ``ascn evaluate`` tunes it on the city–project
-link type only and reports the other link types out of sample (see :mod:`graph.similarity.evaluate`).
+How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen on the
+validation split by ``ascn evaluate``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Callable, Mapping
 
@@ -23,14 +25,8 @@ import scipy.sparse as sp
 
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
-from graph.similarity.text import TextIndex
+from graph.similarity.text import TextIndex, normalised
 from graph.similarity.typed_graph import TypedGraph
-
-W_PPR = 0.5
-W_METAPATH = 1 - W_PPR
-"""Default weights of the two signals. ``W_PPR`` is the value ``ascn evaluate`` selects when it tunes on the
-city–project link type of the bundled graph, from a grid capped at one half so the walk never outweighs the
-meta-paths that carry the explanation."""
 
 PATH_WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "city_city": {"focus_area": 0.4, "partner": 0.3, "programme": 0.2, "practice": 0.1},
@@ -38,10 +34,11 @@ PATH_WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "project_project": {"focus_area": 0.5, "partner": 0.3, "practice": 0.1, "peer_city": 0.1},
     "partner_city": {"focus_area": 0.3, "project": 0.25, "programme": 0.2, "family": 0.1, "paired_peer": 0.15},
     "city_partner": {"focus_area": 0.3, "project": 0.25, "programme": 0.2, "family": 0.1, "paired_peer": 0.15},
-    "project_focus_area": {"city": 0.3, "partner": 0.3, "text": 0.3, "practice": 0.1},
-    "plan_project": {"focus_area": 0.6, "text": 0.4},
+    "plan_project": {"focus_area": 1.0},
 }
-"""Meta-path weights per question (row kind → candidate kind); each question's weights sum to 1."""
+"""Meta-path weights within the graph signal, per question (row kind → candidate kind); each sums to 1. Fixed a
+priori by how directly a path speaks to the question (a shared partner or programme is a concrete tie; a shared
+focus area is broad and is itself down-weighted by inverse frequency)."""
 
 
 def scaled(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -98,17 +95,47 @@ class Scorer:
             self.path(name)
         for kind in ("city", "project", "partner", "focus_area"):
             self._ppr_positions(kind)
-        self.text  # noqa: B018  (a cached property: building it is the point)
+        self.text, self.city_vectors, self.partner_vectors, self.groups  # noqa: B018  (building them is the point)
         return self
 
     @cached_property
     def text(self) -> TextIndex:
-        """TF-IDF over project names and descriptions (the names alone for projects the sources only name)."""
+        """TF-IDF over project names and descriptions (the names alone for projects the sources only name), with
+        the framework's vocabulary as thesaurus."""
+        return TextIndex([self.document(iri) for iri in self.tg.ids("project")], self.tg.vocabulary)
+
+    def document(self, iri: str) -> str:
+        """What an entity's text says: its name and, unless the sources only name it, its description."""
+        e = self.tg.entities[iri]
+        return f"{e.label}. {'' if e.named_only else (e.description or '')}"
+
+    @cached_property
+    def city_vectors(self) -> sp.csr_matrix:
+        """Each city's projects' texts taken together (city × term, rows of unit length)."""
+        return normalised(self.tg.matrix("city_project") @ self.text.matrix)
+
+    @cached_property
+    def partner_vectors(self) -> sp.csr_matrix:
+        """Each partner's expertise: its own description, its programmes' and pairings' names and summaries, and
+        its projects' texts (partner × term, rows of unit length)."""
+        tg = self.tg
         docs = []
-        for iri in self.tg.ids("project"):
-            e = self.tg.entities[iri]
-            docs.append(f"{e.label} {'' if e.named_only else (e.description or '')}")
-        return TextIndex(docs)
+        for a in tg.ids("partner"):
+            parts = [self.document(a)]
+            parts += [self.document(g) for g in tg.targets("runs_programme", a)]
+            parts += [self.document(p) for p in tg.sources_of("paired_partner", a)]
+            docs.append(" ".join(parts))
+        own = normalised(self.text.vectors(docs))
+        projects = normalised(tg.matrix("partner_project") @ self.text.matrix)
+        return normalised(own + projects)
+
+    def city_likeness(self, vector: sp.spmatrix) -> np.ndarray:
+        """Text likeness of every city to a vector of the text index."""
+        return self.text_scores(self.city_vectors, vector)
+
+    @staticmethod
+    def text_scores(rows: sp.csr_matrix, vector: sp.spmatrix) -> np.ndarray:
+        return np.asarray((rows @ sp.csr_matrix(vector).T).todense()).ravel()
 
     @cached_property
     def _paths(self) -> dict[str, PathSimPath | HeteSimPath]:
@@ -119,6 +146,22 @@ class Scorer:
         if name not in self._paths:
             self._paths[name] = _PATHS[name](self)
         return self._paths[name]
+
+    @cached_property
+    def groups(self) -> list[frozenset[str]]:
+        """Per project (IRI order), the programmes its name says it belongs to ("WiSE water twinning: ...",
+        "Smart JAMP survey: ..."): a top five shows at most two of one programme unless asked otherwise."""
+        names = {}
+        for g in self.tg.ids("programme"):
+            label = self.tg.label(g)
+            short = {label.split(" (")[0].strip()} | set(re.findall(r"\(([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\)", label))
+            for name in short:
+                if len(name) >= 3:
+                    names[name.casefold()] = g
+        pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b",
+                             re.IGNORECASE) if names else None
+        return [frozenset(names[m.casefold()] for m in pattern.findall(self.tg.label(p))) if pattern else frozenset()
+                for p in self.tg.ids("project")]
 
     # -- questions -------------------------------------------------------------------------------
     def city_city(self, c: int) -> dict[str, np.ndarray]:
@@ -153,16 +196,8 @@ class Scorer:
         """HeteSim of city ``c`` with every partner: the partner→city paths walked backwards."""
         return {name: self.path(f"city_partner.{name}").scores(c) for name in PATH_WEIGHTS["city_partner"]}
 
-    def project_focus_area(self, p: int) -> dict[str, np.ndarray]:
-        """Scores of every focus area for project ``p`` (evaluation: guessing a hidden focus area)."""
-        out = {name: self.path(f"project_focus_area.{name}").scores(p) for name in ("city", "partner", "practice")}
-        neighbours = self.text.row_scores(p)
-        neighbours[p] = 0.0
-        out["text"] = np.asarray(self.tg.matrix("project_focus_area").T @ neighbours).ravel()
-        return out
-
-    def plan_project(self, focus_areas: list[int], outcomes: list[int], text: str) -> dict[str, np.ndarray]:
-        """Scores of every project for a planned project: focus areas and outcomes, and its text."""
+    def plan_project(self, focus_areas: list[int], outcomes: list[int]) -> dict[str, np.ndarray]:
+        """Scores of every project for a planned project's focus areas and outcomes (rarer areas count more)."""
         f = np.zeros(len(self.tg.ids("focus_area")))
         f[focus_areas] = 1.0
         o = np.zeros(len(self.tg.ids("outcome")))
@@ -172,20 +207,13 @@ class Scorer:
                            self.tg.matrix("project_outcome")]).tocsr()
         dots = np.asarray((attrs @ profile.T).todense()).ravel()
         norms = np.sqrt(np.asarray(attrs.multiply(attrs).sum(axis=1)).ravel()) * np.sqrt(profile.multiply(profile).sum())
-        overlap = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-        words = self.text.scores(text) if text.strip() else np.zeros(len(self.tg.ids("project")))
-        return {"focus_area": overlap, "text": words}
+        return {"focus_area": np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)}
 
-    def combine(self, question: str, signals: Mapping[str, np.ndarray], ppr: np.ndarray | None,
-                candidates: np.ndarray, w_ppr: float = W_PPR) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The combined score over ``candidates`` and each scaled signal (meta-paths by name, and ``ppr``)."""
-        parts = {name: scaled(values, candidates) for name, values in signals.items()}
+    def graph(self, question: str, signals: Mapping[str, np.ndarray], candidates: np.ndarray) -> np.ndarray:
+        """The meta-path signals of ``question`` scaled over ``candidates`` and summed with :data:`PATH_WEIGHTS`."""
         weights = PATH_WEIGHTS[question]
-        metapath = sum((weights[name] * parts[name] for name in weights), np.zeros(len(candidates)))
-        if ppr is None:
-            return metapath, parts
-        parts["ppr"] = scaled(ppr, candidates)
-        return (1 - w_ppr) * metapath + w_ppr * parts["ppr"], parts
+        return sum((weights[name] * scaled(signals[name], candidates) for name in weights),
+                   np.zeros(len(candidates)))
 
 
 def _partner_city_chains(s: Scorer) -> dict[str, list[sp.spmatrix]]:
@@ -245,12 +273,6 @@ _PATHS: dict[str, Callable[[Scorer], PathSimPath | HeteSimPath]] = {
     "project_project.focus_area": lambda s: PathSimPath(s.tg.matrix("project_focus_area"), s.focus_weights),
     "project_project.partner": lambda s: PathSimPath(s.tg.matrix("project_partner")),
     "project_project.practice": lambda s: PathSimPath(s.tg.matrix("project_practice")),
-    "project_focus_area.city": lambda s: HeteSimPath(
-        [_t(s.tg.matrix("city_project")), s.tg.matrix("city_focus_area")]),
-    "project_focus_area.partner": lambda s: HeteSimPath(
-        [s.tg.matrix("project_partner"), s.tg.matrix("partner_project"), s.tg.matrix("project_focus_area")]),
-    "project_focus_area.practice": lambda s: HeteSimPath(
-        [s.tg.matrix("project_practice"), _t(s.tg.matrix("project_practice")), s.tg.matrix("project_focus_area")]),
     **{f"partner_city.{n}": _partner_city(n) for n in PATH_WEIGHTS["partner_city"]},
     **{f"city_partner.{n}": _city_partner(n) for n in PATH_WEIGHTS["city_partner"]},
 }

@@ -1,49 +1,123 @@
-"""A small TF-IDF text similarity over project names and descriptions, on scipy.sparse.
+"""TF-IDF text similarity over names and descriptions, with the framework's vocabulary as a thesaurus.
 
-scikit-learn is not a dependency, and the recommender needs only this much of it: lower-case word tokens
-without stop words, sublinear term frequency, smoothed inverse document frequency, L2-normalised rows, cosine
-by dot product. It lets a planned project described in a sentence ("flood sensors and drainage") meet the
-projects whose names or descriptions use the same words.
+Words are lower-cased, stop words dropped and stemmed (Snowball English, so "floods" meets "flooding"); term
+frequency is sublinear, inverse document frequency smoothed, rows L2-normalised, and similarity is the cosine.
+
+The thesaurus: each framework concept (a focus area with its monitoring sub-categories, an urban system with
+its principles, an enabler with its examples) owns the stems of its terms that no other concept uses. A text
+containing any of them also carries the concept as a token (``@<concept>``), so a plan worded "traffic
+signals" and a project worded "mobility data" meet on the concept of mobility and transportation even where they
+share no word. Concept tokens are weighed by inverse document frequency like words, so a concept most texts
+touch counts little.
 
 >>> index = TextIndex(["Smart water meters", "Bus rapid transit", "Water quality sensors"])
 >>> index.scores("water sensors").round(2).tolist()
-[0.29, 0.0, 0.78]
+[0.37, 0.0, 0.78]
 >>> index.shared_terms("water sensors", 2)
 ['sensors', 'water']
+>>> thesaurus = {"mobility": ["Mobility & Transportation", "traffic"]}
+>>> TextIndex(["Traffic signal control", "Bus transport study"], thesaurus).scores("transportation plan").round(2).tolist()
+[0.22, 0.66]
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from typing import Sequence
+from collections import Counter, defaultdict
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+import snowballstemmer
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z]")
 STOP_WORDS = frozenset("""
 a an and are as at be by for from has have in into is it its of on or that the their this to was were which
 with within under over per via not no also more most new than then city cities project projects asean ascn
-named list report gives further detail monitoring
+named list report gives further detail monitoring smart
+reported published draft update updated status phase year years month months first second third later earlier
+since about around full open run built one two three four five six seven eight nine ten e january february march
+april may june july august september october november december through using use used based well
+such prepared team funded funding kick kick-off led support supported supports including include includes other
+local national government ministry agency programme program department office part plus via both each many
 """.split())
-"""Words too common to tell projects apart, including the boilerplate of projects the sources only name."""
+"""Words that do not tell what a project is about: the commonest words, the boilerplate of projects the sources
+only name, and the words of report dates and progress."""
+
+_STEMMER = snowballstemmer.stemmer("english")
+CONCEPT = "@"
+"""The prefix of a thesaurus concept's token (words never start with it)."""
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens without stop words (hyphenated words also give their parts).
+
+    >>> words("The bus-priority lane and a BRT line")
+    ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']
+    """
+    out = []
+    for t in _TOKEN.findall(text.casefold()):
+        if t in STOP_WORDS or t.isdigit():
+            continue
+        out.append(t)
+        if "-" in t:
+            out.extend(p for p in t.split("-") if p and p not in STOP_WORDS and p != "city")
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A word's Snowball stem, remembered (a vocabulary repeats; stemming each occurrence anew cost seconds)."""
+    return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=100_000)
+def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A text's words and their stems, remembered: evaluation rebuilds indexes over the same texts many times."""
+    ws = tuple(words(text))
+    return ws, tuple(stem(w) for w in ws)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens without stop words.
+    """Stemmed word tokens of ``text`` (what the index counts).
 
-    >>> tokens("The Smart-City bus and a BRT line")
-    ['smart-city', 'bus', 'brt', 'line']
+    >>> tokens("Flooding and floods")
+    ['flood', 'flood']
     """
-    return [t for t in _TOKEN.findall(text.casefold()) if t not in STOP_WORDS]
+    return list(_analysed(text)[1])
+
+
+class Thesaurus:
+    """Framework concepts by the stems only they use: a text containing such a stem is about the concept."""
+
+    def __init__(self, vocabulary: Mapping[str, Iterable[str]] | None = None):
+        stems: dict[str, set[str]] = {c: {s for term in terms for s in tokens(term)}
+                                      for c, terms in (vocabulary or {}).items()}
+        owners: dict[str, set[str]] = defaultdict(set)
+        for concept, own in stems.items():
+            for s in own:
+                owners[s].add(concept)
+        self.concept_of = {s: next(iter(cs)) for s, cs in sorted(owners.items()) if len(cs) == 1}
+
+    def expand(self, stems: Sequence[str]) -> list[str]:
+        """``stems`` plus one concept token per distinct stem that belongs to a concept."""
+        return [*stems, *(CONCEPT + self.concept_of[s] for s in sorted(set(stems)) if s in self.concept_of)]
 
 
 class TextIndex:
-    """TF-IDF vectors of a fixed list of documents, to score free text against them."""
+    """TF-IDF vectors of a fixed list of documents, to score free text (or one another) against them."""
 
-    def __init__(self, documents: Sequence[str]):
-        counts = [Counter(tokens(d)) for d in documents]
+    def __init__(self, documents: Sequence[str], vocabulary: Mapping[str, Iterable[str]] | None = None):
+        self.thesaurus = Thesaurus(vocabulary)
+        surface: dict[str, Counter] = defaultdict(Counter)
+        counts = []
+        for d in documents:
+            ws, stems = _analysed(d)
+            for w, s in zip(ws, stems):
+                surface[s][w] += 1
+            counts.append(Counter(self.thesaurus.expand(stems)))
+        self.surface = {s: min(c, key=lambda w: (-c[w], w)) for s, c in surface.items()}
         self.vocabulary = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
         df = np.zeros(len(self.vocabulary))
         for c in counts:
@@ -63,23 +137,47 @@ class TextIndex:
                     cols.append(j)
                     vals.append((1 + np.log(n)) * self.idf[j])
         m = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(self.vocabulary)))
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        return sp.csr_matrix(sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ m)
+        return normalised(m)
 
     def vector(self, text: str) -> sp.csr_matrix:
-        return self._vectors([Counter(tokens(text))])
+        return self.vectors([text])
+
+    def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Unit TF-IDF vectors of texts outside the index, in this index's terms (words it lacks are dropped)."""
+        return self._vectors([Counter(self.thesaurus.expand(tokens(t))) for t in texts])
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of ``text`` with every document, in document order."""
-        return np.asarray((self.matrix @ self.vector(text).T).todense()).ravel()
+        return self.scores_of(self.vector(text))
+
+    def scores_of(self, vector: sp.spmatrix) -> np.ndarray:
+        """Cosine similarity of a vector of this index (a row, or a sum of rows normalised) with every document."""
+        return np.asarray((self.matrix @ vector.T).todense()).ravel()
 
     def row_scores(self, i: int) -> np.ndarray:
         """Cosine similarity of document ``i`` with every document."""
-        return np.asarray((self.matrix @ self.matrix[i].T).todense()).ravel()
+        return self.scores_of(self.matrix[i])
 
     def shared_terms(self, text: str, i: int, limit: int = 5) -> list[str]:
         """The words ``text`` shares with document ``i``, most telling (highest IDF) first, then a–z."""
-        row = self.matrix[i]
-        query = set(self.vector(text).indices)
-        common = [self.terms[j] for j in row.indices if j in query]
-        return sorted(common, key=lambda t: (-self.idf[self.vocabulary[t]], t))[:limit]
+        return self.shared(self.vector(text), i, limit)
+
+    def shared(self, vector: sp.spmatrix, i: int, limit: int = 5) -> list[str]:
+        """The words (not concepts) a vector shares with document ``i``, most telling first, as people write them."""
+        query = set(vector.indices)
+        common = [self.terms[j] for j in self.matrix[i].indices if j in query and not self.terms[j].startswith(CONCEPT)]
+        ordered = sorted(common, key=lambda t: (-self.idf[self.vocabulary[t]], t))[:limit]
+        return [self.surface.get(t, t) for t in ordered]
+
+    def shared_concepts(self, vector: sp.spmatrix, i: int) -> list[str]:
+        """The thesaurus concepts (IRIs) a vector shares with document ``i``."""
+        query = set(vector.indices)
+        return sorted(self.terms[j][len(CONCEPT):] for j in self.matrix[i].indices
+                      if j in query and self.terms[j].startswith(CONCEPT))
+
+
+def normalised(m: sp.spmatrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (all-zero rows stay zero)."""
+    m = sp.csr_matrix(m)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sp.csr_matrix(sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ m)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from threading import Lock
 from typing import Iterable, Mapping
@@ -59,10 +59,11 @@ _STRUCTURE_SKIP = {"status"}
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A source document a fact rests on: its IRI and title."""
+    """A source document a fact rests on: its IRI, title and publication date (as given, or None)."""
 
     iri: str
     title: str
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ class Fact:
     sources: tuple[SourceRef, ...]
     confidence: str | None = None
 
+    @property
+    def first_reported(self) -> int | None:
+        """The year of the earliest dated source (None when no source is dated): when the fact became known."""
+        years = [int(s.date[:4]) for s in self.sources if s.date and s.date[:4].isdigit()]
+        return min(years) if years else None
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -90,6 +97,7 @@ class Entity:
     named_only: bool = False
     start_year: int | None = None
     end_year: int | None = None
+    network_wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,8 @@ class TypedGraph:
     links: tuple[Link, ...]
     facts: dict[str, Fact]
     version: str = ""
+    vocabulary: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The framework's terms by concept (focus area, urban system, enabler): the text match's thesaurus."""
     _ids: dict[str, list[str]] = field(init=False, repr=False)
     _index: dict[str, dict[str, int]] = field(init=False, repr=False)
 
@@ -131,9 +141,10 @@ class TypedGraph:
     # -- construction --------------------------------------------------------------------------
     @classmethod
     def from_rows(cls, entities: Iterable[Entity], links: Iterable[Link], facts: Mapping[str, Fact],
-                  version: str = "") -> TypedGraph:
+                  version: str = "", vocabulary: Mapping[str, Iterable[str]] | None = None) -> TypedGraph:
         """A typed graph from plain records (what the store's rows, or a synthetic generator, give)."""
-        return cls({e.iri: e for e in entities}, tuple(links), dict(facts), version)
+        terms = {concept: tuple(sorted(set(words))) for concept, words in sorted((vocabulary or {}).items())}
+        return cls({e.iri: e for e in entities}, tuple(links), dict(facts), version, terms)
 
     @classmethod
     def from_store(cls, store, version: str | None = None) -> TypedGraph:
@@ -155,6 +166,7 @@ class TypedGraph:
             iri=entity, kind=kind, label=label, alt_labels=tuple(sorted(attributes.get((entity, "alt"), ()))),
             description=first(entity, "description"), named_only=first(entity, "named_only") in ("true", "1"),
             start_year=_year(first(entity, "start")), end_year=_year(first(entity, "end")),
+            network_wide=first(entity, "network_wide") in ("true", "1"),
         ) for entity, kind, label in set(_rows(store, "similarity_nodes"))),
             key=lambda entity: (entity.iri, entity.kind, entity.label))
         links = sorted((Link(source, relation, target, fact)
@@ -164,17 +176,43 @@ class TypedGraph:
         for doc, title in sorted(row for row in _rows(store, "similarity_titles") if row[1]):
             titles[doc].append(title)
         confidence = dict(sorted(row for row in _rows(store, "similarity_confidence") if row[1]))
+        dates = {doc: min(ds) for doc, ds in _grouped(_rows(store, "similarity_source_dates")).items()}
         sources: dict[str, list[SourceRef]] = defaultdict(list)
         for fact, doc in sorted(_rows(store, "similarity_sources")):
-            sources[fact].extend(SourceRef(doc, title) for title in titles.get(doc) or [doc])
+            sources[fact].extend(SourceRef(doc, title, dates.get(doc)) for title in titles.get(doc) or [doc])
         facts = {f: Fact(f, tuple(dict.fromkeys(refs)), confidence.get(f)) for f, refs in sources.items()}
-        return cls.from_rows(entities, links, facts, version if version is not None else store.version())
+        vocabulary = _grouped(_rows(store, "similarity_vocabulary"))
+        return cls.from_rows(entities, links, facts, version if version is not None else store.version(), vocabulary)
 
     def without(self, hidden: Iterable[tuple[str, str, str]]) -> TypedGraph:
         """A copy with the links ``(source, relation, target)`` removed (leave-one-out evaluation)."""
         hidden = set(hidden)
         kept = tuple(l for l in self.links if (l.source, l.relation, l.target) not in hidden)
-        return TypedGraph(self.entities, kept, self.facts, self.version + " minus " + repr(sorted(hidden)))
+        return TypedGraph(self.entities, kept, self.facts, self.version + " minus " + repr(sorted(hidden)),
+                          self.vocabulary)
+
+    def without_entities(self, hidden: Iterable[str], why: str = "") -> TypedGraph:
+        """A copy without the entities ``hidden`` (records: projects, pairings, practices), their links and text.
+
+        Evaluation hides a whole record when it states or implies a held-out answer: its links, and its name and
+        description that the text match would read.
+        """
+        hidden = set(hidden)
+        kept = {iri: e for iri, e in self.entities.items() if iri not in hidden}
+        links = tuple(l for l in self.links if l.source not in hidden and l.target not in hidden)
+        return TypedGraph(kept, links, self.facts, f"{self.version} minus {why or len(hidden)}", self.vocabulary)
+
+    def redacted(self, pattern: re.Pattern, iris: Iterable[str]) -> TypedGraph:
+        """A copy where the names and descriptions of ``iris`` no longer contain what ``pattern`` matches
+        (evaluation: a partner's summary naming a held-out city would state the answer)."""
+        entities = dict(self.entities)
+        for iri in iris:
+            e = entities.get(iri)
+            if e is not None:
+                entities[iri] = replace(e, label=pattern.sub(" ", e.label),
+                                        description=pattern.sub(" ", e.description) if e.description else None)
+        return TypedGraph(entities, self.links, self.facts, f"{self.version} redacted {pattern.pattern}",
+                          self.vocabulary)
 
     # -- lookup --------------------------------------------------------------------------------
     def ids(self, kind: str) -> list[str]:
@@ -338,7 +376,18 @@ _COLUMNS = {
     "similarity_sources": ["fact", "document"],
     "similarity_titles": ["document", "title"],
     "similarity_confidence": ["fact", "confidence"],
+    "similarity_source_dates": ["document", "date"],
+    "similarity_vocabulary": ["concept", "term"],
 }
+
+
+def _grouped(rows) -> dict[str, list[str]]:
+    """Two-column rows as first value → its second values (empty ones dropped)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, value in rows:
+        if value:
+            out[key].append(value)
+    return dict(out)
 
 
 def _rows(store, name: str) -> list[tuple[str | None, ...]]:

@@ -312,10 +312,12 @@ def test_values_are_the_same_plain_strings_on_every_backend(request, backend, st
 
 
 @pytest.mark.parametrize(("name", "count"), [
-    ("similarity_nodes", 370), ("similarity_attributes", 542), ("similarity_edges", 880),
+    ("similarity_nodes", 370), ("similarity_attributes", 547), ("similarity_edges", 880),
     ("similarity_sources", 878),
     ("similarity_titles", 92),  # the fact sheet's 92 sources, each with its title
     ("similarity_confidence", 17),  # the 17 records the fact sheet gives a confidence mark
+    ("similarity_source_dates", 77),  # the 77 of the 92 sources that are dated
+    ("similarity_vocabulary", 45),  # the framework's names, sub-categories, principles and examples
 ])
 def test_the_recommenders_reads_give_the_same_values_on_every_backend(request, backend, store, name, count):
     sparql = internal(name).sparql

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from graph.similarity import recommend as rec
+from graph.similarity.recommend import ask
 from ontology.errors import NotFound, QueryError
 from queries.library import get_query
 from tests.conftest import store_copy
@@ -111,9 +111,10 @@ def test_a_recommendation_name_is_looked_up_never_pasted(client, path, params, v
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_the_recommender_raises_not_found_for_injected_names(store, value):
-    for ask in (rec.projects_for_city, rec.projects_like, rec.cities_for_partner, rec.partners_for_city):
+    for question, kind in (("projects_for_city", "city"), ("projects_like", "project"),
+                           ("cities_for_partner", "partner"), ("partners_for_city", "city")):
         with pytest.raises(NotFound):
-            ask(store, value)
+            ask(store, question, **{kind: value})
 
 
 # -- Find projects ------------------------------------------------------------------------------------------------

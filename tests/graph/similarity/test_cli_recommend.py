@@ -31,32 +31,46 @@ def test_commands_have_help(command):
     assert CliRunner().invoke(main, [*command, "--help"]).exit_code == 0
 
 
-def test_projects_for_a_project_print_reasons_with_sources(data_dir):
+def test_projects_for_a_project_print_place_summary_and_sourced_reasons(data_dir):
     result = run(data_dir, "recommend", "projects", "--project", "wise-phuket", "--top", "2")
     assert result.exit_code == 0, result.output
-    assert " 1. WiSE water twinning" in result.output
+    assert " 1. WiSE water twinning: PDT Johor - DC Water  (Johor Bahru, Malaysia; unknown)" in result.output
     assert "both work on Quality Environment" in result.output
     assert "[Water Smart Engagement (program page)" in result.output
+    assert "score" not in result.output
+
+
+def test_a_city_planning_a_project_in_the_table(data_dir):
+    result = run(data_dir, "recommend", "projects", "--city", "Cebu City", "--text", "traffic signal control",
+                 "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert "projects for plan: Cebu City, text:traffic signal control" in result.output
+    assert "Cebu City;" not in result.output  # none of Cebu's own projects
 
 
 def test_cities_for_a_partner_as_json(data_dir):
-    result = run(data_dir, "recommend", "cities", "--partner", "sfpuc", "--exclude-paired", "--top", "3",
-                 "--format", "json")
+    result = run(data_dir, "recommend", "cities", "--partner", "sfpuc", "--top", "3", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["question"] == "cities_for_partner"
     assert "https://w3id.org/ascn/id/city/ho-chi-minh-city" not in [i["iri"] for i in data["items"]]
-    assert all(i["reasons"] for i in data["items"])
+    assert all(i["reasons"] and i["city"] and i["country"] for i in data["items"])
+
+
+def test_include_tied_marks_the_cities_it_works_in(data_dir):
+    result = run(data_dir, "recommend", "cities", "--partner", "sfpuc", "--include-tied", "--top", "38")
+    assert result.exit_code == 0, result.output
+    assert "Ho Chi Minh City  (Viet Nam)  [already works here]" in result.output
 
 
 def test_planned_project(data_dir):
     result = run(data_dir, "recommend", "projects", "--focus", "Quality Environment", "--text", "flood drainage",
                  "--top", "3")
     assert result.exit_code == 0, result.output
-    assert "shares: " in result.output
+    assert "as the plan does" in result.output
 
 
-def test_unknown_partner_exits_2_with_suggestions(data_dir):
+def test_unknown_city_exits_2_with_suggestions(data_dir):
     result = run(data_dir, "recommend", "partners", "--city", "Vientane")
     assert result.exit_code == 2
     assert "Vientiane" in result.output
@@ -65,14 +79,15 @@ def test_unknown_partner_exits_2_with_suggestions(data_dir):
 def test_two_questions_at_once_is_a_usage_error(data_dir):
     result = run(data_dir, "recommend", "cities", "--partner", "jica", "--city", "Hue")
     assert result.exit_code == 2
-    assert "exactly one" in result.output
+    assert "not both" in result.output
 
 
-def test_evaluate_prints_the_table_and_writes_json(data_dir, tmp_path):
+def test_evaluate_prints_audit_time_split_and_verdicts_and_writes_json(data_dir, tmp_path):
     out = tmp_path / "evaluation.json"
-    result = run(data_dir, "evaluate", "--output", str(out))
+    result = run(data_dir, "evaluate", "--limit", "2", "--output", str(out))
     assert result.exit_code == 0, result.output
-    assert "adamic_adar" in result.output and "combined / best baseline MRR, city_partner" in result.output
+    assert "Leak audit" in result.output and "cases where a held-out answer was still stated outright: 0" in result.output
+    assert "MRR by the case city's links" in result.output and "ships for plan_project" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert {r["link_type"] for r in data["rows"]} == {"city_partner", "project_focus_area", "city_project"}
-    assert data["tuned_on"] == "city_project"
+    assert {r["split"] for r in data["rows"]} == {"validation", "test", "hold-out"}
+    assert {r["target"] for r in data["rows"]} == {"partner_city", "city_partner", "plan_project"}

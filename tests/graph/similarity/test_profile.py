@@ -1,16 +1,17 @@
-"""Cities for a partner profile (graph/similarity/profile.py) on the bundled graph."""
+"""Cities for a partner profile (the question ``cities_for_profile``, graph/similarity/profile.py) on the bundled
+graph."""
 
 from __future__ import annotations
 
 import pytest
 
-from graph.similarity.profile import cities_for_profile
+from graph.similarity.recommend import ask
 from ontology.errors import NotFound
 from ontology.namespace import ID
 
 
 def test_programme_members_with_the_focus_area_come_first(store):
-    answer = cities_for_profile(store, ["quality_environment"], ["smart-jamp"], top=3)
+    answer = ask(store, "cities_for_profile", focus=["quality_environment"], programme=["smart-jamp"], top=3)
     assert [i.label for i in answer.items] == ["Battambang", "Siem Reap", "Luang Prabang"]
     programme, focus = answer.items[0].reasons
     assert programme.kind == "programme" and programme.entity == str(ID["programme/smart-jamp"])
@@ -19,21 +20,21 @@ def test_programme_members_with_the_focus_area_come_first(store):
 
 
 def test_countries_keep_only_their_cities(store):
-    answer = cities_for_profile(store, ["civic_social"], countries=["vn"], top=10)
+    answer = ask(store, "cities_for_profile", focus=["civic_social"], in_country=["vn"], top=10)
     assert [i.label for i in answer.items] == ["Da Nang", "Ho Chi Minh City"]
 
 
 def test_a_city_without_a_shared_area_or_programme_is_not_shown(store):
-    answer = cities_for_profile(store, ["health_wellbeing"], countries=["vn"], top=10)
+    answer = ask(store, "cities_for_profile", focus=["health_wellbeing"], in_country=["vn"], top=10)
     assert answer.items == ()
 
 
 def test_profile_needs_an_area_or_a_programme(store):
     with pytest.raises(ValueError, match="at least one focus area or programme"):
-        cities_for_profile(store, [], [], ["vn"])
+        ask(store, "cities_for_profile", in_country=["vn"])
 
 
 def test_unknown_programme_suggests_the_closest(store):
     with pytest.raises(NotFound) as caught:
-        cities_for_profile(store, [], ["smart jmp"])
+        ask(store, "cities_for_profile", programme=["smart jmp"])
     assert caught.value.suggestions[0].startswith("Smart JAMP")

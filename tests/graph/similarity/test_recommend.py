@@ -1,12 +1,17 @@
-"""Named recommendations on the bundled graph: who is recommended, why, and from which sources."""
+"""Named recommendations on the bundled graph: who is recommended, why, from which sources, and what each item
+says about itself (:func:`graph.similarity.recommend.ask`)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from graph.similarity import recommend as r
 from graph.similarity.filters import Filters
+from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
+from graph.similarity.recommend import QuestionError, ask, choose
+from graph.similarity.ties import family, tied_cities
 from graph.similarity.typed_graph import GraphCache, TypedGraph
 from ontology.errors import NotFound
 
@@ -20,149 +25,232 @@ def tg(store) -> TypedGraph:
     return TypedGraph.from_store(store)
 
 
-def test_named_project_peers_share_its_focus_area_with_a_source(store, tg):
-    answer = r.projects_like(store, "Clean River Management", top=5, tg=tg)
-    assert len(answer.items) == 5
-    for item in answer.items:
-        reasons = [x for x in item.reasons if x.kind == "focus_area" and x.entity == QUALITY_ENVIRONMENT]
-        assert reasons, item.label
-        assert all(ev.sources for ev in reasons[0].evidence)
-        assert reasons[0].evidence[0].fact == ID + "project/bsb-clean-river"
+def test_one_registry_names_each_question_with_its_kinds():
+    assert set(QUESTIONS) == {"similar_cities", "projects_for_city", "projects_like", "projects_for_plan",
+                              "cities_for_partner", "partners_for_city", "cities_for_profile"}
+    assert (QUESTIONS["cities_for_partner"].input_kind, QUESTIONS["cities_for_partner"].output_kind) == (
+        "partner", "city")
 
 
-def test_wise_twinning_peers_are_the_other_wise_twinnings(store, tg):
-    answer = r.projects_like(store, "wise-phuket", top=4, tg=tg)
-    assert {i.iri.rsplit("/", 1)[1] for i in answer.items} == {"wise-cebu", "wise-johor", "wise-hcmc",
-                                                               "wise-vientiane"}
-    partner_reason = next(x for x in answer.items[0].reasons if x.kind == "partner")
-    assert partner_reason.evidence[0].sources[0].title
+@pytest.mark.parametrize("output, given, question", [
+    ("projects", {"city": "cebu-city"}, "projects_for_city"),
+    ("projects", {"city": "cebu-city", "text": "signal control"}, "projects_for_plan"),
+    ("projects", {"focus": ["safety_security"]}, "projects_for_plan"),
+    ("projects", {"project": "wise-phuket"}, "projects_like"),
+    ("cities", {"partner": "jica", "focus": ["quality_environment"]}, "cities_for_partner"),
+    ("cities", {"focus": ["quality_environment"]}, "cities_for_profile"),
+    ("cities", {"city": "hue"}, "similar_cities"),
+    ("partners", {"city": "hue"}, "partners_for_city"),
+])
+def test_choose_reads_a_request_as_one_question(output, given, question):
+    assert choose(output, given) == question
 
 
-@pytest.mark.parametrize("utility", WISE_UTILITIES)
-def test_wise_water_partners_get_cities_with_quality_environment_projects(store, tg, utility):
-    answer = r.cities_for_partner(store, utility, top=3, filters=Filters(exclude_paired=True), tg=tg)
-    assert len(answer.items) == 3
-    for item in answer.items:
-        projects = tg.sources_of("in_city", item.iri)
-        assert any(QUALITY_ENVIRONMENT in tg.targets("focus_area", p) for p in projects), item.label
+def test_a_project_with_a_plan_is_refused_naming_the_parameter():
+    with pytest.raises(QuestionError) as caught:
+        choose("projects", {"project": "wise-phuket", "text": "water"})
+    assert caught.value.parameter == "project"
 
 
-def test_exclude_paired_leaves_out_the_partners_cities(store, tg):
-    paired = {ID + "city/" + c for c in ("ho-chi-minh-city", "phuket", "johor-bahru", "vientiane", "cebu-city",
-                                          "davao-city")}
-    shown = {i.iri for i in r.cities_for_partner(store, "united_states", top=40, tg=tg).items}
-    assert paired <= shown
-    kept = {i.iri for i in r.cities_for_partner(store, "united_states", top=40, tg=tg,
-                                                 filters=Filters(exclude_paired=True)).items}
-    assert not kept & paired
-    assert kept
+def test_cebu_planning_signal_control_does_not_get_its_own_project(store, tg):
+    own = set(tg.sources_of("in_city", ID + "city/cebu-city"))
+    assert own  # Cebu has projects, among them its traffic signal system
+    answer = ask(store, "projects_for_plan", city="Cebu City", text="traffic signal control", top=10, tg=tg)
+    assert answer.items and not {i.iri for i in answer.items} & own
+    assert all("traffic" in i.reasons[0].text or "signal" in i.reasons[0].text for i in answer.items[:5])
 
 
-def test_partners_for_vientiane_start_with_its_korean_partner(store, tg):
-    answer = r.partners_for_city(store, "Vientiane", top=3, tg=tg)
-    assert answer.items[0].iri == ID + "partner/keiti"
-    assert {x.kind for x in answer.items[0].reasons} >= {"project", "programme"}
-
-
-def test_similar_cities_to_da_nang_include_its_smart_jamp_peers(store, tg):
-    answer = r.similar_cities(store, "da-nang", top=5, tg=tg)
-    assert [i.label for i in answer.items] == ["Ha Noi", "Siem Reap", "Ho Chi Minh City", "Kuching", "Cebu City"]
-    for item in answer.items[1::2] + answer.items[4:]:
-        assert any(x.kind == "programme" and x.entity == ID + "programme/smart-jamp" for x in item.reasons)
-    japan = next(x for x in answer.items[1].reasons if x.entity == ID + "partner/japan")
-    assert japan.evidence[0].confidence == "medium"  # the Da Nang – Japan pairing is marked medium
-
-
-def test_projects_for_city_never_include_its_own(store, tg):
-    answer = r.projects_for_city(store, "Phuket", top=20, tg=tg)
+def test_city_alone_never_gets_its_own_projects(store, tg):
+    answer = ask(store, "projects_for_city", city="Phuket", top=20, tg=tg)
     assert not {i.iri for i in answer.items} & set(tg.sources_of("in_city", ID + "city/phuket"))
     assert answer.items[0].reasons
 
 
-def test_country_filter_keeps_projects_in_that_country(store, tg):
-    answer = r.projects_for_city(store, "Phuket", top=10, tg=tg, filters=Filters(country="Viet Nam"))
+def test_jica_default_list_has_no_japan_tied_city(store, tg):
+    japan_tied = set(tied_cities(tg, ID + "partner/japan"))
+    assert ID + "city/da-nang" in japan_tied  # Smart JAMP
+    assert family(tg, ID + "partner/jica") >= {ID + "partner/japan", ID + "partner/japan_mlit"}
+    answer = ask(store, "cities_for_partner", partner="jica", top=10, tg=tg)
+    assert len(answer.items) == 10
+    assert not {i.iri for i in answer.items} & japan_tied
+    assert not any(i.already_works_here for i in answer.items)
+
+
+def test_tied_cities_come_back_on_request_marked(store, tg):
+    answer = ask(store, "cities_for_partner", partner="jica", include_tied=True, top=38, tg=tg)
+    marked = {i.iri for i in answer.items if i.already_works_here}
+    assert marked == set(tied_cities(tg, ID + "partner/jica")) & {i.iri for i in answer.items}
+    assert marked
+    first = next(i for i in answer.items if i.already_works_here)
+    assert first.reasons[0].kind == "tie" and first.reasons[0].text.startswith("already works here")
+    assert first.reasons[0].evidence[0].sources
+
+
+@pytest.mark.parametrize("utility", WISE_UTILITIES)
+def test_wise_utilities_get_new_cities_only(store, tg, utility):
+    answer = ask(store, "cities_for_partner", partner=utility, top=5, tg=tg)
+    us_tied = set(tied_cities(tg, ID + "partner/united_states"))
+    assert answer.items and not {i.iri for i in answer.items} & us_tied
+
+
+def test_partner_plus_focus_changes_and_narrows_the_list(store, tg):
+    plain = ask(store, "cities_for_partner", partner="jica", top=10, tg=tg)
+    health = ask(store, "cities_for_partner", partner="jica", focus=["health_wellbeing"], top=10, tg=tg)
+    assert [i.iri for i in health.items] != [i.iri for i in plain.items]
+    for item in health.items:
+        assert any(ID + "focus-area/health_wellbeing" in tg.targets("focus_area", p)
+                   for p in tg.sources_of("in_city", item.iri)), item.label
+
+
+def test_partner_narrowed_by_country(store, tg):
+    answer = ask(store, "cities_for_partner", partner="jica", in_country=["Malaysia"], top=10, tg=tg)
+    assert answer.items
+    assert all(i.country == "Malaysia" for i in answer.items)
+
+
+def test_project_finds_a_peer_through_its_description(store, tg):
+    # Jakarta's school programme and Manila's e-education share no partner and no focus area link that the
+    # graph could walk; their descriptions both speak of schools.
+    answer = ask(store, "projects_like", project="jkt-goes-to-school", top=3, tg=tg)
+    top = answer.items[0]
+    assert top.iri == ID + "project/mnl-e-education"
+    assert [r.kind for r in top.reasons] == ["text"]
+    assert "“school”" in top.reasons[0].text
+    assert top.reasons[0].evidence[0].sources
+
+
+@pytest.mark.parametrize("question, inputs", [
+    ("projects_for_city", {"city": "Da Nang"}),
+    ("projects_like", {"project": "wise-phuket"}),
+    ("projects_for_plan", {"focus": ["quality_environment"], "text": "flood drainage sensors"}),
+    ("cities_for_partner", {"partner": "jica"}),
+    ("similar_cities", {"city": "Phuket"}),
+])
+def test_every_item_carries_city_and_country(store, tg, question, inputs):
+    answer = ask(store, question, top=10, tg=tg, **inputs)
     assert answer.items
     for item in answer.items:
-        (city,) = tg.targets("in_city", item.iri)
-        assert tg.targets("in_country", city) == [ID + "country/vn"]
+        assert item.city and item.country, item.label
+        data = to_dict(answer)["items"][0]
+        assert {"city", "country", "status", "summary"} <= set(data)
+
+
+def test_projects_say_where_they_are_and_what_they_do(store, tg):
+    answer = ask(store, "projects_for_plan", focus=["quality_environment"], text="flood drainage sensors", top=5,
+                 tg=tg)
+    drainage = next(i for i in answer.items if i.label == "Drainage System and Environmental Improvement")
+    assert (drainage.city, drainage.country) == ("Vientiane", "Lao PDR")
+    assert drainage.status and drainage.summary.startswith("Upgrading and maintaining drainage")
+    named_only = [i for i in answer.items if i.label == "Air Quality Sensors Installation"]
+    assert named_only and "only name" in named_only[0].summary
+
+
+def test_reasons_are_plain_language_and_deduplicated(store, tg):
+    for question, inputs in (("cities_for_partner", {"partner": "japan"}), ("projects_like", {"project": "wise-phuket"}),
+                             ("partners_for_city", {"city": "Da Nang"})):
+        for item in ask(store, question, top=10, tg=tg, **inputs).items:
+            texts = [r.text for r in item.reasons]
+            assert len(texts) == len(set(texts))
+            for text in texts:
+                assert not any(word in text.lower() for word in ("pagerank", "pathsim", "hetesim", "score",
+                                                                 "tf-idf", "0."))
+
+
+def test_one_programme_fills_at_most_two_of_the_top_five(store, tg):
+    answer = ask(store, "projects_like", project="wise-phuket", top=6, tg=tg)
+    wise = [i for i in answer.items[:5] if i.label.startswith("WiSE")]
+    assert len(wise) == 2
+    everything = ask(store, "projects_like", project="wise-phuket", top=6, tg=tg, diverse=False)
+    assert len([i for i in everything.items[:5] if i.label.startswith("WiSE")]) == 4
+
+
+def test_partners_for_a_city_put_new_partners_first(store, tg):
+    answer = ask(store, "partners_for_city", city="Vientiane", top=53, tg=tg)
+    flags = [i.already_works_here for i in answer.items]
+    assert flags == sorted(flags) and True in flags and False in flags
+    keiti = next(i for i in answer.items if i.iri == ID + "partner/keiti")
+    assert keiti.already_works_here
+    new = answer.items[0]
+    assert new.reasons[0].kind == "peer" and "worked in" in new.reasons[0].text
+
+
+def test_exclude_paired_leaves_out_every_tie(store, tg):
+    answer = ask(store, "partners_for_city", city="Vientiane", top=53, tg=tg, filters=Filters(exclude_paired=True))
+    assert answer.items and not any(i.already_works_here for i in answer.items)
+
+
+def test_country_filter_keeps_projects_in_that_country(store, tg):
+    answer = ask(store, "projects_for_city", city="Phuket", top=10, tg=tg, filters=Filters(country="Viet Nam"))
+    assert answer.items and all(i.country == "Viet Nam" for i in answer.items)
 
 
 def test_status_and_period_filters(store, tg):
-    answer = r.projects_like(store, "wise-phuket", top=10, tg=tg,
-                             filters=Filters(status="completed", start_year=2020, end_year=2022))
+    answer = ask(store, "projects_like", project="wise-phuket", top=10, tg=tg,
+                 filters=Filters(status="completed", start_year=2020, end_year=2022))
     assert answer.items
     for item in answer.items:
         assert tg.targets("status", item.iri) == [ID + "status/completed"]
         e = tg.entities[item.iri]
-        assert (e.start_year or e.end_year) is not None
         assert (e.start_year or 0) <= 2022 and (e.end_year or 9999) >= 2020
 
 
 def test_exclude_own_country_and_focus_filter(store, tg):
-    answer = r.similar_cities(store, "Ha Noi", top=10, tg=tg,
-                              filters=Filters(exclude_own_country=True, focus_area="health_wellbeing"))
+    answer = ask(store, "similar_cities", city="Ha Noi", top=10, tg=tg,
+                 filters=Filters(exclude_own_country=True, focus_area="health_wellbeing"))
     assert answer.items
     for item in answer.items:
-        assert tg.targets("in_country", item.iri) != [ID + "country/vn"]
+        assert item.country != "Viet Nam"
         assert any(ID + "focus-area/health_wellbeing" in tg.targets("focus_area", p)
                    for p in tg.sources_of("in_city", item.iri))
 
 
 def test_unknown_city_suggests_the_closest_names(store, tg):
     with pytest.raises(NotFound) as err:
-        r.similar_cities(store, "Vientane", tg=tg)
+        ask(store, "similar_cities", city="Vientane", tg=tg)
     assert err.value.suggestions[0] == "Vientiane"
 
 
 def test_unknown_filter_value_is_not_found(store, tg):
     with pytest.raises(NotFound, match="no focus area named 'water'"):
-        r.projects_like(store, "wise-phuket", tg=tg, filters=Filters(focus_area="water"))
+        ask(store, "projects_like", project="wise-phuket", tg=tg, filters=Filters(focus_area="water"))
 
 
 def test_names_ids_and_iris_name_the_same_city(store, tg):
-    by = [r.similar_cities(store, q, top=3, tg=tg).items for q in ("Da Nang", "da-nang", ID + "city/da-nang")]
+    by = [ask(store, "similar_cities", city=q, top=3, tg=tg).items for q in ("Da Nang", "da-nang", ID + "city/da-nang")]
     assert by[0] == by[1] == by[2]
 
 
-def test_planned_project_finds_flood_and_drainage_projects(store, tg):
-    answer = r.projects_for_plan(store, ["quality_environment"], [], "flood drainage sensors", top=5, tg=tg)
-    top = answer.items[0]
-    assert {x.kind for x in top.reasons} == {"focus_area", "text"}
-    assert "drainage" in next(x.text for x in top.reasons if x.kind == "text")
-    named_only = [i for i in answer.items if i.notes]
-    assert [i.label for i in named_only] == ["Air Quality Sensors Installation"]
-    assert "only name" in named_only[0].notes[0]
-
-
 def test_planned_outcomes_are_said_not_to_count_while_no_project_has_one(store, tg):
-    answer = r.projects_for_plan(store, ["safety_security"], ["competitive_economy"], top=3, tg=tg)
-    assert answer.items
-    assert "strategic outcomes" in answer.note
+    answer = ask(store, "projects_for_plan", focus=["safety_security"], outcome=["competitive_economy"], top=3, tg=tg)
+    assert answer.items and "strategic outcomes" in answer.note
 
 
-def test_sparsely_linked_city_falls_back_and_says_so(store, tg):
-    answer = r.similar_cities(store, "Denpasar", top=3, tg=tg)
-    assert "personalised PageRank" in answer.note
-    assert [i.label for i in answer.items] == ["Makassar", "DKI Jakarta", "Banyuwangi"]
-    assert all(i.reasons[0].kind == "connection" for i in answer.items)
+def test_plan_without_a_description_is_refused(store, tg):
+    with pytest.raises(QuestionError, match="describe the planned project"):
+        ask(store, "projects_for_plan", city="Cebu City", tg=tg)
 
 
-def test_city_without_projects_gets_focus_area_projects(store, tg):
-    answer = r.projects_for_city(store, "Dili", top=3, tg=tg)
-    assert len(answer.items) == 3
-    assert "no projects" in answer.note
+def test_sparsely_linked_city_says_what_it_leans_on(store, tg):
+    answer = ask(store, "similar_cities", city="Denpasar", top=3, tg=tg)
+    assert "Denpasar has 0 project or partnership links" in answer.note
+    assert answer.items and all(i.reasons[0].kind == "connection" for i in answer.items)
+
+
+def test_city_without_projects_says_to_describe_a_plan(store, tg):
+    answer = ask(store, "projects_for_city", city="Dili", top=3, tg=tg)
+    assert "describe a plan" in answer.note
 
 
 def test_same_question_twice_gives_the_same_ranking(store):
-    first = r.similar_cities(store, "Phuket", top=10, tg=TypedGraph.from_store(store))
-    second = r.similar_cities(store, "Phuket", top=10, tg=TypedGraph.from_store(store))
+    first = ask(store, "similar_cities", city="Phuket", top=10, tg=TypedGraph.from_store(store))
+    second = ask(store, "similar_cities", city="Phuket", top=10, tg=TypedGraph.from_store(store))
     assert to_dict(first) == to_dict(second)
 
 
 def test_answers_are_json_ready(store, tg):
-    import json
-    data = json.loads(json.dumps(to_dict(r.cities_for_partner(store, "jica", top=2, tg=tg))))
-    assert data["items"][0]["reasons"][0]["evidence"][0]["sources"][0]["iri"].startswith(ID + "source/")
+    data = json.loads(json.dumps(to_dict(ask(store, "cities_for_partner", partner="jica", top=2, tg=tg))))
+    sources = [s for r in data["items"][0]["reasons"] for ev in r["evidence"] for s in ev["sources"]]
+    assert sources and all(s["iri"].startswith(ID + "source/") for s in sources)
 
 
 def test_cache_follows_the_graph_version_through_a_load_and_an_unload(fresh_store, tmp_path):
@@ -180,7 +268,7 @@ def test_cache_follows_the_graph_version_through_a_load_and_an_unload(fresh_stor
     after = cache.get(fresh_store)
     assert after is not before and cache.builds == 2
     assert ID + "project/dili-river-monitoring" in after.entities
-    answer = r.similar_cities(fresh_store, "Dili", top=3, cache=cache)
+    answer = ask(fresh_store, "similar_cities", city="Dili", top=3, cache=cache)
     assert any(x.kind == "focus_area" for i in answer.items for x in i.reasons)
     dataset.unload(fresh_store, "dili-plans")
     unloaded = cache.get(fresh_store)
@@ -192,7 +280,7 @@ def test_remote_backend_gives_the_same_typed_graph_and_answers(store, remote_sto
     remote = TypedGraph.from_store(remote_store)
     assert remote.entities == tg.entities
     assert set(remote.links) == set(tg.links)
-    assert remote.facts == tg.facts
-    here = r.cities_for_partner(store, "jica", top=5, tg=tg)
-    there = r.cities_for_partner(remote_store, "jica", top=5, tg=remote)
+    assert remote.facts == tg.facts and remote.vocabulary == tg.vocabulary
+    here = ask(store, "cities_for_partner", partner="jica", top=5, tg=tg)
+    there = ask(remote_store, "cities_for_partner", partner="jica", top=5, tg=remote)
     assert [i.iri for i in here.items] == [i.iri for i in there.items]

@@ -1,0 +1,303 @@
+"""The reasons behind a recommendation, in plain language, each citing the facts it rests on.
+
+One builder per question (see :mod:`graph.similarity.questions`): it names what the query and the candidate
+share — a focus area, a partner, a programme, a lesson, the words their descriptions have in common, what a
+partner did in a similar city — and cites the records stating it (:func:`~graph.similarity.reasons.evidence`).
+No score and no algorithm appears in a reason's text; those stay in the item's ``signals``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
+from graph.similarity.scoring import scorer
+from graph.similarity.ties import Tie, tied_cities
+from graph.similarity.typed_graph import TypedGraph
+
+def focus_of_city(tg: TypedGraph, city: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in tg.sources_of("in_city", city):
+        for f in tg.targets("focus_area", p):
+            out.setdefault(f, []).append(p)
+    return out
+
+
+def _partner_links_of_city(tg: TypedGraph, city: str) -> dict[str, list[tuple[str, str, str]]]:
+    """Partner → the links tying it to ``city`` (its pairings, its projects), sorted."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for pairing in tg.sources_of("paired_city", city):
+        for a in tg.targets("paired_partner", pairing):
+            out.setdefault(a, []).append(("paired_partner", pairing, a))
+    for p in tg.sources_of("in_city", city):
+        for a in tg.targets("involves_partner", p):
+            out.setdefault(a, []).append(("involves_partner", p, a))
+    return {a: sorted(v) for a, v in out.items()}
+
+
+def _programmes_of_city(tg: TypedGraph, city: str) -> dict[str, list[tuple[str, str, str]]]:
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for pairing in tg.sources_of("paired_city", city):
+        for g in tg.targets("under_programme", pairing):
+            out.setdefault(g, []).append(("under_programme", pairing, g))
+    return out
+
+
+def _practices_of_city(tg: TypedGraph, city: str) -> dict[str, list[tuple[str, str, str]]]:
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for bp in tg.sources_of("concerns_city", city):
+        out.setdefault(bp, []).append(("concerns_city", bp, city))
+    for p in tg.sources_of("in_city", city):
+        for bp in tg.sources_of("concerns_project", p):
+            out.setdefault(bp, []).append(("concerns_project", bp, p))
+    return out
+
+
+def _rarer_first(tg: TypedGraph, areas) -> list[str]:
+    weights = scorer(tg).focus_weights
+    index = tg.index("focus_area")
+    return sorted(areas, key=lambda f: (-weights[index[f]], f))
+
+
+def _shared(kind: str, tg: TypedGraph, ties_a: dict, ties_b: dict, text: Callable[[str], str],
+            order: Callable[[list[str]], list[str]] = sorted) -> list[Reason]:
+    return [Reason(kind, x, tg.label(x), text(x),
+                   tuple(first_evidence(tg, ties_a[x], 1) + first_evidence(tg, ties_b[x], 1)))
+            for x in order(set(ties_a) & set(ties_b))]
+
+
+def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
+    """Why city ``d`` is like city ``c``: what their projects speak of, shared partners, programmes, areas."""
+    reasons = []
+    pair = _best_pair(tg, tg.sources_of("in_city", c), tg.sources_of("in_city", d))
+    if pair:
+        p, q, words = pair
+        reasons.append(Reason("text", q, tg.label(q), f"{tg.label(d)}'s {tg.label(q)} tackles what {tg.label(c)}'s "
+                              f"{tg.label(p)} does (both speak of {_words(words)})",
+                              record(tg, q, f"{tg.label(q)}: its description") +
+                              record(tg, p, f"{tg.label(p)}: its description")))
+    fa = {f: [("focus_area", p, f) for p in ps] for f, ps in focus_of_city(tg, c).items()}
+    fb = {f: [("focus_area", p, f) for p in ps] for f, ps in focus_of_city(tg, d).items()}
+    reasons += _shared("partner", tg, _partner_links_of_city(tg, c), _partner_links_of_city(tg, d),
+                      lambda a: f"both work with {tg.label(a)}")
+    reasons += _shared("programme", tg, _programmes_of_city(tg, c), _programmes_of_city(tg, d),
+                       lambda g: f"both take part in {tg.label(g)}")
+    reasons += _shared("focus_area", tg, fa, fb, lambda f: f"both have {tg.label(f)} projects",
+                       lambda xs: _rarer_first(tg, xs))
+    reasons += _shared("practice", tg, _practices_of_city(tg, c), _practices_of_city(tg, d),
+                       lambda bp: f"the same lesson concerns both: {tg.label(bp)}")
+    return reasons
+
+
+def _city_project_ties(tg: TypedGraph, c: str, p: str) -> list[Reason]:
+    reasons = []
+    city_partners = _partner_links_of_city(tg, c)
+    for a in tg.targets("involves_partner", p):
+        if a in city_partners:
+            ev = evidence(tg, "involves_partner", p, a)[:1] + first_evidence(tg, city_partners[a], 1)
+            reasons.append(Reason("partner", a, tg.label(a), f"involves {tg.label(a)}, who already works with "
+                                  f"{tg.label(c)}", tuple(ev)))
+    city_focus = focus_of_city(tg, c)
+    for f in _rarer_first(tg, [f for f in tg.targets("focus_area", p) if f in city_focus]):
+        n = len(city_focus[f])
+        ev = evidence(tg, "focus_area", p, f)[:1] + first_evidence(tg, [("focus_area", q, f) for q in city_focus[f]], 1)
+        reasons.append(Reason("focus_area", f, tg.label(f), f"works on {tg.label(f)}, like {n} project"
+                              f"{'s' if n != 1 else ''} of {tg.label(c)}", tuple(ev)))
+    city_practices = _practices_of_city(tg, c)
+    for bp in tg.sources_of("concerns_project", p):
+        if bp in city_practices:
+            ev = evidence(tg, "concerns_project", bp, p)[:1] + first_evidence(tg, city_practices[bp], 1)
+            reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}",
+                                  tuple(ev)))
+    return reasons
+
+
+def _project_project_ties(tg: TypedGraph, p: str, q: str) -> list[Reason]:
+    reasons = []
+    for rel, kind, text in (("involves_partner", "partner", "both involve {}"),
+                            ("focus_area", "focus_area", "both work on {}")):
+        shared = set(tg.targets(rel, p)) & set(tg.targets(rel, q))
+        order = _rarer_first(tg, shared) if kind == "focus_area" else sorted(shared)
+        for x in order:
+            ev = evidence(tg, rel, p, x)[:1] + evidence(tg, rel, q, x)[:1]
+            reasons.append(Reason(kind, x, tg.label(x), text.format(tg.label(x)), tuple(ev)))
+    for bp in sorted(set(tg.sources_of("concerns_project", p)) & set(tg.sources_of("concerns_project", q))):
+        ev = evidence(tg, "concerns_project", bp, q)[:1]
+        reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}",
+                              tuple(ev)))
+    return reasons
+
+
+def record(tg: TypedGraph, iri: str, statement: str) -> tuple[Evidence, ...]:
+    """The record ``iri`` itself as evidence (its own sources): what a text match rests on."""
+    fact = tg.facts.get(iri)
+    return (Evidence(iri, tg.label(iri), statement, fact.sources, fact.confidence),) if fact else ()
+
+
+def _words(ws: list[str]) -> str:
+    return ", ".join(f"“{w}”" for w in ws)
+
+
+def _best_pair(tg: TypedGraph, ours: list[str], theirs: list[str]) -> tuple[str, str, list[str]] | None:
+    """The most alike pair of projects (one of ``ours``, one of ``theirs``) and the words they share."""
+    if not ours or not theirs:
+        return None
+    sc = scorer(tg)
+    index = tg.index("project")
+    a = sc.text.matrix[[index[p] for p in ours]]
+    b = sc.text.matrix[[index[q] for q in theirs]]
+    sims = (a @ b.T).toarray()
+    i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+    if sims[i, j] <= 0:
+        return None
+    words = sc.text.shared(sc.text.matrix[index[ours[i]]], index[theirs[j]], 4)
+    return (ours[i], theirs[j], words) if words else None
+
+
+def city_project(tg: TypedGraph, c: str, p: str) -> list[Reason]:
+    """Why project ``p`` elsewhere may help city ``c``: it tackles what one of c's projects tackles, and ties."""
+    reasons = []
+    close = _best_pair(tg, tg.sources_of("in_city", c), [p])
+    if close:
+        q, _, words = close
+        reasons.append(Reason("text", q, tg.label(q), f"tackles what {tg.label(c)}'s {tg.label(q)} does "
+                              f"(both speak of {_words(words)})",
+                              record(tg, p, f"{tg.label(p)}: its description") +
+                              record(tg, q, f"{tg.label(q)}: its description")))
+    return reasons + _city_project_ties(tg, c, p)
+
+
+def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
+    """Why project ``q`` is like project ``p``: their descriptions, focus areas, partners, lessons."""
+    reasons = []
+    index = tg.index("project")
+    sc = scorer(tg)
+    words = sc.text.shared(sc.text.matrix[index[p]], index[q], 4)
+    if words:
+        reasons.append(Reason("text", q, tg.label(q), f"its description speaks of {_words(words)}, as "
+                              f"{tg.label(p)}'s does", record(tg, q, f"{tg.label(q)}: its description") +
+                              record(tg, p, f"{tg.label(p)}: its description")))
+    return reasons + _project_project_ties(tg, p, q)
+
+
+def plan(tg: TypedGraph, areas: list[str], aims: list[str], text: str, q: str,
+         why: str = "as the plan does") -> list[Reason]:
+    """Why project ``q`` fits a planned project: the words of the plan, its focus areas and outcomes."""
+    reasons = []
+    if text.strip():
+        sc = scorer(tg)
+        vector = sc.text.vector(text)
+        words = sc.text.shared(vector, tg.index("project")[q])
+        if words:
+            reasons.append(Reason("text", q, tg.label(q), f"its description speaks of {_words(words)}, as the plan "
+                                  "does", record(tg, q, f"{tg.label(q)}: its description")))
+        else:
+            concepts = [x for x in sc.text.shared_concepts(vector, tg.index("project")[q]) if x in tg.entities]
+            for x in concepts[:1]:
+                reasons.append(Reason("text", q, tg.label(q), f"the plan and its description are both about "
+                                      f"{tg.label(x)} in the framework's terms",
+                                      record(tg, q, f"{tg.label(q)}: its description")))
+    for f in _rarer_first(tg, set(areas) & set(tg.targets("focus_area", q))):
+        reasons.append(Reason("focus_area", f, tg.label(f), f"works on {tg.label(f)}, {why}",
+                              tuple(evidence(tg, "focus_area", q, f)[:1])))
+    for o in sorted(set(aims) & set(tg.targets("strategic_outcome", q))):
+        reasons.append(Reason("outcome", o, tg.label(o), f"aims at {tg.label(o)}, as the plan does",
+                              tuple(evidence(tg, "strategic_outcome", q, o)[:1])))
+    return reasons
+
+
+def already_works(tg: TypedGraph, ties: list[Tie]) -> Reason:
+    """The "already works here" reason of a tied item, citing its first two ties."""
+    first = ties[0]
+    what = tg.label(first[1])
+    return Reason("tie", first[1], what, f"already works here: {tg.label(first[2])} in {what}",
+                  tuple(first_evidence(tg, ties, 2)))
+
+
+def _tie_statement(tg: TypedGraph, tie: Tie) -> str:
+    relation, record_, partner = tie
+    if relation == "paired_partner":
+        return f"the pairing {tg.label(record_)}"
+    return tg.label(record_)
+
+
+def partner_city(tg: TypedGraph, a: str, c: str) -> list[Reason]:
+    """Why city ``c`` fits partner ``a``: its projects match a's expertise, a works in cities like it, ties."""
+    reasons = []
+    sc = scorer(tg)
+    own = tg.sources_of("in_city", c)
+    index = tg.index("project")
+    profile = sc.partner_vectors[tg.index("partner")[a]]
+    scored = sorted(((float((sc.text.matrix[index[p]] @ profile.T).toarray()[0, 0]), p) for p in own), reverse=True)
+    if scored and scored[0][0] > 0:
+        p = scored[0][1]
+        words = sc.text.shared(profile, index[p], 4)
+        if words:
+            reasons.append(Reason("text", p, tg.label(p), f"{tg.label(c)}'s {tg.label(p)} is in {tg.label(a)}'s line "
+                                  f"of work (both speak of {_words(words)})",
+                                  record(tg, p, f"{tg.label(p)}: its description") +
+                                  record(tg, a, f"{tg.label(a)}: its description")))
+    peer = _peer_city(tg, a, c)
+    if peer:
+        reasons.append(peer)
+    return reasons + _partner_city_ties(tg, a, c)
+
+
+def city_partner(tg: TypedGraph, c: str, a: str) -> list[Reason]:
+    """Why partner ``a`` fits city ``c``: what it did in cities like c first, then its expertise and ties."""
+    peer = _peer_city(tg, a, c)
+    rest = [r for r in partner_city(tg, a, c) if r.kind != "peer"]
+    return ([peer] if peer else []) + rest
+
+
+def _peer_city(tg: TypedGraph, a: str, c: str) -> Reason | None:
+    """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason."""
+    ties = {d: t for d, t in tied_cities(tg, a).items() if d != c}
+    if not ties:
+        return None
+    sc = scorer(tg)
+    cities = tg.index("city")
+    likeness = sc.city_likeness(sc.city_vectors[cities[c]])
+    d = max(ties, key=lambda x: (likeness[cities[x]], x))
+    if likeness[cities[d]] <= 0:
+        return None
+    tie = ties[d][0]
+    return Reason("peer", d, tg.label(d), f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like "
+                  f"{tg.label(c)}'s: {_tie_statement(tg, tie)}", tuple(first_evidence(tg, ties[d], 2)))
+
+
+def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
+    reasons = []
+    for p in tg.sources_of("involves_partner", a):
+        if c in tg.targets("in_city", p):
+            reasons.append(Reason("project", p, tg.label(p), f"{tg.label(a)} already works on {tg.label(p)} there",
+                                  tuple(evidence(tg, "involves_partner", p, a)[:1])))
+    city_programmes = _programmes_of_city(tg, c)
+    for g in tg.targets("runs_programme", a):
+        if g in city_programmes:
+            ev = evidence(tg, "runs_programme", a, g)[:1] + first_evidence(tg, city_programmes[g], 1)
+            reasons.append(Reason("programme", g, tg.label(g), f"{tg.label(c)} takes part in {tg.label(g)}, which "
+                                  f"{tg.label(a)} runs or takes part in", tuple(ev)))
+    family = [("parent_partner", a, x) for x in tg.targets("parent_partner", a)]
+    family += [("parent_partner", x, a) for x in tg.sources_of("parent_partner", a)]
+    city_partners = _partner_links_of_city(tg, c)
+    for link in sorted(family):
+        other = link[2] if link[1] == a else link[1]
+        pairings = [t for t in city_partners.get(other, []) if t[0] == "paired_partner"]
+        if pairings:
+            ev = evidence(tg, *link)[:1] + first_evidence(tg, pairings, 1)
+            reasons.append(Reason("family", other, tg.label(other), f"{tg.label(c)} pairs with {tg.label(other)}, "
+                                  f"to which {tg.label(a)} is related", tuple(ev)))
+    city_focus = focus_of_city(tg, c)
+    partner_focus: dict[str, list[str]] = {}
+    for p in tg.sources_of("involves_partner", a):
+        for f in tg.targets("focus_area", p):
+            partner_focus.setdefault(f, []).append(p)
+    for f in _rarer_first(tg, set(partner_focus) & set(city_focus)):
+        ev = first_evidence(tg, [("focus_area", p, f) for p in partner_focus[f]], 1) + first_evidence(
+            tg, [("focus_area", p, f) for p in city_focus[f]], 1)
+        reasons.append(Reason("focus_area", f, tg.label(f), f"{tg.label(a)}'s projects and {tg.label(c)}'s both "
+                              f"work on {tg.label(f)}", tuple(ev)))
+    return reasons

@@ -1,0 +1,217 @@
+"""The recommender's questions, in one registry: what each takes, what it returns, its signals and its reasons.
+
+A :class:`Question` is the whole definition of one question: the kind of thing asked about and the kind
+recommended, a function giving its raw signals over every candidate, the reason builder, which candidates
+are left out (the query itself, a planning city's own projects, the cities a partner already works in), and how
+much each signal family counts (:data:`WEIGHTS`, chosen on the validation split of ``ascn evaluate``).
+:func:`graph.similarity.recommend.ask` answers any of them, so the command, the API, ``/match`` and the entity
+pages share one path, and adding a question is adding an entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+from graph.similarity import explain, profile
+from graph.similarity.reasons import Reason
+from graph.similarity.scoring import scorer
+from graph.similarity.ties import Tie, tied_cities, tied_partners
+from graph.similarity.typed_graph import TypedGraph
+
+__all__ = ["Query", "Question", "QUESTIONS", "WEIGHTS"]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was asked, with every name resolved to an IRI.
+
+    ``node`` is the city, project or partner asked about; a planned project is its ``city`` (the planning
+    city, whose own projects never come back), focus areas, outcomes and ``text``. ``programmes`` and
+    ``countries`` describe (or narrow) a partner. ``include_tied`` shows the cities a partner already works in
+    (or the partners already working in a city) marked so; ``diverse`` keeps a top five to at most two items of
+    one programme.
+    """
+
+    node: str | None = None
+    city: str | None = None
+    focus_areas: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    text: str = ""
+    include_tied: bool = False
+    include_own_city: bool = False
+    diverse: bool = True
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        """The IRIs asked about, in order (for the answer's ``query``)."""
+        return tuple(x for x in (self.node, self.city) if x) + self.focus_areas + self.outcomes + self.programmes \
+            + self.countries
+
+
+Signals = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One recommender question (see the module docstring)."""
+
+    name: str
+    input_kind: str
+    output_kind: str
+    title: str
+    signals: Callable[[TypedGraph, Query], Signals]
+    reasons: Callable[[TypedGraph, Query, str], list[Reason]]
+    paths: str | None = None
+    """The :data:`~graph.similarity.scoring.PATH_WEIGHTS` entry whose meta-paths make the graph signal."""
+    excluded: Callable[[TypedGraph, Query], set[str]] = lambda tg, q: set()
+    ties: Callable[[TypedGraph, Query], dict[str, list[Tie]]] | None = None
+    """Candidates already tied to the query (partner ↔ city): left out unless asked for, then marked."""
+    tied_first: bool = False
+    """Show tied candidates after the new ones (True) or leave them out by default (False)."""
+    links: Callable[[TypedGraph, Query], int] = lambda tg, q: 2
+    """How many links the query entity has: under two, the answer says it leans on the wider neighbourhood."""
+    narrow: Callable[[TypedGraph, Query], np.ndarray | None] = lambda tg, q: None
+    """Candidates the query's own narrowing keeps (a partner's chosen focus areas, programmes, countries)."""
+
+
+# -- signals ---------------------------------------------------------------------------------------
+
+def _ppr(tg: TypedGraph, node: str, kind: str) -> np.ndarray:
+    return scorer(tg).ppr_scores(node, kind)
+
+
+def _paths(values: Mapping[str, np.ndarray]) -> Signals:
+    return {f"path.{k}": v for k, v in values.items()}
+
+
+def _similar_cities(tg: TypedGraph, q: Query) -> Signals:
+    sc, c = scorer(tg), tg.index("city")[q.node]
+    return {"text": sc.city_likeness(sc.city_vectors[c]), "ppr": _ppr(tg, q.node, "city"),
+            **_paths(sc.city_city(c))}
+
+
+def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
+    sc, c = scorer(tg), tg.index("city")[q.node]
+    return {"text": sc.text.scores_of(sc.city_vectors[c]), "ppr": _ppr(tg, q.node, "project"),
+            **_paths(sc.city_project(c))}
+
+
+def _projects_like(tg: TypedGraph, q: Query) -> Signals:
+    sc, p = scorer(tg), tg.index("project")[q.node]
+    return {"text": sc.text.row_scores(p), "ppr": _ppr(tg, q.node, "project"), **_paths(sc.project_project(p))}
+
+
+def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
+    sc = scorer(tg)
+    words = sc.text.scores(q.text) if q.text.strip() else np.zeros(len(tg.ids("project")))
+    areas = [tg.index("focus_area")[a] for a in q.focus_areas]
+    out = {"text": words, **_paths(sc.plan_project(areas, [tg.index("outcome")[o] for o in q.outcomes]))}
+    if q.city:
+        # the planning city's context: projects like its own ones, and its neighbourhood in the graph
+        out["context"] = sc.text.scores_of(sc.city_vectors[tg.index("city")[q.city]])
+        out["ppr"] = _ppr(tg, q.city, "project")
+    return out
+
+
+def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
+    sc, a = scorer(tg), tg.index("partner")[q.node]
+    expertise = sc.partner_vectors[a]
+    out = {"text": sc.city_likeness(expertise), "ppr": _ppr(tg, q.node, "city"), **_paths(sc.partner_city(a))}
+    # cities like the ones the partner (or its family) already works in, by what their projects are about
+    tied = np.zeros(len(tg.ids("city")))
+    tied[[tg.index("city")[c] for c in tied_cities(tg, q.node)]] = 1.0
+    out["peers"] = sc.city_likeness(sc.city_vectors.T @ tied) if tied.any() else np.zeros_like(tied)
+    if q.focus_areas or q.programmes:
+        out["profile"] = sum(profile.signals(tg, q.focus_areas, q.programmes).values())
+    return out
+
+
+def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
+    sc, c = scorer(tg), tg.index("city")[q.node]
+    likeness = sc.city_likeness(sc.city_vectors[c])
+    likeness[c] = 0.0
+    # what each partner did in cities like this one (an item-based neighbourhood over cities)
+    peers = np.asarray(tg.matrix("city_partner").T.astype(bool).astype(float) @ likeness).ravel()
+    return {"text": sc.text_scores(sc.partner_vectors, sc.city_vectors[c]), "peers": peers,
+            "ppr": _ppr(tg, q.node, "partner"), **_paths(sc.city_partner(c))}
+
+
+def _cities_for_profile(tg: TypedGraph, q: Query) -> Signals:
+    return {f"profile.{k}": v for k, v in profile.signals(tg, q.focus_areas, q.programmes).items()}
+
+
+# -- exclusions and ties ---------------------------------------------------------------------------
+
+def _own_projects(tg: TypedGraph, q: Query) -> set[str]:
+    city = q.node if tg.kind(q.node or "") == "city" else q.city
+    return set(tg.sources_of("in_city", city)) if city else set()
+
+
+def _like_excluded(tg: TypedGraph, q: Query) -> set[str]:
+    if q.include_own_city:
+        return {q.node}
+    return {q.node} | {p for c in tg.targets("in_city", q.node) for p in tg.sources_of("in_city", c)}
+
+
+def _narrow_cities(tg: TypedGraph, q: Query) -> np.ndarray | None:
+    """Cities with a project in one of the chosen focus areas, a pairing under one of the chosen programmes, and
+    in one of the chosen countries (each only when chosen)."""
+    if not (q.focus_areas or q.programmes or q.countries):
+        return None
+    keep = np.ones(len(tg.ids("city")), dtype=bool)
+    for matrix, kind, chosen in (("city_focus_area", "focus_area", q.focus_areas),
+                                 ("city_programme", "programme", q.programmes),
+                                 ("city_country", "country", q.countries)):
+        if chosen:
+            columns = [tg.index(kind)[x] for x in chosen]
+            keep &= np.asarray(tg.matrix(matrix)[:, columns].sum(axis=1)).ravel() > 0
+    return keep
+
+
+def _city_links(tg: TypedGraph, q: Query) -> int:
+    return len(tg.sources_of("in_city", q.node)) + len(tg.sources_of("paired_city", q.node))
+
+
+QUESTIONS: dict[str, Question] = {q.name: q for q in (
+    Question("similar_cities", "city", "city", "Similar member cities", _similar_cities,
+             lambda tg, q, d: explain.city_city(tg, q.node, d), "city_city",
+             excluded=lambda tg, q: {q.node}, links=_city_links),
+    Question("projects_for_city", "city", "project", "Projects in other cities to learn from", _projects_for_city,
+             lambda tg, q, p: explain.city_project(tg, q.node, p), "city_project", excluded=_own_projects,
+             links=_city_links),
+    Question("projects_like", "project", "project", "Similar projects elsewhere", _projects_like,
+             lambda tg, q, p: explain.project_project(tg, q.node, p), "project_project", excluded=_like_excluded),
+    Question("projects_for_plan", "plan", "project", "Projects to learn from for a planned project",
+             _projects_for_plan, lambda tg, q, p: explain.plan(tg, list(q.focus_areas), list(q.outcomes), q.text, p),
+             "plan_project", excluded=_own_projects),
+    Question("cities_for_partner", "partner", "city", "Member cities that fit this partner", _cities_for_partner,
+             lambda tg, q, c: explain.partner_city(tg, q.node, c), "partner_city",
+             ties=lambda tg, q: tied_cities(tg, q.node), narrow=_narrow_cities,
+             links=lambda tg, q: len(tg.sources_of("involves_partner", q.node)) + len(
+                 tg.sources_of("paired_partner", q.node))),
+    Question("partners_for_city", "city", "partner", "Partners that fit this city", _partners_for_city,
+             lambda tg, q, a: explain.city_partner(tg, q.node, a), "city_partner",
+             ties=lambda tg, q: tied_partners(tg, q.node), tied_first=True, links=_city_links),
+    Question("cities_for_profile", "profile", "city", "Member cities that fit a partner profile",
+             _cities_for_profile, lambda tg, q, c: profile.reasons(tg, c, list(q.focus_areas), list(q.programmes)),
+             narrow=lambda tg, q: _narrow_cities(tg, Query(countries=q.countries))),
+)}
+
+WEIGHTS: dict[str, dict[str, float]] = {
+    "similar_cities": {"text": 0.4, "graph": 0.4, "ppr": 0.2},
+    "projects_for_city": {"text": 0.6, "graph": 0.2, "ppr": 0.2},
+    "projects_like": {"text": 0.6, "graph": 0.3, "ppr": 0.1},
+    "projects_for_plan": {"text": 0.6, "graph": 0.25, "context": 0.1, "ppr": 0.05},
+    "cities_for_partner": {"text": 0.4, "peers": 0.3, "graph": 0.2, "ppr": 0.1, "profile": 1.0},
+    "partners_for_city": {"peers": 0.4, "text": 0.3, "graph": 0.2, "ppr": 0.1},
+    "cities_for_profile": {"profile.focus_area": 0.6, "profile.programme": 0.4},
+}
+"""How much each signal family counts per question: ``text`` (names and descriptions), ``graph`` (the
+meta-paths, summed with their own weights), ``ppr`` (the random walk from the query), ``peers`` (what the
+query's most alike cities did), ``context`` (a planning city's own projects) and ``profile`` (the focus areas and
+programmes a partner asked for). Each signal is scaled to [0, 1] over the candidates before weighing."""
