@@ -312,7 +312,7 @@ def test_values_are_the_same_plain_strings_on_every_backend(request, backend, st
 
 
 @pytest.mark.parametrize(("name", "count"), [
-    ("similarity_nodes", 370), ("similarity_attributes", 547), ("similarity_edges", 880),
+    ("similarity_nodes", 370), ("similarity_attributes", 549), ("similarity_edges", 880),
     ("similarity_sources", 878),
     ("similarity_titles", 92),  # the fact sheet's 92 sources, each with its title
     ("similarity_confidence", 17),  # the 17 records the fact sheet gives a confidence mark
