@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
-from graph.results import to_csv, to_json, to_tsv, to_xml
+from graph.results import XML_REFUSAL, to_csv, to_json, to_tsv, to_xml, xml_can_carry
 from graph.store import Answer, Table
 from ontology import PREFIXES
+from ontology.errors import QueryError
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def write(answer: Answer, fmt: Format, extra: dict | None = None) -> bytes:
     if isinstance(answer, Graph):
         for prefix, namespace in PREFIXES.items():
             answer.bind(prefix, namespace)
-        return answer.serialize(format=_RDFLIB_NAMES[fmt.name], encoding="utf-8")
+        body = answer.serialize(format=_RDFLIB_NAMES[fmt.name], encoding="utf-8")
+        if fmt.name == "rdfxml" and not xml_can_carry(body):
+            raise QueryError(XML_REFUSAL)
+        return body
     writers = {"json": lambda a: to_json(a, extra), "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
     return writers[fmt.name](answer).encode("utf-8")

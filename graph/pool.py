@@ -23,7 +23,7 @@ from graph import egress
 from graph.backends import open_store
 from graph.config import Settings
 from graph.formats import FORMATS, Written, kind_of, write
-from graph.results import add_members
+from graph.results import XML_REFUSAL, add_members, xml_can_carry
 from ontology.errors import AscnError, QueryError, StoreError
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,8 @@ def answer(store, job: Job) -> Reply:
         raise
     name = job.formats.get(written.kind)
     fmt = next((f for f in FORMATS[written.kind] if f.name == name), None)
+    if fmt is not None and fmt.name in ("xml", "rdfxml") and written.body and not xml_can_carry(written.body):
+        raise QueryError(XML_REFUSAL)  # never a malformed XML document
     if fmt is None or written.body is None:
         return Reply(written.kind, None, b"", written.rows, written.complete, job.row_limit, os.getpid())
     body = written.body

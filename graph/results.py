@@ -15,6 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.store import Table
+from ontology.errors import QueryError
 
 RESULT_MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -80,8 +81,23 @@ def add_members(document: bytes, members: dict) -> bytes:
     return b"".join((document[:head.end()], b",", extra, document[head.end():])) if extra else document
 
 
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Characters XML 1.0 cannot carry, not even as a character reference."""
+
+
+def xml_can_carry(text: str | bytes) -> bool:
+    r"""Whether an XML document may hold ``text`` (a literal with U+0000 makes any XML writer's output malformed).
+
+    >>> xml_can_carry("a\tb\n"), xml_can_carry("a\x00b"), xml_can_carry(b"<x>\x01</x>")
+    (True, False, False)
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    return _NOT_IN_XML.search(text) is None
+
+
 def to_xml(answer: Table | bool) -> str:
-    """SPARQL Query Results XML Format."""
+    """SPARQL Query Results XML Format; QueryError when the answer holds a character XML cannot carry."""
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if isinstance(answer, bool):
         out += ["<head/>", f"<boolean>{'true' if answer else 'false'}</boolean>", "</sparql>"]
@@ -104,7 +120,14 @@ def to_xml(answer: Table | bool) -> str:
             cells.append(f"<binding name={quoteattr(var)}>{value}</binding>")
         out.append("<result>" + "".join(cells) + "</result>")
     out += ["</results>", "</sparql>"]
-    return "\n".join(out)
+    text = "\n".join(out)
+    if not xml_can_carry(text):
+        raise QueryError(XML_REFUSAL)
+    return text
+
+
+XML_REFUSAL = ("the answer holds a control character (such as U+0000) that XML cannot carry; "
+               "ask for JSON, CSV or TSV (Turtle or N-Triples for a graph)")
 
 
 def to_csv(answer: Table) -> str:

@@ -26,7 +26,7 @@ from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store
 from loaders import shacl_sparql
 from loaders.rdf_files import RDF_SUFFIXES, load_format, read_rdf
-from loaders.records import RecordSet, check_records, read_file
+from loaders.records import ID_EXPECTED, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
 from ontology import ontology_files, ontology_graph
@@ -218,8 +218,33 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
     staged, focus = memory_store(), str(GRAPH["user/checked"])
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph(), str(GRAPH["context"]): _context(store, graph),
                            focus: graph})
+    check_terms(staged.query, focus, path.name)
     shacl_sparql.validate(staged.query, focus, file=path.name)
     return graph
+
+
+_UNSAFE = {
+    "control": "text without control characters",
+    "link": "an http(s) IRI",
+    "subject id": f"an entity IRI whose id is {ID_EXPECTED}",
+    "object id": f"an entity IRI whose id is {ID_EXPECTED}",
+}
+
+
+def check_terms(query, graph: str, file: str) -> None:
+    """Refuse (InputError naming the file, the subject and the property) a graph holding a control character in
+    a literal, a link that is not http(s), or an entity IRI with a malformed id: the same rules record files
+    meet field by field (:mod:`loaders.records`), for RDF files, in `ascn validate FILE` and `ascn load` alike."""
+    rows = list(query(internal("unsafe_terms").bind({"graph": graph})))
+    if not rows:
+        return
+    row = rows[0]
+    problem = str(row["problem"])
+    if problem == "control":
+        got = "U+%04X" % ord(next(c for c in str(row["o"]) if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F))
+    else:
+        got = str(row["s"] if problem == "subject id" else row["o"])
+    raise InputError(file, str(row["s"]), str(row["p"]), _UNSAFE[problem], got)
 
 
 def load(store: Store, path: Path, name: str | None = None, type_: str | None = None) -> int:
@@ -233,6 +258,7 @@ def load(store: Store, path: Path, name: str | None = None, type_: str | None = 
     target = graph_name(name or path.stem)
 
     def check(staged: Staged) -> None:
+        check_terms(staged.query, staged.graph, path.name)
         shacl_sparql.validate(staged.query, staged.graph, file=path.name)
 
     if path.suffix.lower() in RDF_SUFFIXES:

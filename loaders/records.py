@@ -23,6 +23,15 @@ _TYPE_BY_PLURAL = {plural: type_ for type_, plural in PLURALS.items()}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+ID_GRAMMAR = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
+"""Ids become the last segment of entity IRIs and page paths (``/id/city/<id>``): ASCII letters and digits, single
+``-``, ``_`` or ``.`` between them, so no id can be ``..``, carry ``#``, ``?``, ``/``, a quote or non-ASCII."""
+ID_LENGTH = 100
+ID_EXPECTED = (f"an id of ASCII letters and digits, with single '-', '_' or '.' between them "
+               f"(at most {ID_LENGTH} characters)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters, which no output format can carry as they are (XML cannot carry U+0000 at all); a text
+keeps its tabs and line breaks."""
 
 
 @dataclass
@@ -212,6 +221,10 @@ def record_problems(record: Record) -> list[InputError]:
     specs = {f.name: f for f in SCHEMA[record.type]}
     problems = [record.error(key, f"a {record.type} field, one of: {', '.join(specs)}")
                 for key in record.data if key not in specs]
+    for key, value in record.data.items():
+        where = _control_character(value)
+        if where is not None:
+            problems.append(record.error(key + where[0], "text without control characters", f"U+{ord(where[1]):04X}"))
     for spec in specs.values():
         value = record.data.get(spec.name)
         if value is None:
@@ -221,6 +234,8 @@ def record_problems(record: Record) -> list[InputError]:
         bad = _bad_value(spec, value)
         if bad is not _OK:
             problems.append(record.error(spec.name, _describe(spec), bad))
+        elif spec.name == id_field(record.type) and spec.kind != "enum" and not is_id(value):
+            problems.append(record.error(spec.name, ID_EXPECTED, value))
         elif spec.required and value == []:
             problems.append(record.error(spec.name, f"{_describe(spec)}, at least one", value))
     return problems
@@ -245,8 +260,10 @@ def _bad_value(spec: Field, value: Any) -> Any:
             return value
         item = Field(spec.name, spec.item or "text", target=spec.target)
         return next((v for v in value if _bad_value(item, v) is not _OK), _OK)
-    if kind in ("text", "ref"):
+    if kind == "text":
         ok = isinstance(value, str) and value.strip() != ""
+    elif kind == "ref":
+        ok = isinstance(value, str) and is_id(value)
     elif kind == "enum":
         ok = value in spec.target
     elif kind == "int":
@@ -266,6 +283,29 @@ def _bad_value(spec: Field, value: Any) -> Any:
     else:
         ok = True
     return _OK if ok else value
+
+
+def is_id(value: Any) -> bool:
+    """Whether ``value`` is a well-formed id (:data:`ID_GRAMMAR`).
+
+    >>> [is_id(v) for v in ("da-nang", "TH", "ascn_me_2024", "..", "a#b", "a?q=1", "a'b", "x/../../y", "hà-nội")]
+    [True, True, True, False, False, False, False, False, False]
+    """
+    return isinstance(value, str) and len(value) <= ID_LENGTH and bool(ID_GRAMMAR.match(value))
+
+
+def _control_character(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first control character in ``value`` (a text, or texts nested in lists and mappings) and where it
+    is (``.key`` / ``[i]`` below the field), or None."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        return (path, found.group()) if found else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        where = _control_character(inner, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if where is not None:
+            return where
+    return None
 
 
 def _valid_date(text: str) -> bool:
@@ -288,7 +328,7 @@ def _describe(spec: Field) -> str:
     if spec.kind == "enum":
         return "one of " + ", ".join(spec.target)
     if spec.kind == "ref":
-        return f"a {spec.target} id"
+        return f"a {spec.target} id ({ID_EXPECTED.removeprefix('an id of ')})"
     if spec.kind == "list":
         inner = f"{spec.target} ids" if spec.item == "ref" else f"{spec.item or 'text'} items"
         return f"a list of {inner}"

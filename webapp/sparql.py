@@ -29,6 +29,7 @@ from werkzeug.http import parse_accept_header
 from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
 from graph.formats import FORMATS, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
+from graph.results import XML_REFUSAL
 from graph.sparql_text import inspect_query, normalised
 from ontology.errors import QueryError, StoreError
 from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
@@ -118,6 +119,8 @@ def answer(req: Request) -> Response:
         if exc.message == SERVICE_REFUSED:
             log.warning("query %s: a call to another endpoint was refused by the workers' wall", name)
             raise ProtocolError(400, SERVICE_REFUSED) from None
+        if exc.message == XML_REFUSAL:
+            raise ProtocolError(406, XML_REFUSAL) from None
         log.info("query %s refused by the parser: %s", name, exc)
         raise ProtocolError(400, f"malformed query: {exc}") from None
     except QueryTimeout as exc:

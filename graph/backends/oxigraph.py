@@ -105,7 +105,15 @@ class OxigraphStore:
         data_dir = settings.data_dir
         if not (data_dir / "current").is_symlink() and _is_new(data_dir):
             raise StoreError(f"no store at {data_dir}: run `ascn build` first")
-        return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
+        for attempt in range(6):
+            try:
+                return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
+            except StoreDamaged as exc:
+                # the owner compacting while this handle reads the file list: a file it names is gone a moment
+                # later, and the next attempt reads the new list; a truly missing file stays missing
+                if "No such file or directory" not in exc.damage or attempt == 5:
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
 
     @classmethod
     def repair(cls, settings: Settings, graphs: Mapping[str, Graph], keep: Callable[[str], bool]) -> dict:
@@ -666,6 +674,8 @@ def _rdf_xml(triples: list) -> bytes:
         graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
     try:
         return write(graph, by_name("graph", "rdfxml"))
+    except QueryError:  # a character XML cannot carry: the writer's own refusal
+        raise
     except Exception as exc:  # rdflib raises ValueError (and bare Exception) for what RDF/XML cannot express
         raise StoreError(f"the answer cannot be written as RDF/XML ({exc}); ask for Turtle or N-Triples") from None
 

@@ -404,3 +404,16 @@ def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_stor
         assert (cut.headers["X-ASCN-Complete"], cut.headers["X-ASCN-Rows"]) == ("false", "10000")
     finally:
         close_app(remote_app)
+
+
+@pytest.mark.parametrize("query, xml, other", [
+    ('SELECT ?x { BIND("a\\u0000b" AS ?x) }', "xml", "json"),
+    ('CONSTRUCT { <http://x.org/a> <http://x.org/p> ?x } WHERE { BIND("a\\u0000b" AS ?x) }', "rdfxml", "ntriples"),
+])
+def test_a_control_character_never_makes_malformed_xml(client, query, xml, other):
+    from graph.results import XML_REFUSAL
+
+    r = client.get("/sparql", query_string={"query": query, "format": xml})
+    assert (r.status_code, r.get_data(as_text=True)) == (406, XML_REFUSAL + "\n")
+    r = client.get("/sparql", query_string={"query": query, "format": other})
+    assert r.status_code == 200 and "a\\u0000b" in r.get_data(as_text=True)  # escaped where the format can

@@ -1,0 +1,91 @@
+"""Ids, links and text that no page, IRI or output format can be tricked by: refused at load, file, line and field
+named in the project's own words, by `ascn validate FILE` and `ascn load` alike; and no XML answer is malformed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from loaders import dataset
+from loaders.records import ID_EXPECTED, is_id
+from ontology.errors import InputError
+
+SOURCE = "type: source\nrecords:\n  - id: {id}\n    title: {title}\n    url: {url}\n    kind: news\n"
+BAD_IDS = ["..", "a#b", "a?q=1", "a'b", "x/../../y", "hà-nội", "a b", "-a", "a--b", "a.", "<script>", "a" * 101]
+
+
+def _refusals(store, path) -> tuple[str, str]:
+    """What `ascn validate FILE` and `ascn load FILE` say to ``path``: the same text, or the test fails."""
+    with pytest.raises(InputError) as validating:
+        dataset.read_user_file(store, path)
+    before = store.export("nquads")
+    with pytest.raises(InputError) as loading:
+        dataset.load(store, path)
+    assert store.export("nquads") == before
+    return str(validating.value), str(loading.value)
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_an_id_outside_the_grammar_is_refused_naming_file_line_and_field(fresh_store, tmp_path, bad):
+    path = tmp_path / "s.yaml"
+    path.write_text(SOURCE.format(id=json.dumps(bad), title="T", url="https://example.org/a"))
+    validated, loaded = _refusals(fresh_store, path)
+    assert validated == loaded == f"s.yaml, line 3, record {bad!r}, field 'id': expected {ID_EXPECTED}, got {bad!r}"
+
+
+def test_a_reference_outside_the_grammar_is_refused(fresh_store, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("projects:\n  - id: p1\n    name: y\n    city: ../phuket\n    focus_areas: [civic_social]\n"
+                    "    description: d\n    status: ongoing\n    sources: [asean_ascn_page]\n")
+    validated, loaded = _refusals(fresh_store, path)
+    assert validated == loaded
+    assert loaded.startswith("p.yaml, line 2, record 'p1', field 'city': expected a city id (ASCII letters and digits")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/a", "//example.org"])
+def test_a_url_must_be_http_or_https(fresh_store, tmp_path, url):
+    path = tmp_path / "s.yaml"
+    path.write_text(SOURCE.format(id="s1", title="T", url=f'"{url}"'))
+    validated, loaded = _refusals(fresh_store, path)
+    assert validated == loaded == f"s.yaml, line 3, record 's1', field 'url': expected an http(s) URL, got {url!r}"
+
+
+@pytest.mark.parametrize("escape, code", [("\\0", "U+0000"), ("\\x01", "U+0001"), ("\\e", "U+001B"), ("\\x7f", "U+007F")])
+def test_a_control_character_in_a_record_is_refused(fresh_store, tmp_path, escape, code):
+    path = tmp_path / "s.yaml"
+    path.write_text(SOURCE.format(id="s1", title=f'"a{escape}b"', url="https://example.org/a"))
+    validated, loaded = _refusals(fresh_store, path)
+    assert validated == loaded == f"s.yaml, line 3, record 's1', field 'title': expected text without control " \
+                                  f"characters, got {code!r}"
+
+
+def test_a_control_character_in_a_csv_cell_is_refused(fresh_store, tmp_path):
+    path = tmp_path / "sources.csv"
+    path.write_text('id,title,url,kind\ns2,"x\x00y",https://example.org/,news\n')
+    _, loaded = _refusals(fresh_store, path)
+    assert loaded == "sources.csv, line 2, record 's2', field 'title': expected text without control characters, " \
+                     "got 'U+0000'"
+
+
+@pytest.mark.parametrize("turtle, field, expected, got", [
+    ('<https://w3id.org/ascn/id/source/s9> <https://schema.org/url> <javascript:alert(1)> .',
+     "https://schema.org/url", "an http(s) IRI", "javascript:alert(1)"),
+    ('<https://w3id.org/ascn/id/source/s9> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .',
+     "http://www.w3.org/2000/01/rdf-schema#label", "text without control characters", "U+0000"),
+    ('<https://w3id.org/ascn/id/source/a%23b> <http://www.w3.org/2000/01/rdf-schema#label> "x" .',
+     "http://www.w3.org/2000/01/rdf-schema#label", f"an entity IRI whose id is {ID_EXPECTED}",
+     "https://w3id.org/ascn/id/source/a%23b"),
+])
+def test_an_rdf_file_meets_the_same_rules(fresh_store, tmp_path, turtle, field, expected, got):
+    path = tmp_path / "mine.ttl"
+    path.write_text(turtle + "\n")
+    validated, loaded = _refusals(fresh_store, path)
+    subject = turtle.split(">")[0][1:]
+    assert validated == loaded == f"mine.ttl, record {subject!r}, field {field!r}: expected {expected}, got {got!r}"
+
+
+def test_every_bundled_id_is_in_the_grammar():
+    records = dataset.bundled_records()
+    assert len(records.by_type) >= 9
+    assert [r.id for r in records if not is_id(r.id)] == []
