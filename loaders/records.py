@@ -383,7 +383,7 @@ def _unknown_ids(record: Record, field_name: str, target: str, values: list,
                  ids: Mapping[str, set[str]]) -> list[InputError]:
     problems = []
     for value in values:
-        if value not in ids[target]:
+        if value not in ids[target] and is_id(value):  # a malformed id is reported once, by its field's check
             close = get_close_matches(str(value), sorted(ids[target]), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(record.error(field_name, f"an existing {target} id{hint}", value))

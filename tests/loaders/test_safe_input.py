@@ -40,7 +40,7 @@ def test_a_reference_outside_the_grammar_is_refused(fresh_store, tmp_path):
                     "    description: d\n    status: ongoing\n    sources: [asean_ascn_page]\n")
     validated, loaded = _refusals(fresh_store, path)
     assert validated == loaded
-    assert loaded.startswith("p.yaml, line 2, record 'p1', field 'city': expected a city id (ASCII letters and digits")
+    assert loaded.startswith("p.yaml, line 4, record 'p1', field 'city': expected a city id (ASCII letters and digits")
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/a", "//example.org"])
@@ -48,7 +48,7 @@ def test_a_url_must_be_http_or_https(fresh_store, tmp_path, url):
     path = tmp_path / "s.yaml"
     path.write_text(SOURCE.format(id="s1", title="T", url=f'"{url}"'))
     validated, loaded = _refusals(fresh_store, path)
-    assert validated == loaded == f"s.yaml, line 3, record 's1', field 'url': expected an http(s) URL, got {url!r}"
+    assert validated == loaded == f"s.yaml, line 5, record 's1', field 'url': expected an http(s) URL, got {url!r}"
 
 
 @pytest.mark.parametrize("escape, code", [("\\0", "U+0000"), ("\\x01", "U+0001"), ("\\e", "U+001B"), ("\\x7f", "U+007F")])
@@ -56,7 +56,7 @@ def test_a_control_character_in_a_record_is_refused(fresh_store, tmp_path, escap
     path = tmp_path / "s.yaml"
     path.write_text(SOURCE.format(id="s1", title=f'"a{escape}b"', url="https://example.org/a"))
     validated, loaded = _refusals(fresh_store, path)
-    assert validated == loaded == f"s.yaml, line 3, record 's1', field 'title': expected text without control " \
+    assert validated == loaded == f"s.yaml, line 4, record 's1', field 'title': expected text without control " \
                                   f"characters, got {code!r}"
 
 
