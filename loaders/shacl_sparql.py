@@ -125,9 +125,9 @@ def check(query: Query, graph: str | None = None, shapes: Graph | None = None) -
     return Report(conforms=not results, results=results, checked=checked)
 
 
-def validate(query: Query, graph: str | None = None, file: str | None = None) -> Report:
+def validate(query: Query, graph: str | None = None, file: str | None = None, shapes: Graph | None = None) -> Report:
     """Like :func:`check`, but raise ValidationError when the data does not conform or nothing was checked."""
-    return require(check(query, graph), file)
+    return require(check(query, graph, shapes), file)
 
 
 @lru_cache(maxsize=1)

@@ -17,8 +17,8 @@ from importlib.resources.abc import Traversable
 
 import rdflib
 
-__all__ = ["ontology_files", "ontology_graph", "shapes_graph", "ontology_shapes_graph", "ONTOLOGY_IRI", "PREFIXES",
-           "entity_iri"]
+__all__ = ["ontology_files", "ontology_graph", "shapes_graph", "review_shapes_graph", "ontology_shapes_graph",
+           "ONTOLOGY_IRI", "PREFIXES", "entity_iri"]
 
 ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/ascn/ontology")
 
@@ -92,6 +92,11 @@ def ontology_graph() -> rdflib.Graph:
 def shapes_graph() -> rdflib.Graph:
     """A new graph holding the data shapes (what a valid record is)."""
     return _parse([_root() / "shapes" / "data.shacl.ttl"])
+
+
+def review_shapes_graph() -> rdflib.Graph:
+    """A new graph holding the shapes of the review cycle: ingested documents and proposals."""
+    return _parse([_root() / "shapes" / "review.shacl.ttl"])
 
 
 def ontology_shapes_graph() -> rdflib.Graph:

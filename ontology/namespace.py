@@ -143,6 +143,7 @@ class ASCN(DefinedNamespace):
     result: URIRef  # result
     reviewNote: URIRef  # review note
     reviewStatus: URIRef  # review status
+    reviewedAt: URIRef  # reviewed at
     situation: URIRef  # situation
     startDate: URIRef  # start date
     startYear: URIRef  # start year

@@ -356,6 +356,118 @@ def stats(obj: _Context) -> None:
 
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the proposals; store nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the shape documented in docs/ingest.md.")
+@click.option("--title", help="The document's title (instead of what the file states).")
+@click.option("--publisher", help="The document's publisher.")
+@click.option("--date", help="The document's date (2025-07-08, 8 July 2025, 2025-07).")
+@click.option("--url", help="The document's URL.")
+@click.option("--kind", type=click.Choice(["news", "partner", "official", "secondary", "reference", "analysis",
+                                           "dataset"]), default="news", show_default=True,
+              help="What kind of source the documents are.")
+@click.pass_obj
+def ingest(obj: _Context, files: tuple[Path, ...], dry_run: bool, fmt: str, title, publisher, date, url,
+           kind: str) -> None:
+    """Read documents (text, HTML, PDF, RSS/Atom feeds) and propose the facts they state for review.
+
+    Without --dry-run the proposals go to the proposals graph (never into the data): review them with
+    `ascn proposals`. Ingesting the same document again adds nothing. A file that cannot be read stops the
+    ingest, naming the file and the reason, with nothing stored.
+    """
+    import json
+
+    from loaders.ingest import ingest as run, to_json
+
+    analyses = run(obj.store(), list(files), dry_run=dry_run, title=title, publisher=publisher, date=date, url=url,
+                   kind=kind)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(analyses), indent=2, ensure_ascii=False))
+        return
+    for a in analyses:
+        state = "dry run" if dry_run else ("stored" if a.stored else "already ingested: nothing added")
+        click.echo(f"{a.document.name}: {a.document.title or 'untitled'} ({state})")
+        click.echo(f"  {len(a.mentions)} mention(s): "
+                   + ", ".join(sorted({m.entity.label for m in a.mentions})))
+        for f in [*a.extraction.facts, *a.extraction.new_entities]:
+            values = "; ".join(f"{k} {v.iri or v.literal}" for k, v in f.fields.items())
+            click.echo(f"  {f.kind}: {values}")
+            click.echo(f"      \"{f.evidence}\"")
+
+
+@main.group()
+def proposals() -> None:
+    """Review the proposals `ascn ingest` made: list, show, accept (a new release) or reject (kept for audit)."""
+
+
+@proposals.command("list")
+@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
+              show_default=True)
+@click.pass_obj
+def proposals_list(obj: _Context, status: str) -> None:
+    """List proposals: id, status, what they state, their document."""
+    from loaders.review import list_proposals
+
+    found = list_proposals(obj.store(), None if status == "all" else status)
+    for p in found:
+        click.echo(f"{p.id}  {p.status:<8}  {p.label}  [{p.document_title}]")
+    if not found:
+        click.echo(f"no {'' if status == 'all' else status + ' '}proposals")
+
+
+@proposals.command("show")
+@click.argument("ident")
+@click.pass_obj
+def proposals_show(obj: _Context, ident: str) -> None:
+    """Show one proposal: its fields, evidence, document and review."""
+    from loaders.review import get_proposal
+
+    p = get_proposal(obj.store(), ident)
+    click.echo(f"{p.iri}\n  kind: {p.kind}\n  status: {p.status}")
+    for name, value in p.fields.items():
+        click.echo(f"  {name}: {value}")
+    click.echo(f"  evidence: \"{p.evidence}\"\n  document: {p.document_title} <{p.document}>")
+    if p.reviewed_by:
+        click.echo(f"  reviewed by {p.reviewed_by} at {p.reviewed_at}" + (f": {p.note}" if p.note else ""))
+
+
+def _overrides(values: tuple[str, ...]) -> dict[str, str]:
+    bad = [v for v in values if "=" not in v]
+    if bad:
+        raise click.BadParameter(f"expected NAME=VALUE, got {bad[0]!r}", param_hint="--set")
+    return dict(v.split("=", 1) for v in values)
+
+
+@proposals.command("accept")
+@click.argument("idents", nargs=-1, required=True)
+@click.option("--by", "curator", required=True, envvar="ASCN_CURATOR", help="Who accepts [or ASCN_CURATOR].")
+@click.option("--note", help="Why (kept with the review).")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="What the text did not say: focus_area=ID, status=..., partner_kind=... .")
+@click.pass_obj
+def proposals_accept(obj: _Context, idents, curator: str, note: str | None, overrides) -> None:
+    """Accept proposals as one batch: their facts go into the data with provenance, as a new release."""
+    from loaders.review import accept
+
+    release = accept(obj.store(), list(idents), curator, note, _overrides(overrides))
+    click.echo(f"accepted {len(idents)} proposal(s): release {release.version}")
+
+
+@proposals.command("reject")
+@click.argument("idents", nargs=-1, required=True)
+@click.option("--by", "curator", required=True, envvar="ASCN_CURATOR", help="Who rejects [or ASCN_CURATOR].")
+@click.option("--note", help="Why (kept for audit).")
+@click.pass_obj
+def proposals_reject(obj: _Context, idents, curator: str, note: str | None) -> None:
+    """Reject proposals; they are kept, marked rejected, for audit."""
+    from loaders.review import reject
+
+    done = reject(obj.store(), list(idents), curator, note)
+    click.echo(f"rejected {len(done)} proposal(s)")
+
+
 @main.command("releases")
 @click.pass_obj
 def releases_command(obj: _Context) -> None:

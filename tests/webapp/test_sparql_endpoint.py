@@ -290,7 +290,7 @@ ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
 def test_default_graph_is_the_union_of_all_graphs(client):
-    assert count(client, ALL) == ["n", "6960"]
+    assert count(client, ALL) == ["n", "6967"]
 
 
 def test_default_graph_uri_makes_the_default_graph(client):

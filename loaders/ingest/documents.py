@@ -1,0 +1,203 @@
+"""Documents from files: plain text, HTML (trafilatura), PDF (pypdf) and RSS/Atom feeds (feedparser).
+
+Each reader returns :class:`Document` values, the text the ingester reads and the metadata that make it a source
+(title, publisher, date, URL). A feed file gives one document per entry. A file that cannot be read raises
+:class:`~ontology.errors.InputError` naming the file and the reason, before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import dateparser
+
+from ontology.errors import InputError
+
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+PDF_SUFFIXES = {".pdf"}
+SUFFIXES = FEED_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES | PDF_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to read: its ``text`` and what is known of it as a source.
+
+    ``file`` is the file's name, ``entry`` the position of a feed entry in its feed (None for other files).
+    ``date`` is ISO 8601 at the precision known (``2025``, ``2025-07``, ``2025-07-08``).
+    """
+
+    file: str
+    text: str
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    entry: int | None = None
+
+    @property
+    def digest(self) -> str:
+        """A hash of the text: the same text ingested again is the same document."""
+        return "sha256:" + hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.file if self.entry is None else f"{self.file}#entry-{self.entry}"
+
+
+def read_documents(path: Path, title: str | None = None, publisher: str | None = None, date: str | None = None,
+                   url: str | None = None) -> list[Document]:
+    """The documents of the file ``path``; given metadata replaces what the file states of itself.
+
+    The kind of file comes from its suffix (``.txt``/``.md``, ``.html``, ``.pdf``, ``.rss``/``.atom``/``.xml``).
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _error(path, f"a text, HTML, PDF or feed file ({', '.join(sorted(SUFFIXES))})",
+                     f"a file ending in {suffix or 'no suffix'!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _error(path, "a readable file", exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise _error(path, "a document with text", "an empty file")
+    if suffix in PDF_SUFFIXES:
+        docs = [_pdf(path, data)]
+    elif suffix in HTML_SUFFIXES:
+        docs = [_html(path, _decode(path, data))]
+    elif suffix in FEED_SUFFIXES:
+        docs = _feed(path, data)
+    else:
+        text = _clean(_decode(path, data))
+        heading = text.split("\n\n", 1)[0]
+        docs = [Document(path.name, text, title=heading if "\n" not in heading and len(heading) <= 150
+                         and len(text) > len(heading) else None)]
+    given = {k: v for k, v in (("title", title), ("publisher", publisher), ("date", iso_date(date) if date else None),
+                               ("url", url)) if v}
+    if date and not given.get("date"):
+        raise _error(path, "a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date)", repr(date))
+    docs = [replace(d, **given) for d in docs]
+    empty = [d for d in docs if not d.text.strip()]
+    if empty:
+        raise _error(path, "a document with text", f"no text in {empty[0].name}")
+    return docs
+
+
+def _error(path: Path, expected: str, got: str) -> InputError:
+    return InputError(path.name, None, None, expected, got)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _error(path, "text in UTF-8", f"a byte that is not UTF-8 at position {exc.start}") from None
+
+
+def _clean(text: str) -> str:
+    """Text with its lines' trailing spaces gone and at most one blank line in a row (offsets refer to this)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def iso_date(text: str | None) -> str | None:
+    """A date as written (``8 July 2025``, ``2025-07-08T10:00:00Z``, ``July 2025``) in ISO form at its precision.
+
+    >>> iso_date("8 July 2025"), iso_date("2025-07"), iso_date("July 2025"), iso_date("2019"), iso_date("soon")
+    ('2025-07-08', '2025-07', '2025-07', '2019', None)
+    """
+    if not text:
+        return None
+    text = str(text).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return text
+    parsed = dateparser.parse(text, languages=["en"], settings={"RETURN_TIME_AS_PERIOD": False,
+                                                               "PREFER_DAY_OF_MONTH": "first",
+                                                               "REQUIRE_PARTS": ["year"]})
+    if parsed is None:
+        return None
+    has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b(?!\d)", re.sub(r"\b\d{4}\b", "", text))) or \
+        bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text))
+    return parsed.strftime("%Y-%m-%d") if has_day else parsed.strftime("%Y-%m")
+
+
+def _html(path: Path, markup: str) -> Document:
+    import trafilatura
+
+    try:
+        found = trafilatura.bare_extraction(markup, with_metadata=True, favor_recall=True, include_tables=False,
+                                            include_comments=False)
+    except ValueError as exc:
+        raise _error(path, "an HTML page with readable text", str(exc)) from None
+    if found is None or not (found.text or "").strip():
+        raise _error(path, "an HTML page with readable text", "no main text found")
+    return Document(path.name, _clean(found.text), title=found.title or None, publisher=found.sitename or None,
+                    date=iso_date(found.date), url=found.url or None)
+
+
+def _pdf(path: Path, data: bytes) -> Document:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(BytesIO(data))
+        if reader.is_encrypted:
+            raise _error(path, "a PDF that is not encrypted", "an encrypted PDF")
+        text = "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        meta = reader.metadata or {}
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise _error(path, "a readable PDF", f"{type(exc).__name__}: {exc}") from None
+    if not text.strip():
+        raise _error(path, "a PDF with a text layer", "no text (a scanned PDF needs OCR first)")
+    created = meta.get("/CreationDate")
+    date = None
+    if isinstance(created, str) and re.match(r"D:\d{8}", created):
+        date = f"{created[2:6]}-{created[6:8]}-{created[8:10]}"
+    return Document(path.name, _clean(_unwrap(text)), title=meta.get("/Title") or None,
+                    publisher=meta.get("/Author") or None, date=date)
+
+
+def _unwrap(text: str) -> str:
+    """PDF lines joined back into paragraphs: a line break inside a sentence becomes a space."""
+    return re.sub(r"(?<![.!?:\n])\n(?!\n)", " ", text)
+
+
+def _feed(path: Path, data: bytes) -> list[Document]:
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    if parsed.bozo and not parsed.entries:
+        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: str(parsed.get("bozo_exception")))()
+        raise _error(path, "an RSS or Atom feed", f"not a feed ({reason})")
+    if not parsed.entries:
+        raise _error(path, "an RSS or Atom feed with entries", "a feed without entries")
+    publisher = parsed.feed.get("title") or None
+    docs = []
+    for i, entry in enumerate(parsed.entries, start=1):
+        parts = [c.get("value", "") for c in entry.get("content", [])] or [entry.get("summary", "")]
+        text = _clean(_strip_tags("\n\n".join(parts)))
+        title = entry.get("title") or None
+        if title and not text.startswith(title):
+            text = f"{title}.\n\n{text}" if not title.endswith((".", "!", "?")) else f"{title}\n\n{text}"
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        date = datetime(*stamp[:3]).strftime("%Y-%m-%d") if stamp else None
+        docs.append(Document(path.name, text, title=title, publisher=publisher, date=date,
+                             url=entry.get("link") or None, entry=i))
+    return docs
+
+
+def _strip_tags(markup: str) -> str:
+    """Text of a feed entry's HTML: paragraphs and line breaks kept as blank lines, tags dropped."""
+    markup = re.sub(r"(?i)<\s*(br|/p|/div|/li|/h\d)\s*/?>", "\n\n", markup)
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))

@@ -1,0 +1,263 @@
+"""The facts a text states, sentence by sentence, from the entities linked in it and a few patterns of wording.
+
+Rules, not a model: each kind of fact is a sentence holding the entities it needs and words that say the relation
+(a city "joined" the network "in 2019"; a city "paired with" a partner; a project "completed" in a city; a meeting
+"chaired by" a state on a date; "31 cities"). Every fact keeps its evidence sentence and where it stands in the
+text. What the text names but the graph does not hold (a partner, a project, a city outside the network) becomes a
+candidate new entity, never a link to the nearest known name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.ingest.documents import iso_date
+from loaders.ingest.linker import Linked, Mention
+
+MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_YEAR = re.compile(r"\b(201[5-9]|202\d|203\d)\b")
+_DATE = re.compile(rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? (?:19|20)\d{{2}}|(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
+                   rf"(?:19|20)\d{{2}}|(?:{MONTHS}) (?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
+_JOIN = re.compile(r"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:new(?:est)? )?members?|"
+                   r"(?:new(?:est)?|latest) members?|welcomed)\b", re.I)
+_NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
+_PAIR = re.compile(r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
+                   r"partnership with|matched with|teamed up with)\b", re.I)
+_PROJECT = re.compile(r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed)? out|"
+                      r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b", re.I)
+_MEETING = re.compile(r"\b(meeting|summit|conference|workshop|forum|statement|declaration|endorsed|adopted)\b", re.I)
+_COUNT = re.compile(r"\b(\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(cities|projects)\b",
+                    re.I)
+_PILOT_COUNT = re.compile(r"\b\d{1,3}\s+pilot\s+cities\b", re.I)
+_STATUS = (
+    ("completed", re.compile(r"\b(completed|finished|inaugurated|opened|has been in operation|now operat\w+|"
+                             r"went live|handed over)\b", re.I)),
+    ("planning", re.compile(r"\b(plan(?:s|ned)? to|planned|planning|will (?:build|launch|start|develop|install)|"
+                            r"proposed|feasibility stud(?:y|ies)|is to be)\b", re.I)),
+    ("ongoing", re.compile(r"\b(ongoing|under (?:way|construction|development)|underway|in progress|being "
+                           r"(?:built|developed|installed|piloted|rolled out)|is piloting|continues?)\b", re.I)),
+)
+_QUOTED = re.compile(r"[\"“‘']([A-Z][^\"”’']{3,80})[\"”’']")
+_NAMED_PROJECT = re.compile(r"\b((?:[A-Z][\w&-]*|of|and|for|the|in|de)(?: (?:[A-Z][\w&-]*|of|and|for|the|in|de))*"
+                            r" (?:Project|System|Platform|Centre|Center|Hub|Programme|Program|Network|Corridor|App))\b")
+_ORG_AFTER_WITH = re.compile(r"\bwith (?:the )?((?:[A-Z][\w&.-]*)(?: (?:of|for|and|de|[A-Z][\w&.-]*))*)")
+_NEW_CITY = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}) (?:has |have |had )?(?:officially |formally )?"
+                       r"(?:joined|was admitted|became)\b")
+_CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|chair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()]*)")
+_CHAIR_BEFORE = re.compile(r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair)\b")
+_HOST = re.compile(r"\b(?:hosted by|host(?:ed)? in|held in|took place in|convened in)\s+((?:the )?[A-Z][^,.;()]*)")
+_EVENT_NAME = re.compile(r"((?:the )?(?:\d+(?:st|nd|rd|th) )?(?:[A-Z][\w'-]*|of|on|and|for)(?: (?:[A-Z][\w'-]*|of|on|and|for))*"
+                         r" (?:Meeting|Summit|Conference|Workshop|Forum|Statement|Declaration|Framework))")
+_STOP_NAMES = {"The", "This", "That", "It", "In", "On", "At", "And", "But", "Also", "Both", "Today", "Yesterday",
+               "Officials", "Members", "Cities", "City", "Its", "Their", "A", "An", "All"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """A field's value: an ``iri`` of a known entity, or a ``literal`` (with its XSD ``datatype`` if typed)."""
+
+    iri: str | None = None
+    literal: str | None = None
+    datatype: str | None = None
+
+    def to_json(self) -> dict:
+        if self.iri:
+            return {"iri": self.iri}
+        return {"literal": self.literal, **({"datatype": self.datatype} if self.datatype else {})}
+
+
+def literal(text: str, datatype: str | None = None) -> Value:
+    return Value(literal=text, datatype=datatype)
+
+
+def entity(m: Mention) -> Value:
+    return Value(iri=m.entity.iri)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass
+class Fact:
+    """A fact the text states: its ``kind``, its fields and the evidence sentence with its character span."""
+
+    kind: str
+    fields: dict[str, Value]
+    evidence: str
+    start: int
+    end: int
+
+    def key(self) -> tuple:
+        return (self.kind, tuple(sorted((k, v.iri or v.literal or "") for k, v in self.fields.items())))
+
+
+@dataclass
+class Extraction:
+    """What one document states: the facts and the new entities (as facts of kind new-partner, new-project,
+    new-city, with a ``name`` field)."""
+
+    facts: list[Fact] = field(default_factory=list)
+    new_entities: list[Fact] = field(default_factory=list)
+
+    def add(self, fact: Fact) -> None:
+        target = self.new_entities if fact.kind.startswith("new-") else self.facts
+        if fact.key() not in {f.key() for f in target}:
+            target.append(fact)
+
+
+def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
+    """The facts and new entities of a linked text; ``doc_date`` dates counts that give no date of their own."""
+    out = Extraction()
+    for index, (start, end) in enumerate(linked.sentences):
+        sentence = linked.sentence_text(index)
+        offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
+        mentions = linked.in_sentence(index)
+        all_spans = [(m.start - offset, m.end - offset) for m in mentions]
+        # a new entity's name may not overlap a known one, except that a new project may carry its city's name
+        known_spans = [(m.start - offset, m.end - offset) for m in mentions if m.entity.kind != "city"]
+
+        def fact(kind: str, **fields: Value) -> Fact:
+            return Fact(kind, {k: v for k, v in fields.items() if v is not None}, sentence, offset,
+                        offset + len(sentence))
+
+        cities = [m for m in mentions if m.entity.kind == "city"]
+        partners = [m for m in mentions if m.entity.kind == "partner"]
+        programmes = [m for m in mentions if m.entity.kind == "programme"]
+        projects = [m for m in mentions if m.entity.kind == "project"]
+        _joining(out, sentence, cities, mentions, all_spans, fact)
+        paired = _pairing(out, sentence, cities, partners, programmes, all_spans, fact)
+        if not paired:
+            _project(out, sentence, cities, partners, projects, known_spans, fact)
+        _milestone(out, sentence, mentions, fact)
+        _count(out, sentence, doc_date, fact)
+    return out
+
+
+def _outside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e in spans)
+
+
+def _year(sentence: str) -> Value | None:
+    after_in = re.search(r"\b(?:in|since|from) (201[5-9]|202\d|203\d)\b", sentence)
+    found = after_in or _YEAR.search(sentence)
+    return literal(found[1], XSD + "gYear") if found else None
+
+
+def _joining(out, sentence, cities, mentions, known_spans, fact) -> None:
+    if not _JOIN.search(sentence) or not (_NETWORK_WORD.search(sentence) or any(
+            m.entity.kind == "network" for m in mentions)):
+        return
+    year = _year(sentence)
+    for city in cities:
+        out.add(fact("joining", city=entity(city), year=year))
+    for m in _NEW_CITY.finditer(sentence):
+        name = m[1]
+        if name.split()[0] in _STOP_NAMES or not _outside(known_spans, m.start(1), m.end(1)):
+            continue
+        if _NETWORK_WORD.search(name):
+            continue
+        out.add(fact("new-city", name=literal(name)))
+        out.add(fact("joining", city=literal(name), year=year))
+
+
+def _pairing(out, sentence, cities, partners, programmes, known_spans, fact) -> bool:
+    if not _PAIR.search(sentence) or not cities:
+        return False
+    programme = entity(programmes[0]) if programmes else None
+    found_partner = [entity(p) for p in partners]
+    if not found_partner:
+        for m in _ORG_AFTER_WITH.finditer(sentence):
+            name = m[1].strip()
+            if _outside(known_spans, m.start(1), m.end(1)) and len(name.split()) >= 2 and name.split()[0] not in _STOP_NAMES:
+                out.add(fact("new-partner", name=literal(name)))
+                found_partner.append(literal(name))
+                break
+    city_iris = {c.entity.iri for c in cities}
+    for city in cities:
+        for partner in found_partner:
+            if partner.iri in city_iris:
+                continue
+            out.add(fact("pairing", city=entity(city), partner=partner, programme=programme))
+    return bool(found_partner)
+
+
+def _status(sentence: str) -> Value | None:
+    for status, pattern in _STATUS:
+        if pattern.search(sentence):
+            return literal(status)
+    return None
+
+
+def _project(out, sentence, cities, partners, projects, known_spans, fact) -> None:
+    if not _PROJECT.search(sentence) or not (cities or projects):
+        return
+    status = _status(sentence)
+    partner = entity(partners[0]) if partners else None
+    if projects:
+        for project in projects:
+            out.add(fact("project", project=entity(project), city=entity(cities[0]) if cities else None,
+                         partner=partner, status=status))
+        return
+    if not cities:
+        return
+    name = None
+    quoted = _QUOTED.search(sentence)
+    if quoted and _outside(known_spans, quoted.start(1), quoted.end(1)):
+        name = quoted[1].strip()
+    else:
+        for m in _NAMED_PROJECT.finditer(sentence):
+            candidate = re.sub(r"^(?:the|of|and|for|in) ", "", m[1], flags=re.I)
+            if _outside(known_spans, m.start(1), m.end(1)) and candidate.split()[0] not in _STOP_NAMES:
+                name = candidate
+                break
+    if name is None:
+        return
+    out.add(fact("new-project", name=literal(name)))
+    out.add(fact("project", name=literal(name), city=entity(cities[0]), partner=partner, status=status))
+
+
+def _party(text: str, mentions: list[Mention], sentence: str) -> Value:
+    """A chair or host: the entity named in ``text`` when there is one, else the words themselves."""
+    start = sentence.find(text)
+    for m in mentions:
+        if m.entity.kind in ("country", "city", "partner") and m.text in text:
+            return entity(m)
+    words = re.sub(r"^the ", "", text.strip(), flags=re.I)
+    words = re.split(r"\b(?:on|in|at|from|and|with|during)\b \d", words)[0].strip()
+    return literal(words) if start >= 0 else literal(words)
+
+
+def _milestone(out, sentence, mentions, fact) -> None:
+    if not _MEETING.search(sentence):
+        return
+    date = _DATE.search(sentence)
+    if not date:
+        return
+    iso = iso_date(date[1])
+    if iso is None:
+        return
+    kind = XSD + ("date" if len(iso) == 10 else "gYearMonth")
+    chair = _CHAIR.search(sentence)
+    chair_before = _CHAIR_BEFORE.search(sentence) if not chair else None
+    host = _HOST.search(sentence)
+    name = _EVENT_NAME.search(sentence)
+    out.add(fact("milestone", date=literal(iso, kind),
+                 event=literal(re.sub(r"^the ", "", name[1])) if name else None,
+                 chair=_party(chair[1], mentions, sentence) if chair else (
+                     _party(chair_before[1], mentions, sentence) if chair_before else None),
+                 host=_party(host[1], mentions, sentence) if host else None))
+
+
+def _count(out, sentence, doc_date, fact) -> None:
+    for m in _COUNT.finditer(sentence):
+        if _PILOT_COUNT.match(sentence, m.start()):
+            continue
+        value = int(m[1])
+        if value < 2:
+            continue
+        date = _DATE.search(sentence)
+        as_of = iso_date(date[1]) if date else (_year(sentence).literal if _year(sentence) else doc_date)
+        out.add(fact("count", counted=literal(m[2].lower()), value=literal(str(value), XSD + "integer"),
+                     as_of=literal(as_of) if as_of else None))

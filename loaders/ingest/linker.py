@@ -1,0 +1,221 @@
+"""Mentions of known entities in a text: spaCy's rule-based PhraseMatcher over the names the graph holds.
+
+Names are the labels and alternative labels of the member cities, member states, partners, programmes, projects
+and the network, plus what a label spells out itself: the acronym in brackets ("Asian Development Bank (ADB)" is
+also "ADB" and "Asian Development Bank") and the label without a trailing country ("..., Japan"). Names match
+case-insensitively, acronyms exactly.
+
+Linking is exact or nothing. A name is never stretched to the nearest known one, and a match that is only part
+of a longer proper name is refused: "Kuala Lumpur" links, but in "Kuala Terengganu" nothing does, and "Jakarta" in
+"North Jakarta" or "Vientiane" in "Vientiane Province" does not link the member city. A name several entities of
+one kind share links none of them. A project name links only when the project's city is named in the same
+document too (or the project is network-wide): project names are often generic ("Smart Parking").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from graph.store import Store
+from queries.library import internal
+
+KIND_ORDER = ("city", "network", "partner", "programme", "project", "country")
+"""Which kind a name shared across kinds stands for ("Singapore" the member city before the member state)."""
+
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9]$")
+_BRACKET = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*(?:,\s*(?P<tail>[A-Z][\w .-]+))?$")
+_COUNTRY_TAIL = re.compile(r"^(?P<name>.+?),\s*(?P<tail>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
+_CONTINUING = {"City", "Capital"}
+"""Title-case words that may follow a city's name without making it another place's ("Da Nang City")."""
+_HEADS = {"Project", "Projects", "System", "Platform", "Hub", "Centre", "Center", "Programme", "Program", "Plan",
+          "Committee", "Administration", "Council", "Government", "Department", "Office", "Authority", "Hall",
+          "University", "Airport", "Initiative", "Roadmap", "Strategy", "Dashboard", "Network", "Corridor", "Police"}
+"""Heads of organisation and project names that may start with a city's name."""
+
+
+@Language.component("ascn_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence too: headings and list items carry no full stop."""
+    for token in doc[:-1]:
+        if "\n" in token.text and token.is_space:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A known entity: its IRI, kind (city, partner, ...), label and, for a project, its city."""
+
+    iri: str
+    kind: str
+    label: str
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the text that names ``entity``: ``text`` from character ``start`` to ``end``."""
+
+    entity: Entity
+    text: str
+    start: int
+    end: int
+    sentence: int
+    """The index of the sentence (in :attr:`Linker.sentences`) it is in."""
+
+
+def name_variants(label: str) -> list[str]:
+    """The names a label spells out: itself, the acronym in brackets, the name before the brackets, the name
+    without a trailing country.
+
+    >>> name_variants("Asian Development Bank (ADB)")
+    ['Asian Development Bank (ADB)', 'ADB', 'Asian Development Bank']
+    >>> name_variants("Urban Renaissance Agency (UR), Japan")
+    ['Urban Renaissance Agency (UR), Japan', 'UR', 'Urban Renaissance Agency']
+    >>> name_variants("Department of Foreign Affairs and Trade (DFAT), Australia")[1:]
+    ['DFAT', 'Department of Foreign Affairs and Trade']
+    >>> name_variants("Clean Water Services (Hillsboro, Oregon)")
+    ['Clean Water Services (Hillsboro, Oregon)', 'Clean Water Services']
+    >>> name_variants("Korea Environmental Industry and Technology Institute, Korea")
+    ['Korea Environmental Industry and Technology Institute, Korea', 'Korea Environmental Industry and Technology Institute']
+    """
+    found = [label]
+    m = _BRACKET.match(label)
+    if m:
+        inner = m["inner"].strip()
+        if _ACRONYM.match(inner) and " " not in inner:
+            found.append(inner)
+        found.append(m["name"].strip())
+    else:
+        tail = _COUNTRY_TAIL.match(label)
+        if tail and len(tail["name"].split()) >= 2:
+            found.append(tail["name"].strip())
+    return list(dict.fromkeys(found))
+
+
+class Gazetteer:
+    """The known names, read once from the store, and the spaCy pipeline that finds them."""
+
+    def __init__(self, entities: dict[str, Entity], names: dict[str, set[str]]):
+        self.entities = entities
+        self.names = names
+        """name as written → the IRIs that carry it"""
+
+    @classmethod
+    def from_store(cls, store: Store) -> Gazetteer:
+        entities: dict[str, Entity] = {}
+        names: dict[str, set[str]] = {}
+        labels: dict[str, str] = {}
+        rows = list(store.query(internal("ingest_names").sparql))
+        for row in rows:
+            labels.setdefault(str(row["entity"]), str(row["name"]))
+        for row in rows:
+            iri = str(row["entity"])
+            if iri not in entities:
+                entities[iri] = Entity(iri, str(row["kind"]), labels[iri], str(row["city"]) if row["city"] else None)
+            for variant in name_variants(str(row["name"])):
+                names.setdefault(variant, set()).add(iri)
+        return cls(entities, names)
+
+    @cached_property
+    def nlp(self):
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("ascn_line_breaks")
+        return nlp
+
+    @cached_property
+    def matchers(self) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """Case-insensitive names, and exact acronyms."""
+        lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for name in self.names:
+            pattern = self.nlp.make_doc(name)
+            (exact if _ACRONYM.match(name) and " " not in name and len(name) <= 8 else lower).add(name, [pattern])
+        return lower, exact
+
+    def link(self, text: str, guards: bool = True) -> Linked:
+        """The sentences of ``text`` and the mentions of known entities in it.
+
+        ``guards=False`` turns off the refusal of names inside longer names and of projects whose city is not
+        named: the plain name matcher, the baseline benchmarks/ingest.py compares with.
+        """
+        doc = self.nlp(text)
+        lower, exact = self.matchers
+        spans = [Span(doc, start, end, label=match_id) for matcher in (lower, exact)
+                 for match_id, start, end in matcher(doc)]
+        spans = filter_spans(spans)
+        covered = {i for span in spans for i in range(span.start, span.end)}
+        candidates = []
+        for span in spans:
+            iris = self.names.get(span.label_, set())
+            by_kind = sorted({self.entities[i].kind for i in iris}, key=KIND_ORDER.index)
+            if not by_kind:
+                continue
+            kind = by_kind[0]
+            of_kind = [self.entities[i] for i in iris if self.entities[i].kind == kind]
+            if guards and kind in ("city", "country", "partner") and _part_of_longer_name(doc, span, covered):
+                continue
+            candidates.append((span, of_kind))
+        cities = {e.iri for _, ents in candidates for e in ents if e.kind == "city" and len(ents) == 1}
+        sentences = list(doc.sents)
+        starts = [s.start for s in sentences]
+        mentions = []
+        for span, of_kind in candidates:
+            if guards and of_kind[0].kind == "project":
+                of_kind = [e for e in of_kind if e.city is None or e.city in cities]
+            if len(of_kind) != 1:
+                continue
+            index = max(i for i, s in enumerate(starts) if s <= span.start)
+            mentions.append(Mention(of_kind[0], span.text, span.start_char, span.end_char, index))
+        return Linked(doc, [(s.start_char, s.end_char) for s in sentences], mentions)
+
+
+def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
+    """Whether the match is only part of another place's proper name ("North Jakarta", "Vientiane Province",
+    "Kuala Lumpur" in a made-up "Kuala Lumpur Baru").
+
+    A name that goes on into an organisation or a project ("Vientiane Smart Drainage Project", "Bangkok
+    Metropolitan Administration") still names the city: the run of title-case words after it ends in such a head.
+    """
+    if span.end < len(doc):
+        after = doc[span.end]
+        if after.is_title and after.i not in covered and after.text not in _CONTINUING and not after.is_sent_start:
+            run = []
+            for token in doc[span.end:]:
+                if not (token.is_title or token.is_upper or token.lower_ in ("of", "and", "for", "de")):
+                    break
+                run.append(token.text)
+            if not _HEADS.intersection(run):
+                return True
+    if span.start > 0:
+        before = doc[span.start - 1]
+        if before.is_title and before.i not in covered and not before.is_stop and not before.is_sent_start:
+            return True
+        if before.is_title and before.is_sent_start and not before.is_stop and before.i not in covered:
+            return True
+    return False
+
+
+@dataclass
+class Linked:
+    """A linked text: the spaCy doc, each sentence's character span, and the mentions in order."""
+
+    doc: Doc
+    sentences: list[tuple[int, int]]
+    mentions: list[Mention]
+
+    def sentence_text(self, index: int) -> str:
+        start, end = self.sentences[index]
+        return self.doc.text[start:end].strip()
+
+    def in_sentence(self, index: int, kind: str | None = None) -> list[Mention]:
+        return [m for m in self.mentions if m.sentence == index and (kind is None or m.entity.kind == kind)]
