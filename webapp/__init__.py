@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_PAGES": None,
     "RATE_LIMIT_STORAGE": "memory://",
     "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,
+    "CURATOR_TOKEN": None,
+    "SECRET_KEY": None,
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
@@ -36,7 +38,9 @@ recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per lin
 ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or ``ASCN_RATE_LIMIT_PAGES`` (every other route)
 gives one per client address in flask-limiter's notation (``"60/minute;10/second"``), counted in
 ``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`); query answers kept up to 64 MiB in all until the graph
-changes (``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`)."""
+changes (``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`); no curator token, so no one can
+review proposals through the web unless ``ASCN_CURATOR_TOKEN`` gives one, and sessions signed with ``ASCN_SECRET_KEY``
+(a random key per start when unset; see :mod:`webapp.review`)."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -65,7 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import api, changes, complete, evaluation, reconcile, reference, search, served, tools
+    from webapp import api, changes, complete, evaluation, reconcile, reference, review, search, served, tools
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)
@@ -75,5 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reference.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(changes.bp)
+    review.init_app(app)
+    app.register_blueprint(review.bp)
     app.register_blueprint(served.bp)
     return app

@@ -1,0 +1,89 @@
+"""The review page: read-only without a curator token, CSRF on every form, accepting makes a release."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from graph import releases
+from loaders.ingest import ingest
+from loaders.review import list_proposals
+from tests.ingest.test_ingest import TEXTS
+from webapp import create_app
+from webapp.store import close_app
+
+
+@pytest.fixture
+def make_app(fresh_settings, fresh_store):
+    ingest(fresh_store, [TEXTS / "test" / "04-news.html"], dry_run=False)
+    fresh_store.close()
+    apps = []
+
+    def make(**config):
+        app = create_app({"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False, **config})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        close_app(app)
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def _pairing(app) -> str:
+    return next(p.id for p in list_proposals(app.extensions["ascn"].store) if p.kind == "pairing")
+
+
+def test_without_a_curator_token_the_server_is_read_only(make_app):
+    app = make_app()
+    client = app.test_client()
+    html = client.get("/review").get_data(as_text=True)
+    assert 'id="read-only"' in html and "Da Nang has been paired with the City of Yokohama" in html
+    assert 'action="/review/' not in html  # no accept or reject forms
+    ident = _pairing(app)
+    answer = client.post(f"/review/{ident}/accept", data={"csrf_token": "any"})
+    assert answer.status_code == 403 and "read-only" in answer.get_data(as_text=True)
+    assert client.post("/review/sign-in", data={"csrf_token": "any", "token": "", "name": "x"}).status_code == 403
+    assert releases.current_release(app.extensions["ascn"].store).number == 1
+
+
+def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
+    app = make_app(CURATOR_TOKEN="s3cret-token")
+    client = app.test_client()
+    html = client.get("/review").get_data(as_text=True)
+    assert 'name="token"' in html
+    token = _csrf(html)
+    assert client.post("/review/sign-in", data={"token": "s3cret-token", "name": "Mai"}).status_code == 400
+    wrong = client.post("/review/sign-in", data={"csrf_token": token, "token": "guess", "name": "Mai"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "That is not the curator token." in wrong and 'name="token"' in wrong
+    signed = client.post("/review/sign-in", data={"csrf_token": token, "token": "s3cret-token", "name": "Mai Tran"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert '<strong id="curator">Mai Tran</strong>' in signed
+    ident = _pairing(app)
+    assert client.post(f"/review/{ident}/accept", data={}).status_code == 400
+    assert client.post(f"/review/{ident}/accept", data={"csrf_token": "forged"}).status_code == 400
+    done = client.post(f"/review/{ident}/accept", data={"csrf_token": _csrf(signed), "note": "checked"},
+                       follow_redirects=True).get_data(as_text=True)
+    store = app.extensions["ascn"].store
+    release = releases.current_release(store)
+    assert release.number == 2 and release.kind == "accepted"
+    assert f"release {release.version}" in done and f"Release <code>{release.version}</code>" in done
+    assert "<td>accepted</td><td>Mai Tran</td>" in done
+    new_project = next(p.id for p in list_proposals(store) if p.kind == "new-project")
+    client.post(f"/review/{new_project}/reject", data={"csrf_token": _csrf(done), "note": "duplicate"})
+    assert [p.note for p in list_proposals(store, "rejected")] == ["duplicate"]
+    refused = client.post(f"/review/{ident}/accept", data={"csrf_token": _csrf(done)}, follow_redirects=True)
+    assert "Not done:" in refused.get_data(as_text=True) and "already accepted" in refused.get_data(as_text=True)
+    assert "ascn:pairedCity" in client.get("/changes").get_data(as_text=True)
+
+
+def test_entity_pages_link_their_feed(client):
+    html = client.get("/id/city/hanoi").get_data(as_text=True)
+    assert '<link rel="alternate" type="application/atom+xml" href="/feeds/city/hanoi.atom"' in html
+    assert 'href="/feeds/city/hanoi.atom">changes feed (Atom)</a>' in html
+    assert "application/atom+xml" not in client.get("/id/project/bsb-clean-river").get_data(as_text=True)

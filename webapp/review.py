@@ -1,0 +1,122 @@
+"""The review page (``/review``): proposals from ingested documents, accepted or rejected by a curator.
+
+Anyone may read the page; writing needs the curator token the operator sets (``CURATOR_TOKEN``, from
+``ASCN_CURATOR_TOKEN``). There is none by default, so a public server stays read-only. A curator signs in with the
+token and their name, which the review records (PROV-O, :mod:`loaders.review`); the sign-in lives in Flask's signed
+session cookie. Every form carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before
+anything is done. The session key is ``SECRET_KEY`` (``ASCN_SECRET_KEY``); without one, a random key is made at
+start, so sign-ins end when the server restarts.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms.validators import ValidationError as CSRFInvalid
+
+from loaders.review import OVERRIDES, accept, get_proposal, list_proposals, reject
+from ontology.errors import AscnError
+from webapp.page_data import local_path
+from webapp.store import get_store
+
+bp = Blueprint("review", __name__)
+
+FOCUS_AREAS = ("civic_social", "health_wellbeing", "safety_security", "quality_environment", "built_infrastructure",
+               "industry_innovation")
+
+
+def init_app(app: Flask) -> None:
+    """A session key for the curator's sign-in and the CSRF tokens (random per start when none is configured)."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 3600 * 8)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
+
+
+def _writable() -> bool:
+    return bool(current_app.config.get("CURATOR_TOKEN"))
+
+
+def _curator() -> str | None:
+    return session.get("curator") if _writable() else None
+
+
+@bp.get("/review")
+def review_page():
+    """Pending proposals with their evidence and fields, and the reviewed ones for audit."""
+    store = get_store()
+    pending = list_proposals(store)
+    reviewed = [p for p in list_proposals(store, None) if p.status != "pending"]
+    reviewed.sort(key=lambda p: p.reviewed_at or "", reverse=True)
+    response = current_app.make_response(render_template(
+        "pages/review.html", pending=pending, reviewed=reviewed[:50], writable=_writable(), curator=_curator(),
+        csrf_token=generate_csrf(), focus_areas=FOCUS_AREAS, link=local_path, overrides=OVERRIDES))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/review/sign-in")
+def sign_in():
+    """Sign in with the operator's curator token and the name the reviews will carry."""
+    token = current_app.config.get("CURATOR_TOKEN")
+    if not token:
+        abort(403, description="this server is read-only: the operator has set no curator token (ASCN_CURATOR_TOKEN)")
+    _check_csrf()
+    given = request.form.get("token", "")
+    name = " ".join(request.form.get("name", "").split())
+    if not hmac.compare_digest(given.encode(), str(token).encode()):
+        flash("That is not the curator token.", "error")
+        return redirect(url_for("review.review_page"))
+    if not name:
+        flash("Give your name: each review records who made it.", "error")
+        return redirect(url_for("review.review_page"))
+    session.clear()
+    session["curator"] = name[:80]
+    flash(f"Signed in as {session['curator']}.", "ok")
+    return redirect(url_for("review.review_page"))
+
+
+@bp.post("/review/sign-out")
+def sign_out():
+    _check_csrf()
+    session.clear()
+    return redirect(url_for("review.review_page"))
+
+
+@bp.post("/review/<ident>/<action>")
+def decide(ident: str, action: str):
+    """Accept (a new release) or reject (kept for audit) one proposal."""
+    if action not in ("accept", "reject"):
+        abort(404)
+    if not _writable():
+        abort(403, description="this server is read-only: the operator has set no curator token")
+    _check_csrf()
+    curator = _curator()
+    if curator is None:
+        abort(403, description="sign in with the curator token to review proposals")
+    note = request.form.get("note", "").strip() or None
+    store = get_store()
+    try:
+        proposal = get_proposal(store, ident)
+        if action == "accept":
+            overrides = {k: request.form[k] for k in ("focus_area", "status", "partner_kind") if request.form.get(k)}
+            release = accept(store, [ident], curator, note, overrides)
+            flash(f"Accepted “{proposal.label}”: release {release.version}.", "ok")
+            session["last_release"] = release.version
+        else:
+            reject(store, [ident], curator, note)
+            flash(f"Rejected “{proposal.label}”; it is kept for audit.", "ok")
+    except AscnError as exc:
+        flash(f"Not done: {exc}", "error")
+    return redirect(url_for("review.review_page"))
+
+
+def _check_csrf() -> None:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (CSRFInvalid, CSRFError) as exc:
+        abort(400, description=f"the form's CSRF token is missing or wrong ({exc}); reload the page and try again")
