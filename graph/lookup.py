@@ -24,12 +24,17 @@ from rdflib import URIRef
 
 from graph.store import Store
 from ontology import PREFIXES, ontology_graph
-from ontology.namespace import ASCN, RDFS
+from ontology.namespace import ASCN, RDF, RDFS
 from queries.library import internal
 
 _WORD = re.compile(r"[^\w]+")
 NAME_KINDS = ("label", "alt", "title", "code")
 LINKS = (str(ASCN.country), str(ASCN.inCity), str(ASCN.parentPartner))
+"""The links kept per entity, to tell same-named entities apart (:mod:`graph.reconcile`)."""
+_RDF_TYPE = str(RDF.type)
+KEY_WORDS = 4
+"""Words of a name kept in each search key: typed text matches on its first four words (enough to tell names
+apart as someone types), and the sorted keys stay short at 300k triples."""
 
 
 def normalize(text: str) -> str:
@@ -38,8 +43,11 @@ def normalize(text: str) -> str:
     >>> normalize("Đà Nẵng"), normalize("  Japan International Cooperation Agency (JICA) ")
     ('da nang', 'japan international cooperation agency jica')
     """
-    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        plain = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+        plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     return " ".join(_WORD.sub(" ", plain).replace("_", " ").split())
 
 
@@ -107,6 +115,7 @@ class Index:
     _keys: list[str] = field(default_factory=list, repr=False)
     _ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _ranked: list[str] = field(default_factory=list, repr=False)
+    _masks: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._ranked = sorted(self.entities, key=lambda i: (-self.entities[i].uses, self.entities[i].label.casefold(), i))
@@ -117,7 +126,7 @@ class Index:
             for name in [*entity.all_names(), local_id(iri)]:
                 words = normalize(name).split()
                 for start in range(len(words)):
-                    pairs.add((" ".join(words[start:]), rank[iri] + (later if start else 0)))
+                    pairs.add((" ".join(words[start:start + KEY_WORDS]), rank[iri] + (later if start else 0)))
         ordered = sorted(pairs)
         self._keys = [key for key, _ in ordered]
         self._ranks = np.array([r for _, r in ordered], dtype=np.int64)
@@ -127,19 +136,32 @@ class Index:
         """Entities with a name (or IRI local name) having a word that starts with ``text``: those whose name
         starts so first, each group most used first; only instances of ``classes`` (with their subclasses) when
         given. Empty text matches every entity."""
-        q = normalize(text)
+        q = " ".join(normalize(text).split()[:KEY_WORDS])
         lo = bisect_left(self._keys, q)
         hi = bisect_left(self._keys, q + "\uffff", lo)
-        wanted = expand(classes) if classes else None
+        n = len(self._ranked)
+        hits = np.zeros(2 * n, dtype=bool)
+        hits[self._ranks[lo:hi]] = True
+        if classes:
+            hits &= self._class_mask(frozenset(expand(classes)))
         out, seen = [], set()
-        for r in np.unique(self._ranks[lo:hi]):
-            entity = self.entities[self._ranked[r % len(self._ranked)]]
-            if entity.iri not in seen and (wanted is None or entity.classes & wanted):
+        for r in np.flatnonzero(hits):  # ranks in order: names that start so first, most used first
+            entity = self.entities[self._ranked[r % n]]
+            if entity.iri not in seen:
                 seen.add(entity.iri)
                 out.append(entity)
                 if len(out) == limit:
                     break
         return out
+
+    def _class_mask(self, classes: frozenset[str]):
+        """Which ranks (both halves of the rank space) belong to instances of ``classes``, kept per class set."""
+        mask = self._masks.get(classes)
+        if mask is None:
+            half = np.fromiter((bool(self.entities[iri].classes & classes) for iri in self._ranked), dtype=bool,
+                               count=len(self._ranked))
+            mask = self._masks[classes] = np.concatenate([half, half])
+        return mask
 
     def of_classes(self, classes: set[str]) -> list[Entity]:
         """Every entity of ``classes`` (with their subclasses)."""
@@ -273,7 +295,7 @@ def term_labels() -> dict[str, str]:
 
 
 def build(store: Store) -> Index:
-    """Read the index of ``store``'s current content (six bulk reads)."""
+    """Read the index of ``store``'s current content (four bulk reads)."""
     entities: dict[str, Entity] = {}
     names = store.values(internal("lookup_names").sparql)
     for iri, kind, name in names.rows:
@@ -287,22 +309,28 @@ def build(store: Store) -> Index:
     for entity in entities.values():
         if not entity.label:
             entity.label = entity.names.pop(0)
+    classes: dict[str, list[str]] = defaultdict(list)
     for iri, cls in store.values(internal("lookup_types").sparql).rows:
+        classes[iri].append(cls)
         if iri in entities:
             entities[iri].classes.add(cls)
-    for iri, uses in store.values(internal("lookup_uses").sparql).rows:
-        if iri in entities:
-            entities[iri].uses = int(uses)
-    for iri, prop, value in store.values(internal("lookup_links").sparql).rows:
-        if iri in entities:
-            entities[iri].links.setdefault(prop, []).append(value)
+    class_objects: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    links = set(LINKS)
+    for subject, prop, obj in store.values(internal("lookup_links").sparql).rows:
+        entity = entities.get(obj)
+        if entity is None:
+            continue
+        entity.uses += 1
+        if prop == _RDF_TYPE:
+            continue
+        for cls in classes.get(subject, ()):
+            class_objects[(cls, prop)][obj] += 1
+        if prop in links and subject in entities:
+            entities[subject].links.setdefault(prop, []).append(obj)
     class_entities: Counter = Counter()
     for entity in entities.values():
         class_entities.update(entity.classes)
     class_properties: dict[str, Counter] = defaultdict(Counter)
     for cls, prop, n in store.values(internal("lookup_class_properties").sparql).rows:
         class_properties[cls][prop] += int(n)
-    class_objects: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for cls, prop, obj, n in store.values(internal("lookup_class_objects").sparql).rows:
-        class_objects[(cls, prop)][obj] += int(n)
     return Index(entities, class_entities, dict(class_properties), dict(class_objects))
