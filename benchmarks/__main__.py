@@ -8,7 +8,9 @@
 2. load (:mod:`benchmarks.load`): ``ascn load`` against ``oxigraph load`` at 30k, 300k and 3M triples;
 3. recommendation (:mod:`benchmarks.recommend`): the recommender built from the store, and its latency
    per question, at 30k, 300k and 3M triples, with the store's memory at each scale.
-4. remote (:mod:`benchmarks.remote`): docs/remote-store.md's at-scale recipe at 3M triples, on Oxigraph server
+4. completion (:mod:`benchmarks.complete`): ``/api/complete`` while someone types, over HTTP from ``ascn serve``,
+   against the same entity question sent as SPARQL, on the bundled graph and at 300k triples;
+5. remote (:mod:`benchmarks.remote`): docs/remote-store.md's at-scale recipe at 3M triples, on Oxigraph server
    and Virtuoso: build, load, recommendations and the web app against each server, timed.
 
 Each step runs in a process of its own (``python -m benchmarks.<step>``), so the memory one step holds never
@@ -52,6 +54,8 @@ FULL = [
     Step("load", "ascn load vs oxigraph load (30k, 300k, 3M triples)", "load", ["--sizes", ALL_SIZES], 3),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
          "(30k, 300k, 3M triples)", "recommend", ["--sizes", ALL_SIZES], 3),
+    Step("completion", "/api/complete while typing vs the same question as SPARQL (bundled graph, 300k triples)",
+         "complete", ["--sizes", "0,300000"], 3),
     Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (3M triples)", "remote",
          ["--triples", "3000000"], 27),
 ]
@@ -61,6 +65,8 @@ QUICK = [
     Step("load", "ascn load vs oxigraph load (30k, 300k triples)", "load", ["--sizes", QUICK_SIZES], 1),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
          "(30k, 300k triples)", "recommend", ["--sizes", QUICK_SIZES], 6),
+    Step("completion", "/api/complete while typing vs the same question as SPARQL (bundled graph, 30k triples)",
+         "complete", ["--sizes", "0,30000", "--words", "20"], 1),
     Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (30k triples)", "remote",
          ["--triples", "30000"], 1),
 ]

@@ -100,7 +100,7 @@ def measure(size: int, n: int, cache: Path) -> None:
         with serve_ascn(data_dir, Path(work) / "serve.log", settle_for=60, workers=2, threads=4) as server:
             site = f"http://127.0.0.1:{server.port}"
             first, _ = get(f"{site}/api/complete?q=a")
-            print(f"   first request (reads the index: six bulk SPARQL reads): {first:.0f} ms (no target)")
+            print(f"   first request (reads the index: four bulk SPARQL reads): {first:.0f} ms (no target)")
             urls = typed_prefixes(site, n)
             times = [get(u)[0] for u in urls]
             p95 = float(np.percentile(times, 95))

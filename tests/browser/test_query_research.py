@@ -6,6 +6,8 @@ issue 18 names, and picking one must write a term the query runs with.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 ACTIVE = ".tabPanel.active"
@@ -67,3 +69,55 @@ def test_the_data_panel_lists_counts_from_the_void_and_inserts_a_term(page):
     panel.get_by_text("Properties (").click()
     panel.locator("button.term[data-term='ascn:focusArea']").click()
     assert _value(page).endswith("?c a ascn:City ascn:focusArea ")
+
+
+def _click_node(page, container: str, cy: str, label: str) -> None:
+    """Click the node labelled ``label`` where Cytoscape drew it (the canvas has no DOM element per node)."""
+    x, y = page.evaluate("""([container, cy, label]) => {
+        const node = eval(cy).nodes().filter((n) => n.data("label") === label)[0];
+        node.cy().container().scrollIntoView({block: "center"});
+        const at = node.renderedPosition();
+        const box = document.querySelector(container + " .graph-canvas").getBoundingClientRect();
+        return [box.x + at.x, box.y + at.y]; }""", [container, cy, label])
+    page.mouse.click(x, y)
+
+
+def test_an_entity_page_draws_its_neighbourhood_with_clickable_nodes(page, screenshot):
+    page.goto("/id/city/da-nang")
+    graph = page.locator("#entity-graph[data-ready=true]")
+    graph.scroll_into_view_if_needed()
+    expect(graph.locator(".graph-note")).to_contain_text("resources")
+    labels = page.evaluate("() => window.ascnEntityGraph.nodes().map((n) => n.data('label'))")
+    assert {"Da Nang", "Viet Nam", "Intelligent Operation Centre (Da Nang)"} <= set(labels)
+    _click_node(page, "#entity-graph", "window.ascnEntityGraph", "Viet Nam")
+    details = graph.locator(".graph-details")
+    expect(details).to_contain_text("https://w3id.org/ascn/id/country/vn")
+    screenshot(page, "entity-neighbourhood")
+    details.get_by_role("link", name="Open the page of Viet Nam").click()
+    expect(page).to_have_url(re.compile(r"/id/country/vn$"))
+    expect(page.locator("h1")).to_have_text("Viet Nam")
+
+
+def test_a_construct_answer_shows_as_a_graph_readable_at_a_hundred_nodes(page, screenshot):
+    _editor(page, START.replace("SELECT * WHERE {\n  ", "CONSTRUCT { ?p ascn:inCity ?c ; ascn:focusArea ?f } WHERE {\n  ")
+            + "?p ascn:inCity ?c ; ascn:focusArea ?f }")
+    page.click(f"{ACTIVE} .yasqe_queryButton")
+    expect(page.locator(f"{ACTIVE} .yasr_response_chip")).to_contain_text("results")
+    page.click(f"{ACTIVE} .select_graph")
+    graph = page.locator(f"{ACTIVE} .graph-view[data-ready=true]")
+    nodes = int(graph.get_attribute("data-nodes"))
+    assert 150 < nodes <= 250  # projects, their cities and the six focus areas
+    # readable: every node inside the canvas, and nodes apart (nearest neighbours further than a node is wide)
+    inside, gaps = page.evaluate("""() => {
+        const view = document.querySelector('.tabPanel.active .graph-view');
+        const cy = view.ascnGraph, box = view.querySelector('.graph-canvas').getBoundingClientRect();
+        const at = cy.nodes().map((n) => n.renderedPosition());
+        const inside = at.every((p) => p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height);
+        const gaps = at.map((p, i) => Math.min(...at.filter((_, j) => j !== i).map((q) => Math.hypot(p.x - q.x, p.y - q.y))));
+        return [inside, gaps.sort((a, b) => a - b)]; }""")
+    assert inside
+    assert gaps[len(gaps) // 10] > 8  # nine nodes in ten stand clear of their nearest neighbour
+    _click_node(page, f"{ACTIVE} .graph-view", "document.querySelector('.tabPanel.active .graph-view').ascnGraph",
+                "built_infrastructure")
+    expect(graph.locator(".graph-details")).to_contain_text("focus-area/built_infrastructure")
+    screenshot(page, "query-graph")  # last: a full-page screenshot resizes the page, and the picture with it

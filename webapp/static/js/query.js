@@ -31,7 +31,8 @@
   function configureEditor(vocabulary) {
     Yasr.registerPlugin("map", window.AscnQueryViews.MapView);
     Yasr.registerPlugin("chart", window.AscnQueryViews.ChartView);
-    Yasr.defaults.pluginOrder = ["table", "map", "chart", "response"];
+    Yasr.registerPlugin("graph", window.AscnGraphView.GraphView);
+    Yasr.defaults.pluginOrder = ["table", "graph", "map", "chart", "response"];
     Yasr.defaults.prefixes = vocabulary.prefixes;
 
     // Classes, properties and entities from this app's /api/complete as you type (complete.js); the stock
