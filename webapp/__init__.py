@@ -69,12 +69,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import api, changes, complete, evaluation, reconcile, reference, review, search, served, tools
+    from webapp import (api, changes, complete, evaluation, graph_view, reconcile, reference, review, search, served,
+                        tools)
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(complete.bp)
+    app.register_blueprint(graph_view.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(reference.bp)
     app.register_blueprint(search.bp)

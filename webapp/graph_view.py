@@ -1,16 +1,31 @@
-"""The data of an entity page's graph view (``static/js/graph-view.js``): the entity's neighbourhood as triples.
+"""``/api/neighbourhood?entity=<IRI>``: an entity's neighbourhood as JSON triples, for the graph view of its page
+(``static/js/graph-view.js``, which fetches it, so the page itself carries no raw IRIs).
 
 The picture shows what the page lists — the entity's description graph (its links out, with the labels and types
-of what they reach) and the entities linking in, with their labels and classes — as plain JSON the script draws
-with Cytoscape.js; literals become node details, not nodes.
+of what they reach) and the entities linking in, with their labels and classes; the script draws them with
+Cytoscape.js, literals as node details, not nodes.
 """
 
 from __future__ import annotations
 
+from flask import Blueprint, Response, jsonify, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from webapp.page_data import public_base, rows
+from webapp.api import ApiError, _api_error
+from webapp.page_data import public_base, rows, run
+
+bp = Blueprint("graph_view", __name__)
+bp.register_error_handler(ApiError, _api_error)
+
+
+@bp.get("/api/neighbourhood")
+def neighbourhood_json() -> Response:
+    """The neighbourhood of the entity ``entity`` (an IRI under the id base); 404 when the graph has no such entity."""
+    iri = request.args.get("entity", "")
+    if not iri.startswith(public_base() + "id/") or not run("entity_exists", {"entity": iri}):
+        raise ApiError(404, f"the graph has no entity {iri!r}", "entity")
+    return jsonify(neighbourhood(URIRef(iri), run("entity_description", {"entity": iri})))
 
 
 def _term(node) -> dict:

@@ -25,7 +25,6 @@ from webapp.entity_view import build
 from webapp.errors import EntityNotFound
 from webapp.facets import (FACETS, SORTS, facet_counts, parse_search, projects_from_rows, search, snippet,
                            sort_projects)
-from webapp.graph_view import neighbourhood
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
 from webapp.page_data import iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_store
@@ -241,8 +240,7 @@ def entity(kind: str, ident: str):
         response = Response(render_template(
             "pages/entity.html", entity=view, path=path, alternates=alternates(request.script_root + path),
             jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri)),
-            map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None,
-            graph_data=neighbourhood(iri, graph)))
+            map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
     return response

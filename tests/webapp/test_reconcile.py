@@ -161,3 +161,14 @@ def test_completion_refuses_bad_parameters_by_name(site):
     assert response.status_code == 400 and response.json()["parameter"] == "kind"
     response = requests.get(site + "/api/complete", params={"limit": "500"}, timeout=30)
     assert response.json()["error"] == "parameter 'limit' must be a whole number from 1 to 50, got '500'"
+
+
+# -- an entity's neighbourhood (the entity page's graph view) -------------------------------------
+def test_neighbourhood_holds_links_out_and_in(site):
+    body = requests.get(site + "/api/neighbourhood", params={"entity": DA_NANG}, timeout=30).json()
+    assert body["centre"] == DA_NANG
+    links = {(t["s"]["value"], t["p"]["value"], t["o"]["value"]) for t in body["triples"]}
+    assert (DA_NANG, "https://w3id.org/ascn/ontology#country", "https://w3id.org/ascn/id/country/vn") in links
+    assert ("https://w3id.org/ascn/id/project/dad-ioc", "https://w3id.org/ascn/ontology#inCity", DA_NANG) in links
+    missing = requests.get(site + "/api/neighbourhood", params={"entity": "https://w3id.org/ascn/id/city/x"}, timeout=30)
+    assert missing.status_code == 404 and missing.json()["parameter"] == "entity"

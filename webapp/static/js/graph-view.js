@@ -1,5 +1,5 @@
 /* Node-link pictures of RDF with Cytoscape.js (vendored): the "Graph" view of CONSTRUCT and DESCRIBE answers in
-   /query (a Yasr plugin), and an entity's neighbourhood on its page (#entity-graph, data in a JSON script).
+   /query (a Yasr plugin), and an entity's neighbourhood on its page (#entity-graph, from /api/neighbourhood).
    - nodes are resources (IRIs, blank nodes), named by their rdfs:label / skos:prefLabel / dcterms:title when
      the triples give one, coloured by type; literals are not nodes but shown in the node's details;
    - a click on a node shows its details (types, values, links) with a link to its page when it is an entity
@@ -215,10 +215,19 @@
 
   function entityGraph() {
     const container = document.getElementById("entity-graph");
-    const data = document.getElementById("entity-graph-data");
-    if (!container || !data || !window.cytoscape) return;
-    const parsed = JSON.parse(data.textContent);
-    window.ascnEntityGraph = draw(container, parsed.triples, { centre: parsed.centre, base: parsed.base });
+    if (!container || !window.cytoscape) return;
+    fetch(container.dataset.src, { headers: { Accept: "application/json" } })
+      .then((r) => {
+        if (!r.ok) throw new Error("the neighbourhood could not be read (" + r.status + ")");
+        return r.json();
+      })
+      .then((data) => {
+        window.ascnEntityGraph = draw(container, data.triples, { centre: data.centre, base: data.base });
+      })
+      .catch((error) => {
+        container.textContent = error.message;
+        container.className = "notice error";
+      });
   }
 
   window.AscnGraphView = { GraphView: GraphView, draw: draw, model: model };
