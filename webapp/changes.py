@@ -52,10 +52,10 @@ def entity_feed(kind: str, ident: str):
                                + ", ".join(f"/feeds/{k}/<id>.atom" for k in FEED_TYPES))
     entity = iri_of(f"/id/{kind}/{ident}")
     store = get_store()
-    labels = _labels([URIRef(entity)])
-    if URIRef(entity) not in labels:
+    names = labels([URIRef(entity)])
+    if URIRef(entity) not in names:
         abort(404, description=f"no {FEED_TYPES[kind]} {ident!r} in the graph")
-    name = labels[URIRef(entity)]
+    name = names[URIRef(entity)]
     feed = FeedGenerator()
     feed.id(request.base_url)
     feed.title(f"ASCN knowledge graph: changes about {name}")
@@ -91,7 +91,7 @@ class DiffView:
         self.result = result
         terms = {t for s, p, o in result.added + result.removed for t in (s, o)}
         terms |= {t for s, p, old, new in result.changed for t in (s, *old, *new)}
-        self.labels = _labels([t for t in terms if isinstance(t, URIRef)])
+        self.labels = labels([t for t in terms if isinstance(t, URIRef)])
         self.added = [self.row(s, p, [], [o]) for s, p, o in result.added]
         self.removed = [self.row(s, p, [o], []) for s, p, o in result.removed]
         self.changed = [self.row(s, p, old, new) for s, p, old, new in result.changed]
@@ -128,7 +128,8 @@ def short(iri: Node) -> str:
     return f"{best[0]}:{text[len(best[1]):]}" if best else text
 
 
-def _labels(iris: list[URIRef]) -> dict[URIRef, str]:
+def labels(iris: list[URIRef]) -> dict[URIRef, str]:
+    """A name for each of ``iris`` that has one (read 500 at a time)."""
     if not iris:
         return {}
     found = {}

@@ -15,10 +15,12 @@ import secrets
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from rdflib import URIRef
 from wtforms.validators import ValidationError as CSRFInvalid
 
-from loaders.review import OVERRIDES, accept, get_proposal, list_proposals, reject
+from loaders.review import accept, get_proposal, list_proposals, reject
 from ontology.errors import AscnError
+from webapp.changes import labels
 from webapp.page_data import local_path
 from webapp.store import get_store
 
@@ -52,9 +54,10 @@ def review_page():
     pending = list_proposals(store)
     reviewed = [p for p in list_proposals(store, None) if p.status != "pending"]
     reviewed.sort(key=lambda p: p.reviewed_at or "", reverse=True)
+    names = labels(sorted({v for p in pending for v in p.fields.values() if isinstance(v, URIRef)}))
     response = current_app.make_response(render_template(
         "pages/review.html", pending=pending, reviewed=reviewed[:50], writable=_writable(), curator=_curator(),
-        csrf_token=generate_csrf(), focus_areas=FOCUS_AREAS, link=local_path, overrides=OVERRIDES))
+        csrf_token=generate_csrf(), focus_areas=FOCUS_AREAS, link=local_path, names=names))
     response.headers["Cache-Control"] = "no-store"
     return response
 

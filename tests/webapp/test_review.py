@@ -43,6 +43,8 @@ def test_without_a_curator_token_the_server_is_read_only(make_app):
     client = app.test_client()
     html = client.get("/review").get_data(as_text=True)
     assert 'id="read-only"' in html and "Da Nang has been paired with the City of Yokohama" in html
+    assert ('pairing: city <a href="/id/city/da-nang">Da Nang</a>; partner <a href="/id/partner/yokohama">City of '
+            'Yokohama</a>; programme <a href="/id/programme/smart-jamp">Smart JAMP') in html
     assert 'action="/review/' not in html  # no accept or reject forms
     ident = _pairing(app)
     answer = client.post(f"/review/{ident}/accept", data={"csrf_token": "any"})
