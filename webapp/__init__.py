@@ -69,8 +69,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import (api, changes, complete, evaluation, graph_view, reconcile, reference, review, search, served,
-                        tools)
+    from webapp import (api, changes, citation, complete, evaluation, graph_view, reconcile, reference, review, search,
+                        served, tools)
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)
@@ -79,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(graph_view.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(reference.bp)
+    app.register_blueprint(citation.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(changes.bp)
     review.init_app(app)

@@ -13,8 +13,10 @@ from collections import OrderedDict
 from flask import Blueprint, Response, abort, render_template, request
 
 from graph.describe import DISTRIBUTIONS, dump_name
+from graph.releases import current_release
 from graph.similarity.evaluate import BASELINES
 from queries.library import get_query, internal
+from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import current_evaluation
 from webapp.ontology_doc import class_diagram, ontology_title, pylode_doc, serialised
 from webapp.page_data import local_path
@@ -91,4 +93,13 @@ def data_page():
     return render_template(
         "reference/data.html", downloads=DISTRIBUTIONS, partitions=partitions,
         total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,
-        evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name)
+        evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name, citation=_citation())
+
+
+def _citation() -> dict | None:
+    """The current release's citation as BibTeX and CFF, with the link that pins it (None before a build)."""
+    release = current_release(get_store())
+    if release is None:
+        return None
+    url = pinned_url(release)
+    return {"release": release, "url": url, "bibtex": bibtex(release, url), "cff": cff(release, url)}

@@ -30,3 +30,14 @@ def test_a_remote_endpoint_answers_as_the_embedded_store(store, ascn_server):
         assert here["cityLabel"].tolist()[:2] == ["Bangkok", "Chiang Mai"]
         assert [i.label for i in remote.recommend("partners_for_city", city="da-nang", top=3).items] == \
             [i.label for i in local.recommend("partners_for_city", city="da-nang", top=3).items]
+
+
+def test_citation_cff_at_the_root_has_what_the_format_requires():
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert {"cff-version", "message", "title", "authors"} <= set(cff)
+    assert cff["cff-version"] == "1.2.0" and all(a.get("name") for a in cff["authors"])
+    project = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'version = "{cff["version"]}"' in project and cff["license"] == "MIT"
