@@ -14,19 +14,15 @@ from typing import Mapping
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID, XSD, Namespace
 
+from graph.formats import export_format
 from ontology.namespace import ASCN, GRAPH, ID
 
 DCAT3 = Namespace(str(DCAT))
 """DCAT 3 terms rdflib's closed DCAT namespace lacks (``dcat:version``, ``dcat:previousVersion``)."""
 DATASET = ID["dataset/ascn-kg"]
 BUILD_GRAPH = str(GRAPH["build"])
-DISTRIBUTIONS = {
-    "turtle": ("text/turtle", "ttl"),
-    "ntriples": ("application/n-triples", "nt"),
-    "trig": ("application/trig", "trig"),
-    "jsonld": ("application/ld+json", "jsonld"),
-}
-"""Downloads offered for the whole graph: format name → (media type, file extension)."""
+DOWNLOADS = tuple(export_format(name) for name in ("trig", "jsonld-graphs", "turtle", "ntriples", "jsonld"))
+"""The whole graph's downloads: the dataset syntaxes keep each named graph, the triple syntaxes hold their union."""
 
 
 def dump_name(version: str | None, ext: str) -> str:
@@ -101,7 +97,7 @@ def revise(description: Graph, version: str, modified: datetime) -> Graph:
     >>> str(d.value(DATASET, DCAT3.version)), str(d.value(DATASET, OWL.versionInfo))
     ('2026-12-06.2', '2026-12-06.2')
     >>> sorted(str(u) for u in d.objects(DATASET, VOID.dataDump))[0]
-    'https://w3id.org/ascn/download/ascn-kg-2026-12-06.2.jsonld'
+    'https://w3id.org/ascn/download/ascn-kg-2026-12-06.2.graphs.jsonld'
     """
     d, s = description, DATASET
     for p in (DCTERMS.hasVersion, DCAT3.version, OWL.versionInfo, DCTERMS.modified, VOID.dataDump):
@@ -112,12 +108,13 @@ def revise(description: Graph, version: str, modified: datetime) -> Graph:
     for p in (DCTERMS.hasVersion, DCAT3.version, OWL.versionInfo):
         d.add((s, p, Literal(version)))
     d.add((s, DCTERMS.modified, Literal(modified.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
-    for fmt, (media_type, ext) in DISTRIBUTIONS.items():
-        dist = URIRef(f"{DATASET}/distribution/{fmt}")
-        url = URIRef(f"https://w3id.org/ascn/download/{dump_name(version, ext)}")
+    for fmt in DOWNLOADS:
+        dist = URIRef(f"{DATASET}/distribution/{fmt.name}")
+        url = URIRef(f"https://w3id.org/ascn/download/{dump_name(version, fmt.extension)}")
         d.add((s, DCAT.distribution, dist))
         d.add((dist, RDF.type, DCAT.Distribution))
-        d.add((dist, DCAT.mediaType, Literal(media_type)))
+        d.add((dist, DCTERMS.title, Literal(fmt.label + ("" if fmt.dataset else ", the union of the graphs"))))
+        d.add((dist, DCAT.mediaType, Literal(fmt.media_type)))
         d.add((dist, DCAT.downloadURL, url))
         d.add((s, VOID.dataDump, url))
     return d

@@ -1,8 +1,10 @@
-"""The answer formats, by kind of answer: one table maps names, aliases and media types to writers.
+"""Every format the project reads or writes, in one table: names, media types, aliases, file endings, labels.
 
 SELECT answers ("results") and ASK answers ("boolean") use the W3C result formats; CONSTRUCT and DESCRIBE
-answers ("graph") use RDF syntaxes. The endpoint negotiates from these tables and a query worker writes
-with them, so a format is named in one place only.
+answers ("graph") use RDF syntaxes; a whole-graph export or download ("export") adds the dataset syntaxes that
+keep the named graphs; a file to load ("load") may also be N3. The endpoint and the entity pages negotiate from
+these tables, query workers and downloads write with them, the loaders read file endings from them, and the
+backends find their own library's format by media type, so a format is named in one place only.
 """
 
 from __future__ import annotations
@@ -14,37 +16,76 @@ from rdflib import Graph
 from graph.results import XML_REFUSAL, to_csv, to_json, to_tsv, to_xml, xml_can_carry
 from graph.store import Answer, Table
 from ontology import PREFIXES
-from ontology.errors import QueryError
+from ontology.errors import QueryError, StoreError
 
 
 @dataclass(frozen=True)
 class Format:
+    """One format: its name in the CLI and the ``format`` parameter, its media type, and what else names it."""
+
     name: str
     media_type: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
     """Other media types a client may ask for it by, and short names for the ``format`` parameter."""
+    extension: str = ""
+    """The file name ending of a file in this format (without the dot)."""
+    label: str = ""
+    """Its name for people."""
+    rdflib: str = ""
+    """rdflib's parser and serialiser name, for RDF syntaxes."""
+    dataset: bool = False
+    """Whether it keeps named graphs (a dataset syntax); the others hold one graph, the union."""
 
 
 RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", ("application/json", "srj")),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx")),
-    Format("csv", "text/csv", ()),
-    Format("tsv", "text/tab-separated-values", ()),
+    Format("json", "application/sparql-results+json", ("application/json", "srj"), "srj", "SPARQL JSON"),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx"), "srx", "SPARQL XML"),
+    Format("csv", "text/csv", (), "csv", "CSV"),
+    Format("tsv", "text/tab-separated-values", (), "tsv", "TSV"),
 )
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/x-turtle", "ttl")),
-    Format("ntriples", "application/n-triples", ("text/plain", "nt")),
-    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "xml", "rdf")),
+    Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), "ttl", "Turtle", "turtle"),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt"), "nt", "N-Triples", "nt"),
+    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json"), "jsonld", "JSON-LD", "json-ld"),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "xml", "rdf"), "rdf", "RDF/XML", "xml"),
 )
+DATASET_FORMATS = (
+    Format("trig", "application/trig", (), "trig", "TriG", "trig", dataset=True),
+    Format("nquads", "application/n-quads", ("nq",), "nq", "N-Quads", "nquads", dataset=True),
+    Format("jsonld-graphs", "application/ld+json", (), "graphs.jsonld", "JSON-LD with named graphs", "json-ld",
+           dataset=True),
+)
+N3 = Format("n3", "text/n3", (), "n3", "N3", "n3")
 FORMATS = {
     "results": RESULT_FORMATS,
     "boolean": RESULT_FORMATS[:2],
     "graph": GRAPH_FORMATS,
+    "export": GRAPH_FORMATS + DATASET_FORMATS,
+    "load": GRAPH_FORMATS + (N3,),
 }
-"""Formats per kind of answer, the default first. CSV and TSV define no form for a boolean."""
+"""Formats per kind: of answer (the default first; CSV and TSV define no form for a boolean), of a whole-graph
+export (the triple syntaxes hold the union of the graphs, the dataset ones keep each graph), of a file to load."""
 
-_RDFLIB_NAMES = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+FILE_ENDINGS = {**{f".{f.extension}": f for f in FORMATS["load"]},
+                ".json": GRAPH_FORMATS[2], ".owl": GRAPH_FORMATS[3], ".xml": GRAPH_FORMATS[3]}
+"""File name endings read as RDF when a file is loaded, with the format each is read as."""
+
+
+def export_format(name: str) -> Format:
+    """The export format named ``name``; an unknown name raises StoreError listing the known ones.
+
+    >>> export_format("jsonld").dataset, export_format("jsonld-graphs").dataset
+    (False, True)
+    >>> export_format("csv")
+    Traceback (most recent call last):
+    ...
+    ontology.errors.StoreError: unknown export format 'csv'; choose one of: turtle, ntriples, jsonld, rdfxml, trig, nquads, jsonld-graphs
+    """
+    found = next((f for f in FORMATS["export"] if f.name == name), None)
+    if found is None:
+        raise StoreError(f"unknown export format {name!r}; choose one of: "
+                         + ", ".join(f.name for f in FORMATS["export"]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -102,7 +143,7 @@ def write(answer: Answer, fmt: Format, extra: dict | None = None) -> bytes:
     if isinstance(answer, Graph):
         for prefix, namespace in PREFIXES.items():
             answer.bind(prefix, namespace)
-        body = answer.serialize(format=_RDFLIB_NAMES[fmt.name], encoding="utf-8")
+        body = answer.serialize(format=fmt.rdflib, encoding="utf-8")
         if fmt.name == "rdfxml" and not xml_can_carry(body):
             raise QueryError(XML_REFUSAL)
         return body

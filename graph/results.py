@@ -17,14 +17,6 @@ from rdflib.term import Node
 from graph.store import Table
 from ontology.errors import QueryError
 
-RESULT_MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-
-
 def _json_term(term: Node) -> dict:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}

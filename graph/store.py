@@ -62,10 +62,6 @@ class Staged:
     query: Callable[[str], Answer]
 
 
-LOAD_FORMATS = ("turtle", "ntriples", "rdfxml", "jsonld", "n3")
-"""RDF syntaxes :meth:`Store.replace_graph_from_file` reads (triple formats: a file fills one graph)."""
-
-
 class Store(Protocol):
     """What the loaders, the query library, the recommender and the web app need of a graph store."""
 
@@ -93,7 +89,7 @@ class Store(Protocol):
         """Replace each named graph by the given content, all together or not at all."""
 
     def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
-        """Replace the named graph ``name`` by the triples of the file ``path`` (one of :data:`LOAD_FORMATS`),
+        """Replace the named graph ``name`` by the triples of the file ``path`` (a ``"load"`` format of :data:`graph.formats.FORMATS`),
         if ``check`` accepts the staged result; return the number of triples.
 
         The file is parsed and stored by the store's own bulk path, beside the live data; ``check`` raises to

@@ -25,7 +25,7 @@ from graph import releases
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store
 from loaders import shacl_sparql
-from loaders.rdf_files import RDF_SUFFIXES, load_format, read_rdf
+from loaders.rdf_files import is_rdf, load_format, read_rdf
 from loaders.records import ID_EXPECTED, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
@@ -207,7 +207,7 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
     The check is a load's check (the same compiled shapes, so `ascn validate FILE` and `ascn load FILE` never
     disagree) on an in-memory copy of the file, the ontology and the types of what the file links to.
     """
-    if path.suffix.lower() in RDF_SUFFIXES:
+    if is_rdf(path):
         graph = read_rdf(path)
     else:
         records = RecordSet()
@@ -261,7 +261,7 @@ def load(store: Store, path: Path, name: str | None = None, type_: str | None = 
         check_terms(staged.query, staged.graph, path.name)
         shacl_sparql.validate(staged.query, staged.graph, file=path.name)
 
-    if path.suffix.lower() in RDF_SUFFIXES:
+    if is_rdf(path):
         return store.replace_graph_from_file(target, path, load_format(path), check)
     records = RecordSet()
     for record in read_file(path, type_):

@@ -7,31 +7,22 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from graph.formats import FILE_ENDINGS, Format
 from ontology.errors import InputError
 
-RDF_SUFFIXES = {
-    ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml",
-    ".xml": "xml", ".n3": "n3",
-}
-"""File name endings read as RDF, with the rdflib parser for each."""
-
-LOAD_FORMATS = {"turtle": "turtle", "nt": "ntriples", "json-ld": "jsonld", "xml": "rdfxml", "n3": "n3"}
-"""rdflib parser names → the store's load format names (:data:`graph.store.LOAD_FORMATS`)."""
-
-_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "N3"}
+def is_rdf(path: Path) -> bool:
+    """Whether ``path`` names an RDF file by its ending (:data:`graph.formats.FILE_ENDINGS`)."""
+    return path.suffix.lower() in FILE_ENDINGS
 
 
 def read_rdf(path: Path) -> Graph:
     """The triples of ``path``; a syntax error raises InputError naming the file, line and problem."""
-    parser = RDF_SUFFIXES.get(path.suffix.lower())
-    if parser is None:
-        raise InputError(path.name, None, None, f"an RDF file ending in {', '.join(sorted(RDF_SUFFIXES))}",
-                         repr(path.suffix))
+    fmt = _format(path)
     graph = Graph()
     try:
-        graph.parse(path, format=parser)
+        graph.parse(path, format=fmt.rdflib)
     except Exception as exc:  # rdflib's parsers raise many types; all mean "this file is not valid RDF"
-        raise InputError(path.name, _line_of(exc), None, f"valid {_NAMES[parser]} ({_reason(exc)})") from None
+        raise InputError(path.name, _line_of(exc), None, f"valid {fmt.label} ({_reason(exc)})") from None
     return graph
 
 
@@ -41,11 +32,15 @@ def load_format(path: Path) -> str:
     >>> load_format(Path("big.nt")), load_format(Path("mine.TTL"))
     ('ntriples', 'turtle')
     """
-    parser = RDF_SUFFIXES.get(path.suffix.lower())
-    if parser is None:
-        raise InputError(path.name, None, None, f"an RDF file ending in {', '.join(sorted(RDF_SUFFIXES))}",
+    return _format(path).name
+
+
+def _format(path: Path) -> Format:
+    fmt = FILE_ENDINGS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(path.name, None, None, f"an RDF file ending in {', '.join(sorted(FILE_ENDINGS))}",
                          repr(path.suffix))
-    return LOAD_FORMATS[parser]
+    return fmt
 
 
 def _line_of(exc: Exception) -> int | None:

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from rdflib import URIRef
 
-from graph.describe import DISTRIBUTIONS, dump_name
+from graph.describe import DOWNLOADS, dump_name
 from graph.releases import current_release
 from graph.formats import FORMATS, by_name, write
 from graph.similarity.filters import Filters
@@ -284,7 +284,7 @@ def _graph_response(graph) -> Response:
     return response
 
 
-_EXTENSIONS = {ext: (fmt, media_type) for fmt, (media_type, ext) in DISTRIBUTIONS.items()}
+_EXTENSIONS = {fmt.extension: fmt for fmt in DOWNLOADS}
 
 
 @bp.get("/download/ascn-kg.<ext>")
@@ -296,8 +296,8 @@ def download(ext: str) -> Response:
     if ext not in _EXTENSIONS:
         raise ApiError(404, f"no download ascn-kg.{ext}",
                        suggestions=[dump_name(release and release.version, e) for e in _EXTENSIONS])
-    fmt, media_type = _EXTENSIONS[ext]
-    response = Response(store.export(fmt), mimetype=media_type)
+    fmt = _EXTENSIONS[ext]
+    response = Response(store.export(fmt.name), mimetype=fmt.media_type)
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{dump_name(release and release.version, ext)}"'
     return response

@@ -14,6 +14,7 @@ import click
 from click.testing import CliRunner
 
 from graph.config import Settings
+from graph.formats import FORMATS
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Store, Table
 from loaders import dataset, shacl_sparql
@@ -325,8 +326,9 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
-              default="trig", show_default=True, help="Triple formats hold the union of all graphs.")
+@click.option("--format", "fmt", type=click.Choice([f.name for f in FORMATS["export"]]), default="trig",
+              show_default=True, help="trig, nquads and jsonld-graphs keep each named graph; the others hold the "
+                                      "union of all graphs.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), callback=_output_file,
               help="File to write (default: stdout).")
 @click.pass_obj

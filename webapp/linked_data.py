@@ -19,8 +19,9 @@ OFFERS = ["text/html", "application/xhtml+xml"] + [f.media_type for f in GRAPH_F
     alias for f in GRAPH_FORMATS for alias in f.aliases if "/" in alias and alias not in (
         "application/json", "application/xml", "text/xml", "text/plain")]
 """HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its own aliases."""
-FORMAT_NAMES = {"html": HTML, "ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "ntriples": "ntriples",
-                "jsonld": "jsonld", "json-ld": "jsonld", "rdf": "rdfxml", "rdfxml": "rdfxml", "xml": "rdfxml"}
+FORMAT_NAMES = {HTML: HTML, **{key: f.name for f in GRAPH_FORMATS
+                                for key in (f.name, f.extension, *f.aliases) if "/" not in key}}
+"""What the ``format`` parameter may say: ``html``, or an RDF syntax by name, file ending or short alias."""
 
 
 class NotAcceptable(Exception):
@@ -40,7 +41,8 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
     if format_param:
         name = FORMAT_NAMES.get(format_param.strip().lower())
         if name is None:
-            raise NotAcceptable(f"unknown format {format_param!r}; use one of html, ttl, nt, jsonld, rdf")
+            raise NotAcceptable(f"unknown format {format_param!r}; use one of html, "
+                                + ", ".join(f.extension for f in GRAPH_FORMATS))
         return HTML if name == HTML else by_name("graph", name)
     if not accept:
         return HTML
@@ -56,10 +58,7 @@ def alternates(path: str) -> list[dict]:
     >>> [a["href"] for a in alternates("/id/city/da-nang")][:2]
     ['/id/city/da-nang?format=ttl', '/id/city/da-nang?format=nt']
     """
-    short = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}
-    names = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML"}
-    return [{"href": f"{path}?format={short[f.name]}", "type": f.media_type, "name": names[f.name]}
-            for f in GRAPH_FORMATS]
+    return [{"href": f"{path}?format={f.extension}", "type": f.media_type, "name": f.label} for f in GRAPH_FORMATS]
 
 
 def link_header(path: str) -> str:

@@ -18,7 +18,7 @@ from functools import cache
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 
-from graph.formats import by_name, write
+from graph.formats import Format, write
 from ontology import ONTOLOGY_IRI, ontology_graph
 from ontology.namespace import ASCN, ID, OWL, RDF, RDFS
 
@@ -27,9 +27,9 @@ MODULE_ORDER = ("core", "partnership", "project", "provenance", "framework", "vo
 
 
 @cache
-def serialised(fmt: str) -> bytes:
-    """The whole ontology (umbrella, modules, alignments) in the graph format named ``fmt``."""
-    return write(ontology_graph(), by_name("graph", fmt))
+def serialised(fmt: Format) -> bytes:
+    """The whole ontology (umbrella, modules, alignments) in the graph format ``fmt``."""
+    return write(ontology_graph(), fmt)
 
 
 @dataclass(frozen=True)

@@ -12,31 +12,33 @@ from collections import OrderedDict
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from graph.describe import DISTRIBUTIONS, dump_name
+from graph.describe import DOWNLOADS, dump_name
+from graph.formats import GRAPH_FORMATS, Format
 from graph.releases import current_release
 from graph.similarity.evaluate import BASELINES
 from queries.library import get_query, internal
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import current_evaluation
 from webapp.ontology_doc import class_diagram, ontology_title, pylode_doc, serialised
+from webapp.linked_data import HTML, NotAcceptable, negotiate
 from webapp.page_data import local_path
 from webapp.store import get_store
 
 bp = Blueprint("reference", __name__)
 
-ONTOLOGY_FILES = {"ttl": "turtle", "rdf": "rdfxml", "jsonld": "jsonld", "nt": "ntriples"}
-_MEDIA = {"turtle": "text/turtle", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
-          "ntriples": "application/n-triples"}
+ONTOLOGY_FILES = {f.extension: f for f in GRAPH_FORMATS}
+"""The ontology as a file in each RDF syntax, by file ending."""
 
 
 @bp.get("/ontology")
 def ontology_page():
     """The documentation page, or the ontology as RDF when the client prefers an RDF media type."""
-    offered = ["text/html", *_MEDIA.values()]
-    best = request.accept_mimetypes.best_match(offered, default="text/html")
-    if best != "text/html" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]:
-        fmt = next(name for name, media in _MEDIA.items() if media == best)
-        response = _ontology_file(fmt, attachment=False)
+    try:
+        wanted = negotiate(request.accept_mimetypes, None)
+    except NotAcceptable:
+        wanted = HTML
+    if wanted != HTML:
+        response = _ontology_file(wanted, attachment=False)
     else:
         doc = pylode_doc()
         response = Response(render_template(
@@ -52,14 +54,14 @@ def ontology_file(ext: str):
     if ext not in ONTOLOGY_FILES:
         abort(404, description=f"no ontology file ontology.{ext}; there are: "
                                + ", ".join(f"ontology.{e}" for e in ONTOLOGY_FILES))
-    return _ontology_file(ONTOLOGY_FILES[ext], attachment=True, ext=ext)
+    return _ontology_file(ONTOLOGY_FILES[ext], attachment=True)
 
 
-def _ontology_file(fmt: str, attachment: bool, ext: str | None = None) -> Response:
-    response = Response(serialised(fmt), mimetype=_MEDIA[fmt])
-    response.headers["Content-Type"] = f"{_MEDIA[fmt]}; charset=utf-8"
+def _ontology_file(fmt: Format, attachment: bool) -> Response:
+    response = Response(serialised(fmt), mimetype=fmt.media_type)
+    response.headers["Content-Type"] = f"{fmt.media_type}; charset=utf-8"
     if attachment:
-        response.headers["Content-Disposition"] = f'inline; filename="ascn-ontology.{ext}"'
+        response.headers["Content-Disposition"] = f'inline; filename="ascn-ontology.{fmt.extension}"'
     return response
 
 
@@ -91,7 +93,7 @@ def data_page():
     gap_titles = {name: get_query(name).title for name in gaps}
     evaluation = current_evaluation()
     return render_template(
-        "reference/data.html", downloads=DISTRIBUTIONS, partitions=partitions,
+        "reference/data.html", downloads=DOWNLOADS, partitions=partitions,
         total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,
         evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name, citation=_citation())
 

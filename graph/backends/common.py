@@ -16,19 +16,6 @@ from rdflib.namespace import RDF, XSD
 from graph.query_errors import explain
 from ontology.errors import QueryError, StoreError
 
-EXPORT_FORMATS = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-"""Export format names (as the CLI and web app spell them) → media types."""
-
-DATASET_FORMATS = frozenset({"nquads", "trig", "jsonld"})
-"""Formats that keep graph names; the others get the union of all graphs."""
-
 _PLAIN = {str(XSD.string), str(RDF.langString)}
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _POSITIONS = (
@@ -194,19 +181,3 @@ def plain(term):
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _PLAIN:
         return Literal(str(term))
     return term
-
-
-def export_media_type(name: str) -> str:
-    """The media type of an export format name; an unknown name raises StoreError.
-
-    >>> export_media_type("ntriples")
-    'application/n-triples'
-    >>> export_media_type("csv")
-    Traceback (most recent call last):
-    ...
-    ontology.errors.StoreError: unknown export format 'csv'; choose one of: turtle, ntriples, nquads, trig, jsonld, rdfxml
-    """
-    try:
-        return EXPORT_FORMATS[name]
-    except KeyError:
-        raise StoreError(f"unknown export format {name!r}; choose one of: {', '.join(EXPORT_FORMATS)}") from None

@@ -37,10 +37,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.backends.common import (
-    DATASET_FORMATS, check_iri, drop_update, export_media_type, literal, query_error, replace_update,
+    check_iri, drop_update, literal, query_error, replace_update,
 )
 from graph.config import Settings
-from graph.formats import Written, by_name, write
+from graph.formats import FORMATS, Written, by_name, export_format, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
 from ontology.errors import InputError, QueryError, StoreDamaged, StoreError, StoreLocked
@@ -212,11 +212,11 @@ class OxigraphStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def export(self, format: str) -> bytes:
-        fmt = _rdf_format(format)
-        if format in DATASET_FORMATS:
-            return self._store.dump(format=fmt, prefixes=PREFIXES)
+        fmt = export_format(format)
+        if fmt.dataset:
+            return self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES)
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        return ox.serialize(union, format=fmt, prefixes=PREFIXES)
+        return ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES)
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
@@ -479,10 +479,9 @@ def _owned_by_live_process(path: Path) -> bool:
     return True
 
 
-_LOAD_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD, "n3": ox.RdfFormat.N3,
-}
+_RDF = {f.name: ox.RdfFormat.from_media_type(f.media_type) for f in (*FORMATS["export"], *FORMATS["load"])}
+"""pyoxigraph's format for each RDF format of :mod:`graph.formats`, found by its media type."""
+_RESULTS = {f.name: ox.QueryResultsFormat.from_media_type(f.media_type) for f in FORMATS["results"]}
 _BULK = {"turtle", "ntriples", "rdfxml"}
 """Formats whose every triple lands in ``to_graph``; JSON-LD and N3 can name graphs of their own, so their
 quads are read one by one and any outside the default graph refused."""
@@ -518,11 +517,11 @@ def _count(store: ox.Store, target: ox.NamedNode) -> int:
 
 def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -> int:
     """Bulk-load the triples of ``path`` into the graph ``target``; return how many the graph holds."""
-    if format not in _LOAD_FORMATS:
-        raise StoreError(f"cannot load {format!r} files; choose one of: {', '.join(_LOAD_FORMATS)}")
+    if format not in _LOADABLE:
+        raise StoreError(f"cannot load {format!r} files; choose one of: {', '.join(_LOADABLE)}")
     try:
         if format in _BULK:
-            store.bulk_load(path=str(path), format=_LOAD_FORMATS[format], to_graph=target)
+            store.bulk_load(path=str(path), format=_RDF[format], to_graph=target)
         else:
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
                               for q in triples_of(path, format))
@@ -535,14 +534,14 @@ def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -
 
 def triples_of(path: Path, format: str):
     """The triples of ``path`` as pyoxigraph quads in the default graph; a quad in a named graph is refused."""
-    for quad in ox.parse(path=str(path), format=_LOAD_FORMATS[format]):
+    for quad in ox.parse(path=str(path), format=_RDF[format]):
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise InputError(path.name, None, None, "triples only, with no named graphs of their own",
                              f"a quad in the graph {quad.graph_name}")
         yield quad
 
 
-_FORMAT_NAMES = {"turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML", "jsonld": "JSON-LD", "n3": "N3"}
+_LOADABLE = {f.name: f for f in FORMATS["load"]}
 
 
 def syntax_error(path: Path, format: str, exc: SyntaxError) -> InputError:
@@ -553,7 +552,7 @@ def syntax_error(path: Path, format: str, exc: SyntaxError) -> InputError:
     f.ttl, line 8: expected valid Turtle (A dot is expected)
     """
     reason = str(exc.msg).split(": ", 1)[-1] if str(exc.msg).startswith("Parser error") else str(exc.msg)
-    return InputError(path.name, exc.lineno, None, f"valid {_FORMAT_NAMES.get(format, format)} ({reason.strip()[:300]})")
+    return InputError(path.name, exc.lineno, None, f"valid {_LOADABLE[format].label if format in _LOADABLE else format} ({reason.strip()[:300]})")
 
 
 def _quads(graphs: Mapping[str, Graph]):
@@ -604,22 +603,6 @@ def _to_rdflib(term) -> Node | None:
     raise StoreError(f"unsupported term in a result: {term!r}")
 
 
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
-
-def _rdf_format(name: str) -> ox.RdfFormat:
-    """The pyoxigraph format for an export format name; the shared check refuses unknown names."""
-    export_media_type(name)
-    return _OX_FORMATS[name]
-
-
 @contextmanager
 def _query_errors(sparql: str):
     """pyoxigraph's errors while reading or answering ``sparql``, as the store's own (with the parser's position)."""
@@ -635,26 +618,19 @@ def _query_errors(sparql: str):
         raise StoreError(f"the store failed while answering the query: {exc}") from exc
 
 
-_RESULT_WRITERS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-
 
 def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
     """A pyoxigraph answer written in the format ``formats`` names for its kind, cut after ``limit`` rows."""
     if isinstance(result, ox.QueryBoolean):
         name = formats.get("boolean")
-        return Written("boolean", name and result.serialize(format=_RESULT_WRITERS[name]), 1, True)
+        return Written("boolean", name and result.serialize(format=_RESULTS[name]), 1, True)
     if isinstance(result, ox.QuerySolutions):
         name = formats.get("results")
         if name is None:
             return Written("results", None, 0, True)
         tsv, rows, complete = _tsv_rows(result, limit)
         if name != "tsv":  # pyoxigraph reads back its own TSV exactly, at Rust speed
-            tsv = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULT_WRITERS[name])
+            tsv = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULTS[name])
         return Written("results", tsv, rows, complete)
     name = formats.get("graph")
     if name is None:
@@ -663,7 +639,7 @@ def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
     complete = next(result, None) is None
     if name == "rdfxml":
         return Written("graph", _rdf_xml(triples), len(triples), complete)
-    return Written("graph", ox.serialize(triples, format=_OX_FORMATS[name], prefixes=PREFIXES), len(triples), complete)
+    return Written("graph", ox.serialize(triples, format=_RDF[name], prefixes=PREFIXES), len(triples), complete)
 
 
 def _rdf_xml(triples: list) -> bytes:

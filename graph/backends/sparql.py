@@ -54,9 +54,10 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
 from graph.backends.oxigraph import syntax_error, triples_of
 from graph.backends.common import (
-    DATASET_FORMATS, check_iri, export_media_type, literal, plain, query_error, replace_update,
+    check_iri, literal, plain, query_error, replace_update,
 )
 from graph.config import Settings
+from graph.formats import export_format
 from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
 from graph.store import Answer, Staged, Table
 from ontology import PREFIXES
@@ -172,8 +173,9 @@ class SparqlStore:
     def export(self, format: str) -> bytes:
         """The dataset (or union graph) read with plain queries, then written by the same serialiser as the
         embedded backend's: rdflib's Turtle writer would turn ``"39"^^xsd:decimal`` into ``39.0``, another term."""
-        target = ox.RdfFormat.from_media_type(export_media_type(format))
-        if format in DATASET_FORMATS:
+        fmt = export_format(format)
+        target = ox.RdfFormat.from_media_type(fmt.media_type)
+        if fmt.dataset:
             lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, s, p, o in self.query(internal("all_quads").sparql).rows]
             quads = ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
         else:

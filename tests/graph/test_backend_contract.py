@@ -399,7 +399,8 @@ def test_a_large_remote_rebuild_goes_through_the_graph_store_protocol(fresh_remo
     assert content(fresh_remote) == {**{n: len(g) for n, g in bundled_graphs.items()}, USER_A: 2}
 
 
-@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
+@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml"),
+                                         ("jsonld", "json-ld")])
 def test_a_triple_export_holds_the_union_on_both_backends(request, backend, store, fmt, parser):
     exported = Graph().parse(data=backend.export(fmt), format=parser)
     if backend_name(request) == "virtuoso":
@@ -407,7 +408,7 @@ def test_a_triple_export_holds_the_union_on_both_backends(request, backend, stor
     assert_same(exported, store.query(internal("all_triples").sparql))
 
 
-@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld-graphs", "json-ld")])
 def test_a_dataset_export_keeps_every_named_graph_on_both_backends(request, backend, bundled_graphs, fmt, parser):
     exported = Dataset()
     with warnings.catch_warnings():

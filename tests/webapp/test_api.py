@@ -242,6 +242,21 @@ def test_download_ntriples_holds_the_union_graph(client):
     assert (ID["city/da-nang"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Da Nang", lang="en")) in g
 
 
+def test_the_jsonld_downloads_say_what_they_hold_and_hold_it(client):
+    """rdflib reads the plain JSON-LD download as one graph holding everything (the union), and the named-graph one
+    into a Dataset with each graph apart: each download is what /data says it is."""
+    union = Graph().parse(data=client.get("/download/ascn-kg.jsonld").data, format="json-ld")
+    assert (ID["city/da-nang"], RDF.type, ASCN.City) in union and len(union) > 5_000
+    response = client.get("/download/ascn-kg.graphs.jsonld")
+    assert response.mimetype == "application/ld+json"
+    ds = Dataset()
+    ds.parse(data=response.data, format="json-ld")
+    assert (ID["city/da-nang"], RDF.type, ASCN.City) in ds.graph(GRAPH["bundled/cities"])
+    page = client.get("/data").get_data(as_text=True)
+    assert "JSON-LD with named graphs: each named graph kept" in page
+    assert "JSON-LD: the union of all graphs in one" in page
+
+
 def test_unknown_download_is_404_naming_the_files(client):
     response = client.get("/download/ascn-kg.xlsx")
     assert response.status_code == 404

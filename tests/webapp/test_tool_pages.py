@@ -130,7 +130,7 @@ def test_data_page_shows_downloads_counts_evaluation_and_gaps(app, client):
         _, done = app.extensions[EXTENSION].start(get_store())
     done.wait()  # the evaluation's state, not a number of seconds
     html = client.get("/data").data.decode()
-    for ext in ("ttl", "nt", "trig", "jsonld"):
+    for ext in ("ttl", "nt", "trig", "jsonld", "graphs.jsonld"):
         assert f'href="/download/ascn-kg.{ext}"' in html
     row = re.search(r"<td title=\"https://w3id.org/ascn/ontology#City\">Member city</td><td class=\"num\">(\d+)</td>", html)
     assert row and row.group(1) == "38"
