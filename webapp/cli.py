@@ -572,12 +572,60 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: flo
 
 # -- recommendations (graph.similarity) --------------------------------------------------------------
 
+PROJECT_STATUSES = next(f.target for f in SCHEMA["project"] if f.name == "status")
+
+
+def _renamed_focus_area(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--focus-area`` was the filter's name, one letter from ``--focus``: say which of the two is meant."""
+    if value is not None:
+        raise click.UsageError("--focus-area is now --keep-focus-area (a filter: keep only candidates working on "
+                               f"{value!r}); to rank by a focus area, give --focus {value}")
+
+
+class _RepeatableOptions(click.Command):
+    """A recommend command: a second value after a repeatable option (``--focus A B``) is told how to give it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            stray = _stray_value(self, given)
+            if stray is None:
+                raise
+            option, previous, value = stray
+            raise click.UsageError(f"{value!r} follows {option} {previous}: give {option} once per value "
+                                   f"({option} {previous} {option} {value})", ctx) from exc
+
+
+def _stray_value(command: click.Command, args: list[str]) -> tuple[str, str, str] | None:
+    """The first value that follows a repeatable option's own value: (the option, its value, the stray value)."""
+    takes = {name: param for param in command.params if isinstance(param, click.Option) for name in param.opts}
+    option, previous, expecting = None, None, False
+    for arg in args:
+        if arg.startswith("-"):
+            param = takes.get(arg.split("=", 1)[0])
+            option, expecting = arg, param is not None and not param.is_flag and "=" not in arg
+            previous = None
+        elif expecting:
+            previous, expecting = arg, False
+        elif option is not None and previous is not None and takes[option].multiple:
+            return option, previous, arg
+        else:
+            return None
+    return None
+
+
 def _filter_options(f):
     """The filters every ``ascn recommend`` command takes."""
     for decorator in reversed([
         click.option("--country", help="Keep candidates in this member state (name, id or IRI)."),
-        click.option("--focus-area", "focus_area", help="Keep candidates working on this focus area."),
-        click.option("--status", help="Keep projects (or cities/partners with projects) of this status."),
+        click.option("--keep-focus-area", "focus_area", metavar="AREA",
+                     help="A filter: keep only candidates working on this focus area (--focus describes a plan or "
+                          "a partner's offer, and ranks by it)."),
+        click.option("--focus-area", "old_focus_area", hidden=True, callback=_renamed_focus_area, expose_value=False),
+        click.option("--status", type=click.Choice(PROJECT_STATUSES),
+                     help="Keep projects (or cities/partners with projects) of this status."),
         click.option("--from", "start_year", type=int, help="Keep what overlaps the period from this year."),
         click.option("--to", "end_year", type=int, help="Keep what overlaps the period up to this year."),
         click.option("--exclude-own-city", is_flag=True, help="Leave out the query city's own projects."),
@@ -640,7 +688,7 @@ def recommend() -> None:
     """Recommendations by text and graph similarity, each with its sourced reasons."""
 
 
-@recommend.command("projects")
+@recommend.command("projects", cls=_RepeatableOptions)
 @click.option("--city", help="Projects elsewhere this city could learn from; with a plan, the city planning it "
               "(its own projects never come back).")
 @click.option("--project", help="Projects elsewhere like this one (by its description, focus areas, partners).")
@@ -659,7 +707,7 @@ def recommend_projects(obj: _Context, city, project, focus, outcome, text, plan_
          top, fmt, options, plan_country=plan_country, diverse=not all_programmes)
 
 
-@recommend.command("cities")
+@recommend.command("cities", cls=_RepeatableOptions)
 @click.option("--partner", help="New cities for this partner (its expertise, programmes, cities like its own).")
 @click.option("--city", help="Cities most like this one.")
 @click.option("--focus", multiple=True, help="Focus area the partner offers (repeatable): narrows a partner's list, "
@@ -677,7 +725,7 @@ def recommend_cities(obj: _Context, partner, city, focus, programme, in_country,
                          "in_country": in_country}, top, fmt, options, include_tied=include_tied)
 
 
-@recommend.command("partners")
+@recommend.command("partners", cls=_RepeatableOptions)
 @click.option("--city", required=True, help="Partners that fit this city (new ones first).")
 @_filter_options
 @click.pass_obj

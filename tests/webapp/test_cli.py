@@ -192,3 +192,25 @@ def test_validate_lists_every_field_problem_at_once_and_exits_1(ascn, tmp_path):
 def test_template_help_lists_the_record_types():
     output = " ".join(CliRunner().invoke(main, ["template", "--help"]).output.split())
     assert "TYPE is one of: source, country, focus_area, city, partner, programme, pairing, project" in output
+
+
+# -- recommend flags ---------------------------------------------------------------------------------------
+
+def test_a_second_value_after_a_repeatable_flag_says_how_to_give_it(ascn):
+    result = ascn("recommend", "projects", "--focus", "civic_social", "health_wellbeing")
+    assert result.exit_code == 2
+    assert ("'health_wellbeing' follows --focus civic_social: give --focus once per value "
+            "(--focus civic_social --focus health_wellbeing)") in result.output
+
+
+def test_the_old_focus_area_filter_says_which_flag_is_meant(ascn):
+    result = ascn("recommend", "projects", "--city", "hanoi", "--focus-area", "civic_social")
+    assert result.exit_code == 2
+    assert "--focus-area is now --keep-focus-area" in result.output and "give --focus civic_social" in result.output
+
+
+def test_the_status_values_are_listed_and_checked(ascn):
+    help_text = " ".join(CliRunner().invoke(main, ["recommend", "projects", "--help"]).output.split())
+    assert "--status [ongoing|planning|completed|ongoing_or_planning|unknown]" in help_text
+    result = ascn("recommend", "projects", "--city", "hanoi", "--status", "soon")
+    assert result.exit_code == 2 and "'soon' is not one of 'ongoing'" in result.output
