@@ -1,0 +1,49 @@
+"""``python -m benchmarks.judged``: nDCG@10 on the judged questions, the shipped recommender against the keyword
+baseline, per kind and overall, with the issue's targets (1.2x overall, at least the keyword baseline per kind)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.judged import TARGET_RATIO, score_all
+from graph.backends import open_store
+from graph.config import Settings
+from graph.similarity.typed_graph import TypedGraph
+from loaders import dataset
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--per-question", action="store_true", help="print each question's figures too")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="ascn-judged-") as work:
+        store = open_store(Settings(data_dir=Path(work), auto_build=False))
+        try:
+            dataset.build(store)
+            rows = score_all(TypedGraph.from_store(store))
+        finally:
+            store.close()
+    if args.per_question:
+        for r in rows:
+            print(f"{r['id']:<28} {r['kind']:<8} shipped {r['shipped']:.3f}  keyword {r['keyword']:.3f}")
+    print(f"{'kind':<10} {'n':>3} {'shipped':>8} {'keyword':>8} {'ratio':>6}  target")
+    ok = True
+    for kind in ("plan", "partner", "city", "all"):
+        sub = [r for r in rows if kind == "all" or r["kind"] == kind]
+        ours, theirs = np.mean([r["shipped"] for r in sub]), np.mean([r["keyword"] for r in sub])
+        ratio = ours / theirs if theirs else float("inf")
+        need = TARGET_RATIO if kind == "all" else 1.0
+        met = ratio >= need
+        ok &= bool(met)
+        print(f"{kind:<10} {len(sub):>3} {ours:>8.3f} {theirs:>8.3f} {ratio:>6.2f}  >= {need:.1f}x "
+              f"{'met' if met else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
