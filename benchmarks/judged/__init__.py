@@ -20,7 +20,7 @@ import yaml
 from graph.similarity.questions import QUESTIONS, Query
 from graph.similarity.recommend import answer
 from graph.similarity.filters import Filters
-from graph.similarity.scoring import scorer
+from graph.similarity.scoring import plain_document, scorer
 from graph.similarity.text import TextIndex, normalised
 from graph.similarity.typed_graph import TypedGraph
 
@@ -72,15 +72,16 @@ def _query(tg: TypedGraph, q: Judged) -> Query:
 
 
 def _keyword(tg: TypedGraph, q: Judged, query: Query, candidates: list[str]) -> list[str]:
-    sc = scorer(tg)
-    index = TextIndex([sc.document(p) for p in tg.ids("project")])
+    index = TextIndex([plain_document(tg.entities[p]) for p in tg.ids("project")])
     cities = normalised(tg.matrix("city_project") @ index.matrix)
     if q.kind == "plan":
         vector, rows = index.vector(query.text), index.matrix[[tg.index("project")[c] for c in candidates]]
     elif q.kind == "partner":
-        vector, rows = index.vector(sc.document(query.node)), cities[[tg.index("city")[c] for c in candidates]]
+        vector = index.vector(plain_document(tg.entities[query.node]))
+        rows = cities[[tg.index("city")[c] for c in candidates]]
     else:
-        vector, rows = cities[tg.index("city")[query.node]], index.vectors([sc.document(c) for c in candidates])
+        vector = cities[tg.index("city")[query.node]]
+        rows = index.vectors([plain_document(tg.entities[c]) for c in candidates])
     scores = np.asarray((rows @ vector.T).todense()).ravel()
     order = np.lexsort((np.arange(len(candidates)), -np.round(scores, 12)))
     return [candidates[i] for i in order if scores[i] > 0][:10]

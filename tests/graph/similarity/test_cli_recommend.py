@@ -89,5 +89,5 @@ def test_evaluate_prints_audit_time_split_and_verdicts_and_writes_json(data_dir,
     assert "Leak audit" in result.output and "cases where a held-out answer was still stated outright: 0" in result.output
     assert "MRR by the case city's links" in result.output and "ships for plan_project" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert {r["split"] for r in data["rows"]} == {"validation", "test", "hold-out"}
+    assert {r["split"] for r in data["rows"]} == {"validation", "test"}
     assert {r["target"] for r in data["rows"]} == {"partner_city", "city_partner", "plan_project"}

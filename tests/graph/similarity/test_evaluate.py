@@ -67,7 +67,7 @@ def test_ties_count_at_their_expected_rank():
 
 
 def test_weight_grid_sums_to_one():
-    combos = grid(["text", "graph", "ppr", "peers"])
+    combos = grid(["text", "graph", "ppr", "peers"], 0.25)
     assert len(combos) == 35 and all(abs(sum(c.values()) - 1) < 1e-9 for c in combos)
 
 
