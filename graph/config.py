@@ -13,6 +13,8 @@ from typing import Any, Mapping
 
 from platformdirs import user_data_dir
 
+from ontology.errors import InputError
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -54,7 +56,7 @@ class Settings:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise InputError(field=unknown[0], expected=f"a setting among {', '.join(sorted(known))}")
         return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
 
 
@@ -74,5 +76,5 @@ def _seconds(value: Any, name: str) -> float:
     except (TypeError, ValueError):
         seconds = 0.0
     if not seconds > 0:  # also refuses NaN
-        raise ValueError(f"{name} must be a number of seconds above 0, got {value!r}")
+        raise InputError(field=name, expected="a number of seconds above 0", got=value)
     return seconds

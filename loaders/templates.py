@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from loaders.schema import SCHEMA, Field
+from difflib import get_close_matches
+
+from loaders.schema import PLURALS, SCHEMA, Field
+from ontology.errors import NotFound
 
 
 def csv_template(type_: str) -> str:
@@ -17,7 +20,8 @@ def csv_template(type_: str) -> str:
 def yaml_template(type_: str) -> str:
     """A commented YAML file with one empty record of ``type_``: what each field holds and whether it is required."""
     lines = [f"# {type_} records: copy the record below once per {type_}; cite documents by their source id.",
-             f"type: {type_}", "records:"]
+             "# The sources they cite may stand in the same file, in a 'sources:' section of the same form.",
+             f"{PLURALS[type_]}:"]
     for i, spec in enumerate(_fields(type_)):
         lead = "  - " if i == 0 else "    "
         empty = "[]" if spec.kind == "list" else "{}" if spec.kind in ("mapping", "any") else ""
@@ -27,7 +31,7 @@ def yaml_template(type_: str) -> str:
 
 def _fields(type_: str) -> tuple[Field, ...]:
     if type_ not in SCHEMA:
-        raise ValueError(f"unknown record type {type_!r}; choose one of: {', '.join(SCHEMA)}")
+        raise NotFound(f"no record type {type_!r}", suggestions=get_close_matches(type_, list(SCHEMA), n=3))
     return SCHEMA[type_]
 
 

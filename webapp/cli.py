@@ -148,7 +148,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         return
     try:
         settings = Settings.load({"data_dir": data_dir} if data_dir else None)
-    except ValueError as exc:  # a malformed ASCN_* variable: a usage error (exit 2), not a traceback
+    except InputError as exc:  # a malformed ASCN_* variable: a usage error (exit 2), not a traceback
         raise click.UsageError(str(exc)) from None
     ctx.obj = _Context(settings)
     ctx.call_on_close(ctx.obj.close)

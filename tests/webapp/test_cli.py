@@ -115,7 +115,7 @@ def test_a_malformed_remote_timeout_is_a_usage_error_that_names_the_variable(val
     monkeypatch.setenv("ASCN_REMOTE_TIMEOUT", value)
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "never"), "stats"])
     assert result.exit_code == 2
-    assert f"ASCN_REMOTE_TIMEOUT must be a number of seconds above 0, got {value!r}" in result.output
+    assert f"field 'ASCN_REMOTE_TIMEOUT': expected a number of seconds above 0, got {value!r}" in result.output
     assert not (tmp_path / "never").exists()  # stopped before the store was opened
 
 
