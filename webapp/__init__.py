@@ -59,8 +59,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from webapp import caching, errors, pages, security, sparql, static_files, vendor
+    from webapp import bounds, caching, errors, pages, security, sparql, static_files, vendor
 
+    bounds.init_app(app)  # before the answer cache: a request out of bounds is refused, never answered from it
     caching.init_app(app)
     security.init_app(app)
     static_files.init_app(app)

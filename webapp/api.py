@@ -29,6 +29,7 @@ from ontology.errors import NotFound, QueryError
 from ontology.namespace import OWL, RDF, RDFS
 from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
+from webapp.bounds import distinct
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors
 from webapp.store import get_store
 
@@ -214,7 +215,7 @@ def _one(name: str) -> str | None:
 
 
 def _many(name: str) -> list[str]:
-    return [v.strip() for v in request.args.getlist(name) if v.strip()]
+    return distinct(request.args.getlist(name))
 
 
 def _top() -> int:

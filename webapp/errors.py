@@ -43,7 +43,7 @@ def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
     """The app's fixed pages whose paths are closest to ``path`` (for a mistyped address)."""
     fixed = sorted({rule.rule for rule in app.url_map.iter_rules()
                     if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")})
-    return [(p, p) for p in get_close_matches(path, fixed, n=3, cutoff=0.5)]
+    return [(p, p) for p in get_close_matches(path[:200], fixed, n=3, cutoff=0.5)]
 
 
 def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None = None,
@@ -59,6 +59,8 @@ def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None
         as_json = wants_json()
     if as_json:
         body = {"error": TITLES.get(code, error.name), "message": message, "status": code}
+        if getattr(error, "parameter", None):
+            body["parameter"] = error.parameter
         if suggestions:
             body["suggestions"] = [{"path": p, "label": label} for p, label in suggestions]
         response = jsonify(body)

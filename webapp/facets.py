@@ -93,6 +93,22 @@ def parse_search(args: Mapping, getlist) -> Search:
     return Search(chosen, year("from"), year("to"), str(args.get("q", "")).strip())
 
 
+def unknown_values(projects: list[Project], s: Search) -> list[tuple[str, str, list[str]]]:
+    """The chosen facet values no project has, as (facet key, value, the facet's known values).
+
+    >>> p = Project("p"); p.facets["focus"] = {"mobility": "Mobility"}
+    >>> unknown_values([p], Search({"focus": ("mobility", "flying")}))
+    [('focus', 'flying', ['mobility'])]
+    """
+    out = []
+    for key, chosen in s.chosen.items():
+        if not chosen:
+            continue
+        known = {value for p in projects for value in p.facets[key]}
+        out += [(key, value, sorted(known)) for value in chosen if value not in known]
+    return out
+
+
 def matches(p: Project, s: Search, skip: str | None = None) -> bool:
     """Whether ``p`` passes every filter of ``s`` except the facet ``skip``.
 

@@ -21,10 +21,11 @@ from graph.similarity.reasons import to_dict
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.recommend import ask
 from ontology.errors import QueryError, StoreError
+from webapp.bounds import ParameterError
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound
 from webapp.facets import (FACETS, SORTS, facet_counts, parse_search, projects_from_rows, search, snippet,
-                           sort_projects)
+                           sort_projects, unknown_values)
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
 from webapp.page_data import iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_store
@@ -32,6 +33,9 @@ from webapp.store import get_store
 bp = Blueprint("pages", __name__)
 _SLUG = re.compile(r"[A-Za-z0-9_.-]+")
 _SAFE_IDENT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+_DIGITS = re.compile(r"[0-9]+")
+MAX_ENTITY_PATH = 300
+"""Characters in an entity path (/id/<kind>/<id>): far more than any id the loader makes."""
 
 
 @bp.app_context_processor
@@ -142,6 +146,10 @@ def _found_projects():
     """All projects, the search the request asks for, the order it wants and the projects found, in that order."""
     projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
     wanted = parse_search(request.args, request.args.getlist)
+    for key, value, known in unknown_values(projects, wanted):
+        close = get_close_matches(value[:100], known, n=3, cutoff=0.6)
+        raise ParameterError(key, f"no {dict(FACETS)[key].lower()} {value[:100]!r} in the graph"
+                                  + (f"; did you mean {', '.join(close)}?" if close else ""))
     order = request.args.get("sort", "name")
     order = order if order in dict(SORTS) else "name"
     return projects, wanted, order, sort_projects(search(projects, wanted), order)
@@ -152,8 +160,7 @@ def find_projects():
     """Faceted search over projects; the query string holds the whole state, so every search can be shared."""
     projects, wanted, order, found = _found_projects()
     pages = max(1, -(-len(found) // PAGE_SIZE))
-    page = request.args.get("page", "1")
-    page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
+    page = _page_number(request.args.get("page", "1"), pages)
     facets = facet_counts(projects, wanted)
     labels = {key: {v["id"]: v["label"] for v in values} for key, values in facets.items()}
     return render_template("pages/find.html", search=wanted, facets=facets, facet_names=FACETS,
@@ -191,6 +198,19 @@ def _query_string(exclude: tuple[str, ...] = ()) -> str:
     return "?" + urlencode(args) if args else ""
 
 
+def _page_number(text: str, pages: int) -> int:
+    """The page ``text`` asks for; 400 naming the pages there are when it is no number from 1 to ``pages``.
+
+    Compared as text first, so a number thousands of digits long is out of range, not a conversion error.
+    """
+    digits = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
+    if not digits or len(digits) > len(str(pages)) or int(digits) > pages:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ParameterError("page", f"this search has {pages} page{'s' if pages > 1 else ''}; "
+                                     f"expected a page number from 1 to {pages}, got {shown!r}")
+    return int(digits)
+
+
 def _remove_url(key: str, value: str | None = None) -> str:
     """This search's URL without one chosen value (or without the whole parameter ``key``)."""
     args = [(k, v) for k, v in request.args.items(multi=True)
@@ -223,12 +243,17 @@ TOP = 5
 def entity(kind: str, ident: str):
     """An entity IRI, dereferenced: HTML for people, RDF for machines (``Vary: Accept``)."""
     path = f"/id/{kind}/{ident}"
+    if len(path) > MAX_ENTITY_PATH or not _SLUG.fullmatch(kind) or not _SAFE_IDENT.fullmatch(ident):
+        shown = path if len(path) <= 100 else path[:100] + "…"
+        raise EntityNotFound(f"The graph has no entity at {shown}: entity paths are /id/<kind>/<id>, in letters, "
+                             f"digits, '-', '_' and '.', at most {MAX_ENTITY_PATH} characters.",
+                             _closest(kind if _SLUG.fullmatch(kind) else "", ident[:100]))
     iri = URIRef(iri_of(path))
     try:
         wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
     except NotAcceptable as exc:  # a bad ?format= is the request's fault (400); an Accept we cannot meet is 406
         abort(400 if request.args.get("format") else 406, description=str(exc))
-    if not _SAFE_IDENT.fullmatch(ident) or not run("entity_exists", {"entity": str(iri)}):
+    if not run("entity_exists", {"entity": str(iri)}):
         raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
     graph = run("entity_description", {"entity": str(iri)})
     if wanted != HTML:

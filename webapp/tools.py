@@ -24,6 +24,7 @@ from graph.similarity.recommend import ask, choose
 from graph.similarity.typed_graph import typed_graph
 from ontology.errors import NotFound
 from queries.library import internal, library
+from webapp.bounds import distinct
 from webapp.page_data import local_path
 from webapp.security import content_security_policy
 from webapp.store import get_store
@@ -140,7 +141,7 @@ def _ask(output: str, given: dict, tg, filters: Filters | None = None, **options
 
 
 def _many(name: str) -> list[str]:
-    return [v for v in request.args.getlist(name) if v.strip()]
+    return distinct(request.args.getlist(name))
 
 
 def _sources(reason) -> list:

@@ -1,0 +1,103 @@
+"""Bounded work per request: malformed ids, hosts and page numbers, repeated and unknown parameter values get a
+400 or 404 page that says what was wrong, never a 500 and never work that grows faster than the request."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+
+from webapp.bounds import MAX_PARAMETERS, MAX_VALUE_LENGTH, MAX_VALUES
+
+AREAS = ["built_infrastructure", "civic_social", "health_wellbeing", "industry_innovation", "quality_environment",
+         "safety_security"]
+
+
+def text_of(response) -> str:
+    """The body as a reader sees it (HTML entities decoded)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path", ["/id/<script>/x", *(f"/id/a{c}b/x" for c in '<>"{}|\\^'), "/id/city/a<b",
+                                  "/id/city/" + "a" * 5000, "/id/" + "k" * 5000 + "/x"])
+def test_an_entity_path_outside_the_id_grammar_is_a_404_page(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "entity paths are /id/<kind>/<id>" in text_of(r)
+    assert "<script>" not in r.get_data(as_text=True).split("<main", 1)[-1].split("</main>")[0]
+
+
+def test_a_mistyped_kind_still_suggests_the_closest_entities(client):
+    r = client.get("/id/c{ty/phuket")
+    assert r.status_code == 404 and 'href="/id/city/phuket"' in text_of(r)
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", "x" * 300, "x> } SELECT ?y { ?a ?b ?c } #", "a..b",
+                                  "-bad.org", "example.org:port"])
+def test_a_host_header_that_is_no_host_name_is_a_400_page(client, host):
+    for path in ("/", "/projects", "/id/city/phuket", "/nowhere"):
+        r = client.get(path, headers={"Host": host})
+        assert r.status_code == 400, path
+        assert "is not a host name" in text_of(r) and host[:40] in text_of(r)
+
+
+@pytest.mark.parametrize("host", ["example.org", "example.org:8080", "127.0.0.1:5000", "[::1]:5000", "a" * 63 + ".org",
+                                  "ascn.example.org."])
+def test_a_host_name_is_served(client, host):
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["9" * 4301, "0", "-1", "²", "1.5", "x", "41"])
+def test_a_page_number_out_of_range_is_a_400_naming_the_pages(client, page):
+    r = client.get("/projects", query_string={"page": page})
+    assert r.status_code == 400
+    assert "parameter 'page': this search has" in text_of(r)
+
+
+def test_the_last_page_of_projects_is_served(client):
+    first = text_of(client.get("/projects"))
+    pages = int(first.split("page 1 of ", 1)[1].split("<", 1)[0]) if "page 1 of " in first else 1
+    assert client.get("/projects", query_string={"page": str(pages)}).status_code == 200
+    assert client.get("/projects", query_string={"page": "0" * 30 + str(pages)}).status_code == 200
+
+
+def test_an_unknown_facet_value_is_a_400_naming_the_parameter(client):
+    r = client.get("/projects", query_string=[("focus", "built_infrastructure"), ("focus", "flying_cars")])
+    assert r.status_code == 400
+    assert "parameter 'focus': no focus area 'flying_cars' in the graph" in text_of(r)
+    r = client.get("/projects", query_string={"city": "phukett"})
+    assert r.status_code == 400 and "did you mean phuket?" in text_of(r)
+
+
+@pytest.mark.parametrize("path", ["/projects", "/api/recommend/cities", "/match"])
+def test_thousands_of_values_of_one_parameter_are_a_400_naming_it(client, path):
+    r = client.get(path, query_string=[("who", "partner")] + [("focus", f"zz{i}") for i in range(5000)])
+    assert r.status_code == 400
+    assert f"given 5000 times; at most {MAX_VALUES} values are accepted" in text_of(r)
+    if path.startswith("/api/"):
+        assert json.loads(r.data)["parameter"] == "focus"
+
+
+def test_too_many_parameters_or_too_long_a_value_are_400(client):
+    r = client.get("/projects", query_string=[(f"p{i}", "x") for i in range(MAX_PARAMETERS + 1)])
+    assert r.status_code == 400 and f"at most {MAX_PARAMETERS} parameters" in text_of(r)
+    r = client.get("/api/recommend/projects", query_string={"text": "w" * (MAX_VALUE_LENGTH + 1)})
+    assert r.status_code == 400 and json.loads(r.data)["parameter"] == "text"
+
+
+def test_a_long_sparql_query_is_bounded_by_its_own_limit_only(client):
+    query = "ASK {}" + " " * (MAX_VALUE_LENGTH + 10)
+    assert client.get("/sparql", query_string={"query": query}).status_code == 200
+
+
+def test_repeated_values_ask_once(client):
+    """A value given many times is asked once: the answer is the one for the value given once."""
+    once = client.get("/api/recommend/cities", query_string=[("focus", a) for a in AREAS])
+    many = client.get("/api/recommend/cities", query_string=[("focus", a) for a in AREAS * 8])
+    assert once.status_code == many.status_code == 200
+    assert json.loads(once.data)["items"] == json.loads(many.data)["items"]
+    match_once = client.get("/match", query_string=[("who", "partner")] + [("focus", a) for a in AREAS])
+    match_many = client.get("/match", query_string=[("who", "partner")] + [("focus", a) for a in AREAS * 8])
+    assert match_once.status_code == match_many.status_code == 200
+    assert text_of(match_once) == text_of(match_many)

@@ -1,0 +1,115 @@
+"""Bounds on what one request may ask for, checked before any view runs, so no request costs more than its size.
+
+Three checks, each answering 400 with a message that names what was wrong:
+
+* the ``Host`` header must be a host name (labels of at most 63 characters, 253 in all) or an IP literal, with an
+  optional port. Werkzeug encodes it with IDNA to build URLs, and a label too long for IDNA raised an error before
+  any view or error handler could run (a 500 without a page). :class:`HostCheck` puts the server's own name in
+  place of a bad one before Flask reads it, and :func:`_refuse_bad_host` then answers 400 with the site's page;
+* a parameter may be repeated at most :data:`MAX_VALUES` times (the lists a person can choose from are shorter),
+  and a value may be at most :data:`MAX_VALUE_LENGTH` characters, except a SPARQL query, which has a limit of its
+  own (``SPARQL_MAX_QUERY_LENGTH``, see :mod:`webapp.sparql`);
+* there may be at most :data:`MAX_PARAMETERS` parameters in all.
+
+With these, every view's work is bounded by small constants times the size of the data; views still refuse the
+values they do not know (an unknown facet value on ``/projects`` is a 400 naming the parameter).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request
+from werkzeug.exceptions import BadRequest
+
+MAX_VALUES = 50
+"""Values one parameter may have (``focus=…&focus=…``): more than any list on the site offers."""
+MAX_PARAMETERS = 200
+"""Parameters one request may have, counting repeats."""
+MAX_VALUE_LENGTH = 10_000
+"""Characters in one parameter value (a plan's text, a search); a SPARQL query has its own, larger limit."""
+QUERY_PARAMETERS = {"sparql.endpoint": {"query"}}
+"""Parameters whose length a route checks itself: route → names."""
+
+_LABEL = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]{{2,45}}\])(?::[0-9]{{0,5}})?")
+_BAD_HOST = "ascn.bad_host"
+
+
+class ParameterError(BadRequest):
+    """A request parameter out of bounds or unknown: a 400 that names the parameter (JSON clients get it as
+    ``parameter``, see :func:`webapp.errors.render_error`)."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(f"parameter {parameter!r}: {message}")
+        self.parameter = parameter
+
+
+def host_is_valid(host: str) -> bool:
+    """Whether ``host`` (a Host header) is a host name or IP literal with an optional port.
+
+    >>> host_is_valid("example.org:5000"), host_is_valid("[::1]:80"), host_is_valid("127.0.0.1")
+    (True, True, True)
+    >>> host_is_valid("a" * 64 + ".org"), host_is_valid("x.org/evil"), host_is_valid("-x.org")
+    (False, False, False)
+    """
+    return len(host) <= 260 and _HOST.fullmatch(host) is not None and len(host.rsplit(":", 1)[0]) <= 253
+
+
+class HostCheck:
+    """WSGI middleware: a request whose Host header is no host name is served as if it named the server itself,
+    flagged so that the app refuses it (a 400 page built with the server's own URLs, never the forged ones)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host is not None and not host_is_valid(host):
+            environ[_BAD_HOST] = host
+            server = environ.get("SERVER_NAME") or "localhost"
+            environ["HTTP_HOST"] = server if host_is_valid(server) else "localhost"
+        return self.app(environ, start_response)
+
+
+def check_parameters() -> None:
+    """Refuse (400, naming the parameter) too many parameters, too many values of one, or a value too long."""
+    args = request.args
+    total = 0
+    own = QUERY_PARAMETERS.get(request.endpoint or "", ())
+    for name in args:
+        values = args.getlist(name)
+        if len(values) > MAX_VALUES:
+            raise ParameterError(name, f"given {len(values)} times; at most {MAX_VALUES} values are accepted")
+        total += len(values)
+        if total > MAX_PARAMETERS:
+            raise ParameterError(name, f"a request may carry at most {MAX_PARAMETERS} parameters")
+        if name not in own:
+            for value in values:
+                if len(value) > MAX_VALUE_LENGTH:
+                    raise ParameterError(name, f"a value of {len(value)} characters; at most {MAX_VALUE_LENGTH} "
+                                               "are accepted")
+
+
+def distinct(values) -> list[str]:
+    """The non-blank values, stripped, each once, in the order given (a repeated value asks nothing new).
+
+    >>> distinct([" a", "b", "a ", "", "  "])
+    ['a', 'b']
+    """
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _refuse_bad_host() -> None:
+    host = request.environ.get(_BAD_HOST)
+    if host is not None:
+        shown = host if len(host) <= 80 else host[:80] + "…"
+        raise BadRequest(f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
+                         "at most 63 characters, optionally with a port).")
+
+
+def init_app(app: Flask) -> None:
+    """Check the Host header and the parameters of every request to ``app``."""
+    app.wsgi_app = HostCheck(app.wsgi_app)
+    app.before_request(_refuse_bad_host)
+    app.before_request(check_parameters)
