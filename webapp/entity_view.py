@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from ontology.namespace import ASCN, GEO, SCHEMA, WGS
-from webapp.page_data import entity_type, local_path, rows, text
+from webapp.page_data import entity_type, href_of, local_path, rows, text
 
 CONFIDENCE = ASCN.confidence
 CONFIDENCE_REASON = ASCN.confidenceReason
@@ -300,7 +300,7 @@ def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:
     if path:
         return Value(name_of(graph, obj), path=path)
     # Only web addresses become links: a user's file may hold any IRI scheme, javascript: included.
-    return Value(str(obj), href=str(obj) if str(obj).lower().startswith(("http://", "https://")) else None)
+    return Value(str(obj), href=href_of(obj))
 
 
 def _literal(lit: Literal) -> str:

@@ -6,12 +6,13 @@ project; these helpers keep the routes short.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Mapping, TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context, request
 
 from graph import lookup
 from ontology.namespace import ID
@@ -19,6 +20,7 @@ from queries.library import get_query
 from webapp.store import get_store
 
 T = TypeVar("T")
+_WEB_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z", re.IGNORECASE)
 PER_VERSION = "ascn-per-version"
 """The ``app.extensions`` key of :func:`once_per_version`'s values: name → (graph version, value)."""
 
@@ -88,6 +90,24 @@ def local_path(iri: str | URIRef) -> str | None:
     if not iri.startswith(base + "id/"):
         return None
     return "/" + iri[len(base):]
+
+
+def href_of(iri: str | URIRef | None) -> str | None:
+    """Where a link to ``iri`` goes: the app path of an entity IRI, the IRI itself when it is an http(s) URL, and
+    None for anything else, which a template then shows as text. Data decides link targets, so a ``javascript:``
+    or ``data:`` IRI in a loaded file must never become a link, whatever the Content-Security-Policy would stop.
+
+    >>> href_of("https://w3id.org/ascn/id/city/da-nang"), href_of("https://example.org/report.pdf")
+    ('/id/city/da-nang', 'https://example.org/report.pdf')
+    >>> href_of("javascript:alert(1)"), href_of(" JavaScript:alert(1)"), href_of("urn:isbn:1"), href_of(None)
+    (None, None, None, None)
+    """
+    if iri is None:
+        return None
+    path = local_path(iri)
+    if path:
+        return (request.script_root if has_request_context() else "") + path
+    return str(iri) if _WEB_URL.match(str(iri)) else None
 
 
 def iri_of(path: str) -> str:

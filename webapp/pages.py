@@ -27,10 +27,11 @@ from webapp.errors import EntityNotFound
 from webapp.facets import (FACETS, SORTS, facet_counts, parse_search, projects_from_rows, search, snippet,
                            sort_projects, unknown_values)
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
-from webapp.page_data import iri_of, local_path, once_per_version, rows, run, text, value_rows
+from webapp.page_data import href_of, iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_store
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_global(href_of, "href_of")
 _SLUG = re.compile(r"[A-Za-z0-9_.-]+")
 _SAFE_IDENT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -132,7 +133,7 @@ def _reported_counts() -> dict:
     for r in rows("latest_counts"):
         kind = text(r["kind"])
         entry = latest.setdefault(kind, {"value": int(r["value"]), "as_of": text(r["asOf"]), "sources": []})
-        if entry["as_of"] == text(r["asOf"]) and r["source"] is not None:
+        if entry["as_of"] == text(r["asOf"]) and r["source"] is not None and local_path(r["source"]):
             entry["sources"].append(local_path(r["source"]))
     return latest
 

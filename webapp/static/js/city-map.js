@@ -43,11 +43,18 @@
     map.setView([5, 110], 4);
   }
 
+  /* Leaflet parses a string tooltip as HTML: a name from the data goes in as a text node instead. */
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   var markers = data.cities.map(function (city) {
     var dot = L.divIcon({ className: "city-dot swatch-" + (city.iso2 || "none") + (city.highlight ? " highlight" : ""),
                           iconSize: city.highlight ? [18, 18] : [14, 14] });
     var marker = L.marker([city.lat, city.long], { icon: dot, keyboard: true, riseOnHover: true });
-    marker.bindTooltip(city.label, { permanent: data.labels !== false, direction: "right", offset: [8, 0],
+    marker.bindTooltip(asText(city.label), { permanent: data.labels !== false, direction: "right", offset: [8, 0],
                                      className: "map-label" });
     marker.on("click", function () { window.location.href = base + city.path; });
     marker.addTo(map);

@@ -11,9 +11,18 @@
   const POINT = /^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$/i;
   const MAX_CHART_ROWS = 500;
 
-  /* The app path of an entity IRI (so links stay in this app), or the IRI itself. */
+  /* The app path of an entity IRI (so links stay in this app), the IRI itself if it is http(s), else null: an
+     IRI such as javascript:… from the results never becomes a link. */
   function href(iri) {
-    return iri.indexOf(ID_BASE) === 0 ? "/id/" + iri.slice(ID_BASE.length) : iri;
+    if (iri.indexOf(ID_BASE) === 0) return "/id/" + iri.slice(ID_BASE.length);
+    return /^https?:\/\//i.test(iri) ? iri : null;
+  }
+
+  /* Leaflet parses a string tooltip as HTML: a label from the results goes in as a text node instead. */
+  function asText(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span;
   }
 
   function labelVariable(vars, rows) {
@@ -58,9 +67,10 @@
 
   function popup(point) {
     const box = document.createElement("div");
-    const title = document.createElement(point.link ? "a" : "strong");
+    const link = point.link && href(point.link);
+    const title = document.createElement(link ? "a" : "strong");
     title.textContent = point.label;
-    if (point.link) title.href = href(point.link);
+    if (link) title.href = link;
     box.appendChild(title);
     const list = document.createElement("dl");
     list.className = "ascn-popup";
@@ -116,7 +126,7 @@
       if (tiles.tileUrl) L.tileLayer(tiles.tileUrl, { maxZoom: 18 }).addTo(map);
       const markers = pts.map((p) => {
         const marker = L.circleMarker([p.lat, p.lon], { radius: 7, className: "ascn-marker", weight: 2, fillOpacity: 0.8 });
-        marker.bindTooltip(p.label, { permanent: pts.length <= 60, direction: "right", className: "map-label" });
+        marker.bindTooltip(asText(p.label), { permanent: pts.length <= 60, direction: "right", className: "map-label" });
         marker.bindPopup(popup(p));
         return marker;
       });
