@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import QUERY_TIME_LIMIT
 from tests.conftest import running_ascn, store_copy
 from tests.webapp.test_markup_from_data import hostile_graphs
 
@@ -22,7 +23,7 @@ ACTIVE = ".tabPanel.active"
 def site(tmp_path_factory, bundled_graphs) -> str:
     """This module's own ``ascn serve`` over the hostile store (the ``page`` fixture opens pages on it)."""
     settings = store_copy(tmp_path_factory.mktemp("hostile-served") / "data", hostile_graphs(bundled_graphs))
-    with running_ascn(settings.data_dir, "--workers", "1") as server:
+    with running_ascn(settings.data_dir, "--workers", "1", "--timeout", QUERY_TIME_LIMIT) as server:
         yield server.url.removesuffix("/sparql")
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 ACTIVE = ".tabPanel.active"
+EVALUATION_BOUND = 600
+"""Seconds the recommender evaluation may take before the data page test calls it a hang."""
 
 
 def _open_example(page, name: str) -> None:
@@ -61,7 +64,9 @@ def test_a_cut_answer_shows_the_completeness_notice(page):
     page.evaluate("""() => window.ascnYasgui.getTab().getYasqe().setValue(
         'PREFIX ascn: <https://w3id.org/ascn/ontology#>\\n' +
         'SELECT ?a ?b WHERE { ?a a ascn:Project . ?b a ascn:Project } LIMIT 10001')""")
-    page.click(f"{ACTIVE} .yasqe_queryButton")
+    with page.expect_response(lambda r: "/sparql" in r.url and r.request.method in ("GET", "POST")) as answered:
+        page.click(f"{ACTIVE} .yasqe_queryButton")
+    assert answered.value.status == 200 and answered.value.headers["x-ascn-complete"] == "false"
     notice = page.locator("#completeness")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("This answer is incomplete: it reached the row limit. 10000 rows were sent")
@@ -109,8 +114,10 @@ def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
 
 def test_data_page_renders_evaluation_and_gaps_with_no_errors(page, screenshot):
     page.goto("/data")
-    while page.locator("#evaluation-table").count() == 0:  # the evaluation runs in the background: reload until
-        expect(page.locator("#evaluation")).to_be_visible()  # its state is done (the page waits a while each time)
+    deadline = time.monotonic() + EVALUATION_BOUND
+    while not page.locator("#evaluation-table").count():  # computed in the background: reload until it is there
+        expect(page.locator("#evaluation + .notice")).to_contain_text("still being computed")
+        assert time.monotonic() < deadline, f"the evaluation was not ready within {EVALUATION_BOUND} s"
         page.reload()
     expect(page.locator("#evaluation-table tbody tr")).not_to_have_count(0)
     expect(page.locator("#class-counts")).to_contain_text("Member city")
