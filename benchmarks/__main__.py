@@ -12,6 +12,8 @@
    against the same entity question sent as SPARQL, on the bundled graph and at 300k triples;
 5. remote (:mod:`benchmarks.remote`): docs/remote-store.md's at-scale recipe at 3M triples, on Oxigraph server
    and Virtuoso: build, load, recommendations and the web app against each server, timed.
+5. ingest (:mod:`benchmarks.ingest`): ``ascn ingest`` on the test documents, entity-link precision and fact
+   recall against hand-written answers, beside the name matcher without its guards.
 
 Each step runs in a process of its own (``python -m benchmarks.<step>``), so the memory one step holds never
 counts in the next one's figures (a child's peak RSS includes the copy of its parent made at fork). Its output is
@@ -58,6 +60,7 @@ FULL = [
          "complete", ["--sizes", "0,300000"], 3),
     Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (3M triples)", "remote",
          ["--triples", "3000000"], 27),
+    Step("ingest", "ascn ingest on the test documents: entity-link precision, fact recall", "ingest", [], 0.5),
 ]
 QUICK = [
     Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 30k triples, short loads)",
@@ -69,6 +72,7 @@ QUICK = [
          "complete", ["--sizes", "0,30000", "--words", "20"], 1),
     Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (30k triples)", "remote",
          ["--triples", "30000"], 1),
+    Step("ingest", "ascn ingest on the test documents: entity-link precision, fact recall", "ingest", [], 0.5),
 ]
 
 

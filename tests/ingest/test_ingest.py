@@ -225,3 +225,19 @@ def test_the_cycle_ingest_review_accept_release_diff(fresh_settings, fresh_store
     finally:
         store.close()
     assert f"to {new.version}" in _run(s, "diff")
+
+
+def test_the_cycle_on_a_remote_store_changes_its_version(fresh_remote_store):
+    """A remote SPARQL server holds proposals, accepted facts and releases alike; each write changes
+    Store.version(), so answers cached for the old version are not served again."""
+    from loaders.review import accept, list_proposals
+    store = fresh_remote_store
+    first = store.version()
+    ingest(store, [TEXTS / "test" / "04-news.html"], dry_run=False)
+    ingested = store.version()
+    assert ingested != first
+    pairing = next(p.id for p in list_proposals(store) if p.kind == "pairing")
+    release = accept(store, [pairing], "Mai Tran")
+    assert store.version() != ingested
+    assert releases.current_release(store) == release and release.number == 2
+    assert [t for t in releases.diff(store).added if t[1] == ASCN.pairedPartner] != []
