@@ -10,6 +10,10 @@ the app's own (a CLI write while ``ascn serve`` runs is refused by the store's l
 by others, and its version costs a query that still misses a graph replaced by one of the same size
 (:meth:`graph.backends.sparql.SparqlStore.version`), so against a remote store nothing is kept and no ETag is sent.
 
+Pages are kept the same way, in the same budget: a page made from the graph and the app alone (the page
+blueprints), keyed by its URL and the request headers it may depend on (Accept, Accept-Encoding), so a second
+visitor gets the bytes the first one got.
+
 The answer cache is an LRU bounded in bytes (``ANSWER_CACHE_BYTES``, ``ASCN_ANSWER_CACHE_BYTES``; 0 keeps
 nothing); an answer larger than a quarter of the budget is sent but not kept, so one large answer cannot push
 out every small one. ETags are made of the graph version and a hash of the request's key; a client that sends
@@ -21,16 +25,28 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Hashable
 
 from flask import Flask, Response, current_app, g, request
 
 from graph.pool import Reply
 
+
+@dataclass(frozen=True)
+class Page:
+    """A page as sent (after compression), kept for the next visitor of the same URL with the same headers."""
+
+    body: bytes
+    content_type: str
+    headers: tuple[tuple[str, str], ...]
+
 EXTENSION = "ascn-answer-cache"
 ENTRY_OVERHEAD = 400
 """Bytes counted per kept answer on top of its body and key: the Reply object, the dict slot, the key tuple."""
 CACHE_CONTROL = "public, no-cache"
+NOT_KEPT = "no-store"
+"""The Cache-Control of a page still missing a part being prepared: kept by no one, given no ETag."""
 """Any cache may keep an answer or a page (the data is public), but must ask again before using it: the graph
 can change at any time, and asking costs a 304."""
 
@@ -50,13 +66,13 @@ class AnswerCache:
         self.max_bytes = max(0, int(max_bytes))
         self.size = 0
         self._version: str | None = None
-        self._entries: OrderedDict[Hashable, tuple[Reply, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Reply | Page, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, version: str, key: Hashable) -> Reply | None:
+    def get(self, version: str, key: Hashable) -> Reply | Page | None:
         """The reply kept for ``key`` under ``version``; a new version drops everything kept before it."""
         with self._lock:
             if version != self._version:
@@ -68,7 +84,7 @@ class AnswerCache:
             self._entries.move_to_end(key)
             return entry[0]
 
-    def put(self, version: str, key: Hashable, reply: Reply) -> None:
+    def put(self, version: str, key: Hashable, reply: Reply | Page) -> None:
         """Keep ``reply`` for ``key`` (unless it is over a quarter of the budget), dropping the least recently used
         replies until the whole fits."""
         cost = len(reply.body) + len(repr(key)) + ENTRY_OVERHEAD
@@ -125,18 +141,26 @@ def etag(version: str, key: Hashable) -> str:
 
 
 def not_modified(tag: str, headers: dict | None = None) -> Response | None:
-    """A 304 when the request's ``If-None-Match`` holds ``tag`` (a GET or HEAD only), else None."""
-    if request.method not in ("GET", "HEAD") or not request.if_none_match.contains_weak(tag.strip('"')):
+    """A 304 when the request's ``If-None-Match`` holds ``tag`` (a GET or HEAD only), else None.
+
+    The compression of answers (flask-compress) sends ``"<tag>:gzip"`` or ``"<tag>:br"`` as the ETag of a compressed
+    answer, so those stand for ``tag`` too; the 304 carries the one the client holds.
+    """
+    if request.method not in ("GET", "HEAD") or not request.if_none_match:
+        return None
+    bare = tag.strip('"')
+    held = next((t for t in request.if_none_match.as_set(include_weak=True) if t.split(":", 1)[0] == bare), None)
+    if held is None:
         return None
     response = Response(status=304)
     response.headers.update(headers or {})
-    response.headers["ETag"] = tag
+    response.headers["ETag"] = f'"{held}"'
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 
 # -- pages -------------------------------------------------------------------------------------
-PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools"})
+PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools", "changes"})
 """The blueprints whose GET answers are pages (and their RDF alternates) made from the graph and the app alone."""
 
 
@@ -146,23 +170,41 @@ def _page_key() -> tuple | None:
     version = graph_version()
     if version is None:
         return None
-    return version, ("page", request.full_path, request.headers.get("Accept", ""), request.host_url)
+    headers = request.headers
+    return version, ("page", request.method, request.full_path, headers.get("Accept", ""),
+                     headers.get("Accept-Encoding", ""), request.host_url)
 
 
 def _page_not_modified() -> Response | None:
-    """Note the page's key (the version read before the page is made) and answer with 304 when the client
-    already holds its ETag."""
+    """Note the page's key (the version read before the page is made); answer with 304 when the client already
+    holds its ETag, else with the kept page when there is one."""
     key = g.page_key = _page_key()
-    if key is None or not request.if_none_match:
+    if key is None:
         return None
-    return not_modified(etag(*key), {"Vary": "Accept"})
+    if request.if_none_match and (unchanged := not_modified(etag(*key), {"Vary": "Accept"})):
+        return unchanged
+    kept = answer_cache().get(*key)
+    if isinstance(kept, Page):
+        return Response(kept.body, content_type=kept.content_type, headers=list(kept.headers))
+    return None
+
+
+KEPT_HEADERS = frozenset({"content-type", "content-encoding", "vary", "link", "etag", "cache-control",
+                          "content-security-policy", "content-language"})
+"""The headers of a page that belong to the page (not to one request, as rate-limit counts do)."""
 
 
 def _page_validators(response: Response) -> Response:
-    """An ETag and Cache-Control on every page answered in full (200) while the graph's version is known."""
+    """An ETag and Cache-Control on every page answered in full (200) while the graph's version is known; the page
+    kept for the next visitor."""
     key = g.get("page_key")
-    if key is None or response.status_code != 200 or "ETag" in response.headers or response.is_streamed:
+    if (key is None or response.status_code != 200 or "ETag" in response.headers or response.is_streamed
+            or response.headers.get("Cache-Control") == NOT_KEPT):
         return response
     response.headers["ETag"] = etag(*key)
     response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+    if not response.direct_passthrough:
+        headers = tuple((name, value) for name, value in response.headers.items()
+                        if name.lower() in KEPT_HEADERS and name.lower() != "content-type")
+        answer_cache().put(*key, Page(response.get_data(), response.content_type, headers))
     return response

@@ -24,6 +24,7 @@ from webapp import served
 from graph.query_input import check_entities, library_listing, resolve_query
 from ontology.errors import AscnError, InputError, StoreDamaged, StoreError, StoreLocked, ValidationError
 from queries.library import get_query
+from webapp import warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -167,6 +168,7 @@ def build(obj: _Context) -> None:
         report = _repair(obj)
     else:
         report = dataset.build(store, progress=_progress)
+    warmup.prepare_build(obj.settings.data_dir)
     _print_build(report)
 
 

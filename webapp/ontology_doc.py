@@ -9,19 +9,24 @@ with the site's stylesheet. The ontology is package data, so each part is built 
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import math
+import os
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from graph.formats import Format, write
-from ontology import ONTOLOGY_IRI, ontology_graph
+from ontology import ONTOLOGY_IRI, ontology_files, ontology_graph
 from ontology.namespace import ASCN, ID, OWL, RDF, RDFS
 
+log = logging.getLogger(__name__)
 MODULE_ORDER = ("core", "partnership", "project", "provenance", "framework", "vocabularies")
 """Columns of the class diagram: the ontology's modules (each class's ``rdfs:isDefinedBy``)."""
 
@@ -38,6 +43,43 @@ class PyLodeDoc:
     toc: Markup
     anchors: tuple[tuple[str, str], ...]
     """Term IRI → the fragment id pyLODE gave its section (so the diagram can link to it)."""
+
+
+@cache
+def stored_doc(directory: Path) -> PyLodeDoc:
+    """:func:`pylode_doc`, kept in ``directory`` (the data directory's ``derived/``) under the ontology's digest.
+
+    pyLODE takes seconds, so ``ascn build`` (and ``ascn serve`` at its start, if the build did not) writes the
+    documentation there once per ontology version; every later process reads it in milliseconds. A file that
+    cannot be read or written only costs the computation.
+    """
+    path = directory / f"ontology-doc-{_ontology_digest()}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return PyLodeDoc(Markup(stored["content"]), Markup(stored["toc"]),
+                         tuple((iri, fid) for iri, fid in stored["anchors"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    doc = pylode_doc()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(json.dumps({"content": str(doc.content), "toc": str(doc.toc),
+                                       "anchors": [list(a) for a in doc.anchors]}), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        log.warning("the ontology documentation could not be kept in %s: %s", directory, exc)
+    return doc
+
+
+def _ontology_digest() -> str:
+    """The ontology's files and pyLODE's version, hashed: a new ontology or pyLODE makes a new file."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("pylode").encode())
+    for path in ontology_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache

@@ -143,9 +143,14 @@ def _reported_counts() -> dict:
 PAGE_SIZE = 40
 
 
+def project_facts() -> list:
+    """Every project with its facets, read once per graph version."""
+    return once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+
+
 def _found_projects():
     """All projects, the search the request asks for, the order it wants and the projects found, in that order."""
-    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    projects = project_facts()
     wanted = parse_search(request.args, request.args.getlist)
     for key, value, known in unknown_values(projects, wanted):
         close = get_close_matches(value[:100], known, n=3, cutoff=0.6)

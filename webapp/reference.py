@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from graph.describe import DOWNLOADS, dump_name
 from graph.formats import GRAPH_FORMATS, Format
 from graph.releases import current_release
 from graph.similarity.evaluate import BASELINES
 from queries.library import get_query, internal
+from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import current_evaluation
-from webapp.ontology_doc import class_diagram, ontology_title, pylode_doc, serialised
+from webapp.ontology_doc import class_diagram, ontology_title, serialised, stored_doc
 from webapp.linked_data import HTML, NotAcceptable, negotiate
 from webapp.page_data import local_path
 from webapp.store import get_store
+from webapp.warmup import derived_dir
 
 bp = Blueprint("reference", __name__)
 
@@ -40,7 +42,7 @@ def ontology_page():
     if wanted != HTML:
         response = _ontology_file(wanted, attachment=False)
     else:
-        doc = pylode_doc()
+        doc = stored_doc(derived_dir(current_app.extensions["ascn"].settings.data_dir))
         response = Response(render_template(
             "reference/ontology.html", doc=doc, diagram=class_diagram(doc.anchors), title=ontology_title(),
             schemes=_schemes(), link=local_path, files=ONTOLOGY_FILES))
@@ -91,11 +93,14 @@ def data_page():
     gaps = {name: list(store.query(get_query(name).bind()))
             for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")}
     gap_titles = {name: get_query(name).title for name in gaps}
-    evaluation = current_evaluation()
-    return render_template(
+    evaluation = current_evaluation(wait=0.2)  # else the page says it is still being computed, and reloads
+    response = Response(render_template(
         "reference/data.html", downloads=DOWNLOADS, partitions=partitions,
         total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,
-        evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name, citation=_citation())
+        evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name, citation=_citation()))
+    if evaluation is None:
+        response.headers["Cache-Control"] = NOT_KEPT  # the next visit must see the table once it is there
+    return response
 
 
 def _citation() -> dict | None:

@@ -13,7 +13,7 @@ from typing import Callable
 
 from flask import Flask
 
-from webapp import served
+from webapp import served, warmup
 from webapp.store import EXTENSION, close_app
 
 
@@ -23,6 +23,7 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        warmup.start(app)  # beside the workers' start: the pages' slow parts, in the background
         app.extensions[EXTENSION].pool.start()
         # send_bytes=1: the request thread sends its answer itself at once; waitress's default (18,000 bytes) leaves a
         # smaller answer for the main loop, one more thread hand-off (a wake-up of another CPU) on every small query

@@ -230,3 +230,24 @@ def test_the_cli_cannot_write_under_a_serving_app(make_app):
 
     with pytest.raises(StoreError, match="in use by another process"):
         open_store(settings_from_config(app.config))
+
+
+def test_a_kept_page_is_sent_again_without_being_made_and_a_write_drops_it(make_app, monkeypatch):
+    app = make_app()
+    client = app.test_client()
+    first = client.get("/id/city/phuket")
+    assert first.status_code == 200 and b"Phuket" in first.get_data()
+    from webapp import pages
+
+    def refuse(*args, **kwargs):
+        pytest.fail("the page was made again")
+
+    monkeypatch.setattr(pages, "render_template", refuse)
+    again = client.get("/id/city/phuket")
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == first.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert again.headers["Link"] == first.headers["Link"]
+    with app.app_context():
+        dataset.load(get_store(), PROTOCOL_GRAPHS[0])
+    with pytest.raises(pytest.fail.Exception, match="made again"):
+        client.get("/id/city/phuket")

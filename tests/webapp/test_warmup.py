@@ -1,0 +1,67 @@
+"""No cold page: the ontology documentation stored by the build, the rest prepared at server start."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.similarity.typed_graph import DEFAULT_CACHE
+from tests.conftest import store_copy
+from webapp import warmup
+from webapp.ontology_doc import pylode_doc, stored_doc
+from webapp.store import get_store
+
+
+def test_the_stored_documentation_is_pylodes_and_is_read_back(tmp_path):
+    stored = stored_doc.__wrapped__(tmp_path)
+    [kept] = list(tmp_path.glob("ontology-doc-*.json"))
+    assert stored == pylode_doc()
+    assert json.loads(kept.read_text())["anchors"][0] == list(pylode_doc().anchors[0])
+    kept.write_text(json.dumps({"content": "<p>kept</p>", "toc": "", "anchors": []}))
+    assert str(stored_doc.__wrapped__(tmp_path).content) == "<p>kept</p>"  # read, not made again
+
+
+def test_a_damaged_stored_documentation_is_made_again(tmp_path):
+    stored_doc.__wrapped__(tmp_path)
+    [kept] = list(tmp_path.glob("ontology-doc-*.json"))
+    kept.write_text("{not json")
+    assert stored_doc.__wrapped__(tmp_path) == pylode_doc()
+    assert json.loads(kept.read_text())["content"] == str(pylode_doc().content)
+
+
+@pytest.fixture
+def fresh_app(tmp_path, bundled_graphs):
+    from webapp import create_app
+    from webapp.store import close_app
+
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False})
+    yield app
+    close_app(app)
+
+
+def test_server_start_prepares_the_typed_graph_the_documentation_and_the_evaluation(fresh_app):
+    warmup.start(fresh_app).join()
+    with fresh_app.app_context():
+        version = get_store().version()
+        builds = DEFAULT_CACHE.builds
+        assert fresh_app.extensions["ascn-evaluation"].get(get_store(), wait=600) is not None
+        client = fresh_app.test_client()
+        assert client.get("/id/city/phuket").status_code == 200
+        assert DEFAULT_CACHE.builds == builds  # the entity page used the prepared typed graph
+        assert get_store().version() == version
+    assert list((fresh_app.extensions["ascn"].settings.data_dir / "derived").glob("ontology-doc-*.json"))
+    page = fresh_app.test_client().get("/data")
+    assert 'id="evaluation-table"' in page.get_data(as_text=True) and "ETag" in page.headers
+
+
+def test_the_data_page_answers_at_once_while_the_evaluation_runs_and_is_not_kept(fresh_app):
+    page = fresh_app.test_client().get("/data")  # nothing prepared: the evaluation starts now
+    html = page.get_data(as_text=True)
+    if 'id="evaluation-table"' not in html:  # still running (it takes seconds): the page says so and reloads
+        assert "still being computed" in html and '<meta http-equiv="refresh"' in html
+        assert page.headers["Cache-Control"] == "no-store" and "ETag" not in page.headers
+    with fresh_app.app_context():
+        fresh_app.extensions["ascn-evaluation"].get(get_store(), wait=600)
+    assert 'id="evaluation-table"' in fresh_app.test_client().get("/data").get_data(as_text=True)
