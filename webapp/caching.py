@@ -6,7 +6,8 @@ an accepted proposal all write through it). So a key made of the request's part 
 write makes every kept answer unreachable at once, and they are dropped the first time the new version is seen.
 
 That holds only where the version is exact and free to read — the embedded store, whose one read-write handle is
-the app's own (a CLI write while ``ascn serve`` runs is refused by the store's lock). A remote server may be written
+the app's own (an ``ascn load`` beside ``ascn serve`` is run by the server on that handle, :mod:`webapp.served`;
+nothing else can open the store while the server holds its lock). A remote server may be written
 by others, and its version costs a query that still misses a graph replaced by one of the same size
 (:meth:`graph.backends.sparql.SparqlStore.version`), so against a remote store nothing is kept and no ETag is sent.
 

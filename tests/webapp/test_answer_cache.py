@@ -157,7 +157,7 @@ def test_query_api_and_pages_answer_304(make_app):
     again = client.get("/api/queries/cities_of_country", query_string={"country": "TH"},
                        headers={"If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304
-    for path in ("/", "/id/city/phuket", "/data", "/query", "/projects?focus=mobility"):
+    for path in ("/", "/id/city/phuket", "/ontology", "/query", "/projects?focus=mobility"):  # /data: test_warmup.py
         page = client.get(path)
         assert page.status_code == 200 and page.headers["Cache-Control"] == "public, no-cache", path
         assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path
@@ -221,9 +221,10 @@ def test_workers_read_the_new_content_after_a_write(make_app):
         assert not set(old) & set(get_pool().pids())
 
 
-def test_the_cli_cannot_write_under_a_serving_app(make_app):
-    """The one other way to write: `ascn load` on the same data directory. The store's lock refuses it, so no
-    write can bypass the app's version."""
+def test_nothing_opens_the_store_beside_a_serving_app(make_app):
+    """No process but the app's writes its store: the lock refuses a second handle (an `ascn load` beside
+    `ascn serve` hands its work to the server instead, test_cli_beside_server.py), so no write bypasses the
+    app's version."""
     app = make_app()
     from graph.backends import open_store
     from webapp.store import settings_from_config

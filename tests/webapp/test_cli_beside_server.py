@@ -67,6 +67,7 @@ def test_a_load_and_an_unload_reach_the_server_at_once(server, tmp_path):
     running, data_dir = server
     graph = "https://w3id.org/ascn/graph/user/beside"
     (tmp_path / "projects.csv").write_bytes((DATA / "projects.csv").read_bytes())
+    assert count_in(running.url, graph) == 0  # an answer the server now keeps
     loaded = ascn(data_dir, "load", "projects.csv", "--name", "beside", cwd=tmp_path)  # a relative file name
     assert loaded.returncode == 0, loaded.stderr
     assert count_in(running.url, graph) == int(loaded.stdout.split()[1])
