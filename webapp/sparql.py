@@ -31,7 +31,8 @@ from graph.formats import FORMATS, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
 from graph.results import XML_REFUSAL
 from graph.sparql_text import inspect_query, normalised
-from ontology.errors import QueryError, StoreError
+from ontology.errors import NotFound, QueryError, StoreError
+from webapp import pinned
 from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
 from webapp.sparql_description import service_description
 from webapp.store import current_version, get_pool
@@ -64,6 +65,8 @@ class Request:
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     format: str | None
+    release: str | None = None
+    """A release to answer from (``release=``, :mod:`webapp.pinned`); None for the live data."""
 
 
 # -- the endpoint ------------------------------------------------------------------------------
@@ -87,7 +90,15 @@ def answer(req: Request) -> Response:
     same formats, limits and completeness notice as the same text sent to ``/sparql``. Raises ProtocolError.
     """
     config = current_app.config
-    version = current_version()  # read before the query runs: a write meanwhile makes this answer's key stale
+    pool, version = get_pool(), None
+    if req.release is not None:
+        try:
+            pinned_release = pinned.release(req.release)
+        except NotFound as exc:
+            raise ProtocolError(404, f"parameter 'release': {exc}") from None
+        pool, version = pinned.pool_for(pinned_release), f"release {pinned_release.version}"  # never changes
+    else:
+        version = current_version()  # read before the query runs: a write meanwhile makes this answer's key stale
     formats = {kind: choose_format(kind, req.format) for kind in FORMATS}
     timeout = float(config["SPARQL_TIMEOUT"])
     row_limit = int(config["SPARQL_ROW_LIMIT"])
@@ -114,7 +125,7 @@ def answer(req: Request) -> Response:
               has_dataset_clause=info.has_dataset_clause)
     name, started = _name(req.query), time.monotonic()
     try:
-        reply = get_pool().run(job, timeout)
+        reply = pool.run(job, timeout)
     except QueryError as exc:
         if exc.message == SERVICE_REFUSED:
             log.warning("query %s: a call to another endpoint was refused by the workers' wall", name)
@@ -217,7 +228,8 @@ def _read_request() -> Request:
             raise ProtocolError(413, f"parameter 'query' is {len(query)} characters long; the limit is {limit}")
     fmt = _single(params, "format")
     check_format(fmt)
-    return Request(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), fmt)
+    return Request(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), fmt,
+                   _single(params, "release"))
 
 
 def check_format(fmt: str | None) -> None:

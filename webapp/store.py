@@ -86,7 +86,10 @@ def current_version() -> str | None:
 
 
 def close_app(app: Flask) -> None:
-    """Stop the query workers and release the store."""
+    """Stop the query workers (those of pinned releases too) and release the store."""
+    from webapp import pinned
+
+    pinned.close_app(app)
     state = app.extensions.pop(EXTENSION, None)
     if state is not None:
         state.pool.close()

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 
 from graph.lookup import prefixed
+from graph.releases import Release, current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import Recommendations
 from graph.similarity.recommend import ask, choose
 from graph.similarity.typed_graph import typed_graph
 from ontology.errors import NotFound
 from queries.library import internal, library
+from webapp import pinned
 from webapp.bounds import distinct
 from webapp.page_data import local_path
 from webapp.security import content_security_policy
@@ -43,14 +45,27 @@ def query_page():
     if others:
         groups.append(("everyone", others))
     config = current_app.config
+    pinned_to, current = _pinned_release(), current_release(get_store())
+    endpoint = url_for("sparql.endpoint", release=pinned_to.version if pinned_to else None, _external=True)
     response = make_response(render_template(
-        "tools/query.html", groups=groups, endpoint=url_for("sparql.endpoint", _external=True),
+        "tools/query.html", groups=groups, endpoint=endpoint, pinned=pinned_to, current=current,
         timeout=float(config["SPARQL_TIMEOUT"]), row_limit=int(config["SPARQL_ROW_LIMIT"]),
         tile_url=config.get("TILE_URL") or "", panel=data_panel()))
     hashes = " ".join(f"'{h}'" for h in editor_style_hashes(current_app.static_folder))
     policy = content_security_policy(config.get("TILE_URL"))
     response.headers["Content-Security-Policy"] = policy.replace("style-src 'self'", f"style-src 'self' {hashes}")
     return response
+
+
+def _pinned_release() -> Release | None:
+    """The release ``?release=`` pins the editor to (its queries go to ``/sparql?release=``); 404 if unknown."""
+    version = request.args.get("release")
+    if not version:
+        return None
+    try:
+        return pinned.release(version)
+    except NotFound as exc:
+        abort(404, description=f"{exc}: the releases are listed on /changes")
 
 
 def data_panel() -> dict[str, list[dict]]:

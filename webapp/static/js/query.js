@@ -51,7 +51,7 @@
       requestConfig: { endpoint: endpoint, method: "POST" },
       endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
       copyEndpointOnNewTab: true,
-      persistenceId: "ascn-kg-query",
+      persistenceId: root.dataset.persistence || "ascn-kg-query", // a pinned release keeps its own tabs
       yasqe: { createShortLink: undefined },
     });
   }
