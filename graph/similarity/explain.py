@@ -230,9 +230,9 @@ def partner_city(tg: TypedGraph, a: str, c: str) -> list[Reason]:
     own = tg.sources_of("in_city", c)
     index = tg.index("project")
     profile = sc.partner_vectors[tg.index("partner")[a]]
-    scored = sorted(((float((sc.text.matrix[index[p]] @ profile.T).toarray()[0, 0]), p) for p in own), reverse=True)
-    if scored and scored[0][0] > 0:
-        p = scored[0][1]
+    fits = sc.text_scores(sc.text.matrix[[index[p] for p in own]], profile) if own else np.zeros(0)
+    if fits.size and fits.max() > 0:
+        p = own[int(np.argmax(fits))]
         words = sc.text.shared(profile, index[p], 4)
         if words:
             reasons.append(Reason("text", p, tg.label(p), f"{tg.label(c)}'s {tg.label(p)} is in {tg.label(a)}'s line "
@@ -252,14 +252,22 @@ def city_partner(tg: TypedGraph, c: str, a: str) -> list[Reason]:
     return ([peer] if peer else []) + rest
 
 
+def _tied_cities(tg: TypedGraph, a: str) -> dict[str, list[Tie]]:
+    """:func:`tied_cities`, remembered per partner on the graph's scorer (a list's reasons ask it many times)."""
+    cache = scorer(tg).__dict__.setdefault("_tied_cities", {})
+    if a not in cache:
+        cache[a] = tied_cities(tg, a)
+    return cache[a]
+
+
 def _peer_city(tg: TypedGraph, a: str, c: str) -> Reason | None:
     """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason."""
-    ties = {d: t for d, t in tied_cities(tg, a).items() if d != c}
+    ties = {d: t for d, t in _tied_cities(tg, a).items() if d != c}
     if not ties:
         return None
     sc = scorer(tg)
     cities = tg.index("city")
-    likeness = sc.city_likeness(sc.city_vectors[cities[c]])
+    likeness = sc.city_likeness_of(cities[c])
     d = max(ties, key=lambda x: (likeness[cities[x]], x))
     if likeness[cities[d]] <= 0:
         return None

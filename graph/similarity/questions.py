@@ -133,10 +133,10 @@ def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
 
 def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.node]
-    likeness = sc.city_likeness(sc.city_vectors[c])
+    likeness = sc.city_likeness_of(c).copy()
     likeness[c] = 0.0
     # what each partner did in cities like this one (an item-based neighbourhood over cities)
-    peers = np.asarray(tg.matrix("city_partner").T.astype(bool).astype(float) @ likeness).ravel()
+    peers = np.asarray(sc.partner_cities @ likeness).ravel()
     return {"text": sc.text_scores(sc.partner_vectors, sc.city_vectors[c]), "peers": peers,
             "ppr": _ppr(tg, q.node, "partner"), **_paths(sc.city_partner(c))}
 

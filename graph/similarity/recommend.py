@@ -146,7 +146,7 @@ def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: i
         order = deque(i for i in _order(total, candidates, tied[candidates]) if total[i] > 0)
     else:
         order = deque(takewhile(lambda i: total[i] > 0, _order(total, candidates)))
-    groups = scorer(tg).groups if kind == "project" and query.diverse else None
+    groups = scorer(tg).groups if kind == "project" and query.diverse else None  # project position → programmes
     items: list[Recommendation] = []
     held: list[int] = []
     per_group: Counter = Counter()
@@ -155,12 +155,12 @@ def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: i
         item = _item(tg, q, query, ids[candidates[i]], total[i], parts, i, ties.get(ids[candidates[i]]))
         if item is not None:
             items.append(item)
-            per_group.update(groups[candidates[i]] if groups is not None else ())
+            per_group.update(groups(candidates[i]) if groups is not None else ())
 
     while order and len(items) < top:
         i = order.popleft()
         if groups is not None and len(items) < DIVERSE_TOP and any(
-                per_group[g] >= PER_PROGRAMME for g in groups[candidates[i]]):
+                per_group[g] >= PER_PROGRAMME for g in groups(candidates[i])):
             held.append(i)  # comes back right after the first five
             continue
         take(i)

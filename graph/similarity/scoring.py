@@ -17,6 +17,7 @@ validation split by ``ascn evaluate``.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import cached_property
 from typing import Callable, Mapping
 
@@ -106,7 +107,7 @@ class Scorer:
             self.path(name)
         for kind in ("city", "project", "partner", "focus_area"):
             self._ppr_positions(kind)
-        self.text, self.city_vectors, self.partner_vectors, self.groups  # noqa: B018  (building them is the point)
+        self.text, self.city_vectors, self.partner_vectors, self.partner_cities  # noqa: B018  (building them is the point)
         return self
 
     @cached_property
@@ -160,20 +161,47 @@ class Scorer:
         return self._paths[name]
 
     @cached_property
-    def groups(self) -> list[frozenset[str]]:
-        """Per project (IRI order), the programmes its name says it belongs to ("WiSE water twinning: ...",
-        "Smart JAMP survey: ..."): a top five shows at most two of one programme unless asked otherwise."""
-        names = {}
+    def _programme_names(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """Programme short names as word tuples ("smart jamp", "wise"), indexed by their first word."""
+        out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for g in self.tg.ids("programme"):
             label = self.tg.label(g)
             short = {label.split(" (")[0].strip()} | set(re.findall(r"\(([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\)", label))
             for name in short:
-                if len(name) >= 3:
-                    names[name.casefold()] = g
-        pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b",
-                             re.IGNORECASE) if names else None
-        return [frozenset(names[m.casefold()] for m in pattern.findall(self.tg.label(p))) if pattern else frozenset()
-                for p in self.tg.ids("project")]
+                words = tuple(re.findall(r"[a-z0-9]+", name.casefold()))
+                if words and len(" ".join(words)) >= 3:
+                    out.setdefault(words[0], []).append((words, g))
+        return out
+
+    def groups(self, p: int) -> frozenset[str]:
+        """The programmes project ``p``'s name says it belongs to ("WiSE water twinning: ...", "Smart JAMP
+        survey: ..."): a top five shows at most two of one programme unless asked otherwise."""
+        cache = self.__dict__.setdefault("_groups", {})
+        if p not in cache:
+            words = re.findall(r"[a-z0-9]+", self.tg.label(self.tg.ids("project")[p]).casefold())
+            found = set()
+            for i, w in enumerate(words):
+                for name, g in self._programme_names.get(w, ()):
+                    if tuple(words[i:i + len(name)]) == name:
+                        found.add(g)
+            cache[p] = frozenset(found)
+        return cache[p]
+
+    @cached_property
+    def partner_cities(self) -> sp.csr_matrix:
+        """Partner × city, 1 where the partner has a pairing or a project in the city."""
+        m = sp.csr_matrix(self.tg.matrix("city_partner").T, dtype=float)
+        m.data[:] = 1.0
+        return m
+
+    def city_likeness_of(self, c: int) -> np.ndarray:
+        """Text likeness of every city to city ``c`` (remembered for the last cities asked: reasons reuse it)."""
+        cache = self.__dict__.setdefault("_likeness", OrderedDict())
+        if c not in cache:
+            cache[c] = self.city_likeness(self.city_vectors[c])
+            while len(cache) > 64:
+                cache.popitem(last=False)
+        return cache[c]
 
     # -- questions -------------------------------------------------------------------------------
     def city_city(self, c: int) -> dict[str, np.ndarray]:
