@@ -3,7 +3,8 @@
 The ontology's documentation (pyLODE, seconds) depends on the ontology alone: ``ascn build`` writes it into the
 data directory (:func:`webapp.ontology_doc.stored_doc`) and every server reads it from there. What depends on the
 graph is made in the background as soon as ``ascn serve`` starts, in the order visitors most often need it: the
-recommender's typed graph (entity pages, /match), then the project list (Find projects), then the documentation
+recommender's typed graph (entity pages, /match), then the project list (Find projects), then the names index
+(completion in /query and reconciliation; tens of seconds at 300k triples), then the documentation
 if the build did not store it, then the recommender's evaluation (the data page, which says it is still being
 computed until then). A page asked for before its part is ready makes that part itself, as it always could.
 """
@@ -43,6 +44,7 @@ def _prepare(app: Flask) -> None:
     from graph.similarity.typed_graph import typed_graph
     from webapp.evaluation import EXTENSION as EVALUATION
     from webapp.ontology_doc import class_diagram, stored_doc
+    from webapp.page_data import lookup_index
     from webapp.pages import project_facts
     from webapp.store import get_store
 
@@ -50,6 +52,7 @@ def _prepare(app: Flask) -> None:
         steps = (
             ("the recommender's typed graph", lambda: typed_graph(get_store())),
             ("the project list", project_facts),
+            ("the names index for completion and reconciliation", lookup_index),
             ("the ontology documentation",
              lambda: class_diagram(stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir)).anchors)),
             ("the recommender's evaluation", lambda: app.extensions[EVALUATION].start(get_store())),

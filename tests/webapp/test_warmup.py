@@ -9,6 +9,7 @@ import pytest
 from graph.similarity.typed_graph import DEFAULT_CACHE
 from tests.conftest import store_copy
 from webapp import warmup
+from webapp.page_data import PER_VERSION
 from webapp.ontology_doc import pylode_doc, stored_doc
 from webapp.store import get_store
 
@@ -50,6 +51,9 @@ def test_server_start_prepares_the_typed_graph_the_documentation_and_the_evaluat
         client = fresh_app.test_client()
         assert client.get("/id/city/phuket").status_code == 200
         assert DEFAULT_CACHE.builds == builds  # the entity page used the prepared typed graph
+        kept = fresh_app.extensions[PER_VERSION]["lookup-index"]
+        assert kept[0] == version and client.get("/api/complete?q=da").status_code == 200
+        assert fresh_app.extensions[PER_VERSION]["lookup-index"] is kept  # completion used the prepared names
         assert get_store().version() == version
     assert list((fresh_app.extensions["ascn"].settings.data_dir / "derived").glob("ontology-doc-*.json"))
     page = fresh_app.test_client().get("/data")
