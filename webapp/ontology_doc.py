@@ -153,7 +153,7 @@ def class_diagram(anchors: tuple[tuple[str, str], ...] = ()) -> Markup:
     rows = max(sum(1 for b in boxes.values() if b.x == _col_x(i)) for i in range(len(MODULE_ORDER)))
     height = MARGIN * 2 + 24 + rows * (BOX_H + ROW_GAP)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="class-diagram" '
-           f'role="img" aria-labelledby="diagram-title"><title id="diagram-title">Classes of the ASCN ontology by '
+           f'role="group" aria-labelledby="diagram-title"><title id="diagram-title">Classes of the ASCN ontology by '
            f'module, with subclass links and object properties</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker>'

@@ -115,12 +115,13 @@ def page(browser, site, page_errors):
 
 @pytest.fixture
 def screenshot():
-    """Save a full-page screenshot as ``test-output/screenshots/<name>.png``; returns the path."""
+    """Save a screenshot as ``test-output/screenshots/<name>.png`` (the whole page unless ``full_page=False``:
+    a very tall page, such as /ontology, takes Chromium longer than the time limit); returns the path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

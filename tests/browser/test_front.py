@@ -126,3 +126,53 @@ def test_entity_pages_pass_axe_fit_the_screen_and_show_locations_in_degrees(page
         assert overflow(page) == 0, name
         assert "POINT(" not in page.locator("main").inner_text(), name
         screenshot(page, f"{name}-{screen}")
+
+
+def test_per_country_chart_of_a_library_query_in_three_clicks(page, screen, axe, screenshot):
+    page.goto("/")
+    page.get_by_role("link", name="Query", exact=True).first.click()  # 1
+    page.wait_for_selector("body[data-examples-ready=true]")
+    page.get_by_label("Search the examples").fill("projects per member state")
+    visible = page.locator(".example-list li:not([hidden]) button.example")
+    expect(visible.first).to_have_text("Projects per member state and focus area")
+    expect(page.locator(".example-list li:not([hidden])").first).to_contain_text("chart it by member state")
+    visible.first.click()  # 2: opens and runs
+    active = page.locator(".tabPanel.active")
+    expect(active.locator(".yasr_results tbody tr").first).to_be_visible()
+    expect(active.locator(".yasr_results tbody tr").first).to_contain_text("Brunei Darussalam")
+    expect(active.locator(".lit-tag").first).to_have_text("en")  # labels as values, their language as a tag
+    assert '"@' not in active.locator(".yasr_results tbody").inner_text()
+    active.locator(".select_chart").click()  # 3
+    expect(active.locator(".ascn-chart canvas")).to_have_attribute(
+        "aria-label", "Stacked bar chart of projects by countryLabel, grouped by focusAreaLabel")
+    expect(active.get_by_role("combobox", name="Grouped by")).to_have_value("focusAreaLabel")
+    bars = page.evaluate("() => { const c = Chart.getChart(document.querySelector('.tabPanel.active .ascn-chart canvas'));"
+                         " return [c.data.labels.length, c.data.datasets.length]; }")
+    assert bars[0] == 10 and bars[1] >= 5  # a bar per member state with projects (not Timor-Leste), a part per focus area
+    assert serious(axe(page)) == []
+    assert overflow(page) == 0
+    screenshot(page, f"query-chart-{screen}")
+    active.get_by_role("combobox", name="Grouped by").select_option("")
+    expect(active.locator(".ascn-chart canvas")).to_have_attribute("aria-label", re.compile("^Bar chart of projects"))
+
+
+def test_a_syntax_error_is_short_and_links_to_its_place(page, page_errors, screen):
+    page_errors.allow("status of 400")  # the endpoint refuses the malformed query, as it should
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    page.evaluate("() => window.ascnYasgui.getTab().getYasqe().setValue('SELECT ?x WHERE {\\n  ?x ?p ?o .\\n  FILTER( }')")
+    page.click(".tabPanel.active .yasqe_queryButton")
+    error = page.locator(".tabPanel.active .errorResult")
+    expect(error).to_contain_text("(line 3, column 11)")
+    assert len(error.inner_text()) < 300
+    error.get_by_role("button", name="Go to line 3, column 11").click()
+    assert page.evaluate("() => { const c = window.ascnYasgui.getTab().getYasqe().getCursor(); return [c.line, c.ch]; }") == [2, 10]
+
+
+def test_reference_pages_pass_axe_and_fit_the_screen(page, screen, axe, screenshot):
+    for name, path in {"ontology": "/ontology", "data": "/data", "match": "/match"}.items():
+        page.goto(path)
+        expect(page.locator("h1").first).to_be_visible()
+        assert serious(axe(page)) == [], name
+        assert overflow(page) == 0, name
+        screenshot(page, f"{name}-{screen}", full_page=name != "ontology")

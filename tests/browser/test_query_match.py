@@ -23,8 +23,8 @@ EVALUATION_BOUND = 600
 def _open_example(page, name: str) -> None:
     page.goto("/query")
     page.wait_for_selector("body[data-examples-ready=true]")
-    page.click(f"button.example[data-query={name}]")
-    page.click(f"{ACTIVE} .yasqe_queryButton")
+    page.click(f"button.example[data-query={name}]")  # opening an example runs it
+    expect(page.locator(f"{ACTIVE} .yasr_results")).not_to_be_empty()
 
 
 def test_researcher_runs_an_example_sees_table_and_map_and_downloads_csv(page, screenshot):
@@ -109,7 +109,7 @@ def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
     expect(page.locator("#schemes")).to_be_visible()
     page.locator("svg.class-diagram a", has_text="Pairing").click()
     assert page.url.endswith("#pairing")
-    screenshot(page, "ontology")
+    screenshot(page, "ontology", full_page=False)
 
 
 def test_data_page_renders_evaluation_and_gaps_with_no_errors(page, screenshot):

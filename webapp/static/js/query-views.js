@@ -135,8 +135,12 @@
     }
   }
 
-  /* Label + number rows: one label column and at least one column whose every bound value is a number. */
-  function chartData(results) {
+  /* Label + number rows: one label column and at least one column whose every bound value is a number.
+     choice = {category, group, value} picks the columns: bars per category value; with a group column, one
+     stacked series per group value (of the value column), so "per country, per focus area" reads as one bar per
+     country in parts, not as the same country repeated. Without a choice, a category whose values repeat is
+     grouped by the next text column. */
+  function chartData(results, choice) {
     if (!results || !results.getVariables || !results.getBindings) return null;
     const vars = results.getVariables() || [];
     const rows = results.getBindings() || [];
@@ -145,16 +149,63 @@
       const bound = rows.filter((r) => r[v]);
       return bound.length > 0 && bound.every((r) => r[v].type !== "uri" && NUMERIC.test(r[v].datatype || ""));
     });
-    const label = labelVariable(vars.filter((v) => numeric.indexOf(v) < 0), rows);
+    const textual = vars.filter((v) => numeric.indexOf(v) < 0 && rows.some((r) => r[v]));
+    choice = choice || {};
+    const label = textual.indexOf(choice.category) >= 0 ? choice.category : labelVariable(textual, rows);
     if (!numeric.length || !label) return null;
-    return {
-      labels: rows.map((r) => (r[label] ? r[label].value : "")),
-      series: numeric.map((v) => ({ name: v, values: rows.map((r) => (r[v] ? Number(r[v].value) : null)) })),
-      label: label,
-    };
+    const text = (r, v) => (r[v] ? r[v].value : "");
+    const categories = unique(rows.map((r) => text(r, label)));
+    let group = choice.group;
+    if (group === undefined) {
+      const others = textual.filter((v) => v !== label && !/^https?:/.test(text(rows[0], v)));
+      group = categories.length < rows.length && others.length ? others[0] : "";
+    }
+    if (group && (group === label || textual.indexOf(group) < 0)) group = "";
+    const base = { label: label, group: group, textual: textual, numeric: numeric, labels: categories };
+    if (!group) {
+      return Object.assign(base, {
+        value: "",
+        labels: rows.map((r) => text(r, label)),
+        series: numeric.map((v) => ({ name: v, values: rows.map((r) => (r[v] ? Number(r[v].value) : null)) })),
+      });
+    }
+    const value = numeric.indexOf(choice.value) >= 0 ? choice.value : numeric[0];
+    const series = unique(rows.map((r) => text(r, group))).map((name) => {
+      const values = categories.map(() => null);
+      rows.forEach((r) => {
+        if (text(r, group) === name && r[value]) {
+          const at = categories.indexOf(text(r, label));
+          values[at] = (values[at] || 0) + Number(r[value].value);
+        }
+      });
+      return { name: name || "(none)", values: values };
+    });
+    return Object.assign(base, { value: value, series: series });
   }
 
-  const COLOURS = ["#0b5d7a", "#d35400", "#2e8b57", "#7b3fa0", "#b8860b", "#c2185b"];
+  function unique(values) {
+    return values.filter((v, i) => values.indexOf(v) === i);
+  }
+
+  const COLOURS = ["#0b5d7a", "#d35400", "#2e8b57", "#7b3fa0", "#b8860b", "#c2185b", "#34495e", "#6d4c41", "#1f4e9c",
+                   "#8e6e00", "#a4262c", "#0e7c86"];
+
+  function picker(labelText, options, selected, onChange) {
+    const field = document.createElement("label");
+    field.className = "ascn-chart-pick";
+    field.appendChild(document.createTextNode(labelText + " "));
+    const select = document.createElement("select");
+    options.forEach(([value, name]) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = name;
+      option.selected = value === selected;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", () => onChange(select.value));
+    field.appendChild(select);
+    return field;
+  }
 
   class ChartView {
     constructor(yasr) {
@@ -162,6 +213,7 @@
       this.priority = 3;
       this.label = "Chart";
       this.chart = null;
+      this.choice = null;
     }
 
     canHandleResults() {
@@ -177,12 +229,29 @@
     }
 
     draw() {
-      const data = chartData(this.yasr.results);
+      const data = chartData(this.yasr.results, this.choice);
+      const redraw = (change) => {
+        this.choice = Object.assign({ category: data.label, group: data.group, value: data.value }, change);
+        this.yasr.resultsEl.innerHTML = "";
+        this.draw();
+      };
+      const controls = document.createElement("div");
+      controls.className = "ascn-chart-controls";
+      controls.appendChild(picker("Bars by", data.textual.map((v) => [v, v]), data.label,
+                                  (v) => redraw({ category: v, group: v === data.group ? "" : data.group })));
+      controls.appendChild(picker("Grouped by", [["", "nothing"]].concat(
+        data.textual.filter((v) => v !== data.label).map((v) => [v, v])), data.group, (v) => redraw({ group: v })));
+      if (data.group && data.numeric.length > 1) {
+        controls.appendChild(picker("Value", data.numeric.map((v) => [v, v]), data.value, (v) => redraw({ value: v })));
+      }
+      this.yasr.resultsEl.appendChild(controls);
       const wrap = document.createElement("div");
       wrap.className = "ascn-chart";
       const canvas = document.createElement("canvas");
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", "Bar chart of " + data.series.map((s) => s.name).join(", ") + " by " + data.label);
+      canvas.setAttribute("aria-label", data.group
+        ? "Stacked bar chart of " + data.value + " by " + data.label + ", grouped by " + data.group
+        : "Bar chart of " + data.series.map((s) => s.name).join(", ") + " by " + data.label);
       wrap.appendChild(canvas);
       this.yasr.resultsEl.appendChild(wrap);
       if (this.chart) this.chart.destroy();
@@ -194,7 +263,10 @@
           labels: data.labels,
           datasets: data.series.map((s, i) => ({ label: s.name, data: s.values, backgroundColor: COLOURS[i % COLOURS.length] })),
         },
-        options: { indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false },
+        options: {
+          indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false,
+          scales: data.group ? { x: { stacked: true }, y: { stacked: true } } : {},
+        },
       });
     }
   }

@@ -119,8 +119,10 @@
         const query = byName[button.dataset.query];
         if (!query) return;
         yasgui.addTab(true, { name: query.title, yasqe: { value: query.sparql } });
+        yasgui.getTab().query();  // opening an example runs it: its answer is one click away, not two
         if (loaded) {
-          loaded.textContent = "Opened “" + query.title + "” in a new tab. Run it with the ▶ button or Ctrl+Enter.";
+          loaded.textContent = "Opened and ran “" + query.title + "” in a new tab; change it and run it again " +
+            "with the ▶ button or Ctrl+Enter.";
           loaded.hidden = false;
         }
       });

@@ -1,0 +1,123 @@
+/* How /query reads, on top of the vendored Yasgui (loaded before this file):
+   - the results table shows a literal as its plain value, with its language as a small tag and a datatype other
+     than a plain string or number as a muted one (not "…"@en or "…"^^xsd:string);
+   - a syntax error names its place, and a button puts the cursor there;
+   - Yasgui's own controls get the names and roles assistive technology needs (its tab strip, endpoint field,
+     editor, page-size menu, scrolling editor), kept as Yasgui redraws them;
+   - the library's examples can be searched by title, description and tags. */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("yasgui");
+  if (!root || !window.Yasgui) return;
+  const Yasgui = window.Yasgui.default || window.Yasgui.Yasgui || window.Yasgui;
+  const XSD = "http://www.w3.org/2001/XMLSchema#";
+  const PLAIN = [XSD + "string", XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float", XSD + "int",
+                 XSD + "long", XSD + "boolean"];
+
+  function escape(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function shortName(iri, prefixes) {
+    for (const prefix in prefixes || {}) {
+      if (iri.indexOf(prefixes[prefix]) === 0) return prefix + ":" + iri.slice(prefixes[prefix].length);
+    }
+    return iri;
+  }
+
+  /* Literals as values; the table plugin builds cells as HTML, so everything from the answer is escaped here. */
+  const Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  if (Table && Table.prototype.formatLiteral) {
+    Table.prototype.formatLiteral = function (literal, prefixes) {
+      let html = escape(literal.value);
+      if (literal["xml:lang"]) {
+        html += ' <span class="lit-tag" title="language">' + escape(literal["xml:lang"]) + "</span>";
+      } else if (literal.datatype && PLAIN.indexOf(literal.datatype) < 0) {
+        html += ' <span class="lit-tag datatype" title="' + escape(literal.datatype) + '">' +
+          escape(shortName(literal.datatype, prefixes)) + "</span>";
+      }
+      return html;
+    };
+  }
+
+  /* Names and roles for Yasgui's controls. */
+  function label(element, text) {
+    if (element && !element.getAttribute("aria-label")) element.setAttribute("aria-label", text);
+  }
+
+  function patch() {
+    root.querySelectorAll(".tabsList button.addTab").forEach((button) => {
+      // the only child of the tab strip that is not a tab: as a tab that opens a new one, the strip stays valid
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-selected", "false");
+    });
+    root.querySelectorAll(".tabsList .tab input[type=text]").forEach((input) => label(input, "Name of this tab"));
+    root.querySelectorAll("input.autocomplete").forEach((input) => label(input, "SPARQL endpoint"));
+    root.querySelectorAll(".CodeMirror textarea").forEach((area) => label(area, "SPARQL query"));
+    root.querySelectorAll("select.tableSizer, .tableSizer select").forEach((select) => label(select, "Rows per page"));
+    root.querySelectorAll(".dataTables_filter input, input.tableFilter").forEach((input) => label(input, "Filter the results"));
+    root.querySelectorAll(".CodeMirror-scroll").forEach((scroller) => {
+      if (scroller.dataset.ascnFocusable) return;  // CodeMirror itself sets tabindex -1, out of the Tab order
+      scroller.dataset.ascnFocusable = "true";
+      scroller.setAttribute("tabindex", "0");
+      scroller.setAttribute("aria-label", "SPARQL query editor");
+      scroller.addEventListener("focus", () => {  // Tab lands on the editor itself
+        const editor = scroller.closest(".CodeMirror");
+        if (editor && editor.CodeMirror) editor.CodeMirror.focus();
+      });
+    });
+    root.querySelectorAll(".errorResult").forEach(placeError);
+  }
+
+  /* A syntax error's "(line L, column C)" becomes a button that puts the cursor there. */
+  function placeError(box) {
+    if (box.querySelector(".error-position")) return;
+    const match = /line (\d+), column (\d+)/.exec(box.textContent);
+    if (!match) return;
+    const line = Number(match[1]);
+    const column = Number(match[2]);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "error-position secondary";
+    button.textContent = "Go to line " + line + ", column " + column;
+    button.addEventListener("click", () => {
+      const yasqe = window.ascnYasgui && window.ascnYasgui.getTab().getYasqe();
+      if (!yasqe) return;
+      const at = { line: line - 1, ch: Math.max(0, column - 1) };
+      yasqe.focus();
+      yasqe.setCursor(at);
+      yasqe.scrollIntoView(at, 80);
+    });
+    box.insertBefore(button, box.firstChild);
+  }
+
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(() => { queued = false; patch(); });
+  }).observe(root, { childList: true, subtree: true });
+
+  /* Searching the examples: every word must be in the title, description or tags. */
+  const search = document.getElementById("example-search");
+  const examples = Array.from(document.querySelectorAll(".example-list li"));
+  const count = document.getElementById("example-count");
+  if (search) {
+    search.addEventListener("input", () => {
+      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      examples.forEach((item) => {
+        const text = (item.dataset.search || item.textContent).toLowerCase();
+        const hit = words.every((w) => text.indexOf(w) >= 0);
+        item.hidden = !hit;
+        if (hit) shown += 1;
+      });
+      document.querySelectorAll(".example-group").forEach((group) => {
+        group.hidden = !group.querySelector(".example-list li:not([hidden])");
+      });
+      if (count) count.textContent = words.length ? shown + " of " + examples.length + " examples" : "";
+    });
+  }
+})();
