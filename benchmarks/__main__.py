@@ -5,14 +5,16 @@
    already at 300k (and would need minutes and gigabytes just to parse 3M quads), the heaviest library queries
    already reach ascn's 10 s limit at 300k and so leave the timed mix, and the run would grow by a quarter of an
    hour for a ratio over the few cheap queries left;
-2. load (:mod:`benchmarks.load`): ``ascn load`` against ``oxigraph load`` at 30k, 300k and 3M triples;
-3. recommendation (:mod:`benchmarks.recommend`): the recommender built from the store, and its latency
+2. pages (:mod:`benchmarks.pages`): the first visit of every page right after ``ascn build`` and ``ascn serve``,
+   and warm pages;
+3. load (:mod:`benchmarks.load`): ``ascn load`` against ``oxigraph load`` at 30k, 300k and 3M triples;
+4. recommendation (:mod:`benchmarks.recommend`): the recommender built from the store, and its latency
    per question, at 30k, 300k and 3M triples, with the store's memory at each scale.
-4. completion (:mod:`benchmarks.complete`): ``/api/complete`` while someone types, over HTTP from ``ascn serve``,
+5. completion (:mod:`benchmarks.complete`): ``/api/complete`` while someone types, over HTTP from ``ascn serve``,
    against the same entity question sent as SPARQL, on the bundled graph and at 300k triples;
-5. remote (:mod:`benchmarks.remote`): docs/remote-store.md's at-scale recipe at 3M triples, on Oxigraph server
+6. remote (:mod:`benchmarks.remote`): docs/remote-store.md's at-scale recipe at 3M triples, on Oxigraph server
    and Virtuoso: build, load, recommendations and the web app against each server, timed.
-5. ingest (:mod:`benchmarks.ingest`): ``ascn ingest`` on the test documents, entity-link precision and fact
+7. ingest (:mod:`benchmarks.ingest`): ``ascn ingest`` on the test documents, entity-link precision and fact
    recall against hand-written answers, beside the name matcher without its guards.
 
 Each step runs in a process of its own (``python -m benchmarks.<step>``), so the memory one step holds never
@@ -53,6 +55,8 @@ class Step:
 FULL = [
     Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 300k triples)",
          "endpoint", ["--requests", "960", "--seconds", "45", "--settle", "120"], 6),
+    Step("pages", "first visit of every page after ascn build, warm pages (bundled graph)", "pages",
+         ["--rounds", "20"], 2),
     Step("load", "ascn load vs oxigraph load (30k, 300k, 3M triples)", "load", ["--sizes", ALL_SIZES], 3),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
          "(30k, 300k, 3M triples)", "recommend", ["--sizes", ALL_SIZES], 3),
@@ -65,6 +69,8 @@ FULL = [
 QUICK = [
     Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 30k triples, short loads)",
          "endpoint", ["--synthetic-triples", "30000", "--requests", "320", "--seconds", "15", "--settle", "30"], 2),
+    Step("pages", "first visit of every page after ascn build, warm pages (bundled graph)", "pages",
+         ["--rounds", "5"], 2),
     Step("load", "ascn load vs oxigraph load (30k, 300k triples)", "load", ["--sizes", QUICK_SIZES], 1),
     Step("recommendation", "recommender built from the store, latency per question, store memory "
          "(30k, 300k triples)", "recommend", ["--sizes", QUICK_SIZES], 6),

@@ -93,7 +93,7 @@ def data_page():
     gaps = {name: list(store.query(get_query(name).bind()))
             for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")}
     gap_titles = {name: get_query(name).title for name in gaps}
-    evaluation = current_evaluation(wait=0.2)  # else the page says it is still being computed, and reloads
+    evaluation = current_evaluation(wait=0)  # else the page says it is still being computed, and reloads
     response = Response(render_template(
         "reference/data.html", downloads=DOWNLOADS, partitions=partitions,
         total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,

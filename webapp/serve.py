@@ -23,8 +23,9 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        warmup.start(app)  # beside the workers' start: the pages' slow parts, in the background
+        preparing = warmup.start(app)  # the pages' slow parts, while the workers start
         app.extensions[EXTENSION].pool.start()
+        preparing.join()  # no visitor gets a page whose parts are still being made
         # send_bytes=1: the request thread sends its answer itself at once; waitress's default (18,000 bytes) leaves a
         # smaller answer for the main loop, one more thread hand-off (a wake-up of another CPU) on every small query
         server = create_server(app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app))

@@ -2,11 +2,12 @@
 
 The ontology's documentation (pyLODE, seconds) depends on the ontology alone: ``ascn build`` writes it into the
 data directory (:func:`webapp.ontology_doc.stored_doc`) and every server reads it from there. What depends on the
-graph is made in the background as soon as ``ascn serve`` starts, in the order visitors most often need it: the
-recommender's typed graph (entity pages, /match), then the project list (Find projects), then the names index
-(completion in /query and reconciliation; tens of seconds at 300k triples), then the documentation
-if the build did not store it, then the recommender's evaluation (the data page, which says it is still being
-computed until then). A page asked for before its part is ready makes that part itself, as it always could.
+graph is made as ``ascn serve`` starts, while its query workers start, before it listens: the recommender's typed
+graph (entity pages, /match), the project list (Find projects), and one visit of each kind of page (templates
+compiled, per-process tables read). What takes long on a large graph runs on in the background once the server
+listens: the names index (completion in /query and reconciliation; tens of seconds at 300k triples), whose
+users make it themselves if they come first, and the recommender's evaluation, until which the data page says it
+is still being computed and reloads itself.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def prepare_build(data_dir: Path) -> None:
 
 
 def start(app: Flask) -> threading.Thread:
-    """Prepare the pages' parts on a background thread of ``app`` (``ascn serve`` calls this as it starts)."""
+    """Prepare the pages' parts on a thread of ``app``; ``ascn serve`` joins it before it listens."""
     thread = threading.Thread(target=_prepare, args=(app,), name="ascn-warmup", daemon=True)
     thread.start()
     return thread
@@ -43,20 +44,34 @@ def start(app: Flask) -> threading.Thread:
 def _prepare(app: Flask) -> None:
     from graph.similarity.typed_graph import typed_graph
     from webapp.evaluation import EXTENSION as EVALUATION
-    from webapp.ontology_doc import class_diagram, stored_doc
-    from webapp.page_data import lookup_index
+    from webapp.ontology_doc import stored_doc
+    from webapp.page_data import local_path, lookup_index
     from webapp.pages import project_facts
     from webapp.store import get_store
 
+    def visit_pages() -> None:
+        tg = typed_graph(get_store())
+        entities = [local_path(ids[0]) for kind in ("city", "project", "partner") if (ids := sorted(tg.ids(kind)))]
+        client = app.test_client()
+        for path in ("/", "/projects", "/query", "/match", "/ontology", "/search?q=city", "/changes", *entities):
+            if path:
+                client.get(path, headers={"Accept": "text/html"})
+
+    _run(app, (
+        ("the recommender's typed graph", lambda: typed_graph(get_store())),
+        ("the project list", project_facts),
+        ("the ontology documentation", lambda: stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir))),
+        ("one visit of each kind of page", visit_pages),
+    ))
+    threading.Thread(target=_run, name="ascn-warmup-background", daemon=True, args=(app, (
+        ("the recommender's evaluation (started; it runs on in its own thread)",
+         lambda: app.extensions[EVALUATION].start(get_store())),
+        ("the names index for completion and reconciliation", lookup_index),
+    ))).start()
+
+
+def _run(app: Flask, steps) -> None:
     with app.app_context():
-        steps = (
-            ("the recommender's typed graph", lambda: typed_graph(get_store())),
-            ("the project list", project_facts),
-            ("the names index for completion and reconciliation", lookup_index),
-            ("the ontology documentation",
-             lambda: class_diagram(stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir)).anchors)),
-            ("the recommender's evaluation", lambda: app.extensions[EVALUATION].start(get_store())),
-        )
         for what, step in steps:
             started = time.perf_counter()
             try:
