@@ -20,7 +20,7 @@ from graph.formats import write
 from graph.similarity.reasons import to_dict
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.recommend import ask
-from ontology.errors import QueryError, StoreError
+from ontology.errors import NotFound, QueryError, StoreError
 from webapp.bounds import ParameterError
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound
@@ -237,7 +237,7 @@ def _page_url(number: int) -> str:
 # -- entity pages (Linked Data) ----------------------------------------------------------------------------
 
 RECOMMENDATIONS = {
-    "city": ("projects_for_city", "similar_cities", "partners_for_city"),
+    "city": ("projects_for_city", "partners_for_city", "similar_cities"),
     "project": ("projects_like",),
     "partner": ("cities_for_partner",),
 }
@@ -262,6 +262,7 @@ def entity(kind: str, ident: str):
     if not run("entity_exists", {"entity": str(iri)}):
         raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
     graph = run("entity_description", {"entity": str(iri)})
+    topic = {"focus": request.args.get("focus", "").strip()[:100], "text": request.args.get("topic", "").strip()[:200]}
     if wanted != HTML:
         response = Response(write(graph, wanted), mimetype=wanted.media_type)
     else:
@@ -270,18 +271,27 @@ def entity(kind: str, ident: str):
         page_url = request.url_root.rstrip("/") + path
         response = Response(render_template(
             "pages/entity.html", entity=view, path=path, alternates=alternates(request.script_root + path),
-            jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri)),
-            map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None))
+            jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri), topic),
+            map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None,
+            topic=topic, topics=_focus_areas() if kind == "city" else []))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
     return response
 
 
-def _recommendations(kind: str, iri: str) -> list[dict]:
-    """The recommender's answers for this entity, as plain data with local paths for every link."""
+def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dict]:
+    """The recommender's answers for this entity, as plain data with local paths for every link. On a city page a
+    topic (a focus area, words) turns "projects to learn from" into the projects for that plan of the city's."""
     out = []
     for name in RECOMMENDATIONS.get(kind, ()):
-        answer = to_dict(ask(get_store(), name, top=TOP, **{QUESTIONS[name].input_kind: iri}))
+        if name == "projects_for_city" and topic and (topic["focus"] or topic["text"]):
+            try:
+                answer = to_dict(ask(get_store(), "projects_for_plan", top=TOP, city=iri,
+                                     focus=[topic["focus"]] if topic["focus"] else [], text=topic["text"]))
+            except NotFound:
+                abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
+        else:
+            answer = to_dict(ask(get_store(), name, top=TOP, **{QUESTIONS[name].input_kind: iri}))
         for item in answer["items"]:
             item["path"] = local_path(item["iri"])
             for reason in item["reasons"]:
@@ -292,6 +302,16 @@ def _recommendations(kind: str, iri: str) -> list[dict]:
                         src["path"] = local_path(src["iri"])
         out.append({"name": name, "title": QUESTIONS[name].title, "items": answer["items"], "note": answer["note"]})
     return out
+
+
+def _focus_areas() -> list[tuple[str, str, int]]:
+    """The focus areas projects are classified under: (id, label, number of projects), most used first."""
+    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for p in projects:
+        for area, label in p.facets["focus"].items():
+            counts[(area, label)] += 1
+    return [(area, label, n) for (area, label), n in sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))]
 
 
 def _country_overview(view) -> dict:

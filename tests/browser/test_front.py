@@ -176,3 +176,33 @@ def test_reference_pages_pass_axe_and_fit_the_screen(page, screen, axe, screensh
         assert serious(axe(page)) == [], name
         assert overflow(page) == 0, name
         screenshot(page, f"{name}-{screen}", full_page=name != "ontology")
+
+
+def test_city_officer_narrows_peer_projects_to_a_topic_in_two_clicks(page, screen, axe, screenshot):
+    page.goto("/")
+    expect(page.locator("#city-map")).to_have_attribute("data-outlines", "ready")
+    page.locator('#city-map .city-dot[data-city="/id/city/da-nang"]').click()  # 1
+    expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))
+    main = page.locator(".two-col > div").first
+    expect(main.locator("h2").first).to_have_text(re.compile(r"^Projects of Da Nang \(4\)"))
+    headings = main.locator("h2").all_inner_texts()
+    assert headings.index("Projects in other cities to learn from") < headings.index("Partners that fit this city")
+    page.evaluate("window.samePage = true")
+    peers = page.locator('[data-recommendations="projects_for_city"]')
+    peers.locator(".topic-chips").get_by_role("link", name="Quality Environment").click()  # 2
+    expect(page).to_have_url(re.compile(r"/id/city/da-nang\?focus=quality_environment#rec-projects_for_city$"))
+    expect(peers.locator(".rec-title").first).to_have_text("Integrated Flood Management and Response System")
+    expect(peers.locator(".topic-chips").get_by_role("link", name="Quality Environment")).to_have_attribute(
+        "aria-current", "true")
+    assert page.evaluate("window.samePage") is True
+    first = peers.locator("li.rec").first
+    expect(first.locator(".rec-place")).to_have_text("Kuching, Malaysia")
+    expect(first.locator("details.evidence").first).not_to_have_attribute("open", "")
+    assert serious(axe(page)) == []
+    assert overflow(page) == 0
+    screenshot(page, f"city-da-nang-topic-{screen}")
+    peers.get_by_label("or in words").fill("flood early warning")
+    peers.get_by_role("button", name="Show projects").click()
+    expect(page).to_have_url(re.compile(r"focus=quality_environment&topic=flood\+early\+warning"))
+    expect(peers.locator(".rec-title").first).to_have_text("Integrated Flood Management and Response System")
+    assert page.evaluate("window.samePage") is True

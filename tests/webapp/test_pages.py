@@ -295,3 +295,15 @@ def test_member_state_page_shows_its_cities_projects_partners_and_figures(client
         ("City of Yokohama", "Da Nang"), ("Japan", "Da Nang"), ("United States", "Ho Chi Minh City")]
     map_data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1])
     assert sorted(c["label"] for c in map_data["cities"]) == ["Da Nang", "Ha Noi", "Ho Chi Minh City"]
+
+
+def test_city_page_puts_its_own_projects_first_and_narrows_peers_to_a_topic(client):
+    html = client.get("/id/city/da-nang").get_data(as_text=True)
+    assert html.index('id="own-projects"') < html.index('id="rec-projects_for_city"') < html.index(
+        'id="rec-partners_for_city"') < html.index('id="links"')
+    assert 'href="/id/city/da-nang?focus=quality_environment#rec-projects_for_city"' in html
+    narrowed = client.get("/id/city/da-nang?focus=quality_environment").get_data(as_text=True)
+    section = narrowed[narrowed.index('data-recommendations="projects_for_city"'):narrowed.index('id="rec-partners_for_city"')]
+    assert re.findall(r'class="rec-title"[^>]*>([^<]+)', section)[0] == "Integrated Flood Management and Response System"
+    assert "/id/project/dad-" not in section  # never its own projects
+    assert client.get("/id/city/da-nang?focus=nothing-like-this").status_code == 400
