@@ -12,7 +12,6 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
-import queue
 import signal
 import threading
 import time
@@ -185,17 +184,26 @@ class _Worker:
     started: float = field(default_factory=time.monotonic)
     generation: int = 0
     """The :meth:`QueryPool.recycle` round it was started in: an older worker reads an older content."""
+    lane: bool = False
+    """A worker of the reserved lane (see :class:`QueryPool`)."""
 
 
 class QueryPool:
-    """``size`` worker processes answering queries with a time limit each.
+    """``size`` worker processes answering queries with a time limit each, and ``lane`` more in a reserved lane.
+
+    Admission: a query takes a free worker; when every one of the ``size`` workers is busy (long queries fill
+    them), it takes a worker of the reserved lane, where it may run ``lane_limit`` seconds only, so a short query
+    still answers while runaways hold the other workers, and a runaway gets at most that much of the lane. A query
+    that finds no free worker within ``admission_wait`` seconds is refused at once (PoolBusy, which the endpoint
+    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit.
 
     Workers start on first use (or :meth:`start`), so an app that never queries starts none. Killed
     workers are replaced in a background thread; :attr:`replaced` counts them.
     """
 
     def __init__(self, settings: Settings, size: int = 2, start_method: str | None = None,
-                 services: tuple[str, ...] = ()):
+                 services: tuple[str, ...] = (), lane: int = 0, lane_limit: float = 1.0,
+                 admission_wait: float | None = None):
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         methods = mp.get_all_start_methods()
@@ -207,8 +215,13 @@ class QueryPool:
         self.services = tuple(services)
         """The SERVICE endpoints the operator allowed: the workers may connect to these (and the store) only."""
         self.size = size
+        self.lane = lane
+        self.lane_limit = lane_limit
+        self.admission_wait = admission_wait
+        """Seconds a query may wait for a free worker; None: as long as its own time limit."""
         self.replaced = 0
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()  # C-coded: no Python lock on each query
+        self._free: dict[bool, list[_Worker]] = {False: [], True: []}  # lane? → idle workers
+        self._freed = threading.Condition(threading.Lock())
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -223,7 +236,7 @@ class QueryPool:
                 return
             if self._closed:
                 raise StoreError("the query pool is closed")
-            pending = [self._launch() for _ in range(self.size)]
+            pending = [self._launch() for _ in range(self.size)] + [self._launch(lane=True) for _ in range(self.lane)]
             try:
                 for worker in pending:
                     self._await_ready(worker)
@@ -233,7 +246,7 @@ class QueryPool:
                 raise
             for worker in pending:
                 self._live.add(worker)
-                self._idle.put(worker)
+                self._put(worker)
             self._started = True
 
     def close(self) -> None:
@@ -255,11 +268,10 @@ class QueryPool:
             if not self._started or self._closed:
                 return
             self._generation += 1
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
+        with self._freed:
+            idle = self._free[False] + self._free[True]
+            self._free = {False: [], True: []}
+        for worker in idle:
             self._replace(worker, reason="the graph changed")
 
     def pids(self) -> list[int]:
@@ -271,26 +283,31 @@ class QueryPool:
     def run(self, job: Job, timeout: float) -> Reply:
         """Answer ``job`` within ``timeout`` seconds of work, or raise QueryTimeout (worker killed).
 
-        Waits at most ``timeout`` seconds for a free worker (PoolBusy). Raises QueryError for a bad query
-        and StoreError when the store fails or a worker dies.
+        Waits at most ``admission_wait`` (else ``timeout``) seconds for a free worker (PoolBusy); on the reserved
+        lane the limit is ``lane_limit`` and passing it raises PoolBusy too. Raises QueryError for a bad query and
+        StoreError when the store fails or a worker dies.
         """
         self.start()
+        wait = timeout if self.admission_wait is None else self.admission_wait
         for _attempt in range(2):
-            worker = self._take(timeout)
+            worker = self._take(wait)
             while worker.generation != self._generation:  # started before the last recycle: renew it
                 self._replace(worker, reason="the graph changed")
-                worker = self._take(timeout)
+                worker = self._take(wait)
             try:
                 _send(worker.conn, job)
             except (OSError, ValueError):  # the worker died while idle: replace it, try another
                 self._replace(worker)
                 continue
-            return self._collect(worker, timeout)
+            return self._collect(worker, min(timeout, self.lane_limit) if worker.lane else timeout, timeout)
         raise StoreError("query workers keep failing; see the server log")
 
-    def _collect(self, worker: _Worker, timeout: float) -> Reply:
-        if not worker.conn.poll(timeout):
+    def _collect(self, worker: _Worker, limit: float, timeout: float) -> Reply:
+        if not worker.conn.poll(limit):
             self._replace(worker)
+            if limit < timeout:
+                raise PoolBusy(f"all {self.size} query workers are busy with long queries, and this query needed "
+                               f"more than the {limit:g} s the reserved lane gives; try again later")
             raise QueryTimeout(f"the query was stopped after {timeout:g} s, its time limit")
         try:
             status, *payload = worker.conn.recv()
@@ -298,7 +315,7 @@ class QueryPool:
             self._replace(worker)
             raise StoreError("the query worker stopped while answering (out of memory?); it was replaced") from None
         if worker.generation == self._generation:
-            self._idle.put(worker)
+            self._put(worker)
         else:
             self._replace(worker, reason="the graph changed")
         if status == "ok":
@@ -307,20 +324,32 @@ class QueryPool:
             raise QueryError(payload[0], position=payload[1])
         raise StoreError(payload[0])
 
-    def _take(self, timeout: float) -> _Worker:
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s; try again later") from None
+    def _take(self, wait: float) -> _Worker:
+        """A free worker: one of the pool's, else one of the reserved lane's; PoolBusy after ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        with self._freed:
+            while True:
+                for lane in (False, True):
+                    if self._free[lane]:
+                        return self._free[lane].pop()
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._freed.wait(left):
+                    raise PoolBusy(f"all {self.size + self.lane} query workers stayed busy for {wait:g} s; "
+                                   "try again later")
+
+    def _put(self, worker: _Worker) -> None:
+        with self._freed:
+            self._free[worker.lane].append(worker)
+            self._freed.notify()
 
     # -- workers -------------------------------------------------------------------------------
-    def _launch(self) -> _Worker:
+    def _launch(self, lane: bool = False) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, args=(self.settings, child, self.services), daemon=True,
                                     name="ascn-query-worker")
         process.start()
         child.close()
-        return _Worker(process, parent, generation=self._generation)
+        return _Worker(process, parent, generation=self._generation, lane=lane)
 
     def _await_ready(self, worker: _Worker, wait: float = 120.0) -> None:
         if not worker.conn.poll(wait):
@@ -348,12 +377,12 @@ class QueryPool:
             log.info("query worker %s renewed: %s", worker.pid, reason)
         else:
             log.warning("query worker %s stopped; starting a replacement", worker.pid)
-        threading.Thread(target=self._respawn, name="ascn-pool-respawn", daemon=True).start()
+        threading.Thread(target=self._respawn, args=(worker.lane,), name="ascn-pool-respawn", daemon=True).start()
 
-    def _respawn(self) -> None:
+    def _respawn(self, lane: bool = False) -> None:
         delay = 0.5
         while not self._closed:
-            worker = self._launch()
+            worker = self._launch(lane)
             try:
                 self._await_ready(worker)
             except StoreError as exc:
@@ -368,7 +397,7 @@ class QueryPool:
                 if not self._closed:
                     self._live.add(worker)
                     self.replaced += 1
-                    self._idle.put(worker)
+                    self._put(worker)
                     return
             self._kill(worker)
             return

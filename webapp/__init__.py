@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_TIMEOUT": 10.0,
     "SPARQL_ROW_LIMIT": 10_000,
     "SPARQL_WORKERS": 2,
+    "SPARQL_LANE_WORKERS": 1,
+    "SPARQL_LANE_LIMIT": 1.0,
+    "SPARQL_ADMISSION_WAIT": 2.0,
     "SPARQL_MAX_QUERY_LENGTH": 100_000,
     "SPARQL_ALLOWED_SERVICES": [],
     "TILE_URL": None,
@@ -31,7 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "CURATOR_TOKEN": None,
     "SECRET_KEY": None,
 }
-"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers; no map
+"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers and one more
+in a reserved lane for queries of up to 1 s while the others are busy, a query that finds no free worker within 2 s
+refused with 503 (see :class:`graph.pool.QueryPool`); no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
 trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's
 recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless

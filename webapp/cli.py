@@ -10,6 +10,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import os
+
 import click
 from click.testing import CliRunner
 
@@ -568,6 +570,9 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: flo
               "TRUSTED_PROXY": trusted_proxy, "RATE_LIMIT_SPARQL": rate_limit_sparql,
               "RATE_LIMIT_PAGES": rate_limit_pages}
     config.update({key: value for key, value in limits.items() if value is not None})
+    from webapp.limits import public_defaults
+
+    config.update(public_defaults(host, config, os.environ))
     app = create_app(config)
     run(app, host, port, threads,
         announce=lambda url: click.echo(f"serving the web app on {url}/ and SPARQL on {url}/sparql (Ctrl-C to stop)"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from functools import partial
+from typing import Any, Mapping
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, HeaderNames, Limiter, RateLimitExceeded
@@ -41,6 +42,30 @@ HEADERS = ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateL
 _LIMITER_RETRY_AFTER = "X-ASCN-Limiter-Retry-After"
 """Where flask-limiter writes its Retry-After (it would write one on every response, and overwrite the 503's
 ``Retry-After: 1`` from a busy query pool); :func:`_settle_headers` drops it, so only a 429 says Retry-After."""
+
+
+PUBLIC_LIMITS = {"RATE_LIMIT_SPARQL": "120/minute;10/second", "RATE_LIMIT_PAGES": "1200/minute;40/second"}
+"""The limits ``ascn serve`` sets when it listens on an address other than loopback and the operator set none: a
+person browsing or a script querying at a sustained pace never meets them, a flood of one address does."""
+LOOPBACK = ("127.", "::1", "localhost", "[::1]")
+
+
+def public_defaults(host: str, config: Mapping[str, Any], environ: Mapping[str, str]) -> dict:
+    """The default limits for a server listening on ``host``: none on loopback (the machine's own users), else
+    :data:`PUBLIC_LIMITS` for each bucket whose limit neither ``config`` nor an ``ASCN_*`` variable sets (an empty
+    variable turns that bucket's limit off).
+
+    >>> public_defaults("127.0.0.1", {}, {})
+    {}
+    >>> public_defaults("0.0.0.0", {"RATE_LIMIT_PAGES": "5/second"}, {"ASCN_RATE_LIMIT_SPARQL": ""})
+    {}
+    >>> public_defaults("0.0.0.0", {}, {})["RATE_LIMIT_SPARQL"]
+    '120/minute;10/second'
+    """
+    if host.startswith(LOOPBACK):
+        return {}
+    return {key: limit for key, limit in PUBLIC_LIMITS.items()
+            if config.get(key) is None and f"ASCN_{key}" not in environ}
 
 
 def check_limit(text: str, setting: str) -> str:

@@ -28,7 +28,8 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         preparing.join()  # no visitor gets a page whose parts are still being made
         # send_bytes=1: the request thread sends its answer itself at once; waitress's default (18,000 bytes) leaves a
         # smaller answer for the main loop, one more thread hand-off (a wake-up of another CPU) on every small query
-        server = create_server(app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app))
+        server = create_server(app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app),
+                               **connection_limits())
         server.channel_class = _channel_class()
     except BaseException:
         close_app(app)
@@ -46,6 +47,26 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
             served.unregister(app.extensions[EXTENSION].settings.data_dir, registration)
         server.close()
         close_app(app)
+
+
+CONNECTIONS = 1000
+"""Open connections waitress keeps at once (its default, 100, let 100 clients that never finish their headers
+lock everyone else out until they timed out)."""
+IDLE_TIMEOUT = 10
+"""Seconds a connection may stay silent (headers never finished, or idle between requests) before it is closed."""
+
+
+def connection_limits() -> dict:
+    """waitress's connection settings: many connections (a slow or half-open one costs a socket, not a thread:
+    waitress reads headers in its main loop and hands a thread only a complete request), idle ones closed after
+    :data:`IDLE_TIMEOUT` seconds, checked every second, and poll() instead of select(), which fails past 1024
+    sockets. The limit stays below the process's file limit, with room for the store and the workers' pipes."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    limit = CONNECTIONS if soft == resource.RLIM_INFINITY else max(50, min(CONNECTIONS, soft - 200))
+    return {"connection_limit": limit, "channel_timeout": IDLE_TIMEOUT, "cleanup_interval": 1,
+            "asyncore_use_poll": True}
 
 
 def _register(app: Flask, host: str, port: int) -> served.Registration | None:
