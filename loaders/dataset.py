@@ -25,7 +25,7 @@ from graph import releases
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store
 from loaders import shacl_sparql
-from loaders.rdf_files import is_rdf, load_format, read_rdf
+from loaders.rdf_files import FILE_ENDINGS, load_format
 from loaders.records import ID_EXPECTED, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
@@ -204,23 +204,49 @@ def graph_name(name: str) -> str:
 def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
     """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written.
 
-    The check is a load's check (the same compiled shapes, so `ascn validate FILE` and `ascn load FILE` never
-    disagree) on an in-memory copy of the file, the ontology and the types of what the file links to.
+    The check is a load's, step for step, so `ascn validate FILE` and `ascn load FILE` never disagree: an RDF file
+    is read by the store's own parser (the one a load uses, into an in-memory store), records by the same field
+    and reference checks, and both meet the same :func:`check_staged` beside the ontology and the types of what
+    the file links to.
     """
-    if is_rdf(path):
-        graph = read_rdf(path)
+    staged, focus = memory_store(), str(GRAPH["user/checked"])
+    staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
+    if _file_kind(path) == "rdf":
+        staged.replace_graph_from_file(focus, path, load_format(path), lambda _: None)
+        graph = staged.query(internal("all_triples").sparql, default_graphs=[focus])
     else:
         records = RecordSet()
         for record in read_file(path, type_):
             records.add(record)
         check_records(records, known_ids(store))
         graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
-    staged, focus = memory_store(), str(GRAPH["user/checked"])
-    staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph(), str(GRAPH["context"]): _context(store, graph),
-                           focus: graph})
-    check_terms(staged.query, focus, path.name)
-    shacl_sparql.validate(staged.query, focus, file=path.name)
+        staged.replace_graphs({focus: graph})
+    staged.replace_graphs({str(GRAPH["context"]): _context(store, graph)})
+    check_staged(staged.query, focus, path.name)
     return graph
+
+
+def check_staged(query, graph: str, file: str) -> None:
+    """What a user's graph must pass before it goes live (and to conform in `ascn validate FILE`): safe terms,
+    then the data shapes."""
+    check_terms(query, graph, file)
+    shacl_sparql.validate(query, graph, file=file)
+
+
+RECORD_SUFFIXES = (".csv", ".yaml", ".yml")
+
+
+def _file_kind(path: Path) -> str:
+    """"rdf" or "records", by the file's name ending; anything else is refused naming every accepted ending."""
+    suffix = path.suffix.lower()
+    if suffix in FILE_ENDINGS:
+        return "rdf"
+    if suffix in RECORD_SUFFIXES:
+        return "records"
+    hint = ("; N-Quads and TriG files name graphs of their own: write each graph as Turtle or N-Triples and load "
+            "it under its own name" if suffix in (".nq", ".trig") else "")
+    raise InputError(path.name, None, None, f"a record file ({', '.join(RECORD_SUFFIXES)}) or an RDF file "
+                                            f"({', '.join(sorted(FILE_ENDINGS))}){hint}", suffix or path.name)
 
 
 _UNSAFE = {
@@ -258,10 +284,9 @@ def load(store: Store, path: Path, name: str | None = None, type_: str | None = 
     target = graph_name(name or path.stem)
 
     def check(staged: Staged) -> None:
-        check_terms(staged.query, staged.graph, path.name)
-        shacl_sparql.validate(staged.query, staged.graph, file=path.name)
+        check_staged(staged.query, staged.graph, path.name)
 
-    if is_rdf(path):
+    if _file_kind(path) == "rdf":
         return store.replace_graph_from_file(target, path, load_format(path), check)
     records = RecordSet()
     for record in read_file(path, type_):

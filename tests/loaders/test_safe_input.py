@@ -89,3 +89,26 @@ def test_every_bundled_id_is_in_the_grammar():
     records = dataset.bundled_records()
     assert len(records.by_type) >= 9
     assert [r.id for r in records if not is_id(r.id)] == []
+
+
+@pytest.mark.parametrize("name, content, message", [
+    # rdflib resolved this against the file's path and `validate` said it conformed; the store's parser refuses it
+    ("rel.ttl", '<a> <http://x.org/p> "x" .\n', "rel.ttl, line 1: expected valid Turtle (No scheme found in an absolute IRI)"),
+    # rdflib merged the named graph into the file's triples; a load refuses a graph of the file's own
+    ("named.jsonld", '{"@context": {"p": "http://x.org/p"}, "@id": "http://x.org/g1", "@graph": [{"@id": "http://x.org/s", "p": "v"}]}',
+     "named.jsonld: expected triples only, with no named graphs of their own, got 'a quad in the graph <http://x.org/g1>'"),
+])
+def test_validate_and_load_read_an_rdf_file_with_the_same_parser(fresh_store, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    assert _refusals(fresh_store, path) == (message, message)
+
+
+@pytest.mark.parametrize("name", ["graphs.nq", "graphs.trig", "notes.txt"])
+def test_an_unsupported_file_lists_every_accepted_format(fresh_store, tmp_path, name):
+    path = tmp_path / name
+    path.write_text("x\n")
+    validated, loaded = _refusals(fresh_store, path)
+    assert validated == loaded
+    assert "a record file (.csv, .yaml, .yml) or an RDF file (.json, .jsonld, .n3, .nt, .owl, .rdf, .ttl, .xml)" in loaded
+    assert ("N-Quads and TriG" in loaded) == name.endswith((".nq", ".trig"))
