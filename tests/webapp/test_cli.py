@@ -70,7 +70,7 @@ def test_validate_a_broken_file_exits_2_naming_the_line(ascn):
     result = ascn("validate", str(DATA / "bad_syntax.ttl"))
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "error: bad_syntax.ttl, line 8: expected valid Turtle (expected '.' or '}' or ']' at end of statement)")
+        "error: bad_syntax.ttl, line 8: expected valid Turtle (A dot is expected at the end of statements)")  # as load says
 
 
 def test_query_as_json_and_tsv(ascn):
