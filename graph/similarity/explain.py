@@ -146,8 +146,8 @@ def _best_pair(tg: TypedGraph, ours: list[str], theirs: list[str]) -> tuple[str,
         return None
     sc = scorer(tg)
     index = tg.index("project")
-    a = sc.text.matrix[[index[p] for p in ours]]
-    b = sc.text.matrix[[index[q] for q in theirs]]
+    a = sc.project_rows(tuple(ours))
+    b = sc.text.matrix[index[theirs[0]]] if len(theirs) == 1 else sc.project_rows(tuple(theirs))
     sims = (a @ b.T).toarray()
     i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
     if sims[i, j] <= 0:
@@ -223,14 +223,15 @@ def _tie_statement(tg: TypedGraph, tie: Tie) -> str:
     return tg.label(record_)
 
 
-def partner_city(tg: TypedGraph, a: str, c: str) -> list[Reason]:
-    """Why city ``c`` fits partner ``a``: its projects match a's expertise, a works in cities like it, ties."""
+def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reason]:
+    """Why city ``c`` fits partner ``a``: its projects match a's expertise, a works in cities like it (unless
+    ``peer`` is False), ties."""
     reasons = []
     sc = scorer(tg)
     own = tg.sources_of("in_city", c)
     index = tg.index("project")
     profile = sc.partner_vectors[tg.index("partner")[a]]
-    fits = sc.text_scores(sc.text.matrix[[index[p] for p in own]], profile) if own else np.zeros(0)
+    fits = sc.text_scores(sc.project_rows(tuple(own)), profile) if own else np.zeros(0)
     if fits.size and fits.max() > 0:
         p = own[int(np.argmax(fits))]
         words = sc.text.shared(profile, index[p], 4)
@@ -239,17 +240,16 @@ def partner_city(tg: TypedGraph, a: str, c: str) -> list[Reason]:
                                   f"of work (both speak of {_words(words)})",
                                   record(tg, p, f"{tg.label(p)}: its description") +
                                   record(tg, a, f"{tg.label(a)}: its description")))
-    peer = _peer_city(tg, a, c)
-    if peer:
-        reasons.append(peer)
+    found = _peer_city(tg, a, c) if peer else None
+    if found:
+        reasons.append(found)
     return reasons + _partner_city_ties(tg, a, c)
 
 
 def city_partner(tg: TypedGraph, c: str, a: str) -> list[Reason]:
     """Why partner ``a`` fits city ``c``: what it did in cities like c first, then its expertise and ties."""
-    peer = _peer_city(tg, a, c)
-    rest = [r for r in partner_city(tg, a, c) if r.kind != "peer"]
-    return ([peer] if peer else []) + rest
+    peer = _peer_city(tg, a, c, city_fixed=True)
+    return ([peer] if peer else []) + partner_city(tg, a, c, peer=False)
 
 
 def _tied_cities(tg: TypedGraph, a: str) -> dict[str, list[Tie]]:
@@ -260,17 +260,25 @@ def _tied_cities(tg: TypedGraph, a: str) -> dict[str, list[Tie]]:
     return cache[a]
 
 
-def _peer_city(tg: TypedGraph, a: str, c: str) -> Reason | None:
-    """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason."""
+def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reason | None:
+    """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason.
+
+    ``city_fixed``: a list of partners for one city asks this for many partners, so the city's likeness to every
+    city is worked out once and remembered."""
     ties = {d: t for d, t in _tied_cities(tg, a).items() if d != c}
     if not ties:
         return None
     sc = scorer(tg)
     cities = tg.index("city")
-    likeness = sc.city_likeness_of(cities[c])
-    d = max(ties, key=lambda x: (likeness[cities[x]], x))
-    if likeness[cities[d]] <= 0:
+    names = sorted(ties)
+    if city_fixed:
+        likeness = sc.city_likeness_of(cities[c])[[cities[d] for d in names]]
+    else:
+        likeness = sc.text_scores(sc.city_vectors[[cities[d] for d in names]], sc.city_vectors[cities[c]])
+    best = max(range(len(names)), key=lambda k: (likeness[k], names[k]))
+    if likeness[best] <= 0:
         return None
+    d = names[best]
     tie = ties[d][0]
     return Reason("peer", d, tg.label(d), f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like "
                   f"{tg.label(c)}'s: {_tie_statement(tg, tie)}", tuple(first_evidence(tg, ties[d], 2)))

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import replace
-from itertools import takewhile
-from typing import Iterable, Mapping, Sequence
+from itertools import chain, takewhile
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -143,9 +143,9 @@ def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: i
     candidates = np.flatnonzero(mask)
     total, parts = score(tg, q, query, candidates, weights)
     if q.tied_first and tied.any():  # new candidates first, then tied ones: positive scores in each part
-        order = deque(i for i in _order(total, candidates, tied[candidates]) if total[i] > 0)
+        order: Iterator[int] = (i for i in _order(total, candidates, tied[candidates]) if total[i] > 0)
     else:
-        order = deque(takewhile(lambda i: total[i] > 0, _order(total, candidates)))
+        order = takewhile(lambda i: total[i] > 0, _order(total, candidates))
     groups = scorer(tg).groups if kind == "project" and query.diverse else None  # project position → programmes
     items: list[Recommendation] = []
     held: list[int] = []
@@ -157,17 +157,21 @@ def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: i
             items.append(item)
             per_group.update(groups(candidates[i]) if groups is not None else ())
 
-    while order and len(items) < top:
-        i = order.popleft()
+    for i in order:  # lazily: a question over 100,000 candidates looks at the first few dozen
+        if len(items) >= top:
+            break
         if groups is not None and len(items) < DIVERSE_TOP and any(
                 per_group[g] >= PER_PROGRAMME for g in groups(candidates[i])):
             held.append(i)  # comes back right after the first five
             continue
         take(i)
         if len(items) == DIVERSE_TOP and held:
-            order.extendleft(reversed(held))
+            order = chain(held, order)
             held = []
-    for i in held:
+            break
+    else:
+        order = iter(())
+    for i in chain(order, held):
         if len(items) >= top:
             break
         take(i)

@@ -161,31 +161,38 @@ class Scorer:
         return self._paths[name]
 
     @cached_property
-    def _programme_names(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-        """Programme short names as word tuples ("smart jamp", "wise"), indexed by their first word."""
-        out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    def _programme_names(self) -> tuple[dict[tuple[str, ...], set[str]], tuple[int, ...]]:
+        """Programme short names as word tuples ("smart jamp", "wise") → programmes, and the tuples' lengths."""
+        out: dict[tuple[str, ...], set[str]] = {}
         for g in self.tg.ids("programme"):
             label = self.tg.label(g)
             short = {label.split(" (")[0].strip()} | set(re.findall(r"\(([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\)", label))
             for name in short:
                 words = tuple(re.findall(r"[a-z0-9]+", name.casefold()))
                 if words and len(" ".join(words)) >= 3:
-                    out.setdefault(words[0], []).append((words, g))
-        return out
+                    out.setdefault(words, set()).add(g)
+        return out, tuple(sorted({len(w) for w in out}))
 
     def groups(self, p: int) -> frozenset[str]:
         """The programmes project ``p``'s name says it belongs to ("WiSE water twinning: ...", "Smart JAMP
         survey: ..."): a top five shows at most two of one programme unless asked otherwise."""
         cache = self.__dict__.setdefault("_groups", {})
         if p not in cache:
+            names, lengths = self._programme_names
             words = re.findall(r"[a-z0-9]+", self.tg.label(self.tg.ids("project")[p]).casefold())
-            found = set()
-            for i, w in enumerate(words):
-                for name, g in self._programme_names.get(w, ()):
-                    if tuple(words[i:i + len(name)]) == name:
-                        found.add(g)
-            cache[p] = frozenset(found)
+            cache[p] = frozenset(g for i in range(len(words)) for n in lengths
+                                 for g in names.get(tuple(words[i:i + n]), ()))
         return cache[p]
+
+    def project_rows(self, projects: tuple[str, ...]) -> sp.csr_matrix:
+        """The text rows of a few projects (a city's own), remembered for the last sets asked."""
+        cache = self.__dict__.setdefault("_rows", OrderedDict())
+        if projects not in cache:
+            index = self.tg.index("project")
+            cache[projects] = self.text.matrix[[index[p] for p in projects]]
+            while len(cache) > 64:
+                cache.popitem(last=False)
+        return cache[projects]
 
     @cached_property
     def partner_cities(self) -> sp.csr_matrix:
