@@ -273,7 +273,7 @@ def entity(kind: str, ident: str):
             "pages/entity.html", entity=view, path=path, alternates=alternates(request.script_root + path),
             jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri), topic),
             map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None,
-            topic=topic, topics=_focus_areas() if kind == "city" else []))
+            topic=topic, topics=_focus_areas() if kind in ("city", "partner") else []))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
     return response
@@ -281,13 +281,19 @@ def entity(kind: str, ident: str):
 
 def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dict]:
     """The recommender's answers for this entity, as plain data with local paths for every link. On a city page a
-    topic (a focus area, words) turns "projects to learn from" into the projects for that plan of the city's."""
+    topic (a focus area, words) turns "projects to learn from" into the projects for that plan of the city's; on a
+    partner page a focus area narrows the cities that fit it."""
     out = []
     for name in RECOMMENDATIONS.get(kind, ()):
         if name == "projects_for_city" and topic and (topic["focus"] or topic["text"]):
             try:
                 answer = to_dict(ask(get_store(), "projects_for_plan", top=TOP, city=iri,
                                      focus=[topic["focus"]] if topic["focus"] else [], text=topic["text"]))
+            except NotFound:
+                abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
+        elif name == "cities_for_partner" and topic and topic["focus"]:
+            try:
+                answer = to_dict(ask(get_store(), name, top=TOP, partner=iri, focus=[topic["focus"]]))
             except NotFound:
                 abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
         else:

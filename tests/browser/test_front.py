@@ -206,3 +206,22 @@ def test_city_officer_narrows_peer_projects_to_a_topic_in_two_clicks(page, scree
     expect(page).to_have_url(re.compile(r"focus=quality_environment&topic=flood\+early\+warning"))
     expect(peers.locator(".rec-title").first).to_have_text("Integrated Flood Management and Response System")
     assert page.evaluate("window.samePage") is True
+
+
+def test_partner_gets_new_cities_for_a_focus_in_two_clicks(page, screen, axe, screenshot):
+    page.goto("/")
+    box = page.get_by_role("search").get_by_label("Search the graph")
+    box.fill("Yokohama")
+    box.press("Enter")
+    page.locator(".search-group").first.get_by_role("link", name="City of Yokohama").click()  # 1
+    fits = page.locator('[data-recommendations="cities_for_partner"]')
+    page.evaluate("window.samePage = true")
+    fits.locator(".topic-chips").get_by_role("link", name="Quality Environment").click()  # 2
+    expect(page).to_have_url(re.compile(r"/id/partner/yokohama\?focus=quality_environment#rec-cities_for_partner$"))
+    expect(fits.locator(".rec-title").first).to_have_text("Mandalay")
+    cities = fits.locator(".rec-title").all_inner_texts()
+    assert "Da Nang" not in cities  # the city it already works with is not offered as new
+    assert page.evaluate("window.samePage") is True
+    assert serious(axe(page)) == []
+    assert overflow(page) == 0
+    screenshot(page, f"partner-yokohama-focus-{screen}")

@@ -1,10 +1,13 @@
-/* A city page's "projects to learn from", narrowed to a topic in place: a topic link or the words form fetch the
-   same page for that topic and swap in its list, so the page keeps its scroll and the address follows (history).
-   Without this script the links and the form load the page at the list, which works the same. */
+/* A recommendation list narrowed to a topic in place (a city page's "projects to learn from", a partner page's
+   cities that fit it): a topic link or the words form fetch the same page for that topic and swap in its list, so
+   the page keeps its scroll and the address follows (history). Without this script the links and the form load
+   the page at the list, which works the same. */
 (function () {
   "use strict";
-  var selector = '[data-recommendations="projects_for_city"]';
-  if (!document.querySelector(selector) || !window.fetch || !window.DOMParser) { return; }
+  var form = document.querySelector("[data-topic-form]");
+  if (!form || !window.fetch || !window.DOMParser) { return; }
+  var name = form.closest("[data-recommendations]").getAttribute("data-recommendations");
+  var selector = '[data-recommendations="' + name + '"]';
   var controller = null;
 
   function load(url, push) {
@@ -39,11 +42,11 @@
     load(link.href, true);
   });
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("[data-topic-form]");
-    if (!form) { return; }
+    var submitted = event.target.closest("[data-topic-form]");
+    if (!submitted) { return; }
     event.preventDefault();
-    var query = new URLSearchParams(new FormData(form)).toString();
-    load(form.action.split("#")[0] + (query ? "?" + query : "") + "#rec-projects_for_city", true);
+    var query = new URLSearchParams(new FormData(submitted)).toString();
+    load(submitted.action.split("#")[0] + (query ? "?" + query : "") + "#rec-" + name, true);
   });
   window.addEventListener("popstate", function () { load(window.location.href, false); });
 })();
