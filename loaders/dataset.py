@@ -108,8 +108,10 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     """
     records, graphs, staged = _checked_graphs(progress)
     now = datetime.now(timezone.utc)
-    release = _build_release(store, staged, graphs, now)
+    release, description = _build_release(store, staged, now)
     report = _described(records, graphs, release.version, now, progress)
+    if description is not None:  # stored in the same switch, but not counted as data in the build's description
+        graphs[release.graph] = description
     store.rebuild(graphs, keep=[g for g in store.graph_names() if g not in graphs and _kept(g)])
     return report
 
@@ -154,23 +156,26 @@ def _described(records: RecordSet, graphs: dict[str, Graph], version: str, now: 
     )
 
 
-def _build_release(store: Store, staged: Store, graphs: dict[str, Graph], now: datetime) -> releases.Release:
-    """The release a build stores: a new one (added to ``graphs``) when the data changed, else the current one.
+def _build_release(store: Store, staged: Store, now: datetime) -> tuple[releases.Release, Graph | None]:
+    """The release a build stores: a new one with its graph when the data changed, else the current one and None.
+
+    A build of the same bundled data and ontology (the same fingerprint) keeps the current release without
+    comparing: a remote server may give back some values in its own form (Virtuoso's geometry literals), which
+    would look like changes.
 
     The new data is read back from ``staged`` (the checked copy) so both sides of the comparison are in the
     store's own canonical form (``39.0`` and ``39`` are one xsd:decimal there, two in rdflib).
     """
     current = releases.current_release(store)
+    info = build_info(store)
+    if current is not None and info is not None and info["fingerprint"] == fingerprint():
+        return current, None  # the same bundled data and ontology as the current release's build
     new = releases.data_content(staged)
     old = releases.data_content(store) if current else None
     if old is not None:  # the accepted proposals' graph is kept as it is
         new += store.query(internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
     planned = releases.plan(store, old, new, "build", f"build of the bundled data (ascn-kg {_version()})", now)
-    if planned is None:
-        return current
-    release, description = planned
-    graphs[release.graph] = description
-    return release
+    return planned if planned is not None else (current, None)
 
 
 def build_info(store: Store) -> dict | None:

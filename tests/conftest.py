@@ -20,6 +20,7 @@ from benchmarks.servers import VirtuosoServer, running_oxigraph, running_virtuos
 from graph.backends import open_store
 from graph.config import Settings
 from graph.describe import BUILD_GRAPH
+from graph.releases import RELEASE_PREFIX
 from loaders import dataset
 
 
@@ -75,12 +76,13 @@ def remote_settings(base_url: str) -> Settings:
 
 
 def built_remote(settings: Settings, bundled_graphs: dict):
-    """The bundled graph built into a server with ``dataset.build``, the build description (its timestamp) then
-    copied from the embedded build, so both stores hold identical graphs and any difference between their
+    """The bundled graph built into a server with ``dataset.build``, the build description and the release (their
+    timestamps) then copied from the embedded build, so both stores hold identical graphs and any difference between their
     answers is the backend's."""
     s = open_store(settings)
     dataset.build(s)
-    s.replace_graphs({BUILD_GRAPH: bundled_graphs[BUILD_GRAPH]})
+    s.replace_graphs({name: graph for name, graph in bundled_graphs.items()
+                      if name == BUILD_GRAPH or name.startswith(RELEASE_PREFIX)})
     return s
 
 

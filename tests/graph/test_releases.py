@@ -29,7 +29,8 @@ def test_the_first_build_is_the_baseline_release(store):
     assert str(void.value(DATASET, OWL.versionInfo)) == release.version
     assert void.value(DATASET, URIRef("http://purl.org/dc/terms/modified")).datatype == XSD.dateTime
     dumps = sorted(str(u) for u in void.objects(DATASET, URIRef("http://rdfs.org/ns/void#dataDump")))
-    assert dumps[0].endswith(f"/ascn-kg-{release.version}.jsonld")
+    assert f"https://w3id.org/ascn/download/ascn-kg-{release.version}.ttl" in dumps
+    assert all(f"/ascn-kg-{release.version}." in d for d in dumps)
     assert not releases.diff(store)
 
 
@@ -42,6 +43,7 @@ def _changed_records(monkeypatch):
     for record in kept:
         changed.add(record)
     monkeypatch.setattr(dataset, "bundled_records", lambda: changed)
+    monkeypatch.setattr(dataset, "fingerprint", lambda: "sha256:changed-records")
 
 
 def test_an_unchanged_rebuild_keeps_the_release(fresh_store):
