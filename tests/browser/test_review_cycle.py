@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS, PageErrors
+from tests.browser.conftest import TIMEOUT_MS, PageErrors, serious
 from tests.conftest import running_ascn, store_copy
 from tests.ingest.test_ingest import TEXTS
 
@@ -43,7 +43,7 @@ def curator_page(browser, curated_site):
     assert not errors.unexpected(), errors.unexpected()
 
 
-def test_ingest_review_accept_release_diff_and_feed(curator_page, curated_site, screenshot):
+def test_ingest_review_accept_release_diff_and_feed(curator_page, curated_site, screenshot, axe):
     page = curator_page
     site, data_dir = curated_site
     ascn = Path(sys.executable).with_name("ascn")
@@ -64,6 +64,7 @@ def test_ingest_review_accept_release_diff_and_feed(curator_page, curated_site, 
     page.get_by_role("button", name="Sign in to review").click()
     expect(page.locator("#curator")).to_have_text("Mai Tran")
     screenshot(page, "review-pending")
+    assert serious(axe(page)) == []
 
     proposal.get_by_label("Note").first.fill("checked against the city's own page")
     proposal.get_by_role("button", name="Accept").click()
@@ -80,6 +81,7 @@ def test_ingest_review_accept_release_diff_and_feed(curator_page, curated_site, 
     expect(added).to_contain_text("ascn:pairedCity")
     expect(added.locator('a[href="/id/city/da-nang"]').first).to_be_visible()
     screenshot(page, "changes-after-accept")
+    assert serious(axe(page)) == []
 
     page.goto("/id/city/da-nang")
     page.get_by_role("link", name="changes feed (Atom)").first.wait_for()
