@@ -45,6 +45,23 @@ class ParameterError(BadRequest):
         self.parameter = parameter
 
 
+MAX_ENTITY_PATH = 300
+"""Characters in an entity path (/id/<kind>/<id>): far more than any id the loader makes."""
+_KIND = re.compile(r"[A-Za-z0-9_.-]+")
+_IDENT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+
+
+def is_entity_path(kind: str, ident: str) -> bool:
+    """Whether ``/id/<kind>/<ident>`` can name an entity: checked before it is made an IRI for a query (a ``<`` or
+    ``"`` in it is no IRI at all), by every route that takes an entity path.
+
+    >>> is_entity_path("city", "da-nang"), is_entity_path("city", "phuket/population"), is_entity_path("c<ty", "x")
+    (True, True, False)
+    """
+    return (len(kind) + len(ident) + 5 <= MAX_ENTITY_PATH and _KIND.fullmatch(kind) is not None
+            and _IDENT.fullmatch(ident) is not None)
+
+
 def host_is_valid(host: str) -> bool:
     """Whether ``host`` (a Host header) is a host name or IP literal with an optional port.
 

@@ -18,6 +18,7 @@ from graph.releases import Diff, diff, history, list_releases
 from ontology import PREFIXES
 from ontology.errors import NotFound
 from queries.library import internal
+from webapp.bounds import is_entity_path
 from webapp.page_data import iri_of, local_path
 from webapp.store import get_store
 
@@ -50,6 +51,8 @@ def entity_feed(kind: str, ident: str):
     if kind not in FEED_TYPES:
         abort(404, description=f"no feeds for {kind!r}; there are feeds for: "
                                + ", ".join(f"/feeds/{k}/<id>.atom" for k in FEED_TYPES))
+    if not is_entity_path(kind, ident):
+        abort(404, description=f"no {FEED_TYPES[kind]} {ident[:100]!r} in the graph")
     entity = iri_of(f"/id/{kind}/{ident}")
     store = get_store()
     names = labels([URIRef(entity)])

@@ -21,7 +21,7 @@ from graph.similarity.reasons import to_dict
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.recommend import ask
 from ontology.errors import NotFound, QueryError, StoreError
-from webapp.bounds import ParameterError
+from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound
 from webapp.facets import (FACETS, SORTS, facet_counts, parse_search, projects_from_rows, search, snippet,
@@ -33,10 +33,7 @@ from webapp.store import get_store
 bp = Blueprint("pages", __name__)
 bp.add_app_template_global(href_of, "href_of")
 _SLUG = re.compile(r"[A-Za-z0-9_.-]+")
-_SAFE_IDENT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
 _DIGITS = re.compile(r"[0-9]+")
-MAX_ENTITY_PATH = 300
-"""Characters in an entity path (/id/<kind>/<id>): far more than any id the loader makes."""
 
 
 @bp.app_context_processor
@@ -249,7 +246,7 @@ TOP = 5
 def entity(kind: str, ident: str):
     """An entity IRI, dereferenced: HTML for people, RDF for machines (``Vary: Accept``)."""
     path = f"/id/{kind}/{ident}"
-    if len(path) > MAX_ENTITY_PATH or not _SLUG.fullmatch(kind) or not _SAFE_IDENT.fullmatch(ident):
+    if not is_entity_path(kind, ident):
         shown = path if len(path) <= 100 else path[:100] + "…"
         raise EntityNotFound(f"The graph has no entity at {shown}: entity paths are /id/<kind>/<id>, in letters, "
                              f"digits, '-', '_' and '.', at most {MAX_ENTITY_PATH} characters.",

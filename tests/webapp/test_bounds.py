@@ -101,3 +101,9 @@ def test_repeated_values_ask_once(client):
     match_many = client.get("/match", query_string=[("who", "partner")] + [("focus", a) for a in AREAS * 8])
     assert match_once.status_code == match_many.status_code == 200
     assert text_of(match_once) == text_of(match_many)
+
+
+@pytest.mark.parametrize("path", ["/feeds/city/a<b.atom", "/feeds/city/ASK {}.atom", "/feeds/partner/x\"y.atom"])
+def test_a_feed_path_outside_the_id_grammar_is_a_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404 and "in the graph" in text_of(r)
