@@ -280,6 +280,11 @@ def _bad_value(spec: Field, value: Any) -> Any:
         ok = isinstance(value, str) and bool(_URL.match(value))
     elif kind == "mapping":
         ok = isinstance(value, dict)
+    elif kind == "period":
+        ok = (isinstance(value, dict) and set(value) <= {"period", "sources"}
+              and isinstance(value.get("period"), str) and value["period"].strip() != ""
+              and isinstance(value.get("sources"), list) and value["sources"] != []
+              and all(isinstance(s, str) and s.strip() for s in value["sources"]))
     else:
         ok = True
     return _OK if ok else value
@@ -324,13 +329,15 @@ def _describe(spec: Field) -> str:
         "text": "a non-empty text", "int": "a whole number", "number": "a number", "bool": "true or false",
         "date": "a date YYYY, YYYY-MM or YYYY-MM-DD (or a range A/B)", "yearmonth": "a month YYYY-MM",
         "url": "an http(s) URL", "mapping": "a mapping", "any": "a value",
+        "period": "a mapping {period: text as stated, sources: [source ids]}",
     }
     if spec.kind == "enum":
         return "one of " + ", ".join(spec.target)
     if spec.kind == "ref":
         return f"a {spec.target} id ({ID_EXPECTED.removeprefix('an id of ')})"
     if spec.kind == "list":
-        inner = f"{spec.target} ids" if spec.item == "ref" else f"{spec.item or 'text'} items"
+        inner = (f"{spec.target} ids" if spec.item == "ref"
+                 else "reported periods {period, sources}" if spec.item == "period" else f"{spec.item or 'text'} items")
         return f"a list of {inner}"
     return what[spec.kind]
 
@@ -372,7 +379,7 @@ def _reference_problems(records: RecordSet, known: Mapping[str, set[str]]) -> li
             if spec.kind == "ref" or (spec.kind == "list" and spec.item == "ref"):
                 problems += _unknown_ids(record, spec.name, spec.target, value if isinstance(value, list) else [value],
                                          ids)
-            elif spec.kind in ("mapping", "any"):
+            elif spec.kind in ("mapping", "any") or (spec.kind == "list" and spec.item in ("mapping", "period")):
                 problems += _unknown_nested_sources(record, spec.name, value, ids)
         if record.type == "project" and record.data.get("city") == "network" and record.data.get("scope") != "network":
             problems.append(record.error("scope", "'network' when city is 'network'", record.data.get("scope")))

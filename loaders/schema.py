@@ -14,7 +14,8 @@ class Field:
     """A record field: ``kind`` is text, int, number, bool, date, yearmonth, url, mapping, enum, ref or list.
 
     ``target`` names the referenced type (ref) or the allowed values (enum); ``item`` is the kind of a
-    list's items. ``nullable`` fields may be written ``null`` to show a known gap.
+    list's items (``period`` is a mapping ``{period, sources}``: one reported period with its own sources).
+    ``nullable`` fields may be written ``null`` to show a known gap.
     """
 
     name: str
@@ -34,6 +35,7 @@ SOURCES = _f("sources", "list", True, "source", "ref", doc="ids of the documents
 CONFIDENCE = _f("confidence", "enum", target=("medium", "low"), doc="omit when taken directly from an official or primary source")
 CONFIDENCE_REASON = _f("confidence_reason", "text", doc="why the confidence is medium or low")
 NOTE = _f("note", "text")
+ALT_NAMES = _f("alt_names", "list", item="text", doc="other names or spellings the sources use (become skos:altLabel)")
 
 SCHEMA: dict[str, tuple[Field, ...]] = {
     "source": (
@@ -72,7 +74,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("coordinates_sources", "list", item="ref", target="source"),
         _f("population", "mapping", doc="value, year, year_note, as_reported_by, note, sources"),
         _f("land_area_km2", "mapping", doc="value, year, sources"),
-        _f("alt_names", "list", item="text"),
+        ALT_NAMES,
         NOTE,
         SOURCES,
     ),
@@ -83,6 +85,10 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("programmes", "list", item="ref", target="programme"),
         _f("summary", "text"),
         _f("parent", "ref", target="partner"),
+        _f("abbreviation", "list", item="text", doc="abbreviations of the name as the sources write them (JICA, ADB)"),
+        ALT_NAMES,
+        _f("funding_period_reported", "list", item="period",
+           doc="items: period (as stated), sources; one per disagreeing report of a programme's funding period"),
         CONFIDENCE,
         CONFIDENCE_REASON,
         NOTE,
@@ -108,6 +114,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("programme_as_stated", "text"),
         _f("year", "int", nullable=True, doc="year the pairing started; null when no source gives it"),
         _f("year_note", "text"),
+        _f("stage", "enum", target=("planned",), doc="set only for a pairing the sources show as not started"),
         _f("summary", "text"),
         CONFIDENCE,
         CONFIDENCE_REASON,
@@ -117,6 +124,8 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("id", "text", True),
         _f("name", "text", True),
         _f("city", "ref", True, "city", doc="a city id, or 'network' for a network-wide project"),
+        _f("other_cities", "list", item="ref", target="city",
+           doc="further member cities a project spans (city holds the first one named)"),
         _f("focus_areas", "list", True, "focus_area", "ref"),
         _f("description", "text", True),
         _f("status", "enum", True, ("ongoing", "planning", "completed", "ongoing_or_planning", "unknown")),
@@ -133,7 +142,8 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
     "best_practice": (
         _f("id", "text", True),
         _f("statement", "text", True),
-        _f("kind", "enum", True, ("lesson", "design_principle", "monitoring_note", "partner_claim")),
+        _f("kind", "enum", True, ("lesson", "design_principle", "monitoring_note", "partner_claim",
+                                  "official_statement")),
         _f("projects", "list", item="ref", target="project"),
         _f("cities", "list", item="ref", target="city"),
         SOURCES,
@@ -152,20 +162,35 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         ),
         SOURCES,
     ),
+    "annual_meeting": (
+        _f("number", "int", True, doc="1 for the first annual meeting (2018), 2 for the second ...; also the record's id"),
+        _f("name", "text", doc="a name the sources give besides the number"),
+        _f("date", "date", True, doc="YYYY, YYYY-MM or YYYY-MM-DD (the opening day)"),
+        _f("dates_note", "text", doc="how long it lasted, or how the sources disagree on the dates"),
+        _f("host_country", "ref", True, "country"),
+        _f("venue", "text", nullable=True, doc="city or place; null when online or not found"),
+        _f("format", "text", nullable=True, doc="in person | online | videoconference, as the sources word it"),
+        _f("chair_country", "ref", target="country", nullable=True),
+        _f("chair", "text", nullable=True, doc="who chaired it; null when no source names the chair"),
+        _f("next_chair", "ref", target="country", nullable=True,
+           doc="the next chair, only where a source reports it named or handed over at this meeting"),
+        NOTE,
+        SOURCES,
+    ),
 }
 
 PLURALS = {
     "source": "sources", "country": "countries", "focus_area": "focus_areas", "city": "cities",
     "partner": "partners", "programme": "programmes", "pairing": "pairings", "project": "projects",
-    "best_practice": "best_practices", "network": "network",
+    "best_practice": "best_practices", "network": "network", "annual_meeting": "annual_meetings",
 }
 """File stem (and section name in a multi-section YAML file) of each type."""
 
-ORDER = ("source", "country", "focus_area", "network", "city", "programme", "partner", "pairing", "project",
-         "best_practice")
+ORDER = ("source", "country", "focus_area", "network", "annual_meeting", "city", "programme", "partner", "pairing",
+         "project", "best_practice")
 """Types in dependency order: a type may refer only to types before it or to itself."""
 
 
 def id_field(type_: str) -> str:
-    """The field that names a record: ``iso2`` for countries, ``id`` elsewhere."""
-    return "iso2" if type_ == "country" else "id"
+    """The field that names a record: ``iso2`` for countries, ``number`` for annual meetings, ``id`` elsewhere."""
+    return {"country": "iso2", "annual_meeting": "number"}.get(type_, "id")

@@ -36,7 +36,8 @@ def iri(type_: str, id_: str) -> URIRef:
     >>> str(iri("best_practice", "bp-local-fit"))
     'https://w3id.org/ascn/id/practice/bp-local-fit'
     """
-    return entity_iri({"best_practice": "practice", "focus_area": "focus-area"}.get(type_, type_), id_)
+    return entity_iri({"best_practice": "practice", "focus_area": "focus-area",
+                       "annual_meeting": "annual-meeting"}.get(type_, type_), id_)
 
 
 def typed_date(text: Any) -> Literal:
@@ -91,6 +92,21 @@ class _Builder:
         self.sources(node, sources)
         return node
 
+    def reported_periods(self, s, prop, slug: str, reports, label: str) -> None:
+        """Disagreeing reports of a period, each its own node with its own sources: none is picked."""
+        for i, report in enumerate(reports or (), start=1):
+            node = ID[f"{slug}/{i}"]
+            self.add(s, prop, node)
+            self.add(node, RDF.type, ASCN.ReportedPeriod)
+            self.text(node, RDFS.label, f"{label} {report['period']} (as reported)")
+            self.text(node, ASCN.period, report["period"])
+            start, end = period_years(report["period"])
+            if start:
+                self.add(node, ASCN.startYear, year(start))
+            if end:
+                self.add(node, ASCN.endYear, year(end))
+            self.sources(node, report["sources"])
+
     def statement(self, aspect: str, text: str, sources, n: int, subject=NETWORK, **extra) -> URIRef:
         node = ID[f"network/ascn/statement/{n}"]
         self.add(subject, ASCN.statement, node)
@@ -103,7 +119,8 @@ class _Builder:
         return node
 
 
-_LANG_PROPS = {RDFS.label, DCTERMS.description, SKOS.note, SKOS.altLabel, SKOS.historyNote, DCTERMS.title}
+_LANG_PROPS = {RDFS.label, DCTERMS.description, SKOS.note, SKOS.altLabel, SKOS.historyNote, DCTERMS.title,
+               ASCN.datesNote}
 
 
 def _source(b: _Builder, r: Record) -> None:
@@ -177,7 +194,14 @@ def _partner(b: _Builder, r: Record) -> None:
     d, s = r.data, iri("partner", r.id)
     b.add(s, RDF.type, _PARTNER_CLASS[d["kind"]])
     b.text(s, RDFS.label, d["name"])
+    for abbreviation in d.get("abbreviation") or ():
+        b.add(s, ASCN.abbreviation, Literal(abbreviation))
+        b.text(s, SKOS.altLabel, abbreviation)
+    for alt in d.get("alt_names") or ():
+        b.text(s, SKOS.altLabel, alt)
     b.text(s, DCTERMS.description, d.get("summary"))
+    b.reported_periods(s, ASCN.reportedFundingPeriod, f"partner/{r.id}/funding-period",
+                       d.get("funding_period_reported"), "Funding period")
     if d.get("parent"):
         b.add(s, ASCN.parentPartner, iri("partner", d["parent"]))
     for programme in d.get("programmes") or ():
@@ -219,6 +243,8 @@ def _pairing(b: _Builder, r: Record) -> None:
     if d.get("year") is not None:
         b.add(s, ASCN.startYear, year(d["year"]))
     b.text(s, ASCN.yearNote, d.get("year_note"))
+    if d.get("stage"):
+        b.add(s, ASCN.pairingStage, ID[f"pairing-stage/{d['stage']}"])
     b.text(s, DCTERMS.description, d.get("summary"))
     b.confidence(s, d)
     b.sources(s, d["sources"])
@@ -254,6 +280,8 @@ def _project(b: _Builder, r: Record) -> None:
         b.add(s, ASCN.networkWide, Literal(True))
     else:
         b.add(s, ASCN.inCity, iri("city", d["city"]))
+    for city in d.get("other_cities") or ():
+        b.add(s, ASCN.otherCity, iri("city", city))
     for area in d["focus_areas"]:
         b.add(s, ASCN.focusArea, iri("focus_area", area))
     if d["description"].strip() == NAMED_ONLY:
@@ -335,7 +363,7 @@ def _network(b: _Builder, r: Record) -> None:
             slug = "member-count" if field == "cities" else "project-count"
             node = ID[f"network/ascn/{slug}/{count['as_of']}"]
             b.add(s, prop, b.measurement(s, node, count[field], sources=count["sources"], as_of=count["as_of"],
-                                         note=count.get("status_split")))
+                                         note=count.get("status_split") or count.get("note")))
     framework = d.get("framework")
     if framework:
         _framework(b, framework, statement)
@@ -344,10 +372,55 @@ def _network(b: _Builder, r: Record) -> None:
         for point in tor["points"]:
             statement("terms_of_reference", point, tor["sources"], asOf=typed_date(tor["adopted"]))
     for shepherd in d.get("shepherds") or ():
-        details = "; ".join(f"{k.replace('_', ' ')}: {shepherd[k]}" for k in ("appointed", "term", "period", "note")
-                            if shepherd.get(k))
-        statement("shepherd", f"ASCN Shepherd: {b.labels('country', shepherd['state'])}. {details}",
-                  shepherd["sources"], concernsState=iri("country", shepherd["state"]))
+        _shepherd(b, shepherd, statement)
+
+
+def _shepherd(b: _Builder, shepherd: dict, statement) -> None:
+    """A shepherd: the state, and a statement of its term with each disagreeing reported term beside it."""
+    state = iri("country", shepherd["state"])
+    b.add(NETWORK, ASCN.shepherd, state)
+    keys = ("appointed", "first_selected", "reelected", "term", "period", "note")
+    details = "; ".join(f"{k.replace('_', ' ')}: {shepherd[k]}" for k in keys if shepherd.get(k))
+    node = statement("shepherd", f"ASCN Shepherd: {b.labels('country', shepherd['state'])}. {details}",
+                     shepherd["sources"], concernsState=state)
+    selected = shepherd.get("first_selected") or shepherd.get("appointed")
+    if selected:
+        b.add(node, ASCN.firstSelected, typed_date(selected))
+    if shepherd.get("reelected"):
+        b.add(node, ASCN.reelected, typed_date(shepherd["reelected"]))
+    b.reported_periods(node, ASCN.reportedTerm, f"{node.removeprefix(str(ID))}/term",
+                       shepherd.get("reported_periods"), "Shepherd term")
+    b.confidence(node, shepherd)
+
+
+def _ordinal(n: int) -> str:
+    """
+    >>> [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _annual_meeting(b: _Builder, r: Record) -> None:
+    d, s = r.data, iri("annual_meeting", r.id)
+    b.add(NETWORK, ASCN.annualMeeting, s)
+    b.add(s, RDF.type, ASCN.AnnualMeeting)
+    b.text(s, RDFS.label, f"{_ordinal(d['number'])} ASCN Annual Meeting")
+    b.text(s, SKOS.altLabel, d.get("name"))
+    b.add(s, ASCN.eventKind, ID["event-kind/meeting"])
+    b.add(s, ASCN.meetingNumber, Literal(d["number"]))
+    b.add(s, ASCN.startDate, typed_date(d["date"]))
+    b.text(s, ASCN.datesNote, d.get("dates_note"))
+    b.add(s, ASCN.hostCountry, iri("country", d["host_country"]))
+    b.text(s, ASCN.venue, d.get("venue"))
+    b.text(s, ASCN.meetingFormat, d.get("format"))
+    for key, prop in (("chair_country", ASCN.chairCountry), ("next_chair", ASCN.nextChair)):
+        if d.get(key):
+            b.add(s, prop, iri("country", d[key]))
+    b.text(s, ASCN.chair, d.get("chair"))
+    b.text(s, SKOS.note, d.get("note"))
+    b.sources(s, d["sources"])
 
 
 def _milestone(b: _Builder, milestone: dict, i: int) -> None:
@@ -381,7 +454,7 @@ def _framework(b: _Builder, framework: dict, statement) -> None:
 _BUILDERS: dict[str, Callable[[_Builder, Record], None]] = {
     "source": _source, "country": _country, "focus_area": _focus_area, "city": _city, "partner": _partner,
     "programme": _programme, "pairing": _pairing, "project": _project, "best_practice": _best_practice,
-    "network": _network,
+    "network": _network, "annual_meeting": _annual_meeting,
 }
 
 

@@ -36,6 +36,7 @@ class ASCN(DefinedNamespace):
 
     # classes
     AcceptedFact: URIRef  # accepted fact
+    AnnualMeeting: URIRef  # ASCN annual meeting
     BestPractice: URIRef  # best practice
     Change: URIRef  # change
     City: URIRef  # member city
@@ -52,6 +53,7 @@ class ASCN(DefinedNamespace):
     MemberState: URIRef  # member state
     Network: URIRef  # network
     Pairing: URIRef  # pairing
+    PairingStage: URIRef  # pairing stage
     PartnerCity: URIRef  # partner city
     PartnerCompany: URIRef  # partner company
     PartnerCountry: URIRef  # partner country
@@ -63,6 +65,7 @@ class ASCN(DefinedNamespace):
     Proposal: URIRef  # proposal
     ProposalField: URIRef  # proposal field
     Release: URIRef  # release
+    ReportedPeriod: URIRef  # reported period
     SourceDocument: URIRef  # source document
     SourceKind: URIRef  # source kind
     Statement: URIRef  # statement
@@ -73,7 +76,9 @@ class ASCN(DefinedNamespace):
     # object properties
     acceptedIn: URIRef  # accepted in
     addedIn: URIRef  # added in
+    annualMeeting: URIRef  # annual meeting
     assertion: URIRef  # assertion
+    chairCountry: URIRef  # chair country
     concernsCity: URIRef  # concerns city
     concernsProject: URIRef  # concerns project
     concernsState: URIRef  # concerns state
@@ -84,6 +89,7 @@ class ASCN(DefinedNamespace):
     focusArea: URIRef  # focus area
     framework: URIRef  # framework
     fromDocument: URIRef  # from document
+    hostCountry: URIRef  # host country
     inCity: URIRef  # in city
     involvesPartner: URIRef  # involves partner
     landArea: URIRef  # land area
@@ -91,8 +97,11 @@ class ASCN(DefinedNamespace):
     memberCount: URIRef  # member count
     memberOf: URIRef  # member of
     milestone: URIRef  # milestone
+    nextChair: URIRef  # next chair
+    otherCity: URIRef  # also in city
     pairedCity: URIRef  # paired city
     pairedPartner: URIRef  # paired partner
+    pairingStage: URIRef  # pairing stage
     parentPartner: URIRef  # parent partner
     partnerProgramme: URIRef  # partner programme
     partnerSideEntity: URIRef  # partner-side entity
@@ -100,6 +109,9 @@ class ASCN(DefinedNamespace):
     practiceKind: URIRef  # practice kind
     projectCount: URIRef  # project count
     removedIn: URIRef  # removed in
+    reportedFundingPeriod: URIRef  # reported funding period
+    reportedPeriod: URIRef  # reported period
+    reportedTerm: URIRef  # reported term
     shareOfProjects: URIRef  # share of projects
     shepherd: URIRef  # shepherd
     sourceKind: URIRef  # source kind
@@ -109,25 +121,31 @@ class ASCN(DefinedNamespace):
     underProgramme: URIRef  # under programme
 
     # datatype properties
+    abbreviation: URIRef  # abbreviation
     actionTaken: URIRef  # action taken
     adoptedOn: URIRef  # adopted on
     asOf: URIRef  # as of
     aseanMemberSince: URIRef  # ASEAN member since
     aspect: URIRef  # aspect
+    chair: URIRef  # chair
     citySideEntity: URIRef  # city-side entity
     confidenceReason: URIRef  # confidence reason
     contentDigest: URIRef  # content digest
+    datesNote: URIRef  # dates note
     endDate: URIRef  # end date
     endYear: URIRef  # end year
     endorsedOn: URIRef  # endorsed on
     evidence: URIRef  # evidence
     example: URIRef  # example
     fieldName: URIRef  # field name
+    firstSelected: URIRef  # first selected
     iso3166Alpha2: URIRef  # ISO 3166 alpha-2 code
     iso3166Alpha3: URIRef  # ISO 3166 alpha-3 code
     joinedYear: URIRef  # joined year
     lessonLearnt: URIRef  # lesson learnt
     meSubcategory: URIRef  # M&E sub-category
+    meetingFormat: URIRef  # meeting format
+    meetingNumber: URIRef  # meeting number
     namedOnly: URIRef  # named only
     networkWide: URIRef  # network-wide
     partnerCityName: URIRef  # partner city name
@@ -136,6 +154,7 @@ class ASCN(DefinedNamespace):
     principle: URIRef  # principle
     programmeAsStated: URIRef  # programme as stated
     proposalKind: URIRef  # proposal kind
+    reelected: URIRef  # re-elected
     referenceYear: URIRef  # reference year
     releaseKind: URIRef  # release kind
     releaseNumber: URIRef  # release number
@@ -149,4 +168,5 @@ class ASCN(DefinedNamespace):
     startYear: URIRef  # start year
     statusAsOf: URIRef  # status as of
     transferability: URIRef  # transferability
+    venue: URIRef  # venue
     yearNote: URIRef  # year note

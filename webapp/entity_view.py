@@ -20,7 +20,7 @@ from webapp.page_data import entity_type, href_of, local_path, rows, text
 
 CONFIDENCE = ASCN.confidence
 CONFIDENCE_REASON = ASCN.confidenceReason
-NODE_TYPES = {ASCN.Measurement, ASCN.Statement, GEO.Geometry}
+NODE_TYPES = {ASCN.Measurement, ASCN.Statement, GEO.Geometry, ASCN.ReportedPeriod}
 HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS.source, CONFIDENCE, CONFIDENCE_REASON, WGS.lat, WGS.long}
 """Shown elsewhere on the page (title, sources, confidence mark, the location row) rather than as facts."""
 VOCABULARY_LABELS = {
@@ -70,15 +70,21 @@ TYPES: dict[str, TypeInfo] = {
         _ALT, _DESCRIPTION, Expect(SKOS.historyNote, "Name history"), _NOTE, _e("memberOf", "Member of"),
     ), (
         _e("inCity", "Projects", "no projects of this city in the sources"),
+        _e("otherCity", "Projects it shares with other member cities"),
         _e("pairedCity", "Pairings with external partners", "no pairing with an external partner in the sources"),
         _e("concernsCity", "Best practices about this city"),
     )),
     "country": TypeInfo("member state", (
         _e("iso3166Alpha2", "ISO 3166 alpha-2"), _e("iso3166Alpha3", "ISO 3166 alpha-3"),
         _e("aseanMemberSince", "ASEAN member since"), _ALT, _DESCRIPTION, _NOTE,
-    ), (_e("country", "Member cities", "no member city of this state in the sources"),)),
+    ), (_e("country", "Member cities", "no member city of this state in the sources"),
+        _e("hostCountry", "Annual meetings it hosted"), _e("chairCountry", "Annual meetings it chaired"),
+        _e("nextChair", "Annual meetings that named it the next chair"))),
     "partner": TypeInfo("external partner", (
-        _DESCRIPTION, _e("parentPartner", "Part of"), _e("partnerProgramme", "Programmes"), _ALT, _NOTE,
+        _DESCRIPTION, _e("abbreviation", "Abbreviation"), _e("parentPartner", "Part of"),
+        _e("partnerProgramme", "Programmes"),
+        _e("reportedFundingPeriod", "Funding period as reported (the sources disagree; each is shown with its own)"),
+        _ALT, _NOTE,
     ), (
         _e("pairedPartner", "Pairings with member cities", "no pairing with a member city in the sources"),
         _e("partnerSideEntity", "Pairings it does the work for"),
@@ -99,10 +105,10 @@ TYPES: dict[str, TypeInfo] = {
         _e("underProgramme", "Programme", "no programme named in the sources"),
         _e("programmeAsStated", "Programme as the source words it"),
         _e("startYear", "Start year", "no start year in the sources"), _e("endYear", "End year"),
-        _e("yearNote", "On the years"), _DESCRIPTION, _NOTE,
+        _e("yearNote", "On the years"), _e("pairingStage", "Stage"), _DESCRIPTION, _NOTE,
     )),
     "project": TypeInfo("project", (
-        _e("inCity", "City"), _e("networkWide", "Network-wide"),
+        _e("inCity", "City"), _e("otherCity", "Also in"), _e("networkWide", "Network-wide"),
         _DESCRIPTION, _e("status", "Status"), _e("statusAsOf", "Status as of"),
         _e("period", "Period as stated", "no period in the sources"),
         _e("startYear", "Start year"), _e("endYear", "End year"),
@@ -131,7 +137,8 @@ TYPES: dict[str, TypeInfo] = {
     "network": TypeInfo("network", (
         _ALT, _DESCRIPTION, Expect(SCHEMA.foundingDate, "Established"), _e("framework", "Framework"),
         _e("memberCount", "Members reported"), _e("projectCount", "Projects reported"),
-        _e("statement", "What the sources say"), _e("milestone", "Milestones"),
+        _e("shepherd", "Shepherds"), _e("statement", "What the sources say"), _e("milestone", "Milestones"),
+        _e("annualMeeting", "Annual meetings"),
     ), (_e("memberOf", "Member cities"),)),
     "framework": TypeInfo("framework", (
         _DESCRIPTION, _e("endorsedOn", "Endorsed on"), _e("adoptedOn", "Adopted on"),
@@ -140,6 +147,15 @@ TYPES: dict[str, TypeInfo] = {
     "event": TypeInfo("event", (
         _e("eventKind", "Kind"), _e("startDate", "Date"), _e("endDate", "End date"), _DESCRIPTION,
     ), (_e("milestone", "Milestone of"),)),
+    "annual-meeting": TypeInfo("ASCN annual meeting", (
+        _e("meetingNumber", "Number"), _e("eventKind", "Kind"), _e("startDate", "Date"),
+        _e("datesNote", "On the dates"),
+        _e("hostCountry", "Host country"), _e("venue", "Venue", "no venue in the sources (or held online)"),
+        _e("meetingFormat", "Format", "the sources do not say how it was held"),
+        _e("chairCountry", "Chair country"), _e("chair", "Chair", "no source names the chair"),
+        _e("nextChair", "Next chair named", "no source reports a next chair named at this meeting"),
+        _ALT, _NOTE,
+    ), (_e("annualMeeting", "Annual meeting of"),)),
 }
 GENERIC = TypeInfo("entity")
 
@@ -154,6 +170,8 @@ class Value:
     detail: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     confidence: dict | None = None
+    reports: list["Value"] = field(default_factory=list)
+    """Disagreeing reports of part of this value (a statement's reported terms), each with its own sources."""
 
 
 @dataclass
@@ -319,15 +337,23 @@ def _literal(lit: Literal) -> str:
 
 def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
     """A qualified value (measurement, statement, geometry) with its own details, sources and confidence."""
-    detail = []
+    detail, reports = [], []
     if (node, RDF.type, GEO.Geometry) in graph:
         wkt = str(graph.value(node, GEO.asWKT) or "")
         main = degrees(wkt) or wkt
+    elif (node, RDF.type, ASCN.ReportedPeriod) in graph:
+        main = str(graph.value(node, ASCN.period) or "")
     elif (node, RDF.type, ASCN.Statement) in graph:
         main = str(graph.value(node, DCTERMS.description) or "")
         aspect = graph.value(node, ASCN.aspect)
         if aspect is not None:
             detail.append(f"aspect: {str(aspect).replace('_', ' ')}")
+        for qualifier, name in ((ASCN.firstSelected, "first selected"), (ASCN.reelected, "re-elected")):
+            value = graph.value(node, qualifier)
+            if value is not None:
+                detail.append(f"{name} {value}")
+        reports = sorted((_node_value(graph, index, ASCN.reportedTerm, term)
+                          for term in graph.objects(node, ASCN.reportedTerm)), key=lambda v: v.text)
     else:
         number = graph.value(node, RDF.value)
         main = _literal(number) if isinstance(number, Literal) else str(number or "")
@@ -344,7 +370,7 @@ def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
     for note in graph.objects(node, SKOS.note):
         detail.append(str(note))
     return Value(main, path=local_path(node), detail=detail, sources=index(node),
-                 confidence=_confidence(graph, node))
+                 confidence=_confidence(graph, node), reports=reports)
 
 
 def _incoming(iri, info: TypeInfo) -> list[Fact]:

@@ -33,7 +33,7 @@ def test_city_officer_sees_peer_projects_with_reasons_and_sources_and_follows_on
 
 def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, screenshot):
     page.goto("/projects")
-    expect(page.locator("#result-count")).to_have_text("160 projects")
+    expect(page.locator("#result-count")).to_have_text("179 projects")
     page.locator('[data-facet="focus"]').get_by_label("Safety and Security").check()
     expect(page).to_have_url(re.compile(r"focus=safety_security"))
     expect(page.locator("#result-count")).to_have_text("22 projects match your search")

@@ -102,8 +102,8 @@ def test_a_reference_to_an_unknown_city_suggests_close_ids(fresh_store, tmp_path
 
 @pytest.mark.parametrize("content, message", [
     ("type: project\nrecords:\n  - id: x\n    nme: y\n",
-     "p.yaml, line 4, record 'x', field 'nme': expected a project field, one of: id, name, city, focus_areas, description,"
-     " status, status_as_of, period, partners, scope, name_history_note, confidence, confidence_reason, note, sources"),
+     "p.yaml, line 4, record 'x', field 'nme': expected a project field, one of: id, name, city, other_cities,"
+     " focus_areas, description, status, status_as_of, period, partners, scope, name_history_note, confidence, confidence_reason, note, sources"),
     ("type: project\nrecords: [\n", "p.yaml, line 3: expected valid YAML"),
     ("type: planet\nrecords: []\n", "p.yaml, field 'type': expected one of source, country"),
     ("projects:\n  - id: x\n    name: y\n    city: phuket\n    focus_areas: []\n    description: d\n"

@@ -289,7 +289,7 @@ def test_projects_of_city_covers_every_city_project(ask, data):
     answer = rows(ask("projects_of_city", {"city": ""}), "project", "city", "statusAsOf", "period")
     expected = {(f"project/{p['id']}", f"city/{p['city']}", p.get("status_as_of") and str(p["status_as_of"]),
                  p.get("period")) for p in data["projects"] if p["city"] != "network"}
-    assert len(answer) == 155 and set(answer) == expected
+    assert len(answer) == 173 and set(answer) == expected
 
 
 def test_projects_of_phuket_in_quality_environment(ask, data):
@@ -307,9 +307,9 @@ def test_projects_in_focus_area_match_the_records(ask, data):
     assert len(answer) == len(expected) and set(answer) == expected
 
 
-def test_projects_by_status_planning_are_the_three(ask, data):
+def test_projects_by_status_planning_are_the_six(ask, data):
     expected = sorted((f"project/{p['id']}", place(p)) for p in data["projects"] if p["status"] == "planning")
-    assert len(expected) == 3
+    assert len(expected) == 6
     assert sorted(rows(ask("projects_by_status"), "project", "city")) == expected
 
 
@@ -317,7 +317,7 @@ def test_projects_by_status_include_network_wide_projects(ask, data):
     answer = rows(ask("projects_by_status", {"status": ""}), "project", "status", "city")
     assert sorted(answer) == sorted((f"project/{p['id']}", f"status/{p['status']}", place(p))
                                     for p in data["projects"])
-    assert sum(1 for _, _, city in answer if city == NETWORK) == 5
+    assert sum(1 for _, _, city in answer if city == NETWORK) == 6
 
 
 def test_projects_with_japan_include_its_agencies(ask, data):
@@ -331,7 +331,7 @@ def test_projects_with_japan_include_its_agencies(ask, data):
 
 def test_projects_with_partner_adb(ask, data):
     expected = sorted(f"project/{p['id']}" for p in data["projects"] if "adb" in (p.get("partners") or ()))
-    assert len(expected) == 6
+    assert len(expected) == 7
     assert sorted(r[0] for r in rows(ask("projects_with_partner", {"partner": "adb"}), "project")) == expected
 
 
@@ -423,11 +423,12 @@ def test_peer_cities_of_da_nang_count_shared_focus_areas(ask, data):
 # ------------------------------------------------------------------ coverage and gaps
 
 
-def test_cities_without_projects_are_denpasar_dili_semarang(ask, data):
+def test_cities_without_projects_none_since_sheet_0_2(ask, data):
     with_projects = {p["city"] for p in data["projects"]}
     computed = sorted(c["name"] for c in data["cities"] if c["id"] not in with_projects)
     answer = [r[0] for r in rows(ask("cities_without_projects"), "cityLabel")]
-    assert answer == computed == ["Denpasar", "Dili", "Semarang"]
+    assert answer == computed == []
+    assert {"denpasar", "semarang", "dili"} <= with_projects
 
 
 def test_records_with_low_or_medium_confidence_and_their_reasons(ask, data):
@@ -435,8 +436,12 @@ def test_records_with_low_or_medium_confidence_and_their_reasons(ask, data):
              "programmes": "programme", "best_practices": "practice", "sources": "source"}
     expected = sorted((f"confidence/{r['confidence']}", f"{kind}/{r['id']}", r.get("confidence_reason"))
                       for stem, kind in kinds.items() for r in data[stem] if r.get("confidence"))
+    shepherds = [s for s in data["network"][0]["shepherds"] if s.get("confidence")]
     answer = rows(ask("facts_with_low_or_medium_confidence"), "confidence", "entity", "reason")
-    assert sorted(answer) == expected and len(answer) == 17
+    statements = [a for a in answer if a[1].startswith("network/ascn/statement/")]
+    assert [(c, r) for c, _, r in statements] == [(f"confidence/{s['confidence']}", s["confidence_reason"])
+                                                  for s in shepherds]
+    assert sorted(a for a in answer if a not in statements) == expected and len(answer) == 45
     low = rows(ask("facts_with_low_or_medium_confidence", {"confidence": "low"}), "entity")
     assert len(low) == 7 and ("pairing/korea-naypyitaw-university",) in low
 
@@ -446,8 +451,8 @@ def test_records_with_low_or_medium_confidence_and_their_reasons(ask, data):
 
 def test_project_counts_per_status(ask, data):
     answer = rows(ask("project_counts_by_status"), "status", "projects")
-    assert answer == [("status/ongoing_or_planning", 70), ("status/ongoing", 40), ("status/unknown", 24),
-                      ("status/completed", 23), ("status/planning", 3)]
+    assert answer == [("status/ongoing_or_planning", 70), ("status/ongoing", 52), ("status/completed", 26),
+                      ("status/unknown", 25), ("status/planning", 6)]
     assert dict(answer) == {f"status/{s}": n for s, n in Counter(p["status"] for p in data["projects"]).items()}
 
 
@@ -461,7 +466,7 @@ def test_project_counts_per_focus_area_with_latest_share(ask, data):
     answer = rows(ask("project_counts_by_focus_area"), "focusArea", "projects", "cities", "latestSharePercent",
                   "latestShareAsOf")
     assert set(answer) == expected and len(answer) == 6
-    assert answer[0][:2] == ("focus-area/built_infrastructure", 45)
+    assert answer[0][:2] == ("focus-area/built_infrastructure", 54)
     assert [n for _, n, *_ in answer] == sorted((n for _, n, *_ in answer), reverse=True)
 
 
@@ -553,15 +558,15 @@ def _milestones(data, first: int, last: int, kind: str | None = None) -> list[tu
 def test_milestones_of_2019(ask, data):
     answer = rows(ask("milestones_in_period"), "startDate", "event", "endDate", "kind", "description")
     assert answer == _milestones(data, 2019, 2019)
-    assert len(answer) == 5
+    assert len(answer) == 6
 
 
 def test_milestones_filter_by_kind_and_open_period(ask, data):
     summits = rows(ask("milestones_in_period", {"from": "", "to": "", "kind": "summit"}),
                    "startDate", "event", "endDate", "kind", "description")
-    assert summits == _milestones(data, 0, 9999, "summit") and len(summits) == 5
+    assert summits == _milestones(data, 0, 9999, "summit") and len(summits) == 7
     since_2025 = rows(ask("milestones_in_period", {"from": 2025, "to": ""}), "startDate")
-    assert since_2025 == [("2025-09-09",), ("2025-10-26",), ("2025-11-10",)]
+    assert since_2025 == [("2025-09",), ("2025-09-09",), ("2025-09-09",), ("2025-10-26",), ("2025-11-10",), ("2026",)]
 
 
 def test_find_cities_by_name(ask, data):
@@ -659,3 +664,43 @@ def test_example_comments_describe_parameters(examples):
     comment = str(examples.value(URIRef(root + "cities_within_distance"), RDFS.comment))
     assert "- city (iri, a city id or IRI, default kuala-lumpur):" in comment
     assert "- km (decimal, default 400): the greatest distance in kilometres" in comment
+
+
+# ------------------------------------------------------------------ fact sheet 0.2: meetings, stages, disagreements
+
+
+def test_annual_meetings_answer_as_the_records(ask, data):
+    expected = [(f"annual-meeting/{m['number']}", m["number"], str(m["date"]), f"country/{m['host_country'].lower()}",
+                 m.get("venue"), m.get("format"), m.get("chair"),
+                 m.get("next_chair") and f"country/{m['next_chair'].lower()}") for m in data["annual_meetings"]]
+    answer = rows(ask("annual_meetings"), "meeting", "number", "date", "host", "venue", "format", "chair", "nextChair")
+    assert answer == expected and len(answer) == 9
+    third = rows(ask("annual_meetings", {"host": "vn"}), "label", "venue", "format", "chair")
+    assert third == [("3rd ASCN Annual Meeting", None, "online", "Viet Nam's Minister of Construction")]
+
+
+def test_planned_pairings_are_the_two_malaysia_china_pilots(ask, data):
+    expected = sorted((f"pairing/{p['id']}", f"city/{p['city']}", "confidence/medium")
+                      for p in data["pairings"] if p.get("stage") == "planned")
+    answer = rows(ask("planned_pairings"), "pairing", "city", "confidence")
+    assert sorted(answer) == expected and [c for _, c, _ in answer] == ["city/ipoh", "city/seberang-perai"]
+
+
+def test_disagreeing_reports_keep_every_period_with_its_own_sources(ask, data):
+    indonesia = [s for s in data["network"][0]["shepherds"] if s["state"] == "ID"][0]
+    expected = sorted(("shepherd term", r["period"], f"source/{src}")
+                      for r in indonesia["reported_periods"] for src in r["sources"])
+    answer = rows(ask("disagreeing_reports", {"about": str(ID["country/id"])}), "what", "period", "source")
+    assert answer == expected and {p for _, p, _ in answer} == {"2023-2025", "2024-2026", "2025-2027"}
+    eu = rows(ask("disagreeing_reports", {"about": str(ID["partner/european_union"])}), "what", "period", "source")
+    assert eu == [("funding period", "2021-2024", "source/eeas_2021_11_22"),
+                  ("funding period", "2021-2025", "source/uncdf_2021_11_24")]
+    assert len(ask("disagreeing_reports")) == len(answer) + len(eu)
+
+
+def test_projects_in_several_cities(ask, data):
+    expected = sorted((f"project/{p['id']}", f"city/{p['city']}", f"city/{c}")
+                      for p in data["projects"] for c in p.get("other_cities") or ())
+    assert rows(ask("projects_in_several_cities"), "project", "firstCity", "otherCity") == expected
+    assert rows(ask("projects_in_several_cities", {"city": "battambang"}), "project", "otherCity") == [
+        ("project/pnh-hospital-digitisation", "city/battambang"), ("project/pnh-hospital-digitisation", "city/siem-reap")]

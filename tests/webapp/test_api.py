@@ -208,7 +208,8 @@ def test_void_counts_the_classes_of_the_build(client):
     g = Graph().parse(data=response.data, format="turtle")
     counts = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(None, VOID.classPartition)}
     assert counts[ASCN.City] == 38
-    assert counts[ASCN.Project] == 160
+    assert counts[ASCN.Project] == 179
+    assert counts[ASCN.AnnualMeeting] == 9
     assert counts[ASCN.MemberState] == 11
     rdfxml = client.get("/.well-known/void?format=rdfxml")
     assert rdfxml.mimetype == "application/rdf+xml"

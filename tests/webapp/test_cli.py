@@ -43,7 +43,8 @@ def test_build_prints_the_counts(ascn):
     result = ascn("build")
     assert result.exit_code == 0
     lines = {line.split()[0]: line.split()[-1] for line in result.output.splitlines() if line.startswith("  ")}
-    assert (lines["city"], lines["project"], lines["pairing"], lines["source"]) == ("38", "160", "33", "92")
+    assert (lines["city"], lines["project"], lines["pairing"], lines["source"]) == ("38", "179", "44", "153")
+    assert lines["annual_meeting"] == "9"
 
 
 def test_the_first_command_on_a_new_machine_builds_the_graph(tmp_path):
