@@ -381,8 +381,9 @@ def _shepherd(b: _Builder, shepherd: dict, statement) -> None:
     b.add(NETWORK, ASCN.shepherd, state)
     keys = ("appointed", "first_selected", "reelected", "term", "period", "note")
     details = "; ".join(f"{k.replace('_', ' ')}: {shepherd[k]}" for k in keys if shepherd.get(k))
-    node = statement("shepherd", f"ASCN Shepherd: {b.labels('country', shepherd['state'])}. {details}",
-                     shepherd["sources"], concernsState=state)
+    name = f"ASCN Shepherd: {b.labels('country', shepherd['state'])}"
+    node = statement("shepherd", f"{name}. {details}", shepherd["sources"], concernsState=state)
+    b.text(node, RDFS.label, name)
     selected = shepherd.get("first_selected") or shepherd.get("appointed")
     if selected:
         b.add(node, ASCN.firstSelected, typed_date(selected))

@@ -174,7 +174,7 @@ def test_entity_page_embeds_schema_org_json_ld_from_the_graph(client):
 
 def test_find_projects_narrows_by_facets_and_counts_reflect_other_filters(client):
     html = page_text(client.get("/projects?focus=safety_security"))
-    assert "22 projects match your search" in html
+    assert "25 projects match your search" in html
     html = page_text(client.get("/projects?focus=safety_security&country=vn"))
     assert "3 projects match your search" in html
     focus = html[html.index('data-facet="focus"'):html.index('data-facet="country"')]
@@ -231,7 +231,7 @@ def test_find_projects_keeps_its_project_list_until_the_graph_changes(tmp_path, 
             get_store().replace_graphs({str(GRAPH["user/extra"]): extra})
         html = page_text(client.get("/projects?q=Hydrogen"))
         assert "2 projects match" in html and "Hydrogen buses (a test project)" in html
-        assert "161 projects" in page_text(client.get("/projects"))
+        assert "180 projects" in page_text(client.get("/projects"))
     finally:
         close_app(app)
 

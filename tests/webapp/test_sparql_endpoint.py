@@ -300,20 +300,20 @@ def test_default_graph_is_the_union_of_all_graphs(client):
 def test_default_graph_uri_makes_the_default_graph(client):
     assert count(client, ALL, [("default-graph-uri", GRAPH + "bundled/countries")]) == ["n", "80"]
     both = [("default-graph-uri", GRAPH + "bundled/countries"), ("default-graph-uri", GRAPH + "bundled/cities")]
-    assert count(client, ALL, both) == ["n", "1037"]
+    assert count(client, ALL, both) == ["n", "1047"]
 
 
 def test_named_graph_uri_limits_graph_patterns_and_empties_the_default_graph(client):
     named = [("named-graph-uri", GRAPH + "bundled/cities")]
     per_graph = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    assert count(client, per_graph, named) == ["g,n", GRAPH + "bundled/cities,957"]
+    assert count(client, per_graph, named) == ["g,n", GRAPH + "bundled/cities,967"]
     assert count(client, ALL, named) == ["n", "0"]
 
 
 def test_from_in_the_query_is_honoured_and_the_protocol_overrides_it(client):
     from_countries = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}bundled/countries> {{ ?s ?p ?o }}"
     assert count(client, from_countries) == ["n", "80"]
-    assert count(client, from_countries, [("default-graph-uri", GRAPH + "bundled/cities")]) == ["n", "957"]
+    assert count(client, from_countries, [("default-graph-uri", GRAPH + "bundled/cities")]) == ["n", "967"]
 
 
 # -- limits and completeness -----------------------------------------------------------------------

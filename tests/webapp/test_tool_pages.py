@@ -151,5 +151,8 @@ def test_data_page_shows_downloads_counts_evaluation_and_gaps(client, app):
     assert 'id="evaluation-table"' in html and "shipped" in html and "Ships for plan → project" in html
     assert "Held-out answers still stated outright after hiding: 0." in html
     gaps = html[html.index('id="gap-cities"'):html.index('id="gap-confidence"')]
-    assert re.findall(r'href="/id/city/([a-z-]+)"', gaps) == ["denpasar", "dili", "semarang"]
+    assert re.findall(r'href="/id/city/([a-z-]+)"', gaps) == []  # since sheet 0.2 every city has a project
+    assert "Every member city has at least one sourced project." in gaps
+    confidence = html[html.index('id="gap-confidence"'):]
+    assert '<a href="/id/network/ascn/statement/' in confidence and "ASCN Shepherd: Indonesia</a>" in confidence
     assert "Only meeting-level mentions." in html
