@@ -70,7 +70,7 @@ def test_the_issue_targets(service):
 
 
 def test_get_answers_as_post_and_a_type_narrows(service):
-    batch = {"a": {"query": "JICA", "type": ["Partner"], "limit": 2}, "b": {"query": "Danang", "type": "City"}}
+    batch = {"a": {"query": "JICA", "type": ["Partner"], "limit": 2}, "b": {"query": "Da Nnag", "type": "City"}}
     assert reconcile(service, batch, "get") == reconcile(service, batch)
     answer = reconcile(service, batch)
     assert [c["id"] for c in answer["a"]["result"]] == [JICA, "https://w3id.org/ascn/id/partner/jbic"]

@@ -17,7 +17,8 @@ def groups(html: str) -> list[tuple[str, list[str]]]:
 
 
 @pytest.mark.parametrize("q, target", [("Da Nang", "/id/city/da-nang"), ("danang", "/id/city/da-nang"),
-                                       ("  viet   nam ", "/id/country/vn"), ("City of Yokohama", "/id/partner/yokohama")])
+                                       ("  viet   nam ", "/id/country/vn"), ("City of Yokohama", "/id/partner/yokohama"),
+                                       ("Yokohama", "/id/partner/yokohama"), ("JICA", "/id/partner/jica")])
 def test_an_exact_name_opens_its_page(client, q, target):
     response = client.get("/search", query_string={"q": q})
     assert response.status_code == 302
@@ -25,7 +26,7 @@ def test_an_exact_name_opens_its_page(client, q, target):
 
 
 def test_other_searches_are_grouped_by_kind_whole_names_first(client):
-    html = client.get("/search?q=Yokohama").get_data(as_text=True)
+    html = client.get("/search?q=Yokohama&list=1").get_data(as_text=True)  # "Yokohama" alone names the city
     assert "6 entities named like “Yokohama”" in html
     found = groups(html)
     assert [title for title, _ in found] == ["Partner cities", "Partner programmes", "Pairings", "Meetings",
