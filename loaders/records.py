@@ -234,7 +234,8 @@ def record_problems(record: Record) -> list[InputError]:
         bad = _bad_value(spec, value)
         if bad is not _OK:
             problems.append(record.error(spec.name, _describe(spec), bad))
-        elif spec.name == id_field(record.type) and spec.kind != "enum" and not is_id(value):
+        elif (spec.name == id_field(record.type) and spec.kind != "enum"
+              and not is_id(str(value) if spec.kind == "int" else value)):  # an annual meeting's number
             problems.append(record.error(spec.name, ID_EXPECTED, value))
         elif spec.required and value == []:
             problems.append(record.error(spec.name, f"{_describe(spec)}, at least one", value))
