@@ -294,7 +294,7 @@ ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
 def test_default_graph_is_the_union_of_all_graphs(client):
-    assert count(client, ALL) == ["n", "7262"]  # with the VoID property partitions; the release graph is not a subset
+    assert count(client, ALL) == ["n", "9005"]  # with the VoID property partitions; the release graph is not a subset
 
 
 def test_default_graph_uri_makes_the_default_graph(client):
