@@ -303,8 +303,19 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
                     ev["path"] = local_path(ev["fact"])
                     for src in ev["sources"]:
                         src["path"] = local_path(src["iri"])
-        out.append({"name": name, "title": QUESTIONS[name].title, "items": answer["items"], "note": answer["note"]})
+        out.append({"name": name, "title": QUESTIONS[name].title, "items": answer["items"], "note": answer["note"],
+                    "order_note": _order_note(answer["items"])})
     return out
+
+
+def _order_note(items: list[dict]) -> str | None:
+    """When every item gives the same reasons, what orders them (the signals beside the stated links)."""
+    reasons = {tuple(r["text"] for r in item["reasons"]) for item in items}
+    if len(items) < 2 or len(reasons) != 1:
+        return None
+    return ("Each of these has the same reason, so the order comes from the rest of the evidence: how much their "
+            "descriptions have in common with this one's, and how closely the graph links them through shared "
+            "cities, partners, programmes and focus areas.")
 
 
 def _focus_areas() -> list[tuple[str, str, int]]:

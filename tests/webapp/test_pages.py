@@ -307,3 +307,16 @@ def test_city_page_puts_its_own_projects_first_and_narrows_peers_to_a_topic(clie
     assert re.findall(r'class="rec-title"[^>]*>([^<]+)', section)[0] == "Integrated Flood Management and Response System"
     assert "/id/project/dad-" not in section  # never its own projects
     assert client.get("/id/city/da-nang?focus=nothing-like-this").status_code == 400
+
+
+def test_reasons_link_their_entity_once_and_same_reasons_say_what_orders_them(client):
+    from webapp.pages import _order_note
+
+    html = client.get("/id/city/kuching").get_data(as_text=True)
+    assert re.search(r'<li class="reason">works on <a href="/id/focus-area/built_infrastructure">Built Infrastructure</a>, '
+                     r'like 2 projects of Kuching\s', html)
+    assert "(<a href=\"/id/focus-area/built_infrastructure\">" not in html  # the label is not repeated after the text
+    same = [{"reasons": [{"text": "works on Mobility"}]}] * 3
+    assert "the order comes from the rest of the evidence" in _order_note(same)
+    assert _order_note(same[:1]) is None
+    assert _order_note(same + [{"reasons": [{"text": "pairs with Japan"}]}]) is None
