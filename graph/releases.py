@@ -26,7 +26,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from graph.describe import DATASET, DCAT3
-from graph.store import Store
+from graph.store import Store, construct, select
 from ontology.errors import NotFound
 from ontology.namespace import ASCN, GRAPH, ID
 from queries.library import internal
@@ -103,7 +103,7 @@ def version_of(number: int, issued: datetime) -> str:
 
 def list_releases(store: Store) -> list[Release]:
     """Every release in the store, newest first."""
-    table = store.query(internal("releases").sparql)
+    table = select(store.query, internal("releases").sparql)
     return [Release(str(r["version"]), int(r["number"]), str(r["issued"]), str(r["kind"]), str(r["note"] or ""))
             for r in table]
 
@@ -130,7 +130,7 @@ def release_graphs(store: Store) -> list[str]:
 
 def data_content(store: Store) -> Graph:
     """The data a release covers, as it is in the store now (the union of its graphs)."""
-    return store.query(internal("release_content").sparql)
+    return construct(store.query, internal("release_content").sparql)
 
 
 def plan(store: Store, old: Graph | None, new: Graph, kind: str, note: str,
@@ -199,6 +199,7 @@ def diff(store: Store, old: str | None = None, new: str | None = None) -> Diff:
     since = find_release(store, old) if old else releases.get(to.number - 1)
     reverse = since is not None and since.number > to.number
     low, high = (to, since) if reverse else (since, to)
+    assert high is not None  # `since` is the higher one only when it is set
     added, removed = _replay(store, low.number if low else 0, high.number)
     if reverse:
         added, removed = removed, added
@@ -206,7 +207,7 @@ def diff(store: Store, old: str | None = None, new: str | None = None) -> Diff:
 
 
 def _replay(store: Store, after: int, upto: int) -> tuple[set[Triple], set[Triple]]:
-    table = store.query(internal("release_changes").bind({"after": after, "upto": upto}))
+    table = select(store.query, internal("release_changes").bind({"after": after, "upto": upto}))
     added: set[Triple] = set()
     removed: set[Triple] = set()
     for row in table:
@@ -242,9 +243,9 @@ def history(store: Store, entity: str, limit: int = 50) -> list[Diff]:
     """
     releases = {r.number: r for r in list_releases(store)}
     linked = {entity, *(str(row["subject"]) for row in
-                        store.query(internal("subjects_linking_to").bind({"entity": entity})))}
+                        select(store.query, internal("subjects_linking_to").bind({"entity": entity})))}
     by_release: dict[int, list] = defaultdict(list)
-    for row in store.query(internal("release_changes").bind({"after": 0, "upto": max(releases, default=0)})):
+    for row in select(store.query, internal("release_changes").bind({"after": 0, "upto": max(releases, default=0)})):
         by_release[int(row["number"])].append((str(row["op"]), (row["s"], row["p"], row["o"])))
     found = []
     for number in sorted(by_release, reverse=True)[:limit]:

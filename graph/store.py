@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Protocol, Sequence, Union
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, Union
 
 from rdflib import Graph
-from rdflib.term import Node
 
 from ontology.errors import QueryError, StoreError  # noqa: F401  (re-exported: the store's errors)
 
@@ -22,6 +21,11 @@ from ontology.errors import QueryError, StoreError  # noqa: F401  (re-exported: 
 class Table:
     """The answer to a SELECT: variable names and rows of rdflib terms (``None`` where unbound).
 
+    :meth:`Store.values` fills the same shape with plain strings. Row values are typed ``Any``: rdflib's
+    ``Node`` declares none of the conversions callers make (``str()``, ``int()``, ``toPython()``), and which
+    of them is right, and whether a value may be unbound, follows from the query's own shape (its
+    ``OPTIONAL``s and ``BIND``s), which no static type can see.
+
     >>> from rdflib import Literal
     >>> t = Table(["n"], [(Literal(1),), (None,)])
     >>> [row["n"] for row in t]
@@ -29,16 +33,16 @@ class Table:
     """
 
     variables: list[str]
-    rows: list[tuple[Node | None, ...]]
+    rows: list[tuple[Any, ...]]
 
-    def __iter__(self) -> Iterator[dict[str, Node | None]]:
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         for row in self.rows:
             yield dict(zip(self.variables, row))
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def column(self, name: str) -> list[Node | None]:
+    def column(self, name: str) -> list[Any]:
         """All values of one variable, in row order."""
         i = self.variables.index(name)
         return [row[i] for row in self.rows]
@@ -46,6 +50,37 @@ class Table:
 
 Answer = Union[Table, bool, Graph]
 """SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT and DESCRIBE an rdflib ``Graph``."""
+
+
+def select(query: Callable[..., Answer], sparql: str, **options: Any) -> Table:
+    """Run a SELECT through ``query`` (a store's :meth:`Store.query` or :attr:`Staged.query`) and return its
+    table; raise QueryError if ``sparql`` is another query form, so callers need not narrow :data:`Answer`."""
+    answer = query(sparql, **options)
+    if not isinstance(answer, Table):
+        raise QueryError(f"expected a SELECT query, got one answering {_form(answer)}")
+    return answer
+
+
+def ask(query: Callable[..., Answer], sparql: str, **options: Any) -> bool:
+    """Run an ASK through ``query`` and return its truth; raise QueryError if ``sparql`` is another form."""
+    answer = query(sparql, **options)
+    if not isinstance(answer, bool):
+        raise QueryError(f"expected an ASK query, got one answering {_form(answer)}")
+    return answer
+
+
+def construct(query: Callable[..., Answer], sparql: str, **options: Any) -> Graph:
+    """Run a CONSTRUCT or DESCRIBE through ``query`` and return its graph; raise QueryError if ``sparql`` is
+    another form."""
+    answer = query(sparql, **options)
+    if not isinstance(answer, Graph):
+        raise QueryError(f"expected a CONSTRUCT or DESCRIBE query, got one answering {_form(answer)}")
+    return answer
+
+
+def _form(answer: Answer) -> str:
+    return "a table (SELECT)" if isinstance(answer, Table) else "a boolean (ASK)" if isinstance(answer, bool) \
+        else "a graph (CONSTRUCT/DESCRIBE)"
 
 
 @dataclass(frozen=True)

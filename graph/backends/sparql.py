@@ -59,7 +59,7 @@ from graph.backends.common import (
 from graph.config import Settings
 from graph.formats import export_format
 from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
-from graph.store import Answer, Staged, Table
+from graph.store import Answer, Staged, Table, ask, construct, select
 from ontology import PREFIXES
 from ontology.errors import QueryError, StoreError
 from ontology.namespace import GRAPH
@@ -114,7 +114,7 @@ class SparqlStore:
             raise StoreError("the sparql store needs a query endpoint: set ASCN_QUERY_URL")
         store = cls(settings.query_url, settings.update_url, settings.gsp_url, settings.username, settings.password,
                     settings.remote_timeout)
-        if store.graph_names() and not store.query(internal("union_probe").sparql):
+        if store.graph_names() and not ask(store.query, internal("union_probe").sparql):
             raise StoreError(UNION_HELP.format(url=settings.query_url))
         return store
 
@@ -165,9 +165,9 @@ class SparqlStore:
     def graph_names(self) -> list[str]:
         """The named graphs; read from the graphs' triples when the server lists none (Virtuoso answers the
         cheap ``GRAPH ?g { }`` with no rows whatever it holds)."""
-        names = [str(g) for g in self.query(internal("named_graphs").sparql).column("graph") if isinstance(g, URIRef)]
+        names = [str(g) for g in select(self.query, internal("named_graphs").sparql).column("graph") if isinstance(g, URIRef)]
         if not names:
-            names = [str(g) for g in self.query(internal("graphs_with_triples").sparql).column("graph")]
+            names = [str(g) for g in select(self.query, internal("graphs_with_triples").sparql).column("graph")]
         return sorted(names)
 
     def export(self, format: str) -> bytes:
@@ -176,12 +176,12 @@ class SparqlStore:
         fmt = export_format(format)
         target = ox.RdfFormat.from_media_type(fmt.media_type)
         if fmt.dataset:
-            lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, s, p, o in self.query(internal("all_quads").sparql).rows]
+            lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, s, p, o in select(self.query, internal("all_quads").sparql).rows]
             quads = ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
         else:
-            triples = self.query(internal("all_triples").sparql).serialize(format="nt", encoding="utf-8")
+            triples = construct(self.query, internal("all_triples").sparql).serialize(format="nt", encoding="utf-8")
             quads = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(quads, format=target, prefixes=PREFIXES)
+        return ox.serialize(quads, format=target, prefixes=PREFIXES)  # type: ignore[return-value]  # pyoxigraph's stub has no overload for "no output given returns bytes"
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
@@ -220,7 +220,7 @@ class SparqlStore:
             else:  # N-Triples lines are SPARQL triples: the same bytes go in one INSERT DATA
                 self._update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body.read().decode()}\n}} }}")
         try:
-            table = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}")
+            table = select(self.query, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}")
             count = int(table.rows[0][0])
             dataset = [g for g in self.graph_names() if g != name and not g.startswith(STAGING_PREFIX)] + [staging]
             check(Staged(staging, count, lambda sparql: self.query(sparql, default_graphs=dataset, named_graphs=[staging])))
@@ -269,7 +269,7 @@ class SparqlStore:
         triples of user graphs, which costs time in proportion to them, and misses a user graph replaced by
         one of the same size (reload after an `ascn build`, or restart the web app, to be sure).
         """
-        rows = self.query(internal("graph_version").sparql)
+        rows = select(self.query, internal("graph_version").sparql)
         return "; ".join(f"{row['part']}={row['value']}" for row in rows)
 
     def close(self) -> None:
@@ -284,7 +284,7 @@ class SparqlStore:
         if self._credentials:
             client.setCredentials(*self._credentials)
         if self.timeout:
-            client.timeout = self.timeout  # not setTimeout(), which rounds down to whole seconds
+            client.timeout = self.timeout  # type: ignore[assignment]  # the stub says int; urllib takes a float. Not setTimeout(), which rounds down to whole seconds
         return client
 
     def _update(self, update: str) -> None:
@@ -345,6 +345,7 @@ class SparqlStore:
 
     def _send_body(self, name: str, body, merge: bool) -> None:
         """Send N-Triples (bytes or a binary file, streamed) to one named graph: PUT replaces, POST adds."""
+        assert self.gsp_url is not None  # bodies are sent only to a configured Graph Store endpoint
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': check_iri(name)})}"
         request = urllib.request.Request(url, data=body, method="POST" if merge else "PUT")
         request.add_header("Content-Type", "application/n-triples")
