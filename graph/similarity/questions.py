@@ -47,6 +47,12 @@ class Query:
     diverse: bool = True
 
     @property
+    def asked(self) -> str:
+        """``node``, for the questions about a city, project or partner: resolving such a question sets it."""
+        assert self.node is not None, "a question about a city, project or partner needs its node"
+        return self.node
+
+    @property
     def entities(self) -> tuple[str, ...]:
         """The IRIs asked about, in order (for the answer's ``query``)."""
         return tuple(x for x in (self.node, self.city) if x) + self.focus_areas + self.outcomes + self.programmes \
@@ -90,20 +96,20 @@ def _paths(values: Mapping[str, np.ndarray]) -> Signals:
 
 
 def _similar_cities(tg: TypedGraph, q: Query) -> Signals:
-    sc, c = scorer(tg), tg.index("city")[q.node]
-    return {"text": sc.city_likeness(sc.city_vectors[c]), "ppr": _ppr(tg, q.node, "city"),
+    sc, c = scorer(tg), tg.index("city")[q.asked]
+    return {"text": sc.city_likeness(sc.city_vectors[c]), "ppr": _ppr(tg, q.asked, "city"),
             **_paths(sc.city_city(c))}
 
 
 def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
-    sc, c = scorer(tg), tg.index("city")[q.node]
-    return {"text": sc.text.scores_of(sc.city_vectors[c]), "ppr": _ppr(tg, q.node, "project"),
+    sc, c = scorer(tg), tg.index("city")[q.asked]
+    return {"text": sc.text.scores_of(sc.city_vectors[c]), "ppr": _ppr(tg, q.asked, "project"),
             **_paths(sc.city_project(c))}
 
 
 def _projects_like(tg: TypedGraph, q: Query) -> Signals:
-    sc, p = scorer(tg), tg.index("project")[q.node]
-    return {"text": sc.text.row_scores(p), "ppr": _ppr(tg, q.node, "project"), **_paths(sc.project_project(p))}
+    sc, p = scorer(tg), tg.index("project")[q.asked]
+    return {"text": sc.text.row_scores(p), "ppr": _ppr(tg, q.asked, "project"), **_paths(sc.project_project(p))}
 
 
 def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
@@ -119,12 +125,12 @@ def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
 
 
 def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
-    sc, a = scorer(tg), tg.index("partner")[q.node]
+    sc, a = scorer(tg), tg.index("partner")[q.asked]
     expertise = sc.partner_vectors[a]
-    out = {"text": sc.city_likeness(expertise), "ppr": _ppr(tg, q.node, "city"), **_paths(sc.partner_city(a))}
+    out = {"text": sc.city_likeness(expertise), "ppr": _ppr(tg, q.asked, "city"), **_paths(sc.partner_city(a))}
     # cities like the ones the partner (or its family) already works in, by what their projects are about
     tied = np.zeros(len(tg.ids("city")))
-    tied[[tg.index("city")[c] for c in tied_cities(tg, q.node)]] = 1.0
+    tied[[tg.index("city")[c] for c in tied_cities(tg, q.asked)]] = 1.0
     out["peers"] = sc.city_likeness(sc.city_vectors.T @ tied) if tied.any() else np.zeros_like(tied)
     if q.focus_areas or q.programmes:
         out["profile"] = sum(profile.signals(tg, q.focus_areas, q.programmes).values())
@@ -132,13 +138,13 @@ def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
 
 
 def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
-    sc, c = scorer(tg), tg.index("city")[q.node]
+    sc, c = scorer(tg), tg.index("city")[q.asked]
     likeness = sc.city_likeness_of(c).copy()
     likeness[c] = 0.0
     # what each partner did in cities like this one (an item-based neighbourhood over cities)
     peers = np.asarray(sc.partner_cities @ likeness).ravel()
     return {"text": sc.text_scores(sc.partner_vectors, sc.city_vectors[c]), "peers": peers,
-            "ppr": _ppr(tg, q.node, "partner"), **_paths(sc.city_partner(c))}
+            "ppr": _ppr(tg, q.asked, "partner"), **_paths(sc.city_partner(c))}
 
 
 def _cities_for_profile(tg: TypedGraph, q: Query) -> Signals:
@@ -154,8 +160,8 @@ def _own_projects(tg: TypedGraph, q: Query) -> set[str]:
 
 def _like_excluded(tg: TypedGraph, q: Query) -> set[str]:
     if q.include_own_city:
-        return {q.node}
-    return {q.node} | {p for c in tg.targets("in_city", q.node) for p in tg.sources_of("in_city", c)}
+        return {q.asked}
+    return {q.asked} | {p for c in tg.targets("in_city", q.asked) for p in tg.sources_of("in_city", c)}
 
 
 def _narrow_cities(tg: TypedGraph, q: Query) -> np.ndarray | None:
@@ -174,29 +180,29 @@ def _narrow_cities(tg: TypedGraph, q: Query) -> np.ndarray | None:
 
 
 def _city_links(tg: TypedGraph, q: Query) -> int:
-    return len(tg.sources_of("in_city", q.node)) + len(tg.sources_of("paired_city", q.node))
+    return len(tg.sources_of("in_city", q.asked)) + len(tg.sources_of("paired_city", q.asked))
 
 
 QUESTIONS: dict[str, Question] = {q.name: q for q in (
     Question("similar_cities", "city", "city", "Similar member cities", _similar_cities,
-             lambda tg, q, d: explain.city_city(tg, q.node, d), "city_city",
-             excluded=lambda tg, q: {q.node}, links=_city_links),
+             lambda tg, q, d: explain.city_city(tg, q.asked, d), "city_city",
+             excluded=lambda tg, q: {q.asked}, links=_city_links),
     Question("projects_for_city", "city", "project", "Projects in other cities to learn from", _projects_for_city,
-             lambda tg, q, p: explain.city_project(tg, q.node, p), "city_project", excluded=_own_projects,
+             lambda tg, q, p: explain.city_project(tg, q.asked, p), "city_project", excluded=_own_projects,
              links=_city_links),
     Question("projects_like", "project", "project", "Similar projects elsewhere", _projects_like,
-             lambda tg, q, p: explain.project_project(tg, q.node, p), "project_project", excluded=_like_excluded),
+             lambda tg, q, p: explain.project_project(tg, q.asked, p), "project_project", excluded=_like_excluded),
     Question("projects_for_plan", "plan", "project", "Projects to learn from for a planned project",
              _projects_for_plan, lambda tg, q, p: explain.plan(tg, list(q.focus_areas), list(q.outcomes), q.text, p),
              "plan_project", excluded=_own_projects),
     Question("cities_for_partner", "partner", "city", "Member cities that fit this partner", _cities_for_partner,
-             lambda tg, q, c: explain.partner_city(tg, q.node, c), "partner_city",
-             ties=lambda tg, q: tied_cities(tg, q.node), narrow=_narrow_cities,
-             links=lambda tg, q: len(tg.sources_of("involves_partner", q.node)) + len(
-                 tg.sources_of("paired_partner", q.node))),
+             lambda tg, q, c: explain.partner_city(tg, q.asked, c), "partner_city",
+             ties=lambda tg, q: tied_cities(tg, q.asked), narrow=_narrow_cities,
+             links=lambda tg, q: len(tg.sources_of("involves_partner", q.asked)) + len(
+                 tg.sources_of("paired_partner", q.asked))),
     Question("partners_for_city", "city", "partner", "Partners that fit this city", _partners_for_city,
-             lambda tg, q, a: explain.city_partner(tg, q.node, a), "city_partner",
-             ties=lambda tg, q: tied_partners(tg, q.node), tied_first=True, links=_city_links),
+             lambda tg, q, a: explain.city_partner(tg, q.asked, a), "city_partner",
+             ties=lambda tg, q: tied_partners(tg, q.asked), tied_first=True, links=_city_links),
     Question("cities_for_profile", "profile", "city", "Member cities that fit a partner profile",
              _cities_for_profile, lambda tg, q, c: profile.reasons(tg, c, list(q.focus_areas), list(q.programmes)),
              narrow=lambda tg, q: _narrow_cities(tg, Query(countries=q.countries))),

@@ -24,12 +24,13 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from threading import Lock
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
 
@@ -147,7 +148,7 @@ class TypedGraph:
         return cls({e.iri: e for e in entities}, tuple(links), dict(facts), version, terms)
 
     @classmethod
-    def from_store(cls, store, version: str | None = None) -> TypedGraph:
+    def from_store(cls, store: Store, version: str | None = None) -> TypedGraph:
         """Read the typed graph from a store with the ``similarity_*`` internal queries.
 
         The rows are put in order here, not by ORDER BY: Oxigraph sorts terms about ten times slower than Python
@@ -160,7 +161,8 @@ class TypedGraph:
                 attributes[(entity, key)].add(value)
 
         def first(entity: str, key: str) -> str | None:
-            return min(attributes.get((entity, key)) or [None])  # one value, the same on every backend
+            values = attributes.get((entity, key))
+            return min(values) if values else None  # one value, the same on every backend
 
         entities = sorted((Entity(
             iri=entity, kind=kind, label=label, alt_labels=tuple(sorted(attributes.get((entity, "alt"), ()))),
@@ -381,7 +383,7 @@ _COLUMNS = {
 }
 
 
-def _grouped(rows) -> dict[str, list[str]]:
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[str]]:
     """Two-column rows as first value → its second values (empty ones dropped)."""
     out: dict[str, list[str]] = defaultdict(list)
     for key, value in rows:
@@ -390,9 +392,12 @@ def _grouped(rows) -> dict[str, list[str]]:
     return dict(out)
 
 
-def _rows(store, name: str) -> list[tuple[str | None, ...]]:
+def _rows(store: Store, name: str) -> list[tuple[Any, ...]]:
     """The rows of one ``similarity_*`` query as plain strings (:meth:`graph.store.Store.values`: rdflib terms
-    cost more than the query at 3M triples), in the column order ``from_store`` unpacks."""
+    cost more than the query at 3M triples), in the column order ``from_store`` unpacks.
+
+    Values are typed ``Any`` as in :class:`graph.store.Table`: which columns may be ``None`` (unbound or empty)
+    is the query's to say, and ``from_store`` drops the rows whose optional column is empty."""
     table = store.values(internal(name).sparql)
     if table.variables != _COLUMNS[name]:
         raise ValueError(f"{name}.rq selects {table.variables}, not {_COLUMNS[name]}")
