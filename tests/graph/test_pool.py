@@ -50,7 +50,7 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
             pool.run(Job("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", FORMATS, 10), timeout=0.5)
         with pytest.raises(QueryError) as bad:
             pool.run(Job("SELECT * {", FORMATS, 10), timeout=10)  # waits for the replacement
-        assert bad.value.position == (1, 11)
+        assert bad.value.position == (1, 10)  # on the "{", not past the end of the text
         assert pool.replaced == 1 and pool.pids() != [first]
     finally:
         pool.close()
