@@ -21,7 +21,7 @@ def test_read_only_handle_reads_beside_the_read_write_owner(store, built_setting
             reader.drop_graphs(["https://w3id.org/ascn/graph/bundled/cities"])
     finally:
         reader.close()
-    assert len(store.query("SELECT * { GRAPH <https://w3id.org/ascn/graph/bundled/cities> { ?s ?p ?o } }")) == 957
+    assert len(store.query("SELECT * { GRAPH <https://w3id.org/ascn/graph/bundled/cities> { ?s ?p ?o } }")) == 967
 
 
 def test_read_only_open_of_a_missing_store_says_build_first(tmp_path):
