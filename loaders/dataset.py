@@ -23,7 +23,7 @@ from graph.backends import memory_store, open_store, repair_store
 from graph.config import Settings
 from graph import releases
 from graph.describe import BUILD_GRAPH, describe
-from graph.store import Staged, Store
+from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
 from loaders.rdf_files import FILE_ENDINGS, load_format
 from loaders.records import ID_EXPECTED, RecordSet, check_records, read_file
@@ -173,14 +173,14 @@ def _build_release(store: Store, staged: Store, now: datetime) -> tuple[releases
     new = releases.data_content(staged)
     old = releases.data_content(store) if current else None
     if old is not None:  # the accepted proposals' graph is kept as it is
-        new += store.query(internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
+        new += construct(store.query, internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
     planned = releases.plan(store, old, new, "build", f"build of the bundled data (ascn-kg {_version()})", now)
     return planned if planned is not None else (current, None)
 
 
 def build_info(store: Store) -> dict | None:
     """The fingerprint, version and time of the build in the store, or None if it holds none."""
-    table = store.query(internal("build_info").sparql)
+    table = select(store.query, internal("build_info").sparql)
     rows = list(table)
     return {k: str(v) for k, v in rows[0].items()} if rows else None
 
@@ -218,7 +218,7 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
     if _file_kind(path) == "rdf":
         staged.replace_graph_from_file(focus, path, load_format(path), lambda _: None)
-        graph = staged.query(internal("all_triples").sparql, default_graphs=[focus])
+        graph = construct(staged.query, internal("all_triples").sparql, default_graphs=[focus])
     else:
         records = RecordSet()
         for record in read_file(path, type_):
@@ -317,7 +317,7 @@ def unload(store: Store, name: str) -> None:
 def known_ids(store: Store) -> dict[str, set[str]]:
     """Ids already in the store, by record type, read from the entity IRIs."""
     known: dict[str, set[str]] = {}
-    for row in store.query(internal("entity_ids").sparql):
+    for row in select(store.query, internal("entity_ids").sparql):
         path = str(row["entity"]).removeprefix(str(ID)).split("/")
         if len(path) == 2:
             type_ = _PATH_TYPES.get(path[0], path[0])
@@ -326,7 +326,7 @@ def known_ids(store: Store) -> dict[str, set[str]]:
 
 
 def _label(store: Store, type_: str, id_: str) -> str | None:
-    table = store.query(internal("label").bind({"entity": str(iri(type_, id_))}))
+    table = select(store.query, internal("label").bind({"entity": str(iri(type_, id_))}))
     return str(table.rows[0][0]) if len(table) else None
 
 
@@ -335,7 +335,7 @@ def _context(store: Store, graph: Graph) -> Graph:
     linked = sorted({str(o) for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(ID))})
     if not linked:
         return Graph()
-    return store.query(internal("context_types").bind({"entity": linked}))
+    return construct(store.query, internal("context_types").bind({"entity": linked}))
 
 
 def open_graph(settings: Settings, progress: Progress = lambda _: None) -> Store:

@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from graph import releases
 from graph.backends import memory_store
 from graph.describe import BUILD_GRAPH, revise
-from graph.store import Store
+from graph.store import Store, construct, select
 from loaders import shacl_sparql
 from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, current_proposals
 from loaders.to_rdf import NETWORK, iri, typed_date
@@ -156,7 +156,7 @@ def accept(store: Store, idents: list[str], curator: str, note: str | None = Non
     if not chosen:
         raise InputError("accept", None, None, "at least one proposal id", "none")
     proposals = current_proposals(store)
-    accepted = store.query(internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
+    accepted = construct(store.query, internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
     added = Graph()
     for p in chosen:
         added += _accepted_fact(store, proposals, p, curator, now, overrides)
@@ -170,7 +170,7 @@ def accept(store: Store, idents: list[str], curator: str, note: str | None = Non
     release, description = planned
     for p in chosen:
         _mark(proposals, URIRef(p.iri), ACCEPTED, curator, now, note, release.iri)
-    build = store.query(internal("build_description").sparql)
+    build = construct(store.query, internal("build_description").sparql)
     store.replace_graphs({releases.ACCEPTED_GRAPH: accepted + added, releases.PROPOSALS_GRAPH: proposals,
                           release.graph: description, BUILD_GRAPH: revise(build, release.version, now)})
     return release
@@ -341,5 +341,5 @@ def _source(proposals: Graph, doc: URIRef, g: Graph) -> URIRef:
 
 
 def _label(store: Store, entity: URIRef) -> str:
-    table = store.query(internal("label").bind({"entity": str(entity)}))
+    table = select(store.query, internal("label").bind({"entity": str(entity)}))
     return str(table.rows[0][0]) if len(table) else entity.rsplit("/", 1)[-1]

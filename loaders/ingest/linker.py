@@ -24,7 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from graph.store import Store
+from graph.store import Store, select
 from queries.library import internal
 
 KIND_ORDER = ("city", "network", "partner", "programme", "project", "country")
@@ -114,7 +114,7 @@ class Gazetteer:
         entities: dict[str, Entity] = {}
         names: dict[str, set[str]] = {}
         labels: dict[str, str] = {}
-        rows = list(store.query(internal("ingest_names").sparql))
+        rows = list(select(store.query, internal("ingest_names").sparql))
         for row in rows:
             labels.setdefault(str(row["entity"]), str(row["name"]))
         for row in rows:

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph.backends import memory_store
 from graph.releases import PROPOSALS_GRAPH
-from graph.store import Store
+from graph.store import Store, construct
 from loaders import shacl_sparql
 from loaders.ingest.documents import Document
 from loaders.ingest.extract import Fact, Value
@@ -94,7 +94,7 @@ def proposals_graph(analyses, kind: str, now: datetime) -> Graph:
 
 def current_proposals(store: Store) -> Graph:
     """The proposals graph as the store holds it."""
-    return store.query(internal("graph_triples").bind({"graph": PROPOSALS_GRAPH}))
+    return construct(store.query, internal("graph_triples").bind({"graph": PROPOSALS_GRAPH}))
 
 
 def check(graph: Graph) -> None:
