@@ -24,6 +24,7 @@ from graph.formats import FORMATS, by_name, write
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
+from graph.store import construct, select
 from ontology import PREFIXES, ontology_graph
 from ontology.errors import NotFound, QueryError
 from ontology.namespace import OWL, RDF, RDFS
@@ -152,8 +153,8 @@ def prefixes() -> Response:
 def vocabulary_terms() -> dict:
     store = get_store()
     declared = _declared_terms()
-    used_classes = {str(row["class"]) for row in store.query(internal("class_counts").sparql)}
-    used_properties = {str(row["property"]) for row in store.query(internal("predicates_in_use").sparql)}
+    used_classes = {str(row["class"]) for row in select(store.query, internal("class_counts").sparql)}
+    used_properties = {str(row["property"]) for row in select(store.query, internal("predicates_in_use").sparql)}
     return {"prefixes": PREFIXES, "classes": sorted(declared["classes"] | used_classes),
             "properties": sorted(declared["properties"] | used_properties)}
 
@@ -263,7 +264,7 @@ def sparql_examples() -> Response:
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID/DCAT description of the build the store holds (written by ``ascn build``)."""
-    graph = get_store().query(internal("build_description").sparql)
+    graph = construct(get_store().query, internal("build_description").sparql)
     if len(graph) == 0:
         raise ApiError(404, "the store holds no build description: run `ascn build`")
     return _graph_response(graph)

@@ -15,6 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.releases import Diff, diff, history, list_releases
+from graph.store import select
 from ontology import PREFIXES
 from ontology.errors import NotFound
 from queries.library import internal
@@ -137,6 +138,6 @@ def labels(iris: list[URIRef]) -> dict[URIRef, str]:
         return {}
     found = {}
     for start in range(0, len(iris), 500):
-        table = get_store().query(internal("labels_of").bind({"entity": [str(i) for i in iris[start:start + 500]]}))
+        table = select(get_store().query, internal("labels_of").bind({"entity": [str(i) for i in iris[start:start + 500]]}))
         found.update({row["entity"]: str(row["label"]) for row in table})
     return found

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from graph.config import Settings
 from graph.formats import FORMATS
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
-from graph.store import Store, Table
+from graph.store import Store, Table, select
 from loaders import dataset, shacl_sparql
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
@@ -353,9 +353,9 @@ def export(obj: _Context, fmt: str, output: Path | None) -> None:
 def stats(obj: _Context) -> None:
     """Counts: entities per class, triples per graph, the build."""
     store = obj.store()
-    click.echo(to_text_table(store.query(get_query("class_counts", "internal").sparql)))
+    click.echo(to_text_table(select(store.query, get_query("class_counts", "internal").sparql)))
     click.echo()
-    click.echo(to_text_table(store.query(get_query("graph_sizes", "internal").sparql)))
+    click.echo(to_text_table(select(store.query, get_query("graph_sizes", "internal").sparql)))
     info = dataset.build_info(store)
     if info:
         click.echo(f"\nbuild: release {info['version']}, {info['built']}, {info['fingerprint']}")

@@ -16,6 +16,7 @@ from graph.describe import DOWNLOADS, dump_name
 from graph.formats import GRAPH_FORMATS, Format
 from graph.releases import current_release
 from graph.similarity.evaluate import BASELINES
+from graph.store import select
 from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
@@ -70,7 +71,7 @@ def _ontology_file(fmt: Format, attachment: bool) -> Response:
 def _schemes() -> list[dict]:
     """The SKOS concept schemes with their concepts (focus areas first: the framework's own scheme)."""
     schemes: OrderedDict[str, dict] = OrderedDict()
-    for row in get_store().query(internal("concept_schemes").sparql):
+    for row in select(get_store().query, internal("concept_schemes").sparql):
         scheme = schemes.setdefault(str(row["scheme"]), {
             "iri": str(row["scheme"]), "label": str(row["schemeLabel"]),
             "definition": str(row["schemeDefinition"]) if row["schemeDefinition"] else "", "concepts": {}})
@@ -88,9 +89,9 @@ def _schemes() -> list[dict]:
 def data_page():
     """Downloads, the VoID summary, the recommender's evaluation and the gaps of the data."""
     store = get_store()
-    partitions = list(store.query(internal("void_class_partitions").sparql))
-    totals = list(store.query(internal("graph_sizes").sparql))
-    gaps = {name: list(store.query(get_query(name).bind()))
+    partitions = list(select(store.query, internal("void_class_partitions").sparql))
+    totals = list(select(store.query, internal("graph_sizes").sparql))
+    gaps = {name: list(select(store.query, get_query(name).bind()))
             for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")}
     gap_titles = {name: get_query(name).title for name in gaps}
     evaluation = current_evaluation(wait=0)  # else the page says it is still being computed, and reloads

@@ -23,6 +23,7 @@ from graph.similarity.filters import Filters
 from graph.similarity.reasons import Recommendations
 from graph.similarity.recommend import ask, choose
 from graph.similarity.typed_graph import typed_graph
+from graph.store import select
 from ontology.errors import NotFound
 from queries.library import internal, library
 from webapp import pinned
@@ -73,9 +74,9 @@ def data_panel() -> dict[str, list[dict]]:
     class, triples per property), each written as the editor would insert it."""
     store = get_store()
     classes = [{"iri": str(r["class"]), "label": str(r["classLabel"]), "term": prefixed(str(r["class"])),
-                "count": int(r["entities"])} for r in store.query(internal("void_class_partitions").sparql)]
+                "count": int(r["entities"])} for r in select(store.query, internal("void_class_partitions").sparql)]
     properties = [{"iri": str(r["property"]), "label": str(r["propertyLabel"]), "term": prefixed(str(r["property"])),
-                   "count": int(r["triples"])} for r in store.query(internal("void_property_partitions").sparql)]
+                   "count": int(r["triples"])} for r in select(store.query, internal("void_property_partitions").sparql)]
     return {"classes": classes, "properties": properties}
 
 
