@@ -71,9 +71,9 @@ def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, bui
         d.add((s, VOID.subset, subset))
         d.add((subset, RDF.type, VOID.Dataset))
         d.add((subset, VOID.triples, Literal(len(graph))))
-        for subject, cls in graph.subject_objects(RDF.type):
+        for subject, kind in graph.subject_objects(RDF.type):
             if isinstance(subject, URIRef) and str(subject).startswith(str(ID)):
-                entities[cls] += 1
+                entities[kind] += 1
                 all_subjects.add(subject)
         sources.update(o for o in graph.objects(None, DCTERMS.source) if isinstance(o, URIRef))
     d.add((s, VOID.triples, Literal(total)))

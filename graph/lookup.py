@@ -265,10 +265,10 @@ def _subclasses() -> dict[str, frozenset[str]]:
     for cls in below:
         seen, todo = {cls}, [cls]
         while todo:
-            for sub in below.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
+            for child in below.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
         closed[cls] = frozenset(seen)
     return closed
 
@@ -317,9 +317,10 @@ def build(store: Store) -> Index:
     class_objects: dict[tuple[str, str], Counter] = defaultdict(Counter)
     links = set(LINKS)
     for subject, prop, obj in store.values(internal("lookup_links").sparql).rows:
-        entity = entities.get(obj)
-        if entity is None:
+        linked = entities.get(obj)
+        if linked is None:
             continue
+        entity = linked
         entity.uses += 1
         if prop == _RDF_TYPE:
             continue

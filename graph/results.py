@@ -22,6 +22,7 @@ def _json_term(term: Node) -> dict:
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
         return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)  # a SELECT binds IRIs, blank nodes and literals only
     out = {"type": "literal", "value": str(term)}
     if term.language:
         out["xml:lang"] = term.language

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import replace
 from itertools import chain, takewhile
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import AbstractSet, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -124,7 +124,7 @@ def ask(store, question: str, *, top: int = 10, filters: Filters | None = None, 
 
 
 def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: int,
-           own_countries: set[str] = frozenset(), weights: Mapping[str, float] | None = None) -> Recommendations:
+           own_countries: AbstractSet[str] = frozenset(), weights: Mapping[str, float] | None = None) -> Recommendations:
     """Rank, explain and describe the candidates of one resolved question."""
     kind = q.output_kind
     ids = tg.ids(kind)
@@ -242,7 +242,7 @@ def _order(score: np.ndarray, candidates: np.ndarray, tied: np.ndarray | None = 
         yield from np.lexsort((candidates, -rounded))
 
 
-def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: set[str], query: Query) -> np.ndarray:
+def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: AbstractSet[str], query: Query) -> np.ndarray:
     """The user's filters over one kind of candidate."""
     if kind == "project":
         mask = f.project_mask(tg)
@@ -262,7 +262,7 @@ def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: set[str]
     return f.partner_mask(tg)
 
 
-def _in_countries(tg: TypedGraph, matrix, countries: set[str]) -> np.ndarray:
+def _in_countries(tg: TypedGraph, matrix, countries: AbstractSet[str]) -> np.ndarray:
     """Rows of an entity × country matrix that touch any of ``countries``."""
     columns = [tg.index("country")[k] for k in countries]
     if not columns:
