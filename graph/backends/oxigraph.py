@@ -133,13 +133,13 @@ class OxigraphStore:
         target = _new_store_dir(data_dir, ready=False)
         fresh = _open_path(target)
         fresh.bulk_extend(_quads(graphs))
-        restored = []
+        restored: list[str] = []
         for path in sorted(_snapshots(data_dir).glob("*.nq")):
             fresh.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-            name = _snapshot_graph(path)
-            if name is not None:
-                restored.append(name)
-        salvaged = []
+            snapshotted = _snapshot_graph(path)
+            if snapshotted is not None:
+                restored.append(snapshotted)
+        salvaged: list[str] = []
         for path in earlier:
             for name, quads in _readable_graphs(path, keep, skip={*graphs, *restored, *salvaged}):
                 fresh.bulk_extend(quads)
@@ -191,6 +191,8 @@ class OxigraphStore:
     def values(self, sparql: str) -> Table:
         with _query_errors(sparql):
             result = self._store.query(sparql, **_dataset(sparql, None, None))
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError("expected a SELECT query: plain values are read from a table")
             return Table([v.value for v in result.variables],
                          [tuple(None if t is None else t.value or None for t in row) for row in result])
 
@@ -214,9 +216,10 @@ class OxigraphStore:
     def export(self, format: str) -> bytes:
         fmt = export_format(format)
         if fmt.dataset:
-            return self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES)
+            return self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES)  # type: ignore[return-value]  # the stub lacks "no output gives bytes"
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        return ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES)
+        assert isinstance(union, ox.QueryTriples)  # a CONSTRUCT answers triples
+        return ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES)  # type: ignore[return-value]  # as above
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
