@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Mapping
 
 from graph import egress
@@ -79,7 +80,7 @@ def completeness(complete: bool, rows: int, limit: int) -> dict:
     >>> completeness(False, 5, 5)
     {'complete': False, 'rows': 5, 'limit': 5, 'reason': 'row-limit'}
     """
-    notice = {"complete": complete, "rows": rows, "limit": limit}
+    notice: dict[str, bool | int | str] = {"complete": complete, "rows": rows, "limit": limit}
     if not complete:
         notice["reason"] = "row-limit"
     return notice
@@ -179,7 +180,7 @@ def _send(conn, message) -> None:
 @dataclass(eq=False)
 class _Worker:
     process: mp.process.BaseProcess
-    conn: object
+    conn: Connection
     pid: int = 0
     started: float = field(default_factory=time.monotonic)
     generation: int = 0
