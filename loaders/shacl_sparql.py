@@ -32,11 +32,11 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from graph.backends.common import check_iri
-from graph.store import Table
+from graph.store import Answer, select
 from ontology import ontology_graph, shapes_graph
 from loaders.validate import Report, require
 
-Query = Callable[[str], object]
+Query = Callable[[str], Answer]
 """Runs one SPARQL query on the data to check and returns its answer (a :class:`graph.store.Table`)."""
 
 _CASTABLE = {XSD[t] for t in ("integer", "decimal", "boolean", "date", "dateTime", "gYear", "gYearMonth",
@@ -112,16 +112,16 @@ def check(query: Query, graph: str | None = None, shapes: Graph | None = None) -
     screens, counter = checks(graph, shapes)
     results = []
     for screen in screens:
-        flagged = _table(query(screen.sparql))
+        flagged = select(query, screen.sparql)
         for i, c in enumerate(screen.checks):
             if all(_true(row[f"ok{i}"]) for row in flagged):
                 continue
             path = _names().normalizeUri(URIRef(c.path)) if c.path else None
-            for row in _table(query(c.sparql)):
+            for row in select(query, c.sparql):
                 failed = sum(1 for j in range(c.components) if not _true(row[f"ok{j}"]))
                 results.extend([(str(row["focus"]), path, c.message)] * failed)
     results.sort(key=lambda r: (r[0], r[1] or "", r[2]))
-    checked = int(query(counter).rows[0][0])
+    checked = int(select(query, counter).rows[0][0])
     return Report(conforms=not results, results=results, checked=checked)
 
 
@@ -138,12 +138,6 @@ def _names():
 
 def _all(parts: list[str]) -> str:
     return "(" + " && ".join(f"COALESCE({p}, false)" for p in parts) + ")"
-
-
-def _table(answer: object) -> Table:
-    if not isinstance(answer, Table):
-        raise TypeError(f"a validation query must answer with a table, not {type(answer).__name__}")
-    return answer
 
 
 def _true(term: Node | None) -> bool:
@@ -280,8 +274,8 @@ class _Compiler:
             if kind not in _NODE_KINDS:
                 raise UnsupportedShape(f"sh:nodeKind {kind} in {shape}")
             parts.append(_NODE_KINDS[kind].format(v=v))
-        for values in s.objects(shape, SH["in"]):
-            members = [_term(m) for m in Collection(s, values)]
+        for in_list in s.objects(shape, SH["in"]):
+            members = [_term(m) for m in Collection(s, in_list)]
             parts.append("(" + (" || ".join(f"sameTerm({v}, {m})" for m in members) or "false") + ")")
         for pattern in s.objects(shape, SH.pattern):
             flags = s.value(shape, SH.flags)
@@ -293,10 +287,10 @@ class _Compiler:
         for node in s.objects(shape, SH.node):
             parts.append(self._conforms(node, v))
         for key, join in ((SH["or"], " || "), (SH["and"], " && ")):
-            for members in s.objects(shape, key):
-                parts.append("(" + join.join(self._conforms(m, v) for m in Collection(s, members)) + ")")
-        for members in s.objects(shape, SH.xone):
-            parts.append("((" + " + ".join(f"IF({self._conforms(m, v)}, 1, 0)" for m in Collection(s, members)) + ") = 1)")
+            for operands in s.objects(shape, key):
+                parts.append("(" + join.join(self._conforms(m, v) for m in Collection(s, operands)) + ")")
+        for operands in s.objects(shape, SH.xone):
+            parts.append("((" + " + ".join(f"IF({self._conforms(m, v)}, 1, 0)" for m in Collection(s, operands)) + ") = 1)")
         for negated in s.objects(shape, SH["not"]):
             parts.append(f"!{self._conforms(negated, v)}")
         return parts
