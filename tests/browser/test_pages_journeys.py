@@ -36,7 +36,7 @@ def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, s
     expect(page.locator("#result-count")).to_have_text("179 projects")
     page.locator('[data-facet="focus"]').get_by_label("Safety and Security").check()
     expect(page).to_have_url(re.compile(r"focus=safety_security"))
-    expect(page.locator("#result-count")).to_have_text("22 projects match your search")
+    expect(page.locator("#result-count")).to_have_text("25 projects match your search")
     page.locator('[data-facet="country"]').get_by_label("Viet Nam").check()
     expect(page).to_have_url(re.compile(r"country=vn"))
     expect(page.locator("#result-count")).to_have_text("3 projects match your search")
