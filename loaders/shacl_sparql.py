@@ -90,7 +90,7 @@ def checks(graph: str | None = None, shapes: Graph | None = None) -> tuple[list[
 
     >>> screens, counter = checks()
     >>> len(screens), sum(len(s.checks) for s in screens), "COUNT(DISTINCT ?focus)" in counter
-    (15, 137, True)
+    (17, 173, True)
     """
     if shapes is None:
         return _bundled_checks(graph)

@@ -36,7 +36,7 @@ def test_a_triple_export_parses_back_into_the_same_graph(store, fmt, parser):
     assert_isomorphic(exported, union(store))
 
 
-@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld-graphs", "json-ld")])
 def test_a_dataset_export_keeps_every_named_graph(store, bundled_graphs, fmt, parser):
     exported = Dataset()
     exported.parse(data=store.export(fmt), format=parser)

@@ -157,7 +157,7 @@ def test_query_api_and_pages_answer_304(make_app):
     again = client.get("/api/queries/cities_of_country", query_string={"country": "TH"},
                        headers={"If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304
-    for path in ("/", "/id/city/phuket", "/ontology", "/query", "/projects?focus=mobility"):  # /data: test_warmup.py
+    for path in ("/", "/id/city/phuket", "/ontology", "/query", "/projects?focus=safety_security"):  # /data: test_warmup.py
         page = client.get(path)
         assert page.status_code == 200 and page.headers["Cache-Control"] == "public, no-cache", path
         assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path
