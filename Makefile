@@ -16,6 +16,8 @@ run: install
 
 test: install-test system-deps
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed vendor

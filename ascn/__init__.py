@@ -7,9 +7,10 @@ library (:mod:`queries.library`, parameters bound, never pasted) and the recomme
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from rdflib import Graph as RDFGraph
 from rdflib import Literal
@@ -82,8 +83,9 @@ class KnowledgeGraph:
         if text_or_name in library():
             text = get_query(text_or_name).bind(params)
         elif params:
-            raise TypeError("parameters are bound into library queries only; "
-                            f"{text_or_name[:40]!r} is not a library query name")
+            raise TypeError(
+                f"parameters are bound into library queries only; {text_or_name[:40]!r} is not a library query name"
+            )
         elif _looks_like_a_name(text_or_name):
             get_query(text_or_name)  # raises NotFound with the closest names
             raise AssertionError("unreachable")  # pragma: no cover
@@ -113,8 +115,12 @@ def _looks_like_a_name(text: str) -> bool:
     return text.replace("_", "").isalnum()
 
 
-def open(endpoint: str | None = None, *, data_dir: str | Path | None = None,  # noqa: A001 (the API's verb)
-         settings: Mapping[str, Any] | None = None) -> KnowledgeGraph:
+def open(
+    endpoint: str | None = None,
+    *,
+    data_dir: str | Path | None = None,  # noqa: A001 (the API's verb)
+    settings: Mapping[str, Any] | None = None,
+) -> KnowledgeGraph:
     """Open the graph: the embedded store (in ``data_dir``, else where ``ascn`` keeps it, built on first use), or
     the SPARQL endpoint at ``endpoint`` (a URL, read as is: nothing is built there). ``settings`` are further
     :class:`graph.config.Settings` fields, as ``ASCN_*`` variables would give them."""

@@ -53,31 +53,77 @@ class Step:
 
 
 FULL = [
-    Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 300k triples)",
-         "endpoint", ["--requests", "960", "--seconds", "45", "--settle", "120"], 6),
-    Step("pages", "first visit of every page after ascn build, warm pages (bundled graph)", "pages",
-         ["--rounds", "20"], 2),
+    Step(
+        "endpoint",
+        "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 300k triples)",
+        "endpoint",
+        ["--requests", "960", "--seconds", "45", "--settle", "120"],
+        6,
+    ),
+    Step(
+        "pages",
+        "first visit of every page after ascn build, warm pages (bundled graph)",
+        "pages",
+        ["--rounds", "20"],
+        2,
+    ),
     Step("load", "ascn load vs oxigraph load (30k, 300k, 3M triples)", "load", ["--sizes", ALL_SIZES], 3),
-    Step("recommendation", "recommender built from the store, latency per question, store memory "
-         "(30k, 300k, 3M triples)", "recommend", ["--sizes", ALL_SIZES], 3),
-    Step("completion", "/api/complete while typing vs the same question as SPARQL (bundled graph, 300k triples)",
-         "complete", ["--sizes", "0,300000"], 3),
-    Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (3M triples)", "remote",
-         ["--triples", "3000000"], 27),
+    Step(
+        "recommendation",
+        "recommender built from the store, latency per question, store memory (30k, 300k, 3M triples)",
+        "recommend",
+        ["--sizes", ALL_SIZES],
+        3,
+    ),
+    Step(
+        "completion",
+        "/api/complete while typing vs the same question as SPARQL (bundled graph, 300k triples)",
+        "complete",
+        ["--sizes", "0,300000"],
+        3,
+    ),
+    Step(
+        "remote",
+        "the at-scale recipe on Oxigraph server and Virtuoso (3M triples)",
+        "remote",
+        ["--triples", "3000000"],
+        27,
+    ),
     Step("ingest", "ascn ingest on the test documents: entity-link precision, fact recall", "ingest", [], 0.5),
 ]
 QUICK = [
-    Step("endpoint", "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 30k triples, short loads)",
-         "endpoint", ["--synthetic-triples", "30000", "--requests", "320", "--seconds", "15", "--settle", "30"], 2),
-    Step("pages", "first visit of every page after ascn build, warm pages (bundled graph)", "pages",
-         ["--rounds", "5"], 2),
+    Step(
+        "endpoint",
+        "ascn serve vs oxigraph serve vs rdflib-endpoint (bundled graph, 30k triples, short loads)",
+        "endpoint",
+        ["--synthetic-triples", "30000", "--requests", "320", "--seconds", "15", "--settle", "30"],
+        2,
+    ),
+    Step(
+        "pages", "first visit of every page after ascn build, warm pages (bundled graph)", "pages", ["--rounds", "5"], 2
+    ),
     Step("load", "ascn load vs oxigraph load (30k, 300k triples)", "load", ["--sizes", QUICK_SIZES], 1),
-    Step("recommendation", "recommender built from the store, latency per question, store memory "
-         "(30k, 300k triples)", "recommend", ["--sizes", QUICK_SIZES], 6),
-    Step("completion", "/api/complete while typing vs the same question as SPARQL (bundled graph, 30k triples)",
-         "complete", ["--sizes", "0,30000", "--words", "20"], 1),
-    Step("remote", "the at-scale recipe on Oxigraph server and Virtuoso (30k triples)", "remote",
-         ["--triples", "30000"], 1),
+    Step(
+        "recommendation",
+        "recommender built from the store, latency per question, store memory (30k, 300k triples)",
+        "recommend",
+        ["--sizes", QUICK_SIZES],
+        6,
+    ),
+    Step(
+        "completion",
+        "/api/complete while typing vs the same question as SPARQL (bundled graph, 30k triples)",
+        "complete",
+        ["--sizes", "0,30000", "--words", "20"],
+        1,
+    ),
+    Step(
+        "remote",
+        "the at-scale recipe on Oxigraph server and Virtuoso (30k triples)",
+        "remote",
+        ["--triples", "30000"],
+        1,
+    ),
     Step("ingest", "ascn ingest on the test documents: entity-link precision, fact recall", "ingest", [], 0.5),
 ]
 
@@ -87,8 +133,9 @@ def run(step: Step) -> list[Row]:
     print(f"\n# {step.name}: {step.title}", flush=True)
     started = time.perf_counter()
     lines = []
-    child = subprocess.Popen([sys.executable, "-m", f"benchmarks.{step.module}", *step.argv], stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", f"benchmarks.{step.module}", *step.argv], stdout=subprocess.PIPE, text=True
+    )
     for line in child.stdout:
         print(line, end="", flush=True)
         lines.append(line.rstrip("\n"))
@@ -98,20 +145,24 @@ def run(step: Step) -> list[Row]:
     found = rows(step.name, lines)
     if code != 0:
         print(f"# {step.name} FAILED (exit code {code}; its error is above)", flush=True)
-        found.append(Row(step.name, "", f"FAILED: exit code {code} (the error is printed above the summary)",
-                         "failed"))
+        found.append(Row(step.name, "", f"FAILED: exit code {code} (the error is printed above the summary)", "failed"))
     return found
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="development run: no 3M triples, the endpoint at 30k with short loads")
+    parser.add_argument(
+        "--quick", action="store_true", help="development run: no 3M triples, the endpoint at 30k with short loads"
+    )
     args = parser.parse_args(argv)
     steps = QUICK if args.quick else FULL
     print(f"machine: {machine()}")
-    print(f"{'quick' if args.quick else 'full'} run: " + ", ".join(f"{s.name} ~{s.minutes:g} min" for s in steps)
-          + f"; expected about {sum(s.minutes for s in steps):g} min in all", flush=True)
+    print(
+        f"{'quick' if args.quick else 'full'} run: "
+        + ", ".join(f"{s.name} ~{s.minutes:g} min" for s in steps)
+        + f"; expected about {sum(s.minutes for s in steps):g} min in all",
+        flush=True,
+    )
     started = time.perf_counter()
     found = [row for step in steps for row in run(step)]
     print(f"\n# summary ({(time.perf_counter() - started) / 60:.1f} min in all)")

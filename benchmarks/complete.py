@@ -108,11 +108,20 @@ def measure(size: int, n: int, cache: Path) -> None:
             peers = [_sparql(u) for u in peer_urls(site, urls, 20)]
             answered = [ms for ms, ok in peers if ok]
             stopped = len(peers) - len(answered)
-            print(f"   peer, the same entity question as SPARQL on /sparql: "
-                  + (f"{percentiles(answered)}; p95 ratio {np.percentile(answered, 95) / p95:.0f}x" if answered
-                     else "no answer") + f"; {stopped} of {len(peers)} refused or stopped at the server's limit")
-            print(f"   completion p95 {p95:.1f} ms (target < {P95_TARGET_MS:g} ms: "
-                  f"{'met' if p95 < P95_TARGET_MS else 'missed'})", flush=True)
+            print(
+                "   peer, the same entity question as SPARQL on /sparql: "
+                + (
+                    f"{percentiles(answered)}; p95 ratio {np.percentile(answered, 95) / p95:.0f}x"
+                    if answered
+                    else "no answer"
+                )
+                + f"; {stopped} of {len(peers)} refused or stopped at the server's limit"
+            )
+            print(
+                f"   completion p95 {p95:.1f} ms (target < {P95_TARGET_MS:g} ms: "
+                f"{'met' if p95 < P95_TARGET_MS else 'missed'})",
+                flush=True,
+            )
 
 
 def _build_only(data_dir: Path) -> dict[str, float]:
@@ -138,9 +147,13 @@ def _sparql(url: str) -> tuple[float, bool]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="0,300000", help="triple counts, 0 for the bundled graph (default: %(default)s)")
+    parser.add_argument(
+        "--sizes", default="0,300000", help="triple counts, 0 for the bundled graph (default: %(default)s)"
+    )
     parser.add_argument("--words", type=int, default=40, help="random words typed per size (default: %(default)s)")
-    parser.add_argument("--cache", type=Path, default=CACHE, help="where synthetic files are kept (default: %(default)s)")
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help="where synthetic files are kept (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"completion latency: {args.words} random words typed letter by letter per size, through HTTP", flush=True)

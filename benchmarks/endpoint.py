@@ -51,20 +51,25 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from benchmarks import synthetic
 
 BIN = Path(sys.executable).parent
 ACCEPT = "application/sparql-results+json"
 MIXES = ("repeated", "unique")
-TARGETS = {("bundled", "repeated", "oxigraph"): 1.0, ("bundled", "unique", "oxigraph"): 0.8,
-           ("synthetic", "unique", "oxigraph"): 0.8, ("bundled", "repeated", "rdflib-endpoint"): 5.0,
-           ("bundled", "unique", "rdflib-endpoint"): 5.0, ("synthetic", "repeated", "rdflib-endpoint"): 5.0,
-           ("synthetic", "unique", "rdflib-endpoint"): 5.0}
+TARGETS = {
+    ("bundled", "repeated", "oxigraph"): 1.0,
+    ("bundled", "unique", "oxigraph"): 0.8,
+    ("synthetic", "unique", "oxigraph"): 0.8,
+    ("bundled", "repeated", "rdflib-endpoint"): 5.0,
+    ("bundled", "unique", "rdflib-endpoint"): 5.0,
+    ("synthetic", "repeated", "rdflib-endpoint"): 5.0,
+    ("synthetic", "unique", "rdflib-endpoint"): 5.0,
+}
 """ascn's throughput must reach at least this multiple of each peer's, per graph (bundled, synthetic) and mix; a
 ratio with no entry is printed with "no target"."""
 GOALS = {("bundled", "repeated", "oxigraph"): 1.5}
@@ -75,8 +80,7 @@ at most this too (in the unique mix, where no kept answer helps)."""
 
 AD_HOC = {
     "adhoc_count_triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-    "adhoc_count_by_class":
-        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class",
+    "adhoc_count_by_class": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class",
     "adhoc_join_projects": """PREFIX ascn: <https://w3id.org/ascn/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?project ?label ?cityLabel ?countryLabel ?area WHERE {
@@ -166,8 +170,9 @@ def unique_requests(pools: dict[str, list[str]], requests: int, leave_out=(), se
     rng = random.Random(seed)
     bindings = {}
     for name, query in sorted(library().items()):
-        varying = [(p.name, list(pools.get(p.entity or p.type, ()))) for p in query.params
-                   if p.type != "iri" or p.entity]
+        varying = [
+            (p.name, list(pools.get(p.entity or p.type, ()))) for p in query.params if p.type != "iri" or p.entity
+        ]
         varying = [(param, values) for param, values in varying if values]
         if not varying or name in leave_out:
             continue
@@ -205,8 +210,12 @@ class Endpoint:
     settled_in: float = 0.0
 
     def post(self, conn: http.client.HTTPConnection, query: str) -> tuple[int, bytes]:
-        conn.request("POST", self.path, body=query.encode("utf-8"),
-                     headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT})
+        conn.request(
+            "POST",
+            self.path,
+            body=query.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT},
+        )
         response = conn.getresponse()
         return response.status, response.read()
 
@@ -221,8 +230,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(name: str, args: list[str], port: int, path: str, log: Path, settle_for: float,
-            wait: float = 600) -> Iterator[Endpoint]:
+def running(
+    name: str, args: list[str], port: int, path: str, log: Path, settle_for: float, wait: float = 600
+) -> Iterator[Endpoint]:
     """Start a server, wait until it answers a query and then until it is idle (at most ``settle_for`` s), yield
     it; stop it by its PID (SIGTERM, then SIGKILL)."""
     started = time.perf_counter()
@@ -300,15 +310,34 @@ def closing(conn: http.client.HTTPConnection) -> Iterator[http.client.HTTPConnec
 
 def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int, threads: int):
     port = free_port()
-    args = [str(BIN / "ascn"), "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--threads", str(threads)]
+    args = [
+        str(BIN / "ascn"),
+        "--data-dir",
+        str(data_dir),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     return running("ascn serve", args, port, "/sparql", log, settle_for)
 
 
 def serve_oxigraph(location: Path, log: Path, settle_for: float):
     port = free_port()
-    args = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-            "--union-default-graph"]
+    args = [
+        str(BIN / "oxigraph"),
+        "serve",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
     return running("oxigraph serve", args, port, "/query", log, settle_for)
 
 
@@ -365,8 +394,9 @@ def prepare(work: Path, label: str, synthetic_triples: int | None, load: str) ->
     prepared.pools = value_pools(prepared.ascn_dir)
     t["ascn export (nquads)"] = _timed([*ascn, "export", "--format", "nquads", "--output", str(prepared.nquads)], log)
     prepared.quads = sum(1 for _ in prepared.nquads.open(encoding="utf-8"))
-    t["oxigraph load"] = _timed([str(BIN / "oxigraph"), "load", "--location", str(prepared.oxigraph_dir),
-                                 "--file", str(prepared.nquads)], log)
+    t["oxigraph load"] = _timed(
+        [str(BIN / "oxigraph"), "load", "--location", str(prepared.oxigraph_dir), "--file", str(prepared.nquads)], log
+    )
     return prepared
 
 
@@ -469,8 +499,9 @@ def load(endpoint: Endpoint, order: list[tuple[str, str]], clients: int, seconds
     return Run(endpoint.name, samples, time.perf_counter() - start, len(order))
 
 
-def answer_rows(endpoint: Endpoint, mix: dict[str, str], timeout: float,
-                budget: float) -> dict[str, tuple[int | str, float]]:
+def answer_rows(
+    endpoint: Endpoint, mix: dict[str, str], timeout: float, budget: float
+) -> dict[str, tuple[int | str, float]]:
     """Each query once, in turn (also a warm-up): its number of rows, or the HTTP status / error when it failed,
     and its time alone. Queries left when ``budget`` seconds have passed are marked "not tried"."""
     rows: dict[str, tuple[int | str, float]] = {}
@@ -502,15 +533,31 @@ def answer_rows(endpoint: Endpoint, mix: dict[str, str], timeout: float,
 
 
 # -- profiling -----------------------------------------------------------------------------------
-def profile(endpoint: Endpoint, order: list[tuple[str, str]], clients: int, seconds: float, timeout: float,
-            out: Path) -> str:
+def profile(
+    endpoint: Endpoint, order: list[tuple[str, str]], clients: int, seconds: float, timeout: float, out: Path
+) -> str:
     """Sample ``endpoint``'s process tree with py-spy during one more round of the load: where its time goes."""
     spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
     if spy is None:
         return "py-spy is not installed (pip install -e '.[bench]'): no profile"
-    recorder = subprocess.Popen([spy, "record", "--pid", str(endpoint.process.pid), "--subprocesses", "--format",
-                                 "raw", "--rate", "200", "--output", str(out), "--nonblocking"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    recorder = subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(endpoint.process.pid),
+            "--subprocesses",
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--output",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)
     load(endpoint, order, clients, seconds, timeout)
     recorder.send_signal(2)  # py-spy writes its file on SIGINT
@@ -541,8 +588,7 @@ def summarise_profile(raw: str, top: int = 18) -> str:
         if not stack or not n.isdigit():
             continue
         frames = [_frame(f) for f in stack.split(";") if _FRAME.match(f)]  # drops process and thread headers
-        role = "worker (query process)" if any(f.startswith("_worker_main ") for f in frames) else \
-            "server (ascn serve)"
+        role = "worker (query process)" if any(f.startswith("_worker_main ") for f in frames) else "server (ascn serve)"
         if not frames:
             continue
         count[role] += int(n)
@@ -553,7 +599,9 @@ def summarise_profile(raw: str, top: int = 18) -> str:
     for role in sorted(count):
         lines.append(f"{role}: {count[role]} samples")
         lines.append("  own  total  function")
-        ranked = sorted(set(own[role]) | set(total[role]), key=lambda f: (-own[role][f], -total[role][f], f))[:top // 2]
+        ranked = sorted(set(own[role]) | set(total[role]), key=lambda f: (-own[role][f], -total[role][f], f))[
+            : top // 2
+        ]
         ranked += [f for f, _ in total[role].most_common(top) if f not in ranked][: top - len(ranked)]
         for frame in ranked:
             lines.append(f"  {own[role][frame] / count[role]:4.0%}  {total[role][frame] / count[role]:4.0%}  {frame}")
@@ -573,32 +621,44 @@ def _frame(frame: str) -> str:
 
 
 # -- report ---------------------------------------------------------------------------------------
-def report(prepared: Prepared, runs: dict[str, list[Run]], rows: dict[str, dict[str, int | str]], clients: int,
-           starts: dict[str, tuple[float, float, bool]], excluded: dict[str, str],
-           cheap: set[str] | None = None) -> str:
+def report(
+    prepared: Prepared,
+    runs: dict[str, list[Run]],
+    rows: dict[str, dict[str, int | str]],
+    clients: int,
+    starts: dict[str, tuple[float, float, bool]],
+    excluded: dict[str, str],
+    cheap: set[str] | None = None,
+) -> str:
     """The figures of one graph: each mix's table (``runs``: mix → one Run per server, ascn first), the ratios
     against each peer with their targets, the median of cheap library queries, and each query's median."""
     first = next(iter(runs.values()))
     graph = "bundled" if prepared.label == "bundled" else "synthetic"
-    lines = [f"\n== {prepared.label}: {prepared.quads:,} quads — {clients} clients, "
-             + ", ".join(f"{mix} mix {mix_runs[0].requested} requests" for mix, mix_runs in runs.items())
-             + f" ({len(rows[first[0].server]) - len(excluded)} queries in the repeated mix)"]
+    lines = [
+        f"\n== {prepared.label}: {prepared.quads:,} quads — {clients} clients, "
+        + ", ".join(f"{mix} mix {mix_runs[0].requested} requests" for mix, mix_runs in runs.items())
+        + f" ({len(rows[first[0].server]) - len(excluded)} queries in the repeated mix)"
+    ]
     lines += [f"   {note}" for note in prepared.notes]
     for step, seconds in prepared.timings.items():
         lines.append(f"   {step:<28} {seconds:8.2f} s")
     for server, (answering, idle, busy) in starts.items():
-        state = f"STILL BUSY after {idle:.0f} s: measured under its background work" if busy else \
-            f"idle after {idle:.1f} s"
+        state = (
+            f"STILL BUSY after {idle:.0f} s: measured under its background work" if busy else f"idle after {idle:.1f} s"
+        )
         lines.append(f"   {server + ' start':<28} {answering:8.2f} s   ({state})")
     for name, why in excluded.items():
         lines.append(f"   left out of both mixes: {name} (ascn serve: {why})")
     for mix, mix_runs in runs.items():
-        lines.append(f"\n   {mix + ' mix':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'done':>7}"
-                     f"{'wall s':>8}")
+        lines.append(
+            f"\n   {mix + ' mix':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'done':>7}{'wall s':>8}"
+        )
         for run in mix_runs:
             cut = "  (cut by --seconds)" if len(run.samples) < run.requested else ""
-            lines.append(f"   {run.server:<18}{run.throughput:9.1f}{run.percentile(50) * 1000:9.1f}"
-                         f"{run.percentile(95) * 1000:9.1f}{run.errors:8d}{len(run.samples):7d}{run.wall:8.1f}{cut}")
+            lines.append(
+                f"   {run.server:<18}{run.throughput:9.1f}{run.percentile(50) * 1000:9.1f}"
+                f"{run.percentile(95) * 1000:9.1f}{run.errors:8d}{len(run.samples):7d}{run.wall:8.1f}{cut}"
+            )
     lines.append("")
     for mix, mix_runs in runs.items():
         lines += [_ratio(graph, mix, mix_runs[0], peer) for peer in mix_runs[1:]]
@@ -607,33 +667,49 @@ def report(prepared: Prepared, runs: dict[str, list[Run]], rows: dict[str, dict[
         if peer is not None:
             lines.append(_cheap(mix, mix_runs[0], peer, cheap))
     ascn = first[0]
-    mismatched = [name for name in rows[ascn.server] if name not in excluded
-                  and len({str(rows[r.server].get(name)) for r in first if r.server != "rdflib-endpoint"}) > 1]
+    mismatched = [
+        name
+        for name in rows[ascn.server]
+        if name not in excluded
+        and len({str(rows[r.server].get(name)) for r in first if r.server != "rdflib-endpoint"}) > 1
+    ]
     peer = rows.get("rdflib-endpoint", {})
-    different = [name for name in rows[ascn.server] if name not in excluded
-                 and str(peer.get(name)) not in (str(rows[ascn.server][name]), "None", "not tried")]
+    different = [
+        name
+        for name in rows[ascn.server]
+        if name not in excluded and str(peer.get(name)) not in (str(rows[ascn.server][name]), "None", "not tried")
+    ]
     untried = [name for name, answer in peer.items() if answer == "not tried"]
     if untried:
-        lines.append(f"   rdflib-endpoint: {len(untried)} of {len(peer)} queries not reached in the warm-up's time "
-                     f"(--seconds): {', '.join(untried)}")
+        lines.append(
+            f"   rdflib-endpoint: {len(untried)} of {len(peer)} queries not reached in the warm-up's time "
+            f"(--seconds): {', '.join(untried)}"
+        )
     if mismatched:
-        lines.append("   ROW COUNTS DIFFER between ascn and oxigraph: "
-                     + ", ".join(f"{n} ({rows[ascn.server][n]} vs {rows['oxigraph serve'].get(n)})"
-                                 for n in mismatched))
+        lines.append(
+            "   ROW COUNTS DIFFER between ascn and oxigraph: "
+            + ", ".join(f"{n} ({rows[ascn.server][n]} vs {rows['oxigraph serve'].get(n)})" for n in mismatched)
+        )
     else:
         lines.append("   every query of the repeated mix gave the same number of rows on ascn and oxigraph")
     if different:
-        lines.append("   rdflib-endpoint differs on: "
-                     + ", ".join(f"{n} ({rows['rdflib-endpoint'][n]} vs {rows[ascn.server][n]})" for n in different))
+        lines.append(
+            "   rdflib-endpoint differs on: "
+            + ", ".join(f"{n} ({rows['rdflib-endpoint'][n]} vs {rows[ascn.server][n]})" for n in different)
+        )
     for mix, mix_runs in runs.items():
         medians = {run.server: run.median_by_query() for run in mix_runs}
         names = set().union(*(m.keys() for m in medians.values()))
-        lines.append(f"\n   {'median ms per query, ' + mix + ' mix':<43}"
-                     + "".join(f"{run.server.split()[0]:>16}" for run in mix_runs)
-                     + (f"{'rows':>8}" if mix == "repeated" else ""))
+        lines.append(
+            f"\n   {'median ms per query, ' + mix + ' mix':<43}"
+            + "".join(f"{run.server.split()[0]:>16}" for run in mix_runs)
+            + (f"{'rows':>8}" if mix == "repeated" else "")
+        )
         for name in sorted(names, key=lambda n: -medians[ascn.server].get(n, 0)):
-            cells = "".join(f"{medians[run.server][name] * 1000:16.1f}" if name in medians[run.server]
-                            else f"{'-':>16}" for run in mix_runs)
+            cells = "".join(
+                f"{medians[run.server][name] * 1000:16.1f}" if name in medians[run.server] else f"{'-':>16}"
+                for run in mix_runs
+            )
             count = f"{str(rows[ascn.server].get(name, '')):>8}" if mix == "repeated" else ""
             lines.append(f"   {name:<43}{cells}{count}")
     return "\n".join(lines)
@@ -677,8 +753,10 @@ def _cheap(mix: str, ascn: Run, oxigraph: Run, cheap: set[str] | None = None) ->
         return f"   cheap library queries, {mix} mix: none answered (no target)"
     median = statistics.median(times) * 1000
     theirs = statistics.median([s for n, s, ok in oxigraph.samples if ok and n in cheap]) * 1000
-    figure = (f"   cheap library queries ({len(cheap)} oxigraph answers within {CHEAP_MS:g} ms), {mix} mix: "
-              f"ascn median {median:.1f} ms, oxigraph {theirs:.1f} ms")
+    figure = (
+        f"   cheap library queries ({len(cheap)} oxigraph answers within {CHEAP_MS:g} ms), {mix} mix: "
+        f"ascn median {median:.1f} ms, oxigraph {theirs:.1f} ms"
+    )
     if mix != "unique":
         return figure + "   (no target: kept answers)"
     return figure + f"   target ≤ {CHEAP_MS:g} ms   {'met' if median <= CHEAP_MS else 'MISSED'}"
@@ -700,12 +778,17 @@ def bench_graph(prepared: Prepared, args: argparse.Namespace, work: Path) -> str
     rows, starts, excluded = {}, {}, {}
     cheap: set[str] | None = None
     logs, settle_for = work / prepared.label, args.settle
-    servers = [("ascn", lambda: serve_ascn(prepared.ascn_dir, logs / "ascn.log", settle_for, args.ascn_workers,
-                                           args.ascn_threads)),
-               ("oxigraph", lambda: serve_oxigraph(prepared.oxigraph_dir, logs / "oxigraph.log", settle_for))]
+    servers = [
+        (
+            "ascn",
+            lambda: serve_ascn(prepared.ascn_dir, logs / "ascn.log", settle_for, args.ascn_workers, args.ascn_threads),
+        ),
+        ("oxigraph", lambda: serve_oxigraph(prepared.oxigraph_dir, logs / "oxigraph.log", settle_for)),
+    ]
     if not args.no_rdflib:
-        servers.append(("rdflib-endpoint", lambda: serve_rdflib_endpoint(prepared.nquads, logs / "rdflib.log",
-                                                                         settle_for)))
+        servers.append(
+            ("rdflib-endpoint", lambda: serve_rdflib_endpoint(prepared.nquads, logs / "rdflib.log", settle_for))
+        )
     profile_text = None
     for key, start in servers:
         with start() as endpoint:
@@ -713,27 +796,37 @@ def bench_graph(prepared: Prepared, args: argparse.Namespace, work: Path) -> str
             alone = answer_rows(endpoint, mix, args.timeout, args.seconds)
             rows[endpoint.name] = {name: answer for name, (answer, _) in alone.items()}
             if key == "oxigraph":  # cheap: what Oxigraph answers fast alone, one query at a time
-                cheap = {name for name, (answer, seconds) in alone.items()
-                         if isinstance(answer, int) and seconds * 1000 <= CHEAP_MS}
+                cheap = {
+                    name
+                    for name, (answer, seconds) in alone.items()
+                    if isinstance(answer, int) and seconds * 1000 <= CHEAP_MS
+                }
             if key == "ascn":  # what ascn refuses (its time limit) leaves every server's timed mixes
                 excluded = {name: answer for name, (answer, _) in alone.items() if not isinstance(answer, int)}
-                order["repeated"] = [(name, mix[name]) for name in
-                                     sequence({n: q for n, q in mix.items() if n not in excluded}, args.requests)]
+                order["repeated"] = [
+                    (name, mix[name])
+                    for name in sequence({n: q for n, q in mix.items() if n not in excluded}, args.requests)
+                ]
                 order["unique"] = unique_requests(prepared.pools, args.requests, leave_out=excluded)
             for name in excluded:
-                excluded[name] = f"{excluded[name]}" if key == "ascn" else \
-                    f"{excluded[name]}; {endpoint.name}: {_said(*alone[name])}"
+                excluded[name] = (
+                    f"{excluded[name]}"
+                    if key == "ascn"
+                    else f"{excluded[name]}; {endpoint.name}: {_said(*alone[name])}"
+                )
             for m in MIXES:
                 runs[m].append(load(endpoint, order[m], args.clients, args.seconds, args.timeout))
                 print(f"   {endpoint.name}, {m} mix: {runs[m][-1].throughput:.1f} req/s", file=sys.stderr, flush=True)
             if key == "ascn" and args.profile:  # a fresh unique round (seed 2): a request's cost with no kept answer
                 fresh = unique_requests(prepared.pools, args.requests, leave_out=excluded, seed=2)
-                profile_text = profile(endpoint, fresh, args.clients, args.seconds, args.timeout,
-                                       logs / "ascn-profile.txt")
+                profile_text = profile(
+                    endpoint, fresh, args.clients, args.seconds, args.timeout, logs / "ascn-profile.txt"
+                )
     text = report(prepared, runs, rows, args.clients, starts, excluded, cheap)
     if profile_text:
-        text += f"\n\n   where ascn serve spends its time (py-spy, unique mix, {prepared.label}):\n" + \
-                "\n".join("   " + line for line in profile_text.splitlines())
+        text += f"\n\n   where ascn serve spends its time (py-spy, unique mix, {prepared.label}):\n" + "\n".join(
+            "   " + line for line in profile_text.splitlines()
+        )
     return text
 
 
@@ -741,17 +834,29 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--graphs", nargs="+", choices=["bundled", "synthetic"], default=["bundled", "synthetic"])
     parser.add_argument("--synthetic-triples", type=int, default=300_000)
-    parser.add_argument("--load", choices=["api", "cli"], default="api",
-                        help="add the synthetic graph with the store API (parse + rebuild) or with `ascn load` "
-                             "(adds SHACL validation; minutes at 300k)")
+    parser.add_argument(
+        "--load",
+        choices=["api", "cli"],
+        default="api",
+        help="add the synthetic graph with the store API (parse + rebuild) or with `ascn load` "
+        "(adds SHACL validation; minutes at 300k)",
+    )
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--requests", type=int, default=1280, help="requests per server (the same sequence for each)")
-    parser.add_argument("--seconds", type=float, default=60,
-                        help="stop a server's load after this long; also bounds the one-by-one warm-up pass")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=60,
+        help="stop a server's load after this long; also bounds the one-by-one warm-up pass",
+    )
     parser.add_argument("--timeout", type=float, default=30, help="client timeout per request, seconds")
-    parser.add_argument("--settle", type=float, default=120,
-                        help="wait at most this long for each server to go idle after it starts (ascn serve computes "
-                             "the recommender evaluation in the background first)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=120,
+        help="wait at most this long for each server to go idle after it starts (ascn serve computes "
+        "the recommender evaluation in the background first)",
+    )
     parser.add_argument("--ascn-workers", type=int, default=2, help="ascn serve --workers")
     parser.add_argument("--ascn-threads", type=int, default=8, help="ascn serve --threads")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
@@ -782,8 +887,11 @@ def machine() -> str:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
+        mem = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         memory = f"{mem / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         memory = "unknown memory"

@@ -114,15 +114,19 @@ def main() -> int:
         for method, guards in (("ingester", True), ("baseline", False)):
             s = evaluate(gazetteer, split, guards)
             results[(split, method)] = s
-            print(f"{split:<6} {method:<10} {s.link_precision:>7.3f} {s.link_recall:>7.3f} {s.fact_recall:>7.3f} "
-                  f"{s.fact_precision:>7.3f}  {s.right_links}/{s.links} of {s.gold_links}  "
-                  f"{s.found_facts}/{s.gold_facts}")
+            print(
+                f"{split:<6} {method:<10} {s.link_precision:>7.3f} {s.link_recall:>7.3f} {s.fact_recall:>7.3f} "
+                f"{s.fact_precision:>7.3f}  {s.right_links}/{s.links} of {s.gold_links}  "
+                f"{s.found_facts}/{s.gold_facts}"
+            )
     test = results[("test", "ingester")]
     precise = test.link_precision >= PRECISION_TARGET
     recalled = test.fact_recall >= RECALL_TARGET
     print("## test split")
-    print(f"entity-link precision {test.link_precision:.3f} (target >= {PRECISION_TARGET}: "
-          f"{'met' if precise else 'missed'})")
+    print(
+        f"entity-link precision {test.link_precision:.3f} (target >= {PRECISION_TARGET}: "
+        f"{'met' if precise else 'missed'})"
+    )
     print(f"fact recall {test.fact_recall:.3f} (target >= {RECALL_TARGET}: {'met' if recalled else 'missed'})")
     return 0 if precise and recalled else 1
 

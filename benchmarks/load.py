@@ -46,6 +46,8 @@ def target(count: int) -> float:
     (0.6, 0.7, 0.5)
     """
     return next(ratio for least, ratio in TARGETS if count >= least)
+
+
 BIN = Path(sys.executable).parent
 GRAPH = "https://w3id.org/ascn/graph/user/synthetic"
 CACHE = Path(tempfile.gettempdir()) / "ascn-bench-load"
@@ -94,8 +96,16 @@ def bench(path: Path, work: Path, repeat: int) -> dict[str, Run]:
     """The fastest of ``repeat`` runs of each command on ``path``, each into a fresh store."""
     commands = {
         "oxigraph load": lambda store: [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(path)],
-        "oxigraph load --graph": lambda store: [str(BIN / "oxigraph"), "load", "--location", str(store),
-                                                "--file", str(path), "--graph", GRAPH],
+        "oxigraph load --graph": lambda store: [
+            str(BIN / "oxigraph"),
+            "load",
+            "--location",
+            str(store),
+            "--file",
+            str(path),
+            "--graph",
+            GRAPH,
+        ],
     }
     runs: dict[str, list[Run]] = {label: [] for label in [*commands, "ascn load"]}
     for _ in range(repeat):
@@ -107,8 +117,9 @@ def bench(path: Path, work: Path, repeat: int) -> dict[str, Run]:
         shutil.rmtree(data, ignore_errors=True)
         env = {**os.environ, "ASCN_DATA_DIR": str(data)}
         subprocess.run([str(BIN / "ascn"), "build"], env=env, check=True, capture_output=True)
-        runs["ascn load"].append(measure([str(BIN / "ascn"), "load", str(path), "--name", "synthetic"],
-                                         data / "current", env))
+        runs["ascn load"].append(
+            measure([str(BIN / "ascn"), "load", str(path), "--name", "synthetic"], data / "current", env)
+        )
     return {label: min(timed, key=lambda run: run.seconds) for label, timed in runs.items()}
 
 
@@ -120,11 +131,12 @@ def rate(count: int, run: Run, startup: Run | None = None) -> float:
 def report(count: int, runs: dict[str, Run], startup: dict[str, Run]) -> None:
     """Print one size's table and ratios."""
     print(f"\n## {count:,} triples")
-    print(f"{'command':<24} {'seconds':>8} {'triples/s':>11} {'after start-up':>15} {'peak RSS MB':>12} "
-          f"{'disk MB':>8}")
+    print(f"{'command':<24} {'seconds':>8} {'triples/s':>11} {'after start-up':>15} {'peak RSS MB':>12} {'disk MB':>8}")
     for label, run in runs.items():
-        print(f"{label:<24} {run.seconds:>8.2f} {rate(count, run):>11,.0f} "
-              f"{rate(count, run, startup[label]):>15,.0f} {run.peak_rss_mb:>12.0f} {run.disk_mb:>8.1f}")
+        print(
+            f"{label:<24} {run.seconds:>8.2f} {rate(count, run):>11,.0f} "
+            f"{rate(count, run, startup[label]):>15,.0f} {run.peak_rss_mb:>12.0f} {run.disk_mb:>8.1f}"
+        )
     ascn = runs["ascn load"]
     ratios = {
         "end to end": rate(count, ascn) / rate(count, runs["oxigraph load"]),
@@ -140,17 +152,21 @@ def report(count: int, runs: dict[str, Run], startup: dict[str, Run]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="30000,300000,3000000",
-                        help="comma-separated triple counts (default: %(default)s)")
+    parser.add_argument(
+        "--sizes", default="30000,300000,3000000", help="comma-separated triple counts (default: %(default)s)"
+    )
     parser.add_argument("--repeat", type=int, default=2, help="runs per command and size; the fastest counts")
-    parser.add_argument("--cache", type=Path, default=CACHE,
-                        help="where generated files are kept between runs (default: %(default)s)")
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help="where generated files are kept between runs (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ascn-bench-load-") as work:
         startup_file, _ = synthetic_file(args.cache, STARTUP_TRIPLES)
         startup = bench(startup_file, Path(work), args.repeat)
-        print("start-up (one-city file): " + ", ".join(f"{label} {run.seconds:.2f} s" for label, run in startup.items()))
+        print(
+            "start-up (one-city file): " + ", ".join(f"{label} {run.seconds:.2f} s" for label, run in startup.items())
+        )
         for size in (int(s) for s in args.sizes.split(",")):
             path, count = synthetic_file(args.cache, size)
             report(count, bench(path, Path(work), args.repeat), startup)

@@ -33,10 +33,21 @@ from benchmarks.endpoint import BIN, Endpoint, free_port, machine, running, sett
 FIRST_TARGET = 1.0
 WARM_P95_TARGET = 0.100
 PAGES = (
-    "/", "/projects", "/projects?focus=quality_environment", "/query", "/match",
-    "/match?who=partner&partner=japan", "/match?who=city&focus=quality_environment&text=bus",
-    "/data", "/ontology", "/search?q=water", "/changes",
-    "/id/city/da-nang", "/id/project/kul-urban-observatory", "/id/partner/japan", "/id/focus-area/quality_environment",
+    "/",
+    "/projects",
+    "/projects?focus=quality_environment",
+    "/query",
+    "/match",
+    "/match?who=partner&partner=japan",
+    "/match?who=city&focus=quality_environment&text=bus",
+    "/data",
+    "/ontology",
+    "/search?q=water",
+    "/changes",
+    "/id/city/da-nang",
+    "/id/project/kul-urban-observatory",
+    "/id/partner/japan",
+    "/id/focus-area/quality_environment",
     "/id/country/vn",
 )
 
@@ -77,12 +88,17 @@ def report(build: float, first: dict[str, tuple[int, float]], warm: dict[str, li
     worst = first[slowest][1]
     failed = [p for p, (status, _) in first.items() if status != 200]
     verdict = "met" if worst < FIRST_TARGET and not failed else "missed"
-    lines += ["", f"   slowest first visit: {slowest} {worst * 1000:.0f} ms   target < {FIRST_TARGET * 1000:.0f} ms   "
-                  f"{verdict}" + (f" ({len(failed)} pages not 200)" if failed else "")]
+    lines += [
+        "",
+        f"   slowest first visit: {slowest} {worst * 1000:.0f} ms   target < {FIRST_TARGET * 1000:.0f} ms   "
+        f"{verdict}" + (f" ({len(failed)} pages not 200)" if failed else ""),
+    ]
     all_warm = sorted(t for times in warm.values() for t in times)
     p95 = all_warm[min(len(all_warm) - 1, round(0.95 * (len(all_warm) - 1)))]
-    lines.append(f"   warm pages: p95 {p95 * 1000:.1f} ms over {len(all_warm)} visits   "
-                 f"target < {WARM_P95_TARGET * 1000:.0f} ms   {'met' if p95 < WARM_P95_TARGET else 'missed'}")
+    lines.append(
+        f"   warm pages: p95 {p95 * 1000:.1f} ms over {len(all_warm)} visits   "
+        f"target < {WARM_P95_TARGET * 1000:.0f} ms   {'met' if p95 < WARM_P95_TARGET else 'missed'}"
+    )
     lines.append(f"   the data page's evaluation after the server settled: {evaluation}")
     return "\n".join(lines)
 
@@ -102,8 +118,9 @@ def main(argv: list[str] | None = None) -> None:
         print("\n== pages after a build (bundled graph)", flush=True)
         started = time.perf_counter()
         with (work / "build.log").open("wb") as out:
-            subprocess.run([str(BIN / "ascn"), "--data-dir", str(data), "build"], stdout=out, stderr=subprocess.STDOUT,
-                           check=True)
+            subprocess.run(
+                [str(BIN / "ascn"), "--data-dir", str(data), "build"], stdout=out, stderr=subprocess.STDOUT, check=True
+            )
         build = time.perf_counter() - started
         port = free_port()
         command = [str(BIN / "ascn"), "--data-dir", str(data), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -121,8 +138,11 @@ def main(argv: list[str] | None = None) -> None:
                         warm[path].append(seconds)
             status, _, body = visit(endpoint, "/data")
             shown = "shown" if b'id="evaluation-table"' in body else f"NOT shown (HTTP {status})"
-        print(f"ascn serve answering after {endpoint.started_in:.1f} s; idle {settled:.1f} s after the first visits "
-              "(the evaluation in the background)", flush=True)
+        print(
+            f"ascn serve answering after {endpoint.started_in:.1f} s; idle {settled:.1f} s after the first visits "
+            "(the evaluation in the background)",
+            flush=True,
+        )
         print(report(build, first, warm, shown), flush=True)
     finally:
         if args.workdir is None:

@@ -34,9 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -116,19 +116,25 @@ def draws(store, tg: TypedGraph, n: int, seed: int = 1) -> dict[str, list[Callab
 
     def plan() -> Callable[..., Recommendations]:
         focus = sorted({pick(areas) for _ in range(rng.randint(1, 2))})
-        return functools.partial(question, store, "projects_for_plan", city=pick(cities), focus=focus,
-                                 text=tg.label(pick(projects)))
+        return functools.partial(
+            question, store, "projects_for_plan", city=pick(cities), focus=focus, text=tg.label(pick(projects))
+        )
 
     return {
         "similar_cities": [functools.partial(question, store, "similar_cities", city=pick(cities)) for _ in range(n)],
-        "projects_for_city": [functools.partial(question, store, "projects_for_city", city=pick(cities))
-                              for _ in range(n)],
-        "projects_like": [functools.partial(question, store, "projects_like", project=pick(projects)) for _ in range(n)],
+        "projects_for_city": [
+            functools.partial(question, store, "projects_for_city", city=pick(cities)) for _ in range(n)
+        ],
+        "projects_like": [
+            functools.partial(question, store, "projects_like", project=pick(projects)) for _ in range(n)
+        ],
         "projects_for_plan": [plan() for _ in range(n)],
-        "cities_for_partner": [functools.partial(question, store, "cities_for_partner", partner=pick(partners))
-                               for _ in range(n)],
-        "partners_for_city": [functools.partial(question, store, "partners_for_city", city=pick(cities))
-                              for _ in range(n)],
+        "cities_for_partner": [
+            functools.partial(question, store, "cities_for_partner", partner=pick(partners)) for _ in range(n)
+        ],
+        "partners_for_city": [
+            functools.partial(question, store, "partners_for_city", city=pick(cities)) for _ in range(n)
+        ],
     }
 
 
@@ -191,14 +197,32 @@ def measure(size: int, queries: int, budget: float, cache_dir: Path) -> Scale:
             structures = time.perf_counter() - t
             built_rss = rss_mb()
             version_ms, _ = timed([store.version for _ in range(5)], budget)
-            questions = {name: (ask([functools.partial(c, cache=cache) for c in calls], budget),
-                                ask([functools.partial(c, tg=tg) for c in calls], budget))
-                         for name, calls in draws(store, tg, queries).items()}
+            questions = {
+                name: (
+                    ask([functools.partial(c, cache=cache) for c in calls], budget),
+                    ask([functools.partial(c, tg=tg) for c in calls], budget),
+                )
+                for name, calls in draws(store, tg, queries).items()
+            }
         finally:
             store.close()
-    return Scale(count, quads, {k: len(tg.ids(k)) for k in ("city", "project", "partner")}, len(tg.links), steps,
-                 before, store_rss, disk, count_ms, read, structures, built_rss, rss_mb("VmHWM"), version_ms,
-                 questions)
+    return Scale(
+        count,
+        quads,
+        {k: len(tg.ids(k)) for k in ("city", "project", "partner")},
+        len(tg.links),
+        steps,
+        before,
+        store_rss,
+        disk,
+        count_ms,
+        read,
+        structures,
+        built_rss,
+        rss_mb("VmHWM"),
+        version_ms,
+        questions,
+    )
 
 
 def report(s: Scale) -> str:
@@ -207,7 +231,8 @@ def report(s: Scale) -> str:
     lines = [
         f"\n## {s.triples:,} triples — {s.kinds['city']:,} cities, {s.kinds['project']:,} projects, "
         f"{s.kinds['partner']:,} partners, {s.links:,} links (the synthetic file and the bundled graph)",
-        "   " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in s.steps.items())
+        "   "
+        + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in s.steps.items())
         + f" (a fresh data directory, {s.quads:,} quads)",
         f"   store memory: {s.store_rss:.0f} MB RSS holding the store open after one query (a triple count, "
         f"{s.count_ms:.0f} ms; {s.rss_before:.0f} MB before opening it), {s.disk_mb:.1f} MB on disk (no target)",
@@ -221,12 +246,16 @@ def report(s: Scale) -> str:
         f"\n   {'':<20}{'through the store (as the web app)':>36}   {'alone (cached typed graph)':>33}",
         f"   {'question':<20}" + f"{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}   " * 2 + "empty",
     ]
-    lines += [f"   {name:<20}{through.cells()}   {alone.cells()}   {alone.empty:>5}"
-              for name, (through, alone) in s.questions.items()]
+    lines += [
+        f"   {name:<20}{through.cells()}   {alone.cells()}   {alone.empty:>5}"
+        for name, (through, alone) in s.questions.items()
+    ]
     for how, which in (("through the store", 0), ("of the recommender alone", 1)):
         worst, name = max((t[which].percentile(95), n) for n, t in s.questions.items())
-        lines.append(f"   worst p95 {how}: {worst:.1f} ms ({name}) (target < {P95_TARGET_MS:g} ms: "
-                     f"{'met' if worst < P95_TARGET_MS else 'missed'})")
+        lines.append(
+            f"   worst p95 {how}: {worst:.1f} ms ({name}) (target < {P95_TARGET_MS:g} ms: "
+            f"{'met' if worst < P95_TARGET_MS else 'missed'})"
+        )
     return "\n".join(lines)
 
 
@@ -234,25 +263,51 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="30000,300000", help="comma-separated triple counts (default: %(default)s)")
     parser.add_argument("--queries", type=int, default=100, help="random questions of each kind (default: %(default)s)")
-    parser.add_argument("--budget", type=float, default=30.0,
-                        help="stop a question's timed calls after this many seconds (default: %(default)s)")
-    parser.add_argument("--cache", type=Path, default=CACHE,
-                        help="where generated files are kept between runs (default: %(default)s)")
-    parser.add_argument("--in-process", action="store_true",
-                        help="measure in this process instead of a fresh one per size (what each child does; the "
-                             "RSS then includes whatever ran before)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=30.0,
+        help="stop a question's timed calls after this many seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help="where generated files are kept between runs (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="measure in this process instead of a fresh one per size (what each child does; the "
+        "RSS then includes whatever ran before)",
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"recommendation latency: {args.queries} random questions of each kind per size, at most "
-          f"{args.budget:g} s of calls per question and way", flush=True)
+    print(
+        f"recommendation latency: {args.queries} random questions of each kind per size, at most "
+        f"{args.budget:g} s of calls per question and way",
+        flush=True,
+    )
     for size in sizes:
         if args.in_process:
             print(report(measure(size, args.queries, args.budget, args.cache)), flush=True)
             continue
-        child = subprocess.Popen([sys.executable, "-m", "benchmarks.recommend", "--in-process", "--sizes", str(size),
-                                  "--queries", str(args.queries), "--budget", str(args.budget),
-                                  "--cache", str(args.cache)], stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.recommend",
+                "--in-process",
+                "--sizes",
+                str(size),
+                "--queries",
+                str(args.queries),
+                "--budget",
+                str(args.budget),
+                "--cache",
+                str(args.cache),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for line in child.stdout:  # re-printed, so a caller capturing sys.stdout sees the child's figures
             if not line.startswith("recommendation latency:"):
                 print(line, end="", flush=True)

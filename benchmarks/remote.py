@@ -40,14 +40,13 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from benchmarks.load import CACHE, disk_size, synthetic_file
-from benchmarks.servers import (SERVERS, Server, ServerError, VirtuosoServer, running_oxigraph,
-                               running_virtuoso, stop)
+from benchmarks.servers import SERVERS, Server, ServerError, VirtuosoServer, running_oxigraph, running_virtuoso, stop
 
 ASCN = Path(sys.executable).with_name("ascn")
 CITY = "syn-city-000000"
@@ -95,8 +94,10 @@ def run(server_name: str, path: Path, triples: int, work: Path, say: Callable[[s
 
         step("ascn build", lambda: _ascn(env, "build"))
         if server_name == "virtuoso":  # the same bundled build, embedded, checks the file in memory
-            local = {**{k: v for k, v in os.environ.items() if not k.startswith("ASCN_")},
-                     "ASCN_DATA_DIR": str(work / f"{server_name}-check")}
+            local = {
+                **{k: v for k, v in os.environ.items() if not k.startswith("ASCN_")},
+                "ASCN_DATA_DIR": str(work / f"{server_name}-check"),
+            }
             step("ascn build (embedded, to check FILE)", lambda: _ascn(local, "build"))
             step("ascn load FILE (embedded, the check)", lambda: _ascn(local, "load", str(path), "--name", "synthetic"))
             step("Virtuoso bulk load of FILE", lambda: _bulk_load(server, GRAPH, path))
@@ -104,14 +105,19 @@ def run(server_name: str, path: Path, triples: int, work: Path, say: Callable[[s
             step("ascn load FILE --name synthetic", lambda: _ascn(env, "load", str(path), "--name", "synthetic"))
         stats = step("ascn stats", lambda: _ascn(env, "stats"))
         _expect("ascn stats", stats, GRAPH)
-        similar = step(f"ascn recommend cities --city {CITY}",
-                       lambda: _ascn(env, "recommend", "cities", "--city", CITY, "--top", "5"))
+        similar = step(
+            f"ascn recommend cities --city {CITY}",
+            lambda: _ascn(env, "recommend", "cities", "--city", CITY, "--top", "5"),
+        )
         _expect("ascn recommend cities", similar, "Synthetic city 0", "\n 5. ")
-        partners = step(f"ascn recommend partners --city {CITY}",
-                        lambda: _ascn(env, "recommend", "partners", "--city", CITY, "--top", "5"))
+        partners = step(
+            f"ascn recommend partners --city {CITY}",
+            lambda: _ascn(env, "recommend", "partners", "--city", CITY, "--top", "5"),
+        )
         _expect("ascn recommend partners", partners, "Synthetic city 0", "\n 5. ")
-        projects = step("ascn query projects_of_city",
-                        lambda: _ascn(env, "query", "projects_of_city", "--param", f"city={CITY}"))
+        projects = step(
+            "ascn query projects_of_city", lambda: _ascn(env, "query", "projects_of_city", "--param", f"city={CITY}")
+        )
         _expect("ascn query projects_of_city", projects, "syn-project-")
         began = time.perf_counter()
         with _serving(env, work / f"{server_name}-serve.log") as base:
@@ -141,7 +147,9 @@ def _server(name: str, location: Path, triples: int) -> Iterator[Server]:
 def _ascn(env: dict, *args: str) -> str:
     done = subprocess.run([str(ASCN), *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RecipeError(f"ascn {' '.join(args)} exited with {done.returncode}:\n{(done.stdout + done.stderr)[-3000:]}")
+        raise RecipeError(
+            f"ascn {' '.join(args)} exited with {done.returncode}:\n{(done.stdout + done.stderr)[-3000:]}"
+        )
     return done.stdout
 
 
@@ -181,8 +189,11 @@ def _web_calls(base: str) -> list[tuple[str, str, str]]:
         ("GET /projects (project search)", f"{base}/projects", "Synthetic"),
         (f"GET /id/city/{CITY} (entity page)", f"{base}/id/city/{CITY}", "Synthetic"),
         (f"GET /api/recommend/cities?city={CITY}", f"{base}/api/recommend/cities?city={CITY}&top=5", "syn-city-"),
-        ("GET /api/queries/projects_of_city", f"{base}/api/queries/projects_of_city?city={CITY}&format=json",
-         "syn-project-"),
+        (
+            "GET /api/queries/projects_of_city",
+            f"{base}/api/queries/projects_of_city?city={CITY}&format=json",
+            "syn-project-",
+        ),
         ("GET /sparql (count the synthetic graph)", f"{base}/sparql?{count}", '"n"'),
     ]
 
@@ -191,8 +202,13 @@ def _web_calls(base: str) -> list[tuple[str, str, str]]:
 def _serving(env: dict, log: Path) -> Iterator[str]:
     """``ascn serve`` on 127.0.0.1 and a free port, with the recipe's settings; stopped by its PID."""
     with log.open("w") as err:
-        process = subprocess.Popen([str(ASCN), "serve", "--host", "127.0.0.1", "--port", "0"], env=env,
-                                   stdout=subprocess.PIPE, stderr=err, text=True)
+        process = subprocess.Popen(
+            [str(ASCN), "serve", "--host", "127.0.0.1", "--port", "0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
     try:
         started = re.match(r"serving the web app on (\S+)/ and SPARQL", process.stdout.readline())
         if not started:
@@ -212,11 +228,19 @@ def _memory(pid: int) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", type=int, default=30_000, help="size of the synthetic graph (default: %(default)s)")
-    parser.add_argument("--servers", nargs="+", choices=sorted(SERVERS), default=sorted(SERVERS),
-                        help="servers to run the recipe on (default: all)")
-    parser.add_argument("--cache", type=Path, default=CACHE,
-                        help="where generated files are kept between runs (default: %(default)s)")
+    parser.add_argument(
+        "--triples", type=int, default=30_000, help="size of the synthetic graph (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        choices=sorted(SERVERS),
+        default=sorted(SERVERS),
+        help="servers to run the recipe on (default: all)",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help="where generated files are kept between runs (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     path, count = synthetic_file(args.cache, args.triples)

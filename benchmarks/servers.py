@@ -28,10 +28,10 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from graph.config import Settings
 
@@ -59,13 +59,18 @@ class Server:
 
     def settings(self) -> Settings:
         """Settings for the remote backend on this server (the build is left to the caller)."""
-        return Settings(store="sparql", query_url=self.query_url, update_url=self.update_url,
-                        gsp_url=self.gsp_url, auto_build=False)
+        return Settings(
+            store="sparql", query_url=self.query_url, update_url=self.update_url, gsp_url=self.gsp_url, auto_build=False
+        )
 
     def environ(self) -> dict[str, str]:
         """The ``ASCN_*`` variables that point an ``ascn`` command at this server."""
-        return {"ASCN_STORE": "sparql", "ASCN_QUERY_URL": self.query_url, "ASCN_UPDATE_URL": self.update_url,
-                "ASCN_GSP_URL": self.gsp_url}
+        return {
+            "ASCN_STORE": "sparql",
+            "ASCN_QUERY_URL": self.query_url,
+            "ASCN_UPDATE_URL": self.update_url,
+            "ASCN_GSP_URL": self.gsp_url,
+        }
 
 
 @dataclass(frozen=True)
@@ -93,21 +98,33 @@ class VirtuosoServer(Server):
         except OSError:
             shutil.copyfile(path, staged)
         try:
-            out = self.isql(VIRTUOSO_BULK_LOAD.format(directory=VIRTUOSO_IMPORT, file=staged.name, graph=graph),
-                            timeout=timeout)
+            out = self.isql(
+                VIRTUOSO_BULK_LOAD.format(directory=VIRTUOSO_IMPORT, file=staged.name, graph=graph), timeout=timeout
+            )
         finally:
             staged.unlink()
-        errors = [error.replace(f"{VIRTUOSO_IMPORT}/{staged.name}", str(path))
-                  for error in re.findall(r"^LOAD-ERROR (.+)$", out, re.M)]
+        errors = [
+            error.replace(f"{VIRTUOSO_IMPORT}/{staged.name}", str(path))
+            for error in re.findall(r"^LOAD-ERROR (.+)$", out, re.M)
+        ]
         if errors or f"LOADED {VIRTUOSO_IMPORT}/{staged.name}\n" not in out:
             raise ServerError(f"Virtuoso's bulk loader refused {path}: {'; '.join(errors) or out[-2000:]}")
 
     def isql(self, script: str, timeout: float = 60, password: str | None = None) -> str:
         """Run SQL statements through ``isql-vt`` as ``dba`` (with this server's password unless another is
         given: the setup logs in with the default one); its output, or ServerError when a statement fails."""
-        done = subprocess.run([shutil.which("isql-vt"), f"127.0.0.1:{self.sql_port}", "dba",
-                               self.password if password is None else password],
-                              input=script, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [
+                shutil.which("isql-vt"),
+                f"127.0.0.1:{self.sql_port}",
+                "dba",
+                self.password if password is None else password,
+            ],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
             raise ServerError(f"isql-vt on {self.url} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
         return done.stdout
@@ -257,8 +274,9 @@ _SYSTEM_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @contextmanager
-def running_virtuoso(location: Path | None = None, buffers: int = 10_000,
-                     wait: float = 120) -> Iterator[VirtuosoServer]:
+def running_virtuoso(
+    location: Path | None = None, buffers: int = 10_000, wait: float = 120
+) -> Iterator[VirtuosoServer]:
     """Virtuoso (``virtuoso-t +foreground``) with its own database in ``location`` (a fresh temporary directory
     when None), HTTP and SQL ports on 127.0.0.1, and SPARQL Update allowed at ``/sparql``.
 
@@ -275,18 +293,39 @@ def running_virtuoso(location: Path | None = None, buffers: int = 10_000,
             raise ServerError(f"{location} already holds a Virtuoso database; give an empty directory")
         http_port, sql_port = free_port(), free_port()
         (location / VIRTUOSO_IMPORT).mkdir()
-        (location / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-            sql_port=sql_port, http_port=http_port, buffers=buffers, dirty_buffers=buffers * 3 // 4,
-            import_dir=VIRTUOSO_IMPORT), encoding="utf-8")
+        (location / "virtuoso.ini").write_text(
+            VIRTUOSO_INI.format(
+                sql_port=sql_port,
+                http_port=http_port,
+                buffers=buffers,
+                dirty_buffers=buffers * 3 // 4,
+                import_dir=VIRTUOSO_IMPORT,
+            ),
+            encoding="utf-8",
+        )
         log = location / "virtuoso.log"
         with (location / "console.log").open("wb") as out:
-            process = subprocess.Popen([shutil.which("virtuoso-t"), "+foreground", "+configfile", "virtuoso.ini"],
-                                       cwd=location, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [shutil.which("virtuoso-t"), "+foreground", "+configfile", "virtuoso.ini"],
+                cwd=location,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
             _wait_for_ports(process, "virtuoso-t", [sql_port, http_port], log, wait)
             url = f"http://127.0.0.1:{http_port}"
-            server = VirtuosoServer("virtuoso", url, f"{url}/sparql", f"{url}/sparql", f"{url}/sparql-graph-crud",
-                                    process, location, sql_port, secrets.token_hex(16))
+            server = VirtuosoServer(
+                "virtuoso",
+                url,
+                f"{url}/sparql",
+                f"{url}/sparql",
+                f"{url}/sparql-graph-crud",
+                process,
+                location,
+                sql_port,
+                secrets.token_hex(16),
+            )
             _set_up_virtuoso(server)
             yield server
         finally:
@@ -296,8 +335,9 @@ def running_virtuoso(location: Path | None = None, buffers: int = 10_000,
 def _set_up_virtuoso(server: VirtuosoServer) -> None:
     """Hide Virtuoso's own graphs, allow anonymous SPARQL Update and replace the default passwords."""
     query = urllib.parse.urlencode({"query": _SYSTEM_GRAPHS})
-    request = urllib.request.Request(f"{server.query_url}?{query}",
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        f"{server.query_url}?{query}", headers={"Accept": "application/sparql-results+json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         system = [row["g"]["value"] for row in json.load(response)["results"]["bindings"]]
     for name in system:

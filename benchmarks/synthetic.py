@@ -33,9 +33,10 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterator
+from typing import IO
 
 from loaders.dataset import bundled_records
 from loaders.records import Record, RecordSet, raise_all, record_problems
@@ -47,11 +48,70 @@ SYNTHETIC_GRAPH = str(GRAPH["user/synthetic"])
 """The named graph of ``.nq`` output: where ``ascn load synthetic.nt --name synthetic`` puts the same triples."""
 
 _FILE = "synthetic"
-_WORDS = ("water drainage flood bus transit traffic waste energy solar digital platform payment health clinic "
-          "tourism heritage sensors data mobility housing river air school training safety cctv emergency "
-          "lighting parking bicycle market innovation startup governance portal canal port logistics").split()
-_PLACE = ("Tirta Baru Kota Ban Nam Muang Phum Lang Son Thanh Bukit Sungai Tanjung Pulau Dong Tay Nakhon Krong "
-          "Mae Ayer Batu Kampung").split()
+_WORDS = [
+    "water",
+    "drainage",
+    "flood",
+    "bus",
+    "transit",
+    "traffic",
+    "waste",
+    "energy",
+    "solar",
+    "digital",
+    "platform",
+    "payment",
+    "health",
+    "clinic",
+    "tourism",
+    "heritage",
+    "sensors",
+    "data",
+    "mobility",
+    "housing",
+    "river",
+    "air",
+    "school",
+    "training",
+    "safety",
+    "cctv",
+    "emergency",
+    "lighting",
+    "parking",
+    "bicycle",
+    "market",
+    "innovation",
+    "startup",
+    "governance",
+    "portal",
+    "canal",
+    "port",
+    "logistics",
+]
+_PLACE = [
+    "Tirta",
+    "Baru",
+    "Kota",
+    "Ban",
+    "Nam",
+    "Muang",
+    "Phum",
+    "Lang",
+    "Son",
+    "Thanh",
+    "Bukit",
+    "Sungai",
+    "Tanjung",
+    "Pulau",
+    "Dong",
+    "Tay",
+    "Nakhon",
+    "Krong",
+    "Mae",
+    "Ayer",
+    "Batu",
+    "Kampung",
+]
 _STATUS_MONTHS = ("2025-09", "2022-09", "2018-07", "2023-08", "2024-09", "2021-12")
 
 
@@ -161,9 +221,13 @@ class Generator:
         n = self.programmes
         self.programmes += 1
         name = programme_name(n)
-        data = {"id": programme_id(n), "name": name, "as_stated": [name, f"{name} ({self._words(1)})"],
-                "partners": [partner_id(k) for k in self._earlier(self.partners, self.rng.randint(0, 2))],
-                "sources": self._cite(1, 6)}
+        data = {
+            "id": programme_id(n),
+            "name": name,
+            "as_stated": [name, f"{name} ({self._words(1)})"],
+            "partners": [partner_id(k) for k in self._earlier(self.partners, self.rng.randint(0, 2))],
+            "sources": self._cite(1, 6),
+        }
         if data["partners"] and self._chance(0.4):
             data["lead_partner"] = data["partners"][0]
         if self._chance(0.9):
@@ -173,10 +237,14 @@ class Generator:
     def _partner(self) -> Record:
         n = self.partners
         self.partners += 1
-        data = {"id": partner_id(n), "name": partner_name(n), "kind": self._pick(self.p.partner_kinds),
-                "programmes": [programme_id(k)
-                               for k in self._earlier(self.programmes, self.rng.choice((0, 1, 1, 1, 2)))],
-                "summary": f"A synthetic partner working on {self._words(2)}.", "sources": self._cite(1, 6)}
+        data = {
+            "id": partner_id(n),
+            "name": partner_name(n),
+            "kind": self._pick(self.p.partner_kinds),
+            "programmes": [programme_id(k) for k in self._earlier(self.programmes, self.rng.choice((0, 1, 1, 1, 2)))],
+            "summary": f"A synthetic partner working on {self._words(2)}.",
+            "sources": self._cite(1, 6),
+        }
         if n and self._chance(0.43):
             data["parent"] = partner_id(self.rng.randrange(n))
         if self._chance(0.17):
@@ -189,18 +257,30 @@ class Generator:
         lat, lon = self.rng.choice(self.p.anchors[country])
         joined = self._pick(self.p.joined)
         data = {
-            "id": city_id(i), "name": city_name(i), "country": country, "joined": joined,
+            "id": city_id(i),
+            "name": city_name(i),
+            "country": country,
+            "joined": joined,
             "pilot_city": joined == 2018,
-            "lat": round(lat + self.rng.uniform(-1, 1), 4), "lon": round(lon + self.rng.uniform(-1, 1), 4),
+            "lat": round(lat + self.rng.uniform(-1, 1), 4),
+            "lon": round(lon + self.rng.uniform(-1, 1), 4),
             "coordinates_note": "synthetic point near a real member city",
-            "coordinates_sources": self._cite(1, 1), "sources": self._cite(2, 5),
+            "coordinates_sources": self._cite(1, 1),
+            "sources": self._cite(2, 5),
         }
         if joined == 2018 or self._chance(0.1):
-            data["population"] = {"value": self.rng.randint(20_000, 3_000_000), "year": 2018,
-                                  "as_reported_by": "synthetic", "sources": self._cite(1, 1)}
+            data["population"] = {
+                "value": self.rng.randint(20_000, 3_000_000),
+                "year": 2018,
+                "as_reported_by": "synthetic",
+                "sources": self._cite(1, 1),
+            }
         if self._chance(0.66):
-            data["land_area_km2"] = {"value": round(self.rng.uniform(20, 2000), 1), "year": 2018,
-                                     "sources": self._cite(1, 1)}
+            data["land_area_km2"] = {
+                "value": round(self.rng.uniform(20, 2000), 1),
+                "year": 2018,
+                "sources": self._cite(1, 1),
+            }
         if self._chance(0.16):
             data["alt_names"] = [f"Syn-{self.rng.choice(_PLACE)} {i}"]
         if self._chance(0.26):
@@ -209,8 +289,13 @@ class Generator:
 
     def _pairing(self, i: int, n: int) -> Record:
         partner = self.rng.randrange(self.partners)
-        data = {"id": f"syn-pairing-{i:06d}-{n}", "city": city_id(i), "partner": partner_id(partner),
-                "summary": f"A synthetic pairing on {self._words(2)}.", "sources": self._cite(1, 4)}
+        data = {
+            "id": f"syn-pairing-{i:06d}-{n}",
+            "city": city_id(i),
+            "partner": partner_id(partner),
+            "summary": f"A synthetic pairing on {self._words(2)}.",
+            "sources": self._cite(1, 4),
+        }
         if self._chance(0.85):
             data["programme"] = programme_id(self.rng.randrange(self.programmes)) if self.programmes else None
         else:
@@ -237,10 +322,13 @@ class Generator:
         words = self._words(2)
         named_only = self._chance(0.31)
         data = {
-            "id": f"syn-project-{i:06d}-{n}", "name": f"Synthetic {words} project {i}-{n}", "city": city_id(i),
+            "id": f"syn-project-{i:06d}-{n}",
+            "name": f"Synthetic {words} project {i}-{n}",
+            "city": city_id(i),
             "focus_areas": areas,
             "description": NAMED_ONLY if named_only else f"A synthetic project on {words} and {self._words(1)}.",
-            "status": self._pick(self.p.statuses), "status_as_of": self.rng.choice(_STATUS_MONTHS),
+            "status": self._pick(self.p.statuses),
+            "status_as_of": self.rng.choice(_STATUS_MONTHS),
             "partners": [partner_id(k) for k in self._earlier(self.partners, self.rng.choice((0, 0, 0, 1, 2)))],
             "sources": self._cite(1, 4),
         }
@@ -255,9 +343,12 @@ class Generator:
         return Record("project", data, _FILE, 0)
 
     def _practice(self, i: int, projects: list[Record]) -> Record:
-        data = {"id": f"syn-bp-{i:06d}", "kind": self._pick(self.p.practice_kinds),
-                "statement": f"Synthetic lesson: {self._words(3)} work better when planned together.",
-                "sources": self._cite(1, 2)}
+        data = {
+            "id": f"syn-bp-{i:06d}",
+            "kind": self._pick(self.p.practice_kinds),
+            "statement": f"Synthetic lesson: {self._words(3)} work better when planned together.",
+            "sources": self._cite(1, 2),
+        }
         if projects and self._chance(0.76):
             data["projects"] = [projects[0].id]
         if self._chance(0.66):
@@ -331,8 +422,10 @@ class Written:
 def write(out: IO[str], triples: int, seed: int = SEED, quads: bool = False) -> Written:
     """Write at least ``triples`` triples (whole cities) as N-Triples, or N-Quads in :data:`SYNTHETIC_GRAPH`."""
     start = time.perf_counter()
-    out.write(f"# Synthetic ASCN benchmark data from benchmarks.synthetic (seed {seed}, target {triples} triples).\n"
-              "# Generated, not real: every id starts with syn- and every source is a synthetic document.\n")
+    out.write(
+        f"# Synthetic ASCN benchmark data from benchmarks.synthetic (seed {seed}, target {triples} triples).\n"
+        "# Generated, not real: every id starts with syn- and every source is a synthetic document.\n"
+    )
     suffix = f" <{SYNTHETIC_GRAPH}> .\n" if quads else " .\n"
     total = cities = 0
     for _, _, lines in _cities(triples, seed):
@@ -355,8 +448,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
     written = generate(args.output, args.triples, args.seed)
-    print(f"{args.output}: {written.triples:,} triples, {written.cities:,} cities, {written.seconds:.1f} s "
-          f"({written.triples / written.seconds:,.0f} triples/s)", file=sys.stderr)
+    print(
+        f"{args.output}: {written.triples:,} triples, {written.cities:,} cities, {written.seconds:.1f} s "
+        f"({written.triples / written.seconds:,.0f} triples/s)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

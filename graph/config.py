@@ -7,9 +7,10 @@ by configuration alone, never by code changes.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from platformdirs import user_data_dir
 

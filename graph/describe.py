@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID, XSD, Namespace
@@ -52,9 +52,17 @@ def describe(graphs: Mapping[str, Graph], *, fingerprint: str, version: str, bui
         d.add((s, RDF.type, cls))
     d.add((s, RDFS.label, Literal("ASCN knowledge graph", lang="en")))
     d.add((s, DCTERMS.title, Literal("ASEAN Smart Cities Network knowledge graph", lang="en")))
-    d.add((s, DCTERMS.description, Literal(
-        "Cities, member states, external partners, pairings, projects, best practices and the ASEAN Smart "
-        "Cities Framework, every fact with the source documents it rests on.", lang="en")))
+    d.add(
+        (
+            s,
+            DCTERMS.description,
+            Literal(
+                "Cities, member states, external partners, pairings, projects, best practices and the ASEAN Smart "
+                "Cities Framework, every fact with the source documents it rests on.",
+                lang="en",
+            ),
+        )
+    )
     d.add((s, DCTERMS.identifier, Literal(fingerprint)))
     d.add((s, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     d.add((s, VOID.uriSpace, Literal(str(ID))))

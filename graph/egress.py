@@ -30,10 +30,10 @@ import socket
 import struct
 import threading
 import urllib.parse
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from graph.federation import SERVICE_REFUSED
 from ontology.errors import QueryError, StoreError
@@ -110,8 +110,10 @@ class Wall:
         try:
             self._filter.load()
         except OSError as exc:
-            raise StoreError(f"cannot put up the outbound-connection wall of the query workers ({exc}); "
-                             "it needs Linux with seccomp (libseccomp2)") from exc
+            raise StoreError(
+                f"cannot put up the outbound-connection wall of the query workers ({exc}); "
+                "it needs Linux with seccomp (libseccomp2)"
+            ) from exc
         self._loaded.set()
 
     def _supervise(self) -> None:
@@ -126,7 +128,8 @@ class Wall:
             except Exception:  # a failure to decide refuses: the caller must never hang or slip through
                 allow = False
             response = self._seccomp.NotificationResponse(
-                error=0 if allow else -errno.EACCES, flags=_CONTINUE if allow else 0, id=note.id, val=0)
+                error=0 if allow else -errno.EACCES, flags=_CONTINUE if allow else 0, id=note.id, val=0
+            )
             try:
                 self._filter.respond_notify(response)
             except OSError:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-SERVICE_REFUSED = ("SERVICE is refused: this endpoint calls no other endpoint unless its operator lists it in "
-                   "ASCN_SPARQL_ALLOWED_SERVICES")
+SERVICE_REFUSED = (
+    "SERVICE is refused: this endpoint calls no other endpoint unless its operator lists it in "
+    "ASCN_SPARQL_ALLOWED_SERVICES"
+)
 """The one message for every refused or failed call to another endpoint: it names no host, port or reason, so
 refusals cannot be used to map what listens where."""
 

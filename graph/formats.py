@@ -52,8 +52,15 @@ GRAPH_FORMATS = (
 DATASET_FORMATS = (
     Format("trig", "application/trig", (), "trig", "TriG", "trig", dataset=True),
     Format("nquads", "application/n-quads", ("nq",), "nq", "N-Quads", "nquads", dataset=True),
-    Format("jsonld-graphs", "application/ld+json", (), "graphs.jsonld", "JSON-LD with named graphs", "json-ld",
-           dataset=True),
+    Format(
+        "jsonld-graphs",
+        "application/ld+json",
+        (),
+        "graphs.jsonld",
+        "JSON-LD with named graphs",
+        "json-ld",
+        dataset=True,
+    ),
 )
 N3 = Format("n3", "text/n3", (), "n3", "N3", "n3")
 FORMATS = {
@@ -66,8 +73,12 @@ FORMATS = {
 """Formats per kind: of answer (the default first; CSV and TSV define no form for a boolean), of a whole-graph
 export (the triple syntaxes hold the union of the graphs, the dataset ones keep each graph), of a file to load."""
 
-FILE_ENDINGS = {**{f".{f.extension}": f for f in FORMATS["load"]},
-                ".json": GRAPH_FORMATS[2], ".owl": GRAPH_FORMATS[3], ".xml": GRAPH_FORMATS[3]}
+FILE_ENDINGS = {
+    **{f".{f.extension}": f for f in FORMATS["load"]},
+    ".json": GRAPH_FORMATS[2],
+    ".owl": GRAPH_FORMATS[3],
+    ".xml": GRAPH_FORMATS[3],
+}
 """File name endings read as RDF when a file is loaded, with the format each is read as."""
 
 
@@ -83,8 +94,9 @@ def export_format(name: str) -> Format:
     """
     found = next((f for f in FORMATS["export"] if f.name == name), None)
     if found is None:
-        raise StoreError(f"unknown export format {name!r}; choose one of: "
-                         + ", ".join(f.name for f in FORMATS["export"]))
+        raise StoreError(
+            f"unknown export format {name!r}; choose one of: " + ", ".join(f.name for f in FORMATS["export"])
+        )
     return found
 
 
@@ -103,7 +115,7 @@ class Written:
 
 
 def kind_of(answer: Answer) -> str:
-    """"results", "boolean" or "graph".
+    """ "results", "boolean" or "graph".
 
     >>> kind_of(True), kind_of(Table(["x"], [])), kind_of(Graph())
     ('boolean', 'results', 'graph')

@@ -118,7 +118,9 @@ class Index:
     _masks: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._ranked = sorted(self.entities, key=lambda i: (-self.entities[i].uses, self.entities[i].label.casefold(), i))
+        self._ranked = sorted(
+            self.entities, key=lambda i: (-self.entities[i].uses, self.entities[i].label.casefold(), i)
+        )
         rank = {iri: n for n, iri in enumerate(self._ranked)}
         pairs = set()
         later = len(self._ranked)  # a match inside a name ranks after every match at the start of one
@@ -126,7 +128,7 @@ class Index:
             for name in [*entity.all_names(), local_id(iri)]:
                 words = normalize(name).split()
                 for start in range(len(words)):
-                    pairs.add((" ".join(words[start:start + KEY_WORDS]), rank[iri] + (later if start else 0)))
+                    pairs.add((" ".join(words[start : start + KEY_WORDS]), rank[iri] + (later if start else 0)))
         ordered = sorted(pairs)
         self._keys = [key for key, _ in ordered]
         self._ranks = np.array([r for _, r in ordered], dtype=np.int64)
@@ -158,8 +160,11 @@ class Index:
         """Which ranks (both halves of the rank space) belong to instances of ``classes``, kept per class set."""
         mask = self._masks.get(classes)
         if mask is None:
-            half = np.fromiter((bool(self.entities[iri].classes & classes) for iri in self._ranked), dtype=bool,
-                               count=len(self._ranked))
+            half = np.fromiter(
+                (bool(self.entities[iri].classes & classes) for iri in self._ranked),
+                dtype=bool,
+                count=len(self._ranked),
+            )
             mask = self._masks[classes] = np.concatenate([half, half])
         return mask
 
@@ -214,8 +219,12 @@ def _terms(counts: Counter, text: str, limit: int) -> list[Term]:
     out = []
     for iri, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         label = labels.get(iri) or local_id(iri)
-        if q and not (_starts_a_word(normalize(label), q) or _starts_a_word(normalize(_split_camel(local_id(iri))), q)
-                      or normalize(local_id(iri)).startswith(q) or normalize(prefixed(iri)).startswith(q)):
+        if q and not (
+            _starts_a_word(normalize(label), q)
+            or _starts_a_word(normalize(_split_camel(local_id(iri))), q)
+            or normalize(local_id(iri)).startswith(q)
+            or normalize(prefixed(iri)).startswith(q)
+        ):
             continue
         out.append(Term(iri, label, n))
         if len(out) == limit:
@@ -235,10 +244,10 @@ def prefixed(iri: str) -> str:
     ('ascn:City', 'urn:x')
     """
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None or not re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(best):]):
+    if best is None or not re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(best) :]):
         return iri
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def expand_name(name: str) -> str:

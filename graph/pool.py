@@ -15,9 +15,9 @@ import pickle
 import signal
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Mapping
 
 from graph import egress
 from graph.backends import open_store
@@ -96,9 +96,14 @@ def answer(store, job: Job) -> Reply:
     try:
         with egress.guarded():
             if hasattr(store, "query_written"):
-                written = store.query_written(prefix + job.sparql, job.formats, job.row_limit,
-                                              default_graphs=job.default_graphs, named_graphs=job.named_graphs,
-                                              has_dataset_clause=job.has_dataset_clause)
+                written = store.query_written(
+                    prefix + job.sparql,
+                    job.formats,
+                    job.row_limit,
+                    default_graphs=job.default_graphs,
+                    named_graphs=job.named_graphs,
+                    has_dataset_clause=job.has_dataset_clause,
+                )
             else:
                 written = _write(store, prefix + job.sparql, job)
     except QueryError as exc:
@@ -122,8 +127,9 @@ def _write(store, sparql: str, job: Job) -> Written:
 
     Asks for one row more than the limit, so a cut answer is known to be cut.
     """
-    result = store.query(sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
-                         max_rows=job.row_limit + 1)
+    result = store.query(
+        sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs, max_rows=job.row_limit + 1
+    )
     kind = kind_of(result)
     if kind == "boolean":
         rows, complete = 1, True
@@ -133,9 +139,9 @@ def _write(store, sparql: str, job: Job) -> Written:
         if not complete:
             rows = job.row_limit
             if kind == "results":
-                result.rows[job.row_limit:] = []
+                result.rows[job.row_limit :] = []
             else:
-                for triple in list(result)[job.row_limit:]:
+                for triple in list(result)[job.row_limit :]:
                     result.remove(triple)
     fmt = next((f for f in FORMATS[kind] if f.name == job.formats.get(kind)), None)
     if fmt is None:
@@ -202,9 +208,16 @@ class QueryPool:
     workers are replaced in a background thread; :attr:`replaced` counts them.
     """
 
-    def __init__(self, settings: Settings, size: int = 2, start_method: str | None = None,
-                 services: tuple[str, ...] = (), lane: int = 0, lane_limit: float = 1.0,
-                 admission_wait: float | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        size: int = 2,
+        start_method: str | None = None,
+        services: tuple[str, ...] = (),
+        lane: int = 0,
+        lane_limit: float = 1.0,
+        admission_wait: float | None = None,
+    ):
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         methods = mp.get_all_start_methods()
@@ -307,8 +320,10 @@ class QueryPool:
         if not worker.conn.poll(limit):
             self._replace(worker)
             if limit < timeout:
-                raise PoolBusy(f"all {self.size} query workers are busy with long queries, and this query needed "
-                               f"more than the {limit:g} s the reserved lane gives; try again later")
+                raise PoolBusy(
+                    f"all {self.size} query workers are busy with long queries, and this query needed "
+                    f"more than the {limit:g} s the reserved lane gives; try again later"
+                )
             raise QueryTimeout(f"the query was stopped after {timeout:g} s, its time limit")
         try:
             status, *payload = worker.conn.recv()
@@ -335,8 +350,9 @@ class QueryPool:
                         return self._free[lane].pop()
                 left = deadline - time.monotonic()
                 if left <= 0 or not self._freed.wait(left):
-                    raise PoolBusy(f"all {self.size + self.lane} query workers stayed busy for {wait:g} s; "
-                                   "try again later")
+                    raise PoolBusy(
+                        f"all {self.size + self.lane} query workers stayed busy for {wait:g} s; try again later"
+                    )
 
     def _put(self, worker: _Worker) -> None:
         with self._freed:
@@ -346,8 +362,9 @@ class QueryPool:
     # -- workers -------------------------------------------------------------------------------
     def _launch(self, lane: bool = False) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(self.settings, child, self.services), daemon=True,
-                                    name="ascn-query-worker")
+        process = self._ctx.Process(
+            target=_worker_main, args=(self.settings, child, self.services), daemon=True, name="ascn-query-worker"
+        )
         process.start()
         child.close()
         return _Worker(process, parent, generation=self._generation, lane=lane)

@@ -32,8 +32,10 @@ def explain(sparql: str, error: QueryError) -> QueryError:
     query = inspect_query(sparql)
     if query.update:
         keyword = next(s.text for s in tokens(sparql) if s.kind == "word" and s.text.upper() not in ("PREFIX", "BASE"))
-        return QueryError(f"this endpoint is read-only: SPARQL Update ({keyword.upper()}) is refused; "
-                          "ask with SELECT, ASK, CONSTRUCT or DESCRIBE")
+        return QueryError(
+            f"this endpoint is read-only: SPARQL Update ({keyword.upper()}) is refused; "
+            "ask with SELECT, ASK, CONSTRUCT or DESCRIBE"
+        )
     if error.position is None:
         return error
     if "Prefix not found" in error.message:
@@ -72,7 +74,8 @@ def _prefix_message(sparql: str, prefix: str) -> str:
         return f"{message}; declare it with PREFIX {prefix}: <{PREFIXES[prefix]}>"
     declared = ", ".join(f"{p}:" for p in _declared(sparql)) or "none"
     return f"{message}; the query declares {declared}; the graph's usual prefixes: " + ", ".join(
-        f"{p}:" for p in PREFIXES)
+        f"{p}:" for p in PREFIXES
+    )
 
 
 def _shorter(message: str) -> str:

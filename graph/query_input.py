@@ -9,9 +9,10 @@ and refused with the names that were probably meant.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from graph.store import Store
 from ontology import ENTITY_BASE, entity_iri
@@ -50,8 +51,9 @@ def resolve_query(text: str) -> Query | str:
     if _NAME.match(text):
         if path.is_file():
             return path.read_text(encoding="utf-8")
-        raise NotFound(f"no library query named {text!r}",
-                       suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5))
+        raise NotFound(
+            f"no library query named {text!r}", suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5)
+        )
     return text
 
 
@@ -71,15 +73,17 @@ def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> Non
                 continue
             iri = entity_iri(param.entity, text)
             if not store.query(get_query("entity_exists", "pages").bind({"entity": str(iri)})):
-                raise NotFound(f"parameter {param.name!r}: no {param.entity} with the id {text!r}",
-                               suggestions=get_close_matches(text, _ids(store, param.entity), n=3, cutoff=0.5))
+                raise NotFound(
+                    f"parameter {param.name!r}: no {param.entity} with the id {text!r}",
+                    suggestions=get_close_matches(text, _ids(store, param.entity), n=3, cutoff=0.5),
+                )
 
 
 def _ids(store: Store, kind: str) -> list[str]:
     """The ids of every entity of one kind (the last part of their IRIs)."""
     prefix = f"{ENTITY_BASE}{kind}/"
     rows = store.values(internal("entity_ids").sparql).rows
-    return [iri[len(prefix):] for (iri,) in rows if iri and iri.startswith(prefix)]
+    return [iri[len(prefix) :] for (iri,) in rows if iri and iri.startswith(prefix)]
 
 
 def library_listing() -> str:

@@ -11,8 +11,8 @@ property contradicts: a reconciliation client accepts it without asking a person
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 from difflib import SequenceMatcher
 
 from graph.lookup import Entity, Index, expand, expand_name, local_id, normalize
@@ -119,8 +119,9 @@ def names_entity(index: Index, value: str, iri: str) -> bool:
     return any(normalize(name) == wanted for name in names)
 
 
-def reconcile(index: Index, query: str, types: Sequence[str] = (), properties: Sequence[tuple[str, str]] = (),
-              limit: int = 5) -> list[Candidate]:
+def reconcile(
+    index: Index, query: str, types: Sequence[str] = (), properties: Sequence[tuple[str, str]] = (), limit: int = 5
+) -> list[Candidate]:
     """Candidates for the name ``query`` (of any of ``types`` when given), best first, at most ``limit``.
 
     :raise ValueError: an unknown property id (naming the known ones).
@@ -143,8 +144,9 @@ def reconcile(index: Index, query: str, types: Sequence[str] = (), properties: S
     scored.sort(key=lambda item: (-item[1], -item[0].uses, item[0].label.casefold(), item[0].iri))
     exact = [item for item in scored if item[2]]
     sure = len(exact) == 1
-    return [Candidate(entity, score, sure and exact_flag, kinds_of(entity))
-            for entity, score, exact_flag in scored[:limit]]
+    return [
+        Candidate(entity, score, sure and exact_flag, kinds_of(entity)) for entity, score, exact_flag in scored[:limit]
+    ]
 
 
 def _check_properties(index: Index, entity: Entity, properties) -> tuple[int, bool]:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
@@ -104,8 +104,10 @@ def version_of(number: int, issued: datetime) -> str:
 def list_releases(store: Store) -> list[Release]:
     """Every release in the store, newest first."""
     table = select(store.query, internal("releases").sparql)
-    return [Release(str(r["version"]), int(r["number"]), str(r["issued"]), str(r["kind"]), str(r["note"] or ""))
-            for r in table]
+    return [
+        Release(str(r["version"]), int(r["number"]), str(r["issued"]), str(r["kind"]), str(r["note"] or ""))
+        for r in table
+    ]
 
 
 def current_release(store: Store) -> Release | None:
@@ -133,14 +135,15 @@ def data_content(store: Store) -> Graph:
     return construct(store.query, internal("release_content").sparql)
 
 
-def plan(store: Store, old: Graph | None, new: Graph, kind: str, note: str,
-         now: datetime | None = None) -> tuple[Release, Graph] | None:
+def plan(
+    store: Store, old: Graph | None, new: Graph, kind: str, note: str, now: datetime | None = None
+) -> tuple[Release, Graph] | None:
     """The next release and its graph, for data going from ``old`` to ``new``; None when nothing changed.
 
     With no release in the store yet this is the baseline release 1, which lists no changes. ``old`` may be
     None when the caller knows the store holds no data yet.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     previous = current_release(store)
     if previous is None:
         added, removed = [], []
@@ -155,8 +158,9 @@ def plan(store: Store, old: Graph | None, new: Graph, kind: str, note: str,
     return release, release_description(release, previous, added, removed)
 
 
-def release_description(release: Release, previous: Release | None, added: Iterable[Triple],
-                        removed: Iterable[Triple]) -> Graph:
+def release_description(
+    release: Release, previous: Release | None, added: Iterable[Triple], removed: Iterable[Triple]
+) -> Graph:
     """The graph of one release: its DCAT record and its changes."""
     g = Graph()
     r = release.iri
@@ -242,8 +246,10 @@ def history(store: Store, entity: str, limit: int = 50) -> list[Diff]:
     themselves: a release that removes the triple linking it also says so.
     """
     releases = {r.number: r for r in list_releases(store)}
-    linked = {entity, *(str(row["subject"]) for row in
-                        select(store.query, internal("subjects_linking_to").bind({"entity": entity})))}
+    linked = {
+        entity,
+        *(str(row["subject"]) for row in select(store.query, internal("subjects_linking_to").bind({"entity": entity}))),
+    }
     by_release: dict[int, list] = defaultdict(list)
     for row in select(store.query, internal("release_changes").bind({"after": 0, "upto": max(releases, default=0)})):
         by_release[int(row["number"])].append((str(row["op"]), (row["s"], row["p"], row["o"])))

@@ -17,6 +17,7 @@ from rdflib.term import Node
 from graph.store import Table
 from ontology.errors import QueryError
 
+
 def _json_term(term: Node) -> dict:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
@@ -44,9 +45,11 @@ def to_json(answer: Table | bool, extra: dict | None = None) -> str:
     if isinstance(answer, bool):
         doc["boolean"] = answer
     else:
-        doc["results"] = {"bindings": [
-            {v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows
-        ]}
+        doc["results"] = {
+            "bindings": [
+                {v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows
+            ]
+        }
     return json.dumps(doc, ensure_ascii=False)
 
 
@@ -71,7 +74,7 @@ def add_members(document: bytes, members: dict) -> bytes:
         rest = {key: value for key, value in doc.items() if key != "head"}
         return json.dumps({"head": doc.get("head", {}), **members, **rest}, ensure_ascii=False).encode("utf-8")
     extra = json.dumps(members, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
-    return b"".join((document[:head.end()], b",", extra, document[head.end():])) if extra else document
+    return b"".join((document[: head.end()], b",", extra, document[head.end() :])) if extra else document
 
 
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -107,8 +110,13 @@ def to_xml(answer: Table | bool) -> str:
             elif isinstance(term, BNode):
                 value = f"<bnode>{escape(str(term))}</bnode>"
             else:
-                attr = (f" xml:lang={quoteattr(term.language)}" if term.language
-                        else f" datatype={quoteattr(str(term.datatype))}" if term.datatype else "")
+                attr = (
+                    f" xml:lang={quoteattr(term.language)}"
+                    if term.language
+                    else f" datatype={quoteattr(str(term.datatype))}"
+                    if term.datatype
+                    else ""
+                )
                 value = f"<literal{attr}>{escape(str(term))}</literal>"
             cells.append(f"<binding name={quoteattr(var)}>{value}</binding>")
         out.append("<result>" + "".join(cells) + "</result>")
@@ -119,8 +127,10 @@ def to_xml(answer: Table | bool) -> str:
     return text
 
 
-XML_REFUSAL = ("the answer holds a control character (such as U+0000) that XML cannot carry; "
-               "ask for JSON, CSV or TSV (Turtle or N-Triples for a graph)")
+XML_REFUSAL = (
+    "the answer holds a control character (such as U+0000) that XML cannot carry; "
+    "ask for JSON, CSV or TSV (Turtle or N-Triples for a graph)"
+)
 
 
 def to_csv(answer: Table) -> str:

@@ -18,12 +18,14 @@ FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 _COMMENT = r"\#[^\n\r]*"
-_STRING = "|".join((
-    r"'''(?:(?:''|')?(?:[^'\\]|\\.))*'''",
-    r'"""(?:(?:""|")?(?:[^"\\]|\\.))*"""',
-    r"'(?:[^'\\\n\r]|\\.)*'",
-    r'"(?:[^"\\\n\r]|\\.)*"',
-))
+_STRING = "|".join(
+    (
+        r"'''(?:(?:''|')?(?:[^'\\]|\\.))*'''",
+        r'"""(?:(?:""|")?(?:[^"\\]|\\.))*"""',
+        r"'(?:[^'\\\n\r]|\\.)*'",
+        r'"(?:[^"\\\n\r]|\\.)*"',
+    )
+)
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 _VAR = r"[?$]\w+"
 _PNAME = r"(?:[^\W\d][\w.-]*)?:(?:[\w.:%-]|\\.)*"
@@ -70,8 +72,11 @@ def tokens(sparql: str) -> list[Token]:
     >>> [t.kind for t in tokens('FILTER(?a < ?b) <http://x#y> ex:from')]
     ['word', 'other', 'var', 'other', 'var', 'other', 'iri', 'pname']
     """
-    return [Token(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(sparql)
-            if m.lastgroup not in ("space", "comment")]
+    return [
+        Token(m.lastgroup, m.group(), m.start())
+        for m in _TOKEN.finditer(sparql)
+        if m.lastgroup not in ("space", "comment")
+    ]
 
 
 @lru_cache(maxsize=1024)

@@ -8,9 +8,10 @@ means the same thing everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, Union
+from typing import Any, Protocol
 
 from rdflib import Graph
 
@@ -48,7 +49,7 @@ class Table:
         return [row[i] for row in self.rows]
 
 
-Answer = Union[Table, bool, Graph]
+Answer = Table | bool | Graph
 """SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT and DESCRIBE an rdflib ``Graph``."""
 
 
@@ -79,8 +80,13 @@ def construct(query: Callable[..., Answer], sparql: str, **options: Any) -> Grap
 
 
 def _form(answer: Answer) -> str:
-    return "a table (SELECT)" if isinstance(answer, Table) else "a boolean (ASK)" if isinstance(answer, bool) \
+    return (
+        "a table (SELECT)"
+        if isinstance(answer, Table)
+        else "a boolean (ASK)"
+        if isinstance(answer, bool)
         else "a graph (CONSTRUCT/DESCRIBE)"
+    )
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,13 @@ class Staged:
 class Store(Protocol):
     """What the loaders, the query library, the recommender and the web app need of a graph store."""
 
-    def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> Answer:
         """Run a SPARQL 1.1 query; raise QueryError on a bad query.
 
         The default graph is the union of all graphs unless the query names its own dataset (``FROM``,

@@ -10,18 +10,18 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable
 
 from rdflib import Graph, URIRef
 
+from graph import releases
 from graph.backends import memory_store, open_store, repair_store
 from graph.config import Settings
-from graph import releases
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
@@ -92,9 +92,7 @@ def bundled_graphs(progress: Progress = lambda _: None, records: RecordSet | Non
     graphs = {ONTOLOGY_GRAPH: ontology_graph()}
     for f in bundled_files():
         stem = f.name.removesuffix(".yaml")
-        graphs[str(GRAPH[f"bundled/{stem}"])] = records_to_graph(
-            (r for r in records if r.file == f.name), records
-        )
+        graphs[str(GRAPH[f"bundled/{stem}"])] = records_to_graph((r for r in records if r.file == f.name), records)
     return graphs
 
 
@@ -107,7 +105,7 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     switch as the data.
     """
     records, graphs, staged = _checked_graphs(progress)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     release, description = _build_release(store, staged, now)
     report = _described(records, graphs, release.version, now, progress)
     if description is not None:  # stored in the same switch, but not counted as data in the build's description
@@ -127,7 +125,7 @@ def repair(settings: Settings, progress: Progress = lambda _: None) -> tuple[Bui
     proposals come back only when read from an earlier store (they have no snapshot); the description then
     states the package's version until the next build that changes the data."""
     records, graphs, _ = _checked_graphs(progress)
-    report = _described(records, graphs, _version(), datetime.now(timezone.utc), progress)
+    report = _described(records, graphs, _version(), datetime.now(UTC), progress)
     done = repair_store(settings, graphs, keep=_kept)
     return report, done
 
@@ -143,8 +141,9 @@ def _checked_graphs(progress: Progress) -> tuple[RecordSet, dict[str, Graph], St
     return records, graphs, staged
 
 
-def _described(records: RecordSet, graphs: dict[str, Graph], version: str, now: datetime,
-               progress: Progress) -> BuildReport:
+def _described(
+    records: RecordSet, graphs: dict[str, Graph], version: str, now: datetime, progress: Progress
+) -> BuildReport:
     """Add the build's VoID/DCAT description to ``graphs``; the report of what the build stores."""
     fp = fingerprint()
     graphs[BUILD_GRAPH] = describe(graphs, fingerprint=fp, version=version, built=now)
@@ -242,16 +241,25 @@ RECORD_SUFFIXES = (".csv", ".yaml", ".yml")
 
 
 def _file_kind(path: Path) -> str:
-    """"rdf" or "records", by the file's name ending; anything else is refused naming every accepted ending."""
+    """ "rdf" or "records", by the file's name ending; anything else is refused naming every accepted ending."""
     suffix = path.suffix.lower()
     if suffix in FILE_ENDINGS:
         return "rdf"
     if suffix in RECORD_SUFFIXES:
         return "records"
-    hint = ("; N-Quads and TriG files name graphs of their own: write each graph as Turtle or N-Triples and load "
-            "it under its own name" if suffix in (".nq", ".trig") else "")
-    raise InputError(path.name, None, None, f"a record file ({', '.join(RECORD_SUFFIXES)}) or an RDF file "
-                                            f"({', '.join(sorted(FILE_ENDINGS))}){hint}", suffix or path.name)
+    hint = (
+        "; N-Quads and TriG files name graphs of their own: write each graph as Turtle or N-Triples and load "
+        "it under its own name"
+        if suffix in (".nq", ".trig")
+        else ""
+    )
+    raise InputError(
+        path.name,
+        None,
+        None,
+        f"a record file ({', '.join(RECORD_SUFFIXES)}) or an RDF file ({', '.join(sorted(FILE_ENDINGS))}){hint}",
+        suffix or path.name,
+    )
 
 
 _UNSAFE = {
@@ -272,7 +280,7 @@ def check_terms(query, graph: str, file: str) -> None:
     row = rows[0]
     problem = str(row["problem"])
     if problem == "control":
-        got = "U+%04X" % ord(next(c for c in str(row["o"]) if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F))
+        got = f"U+{ord(next(c for c in str(row['o']) if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F)):04X}"
     else:
         got = str(row["s"] if problem == "subject id" else row["o"])
     raise InputError(file, str(row["s"]), str(row["p"]), _UNSAFE[problem], got)

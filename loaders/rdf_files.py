@@ -23,6 +23,7 @@ def load_format(path: Path) -> str:
 def _format(path: Path) -> Format:
     fmt = FILE_ENDINGS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(path.name, None, None, f"an RDF file ending in {', '.join(sorted(FILE_ENDINGS))}",
-                         repr(path.suffix))
+        raise InputError(
+            path.name, None, None, f"an RDF file ending in {', '.join(sorted(FILE_ENDINGS))}", repr(path.suffix)
+        )
     return fmt

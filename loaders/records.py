@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -27,8 +28,9 @@ ID_GRAMMAR = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
 """Ids become the last segment of entity IRIs and page paths (``/id/city/<id>``): ASCII letters and digits, single
 ``-``, ``_`` or ``.`` between them, so no id can be ``..``, carry ``#``, ``?``, ``/``, a quote or non-ASCII."""
 ID_LENGTH = 100
-ID_EXPECTED = (f"an id of ASCII letters and digits, with single '-', '_' or '.' between them "
-               f"(at most {ID_LENGTH} characters)")
+ID_EXPECTED = (
+    f"an id of ASCII letters and digits, with single '-', '_' or '.' between them (at most {ID_LENGTH} characters)"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters, which no output format can carry as they are (XML cannot carry U+0000 at all); a text
 keeps its tabs and line breaks."""
@@ -89,8 +91,9 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value
-                            if isinstance(key, yaml.ScalarNode)}
+    mapping["__lines__"] = {
+        key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)
+    }
     return mapping
 
 
@@ -126,8 +129,9 @@ def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise InputError(name, mark.line + 1 if mark else None, None,
-                         f"valid YAML ({getattr(exc, 'problem', exc)} at {where})") from None
+        raise InputError(
+            name, mark.line + 1 if mark else None, None, f"valid YAML ({getattr(exc, 'problem', exc)} at {where})"
+        ) from None
     if not isinstance(doc, dict):
         raise InputError(name, None, None, "a mapping with 'type' and 'records', or sections like 'projects:'")
     doc.pop("__line__", None)
@@ -174,7 +178,7 @@ def _strip_lines(value: Any) -> Any:
 def _type_from_name(name: str) -> str:
     stem = Path(name).stem.lower().replace("-", "_")
     for type_, plural in PLURALS.items():
-        if stem == plural or stem.endswith("_" + plural) or stem == type_:
+        if stem in (plural, type_) or stem.endswith("_" + plural):
             return type_
     raise InputError(name, None, None, "a CSV named after its type (e.g. projects.csv), or a --type")
 
@@ -219,8 +223,11 @@ def _from_cell(spec: Field, cell: str) -> Any:
 def record_problems(record: Record) -> list[InputError]:
     """Every field of ``record`` that is unknown, missing or of the wrong form, each as an InputError."""
     specs = {f.name: f for f in SCHEMA[record.type]}
-    problems = [record.error(key, f"a {record.type} field, one of: {', '.join(specs)}")
-                for key in record.data if key not in specs]
+    problems = [
+        record.error(key, f"a {record.type} field, one of: {', '.join(specs)}")
+        for key in record.data
+        if key not in specs
+    ]
     for key, value in record.data.items():
         where = _control_character(value)
         if where is not None:
@@ -234,8 +241,11 @@ def record_problems(record: Record) -> list[InputError]:
         bad = _bad_value(spec, value)
         if bad is not _OK:
             problems.append(record.error(spec.name, _describe(spec), bad))
-        elif (spec.name == id_field(record.type) and spec.kind != "enum"
-              and not is_id(str(value) if spec.kind == "int" else value)):  # an annual meeting's number
+        elif (
+            spec.name == id_field(record.type)
+            and spec.kind != "enum"
+            and not is_id(str(value) if spec.kind == "int" else value)
+        ):  # an annual meeting's number
             problems.append(record.error(spec.name, ID_EXPECTED, value))
         elif spec.required and value == []:
             problems.append(record.error(spec.name, f"{_describe(spec)}, at least one", value))
@@ -282,10 +292,15 @@ def _bad_value(spec: Field, value: Any) -> Any:
     elif kind == "mapping":
         ok = isinstance(value, dict)
     elif kind == "period":
-        ok = (isinstance(value, dict) and set(value) <= {"period", "sources"}
-              and isinstance(value.get("period"), str) and value["period"].strip() != ""
-              and isinstance(value.get("sources"), list) and value["sources"] != []
-              and all(isinstance(s, str) and s.strip() for s in value["sources"]))
+        ok = (
+            isinstance(value, dict)
+            and set(value) <= {"period", "sources"}
+            and isinstance(value.get("period"), str)
+            and value["period"].strip() != ""
+            and isinstance(value.get("sources"), list)
+            and value["sources"] != []
+            and all(isinstance(s, str) and s.strip() for s in value["sources"])
+        )
     else:
         ok = True
     return _OK if ok else value
@@ -327,9 +342,15 @@ def _valid_date(text: str) -> bool:
 
 def _describe(spec: Field) -> str:
     what = {
-        "text": "a non-empty text", "int": "a whole number", "number": "a number", "bool": "true or false",
-        "date": "a date YYYY, YYYY-MM or YYYY-MM-DD (or a range A/B)", "yearmonth": "a month YYYY-MM",
-        "url": "an http(s) URL", "mapping": "a mapping", "any": "a value",
+        "text": "a non-empty text",
+        "int": "a whole number",
+        "number": "a number",
+        "bool": "true or false",
+        "date": "a date YYYY, YYYY-MM or YYYY-MM-DD (or a range A/B)",
+        "yearmonth": "a month YYYY-MM",
+        "url": "an http(s) URL",
+        "mapping": "a mapping",
+        "any": "a value",
         "period": "a mapping {period: text as stated, sources: [source ids]}",
     }
     if spec.kind == "enum":
@@ -337,8 +358,13 @@ def _describe(spec: Field) -> str:
     if spec.kind == "ref":
         return f"a {spec.target} id ({ID_EXPECTED.removeprefix('an id of ')})"
     if spec.kind == "list":
-        inner = (f"{spec.target} ids" if spec.item == "ref"
-                 else "reported periods {period, sources}" if spec.item == "period" else f"{spec.item or 'text'} items")
+        inner = (
+            f"{spec.target} ids"
+            if spec.item == "ref"
+            else "reported periods {period, sources}"
+            if spec.item == "period"
+            else f"{spec.item or 'text'} items"
+        )
         return f"a list of {inner}"
     return what[spec.kind]
 
@@ -378,8 +404,9 @@ def _reference_problems(records: RecordSet, known: Mapping[str, set[str]]) -> li
             if value is None:
                 continue
             if spec.kind == "ref" or (spec.kind == "list" and spec.item == "ref"):
-                problems += _unknown_ids(record, spec.name, spec.target, value if isinstance(value, list) else [value],
-                                         ids)
+                problems += _unknown_ids(
+                    record, spec.name, spec.target, value if isinstance(value, list) else [value], ids
+                )
             elif spec.kind in ("mapping", "any") or (spec.kind == "list" and spec.item in ("mapping", "period")):
                 problems += _unknown_nested_sources(record, spec.name, value, ids)
         if record.type == "project" and record.data.get("city") == "network" and record.data.get("scope") != "network":
@@ -387,8 +414,9 @@ def _reference_problems(records: RecordSet, known: Mapping[str, set[str]]) -> li
     return problems
 
 
-def _unknown_ids(record: Record, field_name: str, target: str, values: list,
-                 ids: Mapping[str, set[str]]) -> list[InputError]:
+def _unknown_ids(
+    record: Record, field_name: str, target: str, values: list, ids: Mapping[str, set[str]]
+) -> list[InputError]:
     problems = []
     for value in values:
         if value not in ids[target] and is_id(value):  # a malformed id is reported once, by its field's check

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -37,12 +37,18 @@ from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
 from queries.library import internal
 
 STATUS_WORDS = {"ongoing", "planning", "completed", "ongoing_or_planning", "unknown"}
-PARTNER_KINDS = {"organisation": ASCN.PartnerOrganisation, "company": ASCN.PartnerCompany,
-                 "country": ASCN.PartnerCountry, "city": ASCN.PartnerCity}
-OVERRIDES = {"focus_area": "a focus area id (civic_social, health_wellbeing, safety_security, quality_environment, "
-                           "built_infrastructure, industry_innovation) for a project",
-             "partner_kind": "organisation, company, country or city for a new partner",
-             "status": "ongoing, planning, completed, ongoing_or_planning or unknown for a project"}
+PARTNER_KINDS = {
+    "organisation": ASCN.PartnerOrganisation,
+    "company": ASCN.PartnerCompany,
+    "country": ASCN.PartnerCountry,
+    "city": ASCN.PartnerCity,
+}
+OVERRIDES = {
+    "focus_area": "a focus area id (civic_social, health_wellbeing, safety_security, quality_environment, "
+    "built_infrastructure, industry_innovation) for a project",
+    "partner_kind": "organisation, company, country or city for a new partner",
+    "status": "ongoing, planning, completed, ongoing_or_planning or unknown for a project",
+}
 
 
 @dataclass
@@ -70,12 +76,19 @@ def _read(g: Graph, p: URIRef) -> Proposal:
     fields = {str(g.value(f, ASCN.fieldName)): g.value(f, RDF.value) for f in g.objects(p, ASCN.field)}
     doc = g.value(p, ASCN.fromDocument)
     reviewer = g.value(p, PROV.wasAttributedTo)
-    return Proposal(str(p), str(g.value(p, ASCN.proposalKind)), str(g.value(p, ASCN.reviewStatus)),
-                    str(g.value(p, RDFS.label)), str(g.value(p, ASCN.evidence)), str(doc),
-                    str(g.value(doc, RDFS.label)), dict(sorted(fields.items())),
-                    str(g.value(reviewer, RDFS.label)) if reviewer else None,
-                    str(g.value(p, PROV.invalidatedAtTime) or g.value(p, ASCN.reviewedAt) or "") or None,
-                    str(g.value(p, ASCN.reviewNote)) if g.value(p, ASCN.reviewNote) else None)
+    return Proposal(
+        str(p),
+        str(g.value(p, ASCN.proposalKind)),
+        str(g.value(p, ASCN.reviewStatus)),
+        str(g.value(p, RDFS.label)),
+        str(g.value(p, ASCN.evidence)),
+        str(doc),
+        str(g.value(doc, RDFS.label)),
+        dict(sorted(fields.items())),
+        str(g.value(reviewer, RDFS.label)) if reviewer else None,
+        str(g.value(p, PROV.invalidatedAtTime) or g.value(p, ASCN.reviewedAt) or "") or None,
+        str(g.value(p, ASCN.reviewNote)) if g.value(p, ASCN.reviewNote) else None,
+    )
 
 
 def list_proposals(store: Store, status: str | None = PENDING) -> list[Proposal]:
@@ -96,10 +109,11 @@ def get_proposal(store: Store, ident: str) -> Proposal:
     return _read(g, target)
 
 
-def reject(store: Store, idents: list[str], curator: str, note: str | None = None,
-           now: datetime | None = None) -> list[Proposal]:
+def reject(
+    store: Store, idents: list[str], curator: str, note: str | None = None, now: datetime | None = None
+) -> list[Proposal]:
     """Mark proposals rejected (kept for audit, with who, when and why)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     chosen = [_pending(store, i) for i in idents]
     g = current_proposals(store)
     for p in chosen:
@@ -115,8 +129,9 @@ def _pending(store: Store, ident: str) -> Proposal:
     return p
 
 
-def _mark(g: Graph, p: URIRef, status: str, curator: str, now: datetime, note: str | None,
-          release: URIRef | None = None) -> None:
+def _mark(
+    g: Graph, p: URIRef, status: str, curator: str, now: datetime, note: str | None, release: URIRef | None = None
+) -> None:
     g.set((p, ASCN.reviewStatus, Literal(status)))
     g.set((p, PROV.wasAttributedTo, curator_iri(curator)))
     g.add((curator_iri(curator), RDF.type, PROV.Agent))
@@ -143,11 +158,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "x"
 
 
-def accept(store: Store, idents: list[str], curator: str, note: str | None = None,
-           overrides: dict[str, str] | None = None, now: datetime | None = None) -> releases.Release:
+def accept(
+    store: Store,
+    idents: list[str],
+    curator: str,
+    note: str | None = None,
+    overrides: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> releases.Release:
     """Accept proposals as one batch: their facts, sources and provenance go into the accepted graph and a new
     release is made. Nothing is written if any proposal is refused."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
@@ -171,16 +192,27 @@ def accept(store: Store, idents: list[str], curator: str, note: str | None = Non
     for p in chosen:
         _mark(proposals, URIRef(p.iri), ACCEPTED, curator, now, note, release.iri)
     build = construct(store.query, internal("build_description").sparql)
-    store.replace_graphs({releases.ACCEPTED_GRAPH: accepted + added, releases.PROPOSALS_GRAPH: proposals,
-                          release.graph: description, BUILD_GRAPH: revise(build, release.version, now)})
+    store.replace_graphs(
+        {
+            releases.ACCEPTED_GRAPH: accepted + added,
+            releases.PROPOSALS_GRAPH: proposals,
+            release.graph: description,
+            BUILD_GRAPH: revise(build, release.version, now),
+        }
+    )
     return release
 
 
 def _check(store: Store, accepted: Graph) -> None:
     """Refuse the accepted graph if the data shapes reject it beside the rest of the data."""
     staged = memory_store()
-    staged.replace_graphs({str(GRAPH["ontology"]): ontology_graph(), str(GRAPH["bundled/all"]): releases.data_content(store),
-                           releases.ACCEPTED_GRAPH: accepted})
+    staged.replace_graphs(
+        {
+            str(GRAPH["ontology"]): ontology_graph(),
+            str(GRAPH["bundled/all"]): releases.data_content(store),
+            releases.ACCEPTED_GRAPH: accepted,
+        }
+    )
     shacl_sparql.validate(staged.query, releases.ACCEPTED_GRAPH, file="accepted proposals")
 
 
@@ -195,13 +227,19 @@ def _entity(p: Proposal, name: str, what: str) -> URIRef:
     """A field that must name a known entity; a new one (a literal) must be accepted as a new entity first."""
     value = _value(p, name)
     if not isinstance(value, URIRef):
-        raise InputError(p.id, None, name, f"a known {what} (accept the new-{what} proposal for {value} first, "
-                                           "then ingest again)", str(value))
+        raise InputError(
+            p.id,
+            None,
+            name,
+            f"a known {what} (accept the new-{what} proposal for {value} first, then ingest again)",
+            str(value),
+        )
     return value
 
 
-def _accepted_fact(store: Store, proposals: Graph, p: Proposal, curator: str, now: datetime,
-                   overrides: dict[str, str]) -> Graph:
+def _accepted_fact(
+    store: Store, proposals: Graph, p: Proposal, curator: str, now: datetime, overrides: dict[str, str]
+) -> Graph:
     g = Graph()
     key = p.id
     source = _source(proposals, URIRef(p.document), g)
@@ -233,8 +271,11 @@ def _accepted_fact(store: Store, proposals: Graph, p: Proposal, curator: str, no
         data.add((node, RDFS.label, Literal(str(name) if name else p.evidence[:120], lang="en")))
         data.add((node, DCTERMS.description, Literal(p.evidence, lang="en")))
         data.add((node, ASCN.startDate, typed_date(str(date))))
-        notes = [f"{role}: {_label(store, v) if isinstance(v, URIRef) else v}"
-                 for role, v in (("chair", p.fields.get("chair")), ("host", p.fields.get("host"))) if v is not None]
+        notes = [
+            f"{role}: {_label(store, v) if isinstance(v, URIRef) else v}"
+            for role, v in (("chair", p.fields.get("chair")), ("host", p.fields.get("host")))
+            if v is not None
+        ]
         if notes:
             data.add((node, SKOS.note, Literal("; ".join(notes), lang="en")))
         data.add((node, DCTERMS.source, source))
@@ -259,8 +300,14 @@ def _accepted_fact(store: Store, proposals: Graph, p: Proposal, curator: str, no
         data.add((node, RDFS.label, Literal(name, lang="en")))
         data.add((node, DCTERMS.source, source))
     else:
-        raise InputError(p.id, None, "kind", "a proposal that can become data here (a new city needs its country "
-                                              "and coordinates: add it as a record with `ascn load`)", kind)
+        raise InputError(
+            p.id,
+            None,
+            "kind",
+            "a proposal that can become data here (a new city needs its country "
+            "and coordinates: add it as a record with `ascn load`)",
+            kind,
+        )
     g += data
     fact = ID[f"fact/{key}"]
     review = ID[f"review/{key}"]
@@ -303,8 +350,13 @@ def _project(store: Store, p: Proposal, data: Graph, source: URIRef, overrides: 
     city = _entity(p, "city", "city") if p.kind == "project" else p.fields.get("city")
     focus = overrides.get("focus_area")
     if not focus:
-        raise InputError(p.id, None, "focus_area", "a focus area for the new project (--set focus_area=ID; "
-                                                   + OVERRIDES["focus_area"] + ")", "none (the text gives none)")
+        raise InputError(
+            p.id,
+            None,
+            "focus_area",
+            "a focus area for the new project (--set focus_area=ID; " + OVERRIDES["focus_area"] + ")",
+            "none (the text gives none)",
+        )
     status = overrides.get("status") or (str(p.fields["status"]) if p.fields.get("status") else "unknown")
     if status not in STATUS_WORDS:
         raise InputError(p.id, None, "status", OVERRIDES["status"], status)

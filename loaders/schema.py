@@ -32,7 +32,9 @@ def _f(name, kind, required=False, target=None, item=None, nullable=False, doc="
 
 
 SOURCES = _f("sources", "list", True, "source", "ref", doc="ids of the documents the record rests on (sources.yaml)")
-CONFIDENCE = _f("confidence", "enum", target=("medium", "low"), doc="omit when taken directly from an official or primary source")
+CONFIDENCE = _f(
+    "confidence", "enum", target=("medium", "low"), doc="omit when taken directly from an official or primary source"
+)
 CONFIDENCE_REASON = _f("confidence_reason", "text", doc="why the confidence is medium or low")
 NOTE = _f("note", "text")
 ALT_NAMES = _f("alt_names", "list", item="text", doc="other names or spellings the sources use (become skos:altLabel)")
@@ -56,8 +58,19 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         SOURCES,
     ),
     "focus_area": (
-        _f("id", "enum", True, ("civic_social", "health_wellbeing", "safety_security", "quality_environment",
-                                "built_infrastructure", "industry_innovation")),
+        _f(
+            "id",
+            "enum",
+            True,
+            (
+                "civic_social",
+                "health_wellbeing",
+                "safety_security",
+                "quality_environment",
+                "built_infrastructure",
+                "industry_innovation",
+            ),
+        ),
         _f("me_subcategories", "list", item="text"),
         _f("share_of_projects", "list", item="mapping", doc="items: as_of (YYYY-MM), percent"),
         SOURCES,
@@ -87,8 +100,12 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("parent", "ref", target="partner"),
         _f("abbreviation", "list", item="text", doc="abbreviations of the name as the sources write them (JICA, ADB)"),
         ALT_NAMES,
-        _f("funding_period_reported", "list", item="period",
-           doc="items: period (as stated), sources; one per disagreeing report of a programme's funding period"),
+        _f(
+            "funding_period_reported",
+            "list",
+            item="period",
+            doc="items: period (as stated), sources; one per disagreeing report of a programme's funding period",
+        ),
         CONFIDENCE,
         CONFIDENCE_REASON,
         NOTE,
@@ -124,8 +141,13 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("id", "text", True),
         _f("name", "text", True),
         _f("city", "ref", True, "city", doc="a city id, or 'network' for a network-wide project"),
-        _f("other_cities", "list", item="ref", target="city",
-           doc="further member cities a project spans (city holds the first one named)"),
+        _f(
+            "other_cities",
+            "list",
+            item="ref",
+            target="city",
+            doc="further member cities a project spans (city holds the first one named)",
+        ),
         _f("focus_areas", "list", True, "focus_area", "ref"),
         _f("description", "text", True),
         _f("status", "enum", True, ("ongoing", "planning", "completed", "ongoing_or_planning", "unknown")),
@@ -142,8 +164,12 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
     "best_practice": (
         _f("id", "text", True),
         _f("statement", "text", True),
-        _f("kind", "enum", True, ("lesson", "design_principle", "monitoring_note", "partner_claim",
-                                  "official_statement")),
+        _f(
+            "kind",
+            "enum",
+            True,
+            ("lesson", "design_principle", "monitoring_note", "partner_claim", "official_statement"),
+        ),
         _f("projects", "list", item="ref", target="project"),
         _f("cities", "list", item="ref", target="city"),
         SOURCES,
@@ -154,16 +180,33 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         *(
             _f(name, "any")
             for name in (
-                "abbreviation", "summary", "aims", "launch", "pilot_city_rule", "representation", "milestones",
-                "membership_counts", "project_counts", "external_partners_overview", "partnerships_2018",
-                "framework", "terms_of_reference", "shepherds", "scap_structure",
+                "abbreviation",
+                "summary",
+                "aims",
+                "launch",
+                "pilot_city_rule",
+                "representation",
+                "milestones",
+                "membership_counts",
+                "project_counts",
+                "external_partners_overview",
+                "partnerships_2018",
+                "framework",
+                "terms_of_reference",
+                "shepherds",
+                "scap_structure",
                 "asean_smart_city_action_plan_2026_2035",
             )
         ),
         SOURCES,
     ),
     "annual_meeting": (
-        _f("number", "int", True, doc="1 for the first annual meeting (2018), 2 for the second ...; also the record's id"),
+        _f(
+            "number",
+            "int",
+            True,
+            doc="1 for the first annual meeting (2018), 2 for the second ...; also the record's id",
+        ),
         _f("name", "text", doc="a name the sources give besides the number"),
         _f("date", "date", True, doc="YYYY, YYYY-MM or YYYY-MM-DD (the opening day)"),
         _f("dates_note", "text", doc="how long it lasted, or how the sources disagree on the dates"),
@@ -172,22 +215,46 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("format", "text", nullable=True, doc="in person | online | videoconference, as the sources word it"),
         _f("chair_country", "ref", target="country", nullable=True),
         _f("chair", "text", nullable=True, doc="who chaired it; null when no source names the chair"),
-        _f("next_chair", "ref", target="country", nullable=True,
-           doc="the next chair, only where a source reports it named or handed over at this meeting"),
+        _f(
+            "next_chair",
+            "ref",
+            target="country",
+            nullable=True,
+            doc="the next chair, only where a source reports it named or handed over at this meeting",
+        ),
         NOTE,
         SOURCES,
     ),
 }
 
 PLURALS = {
-    "source": "sources", "country": "countries", "focus_area": "focus_areas", "city": "cities",
-    "partner": "partners", "programme": "programmes", "pairing": "pairings", "project": "projects",
-    "best_practice": "best_practices", "network": "network", "annual_meeting": "annual_meetings",
+    "source": "sources",
+    "country": "countries",
+    "focus_area": "focus_areas",
+    "city": "cities",
+    "partner": "partners",
+    "programme": "programmes",
+    "pairing": "pairings",
+    "project": "projects",
+    "best_practice": "best_practices",
+    "network": "network",
+    "annual_meeting": "annual_meetings",
 }
 """File stem (and section name in a multi-section YAML file) of each type."""
 
-ORDER = ("source", "country", "focus_area", "network", "annual_meeting", "city", "programme", "partner", "pairing",
-         "project", "best_practice")
+ORDER = (
+    "source",
+    "country",
+    "focus_area",
+    "network",
+    "annual_meeting",
+    "city",
+    "programme",
+    "partner",
+    "pairing",
+    "project",
+    "best_practice",
+)
 """Types in dependency order: a type may refer only to types before it or to itself."""
 
 

@@ -21,10 +21,10 @@ pySHACL) lets through.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import count
-from typing import Callable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -33,27 +33,56 @@ from rdflib.term import Node
 
 from graph.backends.common import check_iri
 from graph.store import Answer, select
-from ontology import ontology_graph, shapes_graph
 from loaders.validate import Report, require
+from ontology import ontology_graph, shapes_graph
 
 Query = Callable[[str], Answer]
 """Runs one SPARQL query on the data to check and returns its answer (a :class:`graph.store.Table`)."""
 
-_CASTABLE = {XSD[t] for t in ("integer", "decimal", "boolean", "date", "dateTime", "gYear", "gYearMonth",
-                              "double", "float", "time")}
+_CASTABLE = {
+    XSD[t]
+    for t in ("integer", "decimal", "boolean", "date", "dateTime", "gYear", "gYearMonth", "double", "float", "time")
+}
 _NODE_KINDS = {
-    SH.IRI: "isIRI({v})", SH.Literal: "isLiteral({v})", SH.BlankNode: "isBlank({v})",
-    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRI: "isIRI({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
 _COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
-_VALUE_KEYS = {SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.node, SH["or"], SH.xone,
-               SH["and"], SH["not"], *_COMPARISONS}
+_VALUE_KEYS = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH["in"],
+    SH.pattern,
+    SH.node,
+    SH["or"],
+    SH.xone,
+    SH["and"],
+    SH["not"],
+    *_COMPARISONS,
+}
 _FOCUS_KEYS = {SH.minCount, SH.maxCount, SH.hasValue}
-_IGNORED = {RDF.type, SH.name, SH.description, SH.message, SH.property, SH.path, SH.flags, SH.order, SH.group,
-            SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf}
-_PREFIXES = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" \
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+_IGNORED = {
+    RDF.type,
+    SH.name,
+    SH.description,
+    SH.message,
+    SH.property,
+    SH.path,
+    SH.flags,
+    SH.order,
+    SH.group,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+}
+_PREFIXES = (
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
 
 
 class UnsupportedShape(ValueError):
@@ -174,8 +203,7 @@ class _Compiler:
                     screen.append(_all(focus_parts))
                 value_parts = self._value_parts(prop, "?v")
                 if value_parts:
-                    exact.append(self._query(prop, target, f"?focus {path} ?v .\n", value_parts,
-                                             self._path_iri(prop)))
+                    exact.append(self._query(prop, target, f"?focus {path} ?v .\n", value_parts, self._path_iri(prop)))
                     x = self._var()
                     screen.append(f"NOT EXISTS {{ ?focus {path} {x} FILTER(!{_all(self._value_parts(prop, x))}) }}")
             if exact:
@@ -196,15 +224,19 @@ class _Compiler:
         binds = "".join(f"BIND(COALESCE({p}, false) AS ?ok{i})\n" for i, p in enumerate(parts))
         failing = " || ".join(f"!?ok{i}" for i in range(len(parts)))
         variables = " ".join(f"?ok{i}" for i in range(len(parts)))
-        return (f"{_PREFIXES}SELECT ?focus {variables} WHERE {{\n"
-                f"{{ SELECT DISTINCT ?focus WHERE {{ {target} {self._focus_filter()} }} }}\n"
-                f"{pattern}{binds}FILTER({failing})\n}}")
+        return (
+            f"{_PREFIXES}SELECT ?focus {variables} WHERE {{\n"
+            f"{{ SELECT DISTINCT ?focus WHERE {{ {target} {self._focus_filter()} }} }}\n"
+            f"{pattern}{binds}FILTER({failing})\n}}"
+        )
 
     def _focus_filter(self) -> str:
         return f"FILTER EXISTS {{ GRAPH <{self.graph}> {{ ?focus ?_fp ?_fo }} }}" if self.graph else ""
 
     def _targets(self, shape: Node) -> str | None:
-        parts = [f"{{ ?focus rdf:type/rdfs:subClassOf* {_iri(c)} }}" for c in self.shapes.objects(shape, SH.targetClass)]
+        parts = [
+            f"{{ ?focus rdf:type/rdfs:subClassOf* {_iri(c)} }}" for c in self.shapes.objects(shape, SH.targetClass)
+        ]
         parts += [f"{{ ?focus {_iri(p)} [] }}" for p in self.shapes.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ [] {_iri(p)} ?focus }}" for p in self.shapes.objects(shape, SH.targetObjectsOf)]
         if (shape, SH.targetNode, None) in self.shapes:
@@ -279,7 +311,9 @@ class _Compiler:
             parts.append("(" + (" || ".join(f"sameTerm({v}, {m})" for m in members) or "false") + ")")
         for pattern in s.objects(shape, SH.pattern):
             flags = s.value(shape, SH.flags)
-            regex = f"REGEX(STR({v}), {_term(Literal(str(pattern)))}{', ' + _term(Literal(str(flags))) if flags else ''})"
+            regex = (
+                f"REGEX(STR({v}), {_term(Literal(str(pattern)))}{', ' + _term(Literal(str(flags))) if flags else ''})"
+            )
             parts.append(f"(!isBlank({v}) && {regex})")
         for key, op in _COMPARISONS.items():
             for bound in s.objects(shape, key):
@@ -290,7 +324,9 @@ class _Compiler:
             for operands in s.objects(shape, key):
                 parts.append("(" + join.join(self._conforms(m, v) for m in Collection(s, operands)) + ")")
         for operands in s.objects(shape, SH.xone):
-            parts.append("((" + " + ".join(f"IF({self._conforms(m, v)}, 1, 0)" for m in Collection(s, operands)) + ") = 1)")
+            parts.append(
+                "((" + " + ".join(f"IF({self._conforms(m, v)}, 1, 0)" for m in Collection(s, operands)) + ") = 1)"
+            )
         for negated in s.objects(shape, SH["not"]):
             parts.append(f"!{self._conforms(negated, v)}")
         return parts

@@ -19,9 +19,11 @@ def csv_template(type_: str) -> str:
 
 def yaml_template(type_: str) -> str:
     """A commented YAML file with one empty record of ``type_``: what each field holds and whether it is required."""
-    lines = [f"# {type_} records: copy the record below once per {type_}; cite documents by their source id.",
-             "# The sources they cite may stand in the same file, in a 'sources:' section of the same form.",
-             f"{PLURALS[type_]}:"]
+    lines = [
+        f"# {type_} records: copy the record below once per {type_}; cite documents by their source id.",
+        "# The sources they cite may stand in the same file, in a 'sources:' section of the same form.",
+        f"{PLURALS[type_]}:",
+    ]
     for i, spec in enumerate(_fields(type_)):
         lead = "  - " if i == 0 else "    "
         empty = "[]" if spec.kind == "list" else "{}" if spec.kind in ("mapping", "any") else ""
@@ -37,8 +39,11 @@ def _fields(type_: str) -> tuple[Field, ...]:
 
 def _doc(spec: Field) -> str:
     need = "required" if spec.required else "optional"
-    what = {"ref": f"a {spec.target} id", "enum": " | ".join(spec.target or ()),
-            "list": f"list of {spec.target + ' ids' if spec.item == 'ref' else spec.item or 'text'}"}
+    what = {
+        "ref": f"a {spec.target} id",
+        "enum": " | ".join(spec.target or ()),
+        "list": f"list of {spec.target + ' ids' if spec.item == 'ref' else spec.item or 'text'}",
+    }
     parts = [need, what.get(spec.kind, spec.kind)]
     if spec.doc:
         parts.append(spec.doc)

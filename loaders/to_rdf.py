@@ -7,7 +7,8 @@ data stays a visible gap in the graph instead of a guessed value.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -36,8 +37,10 @@ def iri(type_: str, id_: str) -> URIRef:
     >>> str(iri("best_practice", "bp-local-fit"))
     'https://w3id.org/ascn/id/practice/bp-local-fit'
     """
-    return entity_iri({"best_practice": "practice", "focus_area": "focus-area",
-                       "annual_meeting": "annual-meeting"}.get(type_, type_), id_)
+    return entity_iri(
+        {"best_practice": "practice", "focus_area": "focus-area", "annual_meeting": "annual-meeting"}.get(type_, type_),
+        id_,
+    )
 
 
 def typed_date(text: Any) -> Literal:
@@ -119,8 +122,15 @@ class _Builder:
         return node
 
 
-_LANG_PROPS = {RDFS.label, DCTERMS.description, SKOS.note, SKOS.altLabel, SKOS.historyNote, DCTERMS.title,
-               ASCN.datesNote}
+_LANG_PROPS = {
+    RDFS.label,
+    DCTERMS.description,
+    SKOS.note,
+    SKOS.altLabel,
+    SKOS.historyNote,
+    DCTERMS.title,
+    ASCN.datesNote,
+}
 
 
 def _source(b: _Builder, r: Record) -> None:
@@ -154,8 +164,11 @@ def _focus_area(b: _Builder, r: Record) -> None:
         b.add(s, ASCN.meSubcategory, Literal(sub))
     for share in d.get("share_of_projects") or ():
         node = ID[f"focus-area/{r.id}/share/{share['as_of']}"]
-        b.add(s, ASCN.shareOfProjects, b.measurement(s, node, share["percent"], sources=d["sources"],
-                                                     as_of=share["as_of"]))
+        b.add(
+            s,
+            ASCN.shareOfProjects,
+            b.measurement(s, node, share["percent"], sources=d["sources"], as_of=share["as_of"]),
+        )
     b.sources(s, d["sources"])
 
 
@@ -177,13 +190,21 @@ def _city(b: _Builder, r: Record) -> None:
     b.add(geometry, GEO.asWKT, Literal(f"POINT({d['lon']} {d['lat']})", datatype=GEO.wktLiteral))
     b.text(geometry, SKOS.note, d.get("coordinates_note"))
     b.sources(geometry, d.get("coordinates_sources") or d["sources"])
-    for key, prop, slug in (("population", ASCN.population, "population"),
-                            ("land_area_km2", ASCN.landArea, "land-area")):
+    for key, prop, slug in (
+        ("population", ASCN.population, "population"),
+        ("land_area_km2", ASCN.landArea, "land-area"),
+    ):
         figure = d.get(key)
         if figure:
             notes = "; ".join(str(figure[k]) for k in ("year_note", "note") if figure.get(k)) or None
-            node = b.measurement(s, ID[f"city/{r.id}/{slug}"], figure["value"], sources=figure.get("sources"),
-                                 ref_year=figure.get("year"), note=notes)
+            node = b.measurement(
+                s,
+                ID[f"city/{r.id}/{slug}"],
+                figure["value"],
+                sources=figure.get("sources"),
+                ref_year=figure.get("year"),
+                note=notes,
+            )
             b.text(node, ASCN.reportedBy, figure.get("as_reported_by"))
             b.add(s, prop, node)
     b.text(s, SKOS.note, d.get("note"))
@@ -200,8 +221,13 @@ def _partner(b: _Builder, r: Record) -> None:
     for alt in d.get("alt_names") or ():
         b.text(s, SKOS.altLabel, alt)
     b.text(s, DCTERMS.description, d.get("summary"))
-    b.reported_periods(s, ASCN.reportedFundingPeriod, f"partner/{r.id}/funding-period",
-                       d.get("funding_period_reported"), "Funding period")
+    b.reported_periods(
+        s,
+        ASCN.reportedFundingPeriod,
+        f"partner/{r.id}/funding-period",
+        d.get("funding_period_reported"),
+        "Funding period",
+    )
     if d.get("parent"):
         b.add(s, ASCN.parentPartner, iri("partner", d["parent"]))
     for programme in d.get("programmes") or ():
@@ -327,8 +353,14 @@ def _best_practice(b: _Builder, r: Record) -> None:
     b.sources(s, d["sources"])
 
 
-_NETWORK_STATEMENTS = ("pilot_city_rule", "representation", "external_partners_overview", "partnerships_2018",
-                       "scap_structure", "asean_smart_city_action_plan_2026_2035")
+_NETWORK_STATEMENTS = (
+    "pilot_city_rule",
+    "representation",
+    "external_partners_overview",
+    "partnerships_2018",
+    "scap_structure",
+    "asean_smart_city_action_plan_2026_2035",
+)
 
 
 def _network(b: _Builder, r: Record) -> None:
@@ -357,13 +389,25 @@ def _network(b: _Builder, r: Record) -> None:
             statement(key, d[key]["text"], d[key]["sources"])
     for i, milestone in enumerate(d.get("milestones") or (), start=1):
         _milestone(b, milestone, i)
-    for key, prop, field in (("membership_counts", ASCN.memberCount, "cities"),
-                             ("project_counts", ASCN.projectCount, "projects")):
+    for key, prop, field in (
+        ("membership_counts", ASCN.memberCount, "cities"),
+        ("project_counts", ASCN.projectCount, "projects"),
+    ):
         for count in d.get(key) or ():
             slug = "member-count" if field == "cities" else "project-count"
             node = ID[f"network/ascn/{slug}/{count['as_of']}"]
-            b.add(s, prop, b.measurement(s, node, count[field], sources=count["sources"], as_of=count["as_of"],
-                                         note=count.get("status_split") or count.get("note")))
+            b.add(
+                s,
+                prop,
+                b.measurement(
+                    s,
+                    node,
+                    count[field],
+                    sources=count["sources"],
+                    as_of=count["as_of"],
+                    note=count.get("status_split") or count.get("note"),
+                ),
+            )
     framework = d.get("framework")
     if framework:
         _framework(b, framework, statement)
@@ -389,8 +433,9 @@ def _shepherd(b: _Builder, shepherd: dict, statement) -> None:
         b.add(node, ASCN.firstSelected, typed_date(selected))
     if shepherd.get("reelected"):
         b.add(node, ASCN.reelected, typed_date(shepherd["reelected"]))
-    b.reported_periods(node, ASCN.reportedTerm, f"{node.removeprefix(str(ID))}/term",
-                       shepherd.get("reported_periods"), "Shepherd term")
+    b.reported_periods(
+        node, ASCN.reportedTerm, f"{node.removeprefix(str(ID))}/term", shepherd.get("reported_periods"), "Shepherd term"
+    )
     b.confidence(node, shepherd)
 
 
@@ -453,14 +498,23 @@ def _framework(b: _Builder, framework: dict, statement) -> None:
 
 
 _BUILDERS: dict[str, Callable[[_Builder, Record], None]] = {
-    "source": _source, "country": _country, "focus_area": _focus_area, "city": _city, "partner": _partner,
-    "programme": _programme, "pairing": _pairing, "project": _project, "best_practice": _best_practice,
-    "network": _network, "annual_meeting": _annual_meeting,
+    "source": _source,
+    "country": _country,
+    "focus_area": _focus_area,
+    "city": _city,
+    "partner": _partner,
+    "programme": _programme,
+    "pairing": _pairing,
+    "project": _project,
+    "best_practice": _best_practice,
+    "network": _network,
+    "annual_meeting": _annual_meeting,
 }
 
 
-def records_to_graph(records: Iterable[Record], context: RecordSet,
-                     labels: Callable[[str, str], str | None] | None = None) -> Graph:
+def records_to_graph(
+    records: Iterable[Record], context: RecordSet, labels: Callable[[str, str], str | None] | None = None
+) -> Graph:
     """The RDF of ``records``; ``context`` (and ``labels`` for ids outside it) names linked entities."""
     graph = Graph()
 

@@ -10,8 +10,8 @@ passed for years), so every report counts the nodes its shapes targeted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
@@ -52,8 +52,9 @@ def check(graphs: Iterable[Graph], focus: Graph | None = None) -> Report:
             continue
         path = report_graph.value(result, SH.resultPath)
         message = report_graph.value(result, SH.resultMessage) or report_graph.value(result, SH.sourceShape)
-        results.append((str(node), data.namespace_manager.normalizeUri(path) if path is not None else None,
-                        str(message)))
+        results.append(
+            (str(node), data.namespace_manager.normalizeUri(path) if path is not None else None, str(message))
+        )
     results.sort(key=lambda r: (r[0], r[1] or "", r[2]))
     checked = _targeted(data, shapes) if focus is None else _targeted(focus + ontology_graph(), shapes, focus)
     return Report(conforms=not results, results=results, checked=checked, text=text)
@@ -71,7 +72,9 @@ def require(report: Report, file: str | None = None) -> Report:
         raise ValidationError(f"{where}no record was checked: the data holds nothing the shapes describe", [])
     if not report.conforms:
         lines = [f"{where}{len(report.results)} SHACL violation(s):"]
-        lines += [f"  {node} {('(' + path + ') ') if path else ''}{message}" for node, path, message in report.results[:20]]
+        lines += [
+            f"  {node} {('(' + path + ') ') if path else ''}{message}" for node, path, message in report.results[:20]
+        ]
         raise ValidationError("\n".join(lines), report.results)
     return report
 

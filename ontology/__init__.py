@@ -17,8 +17,16 @@ from importlib.resources.abc import Traversable
 
 import rdflib
 
-__all__ = ["ontology_files", "ontology_graph", "shapes_graph", "review_shapes_graph", "ontology_shapes_graph",
-           "ONTOLOGY_IRI", "PREFIXES", "entity_iri"]
+__all__ = [
+    "ontology_files",
+    "ontology_graph",
+    "shapes_graph",
+    "review_shapes_graph",
+    "ontology_shapes_graph",
+    "ONTOLOGY_IRI",
+    "PREFIXES",
+    "entity_iri",
+]
 
 ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/ascn/ontology")
 
@@ -27,9 +35,17 @@ PREFIXES = {
     **{
         name: f"https://w3id.org/ascn/id/{path}/"
         for name, path in (
-            ("city", "city"), ("country", "country"), ("partner", "partner"), ("programme", "programme"),
-            ("pairing", "pairing"), ("project", "project"), ("practice", "practice"), ("source", "source"),
-            ("focus", "focus-area"), ("outcome", "outcome"), ("event", "event"),
+            ("city", "city"),
+            ("country", "country"),
+            ("partner", "partner"),
+            ("programme", "programme"),
+            ("pairing", "pairing"),
+            ("project", "project"),
+            ("practice", "practice"),
+            ("source", "source"),
+            ("focus", "focus-area"),
+            ("outcome", "outcome"),
+            ("event", "event"),
         )
     },
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["AscnError", "InputError", "InputErrors", "ValidationError", "StoreError", "StoreLocked", "StoreDamaged",
-           "QueryError", "NotFound"]
+__all__ = [
+    "AscnError",
+    "InputError",
+    "InputErrors",
+    "ValidationError",
+    "StoreError",
+    "StoreLocked",
+    "StoreDamaged",
+    "QueryError",
+    "NotFound",
+]
 
 _MISSING: Any = object()
 
@@ -85,8 +94,14 @@ class InputErrors(InputError):
     def __init__(self, errors: Sequence[InputError]) -> None:
         self.errors = list(errors)
         first = self.errors[0]
-        super().__init__(first.file, first.record, first.field, first.expected,
-                         line=first.line, **({} if first.got is None else {"got": first.got}))
+        super().__init__(
+            first.file,
+            first.record,
+            first.field,
+            first.expected,
+            line=first.line,
+            **({} if first.got is None else {"got": first.got}),
+        )
 
     def __str__(self) -> str:
         return "\n".join([f"{len(self.errors)} problems:", *(str(e) for e in self.errors)])
@@ -128,9 +143,11 @@ class StoreLocked(StoreError):
     """Another process holds the embedded store's write lock (an ``ascn serve``, or a command writing to it)."""
 
     def __init__(self, path) -> None:
-        super().__init__(f"the store at {path} is in use by another process (another `ascn` command writing to it, "
-                         "or an `ascn serve` that did not register itself); wait for it to finish or point "
-                         "ASCN_DATA_DIR elsewhere")
+        super().__init__(
+            f"the store at {path} is in use by another process (another `ascn` command writing to it, "
+            "or an `ascn serve` that did not register itself); wait for it to finish or point "
+            "ASCN_DATA_DIR elsewhere"
+        )
         self.path = path
 
 
@@ -138,8 +155,10 @@ class StoreDamaged(StoreError):
     """The data directory or its store is damaged; the message names the damage and the repairing command."""
 
     def __init__(self, data_dir, damage: str):
-        super().__init__(f"the store in {data_dir} is damaged: {damage}; run `ascn repair` to rebuild it and "
-                         "restore the loaded graphs from their snapshots")
+        super().__init__(
+            f"the store in {data_dir} is damaged: {damage}; run `ascn repair` to rebuild it and "
+            "restore the loaded graphs from their snapshots"
+        )
         self.damage = damage
 
 

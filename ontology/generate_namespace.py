@@ -72,7 +72,7 @@ def terms(graph: rdflib.Graph) -> dict[str, list[tuple[str, str]]]:
         for term in set(graph.subjects(RDF.type, kind)):
             if isinstance(term, rdflib.URIRef) and term.startswith(NS):
                 labels = [str(x) for x in graph.objects(term, RDFS.label) if getattr(x, "language", None) == "en"]
-                rows.append((term[len(NS):], sorted(labels)[0] if labels else ""))
+                rows.append((term[len(NS) :], sorted(labels)[0] if labels else ""))
         out[heading] = sorted(rows)
     return out
 

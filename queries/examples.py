@@ -108,8 +108,10 @@ def comment(query: Query) -> str:
     if query.audience:
         lines.append("For: " + ", ".join(a.replace("_", " ") for a in query.audience) + ".")
     if query.params:
-        lines.append("Parameters (bound in the VALUES block after WHERE; delete a 'VALUES ?name { ... }' "
-                     "to ask about every value):")
+        lines.append(
+            "Parameters (bound in the VALUES block after WHERE; delete a 'VALUES ?name { ... }' "
+            "to ask about every value):"
+        )
         lines.extend(_param_line(p) for p in query.params)
     return "\n".join(lines)
 

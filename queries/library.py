@@ -8,18 +8,19 @@ same on pyoxigraph and on any remote SPARQL server (rdflib#1772 shows ``initBind
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cache
 from importlib.resources import files
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ontology.errors import NotFound, QueryError
 from ontology import entity_iri
+from ontology.errors import NotFound, QueryError
 
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -95,7 +96,7 @@ class Query:
         match = _outer_where(self.sparql)
         if match is None:
             raise QueryError(f"query {self.name!r} has parameters but no WHERE {{ to bind them in")
-        return self.sparql[: match.end()] + " " + " ".join(blocks) + self.sparql[match.end():]
+        return self.sparql[: match.end()] + " " + " ".join(blocks) + self.sparql[match.end() :]
 
 
 def _outer_where(sparql: str) -> re.Match | None:

@@ -42,8 +42,10 @@ def store(built_settings):
 @pytest.fixture(scope="session")
 def bundled_graphs(store) -> dict:
     """The named graphs of the bundled build (graph IRI → rdflib Graph), as the store holds them."""
-    return {name: store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-            for name in store.graph_names()}
+    return {
+        name: store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        for name in store.graph_names()
+    }
 
 
 @pytest.fixture
@@ -62,6 +64,7 @@ def fresh_store(fresh_settings, bundled_graphs):
 
 # -- real SPARQL servers for the remote backend (launchers shared with benchmarks/remote.py) ------
 
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory) -> str:
     """The base URL of an Oxigraph server (on disk, union default graph) running for the whole session."""
@@ -71,8 +74,13 @@ def oxigraph_server(tmp_path_factory) -> str:
 
 def remote_settings(base_url: str) -> Settings:
     """Settings that reach an Oxigraph server's query, update and Graph Store endpoints."""
-    return Settings(store="sparql", query_url=f"{base_url}/query", update_url=f"{base_url}/update",
-                    gsp_url=f"{base_url}/store", auto_build=False)
+    return Settings(
+        store="sparql",
+        query_url=f"{base_url}/query",
+        update_url=f"{base_url}/update",
+        gsp_url=f"{base_url}/store",
+        auto_build=False,
+    )
 
 
 def built_remote(settings: Settings, bundled_graphs: dict):
@@ -81,8 +89,13 @@ def built_remote(settings: Settings, bundled_graphs: dict):
     answers is the backend's."""
     s = open_store(settings)
     dataset.build(s)
-    s.replace_graphs({name: graph for name, graph in bundled_graphs.items()
-                      if name == BUILD_GRAPH or name.startswith(RELEASE_PREFIX)})
+    s.replace_graphs(
+        {
+            name: graph
+            for name, graph in bundled_graphs.items()
+            if name == BUILD_GRAPH or name.startswith(RELEASE_PREFIX)
+        }
+    )
     return s
 
 
@@ -175,8 +188,15 @@ def app(tmp_path_factory, bundled_graphs):
     from webapp.store import close_app
 
     settings = store_copy(tmp_path_factory.mktemp("ascn-app"), bundled_graphs)
-    application = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False,
-                              "SPARQL_TIMEOUT": 3, "EVALUATION_LIMIT": 2})
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(settings.data_dir),
+            "AUTO_BUILD": False,
+            "SPARQL_TIMEOUT": 3,
+            "EVALUATION_LIMIT": 2,
+        }
+    )
     yield application
     close_app(application)
 
@@ -203,9 +223,13 @@ def running_ascn(data_dir: Path, *options: str):
     ascn = Path(sys.executable).with_name("ascn")
     log = data_dir.parent / f"{data_dir.name}-serve.log"
     with open(log, "w") as err:
-        process = subprocess.Popen([str(ascn), "serve", "--host", "127.0.0.1", "--port", "0", *options],
-                                   stdout=subprocess.PIPE, stderr=err, text=True,
-                                   env={**os.environ, "ASCN_DATA_DIR": str(data_dir), "ASCN_EVALUATION_LIMIT": "2"})
+        process = subprocess.Popen(
+            [str(ascn), "serve", "--host", "127.0.0.1", "--port", "0", *options],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            env={**os.environ, "ASCN_DATA_DIR": str(data_dir), "ASCN_EVALUATION_LIMIT": "2"},
+        )
     try:
         line = process.stdout.readline()
         started = re.match(r"serving the web app on (\S+)/ and SPARQL on (\S+) ", line)

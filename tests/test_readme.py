@@ -16,16 +16,20 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 
 def _configuration_table() -> set[str]:
-    section = README[README.index("## Configuration"):]
-    section = section[:section.index("\n## ", 3)] if "\n## " in section[3:] else section
+    section = README[README.index("## Configuration") :]
+    section = section[: section.index("\n## ", 3)] if "\n## " in section[3:] else section
     return set(re.findall(r"`(ASCN_[A-Z_]+)`", section))
 
 
 def test_every_setting_is_in_the_configuration_table():
     settings = {f"ASCN_{f.name.upper()}" for f in fields(Settings)}
     app = {f"ASCN_{key}" for key in DEFAULTS if key != "MAX_CONTENT_LENGTH"}  # Flask's own, not ours to document
-    commands = {option.envvar for command in _commands(main) for option in command.params
-                if isinstance(option.envvar, str) and option.envvar.startswith("ASCN_")}
+    commands = {
+        option.envvar
+        for command in _commands(main)
+        for option in command.params
+        if isinstance(option.envvar, str) and option.envvar.startswith("ASCN_")
+    }
     assert sorted((settings | app | commands) - _configuration_table()) == []
 
 

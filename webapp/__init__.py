@@ -9,7 +9,8 @@ so moving to a remote SPARQL server is a configuration change only.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -75,8 +76,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
-    from webapp import (api, changes, citation, complete, evaluation, graph_view, reconcile, reference, review, search,
-                        served, tools)
+    from webapp import (
+        api,
+        changes,
+        citation,
+        complete,
+        evaluation,
+        graph_view,
+        reconcile,
+        reference,
+        review,
+        search,
+        served,
+        tools,
+    )
 
     evaluation.init_app(app)
     app.register_blueprint(api.bp)

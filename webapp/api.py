@@ -12,15 +12,14 @@ See ``docs/api.md``.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
-
 from rdflib import URIRef
 
 from graph.describe import DOWNLOADS, dump_name
-from graph.releases import current_release
 from graph.formats import FORMATS, by_name, write
+from graph.releases import current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
@@ -69,10 +68,23 @@ def _api_error(exc: ApiError) -> Response:
 def describe_query(query) -> dict:
     """What a client needs to call one library query: its header and parameters, and its URL."""
     return {
-        "name": query.name, "title": query.title, "description": " ".join(query.description.split()),
-        "audience": list(query.audience), "form": query.kind, "tags": list(query.tags),
-        "params": [{"name": p.name, "type": p.type, "entity": p.entity, "default": p.default,
-                    "required": p.required, "description": " ".join(p.description.split())} for p in query.params],
+        "name": query.name,
+        "title": query.title,
+        "description": " ".join(query.description.split()),
+        "audience": list(query.audience),
+        "form": query.kind,
+        "tags": list(query.tags),
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "entity": p.entity,
+                "default": p.default,
+                "required": p.required,
+                "description": " ".join(p.description.split()),
+            }
+            for p in query.params
+        ],
         "url": url_for("api.run_query", name=query.name),
         "sparql": query_text(query),
     }
@@ -155,8 +167,11 @@ def vocabulary_terms() -> dict:
     declared = _declared_terms()
     used_classes = {str(row["class"]) for row in select(store.query, internal("class_counts").sparql)}
     used_properties = {str(row["property"]) for row in select(store.query, internal("predicates_in_use").sparql)}
-    return {"prefixes": PREFIXES, "classes": sorted(declared["classes"] | used_classes),
-            "properties": sorted(declared["properties"] | used_properties)}
+    return {
+        "prefixes": PREFIXES,
+        "classes": sorted(declared["classes"] | used_classes),
+        "properties": sorted(declared["properties"] | used_properties),
+    }
 
 
 @cache
@@ -164,8 +179,12 @@ def _declared_terms() -> dict[str, frozenset[str]]:
     """Classes and properties the ontology declares (package data: read once per process)."""
     g = ontology_graph()
     classes = {str(c) for t in (OWL.Class, RDFS.Class) for c in g.subjects(RDF.type, t) if isinstance(c, URIRef)}
-    properties = {str(p) for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
-                  for p in g.subjects(RDF.type, t) if isinstance(p, URIRef)}
+    properties = {
+        str(p)
+        for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+        for p in g.subjects(RDF.type, t)
+        if isinstance(p, URIRef)
+    }
     return {"classes": frozenset(classes), "properties": frozenset(properties)}
 
 
@@ -174,18 +193,35 @@ def _declared_terms() -> dict[str, frozenset[str]]:
 def recommend_projects() -> Response:
     """Projects to learn from: ``city=``, ``project=``, or a plan (``focus=``..., ``outcome=``..., ``text=``), the
     plan with or without the planning ``city=`` (whose own projects never come back)."""
-    return _recommend("projects", {"city": _one("city"), "project": _one("project"), "focus": _many("focus"),
-                                   "outcome": _many("outcome"), "text": (_one("text") or "").strip()},
-                      plan_country=_one("plan_country"), diverse=_flag("diverse", True))
+    return _recommend(
+        "projects",
+        {
+            "city": _one("city"),
+            "project": _one("project"),
+            "focus": _many("focus"),
+            "outcome": _many("outcome"),
+            "text": (_one("text") or "").strip(),
+        },
+        plan_country=_one("plan_country"),
+        diverse=_flag("diverse", True),
+    )
 
 
 @bp.get("/api/recommend/cities")
 def recommend_cities() -> Response:
     """Cities for a partner (``partner=``, narrowed by ``focus=``/``programme=``/``in_country=``; new cities unless
     ``include_tied=true``), for a partner profile (those three alone), or like a city (``city=``)."""
-    return _recommend("cities", {"partner": _one("partner"), "city": _one("city"), "focus": _many("focus"),
-                                 "programme": _many("programme"), "in_country": _many("in_country")},
-                      include_tied=_flag("include_tied"))
+    return _recommend(
+        "cities",
+        {
+            "partner": _one("partner"),
+            "city": _one("city"),
+            "focus": _many("focus"),
+            "programme": _many("programme"),
+            "in_country": _many("in_country"),
+        },
+        include_tied=_flag("include_tied"),
+    )
 
 
 @bp.get("/api/recommend/partners")
@@ -197,8 +233,9 @@ def recommend_partners() -> Response:
 def _recommend(output: str, given: dict, **options) -> Response:
     try:
         question = choose(output, given)
-        result = ask(get_store(), question, top=_top(), filters=_filters(), **{k: v for k, v in given.items() if v},
-                     **options)
+        result = ask(
+            get_store(), question, top=_top(), filters=_filters(), **{k: v for k, v in given.items() if v}, **options
+        )
     except QuestionError as exc:
         raise ApiError(400, str(exc), exc.parameter) from None
     except NotFound as exc:
@@ -249,8 +286,12 @@ def _year(name: str) -> int | None:
 
 def _filters() -> Filters:
     """The filters every recommendation takes (names are resolved, and refused with suggestions, later)."""
-    return Filters(**{key: _one(param) for param, key in _FILTERS.items()},
-                   start_year=_year("from"), end_year=_year("to"), **{flag: _flag(flag) for flag in _FLAGS})
+    return Filters(
+        **{key: _one(param) for param, key in _FILTERS.items()},
+        start_year=_year("from"),
+        end_year=_year("to"),
+        **{flag: _flag(flag) for flag in _FLAGS},
+    )
 
 
 # -- well-known descriptions and downloads -------------------------------------------------------
@@ -296,12 +337,14 @@ def download(ext: str) -> Response:
     store = get_store()
     release = current_release(store)
     if ext not in _EXTENSIONS:
-        raise ApiError(404, f"no download ascn-kg.{ext}",
-                       suggestions=[dump_name(release and release.version, e) for e in _EXTENSIONS])
+        raise ApiError(
+            404,
+            f"no download ascn-kg.{ext}",
+            suggestions=[dump_name(release and release.version, e) for e in _EXTENSIONS],
+        )
     fmt = _EXTENSIONS[ext]
     response = Response(store.export(fmt.name), mimetype=fmt.media_type)
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{dump_name(release and release.version, ext)}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{dump_name(release and release.version, ext)}"'
     return response
 
 
@@ -311,6 +354,9 @@ def download_release(version: str, ext: str) -> Response:
     release = current_release(get_store())
     if release is None or version != release.version:
         current = [dump_name(release.version, e) for e in _EXTENSIONS] if release else []
-        raise ApiError(404, f"no download {dump_name(version, ext)}: the current release is "
-                            f"{release.version if release else 'none'}", suggestions=current)
+        raise ApiError(
+            404,
+            f"no download {dump_name(version, ext)}: the current release is {release.version if release else 'none'}",
+            suggestions=current,
+        )
     return download(ext)

@@ -58,8 +58,11 @@ def is_entity_path(kind: str, ident: str) -> bool:
     >>> is_entity_path("city", "da-nang"), is_entity_path("city", "phuket/population"), is_entity_path("c<ty", "x")
     (True, True, False)
     """
-    return (len(kind) + len(ident) + 5 <= MAX_ENTITY_PATH and _KIND.fullmatch(kind) is not None
-            and _IDENT.fullmatch(ident) is not None)
+    return (
+        len(kind) + len(ident) + 5 <= MAX_ENTITY_PATH
+        and _KIND.fullmatch(kind) is not None
+        and _IDENT.fullmatch(ident) is not None
+    )
 
 
 def host_is_valid(host: str) -> bool:
@@ -104,8 +107,9 @@ def check_parameters() -> None:
         if name not in own:
             for value in values:
                 if len(value) > MAX_VALUE_LENGTH:
-                    raise ParameterError(name, f"a value of {len(value)} characters; at most {MAX_VALUE_LENGTH} "
-                                               "are accepted")
+                    raise ParameterError(
+                        name, f"a value of {len(value)} characters; at most {MAX_VALUE_LENGTH} are accepted"
+                    )
 
 
 def distinct(values) -> list[str]:
@@ -121,8 +125,10 @@ def _refuse_bad_host() -> None:
     host = request.environ.get(_BAD_HOST)
     if host is not None:
         shown = host if len(host) <= 80 else host[:80] + "…"
-        raise BadRequest(f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
-                         "at most 63 characters, optionally with a port).")
+        raise BadRequest(
+            f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
+            "at most 63 characters, optionally with a port)."
+        )
 
 
 def init_app(app: Flask) -> None:

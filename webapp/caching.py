@@ -26,8 +26,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Hashable
 
 from flask import Flask, Response, current_app, g, request
 
@@ -41,6 +41,7 @@ class Page:
     body: bytes
     content_type: str
     headers: tuple[tuple[str, str], ...]
+
 
 EXTENSION = "ascn-answer-cache"
 ENTRY_OVERHEAD = 400
@@ -172,8 +173,14 @@ def _page_key() -> tuple | None:
     if version is None:
         return None
     headers = request.headers
-    return version, ("page", request.method, request.full_path, headers.get("Accept", ""),
-                     headers.get("Accept-Encoding", ""), request.host_url)
+    return version, (
+        "page",
+        request.method,
+        request.full_path,
+        headers.get("Accept", ""),
+        headers.get("Accept-Encoding", ""),
+        request.host_url,
+    )
 
 
 def _page_not_modified() -> Response | None:
@@ -190,8 +197,18 @@ def _page_not_modified() -> Response | None:
     return None
 
 
-KEPT_HEADERS = frozenset({"content-type", "content-encoding", "vary", "link", "etag", "cache-control",
-                          "content-security-policy", "content-language"})
+KEPT_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-encoding",
+        "vary",
+        "link",
+        "etag",
+        "cache-control",
+        "content-security-policy",
+        "content-language",
+    }
+)
 """The headers of a page that belong to the page (not to one request, as rate-limit counts do)."""
 
 
@@ -199,13 +216,21 @@ def _page_validators(response: Response) -> Response:
     """An ETag and Cache-Control on every page answered in full (200) while the graph's version is known; the page
     kept for the next visitor."""
     key = g.get("page_key")
-    if (key is None or response.status_code != 200 or "ETag" in response.headers or response.is_streamed
-            or response.headers.get("Cache-Control") == NOT_KEPT):
+    if (
+        key is None
+        or response.status_code != 200
+        or "ETag" in response.headers
+        or response.is_streamed
+        or response.headers.get("Cache-Control") == NOT_KEPT
+    ):
         return response
     response.headers["ETag"] = etag(*key)
     response.headers.setdefault("Cache-Control", CACHE_CONTROL)
     if not response.direct_passthrough:
-        headers = tuple((name, value) for name, value in response.headers.items()
-                        if name.lower() in KEPT_HEADERS and name.lower() != "content-type")
+        headers = tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() in KEPT_HEADERS and name.lower() != "content-type"
+        )
         answer_cache().put(*key, Page(response.get_data(), response.content_type, headers))
     return response

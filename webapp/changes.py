@@ -42,16 +42,18 @@ def changes_page():
         except NotFound as exc:
             abort(404, description=str(exc))
     view = DiffView(result) if result else None
-    return render_template("pages/changes.html", releases=releases, diff=result, view=view,
-                           feeds=FEED_TYPES)
+    return render_template("pages/changes.html", releases=releases, diff=result, view=view, feeds=FEED_TYPES)
 
 
 @bp.get("/feeds/<kind>/<path:ident>.atom")
 def entity_feed(kind: str, ident: str):
     """An Atom feed of the changes about one city, partner or focus area, an entry per release."""
     if kind not in FEED_TYPES:
-        abort(404, description=f"no feeds for {kind!r}; there are feeds for: "
-                               + ", ".join(f"/feeds/{k}/<id>.atom" for k in FEED_TYPES))
+        abort(
+            404,
+            description=f"no feeds for {kind!r}; there are feeds for: "
+            + ", ".join(f"/feeds/{k}/<id>.atom" for k in FEED_TYPES),
+        )
     if not is_entity_path(kind, ident):
         abort(404, description=f"no {FEED_TYPES[kind]} {ident[:100]!r} in the graph")
     entity = iri_of(f"/id/{kind}/{ident}")
@@ -101,8 +103,12 @@ class DiffView:
         self.changed = [self.row(s, p, old, new) for s, p, old, new in result.changed]
 
     def row(self, s: Node, p: Node, old: list[Node], new: list[Node]) -> dict:
-        return {"subject": self.term(s), "predicate": short(p), "old": [self.term(o) for o in old],
-                "new": [self.term(o) for o in new]}
+        return {
+            "subject": self.term(s),
+            "predicate": short(p),
+            "old": [self.term(o) for o in old],
+            "new": [self.term(o) for o in new],
+        }
 
     def term(self, term: Node) -> dict:
         if isinstance(term, Literal):
@@ -129,7 +135,7 @@ def short(iri: Node) -> str:
     """
     text = str(iri)
     best = max(((p, ns) for p, ns in PREFIXES.items() if text.startswith(ns)), key=lambda x: len(x[1]), default=None)
-    return f"{best[0]}:{text[len(best[1]):]}" if best else text
+    return f"{best[0]}:{text[len(best[1]) :]}" if best else text
 
 
 def labels(iris: list[URIRef]) -> dict[URIRef, str]:
@@ -138,6 +144,8 @@ def labels(iris: list[URIRef]) -> dict[URIRef, str]:
         return {}
     found = {}
     for start in range(0, len(iris), 500):
-        table = select(get_store().query, internal("labels_of").bind({"entity": [str(i) for i in iris[start:start + 500]]}))
+        table = select(
+            get_store().query, internal("labels_of").bind({"entity": [str(i) for i in iris[start : start + 500]]})
+        )
         found.update({row["entity"]: str(row["label"]) for row in table})
     return found

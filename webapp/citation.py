@@ -1,4 +1,4 @@
-""""Cite this": BibTeX and CFF for the current release of the data, on ``/data`` and as files.
+""" "Cite this": BibTeX and CFF for the current release of the data, on ``/data`` and as files.
 
 A citation names the release (its version and date, from :mod:`graph.releases`) and a link that pins it
 (``/query?release=<version>``: queries from there run on that release's data), so a reader can check the cited
@@ -52,17 +52,19 @@ def bibtex(release: Release, url: str) -> str:
     day = release.issued[:10]
     month = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")[int(day[5:7]) - 1]
     key = re.sub(r"[^A-Za-z0-9.-]", "-", f"ascn-kg-{release.version}")
-    return "\n".join([
-        f"@misc{{{key},",
-        f"  title = {{{{{TITLE}}}}},",
-        f"  author = {{{{{AUTHOR}}}}},",
-        f"  year = {{{day[:4]}}},",
-        f"  month = {month},",
-        f"  version = {{{release.version}}},",
-        f"  howpublished = {{\\url{{{url}}}}},",
-        f"  note = {{Release {release.version} of {day}, {LICENSE}}},",
-        "}",
-    ])
+    return "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  title = {{{{{TITLE}}}}},",
+            f"  author = {{{{{AUTHOR}}}}},",
+            f"  year = {{{day[:4]}}},",
+            f"  month = {month},",
+            f"  version = {{{release.version}}},",
+            f"  howpublished = {{\\url{{{url}}}}},",
+            f"  note = {{Release {release.version} of {day}, {LICENSE}}},",
+            "}",
+        ]
+    )
 
 
 def cff(release: Release, url: str) -> str:
@@ -72,19 +74,21 @@ def cff(release: Release, url: str) -> str:
     >>> print(cff(r, "http://x/query?release=2026-12-06.3").splitlines()[6])
     version: "2026-12-06.3"
     """
-    return "\n".join([
-        "cff-version: 1.2.0",
-        'message: "If you use this data, please cite this release of it."',
-        "type: dataset",
-        f'title: "{TITLE}"',
-        "authors:",
-        f'  - name: "{AUTHOR}"',
-        f'version: "{release.version}"',
-        f"date-released: {release.issued[:10]}",
-        f"license: {LICENSE}",
-        f'url: "{url}"',
-        "",
-    ])
+    return "\n".join(
+        [
+            "cff-version: 1.2.0",
+            'message: "If you use this data, please cite this release of it."',
+            "type: dataset",
+            f'title: "{TITLE}"',
+            "authors:",
+            f'  - name: "{AUTHOR}"',
+            f'version: "{release.version}"',
+            f"date-released: {release.issued[:10]}",
+            f"license: {LICENSE}",
+            f'url: "{url}"',
+            "",
+        ]
+    )
 
 
 @bp.get("/data/cite.<ext>")

@@ -6,27 +6,25 @@ The library raises, the command exits, with pySHACL's documented codes: 0 succes
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-
-import os
 
 import click
 from click.testing import CliRunner
 
 from graph.config import Settings
 from graph.formats import FORMATS
+from graph.query_input import check_entities, library_listing, resolve_query
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Store, Table, select
 from loaders import dataset, shacl_sparql
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
-from webapp import served
-from graph.query_input import check_entities, library_listing, resolve_query
 from ontology.errors import AscnError, InputError, StoreDamaged, StoreError, StoreLocked, ValidationError
 from queries.library import get_query
-from webapp import warmup
+from webapp import served, warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -94,8 +92,11 @@ def _run_in(registration: served.Registration, args: list[str]) -> None:
     """Run the command in the server that holds the store, print what it printed and exit with its code."""
     args = _without_data_dir(args)
     if args and args[0] in _LOCAL_ONLY:
-        click.echo(f"error: the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
-                   f"directory; stop it before `ascn {args[0]}`", err=True)
+        click.echo(
+            f"error: the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
+            f"directory; stop it before `ascn {args[0]}`",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)
     try:
         stdout, stderr, code = served.forward(registration, args)
@@ -134,8 +135,12 @@ def run_in_server(args: list[str], settings: Settings, store: Store) -> tuple[st
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", type=click.Path(path_type=Path), envvar="ASCN_DATA_DIR",
-              help="Where the embedded store lives (default: the per-user data directory).")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    envvar="ASCN_DATA_DIR",
+    help="Where the embedded store lives (default: the per-user data directory).",
+)
 @click.version_option(package_name="ascn-kg")
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None) -> None:
@@ -185,8 +190,10 @@ def repair(obj: _Context) -> None:
 def _repair(obj: _Context) -> dataset.BuildReport:
     registration = served.find(obj.settings.data_dir)
     if registration is not None:
-        raise StoreError(f"the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
-                         "directory; stop it before repairing")
+        raise StoreError(
+            f"the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
+            "directory; stop it before repairing"
+        )
     report, done = dataset.repair(obj.settings, progress=_progress)
     for name in done["restored"]:
         click.echo(f"restored {name} from its snapshot", err=True)
@@ -256,8 +263,9 @@ def load(obj: _Context, file: Path, name: str | None, type_: str | None) -> None
     click.echo(f"loaded {count} triples from {file.name} into {dataset.graph_name(name or file.stem)}")
 
 
-@main.command(help="Print a blank file for your own TYPE records, ready to fill in.\n\nTYPE is one of: "
-                   + ", ".join(SCHEMA) + ".")
+@main.command(
+    help="Print a blank file for your own TYPE records, ready to fill in.\n\nTYPE is one of: " + ", ".join(SCHEMA) + "."
+)
 @click.argument("type_", metavar="TYPE", type=click.Choice(list(SCHEMA)))
 @click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml", show_default=True)
 def template(type_: str, fmt: str) -> None:
@@ -288,7 +296,6 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None)
     return value
 
 
-
 @main.command()
 @click.argument("query", required=False)
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="table", show_default=True)
@@ -314,8 +321,9 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
     store = obj.store()
     if isinstance(named, str):
         if values:
-            raise click.BadParameter("only library queries and .rq files with a #+ header take parameters",
-                                     param_hint="--param")
+            raise click.BadParameter(
+                "only library queries and .rq files with a #+ header take parameters", param_hint="--param"
+            )
         text = named
     else:
         check_entities(store, named, values)
@@ -330,11 +338,17 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice([f.name for f in FORMATS["export"]]), default="trig",
-              show_default=True, help="trig, nquads and jsonld-graphs keep each named graph; the others hold the "
-                                      "union of all graphs.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), callback=_output_file,
-              help="File to write (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.name for f in FORMATS["export"]]),
+    default="trig",
+    show_default=True,
+    help="trig, nquads and jsonld-graphs keep each named graph; the others hold the union of all graphs.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), callback=_output_file, help="File to write (default: stdout)."
+)
 @click.pass_obj
 def export(obj: _Context, fmt: str, output: Path | None) -> None:
     """Write the whole graph in an RDF format."""
@@ -361,22 +375,32 @@ def stats(obj: _Context) -> None:
         click.echo(f"\nbuild: release {info['version']}, {info['built']}, {info['fingerprint']}")
 
 
-
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Print the proposals; store nothing.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: the shape documented in docs/ingest.md.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the shape documented in docs/ingest.md.",
+)
 @click.option("--title", help="The document's title (instead of what the file states).")
 @click.option("--publisher", help="The document's publisher.")
 @click.option("--date", help="The document's date (2025-07-08, 8 July 2025, 2025-07).")
 @click.option("--url", help="The document's URL.")
-@click.option("--kind", type=click.Choice(["news", "partner", "official", "secondary", "reference", "analysis",
-                                           "dataset"]), default="news", show_default=True,
-              help="What kind of source the documents are.")
+@click.option(
+    "--kind",
+    type=click.Choice(["news", "partner", "official", "secondary", "reference", "analysis", "dataset"]),
+    default="news",
+    show_default=True,
+    help="What kind of source the documents are.",
+)
 @click.pass_obj
-def ingest(obj: _Context, files: tuple[Path, ...], dry_run: bool, fmt: str, title, publisher, date, url,
-           kind: str) -> None:
+def ingest(
+    obj: _Context, files: tuple[Path, ...], dry_run: bool, fmt: str, title, publisher, date, url, kind: str
+) -> None:
     """Read documents (text, HTML, PDF, RSS/Atom feeds) and propose the facts they state for review.
 
     Without --dry-run the proposals go to the proposals graph (never into the data): review them with
@@ -385,22 +409,23 @@ def ingest(obj: _Context, files: tuple[Path, ...], dry_run: bool, fmt: str, titl
     """
     import json
 
-    from loaders.ingest import ingest as run, to_json
+    from loaders.ingest import ingest as run
+    from loaders.ingest import to_json
 
-    analyses = run(obj.store(), list(files), dry_run=dry_run, title=title, publisher=publisher, date=date, url=url,
-                   kind=kind)
+    analyses = run(
+        obj.store(), list(files), dry_run=dry_run, title=title, publisher=publisher, date=date, url=url, kind=kind
+    )
     if fmt == "json":
         click.echo(json.dumps(to_json(analyses), indent=2, ensure_ascii=False))
         return
     for a in analyses:
         state = "dry run" if dry_run else ("stored" if a.stored else "already ingested: nothing added")
         click.echo(f"{a.document.name}: {a.document.title or 'untitled'} ({state})")
-        click.echo(f"  {len(a.mentions)} mention(s): "
-                   + ", ".join(sorted({m.entity.label for m in a.mentions})))
+        click.echo(f"  {len(a.mentions)} mention(s): " + ", ".join(sorted({m.entity.label for m in a.mentions})))
         for f in [*a.extraction.facts, *a.extraction.new_entities]:
             values = "; ".join(f"{k} {v.iri or v.literal}" for k, v in f.fields.items())
             click.echo(f"  {f.kind}: {values}")
-            click.echo(f"      \"{f.evidence}\"")
+            click.echo(f'      "{f.evidence}"')
 
 
 @main.group()
@@ -409,8 +434,9 @@ def proposals() -> None:
 
 
 @proposals.command("list")
-@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
-              show_default=True)
+@click.option(
+    "--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending", show_default=True
+)
 @click.pass_obj
 def proposals_list(obj: _Context, status: str) -> None:
     """List proposals: id, status, what they state, their document."""
@@ -434,7 +460,7 @@ def proposals_show(obj: _Context, ident: str) -> None:
     click.echo(f"{p.iri}\n  kind: {p.kind}\n  status: {p.status}")
     for name, value in p.fields.items():
         click.echo(f"  {name}: {value}")
-    click.echo(f"  evidence: \"{p.evidence}\"\n  document: {p.document_title} <{p.document}>")
+    click.echo(f'  evidence: "{p.evidence}"\n  document: {p.document_title} <{p.document}>')
     if p.reviewed_by:
         click.echo(f"  reviewed by {p.reviewed_by} at {p.reviewed_at}" + (f": {p.note}" if p.note else ""))
 
@@ -450,8 +476,13 @@ def _overrides(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("idents", nargs=-1, required=True)
 @click.option("--by", "curator", required=True, envvar="ASCN_CURATOR", help="Who accepts [or ASCN_CURATOR].")
 @click.option("--note", help="Why (kept with the review).")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="What the text did not say: focus_area=ID, status=..., partner_kind=... .")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="What the text did not say: focus_area=ID, status=..., partner_kind=... .",
+)
 @click.pass_obj
 def proposals_accept(obj: _Context, idents, curator: str, note: str | None, overrides) -> None:
     """Accept proposals as one batch: their facts go into the data with provenance, as a new release."""
@@ -500,16 +531,33 @@ def diff_command(obj: _Context, old: str | None, new: str | None, fmt: str) -> N
     result = diff(obj.store(), old, new)
     if fmt == "json":
         import json
-        click.echo(json.dumps({
-            "old": result.old.version if result.old else None, "new": result.new.version,
-            "added": [[t.n3() for t in triple] for triple in result.added],
-            "removed": [[t.n3() for t in triple] for triple in result.removed],
-            "changed": [{"subject": s.n3(), "predicate": p.n3(), "old": [o.n3() for o in before],
-                         "new": [o.n3() for o in after]} for s, p, before, after in result.changed],
-        }, indent=2, ensure_ascii=False))
+
+        click.echo(
+            json.dumps(
+                {
+                    "old": result.old.version if result.old else None,
+                    "new": result.new.version,
+                    "added": [[t.n3() for t in triple] for triple in result.added],
+                    "removed": [[t.n3() for t in triple] for triple in result.removed],
+                    "changed": [
+                        {
+                            "subject": s.n3(),
+                            "predicate": p.n3(),
+                            "old": [o.n3() for o in before],
+                            "new": [o.n3() for o in after],
+                        }
+                        for s, p, before, after in result.changed
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
-    click.echo(f"from {result.old.version if result.old else 'nothing'} to {result.new.version}: "
-               f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed")
+    click.echo(
+        f"from {result.old.version if result.old else 'nothing'} to {result.new.version}: "
+        f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
+    )
     for s, p, o in result.added:
         click.echo(f"+ {s.n3()} {p.n3()} {o.n3()}")
     for s, p, o in result.removed:
@@ -532,50 +580,93 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on (0: any free port; the address is printed).")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port; the address is printed).",
+)
 @click.option("--workers", type=click.IntRange(1), help="Query worker processes [default: 2, or ASCN_SPARQL_WORKERS].")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True),
-              help="Seconds a query may run before it is stopped [default: 10, or ASCN_SPARQL_TIMEOUT].")
-@click.option("--row-limit", type=click.IntRange(1),
-              help="Rows (or triples) an answer may hold [default: 10000, or ASCN_SPARQL_ROW_LIMIT].")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds a query may run before it is stopped [default: 10, or ASCN_SPARQL_TIMEOUT].",
+)
+@click.option(
+    "--row-limit",
+    type=click.IntRange(1),
+    help="Rows (or triples) an answer may hold [default: 10000, or ASCN_SPARQL_ROW_LIMIT].",
+)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="HTTP threads.")
-@click.option("--trusted-proxy", metavar="ADDRESS",
-              help="Trust X-Forwarded-* headers from this reverse proxy only [or ASCN_TRUSTED_PROXY].")
-@click.option("--rate-limit-sparql", metavar="LIMIT", callback=_rate_limit,
-              help="Per-client limit on /sparql and /api/queries/..., e.g. '60/minute;10/second' "
-                   "[default: none, or ASCN_RATE_LIMIT_SPARQL].")
-@click.option("--rate-limit-pages", metavar="LIMIT", callback=_rate_limit,
-              help="Per-client limit on every other route [default: none, or ASCN_RATE_LIMIT_PAGES].")
+@click.option(
+    "--trusted-proxy",
+    metavar="ADDRESS",
+    help="Trust X-Forwarded-* headers from this reverse proxy only [or ASCN_TRUSTED_PROXY].",
+)
+@click.option(
+    "--rate-limit-sparql",
+    metavar="LIMIT",
+    callback=_rate_limit,
+    help="Per-client limit on /sparql and /api/queries/..., e.g. '60/minute;10/second' "
+    "[default: none, or ASCN_RATE_LIMIT_SPARQL].",
+)
+@click.option(
+    "--rate-limit-pages",
+    metavar="LIMIT",
+    callback=_rate_limit,
+    help="Per-client limit on every other route [default: none, or ASCN_RATE_LIMIT_PAGES].",
+)
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, workers: int | None, timeout: float | None,
-          row_limit: int | None, threads: int, trusted_proxy: str | None, rate_limit_sparql: str | None,
-          rate_limit_pages: str | None) -> None:
+def serve(
+    obj: _Context,
+    host: str,
+    port: int,
+    workers: int | None,
+    timeout: float | None,
+    row_limit: int | None,
+    threads: int,
+    trusted_proxy: str | None,
+    rate_limit_sparql: str | None,
+    rate_limit_pages: str | None,
+) -> None:
     """Serve the SPARQL endpoint (/sparql) and the web app with waitress until Ctrl-C."""
     from dataclasses import asdict
 
-    from webapp import create_app
+    from webapp import create_app, vendor
     from webapp.serve import serve as run
-
-    from webapp import vendor
 
     gone = vendor.missing()
     if gone:
-        click.echo(f"warning: the pages' scripts are not installed ({', '.join(gone)} missing): the query editor, "
-                   f"maps and charts will not work; run `{vendor.COMMAND}` (it needs npm)", err=True)
+        click.echo(
+            f"warning: the pages' scripts are not installed ({', '.join(gone)} missing): the query editor, "
+            f"maps and charts will not work; run `{vendor.COMMAND}` (it needs npm)",
+            err=True,
+        )
     obj.store()  # build on first run here, where progress is shown, then hand the store over to the app
     obj.close()
     config = {name.upper(): value for name, value in asdict(obj.settings).items()}
-    limits = {"SPARQL_WORKERS": workers, "SPARQL_TIMEOUT": timeout, "SPARQL_ROW_LIMIT": row_limit,
-              "TRUSTED_PROXY": trusted_proxy, "RATE_LIMIT_SPARQL": rate_limit_sparql,
-              "RATE_LIMIT_PAGES": rate_limit_pages}
+    limits = {
+        "SPARQL_WORKERS": workers,
+        "SPARQL_TIMEOUT": timeout,
+        "SPARQL_ROW_LIMIT": row_limit,
+        "TRUSTED_PROXY": trusted_proxy,
+        "RATE_LIMIT_SPARQL": rate_limit_sparql,
+        "RATE_LIMIT_PAGES": rate_limit_pages,
+    }
     config.update({key: value for key, value in limits.items() if value is not None})
     from webapp.limits import public_defaults
 
     config.update(public_defaults(host, config, os.environ))
     app = create_app(config)
-    run(app, host, port, threads,
-        announce=lambda url: click.echo(f"serving the web app on {url}/ and SPARQL on {url}/sparql (Ctrl-C to stop)"))
+    run(
+        app,
+        host,
+        port,
+        threads,
+        announce=lambda url: click.echo(f"serving the web app on {url}/ and SPARQL on {url}/sparql (Ctrl-C to stop)"),
+    )
+
 
 # -- recommendations (graph.similarity) --------------------------------------------------------------
 
@@ -585,8 +676,10 @@ PROJECT_STATUSES = next(f.target for f in SCHEMA["project"] if f.name == "status
 def _renamed_focus_area(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     """``--focus-area`` was the filter's name, one letter from ``--focus``: say which of the two is meant."""
     if value is not None:
-        raise click.UsageError("--focus-area is now --keep-focus-area (a filter: keep only candidates working on "
-                               f"{value!r}); to rank by a focus area, give --focus {value}")
+        raise click.UsageError(
+            "--focus-area is now --keep-focus-area (a filter: keep only candidates working on "
+            f"{value!r}); to rank by a focus area, give --focus {value}"
+        )
 
 
 class _RepeatableOptions(click.Command):
@@ -601,8 +694,11 @@ class _RepeatableOptions(click.Command):
             if stray is None:
                 raise
             option, previous, value = stray
-            raise click.UsageError(f"{value!r} follows {option} {previous}: give {option} once per value "
-                                   f"({option} {previous} {option} {value})", ctx) from exc
+            raise click.UsageError(
+                f"{value!r} follows {option} {previous}: give {option} once per value "
+                f"({option} {previous} {option} {value})",
+                ctx,
+            ) from exc
 
 
 def _stray_value(command: click.Command, args: list[str]) -> tuple[str, str, str] | None:
@@ -625,37 +721,62 @@ def _stray_value(command: click.Command, args: list[str]) -> tuple[str, str, str
 
 def _filter_options(f):
     """The filters every ``ascn recommend`` command takes."""
-    for decorator in reversed([
-        click.option("--country", help="Keep candidates in this member state (name, id or IRI)."),
-        click.option("--keep-focus-area", "focus_area", metavar="AREA",
-                     help="A filter: keep only candidates working on this focus area (--focus describes a plan or "
-                          "a partner's offer, and ranks by it)."),
-        click.option("--focus-area", "old_focus_area", hidden=True, callback=_renamed_focus_area, expose_value=False),
-        click.option("--status", type=click.Choice(PROJECT_STATUSES),
-                     help="Keep projects (or cities/partners with projects) of this status."),
-        click.option("--from", "start_year", type=int, help="Keep what overlaps the period from this year."),
-        click.option("--to", "end_year", type=int, help="Keep what overlaps the period up to this year."),
-        click.option("--exclude-own-city", is_flag=True, help="Leave out the query city's own projects."),
-        click.option("--exclude-own-country", is_flag=True, help="Leave out candidates in the query's country."),
-        click.option("--exclude-paired", is_flag=True, help="Leave out cities/partners already tied (pairing, "
-                     "shared project, or a related agency)."),
-        click.option("--top", default=10, show_default=True, help="How many recommendations."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
-    ]):
+    for decorator in reversed(
+        [
+            click.option("--country", help="Keep candidates in this member state (name, id or IRI)."),
+            click.option(
+                "--keep-focus-area",
+                "focus_area",
+                metavar="AREA",
+                help="A filter: keep only candidates working on this focus area (--focus describes a plan or "
+                "a partner's offer, and ranks by it).",
+            ),
+            click.option(
+                "--focus-area", "old_focus_area", hidden=True, callback=_renamed_focus_area, expose_value=False
+            ),
+            click.option(
+                "--status",
+                type=click.Choice(PROJECT_STATUSES),
+                help="Keep projects (or cities/partners with projects) of this status.",
+            ),
+            click.option("--from", "start_year", type=int, help="Keep what overlaps the period from this year."),
+            click.option("--to", "end_year", type=int, help="Keep what overlaps the period up to this year."),
+            click.option("--exclude-own-city", is_flag=True, help="Leave out the query city's own projects."),
+            click.option("--exclude-own-country", is_flag=True, help="Leave out candidates in the query's country."),
+            click.option(
+                "--exclude-paired",
+                is_flag=True,
+                help="Leave out cities/partners already tied (pairing, shared project, or a related agency).",
+            ),
+            click.option("--top", default=10, show_default=True, help="How many recommendations."),
+            click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
+        ]
+    ):
         f = decorator(f)
     return f
 
 
 def _filters(options: dict):
     from graph.similarity.filters import Filters
-    keys = ("country", "focus_area", "status", "start_year", "end_year", "exclude_own_city", "exclude_own_country",
-            "exclude_paired")
+
+    keys = (
+        "country",
+        "focus_area",
+        "status",
+        "start_year",
+        "end_year",
+        "exclude_own_city",
+        "exclude_own_country",
+        "exclude_paired",
+    )
     return Filters(**{k: options[k] for k in keys})
 
 
 def _print_recommendations(answer, fmt: str) -> None:
     import json
+
     from graph.similarity.reasons import to_dict
+
     if fmt == "json":
         click.echo(json.dumps(to_dict(answer), indent=2, ensure_ascii=False))
         return
@@ -682,6 +803,7 @@ def _print_recommendations(answer, fmt: str) -> None:
 def _ask(obj: _Context, output: str, given: dict, top: int, fmt: str, options: dict, **extra) -> None:
     """Choose the question the options mean, ask it, print the answer (a bad combination is a usage error)."""
     from graph.similarity.recommend import QuestionError, ask, choose
+
     names = {k: (list(v) if isinstance(v, tuple) else v) for k, v in given.items() if v}
     try:
         answer = ask(obj.store(), choose(output, given), top=top, filters=_filters(options), **names, **extra)
@@ -696,8 +818,11 @@ def recommend() -> None:
 
 
 @recommend.command("projects", cls=_RepeatableOptions)
-@click.option("--city", help="Projects elsewhere this city could learn from; with a plan, the city planning it "
-              "(its own projects never come back).")
+@click.option(
+    "--city",
+    help="Projects elsewhere this city could learn from; with a plan, the city planning it "
+    "(its own projects never come back).",
+)
 @click.option("--project", help="Projects elsewhere like this one (by its description, focus areas, partners).")
 @click.option("--focus", multiple=True, help="A planned project's focus area (repeatable).")
 @click.option("--outcome", multiple=True, help="A planned project's strategic outcome (repeatable).")
@@ -706,30 +831,52 @@ def recommend() -> None:
 @click.option("--all-programmes", is_flag=True, help="Let one programme fill the top five (by default at most two).")
 @_filter_options
 @click.pass_obj
-def recommend_projects(obj: _Context, city, project, focus, outcome, text, plan_country, all_programmes, top, fmt,
-                       **options) -> None:
+def recommend_projects(
+    obj: _Context, city, project, focus, outcome, text, plan_country, all_programmes, top, fmt, **options
+) -> None:
     """Projects to learn from: for a city, like a project, or for a planned project (--focus/--outcome/--text,
     with --city for the city planning it)."""
-    _ask(obj, "projects", {"city": city, "project": project, "focus": focus, "outcome": outcome, "text": text},
-         top, fmt, options, plan_country=plan_country, diverse=not all_programmes)
+    _ask(
+        obj,
+        "projects",
+        {"city": city, "project": project, "focus": focus, "outcome": outcome, "text": text},
+        top,
+        fmt,
+        options,
+        plan_country=plan_country,
+        diverse=not all_programmes,
+    )
 
 
 @recommend.command("cities", cls=_RepeatableOptions)
 @click.option("--partner", help="New cities for this partner (its expertise, programmes, cities like its own).")
 @click.option("--city", help="Cities most like this one.")
-@click.option("--focus", multiple=True, help="Focus area the partner offers (repeatable): narrows a partner's list, "
-              "or describes a partner not in the graph.")
+@click.option(
+    "--focus",
+    multiple=True,
+    help="Focus area the partner offers (repeatable): narrows a partner's list, "
+    "or describes a partner not in the graph.",
+)
 @click.option("--programme", multiple=True, help="Programme (repeatable): narrows or describes, like --focus.")
 @click.option("--in-country", "in_country", multiple=True, help="Member state to keep (repeatable).")
-@click.option("--include-tied", is_flag=True, help="Also show cities the partner (or its family) already works in, "
-              "marked so.")
+@click.option(
+    "--include-tied", is_flag=True, help="Also show cities the partner (or its family) already works in, marked so."
+)
 @_filter_options
 @click.pass_obj
-def recommend_cities(obj: _Context, partner, city, focus, programme, in_country, include_tied, top, fmt,
-                     **options) -> None:
+def recommend_cities(
+    obj: _Context, partner, city, focus, programme, in_country, include_tied, top, fmt, **options
+) -> None:
     """Cities for a partner (new ones by default), for a partner profile, or cities like a city."""
-    _ask(obj, "cities", {"partner": partner, "city": city, "focus": focus, "programme": programme,
-                         "in_country": in_country}, top, fmt, options, include_tied=include_tied)
+    _ask(
+        obj,
+        "cities",
+        {"partner": partner, "city": city, "focus": focus, "programme": programme, "in_country": in_country},
+        top,
+        fmt,
+        options,
+        include_tied=include_tied,
+    )
 
 
 @recommend.command("partners", cls=_RepeatableOptions)
@@ -742,16 +889,22 @@ def recommend_partners(obj: _Context, city, top, fmt, **options) -> None:
 
 
 @main.command("evaluate")
-@click.option("--output", "-o", type=click.Path(path_type=Path), callback=_output_file,
-              help="Write the results as JSON.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many cases per question and split (a quick "
-              "run; the figures are then not the full evaluation's).")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), callback=_output_file, help="Write the results as JSON."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="At most this many cases per question and split (a quick "
+    "run; the figures are then not the full evaluation's).",
+)
 @click.option("--no-audit", is_flag=True, help="Leave out the per-case leak audit lines.")
 @click.pass_obj
 def evaluate_command(obj: _Context, output: Path | None, limit: int | None, no_audit: bool) -> None:
     """The recommender measured honestly: leak audit, time split (headline), hold-out, baselines, intervals,
     per-degree table, explanation test, and which method ships and where it loses."""
     from graph.similarity.evaluate import evaluate
+
     result = evaluate(obj.store(), limit=limit, progress=_progress)
     click.echo(result.table(audit=not no_audit))
     if output is not None:

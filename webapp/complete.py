@@ -40,8 +40,9 @@ def complete() -> Response:
         raise ApiError(400, f"parameter 'kind' must be one of {', '.join(KINDS)}, got {kind!r}", "kind")
     limit_text = args.get("limit", "10")
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
-        raise ApiError(400, f"parameter 'limit' must be a whole number from 1 to {MAX_LIMIT}, got {limit_text!r}",
-                       "limit")
+        raise ApiError(
+            400, f"parameter 'limit' must be a whole number from 1 to {MAX_LIMIT}, got {limit_text!r}", "limit"
+        )
     limit = int(limit_text)
     cls = expand_name(args["class"]) if args.get("class") else None
     index = lookup_index()
@@ -67,5 +68,10 @@ def _term(term: Term) -> dict:
 
 
 def _entity(entity: Entity, count: int) -> dict:
-    return {"iri": entity.iri, "label": entity.label, "prefixed": _written(entity.iri), "count": count,
-            "types": sorted(prefixed(c) for c in entity.classes)}
+    return {
+        "iri": entity.iri,
+        "label": entity.label,
+        "prefixed": _written(entity.iri),
+        "count": count,
+        "types": sorted(prefixed(c) for c in entity.classes),
+    }

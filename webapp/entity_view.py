@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.namespace import DCTERMS, SKOS
 
 from ontology.namespace import ASCN, GEO, SCHEMA, WGS
 from webapp.page_data import entity_type, href_of, local_path, rows, text
@@ -24,11 +24,23 @@ NODE_TYPES = {ASCN.Measurement, ASCN.Statement, GEO.Geometry, ASCN.ReportedPerio
 HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS.source, CONFIDENCE, CONFIDENCE_REASON, WGS.lat, WGS.long}
 """Shown elsewhere on the page (title, sources, confidence mark, the location row) rather than as facts."""
 VOCABULARY_LABELS = {
-    SKOS.topConceptOf: "Top concept of", SKOS.hasTopConcept: "Top concepts", SKOS.inScheme: "In scheme",
-    SKOS.broader: "Broader concept", SKOS.narrower: "Narrower concepts", SKOS.related: "Related concepts",
-    SKOS.exactMatch: "Same as", SKOS.closeMatch: "Close to", SKOS.definition: "Definition",
-    SKOS.altLabel: "Also called", SKOS.note: "Note", SKOS.scopeNote: "Scope", SKOS.notation: "Code",
-    DCTERMS.title: "Title", DCTERMS.description: "Description", RDFS.comment: "Comment", RDFS.seeAlso: "See also",
+    SKOS.topConceptOf: "Top concept of",
+    SKOS.hasTopConcept: "Top concepts",
+    SKOS.inScheme: "In scheme",
+    SKOS.broader: "Broader concept",
+    SKOS.narrower: "Narrower concepts",
+    SKOS.related: "Related concepts",
+    SKOS.exactMatch: "Same as",
+    SKOS.closeMatch: "Close to",
+    SKOS.definition: "Definition",
+    SKOS.altLabel: "Also called",
+    SKOS.note: "Note",
+    SKOS.scopeNote: "Scope",
+    SKOS.notation: "Code",
+    DCTERMS.title: "Title",
+    DCTERMS.description: "Description",
+    RDFS.comment: "Comment",
+    RDFS.seeAlso: "See also",
 }
 """Names of the standard vocabularies' properties the ontology does not label itself (it reuses them)."""
 REPEATS = {SKOS.topConceptOf: SKOS.inScheme}
@@ -61,101 +73,213 @@ _NOTE = Expect(SKOS.note, "Note")
 _ALT = Expect(SKOS.altLabel, "Also called")
 
 TYPES: dict[str, TypeInfo] = {
-    "city": TypeInfo("member city", (
-        _e("country", "Member state"), _e("joinedYear", "Joined the ASCN", "no year of joining in the sources"),
-        _e("pilotCity", "One of the 26 pilot cities of 2018"),
-        _e("population", "Population", "no population figure in the sources"),
-        _e("landArea", "Land area", "no land-area figure in the sources"),
-        Expect(GEO.hasGeometry, "Location", "no coordinates in the sources"),
-        _ALT, _DESCRIPTION, Expect(SKOS.historyNote, "Name history"), _NOTE, _e("memberOf", "Member of"),
-    ), (
-        _e("inCity", "Projects", "no projects of this city in the sources"),
-        _e("otherCity", "Projects it shares with other member cities"),
-        _e("pairedCity", "Pairings with external partners", "no pairing with an external partner in the sources"),
-        _e("concernsCity", "Best practices about this city"),
-    )),
-    "country": TypeInfo("member state", (
-        _e("iso3166Alpha2", "ISO 3166 alpha-2"), _e("iso3166Alpha3", "ISO 3166 alpha-3"),
-        _e("aseanMemberSince", "ASEAN member since"), _ALT, _DESCRIPTION, _NOTE,
-    ), (_e("country", "Member cities", "no member city of this state in the sources"),
-        _e("hostCountry", "Annual meetings it hosted"), _e("chairCountry", "Annual meetings it chaired"),
-        _e("nextChair", "Annual meetings that named it the next chair"))),
-    "partner": TypeInfo("external partner", (
-        _DESCRIPTION, _e("abbreviation", "Abbreviation"), _e("parentPartner", "Part of"),
-        _e("partnerProgramme", "Programmes"),
-        _e("reportedFundingPeriod", "Funding period as reported (the sources disagree; each is shown with its own)"),
-        _ALT, _NOTE,
-    ), (
-        _e("pairedPartner", "Pairings with member cities", "no pairing with a member city in the sources"),
-        _e("partnerSideEntity", "Pairings it does the work for"),
-        _e("involvesPartner", "Projects it is involved in", "no project involving this partner in the sources"),
-        _e("parentPartner", "Parts of this partner"), _e("leadPartner", "Programmes it leads"),
-        _e("partnerProgramme", "Partners taking part in the same programme"),
-    )),
-    "programme": TypeInfo("partner programme", (
-        _DESCRIPTION, _e("leadPartner", "Lead partner", "the sources do not say who runs it"), _ALT, _NOTE,
-    ), (
-        _e("partnerProgramme", "Partners running or taking part in it"),
-        _e("underProgramme", "Pairings under this programme", "no pairing under this programme in the sources"),
-    )),
-    "pairing": TypeInfo("city–partner pairing", (
-        _e("pairedCity", "Member city"), _e("pairedPartner", "Partner"),
-        _e("partnerSideEntity", "Agency doing the work"), _e("citySideEntity", "City-side body"),
-        _e("partnerCityName", "Partner city"),
-        _e("underProgramme", "Programme", "no programme named in the sources"),
-        _e("programmeAsStated", "Programme as the source words it"),
-        _e("startYear", "Start year", "no start year in the sources"), _e("endYear", "End year"),
-        _e("yearNote", "On the years"), _e("pairingStage", "Stage"), _DESCRIPTION, _NOTE,
-    )),
-    "project": TypeInfo("project", (
-        _e("inCity", "City"), _e("otherCity", "Also in"), _e("networkWide", "Network-wide"),
-        _DESCRIPTION, _e("status", "Status"), _e("statusAsOf", "Status as of"),
-        _e("period", "Period as stated", "no period in the sources"),
-        _e("startYear", "Start year"), _e("endYear", "End year"),
-        _e("focusArea", "Focus areas"),
-        _e("strategicOutcome", "Strategic outcomes", "the sources link no strategic outcome to this project yet"),
-        _e("involvesPartner", "Partners involved", "no external partner named in the sources"),
-        _e("namedOnly", "Only named in the sources"), _ALT, _NOTE,
-    ), (_e("concernsProject", "Best practices about this project"),)),
-    "focus-area": TypeInfo("focus area", (
-        Expect(SKOS.definition, "Definition"), _e("meSubcategory", "M&E sub-categories"),
-        _e("shareOfProjects", "Share of ASCN projects"), Expect(SKOS.inScheme, "In scheme"),
-    ), (_e("focusArea", "Projects in this focus area", "no project in this focus area in the sources"),)),
-    "outcome": TypeInfo("strategic outcome", (
-        Expect(SKOS.definition, "Definition"), Expect(SKOS.inScheme, "In scheme"),
-    ), (_e("strategicOutcome", "Projects aiming at this outcome",
-           "the sources link no project to this outcome yet"),)),
-    "practice": TypeInfo("best practice", (
-        _e("practiceKind", "Kind"), _DESCRIPTION, _e("concernsProject", "Project"), _e("concernsCity", "City"),
-        _NOTE,
-    )),
-    "source": TypeInfo("source document", (
-        Expect(DCTERMS.title, "Title"), Expect(DCTERMS.publisher, "Publisher"),
-        Expect(DCTERMS.issued, "Issued", "no publication date recorded"), Expect(SCHEMA.url, "Address"),
-        _e("sourceKind", "Kind of source"), _NOTE,
-    ), (Expect(DCTERMS.source, "Facts taken from this source"),)),
-    "network": TypeInfo("network", (
-        _ALT, _DESCRIPTION, Expect(SCHEMA.foundingDate, "Established"), _e("framework", "Framework"),
-        _e("memberCount", "Members reported"), _e("projectCount", "Projects reported"),
-        _e("shepherd", "Shepherds"), _e("statement", "What the sources say"), _e("milestone", "Milestones"),
-        _e("annualMeeting", "Annual meetings"),
-    ), (_e("memberOf", "Member cities"),)),
-    "framework": TypeInfo("framework", (
-        _DESCRIPTION, _e("endorsedOn", "Endorsed on"), _e("adoptedOn", "Adopted on"),
-        _e("statement", "What the sources say"),
-    ), (_e("framework", "Adopted by"),)),
-    "event": TypeInfo("event", (
-        _e("eventKind", "Kind"), _e("startDate", "Date"), _e("endDate", "End date"), _DESCRIPTION,
-    ), (_e("milestone", "Milestone of"),)),
-    "annual-meeting": TypeInfo("ASCN annual meeting", (
-        _e("meetingNumber", "Number"), _e("eventKind", "Kind"), _e("startDate", "Date"),
-        _e("datesNote", "On the dates"),
-        _e("hostCountry", "Host country"), _e("venue", "Venue", "no venue in the sources (or held online)"),
-        _e("meetingFormat", "Format", "the sources do not say how it was held"),
-        _e("chairCountry", "Chair country"), _e("chair", "Chair", "no source names the chair"),
-        _e("nextChair", "Next chair named", "no source reports a next chair named at this meeting"),
-        _ALT, _NOTE,
-    ), (_e("annualMeeting", "Annual meeting of"),)),
+    "city": TypeInfo(
+        "member city",
+        (
+            _e("country", "Member state"),
+            _e("joinedYear", "Joined the ASCN", "no year of joining in the sources"),
+            _e("pilotCity", "One of the 26 pilot cities of 2018"),
+            _e("population", "Population", "no population figure in the sources"),
+            _e("landArea", "Land area", "no land-area figure in the sources"),
+            Expect(GEO.hasGeometry, "Location", "no coordinates in the sources"),
+            _ALT,
+            _DESCRIPTION,
+            Expect(SKOS.historyNote, "Name history"),
+            _NOTE,
+            _e("memberOf", "Member of"),
+        ),
+        (
+            _e("inCity", "Projects", "no projects of this city in the sources"),
+            _e("otherCity", "Projects it shares with other member cities"),
+            _e("pairedCity", "Pairings with external partners", "no pairing with an external partner in the sources"),
+            _e("concernsCity", "Best practices about this city"),
+        ),
+    ),
+    "country": TypeInfo(
+        "member state",
+        (
+            _e("iso3166Alpha2", "ISO 3166 alpha-2"),
+            _e("iso3166Alpha3", "ISO 3166 alpha-3"),
+            _e("aseanMemberSince", "ASEAN member since"),
+            _ALT,
+            _DESCRIPTION,
+            _NOTE,
+        ),
+        (
+            _e("country", "Member cities", "no member city of this state in the sources"),
+            _e("hostCountry", "Annual meetings it hosted"),
+            _e("chairCountry", "Annual meetings it chaired"),
+            _e("nextChair", "Annual meetings that named it the next chair"),
+        ),
+    ),
+    "partner": TypeInfo(
+        "external partner",
+        (
+            _DESCRIPTION,
+            _e("abbreviation", "Abbreviation"),
+            _e("parentPartner", "Part of"),
+            _e("partnerProgramme", "Programmes"),
+            _e(
+                "reportedFundingPeriod", "Funding period as reported (the sources disagree; each is shown with its own)"
+            ),
+            _ALT,
+            _NOTE,
+        ),
+        (
+            _e("pairedPartner", "Pairings with member cities", "no pairing with a member city in the sources"),
+            _e("partnerSideEntity", "Pairings it does the work for"),
+            _e("involvesPartner", "Projects it is involved in", "no project involving this partner in the sources"),
+            _e("parentPartner", "Parts of this partner"),
+            _e("leadPartner", "Programmes it leads"),
+            _e("partnerProgramme", "Partners taking part in the same programme"),
+        ),
+    ),
+    "programme": TypeInfo(
+        "partner programme",
+        (
+            _DESCRIPTION,
+            _e("leadPartner", "Lead partner", "the sources do not say who runs it"),
+            _ALT,
+            _NOTE,
+        ),
+        (
+            _e("partnerProgramme", "Partners running or taking part in it"),
+            _e("underProgramme", "Pairings under this programme", "no pairing under this programme in the sources"),
+        ),
+    ),
+    "pairing": TypeInfo(
+        "city–partner pairing",
+        (
+            _e("pairedCity", "Member city"),
+            _e("pairedPartner", "Partner"),
+            _e("partnerSideEntity", "Agency doing the work"),
+            _e("citySideEntity", "City-side body"),
+            _e("partnerCityName", "Partner city"),
+            _e("underProgramme", "Programme", "no programme named in the sources"),
+            _e("programmeAsStated", "Programme as the source words it"),
+            _e("startYear", "Start year", "no start year in the sources"),
+            _e("endYear", "End year"),
+            _e("yearNote", "On the years"),
+            _e("pairingStage", "Stage"),
+            _DESCRIPTION,
+            _NOTE,
+        ),
+    ),
+    "project": TypeInfo(
+        "project",
+        (
+            _e("inCity", "City"),
+            _e("otherCity", "Also in"),
+            _e("networkWide", "Network-wide"),
+            _DESCRIPTION,
+            _e("status", "Status"),
+            _e("statusAsOf", "Status as of"),
+            _e("period", "Period as stated", "no period in the sources"),
+            _e("startYear", "Start year"),
+            _e("endYear", "End year"),
+            _e("focusArea", "Focus areas"),
+            _e("strategicOutcome", "Strategic outcomes", "the sources link no strategic outcome to this project yet"),
+            _e("involvesPartner", "Partners involved", "no external partner named in the sources"),
+            _e("namedOnly", "Only named in the sources"),
+            _ALT,
+            _NOTE,
+        ),
+        (_e("concernsProject", "Best practices about this project"),),
+    ),
+    "focus-area": TypeInfo(
+        "focus area",
+        (
+            Expect(SKOS.definition, "Definition"),
+            _e("meSubcategory", "M&E sub-categories"),
+            _e("shareOfProjects", "Share of ASCN projects"),
+            Expect(SKOS.inScheme, "In scheme"),
+        ),
+        (_e("focusArea", "Projects in this focus area", "no project in this focus area in the sources"),),
+    ),
+    "outcome": TypeInfo(
+        "strategic outcome",
+        (
+            Expect(SKOS.definition, "Definition"),
+            Expect(SKOS.inScheme, "In scheme"),
+        ),
+        (_e("strategicOutcome", "Projects aiming at this outcome", "the sources link no project to this outcome yet"),),
+    ),
+    "practice": TypeInfo(
+        "best practice",
+        (
+            _e("practiceKind", "Kind"),
+            _DESCRIPTION,
+            _e("concernsProject", "Project"),
+            _e("concernsCity", "City"),
+            _NOTE,
+        ),
+    ),
+    "source": TypeInfo(
+        "source document",
+        (
+            Expect(DCTERMS.title, "Title"),
+            Expect(DCTERMS.publisher, "Publisher"),
+            Expect(DCTERMS.issued, "Issued", "no publication date recorded"),
+            Expect(SCHEMA.url, "Address"),
+            _e("sourceKind", "Kind of source"),
+            _NOTE,
+        ),
+        (Expect(DCTERMS.source, "Facts taken from this source"),),
+    ),
+    "network": TypeInfo(
+        "network",
+        (
+            _ALT,
+            _DESCRIPTION,
+            Expect(SCHEMA.foundingDate, "Established"),
+            _e("framework", "Framework"),
+            _e("memberCount", "Members reported"),
+            _e("projectCount", "Projects reported"),
+            _e("shepherd", "Shepherds"),
+            _e("statement", "What the sources say"),
+            _e("milestone", "Milestones"),
+            _e("annualMeeting", "Annual meetings"),
+        ),
+        (_e("memberOf", "Member cities"),),
+    ),
+    "framework": TypeInfo(
+        "framework",
+        (
+            _DESCRIPTION,
+            _e("endorsedOn", "Endorsed on"),
+            _e("adoptedOn", "Adopted on"),
+            _e("statement", "What the sources say"),
+        ),
+        (_e("framework", "Adopted by"),),
+    ),
+    "event": TypeInfo(
+        "event",
+        (
+            _e("eventKind", "Kind"),
+            _e("startDate", "Date"),
+            _e("endDate", "End date"),
+            _DESCRIPTION,
+        ),
+        (_e("milestone", "Milestone of"),),
+    ),
+    "annual-meeting": TypeInfo(
+        "ASCN annual meeting",
+        (
+            _e("meetingNumber", "Number"),
+            _e("eventKind", "Kind"),
+            _e("startDate", "Date"),
+            _e("datesNote", "On the dates"),
+            _e("hostCountry", "Host country"),
+            _e("venue", "Venue", "no venue in the sources (or held online)"),
+            _e("meetingFormat", "Format", "the sources do not say how it was held"),
+            _e("chairCountry", "Chair country"),
+            _e("chair", "Chair", "no source names the chair"),
+            _e("nextChair", "Next chair named", "no source reports a next chair named at this meeting"),
+            _ALT,
+            _NOTE,
+        ),
+        (_e("annualMeeting", "Annual meeting of"),),
+    ),
 }
 GENERIC = TypeInfo("entity")
 
@@ -170,7 +294,7 @@ class Value:
     detail: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     confidence: dict | None = None
-    reports: list["Value"] = field(default_factory=list)
+    reports: list[Value] = field(default_factory=list)
     """Disagreeing reports of part of this value (a statement's reported terms), each with its own sources."""
 
 
@@ -217,8 +341,10 @@ class SourceIndex:
         """The numbered sources of ``node`` (its ``dcterms:source``), sorted by title."""
         out = []
         for s in sorted(self.graph.objects(node, DCTERMS.source), key=lambda s: name_of(self.graph, s).lower()):
-            ref = self.numbers.setdefault(str(s), {"n": len(self.numbers) + 1, "iri": str(s), "path": local_path(s),
-                                                   "title": name_of(self.graph, s)})
+            ref = self.numbers.setdefault(
+                str(s),
+                {"n": len(self.numbers) + 1, "iri": str(s), "path": local_path(s), "title": name_of(self.graph, s)},
+            )
             out.append(ref)
         return out
 
@@ -235,8 +361,9 @@ def build(iri: URIRef, graph: Graph) -> Entity:
     confidence = _confidence(graph, iri)
     shown = {e.prop for e in info.facts}
     facts = [_fact(graph, index, iri, e.prop, e.label, e.gap, sources, confidence) for e in info.facts]
-    others = sorted({p for p in graph.predicates(iri, None) if p not in shown and p not in HIDDEN
-                     and not _repeats(graph, iri, p)})
+    others = sorted(
+        {p for p in graph.predicates(iri, None) if p not in shown and p not in HIDDEN and not _repeats(graph, iri, p)}
+    )
     labels = property_labels(others) if others else {}
     facts += [_fact(graph, index, iri, p, labels.get(str(p), _local(p)), None, sources, confidence) for p in others]
     facts = [f for f in facts if f.values or f.gap]
@@ -246,19 +373,34 @@ def build(iri: URIRef, graph: Graph) -> Entity:
             if value.sources and [ref["iri"] for ref in value.sources] == own:
                 value.sources, fact.sources = [], sources
     lat, long = graph.value(iri, WGS.lat), graph.value(iri, WGS.long)
-    classes = sorted(name_of(graph, c) if graph.value(c, RDFS.label) else _local(c)
-                     for c in graph.objects(iri, RDF.type))
-    return Entity(str(iri), kind, info.name, _title(graph, iri), classes, facts, _incoming(iri, info),
-                  index.all(), confidence,
-                  (float(lat), float(long)) if lat is not None and long is not None else None)
+    classes = sorted(
+        name_of(graph, c) if graph.value(c, RDFS.label) else _local(c) for c in graph.objects(iri, RDF.type)
+    )
+    return Entity(
+        str(iri),
+        kind,
+        info.name,
+        _title(graph, iri),
+        classes,
+        facts,
+        _incoming(iri, info),
+        index.all(),
+        confidence,
+        (float(lat), float(long)) if lat is not None and long is not None else None,
+    )
 
 
 def property_labels(props) -> dict[str, str]:
     """The ontology's labels of the given properties, by IRI (else the standard vocabularies' names)."""
     vocabulary = {str(p): label for p, label in VOCABULARY_LABELS.items()}
     found = {str(p): vocabulary[str(p)] for p in props if str(p) in vocabulary}
-    found.update({str(r["term"]): text(r["label"]) for r in rows("property_labels", {"term": [str(p) for p in props]})
-                  if r["label"] is not None})
+    found.update(
+        {
+            str(r["term"]): text(r["label"])
+            for r in rows("property_labels", {"term": [str(p) for p in props]})
+            if r["label"] is not None
+        }
+    )
     return found
 
 
@@ -278,8 +420,10 @@ def degrees(wkt: str) -> str | None:
     if not match:
         return None
     long, lat = match[1], match[2]
-    return (f"{lat.lstrip('-')}° {'S' if lat.startswith('-') else 'N'}, "
-            f"{long.lstrip('-')}° {'W' if long.startswith('-') else 'E'}")
+    return (
+        f"{lat.lstrip('-')}° {'S' if lat.startswith('-') else 'N'}, "
+        f"{long.lstrip('-')}° {'W' if long.startswith('-') else 'E'}"
+    )
 
 
 def _title(graph: Graph, iri) -> str:
@@ -352,8 +496,10 @@ def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
             value = graph.value(node, qualifier)
             if value is not None:
                 detail.append(f"{name} {value}")
-        reports = sorted((_node_value(graph, index, ASCN.reportedTerm, term)
-                          for term in graph.objects(node, ASCN.reportedTerm)), key=lambda v: v.text)
+        reports = sorted(
+            (_node_value(graph, index, ASCN.reportedTerm, term) for term in graph.objects(node, ASCN.reportedTerm)),
+            key=lambda v: v.text,
+        )
     else:
         number = graph.value(node, RDF.value)
         main = _literal(number) if isinstance(number, Literal) else str(number or "")
@@ -361,16 +507,24 @@ def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
             main += " km²"
         elif prop == ASCN.shareOfProjects:
             main += " %"
-    for qualifier, name in ((ASCN.referenceYear, "reference year"),
-                            (ASCN.asOf, "as of"),
-                            (ASCN.reportedBy, "reported by")):
+    for qualifier, name in (
+        (ASCN.referenceYear, "reference year"),
+        (ASCN.asOf, "as of"),
+        (ASCN.reportedBy, "reported by"),
+    ):
         value = graph.value(node, qualifier)
         if value is not None:
             detail.append(f"{name} {value}")
     for note in graph.objects(node, SKOS.note):
         detail.append(str(note))
-    return Value(main, path=local_path(node), detail=detail, sources=index(node),
-                 confidence=_confidence(graph, node), reports=reports)
+    return Value(
+        main,
+        path=local_path(node),
+        detail=detail,
+        sources=index(node),
+        confidence=_confidence(graph, node),
+        reports=reports,
+    )
 
 
 def _incoming(iri, info: TypeInfo) -> list[Fact]:
@@ -405,8 +559,10 @@ def _by_kind(values: list[Value]) -> list[Fact]:
         kind = value.detail[0] if value.detail and not value.detail[0].startswith("status:") else "other entity"
         value.detail = [d for d in value.detail if d != kind]
         kinds.setdefault(kind, []).append(value)
-    return [Fact(f"{plural(kind)} citing this source", group)
-            for kind, group in sorted(kinds.items(), key=lambda item: (-len(item[1]), item[0]))]
+    return [
+        Fact(f"{plural(kind)} citing this source", group)
+        for kind, group in sorted(kinds.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
 
 
 def _spaced(name: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from difflib import get_close_matches
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound as HTTPNotFound
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 TITLES = {
     400: "The request could not be understood",
@@ -36,18 +37,27 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+    )
 
 
 def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
     """The app's fixed pages whose paths are closest to ``path`` (for a mistyped address)."""
-    fixed = sorted({rule.rule for rule in app.url_map.iter_rules()
-                    if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")})
+    fixed = sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")
+        }
+    )
     return [(p, p) for p in get_close_matches(path[:200], fixed, n=3, cutoff=0.5)]
 
 
-def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None = None,
-                 as_json: bool | None = None) -> Response:
+def render_error(
+    error: HTTPException, suggestions: list[tuple[str, str]] | None = None, as_json: bool | None = None
+) -> Response:
     """The error as an HTML page (or JSON for API clients) with the error's own status code.
 
     ``as_json`` overrides the choice for a caller that knows its client wants JSON whatever the path and
@@ -65,9 +75,16 @@ def render_error(error: HTTPException, suggestions: list[tuple[str, str]] | None
             body["suggestions"] = [{"path": p, "label": label} for p, label in suggestions]
         response = jsonify(body)
     else:
-        response = Response(render_template("errors/error.html", code=code, title=TITLES.get(code, error.name),
-                                            message=message, suggestions=suggestions or []),
-                            mimetype="text/html")
+        response = Response(
+            render_template(
+                "errors/error.html",
+                code=code,
+                title=TITLES.get(code, error.name),
+                message=message,
+                suggestions=suggestions or [],
+            ),
+            mimetype="text/html",
+        )
     response.status_code = code
     if isinstance(error, HTTPException) and code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)

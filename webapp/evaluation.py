@@ -39,8 +39,7 @@ class EvaluationCache:
                 return version, done
             if version not in self._running:
                 self._running[version] = threading.Event()
-                threading.Thread(target=self._compute, args=(store, version), name="ascn-evaluate",
-                                 daemon=True).start()
+                threading.Thread(target=self._compute, args=(store, version), name="ascn-evaluate", daemon=True).start()
             return version, self._running[version]
 
     def get(self, store, wait: float) -> Evaluation | None:
@@ -75,4 +74,5 @@ def init_app(app: Flask) -> None:
 def current_evaluation(wait: float = 10.0) -> Evaluation | None:
     """The evaluation of the current app's graph (None if not ready within ``wait`` seconds)."""
     from webapp.store import get_store
+
     return current_app.extensions[EXTENSION].get(get_store(), wait)

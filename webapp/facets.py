@@ -9,11 +9,16 @@ next click. The whole state lives in the query string, so a search is a shareabl
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
-FACETS = (("focus", "Focus area"), ("country", "Member state"), ("city", "City"), ("partner", "Partner"),
-          ("status", "Status"))
+FACETS = (
+    ("focus", "Focus area"),
+    ("country", "Member state"),
+    ("city", "City"),
+    ("partner", "Partner"),
+    ("status", "Status"),
+)
 """Facet keys (the query-string names) and their headings, in page order."""
 
 
@@ -85,6 +90,7 @@ def parse_search(args: Mapping, getlist) -> Search:
     >>> parse_search({"q": " water ", "from": "2019", "to": "soon"}, lambda k: {"focus": ["mobility"]}.get(k, []))
     Search(chosen={'focus': ('mobility',), 'country': (), 'city': (), 'partner': (), 'status': ()}, start=2019, end=None, text='water')
     """
+
     def year(name: str) -> int | None:
         value = str(args.get(name, "")).strip()
         return int(value) if len(value) == 4 and value.isdigit() else None
@@ -155,8 +161,10 @@ def facet_counts(projects: list[Project], s: Search) -> dict[str, list[dict]]:
                 for value in p.facets[key]:
                     counts[value] = counts.get(value, 0) + 1
         chosen = set(s.chosen.get(key, ()))
-        values = [{"id": v, "label": labels.get(v, v), "count": counts.get(v, 0), "chosen": v in chosen}
-                  for v in set(counts) | (chosen & set(labels))]
+        values = [
+            {"id": v, "label": labels.get(v, v), "count": counts.get(v, 0), "chosen": v in chosen}
+            for v in set(counts) | (chosen & set(labels))
+        ]
         out[key] = sorted(values, key=lambda v: (-v["count"], v["label"].lower()))
     return out
 
@@ -177,6 +185,7 @@ def sort_projects(projects: list[Project], order: str) -> list[Project]:
     >>> [p.name for p in sort_projects(ps, "newest")], [p.name for p in sort_projects(ps, "oldest")]
     (['C', 'A', 'B'], ['A', 'C', 'B'])
     """
+
     def year(p: Project) -> int | None:
         return p.start or p.end
 
@@ -208,9 +217,9 @@ def snippet(description: str, text: str = "") -> tuple[str, str, str]:
     if at < 0:
         return _tail_cut(description, SNIPPET), "", ""
     end = at + len(text)
-    before = description[max(0, at - SNIPPET // 3):at]
+    before = description[max(0, at - SNIPPET // 3) : at]
     if at > SNIPPET // 3:
-        before = "…" + before[before.find(" ") + 1:] if " " in before else "…" + before
+        before = "…" + before[before.find(" ") + 1 :] if " " in before else "…" + before
     return before, description[at:end], _tail_cut(description[end:], max(0, SNIPPET - len(before) - len(text)))
 
 

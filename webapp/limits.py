@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from functools import partial
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, HeaderNames, Limiter, RateLimitExceeded
@@ -64,8 +65,9 @@ def public_defaults(host: str, config: Mapping[str, Any], environ: Mapping[str, 
     """
     if host.startswith(LOOPBACK):
         return {}
-    return {key: limit for key, limit in PUBLIC_LIMITS.items()
-            if config.get(key) is None and f"ASCN_{key}" not in environ}
+    return {
+        key: limit for key, limit in PUBLIC_LIMITS.items() if config.get(key) is None and f"ASCN_{key}" not in environ
+    }
 
 
 def check_limit(text: str, setting: str) -> str:
@@ -107,16 +109,23 @@ def init_app(app: Flask) -> None:
         return
     storage = config["RATE_LIMIT_STORAGE"]
     limiter = Limiter(
-        get_remote_address, storage_uri=storage, headers_enabled=True, swallow_errors=True,
+        get_remote_address,
+        storage_uri=storage,
+        headers_enabled=True,
+        swallow_errors=True,
         header_name_mapping={HeaderNames.RETRY_AFTER: _LIMITER_RETRY_AFTER},
-        application_limits=[ApplicationLimit(limit, scope=name, exempt_when=partial(_other_bucket, name))
-                            for name, limit in limits.items()])
+        application_limits=[
+            ApplicationLimit(limit, scope=name, exempt_when=partial(_other_bucket, name))
+            for name, limit in limits.items()
+        ],
+    )
     app.after_request(_settle_headers)  # registered before the limiter's own hook, so it runs after it
     try:
         limiter.init_app(app)
     except ConfigurationError as exc:
-        raise InputError(field="ASCN_RATE_LIMIT_STORAGE", expected=f"a storage the limits library can use ({exc})",
-                         got=storage) from None
+        raise InputError(
+            field="ASCN_RATE_LIMIT_STORAGE", expected=f"a storage the limits library can use ({exc})", got=storage
+        ) from None
     app.extensions[EXTENSION] = limiter
     app.register_error_handler(RateLimitExceeded, _refused)
 
@@ -126,8 +135,9 @@ def _refused(error: RateLimitExceeded) -> Response:
     name = bucket() or "pages"
     current = current_app.extensions[EXTENSION].current_limit
     wait = max(1, math.ceil(current.reset_at - time.time())) if current else 1
-    error.description = (f"Too many requests from your address: {WHAT[name]} are limited to {error.limit.limit}. "
-                         f"Try again in {wait} s.")
+    error.description = (
+        f"Too many requests from your address: {WHAT[name]} are limited to {error.limit.limit}. Try again in {wait} s."
+    )
     response = render_error(error, as_json=True if name == "sparql" else None)
     response.headers["Retry-After"] = str(wait)
     return response

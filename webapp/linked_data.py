@@ -15,12 +15,21 @@ from graph.formats import GRAPH_FORMATS, Format, by_name
 from ontology.namespace import ASCN, SCHEMA, WGS
 
 HTML = "html"
-OFFERS = ["text/html", "application/xhtml+xml"] + [f.media_type for f in GRAPH_FORMATS] + [
-    alias for f in GRAPH_FORMATS for alias in f.aliases if "/" in alias and alias not in (
-        "application/json", "application/xml", "text/xml", "text/plain")]
+OFFERS = (
+    ["text/html", "application/xhtml+xml"]
+    + [f.media_type for f in GRAPH_FORMATS]
+    + [
+        alias
+        for f in GRAPH_FORMATS
+        for alias in f.aliases
+        if "/" in alias and alias not in ("application/json", "application/xml", "text/xml", "text/plain")
+    ]
+)
 """HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its own aliases."""
-FORMAT_NAMES = {HTML: HTML, **{key: f.name for f in GRAPH_FORMATS
-                                for key in (f.name, f.extension, *f.aliases) if "/" not in key}}
+FORMAT_NAMES = {
+    HTML: HTML,
+    **{key: f.name for f in GRAPH_FORMATS for key in (f.name, f.extension, *f.aliases) if "/" not in key},
+}
 """What the ``format`` parameter may say: ``html``, or an RDF syntax by name, file ending or short alias."""
 
 
@@ -41,8 +50,9 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
     if format_param:
         name = FORMAT_NAMES.get(format_param.strip().lower())
         if name is None:
-            raise NotAcceptable(f"unknown format {format_param!r}; use one of html, "
-                                + ", ".join(f.extension for f in GRAPH_FORMATS))
+            raise NotAcceptable(
+                f"unknown format {format_param!r}; use one of html, " + ", ".join(f.extension for f in GRAPH_FORMATS)
+            )
         return HTML if name == HTML else by_name("graph", name)
     if not accept:
         return HTML
@@ -69,10 +79,13 @@ def link_header(path: str) -> str:
 def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> dict:
     """A schema.org description of the entity from its description graph (types from the ontology's
     subclass axioms, ``Thing`` when it declares none)."""
-    data: dict = {"@context": "https://schema.org", "@id": str(iri),
-                  "@type": [t.removeprefix(str(SCHEMA)) for t in types] or "Thing", "url": page_url}
-    name = graph.value(iri, RDFS.label) or graph.value(iri, SKOS.prefLabel) \
-        or graph.value(iri, DCTERMS.title)
+    data: dict = {
+        "@context": "https://schema.org",
+        "@id": str(iri),
+        "@type": [t.removeprefix(str(SCHEMA)) for t in types] or "Thing",
+        "url": page_url,
+    }
+    name = graph.value(iri, RDFS.label) or graph.value(iri, SKOS.prefLabel) or graph.value(iri, DCTERMS.title)
     if name is not None:
         data["name"] = str(name)
     description = graph.value(iri, DCTERMS.description) or graph.value(iri, SKOS.definition)
@@ -96,15 +109,17 @@ def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> di
     founded = graph.value(iri, SCHEMA.foundingDate)
     if founded is not None:
         data["foundingDate"] = str(founded)
-    citations = [{"@type": "CreativeWork", "@id": str(s), "name": _name(graph, s)}
-                 for s in sorted(graph.objects(iri, DCTERMS.source))]
+    citations = [
+        {"@type": "CreativeWork", "@id": str(s), "name": _name(graph, s)}
+        for s in sorted(graph.objects(iri, DCTERMS.source))
+    ]
     if citations:
         data["citation"] = citations
-    places = [o for p in (ASCN.country, ASCN.inCity)
-              for o in graph.objects(iri, p)]
+    places = [o for p in (ASCN.country, ASCN.inCity) for o in graph.objects(iri, p)]
     if places:
         data["containedInPlace" if "https://schema.org/City" in types else "location"] = [
-            {"@id": str(p), "name": _name(graph, p)} for p in places]
+            {"@id": str(p), "name": _name(graph, p)} for p in places
+        ]
     return data
 
 
@@ -114,4 +129,3 @@ def _name(graph: Graph, node) -> str:
         if value is not None:
             return str(value)
     return str(node)
-

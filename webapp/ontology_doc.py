@@ -56,16 +56,19 @@ def stored_doc(directory: Path) -> PyLodeDoc:
     path = directory / f"ontology-doc-{_ontology_digest()}.json"
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-        return PyLodeDoc(Markup(stored["content"]), Markup(stored["toc"]),
-                         tuple((iri, fid) for iri, fid in stored["anchors"]))
+        return PyLodeDoc(
+            Markup(stored["content"]), Markup(stored["toc"]), tuple((iri, fid) for iri, fid in stored["anchors"])
+        )
     except (OSError, ValueError, KeyError, TypeError):
         pass
     doc = pylode_doc()
     try:
         directory.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps({"content": str(doc.content), "toc": str(doc.toc),
-                                       "anchors": [list(a) for a in doc.anchors]}), encoding="utf-8")
+        partial.write_text(
+            json.dumps({"content": str(doc.content), "toc": str(doc.toc), "anchors": [list(a) for a in doc.anchors]}),
+            encoding="utf-8",
+        )
         os.replace(partial, path)
     except OSError as exc:
         log.warning("the ontology documentation could not be kept in %s: %s", directory, exc)
@@ -152,13 +155,15 @@ def class_diagram(anchors: tuple[tuple[str, str], ...] = ()) -> Markup:
     width = MARGIN * 2 + len(MODULE_ORDER) * BOX_W + (len(MODULE_ORDER) - 1) * COL_GAP
     rows = max(sum(1 for b in boxes.values() if b.x == _col_x(i)) for i in range(len(MODULE_ORDER)))
     height = MARGIN * 2 + 24 + rows * (BOX_H + ROW_GAP)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="class-diagram" '
-           f'role="group" aria-labelledby="diagram-title"><title id="diagram-title">Classes of the ASCN ontology by '
-           f'module, with subclass links and object properties</title>',
-           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker>'
-           '<marker id="hollow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
-           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="hollow-head"/></marker></defs>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="class-diagram" '
+        f'role="group" aria-labelledby="diagram-title"><title id="diagram-title">Classes of the ASCN ontology by '
+        f"module, with subclass links and object properties</title>",
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker>'
+        '<marker id="hollow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="hollow-head"/></marker></defs>',
+    ]
     for i, module in enumerate(MODULE_ORDER):
         out.append(f'<text class="module" x="{_col_x(i) + BOX_W / 2}" y="{MARGIN}">{module}</text>')
     for kind, source, target, label in edges:
@@ -166,9 +171,11 @@ def class_diagram(anchors: tuple[tuple[str, str], ...] = ()) -> Markup:
     for box in sorted(boxes.values(), key=lambda b: (b.x, b.y)):
         name = box.iri.rsplit("#", 1)[-1]
         fragment = html.escape(fragments.get(box.iri, name), quote=True)
-        out.append(f'<a href="#{fragment}"><rect class="class-box" x="{box.x}" y="{box.y}" width="{BOX_W}" '
-                   f'height="{BOX_H}" rx="4"/><text class="class-name" x="{box.x + BOX_W / 2}" '
-                   f'y="{box.y + BOX_H / 2 + 4}">{html.escape(name)}</text></a>')
+        out.append(
+            f'<a href="#{fragment}"><rect class="class-box" x="{box.x}" y="{box.y}" width="{BOX_W}" '
+            f'height="{BOX_H}" rx="4"/><text class="class-name" x="{box.x + BOX_W / 2}" '
+            f'y="{box.y + BOX_H / 2 + 4}">{html.escape(name)}</text></a>'
+        )
     out.append("</svg>")
     return Markup("\n".join(out))  # built here from the ontology, every label escaped
 
@@ -229,12 +236,15 @@ def _edge(a: Box, b: Box, kind: str, label: str) -> str:
         angle = 0.0 if a.x == b.x else math.degrees(math.atan2(y2 - y1, x2 - x1))
         if abs(angle) > 90:
             angle -= math.copysign(180, angle)
-        text = (f'<text class="edge-label" x="{mid_x:.1f}" y="{mid_y:.1f}" '
-                f'transform="rotate({angle:.1f} {mid_x:.1f} {mid_y:.1f})">{html.escape(label)}</text>')
+        text = (
+            f'<text class="edge-label" x="{mid_x:.1f}" y="{mid_y:.1f}" '
+            f'transform="rotate({angle:.1f} {mid_x:.1f} {mid_y:.1f})">{html.escape(label)}</text>'
+        )
     return f'<g class="edge {kind}"><path d="{path}" marker-end="url(#{marker})"/>{text}</g>'
 
 
 def ontology_title() -> str:
     """The umbrella ontology's title (for the page heading)."""
     from ontology.namespace import DCTERMS
+
     return str(ontology_graph().value(ONTOLOGY_IRI, DCTERMS.title) or "ASCN ontology")

@@ -7,12 +7,12 @@ project; these helpers keep the routes short.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping, TypeVar
-
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from flask import current_app, has_app_context, has_request_context, request
+from rdflib import URIRef
+from rdflib.term import Node
 
 from graph import lookup
 from ontology.namespace import ID
@@ -89,7 +89,7 @@ def local_path(iri: str | URIRef) -> str | None:
     iri, base = str(iri), public_base()
     if not iri.startswith(base + "id/"):
         return None
-    return "/" + iri[len(base):]
+    return "/" + iri[len(base) :]
 
 
 def href_of(iri: str | URIRef | None) -> str | None:

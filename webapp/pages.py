@@ -17,15 +17,24 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from rdflib import URIRef
 
 from graph.formats import write
-from graph.similarity.reasons import to_dict
 from graph.similarity.questions import QUESTIONS
+from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
 from ontology.errors import NotFound, QueryError, StoreError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound
-from webapp.facets import (FACETS, SORTS, facet_counts, parse_search, projects_from_rows, search, snippet,
-                           sort_projects, unknown_values)
+from webapp.facets import (
+    FACETS,
+    SORTS,
+    facet_counts,
+    parse_search,
+    projects_from_rows,
+    search,
+    snippet,
+    sort_projects,
+    unknown_values,
+)
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
 from webapp.page_data import href_of, iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_store
@@ -50,19 +59,30 @@ def data_version() -> dict:
 def home():
     counts = {text(r["kind"]): int(r["count"]) for r in rows("home_counts")}
     cities = [_map_city(r) for r in rows("member_cities")]
-    countries = sorted({(c["iso2"], c["country"], c["country_path"]) for c in cities if c["iso2"]},
-                       key=lambda c: c[1])
+    countries = sorted({(c["iso2"], c["country"], c["country_path"]) for c in cities if c["iso2"]}, key=lambda c: c[1])
     per_country = _country_counts(cities)
-    return render_template("pages/home.html", counts=counts, network=_network(), reported=_reported_counts(),
-                           cities=cities, countries=countries, per_country=per_country,
-                           map_data={"cities": [c for c in cities if c["lat"] is not None],
-                                     "countries": list(per_country.values()), **_map_settings()})
+    return render_template(
+        "pages/home.html",
+        counts=counts,
+        network=_network(),
+        reported=_reported_counts(),
+        cities=cities,
+        countries=countries,
+        per_country=per_country,
+        map_data={
+            "cities": [c for c in cities if c["lat"] is not None],
+            "countries": list(per_country.values()),
+            **_map_settings(),
+        },
+    )
 
 
 def _map_settings() -> dict:
     """What every map needs besides its points: the tile server, if any, and the country outlines."""
-    return {"tiles": current_app.config.get("TILE_URL") or None,
-            "outlines": url_for("static", filename="vendor/world-atlas/countries-50m.json")}
+    return {
+        "tiles": current_app.config.get("TILE_URL") or None,
+        "outlines": url_for("static", filename="vendor/world-atlas/countries-50m.json"),
+    }
 
 
 def _country_counts(cities: list[dict]) -> dict[str, dict]:
@@ -72,8 +92,10 @@ def _country_counts(cities: list[dict]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for c in cities:
         if c["iso2"]:
-            entry = out.setdefault(c["iso2"], {"iso2": c["iso2"], "label": c["country"], "path": c["country_path"],
-                                               "cities": 0, "projects": 0})
+            entry = out.setdefault(
+                c["iso2"],
+                {"iso2": c["iso2"], "label": c["country"], "path": c["country_path"], "cities": 0, "projects": 0},
+            )
             entry["cities"] += 1
     ids = {entry["path"].rsplit("/", 1)[-1]: entry for entry in out.values()}
     for p in projects:
@@ -95,11 +117,15 @@ def go_to_city():
 def _map_city(r) -> dict:
     iso2 = text(r["iso2"])
     return {
-        "label": text(r["label"]), "path": local_path(r["city"]), "id": str(r["city"]).rsplit("/", 1)[-1],
+        "label": text(r["label"]),
+        "path": local_path(r["city"]),
+        "id": str(r["city"]).rsplit("/", 1)[-1],
         "lat": float(r["lat"]) if r["lat"] is not None else None,
         "long": float(r["long"]) if r["long"] is not None else None,
-        "iso2": iso2.lower() if iso2 else None, "country": text(r["countryLabel"]),
-        "country_path": local_path(r["country"]), "joined": text(r["joined"]),
+        "iso2": iso2.lower() if iso2 else None,
+        "country": text(r["countryLabel"]),
+        "country_path": local_path(r["country"]),
+        "joined": text(r["joined"]),
         "pilot": bool(r["pilot"] is not None and r["pilot"].toPython()),
     }
 
@@ -113,15 +139,22 @@ def _network() -> dict | None:
     for r in found:
         if r["statement"] is None:
             continue
-        s = statements.setdefault(str(r["statement"]), {"aspect": text(r["aspect"]), "text": text(r["text"]),
-                                                        "sources": []})
+        s = statements.setdefault(
+            str(r["statement"]), {"aspect": text(r["aspect"]), "text": text(r["text"]), "sources": []}
+        )
         if r["source"] is not None:
             s["sources"].append({"path": local_path(r["source"]), "title": text(r["sourceTitle"]) or str(r["source"])})
     by_aspect = defaultdict(list)
     for s in statements.values():
         by_aspect[s["aspect"]].append(s)
-    return {"label": text(first["label"]), "short": text(first["short"]), "description": text(first["description"]),
-            "founded": text(first["founded"]), "path": local_path(first["network"]), "aspects": by_aspect}
+    return {
+        "label": text(first["label"]),
+        "short": text(first["short"]),
+        "description": text(first["description"]),
+        "founded": text(first["founded"]),
+        "path": local_path(first["network"]),
+        "aspects": by_aspect,
+    }
 
 
 def _reported_counts() -> dict:
@@ -151,8 +184,11 @@ def _found_projects():
     wanted = parse_search(request.args, request.args.getlist)
     for key, value, known in unknown_values(projects, wanted):
         close = get_close_matches(value[:100], known, n=3, cutoff=0.6)
-        raise ParameterError(key, f"no {dict(FACETS)[key].lower()} {value[:100]!r} in the graph"
-                                  + (f"; did you mean {', '.join(close)}?" if close else ""))
+        raise ParameterError(
+            key,
+            f"no {dict(FACETS)[key].lower()} {value[:100]!r} in the graph"
+            + (f"; did you mean {', '.join(close)}?" if close else ""),
+        )
     order = request.args.get("sort", "name")
     order = order if order in dict(SORTS) else "name"
     return projects, wanted, order, sort_projects(search(projects, wanted), order)
@@ -166,17 +202,43 @@ def find_projects():
     page = _page_number(request.args.get("page", "1"), pages)
     facets = facet_counts(projects, wanted)
     labels = {key: {v["id"]: v["label"] for v in values} for key, values in facets.items()}
-    return render_template("pages/find.html", search=wanted, facets=facets, facet_names=FACETS,
-                           results=found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(found),
-                           all_count=len(projects), page=page, pages=pages, labels=labels,
-                           without_years=sum(1 for p in projects if p.start is None and p.end is None),
-                           remove_url=_remove_url, page_url=_page_url, path_of=local_path, sources_of=_sources_of,
-                           sorts=SORTS, order=order, snippet=snippet,
-                           csv_url=url_for("pages.find_projects_csv") + _query_string(exclude=("page",)))
+    return render_template(
+        "pages/find.html",
+        search=wanted,
+        facets=facets,
+        facet_names=FACETS,
+        results=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(found),
+        all_count=len(projects),
+        page=page,
+        pages=pages,
+        labels=labels,
+        without_years=sum(1 for p in projects if p.start is None and p.end is None),
+        remove_url=_remove_url,
+        page_url=_page_url,
+        path_of=local_path,
+        sources_of=_sources_of,
+        sorts=SORTS,
+        order=order,
+        snippet=snippet,
+        csv_url=url_for("pages.find_projects_csv") + _query_string(exclude=("page",)),
+    )
 
 
-CSV_COLUMNS = ("project", "name", "city", "member_state", "focus_areas", "partners", "status", "start", "end",
-               "period", "description", "sources")
+CSV_COLUMNS = (
+    "project",
+    "name",
+    "city",
+    "member_state",
+    "focus_areas",
+    "partners",
+    "status",
+    "start",
+    "end",
+    "period",
+    "description",
+    "sources",
+)
 
 
 @bp.route("/projects.csv")
@@ -188,12 +250,25 @@ def find_projects_csv():
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for p in found:
-        writer.writerow([p.iri, p.name, "; ".join(p.facets["city"].values()), "; ".join(p.facets["country"].values()),
-                         "; ".join(p.facets["focus"].values()), "; ".join(p.facets["partner"].values()),
-                         "; ".join(p.facets["status"].values()), p.start or "", p.end or "", p.period or "",
-                         p.description, "; ".join(p.sources)])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="ascn-projects.csv"'})
+        writer.writerow(
+            [
+                p.iri,
+                p.name,
+                "; ".join(p.facets["city"].values()),
+                "; ".join(p.facets["country"].values()),
+                "; ".join(p.facets["focus"].values()),
+                "; ".join(p.facets["partner"].values()),
+                "; ".join(p.facets["status"].values()),
+                p.start or "",
+                p.end or "",
+                p.period or "",
+                p.description,
+                "; ".join(p.sources),
+            ]
+        )
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="ascn-projects.csv"'}
+    )
 
 
 def _query_string(exclude: tuple[str, ...] = ()) -> str:
@@ -209,21 +284,29 @@ def _page_number(text: str, pages: int) -> int:
     digits = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
     if not digits or len(digits) > len(str(pages)) or int(digits) > pages:
         shown = text if len(text) <= 40 else text[:40] + "…"
-        raise ParameterError("page", f"this search has {pages} page{'s' if pages > 1 else ''}; "
-                                     f"expected a page number from 1 to {pages}, got {shown!r}")
+        raise ParameterError(
+            "page",
+            f"this search has {pages} page{'s' if pages > 1 else ''}; "
+            f"expected a page number from 1 to {pages}, got {shown!r}",
+        )
     return int(digits)
 
 
 def _remove_url(key: str, value: str | None = None) -> str:
     """This search's URL without one chosen value (or without the whole parameter ``key``)."""
-    args = [(k, v) for k, v in request.args.items(multi=True)
-            if k != "page" and not (k == key and (value is None or v == value))]
+    args = [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k != "page" and not (k == key and (value is None or v == value))
+    ]
     return url_for("pages.find_projects") + ("?" + urlencode(args) if args else "")
 
 
 def _sources_of(project) -> list[dict]:
-    return [{"path": local_path(iri), "title": title}
-            for iri, title in sorted(project.sources.items(), key=lambda item: item[1].lower())]
+    return [
+        {"path": local_path(iri), "title": title}
+        for iri, title in sorted(project.sources.items(), key=lambda item: item[1].lower())
+    ]
 
 
 def _page_url(number: int) -> str:
@@ -248,9 +331,11 @@ def entity(kind: str, ident: str):
     path = f"/id/{kind}/{ident}"
     if not is_entity_path(kind, ident):
         shown = path if len(path) <= 100 else path[:100] + "…"
-        raise EntityNotFound(f"The graph has no entity at {shown}: entity paths are /id/<kind>/<id>, in letters, "
-                             f"digits, '-', '_' and '.', at most {MAX_ENTITY_PATH} characters.",
-                             _closest(kind if _SLUG.fullmatch(kind) else "", ident[:100]))
+        raise EntityNotFound(
+            f"The graph has no entity at {shown}: entity paths are /id/<kind>/<id>, in letters, "
+            f"digits, '-', '_' and '.', at most {MAX_ENTITY_PATH} characters.",
+            _closest(kind if _SLUG.fullmatch(kind) else "", ident[:100]),
+        )
     iri = URIRef(iri_of(path))
     try:
         wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
@@ -266,11 +351,20 @@ def entity(kind: str, ident: str):
         view = build(iri, graph)
         types = [str(r["type"]) for r in rows("schema_types", {"entity": str(iri)})]
         page_url = request.url_root.rstrip("/") + path
-        response = Response(render_template(
-            "pages/entity.html", entity=view, path=path, alternates=alternates(request.script_root + path),
-            jsonld=schema_org(iri, graph, types, page_url), recommendations=_recommendations(kind, str(iri), topic),
-            map_data=_entity_map(view), overview=_country_overview(view) if kind == "country" else None,
-            topic=topic, topics=_focus_areas() if kind in ("city", "partner") else []))
+        response = Response(
+            render_template(
+                "pages/entity.html",
+                entity=view,
+                path=path,
+                alternates=alternates(request.script_root + path),
+                jsonld=schema_org(iri, graph, types, page_url),
+                recommendations=_recommendations(kind, str(iri), topic),
+                map_data=_entity_map(view),
+                overview=_country_overview(view) if kind == "country" else None,
+                topic=topic,
+                topics=_focus_areas() if kind in ("city", "partner") else [],
+            )
+        )
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
     return response
@@ -284,8 +378,16 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
     for name in RECOMMENDATIONS.get(kind, ()):
         if name == "projects_for_city" and topic and (topic["focus"] or topic["text"]):
             try:
-                answer = to_dict(ask(get_store(), "projects_for_plan", top=TOP, city=iri,
-                                     focus=[topic["focus"]] if topic["focus"] else [], text=topic["text"]))
+                answer = to_dict(
+                    ask(
+                        get_store(),
+                        "projects_for_plan",
+                        top=TOP,
+                        city=iri,
+                        focus=[topic["focus"]] if topic["focus"] else [],
+                        text=topic["text"],
+                    )
+                )
             except NotFound:
                 abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
         elif name == "cities_for_partner" and topic and topic["focus"]:
@@ -303,8 +405,15 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
                     ev["path"] = local_path(ev["fact"])
                     for src in ev["sources"]:
                         src["path"] = local_path(src["iri"])
-        out.append({"name": name, "title": QUESTIONS[name].title, "items": answer["items"], "note": answer["note"],
-                    "order_note": _order_note(answer["items"])})
+        out.append(
+            {
+                "name": name,
+                "title": QUESTIONS[name].title,
+                "items": answer["items"],
+                "note": answer["note"],
+                "order_note": _order_note(answer["items"]),
+            }
+        )
     return out
 
 
@@ -313,9 +422,11 @@ def _order_note(items: list[dict]) -> str | None:
     reasons = {tuple(r["text"] for r in item["reasons"]) for item in items}
     if len(items) < 2 or len(reasons) != 1:
         return None
-    return ("Each of these has the same reason, so the order comes from the rest of the evidence: how much their "
-            "descriptions have in common with this one's, and how closely the graph links them through shared "
-            "cities, partners, programmes and focus areas.")
+    return (
+        "Each of these has the same reason, so the order comes from the rest of the evidence: how much their "
+        "descriptions have in common with this one's, and how closely the graph links them through shared "
+        "cities, partners, programmes and focus areas."
+    )
 
 
 def _focus_areas() -> list[tuple[str, str, int]]:
@@ -335,29 +446,50 @@ def _country_overview(view) -> dict:
     partners: dict[str, dict] = {}
     for r in rows("country_overview", {"country": view.iri}):
         into = projects if text(r["kind"]) == "project" else partners
-        item = into.setdefault(str(r["entity"]), {"path": local_path(r["entity"]), "label": text(r["label"]),
-                                                  "cities": [], "status": text(r["status"])})
+        item = into.setdefault(
+            str(r["entity"]),
+            {"path": local_path(r["entity"]), "label": text(r["label"]), "cities": [], "status": text(r["status"])},
+        )
         if text(r["cityLabel"]) not in item["cities"]:
             item["cities"].append(text(r["cityLabel"]))
     statuses: dict[str, int] = defaultdict(int)
     for p in projects.values():
         statuses[p["status"] or "unknown"] += 1
-    return {"cities": len(cities), "projects": list(projects.values()), "partners": list(partners.values()),
-            "statuses": sorted(statuses.items(), key=lambda item: -item[1]),
-            "find_url": url_for("pages.find_projects", country=view.iri.rsplit("/", 1)[-1])}
+    return {
+        "cities": len(cities),
+        "projects": list(projects.values()),
+        "partners": list(partners.values()),
+        "statuses": sorted(statuses.items(), key=lambda item: -item[1]),
+        "find_url": url_for("pages.find_projects", country=view.iri.rsplit("/", 1)[-1]),
+    }
 
 
 def _entity_map(view) -> dict | None:
     if view.kind == "country":
-        cities = [c for c in map(_map_city, rows("member_cities")) if c["lat"] is not None
-                  and c["country_path"] == local_path(view.iri)]
+        cities = [
+            c
+            for c in map(_map_city, rows("member_cities"))
+            if c["lat"] is not None and c["country_path"] == local_path(view.iri)
+        ]
         return {"cities": cities, **_map_settings(), "maxZoom": 7} if cities else None
     if view.coordinates is None:
         return None
     lat, long = view.coordinates
-    return {"cities": [{"label": view.label, "path": local_path(view.iri), "lat": lat, "long": long,
-                        "iso2": None, "country": "", "highlight": True}],
-            **_map_settings(), "maxZoom": 9}
+    return {
+        "cities": [
+            {
+                "label": view.label,
+                "path": local_path(view.iri),
+                "lat": lat,
+                "long": long,
+                "iso2": None,
+                "country": "",
+                "highlight": True,
+            }
+        ],
+        **_map_settings(),
+        "maxZoom": 9,
+    }
 
 
 def _closest(kind: str, ident: str) -> list[tuple[str, str]]:

@@ -64,8 +64,10 @@ def manifest() -> dict:
         "view": {"url": "{{id}}"},
         "defaultTypes": [{"id": k.id, "name": k.name} for k in rc.TYPES],
         "preview": {"url": root + "/api/reconcile/preview?id={{id}}", "width": 420, "height": 220},
-        "suggest": {kind: {"service_url": root, "service_path": f"/api/reconcile/suggest/{kind}"}
-                    for kind in ("entity", "type", "property")},
+        "suggest": {
+            kind: {"service_url": root, "service_path": f"/api/reconcile/suggest/{kind}"}
+            for kind in ("entity", "type", "property")
+        },
     }
 
 
@@ -75,8 +77,9 @@ def _parse_batch(text: str) -> dict[str, dict]:
     try:
         batch = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ApiError(400, f"parameter 'queries' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                       "queries") from None
+        raise ApiError(
+            400, f"parameter 'queries' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "queries"
+        ) from None
     if not isinstance(batch, dict):
         raise ApiError(400, "parameter 'queries' must be a JSON object of queries by key", "queries")
     if len(batch) > MAX_QUERIES:
@@ -119,16 +122,21 @@ def _parse_query(key: str, query: Any) -> dict:
 
 
 def _candidate(index: Index, c: rc.Candidate) -> dict:
-    return {"id": c.entity.iri, "name": c.entity.label, "description": _description(index, c.entity),
-            "score": c.score, "match": c.match, "type": [{"id": k.id, "name": k.name} for k in c.types]}
+    return {
+        "id": c.entity.iri,
+        "name": c.entity.label,
+        "description": _description(index, c.entity),
+        "score": c.score,
+        "match": c.match,
+        "type": [{"id": k.id, "name": k.name} for k in c.types],
+    }
 
 
 def _description(index: Index, entity: Entity) -> str:
     """What tells namesakes apart: the entity's kind and the country (or city) it is in."""
     kinds = rc.kinds_of(entity)
     kind = kinds[0].name if kinds else _class_label(entity)
-    places = sorted(index.entities[i].label for i in rc.country_of(index, entity) - {entity.iri}
-                    if i in index.entities)
+    places = sorted(index.entities[i].label for i in rc.country_of(index, entity) - {entity.iri} if i in index.entities)
     cities = sorted(index.entities[i].label for i in rc.city_of(entity) - {entity.iri} if i in index.entities)
     where = ", ".join(cities + places)
     return f"{kind} in {where}" if where else kind
@@ -146,8 +154,19 @@ def suggest_entity() -> Response:
     prefix, index = _prefix(), lookup_index()
     classes = rc.kind_classes(request.args["type"]) if request.args.get("type") else None
     found = index.complete(prefix, classes, limit=SUGGEST_LIMIT) if prefix.strip() else []
-    return _jsonp({"result": [{"id": e.iri, "name": e.label, "description": _description(index, e),
-                               "notable": [{"id": k.id, "name": k.name} for k in rc.kinds_of(e)]} for e in found]})
+    return _jsonp(
+        {
+            "result": [
+                {
+                    "id": e.iri,
+                    "name": e.label,
+                    "description": _description(index, e),
+                    "notable": [{"id": k.id, "name": k.name} for k in rc.kinds_of(e)],
+                }
+                for e in found
+            ]
+        }
+    )
 
 
 @bp.get("/suggest/type")
@@ -162,8 +181,11 @@ def suggest_type() -> Response:
 def suggest_property() -> Response:
     """The properties a query can give (``country``, ``city``) whose id or description matches ``prefix``."""
     prefix = _prefix().casefold()
-    found = [(pid, text) for pid, text in rc.PROPERTIES.items()
-             if any(w.startswith(prefix) for w in f"{pid} {text}".casefold().split())]
+    found = [
+        (pid, text)
+        for pid, text in rc.PROPERTIES.items()
+        if any(w.startswith(prefix) for w in f"{pid} {text}".casefold().split())
+    ]
     return _jsonp({"result": [{"id": pid, "name": pid, "description": text} for pid, text in found]})
 
 
@@ -183,8 +205,15 @@ def preview() -> Response:
     if entity is None:
         raise ApiError(404, f"no entity with id {iri!r}", "id")
     names = [n for n in entity.all_names() if n != entity.label]
-    return Response(render_template("reconcile/preview.html", entity=entity, names=names,
-                                    description=_description(index, entity), path=local_path(entity.iri)))
+    return Response(
+        render_template(
+            "reconcile/preview.html",
+            entity=entity,
+            names=names,
+            description=_description(index, entity),
+            path=local_path(entity.iri),
+        )
+    )
 
 
 def _jsonp(body: dict) -> Response:

@@ -21,8 +21,8 @@ from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import current_evaluation
-from webapp.ontology_doc import class_diagram, ontology_title, serialised, stored_doc
 from webapp.linked_data import HTML, NotAcceptable, negotiate
+from webapp.ontology_doc import class_diagram, ontology_title, serialised, stored_doc
 from webapp.page_data import local_path
 from webapp.store import get_store
 from webapp.warmup import derived_dir
@@ -44,9 +44,17 @@ def ontology_page():
         response = _ontology_file(wanted, attachment=False)
     else:
         doc = stored_doc(derived_dir(current_app.extensions["ascn"].settings.data_dir))
-        response = Response(render_template(
-            "reference/ontology.html", doc=doc, diagram=class_diagram(doc.anchors), title=ontology_title(),
-            schemes=_schemes(), link=local_path, files=ONTOLOGY_FILES))
+        response = Response(
+            render_template(
+                "reference/ontology.html",
+                doc=doc,
+                diagram=class_diagram(doc.anchors),
+                title=ontology_title(),
+                schemes=_schemes(),
+                link=local_path,
+                files=ONTOLOGY_FILES,
+            )
+        )
     response.headers["Vary"] = "Accept"
     return response
 
@@ -55,8 +63,11 @@ def ontology_page():
 def ontology_file(ext: str):
     """The ontology as a file: ``.ttl`` (Turtle), ``.rdf`` (RDF/XML), ``.jsonld`` (JSON-LD), ``.nt``."""
     if ext not in ONTOLOGY_FILES:
-        abort(404, description=f"no ontology file ontology.{ext}; there are: "
-                               + ", ".join(f"ontology.{e}" for e in ONTOLOGY_FILES))
+        abort(
+            404,
+            description=f"no ontology file ontology.{ext}; there are: "
+            + ", ".join(f"ontology.{e}" for e in ONTOLOGY_FILES),
+        )
     return _ontology_file(ONTOLOGY_FILES[ext], attachment=True)
 
 
@@ -72,13 +83,25 @@ def _schemes() -> list[dict]:
     """The SKOS concept schemes with their concepts (focus areas first: the framework's own scheme)."""
     schemes: OrderedDict[str, dict] = OrderedDict()
     for row in select(get_store().query, internal("concept_schemes").sparql):
-        scheme = schemes.setdefault(str(row["scheme"]), {
-            "iri": str(row["scheme"]), "label": str(row["schemeLabel"]),
-            "definition": str(row["schemeDefinition"]) if row["schemeDefinition"] else "", "concepts": {}})
+        scheme = schemes.setdefault(
+            str(row["scheme"]),
+            {
+                "iri": str(row["scheme"]),
+                "label": str(row["schemeLabel"]),
+                "definition": str(row["schemeDefinition"]) if row["schemeDefinition"] else "",
+                "concepts": {},
+            },
+        )
         concept = str(row["concept"])
-        scheme["concepts"].setdefault(concept, {
-            "iri": concept, "label": str(row["label"] or concept.rsplit("/", 1)[-1]),
-            "definition": str(row["definition"] or ""), "top": str(row["top"]) == "true"})
+        scheme["concepts"].setdefault(
+            concept,
+            {
+                "iri": concept,
+                "label": str(row["label"] or concept.rsplit("/", 1)[-1]),
+                "definition": str(row["definition"] or ""),
+                "top": str(row["top"]) == "true",
+            },
+        )
     ordered = sorted(schemes.values(), key=lambda s: (not s["iri"].endswith("/focus-areas"), s["label"].casefold()))
     for scheme in ordered:
         scheme["concepts"] = list(scheme["concepts"].values())
@@ -91,14 +114,28 @@ def data_page():
     store = get_store()
     partitions = list(select(store.query, internal("void_class_partitions").sparql))
     totals = list(select(store.query, internal("graph_sizes").sparql))
-    gaps = {name: list(select(store.query, get_query(name).bind()))
-            for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")}
+    gaps = {
+        name: list(select(store.query, get_query(name).bind()))
+        for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")
+    }
     gap_titles = {name: get_query(name).title for name in gaps}
     evaluation = current_evaluation(wait=0)  # else the page says it is still being computed, and reloads
-    response = Response(render_template(
-        "reference/data.html", downloads=DOWNLOADS, partitions=partitions,
-        total_triples=sum(int(row["triples"]) for row in totals), graphs=totals, gaps=gaps, gap_titles=gap_titles,
-        evaluation=evaluation, baselines=BASELINES, link=local_path, dump_name=dump_name, citation=_citation()))
+    response = Response(
+        render_template(
+            "reference/data.html",
+            downloads=DOWNLOADS,
+            partitions=partitions,
+            total_triples=sum(int(row["triples"]) for row in totals),
+            graphs=totals,
+            gaps=gaps,
+            gap_titles=gap_titles,
+            evaluation=evaluation,
+            baselines=BASELINES,
+            link=local_path,
+            dump_name=dump_name,
+            citation=_citation(),
+        )
+    )
     if evaluation is None:
         response.headers["Cache-Control"] = NOT_KEPT  # the next visit must see the table once it is there
     return response

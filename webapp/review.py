@@ -26,8 +26,14 @@ from webapp.store import get_store
 
 bp = Blueprint("review", __name__)
 
-FOCUS_AREAS = ("civic_social", "health_wellbeing", "safety_security", "quality_environment", "built_infrastructure",
-               "industry_innovation")
+FOCUS_AREAS = (
+    "civic_social",
+    "health_wellbeing",
+    "safety_security",
+    "quality_environment",
+    "built_infrastructure",
+    "industry_innovation",
+)
 
 
 def init_app(app: Flask) -> None:
@@ -55,9 +61,19 @@ def review_page():
     reviewed = [p for p in list_proposals(store, None) if p.status != "pending"]
     reviewed.sort(key=lambda p: p.reviewed_at or "", reverse=True)
     names = labels(sorted({v for p in pending for v in p.fields.values() if isinstance(v, URIRef)}))
-    response = current_app.make_response(render_template(
-        "pages/review.html", pending=pending, reviewed=reviewed[:50], writable=_writable(), curator=_curator(),
-        csrf_token=generate_csrf(), focus_areas=FOCUS_AREAS, link=local_path, names=names))
+    response = current_app.make_response(
+        render_template(
+            "pages/review.html",
+            pending=pending,
+            reviewed=reviewed[:50],
+            writable=_writable(),
+            curator=_curator(),
+            csrf_token=generate_csrf(),
+            focus_areas=FOCUS_AREAS,
+            link=local_path,
+            names=names,
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

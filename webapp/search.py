@@ -20,8 +20,20 @@ bp = Blueprint("search", __name__)
 
 MAX_QUERY = 200
 """Longer searches are cut to this many characters: no name in the graph is that long."""
-KIND_ORDER = ("city", "project", "partner", "country", "programme", "pairing", "focus-area", "practice", "event",
-              "network", "source", "dataset")
+KIND_ORDER = (
+    "city",
+    "project",
+    "partner",
+    "country",
+    "programme",
+    "pairing",
+    "focus-area",
+    "practice",
+    "event",
+    "network",
+    "source",
+    "dataset",
+)
 """Which kinds come first when their best hits match equally well: what people look for most."""
 _NOT_COMPARED = re.compile(r"[-\s]+")
 """Spaces and hyphens, left out when names are compared (the same characters ``search_names.rq`` drops)."""
@@ -115,8 +127,11 @@ def grouped(hits: list[Hit]) -> list[Group]:
         by_kind[hit.kind].append(hit)
 
     def order(kind: str) -> tuple:
-        return (min(h.rank for h in by_kind[kind]) > 0,
-                KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind)
+        return (
+            min(h.rank for h in by_kind[kind]) > 0,
+            KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER),
+            kind,
+        )
 
     return [_group(kind, by_kind[kind]) for kind in sorted(by_kind, key=order)]
 

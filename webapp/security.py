@@ -35,18 +35,20 @@ def content_security_policy(tile_url: str | None = None) -> str:
     origin = tile_origin(tile_url)
     if origin:
         images += f" {origin}"
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"img-src {images}",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {images}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def tile_origin(tile_url: str | None) -> str | None:
@@ -69,10 +71,15 @@ def tile_origin(tile_url: str | None) -> str | None:
 
 def _add_headers(response: Response) -> Response:
     """Each header the view did not set itself (one pass over the response's headers: this runs on every request)."""
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name in response.headers}
     policy = content_security_policy(current_app.config.get("TILE_URL"))
-    response.headers.extend([(name, value) for name, value in (("Content-Security-Policy", policy), *HEADERS.items())
-                             if name.lower() not in present])
+    response.headers.extend(
+        [
+            (name, value)
+            for name, value in (("Content-Security-Policy", policy), *HEADERS.items())
+            if name.lower() not in present
+        ]
+    )
     return response
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -28,8 +28,9 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         preparing.join()  # no visitor gets a page whose parts are still being made
         # send_bytes=1: the request thread sends its answer itself at once; waitress's default (18,000 bytes) leaves a
         # smaller answer for the main loop, one more thread hand-off (a wake-up of another CPU) on every small query
-        server = create_server(app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app),
-                               **connection_limits())
+        server = create_server(
+            app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app), **connection_limits()
+        )
         server.channel_class = _channel_class()
     except BaseException:
         close_app(app)
@@ -65,8 +66,12 @@ def connection_limits() -> dict:
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     limit = CONNECTIONS if soft == resource.RLIM_INFINITY else max(50, min(CONNECTIONS, soft - 200))
-    return {"connection_limit": limit, "channel_timeout": IDLE_TIMEOUT, "cleanup_interval": 1,
-            "asyncore_use_poll": True}
+    return {
+        "connection_limit": limit,
+        "channel_timeout": IDLE_TIMEOUT,
+        "cleanup_interval": 1,
+        "asyncore_use_poll": True,
+    }
 
 
 def _register(app: Flask, host: str, port: int) -> served.Registration | None:
@@ -88,8 +93,10 @@ def _proxy(app: Flask) -> dict:
     proxy = app.config.get("TRUSTED_PROXY")
     if not proxy:
         return {}
-    return {"trusted_proxy": str(proxy),
-            "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port"}
+    return {
+        "trusted_proxy": str(proxy),
+        "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port",
+    }
 
 
 def _channel_class():
@@ -108,8 +115,11 @@ def _channel_class():
     class Channel(HTTPChannel):
         def writable(self):
             if self.requests:
-                return bool(self.will_close or self.close_when_flushed
-                            or self.total_outbufs_len > self.adj.outbuf_high_watermark)
+                return bool(
+                    self.will_close
+                    or self.close_when_flushed
+                    or self.total_outbufs_len > self.adj.outbuf_high_watermark
+                )
             return super().writable()
 
     return Channel

@@ -91,17 +91,25 @@ def forward(registration: Registration, args: list[str]) -> tuple[str, str, int]
     File names in ``args`` are made absolute first, since the server does not share this process's folder.
     """
     body = json.dumps({"args": _absolute_paths(args)}).encode("utf-8")
-    call = urllib.request.Request(registration.url + ROUTE, data=body, method="POST", headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {registration.token}"})
+    call = urllib.request.Request(
+        registration.url + ROUTE,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {registration.token}"},
+    )
     try:
         with urllib.request.urlopen(call) as response:  # noqa: S310 - the registered loopback server
             answer = json.load(response)
     except urllib.error.HTTPError as exc:
-        raise StoreError(f"the `ascn serve` at {registration.url} holds the store but refused to run the command "
-                         f"(HTTP {exc.code}); stop it to run the command alone") from None
+        raise StoreError(
+            f"the `ascn serve` at {registration.url} holds the store but refused to run the command "
+            f"(HTTP {exc.code}); stop it to run the command alone"
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise StoreError(f"the `ascn serve` at {registration.url} holds the store but did not answer ({exc}); "
-                         "stop it to run the command alone") from None
+        raise StoreError(
+            f"the `ascn serve` at {registration.url} holds the store but did not answer ({exc}); "
+            "stop it to run the command alone"
+        ) from None
     return answer["stdout"], answer["stderr"], int(answer["exit_code"])
 
 

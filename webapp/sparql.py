@@ -45,8 +45,10 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
-_REFUSE_UPDATE = ("this endpoint is read-only: SPARQL Update is refused. Change the graph with "
-                  "`ascn load` / `ascn build` on the server")
+_REFUSE_UPDATE = (
+    "this endpoint is read-only: SPARQL Update is refused. Change the graph with "
+    "`ascn load` / `ascn build` on the server"
+)
 
 
 class ProtocolError(Exception):
@@ -103,8 +105,15 @@ def answer(req: Request) -> Response:
     timeout = float(config["SPARQL_TIMEOUT"])
     row_limit = int(config["SPARQL_ROW_LIMIT"])
     base = query_base(config)
-    key = (normalised(req.query), req.default_graphs, req.named_graphs, tuple(formats.values()), row_limit, timeout,
-           base)
+    key = (
+        normalised(req.query),
+        req.default_graphs,
+        req.named_graphs,
+        tuple(formats.values()),
+        row_limit,
+        timeout,
+        base,
+    )
     tag = None
     if version is not None:
         tag = etag(version, key) if request.method in ("GET", "HEAD") else None
@@ -121,8 +130,15 @@ def answer(req: Request) -> Response:
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
         raise _not_acceptable(kind)
-    job = Job(req.query, formats, row_limit, req.default_graphs, req.named_graphs, base_iri=base,
-              has_dataset_clause=info.has_dataset_clause)
+    job = Job(
+        req.query,
+        formats,
+        row_limit,
+        req.default_graphs,
+        req.named_graphs,
+        base_iri=base,
+        has_dataset_clause=info.has_dataset_clause,
+    )
     name, started = _name(req.query), time.monotonic()
     try:
         reply = pool.run(job, timeout)
@@ -153,8 +169,15 @@ def answer(req: Request) -> Response:
 
 
 def _log_answer(name: str, reply: Reply, elapsed: float, note: str = "") -> None:
-    log.info("query %s: %d %s in %.3f s%s%s", name, reply.rows, "row" if reply.rows == 1 else "rows", elapsed,
-             "" if reply.complete else f" (cut at the row limit {reply.row_limit})", note)
+    log.info(
+        "query %s: %d %s in %.3f s%s%s",
+        name,
+        reply.rows,
+        "row" if reply.rows == 1 else "rows",
+        elapsed,
+        "" if reply.complete else f" (cut at the row limit {reply.row_limit})",
+        note,
+    )
 
 
 def _reply(reply: Reply, timeout: float, tag: str | None = None) -> Response:
@@ -165,8 +188,9 @@ def _reply(reply: Reply, timeout: float, tag: str | None = None) -> Response:
     if tag:
         headers["ETag"] = tag
         headers["Cache-Control"] = CACHE_CONTROL
-    return Response(reply.body, headers=headers,
-                    content_type=f"{reply.media_type}; charset=utf-8" if text else reply.media_type)
+    return Response(
+        reply.body, headers=headers, content_type=f"{reply.media_type}; charset=utf-8" if text else reply.media_type
+    )
 
 
 def _limits_headers(complete: bool, reason: str | None, rows: int, limit: int, timeout: float) -> dict:
@@ -203,8 +227,7 @@ def _read_request() -> Request:
         if mimetype == _UPDATE:
             raise ProtocolError(403, _REFUSE_UPDATE)
         if mimetype not in (_FORM, _DIRECT):
-            raise ProtocolError(415, f"a POST must have Content-Type {_FORM} or {_DIRECT}"
-                                     f" (got {mimetype or 'none'})")
+            raise ProtocolError(415, f"a POST must have Content-Type {_FORM} or {_DIRECT} (got {mimetype or 'none'})")
         if charset not in ("utf-8", "utf8", "us-ascii"):
             raise ProtocolError(415, f"the request body must be UTF-8 (got charset {charset})")
         body = request.get_data(cache=True)
@@ -228,8 +251,9 @@ def _read_request() -> Request:
             raise ProtocolError(413, f"parameter 'query' is {len(query)} characters long; the limit is {limit}")
     fmt = _single(params, "format")
     check_format(fmt)
-    return Request(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), fmt,
-                   _single(params, "release"))
+    return Request(
+        query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), fmt, _single(params, "release")
+    )
 
 
 def check_format(fmt: str | None) -> None:
@@ -269,8 +293,11 @@ def _check_services(query: str, base: str, config) -> None:
     targets = service_targets(query, base)
     if targets is None:
         if config.get("STORE", "oxigraph") == "sparql":
-            raise ProtocolError(400, "this endpoint cannot read the query to check which endpoints it calls; "
-                                     "write it in plain SPARQL 1.1 (the store's parser may accept more)")
+            raise ProtocolError(
+                400,
+                "this endpoint cannot read the query to check which endpoints it calls; "
+                "write it in plain SPARQL 1.1 (the store's parser may accept more)",
+            )
         return
     allowed = allowed_services(config["SPARQL_ALLOWED_SERVICES"])
     if any(target is None or target not in allowed for target in targets):
@@ -324,7 +351,8 @@ def _preflight() -> Response:
     response = Response(status=204)
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = (
-        request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type")
+        request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type"
+    )
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
 

@@ -7,7 +7,7 @@ and the limits every answer is subject to.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
@@ -17,8 +17,16 @@ from webapp.store import get_store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
 
 
 def service_description(endpoint: str, config: Mapping, fmt: str) -> bytes:
@@ -37,10 +45,18 @@ def service_description(endpoint: str, config: Mapping, fmt: str) -> bytes:
     for name in RESULT_FORMATS:
         g.add((service, SD.resultFormat, W3C_FORMATS[name]))
     g.add((service, DCTERMS.title, Literal("ASEAN Smart Cities Network knowledge graph", lang="en")))
-    g.add((service, DCTERMS.description, Literal(
-        f"Read-only SPARQL 1.1 query endpoint. Each query may run {float(config['SPARQL_TIMEOUT']):g} s and "
-        f"return {int(config['SPARQL_ROW_LIMIT'])} rows; the X-ASCN-Complete header (and, in SPARQL JSON, "
-        "the ascn:completeness member) says whether an answer was cut. Updates are refused.", lang="en")))
+    g.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                f"Read-only SPARQL 1.1 query endpoint. Each query may run {float(config['SPARQL_TIMEOUT']):g} s and "
+                f"return {int(config['SPARQL_ROW_LIMIT'])} rows; the X-ASCN-Complete header (and, in SPARQL JSON, "
+                "the ascn:completeness member) says whether an answer was cut. Updates are refused.",
+                lang="en",
+            ),
+        )
+    )
     dataset, default = BNode(), BNode()
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))

@@ -26,7 +26,7 @@ from werkzeug.security import safe_join
 
 YEAR = 365 * 24 * 3600
 DIGEST_LENGTH = 12
-_HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{%d})(?P<suffix>\.[A-Za-z0-9]+)$" % DIGEST_LENGTH)
+_HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.[A-Za-z0-9]+)$")
 COMPRESSIBLE = {".css", ".js", ".json", ".svg", ".map", ".txt"}
 ENCODINGS = {"br": lambda data: brotli.compress(data, quality=9), "gzip": lambda data: gzip.compress(data, 9)}
 """Content codings in order of preference, each with how a file is compressed with it."""

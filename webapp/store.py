@@ -52,10 +52,14 @@ def init_app(app: Flask) -> None:
     settings = settings_from_config(app.config)
     store = dataset.open_graph(settings)
     config = app.config
-    pool = QueryPool(settings, size=int(config["SPARQL_WORKERS"]),
-                     services=allowed_services(config["SPARQL_ALLOWED_SERVICES"]),
-                     lane=int(config["SPARQL_LANE_WORKERS"]), lane_limit=float(config["SPARQL_LANE_LIMIT"]),
-                     admission_wait=float(config["SPARQL_ADMISSION_WAIT"]))
+    pool = QueryPool(
+        settings,
+        size=int(config["SPARQL_WORKERS"]),
+        services=allowed_services(config["SPARQL_ALLOWED_SERVICES"]),
+        lane=int(config["SPARQL_LANE_WORKERS"]),
+        lane_limit=float(config["SPARQL_LANE_LIMIT"]),
+        admission_wait=float(config["SPARQL_ADMISSION_WAIT"]),
+    )
     exact = getattr(store, "version_is_exact", False)
     app.extensions[EXTENSION] = AppStore(settings, store, pool, store.version() if exact else None)
 

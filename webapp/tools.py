@@ -48,10 +48,19 @@ def query_page():
     config = current_app.config
     pinned_to, current = _pinned_release(), current_release(get_store())
     endpoint = url_for("sparql.endpoint", release=pinned_to.version if pinned_to else None, _external=True)
-    response = make_response(render_template(
-        "tools/query.html", groups=groups, endpoint=endpoint, pinned=pinned_to, current=current,
-        timeout=float(config["SPARQL_TIMEOUT"]), row_limit=int(config["SPARQL_ROW_LIMIT"]),
-        tile_url=config.get("TILE_URL") or "", panel=data_panel()))
+    response = make_response(
+        render_template(
+            "tools/query.html",
+            groups=groups,
+            endpoint=endpoint,
+            pinned=pinned_to,
+            current=current,
+            timeout=float(config["SPARQL_TIMEOUT"]),
+            row_limit=int(config["SPARQL_ROW_LIMIT"]),
+            tile_url=config.get("TILE_URL") or "",
+            panel=data_panel(),
+        )
+    )
     hashes = " ".join(f"'{h}'" for h in editor_style_hashes(current_app.static_folder))
     policy = content_security_policy(config.get("TILE_URL"))
     response.headers["Content-Security-Policy"] = policy.replace("style-src 'self'", f"style-src 'self' {hashes}")
@@ -73,10 +82,24 @@ def data_panel() -> dict[str, list[dict]]:
     """The classes and properties of the data with their counts, from the build's VoID description (entities per
     class, triples per property), each written as the editor would insert it."""
     store = get_store()
-    classes = [{"iri": str(r["class"]), "label": str(r["classLabel"]), "term": prefixed(str(r["class"])),
-                "count": int(r["entities"])} for r in select(store.query, internal("void_class_partitions").sparql)]
-    properties = [{"iri": str(r["property"]), "label": str(r["propertyLabel"]), "term": prefixed(str(r["property"])),
-                   "count": int(r["triples"])} for r in select(store.query, internal("void_property_partitions").sparql)]
+    classes = [
+        {
+            "iri": str(r["class"]),
+            "label": str(r["classLabel"]),
+            "term": prefixed(str(r["class"])),
+            "count": int(r["entities"]),
+        }
+        for r in select(store.query, internal("void_class_partitions").sparql)
+    ]
+    properties = [
+        {
+            "iri": str(r["property"]),
+            "label": str(r["propertyLabel"]),
+            "term": prefixed(str(r["property"])),
+            "count": int(r["triples"]),
+        }
+        for r in select(store.query, internal("void_property_partitions").sparql)
+    ]
     return {"classes": classes, "properties": properties}
 
 
@@ -97,8 +120,9 @@ def editor_style_hashes(static_folder: str) -> tuple[str, ...]:
         return ()
     bundle = path.read_text(encoding="utf-8")
     texts = [*_GRIP_STYLE.findall(bundle), _DRAG_STYLE]
-    return tuple("sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii")
-                 for t in texts)
+    return tuple(
+        "sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii") for t in texts
+    )
 
 
 @dataclass(frozen=True)
@@ -108,16 +132,18 @@ class Option:
 
 
 def _options(tg, kind: str) -> list[Option]:
-    return sorted((Option(iri.rsplit("/", 1)[-1], tg.label(iri)) for iri in tg.ids(kind)),
-                  key=lambda o: o.label.casefold())
+    return sorted(
+        (Option(iri.rsplit("/", 1)[-1], tg.label(iri)) for iri in tg.ids(kind)), key=lambda o: o.label.casefold()
+    )
 
 
 @bp.get("/match")
 def match_page():
     """Two forms — a partner looking for cities, a city planning a project — and, when one was sent, its answer."""
     tg = typed_graph(get_store())
-    options = {kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme",
-                                                     "city")}
+    options = {
+        kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme", "city")
+    }
     who = request.args.get("who")
     answer, error, status = None, None, 200
     if who in ("partner", "city"):
@@ -127,16 +153,28 @@ def match_page():
             error, status = exc, 404
         except ValueError as exc:
             error, status = exc, 400
-    return render_template("tools/match.html", options=options, who=who, args=request.args, answer=answer,
-                           error=error, link=local_path, sources_of=_sources), status
+    return render_template(
+        "tools/match.html",
+        options=options,
+        who=who,
+        args=request.args,
+        answer=answer,
+        error=error,
+        link=local_path,
+        sources_of=_sources,
+    ), status
 
 
 def _partner_answer(tg) -> Recommendations:
     """An existing partner's new cities (narrowed by the ticked focus areas, programmes, countries), or the cities
     for a partner described by those alone."""
     args = request.args
-    given = {"partner": args.get("partner", "").strip(), "focus": _many("focus"), "programme": _many("programme"),
-             "in_country": _many("country")}
+    given = {
+        "partner": args.get("partner", "").strip(),
+        "focus": _many("focus"),
+        "programme": _many("programme"),
+        "in_country": _many("country"),
+    }
     return _ask("cities", given, tg, include_tied=args.get("include_tied") == "on")
 
 
@@ -146,14 +184,25 @@ def _city_answer(tg) -> Recommendations:
     args = request.args
     country = args.get("country", "").strip() or None
     filters = Filters(exclude_own_country=args.get("elsewhere") == "on")
-    given = {"city": args.get("city", "").strip(), "focus": _many("focus"), "outcome": _many("outcome"),
-             "text": args.get("text", "").strip()}
+    given = {
+        "city": args.get("city", "").strip(),
+        "focus": _many("focus"),
+        "outcome": _many("outcome"),
+        "text": args.get("text", "").strip(),
+    }
     return _ask("projects", given, tg, filters, plan_country=country)
 
 
 def _ask(output: str, given: dict, tg, filters: Filters | None = None, **options) -> Recommendations:
-    return ask(get_store(), choose(output, given), top=10, filters=filters, tg=tg,
-               **{k: v for k, v in given.items() if v}, **options)
+    return ask(
+        get_store(),
+        choose(output, given),
+        top=10,
+        filters=filters,
+        tg=tg,
+        **{k: v for k, v in given.items() if v},
+        **options,
+    )
 
 
 def _many(name: str) -> list[str]:

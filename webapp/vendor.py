@@ -29,8 +29,12 @@ def vendored() -> dict[str, list[str]]:
 
 def missing() -> list[str]:
     """The vendored files and folders that are not in ``static/vendor`` (paths relative to it)."""
-    return [f"{folder}/{Path(source).name}" for folder, sources in vendored().items() for source in sources
-            if not (VENDOR / folder / Path(source).name).exists()]
+    return [
+        f"{folder}/{Path(source).name}"
+        for folder, sources in vendored().items()
+        for source in sources
+        if not (VENDOR / folder / Path(source).name).exists()
+    ]
 
 
 def init_app(app) -> None:
@@ -44,8 +48,10 @@ def install() -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("npm is needed to install the pages' scripts (Debian: apt-get install npm)")
-    subprocess.run([npm, "ci", "--prefix", str(ASSETS), "--no-audit", "--no-fund", "--ignore-scripts",
-                    "--loglevel=error"], check=True)
+    subprocess.run(
+        [npm, "ci", "--prefix", str(ASSETS), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+        check=True,
+    )
     shutil.rmtree(VENDOR, ignore_errors=True)
     for folder, sources in vendored().items():
         (VENDOR / folder).mkdir(parents=True, exist_ok=True)

@@ -57,17 +57,30 @@ def _prepare(app: Flask) -> None:
             if path:
                 client.get(path, headers={"Accept": "text/html"})
 
-    _run(app, (
-        ("the recommender's typed graph", lambda: typed_graph(get_store())),
-        ("the project list", project_facts),
-        ("the ontology documentation", lambda: stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir))),
-        ("one visit of each kind of page", visit_pages),
-    ))
-    threading.Thread(target=_run, name="ascn-warmup-background", daemon=True, args=(app, (
-        ("the recommender's evaluation (started; it runs on in its own thread)",
-         lambda: app.extensions[EVALUATION].start(get_store())),
-        ("the names index for completion and reconciliation", lookup_index),
-    ))).start()
+    _run(
+        app,
+        (
+            ("the recommender's typed graph", lambda: typed_graph(get_store())),
+            ("the project list", project_facts),
+            ("the ontology documentation", lambda: stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir))),
+            ("one visit of each kind of page", visit_pages),
+        ),
+    )
+    threading.Thread(
+        target=_run,
+        name="ascn-warmup-background",
+        daemon=True,
+        args=(
+            app,
+            (
+                (
+                    "the recommender's evaluation (started; it runs on in its own thread)",
+                    lambda: app.extensions[EVALUATION].start(get_store()),
+                ),
+                ("the names index for completion and reconciliation", lookup_index),
+            ),
+        ),
+    ).start()
 
 
 def _run(app: Flask, steps) -> None:

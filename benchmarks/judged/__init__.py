@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS, Query
 from graph.similarity.recommend import answer
-from graph.similarity.filters import Filters
-from graph.similarity.scoring import plain_document, scorer
+from graph.similarity.scoring import plain_document
 from graph.similarity.text import TextIndex, normalised
 from graph.similarity.typed_graph import TypedGraph
 
@@ -45,9 +45,12 @@ class Judged:
 
 def load(path: Path = FILE) -> list[Judged]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Judged(q["id"], q["kind"], q["ask"], {f"{ID}{_PREFIX[q['kind']]}/{k}": int(v)
-                                                   for k, v in q["relevant"].items()})
-            for q in data["questions"]]
+    return [
+        Judged(
+            q["id"], q["kind"], q["ask"], {f"{ID}{_PREFIX[q['kind']]}/{k}": int(v) for k, v in q["relevant"].items()}
+        )
+        for q in data["questions"]
+    ]
 
 
 def ndcg(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
@@ -58,17 +61,21 @@ def ndcg(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
     """
     gains = [(2 ** relevant.get(x, 0) - 1) / np.log2(i + 2) for i, x in enumerate(ranked[:k])]
     ideal = sorted(relevant.values(), reverse=True)[:k]
-    best = sum((2 ** g - 1) / np.log2(i + 2) for i, g in enumerate(ideal))
+    best = sum((2**g - 1) / np.log2(i + 2) for i, g in enumerate(ideal))
     return float(sum(gains) / best) if best else 0.0
 
 
 def _query(tg: TypedGraph, q: Judged) -> Query:
     a = q.ask
     if q.kind == "plan":
-        return Query(city=tg.resolve(a["city"], "city") if a.get("city") else None, text=a.get("text", ""),
-                     focus_areas=tuple(tg.resolve(f, "focus_area") for f in a.get("focus", ())))
-    return Query(node=tg.resolve(a["partner" if q.kind == "partner" else "city"],
-                                 "partner" if q.kind == "partner" else "city"))
+        return Query(
+            city=tg.resolve(a["city"], "city") if a.get("city") else None,
+            text=a.get("text", ""),
+            focus_areas=tuple(tg.resolve(f, "focus_area") for f in a.get("focus", ())),
+        )
+    return Query(
+        node=tg.resolve(a["partner" if q.kind == "partner" else "city"], "partner" if q.kind == "partner" else "city")
+    )
 
 
 def _keyword(tg: TypedGraph, q: Judged, query: Query, candidates: list[str]) -> list[str]:
@@ -103,6 +110,7 @@ def score_all(tg: TypedGraph, questions: list[Judged] | None = None) -> list[dic
         shipped = answer(tg, question, query, Filters(exclude_paired=q.kind == "city").resolve(tg), 10)
         ranked = [i.iri for i in shipped.items]
         keyword = _keyword(tg, q, query, _candidates(tg, q, query))
-        out.append({"id": q.id, "kind": q.kind, "shipped": ndcg(ranked, q.relevant),
-                    "keyword": ndcg(keyword, q.relevant)})
+        out.append(
+            {"id": q.id, "kind": q.kind, "shipped": ndcg(ranked, q.relevant), "keyword": ndcg(keyword, q.relevant)}
+        )
     return out

@@ -40,8 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         need = TARGET_RATIO if kind == "all" else 1.0
         met = ratio >= need
         ok &= bool(met)
-        print(f"{kind:<10} {len(sub):>3} {ours:>8.3f} {theirs:>8.3f} {ratio:>6.2f}  >= {need:.1f}x "
-              f"{'met' if met else 'NOT met'}")
+        print(
+            f"{kind:<10} {len(sub):>3} {ours:>8.3f} {theirs:>8.3f} {ratio:>6.2f}  >= {need:.1f}x "
+            f"{'met' if met else 'NOT met'}"
+        )
     return 0 if ok else 1
 
 

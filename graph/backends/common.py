@@ -8,7 +8,7 @@ the same replacement is written as the same SPARQL Update text. Nothing here imp
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD

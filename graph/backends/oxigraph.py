@@ -26,25 +26,29 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.backends.common import (
-    check_iri, drop_update, literal, query_error, replace_update,
+    check_iri,
+    drop_update,
+    literal,
+    query_error,
+    replace_update,
 )
 from graph.config import Settings
 from graph.formats import FORMATS, Written, by_name, export_format, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
-from ontology.errors import InputError, QueryError, StoreDamaged, StoreError, StoreLocked
 from ontology import PREFIXES
+from ontology.errors import InputError, QueryError, StoreDamaged, StoreError, StoreLocked
 
 __all__ = ["OxigraphStore", "query_error"]
 
@@ -113,7 +117,7 @@ class OxigraphStore:
                 # later, and the next attempt reads the new list; a truly missing file stays missing
                 if "No such file or directory" not in exc.damage or attempt == 5:
                     raise
-                time.sleep(0.05 * 2 ** attempt)
+                time.sleep(0.05 * 2**attempt)
 
     @classmethod
     def repair(cls, settings: Settings, graphs: Mapping[str, Graph], keep: Callable[[str], bool]) -> dict:
@@ -128,8 +132,10 @@ class OxigraphStore:
         _remove_partials(data_dir)
         for name in graphs:
             check_iri(name)
-        earlier = sorted((p for p in (data_dir / "stores").iterdir() if not p.name.endswith(".partial")),
-                         key=lambda p: (p != _link_target(data_dir), -p.stat().st_mtime))
+        earlier = sorted(
+            (p for p in (data_dir / "stores").iterdir() if not p.name.endswith(".partial")),
+            key=lambda p: (p != _link_target(data_dir), -p.stat().st_mtime),
+        )
         target = _new_store_dir(data_dir, ready=False)
         fresh = _open_path(target)
         fresh.bulk_extend(_quads(graphs))
@@ -174,8 +180,13 @@ class OxigraphStore:
         return cls(ox.Store())
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> Answer:
         with _query_errors(sparql):
             result = self._store.query(sparql, **_dataset(sparql, default_graphs, named_graphs))
             if isinstance(result, ox.QueryBoolean):
@@ -193,12 +204,20 @@ class OxigraphStore:
             result = self._store.query(sparql, **_dataset(sparql, None, None))
             if not isinstance(result, ox.QuerySolutions):
                 raise QueryError("expected a SELECT query: plain values are read from a table")
-            return Table([v.value for v in result.variables],
-                         [tuple(None if t is None else t.value or None for t in row) for row in result])
+            return Table(
+                [v.value for v in result.variables],
+                [tuple(None if t is None else t.value or None for t in row) for row in result],
+            )
 
-    def query_written(self, sparql: str, formats: Mapping[str, str | None], limit: int,
-                      default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
-                      has_dataset_clause: bool | None = None) -> Written:
+    def query_written(
+        self,
+        sparql: str,
+        formats: Mapping[str, str | None],
+        limit: int,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        has_dataset_clause: bool | None = None,
+    ) -> Written:
         """Run a query and write its answer with pyoxigraph's own writers, at most ``limit`` rows (triples).
 
         The query workers' path (:func:`graph.pool.answer`): no rdflib term is made, so an answer costs about
@@ -287,8 +306,9 @@ class OxigraphStore:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as out:
-            ox.serialize(self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)), out,
-                         format=ox.RdfFormat.N_QUADS)
+            ox.serialize(
+                self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)), out, format=ox.RdfFormat.N_QUADS
+            )
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -405,9 +425,10 @@ def _live_dir(data_dir: Path) -> Path:
         raise StoreDamaged(data_dir, f"the link {link} points to {os.readlink(link)}, which is not a store directory")
     if not any(target.iterdir()) and any(_snapshots(data_dir).glob("*.nq")):  # else: a first store, never filled
         raise StoreDamaged(data_dir, f"the store directory {target} is empty")
-    if not (target / "CURRENT").is_file():
-        if (target / _FILLED).exists() or any(target.glob("*.sst")) or any(target.glob("MANIFEST-*")):
-            raise StoreDamaged(data_dir, f"RocksDB's CURRENT file is missing from {target}")
+    if not (target / "CURRENT").is_file() and (
+        (target / _FILLED).exists() or any(target.glob("*.sst")) or any(target.glob("MANIFEST-*"))
+    ):
+        raise StoreDamaged(data_dir, f"RocksDB's CURRENT file is missing from {target}")
     return target
 
 
@@ -427,8 +448,11 @@ def _open_checked(data_dir: Path, target: Path, opener) -> ox.Store:
         raise StoreDamaged(data_dir, f"RocksDB cannot read {target} ({str(exc)[:300]})") from None
     if not graphs and (target / _FILLED).exists():
         raise StoreDamaged(data_dir, f"the store {target} has lost all its graphs (a damaged MANIFEST?)")
-    missing = sorted(name for name in map(_snapshot_graph, _snapshots(data_dir).glob("*.nq"))
-                     if name is not None and name not in graphs)
+    missing = sorted(
+        name
+        for name in map(_snapshot_graph, _snapshots(data_dir).glob("*.nq"))
+        if name is not None and name not in graphs
+    )
     if missing:
         raise StoreDamaged(data_dir, f"the store {target} has lost loaded graphs: {', '.join(missing)}")
     return store
@@ -503,8 +527,9 @@ def _quads_besides(store: ox.Store, target: ox.NamedNode) -> list[ox.Quad]:
     return [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
 
 
-def _checked_copy(others, target: ox.NamedNode, name: str, path: Path, format: str,
-                  check: Callable[[Staged], None]) -> ox.Store:
+def _checked_copy(
+    others, target: ox.NamedNode, name: str, path: Path, format: str, check: Callable[[Staged], None]
+) -> ox.Store:
     """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it."""
     memory = ox.Store()
     memory.bulk_extend(others)
@@ -526,8 +551,7 @@ def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -
         if format in _BULK:
             store.bulk_load(path=str(path), format=_RDF[format], to_graph=target)
         else:
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
-                              for q in triples_of(path, format))
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in triples_of(path, format))
     except SyntaxError as exc:
         raise syntax_error(path, format, exc) from None
     except OSError as exc:
@@ -539,8 +563,13 @@ def triples_of(path: Path, format: str):
     """The triples of ``path`` as pyoxigraph quads in the default graph; a quad in a named graph is refused."""
     for quad in ox.parse(path=str(path), format=_RDF[format]):
         if not isinstance(quad.graph_name, ox.DefaultGraph):
-            raise InputError(path.name, None, None, "triples only, with no named graphs of their own",
-                             f"a quad in the graph {quad.graph_name}")
+            raise InputError(
+                path.name,
+                None,
+                None,
+                "triples only, with no named graphs of their own",
+                f"a quad in the graph {quad.graph_name}",
+            )
         yield quad
 
 
@@ -555,7 +584,12 @@ def syntax_error(path: Path, format: str, exc: SyntaxError) -> InputError:
     f.ttl, line 8: expected valid Turtle (A dot is expected)
     """
     reason = str(exc.msg).split(": ", 1)[-1] if str(exc.msg).startswith("Parser error") else str(exc.msg)
-    return InputError(path.name, exc.lineno, None, f"valid {_LOADABLE[format].label if format in _LOADABLE else format} ({reason.strip()[:300]})")
+    return InputError(
+        path.name,
+        exc.lineno,
+        None,
+        f"valid {_LOADABLE[format].label if format in _LOADABLE else format} ({reason.strip()[:300]})",
+    )
 
 
 def _quads(graphs: Mapping[str, Graph]):
@@ -565,8 +599,12 @@ def _quads(graphs: Mapping[str, Graph]):
             yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)
 
 
-def _dataset(sparql: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
-             has_dataset_clause: bool | None = None) -> dict:
+def _dataset(
+    sparql: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    has_dataset_clause: bool | None = None,
+) -> dict:
     """pyoxigraph's dataset arguments: the caller's graphs, else the query's FROM, else the union.
 
     pyoxigraph ignores a query's FROM clauses when asked for the union, so the union is asked for only
@@ -576,8 +614,10 @@ def _dataset(sparql: str, default_graphs: Sequence[str] | None, named_graphs: Se
         if has_dataset_clause is None:
             has_dataset_clause = inspect_query(sparql).has_dataset_clause
         return {} if has_dataset_clause else {"use_default_graph_as_union": True}
-    return {"default_graph": [ox.NamedNode(check_iri(g)) for g in default_graphs or ()],
-            "named_graphs": [ox.NamedNode(check_iri(g)) for g in named_graphs or ()]}
+    return {
+        "default_graph": [ox.NamedNode(check_iri(g)) for g in default_graphs or ()],
+        "named_graphs": [ox.NamedNode(check_iri(g)) for g in named_graphs or ()],
+    }
 
 
 def _to_ox(term: Node):
@@ -619,7 +659,6 @@ def _query_errors(sparql: str):
         raise QueryError(f"the query could not be evaluated: {exc}") from None
     except OSError as exc:
         raise StoreError(f"the store failed while answering the query: {exc}") from exc
-
 
 
 def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
@@ -707,4 +746,4 @@ def _tsv_rows(solutions: ox.QuerySolutions, limit: int) -> tuple[bytes, int, boo
     end = -1
     for _ in range(limit + 1):
         end = tsv.index(b"\n", end + 1)
-    return tsv[:end + 1], limit, False
+    return tsv[: end + 1], limit, False

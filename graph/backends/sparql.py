@@ -41,10 +41,10 @@ import urllib.parse
 import urllib.request
 import uuid
 import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -52,10 +52,14 @@ from rdflib.term import Node
 from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
-from graph.backends.oxigraph import syntax_error, triples_of
 from graph.backends.common import (
-    check_iri, literal, plain, query_error, replace_update,
+    check_iri,
+    literal,
+    plain,
+    query_error,
+    replace_update,
 )
+from graph.backends.oxigraph import syntax_error, triples_of
 from graph.config import Settings
 from graph.formats import export_format
 from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
@@ -99,8 +103,15 @@ class SparqlStore:
     """Other clients may write to the server, and :meth:`version` costs a query that can miss a change: nothing
     may be kept per version without asking the server again."""
 
-    def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None,
-                 username: str | None = None, password: str | None = None, timeout: float | None = None):
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float | None = None,
+    ):
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
@@ -112,15 +123,26 @@ class SparqlStore:
         """Connect to the server the settings name and check it queries the union of its named graphs."""
         if not settings.query_url:
             raise StoreError("the sparql store needs a query endpoint: set ASCN_QUERY_URL")
-        store = cls(settings.query_url, settings.update_url, settings.gsp_url, settings.username, settings.password,
-                    settings.remote_timeout)
+        store = cls(
+            settings.query_url,
+            settings.update_url,
+            settings.gsp_url,
+            settings.username,
+            settings.password,
+            settings.remote_timeout,
+        )
         if store.graph_names() and not ask(store.query, internal("union_probe").sparql):
             raise StoreError(UNION_HELP.format(url=settings.query_url))
         return store
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Answer:
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> Answer:
         """Run ``sparql`` on the server; the dataset rules and ``max_rows`` are those of :class:`Store`.
 
         The query's own ``FROM`` / ``FROM NAMED`` are sent as the protocol's ``default-graph-uri`` /
@@ -130,8 +152,9 @@ class SparqlStore:
         """
         # RDF formats only for a graph: Virtuoso answers CONSTRUCT in SPARQL JSON (s/p/o rows) if that is allowed
         form = inspect_query(sparql).form
-        response = self._ask(sparql, _GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _TABLE_ACCEPT,
-                             default_graphs, named_graphs)
+        response = self._ask(
+            sparql, _GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _TABLE_ACCEPT, default_graphs, named_graphs
+        )
         with self._reading(self.query_url):
             body = response.read()
         media_type = response.info().get_content_type()
@@ -141,8 +164,13 @@ class SparqlStore:
             return _from_graph(body, _GRAPH_PARSERS[media_type], max_rows)
         raise StoreError(f"{self.query_url} answered in {media_type!r}, not SPARQL JSON or an RDF format")
 
-    def _ask(self, sparql: str, accept: str, default_graphs: Sequence[str] | None = None,
-             named_graphs: Sequence[str] | None = None):
+    def _ask(
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ):
         """Send a query to the query endpoint with the dataset rules of :meth:`query`; the open response."""
         if _is_update(sparql):  # some servers (Virtuoso) run an update sent to their query endpoint
             raise QueryError("a SPARQL Update cannot run as a query; send it to the update endpoint")
@@ -165,7 +193,9 @@ class SparqlStore:
     def graph_names(self) -> list[str]:
         """The named graphs; read from the graphs' triples when the server lists none (Virtuoso answers the
         cheap ``GRAPH ?g { }`` with no rows whatever it holds)."""
-        names = [str(g) for g in select(self.query, internal("named_graphs").sparql).column("graph") if isinstance(g, URIRef)]
+        names = [
+            str(g) for g in select(self.query, internal("named_graphs").sparql).column("graph") if isinstance(g, URIRef)
+        ]
         if not names:
             names = [str(g) for g in select(self.query, internal("graphs_with_triples").sparql).column("graph")]
         return sorted(names)
@@ -176,7 +206,10 @@ class SparqlStore:
         fmt = export_format(format)
         target = ox.RdfFormat.from_media_type(fmt.media_type)
         if fmt.dataset:
-            lines = [f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, s, p, o in select(self.query, internal("all_quads").sparql).rows]
+            lines = [
+                f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n"
+                for g, s, p, o in select(self.query, internal("all_quads").sparql).rows
+            ]
             quads = ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
         else:
             triples = construct(self.query, internal("all_triples").sparql).serialize(format="nt", encoding="utf-8")
@@ -207,8 +240,11 @@ class SparqlStore:
         check_iri(name)
         with tempfile.TemporaryFile() as body:
             try:
-                ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in triples_of(path, format)),
-                             body, format=ox.RdfFormat.N_TRIPLES)
+                ox.serialize(
+                    (ox.Triple(q.subject, q.predicate, q.object) for q in triples_of(path, format)),
+                    body,
+                    format=ox.RdfFormat.N_TRIPLES,
+                )
             except SyntaxError as exc:
                 raise syntax_error(path, format, exc) from None
             leftovers = [g for g in self.graph_names() if g.startswith(STAGING_PREFIX)]
@@ -223,7 +259,11 @@ class SparqlStore:
             table = select(self.query, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}")
             count = int(table.rows[0][0])
             dataset = [g for g in self.graph_names() if g != name and not g.startswith(STAGING_PREFIX)] + [staging]
-            check(Staged(staging, count, lambda sparql: self.query(sparql, default_graphs=dataset, named_graphs=[staging])))
+            check(
+                Staged(
+                    staging, count, lambda sparql: self.query(sparql, default_graphs=dataset, named_graphs=[staging])
+                )
+            )
             self._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{name}>")
         except BaseException:
             self._update(f"DROP SILENT GRAPH <{staging}>")
@@ -374,8 +414,11 @@ def dataset_clause(sparql: str) -> tuple[list[str], list[str]]:
     """
     toks = tokens(sparql)
     words = [t.text.upper() if t.kind == "word" else None for t in toks]
-    prefixes = {toks[i + 1].text.rstrip(":"): toks[i + 2].text[1:-1] for i, w in enumerate(words[:-2])
-                if w == "PREFIX" and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri"}
+    prefixes = {
+        toks[i + 1].text.rstrip(":"): toks[i + 2].text[1:-1]
+        for i, w in enumerate(words[:-2])
+        if w == "PREFIX" and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri"
+    }
     default: list[str] = []
     named: list[str] = []
     for i, word in enumerate(words):
@@ -389,8 +432,10 @@ def dataset_clause(sparql: str) -> tuple[list[str], list[str]]:
             prefix, _, local = target.text.partition(":")
             iri = prefixes[prefix] + local
         else:
-            raise QueryError(f"cannot read the graph after FROM{' NAMED' if is_named else ''}: "
-                             f"{target.text if target else 'end of query'!r}")
+            raise QueryError(
+                f"cannot read the graph after FROM{' NAMED' if is_named else ''}: "
+                f"{target.text if target else 'end of query'!r}"
+            )
         (named if is_named else default).append(iri)
     return default, named
 
@@ -420,7 +465,9 @@ def _from_json(body: bytes, url: str, max_rows: int | None) -> Table | bool:
         doc = json.loads(body)
     except ValueError:
         # Oxigraph streams rows, so an error met while evaluating arrives after a 200 and a partial answer
-        raise StoreError(f"{url} sent an incomplete answer; it said: {body[-300:].decode('utf-8', 'replace')}") from None
+        raise StoreError(
+            f"{url} sent an incomplete answer; it said: {body[-300:].decode('utf-8', 'replace')}"
+        ) from None
     if "boolean" in doc:
         return bool(doc["boolean"])
     variables = list(doc["head"].get("vars", []))
@@ -442,7 +489,7 @@ def _from_csv(text: Iterable[str], url: str) -> Table:
 
     def lines() -> Iterator[str]:
         nonlocal last
-        for last in text:
+        for last in text:  # noqa: UP028 - each line is kept in `last` as it passes, which `yield from` would not do
             yield last
 
     reader = csv.reader(lines())

@@ -51,12 +51,19 @@ def card(tg: TypedGraph, iri: str) -> Card:
         else:
             country, country_iri = (NETWORK_COUNTRIES if entity.network_wide else None), None
         summary = NAMED_ONLY if entity.named_only else one_line(entity.description)
-        return Card(city, city_iri, country, country_iri,
-                    tg.label(statuses[0]).replace("_", " ") if statuses else None, summary)
+        return Card(
+            city, city_iri, country, country_iri, tg.label(statuses[0]).replace("_", " ") if statuses else None, summary
+        )
     if entity.kind == "city":
         countries = tg.targets("in_country", iri)
-        return Card(entity.label, iri, tg.label(countries[0]) if countries else None,
-                    countries[0] if countries else None, None, one_line(entity.description))
+        return Card(
+            entity.label,
+            iri,
+            tg.label(countries[0]) if countries else None,
+            countries[0] if countries else None,
+            None,
+            one_line(entity.description),
+        )
     return Card(summary=one_line(entity.description))
 
 

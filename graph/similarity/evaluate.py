@@ -49,27 +49,43 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable, Mapping
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
 
-from graph.similarity.questions import QUESTIONS, WEIGHTS, Query
-from graph.similarity.recommend import answer as answer_question, score
 from graph.similarity.filters import Filters
+from graph.similarity.questions import QUESTIONS, WEIGHTS, Query
+from graph.similarity.recommend import answer as answer_question
+from graph.similarity.recommend import score
 from graph.similarity.scoring import plain_document, scorer
 from graph.similarity.text import TextIndex, normalised
 from graph.similarity.ties import family, tied_cities, tied_partners
 from graph.similarity.typed_graph import TypedGraph, typed_graph
 
-__all__ = ["evaluate", "evaluate_graph", "Evaluation", "TARGETS", "BASELINES", "PROBLEMS", "cases", "leaks",
-           "expected_rank", "hide_tie", "problems_of", "SPLITS"]
+__all__ = [
+    "evaluate",
+    "evaluate_graph",
+    "Evaluation",
+    "TARGETS",
+    "BASELINES",
+    "PROBLEMS",
+    "cases",
+    "leaks",
+    "expected_rank",
+    "hide_tie",
+    "problems_of",
+    "SPLITS",
+]
 
 TARGETS = ("partner_city", "city_partner", "plan_project")
-QUESTION = {"partner_city": "cities_for_partner", "city_partner": "partners_for_city",
-            "plan_project": "projects_for_plan"}
+QUESTION = {
+    "partner_city": "cities_for_partner",
+    "city_partner": "partners_for_city",
+    "plan_project": "projects_for_plan",
+}
 BASELINES = ("random", "popularity", "keyword", "jaccard", "adamic_adar", "resource_allocation", "ppr", "itemknn")
 SEED = 20181128
 """The random baseline's and the bootstrap's seed (the ASCN's launch date, so nobody picks a lucky one)."""
@@ -82,10 +98,10 @@ BOOTSTRAP = 1000
 PROBLEMS: Mapping[str, str] = {
     "flooding and drainage": r"flood|drainage|storm ?water|inundat|rainfall|river level",
     "water supply": r"water supply|clean water|non-revenue water|water meter|water utilit|water treatment|"
-                    r"drinking water|water loss|water distribution|water management|water twinning",
+    r"drinking water|water loss|water distribution|water management|water twinning",
     "wastewater and sanitation": r"wastewater|sewage|sewer|sanitation|septic",
     "solid waste": r"solid waste|garbage|recycl|landfill|waste collection|waste management|waste-to|zero waste|"
-                   r"waste bank|waste-wise",
+    r"waste bank|waste-wise",
     "traffic": r"traffic|congestion|intersection|signal",
     "public transport": r"\bbus\b|buses|\bbrt\b|transit|\brail|metro|\bmrt\b|\blrt\b|ferry|public transport",
     "parking": r"parking",
@@ -100,9 +116,9 @@ PROBLEMS: Mapping[str, str] = {
     "air quality and climate": r"air quality|pollution|emission|carbon|climate",
     "operations centre": r"operation(s|al)? cent|command cent|control cent|\bioc\b|intelligent operation",
     "data platform": r"data platform|open data|dashboard|big data|data cent|data-driven|digital twin|gis|"
-                     r"digital map",
+    r"digital map",
     "e-government services": r"e-government|e-services|online service|one-stop|permit|citizen app|"
-                             r"public service|municipal service|govern",
+    r"public service|municipal service|govern",
     "housing": r"housing|homes|affordable",
     "start-ups and business": r"start-?up|entrepreneur|incubat|\bsmes?\b|msme|business|innovation hub",
     "agriculture and food": r"agricultur|farm|food|fisher",
@@ -130,6 +146,7 @@ def problems_of(text: str) -> frozenset[str]:
 
 # -- cases and leak-free hiding ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Case:
     """One held-out question: the target, the query, the relevant answers (IRI → grade) and what was hidden."""
@@ -155,15 +172,16 @@ class Case:
 
     @property
     def label(self) -> str:
-        return f"{self.target} {self.query.rsplit('/', 1)[-1]} → {', '.join(a.rsplit('/', 1)[-1] for a in self.answers)}"
+        return (
+            f"{self.target} {self.query.rsplit('/', 1)[-1]} → {', '.join(a.rsplit('/', 1)[-1] for a in self.answers)}"
+        )
 
 
 def _names(tg: TypedGraph, partners: Iterable[str]) -> re.Pattern | None:
     names = {n for a in partners for n in (tg.label(a), *tg.entities[a].alt_labels) if len(n) >= 3}
     if not names:
         return None
-    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b",
-                      re.IGNORECASE)
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 def _text(tg: TypedGraph, iri: str) -> str:
@@ -183,8 +201,9 @@ def hide_tie(tg: TypedGraph, city: str, partner: str) -> tuple[str, ...]:
     for p in projects:
         if set(tg.targets("involves_partner", p)) & members or (named and named.search(_text(tg, p))):
             hidden.add(p)
-    practices = set(tg.sources_of("concerns_city", city)) | {bp for p in projects
-                                                             for bp in tg.sources_of("concerns_project", p)}
+    practices = set(tg.sources_of("concerns_city", city)) | {
+        bp for p in projects for bp in tg.sources_of("concerns_project", p)
+    }
     for bp in practices:
         if named and named.search(_text(tg, bp)):
             hidden.add(bp)
@@ -238,8 +257,10 @@ def _tie_pair(tg: TypedGraph, city: str, partner: str) -> tuple[Case, Case]:
     """The held-out tie asked from both sides, with what hiding it takes."""
     hidden = hide_tie(tg, city, partner)
     redact = tuple(x for x in partner_records(tg, partner) if x not in set(hidden))
-    return (Case("partner_city", partner, {city: 1}, hidden, city, redact=redact),
-            Case("city_partner", city, {partner: 1}, hidden, city, redact=redact))
+    return (
+        Case("partner_city", partner, {city: 1}, hidden, city, redact=redact),
+        Case("city_partner", city, {partner: 1}, hidden, city, redact=redact),
+    )
 
 
 def _degree(tg: TypedGraph, city: str) -> int:
@@ -263,8 +284,16 @@ def _plan_case(tg: TypedGraph, project: str, pool: TypedGraph) -> Case | None:
     if not answers:
         return None
     hidden = (project, *tg.sources_of("concerns_project", project))
-    return Case("plan_project", project, answers, tuple(sorted(set(hidden))), cities[0], cities[0],
-                _text(tg, project), tuple(sorted(areas)))
+    return Case(
+        "plan_project",
+        project,
+        answers,
+        tuple(sorted(set(hidden))),
+        cities[0],
+        cities[0],
+        _text(tg, project),
+        tuple(sorted(areas)),
+    )
 
 
 def cases(tg: TypedGraph) -> list[Case]:
@@ -283,8 +312,12 @@ def cases(tg: TypedGraph) -> list[Case]:
 def _before(tg: TypedGraph, year: int) -> TypedGraph:
     """The graph as reported up to ``year``: records (projects, pairings, practices) first reported later are
     left out; undated ones stay."""
-    late = [iri for iri, e in tg.entities.items() if e.kind in ("project", "pairing", "practice")
-            and (tg.facts.get(iri) and (tg.facts[iri].first_reported or 0) > year)]
+    late = [
+        iri
+        for iri, e in tg.entities.items()
+        if e.kind in ("project", "pairing", "practice")
+        and (tg.facts.get(iri) and (tg.facts[iri].first_reported or 0) > year)
+    ]
     return tg.without_entities(late, f"reported after {year}")
 
 
@@ -292,8 +325,11 @@ def time_cases(tg: TypedGraph, split: str) -> tuple[TypedGraph, list[Case]]:
     """The graph learnt from and the cases of one split (see :data:`SPLITS`)."""
     upto, (first, last) = SPLITS[split]
     past = _before(tg, upto)
-    new = {iri for iri, e in tg.entities.items() if tg.facts.get(iri)
-           and first <= (tg.facts[iri].first_reported or 0) <= last}
+    new = {
+        iri
+        for iri, e in tg.entities.items()
+        if tg.facts.get(iri) and first <= (tg.facts[iri].first_reported or 0) <= last
+    }
     out = []
     for city, a in _tie_cases(tg):
         if city not in past.entities or a not in past.entities or city in tied_cities(past, a):
@@ -306,12 +342,23 @@ def time_cases(tg: TypedGraph, split: str) -> tuple[TypedGraph, list[Case]]:
         if tg.kind(p) == "project":
             case = _plan_case(tg, p, past)
             if case and case.city in past.entities:
-                out.append(Case(case.target, case.query, case.answers, (), case.city, case.plan_city, case.text,
-                                case.focus_areas))
+                out.append(
+                    Case(
+                        case.target,
+                        case.query,
+                        case.answers,
+                        (),
+                        case.city,
+                        case.plan_city,
+                        case.text,
+                        case.focus_areas,
+                    )
+                )
     return past, out
 
 
 # -- scoring one case --------------------------------------------------------------------------------
+
 
 def expected_rank(scores: np.ndarray, relevant: np.ndarray) -> float:
     """The rank of the first relevant candidate, averaged over the orders of candidates tied with it.
@@ -332,7 +379,7 @@ def ndcg10(scores: np.ndarray, grades: np.ndarray, rng: np.random.Generator) -> 
     order = np.lexsort((rng.random(len(scores)), -np.round(scores, 12)))[:10]
     gains = (2.0 ** grades[order] - 1) / np.log2(np.arange(2, len(order) + 2))
     ideal = np.sort(grades)[::-1][:10]
-    best = ((2.0 ** ideal - 1) / np.log2(np.arange(2, len(ideal) + 2))).sum()
+    best = ((2.0**ideal - 1) / np.log2(np.arange(2, len(ideal) + 2))).sum()
     return float(gains.sum() / best) if best > 0 else 0.0
 
 
@@ -350,8 +397,7 @@ class Run:
 
 def _keyword(tg: TypedGraph, case: Case, kind: str, candidates: list[str], thesaurus: bool) -> np.ndarray:
     """Plain TF-IDF of names and descriptions: the query's own text against each candidate's."""
-    index = TextIndex([plain_document(tg.entities[p]) for p in tg.ids("project")],
-                      tg.vocabulary if thesaurus else None)
+    index = TextIndex([plain_document(tg.entities[p]) for p in tg.ids("project")], tg.vocabulary if thesaurus else None)
     if case.target == "plan_project":
         vector = index.vector(case.text)
         return index.scores_of(vector)[[tg.index("project")[c] for c in candidates]]
@@ -401,8 +447,9 @@ def _run(tg: TypedGraph, case: Case, rng: np.random.Generator) -> Run | None:
     reduced = case.reduce(tg)
     question = QUESTIONS[QUESTION[case.target]]
     if case.target == "plan_project":
-        query = Query(city=case.plan_city, text=case.text,
-                      focus_areas=tuple(a for a in case.focus_areas if a in reduced.entities))
+        query = Query(
+            city=case.plan_city, text=case.text, focus_areas=tuple(a for a in case.focus_areas if a in reduced.entities)
+        )
     else:
         query = Query(node=case.query)
     kind = question.output_kind
@@ -430,14 +477,14 @@ def _run(tg: TypedGraph, case: Case, rng: np.random.Generator) -> Run | None:
         "ppr": parts.get("ppr", np.zeros(len(candidates))),
     }
     for thesaurus in (False, True):
-        base[f"keyword:{'thesaurus' if thesaurus else 'plain'}"] = _keyword(reduced, case, kind, candidates,
-                                                                              thesaurus)
+        base[f"keyword:{'thesaurus' if thesaurus else 'plain'}"] = _keyword(reduced, case, kind, candidates, thesaurus)
     for k in (5, 10, 20, None):
         base[f"itemknn:{k or 'all'}"] = _itemknn(reduced, case, candidates, k)
     return Run(case, len(case.hidden), grades, parts, base)
 
 
 # -- methods, tuning, statistics ----------------------------------------------------------------------
+
 
 def grid(families: Iterable[str], step: float = GRID_STEP) -> list[dict[str, float]]:
     """Every weighting of ``families`` in steps of ``step`` summing to one.
@@ -474,8 +521,10 @@ def _families(target: str) -> list[str]:
 
 
 def _variants(method: str) -> list[str]:
-    return {"keyword": ["keyword:plain", "keyword:thesaurus"],
-            "itemknn": ["itemknn:5", "itemknn:10", "itemknn:20", "itemknn:all"]}.get(method, [method])
+    return {
+        "keyword": ["keyword:plain", "keyword:thesaurus"],
+        "itemknn": ["itemknn:5", "itemknn:10", "itemknn:20", "itemknn:all"],
+    }.get(method, [method])
 
 
 def bootstrap(values: np.ndarray, rng: np.random.Generator, n: int = BOOTSTRAP) -> tuple[float, float]:
@@ -519,27 +568,40 @@ class Evaluation:
         if audit:
             lines.append("Leak audit (validation hold-out cases: facts hidden for each)")
             for a in self.audit:
-                lines.append(f"  {a['case']:<62} hid {a['hidden']:>2} fact{'s' if a['hidden'] != 1 else ' '}"
-                             + (f", cut the city's name from {a['redacted']} text{'s' if a['redacted'] != 1 else ''}"
-                                if a["redacted"] else ""))
+                lines.append(
+                    f"  {a['case']:<62} hid {a['hidden']:>2} fact{'s' if a['hidden'] != 1 else ' '}"
+                    + (
+                        f", cut the city's name from {a['redacted']} text{'s' if a['redacted'] != 1 else ''}"
+                        if a["redacted"]
+                        else ""
+                    )
+                )
             lines.append(f"  cases where a held-out answer was still stated outright: {self.leaks}")
             lines.append("")
-        head = (f"{'split':<10} {'target':<14} {'method':<24} {'n':>4} {'MRR':>6} {'95% interval':>15} "
-                f"{'Hits@10':>8} {'nDCG@10':>8}")
+        head = (
+            f"{'split':<10} {'target':<14} {'method':<24} {'n':>4} {'MRR':>6} {'95% interval':>15} "
+            f"{'Hits@10':>8} {'nDCG@10':>8}"
+        )
         lines += [head, "-" * len(head)]
         for r in self.rows:
-            lines.append(f"{r['split']:<10} {r['target']:<14} {r['method']:<24} {r['n']:>4} {r['mrr']:>6.3f} "
-                         f"{'[' + format(r['low'], '.3f') + ', ' + format(r['high'], '.3f') + ']':>15} "
-                         f"{r['hits10']:>8.3f} {r['ndcg10']:>8.3f}")
+            lines.append(
+                f"{r['split']:<10} {r['target']:<14} {r['method']:<24} {r['n']:>4} {r['mrr']:>6.3f} "
+                f"{'[' + format(r['low'], '.3f') + ', ' + format(r['high'], '.3f') + ']':>15} "
+                f"{r['hits10']:>8.3f} {r['ndcg10']:>8.3f}"
+            )
         lines.append("")
         lines.append("MRR by the case city's links (time split, test)")
         for d in self.degrees:
-            lines.append(f"  {d['target']:<14} {d['bucket']:<6} n={d['n']:>3}  shipped {d['shipped']:.3f}  "
-                         f"best baseline ({d['baseline']}) {d['best_baseline']:.3f}")
+            lines.append(
+                f"  {d['target']:<14} {d['bucket']:<6} n={d['n']:>3}  shipped {d['shipped']:.3f}  "
+                f"best baseline ({d['baseline']}) {d['best_baseline']:.3f}"
+            )
         lines.append("")
         for target, e in self.explanations.items():
-            lines.append(f"explanations, {target}: removing the cited facts lowered the rank of {e['lowered']} of "
-                         f"{e['n']} recommendations ({e['share']:.0%})")
+            lines.append(
+                f"explanations, {target}: removing the cited facts lowered the rank of {e['lowered']} of "
+                f"{e['n']} recommendations ({e['share']:.0%})"
+            )
         lines.append("")
         for target, s in self.ships.items():
             lines.append(f"ships for {target}: {s['method']} {s['weights']} (validation MRR {s['validation']:.3f})")
@@ -548,29 +610,33 @@ class Evaluation:
         return "\n".join(lines)
 
 
-def _evaluate_runs(runs_by_split: dict[str, dict[str, list[Run]]], rng) -> tuple[list[dict], dict, dict, list[str],
-                                                                               dict[str, dict]]:
+def _evaluate_runs(
+    runs_by_split: dict[str, dict[str, list[Run]]], rng
+) -> tuple[list[dict], dict, dict, list[str], dict[str, dict]]:
     rows, chosen, ships, verdicts, ratios = [], {}, {}, [], {}
     for target in TARGETS:
         val = runs_by_split["validation"][target]
         test = runs_by_split["test"][target]
         shipped_w = {f: w for f, w in WEIGHTS[QUESTION[target]].items() if f != "profile"}
 
-        def val_mrr(fn) -> float:
+        def val_mrr(fn, val=val) -> float:
             return float(_metrics(val, fn, rng)["rr"].mean()) if val else 0.0
 
         combos = grid(_families(target))
         best_combo = max(combos, key=lambda w: (round(val_mrr(_combination(w)), 12), sorted(w.items())))
-        picks = {"shipped": (_combination(shipped_w), shipped_w),
-                 "tuned": (_combination(best_combo), best_combo)}
+        picks = {"shipped": (_combination(shipped_w), shipped_w), "tuned": (_combination(best_combo), best_combo)}
         for method in BASELINES:
             variants = _variants(method)
             pick = max(variants, key=lambda v: (round(val_mrr(lambda r, v=v: r.baselines[v]), 12), v))
             picks[method] = (lambda r, v=pick: r.baselines[v], pick)
         chosen[target] = {m: (p[1] if isinstance(p[1], str) else dict(p[1])) for m, p in picks.items()}
-        ships[target] = {"method": "combination", "weights": shipped_w,
-                         "validation": val_mrr(picks["shipped"][0]), "tuned": best_combo,
-                         "tuned_validation": val_mrr(picks["tuned"][0])}
+        ships[target] = {
+            "method": "combination",
+            "weights": shipped_w,
+            "validation": val_mrr(picks["shipped"][0]),
+            "tuned": best_combo,
+            "tuned_validation": val_mrr(picks["tuned"][0]),
+        }
         per_split = {}
         for split, runs in (("test", test), ("validation", val)):
             per_split[split] = {}
@@ -578,10 +644,19 @@ def _evaluate_runs(runs_by_split: dict[str, dict[str, list[Run]]], rng) -> tuple
                 m = _metrics(runs, fn, rng)
                 per_split[split][method] = m
                 low, high = bootstrap(m["rr"], rng)
-                rows.append({"split": split, "target": target, "method": method, "n": len(runs),
-                             "mrr": float(m["rr"].mean()) if runs else 0.0, "low": low, "high": high,
-                             "hits10": float(m["hits10"].mean()) if runs else 0.0,
-                             "ndcg10": float(m["ndcg10"].mean()) if runs else 0.0})
+                rows.append(
+                    {
+                        "split": split,
+                        "target": target,
+                        "method": method,
+                        "n": len(runs),
+                        "mrr": float(m["rr"].mean()) if runs else 0.0,
+                        "low": low,
+                        "high": high,
+                        "hits10": float(m["hits10"].mean()) if runs else 0.0,
+                        "ndcg10": float(m["ndcg10"].mean()) if runs else 0.0,
+                    }
+                )
         for split in ("test", "validation"):
             res = per_split[split]
             best_base = max(BASELINES, key=lambda b: (res[b]["rr"].mean() if len(res[b]["rr"]) else 0.0, b))
@@ -590,10 +665,11 @@ def _evaluate_runs(runs_by_split: dict[str, dict[str, list[Run]]], rng) -> tuple
             p = paired_p(ours, theirs, rng)
             ratios[f"{split}:{target}"] = round(ratio, 3)
             met = "meets" if ratio >= 1.2 else "does NOT meet"
-            verdicts.append(f"{split}, {target}: shipped MRR {ours.mean() if len(ours) else 0:.3f} vs best baseline "
-                            f"{best_base} {theirs.mean() if len(theirs) else 0:.3f} = {ratio:.2f}x (paired bootstrap "
-                            f"p = {p:.3f}); {met} the 1.2x target" + ("" if ratio >= 1 else
-                                                                      " — the method LOSES here"))
+            verdicts.append(
+                f"{split}, {target}: shipped MRR {ours.mean() if len(ours) else 0:.3f} vs best baseline "
+                f"{best_base} {theirs.mean() if len(theirs) else 0:.3f} = {ratio:.2f}x (paired bootstrap "
+                f"p = {p:.3f}); {met} the 1.2x target" + ("" if ratio >= 1 else " — the method LOSES here")
+            )
     return rows, chosen, ships, verdicts, ratios
 
 
@@ -602,16 +678,25 @@ def _degrees(runs: dict[str, list[Run]], chosen: dict, rng) -> list[dict]:
     for target in TARGETS:
         shipped = _combination(chosen[target]["shipped"])
         test = runs[target]
-        base_name = max(BASELINES, key=lambda b: (_metrics(test, _baseline(chosen, target, b), rng)["rr"].mean()
-                                                  if test else 0.0, b))
+        base_name = max(
+            BASELINES,
+            key=lambda b: (_metrics(test, _baseline(chosen, target, b), rng)["rr"].mean() if test else 0.0, b),
+        )
         for lo, hi in DEGREE_BUCKETS:
             sub = [r for r in test if lo <= r.degree <= hi]
             label = f"{lo}-{hi}" if hi < 10**9 else f"{lo}+"
-            out.append({"target": target, "bucket": label, "n": len(sub),
-                        "shipped": float(_metrics(sub, shipped, rng)["rr"].mean()) if sub else 0.0,
-                        "baseline": base_name,
-                        "best_baseline": float(_metrics(sub, _baseline(chosen, target, base_name), rng)["rr"].mean())
-                        if sub else 0.0})
+            out.append(
+                {
+                    "target": target,
+                    "bucket": label,
+                    "n": len(sub),
+                    "shipped": float(_metrics(sub, shipped, rng)["rr"].mean()) if sub else 0.0,
+                    "baseline": base_name,
+                    "best_baseline": float(_metrics(sub, _baseline(chosen, target, base_name), rng)["rr"].mean())
+                    if sub
+                    else 0.0,
+                }
+            )
     return out
 
 
@@ -656,8 +741,9 @@ def _rank_of(tg: TypedGraph, question, query: Query, iri: str) -> int | None:
     return int(expected_rank(total, np.arange(len(candidates)) == position))
 
 
-def evaluate_graph(tg: TypedGraph, limit: int | None = None,
-                   progress: Callable[[str], None] = lambda _: None) -> Evaluation:
+def evaluate_graph(
+    tg: TypedGraph, limit: int | None = None, progress: Callable[[str], None] = lambda _: None
+) -> Evaluation:
     """The whole evaluation on a typed graph (``limit`` cases per target and split, for quick runs)."""
     rng = np.random.default_rng(SEED)
     runs: dict[str, dict[str, list[Run]]] = {}
@@ -690,14 +776,18 @@ def evaluate_graph(tg: TypedGraph, limit: int | None = None,
     degrees = _degrees(runs["test"], {t: {**chosen[t], "shipped": ships[t]["weights"]} for t in TARGETS}, rng)
     partners = tg.ids("partner")[: (limit or len(tg.ids("partner")))]
     cities = tg.ids("city")[: (limit or len(tg.ids("city")))]
-    explanations = {"partner_city": explanation_test(tg, "partner_city", partners),
-                    "city_partner": explanation_test(tg, "city_partner", cities)}
+    explanations = {
+        "partner_city": explanation_test(tg, "partner_city", partners),
+        "city_partner": explanation_test(tg, "city_partner", cities),
+    }
     progress("explanation test done")
-    note = ("Time split: learn from records first reported up to 2023, test on ties and projects first reported "
-            "2024–2025; weights and baseline settings chosen on validation, the leak-free hold-out on the graph as "
-            "reported up to 2023. "
-            "Every method ranks all candidates the question would show; ties count at their expected rank; "
-            f"random baseline and bootstrap seed {SEED}.")
+    note = (
+        "Time split: learn from records first reported up to 2023, test on ties and projects first reported "
+        "2024–2025; weights and baseline settings chosen on validation, the leak-free hold-out on the graph as "
+        "reported up to 2023. "
+        "Every method ranks all candidates the question would show; ties count at their expected rank; "
+        f"random baseline and bootstrap seed {SEED}."
+    )
     return Evaluation(rows, chosen, ships, verdicts, audit, degrees, explanations, note, leak_count, ratios)
 
 

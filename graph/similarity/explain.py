@@ -8,7 +8,7 @@ No score and no algorithm appears in a reason's text; those stay in the item's `
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
 from graph.similarity.scoring import scorer
 from graph.similarity.ties import Tie, tied_cities
 from graph.similarity.typed_graph import TypedGraph
+
 
 def focus_of_city(tg: TypedGraph, city: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
@@ -61,11 +62,20 @@ def _rarer_first(tg: TypedGraph, areas) -> list[str]:
     return sorted(areas, key=lambda f: (-weights[index[f]], f))
 
 
-def _shared(kind: str, tg: TypedGraph, ties_a: dict, ties_b: dict, text: Callable[[str], str],
-            order: Callable[[list[str]], list[str]] = sorted) -> list[Reason]:
-    return [Reason(kind, x, tg.label(x), text(x),
-                   tuple(first_evidence(tg, ties_a[x], 1) + first_evidence(tg, ties_b[x], 1)))
-            for x in order(set(ties_a) & set(ties_b))]
+def _shared(
+    kind: str,
+    tg: TypedGraph,
+    ties_a: dict,
+    ties_b: dict,
+    text: Callable[[str], str],
+    order: Callable[[list[str]], list[str]] = sorted,
+) -> list[Reason]:
+    return [
+        Reason(
+            kind, x, tg.label(x), text(x), tuple(first_evidence(tg, ties_a[x], 1) + first_evidence(tg, ties_b[x], 1))
+        )
+        for x in order(set(ties_a) & set(ties_b))
+    ]
 
 
 def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
@@ -74,20 +84,42 @@ def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
     pair = _best_pair(tg, tg.sources_of("in_city", c), tg.sources_of("in_city", d))
     if pair:
         p, q, words = pair
-        reasons.append(Reason("text", q, tg.label(q), f"{tg.label(d)}'s {tg.label(q)} tackles what {tg.label(c)}'s "
-                              f"{tg.label(p)} does (both speak of {_words(words)})",
-                              record(tg, q, f"{tg.label(q)}: its description") +
-                              record(tg, p, f"{tg.label(p)}: its description")))
+        reasons.append(
+            Reason(
+                "text",
+                q,
+                tg.label(q),
+                f"{tg.label(d)}'s {tg.label(q)} tackles what {tg.label(c)}'s "
+                f"{tg.label(p)} does (both speak of {_words(words)})",
+                record(tg, q, f"{tg.label(q)}: its description") + record(tg, p, f"{tg.label(p)}: its description"),
+            )
+        )
     fa = {f: [("focus_area", p, f) for p in ps] for f, ps in focus_of_city(tg, c).items()}
     fb = {f: [("focus_area", p, f) for p in ps] for f, ps in focus_of_city(tg, d).items()}
-    reasons += _shared("partner", tg, _partner_links_of_city(tg, c), _partner_links_of_city(tg, d),
-                      lambda a: f"both work with {tg.label(a)}")
-    reasons += _shared("programme", tg, _programmes_of_city(tg, c), _programmes_of_city(tg, d),
-                       lambda g: f"both take part in {tg.label(g)}")
-    reasons += _shared("focus_area", tg, fa, fb, lambda f: f"both have {tg.label(f)} projects",
-                       lambda xs: _rarer_first(tg, xs))
-    reasons += _shared("practice", tg, _practices_of_city(tg, c), _practices_of_city(tg, d),
-                       lambda bp: f"the same lesson concerns both: {tg.label(bp)}")
+    reasons += _shared(
+        "partner",
+        tg,
+        _partner_links_of_city(tg, c),
+        _partner_links_of_city(tg, d),
+        lambda a: f"both work with {tg.label(a)}",
+    )
+    reasons += _shared(
+        "programme",
+        tg,
+        _programmes_of_city(tg, c),
+        _programmes_of_city(tg, d),
+        lambda g: f"both take part in {tg.label(g)}",
+    )
+    reasons += _shared(
+        "focus_area", tg, fa, fb, lambda f: f"both have {tg.label(f)} projects", lambda xs: _rarer_first(tg, xs)
+    )
+    reasons += _shared(
+        "practice",
+        tg,
+        _practices_of_city(tg, c),
+        _practices_of_city(tg, d),
+        lambda bp: f"the same lesson concerns both: {tg.label(bp)}",
+    )
     return reasons
 
 
@@ -97,27 +129,44 @@ def _city_project_ties(tg: TypedGraph, c: str, p: str) -> list[Reason]:
     for a in tg.targets("involves_partner", p):
         if a in city_partners:
             ev = evidence(tg, "involves_partner", p, a)[:1] + first_evidence(tg, city_partners[a], 1)
-            reasons.append(Reason("partner", a, tg.label(a), f"involves {tg.label(a)}, who already works with "
-                                  f"{tg.label(c)}", tuple(ev)))
+            reasons.append(
+                Reason(
+                    "partner",
+                    a,
+                    tg.label(a),
+                    f"involves {tg.label(a)}, who already works with {tg.label(c)}",
+                    tuple(ev),
+                )
+            )
     city_focus = focus_of_city(tg, c)
     for f in _rarer_first(tg, [f for f in tg.targets("focus_area", p) if f in city_focus]):
         n = len(city_focus[f])
         ev = evidence(tg, "focus_area", p, f)[:1] + first_evidence(tg, [("focus_area", q, f) for q in city_focus[f]], 1)
-        reasons.append(Reason("focus_area", f, tg.label(f), f"works on {tg.label(f)}, like {n} project"
-                              f"{'s' if n != 1 else ''} of {tg.label(c)}", tuple(ev)))
+        reasons.append(
+            Reason(
+                "focus_area",
+                f,
+                tg.label(f),
+                f"works on {tg.label(f)}, like {n} project{'s' if n != 1 else ''} of {tg.label(c)}",
+                tuple(ev),
+            )
+        )
     city_practices = _practices_of_city(tg, c)
     for bp in tg.sources_of("concerns_project", p):
         if bp in city_practices:
             ev = evidence(tg, "concerns_project", bp, p)[:1] + first_evidence(tg, city_practices[bp], 1)
-            reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}",
-                                  tuple(ev)))
+            reasons.append(
+                Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}", tuple(ev))
+            )
     return reasons
 
 
 def _project_project_ties(tg: TypedGraph, p: str, q: str) -> list[Reason]:
     reasons = []
-    for rel, kind, text in (("involves_partner", "partner", "both involve {}"),
-                            ("focus_area", "focus_area", "both work on {}")):
+    for rel, kind, text in (
+        ("involves_partner", "partner", "both involve {}"),
+        ("focus_area", "focus_area", "both work on {}"),
+    ):
         shared = set(tg.targets(rel, p)) & set(tg.targets(rel, q))
         order = _rarer_first(tg, shared) if kind == "focus_area" else sorted(shared)
         for x in order:
@@ -125,8 +174,9 @@ def _project_project_ties(tg: TypedGraph, p: str, q: str) -> list[Reason]:
             reasons.append(Reason(kind, x, tg.label(x), text.format(tg.label(x)), tuple(ev)))
     for bp in sorted(set(tg.sources_of("concerns_project", p)) & set(tg.sources_of("concerns_project", q))):
         ev = evidence(tg, "concerns_project", bp, q)[:1]
-        reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}",
-                              tuple(ev)))
+        reasons.append(
+            Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}", tuple(ev))
+        )
     return reasons
 
 
@@ -162,10 +212,15 @@ def city_project(tg: TypedGraph, c: str, p: str) -> list[Reason]:
     close = _best_pair(tg, tg.sources_of("in_city", c), [p])
     if close:
         q, _, words = close
-        reasons.append(Reason("text", q, tg.label(q), f"tackles what {tg.label(c)}'s {tg.label(q)} does "
-                              f"(both speak of {_words(words)})",
-                              record(tg, p, f"{tg.label(p)}: its description") +
-                              record(tg, q, f"{tg.label(q)}: its description")))
+        reasons.append(
+            Reason(
+                "text",
+                q,
+                tg.label(q),
+                f"tackles what {tg.label(c)}'s {tg.label(q)} does (both speak of {_words(words)})",
+                record(tg, p, f"{tg.label(p)}: its description") + record(tg, q, f"{tg.label(q)}: its description"),
+            )
+        )
     return reasons + _city_project_ties(tg, c, p)
 
 
@@ -176,14 +231,21 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
     sc = scorer(tg)
     words = sc.text.shared(sc.text.matrix[index[p]], index[q], 4)
     if words:
-        reasons.append(Reason("text", q, tg.label(q), f"its description speaks of {_words(words)}, as "
-                              f"{tg.label(p)}'s does", record(tg, q, f"{tg.label(q)}: its description") +
-                              record(tg, p, f"{tg.label(p)}: its description")))
+        reasons.append(
+            Reason(
+                "text",
+                q,
+                tg.label(q),
+                f"its description speaks of {_words(words)}, as {tg.label(p)}'s does",
+                record(tg, q, f"{tg.label(q)}: its description") + record(tg, p, f"{tg.label(p)}: its description"),
+            )
+        )
     return reasons + _project_project_ties(tg, p, q)
 
 
-def plan(tg: TypedGraph, areas: list[str], aims: list[str], text: str, q: str,
-         why: str = "as the plan does") -> list[Reason]:
+def plan(
+    tg: TypedGraph, areas: list[str], aims: list[str], text: str, q: str, why: str = "as the plan does"
+) -> list[Reason]:
     """Why project ``q`` fits a planned project: the words of the plan, its focus areas and outcomes."""
     reasons = []
     if text.strip():
@@ -191,20 +253,47 @@ def plan(tg: TypedGraph, areas: list[str], aims: list[str], text: str, q: str,
         vector = sc.text.vector(text)
         words = sc.text.shared(vector, tg.index("project")[q])
         if words:
-            reasons.append(Reason("text", q, tg.label(q), f"its description speaks of {_words(words)}, as the plan "
-                                  "does", record(tg, q, f"{tg.label(q)}: its description")))
+            reasons.append(
+                Reason(
+                    "text",
+                    q,
+                    tg.label(q),
+                    f"its description speaks of {_words(words)}, as the plan does",
+                    record(tg, q, f"{tg.label(q)}: its description"),
+                )
+            )
         else:
             concepts = [x for x in sc.text.shared_concepts(vector, tg.index("project")[q]) if x in tg.entities]
             for x in concepts[:1]:
-                reasons.append(Reason("text", q, tg.label(q), f"the plan and its description are both about "
-                                      f"{tg.label(x)} in the framework's terms",
-                                      record(tg, q, f"{tg.label(q)}: its description")))
+                reasons.append(
+                    Reason(
+                        "text",
+                        q,
+                        tg.label(q),
+                        f"the plan and its description are both about {tg.label(x)} in the framework's terms",
+                        record(tg, q, f"{tg.label(q)}: its description"),
+                    )
+                )
     for f in _rarer_first(tg, set(areas) & set(tg.targets("focus_area", q))):
-        reasons.append(Reason("focus_area", f, tg.label(f), f"works on {tg.label(f)}, {why}",
-                              tuple(evidence(tg, "focus_area", q, f)[:1])))
+        reasons.append(
+            Reason(
+                "focus_area",
+                f,
+                tg.label(f),
+                f"works on {tg.label(f)}, {why}",
+                tuple(evidence(tg, "focus_area", q, f)[:1]),
+            )
+        )
     for o in sorted(set(aims) & set(tg.targets("strategic_outcome", q))):
-        reasons.append(Reason("outcome", o, tg.label(o), f"aims at {tg.label(o)}, as the plan does",
-                              tuple(evidence(tg, "strategic_outcome", q, o)[:1])))
+        reasons.append(
+            Reason(
+                "outcome",
+                o,
+                tg.label(o),
+                f"aims at {tg.label(o)}, as the plan does",
+                tuple(evidence(tg, "strategic_outcome", q, o)[:1]),
+            )
+        )
     return reasons
 
 
@@ -212,8 +301,9 @@ def already_works(tg: TypedGraph, ties: list[Tie]) -> Reason:
     """The "already works here" reason of a tied item, citing its first two ties."""
     first = ties[0]
     what = tg.label(first[1])
-    return Reason("tie", first[1], what, f"already works here: {tg.label(first[2])} in {what}",
-                  tuple(first_evidence(tg, ties, 2)))
+    return Reason(
+        "tie", first[1], what, f"already works here: {tg.label(first[2])} in {what}", tuple(first_evidence(tg, ties, 2))
+    )
 
 
 def _tie_statement(tg: TypedGraph, tie: Tie) -> str:
@@ -236,10 +326,15 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
         p = own[int(np.argmax(fits))]
         words = sc.text.shared(profile, index[p], 4)
         if words:
-            reasons.append(Reason("text", p, tg.label(p), f"{tg.label(c)}'s {tg.label(p)} is in {tg.label(a)}'s line "
-                                  f"of work (both speak of {_words(words)})",
-                                  record(tg, p, f"{tg.label(p)}: its description") +
-                                  record(tg, a, f"{tg.label(a)}: its description")))
+            reasons.append(
+                Reason(
+                    "text",
+                    p,
+                    tg.label(p),
+                    f"{tg.label(c)}'s {tg.label(p)} is in {tg.label(a)}'s line of work (both speak of {_words(words)})",
+                    record(tg, p, f"{tg.label(p)}: its description") + record(tg, a, f"{tg.label(a)}: its description"),
+                )
+            )
     found = _peer_city(tg, a, c) if peer else None
     if found:
         reasons.append(found)
@@ -280,22 +375,41 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
         return None
     d = names[best]
     tie = ties[d][0]
-    return Reason("peer", d, tg.label(d), f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like "
-                  f"{tg.label(c)}'s: {_tie_statement(tg, tie)}", tuple(first_evidence(tg, ties[d], 2)))
+    return Reason(
+        "peer",
+        d,
+        tg.label(d),
+        f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like {tg.label(c)}'s: {_tie_statement(tg, tie)}",
+        tuple(first_evidence(tg, ties[d], 2)),
+    )
 
 
 def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
     reasons = []
     for p in tg.sources_of("involves_partner", a):
         if c in tg.targets("in_city", p):
-            reasons.append(Reason("project", p, tg.label(p), f"{tg.label(a)} already works on {tg.label(p)} there",
-                                  tuple(evidence(tg, "involves_partner", p, a)[:1])))
+            reasons.append(
+                Reason(
+                    "project",
+                    p,
+                    tg.label(p),
+                    f"{tg.label(a)} already works on {tg.label(p)} there",
+                    tuple(evidence(tg, "involves_partner", p, a)[:1]),
+                )
+            )
     city_programmes = _programmes_of_city(tg, c)
     for g in tg.targets("runs_programme", a):
         if g in city_programmes:
             ev = evidence(tg, "runs_programme", a, g)[:1] + first_evidence(tg, city_programmes[g], 1)
-            reasons.append(Reason("programme", g, tg.label(g), f"{tg.label(c)} takes part in {tg.label(g)}, which "
-                                  f"{tg.label(a)} runs or takes part in", tuple(ev)))
+            reasons.append(
+                Reason(
+                    "programme",
+                    g,
+                    tg.label(g),
+                    f"{tg.label(c)} takes part in {tg.label(g)}, which {tg.label(a)} runs or takes part in",
+                    tuple(ev),
+                )
+            )
     family = [("parent_partner", a, x) for x in tg.targets("parent_partner", a)]
     family += [("parent_partner", x, a) for x in tg.sources_of("parent_partner", a)]
     city_partners = _partner_links_of_city(tg, c)
@@ -304,8 +418,15 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
         pairings = [t for t in city_partners.get(other, []) if t[0] == "paired_partner"]
         if pairings:
             ev = evidence(tg, *link)[:1] + first_evidence(tg, pairings, 1)
-            reasons.append(Reason("family", other, tg.label(other), f"{tg.label(c)} pairs with {tg.label(other)}, "
-                                  f"to which {tg.label(a)} is related", tuple(ev)))
+            reasons.append(
+                Reason(
+                    "family",
+                    other,
+                    tg.label(other),
+                    f"{tg.label(c)} pairs with {tg.label(other)}, to which {tg.label(a)} is related",
+                    tuple(ev),
+                )
+            )
     city_focus = focus_of_city(tg, c)
     partner_focus: dict[str, list[str]] = {}
     for p in tg.sources_of("involves_partner", a):
@@ -313,7 +434,15 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
             partner_focus.setdefault(f, []).append(p)
     for f in _rarer_first(tg, set(partner_focus) & set(city_focus)):
         ev = first_evidence(tg, [("focus_area", p, f) for p in partner_focus[f]], 1) + first_evidence(
-            tg, [("focus_area", p, f) for p in city_focus[f]], 1)
-        reasons.append(Reason("focus_area", f, tg.label(f), f"{tg.label(a)}'s projects and {tg.label(c)}'s both "
-                              f"work on {tg.label(f)}", tuple(ev)))
+            tg, [("focus_area", p, f) for p in city_focus[f]], 1
+        )
+        reasons.append(
+            Reason(
+                "focus_area",
+                f,
+                tg.label(f),
+                f"{tg.label(a)}'s projects and {tg.label(c)}'s both work on {tg.label(f)}",
+                tuple(ev),
+            )
+        )
     return reasons

@@ -40,8 +40,10 @@ class Filters:
             country=tg.resolve(self.country, "country") if self.country else None,
             focus_area=tg.resolve(self.focus_area, "focus_area") if self.focus_area else None,
             status=tg.resolve(self.status.replace(" ", "_"), "status") if self.status else None,
-            start_year=self.start_year, end_year=self.end_year,
-            exclude_own_city=self.exclude_own_city, exclude_own_country=self.exclude_own_country,
+            start_year=self.start_year,
+            end_year=self.end_year,
+            exclude_own_city=self.exclude_own_city,
+            exclude_own_country=self.exclude_own_country,
             exclude_paired=self.exclude_paired,
         )
 

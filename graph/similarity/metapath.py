@@ -30,7 +30,7 @@ Heterogeneous Networks. IEEE TKDE 26(10), 2014.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -151,15 +151,16 @@ class HeteSimPath:
         if n % 2:
             to_edge, from_edge = _edge_objects(relations[half])
             left = [*relations[:half], to_edge]
-            right = [r.T for r in reversed(relations[half + 1:])] + [from_edge]
+            right = [r.T for r in reversed(relations[half + 1 :])] + [from_edge]
         else:
             left = relations[:half]
             right = [r.T for r in reversed(relations[half:])]
         self._meet(_reach(left), _reach(right), middle)
 
     @classmethod
-    def halves(cls, left: Sequence[sp.spmatrix], right: Sequence[sp.spmatrix],
-               middle: np.ndarray | None = None) -> HeteSimPath:
+    def halves(
+        cls, left: Sequence[sp.spmatrix], right: Sequence[sp.spmatrix], middle: np.ndarray | None = None
+    ) -> HeteSimPath:
         """Walks of unequal length that meet in one type: ``left`` from the sources, ``right`` from the targets.
 
         The same cosine of reach distributions as HeteSim, for paths whose natural meeting point is not their
@@ -172,8 +173,11 @@ class HeteSimPath:
         [0.707, 1.0]
         """
         self = cls.__new__(cls)
-        self._meet(_reach([sp.csr_matrix(m, dtype=float) for m in left]),
-                   _reach([sp.csr_matrix(m, dtype=float) for m in right]), middle)
+        self._meet(
+            _reach([sp.csr_matrix(m, dtype=float) for m in left]),
+            _reach([sp.csr_matrix(m, dtype=float) for m in right]),
+            middle,
+        )
         return self
 
     def _meet(self, left: sp.csr_matrix, right_reach: sp.csr_matrix, middle: np.ndarray | None) -> None:

@@ -19,7 +19,7 @@ and stopping rule), so the scores are networkx's — a test checks them against 
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import networkx as nx
 import numpy as np

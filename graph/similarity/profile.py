@@ -16,7 +16,7 @@ the programmes); a city with no reason is not shown.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -38,8 +38,11 @@ def signals(tg: TypedGraph, areas: Sequence[str], chosen: Sequence[str]) -> dict
     dots = cities @ profile
     focus = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
     columns = [tg.index("programme")[g] for g in chosen]
-    programme = (np.asarray(tg.matrix("city_programme")[:, columns].sum(axis=1)).ravel() if columns
-                 else np.zeros(len(tg.ids("city"))))
+    programme = (
+        np.asarray(tg.matrix("city_programme")[:, columns].sum(axis=1)).ravel()
+        if columns
+        else np.zeros(len(tg.ids("city")))
+    )
     return {"focus_area": focus, "programme": programme}
 
 
@@ -49,8 +52,9 @@ def reasons(tg: TypedGraph, city: str, areas: list[str], chosen: list[str]) -> l
         pairings = [p for p in tg.sources_of("paired_city", city) if g in tg.targets("under_programme", p)]
         if pairings:
             ev = first_evidence(tg, [("under_programme", p, g) for p in sorted(pairings)], 2)
-            reasons.append(Reason("programme", g, tg.label(g), f"{tg.label(city)} already takes part in "
-                                  f"{tg.label(g)}", tuple(ev)))
+            reasons.append(
+                Reason("programme", g, tg.label(g), f"{tg.label(city)} already takes part in {tg.label(g)}", tuple(ev))
+            )
     projects = tg.sources_of("in_city", city)
     weights, index = scorer(tg).focus_weights, tg.index("focus_area")
     for f in sorted(areas, key=lambda a: (-weights[index[a]], a)):
@@ -58,7 +62,14 @@ def reasons(tg: TypedGraph, city: str, areas: list[str], chosen: list[str]) -> l
         if doing:
             ev = [e for p in doing[:2] for e in evidence(tg, "focus_area", p, f)[:1]]
             n = len(doing)
-            reasons.append(Reason("focus_area", f, tg.label(f), f"{tg.label(city)} has {n} project"
-                                  f"{'s' if n != 1 else ''} in {tg.label(f)}, an area of the partner's expertise",
-                                  tuple(ev)))
+            reasons.append(
+                Reason(
+                    "focus_area",
+                    f,
+                    tg.label(f),
+                    f"{tg.label(city)} has {n} project"
+                    f"{'s' if n != 1 else ''} in {tg.label(f)}, an area of the partner's expertise",
+                    tuple(ev),
+                )
+            )
     return reasons

@@ -10,8 +10,8 @@ pages share one path, and adding a question is adding an entry here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -55,8 +55,13 @@ class Query:
     @property
     def entities(self) -> tuple[str, ...]:
         """The IRIs asked about, in order (for the answer's ``query``)."""
-        return tuple(x for x in (self.node, self.city) if x) + self.focus_areas + self.outcomes + self.programmes \
+        return (
+            tuple(x for x in (self.node, self.city) if x)
+            + self.focus_areas
+            + self.outcomes
+            + self.programmes
             + self.countries
+        )
 
 
 Signals = dict[str, np.ndarray]
@@ -87,6 +92,7 @@ class Question:
 
 # -- signals ---------------------------------------------------------------------------------------
 
+
 def _ppr(tg: TypedGraph, node: str, kind: str) -> np.ndarray:
     return scorer(tg).ppr_scores(node, kind)
 
@@ -97,14 +103,16 @@ def _paths(values: Mapping[str, np.ndarray]) -> Signals:
 
 def _similar_cities(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.asked]
-    return {"text": sc.city_likeness(sc.city_vectors[c]), "ppr": _ppr(tg, q.asked, "city"),
-            **_paths(sc.city_city(c))}
+    return {"text": sc.city_likeness(sc.city_vectors[c]), "ppr": _ppr(tg, q.asked, "city"), **_paths(sc.city_city(c))}
 
 
 def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.asked]
-    return {"text": sc.text.scores_of(sc.city_vectors[c]), "ppr": _ppr(tg, q.asked, "project"),
-            **_paths(sc.city_project(c))}
+    return {
+        "text": sc.text.scores_of(sc.city_vectors[c]),
+        "ppr": _ppr(tg, q.asked, "project"),
+        **_paths(sc.city_project(c)),
+    }
 
 
 def _projects_like(tg: TypedGraph, q: Query) -> Signals:
@@ -143,8 +151,12 @@ def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
     likeness[c] = 0.0
     # what each partner did in cities like this one (an item-based neighbourhood over cities)
     peers = np.asarray(sc.partner_cities @ likeness).ravel()
-    return {"text": sc.text_scores(sc.partner_vectors, sc.city_vectors[c]), "peers": peers,
-            "ppr": _ppr(tg, q.asked, "partner"), **_paths(sc.city_partner(c))}
+    return {
+        "text": sc.text_scores(sc.partner_vectors, sc.city_vectors[c]),
+        "peers": peers,
+        "ppr": _ppr(tg, q.asked, "partner"),
+        **_paths(sc.city_partner(c)),
+    }
 
 
 def _cities_for_profile(tg: TypedGraph, q: Query) -> Signals:
@@ -152,6 +164,7 @@ def _cities_for_profile(tg: TypedGraph, q: Query) -> Signals:
 
 
 # -- exclusions and ties ---------------------------------------------------------------------------
+
 
 def _own_projects(tg: TypedGraph, q: Query) -> set[str]:
     city = q.node if tg.kind(q.node or "") == "city" else q.city
@@ -170,9 +183,11 @@ def _narrow_cities(tg: TypedGraph, q: Query) -> np.ndarray | None:
     if not (q.focus_areas or q.programmes or q.countries):
         return None
     keep = np.ones(len(tg.ids("city")), dtype=bool)
-    for matrix, kind, chosen in (("city_focus_area", "focus_area", q.focus_areas),
-                                 ("city_programme", "programme", q.programmes),
-                                 ("city_country", "country", q.countries)):
+    for matrix, kind, chosen in (
+        ("city_focus_area", "focus_area", q.focus_areas),
+        ("city_programme", "programme", q.programmes),
+        ("city_country", "country", q.countries),
+    ):
         if chosen:
             columns = [tg.index(kind)[x] for x in chosen]
             keep &= np.asarray(tg.matrix(matrix)[:, columns].sum(axis=1)).ravel() > 0
@@ -183,30 +198,88 @@ def _city_links(tg: TypedGraph, q: Query) -> int:
     return len(tg.sources_of("in_city", q.asked)) + len(tg.sources_of("paired_city", q.asked))
 
 
-QUESTIONS: dict[str, Question] = {q.name: q for q in (
-    Question("similar_cities", "city", "city", "Similar member cities", _similar_cities,
-             lambda tg, q, d: explain.city_city(tg, q.asked, d), "city_city",
-             excluded=lambda tg, q: {q.asked}, links=_city_links),
-    Question("projects_for_city", "city", "project", "Projects in other cities to learn from", _projects_for_city,
-             lambda tg, q, p: explain.city_project(tg, q.asked, p), "city_project", excluded=_own_projects,
-             links=_city_links),
-    Question("projects_like", "project", "project", "Similar projects elsewhere", _projects_like,
-             lambda tg, q, p: explain.project_project(tg, q.asked, p), "project_project", excluded=_like_excluded),
-    Question("projects_for_plan", "plan", "project", "Projects to learn from for a planned project",
-             _projects_for_plan, lambda tg, q, p: explain.plan(tg, list(q.focus_areas), list(q.outcomes), q.text, p),
-             "plan_project", excluded=_own_projects),
-    Question("cities_for_partner", "partner", "city", "Member cities that fit this partner", _cities_for_partner,
-             lambda tg, q, c: explain.partner_city(tg, q.asked, c), "partner_city",
-             ties=lambda tg, q: tied_cities(tg, q.asked), narrow=_narrow_cities,
-             links=lambda tg, q: len(tg.sources_of("involves_partner", q.asked)) + len(
-                 tg.sources_of("paired_partner", q.asked))),
-    Question("partners_for_city", "city", "partner", "Partners that fit this city", _partners_for_city,
-             lambda tg, q, a: explain.city_partner(tg, q.asked, a), "city_partner",
-             ties=lambda tg, q: tied_partners(tg, q.asked), tied_first=True, links=_city_links),
-    Question("cities_for_profile", "profile", "city", "Member cities that fit a partner profile",
-             _cities_for_profile, lambda tg, q, c: profile.reasons(tg, c, list(q.focus_areas), list(q.programmes)),
-             narrow=lambda tg, q: _narrow_cities(tg, Query(countries=q.countries))),
-)}
+QUESTIONS: dict[str, Question] = {
+    q.name: q
+    for q in (
+        Question(
+            "similar_cities",
+            "city",
+            "city",
+            "Similar member cities",
+            _similar_cities,
+            lambda tg, q, d: explain.city_city(tg, q.asked, d),
+            "city_city",
+            excluded=lambda tg, q: {q.asked},
+            links=_city_links,
+        ),
+        Question(
+            "projects_for_city",
+            "city",
+            "project",
+            "Projects in other cities to learn from",
+            _projects_for_city,
+            lambda tg, q, p: explain.city_project(tg, q.asked, p),
+            "city_project",
+            excluded=_own_projects,
+            links=_city_links,
+        ),
+        Question(
+            "projects_like",
+            "project",
+            "project",
+            "Similar projects elsewhere",
+            _projects_like,
+            lambda tg, q, p: explain.project_project(tg, q.asked, p),
+            "project_project",
+            excluded=_like_excluded,
+        ),
+        Question(
+            "projects_for_plan",
+            "plan",
+            "project",
+            "Projects to learn from for a planned project",
+            _projects_for_plan,
+            lambda tg, q, p: explain.plan(tg, list(q.focus_areas), list(q.outcomes), q.text, p),
+            "plan_project",
+            excluded=_own_projects,
+        ),
+        Question(
+            "cities_for_partner",
+            "partner",
+            "city",
+            "Member cities that fit this partner",
+            _cities_for_partner,
+            lambda tg, q, c: explain.partner_city(tg, q.asked, c),
+            "partner_city",
+            ties=lambda tg, q: tied_cities(tg, q.asked),
+            narrow=_narrow_cities,
+            links=lambda tg, q: (
+                len(tg.sources_of("involves_partner", q.asked)) + len(tg.sources_of("paired_partner", q.asked))
+            ),
+        ),
+        Question(
+            "partners_for_city",
+            "city",
+            "partner",
+            "Partners that fit this city",
+            _partners_for_city,
+            lambda tg, q, a: explain.city_partner(tg, q.asked, a),
+            "city_partner",
+            ties=lambda tg, q: tied_partners(tg, q.asked),
+            tied_first=True,
+            links=_city_links,
+        ),
+        Question(
+            "cities_for_profile",
+            "profile",
+            "city",
+            "Member cities that fit a partner profile",
+            _cities_for_profile,
+            lambda tg, q, c: profile.reasons(tg, c, list(q.focus_areas), list(q.programmes)),
+            narrow=lambda tg, q: _narrow_cities(tg, Query(countries=q.countries)),
+        ),
+    )
+}
 
 WEIGHTS: dict[str, dict[str, float]] = {
     "similar_cities": {"text": 0.4, "graph": 0.4, "ppr": 0.2},

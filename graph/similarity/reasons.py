@@ -7,8 +7,8 @@ random walk followed) and the facts it rests on, each with its sources and confi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
 
 import networkx as nx
 
@@ -102,8 +102,10 @@ _STATEMENTS = {
 def evidence(tg: TypedGraph, relation: str, source: str, target: str) -> list[Evidence]:
     """The facts stating the link ``source --relation--> target``, as evidence."""
     statement = _STATEMENTS[relation].format(s=tg.label(source), t=tg.label(target))
-    return [Evidence(f.iri, tg.label(f.iri), statement, f.sources, f.confidence)
-            for f in tg.facts_for(relation, source, target)]
+    return [
+        Evidence(f.iri, tg.label(f.iri), statement, f.sources, f.confidence)
+        for f in tg.facts_for(relation, source, target)
+    ]
 
 
 def first_evidence(tg: TypedGraph, links: Iterable[tuple[str, str, str]], limit: int = 2) -> list[Evidence]:

@@ -12,10 +12,11 @@ reason to state is not shown. An unknown name raises ``NotFound`` with the close
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from itertools import chain, takewhile
-from typing import AbstractSet, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -56,8 +57,11 @@ def choose(output: str, given: Mapping[str, object]) -> str:
     if output == "projects":
         plan = has & {"focus", "outcome", "text"}
         if "project" in has and (plan or "city" in has):
-            raise QuestionError("give a project, or a city, or a plan (focus, outcome, text) with or without its "
-                                "city — not a project with them", "project")
+            raise QuestionError(
+                "give a project, or a city, or a plan (focus, outcome, text) with or without its "
+                "city — not a project with them",
+                "project",
+            )
         if "project" in has:
             return "projects_like"
         if plan:
@@ -72,8 +76,9 @@ def choose(output: str, given: Mapping[str, object]) -> str:
             return "cities_for_partner"
         if "city" in has:
             if has & {"focus", "programme", "in_country"}:
-                raise QuestionError("a city's look-alikes take no partner profile; give a partner, or the profile "
-                                    "alone", "city")
+                raise QuestionError(
+                    "a city's look-alikes take no partner profile; give a partner, or the profile alone", "city"
+                )
             return "similar_cities"
         if has & {"focus", "programme", "in_country"}:
             return "cities_for_profile"
@@ -85,12 +90,28 @@ def choose(output: str, given: Mapping[str, object]) -> str:
     raise ValueError(f"no recommendations of {output!r}; ask for projects, cities or partners")
 
 
-def ask(store, question: str, *, top: int = 10, filters: Filters | None = None, city: str | None = None,
-        project: str | None = None, partner: str | None = None, focus: Sequence[str] = (),
-        outcome: Sequence[str] = (), programme: Sequence[str] = (), in_country: Sequence[str] = (),
-        text: str = "", plan_country: str | None = None, include_tied: bool = False,
-        include_own_city: bool = False, diverse: bool = True, weights: Mapping[str, float] | None = None,
-        cache: GraphCache | None = None, tg: TypedGraph | None = None) -> Recommendations:
+def ask(
+    store,
+    question: str,
+    *,
+    top: int = 10,
+    filters: Filters | None = None,
+    city: str | None = None,
+    project: str | None = None,
+    partner: str | None = None,
+    focus: Sequence[str] = (),
+    outcome: Sequence[str] = (),
+    programme: Sequence[str] = (),
+    in_country: Sequence[str] = (),
+    text: str = "",
+    plan_country: str | None = None,
+    include_tied: bool = False,
+    include_own_city: bool = False,
+    diverse: bool = True,
+    weights: Mapping[str, float] | None = None,
+    cache: GraphCache | None = None,
+    tg: TypedGraph | None = None,
+) -> Recommendations:
     """Answer ``question`` (a name in :data:`QUESTIONS`) about the names given.
 
     ``plan_country`` is the planning city's member state, left out with ``exclude_own_country`` (a planning
@@ -110,21 +131,35 @@ def ask(store, question: str, *, top: int = 10, filters: Filters | None = None, 
         outcomes=tuple(dict.fromkeys(tg.resolve(o, "outcome") for o in outcome)),
         programmes=tuple(dict.fromkeys(tg.resolve(g, "programme") for g in programme)),
         countries=tuple(dict.fromkeys(tg.resolve(k, "country") for k in in_country)),
-        text=text.strip(), include_tied=include_tied, include_own_city=include_own_city, diverse=diverse)
+        text=text.strip(),
+        include_tied=include_tied,
+        include_own_city=include_own_city,
+        diverse=diverse,
+    )
     if q.input_kind == "plan" and not (query.focus_areas or query.outcomes or query.text):
         raise QuestionError("describe the planned project by focus areas, outcomes or text", "text")
     if q.input_kind == "profile" and not (query.focus_areas or query.programmes):
         raise QuestionError("describe the partner by at least one focus area or programme", "focus")
-    own_countries = set(tg.targets("in_country", query.city or query.node or "")) if tg.kind(
-        query.city or query.node or "") == "city" else set()
+    own_countries = (
+        set(tg.targets("in_country", query.city or query.node or ""))
+        if tg.kind(query.city or query.node or "") == "city"
+        else set()
+    )
     if plan_country:
         own_countries.add(tg.resolve(plan_country, "country"))
     resolved = (filters or Filters()).resolve(tg)
     return answer(tg, q, query, resolved, top, own_countries, weights)
 
 
-def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: int,
-           own_countries: AbstractSet[str] = frozenset(), weights: Mapping[str, float] | None = None) -> Recommendations:
+def answer(
+    tg: TypedGraph,
+    q: Question,
+    query: Query,
+    f: ResolvedFilters,
+    top: int,
+    own_countries: AbstractSet[str] = frozenset(),
+    weights: Mapping[str, float] | None = None,
+) -> Recommendations:
     """Rank, explain and describe the candidates of one resolved question."""
     kind = q.output_kind
     ids = tg.ids(kind)
@@ -160,8 +195,11 @@ def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: i
     for i in order:  # lazily: a question over 100,000 candidates looks at the first few dozen
         if len(items) >= top:
             break
-        if groups is not None and len(items) < DIVERSE_TOP and any(
-                per_group[g] >= PER_PROGRAMME for g in groups(candidates[i])):
+        if (
+            groups is not None
+            and len(items) < DIVERSE_TOP
+            and any(per_group[g] >= PER_PROGRAMME for g in groups(candidates[i]))
+        ):
             held.append(i)  # comes back right after the first five
             continue
         take(i)
@@ -177,25 +215,41 @@ def answer(tg: TypedGraph, q: Question, query: Query, f: ResolvedFilters, top: i
         take(i)
     items = [replace(item, rank=n) for n, item in enumerate(items, start=1)]
     text = (f"text:{query.text}",) if query.text else ()
-    return Recommendations(q.name, query.entities + text, tuple(tg.label(x) for x in query.entities) + text,
-                           tuple(items), _note(tg, q, query, items), dict(weights or WEIGHTS[q.name]), tg.version)
+    return Recommendations(
+        q.name,
+        query.entities + text,
+        tuple(tg.label(x) for x in query.entities) + text,
+        tuple(items),
+        _note(tg, q, query, items),
+        dict(weights or WEIGHTS[q.name]),
+        tg.version,
+    )
 
 
-def score(tg: TypedGraph, q: Question, query: Query, candidates: np.ndarray,
-          weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def score(
+    tg: TypedGraph, q: Question, query: Query, candidates: np.ndarray, weights: Mapping[str, float] | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The combined score over ``candidates`` and each scaled signal family (what the evaluation tunes)."""
     raw = q.signals(tg, query)
     parts = {name: scaled(values, candidates) for name, values in raw.items() if not name.startswith("path.")}
     if q.paths:
-        paths = {name[len("path."):]: values for name, values in raw.items() if name.startswith("path.")}
+        paths = {name[len("path.") :]: values for name, values in raw.items() if name.startswith("path.")}
         parts["graph"] = scaled(scorer(tg).graph(q.paths, paths, candidates), np.arange(len(candidates)))
     w = weights or WEIGHTS[q.name]
     total = sum((w[name] * parts[name] for name in w if name in parts), np.zeros(len(candidates)))
     return total, parts
 
 
-def _item(tg: TypedGraph, q: Question, query: Query, iri: str, total: float, parts: Mapping[str, np.ndarray],
-          i: int, ties: list | None) -> Recommendation | None:
+def _item(
+    tg: TypedGraph,
+    q: Question,
+    query: Query,
+    iri: str,
+    total: float,
+    parts: Mapping[str, np.ndarray],
+    i: int,
+    ties: list | None,
+) -> Recommendation | None:
     found = _dedupe(q.reasons(tg, query, iri))
     if ties:
         found = [explain.already_works(tg, ties), *found]
@@ -208,10 +262,21 @@ def _item(tg: TypedGraph, q: Question, query: Query, iri: str, total: float, par
     entity = tg.entities[iri]
     c = card(tg, iri)
     return Recommendation(
-        rank=0, iri=iri, kind=entity.kind, label=entity.label, score=round(float(total), 6),
+        rank=0,
+        iri=iri,
+        kind=entity.kind,
+        label=entity.label,
+        score=round(float(total), 6),
         signals={name: round(float(v[i]), 6) for name, v in sorted(parts.items()) if v[i] > 0},
-        reasons=tuple(found), city=c.city, city_iri=c.city_iri, country=c.country, country_iri=c.country_iri,
-        status=c.status, summary=c.summary, already_works_here=bool(ties))
+        reasons=tuple(found),
+        city=c.city,
+        city_iri=c.city_iri,
+        country=c.country,
+        country_iri=c.country_iri,
+        status=c.status,
+        summary=c.summary,
+        already_works_here=bool(ties),
+    )
 
 
 def _dedupe(reasons: Iterable[Reason]) -> list[Reason]:
@@ -247,8 +312,9 @@ def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: Abstract
     if kind == "project":
         mask = f.project_mask(tg)
         if f.exclude_own_city:
-            own = {query.city} | ({query.node} if tg.kind(query.node or "") == "city" else set(
-                tg.targets("in_city", query.node or "")))
+            own = {query.city} | (
+                {query.node} if tg.kind(query.node or "") == "city" else set(tg.targets("in_city", query.node or ""))
+            )
             mask[[tg.index("project")[p] for c in own if c for p in tg.sources_of("in_city", c)]] = False
         if f.exclude_own_country and own_countries:
             project_country = tg.matrix("city_project").T @ tg.matrix("city_country")
@@ -274,22 +340,33 @@ def _note(tg: TypedGraph, q: Question, query: Query, items: list[Recommendation]
     """What a person should know about the answer: a sparsely linked query, outcomes nothing uses."""
     notes = []
     if query.outcomes and not any(tg.sources_of("strategic_outcome", o) for o in query.outcomes):
-        notes.append("no project in the graph is linked to these strategic outcomes yet, so they do not change "
-                     "the ranking")
+        notes.append(
+            "no project in the graph is linked to these strategic outcomes yet, so they do not change the ranking"
+        )
     if query.programmes and not any(tg.sources_of("under_programme", g) for g in query.programmes):
         notes.append("no pairing in the graph runs under the chosen programmes, so they do not change the ranking")
-    if query.node is not None and q.name == "projects_for_city" and not tg.sources_of("in_city", query.node) \
-            and not tg.sources_of("paired_city", query.node):
-        notes.append(f"the graph has no project or pairing of {tg.label(query.node)} yet, so there is little to "
-                     "compare it by; describe a plan (focus areas, a few words) with the city to get projects to "
-                     "learn from")
+    if (
+        query.node is not None
+        and q.name == "projects_for_city"
+        and not tg.sources_of("in_city", query.node)
+        and not tg.sources_of("paired_city", query.node)
+    ):
+        notes.append(
+            f"the graph has no project or pairing of {tg.label(query.node)} yet, so there is little to "
+            "compare it by; describe a plan (focus areas, a few words) with the city to get projects to "
+            "learn from"
+        )
     elif query.node is not None and q.input_kind in ("city", "project", "partner"):
         links = q.links(tg, query)
         if links < FEW_LINKS:
-            notes.append(f"{tg.label(query.node)} has {links} project or partnership link{'s' if links != 1 else ''} "
-                         "in the graph, so these lean on what its projects' descriptions say and on what is near "
-                         "it in the graph; items with nothing shared say how they are connected")
+            notes.append(
+                f"{tg.label(query.node)} has {links} project or partnership link{'s' if links != 1 else ''} "
+                "in the graph, so these lean on what its projects' descriptions say and on what is near "
+                "it in the graph; items with nothing shared say how they are connected"
+            )
     if any(i.already_works_here for i in items):
-        notes.append("items marked “already works here” are tied to the query already" +
-                     (", and come after the new ones" if q.tied_first else ""))
+        notes.append(
+            "items marked “already works here” are tied to the query already"
+            + (", and come after the new ones" if q.tied_first else "")
+        )
     return "; ".join(notes) or None

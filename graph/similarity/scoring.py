@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Callable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -180,8 +180,9 @@ class Scorer:
         if p not in cache:
             names, lengths = self._programme_names
             words = re.findall(r"[a-z0-9]+", self.tg.label(self.tg.ids("project")[p]).casefold())
-            cache[p] = frozenset(g for i in range(len(words)) for n in lengths
-                                 for g in names.get(tuple(words[i:i + n]), ()))
+            cache[p] = frozenset(
+                g for i in range(len(words)) for n in lengths for g in names.get(tuple(words[i : i + n]), ())
+            )
         return cache[p]
 
     def project_rows(self, projects: tuple[str, ...]) -> sp.csr_matrix:
@@ -250,17 +251,19 @@ class Scorer:
         o = np.zeros(len(self.tg.ids("outcome")))
         o[outcomes] = 1.0
         profile = sp.csr_matrix(np.concatenate([f * self.focus_weights, o]))
-        attrs = sp.hstack([self.tg.matrix("project_focus_area") @ sp.diags(self.focus_weights),
-                           self.tg.matrix("project_outcome")]).tocsr()
+        attrs = sp.hstack(
+            [self.tg.matrix("project_focus_area") @ sp.diags(self.focus_weights), self.tg.matrix("project_outcome")]
+        ).tocsr()
         dots = np.asarray((attrs @ profile.T).todense()).ravel()
-        norms = np.sqrt(np.asarray(attrs.multiply(attrs).sum(axis=1)).ravel()) * np.sqrt(profile.multiply(profile).sum())
+        norms = np.sqrt(np.asarray(attrs.multiply(attrs).sum(axis=1)).ravel()) * np.sqrt(
+            profile.multiply(profile).sum()
+        )
         return {"focus_area": np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)}
 
     def graph(self, question: str, signals: Mapping[str, np.ndarray], candidates: np.ndarray) -> np.ndarray:
         """The meta-path signals of ``question`` scaled over ``candidates`` and summed with :data:`PATH_WEIGHTS`."""
         weights = PATH_WEIGHTS[question]
-        return sum((weights[name] * scaled(signals[name], candidates) for name in weights),
-                   np.zeros(len(candidates)))
+        return sum((weights[name] * scaled(signals[name], candidates) for name in weights), np.zeros(len(candidates)))
 
 
 def _partner_city_chains(s: Scorer) -> dict[str, list[sp.spmatrix]]:
@@ -272,8 +275,12 @@ def _partner_city_chains(s: Scorer) -> dict[str, list[sp.spmatrix]]:
     project_city = _t(tg.matrix("city_project"))
     pairing_city = _t(tg.matrix("city_pairing"))
     cache = s.__dict__["_chains"] = {
-        "focus_area": [tg.matrix("partner_project"), tg.matrix("project_focus_area"),
-                       _t(tg.matrix("project_focus_area")), project_city],
+        "focus_area": [
+            tg.matrix("partner_project"),
+            tg.matrix("project_focus_area"),
+            _t(tg.matrix("project_focus_area")),
+            project_city,
+        ],
         "project": [tg.matrix("partner_project"), project_city],
         "programme": [tg.matrix("partner_programme"), _t(tg.matrix("pairing_programme")), pairing_city],
         "family": [tg.matrix("partner_family"), tg.matrix("partner_pairing"), pairing_city],
@@ -296,6 +303,7 @@ def _partner_city(name: str) -> Callable[[Scorer], HeteSimPath]:
         if name == "paired_peer":
             return _paired_peer(s, reverse=False)
         return HeteSimPath(_partner_city_chains(s)[name], s.focus_weights if name == "focus_area" else None)
+
     return build
 
 
@@ -304,6 +312,7 @@ def _city_partner(name: str) -> Callable[[Scorer], HeteSimPath]:
         if name == "paired_peer":
             return _paired_peer(s, reverse=True)
         return HeteSimPath(_reverse(_partner_city_chains(s)[name]), s.focus_weights if name == "focus_area" else None)
+
     return build
 
 
@@ -313,10 +322,10 @@ _PATHS: dict[str, Callable[[Scorer], PathSimPath | HeteSimPath]] = {
     "city_city.programme": lambda s: PathSimPath(s.tg.matrix("city_programme")),
     "city_city.practice": lambda s: PathSimPath(s.tg.matrix("city_practice")),
     "city_project.focus_area": lambda s: HeteSimPath(
-        [s.tg.matrix("city_focus_area"), _t(s.tg.matrix("project_focus_area"))], s.focus_weights),
+        [s.tg.matrix("city_focus_area"), _t(s.tg.matrix("project_focus_area"))], s.focus_weights
+    ),
     "city_project.partner": lambda s: HeteSimPath([s.tg.matrix("city_partner"), s.tg.matrix("partner_project")]),
-    "city_project.practice": lambda s: HeteSimPath(
-        [s.tg.matrix("city_practice"), _t(s.tg.matrix("project_practice"))]),
+    "city_project.practice": lambda s: HeteSimPath([s.tg.matrix("city_practice"), _t(s.tg.matrix("project_practice"))]),
     "project_project.focus_area": lambda s: PathSimPath(s.tg.matrix("project_focus_area"), s.focus_weights),
     "project_project.partner": lambda s: PathSimPath(s.tg.matrix("project_partner")),
     "project_project.practice": lambda s: PathSimPath(s.tg.matrix("project_practice")),

@@ -24,24 +24,156 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z]")
-STOP_WORDS = frozenset("""
-a an and are as at be by for from has have in into is it its of on or that the their this to was were which
-with within under over per via not no also more most new than then city cities project projects asean ascn
-named list report gives further detail monitoring smart
-reported published draft update updated status phase year years month months first second third later earlier
-since about around full open run built one two three four five six seven eight nine ten e january february march
-april may june july august september october november december through using use used based well
-such prepared team funded funding kick kick-off led support supported supports including include includes other
-local national government ministry agency programme program department office part plus via both each many
-""".split())
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+        "within",
+        "under",
+        "over",
+        "per",
+        "via",
+        "not",
+        "no",
+        "also",
+        "more",
+        "most",
+        "new",
+        "than",
+        "then",
+        "city",
+        "cities",
+        "project",
+        "projects",
+        "asean",
+        "ascn",
+        "named",
+        "list",
+        "report",
+        "gives",
+        "further",
+        "detail",
+        "monitoring",
+        "smart",
+        "reported",
+        "published",
+        "draft",
+        "update",
+        "updated",
+        "status",
+        "phase",
+        "year",
+        "years",
+        "month",
+        "months",
+        "first",
+        "second",
+        "third",
+        "later",
+        "earlier",
+        "since",
+        "about",
+        "around",
+        "full",
+        "open",
+        "run",
+        "built",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "e",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "through",
+        "using",
+        "use",
+        "used",
+        "based",
+        "well",
+        "such",
+        "prepared",
+        "team",
+        "funded",
+        "funding",
+        "kick",
+        "kick-off",
+        "led",
+        "support",
+        "supported",
+        "supports",
+        "including",
+        "include",
+        "includes",
+        "other",
+        "local",
+        "national",
+        "government",
+        "ministry",
+        "agency",
+        "programme",
+        "program",
+        "department",
+        "office",
+        "part",
+        "plus",
+        "via",
+        "both",
+        "each",
+        "many",
+    ]
+)
 """Words that do not tell what a project is about: the commonest words, the boilerplate of projects the sources
 only name, and the words of report dates and progress."""
 
@@ -92,8 +224,9 @@ class Thesaurus:
     """Framework concepts by the stems only they use: a text containing such a stem is about the concept."""
 
     def __init__(self, vocabulary: Mapping[str, Iterable[str]] | None = None):
-        stems: dict[str, set[str]] = {c: {s for term in terms for s in tokens(term)}
-                                      for c, terms in (vocabulary or {}).items()}
+        stems: dict[str, set[str]] = {
+            c: {s for term in terms for s in tokens(term)} for c, terms in (vocabulary or {}).items()
+        }
         owners: dict[str, set[str]] = defaultdict(set)
         for concept, own in stems.items():
             for s in own:
@@ -172,8 +305,11 @@ class TextIndex:
     def shared_concepts(self, vector: sp.spmatrix, i: int) -> list[str]:
         """The thesaurus concepts (IRIs) a vector shares with document ``i``."""
         query = set(vector.indices)
-        return sorted(self.terms[j][len(CONCEPT):] for j in self.matrix[i].indices
-                      if j in query and self.terms[j].startswith(CONCEPT))
+        return sorted(
+            self.terms[j][len(CONCEPT) :]
+            for j in self.matrix[i].indices
+            if j in query and self.terms[j].startswith(CONCEPT)
+        )
 
 
 def normalised(m: sp.spmatrix) -> sp.csr_matrix:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from threading import Lock
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -34,8 +35,7 @@ from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
 
-KINDS = ("city", "country", "project", "focus_area", "outcome", "partner", "programme", "pairing", "practice",
-         "status")
+KINDS = ("city", "country", "project", "focus_area", "outcome", "partner", "programme", "pairing", "practice", "status")
 
 RELATIONS: Mapping[str, tuple[str, str]] = {
     # relation name (as the edges query binds it) → (kind of source, kind of target)
@@ -135,14 +135,21 @@ class TypedGraph:
         self._ids = {k: sorted(v) for k, v in by_kind.items()}
         self._index = {k: {iri: i for i, iri in enumerate(v)} for k, v in self._ids.items()}
         self.links = tuple(
-            link for link in self.links
+            link
+            for link in self.links
             if link.relation in RELATIONS and link.source in self.entities and link.target in self.entities
         )
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
-    def from_rows(cls, entities: Iterable[Entity], links: Iterable[Link], facts: Mapping[str, Fact],
-                  version: str = "", vocabulary: Mapping[str, Iterable[str]] | None = None) -> TypedGraph:
+    def from_rows(
+        cls,
+        entities: Iterable[Entity],
+        links: Iterable[Link],
+        facts: Mapping[str, Fact],
+        version: str = "",
+        vocabulary: Mapping[str, Iterable[str]] | None = None,
+    ) -> TypedGraph:
         """A typed graph from plain records (what the store's rows, or a synthetic generator, give)."""
         terms = {concept: tuple(sorted(set(words))) for concept, words in sorted((vocabulary or {}).items())}
         return cls({e.iri: e for e in entities}, tuple(links), dict(facts), version, terms)
@@ -164,16 +171,30 @@ class TypedGraph:
             values = attributes.get((entity, key))
             return min(values) if values else None  # one value, the same on every backend
 
-        entities = sorted((Entity(
-            iri=entity, kind=kind, label=label, alt_labels=tuple(sorted(attributes.get((entity, "alt"), ()))),
-            description=first(entity, "description"), named_only=first(entity, "named_only") in ("true", "1"),
-            start_year=_year(first(entity, "start")), end_year=_year(first(entity, "end")),
-            network_wide=first(entity, "network_wide") in ("true", "1"),
-        ) for entity, kind, label in set(_rows(store, "similarity_nodes"))),
-            key=lambda entity: (entity.iri, entity.kind, entity.label))
-        links = sorted((Link(source, relation, target, fact)
-                        for source, relation, target, fact in _rows(store, "similarity_edges")),
-                       key=lambda link: (link.relation, link.source, link.target, link.fact))
+        entities = sorted(
+            (
+                Entity(
+                    iri=entity,
+                    kind=kind,
+                    label=label,
+                    alt_labels=tuple(sorted(attributes.get((entity, "alt"), ()))),
+                    description=first(entity, "description"),
+                    named_only=first(entity, "named_only") in ("true", "1"),
+                    start_year=_year(first(entity, "start")),
+                    end_year=_year(first(entity, "end")),
+                    network_wide=first(entity, "network_wide") in ("true", "1"),
+                )
+                for entity, kind, label in set(_rows(store, "similarity_nodes"))
+            ),
+            key=lambda entity: (entity.iri, entity.kind, entity.label),
+        )
+        links = sorted(
+            (
+                Link(source, relation, target, fact)
+                for source, relation, target, fact in _rows(store, "similarity_edges")
+            ),
+            key=lambda link: (link.relation, link.source, link.target, link.fact),
+        )
         titles: dict[str, list[str]] = defaultdict(list)
         for doc, title in sorted(row for row in _rows(store, "similarity_titles") if row[1]):
             titles[doc].append(title)
@@ -189,9 +210,10 @@ class TypedGraph:
     def without(self, hidden: Iterable[tuple[str, str, str]]) -> TypedGraph:
         """A copy with the links ``(source, relation, target)`` removed (leave-one-out evaluation)."""
         hidden = set(hidden)
-        kept = tuple(l for l in self.links if (l.source, l.relation, l.target) not in hidden)
-        return TypedGraph(self.entities, kept, self.facts, self.version + " minus " + repr(sorted(hidden)),
-                          self.vocabulary)
+        kept = tuple(link for link in self.links if (link.source, link.relation, link.target) not in hidden)
+        return TypedGraph(
+            self.entities, kept, self.facts, self.version + " minus " + repr(sorted(hidden)), self.vocabulary
+        )
 
     def without_entities(self, hidden: Iterable[str], why: str = "") -> TypedGraph:
         """A copy without the entities ``hidden`` (records: projects, pairings, practices), their links and text.
@@ -201,7 +223,7 @@ class TypedGraph:
         """
         hidden = set(hidden)
         kept = {iri: e for iri, e in self.entities.items() if iri not in hidden}
-        links = tuple(l for l in self.links if l.source not in hidden and l.target not in hidden)
+        links = tuple(link for link in self.links if link.source not in hidden and link.target not in hidden)
         return TypedGraph(kept, links, self.facts, f"{self.version} minus {why or len(hidden)}", self.vocabulary)
 
     def redacted(self, pattern: re.Pattern, iris: Iterable[str]) -> TypedGraph:
@@ -211,10 +233,14 @@ class TypedGraph:
         for iri in iris:
             e = entities.get(iri)
             if e is not None:
-                entities[iri] = replace(e, label=pattern.sub(" ", e.label),
-                                        description=pattern.sub(" ", e.description) if e.description else None)
-        return TypedGraph(entities, self.links, self.facts, f"{self.version} redacted {pattern.pattern}",
-                          self.vocabulary)
+                entities[iri] = replace(
+                    e,
+                    label=pattern.sub(" ", e.label),
+                    description=pattern.sub(" ", e.description) if e.description else None,
+                )
+        return TypedGraph(
+            entities, self.links, self.facts, f"{self.version} redacted {pattern.pattern}", self.vocabulary
+        )
 
     # -- lookup --------------------------------------------------------------------------------
     def ids(self, kind: str) -> list[str]:
@@ -263,7 +289,9 @@ class TypedGraph:
 
     def facts_for(self, relation: str, source: str, target: str) -> list[Fact]:
         """The facts stating one link, each with its sources and confidence (a fact without sources: none)."""
-        return [self.facts.get(f, Fact(f, ())) for f in sorted(set(self._link_facts.get((relation, source, target), ())))]
+        return [
+            self.facts.get(f, Fact(f, ())) for f in sorted(set(self._link_facts.get((relation, source, target), ())))
+        ]
 
     # -- matrices ------------------------------------------------------------------------------
     def relation(self, name: str) -> sp.csr_matrix:
@@ -305,7 +333,9 @@ class TypedGraph:
         """An undirected networkx graph of every entity and link except statuses (for PPR, paths, baselines)."""
         g = nx.Graph()
         g.add_nodes_from(sorted(iri for iri, e in self.entities.items() if e.kind not in _STRUCTURE_SKIP))
-        g.add_edges_from(sorted({(l.source, l.target) for l in self.links if l.relation not in _STRUCTURE_SKIP}))
+        g.add_edges_from(
+            sorted({(link.source, link.target) for link in self.links if link.relation not in _STRUCTURE_SKIP})
+        )
         return g
 
     def resolve(self, text: str, kind: str | tuple[str, ...]) -> str:
@@ -336,7 +366,6 @@ class TypedGraph:
         suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
         what = " or ".join(k.replace("_", " ") for k in kinds)
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
-
 
     def _names(self, kind: str) -> tuple[dict[str, str], dict[str, str]]:
         """Case-folded ids and labels (with alternative names) of one kind → IRI; the first IRI wins a clash."""
@@ -424,7 +453,9 @@ _DERIVED = {
     "pairing_programme": lambda tg: tg.relation("under_programme"),
     "city_partner": _city_partner,
     "city_programme": lambda tg: tg.relation("paired_city").T @ tg.relation("under_programme"),
-    "city_practice": lambda tg: tg.relation("concerns_city").T + tg.matrix("city_project") @ tg.matrix("project_practice"),
+    "city_practice": lambda tg: (
+        tg.relation("concerns_city").T + tg.matrix("city_project") @ tg.matrix("project_practice")
+    ),
     "partner_programme": lambda tg: tg.relation("runs_programme"),
     "partner_project": lambda tg: tg.relation("involves_partner").T,
     "partner_pairing": lambda tg: tg.relation("paired_partner").T,
@@ -436,6 +467,7 @@ DERIVED = tuple(_DERIVED)
 
 
 # -- one typed graph per graph version -----------------------------------------------------------
+
 
 class GraphCache:
     """Typed graphs by graph version: a load, an unload or a rebuild changes the key and so the graph.

@@ -35,9 +35,17 @@ def analyse(document: Document, gazetteer: Gazetteer, guards: bool = True) -> An
     return Analysis(document, linked.mentions, extract(linked, document.date))
 
 
-def ingest(store: Store, paths: list[Path], *, dry_run: bool, title: str | None = None,
-           publisher: str | None = None, date: str | None = None, url: str | None = None,
-           kind: str = "news") -> list[Analysis]:
+def ingest(
+    store: Store,
+    paths: list[Path],
+    *,
+    dry_run: bool,
+    title: str | None = None,
+    publisher: str | None = None,
+    date: str | None = None,
+    url: str | None = None,
+    kind: str = "news",
+) -> list[Analysis]:
     """Read every file, analyse each document and, unless ``dry_run``, store the proposals.
 
     Every file is read before anything is stored, so a file that cannot be read stops the whole ingest with
@@ -45,8 +53,9 @@ def ingest(store: Store, paths: list[Path], *, dry_run: bool, title: str | None 
     """
     from loaders.ingest.proposals import store_proposals
 
-    documents = [doc for path in paths
-                 for doc in read_documents(path, title=title, publisher=publisher, date=date, url=url)]
+    documents = [
+        doc for path in paths for doc in read_documents(path, title=title, publisher=publisher, date=date, url=url)
+    ]
     gazetteer = Gazetteer.from_store(store)
     analyses = [analyse(doc, gazetteer) for doc in documents]
     if not dry_run:
@@ -59,16 +68,41 @@ def to_json(analyses: list[Analysis]) -> dict:
     from loaders.ingest.proposals import document_iri, proposal_iri
 
     def fact_json(doc: Document, f: Fact) -> dict:
-        return {"id": str(proposal_iri(doc, f)), "kind": f.kind,
-                "fields": {k: v.to_json() for k, v in f.fields.items()},
-                "evidence": {"sentence": f.evidence, "start": f.start, "end": f.end}}
+        return {
+            "id": str(proposal_iri(doc, f)),
+            "kind": f.kind,
+            "fields": {k: v.to_json() for k, v in f.fields.items()},
+            "evidence": {"sentence": f.evidence, "start": f.start, "end": f.end},
+        }
 
-    return {"documents": [{
-        "document": {"id": str(document_iri(a.document)), "file": a.document.file, "entry": a.document.entry,
-                     "title": a.document.title, "publisher": a.document.publisher, "date": a.document.date,
-                     "url": a.document.url, "digest": a.document.digest, "stored": a.stored},
-        "mentions": [{"entity": m.entity.iri, "kind": m.entity.kind, "label": m.entity.label, "text": m.text,
-                      "start": m.start, "end": m.end} for m in a.mentions],
-        "facts": [fact_json(a.document, f) for f in a.extraction.facts],
-        "new_entities": [fact_json(a.document, f) for f in a.extraction.new_entities],
-    } for a in analyses]}
+    return {
+        "documents": [
+            {
+                "document": {
+                    "id": str(document_iri(a.document)),
+                    "file": a.document.file,
+                    "entry": a.document.entry,
+                    "title": a.document.title,
+                    "publisher": a.document.publisher,
+                    "date": a.document.date,
+                    "url": a.document.url,
+                    "digest": a.document.digest,
+                    "stored": a.stored,
+                },
+                "mentions": [
+                    {
+                        "entity": m.entity.iri,
+                        "kind": m.entity.kind,
+                        "label": m.entity.label,
+                        "text": m.text,
+                        "start": m.start,
+                        "end": m.end,
+                    }
+                    for m in a.mentions
+                ],
+                "facts": [fact_json(a.document, f) for f in a.extraction.facts],
+                "new_entities": [fact_json(a.document, f) for f in a.extraction.new_entities],
+            }
+            for a in analyses
+        ]
+    }

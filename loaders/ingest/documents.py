@@ -51,16 +51,20 @@ class Document:
         return self.file if self.entry is None else f"{self.file}#entry-{self.entry}"
 
 
-def read_documents(path: Path, title: str | None = None, publisher: str | None = None, date: str | None = None,
-                   url: str | None = None) -> list[Document]:
+def read_documents(
+    path: Path, title: str | None = None, publisher: str | None = None, date: str | None = None, url: str | None = None
+) -> list[Document]:
     """The documents of the file ``path``; given metadata replaces what the file states of itself.
 
     The kind of file comes from its suffix (``.txt``/``.md``, ``.html``, ``.pdf``, ``.rss``/``.atom``/``.xml``).
     """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise _error(path, f"a text, HTML, PDF or feed file ({', '.join(sorted(SUFFIXES))})",
-                     f"a file ending in {suffix or 'no suffix'!r}")
+        raise _error(
+            path,
+            f"a text, HTML, PDF or feed file ({', '.join(sorted(SUFFIXES))})",
+            f"a file ending in {suffix or 'no suffix'!r}",
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -76,10 +80,23 @@ def read_documents(path: Path, title: str | None = None, publisher: str | None =
     else:
         text = _clean(_decode(path, data))
         heading = text.split("\n\n", 1)[0]
-        docs = [Document(path.name, text, title=heading if "\n" not in heading and len(heading) <= 150
-                         and len(text) > len(heading) else None)]
-    given = {k: v for k, v in (("title", title), ("publisher", publisher), ("date", iso_date(date) if date else None),
-                               ("url", url)) if v}
+        docs = [
+            Document(
+                path.name,
+                text,
+                title=heading if "\n" not in heading and len(heading) <= 150 and len(text) > len(heading) else None,
+            )
+        ]
+    given = {
+        k: v
+        for k, v in (
+            ("title", title),
+            ("publisher", publisher),
+            ("date", iso_date(date) if date else None),
+            ("url", url),
+        )
+        if v
+    }
     if date and not given.get("date"):
         raise _error(path, "a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date)", repr(date))
     docs = [replace(d, **given) for d in docs]
@@ -120,13 +137,16 @@ def iso_date(text: str | None) -> str | None:
         return text
     if re.fullmatch(r"\d{4}-\d{2}", text):
         return text
-    parsed = dateparser.parse(text, languages=["en"], settings={"RETURN_TIME_AS_PERIOD": False,
-                                                               "PREFER_DAY_OF_MONTH": "first",
-                                                               "REQUIRE_PARTS": ["year"]})
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"RETURN_TIME_AS_PERIOD": False, "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"]},
+    )
     if parsed is None:
         return None
-    has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b(?!\d)", re.sub(r"\b\d{4}\b", "", text))) or \
-        bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text))
+    has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b(?!\d)", re.sub(r"\b\d{4}\b", "", text))) or bool(
+        re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text)
+    )
     return parsed.strftime("%Y-%m-%d") if has_day else parsed.strftime("%Y-%m")
 
 
@@ -134,14 +154,21 @@ def _html(path: Path, markup: str) -> Document:
     import trafilatura
 
     try:
-        found = trafilatura.bare_extraction(markup, with_metadata=True, favor_recall=True, include_tables=False,
-                                            include_comments=False)
+        found = trafilatura.bare_extraction(
+            markup, with_metadata=True, favor_recall=True, include_tables=False, include_comments=False
+        )
     except ValueError as exc:
         raise _error(path, "an HTML page with readable text", str(exc)) from None
     if found is None or not (found.text or "").strip():
         raise _error(path, "an HTML page with readable text", "no main text found")
-    return Document(path.name, _clean(found.text), title=found.title or None, publisher=found.sitename or None,
-                    date=iso_date(found.date), url=found.url or None)
+    return Document(
+        path.name,
+        _clean(found.text),
+        title=found.title or None,
+        publisher=found.sitename or None,
+        date=iso_date(found.date),
+        url=found.url or None,
+    )
 
 
 def _pdf(path: Path, data: bytes) -> Document:
@@ -164,8 +191,13 @@ def _pdf(path: Path, data: bytes) -> Document:
     date = None
     if isinstance(created, str) and re.match(r"D:\d{8}", created):
         date = f"{created[2:6]}-{created[6:8]}-{created[8:10]}"
-    return Document(path.name, _clean(_unwrap(text)), title=meta.get("/Title") or None,
-                    publisher=meta.get("/Author") or None, date=date)
+    return Document(
+        path.name,
+        _clean(_unwrap(text)),
+        title=meta.get("/Title") or None,
+        publisher=meta.get("/Author") or None,
+        date=date,
+    )
 
 
 def _unwrap(text: str) -> str:
@@ -192,8 +224,11 @@ def _feed(path: Path, data: bytes) -> list[Document]:
             text = f"{title}.\n\n{text}" if not title.endswith((".", "!", "?")) else f"{title}\n\n{text}"
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         date = datetime(*stamp[:3]).strftime("%Y-%m-%d") if stamp else None
-        docs.append(Document(path.name, text, title=title, publisher=publisher, date=date,
-                             url=entry.get("link") or None, entry=i))
+        docs.append(
+            Document(
+                path.name, text, title=title, publisher=publisher, date=date, url=entry.get("link") or None, entry=i
+            )
+        )
     return docs
 
 

@@ -15,43 +15,103 @@ from dataclasses import dataclass, field
 from loaders.ingest.documents import iso_date
 from loaders.ingest.linker import Linked, Mention
 
-MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
 _YEAR = re.compile(r"\b(201[5-9]|202\d|203\d)\b")
-_DATE = re.compile(rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? (?:19|20)\d{{2}}|(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
-                   rf"(?:19|20)\d{{2}}|(?:{MONTHS}) (?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
-_JOIN = re.compile(r"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:new(?:est)? )?members?|"
-                   r"(?:new(?:est)?|latest) members?|welcomed)\b", re.I)
+_DATE = re.compile(
+    rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? (?:19|20)\d{{2}}|(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
+    rf"(?:19|20)\d{{2}}|(?:{MONTHS}) (?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+)
+_JOIN = re.compile(
+    r"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:new(?:est)? )?members?|"
+    r"(?:new(?:est)?|latest) members?|welcomed)\b",
+    re.I,
+)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
-_PAIR = re.compile(r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
-                   r"partnership with|matched with|teamed up with)\b", re.I)
-_PROJECT = re.compile(r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed)? out|"
-                      r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b", re.I)
+_PAIR = re.compile(
+    r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
+    r"partnership with|matched with|teamed up with)\b",
+    re.I,
+)
+_PROJECT = re.compile(
+    r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed)? out|"
+    r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b",
+    re.I,
+)
 _MEETING = re.compile(r"\b(meeting|summit|conference|workshop|forum|statement|declaration|endorsed|adopted)\b", re.I)
-_COUNT = re.compile(r"\b(\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(cities|projects)\b",
-                    re.I)
+_COUNT = re.compile(
+    r"\b(\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(cities|projects)\b", re.I
+)
 _PILOT_COUNT = re.compile(r"\b\d{1,3}\s+pilot\s+cities\b", re.I)
 _STATUS = (
-    ("completed", re.compile(r"\b(completed|finished|inaugurated|opened|has been in operation|now operat\w+|"
-                             r"went live|handed over)\b", re.I)),
-    ("planning", re.compile(r"\b(plan(?:s|ned)? to|planned|planning|will (?:build|launch|start|develop|install)|"
-                            r"proposed|feasibility stud(?:y|ies)|is to be)\b", re.I)),
-    ("ongoing", re.compile(r"\b(ongoing|under (?:way|construction|development)|underway|in progress|being "
-                           r"(?:built|developed|installed|piloted|rolled out)|is piloting|continues?)\b", re.I)),
+    (
+        "completed",
+        re.compile(
+            r"\b(completed|finished|inaugurated|opened|has been in operation|now operat\w+|"
+            r"went live|handed over)\b",
+            re.I,
+        ),
+    ),
+    (
+        "planning",
+        re.compile(
+            r"\b(plan(?:s|ned)? to|planned|planning|will (?:build|launch|start|develop|install)|"
+            r"proposed|feasibility stud(?:y|ies)|is to be)\b",
+            re.I,
+        ),
+    ),
+    (
+        "ongoing",
+        re.compile(
+            r"\b(ongoing|under (?:way|construction|development)|underway|in progress|being "
+            r"(?:built|developed|installed|piloted|rolled out)|is piloting|continues?)\b",
+            re.I,
+        ),
+    ),
 )
 _QUOTED = re.compile(r"[\"“‘']([A-Z][^\"”’']{3,80})[\"”’']")
-_NAMED_PROJECT = re.compile(r"\b((?:[A-Z][\w&-]*|of|and|for|the|in|de)(?: (?:[A-Z][\w&-]*|of|and|for|the|in|de))*"
-                            r" (?:Project|System|Platform|Centre|Center|Hub|Programme|Program|Network|Corridor|App))\b")
+_NAMED_PROJECT = re.compile(
+    r"\b((?:[A-Z][\w&-]*|of|and|for|the|in|de)(?: (?:[A-Z][\w&-]*|of|and|for|the|in|de))*"
+    r" (?:Project|System|Platform|Centre|Center|Hub|Programme|Program|Network|Corridor|App))\b"
+)
 _ORG_AFTER_WITH = re.compile(r"\bwith (?:the )?((?:[A-Z][\w&.-]*)(?: (?:of|for|and|de|[A-Z][\w&.-]*))*)")
-_NEW_CITY = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}) (?:has |have |had )?(?:officially |formally )?"
-                       r"(?:joined|was admitted|became)\b")
+_NEW_CITY = re.compile(
+    r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}) (?:has |have |had )?(?:officially |formally )?"
+    r"(?:joined|was admitted|became)\b"
+)
 _CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|chair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()]*)")
 _CHAIR_BEFORE = re.compile(r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair)\b")
 _HOST = re.compile(r"\b(?:hosted by|host(?:ed)? in|held in|took place in|convened in)\s+((?:the )?[A-Z][^,.;()]*)")
-_EVENT_NAME = re.compile(r"((?:the )?(?:\d+(?:st|nd|rd|th) )?(?:[A-Z][\w'-]*|of|on|and|for)(?: (?:[A-Z][\w'-]*|of|on|and|for))*"
-                         r" (?:Meeting|Summit|Conference|Workshop|Forum|Statement|Declaration|Framework))")
-_STOP_NAMES = {"The", "This", "That", "It", "In", "On", "At", "And", "But", "Also", "Both", "Today", "Yesterday",
-               "Officials", "Members", "Cities", "City", "Its", "Their", "A", "An", "All"}
+_EVENT_NAME = re.compile(
+    r"((?:the )?(?:\d+(?:st|nd|rd|th) )?(?:[A-Z][\w'-]*|of|on|and|for)(?: (?:[A-Z][\w'-]*|of|on|and|for))*"
+    r" (?:Meeting|Summit|Conference|Workshop|Forum|Statement|Declaration|Framework))"
+)
+_STOP_NAMES = {
+    "The",
+    "This",
+    "That",
+    "It",
+    "In",
+    "On",
+    "At",
+    "And",
+    "But",
+    "Also",
+    "Both",
+    "Today",
+    "Yesterday",
+    "Officials",
+    "Members",
+    "Cities",
+    "City",
+    "Its",
+    "Their",
+    "A",
+    "An",
+    "All",
+}
 
 
 @dataclass(frozen=True)
@@ -118,9 +178,10 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         # a new entity's name may not overlap a known one, except that a new project may carry its city's name
         known_spans = [(m.start - offset, m.end - offset) for m in mentions if m.entity.kind != "city"]
 
-        def fact(kind: str, **fields: Value) -> Fact:
-            return Fact(kind, {k: v for k, v in fields.items() if v is not None}, sentence, offset,
-                        offset + len(sentence))
+        def fact(kind: str, sentence: str = sentence, offset: int = offset, **fields: Value) -> Fact:
+            return Fact(
+                kind, {k: v for k, v in fields.items() if v is not None}, sentence, offset, offset + len(sentence)
+            )
 
         cities = [m for m in mentions if m.entity.kind == "city"]
         partners = [m for m in mentions if m.entity.kind == "partner"]
@@ -146,8 +207,9 @@ def _year(sentence: str) -> Value | None:
 
 
 def _joining(out, sentence, cities, mentions, known_spans, fact) -> None:
-    if not _JOIN.search(sentence) or not (_NETWORK_WORD.search(sentence) or any(
-            m.entity.kind == "network" for m in mentions)):
+    if not _JOIN.search(sentence) or not (
+        _NETWORK_WORD.search(sentence) or any(m.entity.kind == "network" for m in mentions)
+    ):
         return
     year = _year(sentence)
     for city in cities:
@@ -170,7 +232,11 @@ def _pairing(out, sentence, cities, partners, programmes, known_spans, fact) -> 
     if not found_partner:
         for m in _ORG_AFTER_WITH.finditer(sentence):
             name = m[1].strip()
-            if _outside(known_spans, m.start(1), m.end(1)) and len(name.split()) >= 2 and name.split()[0] not in _STOP_NAMES:
+            if (
+                _outside(known_spans, m.start(1), m.end(1))
+                and len(name.split()) >= 2
+                and name.split()[0] not in _STOP_NAMES
+            ):
                 out.add(fact("new-partner", name=literal(name)))
                 found_partner.append(literal(name))
                 break
@@ -197,8 +263,15 @@ def _project(out, sentence, cities, partners, projects, known_spans, fact) -> No
     partner = entity(partners[0]) if partners else None
     if projects:
         for project in projects:
-            out.add(fact("project", project=entity(project), city=entity(cities[0]) if cities else None,
-                         partner=partner, status=status))
+            out.add(
+                fact(
+                    "project",
+                    project=entity(project),
+                    city=entity(cities[0]) if cities else None,
+                    partner=partner,
+                    status=status,
+                )
+            )
         return
     if not cities:
         return
@@ -243,11 +316,17 @@ def _milestone(out, sentence, mentions, fact) -> None:
     chair_before = _CHAIR_BEFORE.search(sentence) if not chair else None
     host = _HOST.search(sentence)
     name = _EVENT_NAME.search(sentence)
-    out.add(fact("milestone", date=literal(iso, kind),
-                 event=literal(re.sub(r"^the ", "", name[1])) if name else None,
-                 chair=_party(chair[1], mentions, sentence) if chair else (
-                     _party(chair_before[1], mentions, sentence) if chair_before else None),
-                 host=_party(host[1], mentions, sentence) if host else None))
+    out.add(
+        fact(
+            "milestone",
+            date=literal(iso, kind),
+            event=literal(re.sub(r"^the ", "", name[1])) if name else None,
+            chair=_party(chair[1], mentions, sentence)
+            if chair
+            else (_party(chair_before[1], mentions, sentence) if chair_before else None),
+            host=_party(host[1], mentions, sentence) if host else None,
+        )
+    )
 
 
 def _count(out, sentence, doc_date, fact) -> None:
@@ -259,5 +338,11 @@ def _count(out, sentence, doc_date, fact) -> None:
             continue
         date = _DATE.search(sentence)
         as_of = iso_date(date[1]) if date else (_year(sentence).literal if _year(sentence) else doc_date)
-        out.add(fact("count", counted=literal(m[2].lower()), value=literal(str(value), XSD + "integer"),
-                     as_of=literal(as_of) if as_of else None))
+        out.add(
+            fact(
+                "count",
+                counted=literal(m[2].lower()),
+                value=literal(str(value), XSD + "integer"),
+                as_of=literal(as_of) if as_of else None,
+            )
+        )

@@ -35,9 +35,35 @@ _BRACKET = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*(?:,\s*(?P<tail
 _COUNTRY_TAIL = re.compile(r"^(?P<name>.+?),\s*(?P<tail>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
 _CONTINUING = {"City", "Capital"}
 """Title-case words that may follow a city's name without making it another place's ("Da Nang City")."""
-_HEADS = {"Project", "Projects", "System", "Platform", "Hub", "Centre", "Center", "Programme", "Program", "Plan",
-          "Committee", "Administration", "Council", "Government", "Department", "Office", "Authority", "Hall",
-          "University", "Airport", "Initiative", "Roadmap", "Strategy", "Dashboard", "Network", "Corridor", "Police"}
+_HEADS = {
+    "Project",
+    "Projects",
+    "System",
+    "Platform",
+    "Hub",
+    "Centre",
+    "Center",
+    "Programme",
+    "Program",
+    "Plan",
+    "Committee",
+    "Administration",
+    "Council",
+    "Government",
+    "Department",
+    "Office",
+    "Authority",
+    "Hall",
+    "University",
+    "Airport",
+    "Initiative",
+    "Roadmap",
+    "Strategy",
+    "Dashboard",
+    "Network",
+    "Corridor",
+    "Police",
+}
 """Heads of organisation and project names that may start with a city's name."""
 
 
@@ -150,8 +176,9 @@ class Gazetteer:
         """
         doc = self.nlp(text)
         lower, exact = self.matchers
-        spans = [Span(doc, start, end, label=match_id) for matcher in (lower, exact)
-                 for match_id, start, end in matcher(doc)]
+        spans = [
+            Span(doc, start, end, label=match_id) for matcher in (lower, exact) for match_id, start, end in matcher(doc)
+        ]
         spans = filter_spans(spans)
         covered = {i for span in spans for i in range(span.start, span.end)}
         candidates = []
@@ -190,7 +217,7 @@ def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
         after = doc[span.end]
         if after.is_title and after.i not in covered and after.text not in _CONTINUING and not after.is_sent_start:
             run = []
-            for token in doc[span.end:]:
+            for token in doc[span.end :]:
                 if not (token.is_title or token.is_upper or token.lower_ in ("of", "and", "for", "de")):
                     break
                 run.append(token.text)

@@ -10,7 +10,7 @@ document again finds it there and adds nothing. The new content is checked with 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
@@ -117,7 +117,7 @@ def store_proposals(store: Store, analyses, kind: str = "news") -> int:
     fresh = list({a.document.digest: a for a in fresh}.values())
     if not fresh:
         return 0
-    added = proposals_graph(fresh, kind, datetime.now(timezone.utc))
+    added = proposals_graph(fresh, kind, datetime.now(UTC))
     merged = existing + added
     check(merged)
     store.replace_graphs({PROPOSALS_GRAPH: merged})

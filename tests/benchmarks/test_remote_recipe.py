@@ -11,16 +11,33 @@ from benchmarks.load import synthetic_file
 from benchmarks.servers import ServerError
 from tests.conftest import skip_without_virtuoso
 
-LOAD = {"oxigraph": ["ascn load FILE --name synthetic"],
-        "virtuoso": ["ascn build (embedded, to check FILE)", "ascn load FILE (embedded, the check)",
-                     "Virtuoso bulk load of FILE"]}
-STEPS = {server: ["start the server", "ascn build", *load, "ascn stats",
-                  "ascn recommend cities --city syn-city-000000", "ascn recommend partners --city syn-city-000000",
-                  "ascn query projects_of_city", "start ascn serve", "GET / (home page)",
-                  "GET /projects (project search)", "GET /id/city/syn-city-000000 (entity page)",
-                  "GET /api/recommend/cities?city=syn-city-000000", "GET /api/queries/projects_of_city",
-                  "GET /sparql (count the synthetic graph)"]
-         for server, load in LOAD.items()}
+LOAD = {
+    "oxigraph": ["ascn load FILE --name synthetic"],
+    "virtuoso": [
+        "ascn build (embedded, to check FILE)",
+        "ascn load FILE (embedded, the check)",
+        "Virtuoso bulk load of FILE",
+    ],
+}
+STEPS = {
+    server: [
+        "start the server",
+        "ascn build",
+        *load,
+        "ascn stats",
+        "ascn recommend cities --city syn-city-000000",
+        "ascn recommend partners --city syn-city-000000",
+        "ascn query projects_of_city",
+        "start ascn serve",
+        "GET / (home page)",
+        "GET /projects (project search)",
+        "GET /id/city/syn-city-000000 (entity page)",
+        "GET /api/recommend/cities?city=syn-city-000000",
+        "GET /api/queries/projects_of_city",
+        "GET /sparql (count the synthetic graph)",
+    ]
+    for server, load in LOAD.items()
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +67,11 @@ def test_a_failing_step_stops_the_recipe_and_names_the_command(tmp_path):
 
 def test_virtuosos_bulk_loader_refuses_a_bad_file_and_names_it_and_the_line(virtuoso_scratch, tmp_path):
     bad = tmp_path / "bad.nt"
-    bad.write_text('<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n'
-                   '<https://example.org/a> <https://example.org/b> "unterminated .\n', encoding="utf-8")
+    bad.write_text(
+        "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+        '<https://example.org/a> <https://example.org/b> "unterminated .\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ServerError, match=rf"bulk loader refused {bad}: {bad}: .*line \d+: Unterminated"):
         virtuoso_scratch.bulk_load(bad, "https://w3id.org/ascn/graph/user/bad")
     assert not any((virtuoso_scratch.location / "import").iterdir())  # the file's link is gone

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from benchmarks import synthetic
 from loaders.dataset import bundled_graphs, bundled_records
-from loaders.records import RecordSet, check_references
+from loaders.records import RecordSet, check_records
 from loaders.validate import validate
 from ontology.namespace import ASCN, GEO, GRAPH, ID
 
@@ -63,8 +63,17 @@ def test_conforms_to_the_data_shapes(graph):
 def test_has_the_classes_of_the_real_schema(graph):
     classes = Counter(graph.objects(None, RDF.type))
     assert set(classes) == {
-        ASCN.City, GEO.Geometry, ASCN.Measurement, ASCN.Project, ASCN.Pairing, ASCN.PartnerProgramme,
-        ASCN.PartnerOrganisation, ASCN.PartnerCountry, ASCN.PartnerCompany, ASCN.BestPractice, ASCN.SourceDocument,
+        ASCN.City,
+        GEO.Geometry,
+        ASCN.Measurement,
+        ASCN.Project,
+        ASCN.Pairing,
+        ASCN.PartnerProgramme,
+        ASCN.PartnerOrganisation,
+        ASCN.PartnerCountry,
+        ASCN.PartnerCompany,
+        ASCN.BestPractice,
+        ASCN.SourceDocument,
     }
     assert classes[ASCN.Project] > 3 * classes[ASCN.City]  # about 4.2 projects per city, as bundled
 
@@ -73,8 +82,17 @@ def test_links_only_real_member_states_and_focus_areas(graph):
     countries = {o for o in graph.objects(None, ASCN.country)}
     assert countries and countries <= {ID[f"country/{c.id.lower()}"] for c in bundled_records().by_type["country"]}
     areas = set(graph.objects(None, ASCN.focusArea))
-    assert areas == {ID[f"focus-area/{a}"] for a in ("built_infrastructure", "civic_social", "quality_environment",
-                                                     "safety_security", "industry_innovation", "health_wellbeing")}
+    assert areas == {
+        ID[f"focus-area/{a}"]
+        for a in (
+            "built_infrastructure",
+            "civic_social",
+            "quality_environment",
+            "safety_security",
+            "industry_innovation",
+            "health_wellbeing",
+        )
+    }
 
 
 def test_every_entity_is_marked_synthetic(graph):
@@ -94,4 +112,4 @@ def test_every_reference_resolves(text):
         for record in city_records:
             records.add(record)
     real = bundled_records()
-    check_references(records, {"country": real.ids("country"), "focus_area": real.ids("focus_area")})
+    check_records(records, {"country": real.ids("country"), "focus_area": real.ids("focus_area")})

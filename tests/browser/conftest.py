@@ -19,8 +19,15 @@ from playwright.sync_api import expect
 from tests.conftest import PROTOCOL_GRAPHS, AscnServer, running_ascn, store_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 TIMEOUT_MS = 120_000
 """How long a page may take to reach the state a test waits for (loaded, answered, drawn) before the test calls
@@ -104,8 +111,10 @@ def page(browser, site, page_errors):
     p.on("pageerror", lambda exc: page_errors.add(f"script error: {exc}"))
     # net::ERR_ABORTED is the browser cancelling a request itself (the favicon of a page left by a form
     # submit); a missing or broken resource shows as a console error or another failure
-    p.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED"
-         and page_errors.add(f"request failed: {req.url} ({req.failure})"))
+    p.on(
+        "requestfailed",
+        lambda req: req.failure != "net::ERR_ABORTED" and page_errors.add(f"request failed: {req.url} ({req.failure})"),
+    )
     yield p
     context.close()
     unexpected = page_errors.unexpected()
@@ -154,8 +163,10 @@ def axe(axe_source):
     def check(page) -> dict[str, list[str]]:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
-        found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                              ".violations.map(v => [v.impact, v.id, v.nodes.length])")
+        found = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+            ".violations.map(v => [v.impact, v.id, v.nodes.length])"
+        )
         out: dict[str, list[str]] = {}
         for impact, rule, nodes in found:
             out.setdefault(impact, []).append(f"{rule} ({nodes} nodes)")

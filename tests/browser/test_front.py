@@ -21,9 +21,15 @@ def test_header_search_opens_an_exact_name_and_groups_the_rest(page, screen, axe
 
     page.goto("/search?q=Yokohama&list=1")  # the whole name of the partner: listed only when asked
     expect(page.locator("#search-count")).to_have_text("6 entities named like “Yokohama”")
-    expect(page.locator(".search-group h2")).to_have_text([re.compile(r"^Partner cities"), re.compile(r"^Partner programmes"),
-                                                           re.compile(r"^Pairings"), re.compile(r"^Meetings"),
-                                                           re.compile(r"^Source documents")])
+    expect(page.locator(".search-group h2")).to_have_text(
+        [
+            re.compile(r"^Partner cities"),
+            re.compile(r"^Partner programmes"),
+            re.compile(r"^Pairings"),
+            re.compile(r"^Meetings"),
+            re.compile(r"^Source documents"),
+        ]
+    )
     assert serious(axe(page)) == []
     assert overflow(page) == 0
     screenshot(page, f"search-{screen}")
@@ -89,9 +95,13 @@ def test_home_map_reads_without_tiles_and_its_cities_are_reached_by_keyboard(pag
     boxes = [shown.nth(i).bounding_box() for i in range(shown.count())]
     assert len(boxes) >= 20
     for i, a in enumerate(boxes):  # the names shown do not overlap one another
-        for b in boxes[i + 1:]:
-            assert (a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
-                    or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5), (a, b)
+        for b in boxes[i + 1 :]:
+            assert (
+                a["x"] + a["width"] <= b["x"] + 0.5
+                or b["x"] + b["width"] <= a["x"] + 0.5
+                or a["y"] + a["height"] <= b["y"] + 0.5
+                or b["y"] + b["height"] <= a["y"] + 0.5
+            ), (a, b)
     badges = page.locator("#city-map .country-badge:not(.crowded)")
     assert badges.count() >= 1
     expect(page.locator(".legend")).to_contain_text("Viet Nam 3 cities · 9 projects")
@@ -106,10 +116,17 @@ def test_home_map_reads_without_tiles_and_its_cities_are_reached_by_keyboard(pag
     expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))
 
 
-ENTITY_PAGES = {"city": "/id/city/da-nang", "project": "/id/project/han-ioc", "partner": "/id/partner/yokohama",
-                "pairing": "/id/pairing/yokohama-danang", "focus-area": "/id/focus-area/safety_security",
-                "source": "/id/source/ascn_me_2022", "member-state": "/id/country/vn",
-                "programme": "/id/programme/smart-jamp", "practice": None}
+ENTITY_PAGES = {
+    "city": "/id/city/da-nang",
+    "project": "/id/project/han-ioc",
+    "partner": "/id/partner/yokohama",
+    "pairing": "/id/pairing/yokohama-danang",
+    "focus-area": "/id/focus-area/safety_security",
+    "source": "/id/source/ascn_me_2022",
+    "member-state": "/id/country/vn",
+    "programme": "/id/programme/smart-jamp",
+    "practice": None,
+}
 
 
 def test_entity_pages_pass_axe_fit_the_screen_and_show_locations_in_degrees(page, screen, axe, screenshot):
@@ -143,12 +160,16 @@ def test_per_country_chart_of_a_library_query_in_three_clicks(page, screen, axe,
     assert '"@' not in active.locator(".yasr_results tbody").inner_text()
     active.locator(".select_chart").click()  # 3
     expect(active.locator(".ascn-chart canvas")).to_have_attribute(
-        "aria-label", "Stacked bar chart of projects by countryLabel, grouped by focusAreaLabel")
+        "aria-label", "Stacked bar chart of projects by countryLabel, grouped by focusAreaLabel"
+    )
     expect(active.get_by_role("combobox", name="Grouped by")).to_have_value("focusAreaLabel")
-    bars = page.evaluate("() => { const c = Chart.getChart(document.querySelector('.tabPanel.active .ascn-chart canvas'));"
-                         " return [c.data.labels.length, c.data.datasets.length]; }")
-    states = page.evaluate("() => new Set(window.ascnYasgui.getTab().getYasr().results.getBindings()"
-                           ".map(r => r.countryLabel.value)).size")
+    bars = page.evaluate(
+        "() => { const c = Chart.getChart(document.querySelector('.tabPanel.active .ascn-chart canvas'));"
+        " return [c.data.labels.length, c.data.datasets.length]; }"
+    )
+    states = page.evaluate(
+        "() => new Set(window.ascnYasgui.getTab().getYasr().results.getBindings().map(r => r.countryLabel.value)).size"
+    )
     assert bars[0] == states >= 10 and bars[1] >= 5  # a bar per member state with projects, a part per focus area
     assert serious(axe(page)) == []
     assert overflow(page) == 0
@@ -161,13 +182,17 @@ def test_a_syntax_error_is_short_and_links_to_its_place(page, page_errors, scree
     page_errors.allow("status of 400")  # the endpoint refuses the malformed query, as it should
     page.goto("/query")
     page.wait_for_selector("body[data-examples-ready=true]")
-    page.evaluate("() => window.ascnYasgui.getTab().getYasqe().setValue('SELECT ?x WHERE {\\n  ?x ?p ?o .\\n  FILTER( }')")
+    page.evaluate(
+        "() => window.ascnYasgui.getTab().getYasqe().setValue('SELECT ?x WHERE {\\n  ?x ?p ?o .\\n  FILTER( }')"
+    )
     page.click(".tabPanel.active .yasqe_queryButton")
     error = page.locator(".tabPanel.active .errorResult")
     expect(error).to_contain_text("(line 3, column 11)")
     assert len(error.inner_text()) < 300
     error.get_by_role("button", name="Go to line 3, column 11").click()
-    assert page.evaluate("() => { const c = window.ascnYasgui.getTab().getYasqe().getCursor(); return [c.line, c.ch]; }") == [2, 10]
+    assert page.evaluate(
+        "() => { const c = window.ascnYasgui.getTab().getYasqe().getCursor(); return [c.line, c.ch]; }"
+    ) == [2, 10]
 
 
 def test_reference_pages_pass_axe_and_fit_the_screen(page, screen, axe, screenshot):
@@ -194,7 +219,8 @@ def test_city_officer_narrows_peer_projects_to_a_topic_in_two_clicks(page, scree
     expect(page).to_have_url(re.compile(r"/id/city/da-nang\?focus=quality_environment#rec-projects_for_city$"))
     expect(peers.locator(".rec-title").first).to_have_text("Integrated Flood Management and Response System")
     expect(peers.locator(".topic-chips").get_by_role("link", name="Quality Environment")).to_have_attribute(
-        "aria-current", "true")
+        "aria-current", "true"
+    )
     assert page.evaluate("window.samePage") is True
     first = peers.locator("li.rec").first
     expect(first.locator(".rec-place")).to_have_text("Kuching, Malaysia")

@@ -48,8 +48,10 @@ def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, s
     expect(page.locator('[data-facet="focus"]').get_by_label("Safety and Security")).to_be_checked()
     expect(page.locator('[data-facet="country"]').get_by_label("Viet Nam")).to_be_checked()
     assert page.locator("li.result strong").all_inner_texts() == [
-        "Integrated and Unified Emergency Response Centre", "Intelligent Operation Centre (Da Nang)",
-        "Intelligent Operations Centre (Ha Noi)"]
+        "Integrated and Unified Emergency Response Centre",
+        "Intelligent Operation Centre (Da Nang)",
+        "Intelligent Operations Centre (Ha Noi)",
+    ]
 
 
 def test_home_page_maps_all_member_cities_without_errors(page, screenshot):

@@ -18,8 +18,11 @@ START = "PREFIX ascn: <https://w3id.org/ascn/ontology#>\nSELECT * WHERE {\n  "
 def _editor(page, text: str):
     page.goto("/query")
     page.wait_for_selector("body[data-examples-ready=true]")
-    page.evaluate("""(text) => { const y = window.ascnYasgui.getTab().getYasqe(); y.setValue(text);
-        y.getDoc().setCursor(y.getDoc().lineCount(), 0); y.focus(); }""", text)
+    page.evaluate(
+        """(text) => { const y = window.ascnYasgui.getTab().getYasqe(); y.setValue(text);
+        y.getDoc().setCursor(y.getDoc().lineCount(), 0); y.focus(); }""",
+        text,
+    )
     return page.locator(f"{ACTIVE} .CodeMirror textarea")
 
 
@@ -73,12 +76,15 @@ def test_the_data_panel_lists_counts_from_the_void_and_inserts_a_term(page):
 
 def _click_node(page, container: str, cy: str, label: str) -> None:
     """Click the node labelled ``label`` where Cytoscape drew it (the canvas has no DOM element per node)."""
-    x, y = page.evaluate("""([container, cy, label]) => {
+    x, y = page.evaluate(
+        """([container, cy, label]) => {
         const node = eval(cy).nodes().filter((n) => n.data("label") === label)[0];
         node.cy().container().scrollIntoView({block: "center"});
         const at = node.renderedPosition();
         const box = document.querySelector(container + " .graph-canvas").getBoundingClientRect();
-        return [box.x + at.x, box.y + at.y]; }""", [container, cy, label])
+        return [box.x + at.x, box.y + at.y]; }""",
+        [container, cy, label],
+    )
     page.mouse.click(x, y)
 
 
@@ -99,8 +105,11 @@ def test_an_entity_page_draws_its_neighbourhood_with_clickable_nodes(page, scree
 
 
 def test_a_construct_answer_shows_as_a_graph_readable_at_a_hundred_nodes(page, screenshot):
-    _editor(page, START.replace("SELECT * WHERE {\n  ", "CONSTRUCT { ?p ascn:inCity ?c ; ascn:focusArea ?f } WHERE {\n  ")
-            + "?p ascn:inCity ?c ; ascn:focusArea ?f }")
+    _editor(
+        page,
+        START.replace("SELECT * WHERE {\n  ", "CONSTRUCT { ?p ascn:inCity ?c ; ascn:focusArea ?f } WHERE {\n  ")
+        + "?p ascn:inCity ?c ; ascn:focusArea ?f }",
+    )
     page.click(f"{ACTIVE} .yasqe_queryButton")
     expect(page.locator(f"{ACTIVE} .yasr_response_chip")).to_contain_text("results")
     page.click(f"{ACTIVE} .select_graph")
@@ -117,7 +126,11 @@ def test_a_construct_answer_shows_as_a_graph_readable_at_a_hundred_nodes(page, s
         return [inside, gaps.sort((a, b) => a - b)]; }""")
     assert inside
     assert gaps[len(gaps) // 10] > 8  # nine nodes in ten stand clear of their nearest neighbour
-    _click_node(page, f"{ACTIVE} .graph-view", "document.querySelector('.tabPanel.active .graph-view').ascnGraph",
-                "built_infrastructure")
+    _click_node(
+        page,
+        f"{ACTIVE} .graph-view",
+        "document.querySelector('.tabPanel.active .graph-view').ascnGraph",
+        "built_infrastructure",
+    )
     expect(graph.locator(".graph-details")).to_contain_text("focus-area/built_infrastructure")
     screenshot(page, "query-graph")  # last: a full-page screenshot resizes the page, and the picture with it

@@ -47,8 +47,12 @@ def test_ingest_review_accept_release_diff_and_feed(curator_page, curated_site, 
     page = curator_page
     site, data_dir = curated_site
     ascn = Path(sys.executable).with_name("ascn")
-    ingested = subprocess.run([str(ascn), "--data-dir", str(data_dir), "ingest", str(TEXTS / "test" / "04-news.html")],
-                              capture_output=True, text=True, timeout=300)
+    ingested = subprocess.run(
+        [str(ascn), "--data-dir", str(data_dir), "ingest", str(TEXTS / "test" / "04-news.html")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ingested.returncode == 0, ingested.stderr
     assert "(stored)" in ingested.stdout
 

@@ -13,8 +13,13 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "notebooks.md"
 
 def test_the_notebook_guide_runs(tmp_path, bundled_graphs):
     settings = store_copy(tmp_path / "data", bundled_graphs)  # its own copy: the session's store stays locked
-    result = doctest.testfile(str(DOC), module_relative=False, globs={"DATA_DIR": settings.data_dir},
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, report=True)
+    result = doctest.testfile(
+        str(DOC),
+        module_relative=False,
+        globs={"DATA_DIR": settings.data_dir},
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        report=True,
+    )
     assert result.attempted >= 10
     assert result.failed == 0
 
@@ -28,8 +33,9 @@ def test_a_remote_endpoint_answers_as_the_embedded_store(store, ascn_server):
         there = remote.query("cities_of_country", country="TH").to_pandas()
         assert here.to_dict("records") == there.to_dict("records")
         assert here["cityLabel"].tolist()[:2] == ["Bangkok", "Chiang Mai"]
-        assert [i.label for i in remote.recommend("partners_for_city", city="da-nang", top=3).items] == \
-            [i.label for i in local.recommend("partners_for_city", city="da-nang", top=3).items]
+        assert [i.label for i in remote.recommend("partners_for_city", city="da-nang", top=3).items] == [
+            i.label for i in local.recommend("partners_for_city", city="da-nang", top=3).items
+        ]
 
 
 def test_citation_cff_at_the_root_has_what_the_format_requires():

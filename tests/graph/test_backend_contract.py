@@ -15,8 +15,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -37,8 +37,18 @@ from tests.conftest import remote_settings
 USER_A = str(GRAPH["user/contract-a"])
 USER_B = str(GRAPH["user/contract-b"])
 CITY = "https://w3id.org/ascn/ontology#City"
-FACT_SHEET_RECORDS = {"source": 153, "country": 11, "focus_area": 6, "city": 38, "partner": 58, "pairing": 44,
-                      "project": 179, "best_practice": 32, "network": 1, "annual_meeting": 9}
+FACT_SHEET_RECORDS = {
+    "source": 153,
+    "country": 11,
+    "focus_area": 6,
+    "city": 38,
+    "partner": 58,
+    "pairing": 44,
+    "project": 179,
+    "best_practice": 32,
+    "network": 1,
+    "annual_meeting": 9,
+}
 """Record counts of the ASCN fact sheet v0.2 (programmes are curated beside it: 42)."""
 
 
@@ -116,18 +126,23 @@ def canonical(answer):
 def assert_same(a, b) -> None:
     if isinstance(a, Graph) and not isomorphic(a, b):
         _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-        pytest.fail(f"graphs differ:\n{only_a.serialize(format='nt')[:1500]}\n---\n{only_b.serialize(format='nt')[:1500]}")
+        pytest.fail(
+            f"graphs differ:\n{only_a.serialize(format='nt')[:1500]}\n---\n{only_b.serialize(format='nt')[:1500]}"
+        )
     assert canonical(a) == canonical(b)
 
 
 def content(store) -> dict:
     """Every named graph of a store with its number of triples, to show a failed write changed nothing."""
-    sizes = {str(row["g"]): int(row["n"])
-             for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    sizes = {
+        str(row["g"]): int(row["n"])
+        for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
     return {name: sizes.get(name, 0) for name in store.graph_names()}
 
 
 # -- a build holds the fact sheet --------------------------------------------------------------------
+
 
 def test_a_build_stores_every_fact_sheet_record_on_both_backends(writable, bundled_graphs):
     report = dataset.build(writable)
@@ -175,8 +190,10 @@ SAME_QUERIES = {
 }
 
 
-@pytest.mark.parametrize("server, name", [(server, name) for server in SERVERS for name in SAME_QUERIES
-                                          if (server, name) != ("virtuoso", "describe")])
+@pytest.mark.parametrize(
+    "server, name",
+    [(server, name) for server in SERVERS for name in SAME_QUERIES if (server, name) != ("virtuoso", "describe")],
+)
 def test_the_same_query_gives_the_same_answer_on_both_backends(request, store, server, name):
     remote = request.getfixturevalue(READ_ONLY[server])
     embedded, answer = store.query(SAME_QUERIES[name]), remote.query(SAME_QUERIES[name])
@@ -223,8 +240,15 @@ VIRTUOSO_DIFFERS = {
 that pins the exact difference, and docs/remote-store.md lists them."""
 
 
-@pytest.mark.parametrize("server, name", [(server, name) for server in SERVERS for name in sorted(library())
-                                          if server != "virtuoso" or name not in VIRTUOSO_DIFFERS])
+@pytest.mark.parametrize(
+    "server, name",
+    [
+        (server, name)
+        for server in SERVERS
+        for name in sorted(library())
+        if server != "virtuoso" or name not in VIRTUOSO_DIFFERS
+    ],
+)
 def test_every_library_query_answers_the_same_on_both_backends(request, store, server, name):
     remote = request.getfixturevalue(READ_ONLY[server])
     sparql = library()[name].bind()
@@ -235,6 +259,7 @@ def test_every_library_query_answers_the_same_on_both_backends(request, store, s
 
 
 # -- where Virtuoso answers otherwise (docs/remote-store.md lists these) ---------------------------------
+
 
 def test_virtuoso_gives_wkt_points_in_its_own_geometry_type_in_single_precision(store, virtuoso_store):
     sparql = library()["cities_with_coordinates"].bind()
@@ -249,8 +274,9 @@ def test_virtuoso_computes_distances_in_decimals(store, virtuoso_store):
     sparql = library()["cities_within_distance"].bind()
     embedded, virtuoso = store.query(sparql), virtuoso_store.query(sparql)
     assert [row[:-1] for row in virtuoso.rows] == [row[:-1] for row in embedded.rows]
-    assert [(row[-1].datatype, float(row[-1])) for row in virtuoso.rows] == \
-        [(XSD.decimal, float(row[-1])) for row in embedded.rows]
+    assert [(row[-1].datatype, float(row[-1])) for row in virtuoso.rows] == [
+        (XSD.decimal, float(row[-1])) for row in embedded.rows
+    ]
     assert embedded.rows[0][-1] == Literal("23.7", datatype=XSD.double)
 
 
@@ -268,7 +294,7 @@ def test_virtuoso_answers_pairings_of_partner_right_only_without_order_by(store,
     assert len(store.query(sparql)) == 11  # the United States: 8 WiSE and 3 USASCP hospital pairings
     # With ORDER BY Virtuoso 7.2.5 answers wrongly, differently from run to run (no row, or rows with values
     # missing), so only the query without it is compared; docs/remote-store.md says so.
-    unordered = sparql[:sparql.rindex("ORDER BY")]
+    unordered = sparql[: sparql.rindex("ORDER BY")]
     assert_same(virtuoso_store.query(unordered), store.query(unordered))
 
 
@@ -303,6 +329,7 @@ def test_virtuoso_passes_the_union_probe_with_its_own_graphs_hidden(virtuoso_sto
 
 # -- writes ------------------------------------------------------------------------------------------
 
+
 def test_graph_names_are_the_same_on_both_backends(store, remote, bundled_graphs):
     assert store.graph_names() == remote.graph_names() == sorted(bundled_graphs)
 
@@ -316,14 +343,19 @@ def test_values_are_the_same_plain_strings_on_every_backend(request, backend, st
     assert all(v is None or type(v) is str for row in plain.rows for v in row)
 
 
-@pytest.mark.parametrize(("name", "count"), [
-    ("similarity_nodes", 418), ("similarity_attributes", 736), ("similarity_edges", 1022),
-    ("similarity_sources", 1042),
-    ("similarity_titles", 153),  # the fact sheet's 153 sources, each with its title
-    ("similarity_confidence", 44),  # the 44 partner, pairing and project records the sheet gives a confidence mark
-    ("similarity_source_dates", 136),  # the 136 of the 153 sources that are dated
-    ("similarity_vocabulary", 45),  # the framework's names, sub-categories, principles and examples
-])
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("similarity_nodes", 418),
+        ("similarity_attributes", 736),
+        ("similarity_edges", 1022),
+        ("similarity_sources", 1042),
+        ("similarity_titles", 153),  # the fact sheet's 153 sources, each with its title
+        ("similarity_confidence", 44),  # the 44 partner, pairing and project records the sheet gives a confidence mark
+        ("similarity_source_dates", 136),  # the 136 of the 153 sources that are dated
+        ("similarity_vocabulary", 45),  # the framework's names, sub-categories, principles and examples
+    ],
+)
 def test_the_recommenders_reads_give_the_same_values_on_every_backend(request, backend, store, name, count):
     sparql = internal(name).sparql
     expected = list(map(as_virtuoso_csv(request), store.values(sparql).rows))
@@ -332,7 +364,7 @@ def test_the_recommenders_reads_give_the_same_values_on_every_backend(request, b
 
 
 def test_an_error_met_while_the_server_streams_values_is_not_taken_for_a_whole_answer(remote_store):
-    failing = ('SELECT * WHERE { { VALUES ?x { 1 2 3 } } UNION { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }')
+    failing = "SELECT * WHERE { { VALUES ?x { 1 2 3 } } UNION { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
     with pytest.raises(StoreError, match=r"sent an incomplete answer; it said: The port 9 is not allowed"):
         remote_store.values(failing)  # Oxigraph server answers 200 with the header row, then its error
 
@@ -404,8 +436,9 @@ def test_a_large_remote_rebuild_goes_through_the_graph_store_protocol(fresh_remo
     assert content(fresh_remote) == {**{n: len(g) for n, g in bundled_graphs.items()}, USER_A: 2}
 
 
-@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml"),
-                                         ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml"), ("jsonld", "json-ld")]
+)
 def test_a_triple_export_holds_the_union_on_both_backends(request, backend, store, fmt, parser):
     exported = Graph().parse(data=backend.export(fmt), format=parser)
     if backend_name(request) == "virtuoso":
@@ -436,6 +469,7 @@ def test_an_unknown_export_format_raises_store_error(backend):
 
 # -- errors ------------------------------------------------------------------------------------------
 
+
 def test_a_malformed_query_raises_query_error_with_its_position(request, backend):
     with pytest.raises(QueryError) as caught:
         backend.query("SELECT * WHERE { ?s ?p }")
@@ -456,9 +490,11 @@ def test_an_update_sent_as_a_query_is_refused_and_changes_nothing(writable):
 @pytest.mark.parametrize("name", ["not an iri", "http://x/> } ; DROP ALL ; #", "", "relative/graph"])
 def test_an_invalid_graph_name_raises_store_error(writable, name):
     before = content(writable)
-    for write in (lambda: writable.replace_graphs({name: small_graph("x")}),
-                  lambda: writable.drop_graphs([name]),
-                  lambda: writable.rebuild({name: small_graph("x")}, keep=[])):
+    for write in (
+        lambda: writable.replace_graphs({name: small_graph("x")}),
+        lambda: writable.drop_graphs([name]),
+        lambda: writable.rebuild({name: small_graph("x")}, keep=[]),
+    ):
         with pytest.raises(StoreError, match="invalid graph name"):
             write()
     assert content(writable) == before
@@ -467,18 +503,24 @@ def test_an_invalid_graph_name_raises_store_error(writable, name):
 def test_a_load_with_a_bad_record_leaves_the_store_unchanged(writable, tmp_path):
     before = content(writable)
     path = tmp_path / "my_cities.yaml"
-    path.write_text("type: city\nrecords:\n- id: new-town\n  name: New Town\n  country: XX\n  joined: 2030\n"
-                    "  pilot_city: false\n  sources: [nowhere]\n", encoding="utf-8")
+    path.write_text(
+        "type: city\nrecords:\n- id: new-town\n  name: New Town\n  country: XX\n  joined: 2030\n"
+        "  pilot_city: false\n  sources: [nowhere]\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError):
         dataset.load(writable, path)
     assert content(writable) == before
 
 
-@pytest.mark.parametrize("bad_iri", [
-    "http://example.org/a b",  # refused while writing the request
-    "relative/iri",  # refused while writing: a server would resolve it against its own URL
-    "http://example.org/%zz",  # not an IRI to the embedded store, so refused before sending (Virtuoso takes it)
-])
+@pytest.mark.parametrize(
+    "bad_iri",
+    [
+        "http://example.org/a b",  # refused while writing the request
+        "relative/iri",  # refused while writing: a server would resolve it against its own URL
+        "http://example.org/%zz",  # not an IRI to the embedded store, so refused before sending (Virtuoso takes it)
+    ],
+)
 def test_a_write_the_store_refuses_midway_changes_nothing(writable, bad_iri):
     before = content(writable)
     bad = Graph()
@@ -488,8 +530,10 @@ def test_a_write_the_store_refuses_midway_changes_nothing(writable, bad_iri):
     assert content(writable) == before
 
 
-HALF_REFUSED = (f'INSERT DATA {{ GRAPH <{USER_A}> {{ <{ID["city/contract-test"]}> <{RDFS.label}> "x" }} }} ;\n'
-                f'DROP GRAPH <{GRAPH["user/never-loaded"]}>')
+HALF_REFUSED = (
+    f'INSERT DATA {{ GRAPH <{USER_A}> {{ <{ID["city/contract-test"]}> <{RDFS.label}> "x" }} }} ;\n'
+    f"DROP GRAPH <{GRAPH['user/never-loaded']}>"
+)
 """One update request whose second operation fails while it runs (the graph to drop does not exist)."""
 
 
@@ -516,6 +560,7 @@ def test_virtuoso_keeps_what_a_request_did_before_it_was_refused(fresh_virtuoso_
 
 
 # -- configuration -----------------------------------------------------------------------------------
+
 
 def test_a_wrong_url_gives_a_store_error_naming_it():
     with socket.socket() as probe:

@@ -25,8 +25,10 @@ def union(store) -> Graph:
 def assert_isomorphic(a: Graph, b: Graph) -> None:
     if not isomorphic(a, b):
         _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-        pytest.fail(f"graphs differ:\nonly in first:\n{only_a.serialize(format='nt')[:2000]}\n"
-                    f"only in second:\n{only_b.serialize(format='nt')[:2000]}")
+        pytest.fail(
+            f"graphs differ:\nonly in first:\n{only_a.serialize(format='nt')[:2000]}\n"
+            f"only in second:\n{only_b.serialize(format='nt')[:2000]}"
+        )
 
 
 @pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
@@ -58,8 +60,9 @@ def test_an_exported_graph_loads_back_as_a_user_file(fresh_store, store, tmp_pat
     path = tmp_path / "copy.ttl"
     path.write_bytes(store.export("turtle"))
     dataset.load(fresh_store, path)
-    copy = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/copy> "
-                             "{ ?s ?p ?o } }")
+    copy = fresh_store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/copy> { ?s ?p ?o } }"
+    )
     assert_isomorphic(copy, union(store))
 
 
@@ -89,8 +92,10 @@ def test_a_second_process_is_told_the_store_is_in_use(fresh_settings, fresh_stor
 
 def subprocess_open(settings):
     """Open the store from a child process, re-raising its StoreError here."""
-    code = ("import sys\nfrom graph.backends import open_store\nfrom graph.config import Settings\n"
-            f"open_store(Settings.load({{'data_dir': {str(settings.data_dir)!r}, 'auto_build': False}}))")
+    code = (
+        "import sys\nfrom graph.backends import open_store\nfrom graph.config import Settings\n"
+        f"open_store(Settings.load({{'data_dir': {str(settings.data_dir)!r}, 'auto_build': False}}))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     if done.returncode:
         raise StoreError(done.stderr.strip().splitlines()[-1])
@@ -103,8 +108,9 @@ def test_a_build_killed_at_random_points_leaves_the_previous_graph(tmp_path, bun
     settings = dataset.Settings(data_dir=tmp_path / "data", auto_build=False)
     rng = random.Random(20261125)
     for _ in range(6):
-        child = subprocess.Popen([sys.executable, "-m", "webapp.cli", "build"], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "webapp.cli", "build"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.2, 2.0))
         child.send_signal(signal.SIGKILL)
         child.wait()

@@ -9,8 +9,9 @@ from graph.pool import Job, QueryPool, QueryTimeout, answer
 from ontology.errors import QueryError, StoreError
 
 FORMATS = {"results": "csv", "boolean": "json", "graph": "ntriples"}
-PHUKET_LABEL = ("SELECT ?label WHERE { <https://w3id.org/ascn/id/city/phuket> "
-                "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+PHUKET_LABEL = (
+    "SELECT ?label WHERE { <https://w3id.org/ascn/id/city/phuket> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+)
 
 
 def test_read_only_handle_reads_beside_the_read_write_owner(store, built_settings):
@@ -35,8 +36,9 @@ def test_answer_cuts_at_the_row_limit_and_says_so(store):
     reply = answer(store, Job("SELECT ?s { ?s a <https://w3id.org/ascn/ontology#City> } ORDER BY ?s", FORMATS, 5))
     assert (reply.rows, reply.complete) == (5, False)
     assert reply.body.decode().splitlines() == ["s"] + [
-        f"https://w3id.org/ascn/id/city/{c}" for c in ("bandar-seri-begawan", "bangkok", "banyuwangi", "battambang",
-                                                         "cauayan-city")]
+        f"https://w3id.org/ascn/id/city/{c}"
+        for c in ("bandar-seri-begawan", "bangkok", "banyuwangi", "battambang", "cauayan-city")
+    ]
     assert reply.completeness() == {"complete": False, "rows": 5, "limit": 5, "reason": "row-limit"}
 
 
@@ -44,7 +46,8 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
     pool = QueryPool(built_settings, size=1)
     try:
         assert pool.run(Job("ASK {}", FORMATS, 10), timeout=5).body == (
-            b'{"head":{},"ascn:completeness":{"complete":true,"rows":1,"limit":10},"boolean":true}')
+            b'{"head":{},"ascn:completeness":{"complete":true,"rows":1,"limit":10},"boolean":true}'
+        )
         [first] = pool.pids()
         with pytest.raises(QueryTimeout):
             pool.run(Job("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", FORMATS, 10), timeout=0.5)
@@ -58,9 +61,11 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
 
 
 # -- the embedded store writes answers itself (query_written); the remote path writes rdflib terms -------------
-TRICKY = ('SELECT ?t ?n WHERE { VALUES (?t ?n) { ("line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-GB 1) '
-          '("39"^^<http://www.w3.org/2001/XMLSchema#decimal> 1.50) ("x"^^<http://www.w3.org/2001/XMLSchema#string> UNDEF) '
-          '(<https://w3id.org/ascn/id/city/phuket> "Đà Nẵng") } }')
+TRICKY = (
+    'SELECT ?t ?n WHERE { VALUES (?t ?n) { ("line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-GB 1) '
+    '("39"^^<http://www.w3.org/2001/XMLSchema#decimal> 1.50) ("x"^^<http://www.w3.org/2001/XMLSchema#string> UNDEF) '
+    '(<https://w3id.org/ascn/id/city/phuket> "Đà Nẵng") } }'
+)
 CITIES = "SELECT ?s { ?s a <https://w3id.org/ascn/ontology#City> } ORDER BY ?s"
 
 
@@ -76,8 +81,12 @@ def parsed(reply) -> list[tuple]:
 
     from rdflib.query import Result
 
-    name = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
-            "text/csv": "csv", "text/tab-separated-values": "tsv"}[reply.media_type]
+    name = {
+        "application/sparql-results+json": "json",
+        "application/sparql-results+xml": "xml",
+        "text/csv": "csv",
+        "text/tab-separated-values": "tsv",
+    }[reply.media_type]
     return [tuple(row) for row in Result.parse(BytesIO(reply.body), format=name)]
 
 
@@ -93,9 +102,12 @@ def test_both_answer_paths_give_the_same_terms_in_every_result_format(store, fmt
 def test_written_tsv_keeps_line_breaks_escaped_one_row_per_line(store):
     body = answer(store, Job(TRICKY, {"results": "tsv"}, 10)).body.decode()
     assert body.splitlines() == [
-        "?t\t?n", '"line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-gb\t1',
-        '"39"^^<http://www.w3.org/2001/XMLSchema#decimal>\t1.5', '"x"\t',
-        '<https://w3id.org/ascn/id/city/phuket>\t"Đà Nẵng"']
+        "?t\t?n",
+        '"line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-gb\t1',
+        '"39"^^<http://www.w3.org/2001/XMLSchema#decimal>\t1.5',
+        '"x"\t',
+        '<https://w3id.org/ascn/id/city/phuket>\t"Đà Nẵng"',
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
@@ -117,8 +129,10 @@ def test_completeness_member_comes_right_after_head_on_both_paths(store):
 
 def test_a_graph_rdf_xml_cannot_express_is_refused_with_a_reason(store):
     with pytest.raises(StoreError, match="cannot be written as RDF/XML"):
-        answer(store, Job("CONSTRUCT { <http://example.org/s> <http://example.org/p/> 1 } WHERE {}",
-                          {"graph": "rdfxml"}, 10))
+        answer(
+            store,
+            Job("CONSTRUCT { <http://example.org/s> <http://example.org/p/> 1 } WHERE {}", {"graph": "rdfxml"}, 10),
+        )
 
 
 def test_remote_store_answers_like_the_embedded_one(store, remote_store):

@@ -7,7 +7,7 @@ import re
 import feedparser
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, OWL, XSD
+from rdflib.namespace import OWL, XSD
 
 from graph import releases
 from graph.describe import DATASET, DCAT3
@@ -61,16 +61,18 @@ def test_a_build_that_changes_the_data_is_a_new_release_with_its_differences(fre
 
     d = releases.diff(fresh_store)
     assert (d.old, d.new) == (old, new)
-    assert d.changed == [(HANOI, ASCN.joinedYear, [Literal("2018", datatype=XSD.gYear)],
-                          [Literal("2019", datatype=XSD.gYear)])]
+    assert d.changed == [
+        (HANOI, ASCN.joinedYear, [Literal("2018", datatype=XSD.gYear)], [Literal("2019", datatype=XSD.gYear)])
+    ]
     assert not d.added
     removed_subjects = {s for s, _, _ in d.removed}
     assert removed_subjects == {PROJECT}
     assert (PROJECT, ASCN.inCity, ID["city/bandar-seri-begawan"]) in d.removed
 
     back = releases.diff(fresh_store, new.version, "1")
-    assert back.changed == [(HANOI, ASCN.joinedYear, [Literal("2019", datatype=XSD.gYear)],
-                             [Literal("2018", datatype=XSD.gYear)])]
+    assert back.changed == [
+        (HANOI, ASCN.joinedYear, [Literal("2019", datatype=XSD.gYear)], [Literal("2018", datatype=XSD.gYear)])
+    ]
     assert sorted(back.added) == sorted(d.removed) and not back.removed
 
     [about_hanoi] = releases.history(fresh_store, str(HANOI))
@@ -89,12 +91,14 @@ def test_an_unknown_release_names_the_ones_there_are(store):
 @pytest.fixture
 def changed_app(fresh_settings, fresh_store, monkeypatch):
     from webapp import create_app
+
     _changed_records(monkeypatch)
     dataset.build(fresh_store)
     fresh_store.close()
     app = create_app({"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False})
     yield app
     from webapp.store import close_app
+
     close_app(app)
 
 
@@ -126,8 +130,11 @@ def test_changes_page_footer_downloads_and_feed_follow_the_release(changed_app):
 
 def test_cli_diff_and_releases(fresh_settings, fresh_store, monkeypatch):
     import json
+
     from click.testing import CliRunner
+
     from webapp.cli import main
+
     _changed_records(monkeypatch)
     dataset.build(fresh_store)
     fresh_store.close()
@@ -137,9 +144,11 @@ def test_cli_diff_and_releases(fresh_settings, fresh_store, monkeypatch):
     assert listed.exit_code == 0 and [line.split()[0][-2:] for line in listed.output.splitlines()] == [".2", ".1"]
     text = runner.invoke(main, [*args, "diff"])
     assert text.exit_code == 0, text.output
-    assert ("~ <https://w3id.org/ascn/id/city/hanoi> <https://w3id.org/ascn/ontology#joinedYear> "
-            '"2018"^^<http://www.w3.org/2001/XMLSchema#gYear> -> "2019"^^<http://www.w3.org/2001/XMLSchema#gYear>'
-            in text.output)
+    assert (
+        "~ <https://w3id.org/ascn/id/city/hanoi> <https://w3id.org/ascn/ontology#joinedYear> "
+        '"2018"^^<http://www.w3.org/2001/XMLSchema#gYear> -> "2019"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+        in text.output
+    )
     answer = json.loads(runner.invoke(main, [*args, "diff", "2", "1", "--format", "json"]).output)
     assert answer["old"].endswith(".2") and answer["new"].endswith(".1") and not answer["removed"]
     assert answer["changed"][0]["new"] == ['"2018"^^<http://www.w3.org/2001/XMLSchema#gYear>']

@@ -39,7 +39,10 @@ DAMAGE = {
     "current link is a file": lambda d: ((d / "current").unlink(), (d / "current").write_text("x")),
     "current link is a directory": lambda d: ((d / "current").unlink(), (d / "current").mkdir()),
     "current link points to an empty directory": lambda d: (
-        (d / "stores" / "store-empty").mkdir(), (d / "current").unlink(), (d / "current").symlink_to("stores/store-empty")),
+        (d / "stores" / "store-empty").mkdir(),
+        (d / "current").unlink(),
+        (d / "current").symlink_to("stores/store-empty"),
+    ),
     "store directory deleted": lambda d: shutil.rmtree(_live(d)),
     "stores folder deleted": lambda d: shutil.rmtree(d / "stores"),
     "store directory emptied": lambda d: [os.remove(f) for f in _files(d, "*")],
@@ -51,9 +54,12 @@ DAMAGE = {
     "an .sst truncated": lambda d: [os.truncate(f, os.path.getsize(f) // 2) for f in _files(d, "*.sst")[:1]],
     "an .sst deleted": lambda d: [os.remove(f) for f in _files(d, "*.sst")[:1]],
     "every .sst deleted": lambda d: [os.remove(f) for f in _files(d, "*.sst")],
-    "an .sst footer overwritten": lambda d: [_overwrite(f, os.path.getsize(f) - 64, 64) for f in _files(d, "*.sst")[:1]],
-    "every .sst's blocks overwritten": lambda d: [_overwrite(f, 0, min(4096, os.path.getsize(f) // 2))
-                                                  for f in _files(d, "*.sst")],
+    "an .sst footer overwritten": lambda d: [
+        _overwrite(f, os.path.getsize(f) - 64, 64) for f in _files(d, "*.sst")[:1]
+    ],
+    "every .sst's blocks overwritten": lambda d: [
+        _overwrite(f, 0, min(4096, os.path.getsize(f) // 2)) for f in _files(d, "*.sst")
+    ],
 }
 
 
@@ -63,8 +69,10 @@ def healthy(tmp_path_factory, bundled_graphs):
     settings = store_copy(tmp_path_factory.mktemp("healthy") / "data", bundled_graphs, PROTOCOL_GRAPHS)
     store = open_store(settings)
     try:
-        counts = {name: len(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
-                  for name in user_graphs(store)}
+        counts = {
+            name: len(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
+            for name in user_graphs(store)
+        }
     finally:
         store.close()
     assert len(counts) == 3 and all(counts.values())
@@ -73,15 +81,18 @@ def healthy(tmp_path_factory, bundled_graphs):
 
 def _ascn(data: Path, *args: str) -> subprocess.CompletedProcess:
     ascn = Path(sys.executable).with_name("ascn")
-    return subprocess.run([str(ascn), *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "ASCN_DATA_DIR": str(data)})
+    return subprocess.run(
+        [str(ascn), *args], capture_output=True, text=True, timeout=300, env={**os.environ, "ASCN_DATA_DIR": str(data)}
+    )
 
 
 def _user_counts(data: Path) -> dict[str, int]:
     store = open_store(Settings(data_dir=data, auto_build=False))
     try:
-        return {name: len(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
-                for name in user_graphs(store)}
+        return {
+            name: len(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
+            for name in user_graphs(store)
+        }
     finally:
         store.close()
 
@@ -100,8 +111,9 @@ def test_damage_is_a_clear_error_and_repair_loses_no_loaded_graph(tmp_path, heal
     again = _ascn(data, "stats")  # nothing was rebuilt or deleted in between: the same refusal
     assert again.returncode == 2 and again.stderr == done.stderr
 
-    report = repair_store(Settings(data_dir=data, auto_build=False), bundled_graphs,
-                          keep=lambda name: name.startswith(USER_PREFIX))
+    report = repair_store(
+        Settings(data_dir=data, auto_build=False), bundled_graphs, keep=lambda name: name.startswith(USER_PREFIX)
+    )
     assert sorted(report["restored"]) == sorted(counts)
     assert _user_counts(data) == counts  # 0 loaded graphs lost, each whole
     assert all(Path(p).exists() for p in report["set_aside"])

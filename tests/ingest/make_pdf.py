@@ -5,7 +5,7 @@ The PDF carries its own title and author, which the ingester reads as the source
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
@@ -24,7 +24,7 @@ def make(path: Path = PDF) -> Path:
     pdf = FPDF()
     pdf.set_title(TITLE)
     pdf.set_author(AUTHOR)
-    pdf.set_creation_date(datetime(2025, 7, 1, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2025, 7, 1, tzinfo=UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", size=16)
     pdf.cell(text=TITLE, new_x="LMARGIN", new_y="NEXT")

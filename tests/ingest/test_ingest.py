@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from benchmarks.ingest import RECALL_TARGET, PRECISION_TARGET, TEXTS, evaluate
+from benchmarks.ingest import PRECISION_TARGET, RECALL_TARGET, TEXTS, evaluate
 from graph import releases
 from graph.backends import open_store
 from loaders.ingest import ingest, to_json
@@ -32,26 +32,32 @@ def linked(gazetteer: Gazetteer, text: str) -> list[tuple[str, str]]:
     return [(m.text, m.entity.iri.rsplit("/id/", 1)[1]) for m in gazetteer.link(text).mentions]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Kuala Terengganu joined a national scheme.", []),
-    ("Kuala Lumpur joined in 2018.", [("Kuala Lumpur", "city/kuala-lumpur")]),
-    ("Officials from Haiphong and Hai Phong met.", []),
-    ("Hanoi and Ha Noi are one city.", [("Hanoi", "city/hanoi"), ("Ha Noi", "city/hanoi")]),
-    ("Flooding hit North Jakarta again.", []),
-    ("Vientiane Province borders Vientiane Capital.", [("Vientiane Capital", "city/vientiane")]),
-    ("Greater Bangkok grew; Bangkok Metropolitan Administration said so.",
-     [("Bangkok", "city/bangkok")]),
-    ("Kota Bharu is not Kota Kinabalu.", [("Kota Kinabalu", "city/kota-kinabalu")]),
-    ("The Vientiane Smart Drainage Project is new.", [("Vientiane", "city/vientiane")]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Kuala Terengganu joined a national scheme.", []),
+        ("Kuala Lumpur joined in 2018.", [("Kuala Lumpur", "city/kuala-lumpur")]),
+        ("Officials from Haiphong and Hai Phong met.", []),
+        ("Hanoi and Ha Noi are one city.", [("Hanoi", "city/hanoi"), ("Ha Noi", "city/hanoi")]),
+        ("Flooding hit North Jakarta again.", []),
+        ("Vientiane Province borders Vientiane Capital.", [("Vientiane Capital", "city/vientiane")]),
+        ("Greater Bangkok grew; Bangkok Metropolitan Administration said so.", [("Bangkok", "city/bangkok")]),
+        ("Kota Bharu is not Kota Kinabalu.", [("Kota Kinabalu", "city/kota-kinabalu")]),
+        ("The Vientiane Smart Drainage Project is new.", [("Vientiane", "city/vientiane")]),
+    ],
+)
 def test_a_city_outside_the_network_is_never_linked_to_a_member(gazetteer, text, expected):
     assert linked(gazetteer, text) == expected
 
 
 def test_acronyms_and_names_in_brackets_link_exactly(gazetteer):
     text = "ADB and the Asian Development Bank (ADB) differ from adb, a word; JICA works with USTDA."
-    assert linked(gazetteer, text) == [("ADB", "partner/adb"), ("Asian Development Bank (ADB)", "partner/adb"),
-                                       ("JICA", "partner/jica"), ("USTDA", "partner/ustda")]
+    assert linked(gazetteer, text) == [
+        ("ADB", "partner/adb"),
+        ("Asian Development Bank (ADB)", "partner/adb"),
+        ("JICA", "partner/jica"),
+        ("USTDA", "partner/ustda"),
+    ]
 
 
 def _dry_run(store, *paths: Path) -> dict:
@@ -61,62 +67,124 @@ def _dry_run(store, *paths: Path) -> dict:
 
 def test_dry_run_json_pins_the_mentions_and_facts_of_a_text(store):
     [doc] = _dry_run(store, TEXTS / "dev" / "01-joining.txt")["documents"]
-    assert doc["document"]["file"] == "01-joining.txt" and doc["document"]["title"] == "Hanoi hosts new smart city talks"
+    assert (
+        doc["document"]["file"] == "01-joining.txt" and doc["document"]["title"] == "Hanoi hosts new smart city talks"
+    )
     assert doc["document"]["stored"] is False and doc["document"]["digest"].startswith("sha256:")
     text = (TEXTS / "dev" / "01-joining.txt").read_text(encoding="utf-8").strip()
     for m in doc["mentions"]:
-        assert text[m["start"]:m["end"]] == m["text"]
+        assert text[m["start"] : m["end"]] == m["text"]
     assert [(m["text"], m["entity"].rsplit("/", 1)[1]) for m in doc["mentions"]] == [
-        ("Hanoi", "hanoi"), ("ASEAN Smart Cities Network", "ascn"), ("ASCN", "ascn"), ("Ha Noi", "hanoi"),
-        ("Da Nang", "da-nang"), ("Ho Chi Minh City", "ho-chi-minh-city"), ("JICA", "jica"), ("Da Nang", "da-nang"),
-        ("Japan International Cooperation Agency", "jica")]
+        ("Hanoi", "hanoi"),
+        ("ASEAN Smart Cities Network", "ascn"),
+        ("ASCN", "ascn"),
+        ("Ha Noi", "hanoi"),
+        ("Da Nang", "da-nang"),
+        ("Ho Chi Minh City", "ho-chi-minh-city"),
+        ("JICA", "jica"),
+        ("Da Nang", "da-nang"),
+        ("Japan International Cooperation Agency", "jica"),
+    ]
     facts = [(f["kind"], f["fields"]) for f in doc["facts"]]
     assert facts == [
-        ("joining", {"city": {"literal": "Haiphong"},
-                     "year": {"literal": "2025", "datatype": str(XSD.gYear)}}),
+        ("joining", {"city": {"literal": "Haiphong"}, "year": {"literal": "2025", "datatype": str(XSD.gYear)}}),
         ("count", {"counted": {"literal": "cities"}, "value": {"literal": "31", "datatype": str(XSD.integer)}}),
-        ("project", {"name": {"literal": "Flood Early Warning Platform"}, "city": {"iri": CITY + "da-nang"},
-                     "partner": {"iri": "https://w3id.org/ascn/id/partner/jica"},
-                     "status": {"literal": "planning"}}),
+        (
+            "project",
+            {
+                "name": {"literal": "Flood Early Warning Platform"},
+                "city": {"iri": CITY + "da-nang"},
+                "partner": {"iri": "https://w3id.org/ascn/id/partner/jica"},
+                "status": {"literal": "planning"},
+            },
+        ),
     ]
     assert doc["facts"][0]["evidence"]["sentence"] == (
-        "Officials said Haiphong joined the network in 2025, while Kuala Terengganu is still preparing an application.")
+        "Officials said Haiphong joined the network in 2025, while Kuala Terengganu is still preparing an application."
+    )
     ev = doc["facts"][0]["evidence"]
-    assert text[ev["start"]:ev["end"]] == ev["sentence"]
+    assert text[ev["start"] : ev["end"]] == ev["sentence"]
     assert [(e["kind"], e["fields"]["name"]["literal"]) for e in doc["new_entities"]] == [
-        ("new-city", "Haiphong"), ("new-project", "Flood Early Warning Platform")]
+        ("new-city", "Haiphong"),
+        ("new-project", "Flood Early Warning Platform"),
+    ]
 
 
 def test_every_format_is_read_with_its_metadata(store):
     docs = _dry_run(store, *sorted((TEXTS / "test").iterdir()))["documents"]
-    meta = [(d["document"]["file"], d["document"]["entry"], d["document"]["title"], d["document"]["publisher"],
-             d["document"]["date"], d["document"]["url"]) for d in docs]
+    meta = [
+        (
+            d["document"]["file"],
+            d["document"]["entry"],
+            d["document"]["title"],
+            d["document"]["publisher"],
+            d["document"]["date"],
+            d["document"]["url"],
+        )
+        for d in docs
+    ]
     assert meta == [
-        ("04-news.html", None, "Da Nang and Yokohama deepen cooperation", "City Desk Weekly", "2025-09-15",
-         "https://citydesk.example.org/2025/09/da-nang-yokohama"),
+        (
+            "04-news.html",
+            None,
+            "Da Nang and Yokohama deepen cooperation",
+            "City Desk Weekly",
+            "2025-09-15",
+            "https://citydesk.example.org/2025/09/da-nang-yokohama",
+        ),
         ("05-report.pdf", None, "ASCN progress note", "ASEAN Urban Desk", "2025-07-01", None),
-        ("06-feed.rss", 1, "Semarang joins smart city network", "Nusantara Urban Notes", "2023-07-04",
-         "https://nusantara-notes.example.org/semarang-joins"),
-        ("06-feed.rss", 2, "Makassar hosts workshop", "Nusantara Urban Notes", "2024-08-16",
-         "https://nusantara-notes.example.org/makassar-workshop"),
-        ("07-feed.atom", 1, "Bangkok and Phuket updates", "Gulf Cities Bulletin", "2025-01-20",
-         "https://gulf-cities.example.org/bangkok-phuket"),
-        ("07-feed.atom", 2, "Who is in the network", "Gulf Cities Bulletin", "2025-02-01",
-         "https://gulf-cities.example.org/members"),
+        (
+            "06-feed.rss",
+            1,
+            "Semarang joins smart city network",
+            "Nusantara Urban Notes",
+            "2023-07-04",
+            "https://nusantara-notes.example.org/semarang-joins",
+        ),
+        (
+            "06-feed.rss",
+            2,
+            "Makassar hosts workshop",
+            "Nusantara Urban Notes",
+            "2024-08-16",
+            "https://nusantara-notes.example.org/makassar-workshop",
+        ),
+        (
+            "07-feed.atom",
+            1,
+            "Bangkok and Phuket updates",
+            "Gulf Cities Bulletin",
+            "2025-01-20",
+            "https://gulf-cities.example.org/bangkok-phuket",
+        ),
+        (
+            "07-feed.atom",
+            2,
+            "Who is in the network",
+            "Gulf Cities Bulletin",
+            "2025-02-01",
+            "https://gulf-cities.example.org/members",
+        ),
         ("08-mixed.txt", None, None, None, None, None),
     ]
     members = docs[-2]
     assert [m["text"] for m in members["mentions"]] == ["Nay Pyi Taw"] and not members["facts"]
     assert docs[0]["facts"][0] == {
-        "id": docs[0]["facts"][0]["id"], "kind": "pairing",
-        "fields": {"city": {"iri": CITY + "da-nang"}, "partner": {"iri": "https://w3id.org/ascn/id/partner/yokohama"},
-                   "programme": {"iri": "https://w3id.org/ascn/id/programme/smart-jamp"}},
-        "evidence": docs[0]["facts"][0]["evidence"]}
+        "id": docs[0]["facts"][0]["id"],
+        "kind": "pairing",
+        "fields": {
+            "city": {"iri": CITY + "da-nang"},
+            "partner": {"iri": "https://w3id.org/ascn/id/partner/yokohama"},
+            "programme": {"iri": "https://w3id.org/ascn/id/programme/smart-jamp"},
+        },
+        "evidence": docs[0]["facts"][0]["evidence"],
+    }
 
 
 def test_the_generated_pdf_holds_its_text(tmp_path):
-    from tests.ingest.make_pdf import TEXT, make
     from loaders.ingest.documents import read_documents
+    from tests.ingest.make_pdf import TEXT, make
+
     [doc] = read_documents(make(tmp_path / "note.pdf"))
     assert doc.text.endswith(TEXT)
 
@@ -128,15 +196,19 @@ def test_precision_and_recall_meet_the_targets_on_the_test_split(gazetteer):
     assert baseline.link_precision < evaluate(gazetteer, "dev").link_precision  # the guards do something
 
 
-@pytest.mark.parametrize("name,content,reason", [
-    ("empty.txt", b"  \n", "empty.txt: expected a document with text, got 'an empty file'"),
-    ("broken.pdf", b"%PDF-1.4 not really a pdf", "broken.pdf: expected a readable PDF"),
-    ("notes.docx", b"PK\x03\x04", "notes.docx: expected a text, HTML, PDF or feed file"),
-    ("latin1.txt", "Đà Nẵng".encode("utf-16"), "latin1.txt: expected text in UTF-8"),
-    ("feed.rss", b"<rss><channel><title>x</title></channel></rss>", "feed.rss: expected an RSS or Atom feed"),
-])
-def test_an_unreadable_file_is_named_with_its_reason_and_nothing_is_written(fresh_settings, fresh_store, tmp_path,
-                                                                           name, content, reason):
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("empty.txt", b"  \n", "empty.txt: expected a document with text, got 'an empty file'"),
+        ("broken.pdf", b"%PDF-1.4 not really a pdf", "broken.pdf: expected a readable PDF"),
+        ("notes.docx", b"PK\x03\x04", "notes.docx: expected a text, HTML, PDF or feed file"),
+        ("latin1.txt", "Đà Nẵng".encode("utf-16"), "latin1.txt: expected text in UTF-8"),
+        ("feed.rss", b"<rss><channel><title>x</title></channel></rss>", "feed.rss: expected an RSS or Atom feed"),
+    ],
+)
+def test_an_unreadable_file_is_named_with_its_reason_and_nothing_is_written(
+    fresh_settings, fresh_store, tmp_path, name, content, reason
+):
     fresh_store.close()
     bad = tmp_path / name
     bad.write_bytes(content)
@@ -152,8 +224,9 @@ def test_an_unreadable_file_is_named_with_its_reason_and_nothing_is_written(fres
 
 
 def test_a_missing_file_is_named(fresh_settings, tmp_path):
-    result = CliRunner().invoke(main, ["--data-dir", str(fresh_settings.data_dir), "ingest",
-                                       str(tmp_path / "nowhere.txt")])
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(fresh_settings.data_dir), "ingest", str(tmp_path / "nowhere.txt")]
+    )
     assert result.exit_code == 2 and "nowhere.txt" in result.output
 
 
@@ -189,8 +262,9 @@ def test_the_cycle_ingest_review_accept_release_diff(fresh_settings, fresh_store
     refused = CliRunner().invoke(main, ["--data-dir", str(s.data_dir), "proposals", "accept", project, "--by", "Mai"])
     assert refused.exit_code == 2 and "focus_area" in refused.output and _quads(s) == before
 
-    assert "release" in _run(s, "proposals", "accept", pairing, project, "--by", "Mai Tran", "--set",
-                             "focus_area=built_infrastructure")
+    assert "release" in _run(
+        s, "proposals", "accept", pairing, project, "--by", "Mai Tran", "--set", "focus_area=built_infrastructure"
+    )
     _run(s, "proposals", "reject", new_project, "--by", "Mai Tran", "--note", "the same project as accepted")
     assert "rejected" in _run(s, "proposals", "show", new_project)
     assert new_project in _run(s, "proposals", "list", "--status", "rejected")
@@ -210,15 +284,18 @@ def test_the_cycle_ingest_review_accept_release_diff(fresh_settings, fresh_store
         assert accepted.value(fact, ASCN.evidence).startswith("Da Nang has been paired with the City of Yokohama")
         source = accepted.value(node, URIRef("http://purl.org/dc/terms/source"))
         assert (fact, PROV.wasDerivedFrom, source) in accepted
-        assert str(accepted.value(source, URIRef("https://schema.org/url"))) == \
-            "https://citydesk.example.org/2025/09/da-nang-yokohama"
+        assert (
+            str(accepted.value(source, URIRef("https://schema.org/url")))
+            == "https://citydesk.example.org/2025/09/da-nang-yokohama"
+        )
         review = accepted.value(fact, PROV.wasGeneratedBy)
         agent = accepted.value(review, PROV.wasAssociatedWith)
         assert str(agent) == "https://w3id.org/ascn/id/curator/mai-tran"
         assert accepted.value(review, PROV.endedAtTime).datatype == XSD.dateTime
         assert (node, ASCN.pairedPartner, ID["partner/yokohama"]) in {
             (accepted.value(st, RDF.subject), accepted.value(st, RDF.predicate), accepted.value(st, RDF.object))
-            for st in accepted.objects(fact, ASCN.assertion)}
+            for st in accepted.objects(fact, ASCN.assertion)
+        }
         [about] = releases.history(store, CITY + "da-nang")
         assert about.new == new
         assert store.query(internal("build_info").sparql).rows[0][2] == Literal(new.version)
@@ -231,6 +308,7 @@ def test_the_cycle_on_a_remote_store_changes_its_version(fresh_remote_store):
     """A remote SPARQL server holds proposals, accepted facts and releases alike; each write changes
     Store.version(), so answers cached for the old version are not served again."""
     from loaders.review import accept, list_proposals
+
     store = fresh_remote_store
     first = store.version()
     ingest(store, [TEXTS / "test" / "04-news.html"], dry_run=False)

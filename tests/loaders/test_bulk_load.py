@@ -13,8 +13,10 @@ from loaders import dataset
 from ontology.errors import InputError, ValidationError
 
 TRIPLES = 50_000
-SECOND_LABEL = ('<https://w3id.org/ascn/id/city/syn-city-000003> <http://www.w3.org/2000/01/rdf-schema#label> '
-                '"A second name"@en .\n')
+SECOND_LABEL = (
+    "<https://w3id.org/ascn/id/city/syn-city-000003> <http://www.w3.org/2000/01/rdf-schema#label> "
+    '"A second name"@en .\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +27,10 @@ def files(tmp_path_factory):
     synthetic.generate(good, TRIPLES)
     lines = good.read_text(encoding="utf-8").count("\n")
     spoilt = {}
-    for kind, extra in (("syntax", "<https://w3id.org/ascn/id/city/syn-city-000003> <no-scheme> \"x\" .\n"),
-                        ("shacl", SECOND_LABEL)):
+    for kind, extra in (
+        ("syntax", '<https://w3id.org/ascn/id/city/syn-city-000003> <no-scheme> "x" .\n'),
+        ("shacl", SECOND_LABEL),
+    ):
         spoilt[kind] = folder / kind / "bulk.nt"
         spoilt[kind].parent.mkdir()
         shutil.copy(good, spoilt[kind])
@@ -66,9 +70,9 @@ def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_st
 
     with pytest.raises(ValidationError) as info:
         dataset.load(any_store, spoilt["shacl"])
-    assert info.value.results == [("https://w3id.org/ascn/id/city/syn-city-000003", "rdfs:label",
-                                   "Needs exactly one name (rdfs:label).")]
+    assert info.value.results == [
+        ("https://w3id.org/ascn/id/city/syn-city-000003", "rdfs:label", "Needs exactly one name (rdfs:label).")
+    ]
     assert info.value.report.startswith("bulk.nt: 1 SHACL violation(s):")
     assert graph_sizes(any_store) == loaded
     assert not [g for g in any_store.graph_names() if "/staging/" in g]
-

@@ -36,8 +36,10 @@ def test_an_id_outside_the_grammar_is_refused_naming_file_line_and_field(fresh_s
 
 def test_a_reference_outside_the_grammar_is_refused(fresh_store, tmp_path):
     path = tmp_path / "p.yaml"
-    path.write_text("projects:\n  - id: p1\n    name: y\n    city: ../phuket\n    focus_areas: [civic_social]\n"
-                    "    description: d\n    status: ongoing\n    sources: [asean_ascn_page]\n")
+    path.write_text(
+        "projects:\n  - id: p1\n    name: y\n    city: ../phuket\n    focus_areas: [civic_social]\n"
+        "    description: d\n    status: ongoing\n    sources: [asean_ascn_page]\n"
+    )
     validated, loaded = _refusals(fresh_store, path)
     assert validated == loaded
     assert loaded.startswith("p.yaml, line 4, record 'p1', field 'city': expected a city id (ASCII letters and digits")
@@ -51,32 +53,52 @@ def test_a_url_must_be_http_or_https(fresh_store, tmp_path, url):
     assert validated == loaded == f"s.yaml, line 5, record 's1', field 'url': expected an http(s) URL, got {url!r}"
 
 
-@pytest.mark.parametrize("escape, code", [("\\0", "U+0000"), ("\\x01", "U+0001"), ("\\e", "U+001B"), ("\\x7f", "U+007F")])
+@pytest.mark.parametrize(
+    "escape, code", [("\\0", "U+0000"), ("\\x01", "U+0001"), ("\\e", "U+001B"), ("\\x7f", "U+007F")]
+)
 def test_a_control_character_in_a_record_is_refused(fresh_store, tmp_path, escape, code):
     path = tmp_path / "s.yaml"
     path.write_text(SOURCE.format(id="s1", title=f'"a{escape}b"', url="https://example.org/a"))
     validated, loaded = _refusals(fresh_store, path)
-    assert validated == loaded == f"s.yaml, line 4, record 's1', field 'title': expected text without control " \
-                                  f"characters, got {code!r}"
+    assert (
+        validated == loaded == f"s.yaml, line 4, record 's1', field 'title': expected text without control "
+        f"characters, got {code!r}"
+    )
 
 
 def test_a_control_character_in_a_csv_cell_is_refused(fresh_store, tmp_path):
     path = tmp_path / "sources.csv"
     path.write_text('id,title,url,kind\ns2,"x\x00y",https://example.org/,news\n')
     _, loaded = _refusals(fresh_store, path)
-    assert loaded == "sources.csv, line 2, record 's2', field 'title': expected text without control characters, " \
-                     "got 'U+0000'"
+    assert (
+        loaded == "sources.csv, line 2, record 's2', field 'title': expected text without control characters, "
+        "got 'U+0000'"
+    )
 
 
-@pytest.mark.parametrize("turtle, field, expected, got", [
-    ('<https://w3id.org/ascn/id/source/s9> <https://schema.org/url> <javascript:alert(1)> .',
-     "https://schema.org/url", "an http(s) IRI", "javascript:alert(1)"),
-    ('<https://w3id.org/ascn/id/source/s9> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .',
-     "http://www.w3.org/2000/01/rdf-schema#label", "text without control characters", "U+0000"),
-    ('<https://w3id.org/ascn/id/source/a%23b> <http://www.w3.org/2000/01/rdf-schema#label> "x" .',
-     "http://www.w3.org/2000/01/rdf-schema#label", f"an entity IRI whose id is {ID_EXPECTED}",
-     "https://w3id.org/ascn/id/source/a%23b"),
-])
+@pytest.mark.parametrize(
+    "turtle, field, expected, got",
+    [
+        (
+            "<https://w3id.org/ascn/id/source/s9> <https://schema.org/url> <javascript:alert(1)> .",
+            "https://schema.org/url",
+            "an http(s) IRI",
+            "javascript:alert(1)",
+        ),
+        (
+            '<https://w3id.org/ascn/id/source/s9> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .',
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            "text without control characters",
+            "U+0000",
+        ),
+        (
+            '<https://w3id.org/ascn/id/source/a%23b> <http://www.w3.org/2000/01/rdf-schema#label> "x" .',
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            f"an entity IRI whose id is {ID_EXPECTED}",
+            "https://w3id.org/ascn/id/source/a%23b",
+        ),
+    ],
+)
 def test_an_rdf_file_meets_the_same_rules(fresh_store, tmp_path, turtle, field, expected, got):
     path = tmp_path / "mine.ttl"
     path.write_text(turtle + "\n")
@@ -91,13 +113,23 @@ def test_every_bundled_id_is_in_the_grammar():
     assert [r.id for r in records if not is_id(r.id)] == []
 
 
-@pytest.mark.parametrize("name, content, message", [
-    # rdflib resolved this against the file's path and `validate` said it conformed; the store's parser refuses it
-    ("rel.ttl", '<a> <http://x.org/p> "x" .\n', "rel.ttl, line 1: expected valid Turtle (No scheme found in an absolute IRI)"),
-    # rdflib merged the named graph into the file's triples; a load refuses a graph of the file's own
-    ("named.jsonld", '{"@context": {"p": "http://x.org/p"}, "@id": "http://x.org/g1", "@graph": [{"@id": "http://x.org/s", "p": "v"}]}',
-     "named.jsonld: expected triples only, with no named graphs of their own, got 'a quad in the graph <http://x.org/g1>'"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        # rdflib resolved this against the file's path and `validate` said it conformed; the store's parser refuses it
+        (
+            "rel.ttl",
+            '<a> <http://x.org/p> "x" .\n',
+            "rel.ttl, line 1: expected valid Turtle (No scheme found in an absolute IRI)",
+        ),
+        # rdflib merged the named graph into the file's triples; a load refuses a graph of the file's own
+        (
+            "named.jsonld",
+            '{"@context": {"p": "http://x.org/p"}, "@id": "http://x.org/g1", "@graph": [{"@id": "http://x.org/s", "p": "v"}]}',
+            "named.jsonld: expected triples only, with no named graphs of their own, got 'a quad in the graph <http://x.org/g1>'",
+        ),
+    ],
+)
 def test_validate_and_load_read_an_rdf_file_with_the_same_parser(fresh_store, tmp_path, name, content, message):
     path = tmp_path / name
     path.write_text(content)
@@ -110,5 +142,7 @@ def test_an_unsupported_file_lists_every_accepted_format(fresh_store, tmp_path, 
     path.write_text("x\n")
     validated, loaded = _refusals(fresh_store, path)
     assert validated == loaded
-    assert "a record file (.csv, .yaml, .yml) or an RDF file (.json, .jsonld, .n3, .nt, .owl, .rdf, .ttl, .xml)" in loaded
+    assert (
+        "a record file (.csv, .yaml, .yml) or an RDF file (.json, .jsonld, .n3, .nt, .owl, .rdf, .ttl, .xml)" in loaded
+    )
     assert ("N-Quads and TriG" in loaded) == name.endswith((".nq", ".trig"))

@@ -90,24 +90,36 @@ def test_each_construct_gives_pyshacls_results(bundled_graphs, case):
 
 
 def test_a_year_that_is_not_a_year_is_refused_though_rdflib_accepts_it(bundled_graphs):
-    graph = Graph().parse(data=PREFIXES + """city:test-y a ascn:City ; rdfs:label "Y" ;
+    graph = Graph().parse(
+        data=PREFIXES
+        + """city:test-y a ascn:City ; rdfs:label "Y" ;
         dcterms:source src:asean_ascn_page ; ascn:country <https://w3id.org/ascn/id/country/th> ;
         ascn:joinedYear "soon"^^xsd:gYear ; geo:hasGeometry city:test-y-geo .
-        city:test-y-geo geo:asWKT "POINT(1 2)"^^geo:wktLiteral .""", format="turtle")
+        city:test-y-geo geo:asWKT "POINT(1 2)"^^geo:wktLiteral .""",
+        format="turtle",
+    )
     store = OxigraphStore.in_memory()
     store.replace_graphs({**bundled_graphs, CRAFTED: graph})
     assert validate.check([*bundled_graphs.values(), graph], focus=graph).conforms  # rdflib cannot tell
     with pytest.raises(ValidationError) as info:
         shacl_sparql.validate(store.query, CRAFTED, file="late.ttl")
-    assert info.value.results == [("https://w3id.org/ascn/id/city/test-y", "ascn:joinedYear",
-            "A city needs exactly one year it joined the network (ascn:joinedYear, a year such as 2018).")]
+    assert info.value.results == [
+        (
+            "https://w3id.org/ascn/id/city/test-y",
+            "ascn:joinedYear",
+            "A city needs exactly one year it joined the network (ascn:joinedYear, a year such as 2018).",
+        )
+    ]
     assert info.value.report.startswith("late.ttl: 1 SHACL violation(s):")
 
 
 def test_a_construct_the_compiler_does_not_know_fails_loudly():
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minLength 3 ; sh:message "m" ] .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     with pytest.raises(shacl_sparql.UnsupportedShape, match="minLength"):
         shacl_sparql.checks(shapes=shapes)

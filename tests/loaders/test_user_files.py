@@ -68,7 +68,8 @@ def test_a_bad_csv_row_names_file_line_record_and_field_and_changes_nothing(fres
         dataset.load(fresh_store, DATA / "bad_row_projects.csv")
     assert str(info.value) == (
         "bad_row_projects.csv, line 3, record 'test-dad-parking', field 'status': expected one of ongoing, "
-        "planning, completed, ongoing_or_planning, unknown, got 'almost-done'")
+        "planning, completed, ongoing_or_planning, unknown, got 'almost-done'"
+    )
     assert snapshot(fresh_store) == before
 
 
@@ -77,7 +78,8 @@ def test_a_bad_turtle_file_names_the_line_and_changes_nothing(fresh_store):
     with pytest.raises(InputError) as info:
         dataset.load(fresh_store, DATA / "bad_syntax.ttl")
     assert str(info.value) == (
-        "bad_syntax.ttl, line 8: expected valid Turtle (A dot is expected at the end of statements)")
+        "bad_syntax.ttl, line 8: expected valid Turtle (A dot is expected at the end of statements)"
+    )
     assert snapshot(fresh_store) == before
 
 
@@ -86,7 +88,10 @@ def test_a_shacl_violation_is_reported_per_field_and_changes_nothing(fresh_store
     with pytest.raises(ValidationError) as info:
         dataset.load(fresh_store, DATA / "violation.ttl")
     assert [(node.rsplit("/", 1)[-1], path) for node, path, _ in info.value.results] == [
-        ("test-town", "ascn:country"), ("test-town", "dcterms:source"), ("test-town", "geo:hasGeometry")]
+        ("test-town", "ascn:country"),
+        ("test-town", "dcterms:source"),
+        ("test-town", "geo:hasGeometry"),
+    ]
     assert "violation.ttl" in info.value.report
     assert snapshot(fresh_store) == before
 
@@ -96,20 +101,29 @@ def test_a_reference_to_an_unknown_city_suggests_close_ids(fresh_store, tmp_path
     bad.write_text((DATA / "projects.csv").read_text().replace(",da-nang,", ",danang,", 1))
     with pytest.raises(InputError) as info:
         dataset.load(fresh_store, bad)
-    assert str(info.value) == ("projects.csv, line 2, record 'test-dad-air', field 'city': expected an existing "
-                               "city id (did you mean da-nang, banyuwangi?), got 'danang'")
+    assert str(info.value) == (
+        "projects.csv, line 2, record 'test-dad-air', field 'city': expected an existing "
+        "city id (did you mean da-nang, banyuwangi?), got 'danang'"
+    )
 
 
-@pytest.mark.parametrize("content, message", [
-    ("type: project\nrecords:\n  - id: x\n    nme: y\n",
-     "p.yaml, line 4, record 'x', field 'nme': expected a project field, one of: id, name, city, other_cities,"
-     " focus_areas, description, status, status_as_of, period, partners, scope, name_history_note, confidence, confidence_reason, note, sources"),
-    ("type: project\nrecords: [\n", "p.yaml, line 3: expected valid YAML"),
-    ("type: planet\nrecords: []\n", "p.yaml, field 'type': expected one of source, country"),
-    ("projects:\n  - id: x\n    name: y\n    city: phuket\n    focus_areas: []\n    description: d\n"
-     "    status: ongoing\n    sources: [asean_ascn_page]\n",
-     "p.yaml, line 5, record 'x', field 'focus_areas': expected a list of focus_area ids, at least one, got []"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            "type: project\nrecords:\n  - id: x\n    nme: y\n",
+            "p.yaml, line 4, record 'x', field 'nme': expected a project field, one of: id, name, city, other_cities,"
+            " focus_areas, description, status, status_as_of, period, partners, scope, name_history_note, confidence, confidence_reason, note, sources",
+        ),
+        ("type: project\nrecords: [\n", "p.yaml, line 3: expected valid YAML"),
+        ("type: planet\nrecords: []\n", "p.yaml, field 'type': expected one of source, country"),
+        (
+            "projects:\n  - id: x\n    name: y\n    city: phuket\n    focus_areas: []\n    description: d\n"
+            "    status: ongoing\n    sources: [asean_ascn_page]\n",
+            "p.yaml, line 5, record 'x', field 'focus_areas': expected a list of focus_area ids, at least one, got []",
+        ),
+    ],
+)
 def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
     path = tmp_path / "p.yaml"
     path.write_text(content)
@@ -120,15 +134,21 @@ def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
 
 def test_every_mistake_of_a_file_is_reported_at_once_each_at_its_own_line(fresh_store, tmp_path):
     path = tmp_path / "p.yaml"
-    path.write_text("projects:\n  - id: x\n    name: y\n    city: phukett\n    focus_areas: [built_infrastructure]\n"
-                    "    description: d\n    status: soon\n    sources: [asean_ascn_page]\n"
-                    "  - id: z\n    name: w\n    city: phuket\n    focus_areas: [safety_security]\n"
-                    "    description: d\n    status: ongoing\n    sourcse: [asean_ascn_page]\n")
+    path.write_text(
+        "projects:\n  - id: x\n    name: y\n    city: phukett\n    focus_areas: [built_infrastructure]\n"
+        "    description: d\n    status: soon\n    sources: [asean_ascn_page]\n"
+        "  - id: z\n    name: w\n    city: phuket\n    focus_areas: [safety_security]\n"
+        "    description: d\n    status: ongoing\n    sourcse: [asean_ascn_page]\n"
+    )
     before = snapshot(fresh_store)
     with pytest.raises(InputErrors) as info:
         dataset.load(fresh_store, path)
     assert [(e.line, e.record, e.field) for e in info.value.errors] == [
-        (7, "x", "status"), (15, "z", "sourcse"), (9, "z", "sources"), (4, "x", "city")]
+        (7, "x", "status"),
+        (15, "z", "sourcse"),
+        (9, "z", "sources"),
+        (4, "x", "city"),
+    ]
     assert "field 'city': expected an existing city id (did you mean phuket?), got 'phukett'" in str(info.value)
     assert str(info.value).startswith("4 problems:\np.yaml, line 7, record 'x', field 'status': expected one of ")
     assert snapshot(fresh_store) == before
@@ -141,19 +161,27 @@ def test_a_graph_name_cannot_escape_its_namespace(fresh_store):
 
 def test_rebuild_keeps_the_users_graphs(fresh_store):
     dataset.load(fresh_store, DATA / "city_projects.yaml")
-    loaded = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects>"
-                               " { ?s ?p ?o } }")
+    loaded = fresh_store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects> { ?s ?p ?o } }"
+    )
     dataset.build(fresh_store)
-    kept = fresh_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects>"
-                             " { ?s ?p ?o } }")
+    kept = fresh_store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/city_projects> { ?s ?p ?o } }"
+    )
     assert len(loaded) > 20 and isomorphic(loaded, kept)
 
 
 def test_a_filled_in_csv_template_loads(fresh_store, tmp_path):
     header = csv_template("project").strip().split(",")
-    row = {"id": "test-kch-flood", "name": "Flood alerts (test example)", "city": "kuching",
-           "focus_areas": "quality_environment", "description": "SMS flood alerts.", "status": "planning",
-           "sources": "asean_ascn_page"}
+    row = {
+        "id": "test-kch-flood",
+        "name": "Flood alerts (test example)",
+        "city": "kuching",
+        "focus_areas": "quality_environment",
+        "description": "SMS flood alerts.",
+        "status": "planning",
+        "sources": "asean_ascn_page",
+    }
     path = tmp_path / "projects.csv"
     path.write_text(",".join(header) + "\n" + ",".join(row.get(column, "") for column in header) + "\n")
     assert dataset.load(fresh_store, path) > 5
@@ -161,8 +189,15 @@ def test_a_filled_in_csv_template_loads(fresh_store, tmp_path):
 
 def test_a_filled_in_yaml_template_loads(fresh_store, tmp_path):
     text = yaml_template("city")
-    for field, value in {"id": "test-town", "name": "Test town (test example)", "country": "TH", "joined": "2026",
-                         "pilot_city": "false", "lat": "13.7", "lon": "100.5"}.items():
+    for field, value in {
+        "id": "test-town",
+        "name": "Test town (test example)",
+        "country": "TH",
+        "joined": "2026",
+        "pilot_city": "false",
+        "lat": "13.7",
+        "lon": "100.5",
+    }.items():
         text = text.replace(f" {field}:  #", f" {field}: {value}  #", 1)
     text = text.replace(" sources: []", " sources: [asean_ascn_page]")
     path = tmp_path / "city.yaml"

@@ -72,7 +72,9 @@ def test_every_shape_has_a_name_and_a_message(data_shapes):
     # report through their parent shape's message, so only these need one:
     property_shapes = set(data_shapes.objects(None, SH.property))
     node_level = {s for c in (SH.xone, SH["or"]) for s in data_shapes.subjects(c, None)}
-    targeted = {s for t in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf) for s in data_shapes.subjects(t, None)}
+    targeted = {
+        s for t in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf) for s in data_shapes.subjects(t, None)
+    }
     assert len(property_shapes) > 50
     assert not {s for s in property_shapes | targeted if (s, SH.name, None) not in data_shapes}
     assert not {s for s in property_shapes | node_level if (s, SH.message, None) not in data_shapes}
@@ -84,6 +86,9 @@ def test_validate_data_raises_with_readable_results(sample):
     with pytest.raises(ValidationError) as info:
         validate([sample])
     assert info.value.results == [
-        (str(BSB), "ascn:joinedYear",
-         "A city needs exactly one year it joined the network (ascn:joinedYear, a year such as 2018)."),
+        (
+            str(BSB),
+            "ascn:joinedYear",
+            "A city needs exactly one year it joined the network (ascn:joinedYear, a year such as 2018).",
+        ),
     ]

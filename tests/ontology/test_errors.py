@@ -3,7 +3,9 @@ from ontology.errors import AscnError, InputError, NotFound, QueryError, StoreEr
 
 def test_input_error_message():
     err = InputError("projects.yaml", "bsb-clean-river", "city", "an existing city id", got="bandar")
-    assert str(err) == "projects.yaml, record 'bsb-clean-river', field 'city': expected an existing city id, got 'bandar'"
+    assert (
+        str(err) == "projects.yaml, record 'bsb-clean-river', field 'city': expected an existing city id, got 'bandar'"
+    )
     assert (err.file, err.record, err.field) == ("projects.yaml", "bsb-clean-river", "city")
 
 

@@ -19,13 +19,16 @@ from queries.library import get_query
 def data() -> dict[str, list[dict]]:
     """The bundled records by file stem (``cities``, ``projects``, ...), read straight from the YAML."""
     folder = Path(str(files("loaders") / "data"))
-    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["records"]
-            for path in sorted(folder.glob("*.yaml"))}
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["records"] for path in sorted(folder.glob("*.yaml"))
+    }
 
 
 @pytest.fixture(scope="session")
 def ask(store):
     """``ask(name, params)``: the answer of a library query on the session store, with ``params`` bound."""
+
     def run(name: str, params: dict | None = None, folder: str = "library"):
         return store.query(get_query(name, folder).bind(params))
+
     return run

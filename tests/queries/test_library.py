@@ -25,14 +25,20 @@ INTERNAL = sorted(library("internal"))
 ALL = [("library", name) for name in LIBRARY] + [("internal", name) for name in INTERNAL]
 PARAM_TYPES = {"iri", "string", "integer", "decimal", "year", "boolean"}
 AUDIENCES = {"researcher", "city_officer", "partner"}
-_SAMPLE_VALUES = {"iri": str(ID["city/da-nang"]), "string": "Da Nang", "integer": 1, "decimal": "1.5",
-                  "year": 2018, "boolean": "true"}
+_SAMPLE_VALUES = {
+    "iri": str(ID["city/da-nang"]),
+    "string": "Da Nang",
+    "integer": 1,
+    "decimal": "1.5",
+    "year": 2018,
+    "boolean": "true",
+}
 
 
 def sample_params(folder: str, name: str) -> dict:
     """A value for each required parameter without a default (internal queries have some): Da Nang for IRIs."""
-    return {p.name: _SAMPLE_VALUES[p.type] for p in get_query(name, folder).params
-            if p.required and p.default is None}
+    return {p.name: _SAMPLE_VALUES[p.type] for p in get_query(name, folder).params if p.required and p.default is None}
+
 
 NAMED_ONLY = "Named in the ASCN monitoring project list; the report gives no further detail."
 NETWORK = "network/ascn"
@@ -80,8 +86,13 @@ def ancestors(partners: dict[str, dict], partner: str) -> list[str]:
 
 def test_library_has_the_competency_queries():
     assert len(LIBRARY) >= 22
-    assert {"pilot_cities_of_country", "cities_without_projects", "cities_within_distance",
-            "project_counts_by_status", "sources_of_entity"} <= set(LIBRARY)
+    assert {
+        "pilot_cities_of_country",
+        "cities_without_projects",
+        "cities_within_distance",
+        "project_counts_by_status",
+        "sources_of_entity",
+    } <= set(LIBRARY)
 
 
 @pytest.mark.parametrize("folder,name", ALL, ids=[f"{f}/{n}" for f, n in ALL])
@@ -168,20 +179,30 @@ def test_pilot_cities_of_malaysia_are_the_four_named(ask):
 
 def test_pilot_cities_are_the_26_of_the_data(ask, data):
     countries = {c["iso2"]: c["name"] for c in data["countries"]}
-    expected = sorted((countries[c["country"]], c["name"], f"city/{c['id']}")
-                      for c in data["cities"] if c["pilot_city"])
+    expected = sorted(
+        (countries[c["country"]], c["name"], f"city/{c['id']}") for c in data["cities"] if c["pilot_city"]
+    )
     assert len(expected) == 26
     assert rows(ask("pilot_cities_of_country", {"country": ""}), "countryLabel", "cityLabel", "city") == expected
 
 
 def test_cities_of_country_lists_every_city_under_its_state(ask, data):
     countries = {c["iso2"]: c["name"] for c in data["countries"]}
-    expected = sorted((countries[c["country"]], c["name"], f"city/{c['id']}", str(c["joined"]), c["pilot_city"])
-                      for c in data["cities"])
+    expected = sorted(
+        (countries[c["country"]], c["name"], f"city/{c['id']}", str(c["joined"]), c["pilot_city"])
+        for c in data["cities"]
+    )
     answer = ask("cities_of_country", {"country": ""})
     assert rows(answer, "countryLabel", "cityLabel", "city", "joinedYear", "pilotCity") == expected
     assert [r[1] for r in rows(ask("cities_of_country"), "country", "cityLabel")] == [
-        "Ipoh", "Johor Bahru", "Kota Kinabalu", "Kuala Lumpur", "Kuching", "Putrajaya", "Seberang Perai"]
+        "Ipoh",
+        "Johor Bahru",
+        "Kota Kinabalu",
+        "Kuala Lumpur",
+        "Kuching",
+        "Putrajaya",
+        "Seberang Perai",
+    ]
 
 
 def test_cities_that_joined_in_2025(ask, data):
@@ -215,8 +236,9 @@ def test_membership_growth_is_the_sourced_member_counts(ask, data):
 
 
 def test_project_count_growth_is_the_reports_totals(ask, data):
-    expected = sorted((str(c["as_of"]), c["projects"], c.get("status_split"))
-                      for c in data["network"][0]["project_counts"])
+    expected = sorted(
+        (str(c["as_of"]), c["projects"], c.get("status_split")) for c in data["network"][0]["project_counts"]
+    )
     assert rows(ask("project_count_growth"), "asOf", "projects", "statusSplit") == expected
 
 
@@ -225,20 +247,43 @@ def test_project_count_growth_is_the_reports_totals(ask, data):
 
 def test_cities_with_coordinates_give_every_map_point(ask, data):
     countries = {c["iso2"]: c["name"] for c in data["countries"]}
-    expected = sorted((c["name"], f"city/{c['id']}", round(c["lat"], 6), round(c["lon"], 6), countries[c["country"]],
-                       c["country"], c["pilot_city"], f"POINT({c['lon']} {c['lat']})") for c in data["cities"])
-    answer = [(label, city, round(float(lat), 6), round(float(long), 6), country, iso2, pilot, wkt)
-              for label, city, lat, long, country, iso2, pilot, wkt in
-              rows(ask("cities_with_coordinates"), "cityLabel", "city", "lat", "long", "countryLabel", "iso2",
-                   "pilotCity", "wkt")]
+    expected = sorted(
+        (
+            c["name"],
+            f"city/{c['id']}",
+            round(c["lat"], 6),
+            round(c["lon"], 6),
+            countries[c["country"]],
+            c["country"],
+            c["pilot_city"],
+            f"POINT({c['lon']} {c['lat']})",
+        )
+        for c in data["cities"]
+    )
+    answer = [
+        (label, city, round(float(lat), 6), round(float(long), 6), country, iso2, pilot, wkt)
+        for label, city, lat, long, country, iso2, pilot, wkt in rows(
+            ask("cities_with_coordinates"),
+            "cityLabel",
+            "city",
+            "lat",
+            "long",
+            "countryLabel",
+            "iso2",
+            "pilotCity",
+            "wkt",
+        )
+    ]
     assert answer == expected
     assert len(rows(ask("cities_with_coordinates", {"country": "vn"}), "city")) == 3
 
 
 def _haversine(a: dict, b: dict) -> float:
     phi1, phi2 = math.radians(a["lat"]), math.radians(b["lat"])
-    h = (math.sin((phi2 - phi1) / 2) ** 2
-         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(b["lon"] - a["lon"]) / 2) ** 2)
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(b["lon"] - a["lon"]) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
@@ -246,7 +291,12 @@ def test_cities_within_400_km_of_kuala_lumpur(ask, data):
     cities = by_id(data["cities"])
     answer = rows(ask("cities_within_distance"), "other", "distanceKm")
     assert [city for city, _ in answer] == [
-        "city/putrajaya", "city/ipoh", "city/seberang-perai", "city/johor-bahru", "city/singapore"]
+        "city/putrajaya",
+        "city/ipoh",
+        "city/seberang-perai",
+        "city/johor-bahru",
+        "city/singapore",
+    ]
     for city, km in answer:
         exact = _haversine(cities["kuala-lumpur"], cities[city.removeprefix("city/")])
         assert km == pytest.approx(exact, abs=0.1), city
@@ -278,31 +328,45 @@ def test_within_distance_ignores_km_when_empty_and_sorts_nearest_first(ask, data
 
 
 def test_projects_of_phuket(ask, data):
-    expected = sorted((p["name"], f"project/{p['id']}", f"status/{p['status']}", p["description"] == NAMED_ONLY)
-                      for p in data["projects"] if p["city"] == "phuket")
+    expected = sorted(
+        (p["name"], f"project/{p['id']}", f"status/{p['status']}", p["description"] == NAMED_ONLY)
+        for p in data["projects"]
+        if p["city"] == "phuket"
+    )
     assert len(expected) == 10
-    assert rows(ask("projects_of_city", {"city": "phuket"}), "projectLabel", "project", "status",
-                "namedOnly") == expected
+    assert (
+        rows(ask("projects_of_city", {"city": "phuket"}), "projectLabel", "project", "status", "namedOnly") == expected
+    )
 
 
 def test_projects_of_city_covers_every_city_project(ask, data):
     answer = rows(ask("projects_of_city", {"city": ""}), "project", "city", "statusAsOf", "period")
-    expected = {(f"project/{p['id']}", f"city/{p['city']}", p.get("status_as_of") and str(p["status_as_of"]),
-                 p.get("period")) for p in data["projects"] if p["city"] != "network"}
+    expected = {
+        (f"project/{p['id']}", f"city/{p['city']}", p.get("status_as_of") and str(p["status_as_of"]), p.get("period"))
+        for p in data["projects"]
+        if p["city"] != "network"
+    }
     assert len(answer) == 173 and set(answer) == expected
 
 
 def test_projects_of_phuket_in_quality_environment(ask, data):
-    expected = sorted((p["name"], f"project/{p['id']}") for p in data["projects"]
-                      if p["city"] == "phuket" and "quality_environment" in p["focus_areas"])
-    answer = rows(ask("projects_in_focus_area", {"focus_area": "quality_environment", "city": "phuket"}),
-                  "projectLabel", "project")
+    expected = sorted(
+        (p["name"], f"project/{p['id']}")
+        for p in data["projects"]
+        if p["city"] == "phuket" and "quality_environment" in p["focus_areas"]
+    )
+    answer = rows(
+        ask("projects_in_focus_area", {"focus_area": "quality_environment", "city": "phuket"}),
+        "projectLabel",
+        "project",
+    )
     assert answer == expected and len(answer) >= 1
 
 
 def test_projects_in_focus_area_match_the_records(ask, data):
-    expected = {(f"focus-area/{area}", f"project/{p['id']}", place(p))
-                for p in data["projects"] for area in p["focus_areas"]}
+    expected = {
+        (f"focus-area/{area}", f"project/{p['id']}", place(p)) for p in data["projects"] for area in p["focus_areas"]
+    }
     answer = rows(ask("projects_in_focus_area", {"focus_area": ""}), "focus_area", "project", "city")
     assert len(answer) == len(expected) and set(answer) == expected
 
@@ -315,15 +379,18 @@ def test_projects_by_status_planning_are_the_six(ask, data):
 
 def test_projects_by_status_include_network_wide_projects(ask, data):
     answer = rows(ask("projects_by_status", {"status": ""}), "project", "status", "city")
-    assert sorted(answer) == sorted((f"project/{p['id']}", f"status/{p['status']}", place(p))
-                                    for p in data["projects"])
+    assert sorted(answer) == sorted((f"project/{p['id']}", f"status/{p['status']}", place(p)) for p in data["projects"])
     assert sum(1 for _, _, city in answer if city == NETWORK) == 6
 
 
 def test_projects_with_japan_include_its_agencies(ask, data):
     partners = by_id(data["partners"])
-    expected = sorted((f"project/{p['id']}", f"partner/{via}") for p in data["projects"]
-                      for via in p.get("partners") or () if "japan" in ancestors(partners, via))
+    expected = sorted(
+        (f"project/{p['id']}", f"partner/{via}")
+        for p in data["projects"]
+        for via in p.get("partners") or ()
+        if "japan" in ancestors(partners, via)
+    )
     answer = rows(ask("projects_with_partner", {"partner": "japan"}), "project", "via")
     assert sorted(answer) == expected
     assert ("project/dad-smartjamp-digital-map", "partner/japan_mlit") in answer
@@ -347,27 +414,50 @@ def test_named_only_projects_are_the_fifty(ask, data):
 
 
 def test_partner_of_pairing_wise_phuket_milwaukee(ask):
-    answer = rows(ask("pairings_of_partner", {"partner": "water_council_milwaukee"}),
-                  "pairing", "city", "pairedPartner", "programme", "startYear", "partnerCityName")
-    assert answer == [("pairing/wise-phuket-milwaukee", "city/phuket", "partner/united_states", "programme/wise",
-                       "2020", "Milwaukee, Wisconsin, USA")]
+    answer = rows(
+        ask("pairings_of_partner", {"partner": "water_council_milwaukee"}),
+        "pairing",
+        "city",
+        "pairedPartner",
+        "programme",
+        "startYear",
+        "partnerCityName",
+    )
+    assert answer == [
+        (
+            "pairing/wise-phuket-milwaukee",
+            "city/phuket",
+            "partner/united_states",
+            "programme/wise",
+            "2020",
+            "Milwaukee, Wisconsin, USA",
+        )
+    ]
 
 
 @pytest.mark.parametrize("partner", ["united_states", "japan", "ustda", "adb"])
 def test_pairings_of_partner_match_the_records(ask, data, partner):
     partners = by_id(data["partners"])
     expected = sorted(
-        (f"city/{p['city']}", f"pairing/{p['id']}", p["programme"] and f"programme/{p['programme']}",
-         p["year"] and str(p["year"]))
+        (
+            f"city/{p['city']}",
+            f"pairing/{p['id']}",
+            p["programme"] and f"programme/{p['programme']}",
+            p["year"] and str(p["year"]),
+        )
         for p in data["pairings"]
-        if any(partner in ancestors(partners, side) for side in (p["partner"], p.get("partner_side_entity")) if side))
+        if any(partner in ancestors(partners, side) for side in (p["partner"], p.get("partner_side_entity")) if side)
+    )
     answer = rows(ask("pairings_of_partner", {"partner": partner}), "city", "pairing", "programme", "startYear")
     assert sorted(answer) == expected and len(answer) >= 1
 
 
 def test_pairings_under_wise_are_the_five_water_twinnings(ask, data):
-    expected = sorted((f"pairing/{p['id']}", f"city/{p['city']}", f"partner/{p['partner_side_entity']}")
-                      for p in data["pairings"] if p["programme"] == "wise")
+    expected = sorted(
+        (f"pairing/{p['id']}", f"city/{p['city']}", f"partner/{p['partner_side_entity']}")
+        for p in data["pairings"]
+        if p["programme"] == "wise"
+    )
     answer = rows(ask("pairings_under_programme"), "pairing", "city", "partnerSide")
     assert len(answer) == 5 and sorted(answer) == expected
 
@@ -413,8 +503,10 @@ def test_peer_cities_of_da_nang_count_shared_focus_areas(ask, data):
         if p["city"] != "network":
             areas[p["city"]] |= set(p["focus_areas"])
     mine = areas["da-nang"]
-    expected = sorted(((f"city/{c}", len(mine & a), len(mine), len(a)) for c, a in areas.items()
-                       if c != "da-nang" and mine & a), key=lambda r: (-r[1], names[r[0][5:]], r[0]))
+    expected = sorted(
+        ((f"city/{c}", len(mine & a), len(mine), len(a)) for c, a in areas.items() if c != "da-nang" and mine & a),
+        key=lambda r: (-r[1], names[r[0][5:]], r[0]),
+    )
     answer = rows(ask("peer_cities_by_shared_focus_areas"), "peer", "sharedAreas", "cityAreas", "peerAreas")
     assert answer == expected
     assert answer[0][1] == 4
@@ -432,15 +524,27 @@ def test_cities_without_projects_none_since_sheet_0_2(ask, data):
 
 
 def test_records_with_low_or_medium_confidence_and_their_reasons(ask, data):
-    kinds = {"partners": "partner", "pairings": "pairing", "projects": "project", "cities": "city",
-             "programmes": "programme", "best_practices": "practice", "sources": "source"}
-    expected = sorted((f"confidence/{r['confidence']}", f"{kind}/{r['id']}", r.get("confidence_reason"))
-                      for stem, kind in kinds.items() for r in data[stem] if r.get("confidence"))
+    kinds = {
+        "partners": "partner",
+        "pairings": "pairing",
+        "projects": "project",
+        "cities": "city",
+        "programmes": "programme",
+        "best_practices": "practice",
+        "sources": "source",
+    }
+    expected = sorted(
+        (f"confidence/{r['confidence']}", f"{kind}/{r['id']}", r.get("confidence_reason"))
+        for stem, kind in kinds.items()
+        for r in data[stem]
+        if r.get("confidence")
+    )
     shepherds = [s for s in data["network"][0]["shepherds"] if s.get("confidence")]
     answer = rows(ask("facts_with_low_or_medium_confidence"), "confidence", "entity", "reason")
     statements = [a for a in answer if a[1].startswith("network/ascn/statement/")]
-    assert [(c, r) for c, _, r in statements] == [(f"confidence/{s['confidence']}", s["confidence_reason"])
-                                                  for s in shepherds]
+    assert [(c, r) for c, _, r in statements] == [
+        (f"confidence/{s['confidence']}", s["confidence_reason"]) for s in shepherds
+    ]
     assert sorted(a for a in answer if a not in statements) == expected and len(answer) == 45
     low = rows(ask("facts_with_low_or_medium_confidence", {"confidence": "low"}), "entity")
     assert len(low) == 7 and ("pairing/korea-naypyitaw-university",) in low
@@ -451,20 +555,29 @@ def test_records_with_low_or_medium_confidence_and_their_reasons(ask, data):
 
 def test_project_counts_per_status(ask, data):
     answer = rows(ask("project_counts_by_status"), "status", "projects")
-    assert answer == [("status/ongoing_or_planning", 70), ("status/ongoing", 52), ("status/completed", 26),
-                      ("status/unknown", 25), ("status/planning", 6)]
+    assert answer == [
+        ("status/ongoing_or_planning", 70),
+        ("status/ongoing", 52),
+        ("status/completed", 26),
+        ("status/unknown", 25),
+        ("status/planning", 6),
+    ]
     assert dict(answer) == {f"status/{s}": n for s, n in Counter(p["status"] for p in data["projects"]).items()}
 
 
 def test_project_counts_per_focus_area_with_latest_share(ask, data):
     projects = Counter(a for p in data["projects"] for a in p["focus_areas"])
-    cities = {a: len({p["city"] for p in data["projects"] if a in p["focus_areas"] and p["city"] != "network"})
-              for a in projects}
+    cities = {
+        a: len({p["city"] for p in data["projects"] if a in p["focus_areas"] and p["city"] != "network"})
+        for a in projects
+    }
     latest = {r["id"]: max(r["share_of_projects"], key=lambda s: str(s["as_of"])) for r in data["focus_areas"]}
-    expected = {(f"focus-area/{a}", projects[a], cities[a], latest[a]["percent"], str(latest[a]["as_of"]))
-                for a in projects}
-    answer = rows(ask("project_counts_by_focus_area"), "focusArea", "projects", "cities", "latestSharePercent",
-                  "latestShareAsOf")
+    expected = {
+        (f"focus-area/{a}", projects[a], cities[a], latest[a]["percent"], str(latest[a]["as_of"])) for a in projects
+    }
+    answer = rows(
+        ask("project_counts_by_focus_area"), "focusArea", "projects", "cities", "latestSharePercent", "latestShareAsOf"
+    )
     assert set(answer) == expected and len(answer) == 6
     assert answer[0][:2] == ("focus-area/built_infrastructure", 54)
     assert [n for _, n, *_ in answer] == sorted((n for _, n, *_ in answer), reverse=True)
@@ -472,11 +585,20 @@ def test_project_counts_per_focus_area_with_latest_share(ask, data):
 
 def test_focus_area_shares_over_time(ask, data):
     assert rows(ask("focus_area_shares_over_time"), "asOf", "percent") == [
-        ("2022-09", 5), ("2023-08", 8), ("2024-09", 11), ("2025-09", 12)]
-    expected = sorted((f"focus-area/{r['id']}", str(s["as_of"]), s["percent"])
-                      for r in data["focus_areas"] for s in r["share_of_projects"])
-    assert sorted(rows(ask("focus_area_shares_over_time", {"focus_area": ""}), "focus_area", "asOf",
-                       "percent")) == expected
+        ("2022-09", 5),
+        ("2023-08", 8),
+        ("2024-09", 11),
+        ("2025-09", 12),
+    ]
+    expected = sorted(
+        (f"focus-area/{r['id']}", str(s["as_of"]), s["percent"])
+        for r in data["focus_areas"]
+        for s in r["share_of_projects"]
+    )
+    assert (
+        sorted(rows(ask("focus_area_shares_over_time", {"focus_area": ""}), "focus_area", "asOf", "percent"))
+        == expected
+    )
 
 
 # ------------------------------------------------------------------ provenance
@@ -484,19 +606,31 @@ def test_focus_area_shares_over_time(ask, data):
 
 def _source_rows(data, about_sources: dict[str, list[str]]) -> list[tuple]:
     sources = by_id(data["sources"])
-    return sorted((about, f"source/{s}", sources[s]["title"], sources[s].get("publisher"),
-                   sources[s].get("date") and str(sources[s]["date"]), sources[s]["url"])
-                  for about, ids in about_sources.items() for s in set(ids))
+    return sorted(
+        (
+            about,
+            f"source/{s}",
+            sources[s]["title"],
+            sources[s].get("publisher"),
+            sources[s].get("date") and str(sources[s]["date"]),
+            sources[s]["url"],
+        )
+        for about, ids in about_sources.items()
+        for s in set(ids)
+    )
 
 
 def test_sources_behind_phuket_include_its_figures_and_map_point(ask, data):
     city = by_id(data["cities"])["phuket"]
-    expected = _source_rows(data, {
-        "city/phuket": city["sources"],
-        "city/phuket/geometry": city.get("coordinates_sources") or city["sources"],
-        "city/phuket/population": city["population"]["sources"],
-        "city/phuket/land-area": city["land_area_km2"]["sources"],
-    })
+    expected = _source_rows(
+        data,
+        {
+            "city/phuket": city["sources"],
+            "city/phuket/geometry": city.get("coordinates_sources") or city["sources"],
+            "city/phuket/population": city["population"]["sources"],
+            "city/phuket/land-area": city["land_area_km2"]["sources"],
+        },
+    )
     answer = rows(ask("sources_of_entity"), "about", "source", "title", "publisher", "issued", "url")
     assert answer == expected
     assert ("city/phuket/geometry", "source/gh_nonarkara_appjs") in [a[:2] for a in answer]
@@ -504,14 +638,28 @@ def test_sources_behind_phuket_include_its_figures_and_map_point(ask, data):
 
 def test_sources_behind_a_project_and_a_focus_area(ask, data):
     project = by_id(data["projects"])["dad-smart-water"]
-    answer = rows(ask("sources_of_entity", {"entity": str(ID["project/dad-smart-water"])}),
-                  "about", "source", "title", "publisher", "issued", "url")
+    answer = rows(
+        ask("sources_of_entity", {"entity": str(ID["project/dad-smart-water"])}),
+        "about",
+        "source",
+        "title",
+        "publisher",
+        "issued",
+        "url",
+    )
     assert answer == _source_rows(data, {"project/dad-smart-water": project["sources"]})
     area = by_id(data["focus_areas"])["health_wellbeing"]
     nodes = {"focus-area/health_wellbeing": area["sources"]}
     nodes |= {f"focus-area/health_wellbeing/share/{s['as_of']}": area["sources"] for s in area["share_of_projects"]}
-    answer = rows(ask("sources_of_entity", {"entity": str(ID["focus-area/health_wellbeing"])}),
-                  "about", "source", "title", "publisher", "issued", "url")
+    answer = rows(
+        ask("sources_of_entity", {"entity": str(ID["focus-area/health_wellbeing"])}),
+        "about",
+        "source",
+        "title",
+        "publisher",
+        "issued",
+        "url",
+    )
     assert answer == _source_rows(data, nodes)
 
 
@@ -532,7 +680,9 @@ def _practice_cities(data) -> set[tuple[str, str]]:
 
 def test_best_practices_about_makassar(ask, data):
     assert rows(ask("best_practices_about_city"), "practice") == [
-        ("practice/bp-health-workforce",), ("practice/bp-telemedicine-mindset",)]
+        ("practice/bp-health-workforce",),
+        ("practice/bp-telemedicine-mindset",),
+    ]
     assert set(rows(ask("best_practices_about_city", {"city": ""}), "city", "practice")) == _practice_cities(data)
 
 
@@ -541,8 +691,9 @@ def test_best_practices_about_a_project(ask, data):
     statements = {f"practice/{b['id']}": b["statement"] for b in data["best_practices"]}
     assert [a[0] for a in answer] == ["practice/bp-observatory-skills", "practice/bp-open-data-culture"]
     assert all(statements[p] == s for p, s in answer)
-    expected = {(f"project/{p}", f"practice/{b['id']}")
-                for b in data["best_practices"] for p in b.get("projects") or ()}
+    expected = {
+        (f"project/{p}", f"practice/{b['id']}") for b in data["best_practices"] for p in b.get("projects") or ()
+    }
     assert set(rows(ask("best_practices_about_project", {"project": ""}), "project", "practice")) == expected
 
 
@@ -562,8 +713,14 @@ def test_milestones_of_2019(ask, data):
 
 
 def test_milestones_filter_by_kind_and_open_period(ask, data):
-    summits = rows(ask("milestones_in_period", {"from": "", "to": "", "kind": "summit"}),
-                   "startDate", "event", "endDate", "kind", "description")
+    summits = rows(
+        ask("milestones_in_period", {"from": "", "to": "", "kind": "summit"}),
+        "startDate",
+        "event",
+        "endDate",
+        "kind",
+        "description",
+    )
     assert summits == _milestones(data, 0, 9999, "summit") and len(summits) == 7
     since_2025 = rows(ask("milestones_in_period", {"from": 2025, "to": ""}), "startDate")
     assert since_2025 == [("2025-09",), ("2025-09-09",), ("2025-09-09",), ("2025-10-26",), ("2025-11-10",), ("2026",)]
@@ -578,9 +735,13 @@ def test_find_cities_by_name(ask, data):
 def test_find_by_name_default_finds_the_water_partners(ask, data):
     answer = rows(ask("entities_by_label", {"type": str(ASCN.PartnerOrganisation)}), "entity")
     assert [a[0] for a in answer] == sorted(
-        (f"partner/{p['id']}" for p in data["partners"]
-         if p["kind"] == "organisation" and "water" in p["name"].lower()),
-        key=lambda e: by_id(data["partners"])[e.removeprefix("partner/")]["name"])
+        (
+            f"partner/{p['id']}"
+            for p in data["partners"]
+            if p["kind"] == "organisation" and "water" in p["name"].lower()
+        ),
+        key=lambda e: by_id(data["partners"])[e.removeprefix("partner/")]["name"],
+    )
 
 
 # ------------------------------------------------------------------ binding safety
@@ -595,8 +756,10 @@ def test_string_parameter_with_sparql_syntax_is_bound_inertly(store, ask):
     assert len(store.query("SELECT * WHERE { ?s ?p ?o }")) == before
 
 
-@pytest.mark.parametrize("value", ["da-nang>", "https://w3id.org/ascn/id/city/da-nang> } ; DROP ALL #",
-                                   "<https://w3id.org/ascn/id/city/da-nang>"])
+@pytest.mark.parametrize(
+    "value",
+    ["da-nang>", "https://w3id.org/ascn/id/city/da-nang> } ; DROP ALL #", "<https://w3id.org/ascn/id/city/da-nang>"],
+)
 def test_iri_parameter_with_angle_bracket_is_rejected(value):
     with pytest.raises(QueryError, match="parameter 'city' expects iri or a city id"):
         get_query("projects_of_city").bind({"city": value})
@@ -614,7 +777,8 @@ def test_unknown_parameter_raises_query_error():
 
 def test_bare_id_parameter_becomes_the_entity_iri():
     assert "VALUES ?city { <https://w3id.org/ascn/id/city/da-nang> }" in get_query("projects_of_city").bind(
-        {"city": "da-nang"})
+        {"city": "da-nang"}
+    )
 
 
 # ------------------------------------------------------------------ sparql-examples export
@@ -651,8 +815,10 @@ def test_example_text_gives_the_library_default_answer(store, examples):
 def test_examples_declare_the_project_prefixes(examples):
     from ontology import PREFIXES
 
-    declared = {str(examples.value(d, SH.prefix)): str(examples.value(d, SH.namespace))
-                for d in examples.objects(None, SH.declare)}
+    declared = {
+        str(examples.value(d, SH.prefix)): str(examples.value(d, SH.namespace))
+        for d in examples.objects(None, SH.declare)
+    }
     assert declared == PREFIXES
     prefixes = set(examples.objects(None, SH.prefixes))
     assert len(prefixes) == 1 and set(examples.objects(prefixes.pop(), SH.declare))
@@ -670,9 +836,19 @@ def test_example_comments_describe_parameters(examples):
 
 
 def test_annual_meetings_answer_as_the_records(ask, data):
-    expected = [(f"annual-meeting/{m['number']}", m["number"], str(m["date"]), f"country/{m['host_country'].lower()}",
-                 m.get("venue"), m.get("format"), m.get("chair"),
-                 m.get("next_chair") and f"country/{m['next_chair'].lower()}") for m in data["annual_meetings"]]
+    expected = [
+        (
+            f"annual-meeting/{m['number']}",
+            m["number"],
+            str(m["date"]),
+            f"country/{m['host_country'].lower()}",
+            m.get("venue"),
+            m.get("format"),
+            m.get("chair"),
+            m.get("next_chair") and f"country/{m['next_chair'].lower()}",
+        )
+        for m in data["annual_meetings"]
+    ]
     answer = rows(ask("annual_meetings"), "meeting", "number", "date", "host", "venue", "format", "chair", "nextChair")
     assert answer == expected and len(answer) == 9
     third = rows(ask("annual_meetings", {"host": "vn"}), "label", "venue", "format", "chair")
@@ -680,27 +856,38 @@ def test_annual_meetings_answer_as_the_records(ask, data):
 
 
 def test_planned_pairings_are_the_two_malaysia_china_pilots(ask, data):
-    expected = sorted((f"pairing/{p['id']}", f"city/{p['city']}", "confidence/medium")
-                      for p in data["pairings"] if p.get("stage") == "planned")
+    expected = sorted(
+        (f"pairing/{p['id']}", f"city/{p['city']}", "confidence/medium")
+        for p in data["pairings"]
+        if p.get("stage") == "planned"
+    )
     answer = rows(ask("planned_pairings"), "pairing", "city", "confidence")
     assert sorted(answer) == expected and [c for _, c, _ in answer] == ["city/ipoh", "city/seberang-perai"]
 
 
 def test_disagreeing_reports_keep_every_period_with_its_own_sources(ask, data):
     indonesia = [s for s in data["network"][0]["shepherds"] if s["state"] == "ID"][0]
-    expected = sorted(("shepherd term", r["period"], f"source/{src}")
-                      for r in indonesia["reported_periods"] for src in r["sources"])
+    expected = sorted(
+        ("shepherd term", r["period"], f"source/{src}") for r in indonesia["reported_periods"] for src in r["sources"]
+    )
     answer = rows(ask("disagreeing_reports", {"about": str(ID["country/id"])}), "what", "period", "source")
     assert answer == expected and {p for _, p, _ in answer} == {"2023-2025", "2024-2026", "2025-2027"}
     eu = rows(ask("disagreeing_reports", {"about": str(ID["partner/european_union"])}), "what", "period", "source")
-    assert eu == [("funding period", "2021-2024", "source/eeas_2021_11_22"),
-                  ("funding period", "2021-2025", "source/uncdf_2021_11_24")]
+    assert eu == [
+        ("funding period", "2021-2024", "source/eeas_2021_11_22"),
+        ("funding period", "2021-2025", "source/uncdf_2021_11_24"),
+    ]
     assert len(ask("disagreeing_reports")) == len(answer) + len(eu)
 
 
 def test_projects_in_several_cities(ask, data):
-    expected = sorted((f"project/{p['id']}", f"city/{p['city']}", f"city/{c}")
-                      for p in data["projects"] for c in p.get("other_cities") or ())
+    expected = sorted(
+        (f"project/{p['id']}", f"city/{p['city']}", f"city/{c}")
+        for p in data["projects"]
+        for c in p.get("other_cities") or ()
+    )
     assert rows(ask("projects_in_several_cities"), "project", "firstCity", "otherCity") == expected
     assert rows(ask("projects_in_several_cities", {"city": "battambang"}), "project", "otherCity") == [
-        ("project/pnh-hospital-digitisation", "city/battambang"), ("project/pnh-hospital-digitisation", "city/siem-reap")]
+        ("project/pnh-hospital-digitisation", "city/battambang"),
+        ("project/pnh-hospital-digitisation", "city/siem-reap"),
+    ]

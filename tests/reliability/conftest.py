@@ -31,7 +31,7 @@ def _proc_table() -> dict[int, tuple[int, str, str]]:
         except OSError:  # the process ended while we looked
             continue
         # the command name (field 2) is in parentheses and may itself hold spaces or ')'
-        rest = stat[stat.rindex(")") + 2:].split()
+        rest = stat[stat.rindex(")") + 2 :].split()
         table[int(entry)] = (int(rest[1]), rest[0], cmdline)
     return table
 
@@ -66,8 +66,14 @@ class Answer:
         return self.body.decode("utf-8", errors="replace")
 
 
-def http_request(url: str, method: str = "GET", target: str | None = None, body: bytes | None = None,
-                 headers: dict | None = None, timeout: float = 20.0) -> Answer:
+def http_request(
+    url: str,
+    method: str = "GET",
+    target: str | None = None,
+    body: bytes | None = None,
+    headers: dict | None = None,
+    timeout: float = 20.0,
+) -> Answer:
     """One raw HTTP request to ``url``'s host; ``target`` (path and query, sent verbatim) defaults to url's.
 
     http.client sends the request target as given, so a test can put malformed percent-encoding on the wire.
@@ -75,8 +81,12 @@ def http_request(url: str, method: str = "GET", target: str | None = None, body:
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        connection.request(method, target or (parts.path + (f"?{parts.query}" if parts.query else "")), body=body,
-                           headers=headers or {})
+        connection.request(
+            method,
+            target or (parts.path + (f"?{parts.query}" if parts.query else "")),
+            body=body,
+            headers=headers or {},
+        )
         response = connection.getresponse()
         return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:

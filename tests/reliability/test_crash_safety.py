@@ -33,24 +33,34 @@ MAX_ROUNDS = 60
 """Rounds after which too few kills interrupting a load is a failure: on a busy machine a load's length varies, so
 a kill timed from the measured length may land after the load ended; the test goes on until enough interrupted."""
 ASCN = Path(sys.executable).with_name("ascn")
-FOCUS_AREAS = ["built_infrastructure", "quality_environment", "safety_security", "civic_social", "health_wellbeing",
-               "industry_innovation"]
+FOCUS_AREAS = [
+    "built_infrastructure",
+    "quality_environment",
+    "safety_security",
+    "civic_social",
+    "health_wellbeing",
+    "industry_innovation",
+]
 
 
 def synthetic_projects(version: str, bad_at: int | None = None) -> str:
     """A user file of RECORDS projects of Phuket with ids ``test-bulk-<version>-<n>``; ``bad_at`` spoils one."""
-    records = [{
-        "id": f"test-bulk-{version}-{n}",
-        "name": f"Synthetic test project {n} ({version})",
-        "city": "phuket",
-        "focus_areas": [FOCUS_AREAS[n % len(FOCUS_AREAS)]],
-        "description": f"Synthetic record {n}, version {version}, written by the crash-safety test.",
-        "status": "finished" if n == bad_at else "planning",
-        "status_as_of": "2026-06",
-        "sources": ["asean_ascn_page"],
-    } for n in range(RECORDS)]
-    return ("# Test example only: synthetic projects for the crash-safety test.\n"
-            + yaml.safe_dump({"type": "project", "records": records}, sort_keys=False))
+    records = [
+        {
+            "id": f"test-bulk-{version}-{n}",
+            "name": f"Synthetic test project {n} ({version})",
+            "city": "phuket",
+            "focus_areas": [FOCUS_AREAS[n % len(FOCUS_AREAS)]],
+            "description": f"Synthetic record {n}, version {version}, written by the crash-safety test.",
+            "status": "finished" if n == bad_at else "planning",
+            "status_as_of": "2026-06",
+            "sources": ["asean_ascn_page"],
+        }
+        for n in range(RECORDS)
+    ]
+    return "# Test example only: synthetic projects for the crash-safety test.\n" + yaml.safe_dump(
+        {"type": "project", "records": records}, sort_keys=False
+    )
 
 
 def snapshot(settings: Settings) -> frozenset[bytes]:
@@ -101,6 +111,7 @@ def test_a_killed_load_leaves_the_store_as_before_or_as_after(bulk):
     rng = random.Random(20261125)
     full = max(durations.values())
     current, outcomes, rounds_started = "b", [], time.monotonic()
+
     def enough() -> bool:
         interrupted = outcomes.count(("killed", "before"))
         if len(outcomes) >= MAX_ROUNDS or (len(outcomes) >= ROUNDS and interrupted >= MIN_ROUNDS // 3):
@@ -121,15 +132,18 @@ def test_a_killed_load_leaves_the_store_as_before_or_as_after(bulk):
         state = snapshot(settings)
         assert state in (states["a"], states["b"]), (
             f"round {len(outcomes) + 1}: after a kill at {delay:.2f} s the store is neither before nor after: "
-            f"{len(state - states[current])} quads more than before, {len(states[current] - state)} fewer")
+            f"{len(state - states[current])} quads more than before, {len(states[current] - state)} fewer"
+        )
         now = "a" if state == states["a"] else "b"
         if not killed:
             assert code == 0 and now == other, output
         outcomes.append(("killed" if killed else "finished", "after" if now == other else "before"))
         current = now
     counts = {o: outcomes.count(o) for o in sorted(set(outcomes))}
-    print(f"\nkilled loads: {len(outcomes)} rounds in {time.monotonic() - rounds_started:.0f} s "
-          f"(a full load takes {full:.1f} s): {counts}")
+    print(
+        f"\nkilled loads: {len(outcomes)} rounds in {time.monotonic() - rounds_started:.0f} s "
+        f"(a full load takes {full:.1f} s): {counts}"
+    )
     assert len(outcomes) >= MIN_ROUNDS
     assert counts.get(("killed", "before"), 0) >= MIN_ROUNDS // 3  # most kills really interrupted a load
 

@@ -71,8 +71,10 @@ def test_a_new_client_is_served_while_hundreds_of_connections_never_finish_their
         elapsed = time.monotonic() - started
         assert answer.status == 200 and b"true" in answer.body
         still = sum(_still_open(s) for s in stalled)
-        print(f"\n{HALF_OPEN} half-open connections: a new client answered in {elapsed * 1000:.0f} ms "
-              f"({still} of them still open)")
+        print(
+            f"\n{HALF_OPEN} half-open connections: a new client answered in {elapsed * 1000:.0f} ms "
+            f"({still} of them still open)"
+        )
         assert still > 0, "the new client was served only after the stalled connections were dropped"
     finally:
         for sock in stalled:
@@ -103,7 +105,9 @@ def test_a_trivial_query_answers_while_runaways_fill_the_workers(server):
     trivial = http_request(_query_url(server, TRIVIAL), timeout=BOUND)
     elapsed = time.monotonic() - started
     running = sum(t.is_alive() for t in threads)
-    print(f"\n{RUNAWAYS} runaway queries: {len(refused)} refused with 503 + Retry-After, {running} running; "
-          f"a trivial query answered in {elapsed * 1000:.0f} ms")
+    print(
+        f"\n{RUNAWAYS} runaway queries: {len(refused)} refused with 503 + Retry-After, {running} running; "
+        f"a trivial query answered in {elapsed * 1000:.0f} ms"
+    )
     assert trivial.status == 200 and b"true" in trivial.body, trivial.text
     assert running == WORKERS, "the trivial query must have been answered while the runaways ran"

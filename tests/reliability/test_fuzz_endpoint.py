@@ -17,7 +17,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, currently_in_test_context, event, given, settings, strategies as st
+from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import strategies as st
 
 from queries.library import library
 from tests.conftest import running_ascn, store_copy
@@ -30,26 +31,103 @@ HANG = 30.0
 MAX_QUERY = 100_000
 MAX_BODY = 1024 * 1024
 
-CLIENT = settings(max_examples=150, derandomize=True, database=None, deadline=timedelta(seconds=HANG),
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CLIENT = settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=timedelta(seconds=HANG),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SERVER = settings(CLIENT, max_examples=30)
 SMALL = settings(CLIENT, max_examples=12)
 
 LIBRARY = [q.bind() for q in library().values()]
-SPARQL_WORDS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "(", ")", ".", ";", ",", "*", "?x",
-                "FILTER", "OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "VALUES", "BIND", "AS", "LIMIT", "OFFSET",
-                "ORDER", "BY", "GROUP", "COUNT", "DISTINCT", "PREFIX", "BASE", "<", ">", "\"", "'", "#", "a",
-                "^^", "@en", "|", "/", "+", "!", "LOAD", "INSERT", "DELETE", "DROP", "CLEAR", "<http://x/>",
-                "\\", "\\u0000", "FROM", "NAMED", "rdfs:label", "ascn:City", "1e999", "-0", "\"\"\"", "%00", "\x00"]
-ACCEPT_TYPES = ["*/*", "text/html", "application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
-                "application/rdf+xml", "application/json", "image/png", "application/x-unknown", "text/*",
-                "application/sparql-results+json;q=0", "*/*;q=0"]
+SPARQL_WORDS = [
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "WHERE",
+    "{",
+    "}",
+    "(",
+    ")",
+    ".",
+    ";",
+    ",",
+    "*",
+    "?x",
+    "FILTER",
+    "OPTIONAL",
+    "UNION",
+    "MINUS",
+    "GRAPH",
+    "SERVICE",
+    "VALUES",
+    "BIND",
+    "AS",
+    "LIMIT",
+    "OFFSET",
+    "ORDER",
+    "BY",
+    "GROUP",
+    "COUNT",
+    "DISTINCT",
+    "PREFIX",
+    "BASE",
+    "<",
+    ">",
+    '"',
+    "'",
+    "#",
+    "a",
+    "^^",
+    "@en",
+    "|",
+    "/",
+    "+",
+    "!",
+    "LOAD",
+    "INSERT",
+    "DELETE",
+    "DROP",
+    "CLEAR",
+    "<http://x/>",
+    "\\",
+    "\\u0000",
+    "FROM",
+    "NAMED",
+    "rdfs:label",
+    "ascn:City",
+    "1e999",
+    "-0",
+    '"""',
+    "%00",
+    "\x00",
+]
+ACCEPT_TYPES = [
+    "*/*",
+    "text/html",
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/json",
+    "image/png",
+    "application/x-unknown",
+    "text/*",
+    "application/sparql-results+json;q=0",
+    "*/*;q=0",
+]
 
 
 # -- strategies ----------------------------------------------------------------------------------------------
 @st.composite
-def mutated(draw, source=st.sampled_from(LIBRARY)):
+def mutated(draw, source=st.sampled_from(LIBRARY)):  # noqa: B008 - hypothesis's own idiom for a default strategy
     """A library query with a few of its tokens deleted, duplicated, swapped or replaced by other text."""
     tokens = re.findall(r"\s+|[^\s]+", draw(source))
     for _ in range(draw(st.integers(1, 4))):
@@ -67,25 +145,59 @@ def mutated(draw, source=st.sampled_from(LIBRARY)):
             tokens[i] = draw(st.sampled_from(SPARQL_WORDS) | st.text(min_size=1, max_size=6))
         elif tokens[i]:
             j = draw(st.integers(0, len(tokens[i]) - 1))
-            tokens[i] = tokens[i][:j] + draw(st.characters()) + tokens[i][j + 1:]
+            tokens[i] = tokens[i][:j] + draw(st.characters()) + tokens[i][j + 1 :]
     return "".join(tokens)
 
 
-QUERIES = st.one_of(st.text(max_size=200), mutated(), st.sampled_from(LIBRARY),
-                    st.lists(st.sampled_from(SPARQL_WORDS), max_size=25).map(" ".join))
+QUERIES = st.one_of(
+    st.text(max_size=200),
+    mutated(),
+    st.sampled_from(LIBRARY),
+    st.lists(st.sampled_from(SPARQL_WORDS), max_size=25).map(" ".join),
+)
 """Random text, mutated library queries, library queries as they are, and random sequences of SPARQL words."""
 TRANSPORTS = st.sampled_from(["get", "form", "direct"])
-ACCEPTS = st.none() | st.sampled_from(ACCEPT_TYPES) | st.text(st.characters(min_codepoint=32, max_codepoint=126),
-                                                             max_size=60)
+ACCEPTS = (
+    st.none() | st.sampled_from(ACCEPT_TYPES) | st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60)
+)
 
 
 @st.composite
 def bad_bytes(draw):
     """Bytes that are not valid percent-encoding or not valid UTF-8 once decoded."""
-    pieces = draw(st.lists(st.one_of(
-        st.sampled_from([b"%", b"%G1", b"%zz", b"%F", b"%FF", b"%C3%28", b"%ED%A0%80", b"%F4%90%80%80", b"%C0%AF",
-                         b"%00", b"+", b"&", b"=", b"%%", b"%25", b"\xff", b"\xc3\x28", b"\x80", b"ASK", b"{}"]),
-        st.binary(max_size=6)), min_size=1, max_size=12))
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        b"%",
+                        b"%G1",
+                        b"%zz",
+                        b"%F",
+                        b"%FF",
+                        b"%C3%28",
+                        b"%ED%A0%80",
+                        b"%F4%90%80%80",
+                        b"%C0%AF",
+                        b"%00",
+                        b"+",
+                        b"&",
+                        b"=",
+                        b"%%",
+                        b"%25",
+                        b"\xff",
+                        b"\xc3\x28",
+                        b"\x80",
+                        b"ASK",
+                        b"{}",
+                    ]
+                ),
+                st.binary(max_size=6),
+            ),
+            min_size=1,
+            max_size=12,
+        )
+    )
     return b"".join(pieces)
 
 
@@ -97,8 +209,9 @@ def fuzz_app(tmp_path_factory, bundled_graphs):
     from webapp.store import close_app
 
     settings = store_copy(tmp_path_factory.mktemp("fuzz-app") / "data", bundled_graphs)
-    app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False,
-                      "SPARQL_TIMEOUT": TIMEOUT})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False, "SPARQL_TIMEOUT": TIMEOUT}
+    )
     yield app
     close_app(app)
 
@@ -114,12 +227,14 @@ def fuzz_server(tmp_path_factory, bundled_graphs):
 def watchdog():
     """Runs one request in a thread and fails the test if it is not answered within HANG seconds."""
     with ThreadPoolExecutor(max_workers=1) as pool:
+
         def run(call, *args, **kwargs):
             future = pool.submit(call, *args, **kwargs)
             try:
                 return future.result(timeout=HANG)
             except FutureTimeout:
                 pytest.fail(f"no answer within {HANG:g} s: the request hung")
+
         yield run
 
 
@@ -129,16 +244,19 @@ class Client:
     def __init__(self, app=None, server=None, watchdog=None):
         self.app, self.server, self.watchdog = app, server, watchdog
 
-    def send(self, method: str, path: str, query: bytes = b"", body: bytes | None = None,
-             headers: dict | None = None) -> Answer:
+    def send(
+        self, method: str, path: str, query: bytes = b"", body: bytes | None = None, headers: dict | None = None
+    ) -> Answer:
         headers = {k: v for k, v in (headers or {}).items() if v is not None}
         # bytes a request line cannot carry are %-escaped; broken escapes ("%G1", "%") go out as they are
         wire = "".join(chr(b) if 32 < b < 127 else f"%{b:02X}" for b in query)
         if self.app is not None:
+
             def call():
                 with self.app.test_client() as c:
                     r = c.open(path, method=method, query_string=wire, data=body, headers=headers)
                     return Answer(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.get_data())
+
             return self.watchdog(call)
         target = urllib.parse.quote(path, safe="/%") + (f"?{wire}" if query else "")
         if body is not None:
@@ -151,10 +269,19 @@ class Client:
         if transport == "get":
             return self.send("GET", "/sparql", urllib.parse.urlencode(params).encode())
         if transport == "form":
-            return self.send("POST", "/sparql", body=urllib.parse.urlencode(params).encode(),
-                             headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
-        return self.send("POST", "/sparql", urllib.parse.urlencode(extra or []).encode(), body=text.encode("utf-8"),
-                         headers={**headers, "Content-Type": "application/sparql-query"})
+            return self.send(
+                "POST",
+                "/sparql",
+                body=urllib.parse.urlencode(params).encode(),
+                headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+        return self.send(
+            "POST",
+            "/sparql",
+            urllib.parse.urlencode(extra or []).encode(),
+            body=text.encode("utf-8"),
+            headers={**headers, "Content-Type": "application/sparql-query"},
+        )
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +312,17 @@ def assert_sound(answer: Answer, *mentions: str) -> None:
             assert any(m.lower() in message.lower() for m in mentions), (mentions, text[:500])
 
 
-QUERY_PROBLEMS = ("query", "parameter", "format", "acceptable", "read-only", "SERVICE", "Content-Type", "UTF-8",
-                  "limit")
+QUERY_PROBLEMS = (
+    "query",
+    "parameter",
+    "format",
+    "acceptable",
+    "read-only",
+    "SERVICE",
+    "Content-Type",
+    "UTF-8",
+    "limit",
+)
 
 
 # -- /sparql ----------------------------------------------------------------------------------------------------
@@ -243,20 +379,24 @@ def _send_raw(client: Client, raw: bytes, where: str) -> Answer:
     if where == "url":
         return client.send("GET", "/sparql", b"query=" + raw)
     if where == "form":
-        return client.send("POST", "/sparql", body=b"query=" + raw,
-                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        return client.send(
+            "POST", "/sparql", body=b"query=" + raw, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
     return client.send("POST", "/sparql", body=raw, headers={"Content-Type": "application/sparql-query"})
 
 
 def test_invalid_utf8_in_a_body_is_400_naming_the_byte(via_client):
-    answer = via_client.send("POST", "/sparql", body=b"ASK { ?s ?p \"\xc3\x28\" }",
-                             headers={"Content-Type": "application/sparql-query"})
+    answer = via_client.send(
+        "POST", "/sparql", body=b'ASK { ?s ?p "\xc3\x28" }', headers={"Content-Type": "application/sparql-query"}
+    )
     assert answer.status == 400 and "not UTF-8 (byte 13)" in answer.text
 
 
 @CLIENT
-@given(accept=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
-       form=st.sampled_from(["SELECT * { ?s ?p ?o } LIMIT 1", "ASK {}", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"]))
+@given(
+    accept=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
+    form=st.sampled_from(["SELECT * { ?s ?p ?o } LIMIT 1", "ASK {}", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"]),
+)
 def test_any_accept_header_gets_an_answer_or_406_listing_the_formats(via_client, accept, form):
     answer = via_client.query(form, "get", accept)
     assert answer.status in (200, 406), answer.text
@@ -265,9 +405,22 @@ def test_any_accept_header_gets_an_answer_or_406_listing_the_formats(via_client,
 
 
 @settings(CLIENT, max_examples=40)
-@given(method=st.sampled_from(["PUT", "DELETE", "PATCH"]), body=st.binary(max_size=200),
-       path=st.sampled_from(["/sparql", "/api/queries", "/api/queries/projects_of_city", "/api/recommend/projects",
-                             "/api/vocabulary", "/", "/projects", "/id/city/phuket"]))
+@given(
+    method=st.sampled_from(["PUT", "DELETE", "PATCH"]),
+    body=st.binary(max_size=200),
+    path=st.sampled_from(
+        [
+            "/sparql",
+            "/api/queries",
+            "/api/queries/projects_of_city",
+            "/api/recommend/projects",
+            "/api/vocabulary",
+            "/",
+            "/projects",
+            "/id/city/phuket",
+        ]
+    ),
+)
 def test_wrong_methods_are_405_saying_which_are_allowed(via_client, method, body, path):
     answer = via_client.send(method, path, body=body)
     assert answer.status == 405
@@ -285,9 +438,22 @@ def test_wrong_methods_against_the_real_server(via_server, method):
 GOOD = "ASK {}"
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 """What /sparql takes as an absolute IRI (webapp/sparql.py's own rule)."""
-NOT_IRIS = (st.text(max_size=30) | st.sampled_from(["not an iri", "<http://x/>", "http://x/ y", "relative/path", ":",
-                                                    "1http://x/", "http://x/{a}", 'http://x/"', ""])
-            ).filter(lambda s: not IRI.match(s))
+NOT_IRIS = (
+    st.text(max_size=30)
+    | st.sampled_from(
+        [
+            "not an iri",
+            "<http://x/>",
+            "http://x/ y",
+            "relative/path",
+            ":",
+            "1http://x/",
+            "http://x/{a}",
+            'http://x/"',
+            "",
+        ]
+    )
+).filter(lambda s: not IRI.match(s))
 
 
 @CLIENT
@@ -307,9 +473,34 @@ def test_a_repeated_query_parameter_is_400_naming_it(via_client, copies, transpo
 
 
 @CLIENT
-@given(fmt=st.text(max_size=20).filter(lambda s: s.lower() not in {
-    "json", "xml", "csv", "tsv", "turtle", "ntriples", "nt", "jsonld", "json-ld", "rdfxml", "rdf", "ttl", "html",
-    "nquads", "trig", "n-triples", "rdf+xml", "srj", "srx"}))
+@given(
+    fmt=st.text(max_size=20).filter(
+        lambda s: (
+            s.lower()
+            not in {
+                "json",
+                "xml",
+                "csv",
+                "tsv",
+                "turtle",
+                "ntriples",
+                "nt",
+                "jsonld",
+                "json-ld",
+                "rdfxml",
+                "rdf",
+                "ttl",
+                "html",
+                "nquads",
+                "trig",
+                "n-triples",
+                "rdf+xml",
+                "srj",
+                "srx",
+            }
+        )
+    )
+)
 def test_an_unknown_format_parameter_is_400_listing_the_formats(via_client, fmt):
     answer = via_client.query(GOOD, "get", extra=[("format", fmt)])
     assert answer.status in (200, 400)  # a few short names are aliases of real formats
@@ -319,28 +510,81 @@ def test_an_unknown_format_parameter_is_400_listing_the_formats(via_client, fmt)
 
 
 @SERVER
-@given(name=st.sampled_from(["default-graph-uri", "named-graph-uri", "query", "format"]),
-       value=st.text(max_size=30))
+@given(name=st.sampled_from(["default-graph-uri", "named-graph-uri", "query", "format"]), value=st.text(max_size=30))
 def test_bad_parameters_against_the_real_server(via_server, name, value):
     extra = [(name, value)] if name != "query" else [("query", value), ("query", GOOD)]
     assert_sound(via_server.query(GOOD, "get", extra=extra), *QUERY_PROBLEMS)
 
 
 # -- the JSON API -------------------------------------------------------------------------------------------------
-PARAM_NAMES = ["city", "project", "partner", "focus", "outcome", "text", "plan_country", "programme", "in_country",
-               "country", "focus_area", "status", "from", "to", "top", "format", "exclude_own_city",
-               "exclude_own_country", "exclude_paired", "name", "param", "query", "page", "q"]
-PARAM_VALUES = st.one_of(st.text(max_size=40), st.sampled_from([
-    "phuket", "da-nang", "Da Nang", "jica", "mobility", "ongoing", "2019", "0", "-1", "101", "1e9", "true", "maybe",
-    "json", "csv", "turtle", "x\" } UNION { ?s ?p ?o } #", "<script>", "https://w3id.org/ascn/id/city/phuket",
-    "../../etc/passwd", "%00", "\x00", "🙂"]))
+PARAM_NAMES = [
+    "city",
+    "project",
+    "partner",
+    "focus",
+    "outcome",
+    "text",
+    "plan_country",
+    "programme",
+    "in_country",
+    "country",
+    "focus_area",
+    "status",
+    "from",
+    "to",
+    "top",
+    "format",
+    "exclude_own_city",
+    "exclude_own_country",
+    "exclude_paired",
+    "name",
+    "param",
+    "query",
+    "page",
+    "q",
+]
+PARAM_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "phuket",
+            "da-nang",
+            "Da Nang",
+            "jica",
+            "mobility",
+            "ongoing",
+            "2019",
+            "0",
+            "-1",
+            "101",
+            "1e9",
+            "true",
+            "maybe",
+            "json",
+            "csv",
+            "turtle",
+            'x" } UNION { ?s ?p ?o } #',
+            "<script>",
+            "https://w3id.org/ascn/id/city/phuket",
+            "../../etc/passwd",
+            "%00",
+            "\x00",
+            "🙂",
+        ]
+    ),
+)
 
 
 def api_rules(app) -> list:
     """The API's GET routes as the app has them now (the API grows; new routes are fuzzed as they appear)."""
-    return sorted((r for r in app.url_map.iter_rules()
-                   if r.rule.startswith(("/api/", "/.well-known/", "/download/")) and "GET" in r.methods),
-                  key=lambda r: r.rule)
+    return sorted(
+        (
+            r
+            for r in app.url_map.iter_rules()
+            if r.rule.startswith(("/api/", "/.well-known/", "/download/")) and "GET" in r.methods
+        ),
+        key=lambda r: r.rule,
+    )
 
 
 @st.composite
@@ -349,9 +593,12 @@ def api_requests(draw, rules):
     rule = draw(st.sampled_from(rules))
     path = rule.rule
     for name in rule.arguments:
-        value = draw(st.sampled_from(sorted(library())) | st.text(min_size=1, max_size=20)
-                     | st.sampled_from(["ttl", "nt", "jsonld", "rdf", "trig", "nq", "exe", ".."]))
-        path = re.sub(rf"<(?:[^:<>]+:)?{re.escape(name)}>", lambda _: value, path)
+        value = draw(
+            st.sampled_from(sorted(library()))
+            | st.text(min_size=1, max_size=20)
+            | st.sampled_from(["ttl", "nt", "jsonld", "rdf", "trig", "nq", "exe", ".."])
+        )
+        path = re.sub(rf"<(?:[^:<>]+:)?{re.escape(name)}>", lambda _, value=value: value, path)
     keys = st.sampled_from(PARAM_NAMES) | st.text(min_size=1, max_size=10)
     params = draw(st.lists(st.tuples(keys, PARAM_VALUES), max_size=5))
     accept = draw(st.none() | st.sampled_from(ACCEPT_TYPES))
@@ -361,8 +608,15 @@ def api_requests(draw, rules):
 def test_the_fuzzed_api_routes_are_the_apps(fuzz_app):
     """The fuzzer reads the routes from the app: this pins what it covers today, so a new route shows up here."""
     rules = {r.rule for r in api_rules(fuzz_app)}
-    assert {"/api/queries", "/api/queries/<name>", "/api/recommend/projects", "/api/recommend/cities",
-            "/api/recommend/partners", "/api/vocabulary", "/api/prefixes"} <= rules
+    assert {
+        "/api/queries",
+        "/api/queries/<name>",
+        "/api/recommend/projects",
+        "/api/recommend/cities",
+        "/api/recommend/partners",
+        "/api/vocabulary",
+        "/api/prefixes",
+    } <= rules
 
 
 def test_api_requests_get_an_answer_or_a_json_reason(fuzz_app, via_client):

@@ -28,7 +28,7 @@ INJECTIONS = [
     'x""" } UNION { ?s ?p ?o } #',
     'x\\" } UNION { ?entity ?type ?label } #',
     'x"\n} UNION { ?entity a ?type ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n#',
-    'x\\u0022 } UNION { ?s ?p ?o } #',  # SPARQL unescapes \u0022 to " before parsing, in a query's own text
+    "x\\u0022 } UNION { ?s ?p ?o } #",  # SPARQL unescapes \u0022 to " before parsing, in a query's own text
     'zz") || CONTAINS(LCASE(STR(?label)), "phuket',  # would match Phuket's entities if it became syntax
     'x"^^<http://www.w3.org/2001/XMLSchema#string> } UNION { ?s ?p ?o } #',
     "phuket> } UNION { ?s ?p ?o } #",
@@ -59,8 +59,9 @@ def test_the_string_parameter_does_find_what_it_names(client):
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
-@pytest.mark.parametrize("query, param", [("projects_of_city", "city"), ("entities_by_label", "type"),
-                                          ("sources_of_entity", "entity")])
+@pytest.mark.parametrize(
+    "query, param", [("projects_of_city", "city"), ("entities_by_label", "type"), ("sources_of_entity", "entity")]
+)
 def test_an_iri_parameter_refuses_anything_but_an_iri_or_an_id(client, query, param, value):
     """An IRI parameter takes an absolute IRI or a bare id; text that could close the IRI is refused (400)."""
     attempt = client.get(f"/api/queries/{query}", query_string={param: value})
@@ -98,6 +99,7 @@ RECOMMEND = [
 def test_a_recommendation_name_is_looked_up_never_pasted(client, path, params, value):
     """Every name a recommendation takes is looked up among the graph's entities: an injection is an unknown
     name, answered exactly like the harmless one (404, no suggestion, the name quoted back as given)."""
+
     def ask(name):
         response = client.get(path, query_string={k: v.format(name) if v == "{}" else v for k, v in params.items()})
         return response.status_code, _json(response)
@@ -111,8 +113,12 @@ def test_a_recommendation_name_is_looked_up_never_pasted(client, path, params, v
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_the_recommender_raises_not_found_for_injected_names(store, value):
-    for question, kind in (("projects_for_city", "city"), ("projects_like", "project"),
-                           ("cities_for_partner", "partner"), ("partners_for_city", "city")):
+    for question, kind in (
+        ("projects_for_city", "city"),
+        ("projects_like", "project"),
+        ("cities_for_partner", "partner"),
+        ("partners_for_city", "city"),
+    ):
         with pytest.raises(NotFound):
             ask(store, question, **{kind: value})
 
@@ -191,8 +197,17 @@ def xss_client(tmp_path_factory, bundled_graphs):
     close_app(app)
 
 
-@pytest.mark.parametrize("path", ["/id/project/test-xss", "/id/source/test_xss_source", "/id/city/phuket",
-                                  "/id/partner/jica", "/id/focus-area/quality_environment", "/projects?q=alert"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/project/test-xss",
+        "/id/source/test_xss_source",
+        "/id/city/phuket",
+        "/id/partner/jica",
+        "/id/focus-area/quality_environment",
+        "/projects?q=alert",
+    ],
+)
 def test_pages_escape_markup_in_the_data(xss_client, path):
     """Labels, titles and descriptions that are markup show as text; embedded JSON-LD escapes '<' too."""
     response = xss_client.get(path)
@@ -272,10 +287,18 @@ def test_the_real_server_refuses_service_and_load_and_fetches_nothing(ascn_serve
         if method == "GET":
             answer = http_request(f"{ascn_server.url}?{urllib.parse.urlencode(params)}")
         elif method == "POST":
-            answer = http_request(ascn_server.url, "POST", body=urllib.parse.urlencode(params).encode(),
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+            answer = http_request(
+                ascn_server.url,
+                "POST",
+                body=urllib.parse.urlencode(params).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
         else:
-            answer = http_request(ascn_server.url, "POST", body=params["body"].encode(),
-                                  headers={"Content-Type": "application/sparql-update"})
+            answer = http_request(
+                ascn_server.url,
+                "POST",
+                body=params["body"].encode(),
+                headers={"Content-Type": "application/sparql-update"},
+            )
         assert answer.status == status, (params, answer.text)
     _assert_nothing_fetched(listener)

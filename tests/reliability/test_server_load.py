@@ -24,8 +24,9 @@ WORKERS = 2
 LANE = 1
 """The reserved lane's worker (``SPARQL_LANE_WORKERS``): the server runs WORKERS + LANE worker processes."""
 TIMEOUT = 2.0
-PHUKET_LABEL = ("SELECT ?label WHERE { <https://w3id.org/ascn/id/city/phuket> "
-                "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+PHUKET_LABEL = (
+    "SELECT ?label WHERE { <https://w3id.org/ascn/id/city/phuket> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+)
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 PATHOLOGICAL = {
     "four-way cross product": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
@@ -83,8 +84,7 @@ def test_concurrent_clients_get_every_answer(server):
     requests = _mix(server.url)
     out: dict = {"latencies": [], "failures": []}
     stop = time.monotonic() + LOAD_SECONDS
-    threads = [threading.Thread(target=_client, args=(server.url, requests, stop, n * 7, out))
-               for n in range(CLIENTS)]
+    threads = [threading.Thread(target=_client, args=(server.url, requests, stop, n * 7, out)) for n in range(CLIENTS)]
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -96,8 +96,10 @@ def test_concurrent_clients_get_every_answer(server):
     assert out["failures"] == []
     assert len(latencies) >= 2 * len(requests)  # every request of the mix was sent at least twice
     p50, p95 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]
-    print(f"\nload: {CLIENTS} clients, {elapsed:.1f} s, {len(latencies)} requests, "
-          f"{len(latencies) / elapsed:.0f} req/s, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, 0 failed")
+    print(
+        f"\nload: {CLIENTS} clients, {elapsed:.1f} s, {len(latencies)} requests, "
+        f"{len(latencies) / elapsed:.0f} req/s, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, 0 failed"
+    )
     assert server.process.poll() is None
 
 
@@ -132,8 +134,9 @@ def test_a_runaway_query_is_stopped_and_only_its_worker_is_replaced(server, kind
 
     def run_slow():
         started = time.monotonic()
-        slow["answer"] = http_request(f"{server.url}?{urllib.parse.urlencode({'query': PATHOLOGICAL[kind]})}",
-                                      timeout=60)
+        slow["answer"] = http_request(
+            f"{server.url}?{urllib.parse.urlencode({'query': PATHOLOGICAL[kind]})}", timeout=60
+        )
         slow["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=run_slow)
@@ -142,8 +145,10 @@ def test_a_runaway_query_is_stopped_and_only_its_worker_is_replaced(server, kind
     during = [_simple_latency(server.url) for _ in range(3)]
     still_running = thread.is_alive()
     thread.join(timeout=60)
-    print(f"\n{kind}: simple query alone {alone * 1000:.1f} ms (median of 7), during the runaway query "
-          f"{', '.join(f'{d * 1000:.1f}' for d in during)} ms; runaway stopped after {slow['seconds']:.2f} s")
+    print(
+        f"\n{kind}: simple query alone {alone * 1000:.1f} ms (median of 7), during the runaway query "
+        f"{', '.join(f'{d * 1000:.1f}' for d in during)} ms; runaway stopped after {slow['seconds']:.2f} s"
+    )
     assert still_running, "the simple queries must have run while the runaway one did"
 
     answer = slow["answer"]

@@ -160,18 +160,25 @@ def test_the_real_server_refuses_every_spelling_with_one_message(guarded_server,
 
 def test_the_real_server_resolves_relative_iris_against_its_own_base_not_the_host_header(guarded_server):
     server, listener, port = guarded_server
-    answer = http_request(f"{server.url}?{urllib.parse.urlencode({'query': RELATIVE})}",
-                          headers={"Host": f"127.0.0.1:{port}"})
+    answer = http_request(
+        f"{server.url}?{urllib.parse.urlencode({'query': RELATIVE})}", headers={"Host": f"127.0.0.1:{port}"}
+    )
     assert (answer.status, answer.text) == (400, SERVICE_REFUSED + "\n")
-    answer = http_request(f"{server.url}?{urllib.parse.urlencode({'query': 'SELECT (<s> AS ?x) {}', 'format': 'csv'})}",
-                          headers={"Host": f"127.0.0.1:{port}"})
+    answer = http_request(
+        f"{server.url}?{urllib.parse.urlencode({'query': 'SELECT (<s> AS ?x) {}', 'format': 'csv'})}",
+        headers={"Host": f"127.0.0.1:{port}"},
+    )
     assert answer.text.splitlines() == ["x", "https://w3id.org/ascn/s"]
     assert listener.connections == []
 
 
 def test_refusals_tell_an_open_port_from_a_closed_one_in_no_way(guarded_server):
     server, listener, port = guarded_server
-    closed = http_request(f"{server.url}?{urllib.parse.urlencode({'query': 'SELECT * { ?a ?b ?c . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }'})}")
-    opened = http_request(f"{server.url}?{urllib.parse.urlencode({'query': f'SELECT * {{ ?a ?b ?c . SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}'})}")
+    closed = http_request(
+        f"{server.url}?{urllib.parse.urlencode({'query': 'SELECT * { ?a ?b ?c . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }'})}"
+    )
+    opened = http_request(
+        f"{server.url}?{urllib.parse.urlencode({'query': f'SELECT * {{ ?a ?b ?c . SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}'})}"
+    )
     assert (closed.status, closed.text) == (opened.status, opened.text) == (400, SERVICE_REFUSED + "\n")
     assert listener.connections == []

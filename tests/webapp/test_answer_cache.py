@@ -31,8 +31,9 @@ def make_app(tmp_path, bundled_graphs):
 
     def make(**config):
         settings = store_copy(tmp_path / f"data{len(apps)}", bundled_graphs)
-        app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False,
-                          "SPARQL_TIMEOUT": 5, **config})
+        app = create_app(
+            {"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False, "SPARQL_TIMEOUT": 5, **config}
+        )
         apps.append(app)
         return app
 
@@ -64,8 +65,9 @@ def test_a_kept_answer_is_served_without_a_worker_with_its_headers(make_app, mon
     first = client.get("/sparql", query_string={"query": LABEL})
     refuse_workers(app, monkeypatch)
     # the same query with other spacing and a comment is the same question
-    again = client.post("/sparql", data="# Phuket's label\n" + LABEL.replace(" ", "\n  "),
-                        content_type="application/sparql-query")
+    again = client.post(
+        "/sparql", data="# Phuket's label\n" + LABEL.replace(" ", "\n  "), content_type="application/sparql-query"
+    )
     assert again.status_code == 200 and again.get_data() == first.get_data()
     assert again.json["results"]["bindings"] == [{"label": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]
     for header in ("X-ASCN-Complete", "X-ASCN-Rows", "X-ASCN-Row-Limit", "X-ASCN-Timeout", "Content-Type"):
@@ -84,11 +86,16 @@ def test_a_string_that_differs_only_in_spacing_is_another_question(make_app):
 def test_each_format_is_kept_apart(make_app, monkeypatch):
     app = make_app()
     client = app.test_client()
-    asked = {fmt: client.get("/sparql", query_string={"query": LABEL, "format": fmt}).get_data()
-             for fmt in ("json", "csv", "xml")}
+    asked = {
+        fmt: client.get("/sparql", query_string={"query": LABEL, "format": fmt}).get_data()
+        for fmt in ("json", "csv", "xml")
+    }
     refuse_workers(app, monkeypatch)
-    assert client.get("/sparql", query_string={"query": LABEL}, headers={"Accept": "text/csv"}).get_data() \
-        == asked["csv"] == b"label\r\nPhuket\r\n"
+    assert (
+        client.get("/sparql", query_string={"query": LABEL}, headers={"Accept": "text/csv"}).get_data()
+        == asked["csv"]
+        == b"label\r\nPhuket\r\n"
+    )
     assert client.get("/sparql", query_string={"query": LABEL, "format": "xml"}).get_data() == asked["xml"]
     assert client.get("/sparql", query_string={"query": LABEL, "format": "json"}).json["head"] == {"vars": ["label"]}
 
@@ -102,8 +109,12 @@ def test_an_answer_cut_at_the_row_limit_keeps_saying_so(make_app, monkeypatch):
     assert kept.get_data() == first.get_data()
     assert len(kept.json["results"]["bindings"]) == 3
     assert kept.json["ascn:completeness"] == {"complete": False, "rows": 3, "limit": 3, "reason": "row-limit"}
-    assert (kept.headers["X-ASCN-Complete"], kept.headers["X-ASCN-Reason"], kept.headers["X-ASCN-Rows"],
-            kept.headers["X-ASCN-Row-Limit"]) == ("false", "row-limit", "3", "3")
+    assert (
+        kept.headers["X-ASCN-Complete"],
+        kept.headers["X-ASCN-Reason"],
+        kept.headers["X-ASCN-Rows"],
+        kept.headers["X-ASCN-Row-Limit"],
+    ) == ("false", "row-limit", "3", "3")
 
 
 def test_a_refusal_is_not_kept(make_app):
@@ -122,8 +133,7 @@ def test_etag_and_304_on_get(make_app):
     unchanged = client.get("/sparql", query_string={"query": LABEL}, headers={"If-None-Match": tag})
     assert unchanged.status_code == 304 and unchanged.get_data() == b""
     assert unchanged.headers["ETag"] == tag
-    other_format = client.get("/sparql", query_string={"query": LABEL, "format": "csv"},
-                              headers={"If-None-Match": tag})
+    other_format = client.get("/sparql", query_string={"query": LABEL, "format": "csv"}, headers={"If-None-Match": tag})
     assert other_format.status_code == 200 and other_format.headers["ETag"] != tag
 
 
@@ -140,8 +150,12 @@ def test_a_write_is_seen_at_once_by_queries_validators_and_pages(make_app):
     stale = client.get("/sparql", query_string={"query": COUNT_DATA1}, headers={"If-None-Match": before})
     assert stale.status_code == 200 and stale.headers["ETag"] != before
     assert client.get("/", headers={"If-None-Match": page_tag}).status_code == 200
-    assert client.get("/api/queries/cities_of_country", query_string={"country": "TH"},
-                      headers={"If-None-Match": api_tag}).status_code == 200
+    assert (
+        client.get(
+            "/api/queries/cities_of_country", query_string={"country": "TH"}, headers={"If-None-Match": api_tag}
+        ).status_code
+        == 200
+    )
     with app.app_context():
         dataset.unload(get_store(), "data1")
     assert count(client) == 0
@@ -154,10 +168,17 @@ def test_query_api_and_pages_answer_304(make_app):
     client = make_app().test_client()
     r = client.get("/api/queries/cities_of_country", query_string={"country": "TH"})
     assert r.status_code == 200
-    again = client.get("/api/queries/cities_of_country", query_string={"country": "TH"},
-                       headers={"If-None-Match": r.headers["ETag"]})
+    again = client.get(
+        "/api/queries/cities_of_country", query_string={"country": "TH"}, headers={"If-None-Match": r.headers["ETag"]}
+    )
     assert again.status_code == 304
-    for path in ("/", "/id/city/phuket", "/ontology", "/query", "/projects?focus=safety_security"):  # /data: test_warmup.py
+    for path in (
+        "/",
+        "/id/city/phuket",
+        "/ontology",
+        "/query",
+        "/projects?focus=safety_security",
+    ):  # /data: test_warmup.py
         page = client.get(path)
         assert page.status_code == 200 and page.headers["Cache-Control"] == "public, no-cache", path
         assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path

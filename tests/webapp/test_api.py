@@ -48,7 +48,9 @@ def test_library_query_negotiates_csv_like_the_endpoint(client):
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     assert sorted(r["cityLabel"] for r in rows) == ["Da Nang", "Ha Noi", "Ho Chi Minh City"]
-    assert client.get("/api/queries/cities_of_country?country=vn&format=xml").mimetype == "application/sparql-results+xml"
+    assert (
+        client.get("/api/queries/cities_of_country?country=vn&format=xml").mimetype == "application/sparql-results+xml"
+    )
 
 
 def test_cut_library_answer_says_so_in_headers_and_json(app, client, monkeypatch):
@@ -71,12 +73,15 @@ def test_unknown_library_query_is_404_with_closest_names(client):
     assert body["suggestions"][0] == "cities_of_country"
 
 
-@pytest.mark.parametrize("url, parameter", [
-    ("/api/queries/cities_of_country?country=not%20an%20id!", "country"),
-    ("/api/queries/cities_of_country?town=vn", "town"),
-    ("/api/queries/cities_by_join_year?year=20x8", "year"),
-    ("/api/queries/cities_of_country?country=vn&format=yaml", "format"),
-])
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/queries/cities_of_country?country=not%20an%20id!", "country"),
+        ("/api/queries/cities_of_country?town=vn", "town"),
+        ("/api/queries/cities_by_join_year?year=20x8", "year"),
+        ("/api/queries/cities_of_country?country=vn&format=yaml", "format"),
+    ],
+)
 def test_bad_library_parameter_is_400_naming_it(client, url, parameter):
     response = client.get(url)
     assert response.status_code == 400
@@ -91,7 +96,8 @@ def test_projects_for_a_city_are_elsewhere_and_explained_with_sources(client):
     assert body["question"] == "projects_for_city"
     assert body["items"][0]["iri"] == str(ID["project/han-ioc"])
     assert body["items"][0]["reasons"][0]["text"].startswith(
-        "tackles what Da Nang's Intelligent Operation Centre (Da Nang) does")
+        "tackles what Da Nang's Intelligent Operation Centre (Da Nang) does"
+    )
     for item in body["items"]:
         assert item["city"] != "Da Nang" and item["country"] and item["status"] and item["summary"]
         assert item["reasons"], item["label"]
@@ -99,8 +105,11 @@ def test_projects_for_a_city_are_elsewhere_and_explained_with_sources(client):
 
 
 def test_a_city_planning_a_project_combines_city_text_and_focus(client):
-    body = _json(client.get("/api/recommend/projects?city=cebu-city&text=traffic%20signal%20control"
-                            "&focus=built_infrastructure&top=5"))
+    body = _json(
+        client.get(
+            "/api/recommend/projects?city=cebu-city&text=traffic%20signal%20control&focus=built_infrastructure&top=5"
+        )
+    )
     assert body["question"] == "projects_for_plan"
     assert body["query_labels"][:2] == ["Cebu City", "Built Infrastructure"]
     assert body["items"] and all(i["city"] != "Cebu City" for i in body["items"])
@@ -136,8 +145,10 @@ def test_planned_project_gets_projects_sharing_its_area_and_words(client):
     assert body["question"] == "projects_for_plan"
     assert body["items"][0]["label"] == "Integrated Flood and Monitoring Pump House System (INFLOS)"
     texts = [r["text"] for r in body["items"][0]["reasons"]]
-    assert texts == ["its description speaks of “flood”, as the plan does",
-                     "works on Quality Environment, as the plan does"]
+    assert texts == [
+        "its description speaks of “flood”, as the plan does",
+        "works on Quality Environment, as the plan does",
+    ]
 
 
 def test_partners_for_a_city_new_first_and_filters_apply(client):
@@ -159,17 +170,20 @@ def test_unknown_name_is_404_with_suggestions(client):
     assert client.get("/api/recommend/partners?city=danang").status_code == 200
 
 
-@pytest.mark.parametrize("url, parameter", [
-    ("/api/recommend/projects", "city"),
-    ("/api/recommend/projects?city=da-nang&project=han-ioc", "project"),
-    ("/api/recommend/projects?city=da-nang&top=0", "top"),
-    ("/api/recommend/projects?city=da-nang&top=many", "top"),
-    ("/api/recommend/projects?city=da-nang&exclude_own_country=maybe", "exclude_own_country"),
-    ("/api/recommend/projects?city=da-nang&from=20", "from"),
-    ("/api/recommend/cities", "partner"),
-    ("/api/recommend/partners", "city"),
-    ("/api/recommend/partners?city=hanoi&city=da-nang", "city"),
-])
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/recommend/projects", "city"),
+        ("/api/recommend/projects?city=da-nang&project=han-ioc", "project"),
+        ("/api/recommend/projects?city=da-nang&top=0", "top"),
+        ("/api/recommend/projects?city=da-nang&top=many", "top"),
+        ("/api/recommend/projects?city=da-nang&exclude_own_country=maybe", "exclude_own_country"),
+        ("/api/recommend/projects?city=da-nang&from=20", "from"),
+        ("/api/recommend/cities", "partner"),
+        ("/api/recommend/partners", "city"),
+        ("/api/recommend/partners?city=hanoi&city=da-nang", "city"),
+    ],
+)
 def test_bad_or_missing_recommend_parameter_is_400_naming_it(client, url, parameter):
     response = client.get(url)
     assert response.status_code == 400
@@ -229,8 +243,13 @@ def test_vocabulary_lists_the_graphs_classes_and_properties(client):
 def test_download_trig_keeps_the_named_graphs(client):
     response = client.get("/download/ascn-kg.trig")
     assert response.mimetype == "application/trig"
-    version = client.application.extensions["ascn"].store.query(
-        "SELECT ?v { GRAPH <https://w3id.org/ascn/graph/build> { ?d <http://www.w3.org/ns/dcat#version> ?v } }").rows[0][0]
+    version = (
+        client.application.extensions["ascn"]
+        .store.query(
+            "SELECT ?v { GRAPH <https://w3id.org/ascn/graph/build> { ?d <http://www.w3.org/ns/dcat#version> ?v } }"
+        )
+        .rows[0][0]
+    )
     assert response.headers["Content-Disposition"] == f'attachment; filename="ascn-kg-{version}.trig"'
     ds = Dataset()
     ds.parse(data=response.data, format="trig")
@@ -242,7 +261,11 @@ def test_download_ntriples_holds_the_union_graph(client):
     response = client.get("/download/ascn-kg.nt")
     g = Graph().parse(data=response.data, format="nt")
     assert (ID["city/da-nang"], RDF.type, ASCN.City) in g
-    assert (ID["city/da-nang"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Da Nang", lang="en")) in g
+    assert (
+        ID["city/da-nang"],
+        URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+        Literal("Da Nang", lang="en"),
+    ) in g
 
 
 def test_the_jsonld_downloads_say_what_they_hold_and_hold_it(client):

@@ -10,8 +10,14 @@ import pytest
 
 from webapp.bounds import MAX_PARAMETERS, MAX_VALUE_LENGTH, MAX_VALUES
 
-AREAS = ["built_infrastructure", "civic_social", "health_wellbeing", "industry_innovation", "quality_environment",
-         "safety_security"]
+AREAS = [
+    "built_infrastructure",
+    "civic_social",
+    "health_wellbeing",
+    "industry_innovation",
+    "quality_environment",
+    "safety_security",
+]
 
 
 def text_of(response) -> str:
@@ -19,8 +25,16 @@ def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("path", ["/id/<script>/x", *(f"/id/a{c}b/x" for c in '<>"{}|\\^'), "/id/city/a<b",
-                                  "/id/city/" + "a" * 5000, "/id/" + "k" * 5000 + "/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/<script>/x",
+        *(f"/id/a{c}b/x" for c in '<>"{}|\\^'),
+        "/id/city/a<b",
+        "/id/city/" + "a" * 5000,
+        "/id/" + "k" * 5000 + "/x",
+    ],
+)
 def test_an_entity_path_outside_the_id_grammar_is_a_404_page(client, path):
     r = client.get(path)
     assert r.status_code == 404
@@ -33,8 +47,10 @@ def test_a_mistyped_kind_still_suggests_the_closest_entities(client):
     assert r.status_code == 404 and 'href="/id/city/phuket"' in text_of(r)
 
 
-@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", "x" * 300, "x> } SELECT ?y { ?a ?b ?c } #", "a..b",
-                                  "-bad.org", "example.org:port"])
+@pytest.mark.parametrize(
+    "host",
+    ["a" * 64 + ".example.org", "x" * 300, "x> } SELECT ?y { ?a ?b ?c } #", "a..b", "-bad.org", "example.org:port"],
+)
 def test_a_host_header_that_is_no_host_name_is_a_400_page(client, host):
     for path in ("/", "/projects", "/id/city/phuket", "/nowhere"):
         r = client.get(path, headers={"Host": host})
@@ -42,8 +58,9 @@ def test_a_host_header_that_is_no_host_name_is_a_400_page(client, host):
         assert "is not a host name" in text_of(r) and host[:40] in text_of(r)
 
 
-@pytest.mark.parametrize("host", ["example.org", "example.org:8080", "127.0.0.1:5000", "[::1]:5000", "a" * 63 + ".org",
-                                  "ascn.example.org."])
+@pytest.mark.parametrize(
+    "host", ["example.org", "example.org:8080", "127.0.0.1:5000", "[::1]:5000", "a" * 63 + ".org", "ascn.example.org."]
+)
 def test_a_host_name_is_served(client, host):
     assert client.get("/", headers={"Host": host}).status_code == 200
 
@@ -103,7 +120,7 @@ def test_repeated_values_ask_once(client):
     assert text_of(match_once) == text_of(match_many)
 
 
-@pytest.mark.parametrize("path", ["/feeds/city/a<b.atom", "/feeds/city/ASK {}.atom", "/feeds/partner/x\"y.atom"])
+@pytest.mark.parametrize("path", ["/feeds/city/a<b.atom", "/feeds/city/ASK {}.atom", '/feeds/partner/x"y.atom'])
 def test_a_feed_path_outside_the_id_grammar_is_a_404(client, path):
     r = client.get(path)
     assert r.status_code == 404 and "in the graph" in text_of(r)

@@ -1,4 +1,4 @@
-""""Cite this" on /data: BibTeX a real BibTeX parser reads, CFF with the fields the format requires, both naming
+""" "Cite this" on /data: BibTeX a real BibTeX parser reads, CFF with the fields the format requires, both naming
 the current release and the link that pins it."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from graph.releases import current_release
 def test_the_data_page_cites_the_current_release(client, app):
     with app.app_context():
         from webapp.store import get_store
+
         release = current_release(get_store())
     page = client.get("/data").get_data(as_text=True)
     assert f"You are looking at release <strong>{release.version}</strong>" in page

@@ -31,8 +31,9 @@ def ascn(data_dir):
     return run
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["load"], ["unload"], ["query"], ["export"],
-                                     ["stats"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["validate"], ["load"], ["unload"], ["query"], ["export"], ["stats"]]
+)
 def test_every_command_has_help(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
@@ -48,8 +49,17 @@ def test_build_prints_the_counts(ascn):
 
 
 def test_the_first_command_on_a_new_machine_builds_the_graph(tmp_path):
-    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "new"), "query", "--format", "csv",
-                                       "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/ascn/ontology#City> }"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "--data-dir",
+            str(tmp_path / "new"),
+            "query",
+            "--format",
+            "csv",
+            "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/ascn/ontology#City> }",
+        ],
+    )
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["n", "38"]
     assert "first run: building the graph" in result.stderr
@@ -71,12 +81,15 @@ def test_validate_a_broken_file_exits_2_naming_the_line(ascn):
     result = ascn("validate", str(DATA / "bad_syntax.ttl"))
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "error: bad_syntax.ttl, line 8: expected valid Turtle (A dot is expected at the end of statements)")  # as load says
+        "error: bad_syntax.ttl, line 8: expected valid Turtle (A dot is expected at the end of statements)"
+    )  # as load says
 
 
 def test_query_as_json_and_tsv(ascn):
-    sparql = ("SELECT ?name WHERE { <https://w3id.org/ascn/id/city/phuket> "
-              "<http://www.w3.org/2000/01/rdf-schema#label> ?name }")
+    sparql = (
+        "SELECT ?name WHERE { <https://w3id.org/ascn/id/city/phuket> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?name }"
+    )
     as_json = json.loads(ascn("query", "--format", "json", sparql).stdout)
     assert as_json["results"]["bindings"] == [{"name": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]
     assert ascn("query", "--format", "tsv", sparql).stdout.splitlines() == ["?name", '"Phuket"@en']
@@ -122,6 +135,7 @@ def test_a_malformed_remote_timeout_is_a_usage_error_that_names_the_variable(val
 
 # -- what a new user mistypes: each gets a message naming the mistake, exit 2, no traceback ----------------
 
+
 def test_an_unknown_library_name_is_named_with_close_matches(ascn):
     result = ascn("query", "projects_per_focus_area")
     assert result.exit_code == 2
@@ -149,13 +163,20 @@ def test_an_entity_id_that_names_nothing_is_refused_with_close_ids(ascn):
     assert "Da Nang" in ascn("query", "projects_of_city", "-p", "city=da-nang").output
 
 
-@pytest.mark.parametrize("text, message", [
-    ("SELECT * WHERE { ?s ascn:x ?o }",
-     "error: unknown prefix 'ascn:'; declare it with PREFIX ascn: <https://w3id.org/ascn/ontology#> (line 1, column 21)"),
-    ("DELETE WHERE { ?s ?p ?o }",
-     "error: this endpoint is read-only: SPARQL Update (DELETE) is refused; ask with SELECT, ASK, CONSTRUCT or DESCRIBE"),
-    ("SELECT * WHERE { ?s ?p ?o ", "error: syntax error: expected one of "),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "SELECT * WHERE { ?s ascn:x ?o }",
+            "error: unknown prefix 'ascn:'; declare it with PREFIX ascn: <https://w3id.org/ascn/ontology#> (line 1, column 21)",
+        ),
+        (
+            "DELETE WHERE { ?s ?p ?o }",
+            "error: this endpoint is read-only: SPARQL Update (DELETE) is refused; ask with SELECT, ASK, CONSTRUCT or DESCRIBE",
+        ),
+        ("SELECT * WHERE { ?s ?p ?o ", "error: syntax error: expected one of "),
+    ],
+)
 def test_query_errors_say_what_is_wrong_in_a_line(ascn, text, message):
     result = ascn("query", text)
     assert result.exit_code == 2
@@ -178,8 +199,10 @@ def test_an_output_file_in_a_missing_folder_is_refused_before_any_work(ascn, tmp
 
 def test_validate_lists_every_field_problem_at_once_and_exits_1(ascn, tmp_path):
     path = tmp_path / "projects.yaml"
-    path.write_text("projects:\n  - id: x\n    name: y\n    city: phukett\n    focus_areas: [built_infrastructure]\n"
-                    "    description: d\n    status: soon\n    sources: [asean_ascn_page]\n")
+    path.write_text(
+        "projects:\n  - id: x\n    name: y\n    city: phukett\n    focus_areas: [built_infrastructure]\n"
+        "    description: d\n    status: soon\n    sources: [asean_ascn_page]\n"
+    )
     result = ascn("validate", str(path))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -187,7 +210,8 @@ def test_validate_lists_every_field_problem_at_once_and_exits_1(ascn, tmp_path):
         "projects.yaml, line 7, record 'x', field 'status': expected one of ongoing, planning, completed, "
         "ongoing_or_planning, unknown, got 'soon'",
         "projects.yaml, line 4, record 'x', field 'city': expected an existing city id (did you mean phuket?), "
-        "got 'phukett'"]
+        "got 'phukett'",
+    ]
 
 
 def test_template_help_lists_the_record_types():
@@ -197,11 +221,14 @@ def test_template_help_lists_the_record_types():
 
 # -- recommend flags ---------------------------------------------------------------------------------------
 
+
 def test_a_second_value_after_a_repeatable_flag_says_how_to_give_it(ascn):
     result = ascn("recommend", "projects", "--focus", "civic_social", "health_wellbeing")
     assert result.exit_code == 2
-    assert ("'health_wellbeing' follows --focus civic_social: give --focus once per value "
-            "(--focus civic_social --focus health_wellbeing)") in result.output
+    assert (
+        "'health_wellbeing' follows --focus civic_social: give --focus once per value "
+        "(--focus civic_social --focus health_wellbeing)"
+    ) in result.output
 
 
 def test_the_old_focus_area_filter_says_which_flag_is_meant(ascn):

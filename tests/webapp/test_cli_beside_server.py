@@ -31,8 +31,9 @@ def server(tmp_path_factory, bundled_graphs):
 
 
 def ascn(data_dir: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(ASCN), *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "ASCN_DATA_DIR": str(data_dir)})
+    return subprocess.run(
+        [str(ASCN), *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, "ASCN_DATA_DIR": str(data_dir)}
+    )
 
 
 def count_in(url: str, graph: str) -> int:
@@ -50,8 +51,13 @@ def test_the_server_registers_itself_readable_by_its_owner_only(server):
 
 def test_a_read_beside_the_server_answers_as_alone(server):
     _, data_dir = server
-    result = ascn(data_dir, "query", "--format", "csv", "SELECT (COUNT(?c) AS ?n) WHERE { "
-                  "?c a <https://w3id.org/ascn/ontology#City> }")
+    result = ascn(
+        data_dir,
+        "query",
+        "--format",
+        "csv",
+        "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/ascn/ontology#City> }",
+    )
     assert (result.returncode, result.stdout.splitlines()) == (0, ["n", "38"])
     assert "run by the `ascn serve` at" in result.stderr
 
@@ -87,14 +93,20 @@ def test_commands_that_would_swap_the_store_under_the_server_are_refused(server,
     running, data_dir = server
     result = ascn(data_dir, command)
     assert result.returncode == 2
-    assert f"the `ascn serve` at {running.url.removesuffix('/sparql')} (process {running.process.pid}) holds this " \
-           "data directory" in result.stderr
+    assert (
+        f"the `ascn serve` at {running.url.removesuffix('/sparql')} (process {running.process.pid}) holds this "
+        "data directory" in result.stderr
+    )
 
 
 def test_the_route_refuses_a_request_without_the_token(server):
     running, _ = server
-    request = urllib.request.Request(running.url.removesuffix("/sparql") + served.ROUTE, method="POST",
-                                     data=b'{"args": ["stats"]}', headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        running.url.removesuffix("/sparql") + served.ROUTE,
+        method="POST",
+        data=b'{"args": ["stats"]}',
+        headers={"Content-Type": "application/json"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request)
     refused.value.close()

@@ -17,9 +17,17 @@ from tests.conftest import WEBAPP_DATA, store_copy
 
 HOSTILE = WEBAPP_DATA / "hostile.ttl"
 HOSTILE_GRAPH = "https://w3id.org/ascn/graph/user/hostile"
-PAGES = ["/", "/id/city/hostile-town", "/id/project/hostile-project", "/ontology", "/data", "/projects",
-         "/projects?city=hostile-town", "/match?who=partner&focus=quality_environment&country=th",
-         "/match?who=city&focus=quality_environment&text=flood+sensors"]
+PAGES = [
+    "/",
+    "/id/city/hostile-town",
+    "/id/project/hostile-project",
+    "/ontology",
+    "/data",
+    "/projects",
+    "/projects?city=hostile-town",
+    "/match?who=partner&focus=quality_environment&country=th",
+    "/match?who=city&focus=quality_environment&text=flood+sensors",
+]
 
 
 def hostile_graphs(bundled_graphs: dict) -> dict:
@@ -64,8 +72,11 @@ def test_the_hostile_names_are_shown_as_their_own_text(hostile_client):
     city = page(hostile_client, "/id/city/hostile-town")
     assert "&lt;img src=x onerror=&#34;document.title=&#39;pwned&#39;&#34;&gt;Hostile Town" in city
     # the javascript: source is listed as a source, as text with its IRI, not as a link
-    assert re.search(r"&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;Hostile source\s*"
-                     r"<span class=\"iri\">javascript:document.title=&#39;pwned&#39;</span>", city)
+    assert re.search(
+        r"&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;Hostile source\s*"
+        r"<span class=\"iri\">javascript:document.title=&#39;pwned&#39;</span>",
+        city,
+    )
     assert "Hostile concept" in page(hostile_client, "/ontology")
     assert "Hostile project" in page(hostile_client, "/match?who=city&focus=quality_environment&text=flood+sensors")
 

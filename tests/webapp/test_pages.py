@@ -20,7 +20,11 @@ ENTITY_PAGES = [
     ("/id/city/da-nang", "Da Nang", "/id/source/ascn_scaps_2018"),
     ("/id/country/vn", "Viet Nam", "/id/source/iso_3166"),
     ("/id/partner/sfpuc", "San Francisco Public Utilities Commission", "/id/source/usascp_water"),
-    ("/id/programme/asean-japan-hlm", "ASEAN-Japan Smart Cities Network High Level Meeting", "/id/source/meti_2024_6th_hlm"),
+    (
+        "/id/programme/asean-japan-hlm",
+        "ASEAN-Japan Smart Cities Network High Level Meeting",
+        "/id/source/meti_2024_6th_hlm",
+    ),
     ("/id/pairing/jica-siemreap", "Siem Reap – Japan", "/id/source/ascn_me_2023"),
     ("/id/project/dad-ioc", "Intelligent Operation Centre (Da Nang)", "/id/source/ascn_me_2025"),
     ("/id/focus-area/safety_security", "Safety and Security", "/id/source/ascn_framework"),
@@ -39,9 +43,17 @@ def page_text(response) -> str:
 def test_home_page_counts_come_from_the_graph(client):
     html = page_text(client.get("/"))
     figures = dict((label, int(n)) for n, label in re.findall(r'class="figure">(\d+)</span> ([a-z–\- ]+?)<', html))
-    assert figures == {"member cities": 38, "member states": 11, "projects": 179, "external partners": 58,
-                       "city–partner pairings": 44, "partner programmes": 42, "best practices": 32,
-                       "source documents": 153, "annual meetings": 9}
+    assert figures == {
+        "member cities": 38,
+        "member states": 11,
+        "projects": 179,
+        "external partners": 58,
+        "city–partner pairings": 44,
+        "partner programmes": 42,
+        "best practices": 32,
+        "source documents": 153,
+        "annual meetings": 9,
+    }
     assert "is a collaborative platform of cities from the ASEAN Member States" in html
 
 
@@ -51,7 +63,12 @@ def test_home_map_data_holds_every_member_city_with_its_country(client):
     cities = json.loads(block)["cities"]
     assert len(cities) == 38
     da_nang = next(c for c in cities if c["label"] == "Da Nang")
-    assert (da_nang["path"], da_nang["iso2"], da_nang["lat"], da_nang["long"]) == ("/id/city/da-nang", "vn", 16.0544, 108.2022)
+    assert (da_nang["path"], da_nang["iso2"], da_nang["lat"], da_nang["long"]) == (
+        "/id/city/da-nang",
+        "vn",
+        16.0544,
+        108.2022,
+    )
 
 
 @pytest.mark.parametrize(("path", "label", "source"), ENTITY_PAGES, ids=[p[0].split("/")[2] for p in ENTITY_PAGES])
@@ -64,7 +81,10 @@ def test_each_entity_type_renders_with_its_sources(client, path, label, source):
 def test_source_page_lists_the_facts_taken_from_it(client):
     html = page_text(client.get("/id/source/thesun_2025_ascn8"))
     assert re.search(r"<h3>[A-Z][a-z ]+ citing this source <small>", html)
-    assert "https://thesun.my/malaysia-news/asean-smart-city-action-plan-2026-2035-tops-ascn8-meeting-agenda-EL14860040" in html
+    assert (
+        "https://thesun.my/malaysia-news/asean-smart-city-action-plan-2026-2035-tops-ascn8-meeting-agenda-EL14860040"
+        in html
+    )
 
 
 def test_city_page_shows_missing_facts_as_gaps(client):
@@ -75,7 +95,7 @@ def test_city_page_shows_missing_facts_as_gaps(client):
 
 def test_population_shows_its_own_source_and_reference_year(client):
     html = page_text(client.get("/id/city/da-nang"))
-    row = html[html.index("<dt>Population</dt>"):html.index("<dt>Land area</dt>")]
+    row = html[html.index("<dt>Population</dt>") : html.index("<dt>Land area</dt>")]
     assert "1,000,000" in row and "reference year 2018" in row
     assert 'href="/id/source/ascn_scaps_2018"' in row
 
@@ -88,13 +108,13 @@ def test_low_confidence_is_marked_with_its_reason(client):
 
 def test_city_page_recommends_peer_projects_and_similar_cities_with_reasons(client):
     html = page_text(client.get("/id/city/da-nang"))
-    peers = html[html.index('id="rec-projects_for_city"'):html.index('id="rec-similar_cities"')]
+    peers = html[html.index('id="rec-projects_for_city"') : html.index('id="rec-similar_cities"')]
     first = re.search(r'class="rec-title" href="([^"]+)">([^<]+)<', peers)
     assert first.groups() == ("/id/project/han-ioc", "Intelligent Operations Centre (Ha Noi)")
     assert "tackles what Da Nang&#39;s Intelligent Operation Centre (Da Nang) does" in re.sub(r"<[^>]+>", "", peers)
     assert '<span class="rec-place">Ha Noi, Viet Nam</span>' in peers
     assert 'href="/id/source/ascn_me_2022"' in peers
-    similar = html[html.index('id="rec-similar_cities"'):]
+    similar = html[html.index('id="rec-similar_cities"') :]
     assert re.search(r'class="rec-title" href="/id/city/hanoi">Ha Noi<', similar)
 
 
@@ -125,13 +145,16 @@ def test_unknown_page_is_a_404_page(client):
     assert '<a href="/projects">/projects</a>' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("accept", "media_type", "rdf_format"), [
-    ("text/turtle", "text/turtle", "turtle"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"),
-    ("text/turtle;q=0.9, text/html;q=0.5", "text/turtle", "turtle"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdf_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("text/turtle;q=0.9, text/html;q=0.5", "text/turtle", "turtle"),
+    ],
+)
 def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_format):
     response = client.get("/id/city/da-nang", headers={"Accept": accept})
     assert response.status_code == 200
@@ -144,9 +167,16 @@ def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_for
     assert (URIRef("https://w3id.org/ascn/id/country/vn"), RDFS.label, Literal("Viet Nam", lang="en")) in graph
 
 
-@pytest.mark.parametrize(("fmt", "media_type"), [("ttl", "text/turtle"), ("nt", "application/n-triples"),
-                                                 ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"),
-                                                 ("html", "text/html")])
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("ttl", "text/turtle"),
+        ("nt", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+        ("html", "text/html"),
+    ],
+)
 def test_format_parameter_overrides_accept(client, fmt, media_type):
     response = client.get(f"/id/project/dad-ioc?format={fmt}", headers={"Accept": "text/html"})
     assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, media_type, True)
@@ -177,9 +207,11 @@ def test_find_projects_narrows_by_facets_and_counts_reflect_other_filters(client
     assert "25 projects match your search" in html
     html = page_text(client.get("/projects?focus=safety_security&country=vn"))
     assert "3 projects match your search" in html
-    focus = html[html.index('data-facet="focus"'):html.index('data-facet="country"')]
+    focus = html[html.index('data-facet="focus"') : html.index('data-facet="country"')]
     # The focus counts ignore the focus filter itself: Viet Nam's projects per focus area.
-    assert re.search(r'value="safety_security" checked> Safety and Security</label>\s*<span class="count"[^>]*>3<', focus)
+    assert re.search(
+        r'value="safety_security" checked> Safety and Security</label>\s*<span class="count"[^>]*>3<', focus
+    )
 
 
 def test_find_projects_free_text_matches_name_and_description(client):
@@ -247,8 +279,7 @@ def test_find_projects_sorts_shows_snippets_and_exports_the_whole_search_as_csv(
     assert len(table) == 25  # all of them, not a page of 40
     assert all("Safety and Security" in row["focus_areas"] for row in table)
     assert [row["name"] for row in table] == sorted((row["name"] for row in table), key=str.lower)
-    newest = list(csv.DictReader(io.StringIO(
-        client.get("/projects.csv?sort=newest").get_data(as_text=True))))
+    newest = list(csv.DictReader(io.StringIO(client.get("/projects.csv?sort=newest").get_data(as_text=True))))
     years = [int(row["start"] or row["end"]) for row in newest if row["start"] or row["end"]]
     assert years == sorted(years, reverse=True) and len(years) > 1
 
@@ -267,10 +298,10 @@ def test_locations_read_as_degrees(client):
 
 def test_facts_cite_their_own_sources_or_say_record_sources(client):
     html = client.get("/id/city/da-nang").get_data(as_text=True)
-    facts = html[html.index('<dl class="facts">'):html.index("</dl>")]
-    population = facts[facts.index("<dt>Population</dt>"):facts.index("<dt>Land area</dt>")]
+    facts = html[html.index('<dl class="facts">') : html.index("</dl>")]
+    population = facts[facts.index("<dt>Population</dt>") : facts.index("<dt>Land area</dt>")]
     assert 'class="refs"' in population and "record sources" not in population
-    member_state = facts[facts.index("<dt>Member state</dt>"):facts.index("<dt>Joined the ASCN</dt>")]
+    member_state = facts[facts.index("<dt>Member state</dt>") : facts.index("<dt>Joined the ASCN</dt>")]
     assert "record sources" in member_state and 'class="refs"' not in member_state
 
 
@@ -287,24 +318,35 @@ def test_member_state_page_shows_its_cities_projects_partners_and_figures(client
     html = client.get("/id/country/vn").get_data(as_text=True)
     figures = re.findall(r'<span class="figure">(\d+)</span> ([a-z ]+)', html)
     assert figures[:3] == [("3", "member cities"), ("9", "projects"), ("3", "external partners")]
-    projects = html[html.index('id="state-projects"'):html.index('id="state-partners"')]
-    assert "Intelligent Operation Centre (Da Nang)</a> <small class=\"muted\">Da Nang · ongoing" in projects
+    projects = html[html.index('id="state-projects"') : html.index('id="state-partners"')]
+    assert 'Intelligent Operation Centre (Da Nang)</a> <small class="muted">Da Nang · ongoing' in projects
     assert 'href="/projects?country=vn"' in projects
-    partners = html[html.index('id="state-partners"'):html.index('id="facts"')]
+    partners = html[html.index('id="state-partners"') : html.index('id="facts"')]
     assert re.findall(r'">([^<]+)</a> <small class="muted">with ([^<]+)</small>', partners) == [
-        ("City of Yokohama", "Da Nang"), ("Japan", "Da Nang"), ("United States", "Ho Chi Minh City")]
+        ("City of Yokohama", "Da Nang"),
+        ("Japan", "Da Nang"),
+        ("United States", "Ho Chi Minh City"),
+    ]
     map_data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1])
     assert sorted(c["label"] for c in map_data["cities"]) == ["Da Nang", "Ha Noi", "Ho Chi Minh City"]
 
 
 def test_city_page_puts_its_own_projects_first_and_narrows_peers_to_a_topic(client):
     html = client.get("/id/city/da-nang").get_data(as_text=True)
-    assert html.index('id="own-projects"') < html.index('id="rec-projects_for_city"') < html.index(
-        'id="rec-partners_for_city"') < html.index('id="links"')
+    assert (
+        html.index('id="own-projects"')
+        < html.index('id="rec-projects_for_city"')
+        < html.index('id="rec-partners_for_city"')
+        < html.index('id="links"')
+    )
     assert 'href="/id/city/da-nang?focus=quality_environment#rec-projects_for_city"' in html
     narrowed = client.get("/id/city/da-nang?focus=quality_environment").get_data(as_text=True)
-    section = narrowed[narrowed.index('data-recommendations="projects_for_city"'):narrowed.index('id="rec-partners_for_city"')]
-    assert re.findall(r'class="rec-title"[^>]*>([^<]+)', section)[0] == "Integrated Flood Management and Response System"
+    section = narrowed[
+        narrowed.index('data-recommendations="projects_for_city"') : narrowed.index('id="rec-partners_for_city"')
+    ]
+    assert (
+        re.findall(r'class="rec-title"[^>]*>([^<]+)', section)[0] == "Integrated Flood Management and Response System"
+    )
     assert "/id/project/dad-" not in section  # never its own projects
     assert client.get("/id/city/da-nang?focus=nothing-like-this").status_code == 400
 
@@ -313,9 +355,12 @@ def test_reasons_link_their_entity_once_and_same_reasons_say_what_orders_them(cl
     from webapp.pages import _order_note
 
     html = client.get("/id/city/kuching").get_data(as_text=True)
-    assert re.search(r'<li class="reason">works on <a href="/id/focus-area/built_infrastructure">Built Infrastructure</a>, '
-                     r"like \d projects? of Kuching\s", html)
-    assert "(<a href=\"/id/focus-area/built_infrastructure\">" not in html  # the label is not repeated after the text
+    assert re.search(
+        r'<li class="reason">works on <a href="/id/focus-area/built_infrastructure">Built Infrastructure</a>, '
+        r"like \d projects? of Kuching\s",
+        html,
+    )
+    assert '(<a href="/id/focus-area/built_infrastructure">' not in html  # the label is not repeated after the text
     same = [{"reasons": [{"text": "works on Mobility"}]}] * 3
     assert "the order comes from the rest of the evidence" in _order_note(same)
     assert _order_note(same[:1]) is None

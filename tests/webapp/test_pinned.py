@@ -11,8 +11,10 @@ from graph import releases
 from loaders import dataset
 from tests.graph.test_releases import _changed_records
 
-JOINED = ("PREFIX ascn: <https://w3id.org/ascn/ontology#> SELECT ?year WHERE { "
-          "<https://w3id.org/ascn/id/city/hanoi> ascn:joinedYear ?year }")
+JOINED = (
+    "PREFIX ascn: <https://w3id.org/ascn/ontology#> SELECT ?year WHERE { "
+    "<https://w3id.org/ascn/id/city/hanoi> ascn:joinedYear ?year }"
+)
 PROJECTS = "PREFIX ascn: <https://w3id.org/ascn/ontology#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a ascn:Project }"
 
 
@@ -24,8 +26,9 @@ def two_releases(fresh_settings, fresh_store, monkeypatch):
     _changed_records(monkeypatch)
     dataset.build(fresh_store)
     fresh_store.close()
-    app = create_app({"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False,
-                      "SPARQL_TIMEOUT": 5})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False, "SPARQL_TIMEOUT": 5}
+    )
     yield app
     close_app(app)
 
@@ -47,8 +50,10 @@ def test_a_pinned_query_answers_from_its_release(two_releases):
     assert _values(client, JOINED, new.version) == ["2019"]
     assert int(_values(client, PROJECTS, old.version)[0]) == int(_values(client, PROJECTS)[0]) + 1
     # the ontology is there too: a class's label answers on the pinned release
-    label = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l WHERE { "
-             "<https://w3id.org/ascn/ontology#City> rdfs:label ?l }")
+    label = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l WHERE { "
+        "<https://w3id.org/ascn/ontology#City> rdfs:label ?l }"
+    )
     assert _values(client, label, old.version) == ["member city"]
 
 
@@ -65,6 +70,8 @@ def test_the_editor_pins_its_endpoint(two_releases):
     new, old = releases.list_releases(two_releases.extensions["ascn"].store)
     page = client.get(f"/query?release={old.version}").get_data(as_text=True)
     assert f'data-endpoint="http://localhost/sparql?release={old.version}"' in page
-    assert f"Pinned to release <strong>{old.version}</strong>" in page and f"the current release is {new.version}" in page
+    assert (
+        f"Pinned to release <strong>{old.version}</strong>" in page and f"the current release is {new.version}" in page
+    )
     live = client.get("/query").get_data(as_text=True)
     assert f'href="/query?release={new.version}">Pin the editor to this release</a>' in live

@@ -54,64 +54,135 @@ DATA0 = ("default-graph-uri", "http://kasei.us/2009/09/sparql/data/data0.rdf")
 
 CASES = {
     # -- positive query cases ------------------------------------------------------------------
-    "query_post_form": Case("POST", [DATA0], form(("query", "ASK {}")), "application/x-www-form-urlencoded",
-                            media_types=BOOLEAN_TYPES, boolean=True),
+    "query_post_form": Case(
+        "POST",
+        [DATA0],
+        form(("query", "ASK {}")),
+        "application/x-www-form-urlencoded",
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_get": Case("GET", [("query", "ASK {}"), DATA0], media_types=BOOLEAN_TYPES, boolean=True),
-    "query_post_direct": Case("POST", [DATA0], b"ASK {}", "application/sparql-query",
-                              media_types=BOOLEAN_TYPES, boolean=True),
+    "query_post_direct": Case(
+        "POST", [DATA0], b"ASK {}", "application/sparql-query", media_types=BOOLEAN_TYPES, boolean=True
+    ),
     "query_dataset_default_graph": Case(
-        "POST", [], form(("query", f"ASK {{ <{data(1)}> ?p ?o }}"), ("default-graph-uri", data(1))),
-        "application/x-www-form-urlencoded", media_types=BOOLEAN_TYPES, boolean=True),
+        "POST",
+        [],
+        form(("query", f"ASK {{ <{data(1)}> ?p ?o }}"), ("default-graph-uri", data(1))),
+        "application/x-www-form-urlencoded",
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_dataset_default_graphs_get": Case(
-        "GET", [("query", ASK_TWO_DEFAULT), ("default-graph-uri", data(1)), ("default-graph-uri", data(2))],
-        media_types=BOOLEAN_TYPES, boolean=True),
+        "GET",
+        [("query", ASK_TWO_DEFAULT), ("default-graph-uri", data(1)), ("default-graph-uri", data(2))],
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_dataset_default_graphs_post": Case(
-        "POST", [("default-graph-uri", data(1)), ("default-graph-uri", data(2))], ASK_TWO_DEFAULT.encode(),
-        "application/sparql-query", media_types=BOOLEAN_TYPES, boolean=True),
+        "POST",
+        [("default-graph-uri", data(1)), ("default-graph-uri", data(2))],
+        ASK_TWO_DEFAULT.encode(),
+        "application/sparql-query",
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_dataset_named_graphs_post": Case(
-        "POST", [("named-graph-uri", data(1)), ("named-graph-uri", data(2))], ASK_TWO_NAMED.encode(),
-        "application/sparql-query", media_types=BOOLEAN_TYPES, boolean=True),
+        "POST",
+        [("named-graph-uri", data(1)), ("named-graph-uri", data(2))],
+        ASK_TWO_NAMED.encode(),
+        "application/sparql-query",
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_dataset_named_graphs_get": Case(
-        "GET", [("query", ASK_TWO_NAMED), ("named-graph-uri", data(1)), ("named-graph-uri", data(2))],
-        media_types=BOOLEAN_TYPES, boolean=True),
+        "GET",
+        [("query", ASK_TWO_NAMED), ("named-graph-uri", data(1)), ("named-graph-uri", data(2))],
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_dataset_full": Case(
-        "POST", [("default-graph-uri", data(3)), ("named-graph-uri", data(1)), ("named-graph-uri", data(2))],
-        FULL.encode(), "application/sparql-query", media_types=BOOLEAN_TYPES, boolean=True),
+        "POST",
+        [("default-graph-uri", data(3)), ("named-graph-uri", data(1)), ("named-graph-uri", data(2))],
+        FULL.encode(),
+        "application/sparql-query",
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
     "query_multiple_dataset": Case(
-        "POST", [], form(("query", f"ASK FROM <{data(3)}> {ASK_TWO_NAMED.removeprefix('ASK ')}"),
-                         ("named-graph-uri", data(1)), ("named-graph-uri", data(2))),
-        "application/x-www-form-urlencoded", media_types=BOOLEAN_TYPES, boolean=True),
-    "query_content_type_select": Case("POST", [], form(("query", "SELECT (1 AS ?value) {}"), DATA0),
-                                      "application/x-www-form-urlencoded", media_types=SELECT_TYPES),
-    "query_content_type_ask": Case("POST", [], form(("query", "ASK {}"), DATA0),
-                                   "application/x-www-form-urlencoded", media_types=BOOLEAN_TYPES),
-    "query_content_type_describe": Case("POST", [], form(("query", "DESCRIBE <http://example.org/>"), DATA0),
-                                        "application/x-www-form-urlencoded", media_types=GRAPH_TYPES),
-    "query_content_type_construct": Case("POST", [], form(("query", "CONSTRUCT { <s> <p> 1 } WHERE {}"), DATA0),
-                                         "application/x-www-form-urlencoded", media_types=GRAPH_TYPES),
+        "POST",
+        [],
+        form(
+            ("query", f"ASK FROM <{data(3)}> {ASK_TWO_NAMED.removeprefix('ASK ')}"),
+            ("named-graph-uri", data(1)),
+            ("named-graph-uri", data(2)),
+        ),
+        "application/x-www-form-urlencoded",
+        media_types=BOOLEAN_TYPES,
+        boolean=True,
+    ),
+    "query_content_type_select": Case(
+        "POST",
+        [],
+        form(("query", "SELECT (1 AS ?value) {}"), DATA0),
+        "application/x-www-form-urlencoded",
+        media_types=SELECT_TYPES,
+    ),
+    "query_content_type_ask": Case(
+        "POST", [], form(("query", "ASK {}"), DATA0), "application/x-www-form-urlencoded", media_types=BOOLEAN_TYPES
+    ),
+    "query_content_type_describe": Case(
+        "POST",
+        [],
+        form(("query", "DESCRIBE <http://example.org/>"), DATA0),
+        "application/x-www-form-urlencoded",
+        media_types=GRAPH_TYPES,
+    ),
+    "query_content_type_construct": Case(
+        "POST",
+        [],
+        form(("query", "CONSTRUCT { <s> <p> 1 } WHERE {}"), DATA0),
+        "application/x-www-form-urlencoded",
+        media_types=GRAPH_TYPES,
+    ),
     # -- negative query cases ------------------------------------------------------------------
     "bad_query_method": Case("PUT", [("query", "ASK {}")], status=(400, 499)),
     "bad_multiple_queries": Case("GET", [("query", "ASK {}"), ("query", "SELECT * {}")], status=(400, 499)),
     "bad_query_wrong_media_type": Case("POST", [], b"ASK {}", "text/plain", status=(400, 499)),
     "bad_query_missing_form_type": Case("POST", [], b"query=ASK%20%7B%7D", None, status=(400, 499)),
     "bad_query_missing_direct_type": Case("POST", [], b"ASK {}", None, status=(400, 499)),
-    "bad_query_non_utf8": Case("POST", [], "ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16",
-                               status=(400, 499)),
+    "bad_query_non_utf8": Case(
+        "POST", [], "ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16", status=(400, 499)
+    ),
     "bad_query_syntax": Case("GET", [("query", "ASK {")], status=(400, 499)),
     # -- negative update cases: refused on a read-only endpoint ----------------------------------
     "bad_update_get": Case("GET", [("update", "CLEAR ALL")], status=(400, 499)),
-    "bad_multiple_updates": Case("POST", [], form(("update", "CLEAR NAMED"), ("update", "CLEAR DEFAULT")),
-                                 "application/x-www-form-urlencoded", status=(400, 499)),
+    "bad_multiple_updates": Case(
+        "POST",
+        [],
+        form(("update", "CLEAR NAMED"), ("update", "CLEAR DEFAULT")),
+        "application/x-www-form-urlencoded",
+        status=(400, 499),
+    ),
     "bad_update_wrong_media_type": Case("POST", [], b"CLEAR NAMED", "text/plain", status=(400, 499)),
     "bad_update_missing_form_type": Case("POST", [], b"update=CLEAR%20NAMED", None, status=(400, 499)),
-    "bad_update_non_utf8": Case("POST", [], "CLEAR NAMED".encode("utf-16"),
-                                "application/sparql-update; charset=UTF-16", status=(400, 499)),
-    "bad_update_syntax": Case("POST", [], form(("update", "CLEAR XYZ")), "application/x-www-form-urlencoded",
-                              status=(400, 499)),
+    "bad_update_non_utf8": Case(
+        "POST", [], "CLEAR NAMED".encode("utf-16"), "application/sparql-update; charset=UTF-16", status=(400, 499)
+    ),
+    "bad_update_syntax": Case(
+        "POST", [], form(("update", "CLEAR XYZ")), "application/x-www-form-urlencoded", status=(400, 499)
+    ),
     "bad_update_dataset_conflict": Case(
-        "POST", [], form(("using-named-graph-uri", "http://example/people"),
-                         ("update", "WITH <http://example/addresses> DELETE { ?p <http://x/n> 'Bill' } WHERE { ?p ?q ?r }")),
-        "application/x-www-form-urlencoded", status=(400, 499)),
+        "POST",
+        [],
+        form(
+            ("using-named-graph-uri", "http://example/people"),
+            ("update", "WITH <http://example/addresses> DELETE { ?p <http://x/n> 'Bill' } WHERE { ?p ?q ?r }"),
+        ),
+        "application/x-www-form-urlencoded",
+        status=(400, 499),
+    ),
 }
 
 
@@ -152,12 +223,26 @@ def test_w3c_protocol_case_passes(ascn_server, name):
 
 def test_every_query_side_case_of_the_manifest_is_encoded():
     manifest_query_cases = {
-        "query_post_form", "query_dataset_default_graphs_get", "query_dataset_default_graphs_post",
-        "query_dataset_named_graphs_post", "query_dataset_named_graphs_get", "query_dataset_full",
-        "query_multiple_dataset", "query_get", "query_content_type_select", "query_content_type_ask",
-        "query_content_type_describe", "query_content_type_construct", "query_post_direct", "bad_query_method",
-        "bad_multiple_queries", "bad_query_wrong_media_type", "bad_query_missing_form_type",
-        "bad_query_missing_direct_type", "bad_query_non_utf8", "bad_query_syntax",
+        "query_post_form",
+        "query_dataset_default_graphs_get",
+        "query_dataset_default_graphs_post",
+        "query_dataset_named_graphs_post",
+        "query_dataset_named_graphs_get",
+        "query_dataset_full",
+        "query_multiple_dataset",
+        "query_get",
+        "query_content_type_select",
+        "query_content_type_ask",
+        "query_content_type_describe",
+        "query_content_type_construct",
+        "query_post_direct",
+        "bad_query_method",
+        "bad_multiple_queries",
+        "bad_query_wrong_media_type",
+        "bad_query_missing_form_type",
+        "bad_query_missing_direct_type",
+        "bad_query_non_utf8",
+        "bad_query_syntax",
     }
     assert manifest_query_cases <= set(CASES)
 

@@ -61,7 +61,7 @@ def test_the_fourth_sparql_request_in_a_minute_gets_429_with_the_wait_and_the_li
     assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["2", "1", "0"]
     assert {a.headers["X-RateLimit-Limit"] for a in answers} == {"3"}
     assert "Retry-After" not in answers[0].headers  # only a refusal says when to come back
-    assert not [name for name in answers[0].headers.keys() if name.startswith("X-ASCN-Limiter")]  # internal
+    assert not [name for name in answers[0].headers if name.startswith("X-ASCN-Limiter")]  # internal
 
     refused = get(client, "/sparql", query_string=ASK, headers=JSON_RESULTS)
     assert refused.status_code == 429
@@ -69,11 +69,13 @@ def test_the_fourth_sparql_request_in_a_minute_gets_429_with_the_wait_and_the_li
     wait = int(refused.headers["Retry-After"])
     assert 1 <= wait <= 61
     assert refused.json == {
-        "error": "Too many requests", "status": 429,
+        "error": "Too many requests",
+        "status": 429,
         "message": "Too many requests from your address: SPARQL queries (/sparql and /api/queries/…) are limited "
-                   f"to 3 per 1 minute. Try again in {wait} s."}
+        f"to 3 per 1 minute. Try again in {wait} s.",
+    }
     assert refused.headers.getlist("Retry-After") == [str(wait)]
-    assert not [name for name in refused.headers.keys() if name.startswith("X-ASCN-Limiter")]
+    assert not [name for name in refused.headers if name.startswith("X-ASCN-Limiter")]
     assert refused.headers["X-RateLimit-Limit"] == "3"
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert int(refused.headers["X-RateLimit-Reset"]) > 0
@@ -159,9 +161,12 @@ def test_behind_the_trusted_proxy_the_forwarded_client_address_is_the_key(make_a
 
     app = make_app(RATE_LIMIT_SPARQL="1/minute", TRUSTED_PROXY="10.0.0.1")
     adj = Adjustments(**_proxy(app))
-    app.wsgi_app = proxy_headers_middleware(app.wsgi_app, trusted_proxy=adj.trusted_proxy,
-                                            trusted_proxy_count=adj.trusted_proxy_count,
-                                            trusted_proxy_headers=adj.trusted_proxy_headers)
+    app.wsgi_app = proxy_headers_middleware(
+        app.wsgi_app,
+        trusted_proxy=adj.trusted_proxy,
+        trusted_proxy_count=adj.trusted_proxy_count,
+        trusted_proxy_headers=adj.trusted_proxy_headers,
+    )
     client = app.test_client()
 
     def via(peer: str, forwarded_for: str) -> int:
@@ -203,11 +208,14 @@ def test_a_failing_limit_storage_lets_requests_through_and_is_logged(make_app, c
     assert "storage unreachable" in caplog.text
 
 
-@pytest.mark.parametrize("config, setting", [
-    ({"RATE_LIMIT_SPARQL": "lots"}, "ASCN_RATE_LIMIT_SPARQL"),
-    ({"RATE_LIMIT_PAGES": 60}, "ASCN_RATE_LIMIT_PAGES"),
-    ({"RATE_LIMIT_PAGES": "60/minute", "RATE_LIMIT_STORAGE": "bogus://here"}, "ASCN_RATE_LIMIT_STORAGE"),
-])
+@pytest.mark.parametrize(
+    "config, setting",
+    [
+        ({"RATE_LIMIT_SPARQL": "lots"}, "ASCN_RATE_LIMIT_SPARQL"),
+        ({"RATE_LIMIT_PAGES": 60}, "ASCN_RATE_LIMIT_PAGES"),
+        ({"RATE_LIMIT_PAGES": "60/minute", "RATE_LIMIT_STORAGE": "bogus://here"}, "ASCN_RATE_LIMIT_STORAGE"),
+    ],
+)
 def test_a_malformed_setting_stops_the_app_before_it_opens_the_store(config, setting, tmp_path):
     with pytest.raises(InputError, match=f"field '{setting}': expected"):
         create_app({"DATA_DIR": str(tmp_path / "never"), "AUTO_BUILD": False, **config})
@@ -217,8 +225,10 @@ def test_a_malformed_setting_stops_the_app_before_it_opens_the_store(config, set
 def test_serve_refuses_a_malformed_limit_before_building(tmp_path):
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "serve", "--rate-limit-sparql", "lots"])
     assert result.exit_code == 2
-    assert ("Invalid value for '--rate-limit-sparql': expected a rate limit such as '60/minute' or "
-            "'60/minute;10/second', got 'lots'") in result.output
+    assert (
+        "Invalid value for '--rate-limit-sparql': expected a rate limit such as '60/minute' or "
+        "'60/minute;10/second', got 'lots'"
+    ) in result.output
     assert not (tmp_path / "data").exists()
 
 
@@ -226,11 +236,20 @@ def test_ascn_serve_limits_each_client_behind_its_trusted_proxy(tmp_path, bundle
     from tests.conftest import running_ascn, store_copy
 
     settings = store_copy(tmp_path / "data", bundled_graphs)
-    with running_ascn(settings.data_dir, "--trusted-proxy", "127.0.0.1", "--rate-limit-sparql", "2/minute",
-                      "--rate-limit-pages", "100/minute") as server:
+    with running_ascn(
+        settings.data_dir,
+        "--trusted-proxy",
+        "127.0.0.1",
+        "--rate-limit-sparql",
+        "2/minute",
+        "--rate-limit-pages",
+        "100/minute",
+    ) as server:
+
         def ask(client: str):
-            request = urllib.request.Request(f"{server.url}?query=ASK%7B%7D",
-                                             headers={"X-Forwarded-For": client, **JSON_RESULTS})
+            request = urllib.request.Request(
+                f"{server.url}?query=ASK%7B%7D", headers={"X-Forwarded-For": client, **JSON_RESULTS}
+            )
             try:
                 with urllib.request.urlopen(request, timeout=20) as r:
                     return r.status, r.headers, r.read().decode()
@@ -241,9 +260,14 @@ def test_ascn_serve_limits_each_client_behind_its_trusted_proxy(tmp_path, bundle
         status, headers, body = ask("192.0.2.1")
         assert status == 429
         assert headers["X-RateLimit-Limit"] == "2"
-        assert re.fullmatch(r"Too many requests from your address: SPARQL queries \(/sparql and /api/queries/…\) "
-                            r"are limited to 2 per 1 minute\. Try again in (\d+) s\.",
-                            json.loads(body)["message"])[1] == headers["Retry-After"]
+        assert (
+            re.fullmatch(
+                r"Too many requests from your address: SPARQL queries \(/sparql and /api/queries/…\) "
+                r"are limited to 2 per 1 minute\. Try again in (\d+) s\.",
+                json.loads(body)["message"],
+            )[1]
+            == headers["Retry-After"]
+        )
         assert ask("192.0.2.2")[0] == 200
         with urllib.request.urlopen(server.url.removesuffix("/sparql") + "/", timeout=20) as home:
             assert home.headers["X-RateLimit-Limit"] == "100"

@@ -54,12 +54,14 @@ def test_manifest_follows_the_specification(service, site):
     assert [t["id"] for t in manifest["defaultTypes"]] == ["City", "Partner", "Project", "Programme", "Country"]
     assert manifest["preview"]["url"] == site + "/api/reconcile/preview?id={{id}}"
     assert {k: v["service_url"] + v["service_path"] for k, v in manifest["suggest"].items()} == {
-        kind: f"{site}/api/reconcile/suggest/{kind}" for kind in ("entity", "type", "property")}
+        kind: f"{site}/api/reconcile/suggest/{kind}" for kind in ("entity", "type", "property")
+    }
 
 
 def test_the_issue_targets(service):
-    answer = reconcile(service, {"q0": {"query": "Da Nang", "type": "City"},
-                                 "q1": {"query": "Japan International Cooperation Agency"}})
+    answer = reconcile(
+        service, {"q0": {"query": "Da Nang", "type": "City"}, "q1": {"query": "Japan International Cooperation Agency"}}
+    )
     first = answer["q0"]["result"][0]
     assert (first["id"], first["name"], first["score"], first["match"]) == (DA_NANG, "Da Nang", 100.0, True)
     assert first["type"] == [{"id": "City", "name": "Member city"}]
@@ -80,29 +82,43 @@ def test_get_answers_as_post_and_a_type_narrows(service):
 
 
 def test_a_country_property_tells_namesakes_apart(service):
-    """"Japan" is a partner country; asked with the country Viet Nam, it is no longer a sure match."""
+    """ "Japan" is a partner country; asked with the country Viet Nam, it is no longer a sure match."""
     plain = reconcile(service, {"q": {"query": "Japan"}})["q"]["result"][0]
     assert (plain["id"], plain["match"]) == ("https://w3id.org/ascn/id/partner/japan", True)
-    answer = reconcile(service, {
-        "vn": {"query": "Japan", "properties": [{"pid": "country", "v": "VN"}]},
-        "city": {"query": "Da Nang", "type": "City", "properties": [{"pid": "country", "v": {"id": "https://w3id.org/ascn/id/country/vn"}}]},
-        "wrong": {"query": "Da Nang", "type": "City", "properties": [{"pid": "country", "v": "Thailand"}]},
-    })
+    answer = reconcile(
+        service,
+        {
+            "vn": {"query": "Japan", "properties": [{"pid": "country", "v": "VN"}]},
+            "city": {
+                "query": "Da Nang",
+                "type": "City",
+                "properties": [{"pid": "country", "v": {"id": "https://w3id.org/ascn/id/country/vn"}}],
+            },
+            "wrong": {"query": "Da Nang", "type": "City", "properties": [{"pid": "country", "v": "Thailand"}]},
+        },
+    )
     assert answer["vn"]["result"][0]["match"] is False
     assert answer["city"]["result"][0]["id"] == DA_NANG and answer["city"]["result"][0]["match"] is True
     wrong = answer["wrong"]["result"]
     assert wrong[0]["id"] == DA_NANG and wrong[0]["match"] is False and wrong[0]["score"] == 50.0
 
 
-@pytest.mark.parametrize("queries, message", [
-    ("{", "parameter 'queries' is not JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
-    ("[]", "parameter 'queries' must be a JSON object of queries by key"),
-    ('{"q0": {"query": "x", "limit": 0}}', "query 'q0': field 'limit' must be a whole number from 1 to 100"),
-    ('{"q0": {"query": "x", "colour": 1}}',
-     "query 'q0': unknown field(s) colour; known: query, type, limit, properties, type_strict"),
-    ('{"q0": {"query": "x", "properties": [{"pid": "mayor", "v": "y"}]}}',
-     "query 'q0': unknown property 'mayor'; known: country, city"),
-])
+@pytest.mark.parametrize(
+    "queries, message",
+    [
+        ("{", "parameter 'queries' is not JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+        ("[]", "parameter 'queries' must be a JSON object of queries by key"),
+        ('{"q0": {"query": "x", "limit": 0}}', "query 'q0': field 'limit' must be a whole number from 1 to 100"),
+        (
+            '{"q0": {"query": "x", "colour": 1}}',
+            "query 'q0': unknown field(s) colour; known: query, type, limit, properties, type_strict",
+        ),
+        (
+            '{"q0": {"query": "x", "properties": [{"pid": "mayor", "v": "y"}]}}',
+            "query 'q0': unknown property 'mayor'; known: country, city",
+        ),
+    ],
+)
 def test_a_bad_batch_is_refused_naming_the_query_and_field(service, queries, message):
     response = requests.post(service, data={"queries": queries}, timeout=30)
     assert response.status_code == 400
@@ -142,15 +158,25 @@ def complete(site: str, **params) -> list[dict]:
 
 def test_entities_by_label_and_alternative_name_most_used_first(site):
     cities = complete(site, q="da", type="ascn:City")
-    assert [(c["label"], c["prefixed"]) for c in cities] == [("Davao City", "city:davao-city"), ("Da Nang", "city:da-nang")]
+    assert [(c["label"], c["prefixed"]) for c in cities] == [
+        ("Davao City", "city:davao-city"),
+        ("Da Nang", "city:da-nang"),
+    ]
     assert cities[0]["count"] > cities[1]["count"]
-    assert [c["label"] for c in complete(site, q="jica", type="Partner")] == ["Japan International Cooperation Agency (JICA)"]
+    assert [c["label"] for c in complete(site, q="jica", type="Partner")] == [
+        "Japan International Cooperation Agency (JICA)"
+    ]
 
 
 def test_terms_for_the_editor(site):
     assert [c["prefixed"] for c in complete(site, kind="class", q="pro")] == [
-        "ascn:Project", "ascn:PartnerProgramme", "ascn:ProjectStatus"]
-    assert [p["prefixed"] for p in complete(site, kind="property", **{"class": "ascn:Project"}, q="foc")] == ["ascn:focusArea"]
+        "ascn:Project",
+        "ascn:PartnerProgramme",
+        "ascn:ProjectStatus",
+    ]
+    assert [p["prefixed"] for p in complete(site, kind="property", **{"class": "ascn:Project"}, q="foc")] == [
+        "ascn:focusArea"
+    ]
     objects = complete(site, predicate="ascn:focusArea", **{"class": "ascn:Project"}, q="")
     assert [o["label"] for o in objects][:2] == ["Built Infrastructure", "Civic and Social"]
     assert len(objects) == 6
@@ -170,5 +196,7 @@ def test_neighbourhood_holds_links_out_and_in(site):
     links = {(t["s"]["value"], t["p"]["value"], t["o"]["value"]) for t in body["triples"]}
     assert (DA_NANG, "https://w3id.org/ascn/ontology#country", "https://w3id.org/ascn/id/country/vn") in links
     assert ("https://w3id.org/ascn/id/project/dad-ioc", "https://w3id.org/ascn/ontology#inCity", DA_NANG) in links
-    missing = requests.get(site + "/api/neighbourhood", params={"entity": "https://w3id.org/ascn/id/city/x"}, timeout=30)
+    missing = requests.get(
+        site + "/api/neighbourhood", params={"entity": "https://w3id.org/ascn/id/city/x"}, timeout=30
+    )
     assert missing.status_code == 404 and missing.json()["parameter"] == "entity"

@@ -43,8 +43,10 @@ def test_without_a_curator_token_the_server_is_read_only(make_app):
     client = app.test_client()
     html = client.get("/review").get_data(as_text=True)
     assert 'id="read-only"' in html and "Da Nang has been paired with the City of Yokohama" in html
-    assert ('pairing: city <a href="/id/city/da-nang">Da Nang</a>; partner <a href="/id/partner/yokohama">City of '
-            'Yokohama</a>; programme <a href="/id/programme/smart-jamp">Smart JAMP') in html
+    assert (
+        'pairing: city <a href="/id/city/da-nang">Da Nang</a>; partner <a href="/id/partner/yokohama">City of '
+        'Yokohama</a>; programme <a href="/id/programme/smart-jamp">Smart JAMP'
+    ) in html
     assert 'action="/review/' not in html  # no accept or reject forms
     ident = _pairing(app)
     answer = client.post(f"/review/{ident}/accept", data={"csrf_token": "any"})
@@ -60,17 +62,22 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     assert 'name="token"' in html
     token = _csrf(html)
     assert client.post("/review/sign-in", data={"token": "s3cret-token", "name": "Mai"}).status_code == 400
-    wrong = client.post("/review/sign-in", data={"csrf_token": token, "token": "guess", "name": "Mai"},
-                        follow_redirects=True).get_data(as_text=True)
+    wrong = client.post(
+        "/review/sign-in", data={"csrf_token": token, "token": "guess", "name": "Mai"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "That is not the curator token." in wrong and 'name="token"' in wrong
-    signed = client.post("/review/sign-in", data={"csrf_token": token, "token": "s3cret-token", "name": "Mai Tran"},
-                         follow_redirects=True).get_data(as_text=True)
+    signed = client.post(
+        "/review/sign-in",
+        data={"csrf_token": token, "token": "s3cret-token", "name": "Mai Tran"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert '<strong id="curator">Mai Tran</strong>' in signed
     ident = _pairing(app)
     assert client.post(f"/review/{ident}/accept", data={}).status_code == 400
     assert client.post(f"/review/{ident}/accept", data={"csrf_token": "forged"}).status_code == 400
-    done = client.post(f"/review/{ident}/accept", data={"csrf_token": _csrf(signed), "note": "checked"},
-                       follow_redirects=True).get_data(as_text=True)
+    done = client.post(
+        f"/review/{ident}/accept", data={"csrf_token": _csrf(signed), "note": "checked"}, follow_redirects=True
+    ).get_data(as_text=True)
     store = app.extensions["ascn"].store
     release = releases.current_release(store)
     assert release.number == 2 and release.kind == "accepted"

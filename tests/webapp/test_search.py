@@ -16,9 +16,17 @@ def groups(html: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-@pytest.mark.parametrize("q, target", [("Da Nang", "/id/city/da-nang"), ("danang", "/id/city/da-nang"),
-                                       ("  viet   nam ", "/id/country/vn"), ("City of Yokohama", "/id/partner/yokohama"),
-                                       ("Yokohama", "/id/partner/yokohama"), ("JICA", "/id/partner/jica")])
+@pytest.mark.parametrize(
+    "q, target",
+    [
+        ("Da Nang", "/id/city/da-nang"),
+        ("danang", "/id/city/da-nang"),
+        ("  viet   nam ", "/id/country/vn"),
+        ("City of Yokohama", "/id/partner/yokohama"),
+        ("Yokohama", "/id/partner/yokohama"),
+        ("JICA", "/id/partner/jica"),
+    ],
+)
 def test_an_exact_name_opens_its_page(client, q, target):
     response = client.get("/search", query_string={"q": q})
     assert response.status_code == 302
@@ -29,16 +37,25 @@ def test_other_searches_are_grouped_by_kind_whole_names_first(client):
     html = client.get("/search?q=Yokohama&list=1").get_data(as_text=True)  # "Yokohama" alone names the city
     assert "6 entities named like “Yokohama”" in html
     found = groups(html)
-    assert [title for title, _ in found] == ["Partner cities", "Partner programmes", "Pairings", "Meetings",
-                                             "Source documents"]
+    assert [title for title, _ in found] == [
+        "Partner cities",
+        "Partner programmes",
+        "Pairings",
+        "Meetings",
+        "Source documents",
+    ]
     assert found[0][1] == ["City of Yokohama"]
     assert found[2][1] == ["Da Nang – City of Yokohama"]
 
 
 def test_every_word_must_appear_in_one_name(client):
     found = dict(groups(client.get("/search?q=flood").get_data(as_text=True)))
-    assert found == {"Projects": ["Integrated Flood and Monitoring Pump House System (INFLOS)",
-                                  "Integrated Flood Management and Response System"]}
+    assert found == {
+        "Projects": [
+            "Integrated Flood and Monitoring Pump House System (INFLOS)",
+            "Integrated Flood Management and Response System",
+        ]
+    }
     both = {"Projects": ["Integrated Flood Management and Response System"]}
     assert dict(groups(client.get("/search?q=flood+management&list=1").get_data(as_text=True))) == both
     assert dict(groups(client.get("/search?q=management+FLOOD&list=1").get_data(as_text=True))) == both
@@ -46,7 +63,7 @@ def test_every_word_must_appear_in_one_name(client):
 
 def test_alternative_names_are_searched_and_shown(client):
     html = client.get("/search?q=ASCN&list=1").get_data(as_text=True)
-    assert re.search(r'ASEAN Smart Cities Network</a>\s*<small>also called “ASCN”</small>', html)
+    assert re.search(r"ASEAN Smart Cities Network</a>\s*<small>also called “ASCN”</small>", html)
 
 
 def test_nothing_found_says_so_and_offers_the_project_text_search(client):

@@ -24,13 +24,17 @@ CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 TWICE_EVERY_TRIPLE = "SELECT ?s ?p ?o ?x { ?s ?p ?o VALUES ?x { 1 2 } }"
 GRAPH = "https://w3id.org/ascn/graph/"
 COMPLETE = {"complete": True, "rows": 1, "limit": 10000}
-PHUKET_JSON = {"head": {"vars": ["label"]},
-               "results": {"bindings": [{"label": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]},
-               "ascn:completeness": COMPLETE}
-PHUKET_XML = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-              '<head><variable name="label"/></head><results>'
-              '<result><binding name="label"><literal xml:lang="en">Phuket</literal></binding></result>'
-              '</results></sparql>')
+PHUKET_JSON = {
+    "head": {"vars": ["label"]},
+    "results": {"bindings": [{"label": {"type": "literal", "value": "Phuket", "xml:lang": "en"}}]},
+    "ascn:completeness": COMPLETE,
+}
+PHUKET_XML = (
+    '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+    '<head><variable name="label"/></head><results>'
+    '<result><binding name="label"><literal xml:lang="en">Phuket</literal></binding></result>'
+    "</results></sparql>"
+)
 PHUKET_GRAPH = Graph().add((URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en")))
 
 
@@ -59,11 +63,14 @@ def test_post_direct_query_answers_phuket_label(client):
 
 
 # -- result formats -------------------------------------------------------------------------------
-@pytest.mark.parametrize("accept, media_type, body", [
-    ("application/sparql-results+xml", "application/sparql-results+xml", PHUKET_XML),
-    ("text/csv", "text/csv", "label\r\nPhuket\r\n"),
-    ("text/tab-separated-values", "text/tab-separated-values", '?label\n"Phuket"@en\n'),
-])
+@pytest.mark.parametrize(
+    "accept, media_type, body",
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml", PHUKET_XML),
+        ("text/csv", "text/csv", "label\r\nPhuket\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values", '?label\n"Phuket"@en\n'),
+    ],
+)
 def test_select_formats_by_accept_are_exact(client, accept, media_type, body):
     r = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": accept})
     assert r.status_code == 200
@@ -71,22 +78,30 @@ def test_select_formats_by_accept_are_exact(client, accept, media_type, body):
     assert r.get_data(as_text=True) == body
 
 
-@pytest.mark.parametrize("fmt, media_type", [
-    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
-    ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    "fmt, media_type",
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
 def test_format_parameter_overrides_a_browser_accept_header(client, fmt, media_type):
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     r = client.get("/sparql", query_string={"query": LABEL_QUERY, "format": fmt}, headers={"Accept": browser})
     assert r.mimetype == media_type
 
 
-@pytest.mark.parametrize("accept, media_type, rdflib_format", [
-    ("text/turtle", "text/turtle", "turtle"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "accept, media_type, rdflib_format",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
 def test_construct_formats_give_the_phuket_label_triple(client, accept, media_type, rdflib_format):
     r = client.get("/sparql", query_string={"query": LABEL_GRAPH_QUERY}, headers={"Accept": accept})
     assert r.status_code == 200
@@ -107,14 +122,16 @@ def test_describe_defaults_to_turtle(client):
 
 
 def test_ask_answers_in_json_and_xml(client):
-    ask = f"ASK {{ <{PHUKET}> <{RDFS.label}> \"Phuket\"@en }}"
+    ask = f'ASK {{ <{PHUKET}> <{RDFS.label}> "Phuket"@en }}'
     assert client.get("/sparql", query_string={"query": ask}).json["boolean"] is True
     xml = client.get("/sparql", query_string={"query": ask}, headers={"Accept": "application/sparql-results+xml"})
     assert "<boolean>true</boolean>" in xml.get_data(as_text=True)
 
 
 def test_unacceptable_accept_is_406_only_when_nothing_fits(client):
-    assert client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "image/png"}).status_code == 406
+    assert (
+        client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "image/png"}).status_code == 406
+    )
     fallback = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "image/png, */*;q=0.1"})
     assert fallback.status_code == 200 and fallback.json == PHUKET_JSON
 
@@ -152,8 +169,14 @@ def test_any_origin_may_query(client):
 
 
 def test_cors_preflight_allows_post_with_content_type(client):
-    r = client.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-                                           "Access-Control-Request-Headers": "content-type"})
+    r = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in r.headers["Access-Control-Allow-Methods"]
@@ -161,11 +184,14 @@ def test_cors_preflight_allows_post_with_content_type(client):
 
 
 # -- read-only and no federation -------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs", [
-    {"data": {"update": "DROP ALL"}},
-    {"data": "DROP ALL", "content_type": "application/sparql-update"},
-    {"data": {"query": "DROP ALL"}},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": {"update": "DROP ALL"}},
+        {"data": "DROP ALL", "content_type": "application/sparql-update"},
+        {"data": {"query": "DROP ALL"}},
+    ],
+)
 def test_updates_are_refused_and_change_nothing(client, kwargs):
     r = client.post("/sparql", **kwargs)
     assert r.status_code == 403
@@ -173,12 +199,15 @@ def test_updates_are_refused_and_change_nothing(client, kwargs):
     assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * { SERVICE SILENT ?endpoint { ?s ?p ?o } }",
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT * { ?s rdfs:label ?l . SERVICE <http://x.org/q> {} }",
-    "PREFIX e: <http://x.org/> SELECT * { OPTIONAL { service e:sparql { ?s ?p ?o } } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE SILENT ?endpoint { ?s ?p ?o } }",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT * { ?s rdfs:label ?l . SERVICE <http://x.org/q> {} }",
+        "PREFIX e: <http://x.org/> SELECT * { OPTIONAL { service e:sparql { ?s ?p ?o } } }",
+    ],
+)
 def test_service_is_refused_unless_allowed(client, query):
     r = client.get("/sparql", query_string={"query": query})
     assert r.status_code == 400
@@ -199,8 +228,14 @@ def test_an_allowed_service_is_called(tmp_path, bundled_graphs, ascn_server):
     from webapp.store import close_app
 
     settings = store_copy(tmp_path / "data", bundled_graphs)
-    app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False,
-                      "SPARQL_ALLOWED_SERVICES": [ascn_server.url]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(settings.data_dir),
+            "AUTO_BUILD": False,
+            "SPARQL_ALLOWED_SERVICES": [ascn_server.url],
+        }
+    )
     try:
         query = f"SELECT ?label {{ SERVICE <{ascn_server.url}> {{ <{PHUKET}> <{RDFS.label}> ?label }} }}"
         r = app.test_client().get("/sparql", query_string={"query": query, "format": "csv"})
@@ -229,23 +264,32 @@ def test_relative_iris_resolve_against_the_fixed_base(client):
 
 
 def test_a_forged_host_header_cannot_reach_the_query_text(client):
-    r = client.get("/sparql", query_string={"query": "SELECT (<s> AS ?x) {}", "format": "csv"},
-                   headers={"Host": "x> } SELECT ?y { ?a ?b ?c } #"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT (<s> AS ?x) {}", "format": "csv"},
+        headers={"Host": "x> } SELECT ?y { ?a ?b ?c } #"},
+    )
     assert r.status_code == 400  # refused before the query is read: nothing of it reaches the query
     assert "The Host header 'x> } SELECT ?y { ?a ?b ?c } #' is not a host name" in r.get_data(as_text=True)
-    r = client.get("/sparql", query_string={"query": "SELECT (<s> AS ?x) {}", "format": "csv"},
-                   headers={"Host": "evil.example.org"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT (<s> AS ?x) {}", "format": "csv"},
+        headers={"Host": "evil.example.org"},
+    )
     assert r.status_code == 200
     assert csv_rows(r) == ["x", "https://w3id.org/ascn/s"]  # a Host that is a host name never reaches the query
 
 
-@pytest.mark.parametrize("params, named", [
-    ({"query": LABEL_QUERY, "format": "yaml"}, "'format'"),
-    ({"query": LABEL_QUERY, "default-graph-uri": "not an iri"}, "'default-graph-uri'"),
-    ({"query": LABEL_QUERY, "named-graph-uri": "<x>"}, "'named-graph-uri'"),
-    ([("query", "ASK {}"), ("query", "ASK {}")], "'query'"),
-    ({"query": "   "}, "'query'"),
-])
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"query": LABEL_QUERY, "format": "yaml"}, "'format'"),
+        ({"query": LABEL_QUERY, "default-graph-uri": "not an iri"}, "'default-graph-uri'"),
+        ({"query": LABEL_QUERY, "named-graph-uri": "<x>"}, "'named-graph-uri'"),
+        ([("query", "ASK {}"), ("query", "ASK {}")], "'query'"),
+        ({"query": "   "}, "'query'"),
+    ],
+)
 def test_bad_parameters_are_400_naming_the_parameter(client, params, named):
     r = client.get("/sparql", query_string=params)
     assert r.status_code == 400
@@ -264,17 +308,20 @@ def test_body_over_max_content_length_is_413(client):
     assert r.mimetype == "text/plain"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": "ASK {}", "content_type": "text/plain"},
-    {"data": "ASK {}"},
-    {"data": "ASK {}".encode("utf-16"), "content_type": "application/sparql-query; charset=UTF-16"},
-    {"data": b"ASK { ?s ?p \"\xff\" }", "content_type": "application/sparql-query"},
-    {"data": b"", "content_type": "application/x-www-form-urlencoded"},
-    {"data": {"query": "ASK {}"}, "query_string": {"query": "ASK {}"}},
-    {"data": "\x00\x01{{{", "content_type": "application/sparql-query"},
-    {"data": "SELECT * { ?s ?p ?o } LIMIT -1", "content_type": "application/sparql-query"},
-    {"data": "SELECT (1/0 AS ?x) {}", "content_type": "application/sparql-query"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": "ASK {}", "content_type": "text/plain"},
+        {"data": "ASK {}"},
+        {"data": "ASK {}".encode("utf-16"), "content_type": "application/sparql-query; charset=UTF-16"},
+        {"data": b'ASK { ?s ?p "\xff" }', "content_type": "application/sparql-query"},
+        {"data": b"", "content_type": "application/x-www-form-urlencoded"},
+        {"data": {"query": "ASK {}"}, "query_string": {"query": "ASK {}"}},
+        {"data": "\x00\x01{{{", "content_type": "application/sparql-query"},
+        {"data": "SELECT * { ?s ?p ?o } LIMIT -1", "content_type": "application/sparql-query"},
+        {"data": "SELECT (1/0 AS ?x) {}", "content_type": "application/sparql-query"},
+    ],
+)
 def test_odd_requests_get_a_4xx_or_an_answer_never_a_5xx(client, kwargs):
     assert client.post("/sparql", **kwargs).status_code < 500
 
@@ -319,8 +366,11 @@ def test_from_in_the_query_is_honoured_and_the_protocol_overrides_it(client):
 # -- limits and completeness -----------------------------------------------------------------------
 def test_complete_answer_says_so(client):
     r = client.get("/sparql", query_string={"query": LABEL_QUERY})
-    assert (r.headers["X-ASCN-Complete"], r.headers["X-ASCN-Rows"], r.headers["X-ASCN-Row-Limit"]) == \
-        ("true", "1", "10000")
+    assert (r.headers["X-ASCN-Complete"], r.headers["X-ASCN-Rows"], r.headers["X-ASCN-Row-Limit"]) == (
+        "true",
+        "1",
+        "10000",
+    )
     assert r.headers["X-ASCN-Timeout"] == "3"
 
 
@@ -335,8 +385,9 @@ def test_row_cap_cuts_and_says_so_in_headers_and_json(client):
 
 
 def test_row_cap_applies_to_construct_triples(client):
-    r = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?o VALUES ?x { 1 2 } }",
-                                            "format": "nt"})
+    r = client.get(
+        "/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?o VALUES ?x { 1 2 } }", "format": "nt"}
+    )
     assert r.headers["X-ASCN-Complete"] == "false"
     assert len(csv_rows(r)) == 10000
 
@@ -397,8 +448,9 @@ def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_stor
     from webapp import create_app
     from webapp.store import close_app
 
-    remote_app = create_app({"STORE": "sparql", "QUERY_URL": f"{oxigraph_server}/query", "AUTO_BUILD": False,
-                             "SPARQL_WORKERS": 1})
+    remote_app = create_app(
+        {"STORE": "sparql", "QUERY_URL": f"{oxigraph_server}/query", "AUTO_BUILD": False, "SPARQL_WORKERS": 1}
+    )
     try:
         client = remote_app.test_client()
         assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
@@ -409,10 +461,13 @@ def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_stor
         close_app(remote_app)
 
 
-@pytest.mark.parametrize("query, xml, other", [
-    ('SELECT ?x { BIND("a\\u0000b" AS ?x) }', "xml", "json"),
-    ('CONSTRUCT { <http://x.org/a> <http://x.org/p> ?x } WHERE { BIND("a\\u0000b" AS ?x) }', "rdfxml", "ntriples"),
-])
+@pytest.mark.parametrize(
+    "query, xml, other",
+    [
+        ('SELECT ?x { BIND("a\\u0000b" AS ?x) }', "xml", "json"),
+        ('CONSTRUCT { <http://x.org/a> <http://x.org/p> ?x } WHERE { BIND("a\\u0000b" AS ?x) }', "rdfxml", "ntriples"),
+    ],
+)
 def test_a_control_character_never_makes_malformed_xml(client, query, xml, other):
     from graph.results import XML_REFUSAL
 

@@ -5,15 +5,12 @@ The server (session fixture ``ascn_server``) has 2 query workers and a 2 s time 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
@@ -34,8 +31,9 @@ def wrapper(url: str, query: str, fmt=JSON) -> SPARQLWrapper:
 
 def curl(*args: str) -> str:
     """curl's output, bytes decoded as they came (CRLF kept)."""
-    return subprocess.run(["curl", "--silent", "--show-error", "--max-time", "20", *args],
-                          capture_output=True, check=True).stdout.decode("utf-8")
+    return subprocess.run(
+        ["curl", "--silent", "--show-error", "--max-time", "20", *args], capture_output=True, check=True
+    ).stdout.decode("utf-8")
 
 
 def get(url: str, query: str, timeout: float = 20):
@@ -79,8 +77,9 @@ def test_sparqlwrapper_default_and_named_graphs(ascn_server):
 
 
 def test_curl_get_csv_is_exact_and_carries_the_completeness_headers(ascn_server):
-    out = curl("--include", "--get", "--data-urlencode", f"query={LABEL_QUERY}", "-H", "Accept: text/csv",
-               ascn_server.url)
+    out = curl(
+        "--include", "--get", "--data-urlencode", f"query={LABEL_QUERY}", "-H", "Accept: text/csv", ascn_server.url
+    )
     head, _, body = out.partition("\r\n\r\n")
     assert head.startswith("HTTP/1.1 200")
     headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in head.splitlines()[1:]}
@@ -92,8 +91,15 @@ def test_curl_get_csv_is_exact_and_carries_the_completeness_headers(ascn_server)
 
 
 def test_curl_post_direct_and_service_description(ascn_server):
-    out = curl("--data-binary", LABEL_QUERY, "-H", "Content-Type: application/sparql-query",
-               "-H", "Accept: text/tab-separated-values", ascn_server.url)
+    out = curl(
+        "--data-binary",
+        LABEL_QUERY,
+        "-H",
+        "Content-Type: application/sparql-query",
+        "-H",
+        "Accept: text/tab-separated-values",
+        ascn_server.url,
+    )
     assert out == '?label\n"Phuket"@en\n'
     described = curl("-H", "Accept: text/turtle", ascn_server.url)
     assert f"sd:endpoint <{ascn_server.url}>" in described
@@ -141,8 +147,12 @@ def test_a_large_answer_arrives_whole_and_the_kept_alive_connection_answers_on(a
 
     url = urllib.parse.urlsplit(ascn_server.url)
     conn = http.client.HTTPConnection(url.netloc, timeout=20)
-    conn.request("POST", url.path, body="SELECT ?s ?p ?o ?x { ?s ?p ?o VALUES ?x { 1 2 } }",
-                 headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    conn.request(
+        "POST",
+        url.path,
+        body="SELECT ?s ?p ?o ?x { ?s ?p ?o VALUES ?x { 1 2 } }",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     time.sleep(0.3)
     response = conn.getresponse()
     body = response.read()

@@ -45,7 +45,11 @@ def test_hashed_names_are_cached_for_a_year_and_sent_as_brotli_or_gzip(client):
 
 
 def test_other_names_are_served_but_revalidated(client):
-    for url in ("/static/css/site.css", "/static/css/site.000000000000.css", "/static/vendor/leaflet/images/layers.png"):
+    for url in (
+        "/static/css/site.css",
+        "/static/css/site.000000000000.css",
+        "/static/vendor/leaflet/images/layers.png",
+    ):
         with client.get(url) as response:
             assert response.status_code == 200, url
             assert response.headers["Cache-Control"] == "no-cache", url

@@ -38,7 +38,7 @@ def test_query_page_allows_only_the_editors_own_style_elements(client):
 
 def test_match_for_an_existing_partner_lists_new_cities_with_sources(client):
     html = client.get("/match?who=partner&partner=japan").data.decode()
-    answer = html[html.index('id="answer"'):]
+    answer = html[html.index('id="answer"') :]
     cities = re.findall(r'class="rec-title" href="/id/city/([a-z-]+)"', answer)
     assert cities and not {"siem-reap", "luang-prabang", "da-nang"} & set(cities)
     assert "already works here" not in answer
@@ -47,21 +47,22 @@ def test_match_for_an_existing_partner_lists_new_cities_with_sources(client):
 
 def test_match_shows_tied_cities_marked_when_asked(client):
     html = client.get("/match?who=partner&partner=japan&include_tied=on").data.decode()
-    answer = html[html.index('id="answer"'):]
+    answer = html[html.index('id="answer"') :]
     assert '<span class="tag">already works here</span>' in answer
 
 
 def test_match_partner_with_ticked_focus_areas_narrows_the_list(client):
     plain = client.get("/match?who=partner&partner=japan").data.decode()
     health = client.get("/match?who=partner&partner=japan&focus=health_wellbeing").data.decode()
-    first = [re.findall(r'class="rec-title" href="/id/city/([a-z-]+)"', h[h.index('id="answer"'):])
-             for h in (plain, health)]
+    first = [
+        re.findall(r'class="rec-title" href="/id/city/([a-z-]+)"', h[h.index('id="answer"') :]) for h in (plain, health)
+    ]
     assert first[0] != first[1]
 
 
 def test_match_for_a_partner_profile_uses_its_focus_areas_and_programme(client):
     html = client.get("/match?who=partner&focus=quality_environment&programme=smart-jamp&country=kh").data.decode()
-    answer = html[html.index('id="answer"'):]
+    answer = html[html.index('id="answer"') :]
     cities = re.findall(r'class="rec-title" href="/id/city/([a-z-]+)"', answer)
     assert cities[:2] == ["battambang", "siem-reap"]
     assert all(c in {"battambang", "siem-reap", "phnom-penh", "sihanoukville"} for c in cities)
@@ -70,7 +71,7 @@ def test_match_for_a_partner_profile_uses_its_focus_areas_and_programme(client):
 
 def test_match_for_a_planned_project_lists_projects_with_reasons(client):
     html = client.get("/match?who=city&focus=quality_environment&text=flood+early+warning").data.decode()
-    answer = html[html.index('id="answer"'):]
+    answer = html[html.index('id="answer"') :]
     assert "Integrated Flood and Monitoring Pump House System (INFLOS)" in answer
     assert "its description speaks of “flood”, as the plan does" in answer
 
@@ -90,7 +91,7 @@ def test_match_with_an_empty_plan_is_a_400_page(client):
 
 def test_match_for_a_city_planning_a_project_leaves_its_own_out(client):
     html = client.get("/match?who=city&city=cebu-city&text=traffic+signal+control").data.decode()
-    answer = html[html.index('id="answer"'):]
+    answer = html[html.index('id="answer"') :]
     assert "Intelligent Traffic Control System (Da Nang)" in answer
     assert '<span class="rec-place">Cebu City' not in answer
 
@@ -146,13 +147,15 @@ def test_data_page_shows_downloads_counts_evaluation_and_gaps(client, app):
     html = client.get("/data").data.decode()
     for ext in ("ttl", "nt", "trig", "jsonld", "graphs.jsonld"):
         assert f'href="/download/ascn-kg.{ext}"' in html
-    row = re.search(r"<td title=\"https://w3id.org/ascn/ontology#City\">Member city</td><td class=\"num\">(\d+)</td>", html)
+    row = re.search(
+        r"<td title=\"https://w3id.org/ascn/ontology#City\">Member city</td><td class=\"num\">(\d+)</td>", html
+    )
     assert row and row.group(1) == "38"
     assert 'id="evaluation-table"' in html and "shipped" in html and "Ships for plan → project" in html
     assert "Held-out answers still stated outright after hiding: 0." in html
-    gaps = html[html.index('id="gap-cities"'):html.index('id="gap-confidence"')]
+    gaps = html[html.index('id="gap-cities"') : html.index('id="gap-confidence"')]
     assert re.findall(r'href="/id/city/([a-z-]+)"', gaps) == []  # since sheet 0.2 every city has a project
     assert "Every member city has at least one sourced project." in gaps
-    confidence = html[html.index('id="gap-confidence"'):]
+    confidence = html[html.index('id="gap-confidence"') :]
     assert '<a href="/id/network/ascn/statement/' in confidence and "ASCN Shepherd: Indonesia</a>" in confidence
     assert "Only meeting-level mentions." in html

@@ -9,8 +9,8 @@ import pytest
 from graph.similarity.typed_graph import DEFAULT_CACHE
 from tests.conftest import store_copy
 from webapp import warmup
-from webapp.page_data import PER_VERSION
 from webapp.ontology_doc import pylode_doc, stored_doc
+from webapp.page_data import PER_VERSION
 from webapp.store import get_store
 
 

@@ -25,8 +25,10 @@ def run(data_dir, *args):
     return CliRunner().invoke(main, ["--data-dir", str(data_dir), *args])
 
 
-@pytest.mark.parametrize("command", [["recommend"], ["recommend", "projects"], ["recommend", "cities"],
-                                     ["recommend", "partners"], ["evaluate"]])
+@pytest.mark.parametrize(
+    "command",
+    [["recommend"], ["recommend", "projects"], ["recommend", "cities"], ["recommend", "partners"], ["evaluate"]],
+)
 def test_commands_have_help(command):
     assert CliRunner().invoke(main, [*command, "--help"]).exit_code == 0
 
@@ -41,8 +43,9 @@ def test_projects_for_a_project_print_place_summary_and_sourced_reasons(data_dir
 
 
 def test_a_city_planning_a_project_in_the_table(data_dir):
-    result = run(data_dir, "recommend", "projects", "--city", "Cebu City", "--text", "traffic signal control",
-                 "--top", "3")
+    result = run(
+        data_dir, "recommend", "projects", "--city", "Cebu City", "--text", "traffic signal control", "--top", "3"
+    )
     assert result.exit_code == 0, result.output
     assert "projects for plan: Cebu City, text:traffic signal control" in result.output
     assert "Cebu City;" not in result.output  # none of Cebu's own projects
@@ -64,8 +67,9 @@ def test_include_tied_marks_the_cities_it_works_in(data_dir):
 
 
 def test_planned_project(data_dir):
-    result = run(data_dir, "recommend", "projects", "--focus", "Quality Environment", "--text", "flood drainage",
-                 "--top", "3")
+    result = run(
+        data_dir, "recommend", "projects", "--focus", "Quality Environment", "--text", "flood drainage", "--top", "3"
+    )
     assert result.exit_code == 0, result.output
     assert "as the plan does" in result.output
 
@@ -86,7 +90,9 @@ def test_evaluate_prints_audit_time_split_and_verdicts_and_writes_json(data_dir,
     out = tmp_path / "evaluation.json"
     result = run(data_dir, "evaluate", "--limit", "2", "--output", str(out))
     assert result.exit_code == 0, result.output
-    assert "Leak audit" in result.output and "cases where a held-out answer was still stated outright: 0" in result.output
+    assert (
+        "Leak audit" in result.output and "cases where a held-out answer was still stated outright: 0" in result.output
+    )
     assert "MRR by the case city's links" in result.output and "ships for plan_project" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {r["split"] for r in data["rows"]} == {"validation", "test"}

@@ -5,8 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graph.similarity.evaluate import (BASELINES, TARGETS, cases, evaluate_graph, expected_rank, grid, hide_tie,
-                                       leaks, problems_of, time_cases)
+from graph.similarity.evaluate import (
+    BASELINES,
+    TARGETS,
+    cases,
+    evaluate_graph,
+    expected_rank,
+    grid,
+    hide_tie,
+    leaks,
+    problems_of,
+    time_cases,
+)
 from graph.similarity.ties import tied_cities
 from graph.similarity.typed_graph import TypedGraph
 

@@ -26,22 +26,34 @@ def tg(store) -> TypedGraph:
 
 
 def test_one_registry_names_each_question_with_its_kinds():
-    assert set(QUESTIONS) == {"similar_cities", "projects_for_city", "projects_like", "projects_for_plan",
-                              "cities_for_partner", "partners_for_city", "cities_for_profile"}
+    assert set(QUESTIONS) == {
+        "similar_cities",
+        "projects_for_city",
+        "projects_like",
+        "projects_for_plan",
+        "cities_for_partner",
+        "partners_for_city",
+        "cities_for_profile",
+    }
     assert (QUESTIONS["cities_for_partner"].input_kind, QUESTIONS["cities_for_partner"].output_kind) == (
-        "partner", "city")
+        "partner",
+        "city",
+    )
 
 
-@pytest.mark.parametrize("output, given, question", [
-    ("projects", {"city": "cebu-city"}, "projects_for_city"),
-    ("projects", {"city": "cebu-city", "text": "signal control"}, "projects_for_plan"),
-    ("projects", {"focus": ["safety_security"]}, "projects_for_plan"),
-    ("projects", {"project": "wise-phuket"}, "projects_like"),
-    ("cities", {"partner": "jica", "focus": ["quality_environment"]}, "cities_for_partner"),
-    ("cities", {"focus": ["quality_environment"]}, "cities_for_profile"),
-    ("cities", {"city": "hue"}, "similar_cities"),
-    ("partners", {"city": "hue"}, "partners_for_city"),
-])
+@pytest.mark.parametrize(
+    "output, given, question",
+    [
+        ("projects", {"city": "cebu-city"}, "projects_for_city"),
+        ("projects", {"city": "cebu-city", "text": "signal control"}, "projects_for_plan"),
+        ("projects", {"focus": ["safety_security"]}, "projects_for_plan"),
+        ("projects", {"project": "wise-phuket"}, "projects_like"),
+        ("cities", {"partner": "jica", "focus": ["quality_environment"]}, "cities_for_partner"),
+        ("cities", {"focus": ["quality_environment"]}, "cities_for_profile"),
+        ("cities", {"city": "hue"}, "similar_cities"),
+        ("partners", {"city": "hue"}, "partners_for_city"),
+    ],
+)
 def test_choose_reads_a_request_as_one_question(output, given, question):
     assert choose(output, given) == question
 
@@ -98,8 +110,10 @@ def test_partner_plus_focus_changes_and_narrows_the_list(store, tg):
     health = ask(store, "cities_for_partner", partner="jica", focus=["health_wellbeing"], top=10, tg=tg)
     assert [i.iri for i in health.items] != [i.iri for i in plain.items]
     for item in health.items:
-        assert any(ID + "focus-area/health_wellbeing" in tg.targets("focus_area", p)
-                   for p in tg.sources_of("in_city", item.iri)), item.label
+        assert any(
+            ID + "focus-area/health_wellbeing" in tg.targets("focus_area", p)
+            for p in tg.sources_of("in_city", item.iri)
+        ), item.label
 
 
 def test_partner_narrowed_by_country(store, tg):
@@ -119,13 +133,16 @@ def test_project_finds_a_peer_through_its_description(store, tg):
     assert top.reasons[0].evidence[0].sources
 
 
-@pytest.mark.parametrize("question, inputs", [
-    ("projects_for_city", {"city": "Da Nang"}),
-    ("projects_like", {"project": "wise-phuket"}),
-    ("projects_for_plan", {"focus": ["quality_environment"], "text": "flood drainage sensors"}),
-    ("cities_for_partner", {"partner": "jica"}),
-    ("similar_cities", {"city": "Phuket"}),
-])
+@pytest.mark.parametrize(
+    "question, inputs",
+    [
+        ("projects_for_city", {"city": "Da Nang"}),
+        ("projects_like", {"project": "wise-phuket"}),
+        ("projects_for_plan", {"focus": ["quality_environment"], "text": "flood drainage sensors"}),
+        ("cities_for_partner", {"partner": "jica"}),
+        ("similar_cities", {"city": "Phuket"}),
+    ],
+)
 def test_every_item_carries_city_and_country(store, tg, question, inputs):
     answer = ask(store, question, top=10, tg=tg, **inputs)
     assert answer.items
@@ -136,8 +153,7 @@ def test_every_item_carries_city_and_country(store, tg, question, inputs):
 
 
 def test_projects_say_where_they_are_and_what_they_do(store, tg):
-    answer = ask(store, "projects_for_plan", focus=["quality_environment"], text="flood drainage sensors", top=5,
-                 tg=tg)
+    answer = ask(store, "projects_for_plan", focus=["quality_environment"], text="flood drainage sensors", top=5, tg=tg)
     drainage = next(i for i in answer.items if i.label == "Drainage System and Environmental Improvement")
     assert (drainage.city, drainage.country) == ("Vientiane", "Lao PDR")
     assert drainage.status and drainage.summary.startswith("Upgrading and maintaining drainage")
@@ -146,14 +162,18 @@ def test_projects_say_where_they_are_and_what_they_do(store, tg):
 
 
 def test_reasons_are_plain_language_and_deduplicated(store, tg):
-    for question, inputs in (("cities_for_partner", {"partner": "japan"}), ("projects_like", {"project": "wise-phuket"}),
-                             ("partners_for_city", {"city": "Da Nang"})):
+    for question, inputs in (
+        ("cities_for_partner", {"partner": "japan"}),
+        ("projects_like", {"project": "wise-phuket"}),
+        ("partners_for_city", {"city": "Da Nang"}),
+    ):
         for item in ask(store, question, top=10, tg=tg, **inputs).items:
             texts = [r.text for r in item.reasons]
             assert len(texts) == len(set(texts))
             for text in texts:
-                assert not any(word in text.lower() for word in ("pagerank", "pathsim", "hetesim", "score",
-                                                                 "tf-idf", "0."))
+                assert not any(
+                    word in text.lower() for word in ("pagerank", "pathsim", "hetesim", "score", "tf-idf", "0.")
+                )
 
 
 def test_one_programme_fills_at_most_two_of_the_top_five(store, tg):
@@ -185,8 +205,14 @@ def test_country_filter_keeps_projects_in_that_country(store, tg):
 
 
 def test_status_and_period_filters(store, tg):
-    answer = ask(store, "projects_like", project="wise-phuket", top=10, tg=tg,
-                 filters=Filters(status="completed", start_year=2020, end_year=2022))
+    answer = ask(
+        store,
+        "projects_like",
+        project="wise-phuket",
+        top=10,
+        tg=tg,
+        filters=Filters(status="completed", start_year=2020, end_year=2022),
+    )
     assert answer.items
     for item in answer.items:
         assert tg.targets("status", item.iri) == [ID + "status/completed"]
@@ -195,13 +221,21 @@ def test_status_and_period_filters(store, tg):
 
 
 def test_exclude_own_country_and_focus_filter(store, tg):
-    answer = ask(store, "similar_cities", city="Ha Noi", top=10, tg=tg,
-                 filters=Filters(exclude_own_country=True, focus_area="health_wellbeing"))
+    answer = ask(
+        store,
+        "similar_cities",
+        city="Ha Noi",
+        top=10,
+        tg=tg,
+        filters=Filters(exclude_own_country=True, focus_area="health_wellbeing"),
+    )
     assert answer.items
     for item in answer.items:
         assert item.country != "Viet Nam"
-        assert any(ID + "focus-area/health_wellbeing" in tg.targets("focus_area", p)
-                   for p in tg.sources_of("in_city", item.iri))
+        assert any(
+            ID + "focus-area/health_wellbeing" in tg.targets("focus_area", p)
+            for p in tg.sources_of("in_city", item.iri)
+        )
 
 
 def test_unknown_city_suggests_the_closest_names(store, tg):
@@ -232,8 +266,11 @@ def test_plan_without_a_description_is_refused(store, tg):
 
 def _unlinked(tg: TypedGraph, city: str) -> TypedGraph:
     """``tg`` without the city's projects and pairings: since fact sheet 0.2 every member city has some."""
-    return tg.without((link.source, link.relation, link.target) for link in tg.links
-                      if link.relation in ("in_city", "paired_city") and link.target == ID + f"city/{city}")
+    return tg.without(
+        (link.source, link.relation, link.target)
+        for link in tg.links
+        if link.relation in ("in_city", "paired_city") and link.target == ID + f"city/{city}"
+    )
 
 
 def test_sparsely_linked_city_says_what_it_leans_on(store, tg):
@@ -262,6 +299,7 @@ def test_answers_are_json_ready(store, tg):
 
 def test_cache_follows_the_graph_version_through_a_load_and_an_unload(fresh_store, tmp_path):
     from loaders import dataset
+
     cache = GraphCache()
     before = cache.get(fresh_store)
     assert cache.get(fresh_store) is before and cache.builds == 1
@@ -270,7 +308,8 @@ def test_cache_follows_the_graph_version_through_a_load_and_an_unload(fresh_stor
         "type: project\nrecords:\n- id: dili-river-monitoring\n  name: River Water Quality Monitoring (test record)\n"
         "  city: dili\n  focus_areas: [quality_environment]\n  description: A test record for the cache.\n"
         "  status: planning\n  status_as_of: 2025-09\n  partners: []\n  sources: [ascn_me_2025]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     dataset.load(fresh_store, data)
     after = cache.get(fresh_store)
     assert after is not before and cache.builds == 2
