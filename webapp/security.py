@@ -71,7 +71,7 @@ def tile_origin(tile_url: str | None) -> str | None:
 
 def _add_headers(response: Response) -> Response:
     """Each header the view did not set itself (one pass over the response's headers: this runs on every request)."""
-    present = {name.lower() for name in response.headers}
+    present = {name.lower() for name in response.headers.keys()}
     policy = content_security_policy(current_app.config.get("TILE_URL"))
     response.headers.extend(
         [
