@@ -10,28 +10,13 @@ rdflib.term.URIRef('https://w3id.org/ascn/ontology#City')
 rdflib.term.URIRef('https://w3id.org/ascn/id/city/hanoi')
 """
 
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace, Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
 __all__ = [
-    "ASCN",
-    "ID",
-    "GRAPH",
-    "SCHEMA",
-    "ORG",
-    "GEO",
-    "WGS",
-    "S4CITY",
-    "DCAT",
-    "DCTERMS",
-    "OWL",
-    "PROV",
-    "RDF",
-    "RDFS",
-    "SH",
-    "SKOS",
-    "VOID",
-    "XSD",
+    "ASCN", "ID", "GRAPH", "SCHEMA", "ORG", "GEO", "WGS", "S4CITY",
+    "DCAT", "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SH", "SKOS", "VOID", "XSD",
 ]
 
 ID = Namespace("https://w3id.org/ascn/id/")
