@@ -34,7 +34,7 @@ def resolve_query(text: str) -> Query | str:
     >>> resolve_query("projects_per_focus_area")
     Traceback (most recent call last):
     ...
-    ontology.errors.NotFound: no library query named 'projects_per_focus_area'; did you mean: projects_in_focus_area, project_counts_by_focus_area, projects_with_partner?
+    ontology.errors.NotFound: no library query named 'projects_per_focus_area'; did you mean: projects_in_focus_area, project_counts_by_focus_area, project_counts_by_country_and_focus_area?
     >>> resolve_query("no_such.rq")
     Traceback (most recent call last):
     ...
@@ -90,7 +90,7 @@ def library_listing() -> str:
     """Each library query's name, title and parameters, one block a query: ``ascn query --list``.
 
     >>> print(library_listing().split("\\n\\n")[0])  # doctest: +ELLIPSIS
-    best_practices_about_city
+    annual_meetings
       ...
     """
     blocks = []

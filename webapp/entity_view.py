@@ -468,6 +468,7 @@ def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:
 def _literal(lit: Literal) -> str:
     """A literal as a reader sees it.
 
+    >>> from rdflib.namespace import XSD
     >>> _literal(Literal(True)), _literal(Literal(1000000)), _literal(Literal("2018", datatype=XSD.gYear))
     ('yes', '1,000,000', '2018')
     """

@@ -72,6 +72,7 @@ def lookup_index() -> lookup.Index:
 def text(term: Node | None) -> str | None:
     """A term as plain text (None stays None).
 
+    >>> from rdflib import Literal
     >>> text(Literal("Da Nang", lang="en")), text(None)
     ('Da Nang', None)
     """

@@ -109,7 +109,7 @@ def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
     page.goto("/ontology")
     expect(page.locator("svg.class-diagram")).to_be_visible()
     expect(page.locator("#schemes")).to_be_visible()
-    page.locator("svg.class-diagram a", has_text="Pairing").click()
+    page.locator("svg.class-diagram").get_by_role("link", name="Pairing", exact=True).click()
     assert page.url.endswith("#pairing")
     screenshot(page, "ontology", full_page=False)
 

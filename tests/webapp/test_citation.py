@@ -19,11 +19,11 @@ def test_the_data_page_cites_the_current_release(client, app):
         release = current_release(get_store())
     page = client.get("/data").get_data(as_text=True)
     assert f"You are looking at release <strong>{release.version}</strong>" in page
-    bib = html.unescape(re.search(r'<pre class="cite" id="bibtex">(.*?)</pre>', page, re.S).group(1))
+    bib = html.unescape(re.search(r'<pre class="cite" id="bibtex"[^>]*>(.*?)</pre>', page, re.S).group(1))
     entry = parse_string(bib, "bibtex").entries[f"ascn-kg-{release.version}"]
     assert entry.fields["version"] == release.version and entry.fields["year"] == release.issued[:4]
     assert f"/query?release={release.version}" in entry.fields["howpublished"]
-    cff = yaml.safe_load(html.unescape(re.search(r'<pre class="cite" id="cff">(.*?)</pre>', page, re.S).group(1)))
+    cff = yaml.safe_load(html.unescape(re.search(r'<pre class="cite" id="cff"[^>]*>(.*?)</pre>', page, re.S).group(1)))
     assert (cff["cff-version"], cff["type"], cff["version"]) == ("1.2.0", "dataset", release.version)
     assert str(cff["date-released"]) == release.issued[:10] and cff["authors"] == [{"name": "ascn-kg contributors"}]
 
