@@ -78,7 +78,7 @@ class KnowledgeGraph:
         or SPARQL text. SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT and DESCRIBE an rdflib Graph.
 
         :raise ontology.errors.NotFound: an unknown query name (with the closest names).
-        :raise ontology.errors.QueryError: a bad parameter, or malformed SPARQL (with its position).
+        :raise queries.errors.QueryError: a bad parameter, or malformed SPARQL (with its position).
         """
         if text_or_name in library():
             text = get_query(text_or_name).bind(params)

@@ -35,8 +35,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import StoreError
 from graph.federation import SERVICE_REFUSED
-from ontology.errors import QueryError, StoreError
+from queries.errors import QueryError
 
 _CONTINUE = 1  # SECCOMP_USER_NOTIF_FLAG_CONTINUE: let the system call run as asked
 _DNS_PORT = 53

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
+from graph.errors import StoreError
 from graph.results import XML_REFUSAL, to_csv, to_json, to_tsv, to_xml, xml_can_carry
 from graph.store import Answer, Table
 from ontology import PREFIXES
-from ontology.errors import QueryError, StoreError
+from queries.errors import QueryError
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def export_format(name: str) -> Format:
     >>> export_format("csv")
     Traceback (most recent call last):
     ...
-    ontology.errors.StoreError: unknown export format 'csv'; choose one of: turtle, ntriples, jsonld, rdfxml, trig, nquads, jsonld-graphs
+    graph.errors.StoreError: unknown export format 'csv'; choose one of: turtle, ntriples, jsonld, rdfxml, trig, nquads, jsonld-graphs
     """
     found = next((f for f in FORMATS["export"] if f.name == name), None)
     if found is None:

@@ -22,9 +22,11 @@ from multiprocessing.connection import Connection
 from graph import egress
 from graph.backends import open_store
 from graph.config import Settings
+from graph.errors import StoreError
 from graph.formats import FORMATS, Written, kind_of, write
 from graph.results import XML_REFUSAL, add_members, xml_can_carry
-from ontology.errors import AscnError, QueryError, StoreError
+from ontology.errors import AscnError
+from queries.errors import QueryError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import re
 
 from graph.sparql_text import inspect_query, tokens
 from ontology import PREFIXES
-from ontology.errors import QueryError
+from queries.errors import QueryError
 
 _MAX_EXPECTED = 8
 _ITEM = re.compile(r'"[^"]*"|\'[^\']*\'|\[[^\]]*\]|[^,\s][^,]*')

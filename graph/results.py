@@ -15,7 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.store import Table
-from ontology.errors import QueryError
+from queries.errors import QueryError
 
 
 def _json_term(term: Node) -> dict:

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 from rdflib import Graph
 
-from ontology.errors import QueryError, StoreError  # noqa: F401  (re-exported: the store's errors)
+from graph.errors import StoreError  # noqa: F401  (re-exported: the store's errors)
+from queries.errors import QueryError  # noqa: F401  (re-exported: the store's errors)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
+from loaders.errors import ValidationError
 from ontology import ontology_graph, shapes_graph
-from ontology.errors import ValidationError
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,17 @@
-"""The project's error hierarchy.
+"""The ground of the project's errors, and the ones every layer shares.
 
-Library code raises these and never exits; the CLI catches :class:`AscnError`
-and turns it into a message and an exit code, so anything else is a bug and
-keeps its traceback.
+Library code raises errors and never exits; the CLI catches :class:`AscnError` and turns it into a message and
+an exit code, so anything else is a bug and keeps its traceback. Bad input (:class:`InputError`) and a name that
+names nothing (:class:`NotFound`) can happen in every layer, so they live here at the ground. Each layer owns
+the rest: ``queries.errors`` (a bad query), ``graph.errors`` (the store), ``loaders.errors`` (SHACL violations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = [
-    "AscnError",
-    "InputError",
-    "InputErrors",
-    "ValidationError",
-    "StoreError",
-    "StoreLocked",
-    "StoreDamaged",
-    "QueryError",
-    "NotFound",
-]
+__all__ = ["AscnError", "InputError", "InputErrors", "NotFound"]
 
 _MISSING: Any = object()
 
@@ -105,80 +96,6 @@ class InputErrors(InputError):
 
     def __str__(self) -> str:
         return "\n".join([f"{len(self.errors)} problems:", *(str(e) for e in self.errors)])
-
-
-class ValidationError(AscnError):
-    """Data does not conform to the SHACL shapes.
-
-    Keeps the full report text for logs and the results as
-    ``(focus node, path, message)`` triples for error pages.
-
-    >>> err = ValidationError("...", [("https://w3id.org/ascn/id/city/x", "ascn:country",
-    ...                                "A city needs exactly one country.")])
-    >>> print(err)
-    1 SHACL violation:
-    - https://w3id.org/ascn/id/city/x, ascn:country: A city needs exactly one country.
-    """
-
-    def __init__(self, report: str, results: Iterable[tuple[str, str | None, str]] = ()) -> None:
-        self.report = report
-        self.results: list[tuple[str, str | None, str]] = list(results)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        n = len(self.results)
-        if not n:
-            return self.report
-        lines = [f"{n} SHACL violation{'s' if n != 1 else ''}:"]
-        for focus, path, message in self.results:
-            lines.append(f"- {focus}, {path}: {message}" if path else f"- {focus}: {message}")
-        return "\n".join(lines)
-
-
-class StoreError(AscnError):
-    """The triple store could not be opened, read or written."""
-
-
-class StoreLocked(StoreError):
-    """Another process holds the embedded store's write lock (an ``ascn serve``, or a command writing to it)."""
-
-    def __init__(self, path) -> None:
-        super().__init__(
-            f"the store at {path} is in use by another process (another `ascn` command writing to it, "
-            "or an `ascn serve` that did not register itself); wait for it to finish or point "
-            "ASCN_DATA_DIR elsewhere"
-        )
-        self.path = path
-
-
-class StoreDamaged(StoreError):
-    """The data directory or its store is damaged; the message names the damage and the repairing command."""
-
-    def __init__(self, data_dir, damage: str):
-        super().__init__(
-            f"the store in {data_dir} is damaged: {damage}; run `ascn repair` to rebuild it and "
-            "restore the loaded graphs from their snapshots"
-        )
-        self.damage = damage
-
-
-class QueryError(AscnError):
-    """A SPARQL query is malformed or failed; ``position`` is ``(line, column)`` when known.
-
-    >>> print(QueryError("unexpected '}'", position=(3, 14)))
-    unexpected '}' (line 3, column 14)
-    """
-
-    def __init__(self, message: str, position: tuple[int, int] | None = None) -> None:
-        self.message = message
-        self.position = position
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        if self.position is None:
-            return self.message
-        line, column = self.position
-        return f"{self.message} (line {line}, column {column})"
 
 
 class NotFound(AscnError):

@@ -26,8 +26,8 @@ from urllib.parse import urljoin
 from rdflib import Graph, Literal, URIRef
 
 from ontology import PREFIXES
-from ontology.errors import QueryError
 from ontology.namespace import OWL, RDF, RDFS, SCHEMA, SH, XSD
+from queries.errors import QueryError
 from queries.library import Param, Query, library
 
 __all__ = ["examples_graph", "examples_root", "query_text", "comment"]

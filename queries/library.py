@@ -20,7 +20,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ontology import entity_iri
-from ontology.errors import NotFound, QueryError
+from ontology.errors import NotFound
+from queries.errors import QueryError
 
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -72,7 +73,7 @@ class Query:
         >>> q.bind({"town": "x"})
         Traceback (most recent call last):
         ...
-        ontology.errors.QueryError: query 'demo' has no parameter 'town'; its parameters: city
+        queries.errors.QueryError: query 'demo' has no parameter 'town'; its parameters: city
         """
         values = dict(values or {})
         known = {p.name for p in self.params}

@@ -25,8 +25,9 @@ from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
 from graph.store import construct, select
 from ontology import PREFIXES, ontology_graph
-from ontology.errors import NotFound, QueryError
+from ontology.errors import NotFound
 from ontology.namespace import OWL, RDF, RDFS
+from queries.errors import QueryError
 from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct

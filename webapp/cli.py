@@ -15,14 +15,16 @@ import click
 from click.testing import CliRunner
 
 from graph.config import Settings
+from graph.errors import StoreDamaged, StoreError, StoreLocked
 from graph.formats import FORMATS
 from graph.query_input import check_entities, library_listing, resolve_query
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Store, Table, select
 from loaders import dataset, shacl_sparql
+from loaders.errors import ValidationError
 from loaders.schema import SCHEMA
 from loaders.templates import csv_template, yaml_template
-from ontology.errors import AscnError, InputError, StoreDamaged, StoreError, StoreLocked, ValidationError
+from ontology.errors import AscnError, InputError
 from queries.library import get_query
 from webapp import served, warmup
 

@@ -16,11 +16,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from rdflib import URIRef
 
+from graph.errors import StoreError
 from graph.formats import write
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
-from ontology.errors import NotFound, QueryError, StoreError
+from ontology.errors import NotFound
+from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
 from webapp.entity_view import build
 from webapp.errors import EntityNotFound

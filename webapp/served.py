@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from ontology.errors import StoreError
+from graph.errors import StoreError
 
 bp = Blueprint("served", __name__)
 

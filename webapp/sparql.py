@@ -26,12 +26,14 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
+from graph.errors import StoreError
 from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
 from graph.formats import FORMATS, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
 from graph.results import XML_REFUSAL
 from graph.sparql_text import inspect_query, normalised
-from ontology.errors import NotFound, QueryError, StoreError
+from ontology.errors import NotFound
+from queries.errors import QueryError
 from webapp import pinned
 from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
 from webapp.sparql_description import service_description

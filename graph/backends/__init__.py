@@ -9,8 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 
 from graph.config import Settings
+from graph.errors import StoreError
 from graph.store import Store
-from ontology.errors import StoreError
 
 BACKENDS = {
     "oxigraph": "graph.backends.oxigraph:OxigraphStore",
@@ -28,7 +28,7 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     >>> open_store(Settings(store="mongo"))
     Traceback (most recent call last):
     ...
-    ontology.errors.StoreError: unknown store backend 'mongo'; choose one of: oxigraph, sparql
+    graph.errors.StoreError: unknown store backend 'mongo'; choose one of: oxigraph, sparql
     """
     try:
         module_name, class_name = BACKENDS[settings.store].split(":")

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from graph.errors import StoreError
 from graph.query_errors import explain
-from ontology.errors import QueryError, StoreError
+from queries.errors import QueryError
 
 _PLAIN = {str(XSD.string), str(RDF.langString)}
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -33,7 +34,7 @@ def check_iri(name: str) -> str:
     >>> check_iri("x> } ; DROP ALL ; #")
     Traceback (most recent call last):
     ...
-    ontology.errors.StoreError: invalid graph name 'x> } ; DROP ALL ; #': expected an absolute IRI
+    graph.errors.StoreError: invalid graph name 'x> } ; DROP ALL ; #': expected an absolute IRI
     """
     if not name or any(c in name for c in '<>"{}|^`\\ \n\t') or ":" not in name:
         raise StoreError(f"invalid graph name {name!r}: expected an absolute IRI")

@@ -44,11 +44,13 @@ from graph.backends.common import (
     replace_update,
 )
 from graph.config import Settings
+from graph.errors import StoreDamaged, StoreError, StoreLocked
 from graph.formats import FORMATS, Written, by_name, export_format, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
 from ontology import PREFIXES
-from ontology.errors import InputError, QueryError, StoreDamaged, StoreError, StoreLocked
+from ontology.errors import InputError
+from queries.errors import QueryError
 
 __all__ = ["OxigraphStore", "query_error"]
 

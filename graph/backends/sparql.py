@@ -61,12 +61,13 @@ from graph.backends.common import (
 )
 from graph.backends.oxigraph import syntax_error, triples_of
 from graph.config import Settings
+from graph.errors import StoreError
 from graph.formats import export_format
 from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
 from graph.store import Answer, Staged, Table, ask, construct, select
 from ontology import PREFIXES
-from ontology.errors import QueryError, StoreError
 from ontology.namespace import GRAPH
+from queries.errors import QueryError
 from queries.library import internal
 
 _TABLE_ACCEPT = "application/sparql-results+json"

@@ -26,11 +26,13 @@ from rdflib.namespace import RDF, RDFS, XSD
 from graph.backends import open_store
 from graph.backends.sparql import SparqlStore
 from graph.config import Settings
+from graph.errors import StoreError
 from graph.releases import RELEASE_PREFIX
 from graph.store import Table
 from loaders import dataset
-from ontology.errors import InputError, QueryError, StoreError
+from ontology.errors import InputError
 from ontology.namespace import GRAPH, ID
+from queries.errors import QueryError
 from queries.library import get_query, internal, library
 from tests.conftest import remote_settings
 

@@ -14,8 +14,9 @@ from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.backends import open_store
+from graph.errors import StoreError
 from loaders import dataset
-from ontology.errors import QueryError, StoreError
+from queries.errors import QueryError
 
 
 def union(store) -> Graph:

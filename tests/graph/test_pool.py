@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from graph.backends import open_store
+from graph.errors import StoreError
 from graph.pool import Job, QueryPool, QueryTimeout, answer
-from ontology.errors import QueryError, StoreError
+from queries.errors import QueryError
 
 FORMATS = {"results": "csv", "boolean": "json", "graph": "ntriples"}
 PHUKET_LABEL = (

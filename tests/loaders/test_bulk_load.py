@@ -10,7 +10,8 @@ import pytest
 
 from benchmarks import synthetic
 from loaders import dataset
-from ontology.errors import InputError, ValidationError
+from loaders.errors import ValidationError
+from ontology.errors import InputError
 
 TRIPLES = 50_000
 SECOND_LABEL = (

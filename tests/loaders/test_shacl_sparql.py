@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from graph.backends.oxigraph import OxigraphStore
 from loaders import shacl_sparql, validate
-from ontology.errors import ValidationError
+from loaders.errors import ValidationError
 
 DATA = Path(__file__).parent / "data"
 CRAFTED = "https://w3id.org/ascn/graph/user/crafted"

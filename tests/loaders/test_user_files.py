@@ -8,8 +8,9 @@ import pytest
 from rdflib.compare import isomorphic
 
 from loaders import dataset
+from loaders.errors import ValidationError
 from loaders.templates import csv_template, yaml_template
-from ontology.errors import InputError, InputErrors, NotFound, ValidationError
+from ontology.errors import InputError, InputErrors, NotFound
 
 DATA = Path(__file__).parent / "data"
 PHUKET_TEST_PROJECTS = """

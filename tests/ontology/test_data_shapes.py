@@ -5,8 +5,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from loaders.errors import ValidationError
 from loaders.validate import validate
-from ontology.errors import ValidationError
 from ontology.namespace import ASCN
 
 HERE = Path(__file__).parent

@@ -1,4 +1,7 @@
-from ontology.errors import AscnError, InputError, NotFound, QueryError, StoreError, ValidationError
+from graph.errors import StoreError
+from loaders.errors import ValidationError
+from ontology.errors import AscnError, InputError, NotFound
+from queries.errors import QueryError
 
 
 def test_input_error_message():

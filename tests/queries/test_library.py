@@ -15,8 +15,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from graph.store import Table
-from ontology.errors import QueryError
 from ontology.namespace import ASCN, ID, RDF, RDFS, SCHEMA, SH, XSD
+from queries.errors import QueryError
 from queries.examples import examples_graph, examples_root
 from queries.library import get_query, library, to_term
 

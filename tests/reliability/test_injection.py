@@ -17,7 +17,8 @@ import pytest
 from rdflib import Graph
 
 from graph.similarity.recommend import ask
-from ontology.errors import NotFound, QueryError
+from ontology.errors import NotFound
+from queries.errors import QueryError
 from queries.library import get_query
 from tests.conftest import store_copy
 from tests.reliability.conftest import http_request

@@ -18,7 +18,7 @@ import pytest
 
 from graph.federation import SERVICE_REFUSED
 from graph.pool import Job, QueryPool
-from ontology.errors import QueryError
+from queries.errors import QueryError
 from tests.conftest import PROTOCOL_GRAPHS, running_ascn, store_copy
 from tests.reliability.conftest import http_request, silent_listener
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from graph.errors import StoreError
 from loaders import dataset
-from ontology.errors import StoreError
 from tests.conftest import PROTOCOL_GRAPHS, store_copy
 from webapp.caching import AnswerCache
 from webapp.store import get_pool, get_store
