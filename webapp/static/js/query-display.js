@@ -1,4 +1,5 @@
 /* How /query reads, on top of the vendored Yasgui (loaded before this file):
+   - the results table never parses a value from the answer as markup (cells, filter and sort data);
    - the results table shows a literal as its plain value, with its language as a small tag and a datatype other
      than a plain string or number as a muted one (not "…"@en or "…"^^xsd:string);
    - a syntax error names its place, and a button puts the cursor there;
@@ -39,6 +40,28 @@
           escape(shortName(literal.datatype, prefixes)) + "</span>";
       }
       return html;
+    };
+  }
+
+  /* The table plugin's filter and sort data run the raw value through DOMPurify, and DataTables then parses the
+     filter text in a detached element, where an <img onerror=…> in the data would load and fire (the
+     Content-Security-Policy refuses it, but the page must not depend on that). Here the filter text is the
+     escaped value, which that parse turns back into the same plain text, and sorting uses the value as is. */
+  if (Table && Table.prototype.getColumns) {
+    const columns = Table.prototype.getColumns;
+    Table.prototype.getColumns = function () {
+      return columns.call(this).map((column, index) => {
+        if (index === 0 || !column.render) return column;  // the row number
+        const render = column.render;
+        return Object.assign({}, column, {
+          render(binding, type, row, meta) {
+            if (!binding || binding === "" || (type && type !== "filter" && type !== "sort")) {
+              return render.call(this, binding, type, row, meta);
+            }
+            return type === "sort" ? binding.value : escape(binding.value);
+          },
+        });
+      });
     };
   }
 
