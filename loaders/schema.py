@@ -140,7 +140,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
     "project": (
         _f("id", "text", True),
         _f("name", "text", True),
-        _f("city", "ref", True, "city", doc="a city id, or 'network' for a network-wide project"),
+        _f("city", "ref", True, "city", doc="or 'network' for a network-wide project"),
         _f(
             "other_cities",
             "list",
