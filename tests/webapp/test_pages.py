@@ -106,6 +106,14 @@ def test_low_confidence_is_marked_with_its_reason(client):
     assert "Only an announcement of intent in local news." in html
 
 
+def test_a_mark_without_a_reason_says_the_reason_is_missing(client):
+    # The fact sheet marks MinebeaMitsumi medium without saying why: a visible gap, not a guess.
+    html = page_text(client.get("/id/partner/minebea_mitsumi"))
+    assert 'class="confidence confidence-medium"' in html
+    assert '<span class="confidence-reason gap">the fact sheet gives no reason for this mark</span>' in html
+    assert "the fact sheet gives no reason" not in page_text(client.get("/id/partner/john_wiley_sons"))
+
+
 def test_city_page_recommends_peer_projects_and_similar_cities_with_reasons(client):
     html = page_text(client.get("/id/city/da-nang"))
     peers = html[html.index('id="rec-projects_for_city"') : html.index('id="rec-similar_cities"')]

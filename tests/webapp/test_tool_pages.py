@@ -159,3 +159,5 @@ def test_data_page_shows_downloads_counts_evaluation_and_gaps(client, app):
     confidence = html[html.index('id="gap-confidence"') :]
     assert '<a href="/id/network/ascn/statement/' in confidence and "ASCN Shepherd: Indonesia</a>" in confidence
     assert "Only meeting-level mentions." in html
+    minebea = confidence[confidence.index('href="/id/partner/minebea_mitsumi"') :]
+    assert minebea[: minebea.index("</tr>")].endswith('<span class="gap">the fact sheet gives no reason</span></td>')
