@@ -266,11 +266,12 @@ class OxigraphStore:
         target = ox.NamedNode(check_iri(name))
         if self._data_dir is None:
             others = _quads_besides(self._store, target)
-            self._store = _checked_copy(others, target, name, path, format, check)
+            self._store, count = _checked_copy(others, target, name, path, format, check)
             self._version = uuid.uuid4().hex
-            return _count(self._store, target)
+            return count
         staging = _new_store_dir(self._data_dir, ready=False)
         fresh = None
+        snapshot = None
         try:
             if _others_at_most(self._store, target, self.copy_limit):
                 others = _quads_besides(self._store, target)
@@ -279,41 +280,40 @@ class OxigraphStore:
                 with ThreadPoolExecutor(1) as pool:
                     loading = pool.submit(_load_file, fresh, target, path, format)
                     try:
-                        _checked_copy(others, target, name, path, format, check)
+                        memory, count = _checked_copy(others, target, name, path, format, check)
+                        # the snapshot is written from the checked copy, in memory, while the bulk load goes on:
+                        # read back from the new database it took as long as the bulk load itself
+                        snapshot = _write_snapshot(memory, self._data_dir, name)
+                        del memory
                     finally:
                         wait([loading])
-                    count = loading.result()
+                    loading.result()  # the same parser read the same file: the copy's count is the database's
             else:
                 staging.rmdir()  # a RocksDB checkpoint makes its own directory
                 self._store.backup(str(staging))
                 fresh = _open_path(staging)
                 fresh.remove_graph(target)
-                count = _load_file(fresh, target, path, format)
+                _load_file(fresh, target, path, format)
+                count = _count(fresh, target)
                 check(Staged(name, count, OxigraphStore(fresh).query))
+                snapshot = _write_snapshot(fresh, self._data_dir, name)
             fresh.flush()
         except BaseException:
             fresh = None
             gc.collect()
             shutil.rmtree(staging, ignore_errors=True)
+            if snapshot is not None:
+                snapshot.unlink(missing_ok=True)
             raise
         del fresh
         gc.collect()
         self._go_live(staging)
-        self._snapshot(name)
+        os.replace(snapshot, _snapshot_path(self._data_dir, name))
         return count
 
     def _snapshot(self, name: str) -> None:
         """Write the graph ``name`` as N-Quads beside the stores, atomically (a temporary file renamed over)."""
-        path = _snapshot_path(self._data_dir, name)
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as out:
-            ox.serialize(
-                self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)), out, format=ox.RdfFormat.N_QUADS
-            )
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
+        os.replace(_write_snapshot(self._store, self._data_dir, name), _snapshot_path(self._data_dir, name))
 
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
         for name in [*graphs, *keep]:
@@ -393,6 +393,9 @@ def _remove_partials(data_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
     for tmp in data_dir.glob("current.*.tmp"):
         tmp.unlink(missing_ok=True)
+    for tmp in _snapshots(data_dir).glob("*.tmp"):  # a snapshot written for a load that never went live
+        if not _alive(int(tmp.name.rsplit(".", 2)[1])):
+            tmp.unlink(missing_ok=True)
 
 
 def _remove_replaced(data_dir: Path, live: Path) -> None:
@@ -496,7 +499,10 @@ def _readable_graphs(path: Path, keep: Callable[[str], bool], skip: set[str]):
 
 
 def _owned_by_live_process(path: Path) -> bool:
-    pid = int(path.name.split("-")[2])
+    return _alive(int(path.name.split("-")[2]))
+
+
+def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
@@ -531,13 +537,15 @@ def _quads_besides(store: ox.Store, target: ox.NamedNode) -> list[ox.Quad]:
 
 def _checked_copy(
     others, target: ox.NamedNode, name: str, path: Path, format: str, check: Callable[[Staged], None]
-) -> ox.Store:
-    """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it."""
+) -> tuple[ox.Store, int]:
+    """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it, and the
+    file's triple count."""
     memory = ox.Store()
     memory.bulk_extend(others)
-    count = _load_file(memory, target, path, format)
+    _load_file(memory, target, path, format)
+    count = _count(memory, target)
     check(Staged(name, count, OxigraphStore(memory).query))
-    return memory
+    return memory, count
 
 
 def _count(store: ox.Store, target: ox.NamedNode) -> int:
@@ -545,8 +553,8 @@ def _count(store: ox.Store, target: ox.NamedNode) -> int:
     return int(next(iter(count))[0].value)
 
 
-def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -> int:
-    """Bulk-load the triples of ``path`` into the graph ``target``; return how many the graph holds."""
+def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -> None:
+    """Bulk-load the triples of ``path`` into the graph ``target``."""
     if format not in _LOADABLE:
         raise StoreError(f"cannot load {format!r} files; choose one of: {', '.join(_LOADABLE)}")
     try:
@@ -558,7 +566,19 @@ def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -
         raise syntax_error(path, format, exc) from None
     except OSError as exc:
         raise StoreError(f"the store failed while loading {path.name} (nothing was changed): {exc}") from exc
-    return _count(store, target)
+
+
+def _write_snapshot(store: ox.Store, data_dir: Path, name: str) -> Path:
+    """Write the graph ``name`` of ``store`` as N-Quads to a temporary file beside its snapshot, synced to disk;
+    the caller renames it over the snapshot once the graph is live (or deletes it)."""
+    path = _snapshot_path(data_dir, name)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as out:
+        ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(name)), out, format=ox.RdfFormat.N_QUADS)
+        out.flush()
+        os.fsync(out.fileno())
+    return tmp
 
 
 def triples_of(path: Path, format: str):

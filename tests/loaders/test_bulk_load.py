@@ -57,12 +57,18 @@ def any_store(request):
     return store
 
 
-def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_store, files):
+def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_store, files, request):
     good, spoilt, last_line = files
     count = dataset.load(any_store, good)
     assert count >= TRIPLES
     loaded = graph_sizes(any_store)
     assert loaded["https://w3id.org/ascn/graph/user/bulk"] == count
+    snapshots = None if request.node.callspec.params["any_store"] == "remote" else snapshot_files(request)
+    if snapshots is not None:  # the embedded store's snapshot of the file: every triple, in its graph
+        assert [p.suffix for p in snapshots.iterdir()] == [".nq"]
+        quads = next(snapshots.iterdir()).read_bytes().splitlines()
+        assert len(quads) == count
+        assert all(q.endswith(b" <https://w3id.org/ascn/graph/user/bulk> .") for q in quads)
 
     with pytest.raises(InputError) as info:
         dataset.load(any_store, spoilt["syntax"])
@@ -77,3 +83,10 @@ def test_a_large_file_loads_and_one_bad_record_at_its_end_changes_nothing(any_st
     assert info.value.report.startswith("bulk.nt: 1 SHACL violation(s):")
     assert graph_sizes(any_store) == loaded
     assert not [g for g in any_store.graph_names() if "/staging/" in g]
+    if snapshots is not None:  # the refused loads left no snapshot of theirs behind
+        assert [p.read_bytes().splitlines() for p in snapshots.iterdir()] == [quads]
+
+
+def snapshot_files(request):
+    """The embedded store's folder of N-Quads snapshots."""
+    return request.getfixturevalue("fresh_settings").data_dir / "graphs"
