@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -45,12 +47,15 @@ from graph.backends.common import (
 )
 from graph.config import Settings
 from graph.errors import StoreDamaged, StoreError, StoreLocked
-from graph.formats import FORMATS, Written, by_name, export_format, write
+from graph.formats import FORMATS, Written, export_format, write
 from graph.sparql_text import inspect_query
 from graph.store import Answer, Staged, Table
 from ontology import PREFIXES
 from ontology.errors import InputError
 from queries.errors import QueryError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 __all__ = ["OxigraphStore", "query_error"]
 
@@ -111,15 +116,16 @@ class OxigraphStore:
         data_dir = settings.data_dir
         if not (data_dir / "current").is_symlink() and _is_new(data_dir):
             raise StoreError(f"no store at {data_dir}: run `ascn build` first")
-        for attempt in range(6):
+        for attempt in range(5):
             try:
                 return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
             except StoreDamaged as exc:
                 # the owner compacting while this handle reads the file list: a file it names is gone a moment
                 # later, and the next attempt reads the new list; a truly missing file stays missing
-                if "No such file or directory" not in exc.damage or attempt == 5:
+                if "No such file or directory" not in exc.damage:
                     raise
                 time.sleep(0.05 * 2**attempt)
+        return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
 
     @classmethod
     def repair(cls, settings: Settings, graphs: Mapping[str, Graph], keep: Callable[[str], bool]) -> dict:
@@ -237,10 +243,10 @@ class OxigraphStore:
     def export(self, format: str) -> bytes:
         fmt = export_format(format)
         if fmt.dataset:
-            return self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES)  # type: ignore[return-value]  # the stub lacks "no output gives bytes"
+            return _bytes(self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES))
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
         assert isinstance(union, ox.QueryTriples)  # a CONSTRUCT answers triples
-        return ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES)  # type: ignore[return-value]  # as above
+        return _bytes(ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES))
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
@@ -311,9 +317,16 @@ class OxigraphStore:
         os.replace(snapshot, _snapshot_path(self._data_dir, name))
         return count
 
+    @property
+    def _on_disk(self) -> Path:
+        """The data directory, for what only a store on disk does (an in-memory store's writes never get there)."""
+        if self._data_dir is None:
+            raise StoreError("an in-memory store has no data directory")
+        return self._data_dir
+
     def _snapshot(self, name: str) -> None:
         """Write the graph ``name`` as N-Quads beside the stores, atomically (a temporary file renamed over)."""
-        os.replace(_write_snapshot(self._store, self._data_dir, name), _snapshot_path(self._data_dir, name))
+        os.replace(_write_snapshot(self._store, self._on_disk, name), _snapshot_path(self._on_disk, name))
 
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
         for name in [*graphs, *keep]:
@@ -341,15 +354,16 @@ class OxigraphStore:
         ready = target.with_name(target.name.removesuffix(".partial"))
         (target / _FILLED).write_text("a finished ascn-kg store\n")
         target.rename(ready)
-        old = (self._data_dir / "current").resolve()
-        _switch_current(self._data_dir, ready)
+        old = (self._on_disk / "current").resolve()
+        _switch_current(self._on_disk, ready)
         self._store = _open_path(ready)
         self._version = uuid.uuid4().hex
         gc.collect()
         shutil.rmtree(old, ignore_errors=True)
 
     def close(self) -> None:
-        self._store = None
+        with suppress(AttributeError):  # closed before
+            del self._store
         gc.collect()
 
     def _update(self, update: str) -> None:
@@ -421,11 +435,11 @@ def _link_target(data_dir: Path) -> Path | None:
 def _live_dir(data_dir: Path) -> Path:
     """The store directory ``current`` points at, checked to be a finished RocksDB database; StoreDamaged if not."""
     link = data_dir / "current"
-    if not link.is_symlink():
+    target = _link_target(data_dir)
+    if target is None:
         if link.exists():
             raise StoreDamaged(data_dir, f"{link} is not a link to a store")
         raise StoreDamaged(data_dir, f"the link {link} is missing")
-    target = _link_target(data_dir)
     if not target.is_dir():
         raise StoreDamaged(data_dir, f"the link {link} points to {os.readlink(link)}, which is not a store directory")
     if not any(target.iterdir()) and any(_snapshots(data_dir).glob("*.nq")):  # else: a first store, never filled
@@ -516,6 +530,7 @@ def _alive(pid: int) -> bool:
 
 _RDF = {f.name: ox.RdfFormat.from_media_type(f.media_type) for f in (*FORMATS["export"], *FORMATS["load"])}
 """pyoxigraph's format for each RDF format of :mod:`graph.formats`, found by its media type."""
+_RDF_XML = next(f for f in FORMATS["graph"] if f.name == "rdfxml")
 _RESULTS = {f.name: ox.QueryResultsFormat.from_media_type(f.media_type) for f in FORMATS["results"]}
 _BULK = {"turtle", "ntriples", "rdfxml"}
 """Formats whose every triple lands in ``to_graph``; JSON-LD and N3 can name graphs of their own, so their
@@ -550,6 +565,7 @@ def _checked_copy(
 
 def _count(store: ox.Store, target: ox.NamedNode) -> int:
     count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target.value}> {{ ?s ?p ?o }} }}")
+    assert isinstance(count, ox.QuerySolutions)  # a SELECT answers solutions
     return int(next(iter(count))[0].value)
 
 
@@ -656,7 +672,15 @@ def _to_ox(term: Node):
     raise StoreError(f"cannot store the term {term!r}")
 
 
-def _to_rdflib(term) -> Node | None:
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@overload
+def _to_rdflib(term: _Term) -> Node: ...
+@overload
+def _to_rdflib(term: _Term | None) -> Node | None: ...
+def _to_rdflib(term: _Term | None) -> Node | None:
+    """An rdflib term for a pyoxigraph one (None for an unbound value); a quoted triple is refused."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -687,14 +711,14 @@ def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
     """A pyoxigraph answer written in the format ``formats`` names for its kind, cut after ``limit`` rows."""
     if isinstance(result, ox.QueryBoolean):
         name = formats.get("boolean")
-        return Written("boolean", name and result.serialize(format=_RESULTS[name]), 1, True)
+        return Written("boolean", None if name is None else result.serialize(format=_RESULTS[name]), 1, True)
     if isinstance(result, ox.QuerySolutions):
         name = formats.get("results")
         if name is None:
             return Written("results", None, 0, True)
         tsv, rows, complete = _tsv_rows(result, limit)
         if name != "tsv":  # pyoxigraph reads back its own TSV exactly, at Rust speed
-            tsv = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULTS[name])
+            tsv = _bytes(ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULTS[name]))
         return Written("results", tsv, rows, complete)
     name = formats.get("graph")
     if name is None:
@@ -706,14 +730,21 @@ def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
     return Written("graph", ox.serialize(triples, format=_RDF[name], prefixes=PREFIXES), len(triples), complete)
 
 
-def _rdf_xml(triples: list) -> bytes:
+def _bytes(written: bytes | None) -> bytes:
+    """What a pyoxigraph writer given no output returns: bytes (its stubs type every call ``bytes | None``)."""
+    if written is None:
+        raise StoreError("pyoxigraph's writer returned nothing")
+    return written
+
+
+def _rdf_xml(triples: list[ox.Triple]) -> bytes:
     """RDF/XML by rdflib's writer, which refuses a predicate that no XML name can end (``http://ex/p/``), where
     pyoxigraph's writes an element with an empty name."""
     graph = Graph()
     for triple in triples:
         graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
     try:
-        return write(graph, by_name("graph", "rdfxml"))
+        return write(graph, _RDF_XML)
     except QueryError:  # a character XML cannot carry: the writer's own refusal
         raise
     except Exception as exc:  # rdflib raises ValueError (and bare Exception) for what RDF/XML cannot express
@@ -724,26 +755,23 @@ class _Full(Exception):
     """Raised into pyoxigraph's writer to stop it: the answer has more rows than the limit."""
 
 
-class _Lines:
+class _Lines(io.BytesIO):
     """A file for pyoxigraph's TSV writer that keeps what it is given and stops the writer after ``stop`` lines."""
 
     def __init__(self, stop: int):
-        self.parts: list[bytes] = []
+        super().__init__()
         self.lines = 0
         self.stop = stop
         self.full = False
 
-    def write(self, chunk) -> int:
+    def write(self, chunk: ReadableBuffer, /) -> int:
         data = bytes(chunk)
-        self.parts.append(data)
+        super().write(data)
         self.lines += data.count(b"\n")
         if self.lines >= self.stop:
             self.full = True
             raise _Full
         return len(data)
-
-    def flush(self) -> None:
-        """Nothing to flush: the parts stay in memory."""
 
 
 def _tsv_rows(solutions: ox.QuerySolutions, limit: int) -> tuple[bytes, int, bool]:
@@ -762,7 +790,7 @@ def _tsv_rows(solutions: ox.QuerySolutions, limit: int) -> tuple[bytes, int, boo
     except Exception:
         if not out.full:
             raise
-    tsv = b"".join(out.parts)
+    tsv = out.getvalue()
     if not out.full:
         return tsv, tsv.count(b"\n") - 1, True
     end = -1
