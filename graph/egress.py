@@ -81,8 +81,8 @@ def policy(services: Iterable[str], store_urls: Iterable[str | None] = ()) -> Po
         else:
             named = True
             allowed.update((a, port) for a in _resolve(host, port) if ipaddress.ip_address(a).is_global)
-    for url in store_urls:
-        host, port = _host_port(url) if url else (None, 0)
+    for store_url in store_urls:
+        host, port = _host_port(store_url) if store_url else (None, 0)
         if host is not None:
             named = named or _literal(host) is None
             store.update((a, port) for a in _resolve(host, port))
@@ -238,9 +238,10 @@ def _host_port(url: str) -> tuple[str | None, int]:
 
 def _resolve(host: str, port: int) -> set[str]:
     try:
-        return {_plain(info[4][0]) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except OSError:
         return set()  # a name that does not resolve now allows nothing
+    return {_plain(address) for *_, (address, *_) in infos if isinstance(address, str)}  # IP families name a str
 
 
 def _resolvers() -> set[str]:

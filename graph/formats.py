@@ -160,5 +160,10 @@ def write(answer: Answer, fmt: Format, extra: dict | None = None) -> bytes:
         if fmt.name == "rdfxml" and not xml_can_carry(body):
             raise QueryError(XML_REFUSAL)
         return body
-    writers = {"json": lambda a: to_json(a, extra), "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
-    return writers[fmt.name](answer).encode("utf-8")
+    if fmt.name == "json":
+        return to_json(answer, extra).encode("utf-8")
+    if fmt.name == "xml":
+        return to_xml(answer).encode("utf-8")
+    if isinstance(answer, bool):  # FORMATS["boolean"] holds no table format
+        raise StoreError(f"{fmt.label} has no form for a yes/no answer; choose SPARQL JSON or SPARQL XML")
+    return {"csv": to_csv, "tsv": to_tsv}[fmt.name](answer).encode("utf-8")

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 
 from graph import egress
 from graph.backends import open_store
@@ -214,7 +215,6 @@ class QueryPool:
         self,
         settings: Settings,
         size: int = 2,
-        start_method: str | None = None,
         services: tuple[str, ...] = (),
         lane: int = 0,
         lane_limit: float = 1.0,
@@ -222,11 +222,13 @@ class QueryPool:
     ):
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
-        methods = mp.get_all_start_methods()
-        self._ctx = mp.get_context(start_method or ("forkserver" if "forkserver" in methods else "spawn"))
-        if self._ctx.get_start_method() == "forkserver":
+        self._ctx: ForkServerContext | SpawnContext
+        if "forkserver" in mp.get_all_start_methods():
+            self._ctx = mp.get_context("forkserver")
             # workers fork from a server that has the libraries imported already: a replacement is ready fast
             self._ctx.set_forkserver_preload(["graph.pool", "graph.backends.oxigraph"])
+        else:
+            self._ctx = mp.get_context("spawn")
         self.settings = settings
         self.services = tuple(services)
         """The SERVICE endpoints the operator allowed: the workers may connect to these (and the store) only."""

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from graph.describe import DATASET, DCAT3
 from graph.store import Store, construct, select
@@ -38,6 +38,8 @@ PROPOSALS_GRAPH = str(GRAPH["proposals"])
 """The graph of ingested documents and the proposals made from them (never part of a release's data)."""
 
 Triple = tuple[Node, Node, Node]
+StoredTriple = tuple[Identifier, Identifier, Identifier]
+"""A triple read back from a SPARQL answer: IRIs, blank nodes and literals, which sort (a Node need not)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Diff:
     new: Release
     added: list[Triple] = field(default_factory=list)
     removed: list[Triple] = field(default_factory=list)
-    changed: list[tuple[Node, Node, list[Node], list[Node]]] = field(default_factory=list)
+    changed: list[tuple[Identifier, Identifier, list[Identifier], list[Identifier]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.added) + len(self.removed) + len(self.changed)
@@ -210,10 +212,10 @@ def diff(store: Store, old: str | None = None, new: str | None = None) -> Diff:
     return _grouped(Diff(since, to), added, removed)
 
 
-def _replay(store: Store, after: int, upto: int) -> tuple[set[Triple], set[Triple]]:
+def _replay(store: Store, after: int, upto: int) -> tuple[set[StoredTriple], set[StoredTriple]]:
     table = select(store.query, internal("release_changes").bind({"after": after, "upto": upto}))
-    added: set[Triple] = set()
-    removed: set[Triple] = set()
+    added: set[StoredTriple] = set()
+    removed: set[StoredTriple] = set()
     for row in table:
         triple = (row["s"], row["p"], row["o"])
         if str(row["op"]) == "added":
@@ -223,10 +225,10 @@ def _replay(store: Store, after: int, upto: int) -> tuple[set[Triple], set[Tripl
     return added, removed
 
 
-def _grouped(result: Diff, added: set[Triple], removed: set[Triple]) -> Diff:
+def _grouped(result: Diff, added: set[StoredTriple], removed: set[StoredTriple]) -> Diff:
     """Split into changed values (same subject and predicate lost one value and gained another) and the rest."""
-    gained: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-    lost: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+    gained: dict[tuple[Identifier, Identifier], list[Identifier]] = defaultdict(list)
+    lost: dict[tuple[Identifier, Identifier], list[Identifier]] = defaultdict(list)
     for s, p, o in added:
         gained[(s, p)].append(o)
     for s, p, o in removed:

@@ -73,9 +73,9 @@ def tokens(sparql: str) -> list[Token]:
     ['word', 'other', 'var', 'other', 'var', 'other', 'iri', 'pname']
     """
     return [
-        Token(m.lastgroup, m.group(), m.start())
+        Token(kind, m.group(), m.start())
         for m in _TOKEN.finditer(sparql)
-        if m.lastgroup not in ("space", "comment")
+        if (kind := m.lastgroup) is not None and kind not in ("space", "comment")  # every alternative is named
     ]
 
 

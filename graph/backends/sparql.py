@@ -117,7 +117,13 @@ class SparqlStore:
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout = timeout
-        self._credentials = (username, password) if username else None
+        self._credentials: tuple[str, str] | None = None
+        if username:
+            if password is None:
+                raise StoreError("the sparql store has a user name but no password: set ASCN_PASSWORD too")
+            self._credentials = (username, password)
+        elif password:
+            raise StoreError("the sparql store has a password but no user name: set ASCN_USERNAME too")
 
     @classmethod
     def open(cls, settings: Settings) -> SparqlStore:

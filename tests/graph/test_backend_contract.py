@@ -584,6 +584,19 @@ def test_the_remote_store_needs_a_query_url():
         open_store(Settings(store="sparql"))
 
 
+@pytest.mark.parametrize(
+    ("credentials", "missing"),
+    [({"username": "alice"}, "ASCN_PASSWORD"), ({"password": "secret"}, "ASCN_USERNAME")],
+)
+def test_half_the_remote_credentials_is_refused_before_any_request(credentials, missing):
+    with socket.socket() as probe:  # a port no one listens on: the refusal comes before any connection
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(store="sparql", query_url=f"http://127.0.0.1:{port}/query", **credentials)
+    with pytest.raises(StoreError, match=f"^the sparql store has a .* but no .*: set {missing} too$"):
+        open_store(settings)
+
+
 def test_a_remote_store_without_an_update_url_refuses_writes(oxigraph_server):
     read_only = SparqlStore.open(Settings(store="sparql", query_url=f"{oxigraph_server}/query"))
     assert len(read_only.graph_names()) == 14  # the ontology, eleven bundled graphs, the build and release 1
