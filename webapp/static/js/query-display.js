@@ -5,7 +5,7 @@
    - a syntax error names its place, and a button puts the cursor there;
    - Yasgui's own controls get the names and roles assistive technology needs (its tab strip, endpoint field,
      editor, page-size menu, scrolling editor), kept as Yasgui redraws them;
-   - the library's examples can be searched by title, description and tags. */
+   - the library's examples can be searched by title, description and tags, and their list folds away. */
 (function () {
   "use strict";
 
@@ -123,24 +123,47 @@
     window.requestAnimationFrame(() => { queued = false; patch(); });
   }).observe(root, { childList: true, subtree: true });
 
-  /* Searching the examples: every word must be in the title, description or tags. */
+  /* The examples panel: searching it (every word must be in the title, description or tags) unfolds its list;
+     the list folds with its button, and folds itself once an example is opened, so the editor and the answer
+     come into view. */
   const search = document.getElementById("example-search");
   const examples = Array.from(document.querySelectorAll(".example-list li"));
   const count = document.getElementById("example-count");
+  const list = document.getElementById("example-groups");
+  const toggle = document.getElementById("examples-toggle");
+  const total = count ? count.textContent : "";
+  const questions = new Set(examples.map((item) => item.querySelector("button.example").dataset.query)).size;
+
+  function unfold(open) {
+    if (!list || !toggle) return;
+    list.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "Hide the list" : "Show the list";
+  }
+
+  if (toggle) toggle.addEventListener("click", () => unfold(list.hidden));
+  if (list) {
+    list.addEventListener("click", (event) => {
+      if (!event.target.closest("button.example")) return;
+      unfold(false);
+      document.querySelector(".query-editor").scrollIntoView({ block: "start" });
+    });
+  }
   if (search) {
     search.addEventListener("input", () => {
       const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-      let shown = 0;
+      const shown = new Set();
       examples.forEach((item) => {
         const text = (item.dataset.search || item.textContent).toLowerCase();
         const hit = words.every((w) => text.indexOf(w) >= 0);
         item.hidden = !hit;
-        if (hit) shown += 1;
+        if (hit) shown.add(item.querySelector("button.example").dataset.query);
       });
       document.querySelectorAll(".example-group").forEach((group) => {
         group.hidden = !group.querySelector(".example-list li:not([hidden])");
       });
-      if (count) count.textContent = words.length ? shown + " of " + examples.length + " examples" : "";
+      unfold(true);
+      if (count) count.textContent = words.length ? shown.size + " of " + questions + " questions match." : total;
     });
   }
 })();
