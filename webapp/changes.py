@@ -7,6 +7,7 @@ focus area, so a city officer or a partner can follow what the graph learns abou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
@@ -102,7 +103,7 @@ class DiffView:
         self.removed = [self.row(s, p, [o], []) for s, p, o in result.removed]
         self.changed = [self.row(s, p, old, new) for s, p, old, new in result.changed]
 
-    def row(self, s: Node, p: Node, old: list[Node], new: list[Node]) -> dict:
+    def row(self, s: Node, p: Node, old: Sequence[Node], new: Sequence[Node]) -> dict:
         return {
             "subject": self.term(s),
             "predicate": short(p),

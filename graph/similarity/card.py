@@ -40,6 +40,8 @@ def card(tg: TypedGraph, iri: str) -> Card:
         cities = tg.targets("in_city", iri)
         countries = sorted({k for c in cities for k in tg.targets("in_country", c)})
         statuses = tg.targets("status", iri)
+        city: str | None
+        country: str | None
         if cities:
             city, city_iri = " / ".join(tg.label(c) for c in cities), cities[0]
         elif entity.network_wide:

@@ -64,6 +64,7 @@ from graph.similarity.scoring import plain_document, scorer
 from graph.similarity.text import TextIndex, normalised
 from graph.similarity.ties import family, tied_cities, tied_partners
 from graph.similarity.typed_graph import TypedGraph, typed_graph
+from graph.store import Store
 
 __all__ = [
     "evaluate",
@@ -166,8 +167,8 @@ class Case:
     def reduce(self, tg: TypedGraph) -> TypedGraph:
         """The graph this case is asked on: hidden records removed, the city's name cut from the partner's texts."""
         reduced = tg.without_entities(self.hidden, self.label) if self.hidden else tg
-        if self.redact:
-            reduced = reduced.redacted(_names(tg, [self.city]), [x for x in self.redact if x in reduced.entities])
+        if self.redact and (names := _names(tg, [self.city])) is not None:  # no name of 3+ letters: named nowhere
+            reduced = reduced.redacted(names, [x for x in self.redact if x in reduced.entities])
         return reduced
 
     @property
@@ -238,7 +239,7 @@ def leaks(tg: TypedGraph, case: Case) -> list[str]:
             found.append(f"text of {p}")
     city_name = _names(tg, [city])
     for record in partner_records(reduced, partner):
-        if city_name.search(_text(reduced, record)):
+        if city_name and city_name.search(_text(reduced, record)):
             found.append(f"text of {record}")
     return found
 
@@ -299,7 +300,7 @@ def _plan_case(tg: TypedGraph, project: str, pool: TypedGraph) -> Case | None:
 def cases(tg: TypedGraph) -> list[Case]:
     """The leave-one-out cases of the whole graph: every direct city–partner tie (both ways) and every project
     of a city that addresses a listed problem."""
-    out = []
+    out: list[Case] = []
     for city, a in _tie_cases(tg):
         out.extend(_tie_pair(tg, city, a))
     for p in tg.ids("project"):
@@ -330,7 +331,7 @@ def time_cases(tg: TypedGraph, split: str) -> tuple[TypedGraph, list[Case]]:
         for iri, e in tg.entities.items()
         if tg.facts.get(iri) and first <= (tg.facts[iri].first_reported or 0) <= last
     }
-    out = []
+    out: list[Case] = []
     for city, a in _tie_cases(tg):
         if city not in past.entities or a not in past.entities or city in tied_cities(past, a):
             continue
@@ -432,7 +433,9 @@ def _itemknn(tg: TypedGraph, case: Case, candidates: list[str], k: int | None) -
         for j in range(sims.shape[1]):
             votes += top_k(sims[:, j])
         return votes[[cities[c] for c in candidates]]
-    anchor = cities[case.plan_city if case.target == "plan_project" else case.query]
+    asking = case.plan_city if case.target == "plan_project" else case.query
+    assert asking is not None, "a plan case names the city that plans"
+    anchor = cities[asking]
     likeness = sc.city_likeness(sc.city_vectors[anchor])
     likeness[anchor] = 0.0
     likeness = top_k(likeness)
@@ -612,8 +615,12 @@ class Evaluation:
 
 def _evaluate_runs(
     runs_by_split: dict[str, dict[str, list[Run]]], rng
-) -> tuple[list[dict], dict, dict, list[str], dict[str, dict]]:
-    rows, chosen, ships, verdicts, ratios = [], {}, {}, [], {}
+) -> tuple[list[dict], dict[str, dict], dict[str, dict], list[str], dict[str, float]]:
+    rows: list[dict] = []
+    chosen: dict[str, dict] = {}
+    ships: dict[str, dict] = {}
+    verdicts: list[str] = []
+    ratios: dict[str, float] = {}
     for target in TARGETS:
         val = runs_by_split["validation"][target]
         test = runs_by_split["test"][target]
@@ -624,11 +631,14 @@ def _evaluate_runs(
 
         combos = grid(_families(target))
         best_combo = max(combos, key=lambda w: (round(val_mrr(_combination(w)), 12), sorted(w.items())))
-        picks = {"shipped": (_combination(shipped_w), shipped_w), "tuned": (_combination(best_combo), best_combo)}
+        picks: dict[str, tuple[Callable[[Run], np.ndarray], Mapping[str, float] | str]] = {
+            "shipped": (_combination(shipped_w), shipped_w),
+            "tuned": (_combination(best_combo), best_combo),
+        }
         for method in BASELINES:
             variants = _variants(method)
-            pick = max(variants, key=lambda v: (round(val_mrr(lambda r, v=v: r.baselines[v]), 12), v))
-            picks[method] = (lambda r, v=pick: r.baselines[v], pick)
+            pick = max(variants, key=lambda v: (round(val_mrr(_scores_of(v)), 12), v))
+            picks[method] = (_scores_of(pick), pick)
         chosen[target] = {m: (p[1] if isinstance(p[1], str) else dict(p[1])) for m, p in picks.items()}
         ships[target] = {
             "method": "combination",
@@ -637,7 +647,7 @@ def _evaluate_runs(
             "tuned": best_combo,
             "tuned_validation": val_mrr(picks["tuned"][0]),
         }
-        per_split = {}
+        per_split: dict[str, dict[str, dict]] = {}
         for split, runs in (("test", test), ("validation", val)):
             per_split[split] = {}
             for method, (fn, _) in picks.items():
@@ -680,7 +690,7 @@ def _degrees(runs: dict[str, list[Run]], chosen: dict, rng) -> list[dict]:
         test = runs[target]
         base_name = max(
             BASELINES,
-            key=lambda b: (_metrics(test, _baseline(chosen, target, b), rng)["rr"].mean() if test else 0.0, b),
+            key=lambda b: (_metrics(test, _scores_of(chosen[target][b]), rng)["rr"].mean() if test else 0.0, b),
         )
         for lo, hi in DEGREE_BUCKETS:
             sub = [r for r in test if lo <= r.degree <= hi]
@@ -692,7 +702,7 @@ def _degrees(runs: dict[str, list[Run]], chosen: dict, rng) -> list[dict]:
                     "n": len(sub),
                     "shipped": float(_metrics(sub, shipped, rng)["rr"].mean()) if sub else 0.0,
                     "baseline": base_name,
-                    "best_baseline": float(_metrics(sub, _baseline(chosen, target, base_name), rng)["rr"].mean())
+                    "best_baseline": float(_metrics(sub, _scores_of(chosen[target][base_name]), rng)["rr"].mean())
                     if sub
                     else 0.0,
                 }
@@ -700,8 +710,8 @@ def _degrees(runs: dict[str, list[Run]], chosen: dict, rng) -> list[dict]:
     return out
 
 
-def _baseline(chosen: dict, target: str, method: str) -> Callable[[Run], np.ndarray]:
-    variant = chosen[target][method]
+def _scores_of(variant: str) -> Callable[[Run], np.ndarray]:
+    """The scores of one baseline variant (``keyword:plain``, ``itemknn:10``, ...) in each run."""
     return lambda r: r.baselines[variant]
 
 
@@ -763,7 +773,7 @@ def evaluate_graph(
                 if leaks(base, case):
                     leak_count += 1
                 names = _names(base, [case.city])
-                cut = sum(1 for x in case.redact if names.search(_text(base, x)))
+                cut = 0 if names is None else sum(1 for x in case.redact if names.search(_text(base, x)))
                 audit.append({"case": case.label, "hidden": len(case.hidden), "redacted": cut})
             run = _run(base, case, rng)
             if run is None:
@@ -791,6 +801,6 @@ def evaluate_graph(
     return Evaluation(rows, chosen, ships, verdicts, audit, degrees, explanations, note, leak_count, ratios)
 
 
-def evaluate(store, limit: int | None = None, progress: Callable[[str], None] = lambda _: None) -> Evaluation:
+def evaluate(store: Store, limit: int | None = None, progress: Callable[[str], None] = lambda _: None) -> Evaluation:
     """The evaluation on the store's graph (the bundled graph, plus any loaded files)."""
     return evaluate_graph(typed_graph(store), limit=limit, progress=progress)

@@ -68,7 +68,7 @@ def _shared(
     ties_a: dict,
     ties_b: dict,
     text: Callable[[str], str],
-    order: Callable[[list[str]], list[str]] = sorted,
+    order: Callable[[set[str]], list[str]] = sorted,
 ) -> list[Reason]:
     return [
         Reason(

@@ -97,15 +97,15 @@ class ResolvedFilters:
             ok &= self._in_period(tg, "project")
         return ok
 
-    def _country_of(self, tg: TypedGraph, city_matrix) -> np.ndarray:
-        in_country = self._column(tg, "city_country", "country", self.country).astype(float)
+    def _country_of(self, tg: TypedGraph, country: str, city_matrix) -> np.ndarray:
+        in_country = self._column(tg, "city_country", "country", country).astype(float)
         return np.asarray(city_matrix @ in_country).ravel() > 0
 
     def project_mask(self, tg: TypedGraph) -> np.ndarray:
         """Projects passing the country, focus area, status and period filters."""
         ok = self._project_attributes(tg)
         if self.country:
-            ok &= self._country_of(tg, tg.matrix("city_project").T)
+            ok &= self._country_of(tg, self.country, tg.matrix("city_project").T)
         return ok
 
     def _through_projects(self, tg: TypedGraph, projects, pairings) -> np.ndarray:
@@ -129,7 +129,7 @@ class ResolvedFilters:
         ok = self._through_projects(tg, projects, pairings)
         if self.country:
             cities = projects @ tg.matrix("city_project").T + pairings @ tg.matrix("city_pairing").T
-            ok &= self._country_of(tg, cities)
+            ok &= self._country_of(tg, self.country, cities)
         return ok
 
 

@@ -141,7 +141,7 @@ def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
     tied[[tg.index("city")[c] for c in tied_cities(tg, q.asked)]] = 1.0
     out["peers"] = sc.city_likeness(sc.city_vectors.T @ tied) if tied.any() else np.zeros_like(tied)
     if q.focus_areas or q.programmes:
-        out["profile"] = sum(profile.signals(tg, q.focus_areas, q.programmes).values())
+        out["profile"] = sum(profile.signals(tg, q.focus_areas, q.programmes).values(), np.zeros(len(tg.ids("city"))))
     return out
 
 

@@ -27,6 +27,7 @@ from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question
 from graph.similarity.reasons import Reason, Recommendation, Recommendations, path_reason
 from graph.similarity.scoring import scaled, scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
+from graph.store import Store
 
 __all__ = ["ask", "choose", "score", "QuestionError", "FEW_LINKS", "PER_PROGRAMME", "DIVERSE_TOP"]
 
@@ -91,7 +92,7 @@ def choose(output: str, given: Mapping[str, object]) -> str:
 
 
 def ask(
-    store,
+    store: Store,
     question: str,
     *,
     top: int = 10,

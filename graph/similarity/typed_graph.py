@@ -482,7 +482,7 @@ class GraphCache:
         self._lock = Lock()
         self.builds = 0
 
-    def get(self, store) -> TypedGraph:
+    def get(self, store: Store) -> TypedGraph:
         version = store.version()
         with self._lock:
             if version in self._graphs:
@@ -501,6 +501,6 @@ DEFAULT_CACHE = GraphCache()
 """The cache the recommend functions use unless given one (the web app may keep one per application)."""
 
 
-def typed_graph(store, cache: GraphCache | None = None) -> TypedGraph:
+def typed_graph(store: Store, cache: GraphCache | None = None) -> TypedGraph:
     """The typed graph of ``store``'s current content, built once per graph version."""
     return (cache or DEFAULT_CACHE).get(store)
