@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from loaders.schema import ORDER, PLURALS, SCHEMA, Field, id_field
-from ontology.errors import InputError, InputErrors
+from ontology.errors import NOT_GIVEN, InputError, InputErrors
 
 _TYPE_BY_PLURAL = {plural: type_ for type_, plural in PLURALS.items()}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -51,14 +51,14 @@ class Record:
     def id(self) -> str:
         return str(self.data.get(id_field(self.type)))
 
-    def error(self, field_name: str | None, expected: str, *got) -> InputError:
+    def error(self, field_name: str | None, expected: str, got: Any = NOT_GIVEN) -> InputError:
         """An InputError naming this record by its id and the field's line (the record's, or its line alone)."""
         rid = self.data.get(id_field(self.type))
         top = (field_name or "").split(".", 1)[0].split("[", 1)[0]
         line = self.field_lines.get(top, self.line)
         if rid in (None, ""):
-            return InputError(self.file, line, field_name, expected, *got)
-        return InputError(self.file, str(rid), field_name, expected, *got, line=line or None)
+            return InputError(self.file, line, field_name, expected, got)
+        return InputError(self.file, str(rid), field_name, expected, got, line=line or None)
 
 
 @dataclass
@@ -269,14 +269,14 @@ def _bad_value(spec: Field, value: Any) -> Any:
     if kind == "list":
         if not isinstance(value, list):
             return value
-        item = Field(spec.name, spec.item or "text", target=spec.target)
+        item = Field(spec.name, spec.item or "text", target=spec.target, values=spec.values)
         return next((v for v in value if _bad_value(item, v) is not _OK), _OK)
     if kind == "text":
         ok = isinstance(value, str) and value.strip() != ""
     elif kind == "ref":
         ok = isinstance(value, str) and is_id(value)
     elif kind == "enum":
-        ok = value in spec.target
+        ok = value in spec.values
     elif kind == "int":
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind == "number":
@@ -354,7 +354,7 @@ def _describe(spec: Field) -> str:
         "period": "a mapping {period: text as stated, sources: [source ids]}",
     }
     if spec.kind == "enum":
-        return "one of " + ", ".join(spec.target)
+        return "one of " + ", ".join(spec.values)
     if spec.kind == "ref":
         return f"a {spec.target} id ({ID_EXPECTED.removeprefix('an id of ')})"
     if spec.kind == "list":
@@ -403,7 +403,7 @@ def _reference_problems(records: RecordSet, known: Mapping[str, set[str]]) -> li
             value = record.data.get(spec.name)
             if value is None:
                 continue
-            if spec.kind == "ref" or (spec.kind == "list" and spec.item == "ref"):
+            if spec.target is not None and (spec.kind == "ref" or (spec.kind == "list" and spec.item == "ref")):
                 problems += _unknown_ids(
                     record, spec.name, spec.target, value if isinstance(value, list) else [value], ids
                 )

@@ -13,27 +13,37 @@ from dataclasses import dataclass
 class Field:
     """A record field: ``kind`` is text, int, number, bool, date, yearmonth, url, mapping, enum, ref or list.
 
-    ``target`` names the referenced type (ref) or the allowed values (enum); ``item`` is the kind of a
-    list's items (``period`` is a mapping ``{period, sources}``: one reported period with its own sources).
+    ``target`` names the referenced type (of a ref, or of a list's refs) and ``values`` the values an enum
+    allows; ``item`` is the kind of a list's items (``period`` is a mapping ``{period, sources}``: one reported period with its own sources).
     ``nullable`` fields may be written ``null`` to show a known gap.
     """
 
     name: str
     kind: str
     required: bool = False
-    target: str | tuple[str, ...] | None = None
+    target: str | None = None
     item: str | None = None
     nullable: bool = False
     doc: str = ""
+    values: tuple[str, ...] = ()
 
 
-def _f(name, kind, required=False, target=None, item=None, nullable=False, doc=""):
-    return Field(name, kind, required, target, item, nullable, doc)
+def _f(
+    name: str,
+    kind: str,
+    required: bool = False,
+    target: str | None = None,
+    item: str | None = None,
+    nullable: bool = False,
+    doc: str = "",
+    values: tuple[str, ...] = (),
+) -> Field:
+    return Field(name, kind, required, target, item, nullable, doc, values)
 
 
 SOURCES = _f("sources", "list", True, "source", "ref", doc="ids of the documents the record rests on (sources.yaml)")
 CONFIDENCE = _f(
-    "confidence", "enum", target=("medium", "low"), doc="omit when taken directly from an official or primary source"
+    "confidence", "enum", values=("medium", "low"), doc="omit when taken directly from an official or primary source"
 )
 CONFIDENCE_REASON = _f("confidence_reason", "text", doc="why the confidence is medium or low")
 NOTE = _f("note", "text")
@@ -46,7 +56,12 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("publisher", "text"),
         _f("date", "date", nullable=True, doc="YYYY, YYYY-MM or YYYY-MM-DD"),
         _f("url", "url", True),
-        _f("kind", "enum", True, ("news", "partner", "official", "secondary", "reference", "analysis", "dataset")),
+        _f(
+            "kind",
+            "enum",
+            True,
+            values=("news", "partner", "official", "secondary", "reference", "analysis", "dataset"),
+        ),
         NOTE,
     ),
     "country": (
@@ -62,7 +77,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
             "id",
             "enum",
             True,
-            (
+            values=(
                 "civic_social",
                 "health_wellbeing",
                 "safety_security",
@@ -94,7 +109,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
     "partner": (
         _f("id", "text", True),
         _f("name", "text", True),
-        _f("kind", "enum", True, ("country", "organisation", "company", "city")),
+        _f("kind", "enum", True, values=("country", "organisation", "company", "city")),
         _f("programmes", "list", item="ref", target="programme"),
         _f("summary", "text"),
         _f("parent", "ref", target="partner"),
@@ -131,7 +146,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         _f("programme_as_stated", "text"),
         _f("year", "int", nullable=True, doc="year the pairing started; null when no source gives it"),
         _f("year_note", "text"),
-        _f("stage", "enum", target=("planned",), doc="set only for a pairing the sources show as not started"),
+        _f("stage", "enum", values=("planned",), doc="set only for a pairing the sources show as not started"),
         _f("summary", "text"),
         CONFIDENCE,
         CONFIDENCE_REASON,
@@ -150,11 +165,11 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         ),
         _f("focus_areas", "list", True, "focus_area", "ref"),
         _f("description", "text", True),
-        _f("status", "enum", True, ("ongoing", "planning", "completed", "ongoing_or_planning", "unknown")),
+        _f("status", "enum", True, values=("ongoing", "planning", "completed", "ongoing_or_planning", "unknown")),
         _f("status_as_of", "yearmonth", nullable=True, doc="YYYY-MM of the report the status comes from"),
         _f("period", "text", doc="as stated, e.g. 2018-2025, 2020- or 2021-08/2022-03 (planned)"),
         _f("partners", "list", item="ref", target="partner"),
-        _f("scope", "enum", target=("network",)),
+        _f("scope", "enum", values=("network",)),
         _f("name_history_note", "text"),
         CONFIDENCE,
         CONFIDENCE_REASON,
@@ -168,7 +183,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
             "kind",
             "enum",
             True,
-            ("lesson", "design_principle", "monitoring_note", "partner_claim", "official_statement"),
+            values=("lesson", "design_principle", "monitoring_note", "partner_claim", "official_statement"),
         ),
         _f("projects", "list", item="ref", target="project"),
         _f("cities", "list", item="ref", target="city"),

@@ -41,8 +41,8 @@ def _doc(spec: Field) -> str:
     need = "required" if spec.required else "optional"
     what = {
         "ref": f"a {spec.target} id",
-        "enum": " | ".join(spec.target or ()),
-        "list": f"list of {spec.target + ' ids' if spec.item == 'ref' else spec.item or 'text'}",
+        "enum": " | ".join(spec.values),
+        "list": f"list of {f'{spec.target} ids' if spec.item == 'ref' else spec.item or 'text'}",
     }
     parts = [need, what.get(spec.kind, spec.kind)]
     if spec.doc:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["AscnError", "InputError", "InputErrors", "NotFound"]
+__all__ = ["AscnError", "InputError", "InputErrors", "NOT_GIVEN", "NotFound"]
 
-_MISSING: Any = object()
+NOT_GIVEN: Any = object()
+"""The default of an error's ``got``: no value was given (``None`` is a value a file can hold)."""
 
 
 class AscnError(Exception):
@@ -41,7 +42,7 @@ class InputError(AscnError):
         record: str | int | None = None,
         field: str | None = None,
         expected: str | None = None,
-        got: Any = _MISSING,
+        got: Any = NOT_GIVEN,
         line: int | None = None,
     ) -> None:
         self.file = file
@@ -49,7 +50,7 @@ class InputError(AscnError):
         self.record = record
         self.field = field
         self.expected = expected
-        self.got = None if got is _MISSING else got
+        self.got = None if got is NOT_GIVEN else got
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -672,7 +672,7 @@ def serve(
 
 # -- recommendations (graph.similarity) --------------------------------------------------------------
 
-PROJECT_STATUSES = next(f.target for f in SCHEMA["project"] if f.name == "status")
+PROJECT_STATUSES = next(f.values for f in SCHEMA["project"] if f.name == "status")
 
 
 def _renamed_focus_area(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
