@@ -1,5 +1,5 @@
 """The ontology page's parts, all generated from the ontology itself: pyLODE's documentation, a class diagram
-(SVG drawn here, no outside service), and the ontology's own serialisations.
+(its model here, drawn by the page's template; no outside service), and the ontology's own serialisations.
 
 pyLODE (the OntPub profile) writes a whole HTML document with its own stylesheet in a ``<style>`` element,
 which the app's Content-Security-Policy would refuse; so only its generated sections are taken (the content
@@ -10,10 +10,8 @@ with the site's stylesheet. The ontology is package data, so each part is built 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
-import math
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -24,11 +22,11 @@ from rdflib import Graph, URIRef
 
 from graph.formats import Format, write
 from ontology import ONTOLOGY_IRI, ontology_files, ontology_graph
-from ontology.namespace import ASCN, ID, OWL, RDF, RDFS
+from ontology.namespace import ASCN, ID, OWL, RDF, RDFS, SCHEMA, SKOS
 
 log = logging.getLogger(__name__)
 MODULE_ORDER = ("core", "partnership", "project", "provenance", "framework", "vocabularies")
-"""Columns of the class diagram: the ontology's modules (each class's ``rdfs:isDefinedBy``)."""
+"""Panels of the class diagram, in this order: the ontology's modules (each class's ``rdfs:isDefinedBy``)."""
 
 
 @cache
@@ -132,115 +130,119 @@ def _local_links(markup: str) -> str:
 
 
 # -- the class diagram ------------------------------------------------------------------------------
+# Drawn as HTML, not as a graph picture: 37 classes and 40 object properties as boxes and arrows cross one another
+# whatever the layout, and an SVG scaled to a phone shrinks its labels below reading size. So each module is a
+# panel of UML-style class boxes (name, definition, superclass, alignments, then the object properties as
+# "property → Range" links to the range's box, the datatype properties, and the boxes that point here), which
+# wraps to the screen with text at the page's own size (reference/_class_diagram.html).
 @dataclass(frozen=True)
-class Box:
-    iri: str
+class DiagramClass:
+    name: str
     label: str
-    x: float
-    y: float
+    definition: str
+    fragment: str
+    """pyLODE's section on the class (its documentation below the diagram)."""
+    parents: tuple[str, ...]
+    children: tuple[str, ...]
+    alignments: tuple[str, ...]
+    """Outside classes it specialises or matches, as prefixed names (schema:City, geo:Feature)."""
+    links: tuple[tuple[str, str, str], ...]
+    """Object properties from this class: (property, range class, the range's module when it is another one)."""
+    values: tuple[tuple[str, str], ...]
+    """Datatype properties of this class: (property, datatype as a prefixed name)."""
+    used_by: tuple[tuple[str, str], ...]
+    """Object properties into this class: (domain class, property)."""
 
 
-BOX_W, BOX_H, COL_GAP, ROW_GAP, MARGIN = 150, 30, 110, 26, 30
+@dataclass(frozen=True)
+class DiagramModule:
+    name: str
+    classes: tuple[DiagramClass, ...]
 
 
 @cache
-def class_diagram(anchors: tuple[tuple[str, str], ...] = ()) -> Markup:
-    """An SVG of the ontology's classes in columns by module, with subclass links (hollow arrows) and the object
-    properties whose domain and range are both ontology classes (labelled arrows); each class links to the
-    fragment ``anchors`` gives it (pyLODE's section ids), else to its own name."""
+def class_diagram(anchors: tuple[tuple[str, str], ...] = ()) -> tuple[DiagramModule, ...]:
+    """The ontology's classes by module (in :data:`MODULE_ORDER`), superclasses before their subclasses, each
+    with what its box shows; ``anchors`` gives each class's documentation fragment (else its own name)."""
     fragments = dict(anchors)
     g = ontology_graph()
-    boxes = _layout(g)
-    edges = _edges(g, boxes)
-    width = MARGIN * 2 + len(MODULE_ORDER) * BOX_W + (len(MODULE_ORDER) - 1) * COL_GAP
-    rows = max(sum(1 for b in boxes.values() if b.x == _col_x(i)) for i in range(len(MODULE_ORDER)))
-    height = MARGIN * 2 + 24 + rows * (BOX_H + ROW_GAP)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="class-diagram" '
-        f'role="group" aria-labelledby="diagram-title"><title id="diagram-title">Classes of the ASCN ontology by '
-        f"module, with subclass links and object properties</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker>'
-        '<marker id="hollow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
-        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="hollow-head"/></marker></defs>',
-    ]
-    for i, module in enumerate(MODULE_ORDER):
-        out.append(f'<text class="module" x="{_col_x(i) + BOX_W / 2}" y="{MARGIN}">{module}</text>')
-    for kind, source, target, label in edges:
-        out.append(_edge(boxes[source], boxes[target], kind, label))
-    for box in sorted(boxes.values(), key=lambda b: (b.x, b.y)):
-        name = box.iri.rsplit("#", 1)[-1]
-        fragment = html.escape(fragments.get(box.iri, name), quote=True)
-        out.append(
-            f'<a href="#{fragment}"><rect class="class-box" x="{box.x}" y="{box.y}" width="{BOX_W}" '
-            f'height="{BOX_H}" rx="4"/><text class="class-name" x="{box.x + BOX_W / 2}" '
-            f'y="{box.y + BOX_H / 2 + 4}">{html.escape(name)}</text></a>'
+    modules = _modules(g)
+    module_of = {iri: m for m, members in modules.items() for iri in members}
+    links: dict[str, list[tuple[str, str, str]]] = {}
+    used_by: dict[str, list[tuple[str, str]]] = {}
+    for prop in sorted(g.subjects(RDF.type, OWL.ObjectProperty)):
+        domain, range_ = str(g.value(prop, RDFS.domain)), str(g.value(prop, RDFS.range))
+        if domain in module_of and range_ in module_of:
+            other = module_of[range_] if module_of[range_] != module_of[domain] else ""
+            links.setdefault(domain, []).append((_local(prop), _local(range_), other))
+            used_by.setdefault(range_, []).append((_local(domain), _local(prop)))
+    values: dict[str, list[tuple[str, str]]] = {}
+    for prop in sorted(g.subjects(RDF.type, OWL.DatatypeProperty)):
+        domain = str(g.value(prop, RDFS.domain))
+        if domain in module_of:
+            ranges = list(g.objects(prop, RDFS.range)) or sorted(g.objects(prop, SCHEMA.rangeIncludes))
+            values.setdefault(domain, []).append((_local(prop), " | ".join(g.qname(r) for r in ranges) or "literal"))
+
+    def box(iri: str) -> DiagramClass:
+        cls = URIRef(iri)
+        supers = sorted(g.objects(cls, RDFS.subClassOf))
+        outside = supers + sorted(g.objects(cls, OWL.equivalentClass)) + sorted(g.objects(cls, SKOS.closeMatch))
+        return DiagramClass(
+            name=_local(iri),
+            label=str(g.value(cls, RDFS.label) or _local(iri)),
+            definition=_first_sentence(str(g.value(cls, SKOS.definition) or g.value(cls, RDFS.comment) or "")),
+            fragment=fragments.get(iri, _local(iri)),
+            parents=tuple(_local(p) for p in supers if str(p) in module_of),
+            children=tuple(sorted(_local(c) for c in g.subjects(RDFS.subClassOf, cls) if str(c) in module_of)),
+            alignments=tuple(g.qname(o) for o in outside if isinstance(o, URIRef) and str(o) not in module_of),
+            links=tuple(links.get(iri, ())),
+            values=tuple(values.get(iri, ())),
+            used_by=tuple(sorted(used_by.get(iri, ()))),
         )
-    out.append("</svg>")
-    return Markup("\n".join(out))  # built here from the ontology, every label escaped
+
+    return tuple(
+        DiagramModule(m, tuple(box(iri) for iri in sorted(modules[m], key=lambda c: _order_key(g, c))))
+        for m in MODULE_ORDER
+        if modules[m]
+    )
 
 
-def _col_x(i: int) -> float:
-    return MARGIN + i * (BOX_W + COL_GAP)
+def _local(iri) -> str:
+    return str(iri).rsplit("#", 1)[-1]
 
 
-def _layout(g: Graph) -> dict[str, Box]:
+def _first_sentence(text: str) -> str:
+    """A definition's first sentence (the box stays short; the documentation below has the whole text).
+
+    >>> _first_sentence("A city of the network; it joined. More follows.")
+    'A city of the network; it joined.'
+    """
+    head, dot, _ = text.partition(". ")
+    return head + dot.strip() if dot else text
+
+
+def _modules(g: Graph) -> dict[str, list[str]]:
+    """The ontology's classes by module (each class's ``rdfs:isDefinedBy``; core when it names none)."""
     columns: dict[str, list[str]] = {m: [] for m in MODULE_ORDER}
     for cls in g.subjects(RDF.type, OWL.Class):
         if isinstance(cls, URIRef) and str(cls).startswith(str(ASCN)):
             module = str(g.value(cls, RDFS.isDefinedBy) or "").rsplit("/", 1)[-1]
-            columns.setdefault(module if module in columns else "core", []).append(str(cls))
-    boxes = {}
-    for i, module in enumerate(MODULE_ORDER):
-        for j, iri in enumerate(sorted(columns[module], key=lambda c: _order_key(g, c))):
-            boxes[iri] = Box(iri, iri.rsplit("#", 1)[-1], _col_x(i), MARGIN + 24 + j * (BOX_H + ROW_GAP))
-    return boxes
+            columns[module if module in columns else "core"].append(str(cls))
+    return columns
 
 
-def _order_key(g: Graph, iri: str) -> tuple:
-    """Superclasses first, each followed by its subclasses, so subclass arrows stay short."""
-    parent = next((str(p) for p in g.objects(URIRef(iri), RDFS.subClassOf) if str(p).startswith(str(ASCN))), None)
-    return (parent or iri, parent is not None, iri)
-
-
-def _edges(g: Graph, boxes: dict[str, Box]) -> list[tuple[str, str, str, str]]:
-    edges = []
-    for cls in sorted(boxes):
-        for parent in sorted(g.objects(URIRef(cls), RDFS.subClassOf)):
-            if str(parent) in boxes:
-                edges.append(("subclass", cls, str(parent), ""))
-    for prop in sorted(g.subjects(RDF.type, OWL.ObjectProperty)):
-        domain, range_ = g.value(prop, RDFS.domain), g.value(prop, RDFS.range)
-        if str(domain) in boxes and str(range_) in boxes and domain != range_:
-            edges.append(("property", str(domain), str(range_), str(prop).rsplit("#", 1)[-1]))
-    return edges
-
-
-def _edge(a: Box, b: Box, kind: str, label: str) -> str:
-    """A straight arrow between the facing sides of two boxes (a curve when both sit in one column)."""
-    if a.x == b.x:
-        x1, y1, x2, y2 = a.x + BOX_W, a.y + BOX_H / 2, b.x + BOX_W, b.y + BOX_H / 2
-        bend = x1 + 14 + min(80, abs(y2 - y1) / 3)
-        path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2},{y2}"
-        mid_x, mid_y = bend - 0.25 * (bend - x1), (y1 + y2) / 2 + 3
-    else:
-        left_to_right = a.x < b.x
-        x1 = a.x + BOX_W if left_to_right else a.x
-        x2 = b.x if left_to_right else b.x + BOX_W
-        y1, y2 = a.y + BOX_H / 2, b.y + BOX_H / 2
-        path = f"M{x1},{y1} L{x2},{y2}"
-        mid_x, mid_y = (x1 + x2) / 2, (y1 + y2) / 2 - 3
-    marker = "hollow" if kind == "subclass" else "arrow"
-    text = ""
-    if label:
-        angle = 0.0 if a.x == b.x else math.degrees(math.atan2(y2 - y1, x2 - x1))
-        if abs(angle) > 90:
-            angle -= math.copysign(180, angle)
-        text = (
-            f'<text class="edge-label" x="{mid_x:.1f}" y="{mid_y:.1f}" '
-            f'transform="rotate({angle:.1f} {mid_x:.1f} {mid_y:.1f})">{html.escape(label)}</text>'
+def _order_key(g: Graph, iri: str) -> tuple[str, ...]:
+    """The class's line of ontology superclasses down to itself: sorting by it puts each class right after its
+    superclass (Event, Meeting, AnnualMeeting, Summit)."""
+    line = [iri]
+    while len(line) < 10:  # a subclass cycle would be a broken ontology; the order stays finite anyway
+        parent = next(
+            (str(p) for p in g.objects(URIRef(line[-1]), RDFS.subClassOf) if str(p).startswith(str(ASCN))), None
         )
-    return f'<g class="edge {kind}"><path d="{path}" marker-end="url(#{marker})"/>{text}</g>'
+        if parent is None:
+            break
+        line.append(parent)
+    return tuple(reversed(line))
 
 
 def ontology_title() -> str:

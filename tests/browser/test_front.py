@@ -289,3 +289,36 @@ def test_partner_gets_new_cities_for_a_focus_in_two_clicks(page, screen, axe, sc
     assert serious(axe(page)) == []
     assert overflow(page) == 0
     screenshot(page, f"partner-yokohama-focus-{screen}")
+
+
+def test_ontology_class_diagram_reads_on_both_screens(page, screen, axe, screenshot):
+    page.goto("/ontology")
+    diagram = page.locator(".class-diagram")
+    expect(diagram.locator(".module-panel h3")).to_have_text(
+        [
+            re.compile(f"^{m}", re.I)
+            for m in ("core", "partnership", "project", "provenance", "framework", "vocabularies")
+        ]
+    )
+    boxes = diagram.locator(".class-box")
+    expect(boxes).to_have_count(37)
+    placed = [box(boxes.nth(i)) for i in range(boxes.count())]
+    width = page.viewport_size["width"]
+    for i, a in enumerate(placed):  # every box on the screen, none over another
+        assert a["x"] >= 0 and a["x"] + a["width"] <= width, a
+        assert all(apart(a, b) for b in placed[i + 1 :]), a
+    smallest = page.evaluate(
+        "() => Math.min(...[...document.querySelectorAll('.class-diagram .class-box *')]"
+        ".filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
+    )
+    assert smallest >= 11, smallest  # every label legible: no text shrunk with a picture
+    project = diagram.locator("#class-Project")
+    in_city = project.locator(".class-props li").filter(has_text="inCity")
+    expect(in_city).to_have_text(re.compile(r"^inCity\s*→\s*to\s*City core$"))
+    in_city.get_by_role("link", name="City", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/ontology#class-City$"))
+    expect(diagram.locator("#class-City")).to_be_in_viewport()
+    assert serious(axe(page)) == []
+    assert overflow(page) == 0
+    diagram.screenshot(path=str(SCREENSHOTS / f"ontology-diagram-{screen}.png"))

@@ -107,9 +107,9 @@ def test_planning_city_gets_explained_projects(page, screenshot):
 
 def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
     page.goto("/ontology")
-    expect(page.locator("svg.class-diagram")).to_be_visible()
+    expect(page.locator(".class-diagram")).to_be_visible()
     expect(page.locator("#schemes")).to_be_visible()
-    page.locator("svg.class-diagram").get_by_role("link", name="Pairing", exact=True).click()
+    page.locator(".class-diagram a.class-name").get_by_text("Pairing", exact=True).click()
     assert page.url.endswith("#pairing")
     screenshot(page, "ontology", full_page=False)
 
