@@ -21,6 +21,7 @@ from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS as _QUESTIONS
 from graph.similarity.reasons import Recommendations
 from graph.similarity.recommend import ask
+from graph.similarity.typed_graph import GraphCache
 from graph.store import Store, Table
 from loaders import dataset
 from queries.library import get_query, library
@@ -72,6 +73,8 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store):
         self.store = store
+        self.graphs = GraphCache()
+        """The recommender's typed graphs of this open graph, read once per graph version."""
 
     def query(self, text_or_name: str, **params: Any) -> Rows | bool | RDFGraph:
         """Run a library query by name with ``params`` bound (``kg.query("cities_of_country", country="VN")``)
@@ -99,7 +102,7 @@ class KnowledgeGraph:
         the same :class:`~graph.similarity.reasons.Recommendations` ``ascn recommend`` prints, with reasons."""
         if question not in QUESTIONS:
             raise ValueError(f"no question {question!r}; the questions are: {', '.join(QUESTIONS)}")
-        return ask(self.store, question, top=top, filters=filters or Filters(), **names)
+        return ask(self.store, question, top=top, filters=filters or Filters(), cache=self.graphs, **names)
 
     def close(self) -> None:
         self.store.close()

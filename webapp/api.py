@@ -32,7 +32,7 @@ from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors
-from webapp.store import get_store
+from webapp.store import get_graph_cache, get_store
 
 bp = Blueprint("api", __name__)
 bp.after_request(cors)
@@ -235,7 +235,13 @@ def _recommend(output: str, given: dict, **options) -> Response:
     try:
         question = choose(output, given)
         result = ask(
-            get_store(), question, top=_top(), filters=_filters(), **{k: v for k, v in given.items() if v}, **options
+            get_store(),
+            question,
+            top=_top(),
+            filters=_filters(),
+            cache=get_graph_cache(),
+            **{k: v for k, v in given.items() if v},
+            **options,
         )
     except QuestionError as exc:
         raise ApiError(400, str(exc), exc.parameter) from None

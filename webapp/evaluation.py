@@ -15,6 +15,7 @@ import threading
 from flask import Flask, current_app
 
 from graph.similarity.evaluate import Evaluation, evaluate
+from graph.similarity.typed_graph import GraphCache
 
 EXTENSION = "ascn-evaluation"
 log = logging.getLogger(__name__)
@@ -23,8 +24,9 @@ log = logging.getLogger(__name__)
 class EvaluationCache:
     """One evaluation per graph version (the latest kept), computed by one background thread at a time."""
 
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, graphs: GraphCache | None = None) -> None:
         self._limit = limit
+        self._graphs = graphs
         self._lock = threading.Lock()
         self._results: dict[str, Evaluation | Exception] = {}
         self._running: dict[str, threading.Event] = {}
@@ -57,7 +59,7 @@ class EvaluationCache:
 
     def _compute(self, store, version: str) -> None:
         try:
-            result: Evaluation | Exception = evaluate(store, limit=self._limit)
+            result: Evaluation | Exception = evaluate(store, limit=self._limit, cache=self._graphs)
         except Exception as exc:  # kept and raised to the page that asks, not lost in a thread
             log.exception("the recommender evaluation failed")
             result = exc
@@ -68,7 +70,9 @@ class EvaluationCache:
 
 def init_app(app: Flask) -> None:
     """Give the app its cache; the first request for the table starts the computation."""
-    app.extensions[EXTENSION] = EvaluationCache(app.config.get("EVALUATION_LIMIT"))
+    from webapp.store import EXTENSION as STORE
+
+    app.extensions[EXTENSION] = EvaluationCache(app.config.get("EVALUATION_LIMIT"), app.extensions[STORE].graphs)
 
 
 def current_evaluation(wait: float = 10.0) -> Evaluation | None:

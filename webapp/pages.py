@@ -39,7 +39,7 @@ from webapp.facets import (
 )
 from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
 from webapp.page_data import href_of, iri_of, local_path, once_per_version, rows, run, text, value_rows
-from webapp.store import get_store
+from webapp.store import get_graph_cache, get_store
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_global(href_of, "href_of")
@@ -385,6 +385,7 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
                         get_store(),
                         "projects_for_plan",
                         top=TOP,
+                        cache=get_graph_cache(),
                         city=iri,
                         focus=[topic["focus"]] if topic["focus"] else [],
                         text=topic["text"],
@@ -394,11 +395,15 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
                 abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
         elif name == "cities_for_partner" and topic and topic["focus"]:
             try:
-                answer = to_dict(ask(get_store(), name, top=TOP, partner=iri, focus=[topic["focus"]]))
+                answer = to_dict(
+                    ask(get_store(), name, top=TOP, partner=iri, focus=[topic["focus"]], cache=get_graph_cache())
+                )
             except NotFound:
                 abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
         else:
-            answer = to_dict(ask(get_store(), name, top=TOP, **{QUESTIONS[name].input_kind: iri}))
+            answer = to_dict(
+                ask(get_store(), name, top=TOP, cache=get_graph_cache(), **{QUESTIONS[name].input_kind: iri})
+            )
         for item in answer["items"]:
             item["path"] = local_path(item["iri"])
             for reason in item["reasons"]:

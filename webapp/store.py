@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from graph.config import Settings
 from graph.federation import allowed_services
 from graph.pool import QueryPool
+from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
 from loaders import dataset
 
@@ -31,6 +32,8 @@ class AppStore:
     pool_version: str | None = None
     """The graph version the pool's workers read (see :func:`current_version`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    graphs: GraphCache = field(default_factory=GraphCache)
+    """The recommender's typed graphs by graph version (this app's, read once per version)."""
 
 
 def settings_from_config(config) -> Settings:
@@ -67,6 +70,16 @@ def init_app(app: Flask) -> None:
 def get_store() -> Store:
     """The current app's store (read-write handle: use it for metadata, run user queries in the pool)."""
     return current_app.extensions[EXTENSION].store
+
+
+def get_graph_cache() -> GraphCache:
+    """The current app's cache of the recommender's typed graphs (pass it as ``cache=`` to the recommender)."""
+    return current_app.extensions[EXTENSION].graphs
+
+
+def get_typed_graph() -> TypedGraph:
+    """The recommender's typed graph of the current app's graph, read once per graph version."""
+    return typed_graph(get_store(), get_graph_cache())
 
 
 def get_pool() -> QueryPool:

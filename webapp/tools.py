@@ -22,7 +22,6 @@ from graph.releases import Release, current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import Recommendations
 from graph.similarity.recommend import ask, choose
-from graph.similarity.typed_graph import typed_graph
 from graph.store import select
 from ontology.errors import NotFound
 from queries.library import internal, library
@@ -30,7 +29,7 @@ from webapp import pinned
 from webapp.bounds import distinct
 from webapp.page_data import local_path
 from webapp.security import content_security_policy
-from webapp.store import get_store
+from webapp.store import get_store, get_typed_graph
 
 bp = Blueprint("tools", __name__)
 
@@ -140,7 +139,7 @@ def _options(tg, kind: str) -> list[Option]:
 @bp.get("/match")
 def match_page():
     """Two forms — a partner looking for cities, a city planning a project — and, when one was sent, its answer."""
-    tg = typed_graph(get_store())
+    tg = get_typed_graph()
     options = {
         kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme", "city")
     }

@@ -42,15 +42,14 @@ def start(app: Flask) -> threading.Thread:
 
 
 def _prepare(app: Flask) -> None:
-    from graph.similarity.typed_graph import typed_graph
     from webapp.evaluation import EXTENSION as EVALUATION
     from webapp.ontology_doc import stored_doc
     from webapp.page_data import local_path, lookup_index
     from webapp.pages import project_facts
-    from webapp.store import get_store
+    from webapp.store import get_store, get_typed_graph
 
     def visit_pages() -> None:
-        tg = typed_graph(get_store())
+        tg = get_typed_graph()
         entities = [local_path(ids[0]) for kind in ("city", "project", "partner") if (ids := sorted(tg.ids(kind)))]
         client = app.test_client()
         for path in ("/", "/projects", "/query", "/match", "/ontology", "/search?q=city", "/changes", *entities):
@@ -60,7 +59,7 @@ def _prepare(app: Flask) -> None:
     _run(
         app,
         (
-            ("the recommender's typed graph", lambda: typed_graph(get_store())),
+            ("the recommender's typed graph", get_typed_graph),
             ("the project list", project_facts),
             ("the ontology documentation", lambda: stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir))),
             ("one visit of each kind of page", visit_pages),

@@ -63,7 +63,7 @@ from graph.similarity.recommend import score
 from graph.similarity.scoring import plain_document, scorer
 from graph.similarity.text import TextIndex, normalised
 from graph.similarity.ties import family, tied_cities, tied_partners
-from graph.similarity.typed_graph import TypedGraph, typed_graph
+from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
 
 __all__ = [
@@ -801,6 +801,11 @@ def evaluate_graph(
     return Evaluation(rows, chosen, ships, verdicts, audit, degrees, explanations, note, leak_count, ratios)
 
 
-def evaluate(store: Store, limit: int | None = None, progress: Callable[[str], None] = lambda _: None) -> Evaluation:
+def evaluate(
+    store: Store,
+    limit: int | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+    cache: GraphCache | None = None,
+) -> Evaluation:
     """The evaluation on the store's graph (the bundled graph, plus any loaded files)."""
-    return evaluate_graph(typed_graph(store), limit=limit, progress=progress)
+    return evaluate_graph(typed_graph(store, cache), limit=limit, progress=progress)

@@ -14,7 +14,7 @@ import numpy as np
 
 from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
 from graph.similarity.scoring import scorer
-from graph.similarity.ties import Tie, tied_cities
+from graph.similarity.ties import Tie
 from graph.similarity.typed_graph import TypedGraph
 
 
@@ -347,20 +347,12 @@ def city_partner(tg: TypedGraph, c: str, a: str) -> list[Reason]:
     return ([peer] if peer else []) + partner_city(tg, a, c, peer=False)
 
 
-def _tied_cities(tg: TypedGraph, a: str) -> dict[str, list[Tie]]:
-    """:func:`tied_cities`, remembered per partner on the graph's scorer (a list's reasons ask it many times)."""
-    cache = scorer(tg).__dict__.setdefault("_tied_cities", {})
-    if a not in cache:
-        cache[a] = tied_cities(tg, a)
-    return cache[a]
-
-
 def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reason | None:
     """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason.
 
     ``city_fixed``: a list of partners for one city asks this for many partners, so the city's likeness to every
     city is worked out once and remembered."""
-    ties = {d: t for d, t in _tied_cities(tg, a).items() if d != c}
+    ties = {d: t for d, t in scorer(tg).tied_cities(a).items() if d != c}
     if not ties:
         return None
     sc = scorer(tg)

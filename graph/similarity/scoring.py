@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import cached_property
+from typing import Generic, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +28,7 @@ import scipy.sparse as sp
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
 from graph.similarity.text import TextIndex, normalised
+from graph.similarity.ties import Tie, tied_cities
 from graph.similarity.typed_graph import TypedGraph
 
 PATH_WEIGHTS: Mapping[str, Mapping[str, float]] = {
@@ -72,11 +74,50 @@ def _reverse(chain: list[sp.spmatrix]) -> list[sp.csr_matrix]:
     return [_t(m) for m in reversed(chain)]
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Recent(Generic[K, V]):
+    """The answers for the last ``size`` keys asked (a list's reasons ask about the same few again and again).
+
+    >>> recent = Recent[int, str](2)
+    >>> [recent.get(k, str) for k in (1, 2, 1, 3)], sorted(recent.keys())
+    (['1', '2', '1', '3'], [1, 3])
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._answers: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K, make: Callable[[K], V]) -> V:
+        if key in self._answers:
+            self._answers.move_to_end(key)
+            return self._answers[key]
+        value = self._answers[key] = make(key)
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
+        return value
+
+    def keys(self) -> list[K]:
+        return list(self._answers)
+
+
 class Scorer:
-    """Meta-path structures of one typed graph, built on first use and then shared by every question."""
+    """Meta-path structures of one typed graph, built on first use and then shared by every question.
+
+    Its caches are its own attributes, so they live as long as the typed graph they are made of (see
+    :func:`scorer`).
+    """
 
     def __init__(self, tg: TypedGraph):
         self.tg = tg
+        self._positions: dict[str, np.ndarray] = {}
+        self._paths: dict[str, PathSimPath | HeteSimPath] = {}
+        self._groups: dict[int, frozenset[str]] = {}
+        self._rows: Recent[tuple[str, ...], sp.csr_matrix] = Recent(64)
+        self._likeness: Recent[int, np.ndarray] = Recent(64)
+        self._tied: Recent[str, dict[str, list[Tie]]] = Recent(256)
 
     # -- shared pieces ---------------------------------------------------------------------------
     @cached_property
@@ -90,11 +131,10 @@ class Scorer:
 
     def _ppr_positions(self, kind: str) -> np.ndarray:
         """Where each entity of ``kind`` sits in the PPR vector (-1: not in the structure graph)."""
-        cache = self.__dict__.setdefault("_positions", {})
-        if kind not in cache:
+        if kind not in self._positions:
             position = self.ppr.position
-            cache[kind] = np.array([position.get(i, -1) for i in self.tg.ids(kind)], dtype=int)
-        return cache[kind]
+            self._positions[kind] = np.array([position.get(i, -1) for i in self.tg.ids(kind)], dtype=int)
+        return self._positions[kind]
 
     def ppr_scores(self, node: str, kind: str) -> np.ndarray:
         """Personalised PageRank from ``node``, read off for every entity of ``kind`` (in IRI order)."""
@@ -150,10 +190,6 @@ class Scorer:
     def text_scores(rows: sp.csr_matrix, vector: sp.spmatrix) -> np.ndarray:
         return np.asarray((rows @ sp.csr_matrix(vector).T).todense()).ravel()
 
-    @cached_property
-    def _paths(self) -> dict[str, PathSimPath | HeteSimPath]:
-        return {}
-
     def path(self, name: str) -> PathSimPath | HeteSimPath:
         """A named meta-path structure, built once per typed graph."""
         if name not in self._paths:
@@ -176,24 +212,23 @@ class Scorer:
     def groups(self, p: int) -> frozenset[str]:
         """The programmes project ``p``'s name says it belongs to ("WiSE water twinning: ...", "Smart JAMP
         survey: ..."): a top five shows at most two of one programme unless asked otherwise."""
-        cache = self.__dict__.setdefault("_groups", {})
-        if p not in cache:
+        if p not in self._groups:
             names, lengths = self._programme_names
             words = re.findall(r"[a-z0-9]+", self.tg.label(self.tg.ids("project")[p]).casefold())
-            cache[p] = frozenset(
+            self._groups[p] = frozenset(
                 g for i in range(len(words)) for n in lengths for g in names.get(tuple(words[i : i + n]), ())
             )
-        return cache[p]
+        return self._groups[p]
 
     def project_rows(self, projects: tuple[str, ...]) -> sp.csr_matrix:
         """The text rows of a few projects (a city's own), remembered for the last sets asked."""
-        cache = self.__dict__.setdefault("_rows", OrderedDict())
-        if projects not in cache:
-            index = self.tg.index("project")
-            cache[projects] = self.text.matrix[[index[p] for p in projects]]
-            while len(cache) > 64:
-                cache.popitem(last=False)
-        return cache[projects]
+        index = self.tg.index("project")
+        return self._rows.get(projects, lambda ps: self.text.matrix[[index[p] for p in ps]])
+
+    @cached_property
+    def partner_city_chains(self) -> dict[str, list[sp.spmatrix]]:
+        """The partner → city meta-paths as relation chains (the paths both ways are built from them)."""
+        return _partner_city_chains(self)
 
     @cached_property
     def partner_cities(self) -> sp.csr_matrix:
@@ -204,12 +239,12 @@ class Scorer:
 
     def city_likeness_of(self, c: int) -> np.ndarray:
         """Text likeness of every city to city ``c`` (remembered for the last cities asked: reasons reuse it)."""
-        cache = self.__dict__.setdefault("_likeness", OrderedDict())
-        if c not in cache:
-            cache[c] = self.city_likeness(self.city_vectors[c])
-            while len(cache) > 64:
-                cache.popitem(last=False)
-        return cache[c]
+        return self._likeness.get(c, lambda city: self.city_likeness(self.city_vectors[city]))
+
+    def tied_cities(self, partner: str) -> dict[str, list[Tie]]:
+        """:func:`~graph.similarity.ties.tied_cities`, remembered for the last partners asked (a list's reasons
+        ask it many times)."""
+        return self._tied.get(partner, lambda a: tied_cities(self.tg, a))
 
     # -- questions -------------------------------------------------------------------------------
     def city_city(self, c: int) -> dict[str, np.ndarray]:
@@ -267,14 +302,11 @@ class Scorer:
 
 
 def _partner_city_chains(s: Scorer) -> dict[str, list[sp.spmatrix]]:
-    """The partner → city meta-paths as relation chains (built once per scorer)."""
-    cache = s.__dict__.get("_chains")
-    if cache is not None:
-        return cache
+    """The partner → city meta-paths as relation chains (:attr:`Scorer.partner_city_chains` keeps them)."""
     tg = s.tg
     project_city = _t(tg.matrix("city_project"))
     pairing_city = _t(tg.matrix("city_pairing"))
-    cache = s.__dict__["_chains"] = {
+    return {
         "focus_area": [
             tg.matrix("partner_project"),
             tg.matrix("project_focus_area"),
@@ -285,7 +317,6 @@ def _partner_city_chains(s: Scorer) -> dict[str, list[sp.spmatrix]]:
         "programme": [tg.matrix("partner_programme"), _t(tg.matrix("pairing_programme")), pairing_city],
         "family": [tg.matrix("partner_family"), tg.matrix("partner_pairing"), pairing_city],
     }
-    return cache
 
 
 def _paired_peer(s: Scorer, reverse: bool) -> HeteSimPath:
@@ -302,7 +333,7 @@ def _partner_city(name: str) -> Callable[[Scorer], HeteSimPath]:
     def build(s: Scorer) -> HeteSimPath:
         if name == "paired_peer":
             return _paired_peer(s, reverse=False)
-        return HeteSimPath(_partner_city_chains(s)[name], s.focus_weights if name == "focus_area" else None)
+        return HeteSimPath(s.partner_city_chains[name], s.focus_weights if name == "focus_area" else None)
 
     return build
 
@@ -311,7 +342,7 @@ def _city_partner(name: str) -> Callable[[Scorer], HeteSimPath]:
     def build(s: Scorer) -> HeteSimPath:
         if name == "paired_peer":
             return _paired_peer(s, reverse=True)
-        return HeteSimPath(_reverse(_partner_city_chains(s)[name]), s.focus_weights if name == "focus_area" else None)
+        return HeteSimPath(_reverse(s.partner_city_chains[name]), s.focus_weights if name == "focus_area" else None)
 
     return build
 
@@ -335,8 +366,5 @@ _PATHS: dict[str, Callable[[Scorer], PathSimPath | HeteSimPath]] = {
 
 
 def scorer(tg: TypedGraph) -> Scorer:
-    """The one :class:`Scorer` of a typed graph (kept on it, so a cached graph keeps its structures)."""
-    existing = tg.__dict__.get("_scorer")
-    if existing is None:
-        existing = tg.__dict__["_scorer"] = Scorer(tg)
-    return existing
+    """The one :class:`Scorer` of a typed graph (kept with it, so a cached graph keeps its structures)."""
+    return tg.derived(Scorer)

@@ -21,11 +21,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from threading import Lock
-from typing import Any
+from threading import Event, Lock, RLock
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -53,6 +53,8 @@ RELATIONS: Mapping[str, tuple[str, str]] = {
     "concerns_project": ("practice", "project"),
     "concerns_city": ("practice", "city"),
 }
+
+T = TypeVar("T")
 
 _STRUCTURE_SKIP = {"status"}
 """Relations left out of the networkx structure graph: a status says nothing about likeness, only filters."""
@@ -127,8 +129,14 @@ class TypedGraph:
     """The framework's terms by concept (focus area, urban system, enabler): the text match's thesaurus."""
     _ids: dict[str, list[str]] = field(init=False, repr=False)
     _index: dict[str, dict[str, int]] = field(init=False, repr=False)
+    _names: dict[str, tuple[dict[str, str], dict[str, str]]] = field(init=False, repr=False)
+    _built: dict[Callable[[TypedGraph], Any], Any] = field(init=False, repr=False)
+    _built_lock: RLock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._names = {}
+        self._built = {}
+        self._built_lock = RLock()
         by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
         for iri, entity in self.entities.items():
             by_kind.setdefault(entity.kind, []).append(iri)
@@ -338,6 +346,17 @@ class TypedGraph:
         )
         return g
 
+    def derived(self, build: Callable[[TypedGraph], T]) -> T:
+        """What ``build`` makes of this graph (the recommender's :class:`~graph.similarity.scoring.Scorer`), made
+        once and kept with the graph, so it lives exactly as long as the graph's version is cached.
+
+        A copy (:meth:`without`, :meth:`redacted`) starts with nothing built: its structures differ.
+        """
+        with self._built_lock:
+            if build not in self._built:
+                self._built[build] = build(self)
+            return self._built[build]
+
     def resolve(self, text: str, kind: str | tuple[str, ...]) -> str:
         """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``) or a label, any case.
 
@@ -349,11 +368,11 @@ class TypedGraph:
         if wanted in self.entities and self.entities[wanted].kind in kinds:
             return wanted
         for k in kinds:
-            ids, names = self._names(k)
+            ids, names = self._names_of(k)
             if folded in ids:
                 return ids[folded]
         for k in kinds:
-            ids, names = self._names(k)
+            ids, names = self._names_of(k)
             if folded in names:
                 return names[folded]
         candidates = [iri for k in kinds for iri in self.ids(k)]
@@ -367,9 +386,9 @@ class TypedGraph:
         what = " or ".join(k.replace("_", " ") for k in kinds)
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
 
-    def _names(self, kind: str) -> tuple[dict[str, str], dict[str, str]]:
+    def _names_of(self, kind: str) -> tuple[dict[str, str], dict[str, str]]:
         """Case-folded ids and labels (with alternative names) of one kind → IRI; the first IRI wins a clash."""
-        cache = self.__dict__.setdefault("_name_index", {})
+        cache = self._names
         if kind not in cache:
             ids: dict[str, str] = {}
             names: dict[str, str] = {}
@@ -469,18 +488,36 @@ DERIVED = tuple(_DERIVED)
 # -- one typed graph per graph version -----------------------------------------------------------
 
 
+class _Build:
+    """One typed graph being read from the store: the callers that came while it is read wait for it."""
+
+    def __init__(self) -> None:
+        self.done = Event()
+        self.graph: TypedGraph | None = None
+        self.error: BaseException | None = None
+        self.waiting = 0
+
+
 class GraphCache:
     """Typed graphs by graph version: a load, an unload or a rebuild changes the key and so the graph.
 
     Only the version query runs per call while nothing changes. Holds at most ``size`` versions (a web app
-    may serve an old and a new version side by side for a moment).
+    may serve an old and a new version side by side for a moment). Each version is read once: requests that
+    arrive while it is being read wait for that read instead of starting their own.
     """
 
     def __init__(self, size: int = 4):
         self.size = size
         self._graphs: OrderedDict[str, TypedGraph] = OrderedDict()
+        self._building: dict[str, _Build] = {}
         self._lock = Lock()
         self.builds = 0
+
+    def waiting(self, version: str) -> int:
+        """How many callers wait for the typed graph of ``version`` being read by another (0 when none is)."""
+        with self._lock:
+            build = self._building.get(version)
+            return build.waiting if build else 0
 
     def get(self, store: Store) -> TypedGraph:
         version = store.version()
@@ -488,19 +525,39 @@ class GraphCache:
             if version in self._graphs:
                 self._graphs.move_to_end(version)
                 return self._graphs[version]
-        tg = TypedGraph.from_store(store, version)
-        with self._lock:
-            self.builds += 1
-            self._graphs[version] = tg
-            while len(self._graphs) > self.size:
-                self._graphs.popitem(last=False)
-        return tg
-
-
-DEFAULT_CACHE = GraphCache()
-"""The cache the recommend functions use unless given one (the web app may keep one per application)."""
+            build = self._building.get(version)
+            reads = build is None
+            if build is None:
+                build = self._building[version] = _Build()
+            else:
+                build.waiting += 1
+        if not reads:
+            build.done.wait()
+            if build.graph is None:
+                assert build.error is not None
+                raise build.error  # the reader's own error (a store that stopped answering, ...)
+            return build.graph
+        try:
+            graph = build.graph = TypedGraph.from_store(store, version)
+        except BaseException as error:
+            build.error = error
+            raise
+        finally:
+            with self._lock:
+                del self._building[version]
+                if build.graph is not None:
+                    self.builds += 1
+                    self._graphs[version] = build.graph
+                    while len(self._graphs) > self.size:
+                        self._graphs.popitem(last=False)
+            build.done.set()
+        return graph
 
 
 def typed_graph(store: Store, cache: GraphCache | None = None) -> TypedGraph:
-    """The typed graph of ``store``'s current content, built once per graph version."""
-    return (cache or DEFAULT_CACHE).get(store)
+    """The typed graph of ``store``'s current content: from ``cache`` (read once per graph version), or read now.
+
+    The cache is its owner's (the web app's, a notebook's open graph), never the process's: two apps in one
+    process keep their own graphs, and a graph leaves memory with its app.
+    """
+    return cache.get(store) if cache is not None else TypedGraph.from_store(store)

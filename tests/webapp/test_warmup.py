@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from graph.similarity.typed_graph import DEFAULT_CACHE
 from tests.conftest import store_copy
 from webapp import warmup
 from webapp.ontology_doc import pylode_doc, stored_doc
@@ -46,11 +45,13 @@ def test_server_start_prepares_the_typed_graph_the_documentation_and_the_evaluat
     warmup.start(fresh_app).join()
     with fresh_app.app_context():
         version = get_store().version()
-        builds = DEFAULT_CACHE.builds
+        graphs = fresh_app.extensions["ascn"].graphs
+        assert graphs.builds == 1  # the app's own cache holds the prepared typed graph
+        builds = graphs.builds
         assert fresh_app.extensions["ascn-evaluation"].get(get_store(), wait=600) is not None
         client = fresh_app.test_client()
         assert client.get("/id/city/phuket").status_code == 200
-        assert DEFAULT_CACHE.builds == builds  # the entity page used the prepared typed graph
+        assert graphs.builds == builds  # the entity page used the prepared typed graph
         kept = fresh_app.extensions[PER_VERSION]["lookup-index"]
         assert kept[0] == version and client.get("/api/complete?q=da").status_code == 200
         assert fresh_app.extensions[PER_VERSION]["lookup-index"] is kept  # completion used the prepared names

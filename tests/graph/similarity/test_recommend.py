@@ -4,6 +4,8 @@ says about itself (:func:`graph.similarity.recommend.ask`)."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 
@@ -320,6 +322,86 @@ def test_cache_follows_the_graph_version_through_a_load_and_an_unload(fresh_stor
     unloaded = cache.get(fresh_store)
     assert unloaded is not after and cache.builds == 3
     assert ID + "project/dili-river-monitoring" not in unloaded.entities
+
+
+def test_concurrent_first_requests_read_the_typed_graph_once(store):
+    """Two requests arrive before the graph's version is cached: the second waits for the first one's read."""
+    cache = GraphCache()
+    reading, release = threading.Event(), threading.Event()
+
+    readers: set[str] = set()
+
+    class Held:
+        """The store, with each bulk read held until the test releases it."""
+
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def values(self, sparql):
+            readers.add(threading.current_thread().name)
+            reading.set()
+            assert release.wait(300), "the test never released the read"
+            return store.values(sparql)
+
+    held = Held()
+    got: dict[int, TypedGraph] = {}
+    requests = [threading.Thread(target=lambda n=n: got.__setitem__(n, cache.get(held))) for n in range(2)]
+    try:
+        requests[0].start()
+        assert reading.wait(300)  # the first request is reading the typed graph
+        requests[1].start()
+        deadline = time.monotonic() + 300
+        while cache.waiting(store.version()) < 1:  # the second request waits for that read (a state, not a delay)
+            assert len(readers) == 1, "the second request read the typed graph too"
+            assert time.monotonic() < deadline and requests[1].is_alive(), "the second request did not wait"
+            time.sleep(0.01)
+    finally:
+        release.set()
+        for request in requests:
+            request.join(300)
+    assert cache.builds == 1 and got[0] is got[1] is cache.get(store)
+    assert cache.waiting(store.version()) == 0
+
+
+def test_a_failed_read_fails_the_waiting_requests_too_and_the_next_request_reads_again(store):
+    cache = GraphCache()
+    reading, release = threading.Event(), threading.Event()
+
+    class Broken:
+        """The store, whose bulk reads fail once the test lets them."""
+
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def values(self, sparql):
+            reading.set()
+            assert release.wait(300)
+            raise ConnectionError("the store stopped answering")
+
+    broken = Broken()
+    errors: dict[int, BaseException] = {}
+
+    def request(n: int) -> None:
+        try:
+            cache.get(broken)
+        except ConnectionError as error:
+            errors[n] = error
+
+    requests = [threading.Thread(target=request, args=(n,)) for n in range(2)]
+    try:
+        requests[0].start()
+        assert reading.wait(300)
+        requests[1].start()
+        deadline = time.monotonic() + 300
+        while cache.waiting(store.version()) < 1:
+            assert time.monotonic() < deadline and requests[1].is_alive(), "the second request did not wait"
+            time.sleep(0.01)
+    finally:
+        release.set()
+        for r in requests:
+            r.join(300)
+    assert set(errors) == {0, 1} and "stopped answering" in str(errors[1])
+    assert cache.builds == 0 and cache.get(store).entities and cache.builds == 1
 
 
 def test_remote_backend_gives_the_same_typed_graph_and_answers(store, remote_store, tg):
