@@ -174,7 +174,10 @@ def _build_release(store: Store, staged: Store, now: datetime) -> tuple[releases
     if old is not None:  # the accepted proposals' graph is kept as it is
         new += construct(store.query, internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
     planned = releases.plan(store, old, new, "build", f"build of the bundled data (ascn-kg {_version()})", now)
-    return planned if planned is not None else (current, None)
+    if planned is not None:
+        return planned
+    assert current is not None  # plan() finds nothing changed only against a release already stored
+    return current, None
 
 
 def build_info(store: Store) -> dict | None:

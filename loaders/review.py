@@ -94,7 +94,7 @@ def _read(g: Graph, p: URIRef) -> Proposal:
 def list_proposals(store: Store, status: str | None = PENDING) -> list[Proposal]:
     """The proposals of one status (None: all), by document then kind."""
     g = current_proposals(store)
-    found = [_read(g, p) for p in g.subjects(RDF.type, ASCN.Proposal)]
+    found = [_read(g, p) for p in g.subjects(RDF.type, ASCN.Proposal) if isinstance(p, URIRef)]  # minted IRIs
     found = [p for p in found if status in (None, p.status)]
     return sorted(found, key=lambda p: (p.document_title, p.document, p.kind, p.label))
 
@@ -386,8 +386,8 @@ def _source(proposals: Graph, doc: URIRef, g: Graph) -> URIRef:
         if proposals.value(doc, prop):
             g.add((s, prop, Literal(str(proposals.value(doc, prop)))))
     for prop in (DCTERMS.issued, SCHEMA.url, ASCN.sourceKind):
-        if proposals.value(doc, prop) is not None:
-            g.add((s, prop, proposals.value(doc, prop)))
+        if (value := proposals.value(doc, prop)) is not None:
+            g.add((s, prop, value))
     g.add((s, PROV.wasDerivedFrom, doc))
     return s
 

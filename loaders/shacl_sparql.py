@@ -270,14 +270,14 @@ class _Compiler:
     def _focus_parts(self, shape: Node, v: str, path: str) -> list[str]:
         """Constraints on all the values of ``path`` from ``v`` together (counts, hasValue)."""
         parts = []
-        for n in self.shapes.objects(shape, SH.minCount):
-            n = int(n)
+        for term in self.shapes.objects(shape, SH.minCount):
+            n = _count(shape, term)
             if n > 1:
                 raise UnsupportedShape(f"sh:minCount {n} in {shape}: only 0 and 1 are compiled")
             if n == 1:
                 parts.append(f"EXISTS {{ {v} {path} [] }}")
-        for n in self.shapes.objects(shape, SH.maxCount):
-            n = int(n)
+        for term in self.shapes.objects(shape, SH.maxCount):
+            n = _count(shape, term)
             if n > 1:
                 raise UnsupportedShape(f"sh:maxCount {n} in {shape}: only 0 and 1 are compiled")
             if n == 0:
@@ -303,7 +303,7 @@ class _Compiler:
                 ok += f" && sameTerm(datatype({_iri(d)}(STR({v}))), {_iri(d)})"
             parts.append(f"({ok})")
         for kind in s.objects(shape, SH.nodeKind):
-            if kind not in _NODE_KINDS:
+            if not isinstance(kind, URIRef) or kind not in _NODE_KINDS:
                 raise UnsupportedShape(f"sh:nodeKind {kind} in {shape}")
             parts.append(_NODE_KINDS[kind].format(v=v))
         for in_list in s.objects(shape, SH["in"]):
@@ -348,6 +348,13 @@ class _Compiler:
 
     def _var(self) -> str:
         return f"?_x{next(self.fresh)}"
+
+
+def _count(shape: Node, term: Node) -> int:
+    """The value of an sh:minCount or sh:maxCount: an integer literal."""
+    if not isinstance(term, Literal) or not isinstance(term.value, int):
+        raise UnsupportedShape(f"expected an integer count in {shape}, got {term!r}")
+    return term.value
 
 
 def _iri(term: Node) -> str:

@@ -473,7 +473,7 @@ def _milestone(b: _Builder, milestone: dict, i: int) -> None:
     start, _, end = str(milestone["date"]).partition("/")
     node = ID[f"event/{start}-{i}"]
     b.add(NETWORK, ASCN.milestone, node)
-    b.add(node, RDF.type, _EVENT_CLASS.get(milestone.get("kind"), ASCN.Event))
+    b.add(node, RDF.type, _EVENT_CLASS.get(milestone.get("kind", ""), ASCN.Event))
     b.text(node, RDFS.label, _first_sentence(milestone["event"]))
     b.text(node, DCTERMS.description, milestone["event"])
     if milestone.get("kind"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -87,23 +88,29 @@ def read_documents(
                 title=heading if "\n" not in heading and len(heading) <= 150 and len(text) > len(heading) else None,
             )
         ]
-    given = {
-        k: v
-        for k, v in (
-            ("title", title),
-            ("publisher", publisher),
-            ("date", iso_date(date) if date else None),
-            ("url", url),
-        )
-        if v
-    }
-    if date and not given.get("date"):
+    given_date = iso_date(date) if date else None
+    if date and not given_date:
         raise _error(path, "a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date)", repr(date))
-    docs = [replace(d, **given) for d in docs]
+    docs = [
+        replace(
+            d,
+            title=title or d.title,
+            publisher=publisher or d.publisher,
+            date=given_date or d.date,
+            url=url or d.url,
+        )
+        for d in docs
+    ]
     empty = [d for d in docs if not d.text.strip()]
     if empty:
         raise _error(path, "a document with text", f"no text in {empty[0].name}")
     return docs
+
+
+def _text(meta: Mapping[str, object], key: str) -> str | None:
+    """A text entry of a PDF's document information (None if missing, empty or not text)."""
+    value = meta.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def _error(path: Path, expected: str, got: str) -> InputError:
@@ -152,6 +159,7 @@ def iso_date(text: str | None) -> str | None:
 
 def _html(path: Path, markup: str) -> Document:
     import trafilatura
+    from trafilatura.settings import Document as Extracted
 
     try:
         found = trafilatura.bare_extraction(
@@ -159,11 +167,11 @@ def _html(path: Path, markup: str) -> Document:
         )
     except ValueError as exc:
         raise _error(path, "an HTML page with readable text", str(exc)) from None
-    if found is None or not (found.text or "").strip():
+    if not isinstance(found, Extracted) or not (found.text or "").strip():  # a dict only when asked for one
         raise _error(path, "an HTML page with readable text", "no main text found")
     return Document(
         path.name,
-        _clean(found.text),
+        _clean(found.text or ""),
         title=found.title or None,
         publisher=found.sitename or None,
         date=iso_date(found.date),
@@ -182,7 +190,7 @@ def _pdf(path: Path, data: bytes) -> Document:
         if reader.is_encrypted:
             raise _error(path, "a PDF that is not encrypted", "an encrypted PDF")
         text = "\n\n".join(page.extract_text() or "" for page in reader.pages)
-        meta = reader.metadata or {}
+        meta: Mapping[str, object] = reader.metadata or {}
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise _error(path, "a readable PDF", f"{type(exc).__name__}: {exc}") from None
     if not text.strip():
@@ -194,8 +202,8 @@ def _pdf(path: Path, data: bytes) -> Document:
     return Document(
         path.name,
         _clean(_unwrap(text)),
-        title=meta.get("/Title") or None,
-        publisher=meta.get("/Author") or None,
+        title=_text(meta, "/Title"),
+        publisher=_text(meta, "/Author"),
         date=date,
     )
 

@@ -337,7 +337,7 @@ def _count(out, sentence, doc_date, fact) -> None:
         if value < 2:
             continue
         date = _DATE.search(sentence)
-        as_of = iso_date(date[1]) if date else (_year(sentence).literal if _year(sentence) else doc_date)
+        as_of = iso_date(date[1]) if date else (year.literal if (year := _year(sentence)) else doc_date)
         out.add(
             fact(
                 "count",
