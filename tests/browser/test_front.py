@@ -203,6 +203,7 @@ def test_per_country_chart_of_a_library_query_in_three_clicks(page, screen, axe,
     expect(active.locator(".yasr_results tbody tr").first).to_contain_text("Brunei Darussalam")
     expect(active.locator(".lit-tag").first).to_have_text("en")  # labels as values, their language as a tag
     assert '"@' not in active.locator(".yasr_results tbody").inner_text()
+    assert axe(page) == {}  # the answer's table too: not even a minor finding
     active.locator(".select_chart").click()  # 3
     expect(active.locator(".ascn-chart canvas")).to_have_attribute(
         "aria-label", "Stacked bar chart of projects by countryLabel, grouped by focusAreaLabel"

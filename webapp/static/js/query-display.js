@@ -4,7 +4,7 @@
      than a plain string or number as a muted one (not "…"@en or "…"^^xsd:string);
    - a syntax error names its place, and a button puts the cursor there;
    - Yasgui's own controls get the names and roles assistive technology needs (its tab strip, endpoint field,
-     editor, page-size menu, scrolling editor), kept as Yasgui redraws them;
+     editor, page-size menu, scrolling editor, the table's row-number column), kept as Yasgui redraws them;
    - the library's examples can be searched by title, description and tags, and their list folds away. */
 (function () {
   "use strict";
@@ -90,6 +90,17 @@
         const editor = scroller.closest(".CodeMirror");
         if (editor && editor.CodeMirror) editor.CodeMirror.focus();
       });
+    });
+    root.querySelectorAll(".yasr_btn").forEach((button) => {
+      // a view that cannot show this answer is greyed by a class alone: say so to assistive technology too
+      button.setAttribute("aria-disabled", String(button.classList.contains("disabled")));
+    });
+    root.querySelectorAll(".yasr_results thead th").forEach((th) => {
+      if (th.textContent.trim()) return;  // the row-number column's header is empty: it gets a name
+      const name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = "Row";
+      th.appendChild(name);
     });
     root.querySelectorAll(".errorResult").forEach(placeError);
   }
