@@ -173,6 +173,13 @@ def literal(value: str, language: str | None = None, datatype: str | None = None
     return Literal(value, datatype=URIRef(datatype))
 
 
+def serialized(written: bytes | None) -> bytes:
+    """What a pyoxigraph writer given no output returns: bytes (its stubs type every call ``bytes | None``)."""
+    if written is None:
+        raise StoreError("pyoxigraph's writer returned nothing")
+    return written
+
+
 def plain(term):
     """``term`` with an ``xsd:string`` datatype removed (other terms unchanged), for parsed graphs.
 

@@ -44,6 +44,7 @@ from graph.backends.common import (
     literal,
     query_error,
     replace_update,
+    serialized,
 )
 from graph.config import Settings
 from graph.errors import StoreDamaged, StoreError, StoreLocked
@@ -243,10 +244,10 @@ class OxigraphStore:
     def export(self, format: str) -> bytes:
         fmt = export_format(format)
         if fmt.dataset:
-            return _bytes(self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES))
+            return serialized(self._store.dump(format=_RDF[fmt.name], prefixes=PREFIXES))
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
         assert isinstance(union, ox.QueryTriples)  # a CONSTRUCT answers triples
-        return _bytes(ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES))
+        return serialized(ox.serialize(union, format=_RDF[fmt.name], prefixes=PREFIXES))
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
@@ -718,7 +719,9 @@ def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
             return Written("results", None, 0, True)
         tsv, rows, complete = _tsv_rows(result, limit)
         if name != "tsv":  # pyoxigraph reads back its own TSV exactly, at Rust speed
-            tsv = _bytes(ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULTS[name]))
+            tsv = serialized(
+                ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_RESULTS[name])
+            )
         return Written("results", tsv, rows, complete)
     name = formats.get("graph")
     if name is None:
@@ -728,13 +731,6 @@ def _written(result, formats: Mapping[str, str | None], limit: int) -> Written:
     if name == "rdfxml":
         return Written("graph", _rdf_xml(triples), len(triples), complete)
     return Written("graph", ox.serialize(triples, format=_RDF[name], prefixes=PREFIXES), len(triples), complete)
-
-
-def _bytes(written: bytes | None) -> bytes:
-    """What a pyoxigraph writer given no output returns: bytes (its stubs type every call ``bytes | None``)."""
-    if written is None:
-        raise StoreError("pyoxigraph's writer returned nothing")
-    return written
 
 
 def _rdf_xml(triples: list[ox.Triple]) -> bytes:

@@ -58,6 +58,7 @@ from graph.backends.common import (
     plain,
     query_error,
     replace_update,
+    serialized,
 )
 from graph.backends.oxigraph import syntax_error, triples_of
 from graph.config import Settings
@@ -221,7 +222,7 @@ class SparqlStore:
         else:
             triples = construct(self.query, internal("all_triples").sparql).serialize(format="nt", encoding="utf-8")
             quads = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(quads, format=target, prefixes=PREFIXES)  # type: ignore[return-value]  # pyoxigraph's stub has no overload for "no output given returns bytes"
+        return serialized(ox.serialize(quads, format=target, prefixes=PREFIXES))
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
