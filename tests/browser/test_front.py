@@ -159,6 +159,11 @@ impact -> rules with their node counts), for the closing note's figures."""
 
 def test_every_page_passes_axe_fits_the_screen_and_shows_locations_in_degrees(page, screen, axe, screenshot):
     found = {}
+    scripts = {}  # every script the pages load, with how it came compressed
+    page.on(
+        "response",
+        lambda r: r.request.resource_type == "script" and scripts.setdefault(r.url, r.headers.get("content-encoding")),
+    )
     for name, path in PAGES.items():
         if path is None:
             page.goto("/search?q=lesson&list=1")
@@ -175,6 +180,7 @@ def test_every_page_passes_axe_fits_the_screen_and_shows_locations_in_degrees(pa
         assert overflow(page) == 0, name
         assert "POINT(" not in page.locator("main").inner_text(), name
         screenshot(page, f"{name}-{screen}", full_page=name != "ontology")
+    assert len(scripts) >= 10 and {url: how for url, how in scripts.items() if how not in ("br", "gzip")} == {}
     AXE_COUNTS.mkdir(parents=True, exist_ok=True)
     (AXE_COUNTS / f"{screen}.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
 
