@@ -152,6 +152,10 @@ def write(answer: Answer, fmt: Format, extra: dict | None = None) -> bytes:
 
     >>> write(True, by_name("boolean", "xml")).decode().splitlines()[-2]
     '<boolean>true</boolean>'
+    >>> write(True, by_name("results", "csv"))
+    Traceback (most recent call last):
+    ...
+    graph.errors.StoreError: CSV has no form for a yes/no answer; choose SPARQL JSON or SPARQL XML
     """
     if isinstance(answer, Graph):
         for prefix, namespace in PREFIXES.items():
