@@ -10,6 +10,7 @@
   "use strict";
 
   const MAX_NODES = 250;
+  const FIT_ZOOM = 1.25;  // the largest zoom a drawn graph opens at (a user may zoom in further)
   const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
   const LABELS = [
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -171,9 +172,18 @@
           "text-rotation": "autorotate" } },
       ],
       layout: opts.centre
-        ? { name: "concentric", concentric: (n) => (n.data("centre") ? 2 : 1), levelWidth: () => 1, minNodeSpacing: 18,
+        ? { name: "concentric", concentric: (n) => (n.data("centre") ? 2 : 1), levelWidth: () => 1,
+            minNodeSpacing: m.nodes.length <= 12 ? 100 : 40,  // a small ring wide enough for its labels side by side
             animate: false }
         : { name: "cose", animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 70, randomize: false },
+    });
+    cy.ready(() => {
+      // a small neighbourhood fitted to the canvas would be magnified, its labels with it, until they run into
+      // one another: it is shown at most a little above its natural size, in the middle
+      if (cy.zoom() > FIT_ZOOM) {
+        cy.zoom(FIT_ZOOM);
+        cy.center();
+      }
     });
     cy.on("tap", "node", (event) => details(box, event.target, base, root));
     container.ascnGraph = cy;
