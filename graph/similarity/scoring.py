@@ -1,6 +1,6 @@
 """The signals behind every recommendation: meta-paths, a random walk, and what the texts are about.
 
-Three families of signal, each scaled to [0, 1] over the candidates by its maximum:
+The families of signal, each scaled to [0, 1] over the candidates by its maximum:
 
 * **text** — TF-IDF cosine of names and descriptions with the framework's vocabulary as a thesaurus
   (:mod:`graph.similarity.text`): a project's own text, a city's projects' texts taken together, a partner's
@@ -8,7 +8,10 @@ Three families of signal, each scaled to [0, 1] over the candidates by its maxim
 * **graph** — the meta-paths that carry an explanation (PathSim for peers of one type, HeteSim across types,
   :mod:`graph.similarity.metapath`), summed with the a-priori weights :data:`PATH_WEIGHTS`;
 * **ppr** — personalised PageRank from the query node (:mod:`graph.similarity.ppr`), and **peers**: what the
-  query's most similar cities did (an item-based neighbourhood, ItemKNN, with text likeness between cities).
+  query's most similar cities did (an item-based neighbourhood, ItemKNN, with text likeness between cities);
+* **bm25** — Okapi BM25 of a plan's own words against each project's name and description, with the same
+  thesaurus (:class:`graph.similarity.text.BM25Index`);
+* **activity** — a prior: how many projects and pairings a candidate city or partner has.
 
 How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen on the
 validation split by ``ascn evaluate``.
@@ -27,7 +30,7 @@ import scipy.sparse as sp
 
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
-from graph.similarity.text import TextIndex, normalised
+from graph.similarity.text import BM25Index, TextIndex, normalised
 from graph.similarity.ties import Tie, tied_cities
 from graph.similarity.typed_graph import TypedGraph
 
@@ -118,6 +121,7 @@ class Scorer:
         self._rows: Recent[tuple[str, ...], sp.csr_matrix] = Recent(64)
         self._likeness: Recent[int, np.ndarray] = Recent(64)
         self._tied: Recent[str, dict[str, list[Tie]]] = Recent(256)
+        self._activity: dict[str, np.ndarray] = {}
 
     # -- shared pieces ---------------------------------------------------------------------------
     @cached_property
@@ -147,7 +151,8 @@ class Scorer:
             self.path(name)
         for kind in ("city", "project", "partner", "focus_area"):
             self._ppr_positions(kind)
-        self.text, self.city_vectors, self.partner_vectors, self.partner_cities  # noqa: B018  (building them is the point)
+        self.text, self.words, self.city_vectors, self.partner_vectors, self.partner_cities  # noqa: B018  (building them is the point)
+        self.activity("city"), self.activity("partner")
         return self
 
     @cached_property
@@ -155,6 +160,22 @@ class Scorer:
         """TF-IDF over project names and descriptions (the names alone for projects the sources only name), with
         the framework's vocabulary as thesaurus."""
         return TextIndex([self.document(iri) for iri in self.tg.ids("project")], self.tg.vocabulary)
+
+    @cached_property
+    def words(self) -> BM25Index:
+        """BM25 over project names and descriptions, each once (the name alone for projects the sources only
+        name), with the framework's vocabulary as thesaurus: what a plan's few words are matched by."""
+        return BM25Index([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")], self.tg.vocabulary)
+
+    def activity(self, kind: str) -> np.ndarray:
+        """How much each city or partner has done that the sources report: its projects and pairings (in IRI
+        order). A prior: the cities and partners that are active now are the ones that take on new ties."""
+        if kind not in self._activity:
+            relations = {"city": ("in_city", "paired_city"), "partner": ("involves_partner", "paired_partner")}[kind]
+            self._activity[kind] = np.array(
+                [sum(len(self.tg.sources_of(r, x)) for r in relations) for x in self.tg.ids(kind)], dtype=float
+            )
+        return self._activity[kind]
 
     def document(self, iri: str) -> str:
         """What an entity's text says: its name (counted :data:`NAME_WEIGHT` times) and, unless the sources only
