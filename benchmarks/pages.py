@@ -2,7 +2,7 @@
 
 The script builds a fresh data directory (``ascn build``, timed), starts ``ascn serve`` on it and, as soon as the
 server answers, visits every page once in turn — the home page, Find projects, the query editor, the match page and
-its answers, the data page, the ontology, search, changes and an entity page of each kind — timing each
+its answers, the data page, the ontology, search, changes, review and an entity page of each kind — timing each
 first visit (what the first person after a build waits for). It then waits until the server is idle (its background
 work, the recommender's evaluation, done), visits every page ``--rounds`` more times and prints the p95 of those
 warm visits, and checks the data page now shows the evaluation. Every visit must answer 200.
@@ -44,6 +44,7 @@ PAGES = (
     "/ontology",
     "/search?q=water",
     "/changes",
+    "/review",
     "/id/city/da-nang",
     "/id/project/kul-urban-observatory",
     "/id/partner/japan",

@@ -142,6 +142,8 @@ PAGES = {
     "ontology": "/ontology",
     "search": "/search?q=water",
     "changes": "/changes",
+    "review": "/review",
+    "not-found": "/id/city/da-nangg",
     "city": "/id/city/da-nang",
     "project": "/id/project/han-ioc",
     "partner": "/id/partner/yokohama",
@@ -157,7 +159,10 @@ AXE_COUNTS = SCREENSHOTS.parent / "axe"
 impact -> rules with their node counts), for the closing note's figures."""
 
 
-def test_every_page_passes_axe_fits_the_screen_and_shows_locations_in_degrees(page, screen, axe, screenshot):
+def test_every_page_passes_axe_fits_the_screen_and_shows_locations_in_degrees(
+    page, page_errors, screen, axe, screenshot
+):
+    page_errors.allow(r"status of 404")  # the not-found page's own status
     found = {}
     scripts = {}  # every script the pages load, with how it came compressed
     page.on(
