@@ -114,9 +114,9 @@ class DiffView:
     def term(self, term: Node) -> dict:
         if isinstance(term, Literal):
             return {"text": str(term), "href": None, "title": term.datatype and short(term.datatype)}
-        label = self.labels.get(term)
-        path = local_path(term)
-        return {"text": label or short(term), "href": path, "title": str(term)}
+        iri = term if isinstance(term, URIRef) else None  # a blank node has neither a label nor a page
+        label = self.labels.get(iri) if iri is not None else None
+        return {"text": label or short(term), "href": local_path(iri), "title": str(term)}
 
     def lines(self) -> list[str]:
         """The difference as plain text lines (for feed entries)."""

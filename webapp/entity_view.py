@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ontology.namespace import ASCN, GEO, SCHEMA, WGS
-from webapp.page_data import entity_type, href_of, local_path, rows, text
+from webapp.page_data import entity_type, href_of, local_path, rows, sorted_terms, text
 
 CONFIDENCE = ASCN.confidence
 CONFIDENCE_REASON = ASCN.confidenceReason
@@ -343,7 +343,12 @@ class SourceIndex:
         for s in sorted(self.graph.objects(node, DCTERMS.source), key=lambda s: name_of(self.graph, s).lower()):
             ref = self.numbers.setdefault(
                 str(s),
-                {"n": len(self.numbers) + 1, "iri": str(s), "path": local_path(s), "title": name_of(self.graph, s)},
+                {
+                    "n": len(self.numbers) + 1,
+                    "iri": str(s),
+                    "path": local_path(s if isinstance(s, URIRef) else None),
+                    "title": name_of(self.graph, s),
+                },
             )
             out.append(ref)
         return out
@@ -361,7 +366,7 @@ def build(iri: URIRef, graph: Graph) -> Entity:
     confidence = _confidence(graph, iri)
     shown = {e.prop for e in info.facts}
     facts = [_fact(graph, index, iri, e.prop, e.label, e.gap, sources, confidence) for e in info.facts]
-    others = sorted(
+    others = sorted_terms(
         {p for p in graph.predicates(iri, None) if p not in shown and p not in HIDDEN and not _repeats(graph, iri, p)}
     )
     labels = property_labels(others) if others else {}
@@ -386,7 +391,7 @@ def build(iri: URIRef, graph: Graph) -> Entity:
         _incoming(iri, info),
         index.all(),
         confidence,
-        (float(lat), float(long)) if lat is not None and long is not None else None,
+        (float(lat), float(long)) if isinstance(lat, Literal) and isinstance(long, Literal) else None,
     )
 
 
@@ -394,13 +399,10 @@ def property_labels(props) -> dict[str, str]:
     """The ontology's labels of the given properties, by IRI (else the standard vocabularies' names)."""
     vocabulary = {str(p): label for p, label in VOCABULARY_LABELS.items()}
     found = {str(p): vocabulary[str(p)] for p in props if str(p) in vocabulary}
-    found.update(
-        {
-            str(r["term"]): text(r["label"])
-            for r in rows("property_labels", {"term": [str(p) for p in props]})
-            if r["label"] is not None
-        }
-    )
+    for r in rows("property_labels", {"term": [str(p) for p in props]}):
+        label = r["label"]
+        if label is not None:
+            found[str(r["term"])] = str(label)
     return found
 
 

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MIMEAccept
 
 from graph.formats import GRAPH_FORMATS, Format, by_name
 from ontology.namespace import ASCN, SCHEMA, WGS
+from webapp.page_data import sorted_terms
 
 HTML = "html"
 OFFERS = (
@@ -53,13 +54,21 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
             raise NotAcceptable(
                 f"unknown format {format_param!r}; use one of html, " + ", ".join(f.extension for f in GRAPH_FORMATS)
             )
-        return HTML if name == HTML else by_name("graph", name)
+        return HTML if name == HTML else _graph_format(name)
     if not accept:
         return HTML
     best = accept.best_match(OFFERS)
     if best is None:
         raise NotAcceptable("this entity is available as text/html, " + ", ".join(f.media_type for f in GRAPH_FORMATS))
-    return HTML if best in ("text/html", "application/xhtml+xml") else by_name("graph", best)
+    return HTML if best in ("text/html", "application/xhtml+xml") else _graph_format(best)
+
+
+def _graph_format(name: str) -> Format:
+    """The RDF format of a name :data:`FORMAT_NAMES` or :data:`OFFERS` holds (built from the same table, so found)."""
+    fmt = by_name("graph", name)
+    if fmt is None:
+        raise LookupError(f"{name!r} names no RDF format, though the offers list it")
+    return fmt
 
 
 def alternates(path: str) -> list[dict]:
@@ -95,7 +104,7 @@ def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> di
     if alternate:
         data["alternateName"] = alternate
     lat, long = graph.value(iri, WGS.lat), graph.value(iri, WGS.long)
-    if lat is not None and long is not None:
+    if isinstance(lat, Literal) and isinstance(long, Literal):
         data["geo"] = {"@type": "GeoCoordinates", "latitude": float(lat), "longitude": float(long)}
     same = graph.value(iri, SCHEMA.url)
     if same is not None:
@@ -111,7 +120,7 @@ def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> di
         data["foundingDate"] = str(founded)
     citations = [
         {"@type": "CreativeWork", "@id": str(s), "name": _name(graph, s)}
-        for s in sorted(graph.objects(iri, DCTERMS.source))
+        for s in sorted_terms(graph.objects(iri, DCTERMS.source))
     ]
     if citations:
         data["citation"] = citations

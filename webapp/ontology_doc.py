@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from graph.formats import Format, write
 from ontology import ONTOLOGY_IRI, ontology_files, ontology_graph
 from ontology.namespace import ASCN, ID, OWL, RDF, RDFS, SCHEMA, SKOS
+from webapp.page_data import sorted_terms
 
 log = logging.getLogger(__name__)
 MODULE_ORDER = ("core", "partnership", "project", "provenance", "framework", "vocabularies")
@@ -170,23 +171,26 @@ def class_diagram(anchors: tuple[tuple[str, str], ...] = ()) -> tuple[DiagramMod
     module_of = {iri: m for m, members in modules.items() for iri in members}
     links: dict[str, list[tuple[str, str, str]]] = {}
     used_by: dict[str, list[tuple[str, str]]] = {}
-    for prop in sorted(g.subjects(RDF.type, OWL.ObjectProperty)):
+    for prop in sorted_terms(g.subjects(RDF.type, OWL.ObjectProperty)):
         domain, range_ = str(g.value(prop, RDFS.domain)), str(g.value(prop, RDFS.range))
         if domain in module_of and range_ in module_of:
             other = module_of[range_] if module_of[range_] != module_of[domain] else ""
             links.setdefault(domain, []).append((_local(prop), _local(range_), other))
             used_by.setdefault(range_, []).append((_local(domain), _local(prop)))
     values: dict[str, list[tuple[str, str]]] = {}
-    for prop in sorted(g.subjects(RDF.type, OWL.DatatypeProperty)):
+    for prop in sorted_terms(g.subjects(RDF.type, OWL.DatatypeProperty)):
         domain = str(g.value(prop, RDFS.domain))
         if domain in module_of:
-            ranges = list(g.objects(prop, RDFS.range)) or sorted(g.objects(prop, SCHEMA.rangeIncludes))
-            values.setdefault(domain, []).append((_local(prop), " | ".join(g.qname(r) for r in ranges) or "literal"))
+            ranges = list(g.objects(prop, RDFS.range)) or sorted_terms(g.objects(prop, SCHEMA.rangeIncludes))
+            shown = " | ".join(g.qname(r) for r in ranges if isinstance(r, URIRef))
+            values.setdefault(domain, []).append((_local(prop), shown or "literal"))
 
     def box(iri: str) -> DiagramClass:
         cls = URIRef(iri)
-        supers = sorted(g.objects(cls, RDFS.subClassOf))
-        outside = supers + sorted(g.objects(cls, OWL.equivalentClass)) + sorted(g.objects(cls, SKOS.closeMatch))
+        supers = sorted_terms(g.objects(cls, RDFS.subClassOf))
+        outside = (
+            supers + sorted_terms(g.objects(cls, OWL.equivalentClass)) + sorted_terms(g.objects(cls, SKOS.closeMatch))
+        )
         return DiagramClass(
             name=_local(iri),
             label=str(g.value(cls, RDFS.label) or _local(iri)),

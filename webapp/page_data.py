@@ -7,15 +7,15 @@ project; these helpers keep the routes short.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context, has_request_context, request
-from rdflib import URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from graph import lookup
 from ontology.namespace import ID
+from queries.errors import QueryError
 from queries.library import get_query
 from webapp.store import get_store
 
@@ -34,7 +34,7 @@ def run(name: str, values: Mapping[str, Any] | None = None):
     return get_store().query(get_query(name, "pages").bind(values))
 
 
-def rows(name: str, values: Mapping[str, Any] | None = None) -> list[dict[str, Node | None]]:
+def rows(name: str, values: Mapping[str, Any] | None = None) -> list[dict[str, Identifier | None]]:
     """The rows of a SELECT page query as dicts of terms."""
     return list(run(name, values))
 
@@ -79,21 +79,55 @@ def text(term: Node | None) -> str | None:
     return None if term is None else str(term)
 
 
-def local_path(iri: str | URIRef) -> str | None:
-    """The app path of an entity IRI under the id base, or None for any other IRI.
+def sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
+    """``nodes`` in rdflib's order of terms. rdflib types a graph's terms as ``Node``, which has no order; every
+    term a parsed graph holds is an ``Identifier`` (IRI, blank node or literal), which has.
+
+    >>> from rdflib import Literal, URIRef
+    >>> sorted_terms([URIRef("https://example.org/b"), Literal("a"), URIRef("https://example.org/a")])
+    [rdflib.term.URIRef('https://example.org/a'), rdflib.term.URIRef('https://example.org/b'), rdflib.term.Literal('a')]
+    """
+    return sorted(n for n in nodes if isinstance(n, Identifier))
+
+
+def bound(term: Identifier | None) -> Identifier:
+    """A row's term for a variable the query binds in every row (a COUNT, a variable of a required pattern).
+
+    Which variables may be unbound follows from the query's shape, which no static type sees, so :func:`rows`
+    types every value as optional and the caller says here which one cannot be; one that is unbound all the same
+    fails at once rather than showing as "None".
+
+    >>> from rdflib import Literal
+    >>> int(bound(Literal(3)))
+    3
+    >>> bound(None)
+    Traceback (most recent call last):
+    ...
+    queries.errors.QueryError: a page query left unbound a variable it binds in every row
+    """
+    if term is None:
+        raise QueryError("a page query left unbound a variable it binds in every row")
+    return term
+
+
+def local_path(iri: str | None) -> str | None:
+    """The app path of an entity IRI under the id base, or None for any other IRI and for none at all (an
+    optional variable a query left unbound).
 
     >>> local_path("https://w3id.org/ascn/id/city/da-nang")
     '/id/city/da-nang'
     >>> local_path("https://schema.org/City") is None
     True
     """
+    if iri is None:
+        return None
     iri, base = str(iri), public_base()
     if not iri.startswith(base + "id/"):
         return None
     return "/" + iri[len(base) :]
 
 
-def href_of(iri: str | URIRef | None) -> str | None:
+def href_of(iri: str | None) -> str | None:
     """Where a link to ``iri`` goes: the app path of an entity IRI, the IRI itself when it is an http(s) URL, and
     None for anything else, which a template then shows as text. Data decides link targets, so a ``javascript:``
     or ``data:`` IRI in a loaded file must never become a link, whatever the Content-Security-Policy would stop.
@@ -125,7 +159,7 @@ def public_base() -> str:
     return current_app.config.get("PUBLIC_BASE") or DEFAULT_BASE if has_app_context() else DEFAULT_BASE
 
 
-def entity_type(iri: str | URIRef) -> str | None:
+def entity_type(iri: str) -> str | None:
     """The type segment of an entity IRI (``city`` for ``…/id/city/da-nang``), or None.
 
     >>> entity_type("https://w3id.org/ascn/id/focus-area/mobility")

@@ -17,14 +17,14 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from rdflib import URIRef
 
 from graph.errors import StoreError
-from graph.formats import write
+from graph.formats import Format, write
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
 from ontology.errors import NotFound
 from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
-from webapp.entity_view import build
+from webapp.entity_view import Entity, build
 from webapp.errors import EntityNotFound
 from webapp.facets import (
     FACETS,
@@ -37,8 +37,8 @@ from webapp.facets import (
     sort_projects,
     unknown_values,
 )
-from webapp.linked_data import HTML, NotAcceptable, alternates, link_header, negotiate, schema_org
-from webapp.page_data import href_of, iri_of, local_path, once_per_version, rows, run, text, value_rows
+from webapp.linked_data import NotAcceptable, alternates, link_header, negotiate, schema_org
+from webapp.page_data import bound, href_of, iri_of, local_path, once_per_version, rows, run, text, value_rows
 from webapp.store import get_graph_cache, get_store
 
 bp = Blueprint("pages", __name__)
@@ -59,7 +59,7 @@ def data_version() -> dict:
 
 @bp.route("/")
 def home():
-    counts = {text(r["kind"]): int(r["count"]) for r in rows("home_counts")}
+    counts = {str(bound(r["kind"])): int(bound(r["count"])) for r in rows("home_counts")}
     cities = [_map_city(r) for r in rows("member_cities")]
     countries = sorted({(c["iso2"], c["country"], c["country_path"]) for c in cities if c["iso2"]}, key=lambda c: c[1])
     per_country = _country_counts(cities)
@@ -163,8 +163,8 @@ def _reported_counts() -> dict:
     """The latest member and project counts the sources report, with their dates and sources."""
     latest: dict[str, dict] = {}
     for r in rows("latest_counts"):
-        kind = text(r["kind"])
-        entry = latest.setdefault(kind, {"value": int(r["value"]), "as_of": text(r["asOf"]), "sources": []})
+        kind = str(bound(r["kind"]))
+        entry = latest.setdefault(kind, {"value": int(bound(r["value"])), "as_of": text(r["asOf"]), "sources": []})
         if entry["as_of"] == text(r["asOf"]) and r["source"] is not None and local_path(r["source"]):
             entry["sources"].append(local_path(r["source"]))
     return latest
@@ -347,7 +347,7 @@ def entity(kind: str, ident: str):
         raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
     graph = run("entity_description", {"entity": str(iri)})
     topic = {"focus": request.args.get("focus", "").strip()[:100], "text": request.args.get("topic", "").strip()[:200]}
-    if wanted != HTML:
+    if isinstance(wanted, Format):
         response = Response(write(graph, wanted), mimetype=wanted.media_type)
     else:
         view = build(iri, graph)
@@ -401,8 +401,17 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
             except NotFound:
                 abort(400, description=f"No focus area is called {topic['focus']!r}: choose one from the list.")
         else:
+            subject = QUESTIONS[name].input_kind
             answer = to_dict(
-                ask(get_store(), name, top=TOP, cache=get_graph_cache(), **{QUESTIONS[name].input_kind: iri})
+                ask(
+                    get_store(),
+                    name,
+                    top=TOP,
+                    cache=get_graph_cache(),
+                    city=iri if subject == "city" else None,
+                    project=iri if subject == "project" else None,
+                    partner=iri if subject == "partner" else None,
+                )
             )
         for item in answer["items"]:
             item["path"] = local_path(item["iri"])
@@ -446,7 +455,7 @@ def _focus_areas() -> list[tuple[str, str, int]]:
     return [(area, label, n) for (area, label), n in sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))]
 
 
-def _country_overview(view) -> dict:
+def _country_overview(view: Entity) -> dict:
     """A member state's member cities, the projects in them and the partners paired with them, with counts."""
     cities = next((f.values for f in view.incoming if f.label == "Member cities"), [])
     projects: dict[str, dict] = {}
@@ -519,7 +528,7 @@ def _named_entities(prefix: str) -> dict[str, str]:
     """Labelled entities under an IRI prefix (qualifying nodes such as ``…/population`` left out), path → label."""
     out = {}
     for r in rows("entities_of_type", {"prefix": prefix}):
-        path = local_path(r["entity"])
-        if r["label"] is not None and path and path.count("/") == 3:
-            out[path] = text(r["label"])
+        path, label = local_path(r["entity"]), r["label"]
+        if label is not None and path and path.count("/") == 3:
+            out[path] = str(label)
     return out
