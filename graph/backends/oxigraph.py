@@ -552,14 +552,14 @@ def _quads_besides(store: ox.Store, target: ox.NamedNode) -> list[ox.Quad]:
 
 
 def _checked_copy(
-    others, target: ox.NamedNode, name: str, path: Path, format: str, check: Callable[[Staged], None]
+    others: list[ox.Quad], target: ox.NamedNode, name: str, path: Path, format: str, check: Callable[[Staged], None]
 ) -> tuple[ox.Store, int]:
     """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it, and the
     file's triple count."""
     memory = ox.Store()
     memory.bulk_extend(others)
     _load_file(memory, target, path, format)
-    count = _count(memory, target)
+    count = len(memory) - len(others)  # others hold no quad of target: a fraction of a COUNT query's time
     check(Staged(name, count, OxigraphStore(memory).query))
     return memory, count
 
