@@ -32,12 +32,32 @@ class PersonalizedPageRank:
     """Personalised PageRank over one undirected graph, its transition matrix built once."""
 
     def __init__(self, graph: nx.Graph, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6):
-        self.nodes = sorted(graph.nodes)
+        nodes = sorted(graph.nodes)
+        adjacency = (
+            nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, dtype=float, format="csr") if nodes else None
+        )
+        self._walk(nodes, adjacency, alpha, max_iter, tol)
+
+    @classmethod
+    def from_adjacency(
+        cls,
+        nodes: list[str],
+        adjacency: sp.spmatrix,
+        alpha: float = 0.85,
+        max_iter: int = 100,
+        tol: float = 1.0e-6,
+    ) -> PersonalizedPageRank:
+        """The walk over an undirected graph given as its sorted nodes and symmetric 0/1 adjacency matrix
+        (:attr:`graph.similarity.typed_graph.TypedGraph.adjacency`), with no networkx graph to convert."""
+        self = cls.__new__(cls)
+        self._walk(nodes, adjacency if nodes else None, alpha, max_iter, tol)
+        return self
+
+    def _walk(self, nodes: list[str], a: sp.spmatrix | None, alpha: float, max_iter: int, tol: float) -> None:
+        self.nodes = nodes
         self.position = {n: i for i, n in enumerate(self.nodes)}
         self.alpha, self.max_iter, self.tol = alpha, max_iter, tol
-        n = len(self.nodes)
-        if n:
-            a = nx.to_scipy_sparse_array(graph, nodelist=self.nodes, weight=None, dtype=float, format="csr")
+        if a is not None:
             out = np.asarray(a.sum(axis=1)).ravel()
             scale = np.divide(1.0, out, out=np.zeros_like(out), where=out != 0)
             self.matrix_t = sp.csr_matrix((sp.diags(scale) @ a).T)
@@ -45,6 +65,9 @@ class PersonalizedPageRank:
         else:
             self.matrix_t = sp.csr_matrix((0, 0))
             self.dangling = np.zeros(0, dtype=int)
+        n = len(nodes)
+        self._start = np.full(n, 1.0 / n) if n else np.zeros(0)  # networkx's start
+        self._first_step = self.matrix_t @ self._start  # the same for every query: computed once
 
     def scores(self, personalization: Mapping[str, float]) -> np.ndarray:
         """PageRank restarting at ``personalization`` (node → weight), in :attr:`nodes` order; sums to 1."""
@@ -56,10 +79,10 @@ class PersonalizedPageRank:
         if n == 0 or p.sum() == 0:
             return np.zeros(n)
         p /= p.sum()
-        x = np.full(n, 1.0 / n)  # networkx's start
-        for _ in range(self.max_iter):
+        x = self._start
+        for step in range(self.max_iter):
             last = x
-            x = self.matrix_t @ last
+            x = self._first_step.copy() if step == 0 else self.matrix_t @ last
             x *= self.alpha
             x += (self.alpha * last[self.dangling].sum() + 1 - self.alpha) * p
             if np.abs(x - last).sum() < n * self.tol:

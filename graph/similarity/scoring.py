@@ -131,7 +131,7 @@ class Scorer:
 
     @cached_property
     def ppr(self) -> PersonalizedPageRank:
-        return PersonalizedPageRank(self.tg.structure)
+        return PersonalizedPageRank.from_adjacency(*self.tg.adjacency)
 
     def _ppr_positions(self, kind: str) -> np.ndarray:
         """Where each entity of ``kind`` sits in the PPR vector (-1: not in the structure graph)."""
@@ -151,6 +151,7 @@ class Scorer:
             self.path(name)
         for kind in ("city", "project", "partner", "focus_area"):
             self._ppr_positions(kind)
+        self.tg.link_index  # noqa: B018  (the reasons' look-ups, built now rather than by the first question)
         self.text, self.words, self.city_vectors, self.partner_vectors, self.partner_cities  # noqa: B018  (building them is the point)
         self.activity("city"), self.activity("partner")
         return self

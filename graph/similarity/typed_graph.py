@@ -24,6 +24,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from threading import Event, Lock, RLock
 from typing import Any, TypeVar
 
@@ -267,39 +268,30 @@ class TypedGraph:
         return entity.kind if entity else None
 
     @cached_property
-    def _link_facts(self) -> dict[tuple[str, str, str], list[str]]:
-        facts: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        for link in self.links:
-            facts[(link.relation, link.source, link.target)].append(link.fact)
-        return facts
-
-    @cached_property
-    def _out(self) -> dict[tuple[str, str], list[str]]:
-        out: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for link in self.links:
-            out[(link.relation, link.source)].add(link.target)
-        return {k: sorted(v) for k, v in out.items()}
-
-    @cached_property
-    def _in(self) -> dict[tuple[str, str], list[str]]:
-        inc: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for link in self.links:
-            inc[(link.relation, link.target)].add(link.source)
-        return {k: sorted(v) for k, v in inc.items()}
+    def link_index(self) -> LinkIndex:
+        """Each link indexed three ways in one pass over the links in order: by source, by target, and the facts
+        stating it. In that order every list comes out sorted, so only repeats are skipped (no sort per list)."""
+        out: dict[tuple[str, str], list[str]] = {}
+        inc: dict[tuple[str, str], list[str]] = {}
+        facts: dict[tuple[str, str, str], list[str]] = {}
+        for link in sorted(self.links, key=attrgetter("relation", "source", "target", "fact")):
+            relation, source, target, fact = link.relation, link.source, link.target, link.fact
+            _add(out, (relation, source), target)
+            _add(inc, (relation, target), source)
+            _add(facts, (relation, source, target), fact)
+        return LinkIndex(out, inc, facts)
 
     def targets(self, relation: str, source: str) -> list[str]:
         """What ``source`` links to by ``relation``, sorted."""
-        return self._out.get((relation, source), [])
+        return self.link_index.targets.get((relation, source), [])
 
     def sources_of(self, relation: str, target: str) -> list[str]:
         """What links to ``target`` by ``relation``, sorted."""
-        return self._in.get((relation, target), [])
+        return self.link_index.sources.get((relation, target), [])
 
     def facts_for(self, relation: str, source: str, target: str) -> list[Fact]:
         """The facts stating one link, each with its sources and confidence (a fact without sources: none)."""
-        return [
-            self.facts.get(f, Fact(f, ())) for f in sorted(set(self._link_facts.get((relation, source, target), ())))
-        ]
+        return [self.facts.get(f, Fact(f, ())) for f in self.link_index.facts.get((relation, source, target), ())]
 
     # -- matrices ------------------------------------------------------------------------------
     def relation(self, name: str) -> sp.csr_matrix:
@@ -338,13 +330,33 @@ class TypedGraph:
     # -- structure -----------------------------------------------------------------------------
     @cached_property
     def structure(self) -> nx.Graph:
-        """An undirected networkx graph of every entity and link except statuses (for PPR, paths, baselines)."""
+        """An undirected networkx graph of every entity and link except statuses (for paths and the baselines)."""
         g = nx.Graph()
         g.add_nodes_from(sorted(iri for iri, e in self.entities.items() if e.kind not in _STRUCTURE_SKIP))
         g.add_edges_from(
             sorted({(link.source, link.target) for link in self.links if link.relation not in _STRUCTURE_SKIP})
         )
         return g
+
+    @cached_property
+    def adjacency(self) -> tuple[list[str], sp.csr_matrix]:
+        """:attr:`structure` as its nodes (sorted) and symmetric 0/1 adjacency matrix, made with scipy alone.
+
+        What the random walk needs, without building the networkx graph (the larger part of the recommender's
+        build on a large graph); the same nodes and edges as :attr:`structure`, which a test checks.
+        """
+        pairs = [(link.source, link.target) for link in self.links if link.relation not in _STRUCTURE_SKIP]
+        nodes = {iri for iri, e in self.entities.items() if e.kind not in _STRUCTURE_SKIP}
+        nodes.update(iri for pair in pairs for iri in pair)
+        ordered = sorted(nodes)
+        position = {iri: i for i, iri in enumerate(ordered)}
+        sources = np.fromiter((position[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
+        targets = np.fromiter((position[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
+        n = len(ordered)
+        both = (np.concatenate([sources, targets]), np.concatenate([targets, sources]))
+        matrix = sp.csr_matrix((np.ones(2 * len(pairs)), both), shape=(n, n))
+        matrix.data[:] = 1.0  # a link stated twice, or both ways, is one edge (a loop too)
+        return ordered, matrix
 
     def derived(self, build: Callable[[TypedGraph], T]) -> T:
         """What ``build`` makes of this graph (the recommender's :class:`~graph.similarity.scoring.Scorer`), made
@@ -399,6 +411,27 @@ class TypedGraph:
                     names.setdefault(_fold(name), iri)
             cache[kind] = (ids, names)
         return cache[kind]
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """Links by (relation, source), by (relation, target) and by (relation, source, target), each list sorted."""
+
+    targets: dict[tuple[str, str], list[str]]
+    sources: dict[tuple[str, str], list[str]]
+    facts: dict[tuple[str, str, str], list[str]]
+
+
+K = TypeVar("K")
+
+
+def _add(groups: dict[K, list[str]], key: K, value: str) -> None:
+    """Append ``value`` to the group ``key`` unless it is already its last value (values come in order)."""
+    values = groups.get(key)
+    if values is None:
+        groups[key] = [value]
+    elif values[-1] != value:
+        values.append(value)
 
 
 def _fold(name: str) -> str:

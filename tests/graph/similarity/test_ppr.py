@@ -28,6 +28,19 @@ def test_bundled_graph_matches_networkx(store):
     assert scores.sum() == pytest.approx(1.0)
 
 
+def test_the_walk_read_off_the_typed_graph_is_the_one_networkx_gives(store):
+    """The typed graph's own adjacency (no networkx graph built) gives the very same operator, so the same scores."""
+    tg = TypedGraph.from_store(store)
+    nodes, adjacency = tg.adjacency
+    assert nodes == sorted(tg.structure.nodes)
+    direct, via_networkx = PersonalizedPageRank.from_adjacency(nodes, adjacency), PersonalizedPageRank(tg.structure)
+    for part in ("indptr", "indices", "data"):
+        assert getattr(direct.matrix_t, part).tolist() == getattr(via_networkx.matrix_t, part).tolist()
+    assert direct.dangling.tolist() == via_networkx.dangling.tolist()
+    city = "https://w3id.org/ascn/id/city/da-nang"
+    assert direct.scores({city: 1.0}).tolist() == via_networkx.scores({city: 1.0}).tolist()
+
+
 def test_isolated_start_keeps_all_mass_at_home():
     g = nx.Graph()
     g.add_nodes_from(["alone", "x"])
