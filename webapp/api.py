@@ -18,7 +18,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import URIRef
 
 from graph.describe import DOWNLOADS, dump_name
-from graph.formats import FORMATS, by_name, write
+from graph.formats import FORMATS, write
 from graph.releases import current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import to_dict
@@ -39,8 +39,6 @@ bp.after_request(cors)
 
 MAX_TOP = 100
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
-_FILTERS = {"country": "country", "focus_area": "focus_area", "status": "status"}
-_FLAGS = ("exclude_own_city", "exclude_own_country", "exclude_paired")
 
 
 class ApiError(Exception):
@@ -294,10 +292,14 @@ def _year(name: str) -> int | None:
 def _filters() -> Filters:
     """The filters every recommendation takes (names are resolved, and refused with suggestions, later)."""
     return Filters(
-        **{key: _one(param) for param, key in _FILTERS.items()},
+        country=_one("country"),
+        focus_area=_one("focus_area"),
+        status=_one("status"),
         start_year=_year("from"),
         end_year=_year("to"),
-        **{flag: _flag(flag) for flag in _FLAGS},
+        exclude_own_city=_flag("exclude_own_city"),
+        exclude_own_country=_flag("exclude_own_country"),
+        exclude_paired=_flag("exclude_paired"),
     )
 
 
@@ -321,13 +323,12 @@ def void() -> Response:
 def _graph_response(graph) -> Response:
     """``graph`` in the format the ``format`` parameter or Accept asks for (Turtle by default)."""
     fmt = _one("format")
-    name = choose_format("graph", fmt)
-    if name is None:
+    chosen = choose_format("graph", fmt)
+    if chosen is None:
         offered = ", ".join(f"{f.name} ({f.media_type})" for f in FORMATS["graph"])
         if fmt is not None:
             raise ApiError(400, f"parameter 'format': unknown format {fmt!r}; offered: {offered}", "format")
         raise ApiError(406, f"no acceptable format for Accept: {request.headers.get('Accept')}; offered: {offered}")
-    chosen = by_name("graph", name)
     response = Response(write(graph, chosen), mimetype=chosen.media_type)
     response.headers["Content-Type"] = f"{chosen.media_type}; charset=utf-8"
     response.headers["Vary"] = "Accept"
@@ -347,11 +348,13 @@ def download(ext: str) -> Response:
         raise ApiError(
             404,
             f"no download ascn-kg.{ext}",
-            suggestions=[dump_name(release and release.version, e) for e in _EXTENSIONS],
+            suggestions=[dump_name(release.version if release else None, e) for e in _EXTENSIONS],
         )
     fmt = _EXTENSIONS[ext]
     response = Response(store.export(fmt.name), mimetype=fmt.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{dump_name(release and release.version, ext)}"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{dump_name(release.version if release else None, ext)}"'
+    )
     return response
 
 

@@ -166,7 +166,7 @@ PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools", "changes"}
 """The blueprints whose GET answers are pages (and their RDF alternates) made from the graph and the app alone."""
 
 
-def _page_key() -> tuple | None:
+def _page_key() -> tuple[str, tuple[str, ...]] | None:
     if request.method not in ("GET", "HEAD") or request.blueprint not in PAGE_BLUEPRINTS:
         return None
     version = graph_version()
@@ -215,7 +215,7 @@ KEPT_HEADERS = frozenset(
 def _page_validators(response: Response) -> Response:
     """An ETag and Cache-Control on every page answered in full (200) while the graph's version is known; the page
     kept for the next visitor."""
-    key = g.get("page_key")
+    key: tuple[str, tuple[str, ...]] | None = g.get("page_key")
     if (
         key is None
         or response.status_code != 200
@@ -232,5 +232,6 @@ def _page_validators(response: Response) -> Response:
             for name, value in response.headers.items()
             if name.lower() in KEPT_HEADERS and name.lower() != "content-type"
         )
-        answer_cache().put(*key, Page(response.get_data(), response.content_type, headers))
+        version, page = key
+        answer_cache().put(version, page, Page(response.get_data(), response.content_type, headers))
     return response

@@ -28,7 +28,7 @@ from werkzeug.http import parse_accept_header
 
 from graph.errors import StoreError
 from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
-from graph.formats import FORMATS, by_name, kind_of_form
+from graph.formats import FORMATS, Format, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
 from graph.results import XML_REFUSAL
 from graph.sparql_text import inspect_query, normalised
@@ -93,6 +93,9 @@ def answer(req: Request) -> Response:
     Shared with ``/api/queries/<name>`` (:mod:`webapp.api`), so a library query called as a REST call gets the
     same formats, limits and completeness notice as the same text sent to ``/sparql``. Raises ProtocolError.
     """
+    query = req.query
+    if query is None:  # the endpoint answers a request without one with its Service Description
+        raise ProtocolError(400, "missing parameter 'query'")
     config = current_app.config
     pool, version = get_pool(), None
     if req.release is not None:
@@ -103,12 +106,13 @@ def answer(req: Request) -> Response:
         pool, version = pinned.pool_for(pinned_release), f"release {pinned_release.version}"  # never changes
     else:
         version = current_version()  # read before the query runs: a write meanwhile makes this answer's key stale
-    formats = {kind: choose_format(kind, req.format) for kind in FORMATS}
+    chosen = {kind: choose_format(kind, req.format) for kind in FORMATS}
+    formats = {kind: fmt.name if fmt else None for kind, fmt in chosen.items()}
     timeout = float(config["SPARQL_TIMEOUT"])
     row_limit = int(config["SPARQL_ROW_LIMIT"])
     base = query_base(config)
     key = (
-        normalised(req.query),
+        normalised(query),
         req.default_graphs,
         req.named_graphs,
         tuple(formats.values()),
@@ -122,18 +126,18 @@ def answer(req: Request) -> Response:
         kept = answer_cache().get(version, key)
         if tag and (unchanged := not_modified(tag, {"Vary": "Accept"})):
             return unchanged
-        if kept is not None:
-            _log_answer(_name(req.query), kept, 0.0, " (kept answer)")
+        if isinstance(kept, Reply):  # a query's key never holds a page
+            _log_answer(_name(query), kept, 0.0, " (kept answer)")
             return _reply(kept, timeout, tag)
-    info = inspect_query(req.query)
+    info = inspect_query(query)
     if info.update:
         raise ProtocolError(403, _REFUSE_UPDATE)
-    _check_services(req.query, base, config)
+    _check_services(query, base, config)
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
         raise _not_acceptable(kind)
     job = Job(
-        req.query,
+        query,
         formats,
         row_limit,
         req.default_graphs,
@@ -141,7 +145,7 @@ def answer(req: Request) -> Response:
         base_iri=base,
         has_dataset_clause=info.has_dataset_clause,
     )
-    name, started = _name(req.query), time.monotonic()
+    name, started = _name(query), time.monotonic()
     try:
         reply = pool.run(job, timeout)
     except QueryError as exc:
@@ -163,11 +167,10 @@ def answer(req: Request) -> Response:
         log.error("query %s failed: %s", name, exc)
         raise ProtocolError(503, f"the store could not answer: {exc}") from None
     _log_answer(name, reply, time.monotonic() - started)
-    if reply.media_type is None:
-        raise _not_acceptable(reply.kind)
+    response = _reply(reply, timeout, tag)
     if version is not None:
         answer_cache().put(version, key, reply)
-    return _reply(reply, timeout, tag)
+    return response
 
 
 def _log_answer(name: str, reply: Reply, elapsed: float, note: str = "") -> None:
@@ -183,16 +186,18 @@ def _log_answer(name: str, reply: Reply, elapsed: float, note: str = "") -> None
 
 
 def _reply(reply: Reply, timeout: float, tag: str | None = None) -> Response:
-    text = reply.media_type.startswith("text/") or reply.media_type.endswith(("json", "xml"))
+    """The response carrying ``reply``; a 406 (ProtocolError) when no format the client accepts could hold it."""
+    media_type = reply.media_type
+    if media_type is None:
+        raise _not_acceptable(reply.kind)
+    text = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
     reason = None if reply.complete else "row-limit"
     headers = _limits_headers(reply.complete, reason, reply.rows, reply.row_limit, timeout)
     headers["Vary"] = "Accept"
     if tag:
         headers["ETag"] = tag
         headers["Cache-Control"] = CACHE_CONTROL
-    return Response(
-        reply.body, headers=headers, content_type=f"{reply.media_type}; charset=utf-8" if text else reply.media_type
-    )
+    return Response(reply.body, headers=headers, content_type=f"{media_type}; charset=utf-8" if text else media_type)
 
 
 def _limits_headers(complete: bool, reason: str | None, rows: int, limit: int, timeout: float) -> dict:
@@ -214,7 +219,7 @@ def _describe(req: Request) -> Response:
     if fmt is None:
         raise _not_acceptable("graph")
     body = service_description(request.base_url, current_app.config, fmt)
-    response = Response(body, mimetype=by_name("graph", fmt).media_type)
+    response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -307,11 +312,10 @@ def _check_services(query: str, base: str, config) -> None:
 
 
 # -- content negotiation -----------------------------------------------------------------------
-def choose_format(kind: str, format_param: str | None) -> str | None:
-    """The format name for answers of ``kind``: the ``format`` parameter, else Accept, else the default."""
+def choose_format(kind: str, format_param: str | None) -> Format | None:
+    """The format for answers of ``kind``: the ``format`` parameter, else Accept, else the default."""
     if format_param is not None:
-        fmt = by_name(kind, format_param)
-        return fmt.name if fmt else None
+        return by_name(kind, format_param)
     accept = request.headers.get("Accept")
     if accept is not None and len(accept) > 500:  # an odd header is matched, never kept in the cache
         return _negotiate.__wrapped__(kind, accept)
@@ -319,11 +323,11 @@ def choose_format(kind: str, format_param: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _negotiate(kind: str, accept: str | None) -> str | None:
+def _negotiate(kind: str, accept: str | None) -> Format | None:
     """The format of ``kind`` an Accept header prefers; cached, since clients send the same few headers again
     and again and matching one costs more than the rest of the request's checks together.
 
-    >>> _negotiate("results", "text/csv;q=0.5, application/xml"), _negotiate("graph", None)
+    >>> _negotiate("results", "text/csv;q=0.5, application/xml").name, _negotiate("graph", None).name
     ('xml', 'turtle')
     >>> _negotiate("boolean", "text/csv") is None
     True
@@ -331,10 +335,10 @@ def _negotiate(kind: str, accept: str | None) -> str | None:
     formats = FORMATS[kind]
     parsed = parse_accept_header(accept, MIMEAccept)
     if not parsed:
-        return formats[0].name
+        return formats[0]
     offered = [f.media_type for f in formats] + [a for f in formats for a in f.aliases if "/" in a]
     best = parsed.best_match(offered)
-    return by_name(kind, best).name if best else None
+    return by_name(kind, best) if best else None
 
 
 def _not_acceptable(kind: str) -> ProtocolError:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from graph.formats import by_name, write
+from graph.formats import Format, write
 from webapp.store import get_store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -29,8 +29,8 @@ RESULT_FORMATS = (
 )
 
 
-def service_description(endpoint: str, config: Mapping, fmt: str) -> bytes:
-    """The description of the endpoint at ``endpoint``, serialised in the graph format named ``fmt``."""
+def service_description(endpoint: str, config: Mapping, fmt: Format) -> bytes:
+    """The description of the endpoint at ``endpoint``, serialised in the graph format ``fmt``."""
     g = Graph()
     g.bind("sd", SD)
     g.bind("formats", W3C_FORMATS)
@@ -67,4 +67,4 @@ def service_description(endpoint: str, config: Mapping, fmt: str) -> bytes:
         g.add((dataset, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
         g.add((named, SD.name, URIRef(name)))
-    return write(g, by_name("graph", fmt))
+    return write(g, fmt)
