@@ -411,10 +411,7 @@ def _keyword(tg: TypedGraph, case: Case, candidates: list[str], thesaurus: bool,
     if bm25:
         if case.target == "plan_project":
             return BM25Index(projects, vocabulary).scores(case.text)[[tg.index("project")[c] for c in candidates]]
-
-        def city(c: str) -> str:
-            return " ".join(plain_document(tg.entities[p]) for p in tg.sources_of("in_city", c))
-
+        city = scorer(tg).city_text
         if case.target == "partner_city":
             return BM25Index([city(c) for c in candidates], vocabulary).scores(plain_document(tg.entities[case.query]))
         return BM25Index([plain_document(tg.entities[a]) for a in candidates], vocabulary).scores(city(case.query))

@@ -17,7 +17,7 @@ import numpy as np
 
 from graph.similarity import explain, profile
 from graph.similarity.reasons import Reason
-from graph.similarity.scoring import scorer
+from graph.similarity.scoring import plain_document, scorer
 from graph.similarity.ties import Tie, tied_cities, tied_partners
 from graph.similarity.typed_graph import TypedGraph
 
@@ -140,6 +140,7 @@ def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
         "text": sc.city_likeness(expertise),
         "ppr": _ppr(tg, q.asked, "city"),
         "activity": sc.activity("city"),
+        "about": sc.city_words.scores(plain_document(tg.entities[q.asked])),
         **_paths(sc.partner_city(a)),
     }
     # cities like the ones the partner (or its family) already works in, by what their projects are about
@@ -162,6 +163,7 @@ def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
         "peers": peers,
         "ppr": _ppr(tg, q.asked, "partner"),
         "activity": sc.activity("partner"),
+        "about": sc.partner_words.scores(sc.city_text(q.asked)),
         **_paths(sc.city_partner(c)),
     }
 
@@ -293,15 +295,24 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "projects_for_city": {"text": 0.6, "graph": 0.2, "ppr": 0.2},
     "projects_like": {"text": 0.6, "graph": 0.3, "ppr": 0.1},
     "projects_for_plan": {"bm25": 0.5, "graph": 0.4, "text": 0.1, "context": 0.0, "ppr": 0.0},
-    "cities_for_partner": {"activity": 0.6, "text": 0.3, "peers": 0.1, "graph": 0.0, "ppr": 0.0, "profile": 1.0},
-    "partners_for_city": {"activity": 0.6, "peers": 0.3, "text": 0.1, "graph": 0.0, "ppr": 0.0},
+    "cities_for_partner": {
+        "activity": 0.6,
+        "text": 0.3,
+        "about": 0.1,
+        "peers": 0.0,
+        "graph": 0.0,
+        "ppr": 0.0,
+        "profile": 1.0,
+    },
+    "partners_for_city": {"peers": 0.6, "about": 0.3, "activity": 0.1, "text": 0.0, "graph": 0.0, "ppr": 0.0},
     "cities_for_profile": {"profile.focus_area": 0.6, "profile.programme": 0.4},
 }
 """How much each signal family counts per question: ``text`` (names and descriptions), ``graph`` (the
 meta-paths, summed with their own weights), ``ppr`` (the random walk from the query), ``peers`` (what the
 query's most alike cities did), ``context`` (a planning city's own projects), ``bm25`` (a plan's words by BM25),
-``activity`` (a prior: the candidate's projects and pairings) and ``profile`` (the focus areas and programmes a
-partner asked for). Each signal is scaled to [0, 1] over the candidates before weighing.
+``about`` (a partner's own words against a city's projects' words, by BM25), ``activity`` (a prior: the
+candidate's projects and pairings) and ``profile`` (the focus areas and programmes a partner asked for). Each
+signal is scaled to [0, 1] over the candidates before weighing.
 
 The weights of the three questions ``ascn evaluate`` measures (``projects_for_plan``, ``cities_for_partner``,
 ``partners_for_city``) are the best on its validation split (the leak-free hold-out on the graph as reported up to

@@ -10,7 +10,8 @@ The families of signal, each scaled to [0, 1] over the candidates by its maximum
 * **ppr** — personalised PageRank from the query node (:mod:`graph.similarity.ppr`), and **peers**: what the
   query's most similar cities did (an item-based neighbourhood, ItemKNN, with text likeness between cities);
 * **bm25** — Okapi BM25 of a plan's own words against each project's name and description, with the same
-  thesaurus (:class:`graph.similarity.text.BM25Index`);
+  thesaurus (:class:`graph.similarity.text.BM25Index`); **about** — the same between a partner's own name and
+  description and a city's projects' texts;
 * **activity** — a prior: how many projects and pairings a candidate city or partner has.
 
 How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen on the
@@ -152,8 +153,18 @@ class Scorer:
         for kind in ("city", "project", "partner", "focus_area"):
             self._ppr_positions(kind)
         self.tg.link_index  # noqa: B018  (the reasons' look-ups, built now rather than by the first question)
-        self.text, self.words, self.city_vectors, self.partner_vectors, self.partner_cities  # noqa: B018  (building them is the point)
-        self.activity("city"), self.activity("partner")
+        for name in (
+            "text",
+            "words",
+            "city_words",
+            "partner_words",
+            "city_vectors",
+            "partner_vectors",
+            "partner_cities",
+        ):
+            getattr(self, name)  # building them is the point
+        for kind in ("city", "partner"):
+            self.activity(kind)
         return self
 
     @cached_property
@@ -167,6 +178,21 @@ class Scorer:
         """BM25 over project names and descriptions, each once (the name alone for projects the sources only
         name), with the framework's vocabulary as thesaurus: what a plan's few words are matched by."""
         return BM25Index([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")], self.tg.vocabulary)
+
+    @cached_property
+    def city_words(self) -> BM25Index:
+        """BM25 over each city's projects' names and descriptions taken together: what a partner's own words
+        meet."""
+        return BM25Index([self.city_text(c) for c in self.tg.ids("city")], self.tg.vocabulary)
+
+    @cached_property
+    def partner_words(self) -> BM25Index:
+        """BM25 over each partner's own name and description: what a city's projects' words meet."""
+        return BM25Index([plain_document(self.tg.entities[a]) for a in self.tg.ids("partner")], self.tg.vocabulary)
+
+    def city_text(self, c: str) -> str:
+        """A city's projects' names and descriptions, one text."""
+        return " ".join(plain_document(self.tg.entities[p]) for p in self.tg.sources_of("in_city", c))
 
     def activity(self, kind: str) -> np.ndarray:
         """How much each city or partner has done that the sources report: its projects and pairings (in IRI

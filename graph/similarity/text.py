@@ -349,7 +349,7 @@ class BM25Index:
                 rows.append(i)
                 cols.append(self.vocabulary[t])
                 vals.append(idf[self.vocabulary[t]] * f * (self.K1 + 1) / (f + damp))
-        self.matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(self.vocabulary)))
+        self.matrix = sp.csc_matrix((vals, (rows, cols)), shape=(n, len(self.vocabulary)))
 
     def scores(self, text: str) -> np.ndarray:
         """BM25 of ``text`` (each distinct term once) against every document, in document order."""
