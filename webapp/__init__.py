@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_SPARQL": None,
     "RATE_LIMIT_PAGES": None,
     "RATE_LIMIT_STORAGE": "memory://",
+    "CONNECTIONS_PER_CLIENT": 50,
     "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,
     "CURATOR_TOKEN": None,
     "SECRET_KEY": None,
@@ -43,10 +44,11 @@ trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by `
 recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless
 ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or ``ASCN_RATE_LIMIT_PAGES`` (every other route)
 gives one per client address in flask-limiter's notation (``"60/minute;10/second"``), counted in
-``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`); query answers kept up to 64 MiB in all until the graph
-changes (``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`); no curator token, so no one can
-review proposals through the web unless ``ASCN_CURATOR_TOKEN`` gives one, and sessions signed with ``ASCN_SECRET_KEY``
-(a random key per start when unset; see :mod:`webapp.review`)."""
+``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`); ``ascn serve`` keeps at most 50 connections open per client
+address (``ASCN_CONNECTIONS_PER_CLIENT``, 0 for no cap; see :mod:`webapp.connections`); query answers kept up to
+64 MiB in all until the graph changes (``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`); no
+curator token, so no one can review proposals through the web unless ``ASCN_CURATOR_TOKEN`` gives one, and sessions
+signed with ``ASCN_SECRET_KEY`` (a random key per start when unset; see :mod:`webapp.review`)."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

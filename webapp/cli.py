@@ -607,6 +607,13 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Trust X-Forwarded-* headers from this reverse proxy only [or ASCN_TRUSTED_PROXY].",
 )
 @click.option(
+    "--connections-per-client",
+    type=click.IntRange(0),
+    metavar="N",
+    help="Open connections one client address may hold; more are refused with 429 "
+    "[default: 50, or ASCN_CONNECTIONS_PER_CLIENT; 0: no cap].",
+)
+@click.option(
     "--rate-limit-sparql",
     metavar="LIMIT",
     callback=_rate_limit,
@@ -629,6 +636,7 @@ def serve(
     row_limit: int | None,
     threads: int,
     trusted_proxy: str | None,
+    connections_per_client: int | None,
     rate_limit_sparql: str | None,
     rate_limit_pages: str | None,
 ) -> None:
@@ -653,6 +661,7 @@ def serve(
         "SPARQL_TIMEOUT": timeout,
         "SPARQL_ROW_LIMIT": row_limit,
         "TRUSTED_PROXY": trusted_proxy,
+        "CONNECTIONS_PER_CLIENT": connections_per_client,
         "RATE_LIMIT_SPARQL": rate_limit_sparql,
         "RATE_LIMIT_PAGES": rate_limit_pages,
     }

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from webapp import served, warmup
+from webapp import connections, served, warmup
 from webapp.store import EXTENSION, close_app
 
 
@@ -23,6 +23,7 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        per_client = connections.limit_from(app.config)
         preparing = warmup.start(app)  # the pages' slow parts, while the workers start
         app.extensions[EXTENSION].pool.start()
         preparing.join()  # no visitor gets a page whose parts are still being made
@@ -32,6 +33,9 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
             app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app), **connection_limits()
         )
         server.channel_class = _channel_class()
+        proxy = app.config.get("TRUSTED_PROXY")
+        if per_client and proxy != "*":  # "*" trusts any address as a proxy carrying many clients' connections
+            server.channel_class = connections.PerClient(server.channel_class, per_client, [proxy] if proxy else [])
     except BaseException:
         close_app(app)
         raise

@@ -73,13 +73,17 @@ def http_request(
     body: bytes | None = None,
     headers: dict | None = None,
     timeout: float = 20.0,
+    source: str | None = None,
 ) -> Answer:
     """One raw HTTP request to ``url``'s host; ``target`` (path and query, sent verbatim) defaults to url's.
 
     http.client sends the request target as given, so a test can put malformed percent-encoding on the wire.
+    ``source`` is the client's own address (any of 127.0.0.0/8 reaches a server on 127.0.0.1 as another client).
     """
     parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=timeout, source_address=(source, 0) if source else None
+    )
     try:
         connection.request(
             method,

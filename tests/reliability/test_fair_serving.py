@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections import Counter
 
 import pytest
 
@@ -19,6 +20,9 @@ from tests.conftest import running_ascn, store_copy
 from tests.reliability.conftest import http_request, query_workers
 
 HALF_OPEN = 200
+PER_CLIENT = 50
+"""``ascn serve``'s default cap on the connections one client address holds open (``CONNECTIONS_PER_CLIENT``)."""
+EXTRA = 10
 RUNAWAYS = 20
 WORKERS = 2
 LANE = 1
@@ -47,38 +51,128 @@ def _wait_until(condition, what: str):
         time.sleep(0.05)
 
 
-def _still_open(sock: socket.socket) -> bool:
-    """Whether the server has not closed this connection (nothing to read, and no end of stream)."""
+def _address(server) -> tuple[str, int]:
+    parts = urllib.parse.urlsplit(server.url)
+    return parts.hostname, parts.port
+
+
+def _state(sock: socket.socket) -> str:
+    """``"open"`` while the server keeps this connection (nothing to read, no end of stream), ``"refused"`` once it
+    answered 429 and closed it, ``"closed"`` when it closed it without a word (or reset it)."""
     sock.setblocking(False)
+    received = b""
     try:
-        return sock.recv(1) != b""
+        while chunk := sock.recv(4096):
+            received += chunk
     except BlockingIOError:
-        return True
+        if not received:
+            return "open"
     except OSError:
-        return False
+        pass
+    return "refused" if received.startswith(b"HTTP/1.1 429 ") else "closed"
+
+
+class _HalfOpen:
+    """Connections from one client address whose request headers never end, and what the server did with each.
+
+    A connection's state is read once it is no longer open (the server's answer can be read only once).
+    :meth:`talk` sends one more byte of the unfinished header on each open connection, at most once a second, so
+    the idle timeout (10 s) closes none of them however long a busy machine takes between two checks; it is not
+    sent before the refusals are read, as a byte sent to a closed connection makes the server reset it, and the
+    reset destroys the unread 429.
+    """
+
+    def __init__(self, server, source: str, count: int):
+        self.socks = []
+        for _ in range(count):
+            sock = socket.create_connection(_address(server), source_address=(source, 0))
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            self.socks.append(sock)
+        self.states = ["open"] * count
+        self.talked = time.monotonic()
+
+    def counts(self) -> Counter:
+        self.states = [_state(s) if state == "open" else state for s, state in zip(self.socks, self.states)]
+        return Counter(self.states)
+
+    def talk(self) -> None:
+        if time.monotonic() - self.talked > 1:
+            self.counts()
+            for sock, state in zip(self.socks, self.states):
+                if state == "open":
+                    sock.send(b"x")
+            self.talked = time.monotonic()
+
+    def close_one(self) -> None:
+        """Close one connection the server keeps (the client gives one up)."""
+        i = self.states.index("open")
+        self.socks[i].close()
+        self.states[i] = "given up"
+
+    def close(self) -> None:
+        for sock in self.socks:
+            sock.close()
 
 
 def test_a_new_client_is_served_while_hundreds_of_connections_never_finish_their_headers(server):
-    parts = urllib.parse.urlsplit(server.url)
+    # from four addresses, each within its cap of open connections, so all of them take a place in the server
     stalled = []
     try:
-        for _ in range(HALF_OPEN):
-            sock = socket.create_connection((parts.hostname, parts.port))
-            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # never finished
-            stalled.append(sock)
+        for n in range(HALF_OPEN // PER_CLIENT):
+            stalled.append(_HalfOpen(server, f"127.0.0.{2 + n}", PER_CLIENT))
         started = time.monotonic()
         answer = http_request(_query_url(server, TRIVIAL), timeout=BOUND)
         elapsed = time.monotonic() - started
         assert answer.status == 200 and b"true" in answer.body
-        still = sum(_still_open(s) for s in stalled)
+        states = sum((s.counts() for s in stalled), Counter())
         print(
-            f"\n{HALF_OPEN} half-open connections: a new client answered in {elapsed * 1000:.0f} ms "
-            f"({still} of them still open)"
+            f"\n{HALF_OPEN} half-open connections from {len(stalled)} addresses: a new client answered in "
+            f"{elapsed * 1000:.0f} ms ({states['open']} of them still open)"
         )
-        assert still > 0, "the new client was served only after the stalled connections were dropped"
+        assert states["refused"] == 0
+        assert states["open"] > 0, "the new client was served only after the stalled connections were dropped"
     finally:
-        for sock in stalled:
-            sock.close()
+        for s in stalled:
+            s.close()
+
+
+def test_one_address_cannot_hold_more_connections_than_its_cap_and_others_are_served(server):
+    capped, other = "127.0.0.20", "127.0.0.21"
+    stalled = _HalfOpen(server, capped, PER_CLIENT + EXTRA)
+    try:
+        _wait_until(lambda: stalled.counts()["refused"] >= EXTRA, f"the {EXTRA} connections past the cap refused")
+        states = stalled.counts()
+        assert states == {"open": PER_CLIENT, "refused": EXTRA}, states
+        # the answer a refused connection reads (before it sends anything: it is answered as soon as it is taken)
+        stalled.talk()
+        with socket.create_connection(_address(server), timeout=BOUND, source_address=(capped, 0)) as sock:
+            head, _, body = sock.makefile("rb").read().partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 429 Too Many Requests\r\n") and b"\r\nRetry-After: 1\r\n" in head
+        assert f"at most {PER_CLIENT} at once".encode() in body
+        # another address is served
+        stalled.talk()
+        started = time.monotonic()
+        served = http_request(_query_url(server, TRIVIAL), timeout=BOUND, source=other)
+        elapsed = time.monotonic() - started
+        assert served.status == 200 and b"true" in served.body
+        # a connection the capped client gives up gives it its place back
+        stalled.close_one()
+
+        def served_again() -> bool:
+            stalled.talk()
+            try:
+                return http_request(_query_url(server, TRIVIAL), timeout=BOUND, source=capped).status == 200
+            except ConnectionError:  # refused before the request was read: the server resets the connection
+                return False
+
+        _wait_until(served_again, "the capped client was served again after giving up a connection")
+        assert stalled.counts() == {"open": PER_CLIENT - 1, "refused": EXTRA, "given up": 1}
+        print(
+            f"\n{PER_CLIENT + EXTRA} half-open connections from {capped}: {states['open']} kept, "
+            f"{states['refused']} refused with 429; a client from {other} answered in {elapsed * 1000:.0f} ms"
+        )
+    finally:
+        stalled.close()
 
 
 def test_a_trivial_query_answers_while_runaways_fill_the_workers(server):
