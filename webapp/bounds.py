@@ -18,9 +18,14 @@ values they do not know (an unknown facet value on ``/projects`` is a 400 naming
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 MAX_VALUES = 50
 """Values one parameter may have (``focus=…&focus=…``): more than any list on the site offers."""
@@ -80,10 +85,10 @@ class HostCheck:
     """WSGI middleware: a request whose Host header is no host name is served as if it named the server itself,
     flagged so that the app refuses it (a 400 page built with the server's own URLs, never the forged ones)."""
 
-    def __init__(self, app):
+    def __init__(self, app: WSGIApplication) -> None:
         self.app = app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         host = environ.get("HTTP_HOST")
         if host is not None and not host_is_valid(host):
             environ[_BAD_HOST] = host
@@ -133,6 +138,7 @@ def _refuse_bad_host() -> None:
 
 def init_app(app: Flask) -> None:
     """Check the Host header and the parameters of every request to ``app``."""
-    app.wsgi_app = HostCheck(app.wsgi_app)
+    # Flask's documented way to add WSGI middleware, though Flask's own hints declare wsgi_app a method
+    app.wsgi_app = HostCheck(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(_refuse_bad_host)
     app.before_request(check_parameters)

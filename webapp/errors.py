@@ -10,8 +10,10 @@ from __future__ import annotations
 from difflib import get_close_matches
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from webapp.bounds import ParameterError
 
 TITLES = {
     400: "The request could not be understood",
@@ -49,7 +51,7 @@ def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
         {
             rule.rule
             for rule in app.url_map.iter_rules()
-            if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")
+            if rule.methods and "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")
         }
     )
     return [(p, p) for p in get_close_matches(path[:200], fixed, n=3, cutoff=0.5)]
@@ -68,8 +70,8 @@ def render_error(
     if as_json is None:
         as_json = wants_json()
     if as_json:
-        body = {"error": TITLES.get(code, error.name), "message": message, "status": code}
-        if getattr(error, "parameter", None):
+        body: dict[str, object] = {"error": TITLES.get(code, error.name), "message": message, "status": code}
+        if isinstance(error, ParameterError):
             body["parameter"] = error.parameter
         if suggestions:
             body["suggestions"] = [{"path": p, "label": label} for p, label in suggestions]
@@ -86,7 +88,7 @@ def render_error(
             mimetype="text/html",
         )
     response.status_code = code
-    if isinstance(error, HTTPException) and code == 405 and error.valid_methods:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from webapp.page_data import bound
+
 FACETS = (
     ("focus", "Focus area"),
     ("country", "Member state"),
@@ -65,7 +67,8 @@ def projects_from_rows(rows: Iterable[Mapping[str, str | None]]) -> list[Project
     """
     projects: dict[str, Project] = {}
     for r in rows:
-        p = projects.setdefault(r["project"], Project(r["project"]))
+        iri = bound(r["project"])
+        p = projects.setdefault(iri, Project(iri))
         key, label, value = r["key"], r["label"] or "", r["value"]
         if key in ("name", "description"):
             setattr(p, key, label)
@@ -132,7 +135,7 @@ def matches(p: Project, s: Search, skip: str | None = None) -> bool:
             return False
     if s.start or s.end:
         first, last = p.start or p.end, p.end or p.start
-        if first is None:
+        if first is None or last is None:  # both or neither: each stands for the other
             return False
         if s.start and last < s.start:
             return False
@@ -161,11 +164,11 @@ def facet_counts(projects: list[Project], s: Search) -> dict[str, list[dict]]:
                 for value in p.facets[key]:
                     counts[value] = counts.get(value, 0) + 1
         chosen = set(s.chosen.get(key, ()))
-        values = [
-            {"id": v, "label": labels.get(v, v), "count": counts.get(v, 0), "chosen": v in chosen}
-            for v in set(counts) | (chosen & set(labels))
+        shown = {v: (labels.get(v, v), counts.get(v, 0)) for v in set(counts) | (chosen & set(labels))}
+        out[key] = [
+            {"id": v, "label": label, "count": count, "chosen": v in chosen}
+            for v, (label, count) in sorted(shown.items(), key=lambda item: (-item[1][1], item[1][0].lower()))
         ]
-        out[key] = sorted(values, key=lambda v: (-v["count"], v["label"].lower()))
     return out
 
 

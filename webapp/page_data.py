@@ -90,12 +90,13 @@ def sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
     return sorted(n for n in nodes if isinstance(n, Identifier))
 
 
-def bound(term: Identifier | None) -> Identifier:
-    """A row's term for a variable the query binds in every row (a COUNT, a variable of a required pattern).
+def bound(term: T | None) -> T:
+    """A row's value (a term, or a string of :func:`value_rows`) for a variable the query binds in every row (a
+    COUNT, a variable of a required pattern).
 
     Which variables may be unbound follows from the query's shape, which no static type sees, so :func:`rows`
-    types every value as optional and the caller says here which one cannot be; one that is unbound all the same
-    fails at once rather than showing as "None".
+    and :func:`value_rows` type every value as optional and the caller says here which one cannot be; one that
+    is unbound all the same fails at once rather than showing as "None".
 
     >>> from rdflib import Literal
     >>> int(bound(Literal(3)))
