@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,10 +217,10 @@ class AscnServer:
 
 
 @contextmanager
-def running_ascn(data_dir: Path, *options: str):
+def running_ascn(data_dir: Path, *options: str, env: dict | None = None):
     """An ``ascn serve`` process on 127.0.0.1 and a free port over ``data_dir``, stopped by its PID (SIGTERM,
     which also stops its query workers); its log goes to ``serve.log`` beside ``data_dir``. Its data page's
-    evaluation is a quick one (two cases per question and split)."""
+    evaluation is a quick one (two cases per question and split); ``env`` adds ``ASCN_*`` settings."""
     ascn = Path(sys.executable).with_name("ascn")
     log = data_dir.parent / f"{data_dir.name}-serve.log"
     with open(log, "w") as err:
@@ -228,7 +229,7 @@ def running_ascn(data_dir: Path, *options: str):
             stdout=subprocess.PIPE,
             stderr=err,
             text=True,
-            env={**os.environ, "ASCN_DATA_DIR": str(data_dir), "ASCN_EVALUATION_LIMIT": "2"},
+            env={**os.environ, "ASCN_DATA_DIR": str(data_dir), "ASCN_EVALUATION_LIMIT": "2", **(env or {})},
         )
     try:
         line = process.stdout.readline()
@@ -249,3 +250,45 @@ def ascn_server(tmp_path_factory, bundled_graphs) -> AscnServer:
     settings = store_copy(tmp_path_factory.mktemp("ascn-served") / "data", bundled_graphs, PROTOCOL_GRAPHS)
     with running_ascn(settings.data_dir, "--workers", "2", "--timeout", "2") as server:
         yield server
+
+
+# -- waiting for states, never for seconds ----------------------------------------------------------
+
+BOUND = 300.0
+"""Seconds after which a state a test waits for counts as never reached: a hang, not a slow machine."""
+
+
+def wait_until(condition, what: str, bound: float = BOUND):
+    """Wait until ``condition()`` is true (its value is returned); fail naming ``what`` after ``bound`` seconds."""
+    deadline = time.monotonic() + bound
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"{what}: not within {bound:g} s"
+        time.sleep(0.02)
+    return value
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process ``pid`` has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuWatch:
+    """Which of some processes (query workers) has started working since the watch began: "the runaway query is
+    running" as a state a test can wait for, where sleeping a moment would depend on the machine's speed."""
+
+    def __init__(self, pids):
+        self.start = {pid: cpu_seconds(pid) for pid in pids}
+
+    def busy(self, seconds: float = 0.05) -> int | None:
+        """The process that has used ``seconds`` of CPU since the watch began, if any."""
+        for pid, start in self.start.items():
+            try:
+                if cpu_seconds(pid) - start >= seconds:
+                    return pid
+            except OSError:  # it ended (a killed worker)
+                continue
+        return None
+
+    def wait_busy(self, what: str = "a worker started the query") -> int:
+        return wait_until(self.busy, what)

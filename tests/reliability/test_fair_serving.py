@@ -16,7 +16,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import running_ascn, store_copy
+from tests.conftest import BOUND, running_ascn, store_copy, wait_until
 from tests.reliability.conftest import http_request, query_workers
 
 HALF_OPEN = 200
@@ -28,8 +28,6 @@ WORKERS = 2
 LANE = 1
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 TRIVIAL = "ASK { <https://w3id.org/ascn/id/city/phuket> ?p ?o }"
-BOUND = 300.0
-"""Seconds after which a state the test waits for counts as never reached (a hang, not a slow machine)."""
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +40,6 @@ def server(tmp_path_factory, bundled_graphs):
 
 def _query_url(server, query: str) -> str:
     return f"{server.url}?{urllib.parse.urlencode({'query': query})}"
-
-
-def _wait_until(condition, what: str):
-    deadline = time.monotonic() + BOUND
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}: not within {BOUND:g} s"
-        time.sleep(0.05)
 
 
 def _address(server) -> tuple[str, int]:
@@ -140,7 +131,7 @@ def test_one_address_cannot_hold_more_connections_than_its_cap_and_others_are_se
     capped, other = "127.0.0.20", "127.0.0.21"
     stalled = _HalfOpen(server, capped, PER_CLIENT + EXTRA)
     try:
-        _wait_until(lambda: stalled.counts()["refused"] >= EXTRA, f"the {EXTRA} connections past the cap refused")
+        wait_until(lambda: stalled.counts()["refused"] >= EXTRA, f"the {EXTRA} connections past the cap refused")
         states = stalled.counts()
         assert states == {"open": PER_CLIENT, "refused": EXTRA}, states
         # the answer a refused connection reads (before it sends anything: it is answered as soon as it is taken)
@@ -165,7 +156,7 @@ def test_one_address_cannot_hold_more_connections_than_its_cap_and_others_are_se
             except ConnectionError:  # refused before the request was read: the server resets the connection
                 return False
 
-        _wait_until(served_again, "the capped client was served again after giving up a connection")
+        wait_until(served_again, "the capped client was served again after giving up a connection")
         assert stalled.counts() == {"open": PER_CLIENT - 1, "refused": EXTRA, "given up": 1}
         print(
             f"\n{PER_CLIENT + EXTRA} half-open connections from {capped}: {states['open']} kept, "
@@ -177,7 +168,7 @@ def test_one_address_cannot_hold_more_connections_than_its_cap_and_others_are_se
 
 def test_a_trivial_query_answers_while_runaways_fill_the_workers(server):
     pid = server.process.pid
-    _wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the query workers started")
+    wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the query workers started")
     answers: list = []
 
     def runaway():
@@ -190,11 +181,11 @@ def test_a_trivial_query_answers_while_runaways_fill_the_workers(server):
     for t in threads:
         t.start()
     # every runaway that found no worker of its own is refused; the rest hold the workers
-    _wait_until(lambda: len(answers) >= RUNAWAYS - WORKERS, "the runaways beyond the workers were refused")
+    wait_until(lambda: len(answers) >= RUNAWAYS - WORKERS, "the runaways beyond the workers were refused")
     refused = list(answers)
     assert all(a.status == 503 and a.headers.get("retry-after") for a in refused), [a.status for a in refused]
     assert any("busy" in a.text for a in refused)
-    _wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the reserved lane's worker was back")
+    wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the reserved lane's worker was back")
     started = time.monotonic()
     trivial = http_request(_query_url(server, TRIVIAL), timeout=BOUND)
     elapsed = time.monotonic() - started

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
-from tests.conftest import store_copy
+from tests.conftest import CpuWatch, store_copy
 
 PHUKET = "https://w3id.org/ascn/id/city/phuket"
 LABEL_QUERY = f"SELECT ?label WHERE {{ <{PHUKET}> <{RDFS.label}> ?label }}"
@@ -403,9 +403,10 @@ def test_timeout_stops_the_query_while_others_are_answered(client, app):
         slow["response"] = app.test_client().get("/sparql", query_string={"query": CROSS_PRODUCT})
         slow["seconds"] = time.monotonic() - started
 
+    watch = CpuWatch(before)
     thread = threading.Thread(target=run_slow)
     thread.start()
-    time.sleep(0.5)
+    watch.wait_busy("a worker started the slow query")
     quick = client.get("/sparql", query_string={"query": LABEL_QUERY})
     still_running = thread.is_alive()
     thread.join(timeout=300)
