@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -283,7 +284,18 @@ def unload(obj: _Context, name: str) -> None:
     click.echo(f"removed {dataset.graph_name(name)}")
 
 
-_FORMATS = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml, "table": to_text_table}
+_FORMATS: dict[str, Callable[[Table], str]] = {
+    "json": to_json,
+    "csv": to_csv,
+    "tsv": to_tsv,
+    "xml": to_xml,
+    "table": to_text_table,
+}
+_YES_NO_FORMATS: dict[str, Callable[[bool], str]] = {
+    **{name: to_text_table for name in _FORMATS},  # CSV and TSV have no form for a yes/no answer
+    "json": to_json,
+    "xml": to_xml,
+}
 
 
 def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -331,9 +343,9 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
         check_entities(store, named, values)
         text = named.bind(values)
     answer = store.query(text)
-    if isinstance(answer, (Table, bool)):
-        if fmt in ("csv", "tsv") and isinstance(answer, bool):
-            fmt = "table"
+    if isinstance(answer, bool):
+        click.echo(_YES_NO_FORMATS[fmt](answer).rstrip("\n"))
+    elif isinstance(answer, Table):
         click.echo(_FORMATS[fmt](answer).rstrip("\n"))
     else:
         click.echo(answer.serialize(format="turtle"))
@@ -811,13 +823,56 @@ def _print_recommendations(answer, fmt: str) -> None:
                 click.echo(f"          {ev.statement} [{titles or 'no source'}{conf}]")
 
 
-def _ask(obj: _Context, output: str, given: dict, top: int, fmt: str, options: dict, **extra) -> None:
+def _ask(
+    obj: _Context,
+    output: str,
+    top: int,
+    fmt: str,
+    options: dict,
+    *,
+    city: str | None = None,
+    project: str | None = None,
+    partner: str | None = None,
+    focus: Sequence[str] = (),
+    outcome: Sequence[str] = (),
+    programme: Sequence[str] = (),
+    in_country: Sequence[str] = (),
+    text: str = "",
+    plan_country: str | None = None,
+    include_tied: bool = False,
+    diverse: bool = True,
+) -> None:
     """Choose the question the options mean, ask it, print the answer (a bad combination is a usage error)."""
     from graph.similarity.recommend import QuestionError, ask, choose
 
-    names = {k: (list(v) if isinstance(v, tuple) else v) for k, v in given.items() if v}
+    given = {
+        "city": city,
+        "project": project,
+        "partner": partner,
+        "focus": focus,
+        "outcome": outcome,
+        "programme": programme,
+        "in_country": in_country,
+        "text": text,
+    }
     try:
-        answer = ask(obj.store(), choose(output, given), top=top, filters=_filters(options), **names, **extra)
+        answer = ask(
+            obj.store(),
+            choose(output, given),
+            top=top,
+            filters=_filters(options),
+            city=city or None,
+            project=project or None,
+            partner=partner or None,
+            focus=focus,
+            outcome=outcome,
+            programme=programme,
+            in_country=in_country,
+            text=text,
+            plan_country=plan_country,
+            include_tied=include_tied,
+            diverse=diverse,
+        )
     except QuestionError as exc:
         raise click.UsageError(str(exc)) from None
     _print_recommendations(answer, fmt)
@@ -850,10 +905,14 @@ def recommend_projects(
     _ask(
         obj,
         "projects",
-        {"city": city, "project": project, "focus": focus, "outcome": outcome, "text": text},
         top,
         fmt,
         options,
+        city=city,
+        project=project,
+        focus=focus,
+        outcome=outcome,
+        text=text,
         plan_country=plan_country,
         diverse=not all_programmes,
     )
@@ -882,10 +941,14 @@ def recommend_cities(
     _ask(
         obj,
         "cities",
-        {"partner": partner, "city": city, "focus": focus, "programme": programme, "in_country": in_country},
         top,
         fmt,
         options,
+        partner=partner,
+        city=city,
+        focus=focus,
+        programme=programme,
+        in_country=in_country,
         include_tied=include_tied,
     )
 
@@ -896,7 +959,7 @@ def recommend_cities(
 @click.pass_obj
 def recommend_partners(obj: _Context, city, top, fmt, **options) -> None:
     """Partners that fit a city: new partners first, with what each did in similar cities."""
-    _ask(obj, "partners", {"city": city}, top, fmt, options)
+    _ask(obj, "partners", top, fmt, options, city=city)
 
 
 @main.command("evaluate")

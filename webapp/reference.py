@@ -40,7 +40,7 @@ def ontology_page():
         wanted = negotiate(request.accept_mimetypes, None)
     except NotAcceptable:
         wanted = HTML
-    if wanted != HTML:
+    if isinstance(wanted, Format):
         response = _ontology_file(wanted, attachment=False)
     else:
         doc = stored_doc(derived_dir(current_app.extensions["ascn"].settings.data_dir))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, redirect, render_template, request
 
-from webapp.page_data import local_path, public_base, rows, text
+from webapp.page_data import bound, local_path, public_base, rows, text
 
 bp = Blueprint("search", __name__)
 
@@ -102,13 +102,14 @@ def find(query: str) -> list[Hit]:
         path = local_path(r["entity"])
         if path is None or path.count("/") != 3:  # qualifying nodes (…/population) are part of their entity
             continue
-        matched = text(r["matched"])
+        matched = str(bound(r["matched"]))
         rank = rank_of(matched, words)
         if rank is None:
             continue
         hit = hits.setdefault(path, Hit(path, text(r["label"]) or matched, path.split("/")[2]))
-        if r["typeLabel"] is not None:
-            hit.type_labels.add(text(r["typeLabel"]))
+        type_label = r["typeLabel"]
+        if type_label is not None:
+            hit.type_labels.add(str(type_label))
         if rank < hit.rank:
             hit.rank, hit.matched = rank, matched
     return sorted(hits.values(), key=lambda h: (h.rank, h.label.casefold(), h.path))

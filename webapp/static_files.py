@@ -68,7 +68,8 @@ def send_static(filename: str) -> Response:
         abort(404)
     encoding = _encoding(path)
     if encoding is None:
-        response = send_from_directory(current_app.static_folder, str(path.relative_to(current_app.static_folder)))
+        folder = _static_folder()
+        response = send_from_directory(folder, str(path.relative_to(folder)))
     else:
         response = Response(_compressed(path, encoding), mimetype=_mimetype(path))
         response.headers["Content-Encoding"] = encoding
@@ -80,8 +81,15 @@ def send_static(filename: str) -> Response:
 
 
 def _file(filename: str) -> Path | None:
-    joined = safe_join(current_app.static_folder, filename)
+    joined = safe_join(_static_folder(), filename)
     return Path(joined) if joined is not None and Path(joined).is_file() else None
+
+
+def _static_folder() -> str:
+    folder = current_app.static_folder
+    if folder is None:  # Flask(__name__) in create_app serves webapp/static
+        raise RuntimeError("the app has no static folder to serve files from")
+    return folder
 
 
 def _version(path: Path) -> tuple:
