@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from graph.lookup import Entity, Index, expand, expand_name, local_id, normalize
+from ontology.errors import InputError
 from ontology.namespace import ASCN
 
 
@@ -124,11 +125,11 @@ def reconcile(
 ) -> list[Candidate]:
     """Candidates for the name ``query`` (of any of ``types`` when given), best first, at most ``limit``.
 
-    :raise ValueError: an unknown property id (naming the known ones).
+    :raise InputError: an unknown property id (naming the known ones).
     """
     for pid, _ in properties:
         if pid not in PROPERTIES:
-            raise ValueError(f"unknown property {pid!r}; known: {', '.join(PROPERTIES)}")
+            raise InputError(field="properties", expected="a property id: " + ", ".join(PROPERTIES), got=pid)
     q = normalize(query)
     if not q:
         return []

@@ -245,8 +245,6 @@ def _recommend(output: str, given: dict, **options) -> Response:
         raise ApiError(400, str(exc), exc.parameter) from None
     except NotFound as exc:
         raise ApiError(404, exc.message, suggestions=exc.suggestions) from None
-    except ValueError as exc:
-        raise ApiError(400, str(exc)) from None
     return jsonify(to_dict(result))
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request
 
 from graph.pool import Reply
+from ontology.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ def init_app(app: Flask) -> None:
     """Give the app its answer cache and the pages their validators."""
     size = app.config["ANSWER_CACHE_BYTES"]
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise ValueError(f"ASCN_ANSWER_CACHE_BYTES must be a whole number of bytes (0 keeps nothing), got {size!r}")
+        raise InputError(
+            field="ASCN_ANSWER_CACHE_BYTES", expected="a whole number of bytes (0 keeps nothing)", got=size
+        )
     app.extensions[EXTENSION] = AnswerCache(size)
     app.before_request(_page_not_modified)
     app.after_request(_page_validators)

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from graph import reconcile as rc
 from graph.lookup import Entity, Index, local_id, term_labels
+from ontology.errors import InputError
 from ontology.namespace import ASCN
 from webapp.api import ApiError, _api_error
 from webapp.page_data import local_path, lookup_index, public_base
@@ -46,7 +47,7 @@ def service() -> Response:
     for key, query in batch.items():
         try:
             found = rc.reconcile(index, query["query"], query["types"], query["properties"], query["limit"])
-        except ValueError as exc:
+        except InputError as exc:
             raise ApiError(400, f"query {key!r}: {exc}", "queries") from None
         answer[key] = {"result": [_candidate(index, c) for c in found]}
     return _jsonp(answer)

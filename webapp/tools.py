@@ -21,7 +21,7 @@ from graph.lookup import prefixed
 from graph.releases import Release, current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import Recommendations
-from graph.similarity.recommend import ask, choose
+from graph.similarity.recommend import QuestionError, ask, choose
 from graph.store import select
 from ontology.errors import NotFound
 from queries.library import internal, library
@@ -144,13 +144,15 @@ def match_page():
         kind: _options(tg, kind) for kind in ("focus_area", "outcome", "country", "partner", "programme", "city")
     }
     who = request.args.get("who")
-    answer, error, status = None, None, 200
+    answer: Recommendations | None = None
+    error: NotFound | QuestionError | None = None
+    status = 200
     if who in ("partner", "city"):
         try:
             answer = _partner_answer(tg) if who == "partner" else _city_answer(tg)
         except NotFound as exc:
             error, status = exc, 404
-        except ValueError as exc:
+        except QuestionError as exc:
             error, status = exc, 400
     return render_template(
         "tools/match.html",

@@ -28,6 +28,7 @@ from graph.similarity.reasons import Reason, Recommendation, Recommendations, pa
 from graph.similarity.scoring import scaled, scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
+from ontology.errors import InputError
 
 __all__ = ["ask", "choose", "score", "QuestionError", "FEW_LINKS", "PER_PROGRAMME", "DIVERSE_TOP"]
 
@@ -38,12 +39,20 @@ DIVERSE_TOP = 5
 """At most :data:`PER_PROGRAMME` items of one programme in the first :data:`DIVERSE_TOP` (unless ``diverse=False``)."""
 
 
-class QuestionError(ValueError):
-    """A request that names no question, or two at once; ``parameter`` is the one to fix."""
+class QuestionError(InputError):
+    """A request that names no question, or two at once; ``parameter`` is the one to fix (also its ``field``).
+
+    >>> print(QuestionError("parameter 'city' is required", "city"))
+    parameter 'city' is required
+    """
 
     def __init__(self, message: str, parameter: str):
-        super().__init__(message)
+        self.message = message
+        super().__init__(field=parameter)
         self.parameter = parameter
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def choose(output: str, given: Mapping[str, object]) -> str:

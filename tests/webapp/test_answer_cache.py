@@ -10,6 +10,7 @@ import pytest
 
 from graph.errors import StoreError
 from loaders import dataset
+from ontology.errors import InputError
 from tests.conftest import PROTOCOL_GRAPHS, store_copy
 from webapp.caching import AnswerCache
 from webapp.store import get_pool, get_store
@@ -225,8 +226,11 @@ def test_no_cache_keeps_nothing_but_answers(make_app):
 
 @pytest.mark.parametrize("value", [-1, "lots", 1.5])
 def test_a_malformed_budget_is_refused(make_app, value):
-    with pytest.raises(ValueError, match="ASCN_ANSWER_CACHE_BYTES must be a whole number of bytes"):
+    with pytest.raises(InputError) as caught:
         make_app(ANSWER_CACHE_BYTES=value)
+    assert str(caught.value) == (
+        f"field 'ASCN_ANSWER_CACHE_BYTES': expected a whole number of bytes (0 keeps nothing), got {value!r}"
+    )
 
 
 def test_workers_read_the_new_content_after_a_write(make_app):

@@ -115,7 +115,7 @@ def test_a_country_property_tells_namesakes_apart(service):
         ),
         (
             '{"q0": {"query": "x", "properties": [{"pid": "mayor", "v": "y"}]}}',
-            "query 'q0': unknown property 'mayor'; known: country, city",
+            "query 'q0': field 'properties': expected a property id: country, city, got 'mayor'",
         ),
     ],
 )

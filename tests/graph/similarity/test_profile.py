@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.similarity.recommend import ask
+from graph.similarity.recommend import QuestionError, ask
 from ontology.errors import NotFound
 from ontology.namespace import ID
 
@@ -30,7 +30,7 @@ def test_a_city_without_a_shared_area_or_programme_is_not_shown(store):
 
 
 def test_profile_needs_an_area_or_a_programme(store):
-    with pytest.raises(ValueError, match="at least one focus area or programme"):
+    with pytest.raises(QuestionError, match="at least one focus area or programme"):
         ask(store, "cities_for_profile", in_country=["vn"])
 
 
