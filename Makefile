@@ -18,6 +18,7 @@ test: install-test system-deps
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed vendor
