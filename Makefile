@@ -1,6 +1,8 @@
 # One command each: `make run` installs into .venv and serves the web app on the bundled graph;
 # `make test` installs everything the tests need (Python packages, the Oxigraph server, Java for the
 # ontology reasoner, Chromium for the browser tests) and runs them. .ci/run calls `make test`.
+# pytest runs one worker per core (pytest-xdist), each test file on one worker, so a file's own servers
+# (module fixtures) start once; every server a test starts takes a free port and its own directory.
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -19,7 +21,7 @@ test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 install: $(VENV)/.installed vendor
 install-test: $(VENV)/.installed-test vendor
