@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flask import Flask
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 
@@ -44,7 +45,20 @@ class PyLodeDoc:
     """Term IRI → the fragment id pyLODE gave its section (so the diagram can link to it)."""
 
 
-@cache
+DOC = "ascn-ontology-doc"
+"""The ``app.extensions`` key of the documentation :func:`app_doc` read for the app."""
+
+
+def app_doc(app: Flask) -> PyLodeDoc:
+    """The ontology documentation ``app`` shows: :func:`stored_doc` of its own data directory, read once per app."""
+    from webapp.warmup import derived_dir
+
+    doc = app.extensions.get(DOC)
+    if doc is None:
+        doc = app.extensions[DOC] = stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir))
+    return doc
+
+
 def stored_doc(directory: Path) -> PyLodeDoc:
     """:func:`pylode_doc`, kept in ``directory`` (the data directory's ``derived/``) under the ontology's digest.
 

@@ -22,10 +22,9 @@ from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import current_evaluation
 from webapp.linked_data import HTML, NotAcceptable, negotiate
-from webapp.ontology_doc import class_diagram, ontology_title, serialised, stored_doc
+from webapp.ontology_doc import app_doc, class_diagram, ontology_title, serialised
 from webapp.page_data import local_path
 from webapp.store import get_store
-from webapp.warmup import derived_dir
 
 bp = Blueprint("reference", __name__)
 
@@ -43,7 +42,7 @@ def ontology_page():
     if isinstance(wanted, Format):
         response = _ontology_file(wanted, attachment=False)
     else:
-        doc = stored_doc(derived_dir(current_app.extensions["ascn"].settings.data_dir))
+        doc = app_doc(current_app)
         response = Response(
             render_template(
                 "reference/ontology.html",

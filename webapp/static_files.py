@@ -68,7 +68,7 @@ def send_static(filename: str) -> Response:
         abort(404)
     encoding = _encoding(path)
     if encoding is None:
-        folder = _static_folder()
+        folder = static_folder()
         response = send_from_directory(folder, str(path.relative_to(folder)))
     else:
         response = Response(_compressed(path, encoding), mimetype=_mimetype(path))
@@ -81,11 +81,12 @@ def send_static(filename: str) -> Response:
 
 
 def _file(filename: str) -> Path | None:
-    joined = safe_join(_static_folder(), filename)
+    joined = safe_join(static_folder(), filename)
     return Path(joined) if joined is not None and Path(joined).is_file() else None
 
 
-def _static_folder() -> str:
+def static_folder() -> str:
+    """The folder the current app serves its static files from."""
     folder = current_app.static_folder
     if folder is None:  # Flask(__name__) in create_app serves webapp/static
         raise RuntimeError("the app has no static folder to serve files from")

@@ -12,7 +12,6 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
@@ -29,6 +28,7 @@ from webapp import pinned
 from webapp.bounds import distinct
 from webapp.page_data import local_path
 from webapp.security import content_security_policy
+from webapp.static_files import static_folder
 from webapp.store import get_store, get_typed_graph
 
 bp = Blueprint("tools", __name__)
@@ -60,7 +60,7 @@ def query_page():
             panel=data_panel(),
         )
     )
-    hashes = " ".join(f"'{h}'" for h in editor_style_hashes(current_app.static_folder))
+    hashes = " ".join(f"'{h}'" for h in _editor_styles())
     policy = content_security_policy(config.get("TILE_URL"))
     response.headers["Content-Security-Policy"] = policy.replace("style-src 'self'", f"style-src 'self' {hashes}")
     return response
@@ -106,7 +106,18 @@ _GRIP_STYLE = re.compile(r"createStyle\([^,()]+,`([^`$]*)`\)")
 _DRAG_STYLE = "*{cursor:col-resize!important}"
 
 
-@cache
+EDITOR_STYLES = "ascn-editor-styles"
+"""The ``app.extensions`` key of :func:`editor_style_hashes` for the app's own static folder."""
+
+
+def _editor_styles() -> tuple[str, ...]:
+    """:func:`editor_style_hashes` of this app's static folder, read once per app (each app has its own folder)."""
+    kept = current_app.extensions.get(EDITOR_STYLES)
+    if kept is None:
+        kept = current_app.extensions[EDITOR_STYLES] = editor_style_hashes(static_folder())
+    return kept
+
+
 def editor_style_hashes(static_folder: str) -> tuple[str, ...]:
     """CSP hashes of the fixed stylesheets the editor's table adds at run time (its column resizer writes them
     into ``<style>`` elements), read from the vendored bundle so an upgrade cannot leave them stale.

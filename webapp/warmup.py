@@ -43,7 +43,7 @@ def start(app: Flask) -> threading.Thread:
 
 def _prepare(app: Flask) -> None:
     from webapp.evaluation import EXTENSION as EVALUATION
-    from webapp.ontology_doc import stored_doc
+    from webapp.ontology_doc import app_doc
     from webapp.page_data import local_path, lookup_index
     from webapp.pages import project_facts
     from webapp.store import get_store, get_typed_graph
@@ -61,7 +61,7 @@ def _prepare(app: Flask) -> None:
         (
             ("the recommender's typed graph", get_typed_graph),
             ("the project list", project_facts),
-            ("the ontology documentation", lambda: stored_doc(derived_dir(app.extensions["ascn"].settings.data_dir))),
+            ("the ontology documentation", lambda: app_doc(app)),
             ("one visit of each kind of page", visit_pages),
         ),
     )

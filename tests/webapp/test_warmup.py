@@ -14,19 +14,19 @@ from webapp.store import get_store
 
 
 def test_the_stored_documentation_is_pylodes_and_is_read_back(tmp_path):
-    stored = stored_doc.__wrapped__(tmp_path)
+    stored = stored_doc(tmp_path)
     [kept] = list(tmp_path.glob("ontology-doc-*.json"))
     assert stored == pylode_doc()
     assert json.loads(kept.read_text())["anchors"][0] == list(pylode_doc().anchors[0])
     kept.write_text(json.dumps({"content": "<p>kept</p>", "toc": "", "anchors": []}))
-    assert str(stored_doc.__wrapped__(tmp_path).content) == "<p>kept</p>"  # read, not made again
+    assert str(stored_doc(tmp_path).content) == "<p>kept</p>"  # read, not made again
 
 
 def test_a_damaged_stored_documentation_is_made_again(tmp_path):
-    stored_doc.__wrapped__(tmp_path)
+    stored_doc(tmp_path)
     [kept] = list(tmp_path.glob("ontology-doc-*.json"))
     kept.write_text("{not json")
-    assert stored_doc.__wrapped__(tmp_path) == pylode_doc()
+    assert stored_doc(tmp_path) == pylode_doc()
     assert json.loads(kept.read_text())["content"] == str(pylode_doc().content)
 
 
@@ -72,3 +72,26 @@ def test_the_data_page_answers_at_once_while_the_evaluation_runs_and_is_not_kept
     with fresh_app.app_context():
         fresh_app.extensions["ascn-evaluation"].get(get_store(), wait=600)
     assert 'id="evaluation-table"' in fresh_app.test_client().get("/data").get_data(as_text=True)
+
+
+def test_each_app_reads_the_documentation_of_its_own_data_directory(tmp_path, bundled_graphs):
+    """The documentation is kept by the app that read it, not by the process: a later app reads the file again."""
+    from webapp import create_app
+    from webapp.ontology_doc import DOC
+    from webapp.store import close_app
+
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    derived = warmup.derived_dir(settings.data_dir)
+    stored_doc(derived)
+    [kept] = list(derived.glob("ontology-doc-*.json"))
+    pages = []
+    for text in ("<p>read by the first app</p>", "<p>read by the second app</p>"):
+        kept.write_text(json.dumps({"content": text, "toc": "", "anchors": []}))
+        app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False})
+        try:
+            pages.append(app.test_client().get("/ontology").get_data(as_text=True))
+            assert str(app.extensions[DOC].content) == text
+        finally:
+            close_app(app)
+    assert "read by the first app" in pages[0] and "read by the second app" not in pages[0]
+    assert "read by the second app" in pages[1]
