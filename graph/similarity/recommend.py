@@ -97,7 +97,7 @@ def choose(output: str, given: Mapping[str, object]) -> str:
         if "city" not in has:
             raise QuestionError("parameter 'city' is required", "city")
         return "partners_for_city"
-    raise ValueError(f"no recommendations of {output!r}; ask for projects, cities or partners")
+    raise QuestionError(f"no recommendations of {output!r}; ask for projects, cities or partners", "output")
 
 
 def ask(
@@ -128,7 +128,7 @@ def ask(
     ``city`` gives it too). ``weights`` replaces the question's signal weights (evaluation only).
     """
     if question not in QUESTIONS:
-        raise ValueError(f"no question {question!r}; the questions are {', '.join(QUESTIONS)}")
+        raise QuestionError(f"no question {question!r}; the questions are {', '.join(QUESTIONS)}", "question")
     q = QUESTIONS[question]
     tg = tg or typed_graph(store, cache)
     node_name = {"city": city, "project": project, "partner": partner}.get(q.input_kind)

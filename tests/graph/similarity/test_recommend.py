@@ -15,7 +15,7 @@ from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
 from graph.similarity.ties import family, tied_cities
 from graph.similarity.typed_graph import GraphCache, TypedGraph
-from ontology.errors import NotFound
+from ontology.errors import InputError, NotFound
 
 ID = "https://w3id.org/ascn/id/"
 QUALITY_ENVIRONMENT = ID + "focus-area/quality_environment"
@@ -64,6 +64,15 @@ def test_a_project_with_a_plan_is_refused_naming_the_parameter():
     with pytest.raises(QuestionError) as caught:
         choose("projects", {"project": "wise-phuket", "text": "water"})
     assert caught.value.parameter == "project"
+
+
+def test_an_unknown_question_or_output_is_an_input_error_naming_the_known_ones(store):
+    with pytest.raises(QuestionError) as caught:
+        ask(store, "projects_for_mars", city="da-nang")
+    assert str(caught.value) == "no question 'projects_for_mars'; the questions are " + ", ".join(QUESTIONS)
+    assert isinstance(caught.value, InputError) and caught.value.parameter == "question"
+    with pytest.raises(QuestionError, match="^no recommendations of 'mayors'; ask for projects, cities or partners$"):
+        choose("mayors", {"city": "hue"})
 
 
 def test_cebu_planning_signal_control_does_not_get_its_own_project(store, tg):
