@@ -39,5 +39,5 @@ def test_every_judged_answer_exists_and_obeys_the_rules(tg):
 def test_scores_are_ndcg_for_both_methods(tg):
     rows = score_all(tg, load()[:2])
     assert [r["id"] for r in rows] == ["plan-cebu-signals", "plan-danang-flood"]
-    assert all(0 < r["shipped"] <= 1 and 0 < r["keyword"] <= 1 for r in rows)
+    assert all(0 < r["shipped"] <= 1 and 0 < r["keyword"] <= 1 and 0 < r["bm25"] <= 1 for r in rows)
     assert ndcg(["a"], {"a": 2}) == 1.0 and ndcg(["x"], {"a": 2}) == 0.0
