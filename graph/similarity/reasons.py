@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-import networkx as nx
-
 from graph.similarity.typed_graph import SourceRef, TypedGraph
 
 __all__ = ["Evidence", "Reason", "Recommendation", "Recommendations", "evidence", "path_reason", "to_dict"]
@@ -129,9 +127,8 @@ def _link_between(tg: TypedGraph, a: str, b: str) -> tuple[str, str, str] | None
 
 def path_reason(tg: TypedGraph, start: str, end: str) -> Reason | None:
     """The shortest chain of links from ``start`` to ``end`` (what a random walk from ``start`` can follow)."""
-    try:
-        nodes = nx.shortest_path(tg.structure, start, end)
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
+    nodes = tg.paths.between(start, end)
+    if nodes is None:
         return None
     found: list[Evidence] = []
     for a, b in zip(nodes, nodes[1:]):

@@ -152,7 +152,7 @@ class Scorer:
             self.path(name)
         for kind in ("city", "project", "partner", "focus_area"):
             self._ppr_positions(kind)
-        self.tg.link_index  # noqa: B018  (the reasons' look-ups, built now rather than by the first question)
+        self.tg.link_index, self.tg.paths  # noqa: B018  (the reasons' look-ups, built now, not by the first question)
         for name in (
             "text",
             "words",

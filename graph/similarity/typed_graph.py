@@ -345,18 +345,31 @@ class TypedGraph:
         What the random walk needs, without building the networkx graph (the larger part of the recommender's
         build on a large graph); the same nodes and edges as :attr:`structure`, which a test checks.
         """
-        pairs = [(link.source, link.target) for link in self.links if link.relation not in _STRUCTURE_SKIP]
+        ordered, _, sources, targets = self._edges
+        n = len(ordered)
+        both = (np.concatenate([sources, targets]), np.concatenate([targets, sources]))
+        matrix = sp.csr_matrix((np.ones(2 * len(sources)), both), shape=(n, n))
+        matrix.data[:] = 1.0  # a link stated twice, or both ways, is one edge (a loop too)
+        return ordered, matrix
+
+    @cached_property
+    def _edges(self) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
+        """:attr:`structure`'s nodes (sorted), their positions, and its edges as position pairs in the order the
+        networkx graph adds them (each directed pair once, sorted)."""
+        pairs = {(link.source, link.target) for link in self.links if link.relation not in _STRUCTURE_SKIP}
         nodes = {iri for iri, e in self.entities.items() if e.kind not in _STRUCTURE_SKIP}
         nodes.update(iri for pair in pairs for iri in pair)
         ordered = sorted(nodes)
         position = {iri: i for i, iri in enumerate(ordered)}
-        sources = np.fromiter((position[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
-        targets = np.fromiter((position[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
-        n = len(ordered)
-        both = (np.concatenate([sources, targets]), np.concatenate([targets, sources]))
-        matrix = sp.csr_matrix((np.ones(2 * len(pairs)), both), shape=(n, n))
-        matrix.data[:] = 1.0  # a link stated twice, or both ways, is one edge (a loop too)
-        return ordered, matrix
+        codes = np.fromiter((position[a] * len(ordered) + position[b] for a, b in pairs), np.int64, len(pairs))
+        codes.sort()  # positions follow the IRIs' order, so this is the order of the sorted IRI pairs
+        return ordered, position, codes // max(len(ordered), 1), codes % max(len(ordered), 1)
+
+    @cached_property
+    def paths(self) -> ShortestPaths:
+        """Shortest paths over :attr:`structure` as networkx finds them, without building the networkx graph."""
+        ordered, position, sources, targets = self._edges
+        return ShortestPaths(ordered, position, sources, targets)
 
     def derived(self, build: Callable[[TypedGraph], T]) -> T:
         """What ``build`` makes of this graph (the recommender's :class:`~graph.similarity.scoring.Scorer`), made
@@ -411,6 +424,79 @@ class TypedGraph:
                     names.setdefault(_fold(name), iri)
             cache[kind] = (ids, names)
         return cache[kind]
+
+
+class ShortestPaths:
+    """networkx's bidirectional breadth-first search (``nx.shortest_path`` without weights) over an undirected
+    graph given as its edges in the order networkx would add them.
+
+    Each node's neighbours are kept in the order networkx's adjacency holds them (the order of the first edge
+    naming each), so where several shortest paths exist, this finds the one networkx finds (a test compares
+    them on the bundled graph).
+    """
+
+    def __init__(self, nodes: list[str], position: dict[str, int], sources: np.ndarray, targets: np.ndarray):
+        self.nodes, self.position = nodes, position
+        n, edges = len(nodes), np.arange(len(sources))
+        ends = np.concatenate([sources, targets])
+        others = np.concatenate([targets, sources])
+        order = np.lexsort((np.concatenate([edges, edges]), ends))  # by node, then by when the edge was added
+        _, first = np.unique(ends[order] * max(n, 1) + others[order], return_index=True)
+        kept = order[np.sort(first)]  # each neighbour once, where its first edge put it
+        self.neighbours = others[kept]
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(ends[kept], minlength=n))])
+
+    def _adjacent(self, v: int) -> list[int]:
+        return self.neighbours[self.starts[v] : self.starts[v + 1]].tolist()
+
+    def between(self, source: str, target: str) -> list[str] | None:
+        """The nodes of a shortest path from ``source`` to ``target``; None when there is none or either is
+        not a node."""
+        if source not in self.position or target not in self.position:
+            return None
+        s, t = self.position[source], self.position[target]
+        pred: dict[int, int | None] = {s: None}
+        succ: dict[int, int | None] = {t: None}
+        meet = s if s == t else None
+        forward, reverse = [s], [t]
+        while meet is None and forward and reverse:
+            if len(forward) <= len(reverse):
+                level, forward = forward, []
+                for v in level:
+                    for w in self._adjacent(v):
+                        if w not in pred:
+                            forward.append(w)
+                            pred[w] = v
+                        if w in succ:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+            else:
+                level, reverse = reverse, []
+                for v in level:
+                    for w in self._adjacent(v):
+                        if w not in succ:
+                            succ[w] = v
+                            reverse.append(w)
+                        if w in pred:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+        if meet is None:
+            return None
+        path: list[int] = []
+        node: int | None = meet
+        while node is not None:
+            path.append(node)
+            node = pred[node]
+        path.reverse()
+        node = succ[path[-1]]
+        while node is not None:
+            path.append(node)
+            node = succ[node]
+        return [self.nodes[i] for i in path]
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,21 @@ def test_isolated_start_keeps_all_mass_at_home():
 def test_unknown_start_gives_zeros():
     ppr = PersonalizedPageRank(nx.path_graph(3))
     assert ppr.scores({"nowhere": 1.0}).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_shortest_paths_are_the_ones_networkx_finds(store):
+    """The reasons' "connected through" chains come from the typed graph's own search: for every city and a spread
+    of projects and partners, from a city, the path networkx's shortest_path gives (or none where it finds none)."""
+    tg = TypedGraph.from_store(store)
+    targets = tg.ids("city") + tg.ids("project")[::7] + tg.ids("partner")[::5]
+    compared = 0
+    for start in tg.ids("city")[::4]:
+        for end in targets:
+            try:
+                expected = nx.shortest_path(tg.structure, start, end)
+            except nx.NetworkXNoPath:
+                expected = None
+            assert tg.paths.between(start, end) == expected, (start, end)
+            compared += expected is not None and len(expected) > 2
+    assert compared > 100  # many of them are chains of several links, where the choice among equals shows
+    assert tg.paths.between("https://w3id.org/ascn/id/city/nowhere", targets[0]) is None
