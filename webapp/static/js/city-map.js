@@ -34,7 +34,7 @@
   }
   var BADGE_PLACES = rings([0, 26, 44, 64, 86, 110, 136, 164, 194, 226, 260, 300, 345, 395]);
   var NAME_PLACES = rings([22, 32, 44, 58, 74, 92, 112, 134, 158]);
-  var NAME_PLACES_NARROW = rings([22, 32, 44]);  // on a phone a far name would tangle the map: it waits for a tap
+  var NAME_PLACES_NARROW = rings([22, 32, 44, 58]);  // on a phone a far name would tangle the map: it waits for a tap
 
   var map = L.map(holder, { scrollWheelZoom: false, attributionControl: true, zoomSnap: 0.5 });
   map.attributionControl.setPrefix(false);
