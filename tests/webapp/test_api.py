@@ -143,7 +143,11 @@ def test_cities_for_a_partner_profile_rank_programme_members_first(client):
 def test_planned_project_gets_projects_sharing_its_area_and_words(client):
     body = _json(client.get("/api/recommend/projects?focus=quality_environment&text=flood%20early%20warning&top=2"))
     assert body["question"] == "projects_for_plan"
-    assert body["items"][0]["label"] == "Integrated Flood and Monitoring Pump House System (INFLOS)"
+    # Kuching's flood management system, then Kota Kinabalu's INFLOS (BM25 weighs "flood" in the shorter text)
+    assert [i["label"] for i in body["items"]] == [
+        "Integrated Flood Management and Response System",
+        "Integrated Flood and Monitoring Pump House System (INFLOS)",
+    ]
     texts = [r["text"] for r in body["items"][0]["reasons"]]
     assert texts == [
         "its description speaks of “flood”, as the plan does",
