@@ -11,6 +11,8 @@
 
   const MAX_NODES = 250;
   const FIT_ZOOM = 1.25;  // the largest zoom a drawn graph opens at (a user may zoom in further)
+  const QUIET_ZOOM = 0.75;  // below this zoom (a large graph on a phone) labels would be too small to read: only
+                            // the entity's and the chosen node's show, the others when zoomed in
   const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
   const LABELS = [
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -170,6 +172,8 @@
           "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8,
           label: m.edges.length <= 60 ? "data(label)" : "", "font-size": 8, color: "#5b6b78",
           "text-rotation": "autorotate" } },
+        { selector: ".quiet", style: { label: "" } },
+        { selector: "node.quiet[centre = 1], node.quiet:selected", style: { label: "data(label)" } },
       ],
       layout: opts.centre
         ? { name: "concentric", concentric: (n) => (n.data("centre") ? 2 : 1), levelWidth: () => 1,
@@ -184,7 +188,13 @@
         cy.zoom(FIT_ZOOM);
         cy.center();
       }
+      quieten();
     });
+    function quieten() {
+      const quiet = cy.zoom() < QUIET_ZOOM;
+      cy.batch(() => cy.elements().forEach((ele) => ele.toggleClass("quiet", quiet)));
+    }
+    cy.on("zoom", quieten);
     cy.on("tap", "node", (event) => details(box, event.target, base, root));
     container.ascnGraph = cy;
     container.dataset.nodes = String(m.nodes.length);
