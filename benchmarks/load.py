@@ -82,14 +82,26 @@ def disk_size(path: Path) -> int:
 
 
 def synthetic_file(cache: Path, triples: int) -> tuple[Path, int]:
-    """The cached synthetic file of about ``triples`` triples and its exact count (made when missing)."""
+    """The cached synthetic file of about ``triples`` triples and its exact count (made when missing or short).
+
+    The file is written beside its place and renamed into it when complete, so a generation cut short leaves no
+    file a later run would take for the whole; a file well short of ``triples`` (one written before that) is made
+    again.
+    """
     path = cache / f"synthetic-{triples}.nt"
-    if not path.exists():
+    count = _count(path) if path.exists() else 0
+    if count < 0.9 * triples:
         print(f"generating {path} ...", flush=True)
-        synthetic.generate(path, triples)
-    with path.open("rb") as f:
-        count = sum(1 for line in f if line.strip() and not line.startswith(b"#"))
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        synthetic.generate(partial, triples)
+        partial.replace(path)
+        count = _count(path)
     return path, count
+
+
+def _count(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(1 for line in f if line.strip() and not line.startswith(b"#"))
 
 
 def bench(path: Path, work: Path, repeat: int) -> dict[str, Run]:
