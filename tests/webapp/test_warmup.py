@@ -36,7 +36,8 @@ def fresh_app(tmp_path, bundled_graphs):
     from webapp.store import close_app
 
     settings = store_copy(tmp_path / "data", bundled_graphs)
-    app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False})
+    # a quick evaluation (two cases per question and split), as in the session's app: what is prepared matters
+    app = create_app({"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False, "EVALUATION_LIMIT": 2})
     yield app
     close_app(app)
 
