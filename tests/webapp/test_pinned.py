@@ -8,7 +8,9 @@ import json
 import pytest
 
 from graph import releases
+from graph.backends import open_store
 from loaders import dataset
+from tests.conftest import store_copy
 from tests.graph.test_releases import _changed_records
 
 JOINED = (
@@ -18,19 +20,26 @@ JOINED = (
 PROJECTS = "PREFIX ascn: <https://w3id.org/ascn/ontology#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a ascn:Project }"
 
 
-@pytest.fixture
-def two_releases(fresh_settings, fresh_store, monkeypatch):
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory, bundled_graphs):
+    """The app on a copy of the bundled build rebuilt from the changed records, for the module (its tests only
+    read): releases 1 and 2."""
     from webapp import create_app
     from webapp.store import close_app
 
-    _changed_records(monkeypatch)
-    dataset.build(fresh_store)
-    fresh_store.close()
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False, "SPARQL_TIMEOUT": 5}
-    )
-    yield app
-    close_app(app)
+    settings = store_copy(tmp_path_factory.mktemp("pinned") / "data", bundled_graphs)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _changed_records(monkeypatch)
+        store = open_store(settings)
+        try:
+            dataset.build(store)
+        finally:
+            store.close()
+        app = create_app(
+            {"TESTING": True, "DATA_DIR": str(settings.data_dir), "AUTO_BUILD": False, "SPARQL_TIMEOUT": 5}
+        )
+        yield app
+        close_app(app)
 
 
 def _values(client, query: str, release: str | None = None) -> list[str]:
