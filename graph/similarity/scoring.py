@@ -163,6 +163,7 @@ class Scorer:
             "city_vectors",
             "partner_vectors",
             "partner_cities",
+            "_programme_names",
         ):
             getattr(self, name)  # building them is the point
         for kind in ("city", "partner"):
