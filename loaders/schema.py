@@ -41,6 +41,9 @@ def _f(
     return Field(name, kind, required, target, item, nullable, doc, values)
 
 
+SOURCE_KINDS = ("news", "partner", "official", "secondary", "reference", "analysis", "dataset")
+"""What a source can be: a source record's ``kind``, and the kind ``ascn ingest --kind`` gives a document."""
+
 SOURCES = _f("sources", "list", True, "source", "ref", doc="ids of the documents the record rests on (sources.yaml)")
 CONFIDENCE = _f(
     "confidence", "enum", values=("medium", "low"), doc="omit when taken directly from an official or primary source"
@@ -60,7 +63,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
             "kind",
             "enum",
             True,
-            values=("news", "partner", "official", "secondary", "reference", "analysis", "dataset"),
+            values=SOURCE_KINDS,
         ),
         NOTE,
     ),

@@ -23,7 +23,7 @@ from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Store, Table, select
 from loaders import dataset, shacl_sparql
 from loaders.errors import ValidationError
-from loaders.schema import SCHEMA
+from loaders.schema import SCHEMA, SOURCE_KINDS
 from loaders.templates import csv_template, yaml_template
 from ontology.errors import AscnError, InputError
 from queries.library import get_query
@@ -406,7 +406,7 @@ def stats(obj: _Context) -> None:
 @click.option("--url", help="The document's URL.")
 @click.option(
     "--kind",
-    type=click.Choice(["news", "partner", "official", "secondary", "reference", "analysis", "dataset"]),
+    type=click.Choice(SOURCE_KINDS),
     default="news",
     show_default=True,
     help="What kind of source the documents are.",

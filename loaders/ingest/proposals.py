@@ -21,13 +21,14 @@ from graph.store import Store, construct
 from loaders import shacl_sparql
 from loaders.ingest.documents import Document
 from loaders.ingest.extract import Fact, Value
+from loaders.schema import SOURCE_KINDS
 from loaders.to_rdf import typed_date
 from ontology import ontology_graph, review_shapes_graph
+from ontology.errors import InputError
 from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
 from queries.library import internal
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
-SOURCE_KINDS = ("news", "partner", "official", "secondary", "reference", "analysis", "dataset")
 
 
 def document_iri(doc: Document) -> URIRef:
@@ -110,7 +111,7 @@ def store_proposals(store: Store, analyses, kind: str = "news") -> int:
     A document already in the graph (the same text) is left as it is, whatever its proposals' review status.
     """
     if kind not in SOURCE_KINDS:
-        raise ValueError(f"unknown source kind {kind!r}; choose one of: {', '.join(SOURCE_KINDS)}")
+        raise InputError(field="kind", expected=f"one of {', '.join(SOURCE_KINDS)}", got=kind)
     existing = current_proposals(store)
     seen = {str(o) for o in existing.objects(None, ASCN.contentDigest)}
     fresh = [a for a in analyses if a.document.digest not in seen]

@@ -16,6 +16,8 @@ from graph import releases
 from graph.backends import open_store
 from loaders.ingest import ingest, to_json
 from loaders.ingest.linker import Gazetteer
+from loaders.ingest.proposals import store_proposals
+from ontology.errors import InputError
 from ontology.namespace import ASCN, ID
 from queries.library import internal
 from webapp.cli import main
@@ -228,6 +230,16 @@ def test_a_missing_file_is_named(fresh_settings, tmp_path):
         main, ["--data-dir", str(fresh_settings.data_dir), "ingest", str(tmp_path / "nowhere.txt")]
     )
     assert result.exit_code == 2 and "nowhere.txt" in result.output
+
+
+def test_an_unknown_source_kind_is_refused_by_the_cli_and_the_library(fresh_settings, store):
+    result = CliRunner().invoke(
+        main,
+        ["--data-dir", str(fresh_settings.data_dir), "ingest", "--kind", "blog", str(TEXTS / "dev" / "02-pairing.txt")],
+    )
+    assert result.exit_code == 2 and "'blog' is not one of 'news', 'partner', 'official'" in result.output
+    with pytest.raises(InputError, match=r"^field 'kind': expected one of news, partner, .*, dataset, got 'blog'$"):
+        store_proposals(store, [], kind="blog")
 
 
 def _run(settings, *args) -> str:
