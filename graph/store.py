@@ -15,8 +15,7 @@ from typing import Any, Protocol
 
 from rdflib import Graph
 
-from graph.errors import StoreError  # noqa: F401  (re-exported: the store's errors)
-from queries.errors import QueryError  # noqa: F401  (re-exported: the store's errors)
+from queries.errors import QueryError
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,15 @@ def snapshot(settings: Settings) -> frozenset[bytes]:
 
 
 def ascn(settings: Settings, *args: str, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "ASCN_DATA_DIR": str(settings.data_dir), "ASCN_AUTO_BUILD": "false"}
+    # a load killed by SIGKILL cannot remove its temporary files: they go inside the test's own folder, not /tmp
+    temporary = settings.data_dir.parent / "tmp"
+    temporary.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "ASCN_DATA_DIR": str(settings.data_dir),
+        "ASCN_AUTO_BUILD": "false",
+        "TMPDIR": str(temporary),
+    }
     return subprocess.Popen([str(ASCN), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
