@@ -374,8 +374,8 @@ def entity(kind: str, ident: str):
 
 def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dict]:
     """The recommender's answers for this entity, as plain data with local paths for every link. On a city page a
-    topic (a focus area, words) turns "projects to learn from" into the projects for that plan of the city's; on a
-    partner page a focus area narrows the cities that fit it."""
+    topic (a focus area, words) narrows "projects to learn from" to it, still compared with the city's own projects
+    (on that topic when it has any); on a partner page a focus area narrows the cities that fit it."""
     out = []
     for name in RECOMMENDATIONS.get(kind, ()):
         if name == "projects_for_city" and topic and (topic["focus"] or topic["text"]):
@@ -383,7 +383,7 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
                 answer = to_dict(
                     ask(
                         get_store(),
-                        "projects_for_plan",
+                        name,
                         top=TOP,
                         cache=get_graph_cache(),
                         city=iri,

@@ -8,7 +8,7 @@ No score and no algorithm appears in a reason's text; those stay in the item's `
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -206,10 +206,19 @@ def _best_pair(tg: TypedGraph, ours: list[str], theirs: list[str]) -> tuple[str,
     return (ours[i], theirs[j], words) if words else None
 
 
-def city_project(tg: TypedGraph, c: str, p: str) -> list[Reason]:
-    """Why project ``p`` elsewhere may help city ``c``: it tackles what one of c's projects tackles, and ties."""
+def topical_projects(tg: TypedGraph, city: str, areas: Sequence[str] = ()) -> list[str]:
+    """A city's own projects in the chosen focus areas (all of them when none is chosen or none is in one): what
+    the city's peer projects on a topic are compared with."""
+    own = tg.sources_of("in_city", city)
+    topical = [p for p in own if set(areas) & set(tg.targets("focus_area", p))]
+    return topical or list(own)
+
+
+def city_project(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = (), text: str = "") -> list[Reason]:
+    """Why project ``p`` elsewhere may help city ``c``: it tackles what one of c's projects (on the chosen topic:
+    focus ``areas``, words ``text``) tackles, it fits the topic, and ties."""
     reasons = []
-    close = _best_pair(tg, tg.sources_of("in_city", c), [p])
+    close = _best_pair(tg, topical_projects(tg, c, areas), [p])
     if close:
         q, _, words = close
         reasons.append(
@@ -221,7 +230,8 @@ def city_project(tg: TypedGraph, c: str, p: str) -> list[Reason]:
                 record(tg, p, f"{tg.label(p)}: its description") + record(tg, q, f"{tg.label(q)}: its description"),
             )
         )
-    return reasons + _city_project_ties(tg, c, p)
+    topic = plan(tg, list(areas), [], text, p, asker="the topic", why="the topic chosen")
+    return reasons + topic + _city_project_ties(tg, c, p)
 
 
 def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
@@ -244,9 +254,16 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
 
 
 def plan(
-    tg: TypedGraph, areas: list[str], aims: list[str], text: str, q: str, why: str = "as the plan does"
+    tg: TypedGraph,
+    areas: list[str],
+    aims: list[str],
+    text: str,
+    q: str,
+    asker: str = "the plan",
+    why: str = "as the plan does",
 ) -> list[Reason]:
-    """Why project ``q`` fits a planned project: the words of the plan, its focus areas and outcomes."""
+    """Why project ``q`` fits a planned project (or a topic a city's peers are narrowed to: ``asker`` names it,
+    ``why`` ends a shared focus area's reason): the words of the plan, its focus areas and outcomes."""
     reasons = []
     if text.strip():
         sc = scorer(tg)
@@ -258,7 +275,7 @@ def plan(
                     "text",
                     q,
                     tg.label(q),
-                    f"its description speaks of {_words(words)}, as the plan does",
+                    f"its description speaks of {_words(words)}, as {asker} does",
                     record(tg, q, f"{tg.label(q)}: its description"),
                 )
             )
@@ -270,7 +287,7 @@ def plan(
                         "text",
                         q,
                         tg.label(q),
-                        f"the plan and its description are both about {tg.label(x)} in the framework's terms",
+                        f"{asker} and its description are both about {tg.label(x)} in the framework's terms",
                         record(tg, q, f"{tg.label(q)}: its description"),
                     )
                 )
@@ -290,7 +307,7 @@ def plan(
                 "outcome",
                 o,
                 tg.label(o),
-                f"aims at {tg.label(o)}, as the plan does",
+                f"aims at {tg.label(o)}, as {asker} does",
                 tuple(evidence(tg, "strategic_outcome", q, o)[:1]),
             )
         )

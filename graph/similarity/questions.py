@@ -29,7 +29,8 @@ class Query:
     """What was asked, with every name resolved to an IRI.
 
     ``node`` is the city, project or partner asked about; a planned project is its ``city`` (the planning
-    city, whose own projects never come back), focus areas, outcomes and ``text``. ``programmes`` and
+    city, whose own projects never come back), focus areas, outcomes and ``text``; a city's peer projects are
+    narrowed to a topic by focus areas and ``text`` too. ``programmes`` and
     ``countries`` describe (or narrow) a partner. ``include_tied`` shows the cities a partner already works in
     (or the partners already working in a city) marked so; ``diverse`` keeps a top five to at most two items of
     one programme.
@@ -108,11 +109,15 @@ def _similar_cities(tg: TypedGraph, q: Query) -> Signals:
 
 def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.asked]
-    return {
-        "text": sc.text.scores_of(sc.city_vectors[c]),
+    own = " ".join(plain_document(tg.entities[p]) for p in explain.topical_projects(tg, q.asked, q.focus_areas))
+    out = {
+        "about": sc.words.scores(own),
         "ppr": _ppr(tg, q.asked, "project"),
         **_paths(sc.city_project(c)),
     }
+    if q.text:
+        out["bm25"] = sc.words.scores(q.text)
+    return out
 
 
 def _projects_like(tg: TypedGraph, q: Query) -> Signals:
@@ -186,6 +191,14 @@ def _like_excluded(tg: TypedGraph, q: Query) -> set[str]:
     return {q.asked} | {p for c in tg.targets("in_city", q.asked) for p in tg.sources_of("in_city", c)}
 
 
+def _narrow_projects(tg: TypedGraph, q: Query) -> np.ndarray | None:
+    """Projects in one of the chosen focus areas (a city's peer projects narrowed to a topic)."""
+    if not q.focus_areas:
+        return None
+    columns = [tg.index("focus_area")[a] for a in q.focus_areas]
+    return np.asarray(tg.matrix("project_focus_area")[:, columns].sum(axis=1)).ravel() > 0
+
+
 def _narrow_cities(tg: TypedGraph, q: Query) -> np.ndarray | None:
     """Cities with a project in one of the chosen focus areas, a pairing under one of the chosen programmes, and
     in one of the chosen countries (each only when chosen)."""
@@ -227,10 +240,11 @@ QUESTIONS: dict[str, Question] = {
             "project",
             "Projects in other cities to learn from",
             _projects_for_city,
-            lambda tg, q, p: explain.city_project(tg, q.asked, p),
+            lambda tg, q, p: explain.city_project(tg, q.asked, p, q.focus_areas, q.text),
             "city_project",
             excluded=_own_projects,
             links=_city_links,
+            narrow=_narrow_projects,
         ),
         Question(
             "projects_like",
@@ -292,7 +306,7 @@ QUESTIONS: dict[str, Question] = {
 
 WEIGHTS: dict[str, dict[str, float]] = {
     "similar_cities": {"text": 0.4, "graph": 0.4, "ppr": 0.2},
-    "projects_for_city": {"text": 0.6, "graph": 0.2, "ppr": 0.2},
+    "projects_for_city": {"bm25": 1.0, "about": 0.6, "graph": 0.2, "ppr": 0.2},
     "projects_like": {"text": 0.6, "graph": 0.3, "ppr": 0.1},
     "projects_for_plan": {"bm25": 0.5, "graph": 0.4, "text": 0.1, "context": 0.0, "ppr": 0.0},
     "cities_for_partner": {
@@ -310,7 +324,8 @@ WEIGHTS: dict[str, dict[str, float]] = {
 """How much each signal family counts per question: ``text`` (names and descriptions), ``graph`` (the
 meta-paths, summed with their own weights), ``ppr`` (the random walk from the query), ``peers`` (what the
 query's most alike cities did), ``context`` (a planning city's own projects), ``bm25`` (a plan's words by BM25),
-``about`` (a partner's own words against a city's projects' words, by BM25), ``activity`` (a prior: the
+``about`` (by BM25: a partner's own words against a city's projects' words; a city's own projects' words, those on
+the chosen topic when it has any, against each project's), ``activity`` (a prior: the
 candidate's projects and pairings) and ``profile`` (the focus areas and programmes a partner asked for). Each
 signal is scaled to [0, 1] over the candidates before weighing.
 

@@ -265,13 +265,15 @@ def test_city_officer_narrows_peer_projects_to_a_topic_in_two_clicks(page, scree
     peers = page.locator('[data-recommendations="projects_for_city"]')
     peers.locator(".topic-chips").get_by_role("link", name="Quality Environment").click()  # 2
     expect(page).to_have_url(re.compile(r"/id/city/da-nang\?focus=quality_environment#rec-projects_for_city$"))
-    expect(peers.locator(".rec-title").first).to_have_text("Smart New Township and Smart Water Management")
+    expect(peers.locator(".rec-title").first).to_have_text(
+        "Solid Waste and Wastewater Treatment / drainage upgrade (Mandalay)"
+    )
     expect(peers.locator(".topic-chips").get_by_role("link", name="Quality Environment")).to_have_attribute(
         "aria-current", "true"
     )
     assert page.evaluate("window.samePage") is True
     first = peers.locator("li.rec").first
-    expect(first.locator(".rec-place")).to_have_text("Kota Kinabalu, Malaysia")
+    expect(first.locator(".rec-place")).to_have_text("Mandalay, Myanmar")
     expect(first.locator("details.evidence").first).not_to_have_attribute("open", "")
     assert serious(axe(page)) == []
     assert overflow(page) == 0

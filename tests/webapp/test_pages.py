@@ -352,10 +352,15 @@ def test_city_page_puts_its_own_projects_first_and_narrows_peers_to_a_topic(clie
     section = narrowed[
         narrowed.index('data-recommendations="projects_for_city"') : narrowed.index('id="rec-partners_for_city"')
     ]
-    assert re.findall(r'class="rec-title"[^>]*>([^<]+)', section)[0] == "Smart New Township and Smart Water Management"
-    # Kota Kinabalu's (the sources give it no description): every peer shares only the focus area, and the graph
-    # and activity signals order them
-    assert "/id/project/dad-" not in section  # never its own projects
+    # compared with Da Nang's own Quality Environment project, its Smart Water Management System: Mandalay's shares
+    # its drainage, wastewater treatment and upgrades
+    assert (
+        re.findall(r'class="rec-title"[^>]*>([^<]+)', section)[0]
+        == "Solid Waste and Wastewater Treatment / drainage upgrade (Mandalay)"
+    )
+    assert "the topic chosen" in section and "the plan" not in section
+    recommended = re.findall(r'class="rec-title" href="([^"]+)"', section)
+    assert recommended and not [p for p in recommended if p.startswith("/id/project/dad-")]  # never its own projects
     assert client.get("/id/city/da-nang?focus=nothing-like-this").status_code == 400
 
 

@@ -89,6 +89,32 @@ def test_city_alone_never_gets_its_own_projects(store, tg):
     assert answer.items[0].reasons
 
 
+def test_da_nang_narrowed_to_quality_environment_is_compared_with_its_own_water_project(store, tg):
+    # Da Nang's one Quality Environment project is its Smart Water Management System ("supply, drainage and
+    # wastewater treatment through pipe and SCADA upgrades"); of the peers in that area, Mandalay's "Solid Waste and
+    # Wastewater Treatment / drainage upgrade" shares the most of those problems (drainage, wastewater, treatment,
+    # upgrade), while Kota Kinabalu's Smart New Township has no description, only a name
+    own = ID + "project/dad-smart-water"
+    assert [
+        p for p in tg.sources_of("in_city", ID + "city/da-nang") if QUALITY_ENVIRONMENT in tg.targets("focus_area", p)
+    ] == [own]
+    answer = ask(store, "projects_for_city", city="da-nang", focus=["quality_environment"], top=5, tg=tg)
+    first = answer.items[0]
+    assert (first.iri, first.city) == (ID + "project/mdl-waste-water", "Mandalay")
+    assert first.reasons[0].entity == own
+    assert first.reasons[0].text.startswith("tackles what Da Nang's Smart Water Management System (Da Nang) does")
+    assert "works on Quality Environment, the topic chosen" in [r.text for r in first.reasons]
+    assert ID + "project/bki-smart-township-water" not in [i.iri for i in answer.items]
+    for item in answer.items:
+        assert QUALITY_ENVIRONMENT in tg.targets("focus_area", item.iri) and item.city != "Da Nang"
+        assert not any("the plan" in r.text for r in item.reasons)
+    worded = ask(
+        store, "projects_for_city", city="da-nang", focus=["quality_environment"], text="flood early warning", tg=tg
+    )
+    assert worded.items[0].label == "Integrated Flood Management and Response System"
+    assert "its description speaks of “flood”, as the topic does" in [r.text for r in worded.items[0].reasons]
+
+
 def test_jica_default_list_has_no_japan_tied_city(store, tg):
     japan_tied = set(tied_cities(tg, ID + "partner/japan"))
     assert ID + "city/da-nang" in japan_tied  # Smart JAMP
@@ -355,19 +381,11 @@ def test_concurrent_first_requests_read_the_typed_graph_once(store):
     held = Held()
     got: dict[int, TypedGraph] = {}
     requests = [threading.Thread(target=lambda n=n: got.__setitem__(n, cache.get(held))) for n in range(2)]
-    try:
-        requests[0].start()
-        assert reading.wait(300)  # the first request is reading the typed graph
-        requests[1].start()
-        deadline = time.monotonic() + 300
-        while cache.waiting(store.version()) < 1:  # the second request waits for that read (a state, not a delay)
-            assert len(readers) == 1, "the second request read the typed graph too"
-            assert time.monotonic() < deadline and requests[1].is_alive(), "the second request did not wait"
-            time.sleep(0.01)
-    finally:
-        release.set()
-        for request in requests:
-            request.join(300)
+
+    def one_reader() -> None:
+        assert len(readers) == 1, "the second request read the typed graph too"
+
+    _second_waits_for_the_first(cache, store, requests, reading, release, one_reader)
     assert cache.builds == 1 and got[0] is got[1] is cache.get(store)
     assert cache.waiting(store.version()) == 0
 
@@ -397,20 +415,27 @@ def test_a_failed_read_fails_the_waiting_requests_too_and_the_next_request_reads
             errors[n] = error
 
     requests = [threading.Thread(target=request, args=(n,)) for n in range(2)]
+    _second_waits_for_the_first(cache, store, requests, reading, release)
+    assert set(errors) == {0, 1} and "stopped answering" in str(errors[1])
+    assert cache.builds == 0 and cache.get(store).entities and cache.builds == 1
+
+
+def _second_waits_for_the_first(cache, store, requests, reading, release, check=lambda: None) -> None:
+    """Start the first request, the second once the first is reading the typed graph, wait until the second
+    waits for that read (a state, not a delay; ``check`` runs meanwhile), then release the read and join both."""
     try:
         requests[0].start()
         assert reading.wait(300)
         requests[1].start()
         deadline = time.monotonic() + 300
         while cache.waiting(store.version()) < 1:
+            check()
             assert time.monotonic() < deadline and requests[1].is_alive(), "the second request did not wait"
             time.sleep(0.01)
     finally:
         release.set()
         for r in requests:
             r.join(300)
-    assert set(errors) == {0, 1} and "stopped answering" in str(errors[1])
-    assert cache.builds == 0 and cache.get(store).entities and cache.builds == 1
 
 
 def test_remote_backend_gives_the_same_typed_graph_and_answers(store, remote_store, tg):
