@@ -128,9 +128,18 @@ def _projects_like(tg: TypedGraph, q: Query) -> Signals:
 def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
     sc = scorer(tg)
     nothing = np.zeros(len(tg.ids("project")))
-    words, bm25 = (sc.text.scores(q.text), sc.words.scores(q.text)) if q.text.strip() else (nothing, nothing)
+    words, bm25, plain = (
+        (sc.text.scores(q.text), sc.words.scores(q.text), sc.plain.scores(q.text))
+        if q.text.strip()
+        else (nothing, nothing, nothing)
+    )
     areas = [tg.index("focus_area")[a] for a in q.focus_areas]
-    out = {"text": words, "bm25": bm25, **_paths(sc.plan_project(areas, [tg.index("outcome")[o] for o in q.outcomes]))}
+    out = {
+        "text": words,
+        "bm25": bm25,
+        "plain": plain,
+        **_paths(sc.plan_project(areas, [tg.index("outcome")[o] for o in q.outcomes])),
+    }
     if q.city:
         # the planning city's context: projects like its own ones, and its neighbourhood in the graph
         out["context"] = sc.text.scores_of(sc.city_vectors[tg.index("city")[q.city]])
@@ -146,6 +155,7 @@ def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
         "ppr": _ppr(tg, q.asked, "city"),
         "activity": sc.activity("city"),
         "about": sc.city_words.scores(plain_document(tg.entities[q.asked])),
+        "expertise": sc.city_words.scores(sc.expertise(q.asked)),
         **_paths(sc.partner_city(a)),
     }
     # cities like the ones the partner (or its family) already works in, by what their projects are about
@@ -169,6 +179,7 @@ def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
         "ppr": _ppr(tg, q.asked, "partner"),
         "activity": sc.activity("partner"),
         "about": sc.partner_words.scores(sc.city_text(q.asked)),
+        "expertise": sc.expertise_words.scores(sc.city_text(q.asked)),
         **_paths(sc.city_partner(c)),
     }
 
@@ -308,24 +319,35 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "similar_cities": {"text": 0.4, "graph": 0.4, "ppr": 0.2},
     "projects_for_city": {"bm25": 1.0, "about": 0.6, "graph": 0.2, "ppr": 0.2},
     "projects_like": {"text": 0.6, "graph": 0.3, "ppr": 0.1},
-    "projects_for_plan": {"bm25": 0.5, "graph": 0.4, "text": 0.1, "context": 0.0, "ppr": 0.0},
+    "projects_for_plan": {"bm25": 0.4, "graph": 0.4, "plain": 0.2, "text": 0.0, "context": 0.0, "ppr": 0.0},
     "cities_for_partner": {
-        "activity": 0.6,
-        "text": 0.3,
-        "about": 0.1,
-        "peers": 0.0,
+        "expertise": 0.5,
+        "peers": 0.3,
+        "activity": 0.2,
+        "text": 0.0,
+        "about": 0.0,
         "graph": 0.0,
         "ppr": 0.0,
         "profile": 1.0,
     },
-    "partners_for_city": {"peers": 0.6, "about": 0.3, "activity": 0.1, "text": 0.0, "graph": 0.0, "ppr": 0.0},
+    "partners_for_city": {
+        "peers": 0.6,
+        "about": 0.3,
+        "activity": 0.1,
+        "expertise": 0.0,
+        "text": 0.0,
+        "graph": 0.0,
+        "ppr": 0.0,
+    },
     "cities_for_profile": {"profile.focus_area": 0.6, "profile.programme": 0.4},
 }
 """How much each signal family counts per question: ``text`` (names and descriptions), ``graph`` (the
 meta-paths, summed with their own weights), ``ppr`` (the random walk from the query), ``peers`` (what the
 query's most alike cities did), ``context`` (a planning city's own projects), ``bm25`` (a plan's words by BM25),
 ``about`` (by BM25: a partner's own words against a city's projects' words; a city's own projects' words, those on
-the chosen topic when it has any, against each project's), ``activity`` (a prior: the
+the chosen topic when it has any, against each project's), ``expertise`` (by BM25: a partner's expertise — its own
+words, its programmes', pairings' and projects' — against a city's projects' words, and the other way round),
+``plain`` (a plan's words by TF-IDF without the thesaurus, the keyword baseline's own view), ``activity`` (a prior: the
 candidate's projects and pairings) and ``profile`` (the focus areas and programmes a partner asked for). Each
 signal is scaled to [0, 1] over the candidates before weighing.
 

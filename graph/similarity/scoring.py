@@ -11,7 +11,9 @@ The families of signal, each scaled to [0, 1] over the candidates by its maximum
   query's most similar cities did (an item-based neighbourhood, ItemKNN, with text likeness between cities);
 * **bm25** — Okapi BM25 of a plan's own words against each project's name and description, with the same
   thesaurus (:class:`graph.similarity.text.BM25Index`); **about** — the same between a partner's own name and
-  description and a city's projects' texts;
+  description and a city's projects' texts; **expertise** — the same between a partner's expertise (its own,
+  its programmes', pairings' and projects' names and descriptions) and a city's projects' texts; **plain** — a
+  plan's words by TF-IDF without the thesaurus (the keyword baseline's view, so a combination can weigh it);
 * **activity** — a prior: how many projects and pairings a candidate city or partner has.
 
 How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen on the
@@ -158,6 +160,8 @@ class Scorer:
         for name in (
             "text",
             "words",
+            "plain",
+            "expertise_words",
             "city_words",
             "partner_words",
             "city_vectors",
@@ -181,6 +185,27 @@ class Scorer:
         """BM25 over project names and descriptions, each once (the name alone for projects the sources only
         name), with the framework's vocabulary as thesaurus: what a plan's few words are matched by."""
         return BM25Index([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")], self.tg.vocabulary)
+
+    @cached_property
+    def plain(self) -> TextIndex:
+        """TF-IDF over project names and descriptions, each once, without the thesaurus: the keyword baseline's own
+        view, so a combination can weigh it instead of losing to it."""
+        return TextIndex([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")])
+
+    @cached_property
+    def expertise_words(self) -> BM25Index:
+        """BM25 over each partner's expertise (:meth:`expertise`): what a city's projects' words meet."""
+        return BM25Index([self.expertise(a) for a in self.tg.ids("partner")], self.tg.vocabulary)
+
+    def expertise(self, a: str) -> str:
+        """A partner's expertise as one text: its own name and description, its programmes' and pairings' names
+        and summaries, and its projects' names and descriptions."""
+        tg = self.tg
+        parts = [plain_document(tg.entities[a])]
+        parts += [plain_document(tg.entities[g]) for g in tg.targets("runs_programme", a)]
+        parts += [plain_document(tg.entities[x]) for x in tg.sources_of("paired_partner", a)]
+        parts += [plain_document(tg.entities[p]) for p in tg.sources_of("involves_partner", a)]
+        return " ".join(parts)
 
     @cached_property
     def city_words(self) -> BM25Index:

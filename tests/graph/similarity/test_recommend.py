@@ -142,6 +142,23 @@ def test_wise_utilities_get_new_cities_only(store, tg, utility):
     assert answer.items and not {i.iri for i in answer.items} & us_tied
 
 
+def test_a_partners_expertise_is_its_own_programmes_pairings_and_projects_words(store, tg):
+    from graph.similarity.scoring import scorer
+
+    # SFPUC's record says little ("U.S. utility paired with Saigon Water Corporation"); its WiSE twinning with
+    # Ho Chi Minh City's water company says what it does: urban water management
+    expertise = scorer(tg).expertise(ID + "partner/sfpuc")
+    assert "Water Smart Engagements (WiSE)" in expertise  # the programme it runs under
+    assert "on urban water management" in expertise  # its twinning project's description
+    answer = ask(store, "cities_for_partner", partner="sfpuc", top=5, tg=tg)
+    da_nang = next(i for i in answer.items if i.label == "Da Nang")  # new to it, and a water utility's line of work
+    assert da_nang.signals["expertise"] > 0
+    assert da_nang.reasons[0].text == (
+        "Da Nang's Smart Water Management System (Da Nang) is in San Francisco Public Utilities Commission's line of "
+        "work (both speak of “water”, “management”)"
+    )
+
+
 def test_partner_plus_focus_changes_and_narrows_the_list(store, tg):
     plain = ask(store, "cities_for_partner", partner="jica", top=10, tg=tg)
     health = ask(store, "cities_for_partner", partner="jica", focus=["health_wellbeing"], top=10, tg=tg)
