@@ -22,6 +22,7 @@ import difflib
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
@@ -169,51 +170,43 @@ class TypedGraph:
 
         The rows are put in order here, not by ORDER BY: Oxigraph sorts terms about ten times slower than Python
         sorts strings (at 300k triples the reads took 7.9 s, 4.2 s of it sorting), and the order only has
-        to be the same on every backend, not the server's.
+        to be the same on every backend, not the server's. Likewise the joins a dictionary does at once (an
+        entity's kind with its label, a citation with its record's kind) are done here: Oxigraph evaluates
+        them a row at a time, and most of a read's cost is Oxigraph looking up each value it returns.
         """
-        attributes: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for entity, key, value in _rows(store, "similarity_attributes"):
+        rows = _read(store)
+        attributes: dict[str, dict[str, set[str]]] = {}
+        for entity, key, value in rows["similarity_attributes"]:
             if value:
-                attributes[(entity, key)].add(value)
-
-        def first(entity: str, key: str) -> str | None:
-            values = attributes.get((entity, key))
-            return min(values) if values else None  # one value, the same on every backend
-
-        entities = sorted(
-            (
-                Entity(
-                    iri=entity,
-                    kind=kind,
-                    label=label,
-                    alt_labels=tuple(sorted(attributes.get((entity, "alt"), ()))),
-                    description=first(entity, "description"),
-                    named_only=first(entity, "named_only") in ("true", "1"),
-                    start_year=_year(first(entity, "start")),
-                    end_year=_year(first(entity, "end")),
-                    network_wide=first(entity, "network_wide") in ("true", "1"),
-                )
-                for entity, kind, label in set(_rows(store, "similarity_nodes"))
-            ),
-            key=lambda entity: (entity.iri, entity.kind, entity.label),
-        )
-        links = sorted(
-            (
-                Link(source, relation, target, fact)
-                for source, relation, target, fact in _rows(store, "similarity_edges")
-            ),
-            key=lambda link: (link.relation, link.source, link.target, link.fact),
-        )
+                attributes.setdefault(entity, {}).setdefault(key, set()).add(value)
+        labels: dict[str, set[str]] = defaultdict(set)
+        for entity, label in rows["similarity_labels"]:
+            labels[entity].add(label)
+        kinds = set(rows["similarity_kinds"])
+        named = sorted({(entity, kind, label) for entity, kind in kinds for label in labels.get(entity, ())})
+        entities = [_entity(entity, kind, label, attributes.get(entity)) for entity, kind, label in named]
+        linked = sorted({(r, s, t, fact or s) for s, r, t, fact in rows["similarity_edges"]})
+        links = [Link(source, relation, target, fact) for relation, source, target, fact in linked]
         titles: dict[str, list[str]] = defaultdict(list)
-        for doc, title in sorted(row for row in _rows(store, "similarity_titles") if row[1]):
+        for doc, title in sorted(row for row in rows["similarity_titles"] if row[1]):
             titles[doc].append(title)
-        confidence = dict(sorted(row for row in _rows(store, "similarity_confidence") if row[1]))
-        dates = {doc: min(ds) for doc, ds in _grouped(_rows(store, "similarity_source_dates")).items()}
-        sources: dict[str, list[SourceRef]] = defaultdict(list)
-        for fact, doc in sorted(_rows(store, "similarity_sources")):
-            sources[fact].extend(SourceRef(doc, title, dates.get(doc)) for title in titles.get(doc) or [doc])
-        facts = {f: Fact(f, tuple(dict.fromkeys(refs)), confidence.get(f)) for f, refs in sources.items()}
-        vocabulary = _grouped(_rows(store, "similarity_vocabulary"))
+        confidence = dict(sorted(row for row in rows["similarity_confidence"] if row[1]))
+        dates = {doc: min(ds) for doc, ds in _grouped(rows["similarity_source_dates"]).items()}
+        records = {entity for entity, kind in kinds if kind in _RECORD_KINDS}
+        cited: dict[str, set[str]] = defaultdict(set)
+        for fact, doc in rows["similarity_sources"]:
+            if fact in records:
+                cited[fact].add(doc)
+        refs: dict[str, tuple[SourceRef, ...]] = {}  # one document's references, made once for all its citations
+        for doc in set().union(*cited.values()):
+            refs[doc] = tuple(
+                dict.fromkeys(SourceRef(doc, title, dates.get(doc)) for title in titles.get(doc) or [doc])
+            )
+        facts = {
+            f: Fact(f, tuple(ref for doc in sorted(cited[f]) for ref in refs[doc]), confidence.get(f))
+            for f in sorted(cited)
+        }
+        vocabulary = _grouped(rows["similarity_vocabulary"])
         return cls.from_rows(entities, links, facts, version if version is not None else store.version(), vocabulary)
 
     def without(self, hidden: Iterable[tuple[str, str, str]]) -> TypedGraph:
@@ -529,6 +522,29 @@ def _fold(name: str) -> str:
     return re.sub(r"[\s_-]+", "-", name.strip().casefold())
 
 
+def _entity(iri: str, kind: str, label: str, attributes: Mapping[str, set[str]] | None) -> Entity:
+    """An entity with its attributes (the ``similarity_attributes`` values by key); where a key has several
+    values, the least, so every backend gives the same one."""
+    if not attributes:
+        return Entity(iri, kind, label)
+
+    def first(key: str) -> str | None:
+        values = attributes.get(key)
+        return min(values) if values else None
+
+    return Entity(
+        iri=iri,
+        kind=kind,
+        label=label,
+        alt_labels=tuple(sorted(attributes.get("alt", ()))),
+        description=first("description"),
+        named_only=first("named_only") in ("true", "1"),
+        start_year=_year(first("start")),
+        end_year=_year(first("end")),
+        network_wide=first("network_wide") in ("true", "1"),
+    )
+
+
 def _year(value: str | None) -> int | None:
     if value is None:
         return None
@@ -538,16 +554,24 @@ def _year(value: str | None) -> int | None:
         return None
 
 
-_COLUMNS = {
-    "similarity_nodes": ["entity", "kind", "label"],
-    "similarity_attributes": ["entity", "key", "value"],
+_COLUMNS = {  # the reads, the longest first: they run side by side (see _read)
     "similarity_edges": ["source", "relation", "target", "fact"],
     "similarity_sources": ["fact", "document"],
+    "similarity_labels": ["entity", "label"],
+    "similarity_attributes": ["entity", "key", "value"],
+    "similarity_kinds": ["entity", "kind"],
     "similarity_titles": ["document", "title"],
-    "similarity_confidence": ["fact", "confidence"],
     "similarity_source_dates": ["document", "date"],
+    "similarity_confidence": ["fact", "confidence"],
     "similarity_vocabulary": ["concept", "term"],
 }
+
+_RECORD_KINDS = frozenset({"city", "project", "pairing", "partner", "programme", "practice"})
+"""The kinds of the records whose sources and confidence back links: similarity_sources's classes."""
+
+_READERS = 2
+"""How many reads run at once. The embedded store evaluates a query without holding Python's lock, and a
+remote server answers each request on a connection of its own, so the reads share the cores (or the server's)."""
 
 
 def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[str]]:
@@ -569,6 +593,12 @@ def _rows(store: Store, name: str) -> list[tuple[Any, ...]]:
     if table.variables != _COLUMNS[name]:
         raise ValueError(f"{name}.rq selects {table.variables}, not {_COLUMNS[name]}")
     return table.rows
+
+
+def _read(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every ``similarity_*`` read by name, the reads running side by side."""
+    with ThreadPoolExecutor(max_workers=_READERS, thread_name_prefix="typed-graph-read") as pool:
+        return dict(zip(_COLUMNS, pool.map(lambda name: _rows(store, name), _COLUMNS)))
 
 
 def _city_partner(tg: TypedGraph) -> sp.spmatrix:
