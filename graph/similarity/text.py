@@ -187,14 +187,16 @@ def words(text: str) -> list[str]:
 
     >>> words("The bus-priority lane and a BRT line")
     ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']
+    >>> words("Da Nang's e-payment, U.S. style")
+    ['da', 'nang', 'e-payment', 'payment', 'style']
     """
     out = []
     for t in _TOKEN.findall(text.casefold()):
-        if t in STOP_WORDS or t.isdigit():
+        if t in STOP_WORDS or t.isdigit() or len(t) < 2:  # a lone letter: the "s" of "Da Nang's", "U.S.", "e.g."
             continue
         out.append(t)
         if "-" in t:
-            out.extend(p for p in t.split("-") if p and p not in STOP_WORDS and p != "city")
+            out.extend(p for p in t.split("-") if len(p) > 1 and p not in STOP_WORDS and p != "city")
     return out
 
 
