@@ -40,6 +40,8 @@ SPELLINGS = {
     "after a triple pattern": "SELECT * {{ ?a ?b ?c . service <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
     "inside FILTER EXISTS": "SELECT * {{ ?a ?b ?c FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}",
     "in a CONSTRUCT": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "after an IRI holding the word": "SELECT * {{ BIND(<http://x/public-service> AS ?w) SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "between a less-than and a greater-than": "SELECT * {{ ?a ?b ?c FILTER(0<1)SERVICE#>\n<http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
 }
 QUIET = {"SILENT", "inside FILTER EXISTS"}
 """Spellings whose failed call is no error (SILENT, and a call inside a filter): the answer comes from the local
