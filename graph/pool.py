@@ -205,7 +205,9 @@ class QueryPool:
     them), it takes a worker of the reserved lane, where it may run ``lane_limit`` seconds only, so a short query
     still answers while runaways hold the other workers, and a runaway gets at most that much of the lane. A query
     that finds no free worker within ``admission_wait`` seconds is refused at once (PoolBusy, which the endpoint
-    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit.
+    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit. Workers being
+    renewed after a write (:meth:`recycle`) are starting, not busy: while any is, a query waits for one up to its
+    own time limit, so the first queries after a load are answered, not refused, on a machine slow to start them.
 
     Workers start on first use (or :meth:`start`), so an app that never queries starts none. Killed
     workers are replaced in a background thread; :attr:`replaced` counts them.
@@ -241,6 +243,8 @@ class QueryPool:
         self._free: dict[bool, list[_Worker]] = {False: [], True: []}  # lane? → idle workers
         self._freed = threading.Condition(threading.Lock())
         self._live: set[_Worker] = set()
+        self._renewing = 0
+        """Workers being started in place of ones renewed because the graph changed (guarded by ``_freed``)."""
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
@@ -308,10 +312,10 @@ class QueryPool:
         self.start()
         wait = timeout if self.admission_wait is None else self.admission_wait
         for _attempt in range(2):
-            worker = self._take(wait)
+            worker = self._take(wait, timeout)
             while worker.generation != self._generation:  # started before the last recycle: renew it
                 self._replace(worker, reason="the graph changed")
-                worker = self._take(wait)
+                worker = self._take(wait, timeout)
             try:
                 _send(worker.conn, job)
             except (OSError, ValueError):  # the worker died while idle: replace it, try another
@@ -344,24 +348,34 @@ class QueryPool:
             raise QueryError(payload[0], position=payload[1])
         raise StoreError(payload[0])
 
-    def _take(self, wait: float) -> _Worker:
-        """A free worker: one of the pool's, else one of the reserved lane's; PoolBusy after ``wait`` seconds."""
-        deadline = time.monotonic() + wait
+    def _take(self, wait: float, renewal_wait: float) -> _Worker:
+        """A free worker: one of the pool's, else one of the reserved lane's; PoolBusy after ``wait`` seconds, or
+        after ``renewal_wait`` while workers renewed after a write are starting."""
+        now = time.monotonic()
+        deadline, renewed_by = now + wait, now + max(wait, renewal_wait)
         with self._freed:
             while True:
                 for lane in (False, True):
                     if self._free[lane]:
                         return self._free[lane].pop()
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._freed.wait(left):
+                left = (renewed_by if self._renewing else deadline) - time.monotonic()
+                if left <= 0:
                     raise PoolBusy(
                         f"all {self.size + self.lane} query workers stayed busy for {wait:g} s; try again later"
                     )
+                self._freed.wait(left)
 
-    def _put(self, worker: _Worker) -> None:
+    def _put(self, worker: _Worker, renewed: bool = False) -> None:
         with self._freed:
             self._free[worker.lane].append(worker)
+            self._renewing -= renewed
             self._freed.notify()
+
+    def _renewal_over(self) -> None:
+        """A renewal ends without a worker (the pool closed): waiting queries stop counting on it."""
+        with self._freed:
+            self._renewing -= 1
+            self._freed.notify_all()
 
     # -- workers -------------------------------------------------------------------------------
     def _launch(self, lane: bool = False) -> _Worker:
@@ -397,11 +411,24 @@ class QueryPool:
         self._kill(worker)
         if reason:
             log.info("query worker %s renewed: %s", worker.pid, reason)
+            with self._freed:
+                self._renewing += 1
         else:
             log.warning("query worker %s stopped; starting a replacement", worker.pid)
-        threading.Thread(target=self._respawn, args=(worker.lane,), name="ascn-pool-respawn", daemon=True).start()
+        threading.Thread(
+            target=self._respawn, args=(worker.lane, bool(reason)), name="ascn-pool-respawn", daemon=True
+        ).start()
 
-    def _respawn(self, lane: bool = False) -> None:
+    def _respawn(self, lane: bool = False, renewal: bool = False) -> None:
+        try:
+            put = self._start_replacement(lane, renewal)
+        finally:
+            if renewal and not put:
+                self._renewal_over()
+
+    def _start_replacement(self, lane: bool, renewal: bool) -> bool:
+        """Start a worker in the background until one opens the store (retrying with a growing delay) and put it
+        in the pool; False when the pool closed first."""
         delay = 0.5
         while not self._closed:
             worker = self._launch(lane)
@@ -410,7 +437,7 @@ class QueryPool:
             except StoreError as exc:
                 self._kill(worker)
                 if self._closed:
-                    return
+                    return False
                 log.error("%s; retrying in %.1f s", exc, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
@@ -419,7 +446,8 @@ class QueryPool:
                 if not self._closed:
                     self._live.add(worker)
                     self.replaced += 1
-                    self._put(worker)
-                    return
+                    self._put(worker, renewed=renewal)
+                    return True
             self._kill(worker)
-            return
+            return False
+        return False

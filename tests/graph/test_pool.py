@@ -61,6 +61,21 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
     assert pool.pids() == []
 
 
+def test_a_query_right_after_a_write_waits_for_the_renewed_workers_instead_of_being_refused(built_settings):
+    """After a write every worker is renewed; they are starting, not busy with long queries, so a query sent
+    meanwhile waits for one even with no admission wait at all (it was refused with PoolBusy when the renewal
+    took longer than the admission wait, as on a loaded machine)."""
+    pool = QueryPool(built_settings, size=1, admission_wait=0.0)
+    try:
+        assert pool.run(Job("ASK {}", FORMATS, 10), timeout=120).rows == 1
+        [first] = pool.pids()
+        pool.recycle()
+        assert pool.run(Job("ASK {}", FORMATS, 10), timeout=120).rows == 1
+        assert pool.pids() != [first]
+    finally:
+        pool.close()
+
+
 # -- the embedded store writes answers itself (query_written); the remote path writes rdflib terms -------------
 TRICKY = (
     'SELECT ?t ?n WHERE { VALUES (?t ?n) { ("line\\nbreak\\ttab \\"quoted\\" \\\\ end"@en-GB 1) '
