@@ -700,10 +700,12 @@ def _evaluate_runs(
             p = paired_p(ours, theirs, rng)
             ratios[f"{split}:{target}"] = round(ratio, 3)
             met = "meets" if ratio >= 1.2 else "does NOT meet"
+            asked = test if split == "test" else val
             verdicts.append(
                 f"{split}, {target}: shipped MRR {ours.mean() if len(ours) else 0:.3f} vs best baseline "
                 f"{best_base} {theirs.mean() if len(theirs) else 0:.3f} = {ratio:.2f}x (paired bootstrap "
-                f"p = {p:.3f}); {met} the 1.2x target" + ("" if ratio >= 1 else " — the method LOSES here")
+                f"p = {p:.3f}; {len(asked)} cases about {len({r.case.city for r in asked})} cities); {met} the 1.2x "
+                "target" + ("" if ratio >= 1 else " — the method LOSES here")
             )
             metric = TUNED_BY[target]
             if metric != "rr":
