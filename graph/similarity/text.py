@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -245,27 +246,22 @@ class TextIndex:
 
     def __init__(self, documents: Sequence[str], vocabulary: Mapping[str, Iterable[str]] | None = None):
         self.thesaurus = Thesaurus(vocabulary)
-        surface: dict[str, Counter] = defaultdict(Counter)
-        for d in documents:
-            ws, stems = _analysed(d)
-            for w, s in zip(ws, stems):
-                surface[s][w] += 1
-        self.surface = {s: min(c, key=lambda w: (-c[w], w)) for s, c in surface.items()}
+        uses = Counter(chain.from_iterable(zip(*_analysed(d)) for d in documents))  # (word, stem) → how often
+        best: dict[str, tuple[int, str]] = {}
+        for (w, s), n in uses.items():
+            if s not in best or (-n, w) < best[s]:
+                best[s] = (-n, w)
+        self.surface = {s: w for s, (_, w) in best.items()}  # each stem as it is most often written
         counts, self.vocabulary, df = _counted(documents, self.thesaurus)
         self.idf = np.log((1 + len(documents)) / (1 + df)) + 1
         self.terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         self.matrix = self._vectors(counts)
 
     def _vectors(self, counts: Sequence[Counter]) -> sp.csr_matrix:
-        rows, cols, vals = [], [], []
-        for i, c in enumerate(counts):
-            for t, n in c.items():
-                j = self.vocabulary.get(t)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append((1 + np.log(n)) * self.idf[j])
-        m = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(self.vocabulary)))
+        rows, cols, n = _cells(counts, self.vocabulary)
+        known = cols >= 0  # words this index lacks are dropped
+        rows, cols, n = rows[known], cols[known], n[known]
+        m = sp.csr_matrix(((1 + np.log(n)) * self.idf[cols], (rows, cols)), shape=(len(counts), len(self.vocabulary)))
         return normalised(m)
 
     def vector(self, text: str) -> sp.csr_matrix:
@@ -313,11 +309,20 @@ def _counted(documents: Sequence[str], thesaurus: Thesaurus) -> tuple[list[Count
     frequency."""
     counts = [Counter(thesaurus.expand(_analysed(d)[1])) for d in documents]
     vocabulary = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
-    df = np.zeros(len(vocabulary))
-    for c in counts:
-        for t in c:
-            df[vocabulary[t]] += 1
+    df = np.bincount(_cells(counts, vocabulary)[1], minlength=len(vocabulary)).astype(float)
     return counts, vocabulary, df
+
+
+def _cells(counts: Sequence[Counter], vocabulary: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documents' term counts as three arrays, one entry per (document, term): the document's position,
+    the term's column (-1 for a term outside ``vocabulary``) and its count; the weights are then computed by
+    numpy at once instead of a Python loop per entry (seconds at 3M triples)."""
+    sizes = [len(c) for c in counts]
+    total = sum(sizes)
+    rows = np.repeat(np.arange(len(counts)), sizes)
+    cols = np.fromiter((vocabulary.get(t, -1) for c in counts for t in c), dtype=np.int64, count=total)
+    n = np.fromiter((f for c in counts for f in c.values()), dtype=float, count=total)
+    return rows, cols, n
 
 
 class BM25Index:
@@ -344,13 +349,9 @@ class BM25Index:
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         lengths = np.array([sum(c.values()) for c in counts], dtype=float)
         average = lengths.mean() if n and lengths.mean() > 0 else 1.0
-        rows, cols, vals = [], [], []
-        for i, c in enumerate(counts):
-            damp = self.K1 * (1 - self.B + self.B * lengths[i] / average)
-            for t, f in c.items():
-                rows.append(i)
-                cols.append(self.vocabulary[t])
-                vals.append(idf[self.vocabulary[t]] * f * (self.K1 + 1) / (f + damp))
+        damp = self.K1 * (1 - self.B + self.B * lengths / average)
+        rows, cols, f = _cells(counts, self.vocabulary)
+        vals = idf[cols] * f * (self.K1 + 1) / (f + damp[rows])
         self.matrix = sp.csc_matrix((vals, (rows, cols)), shape=(n, len(self.vocabulary)))
 
     def scores(self, text: str) -> np.ndarray:
