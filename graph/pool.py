@@ -198,6 +198,10 @@ class _Worker:
     """A worker of the reserved lane (see :class:`QueryPool`)."""
 
 
+START_WAIT = 120.0
+"""Seconds a new worker may take to open the store before its start counts as failed."""
+
+
 class QueryPool:
     """``size`` worker processes answering queries with a time limit each, and ``lane`` more in a reserved lane.
 
@@ -206,8 +210,9 @@ class QueryPool:
     still answers while runaways hold the other workers, and a runaway gets at most that much of the lane. A query
     that finds no free worker within ``admission_wait`` seconds is refused at once (PoolBusy, which the endpoint
     answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit. Workers being
-    renewed after a write (:meth:`recycle`) are starting, not busy: while any is, a query waits for one up to its
-    own time limit, so the first queries after a load are answered, not refused, on a machine slow to start them.
+    renewed after a write (:meth:`recycle`) are starting, not busy: while any is, a query waits for one as long as
+    a worker may take to start (:data:`START_WAIT`, not the query's own time limit, which bounds its work), so the
+    first queries after a load are answered, not refused, on a machine slow to start them.
 
     Workers start on first use (or :meth:`start`), so an app that never queries starts none. Killed
     workers are replaced in a background thread; :attr:`replaced` counts them.
@@ -312,10 +317,10 @@ class QueryPool:
         self.start()
         wait = timeout if self.admission_wait is None else self.admission_wait
         for _attempt in range(2):
-            worker = self._take(wait, timeout)
+            worker = self._take(wait, START_WAIT)
             while worker.generation != self._generation:  # started before the last recycle: renew it
                 self._replace(worker, reason="the graph changed")
-                worker = self._take(wait, timeout)
+                worker = self._take(wait, START_WAIT)
             try:
                 _send(worker.conn, job)
             except (OSError, ValueError):  # the worker died while idle: replace it, try another
@@ -387,7 +392,7 @@ class QueryPool:
         child.close()
         return _Worker(process, parent, generation=self._generation, lane=lane)
 
-    def _await_ready(self, worker: _Worker, wait: float = 120.0) -> None:
+    def _await_ready(self, worker: _Worker, wait: float = START_WAIT) -> None:
         if not worker.conn.poll(wait):
             raise StoreError(f"a query worker did not start within {wait:g} s")
         try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from graph.backends import open_store
 from graph.errors import StoreError
-from graph.pool import Job, QueryPool, QueryTimeout, answer
+from graph.pool import START_WAIT, Job, QueryPool, QueryTimeout, answer
 from queries.errors import QueryError
 
 FORMATS = {"results": "csv", "boolean": "json", "graph": "ntriples"}
@@ -61,7 +64,7 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
     assert pool.pids() == []
 
 
-def test_a_query_right_after_a_write_waits_for_the_renewed_workers_instead_of_being_refused(built_settings):
+def test_a_query_right_after_a_write_waits_for_the_renewed_workers_instead_of_being_refused(store, built_settings):
     """After a write every worker is renewed; they are starting, not busy with long queries, so a query sent
     meanwhile waits for one even with no admission wait at all (it was refused with PoolBusy when the renewal
     took longer than the admission wait, as on a loaded machine)."""
@@ -74,6 +77,44 @@ def test_a_query_right_after_a_write_waits_for_the_renewed_workers_instead_of_be
         assert pool.pids() != [first]
     finally:
         pool.close()
+
+
+def test_a_query_waits_for_renewed_workers_longer_than_its_own_time_limit(store, built_settings, monkeypatch):
+    """The time limit bounds a query's work, not its wait for workers that are starting after a write: on a
+    loaded machine their start took longer than a server's 10 s limit, and the first query after a load was
+    refused with 503. Here the renewal is held back past the query's limit, then let go."""
+    pool = QueryPool(built_settings, size=1, admission_wait=0.0)
+    renewal_may_finish = threading.Event()
+    started = pool._await_ready
+
+    def held_back(worker, wait=START_WAIT):
+        renewal_may_finish.wait()
+        started(worker, wait)
+
+    try:
+        pool.start()
+        monkeypatch.setattr(pool, "_await_ready", held_back)
+        pool.recycle()
+        answers: list = []
+        asking = threading.Thread(target=lambda: answers.append(_run_or_error(pool, timeout=0.2)))
+        asking.start()
+        passed = time.monotonic() + 1.0
+        while time.monotonic() < passed:  # let time itself pass the limit (a lower bound: slower is fine)
+            time.sleep(0.05)
+        assert asking.is_alive(), answers  # still waiting, not refused
+        renewal_may_finish.set()
+        asking.join()
+        assert len(answers) == 1 and getattr(answers[0], "rows", None) == 1, answers
+    finally:
+        renewal_may_finish.set()
+        pool.close()
+
+
+def _run_or_error(pool: QueryPool, timeout: float):
+    try:
+        return pool.run(Job("ASK {}", FORMATS, 10), timeout=timeout)
+    except Exception as exc:  # the assertion shows what came back instead of an answer
+        return exc
 
 
 # -- the embedded store writes answers itself (query_written); the remote path writes rdflib terms -------------
