@@ -6,7 +6,8 @@ Three targets, each one of the users' questions:
   of *new* cities rank it high?
 * **city → partner** (``partners_for_city``): the same ties asked from the city's side.
 * **plan → project** (``projects_for_plan``, the city officer's question): one of a city's projects is held out
-  and asked as a plan of that city (its name and description as text, its focus areas); the relevant answers are
+  and asked as a plan of that city twice: in full (its name and description as text, its focus areas) and as a
+  phrase, the way an officer types a plan (its name alone, no focus areas); the relevant answers are
   projects in *other* cities that address the same problem (:data:`PROBLEMS`, the relevance rule below), not
   "which city owns it".
 
@@ -52,7 +53,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 import networkx as nx
@@ -170,6 +171,8 @@ class Case:
     """A plan's text and focus areas (the held-out project's name, description and areas)."""
     redact: tuple[str, ...] = ()
     """Records whose text must not name the held-out city (the partner's family and its other records)."""
+    phrase: bool = False
+    """A plan asked as a user types one: the held-out project's name alone, without focus areas."""
 
     def reduce(self, tg: TypedGraph) -> TypedGraph:
         """The graph this case is asked on: hidden records removed, the city's name cut from the partner's texts."""
@@ -180,9 +183,8 @@ class Case:
 
     @property
     def label(self) -> str:
-        return (
-            f"{self.target} {self.query.rsplit('/', 1)[-1]} → {', '.join(a.rsplit('/', 1)[-1] for a in self.answers)}"
-        )
+        asked = self.query.rsplit("/", 1)[-1] + (" as a phrase" if self.phrase else "")
+        return f"{self.target} {asked} → {', '.join(a.rsplit('/', 1)[-1] for a in self.answers)}"
 
 
 def _names(tg: TypedGraph, partners: Iterable[str]) -> re.Pattern | None:
@@ -313,8 +315,18 @@ def cases(tg: TypedGraph) -> list[Case]:
     for p in tg.ids("project"):
         case = _plan_case(tg, p, tg)
         if case:
-            out.append(case)
+            out += [case, _as_phrase(tg, case)]
     return out
+
+
+def _as_phrase(tg: TypedGraph, case: Case) -> Case:
+    """A plan case asked the way a city officer types a plan: the project's name alone (without the city's name
+    in brackets), no focus areas."""
+    name = tg.label(case.query)
+    names = _names(tg, [case.city])
+    if names is not None:
+        name = re.sub(r"\s*\(([^)]*)\)", lambda m: "" if names.search(m.group(1)) else m.group(0), name)
+    return replace(case, text=name, focus_areas=(), phrase=True)
 
 
 def _before(tg: TypedGraph, year: int) -> TypedGraph:
@@ -350,18 +362,8 @@ def time_cases(tg: TypedGraph, split: str) -> tuple[TypedGraph, list[Case]]:
         if tg.kind(p) == "project":
             case = _plan_case(tg, p, past)
             if case and case.city in past.entities:
-                out.append(
-                    Case(
-                        case.target,
-                        case.query,
-                        case.answers,
-                        (),
-                        case.city,
-                        case.plan_city,
-                        case.text,
-                        case.focus_areas,
-                    )
-                )
+                case = replace(case, hidden=())
+                out += [case, _as_phrase(tg, case)]
     return past, out
 
 

@@ -319,7 +319,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "similar_cities": {"text": 0.4, "graph": 0.4, "ppr": 0.2},
     "projects_for_city": {"bm25": 1.0, "about": 0.6, "graph": 0.2, "ppr": 0.2},
     "projects_like": {"text": 0.6, "graph": 0.3, "ppr": 0.1},
-    "projects_for_plan": {"bm25": 0.4, "graph": 0.4, "plain": 0.2, "text": 0.0, "context": 0.0, "ppr": 0.0},
+    "projects_for_plan": {"bm25": 0.4, "graph": 0.3, "plain": 0.2, "ppr": 0.1, "text": 0.0, "context": 0.0},
     "cities_for_partner": {
         "activity": 0.4,
         "expertise": 0.3,
