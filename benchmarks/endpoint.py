@@ -308,7 +308,7 @@ def closing(conn: http.client.HTTPConnection) -> Iterator[http.client.HTTPConnec
         conn.close()
 
 
-def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int, threads: int):
+def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int | None, threads: int):
     port = free_port()
     args = [
         str(BIN / "ascn"),
@@ -319,8 +319,7 @@ def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int, threa
         "127.0.0.1",
         "--port",
         str(port),
-        "--workers",
-        str(workers),
+        *(("--workers", str(workers)) if workers else ()),  # else ascn serve's default, as a user gets it
         "--threads",
         str(threads),
     ]
@@ -864,7 +863,7 @@ def main(argv: list[str] | None = None) -> None:
         help="wait at most this long for each server to go idle after it starts (ascn serve computes "
         "the recommender evaluation in the background first)",
     )
-    parser.add_argument("--ascn-workers", type=int, default=2, help="ascn serve --workers")
+    parser.add_argument("--ascn-workers", type=int, help="ascn serve --workers (default: ascn serve's own default)")
     parser.add_argument("--ascn-threads", type=int, default=8, help="ascn serve --threads")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
     parser.add_argument("--profile", action="store_true", help="sample ascn serve with py-spy and summarise")

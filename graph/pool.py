@@ -152,6 +152,20 @@ def _write(store, sparql: str, job: Job) -> Written:
     return Written(kind, write(result, fmt), rows, complete)
 
 
+def default_workers() -> int:
+    """How many query workers a pool gets unless its operator says: twice the CPU cores this process may use, at
+    least 2 and at most 8.
+
+    More workers than cores, because a worker runs one query at a time: with one per core, a short query that
+    arrives while long ones hold every worker waits for one of them to finish (or for the reserved lane), where
+    with spare workers the kernel shares the cores between all of them at once, as Oxigraph's own server shares
+    them between its threads, and the short query answers in about its own time. At most 8, because each worker
+    holds a store handle of its own (memory), and a runaway still costs a worker until its time limit.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(8, max(2, 2 * cores))
+
+
 def _worker_main(settings: Settings, conn, services: tuple[str, ...] = ()) -> None:
     """A worker's life: put up the outbound-connection wall (:mod:`graph.egress`: no connection but to the
     allowed SERVICE ``services`` and the remote store), open the store, say ready, answer jobs until the pipe

@@ -14,11 +14,13 @@ from typing import Any
 
 from flask import Flask
 
+from graph.pool import default_workers
+
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SPARQL_TIMEOUT": 10.0,
     "SPARQL_ROW_LIMIT": 10_000,
-    "SPARQL_WORKERS": 2,
+    "SPARQL_WORKERS": default_workers(),
     "SPARQL_LANE_WORKERS": 1,
     "SPARQL_LANE_LIMIT": 1.0,
     "SPARQL_ADMISSION_WAIT": 2.0,
@@ -36,8 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "CURATOR_TOKEN": None,
     "SECRET_KEY": None,
 }
-"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; two query workers and one more
-in a reserved lane for queries of up to 1 s while the others are busy, a query that finds no free worker within 2 s
+"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; query workers twice the CPU cores
+(2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up to 1 s while the others are busy, a query that finds no free worker within 2 s
 refused with 503 (see :class:`graph.pool.QueryPool`); no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
 trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's

@@ -601,7 +601,11 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port; the address is printed).",
 )
-@click.option("--workers", type=click.IntRange(1), help="Query worker processes [default: 2, or ASCN_SPARQL_WORKERS].")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Query worker processes [default: twice the CPU cores, 2 to 8, or ASCN_SPARQL_WORKERS].",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(0, min_open=True),
