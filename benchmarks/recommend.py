@@ -238,7 +238,7 @@ def report(s: Scale) -> str:
         + f" (a fresh data directory, {s.quads:,} quads)",
         f"   store memory: {s.store_rss:.0f} MB RSS holding the store open after one query (a triple count, "
         f"{s.count_ms:.0f} ms; {s.rss_before:.0f} MB before opening it), {s.disk_mb:.1f} MB on disk (no target)",
-        f"   typed graph from the store (8 SPARQL reads) {s.read_s:.2f} s, similarity structures "
+        f"   typed graph from the store (9 SPARQL reads, two at a time) {s.read_s:.2f} s, similarity structures "
         f"{s.structures_s:.2f} s",
         f"   recommender build: {build:.2f} s (target < {BUILD_TARGET_S:g} s: "
         f"{'met' if build < BUILD_TARGET_S else 'missed'})",
