@@ -1,10 +1,11 @@
 """The recommender's evaluation table for the data page: computed once per graph version, off the request path.
 
-:func:`graph.similarity.evaluate.evaluate` takes seconds (a leave-one-out pass over every known link), so it
-runs in a background thread started by the first request for the table of a graph version, and the page
-waits a bounded time for it. It is never started with the server: on a large graph it would take a core from
-the query workers for minutes. ``EVALUATION_LIMIT`` caps the held-out links per link type so its cost stays
-bounded. A load or an unload changes the version and so the table.
+:func:`graph.similarity.evaluate.evaluate` takes a minute or more of CPU (a leave-one-out pass over every known
+link, and the time split), so it runs in a background thread: ``ascn serve`` starts it once it listens
+(:mod:`webapp.warmup`), and otherwise the first request for the table of a graph version does; the page waits a
+bounded time for it and meanwhile says it is still being computed. The thread shares the server process with
+the request threads, so while it runs they answer more slowly. ``EVALUATION_LIMIT`` caps the held-out links per
+link type so its cost stays bounded. A load or an unload changes the version and so the table.
 """
 
 from __future__ import annotations
