@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -114,13 +113,13 @@ def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
 
 
 def test_data_page_renders_evaluation_and_gaps_with_no_errors(page, screenshot):
-    page.goto("/data")
-    deadline = time.monotonic() + EVALUATION_BOUND
-    while not page.locator("#evaluation-table").count():  # computed in the background: reload until it is there
-        expect(page.locator("#evaluation + .notice")).to_contain_text("still being computed")
-        assert time.monotonic() < deadline, f"the evaluation was not ready within {EVALUATION_BOUND} s"
-        page.reload()
-    expect(page.locator("#evaluation-table tbody tr")).not_to_have_count(0)
+    first = page.goto("/data")
+    assert first is not None and first.ok
+    if 'id="evaluation-table"' not in first.text():
+        # still computed in the background: the page says so, then puts the table in place by itself, without a
+        # reload (the page as first served is read here: the live one may already have changed under a locator)
+        assert "still being computed" in first.text()
+    expect(page.locator("#evaluation-table tbody tr")).not_to_have_count(0, timeout=EVALUATION_BOUND * 1000)
     expect(page.locator("#class-counts")).to_contain_text("Member city")
     expect(page.locator("#confidence-table")).to_contain_text("Only meeting-level mentions.")
     screenshot(page, "data")
