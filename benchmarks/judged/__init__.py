@@ -1,5 +1,9 @@
-"""The judged questions (``questions.yaml``, with their written relevance rules) and their scoring: nDCG@10 of the
-shipped recommender against the keyword baseline, per kind of question (plans, partners, cities).
+"""The judged questions and their scoring: nDCG@10 of the shipped recommender against the keyword baseline, per
+kind of question (plans, partners, cities).
+
+Two sets in one format, with the written relevance rules in the header of ``questions.yaml``: ``dev.yaml``, the
+development set that choices of signals and weights may be studied on, and ``questions.yaml``, the test set,
+only ever reported (choosing anything by its answers would make its figures a measure of the tuning).
 
 The keyword baseline is a plain match of names and descriptions (no thesaurus, no graph), in two forms, TF-IDF
 cosine and BM25: the plan's words against each project's; a partner's own name and summary against each city's
@@ -7,7 +11,7 @@ projects taken together; a city's projects against each partner's name and summa
 candidates the question would show (a planning city's own projects and the cities a partner already works in
 left out). The targets are judged against the stronger of the two keyword forms overall.
 
-Run: ``python -m benchmarks.judged`` (prints the table and the ratios against the targets).
+Run: ``python -m benchmarks.judged`` (prints each set's table and the ratios against the targets).
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from graph.similarity.scoring import plain_document, scorer
 from graph.similarity.text import BM25Index, TextIndex, normalised
 from graph.similarity.typed_graph import TypedGraph
 
-__all__ = ["FILE", "Judged", "load", "ndcg", "score_all", "KIND_QUESTION", "TARGET_RATIO"]
+__all__ = ["FILE", "SPLITS", "Judged", "load", "ndcg", "score_all", "KIND_QUESTION", "TARGET_RATIO"]
 
 FILE = Path(__file__).with_name("questions.yaml")
+SPLITS = {"dev": Path(__file__).with_name("dev.yaml"), "test": FILE}
+"""Each judged set's file: ``dev`` to study and tune on, ``test`` (the 34 questions first written) to report."""
 KIND_QUESTION = {"plan": "projects_for_plan", "partner": "cities_for_partner", "city": "partners_for_city"}
 TARGET_RATIO = 1.2
 ID = "https://w3id.org/ascn/id/"

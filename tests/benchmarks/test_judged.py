@@ -1,10 +1,11 @@
-"""The judged questions (benchmarks/judged/questions.yaml) follow their own written rules on the bundled graph."""
+"""The judged questions (benchmarks/judged: dev.yaml to study, questions.yaml to report) follow their own written
+rules on the bundled graph."""
 
 from __future__ import annotations
 
 import pytest
 
-from benchmarks.judged import KIND_QUESTION, load, ndcg, score_all
+from benchmarks.judged import KIND_QUESTION, SPLITS, load, ndcg, score_all
 from graph.similarity.ties import tied_cities, tied_partners
 from graph.similarity.typed_graph import TypedGraph
 
@@ -22,8 +23,20 @@ def test_at_least_thirty_questions_of_the_three_kinds():
     assert all(q.relevant and set(q.relevant.values()) <= {1, 2} for q in questions)
 
 
-def test_every_judged_answer_exists_and_obeys_the_rules(tg):
-    for q in load():
+def test_the_development_set_asks_other_questions_than_the_test_set():
+    dev, test = load(SPLITS["dev"]), load(SPLITS["test"])
+    assert len(dev) >= 15 and {q.kind for q in dev} >= {"plan", "partner"}
+    assert not {q.id for q in dev} & {q.id for q in test}
+    assert all(q.relevant and set(q.relevant.values()) <= {1, 2} for q in dev)
+    asked = {(q.kind, str(sorted(q.ask.items()))) for q in test}
+    assert not {(q.kind, str(sorted(q.ask.items()))) for q in dev} & asked
+    test_partners = {q.ask["partner"] for q in test if q.kind == "partner"}
+    assert not {q.ask["partner"] for q in dev if q.kind == "partner"} & test_partners
+
+
+@pytest.mark.parametrize("split", sorted(SPLITS))
+def test_every_judged_answer_exists_and_obeys_the_rules(tg, split):
+    for q in load(SPLITS[split]):
         for iri in q.relevant:
             assert iri in tg.entities, (q.id, iri)
         if q.kind == "plan":
