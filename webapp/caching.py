@@ -17,14 +17,17 @@ visitor gets the bytes the first one got.
 
 The answer cache is an LRU bounded in bytes (``ANSWER_CACHE_BYTES``, ``ASCN_ANSWER_CACHE_BYTES``; 0 keeps
 nothing); an answer larger than a quarter of the budget is sent but not kept, so one large answer cannot push
-out every small one. ETags are made of the graph version and a hash of the request's key; a client that sends
-one back in ``If-None-Match`` gets 304 without the query (or the page) being run again.
+out every small one. ETags are made of the graph version, the server's start and a hash of the request's key; a
+client that sends one back in ``If-None-Match`` gets 304 without the query (or the page) being run again. The
+embedded store's version outlives a restart (it is kept with the content), the code that made a page may not: an
+ETag of an earlier start is never answered with 304.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -135,13 +138,18 @@ def graph_version() -> str | None:
     return current_version()
 
 
+_STARTED = uuid.uuid4().hex
+"""This server's start, in every ETag (see the module's docstring)."""
+
+
 def etag(version: str, key: Hashable) -> str:
-    """A strong validator for what ``key`` names under ``version``.
+    """A strong validator for what ``key`` names under ``version`` in this server's run.
 
     >>> etag("v1", ("q",)) == etag("v1", ("q",)) != etag("v2", ("q",))
     True
     """
-    digest = hashlib.blake2b(repr((version, key)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    held = repr((version, _STARTED, key)).encode("utf-8", "surrogatepass")
+    digest = hashlib.blake2b(held, digest_size=16).hexdigest()
     return f'"{digest}"'
 
 

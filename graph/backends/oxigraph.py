@@ -16,6 +16,11 @@ A file load takes the same road at RocksDB's speed: a checkpoint of the live dat
 the old graph removed from it, the file bulk-loaded into it (pyoxigraph's ``bulk_load``, as ``oxigraph load``
 does), the caller's check run on it, and only then the ``current`` switch. A refused file or a crash leaves a
 ``.partial`` directory that the next open deletes.
+
+Each store directory keeps the key of its content (:meth:`OxigraphStore.version`) in a file beside RocksDB's: a
+new store gets its key before it goes live, so the ``current`` switch changes content and key at once, and an
+update in place removes the key before it writes and sets a new one after. A restart on the same content thus
+reads the same key, and what was derived from that content (kept in ``derived/``) is still valid.
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ __all__ = ["OxigraphStore", "query_error"]
 REPAIR = "run `ascn repair` to rebuild it and restore the loaded graphs from their snapshots"
 _FILLED = "ascn-store"
 """A file a finished store directory holds beside RocksDB's own: an empty store without it is new, with it lost."""
+_VERSION = "ascn-version"
+"""The file in a store directory that holds the key of its content; missing while an update in place runs."""
 
 
 class OxigraphStore:
@@ -79,13 +86,19 @@ class OxigraphStore:
     """:meth:`version` changes at every write and at nothing else, and costs nothing to read: what is kept per
     version (the web app's answer cache) may trust it."""
 
-    def __init__(self, store: ox.Store, data_dir: Path | None = None):
+    def __init__(self, store: ox.Store, data_dir: Path | None = None, live: Path | None = None, key: str | None = None):
         self._store = store
         self._data_dir = data_dir
-        self._version = uuid.uuid4().hex
+        self._live = live
+        self._version = key or uuid.uuid4().hex
+        self.version_lasts = key is not None
+        """Whether :meth:`version` is the key kept with the content, the same at the next opening: what is
+        derived from the content may then be kept on disk under it. A store in memory, a store written before keys
+        were kept (until its owner opens it) and a read-only handle opened while an update ran have a key of
+        their own, unknown to any other handle."""
 
     def version(self) -> str:
-        """A new random key at each write through this handle, read in no time.
+        """The key of the content, new at each write and kept with it (see the module's docstring), read in no time.
 
         Exact because no one else can write: RocksDB lets one handle in one process hold the write lock, and a
         read-only handle (a query worker's) sees the content as it was when opened. Reading the key from the
@@ -103,7 +116,8 @@ class OxigraphStore:
         if not current.is_symlink() and not current.exists() and _is_new(data_dir):
             _switch_current(data_dir, _new_store_dir(data_dir, ready=True))
         target = _live_dir(data_dir)
-        store = cls(_open_checked(data_dir, target, ox.Store), data_dir)
+        checked = _open_checked(data_dir, target, ox.Store)
+        store = cls(checked, data_dir, target, _read_version(target) or _write_version(target))
         _remove_replaced(data_dir, target)
         return store
 
@@ -119,14 +133,23 @@ class OxigraphStore:
             raise StoreError(f"no store at {data_dir}: run `ascn build` first")
         for attempt in range(5):
             try:
-                return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
+                return cls._read_only(data_dir)
             except StoreDamaged as exc:
                 # the owner compacting while this handle reads the file list: a file it names is gone a moment
                 # later, and the next attempt reads the new list; a truly missing file stays missing
                 if "No such file or directory" not in exc.damage:
                     raise
                 time.sleep(0.05 * 2**attempt)
-        return cls(_open_checked(data_dir, _live_dir(data_dir), ox.Store.read_only))
+        return cls._read_only(data_dir)
+
+    @classmethod
+    def _read_only(cls, data_dir: Path) -> OxigraphStore:
+        """A read-only handle with the content's key when the key read before opening is still there after: an
+        update in place removes the key before it writes, so the content seen is the one the key names."""
+        target = _live_dir(data_dir)
+        before = _read_version(target)
+        store = _open_checked(data_dir, target, ox.Store.read_only)
+        return cls(store, key=before if before is not None and _read_version(target) == before else None)
 
     @classmethod
     def repair(cls, settings: Settings, graphs: Mapping[str, Graph], keep: Callable[[str], bool]) -> dict:
@@ -162,9 +185,7 @@ class OxigraphStore:
         fresh.flush()
         del fresh
         gc.collect()
-        ready = target.with_name(target.name.removesuffix(".partial"))
-        (target / _FILLED).write_text("a finished ascn-kg store\n")
-        target.rename(ready)
+        ready = _finish(target)
         aside = data_dir / "set-aside" / time.strftime("%Y%m%dT%H%M%S")
         current = data_dir / "current"
         if current.exists() and not current.is_symlink():  # a file or directory where the link belongs
@@ -172,7 +193,7 @@ class OxigraphStore:
             current.rename(aside / "current")
             earlier.append(aside / "current")
         _switch_current(data_dir, ready)
-        repaired = cls(_open_path(ready), data_dir)
+        repaired = cls(_open_path(ready), data_dir, ready, _read_version(ready))
         for name in salvaged:
             repaired._snapshot(name)
         set_aside = []
@@ -352,13 +373,12 @@ class OxigraphStore:
 
     def _go_live(self, target: Path) -> None:
         """Mark the complete database ``target`` ready, switch ``current`` to it and delete the old one."""
-        ready = target.with_name(target.name.removesuffix(".partial"))
-        (target / _FILLED).write_text("a finished ascn-kg store\n")
-        target.rename(ready)
+        ready = _finish(target)
         old = (self._on_disk / "current").resolve()
         _switch_current(self._on_disk, ready)
         self._store = _open_path(ready)
-        self._version = uuid.uuid4().hex
+        self._live = ready
+        self._version = _read_version(ready) or _write_version(ready)
         gc.collect()
         shutil.rmtree(old, ignore_errors=True)
 
@@ -369,12 +389,17 @@ class OxigraphStore:
 
     def _update(self, update: str) -> None:
         self._version = uuid.uuid4().hex  # before: a failed update may still have changed something
+        if self._live is not None:  # kept while the content may change: a crash now leaves no key (a new one later)
+            (self._live / _VERSION).unlink(missing_ok=True)
         try:
             self._store.update(update)
         except (SyntaxError, RuntimeError) as exc:
             raise StoreError(f"the store refused the update (nothing was changed): {exc}") from None
         except OSError as exc:
             raise StoreError(f"the store failed while writing (nothing was changed): {exc}") from exc
+        finally:
+            if self._live is not None:
+                self._version = _write_version(self._live)
 
 
 def _open_path(path: Path) -> ox.Store:
@@ -391,6 +416,32 @@ def _new_store_dir(data_dir: Path, ready: bool) -> Path:
     path = data_dir / "stores" / (name if ready else name + ".partial")
     path.mkdir(parents=True)
     return path
+
+
+def _finish(target: Path) -> Path:
+    """Mark the complete database ``target`` finished, give it a new key and drop its ``.partial`` suffix."""
+    (target / _FILLED).write_text("a finished ascn-kg store\n")
+    _write_version(target)
+    ready = target.with_name(target.name.removesuffix(".partial"))
+    target.rename(ready)
+    return ready
+
+
+def _read_version(target: Path) -> str | None:
+    """The key kept in the store directory ``target``; None when there is none."""
+    try:
+        return (target / _VERSION).read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _write_version(target: Path) -> str:
+    """A new key for the content of ``target``, written atomically (a temporary file renamed over)."""
+    key = uuid.uuid4().hex
+    tmp = target / f"{_VERSION}.{os.getpid()}.tmp"
+    tmp.write_text(key + "\n", encoding="ascii")
+    os.replace(tmp, target / _VERSION)
+    return key
 
 
 def _switch_current(data_dir: Path, target: Path) -> None:

@@ -14,8 +14,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.backends import open_store
+from graph.backends.oxigraph import OxigraphStore
 from graph.errors import StoreError
 from loaders import dataset
+from ontology.errors import InputError
 from queries.errors import QueryError
 
 
@@ -125,3 +127,71 @@ def test_a_build_killed_at_random_points_leaves_the_previous_graph(tmp_path, bun
             store.close()
     leftovers = [p.name for p in (tmp_path / "data" / "stores").iterdir()]
     assert len(leftovers) == 1 and not leftovers[0].endswith(".partial")
+
+
+def reopened_key(settings) -> tuple[str, bool]:
+    """The content key a new read-write handle reads, and whether it lasts; the handle is closed again."""
+    store = open_store(settings)
+    try:
+        return store.version(), store.version_lasts
+    finally:
+        store.close()
+
+
+def test_the_content_key_lasts_across_openings_and_changes_with_every_write(
+    fresh_settings, fresh_store, store, bundled_graphs, tmp_path
+):
+    built = fresh_store.version()
+    assert fresh_store.version_lasts
+    fresh_store.close()
+    assert reopened_key(fresh_settings) == (built, True)
+    reader = open_store(fresh_settings, read_only=True)
+    assert (reader.version(), reader.version_lasts) == (built, True)
+    reader.close()
+
+    path = tmp_path / "copy.ttl"
+    path.write_bytes(store.export("turtle"))
+    writer = open_store(fresh_settings)
+    keys = [built]
+    try:
+        dataset.load(writer, path)  # a load
+        keys.append(writer.version())
+        name = "https://w3id.org/ascn/graph/user/copy"
+        writer.replace_graphs({name: union(store)})  # the write an accepted proposal makes
+        keys.append(writer.version())
+        dataset.unload(writer, "copy")
+        keys.append(writer.version())
+        writer.rebuild(bundled_graphs, keep=[])
+        keys.append(writer.version())
+    finally:
+        writer.close()
+    assert len(set(keys)) == len(keys)
+    assert reopened_key(fresh_settings) == (keys[-1], True)
+
+
+def test_a_refused_load_leaves_the_key_of_the_old_content(fresh_settings, fresh_store, tmp_path):
+    before = fresh_store.version()
+    path = tmp_path / "broken.ttl"
+    path.write_text("<https://example.org/a> <https://example.org/b> .\n")
+    with pytest.raises(InputError):
+        dataset.load(fresh_store, path)
+    assert fresh_store.version() == before
+    fresh_store.close()
+    assert reopened_key(fresh_settings) == (before, True)
+
+
+def test_an_update_cut_off_before_its_key_was_written_gives_a_new_key(fresh_settings, fresh_store):
+    before = fresh_store.version()
+    fresh_store.close()
+    live = (fresh_settings.data_dir / "current").resolve()
+    (live / "ascn-version").unlink()  # what an update in place killed mid-way leaves
+    reader = open_store(fresh_settings, read_only=True)
+    assert not reader.version_lasts  # no key to trust before the owner writes one
+    reader.close()
+    key, lasts = reopened_key(fresh_settings)
+    assert lasts and key != before
+    assert reopened_key(fresh_settings) == (key, True)
+
+
+def test_a_store_in_memory_has_no_lasting_key():
+    assert not OxigraphStore.in_memory().version_lasts

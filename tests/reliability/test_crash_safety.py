@@ -72,6 +72,16 @@ def snapshot(settings: Settings) -> frozenset[bytes]:
         store.close()
 
 
+def content_key(settings: Settings) -> str:
+    """The key the store keeps with its content (the same at every opening until a write)."""
+    store = open_store(settings)
+    try:
+        assert store.version_lasts
+        return store.version()
+    finally:
+        store.close()
+
+
 def ascn(settings: Settings, *args: str, **kwargs) -> subprocess.Popen:
     # a load killed by SIGKILL cannot remove its temporary files: they go inside the test's own folder, not /tmp
     temporary = settings.data_dir.parent / "tmp"
@@ -119,6 +129,7 @@ def test_a_killed_load_leaves_the_store_as_before_or_as_after(bulk):
     rng = random.Random(20261125)
     full = max(durations.values())
     current, outcomes, rounds_started = "b", [], time.monotonic()
+    key = content_key(settings)
 
     def enough() -> bool:
         interrupted = outcomes.count(("killed", "before"))
@@ -145,6 +156,9 @@ def test_a_killed_load_leaves_the_store_as_before_or_as_after(bulk):
         now = "a" if state == states["a"] else "b"
         if not killed:
             assert code == 0 and now == other, output
+        # the key changes with the content, and only then: what is derived from the content is kept under it
+        key, before = content_key(settings), key
+        assert (key == before) == (now == current), f"round {len(outcomes) + 1}: the content key is not the content's"
         outcomes.append(("killed" if killed else "finished", "after" if now == other else "before"))
         current = now
     counts = {o: outcomes.count(o) for o in sorted(set(outcomes))}
