@@ -12,12 +12,13 @@ The families of signal, each scaled to [0, 1] over the candidates by its maximum
 * **bm25** — Okapi BM25 of a plan's own words against each project's name and description, with the same
   thesaurus (:class:`graph.similarity.text.BM25Index`); **about** — the same between a partner's own name and
   description and a city's projects' texts; **expertise** — the same between a partner's expertise (its own,
-  its programmes', pairings' and projects' names and descriptions) and a city's projects' texts; **plain** — a
-  plan's words by TF-IDF without the thesaurus (the keyword baseline's view, so a combination can weigh it);
+  its programmes', pairings' and projects' names and descriptions) and a city's projects' texts; **plain** —
+  TF-IDF without the thesaurus (the keyword baseline's view, so a combination can weigh it): a plan's words
+  against each project's, a partner's expertise against each city's projects;
 * **activity** — a prior: how many projects and pairings a candidate city or partner has.
 
-How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen on the
-validation split by ``ascn evaluate``.
+How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen with the
+validation split of ``ascn evaluate`` (and, for partners, the development judged questions).
 """
 
 from __future__ import annotations
@@ -161,6 +162,7 @@ class Scorer:
             "text",
             "words",
             "plain",
+            "plain_city_vectors",
             "expertise_words",
             "city_words",
             "partner_words",
@@ -191,6 +193,12 @@ class Scorer:
         """TF-IDF over project names and descriptions, each once, without the thesaurus: the keyword baseline's own
         view, so a combination can weigh it instead of losing to it."""
         return TextIndex([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")])
+
+    @cached_property
+    def plain_city_vectors(self) -> sp.csr_matrix:
+        """Each city's projects' texts taken together in the plain view (:attr:`plain`; city × term, rows of unit
+        length): what a partner's expertise meets word for word."""
+        return normalised(self.tg.matrix("city_project") @ self.plain.matrix)
 
     @cached_property
     def expertise_words(self) -> BM25Index:
