@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cached_property
+from itertools import chain
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -34,7 +35,7 @@ import scipy.sparse as sp
 
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
-from graph.similarity.text import BM25Index, TextIndex, normalised
+from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, normalised
 from graph.similarity.ties import Tie, tied_cities
 from graph.similarity.typed_graph import TypedGraph
 
@@ -177,22 +178,58 @@ class Scorer:
         return self
 
     @cached_property
+    def _corpus(self) -> tuple[Corpus, dict[str, int]]:
+        """Every name and description the text indexes are made of, analysed once, and where each entity's name
+        sits in it (its description follows): every index is then summed from these parts
+        (:meth:`_document_parts`, :meth:`_plain_parts`) instead of tokenising its own copy of the same words."""
+        texts: list[str] = []
+        at: dict[str, int] = {}
+        for kind in ("project", "partner", "programme", "pairing"):
+            for iri in self.tg.ids(kind):
+                e = self.tg.entities[iri]
+                at[iri] = len(texts)
+                texts += [e.label, "" if e.named_only else (e.description or "")]
+        return Corpus(texts), at
+
+    def _plain_parts(self, iri: str) -> list[int]:
+        """:func:`plain_document` of an entity as positions in :attr:`_corpus`."""
+        name = self._corpus[1][iri]
+        return [name, name + 1]
+
+    def _document_parts(self, iri: str) -> list[int]:
+        """What an entity's text says, as positions in :attr:`_corpus`: its name (counted :data:`NAME_WEIGHT` times)
+        and, unless the sources only name it, its description."""
+        name = self._corpus[1][iri]
+        return [name] * NAME_WEIGHT + [name + 1]
+
+    def _composed(self, documents: Iterable[Iterable[int]]) -> sp.csr_matrix:
+        return self._corpus[0].compose(documents)
+
+    @cached_property
+    def thesaurus(self) -> Thesaurus:
+        """The framework's vocabulary as the text indexes' thesaurus."""
+        return Thesaurus(self.tg.vocabulary)
+
+    @cached_property
     def text(self) -> TextIndex:
         """TF-IDF over project names and descriptions (the names alone for projects the sources only name), with
         the framework's vocabulary as thesaurus."""
-        return TextIndex([self.document(iri) for iri in self.tg.ids("project")], self.tg.vocabulary)
+        documents = self._composed(self._document_parts(p) for p in self.tg.ids("project"))
+        return TextIndex.of(self._corpus[0], documents, self.thesaurus)
 
     @cached_property
     def words(self) -> BM25Index:
         """BM25 over project names and descriptions, each once (the name alone for projects the sources only
         name), with the framework's vocabulary as thesaurus: what a plan's few words are matched by."""
-        return BM25Index([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")], self.tg.vocabulary)
+        documents = self._composed(self._plain_parts(p) for p in self.tg.ids("project"))
+        return BM25Index.of(self._corpus[0], documents, self.thesaurus)
 
     @cached_property
     def plain(self) -> TextIndex:
         """TF-IDF over project names and descriptions, each once, without the thesaurus: the keyword baseline's own
         view, so a combination can weigh it instead of losing to it."""
-        return TextIndex([plain_document(self.tg.entities[iri]) for iri in self.tg.ids("project")])
+        documents = self._composed(self._plain_parts(p) for p in self.tg.ids("project"))
+        return TextIndex.of(self._corpus[0], documents, Thesaurus())
 
     @cached_property
     def plain_city_vectors(self) -> sp.csr_matrix:
@@ -203,28 +240,40 @@ class Scorer:
     @cached_property
     def expertise_words(self) -> BM25Index:
         """BM25 over each partner's expertise (:meth:`expertise`): what a city's projects' words meet."""
-        return BM25Index([self.expertise(a) for a in self.tg.ids("partner")], self.tg.vocabulary)
+        documents = self._composed(
+            chain.from_iterable(map(self._plain_parts, self._expertise(a))) for a in self.tg.ids("partner")
+        )
+        return BM25Index.of(self._corpus[0], documents, self.thesaurus)
+
+    def _expertise(self, a: str) -> list[str]:
+        """The entities whose names and descriptions make a partner's expertise (:meth:`expertise`)."""
+        tg = self.tg
+        return [
+            a,
+            *tg.targets("runs_programme", a),
+            *tg.sources_of("paired_partner", a),
+            *tg.sources_of("involves_partner", a),
+        ]
 
     def expertise(self, a: str) -> str:
         """A partner's expertise as one text: its own name and description, its programmes' and pairings' names
         and summaries, and its projects' names and descriptions."""
-        tg = self.tg
-        parts = [plain_document(tg.entities[a])]
-        parts += [plain_document(tg.entities[g]) for g in tg.targets("runs_programme", a)]
-        parts += [plain_document(tg.entities[x]) for x in tg.sources_of("paired_partner", a)]
-        parts += [plain_document(tg.entities[p]) for p in tg.sources_of("involves_partner", a)]
-        return " ".join(parts)
+        return " ".join(plain_document(self.tg.entities[x]) for x in self._expertise(a))
 
     @cached_property
     def city_words(self) -> BM25Index:
         """BM25 over each city's projects' names and descriptions taken together: what a partner's own words
         meet."""
-        return BM25Index([self.city_text(c) for c in self.tg.ids("city")], self.tg.vocabulary)
+        documents = self._composed(
+            chain.from_iterable(map(self._plain_parts, self.tg.sources_of("in_city", c))) for c in self.tg.ids("city")
+        )
+        return BM25Index.of(self._corpus[0], documents, self.thesaurus)
 
     @cached_property
     def partner_words(self) -> BM25Index:
         """BM25 over each partner's own name and description: what a city's projects' words meet."""
-        return BM25Index([plain_document(self.tg.entities[a]) for a in self.tg.ids("partner")], self.tg.vocabulary)
+        documents = self._composed(self._plain_parts(a) for a in self.tg.ids("partner"))
+        return BM25Index.of(self._corpus[0], documents, self.thesaurus)
 
     def city_text(self, c: str) -> str:
         """A city's projects' names and descriptions, one text."""
@@ -240,12 +289,6 @@ class Scorer:
             )
         return self._activity[kind]
 
-    def document(self, iri: str) -> str:
-        """What an entity's text says: its name (counted :data:`NAME_WEIGHT` times) and, unless the sources only
-        name it, its description."""
-        e = self.tg.entities[iri]
-        return f"{e.label}. " * NAME_WEIGHT + ("" if e.named_only else (e.description or ""))
-
     @cached_property
     def city_vectors(self) -> sp.csr_matrix:
         """Each city's projects' texts taken together (city × term, rows of unit length)."""
@@ -256,13 +299,13 @@ class Scorer:
         """Each partner's expertise: its own description, its programmes' and pairings' names and summaries, and
         its projects' texts (partner × term, rows of unit length)."""
         tg = self.tg
-        docs = []
-        for a in tg.ids("partner"):
-            parts = [self.document(a)]
-            parts += [self.document(g) for g in tg.targets("runs_programme", a)]
-            parts += [self.document(p) for p in tg.sources_of("paired_partner", a)]
-            docs.append(" ".join(parts))
-        own = normalised(self.text.vectors(docs))
+        documents = self._composed(
+            chain.from_iterable(
+                map(self._document_parts, [a, *tg.targets("runs_programme", a), *tg.sources_of("paired_partner", a)])
+            )
+            for a in tg.ids("partner")
+        )
+        own = normalised(self.text.vectors_of(self._corpus[0], documents))
         projects = normalised(tg.matrix("partner_project") @ self.text.matrix)
         return normalised(own + projects)
 

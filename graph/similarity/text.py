@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
+from typing import Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -241,27 +242,142 @@ class Thesaurus:
         return [*stems, *(CONCEPT + self.concept_of[s] for s in sorted(set(stems)) if s in self.concept_of)]
 
 
-class TextIndex:
-    """TF-IDF vectors of a fixed list of documents, to score free text (or one another) against them."""
+class Corpus:
+    """Texts analysed once: each text's stem counts (text × stem), so that every document made of some of them (a
+    project's name counted three times and its description, a city's projects, a partner's expertise) is counted by
+    a sparse sum instead of being tokenised and stemmed again, index after index.
+
+    A word never spans the space or full stop that joins two texts into a document, so the sum of the parts'
+    counts is the joined text's count.
+
+    >>> corpus = Corpus(["Water meters", "Flood sensors", "Water"])
+    >>> corpus.stem_counts(corpus.compose([[0, 2], [1]])).toarray().tolist()
+    [[2.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]]
+    """
+
+    def __init__(self, texts: Sequence[str]):
+        analysed = [_analysed(t) for t in texts]
+        ids: dict[str, int] = {}
+        sizes = [len(ws) for ws, _ in analysed]
+        cols = np.fromiter(
+            (ids.setdefault(w, len(ids)) for ws, _ in analysed for w in ws), dtype=np.int64, count=sum(sizes)
+        )
+        rows = np.repeat(np.arange(len(texts)), sizes)
+        self.size = len(texts)
+        self.words = list(ids)
+        self.word_counts = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(texts), len(ids)))
+        stem_ids: dict[str, int] = {}
+        self.stem_of_word = np.fromiter(
+            (stem_ids.setdefault(stem(w), len(stem_ids)) for w in self.words), dtype=np.int64, count=len(ids)
+        )
+        self.stems = list(stem_ids)
+        word_stem = sp.csr_matrix(
+            (np.ones(len(ids)), (np.arange(len(ids)), self.stem_of_word)), shape=(len(ids), len(stem_ids))
+        )
+        self._stem_counts = sp.csr_matrix(self.word_counts @ word_stem)
+
+    def compose(self, documents: Iterable[Iterable[int]]) -> sp.csr_matrix:
+        """Documents (each the positions of its texts; a position twice counts that text twice) as a
+        document × text matrix of multiplicities."""
+        parts = [list(d) for d in documents]
+        sizes = [len(d) for d in parts]
+        rows = np.repeat(np.arange(len(parts)), sizes)
+        cols = np.fromiter(chain.from_iterable(parts), dtype=np.int64, count=sum(sizes))
+        return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(parts), self.size))
+
+    def stem_counts(self, composition: sp.spmatrix) -> sp.csr_matrix:
+        """Each composed document's stem counts (document × stem, in :attr:`stems` order)."""
+        return sp.csr_matrix(composition @ self._stem_counts)
+
+    def term_counts(self, composition: sp.spmatrix, thesaurus: Thesaurus) -> tuple[sp.csr_matrix, list[str]]:
+        """Each composed document's term counts (stems, then the thesaurus' concepts) and the terms' names.
+
+        A concept counts once per distinct stem of the document it owns, as :meth:`Thesaurus.expand` adds it.
+        """
+        stems = self.stem_counts(composition)
+        stems.eliminate_zeros()
+        concepts = sorted(set(thesaurus.concept_of.values()))
+        if not concepts:
+            return stems, list(self.stems)
+        column = {c: j for j, c in enumerate(concepts)}
+        owned = [(i, column[thesaurus.concept_of[s]]) for i, s in enumerate(self.stems) if s in thesaurus.concept_of]
+        owner = sp.csr_matrix(
+            (np.ones(len(owned)), ([i for i, _ in owned], [j for _, j in owned])),
+            shape=(len(self.stems), len(concepts)),
+        )
+        present = stems.copy()
+        present.data[:] = 1.0
+        counts = sp.hstack([stems, present @ owner], format="csr")
+        counts.eliminate_zeros()
+        return counts, [*self.stems, *(CONCEPT + c for c in concepts)]
+
+    def word_uses(self, composition: sp.spmatrix) -> np.ndarray:
+        """How often each word (in :attr:`words` order) occurs in all the composed documents together."""
+        return np.asarray(composition.sum(axis=0)).ravel() @ self.word_counts
+
+    def each(self) -> sp.csr_matrix:
+        """Every text as a document of its own."""
+        return sp.identity(self.size, format="csr")
+
+
+def _indexed(counts: sp.csr_matrix, names: Sequence[str]) -> tuple[sp.csr_matrix, dict[str, int], np.ndarray]:
+    """The documents' counts over only the terms they use, in the terms' alphabetical order; that vocabulary; and
+    each term's document frequency."""
+    used = np.flatnonzero(counts.getnnz(axis=0))
+    order = sorted(used.tolist(), key=names.__getitem__)
+    matrix = sp.csr_matrix(counts[:, order])
+    matrix.sort_indices()
+    vocabulary = {names[j]: i for i, j in enumerate(order)}
+    return matrix, vocabulary, matrix.getnnz(axis=0).astype(float)
+
+
+def _entries(m: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sparse matrix's entries as three arrays, one per (document, term): row, column and value."""
+    coo = m.tocoo()
+    return coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+
+
+class _Index:
+    """An index of a fixed list of documents: given as texts, or composed of a corpus' texts (what the recommender
+    does, so its indexes share one analysis of the same names and descriptions)."""
 
     def __init__(self, documents: Sequence[str], vocabulary: Mapping[str, Iterable[str]] | None = None):
-        self.thesaurus = Thesaurus(vocabulary)
-        uses = Counter(chain.from_iterable(zip(*_analysed(d)) for d in documents))  # (word, stem) → how often
-        best: dict[str, tuple[int, str]] = {}
-        for (w, s), n in uses.items():
-            if s not in best or (-n, w) < best[s]:
-                best[s] = (-n, w)
-        self.surface = {s: w for s, (_, w) in best.items()}  # each stem as it is most often written
-        counts, self.vocabulary, df = _counted(documents, self.thesaurus)
-        self.idf = np.log((1 + len(documents)) / (1 + df)) + 1
-        self.terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        self.matrix = self._vectors(counts)
+        corpus = Corpus(documents)
+        self._build(corpus, corpus.each(), Thesaurus(vocabulary))
 
-    def _vectors(self, counts: Sequence[Counter]) -> sp.csr_matrix:
-        rows, cols, n = _cells(counts, self.vocabulary)
+    @classmethod
+    def of(cls, corpus: Corpus, composition: sp.spmatrix, thesaurus: Thesaurus) -> Self:
+        """The index of documents composed of a corpus' texts (:meth:`Corpus.compose`)."""
+        index = cls.__new__(cls)
+        index._build(corpus, composition, thesaurus)
+        return index
+
+    def _build(self, corpus: Corpus, composition: sp.spmatrix, thesaurus: Thesaurus) -> None:
+        raise NotImplementedError
+
+
+class TextIndex(_Index):
+    """TF-IDF vectors of a fixed list of documents, to score free text (or one another) against them."""
+
+    def _build(self, corpus: Corpus, composition: sp.spmatrix, thesaurus: Thesaurus) -> None:
+        self.thesaurus = thesaurus
+        uses = corpus.word_uses(composition)
+        best: dict[int, tuple[float, str]] = {}
+        for w in np.flatnonzero(uses):
+            key, s = (-uses[w], corpus.words[w]), corpus.stem_of_word[w]
+            if s not in best or key < best[s]:
+                best[s] = key
+        self.surface = {corpus.stems[s]: w for s, (_, w) in best.items()}  # each stem as it is most often written
+        counts, names = corpus.term_counts(composition, thesaurus)
+        counts, self.vocabulary, df = _indexed(counts, names)
+        self.idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1
+        self.terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        self.matrix = self._vectors(*_entries(counts), counts.shape[0])
+
+    def _vectors(self, rows: np.ndarray, cols: np.ndarray, n: np.ndarray, size: int) -> sp.csr_matrix:
         known = cols >= 0  # words this index lacks are dropped
         rows, cols, n = rows[known], cols[known], n[known]
-        m = sp.csr_matrix(((1 + np.log(n)) * self.idf[cols], (rows, cols)), shape=(len(counts), len(self.vocabulary)))
+        m = sp.csr_matrix(((1 + np.log(n)) * self.idf[cols], (rows, cols)), shape=(size, len(self.vocabulary)))
         return normalised(m)
 
     def vector(self, text: str) -> sp.csr_matrix:
@@ -269,7 +385,15 @@ class TextIndex:
 
     def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Unit TF-IDF vectors of texts outside the index, in this index's terms (words it lacks are dropped)."""
-        return self._vectors([Counter(self.thesaurus.expand(tokens(t))) for t in texts])
+        counts = [Counter(self.thesaurus.expand(tokens(t))) for t in texts]
+        return self._vectors(*_cells(counts, self.vocabulary), len(counts))
+
+    def vectors_of(self, corpus: Corpus, composition: sp.spmatrix) -> sp.csr_matrix:
+        """:meth:`vectors` of documents composed of a corpus' texts, counted by sparse sums."""
+        counts, names = corpus.term_counts(composition, self.thesaurus)
+        column = np.array([self.vocabulary.get(t, -1) for t in names], dtype=np.int64)
+        rows, cols, n = _entries(counts)
+        return self._vectors(rows, column[cols], n, counts.shape[0])
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of ``text`` with every document, in document order."""
@@ -304,19 +428,9 @@ class TextIndex:
         )
 
 
-def _counted(documents: Sequence[str], thesaurus: Thesaurus) -> tuple[list[Counter], dict[str, int], np.ndarray]:
-    """Each document's term counts (stems and thesaurus concepts), the vocabulary, and each term's document
-    frequency."""
-    counts = [Counter(thesaurus.expand(_analysed(d)[1])) for d in documents]
-    vocabulary = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
-    df = np.bincount(_cells(counts, vocabulary)[1], minlength=len(vocabulary)).astype(float)
-    return counts, vocabulary, df
-
-
 def _cells(counts: Sequence[Counter], vocabulary: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The documents' term counts as three arrays, one entry per (document, term): the document's position,
-    the term's column (-1 for a term outside ``vocabulary``) and its count; the weights are then computed by
-    numpy at once instead of a Python loop per entry (seconds at 3M triples)."""
+    """Texts' term counts (a question's own words) as three arrays, one entry per (text, term): the text's
+    position, the term's column (-1 for a term outside ``vocabulary``) and its count."""
     sizes = [len(c) for c in counts]
     total = sum(sizes)
     rows = np.repeat(np.arange(len(counts)), sizes)
@@ -325,7 +439,7 @@ def _cells(counts: Sequence[Counter], vocabulary: Mapping[str, int]) -> tuple[np
     return rows, cols, n
 
 
-class BM25Index:
+class BM25Index(_Index):
     """Okapi BM25 of free text against a fixed list of documents, with the same words and thesaurus as
     :class:`TextIndex`.
 
@@ -342,15 +456,16 @@ class BM25Index:
     K1 = 1.2
     B = 0.3
 
-    def __init__(self, documents: Sequence[str], vocabulary: Mapping[str, Iterable[str]] | None = None):
-        self.thesaurus = Thesaurus(vocabulary)
-        counts, self.vocabulary, df = _counted(documents, self.thesaurus)
-        n = len(documents)
+    def _build(self, corpus: Corpus, composition: sp.spmatrix, thesaurus: Thesaurus) -> None:
+        self.thesaurus = thesaurus
+        counts, names = corpus.term_counts(composition, thesaurus)
+        counts, self.vocabulary, df = _indexed(counts, names)
+        n = counts.shape[0]
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-        lengths = np.array([sum(c.values()) for c in counts], dtype=float)
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
         average = lengths.mean() if n and lengths.mean() > 0 else 1.0
         damp = self.K1 * (1 - self.B + self.B * lengths / average)
-        rows, cols, f = _cells(counts, self.vocabulary)
+        rows, cols, f = _entries(counts)
         vals = idf[cols] * f * (self.K1 + 1) / (f + damp[rows])
         self.matrix = sp.csc_matrix((vals, (rows, cols)), shape=(n, len(self.vocabulary)))
 
