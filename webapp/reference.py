@@ -20,7 +20,7 @@ from graph.store import select
 from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
-from webapp.evaluation import current_evaluation
+from webapp.evaluation import EvaluationFailed, current_evaluation
 from webapp.linked_data import HTML, NotAcceptable, negotiate
 from webapp.ontology_doc import app_doc, class_diagram, ontology_title, serialised
 from webapp.page_data import local_path
@@ -118,7 +118,11 @@ def data_page():
         for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")
     }
     gap_titles = {name: get_query(name).title for name in gaps}
-    evaluation = current_evaluation(wait=0)  # else the page says it is still being computed, and reloads
+    failure = None
+    try:
+        evaluation = current_evaluation(wait=0)  # else the page says it is still being computed, and reloads
+    except EvaluationFailed as exc:
+        evaluation, failure = None, str(exc)
     response = Response(
         render_template(
             "reference/data.html",
@@ -129,6 +133,7 @@ def data_page():
             gaps=gaps,
             gap_titles=gap_titles,
             evaluation=evaluation,
+            evaluation_failure=failure,
             baselines=BASELINES,
             link=local_path,
             dump_name=dump_name,

@@ -106,9 +106,10 @@ def current_version() -> str | None:
 
 
 def close_app(app: Flask) -> None:
-    """Stop the query workers (those of pinned releases too) and release the store."""
-    from webapp import pinned
+    """Stop the evaluation's process and the query workers (those of pinned releases too), release the store."""
+    from webapp import evaluation, pinned
 
+    evaluation.close_app(app)
     pinned.close_app(app)
     state = app.extensions.pop(EXTENSION, None)
     if state is not None:

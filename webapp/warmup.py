@@ -6,8 +6,9 @@ graph is made as ``ascn serve`` starts, while its query workers start, before it
 graph (entity pages, /match), the project list (Find projects), and one visit of each kind of page (templates
 compiled, per-process tables read). What takes long on a large graph runs on in the background once the server
 listens: the names index (completion in /query and reconciliation; tens of seconds at 300k triples), whose
-users make it themselves if they come first, and the recommender's evaluation, until which the data page says it
-is still being computed and reloads itself.
+users make it themselves if they come first, and the recommender's evaluation (in a process of its own, read
+from ``derived/`` when the content was evaluated before), until which the data page says it is still being
+computed and puts the table in place once it is there.
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from webapp.derived import derived_dir
+
 log = logging.getLogger(__name__)
-
-
-def derived_dir(data_dir: Path) -> Path:
-    """Where what is derived from the build and the ontology is kept, beside the stores."""
-    return data_dir / "derived"
 
 
 def prepare_build(data_dir: Path) -> None:
@@ -73,7 +71,7 @@ def _prepare(app: Flask) -> None:
             app,
             (
                 (
-                    "the recommender's evaluation (started; it runs on in its own thread)",
+                    "the recommender's evaluation (started; it runs on in its own process)",
                     lambda: app.extensions[EVALUATION].start(get_store()),
                 ),
                 ("the names index for completion and reconciliation", lookup_index),

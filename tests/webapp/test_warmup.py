@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import pytest
+from rdflib import Graph
 
+from graph.config import Settings
+from graph.similarity.evaluate import Evaluation
 from tests.conftest import store_copy
 from webapp import warmup
+from webapp.derived import derived_dir
+from webapp.evaluation import EXTENSION as EVALUATION
+from webapp.evaluation import EvaluationFailed
 from webapp.ontology_doc import pylode_doc, stored_doc
 from webapp.page_data import PER_VERSION
 from webapp.store import get_store
@@ -82,7 +90,7 @@ def test_each_app_reads_the_documentation_of_its_own_data_directory(tmp_path, bu
     from webapp.store import close_app
 
     settings = store_copy(tmp_path / "data", bundled_graphs)
-    derived = warmup.derived_dir(settings.data_dir)
+    derived = derived_dir(settings.data_dir)
     stored_doc(derived)
     [kept] = list(derived.glob("ontology-doc-*.json"))
     pages = []
@@ -96,3 +104,61 @@ def test_each_app_reads_the_documentation_of_its_own_data_directory(tmp_path, bu
             close_app(app)
     assert "read by the first app" in pages[0] and "read by the second app" not in pages[0]
     assert "read by the second app" in pages[1]
+
+
+def quick_app(data_dir):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "AUTO_BUILD": False, "EVALUATION_LIMIT": 2})
+
+
+def test_the_evaluation_is_kept_with_the_content_and_shown_at_once_after_a_restart(tmp_path, bundled_graphs):
+    from webapp.store import close_app
+
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    first = quick_app(settings.data_dir)
+    try:
+        with first.app_context():
+            computed = first.extensions[EVALUATION].get(get_store(), wait=600)
+    finally:
+        close_app(first)
+    [kept] = derived_dir(settings.data_dir).glob("evaluation-*.json")
+    assert Evaluation(**json.loads(kept.read_bytes())) == computed  # kept whole, read back exactly
+    assert not list(derived_dir(settings.data_dir).glob(".*.tmp"))
+
+    again = quick_app(settings.data_dir)
+    try:
+        page = again.test_client().get("/data").get_data(as_text=True)  # no wait: read from derived/
+        assert 'id="evaluation-table"' in page and "still being computed" not in page
+        with again.app_context():
+            assert again.extensions[EVALUATION].get(get_store(), wait=0) == computed
+            get_store().replace_graphs({"https://w3id.org/ascn/graph/user/extra": Graph()})  # a write: new content
+            assert again.extensions[EVALUATION].get(get_store(), wait=0) is None  # computed again, not the kept one
+    finally:
+        close_app(again)
+
+
+def test_a_failed_evaluation_is_shown_on_the_data_page(fresh_app, tmp_path):
+    cache = fresh_app.extensions[EVALUATION]
+    cache._settings = Settings(data_dir=tmp_path / "nothing-here", auto_build=False)  # the child finds no store
+    with fresh_app.app_context(), pytest.raises(EvaluationFailed, match="no store at .*run `ascn build` first"):
+        cache.get(get_store(), wait=600)
+    page = fresh_app.test_client().get("/data").get_data(as_text=True)
+    assert 'id="evaluation-failure"' in page and "run `ascn build` first" in page
+    assert "data-pending" not in page and "still being computed" not in page
+
+
+def test_closing_the_app_stops_the_evaluations_process(fresh_app):
+    from webapp.store import close_app
+
+    cache = fresh_app.extensions[EVALUATION]
+    with fresh_app.app_context():
+        version, done = cache.start(get_store())
+    while not cache._children and not done.is_set():  # the state the test waits for: the child has started
+        done.wait(0.05)
+    [child] = list(cache._children)
+    close_app(fresh_app)
+    assert child.exitcode == -signal.SIGTERM  # stopped, not left to finish
+    with pytest.raises(ProcessLookupError):
+        os.kill(child.pid, 0)
+    assert done.wait(60) and isinstance(cache._results[version], EvaluationFailed)

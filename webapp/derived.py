@@ -1,0 +1,63 @@
+"""What is derived from the graph's content, kept in the data directory's ``derived/`` folder across restarts.
+
+A part is kept under a key made of the store's content key (:meth:`graph.store.Store.version`, where it outlives
+a restart: ``version_lasts``), the source of the code that derives it, and the settings it depends on; so a
+restart on the same content and code finds it, and a write or a new release of the code misses it. Parts are
+written atomically (a temporary file renamed over), so a process killed while writing leaves the part as it was
+or no part at all, never half of one; writing one drops the earlier parts of the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from graph.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def derived_dir(data_dir: Path) -> Path:
+    """Where what is derived from the build and the ontology is kept, beside the stores."""
+    return data_dir / "derived"
+
+
+def lasting_version(store: Store) -> str | None:
+    """The store's content key when it outlives a restart (the embedded store on disk), else None."""
+    return store.version() if getattr(store, "version_lasts", False) else None
+
+
+def code_digest(folders: Iterable[str]) -> str:
+    """A digest of every file under ``folders`` (relative to the project's root): the code that derives a part."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def part_path(data_dir: Path, name: str, version: str, *settings: object) -> Path:
+    """The file of the part ``name`` (``evaluation.json``) derived from the content ``version`` with ``settings``
+    (a code digest first): ``derived/evaluation-<key>.json``."""
+    key = hashlib.blake2b(repr((version, settings)).encode(), digest_size=16).hexdigest()
+    part = Path(name)
+    return derived_dir(data_dir) / f"{part.stem}-{key}{part.suffix}"
+
+
+def write_part(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, synced to disk, and drop the earlier parts of the same name (and
+    what writes of them killed mid-way left)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.name.rsplit("-", 1)[0]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+    for earlier in [*path.parent.glob(f"{stem}-*"), *path.parent.glob(f".{stem}-*.tmp")]:
+        if earlier != path:
+            earlier.unlink(missing_ok=True)
