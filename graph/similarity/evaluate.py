@@ -486,7 +486,7 @@ def _run(tg: TypedGraph, case: Case, rng: np.random.Generator) -> Run | None:
     grades = np.array([case.answers.get(c, 0) for c in candidates], dtype=float)
     if not grades.any():
         return None
-    _, parts = score(reduced, question, query, candidates_idx)
+    _, parts = score(reduced, question, query, candidates_idx, every=True)
     g = reduced.structure
     anchor = case.query if case.target != "plan_project" else case.plan_city
     pairs = [(anchor, c) for c in candidates]

@@ -65,7 +65,11 @@ class Query:
         )
 
 
-Signals = dict[str, np.ndarray]
+Raw = np.ndarray | Mapping[str, np.ndarray]
+Signals = dict[str, Callable[[], Raw]]
+"""A question's signal families, each computed only when called: a family's raw values over every candidate, or
+for ``graph`` each meta-path's values (summed with :data:`~graph.similarity.scoring.PATH_WEIGHTS`). An answer
+computes only the families its weights use; ``ascn evaluate``'s grid computes them all."""
 
 
 @dataclass(frozen=True)
@@ -98,95 +102,112 @@ def _ppr(tg: TypedGraph, node: str, kind: str) -> np.ndarray:
     return scorer(tg).ppr_scores(node, kind)
 
 
-def _paths(values: Mapping[str, np.ndarray]) -> Signals:
-    return {f"path.{k}": v for k, v in values.items()}
-
-
 def _similar_cities(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.asked]
-    return {"text": sc.city_likeness(sc.city_vectors[c]), "ppr": _ppr(tg, q.asked, "city"), **_paths(sc.city_city(c))}
+    return {
+        "text": lambda: sc.city_likeness(sc.city_vectors[c]),
+        "ppr": lambda: _ppr(tg, q.asked, "city"),
+        "graph": lambda: sc.city_city(c),
+    }
 
 
 def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.asked]
-    own = " ".join(plain_document(tg.entities[p]) for p in explain.topical_projects(tg, q.asked, q.focus_areas))
-    out = {
-        "about": sc.words.scores(own),
-        "ppr": _ppr(tg, q.asked, "project"),
-        **_paths(sc.city_project(c)),
-    }
+
+    def about() -> np.ndarray:
+        own = " ".join(plain_document(tg.entities[p]) for p in explain.topical_projects(tg, q.asked, q.focus_areas))
+        return sc.words.scores(own)
+
+    out: Signals = {"about": about, "ppr": lambda: _ppr(tg, q.asked, "project"), "graph": lambda: sc.city_project(c)}
     if q.text:
-        out["bm25"] = sc.words.scores(q.text)
+        out["bm25"] = lambda: sc.words.scores(q.text)
     return out
 
 
 def _projects_like(tg: TypedGraph, q: Query) -> Signals:
     sc, p = scorer(tg), tg.index("project")[q.asked]
-    return {"text": sc.text.row_scores(p), "ppr": _ppr(tg, q.asked, "project"), **_paths(sc.project_project(p))}
+    return {
+        "text": lambda: sc.text.row_scores(p),
+        "ppr": lambda: _ppr(tg, q.asked, "project"),
+        "graph": lambda: sc.project_project(p),
+    }
 
 
 def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
     sc = scorer(tg)
-    nothing = np.zeros(len(tg.ids("project")))
-    words, bm25, plain = (
-        (sc.text.scores(q.text), sc.words.scores(q.text), sc.plain.scores(q.text))
-        if q.text.strip()
-        else (nothing, nothing, nothing)
-    )
+
+    def of_text(scores: Callable[[str], np.ndarray]) -> Callable[[], np.ndarray]:
+        return lambda: scores(q.text) if q.text.strip() else np.zeros(len(tg.ids("project")))
+
     areas = [tg.index("focus_area")[a] for a in q.focus_areas]
-    out = {
-        "text": words,
-        "bm25": bm25,
-        "plain": plain,
-        **_paths(sc.plan_project(areas, [tg.index("outcome")[o] for o in q.outcomes])),
+    outcomes = [tg.index("outcome")[o] for o in q.outcomes]
+    out: Signals = {
+        "text": of_text(lambda t: sc.text.scores(t)),
+        "bm25": of_text(lambda t: sc.words.scores(t)),
+        "plain": of_text(lambda t: sc.plain.scores(t)),
+        "graph": lambda: sc.plan_project(areas, outcomes),
     }
     if q.city:
         # the planning city's context: projects like its own ones, and its neighbourhood in the graph
-        out["context"] = sc.text.scores_of(sc.city_vectors[tg.index("city")[q.city]])
-        out["ppr"] = _ppr(tg, q.city, "project")
+        city = q.city
+        out["context"] = lambda: sc.text.scores_of(sc.city_vectors[tg.index("city")[city]])
+        out["ppr"] = lambda: _ppr(tg, city, "project")
     return out
 
 
 def _cities_for_partner(tg: TypedGraph, q: Query) -> Signals:
     sc, a = scorer(tg), tg.index("partner")[q.asked]
-    expertise = sc.partner_vectors[a]
-    out = {
-        "text": sc.city_likeness(expertise),
-        "ppr": _ppr(tg, q.asked, "city"),
-        "activity": sc.activity("city"),
-        "about": sc.city_words.scores(plain_document(tg.entities[q.asked])),
-        "expertise": sc.city_words.scores(sc.expertise(q.asked)),
-        "plain": sc.text_scores(sc.plain_city_vectors, sc.plain.vector(sc.expertise(q.asked))),
-        **_paths(sc.partner_city(a)),
+
+    def peers() -> np.ndarray:
+        # cities like the ones the partner (or its family) already works in, by what their projects are about
+        tied = np.zeros(len(tg.ids("city")))
+        tied[[tg.index("city")[c] for c in tied_cities(tg, q.asked)]] = 1.0
+        return sc.city_likeness(sc.city_vectors.T @ tied) if tied.any() else np.zeros_like(tied)
+
+    out: Signals = {
+        "text": lambda: sc.city_likeness(sc.partner_vectors[a]),
+        "ppr": lambda: _ppr(tg, q.asked, "city"),
+        "activity": lambda: sc.activity("city"),
+        "about": lambda: sc.city_words.scores(plain_document(tg.entities[q.asked])),
+        "expertise": lambda: sc.city_words.scores(sc.expertise(q.asked)),
+        "plain": lambda: sc.text_scores(sc.plain_city_vectors, sc.plain.vector(sc.expertise(q.asked))),
+        "graph": lambda: sc.partner_city(a),
+        "peers": peers,
     }
-    # cities like the ones the partner (or its family) already works in, by what their projects are about
-    tied = np.zeros(len(tg.ids("city")))
-    tied[[tg.index("city")[c] for c in tied_cities(tg, q.asked)]] = 1.0
-    out["peers"] = sc.city_likeness(sc.city_vectors.T @ tied) if tied.any() else np.zeros_like(tied)
     if q.focus_areas or q.programmes:
-        out["profile"] = sum(profile.signals(tg, q.focus_areas, q.programmes).values(), np.zeros(len(tg.ids("city"))))
+        out["profile"] = lambda: sum(
+            profile.signals(tg, q.focus_areas, q.programmes).values(), np.zeros(len(tg.ids("city")))
+        )
     return out
 
 
 def _partners_for_city(tg: TypedGraph, q: Query) -> Signals:
     sc, c = scorer(tg), tg.index("city")[q.asked]
-    likeness = sc.city_likeness_of(c).copy()
-    likeness[c] = 0.0
-    # what each partner did in cities like this one (an item-based neighbourhood over cities)
-    peers = np.asarray(sc.partner_cities @ likeness).ravel()
+
+    def peers() -> np.ndarray:
+        # what each partner did in cities like this one (an item-based neighbourhood over cities)
+        likeness = sc.city_likeness_of(c).copy()
+        likeness[c] = 0.0
+        return np.asarray(sc.partner_cities @ likeness).ravel()
+
     return {
-        "text": sc.text_scores(sc.partner_vectors, sc.city_vectors[c]),
+        "text": lambda: sc.text_scores(sc.partner_vectors, sc.city_vectors[c]),
         "peers": peers,
-        "ppr": _ppr(tg, q.asked, "partner"),
-        "activity": sc.activity("partner"),
-        "about": sc.partner_words.scores(sc.city_text(q.asked)),
-        "expertise": sc.expertise_words.scores(sc.city_text(q.asked)),
-        **_paths(sc.city_partner(c)),
+        "ppr": lambda: _ppr(tg, q.asked, "partner"),
+        "activity": lambda: sc.activity("partner"),
+        "about": lambda: sc.partner_words.scores(sc.city_text(q.asked)),
+        "expertise": lambda: sc.expertise_words.scores(sc.city_text(q.asked)),
+        "graph": lambda: sc.city_partner(c),
     }
 
 
 def _cities_for_profile(tg: TypedGraph, q: Query) -> Signals:
-    return {f"profile.{k}": v for k, v in profile.signals(tg, q.focus_areas, q.programmes).items()}
+    values = profile.signals(tg, q.focus_areas, q.programmes)  # both families from one pass, and both weighed
+    return {f"profile.{k}": _known(v) for k, v in values.items()}
+
+
+def _known(values: np.ndarray) -> Callable[[], np.ndarray]:
+    return lambda: values
 
 
 # -- exclusions and ties ---------------------------------------------------------------------------

@@ -237,15 +237,27 @@ def answer(
 
 
 def score(
-    tg: TypedGraph, q: Question, query: Query, candidates: np.ndarray, weights: Mapping[str, float] | None = None
+    tg: TypedGraph,
+    q: Question,
+    query: Query,
+    candidates: np.ndarray,
+    weights: Mapping[str, float] | None = None,
+    every: bool = False,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The combined score over ``candidates`` and each scaled signal family (what the evaluation tunes)."""
-    raw = q.signals(tg, query)
-    parts = {name: scaled(values, candidates) for name, values in raw.items() if not name.startswith("path.")}
-    if q.paths:
-        paths = {name[len("path.") :]: values for name, values in raw.items() if name.startswith("path.")}
-        parts["graph"] = scaled(scorer(tg).graph(q.paths, paths, candidates), np.arange(len(candidates)))
+    """The combined score over ``candidates`` and each scaled signal family: only the families the weights use
+    (a family weighed 0 changes no answer, and the random walk and the text signals over every candidate are
+    most of a question's cost), or, with ``every``, all of the question's (what the evaluation's grid tunes)."""
     w = weights or WEIGHTS[q.name]
+    parts = {}
+    for name, compute in q.signals(tg, query).items():
+        if not (every or w.get(name)):
+            continue
+        raw = compute()
+        if isinstance(raw, Mapping):  # the meta-paths, summed into the graph family
+            assert q.paths is not None, f"{q.name} has meta-path signals but no PATH_WEIGHTS entry"
+            parts[name] = scaled(scorer(tg).graph(q.paths, raw, candidates), np.arange(len(candidates)))
+        else:
+            parts[name] = scaled(raw, candidates)
     total = sum((w[name] * parts[name] for name in w if name in parts), np.zeros(len(candidates)))
     return total, parts
 

@@ -7,12 +7,13 @@ import json
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from graph.similarity.filters import Filters
-from graph.similarity.questions import QUESTIONS
+from graph.similarity.questions import QUESTIONS, WEIGHTS, Query
 from graph.similarity.reasons import to_dict
-from graph.similarity.recommend import QuestionError, ask, choose
+from graph.similarity.recommend import QuestionError, ask, choose, score
 from graph.similarity.ties import family, tied_cities
 from graph.similarity.typed_graph import GraphCache, TypedGraph
 from ontology.errors import InputError, NotFound
@@ -463,3 +464,18 @@ def test_remote_backend_gives_the_same_typed_graph_and_answers(store, remote_sto
     here = ask(store, "cities_for_partner", partner="jica", top=5, tg=tg)
     there = ask(remote_store, "cities_for_partner", partner="jica", top=5, tg=remote)
     assert [i.iri for i in here.items] == [i.iri for i in there.items]
+
+
+def test_an_answer_computes_only_the_signal_families_its_weights_count(store, tg):
+    # partners for a city weigh the random walk, the meta-paths and the partners' text vectors 0: an answer
+    # neither computes nor lists them, and the evaluation's grid (every=True) still gets every family
+    counted = {f for f, w in WEIGHTS["partners_for_city"].items() if w}
+    answer = ask(store, "partners_for_city", city="Vientiane", top=20, tg=tg)
+    assert answer.items and set().union(*(i.signals for i in answer.items)) <= counted
+    vientiane = Query(node=tg.resolve("Vientiane", "city"))
+    everyone = np.arange(len(tg.ids("partner")))
+    _, counted_parts = score(tg, QUESTIONS["partners_for_city"], vientiane, everyone)
+    _, every_part = score(tg, QUESTIONS["partners_for_city"], vientiane, everyone, every=True)
+    assert set(counted_parts) == counted
+    assert set(every_part) == set(WEIGHTS["partners_for_city"])
+    assert all(np.array_equal(counted_parts[f], every_part[f]) for f in counted)
