@@ -14,7 +14,7 @@ The families of signal, each scaled to [0, 1] over the candidates by its maximum
   description and a city's projects' texts; **expertise** — the same between a partner's expertise (its own,
   its programmes', pairings' and projects' names and descriptions) and a city's projects' texts; **plain** —
   TF-IDF without the thesaurus (the keyword baseline's view, so a combination can weigh it): a plan's words
-  against each project's, a partner's expertise against each city's projects;
+  against each project's, a partner's expertise against each city's projects (both ways);
 * **activity** — a prior: how many projects and pairings a candidate city or partner has.
 
 How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen with the
@@ -164,6 +164,7 @@ class Scorer:
             "words",
             "plain",
             "plain_city_vectors",
+            "plain_expertise",
             "expertise_words",
             "city_words",
             "partner_words",
@@ -238,12 +239,22 @@ class Scorer:
         return normalised(self.tg.matrix("city_project") @ self.plain.matrix)
 
     @cached_property
+    def plain_expertise(self) -> sp.csr_matrix:
+        """Each partner's expertise (:meth:`expertise`) in the plain view (:attr:`plain`; partner × term, rows of
+        unit length): the specific words of its line of work ("street lighting", "traffic control"), without the
+        framework's broad concepts that most cities' texts share."""
+        return normalised(self.plain.vectors_of(self._corpus[0], self._expertise_documents))
+
+    @cached_property
     def expertise_words(self) -> BM25Index:
         """BM25 over each partner's expertise (:meth:`expertise`): what a city's projects' words meet."""
-        documents = self._composed(
+        return BM25Index.of(self._corpus[0], self._expertise_documents, self.thesaurus)
+
+    @cached_property
+    def _expertise_documents(self) -> sp.csr_matrix:
+        return self._composed(
             chain.from_iterable(map(self._plain_parts, self._expertise(a))) for a in self.tg.ids("partner")
         )
-        return BM25Index.of(self._corpus[0], documents, self.thesaurus)
 
     def _expertise(self, a: str) -> list[str]:
         """The entities whose names and descriptions make a partner's expertise (:meth:`expertise`)."""
