@@ -8,9 +8,10 @@ a fresh data directory by the real commands, each in its own process: ``ascn bui
    count): the store's memory is the process's RSS then, beside the RSS before the store was opened and the
    store's size on disk;
 2. builds the recommender from the store: the typed graph read by the ``similarity_*`` SPARQL queries
-   (:func:`graph.similarity.typed_graph.typed_graph`, what the first recommendation after a load pays), then
-   every similarity structure (meta-path matrices, the PageRank operator, the text index), which each question
-   would otherwise build on its first call;
+   (:func:`graph.similarity.typed_graph.typed_graph`, what the first recommendation after a load pays; kept in
+   the data directory's ``derived/`` as the web app keeps it), the same typed graph read back from there by a
+   new cache (what a restart on the same content pays instead), then every similarity structure (meta-path
+   matrices, the PageRank operator, the text index), which each question would otherwise build on its first call;
 3. asks each of the six questions about random entities (top 10, with reasons), twice over the same draws:
    *through the store*, calling the recommend functions with the store and a graph cache as the web app's API
    and the command do, so every call first asks the store for its version key (:meth:`graph.store.Store.version`)
@@ -169,6 +170,8 @@ class Scale:
     disk_mb: float
     count_ms: float
     read_s: float
+    kept_s: float
+    """The typed graph read back from ``derived/`` by a new cache: what a restart on the same content pays."""
     structures_s: float
     built_rss: float
     peak_rss: float
@@ -190,10 +193,13 @@ def measure(size: int, queries: int, budget: float, cache_dir: Path) -> Scale:
             quads = int(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])
             count_ms = (time.perf_counter() - t) * 1000
             store_rss, disk = rss_mb(), disk_size(data_dir / "current") / 2**20
-            cache = GraphCache()
+            cache = GraphCache(data_dir=data_dir)  # as the web app's: the typed graph is kept in derived/
             t = time.perf_counter()
             tg = typed_graph(store, cache)
             read = time.perf_counter() - t
+            t = time.perf_counter()
+            typed_graph(store, GraphCache(data_dir=data_dir))  # the next start's, on the same content
+            kept = time.perf_counter() - t
             t = time.perf_counter()
             scorer(tg).warm()
             structures = time.perf_counter() - t
@@ -219,6 +225,7 @@ def measure(size: int, queries: int, budget: float, cache_dir: Path) -> Scale:
         disk,
         count_ms,
         read,
+        kept,
         structures,
         built_rss,
         rss_mb("VmHWM"),
@@ -238,10 +245,13 @@ def report(s: Scale) -> str:
         + f" (a fresh data directory, {s.quads:,} quads)",
         f"   store memory: {s.store_rss:.0f} MB RSS holding the store open after one query (a triple count, "
         f"{s.count_ms:.0f} ms; {s.rss_before:.0f} MB before opening it), {s.disk_mb:.1f} MB on disk (no target)",
-        f"   typed graph from the store (9 SPARQL reads, two at a time) {s.read_s:.2f} s, similarity structures "
-        f"{s.structures_s:.2f} s",
+        f"   typed graph from the store (9 SPARQL reads, two at a time, then kept in derived/) {s.read_s:.2f} s, "
+        f"similarity structures {s.structures_s:.2f} s",
         f"   recommender build: {build:.2f} s (target < {BUILD_TARGET_S:g} s: "
         f"{'met' if build < BUILD_TARGET_S else 'missed'})",
+        f"   after a restart on the same content: typed graph read back from derived/ {s.kept_s:.2f} s, build "
+        f"{s.kept_s + s.structures_s:.2f} s (target < {BUILD_TARGET_S:g} s: "
+        f"{'met' if s.kept_s + s.structures_s < BUILD_TARGET_S else 'missed'})",
         f"   RSS with the recommender built {s.built_rss:.0f} MB, peak {s.peak_rss:.0f} MB; every call through the "
         f"store first asks for the store's version key: p50 {Timing(s.version_ms).percentile(50):.1f} ms "
         f"over {len(s.version_ms)}",

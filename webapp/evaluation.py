@@ -5,7 +5,7 @@ link, and the time split). It runs in a child process (a spawned interpreter on 
 so the server's request threads never wait for Python's GIL behind it: ``ascn serve`` starts it once it listens
 (:mod:`webapp.warmup`), and otherwise the first request for the table of a graph version does; meanwhile the
 page says it is still being computed. The table is kept in the data directory's ``derived/`` folder
-(:mod:`webapp.derived`) under the content key, the recommender's code and ``EVALUATION_LIMIT`` (which caps the
+(:mod:`graph.derived`) under the content key, the recommender's code and ``EVALUATION_LIMIT`` (which caps the
 held-out links per link type so its cost stays bounded), so a restart on the same content shows it at once; a
 load or an unload changes the key and so the table. The child is stopped by its PID when the app closes; a
 child that fails, or dies, leaves its error on the page and in the log.
@@ -28,12 +28,11 @@ from flask import Flask, current_app
 
 from graph.backends import open_store
 from graph.config import Settings
+from graph.derived import code_digest, lasting_version, part_path, write_part
 from graph.similarity.evaluate import Evaluation, evaluate
-from webapp.derived import code_digest, lasting_version, part_path, write_part
+from graph.similarity.typed_graph import KEPT_BY, GraphCache
 
 EXTENSION = "ascn-evaluation"
-CODE = ("graph/similarity", "queries")
-"""What the evaluation's figures depend on besides the content: the recommender and the queries it reads with."""
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +46,7 @@ class EvaluationCache:
     def __init__(self, settings: Settings, limit: int | None = None) -> None:
         self._settings = settings
         self._limit = limit
-        self._code = code_digest(CODE)
+        self._code = code_digest(KEPT_BY)
         self._lock = threading.Lock()
         self._results: dict[str, Evaluation | Exception] = {}
         self._running: dict[str, threading.Event] = {}
@@ -164,7 +163,9 @@ def _child(settings: Settings, limit: int | None, answers: Connection) -> None:
         store = open_store(settings, read_only=True)
         try:
             version, lasting = store.version(), lasting_version(store) is not None
-            answers.send((version, lasting, evaluate(store, limit=limit)))
+            # the typed graph kept in derived/ by the server (or by this child, for the server's next start)
+            evaluation = evaluate(store, limit=limit, cache=GraphCache(1, settings.data_dir))
+            answers.send((version, lasting, evaluation))
         finally:
             store.close()
     except Exception as exc:  # sent to the page and the log, not lost in a child's stderr

@@ -51,7 +51,7 @@ DOC = "ascn-ontology-doc"
 
 def app_doc(app: Flask) -> PyLodeDoc:
     """The ontology documentation ``app`` shows: :func:`stored_doc` of its own data directory, read once per app."""
-    from webapp.derived import derived_dir
+    from graph.derived import derived_dir
 
     doc = app.extensions.get(DOC)
     if doc is None:

@@ -33,7 +33,8 @@ class AppStore:
     """The graph version the pool's workers read (see :func:`current_version`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     graphs: GraphCache = field(default_factory=GraphCache)
-    """The recommender's typed graphs by graph version (this app's, read once per version)."""
+    """The recommender's typed graphs by graph version (this app's, read once per version, kept in the data
+    directory's ``derived/`` for the next start)."""
 
 
 def settings_from_config(config) -> Settings:
@@ -64,7 +65,8 @@ def init_app(app: Flask) -> None:
         admission_wait=float(config["SPARQL_ADMISSION_WAIT"]),
     )
     exact = getattr(store, "version_is_exact", False)
-    app.extensions[EXTENSION] = AppStore(settings, store, pool, store.version() if exact else None)
+    version = store.version() if exact else None
+    app.extensions[EXTENSION] = AppStore(settings, store, pool, version, graphs=GraphCache(data_dir=settings.data_dir))
 
 
 def get_store() -> Store:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from webapp.derived import derived_dir
+from graph.derived import derived_dir
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,8 @@ recommendation a few sparse products instead of a handful of SPARQL queries. Eve
 from __future__ import annotations
 
 import difflib
+import logging
+import pickle
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
+from pathlib import Path
 from threading import Event, Lock, RLock
 from typing import Any, TypeVar
 
@@ -33,9 +36,12 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from graph.derived import code_digest, lasting_version, part_path, write_part
 from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
+
+log = logging.getLogger(__name__)
 
 KINDS = ("city", "country", "project", "focus_area", "outcome", "partner", "programme", "pairing", "practice", "status")
 
@@ -652,11 +658,15 @@ class GraphCache:
 
     Only the version query runs per call while nothing changes. Holds at most ``size`` versions (a web app
     may serve an old and a new version side by side for a moment). Each version is read once: requests that
-    arrive while it is being read wait for that read instead of starting their own.
+    arrive while it is being read wait for that read instead of starting their own. Given the store's data
+    directory (``data_dir``), a typed graph read from a store whose key outlives a restart is also kept in its
+    ``derived/`` folder (:mod:`graph.derived`), so the next process on the same content reads it from there
+    instead of asking the store again.
     """
 
-    def __init__(self, size: int = 4):
+    def __init__(self, size: int = 4, data_dir: Path | None = None):
         self.size = size
+        self._data_dir = data_dir
         self._graphs: OrderedDict[str, TypedGraph] = OrderedDict()
         self._building: dict[str, _Build] = {}
         self._lock = Lock()
@@ -687,7 +697,7 @@ class GraphCache:
                 raise build.error  # the reader's own error (a store that stopped answering, ...)
             return build.graph
         try:
-            graph = build.graph = TypedGraph.from_store(store, version)
+            graph = build.graph = self._read(store, version)
         except BaseException as error:
             build.error = error
             raise
@@ -701,6 +711,33 @@ class GraphCache:
                         self._graphs.popitem(last=False)
             build.done.set()
         return graph
+
+    def _read(self, store: Store, version: str) -> TypedGraph:
+        """The typed graph of ``version``: the one kept in ``derived/`` when there is one, else read from the
+        store (and kept)."""
+        lasting = lasting_version(store) if self._data_dir is not None else None
+        if self._data_dir is None or lasting != version:
+            return TypedGraph.from_store(store, version)
+        path = part_path(self._data_dir, "typed-graph.pickle", version, code_digest(KEPT_BY))
+        try:
+            entities, links, facts, vocabulary = pickle.loads(path.read_bytes())
+            return TypedGraph(entities, links, facts, version, vocabulary)
+        except FileNotFoundError:
+            pass
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("the kept typed graph %s cannot be read (%s); reading the store", path, exc)
+        graph = TypedGraph.from_store(store, version)
+        try:
+            kept = (graph.entities, graph.links, graph.facts, dict(graph.vocabulary))
+            write_part(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:  # the graph is used all the same; the next process reads the store again
+            log.warning("the typed graph could not be kept in %s: %s", path.parent, exc)
+        return graph
+
+
+KEPT_BY = ("graph/similarity", "queries")
+"""The code a typed graph (and what is computed from it) depends on besides the content: kept copies made by
+other code are not read."""
 
 
 def typed_graph(store: Store, cache: GraphCache | None = None) -> TypedGraph:

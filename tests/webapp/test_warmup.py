@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph
 
 from graph.config import Settings
+from graph.derived import derived_dir
 from graph.similarity.evaluate import Evaluation
 from tests.conftest import store_copy
 from webapp import warmup
-from webapp.derived import derived_dir
 from webapp.evaluation import EXTENSION as EVALUATION
 from webapp.evaluation import EvaluationFailed
 from webapp.ontology_doc import pylode_doc, stored_doc
