@@ -172,6 +172,7 @@ class Scorer:
             "partner_vectors",
             "partner_cities",
             "_programme_names",
+            "_plan_attributes",
         ):
             getattr(self, name)  # building them is the point
         for kind in ("city", "partner"):
@@ -424,14 +425,19 @@ class Scorer:
         o = np.zeros(len(self.tg.ids("outcome")))
         o[outcomes] = 1.0
         profile = sp.csr_matrix(np.concatenate([f * self.focus_weights, o]))
+        attrs, lengths = self._plan_attributes
+        dots = np.asarray((attrs @ profile.T).todense()).ravel()
+        norms = lengths * np.sqrt(profile.multiply(profile).sum())
+        return {"focus_area": np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)}
+
+    @cached_property
+    def _plan_attributes(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Every project's weighted focus areas and outcomes (project × attribute) and each row's length: the
+        same for every plan, so made once instead of once per question."""
         attrs = sp.hstack(
             [self.tg.matrix("project_focus_area") @ sp.diags(self.focus_weights), self.tg.matrix("project_outcome")]
         ).tocsr()
-        dots = np.asarray((attrs @ profile.T).todense()).ravel()
-        norms = np.sqrt(np.asarray(attrs.multiply(attrs).sum(axis=1)).ravel()) * np.sqrt(
-            profile.multiply(profile).sum()
-        )
-        return {"focus_area": np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)}
+        return attrs, np.sqrt(np.asarray(attrs.multiply(attrs).sum(axis=1)).ravel())
 
     def graph(self, question: str, signals: Mapping[str, np.ndarray], candidates: np.ndarray) -> np.ndarray:
         """The meta-path signals of ``question`` scaled over ``candidates`` and summed with :data:`PATH_WEIGHTS`."""
