@@ -268,8 +268,9 @@ def running(
 def settle(pid: int, wait: float, busy: float = 0.05) -> float:
     """Seconds until ``pid`` and its children use under ``busy`` of a CPU over a second (at most ``wait``).
 
-    ``ascn serve`` starts the recommender's evaluation in a background thread, which takes a CPU for a while after
-    the server answers; the load is measured once every server is idle, so it sees the steady state.
+    ``ascn serve`` starts the recommender's evaluation in a child process (unless the content was evaluated before),
+    which takes a CPU for a while after the server answers; the load is measured once every server is idle, so it
+    sees the steady state.
     """
     start = time.perf_counter()
     last = _cpu_seconds(pid)
