@@ -631,9 +631,16 @@ class Evaluation:
             )
         lines.append("")
         for target, s in self.ships.items():
+            metric = METRIC_NAMES[TUNED_BY[target]]
+            best = {k: round(v, 2) for k, v in s["tuned"].items()}
+            why = (
+                f"; validation's best is {best} at {s['tuned_validation']:.3f}, and within 0.01 of it the weights"
+                " are chosen for the judged fit: see graph.similarity.questions.WEIGHTS"
+                if round(s["tuned_validation"] - s["validation"], 6) > 0
+                else ""
+            )
             lines.append(
-                f"ships for {target}: {s['method']} {s['weights']} (validation {METRIC_NAMES[TUNED_BY[target]]} "
-                f"{s['validation']:.3f})"
+                f"ships for {target}: {s['method']} {s['weights']} (validation {metric} {s['validation']:.3f}{why})"
             )
         lines += self.verdicts
         lines.append(self.note)

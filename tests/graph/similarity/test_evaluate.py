@@ -91,3 +91,6 @@ def test_a_quick_run_reports_every_target_method_and_split(tg):
         assert 0 <= row["low"] <= row["mrr"] <= row["high"] <= 1 or row["n"] == 0
     table = result.table()
     assert "Leak audit" in table and "ships for partner_city" in table and "1.2x target" in table
+    for target, ship in result.ships.items():  # a shipped weighting below validation's best says so and why
+        line = next(x for x in table.splitlines() if x.startswith(f"ships for {target}:"))
+        assert ("validation's best is" in line) == (round(ship["tuned_validation"] - ship["validation"], 6) > 0)
