@@ -57,8 +57,8 @@ class EvaluationCache:
         """Begin computing the current version's evaluation unless it is done, kept or under way."""
         version = store.version()
         with self._lock:
-            if version not in self._results and version not in self._running:
-                kept = self._kept(lasting_version(store))
+            if version not in self._results and version not in self._running and lasting_version(store) == version:
+                kept = self._kept(version)
                 if kept is not None:
                     self._results = {version: kept}
             if version in self._results:
@@ -98,10 +98,8 @@ class EvaluationCache:
     def _path(self, version: str) -> Path:
         return part_path(self._settings.data_dir, "evaluation.json", version, self._code, self._limit)
 
-    def _kept(self, version: str | None) -> Evaluation | None:
+    def _kept(self, version: str) -> Evaluation | None:
         """The evaluation kept for the content ``version``; None when there is none (or it cannot be read)."""
-        if version is None:
-            return None
         try:
             return Evaluation(**json.loads(self._path(version).read_bytes()))
         except FileNotFoundError:

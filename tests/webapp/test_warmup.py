@@ -162,3 +162,15 @@ def test_closing_the_app_stops_the_evaluations_process(fresh_app):
     with pytest.raises(ProcessLookupError):
         os.kill(child.pid, 0)
     assert done.wait(60) and isinstance(cache._results[version], EvaluationFailed)
+
+
+def test_a_damaged_kept_evaluation_is_computed_again(tmp_path):
+    from webapp.evaluation import EvaluationCache
+
+    cache = EvaluationCache(Settings(data_dir=tmp_path, auto_build=False), limit=2)
+    path = cache._path("some-content")
+    path.parent.mkdir(parents=True)
+    for damaged in ("{not json", '{"rows": []}'):  # cut short; written by code with other fields
+        path.write_text(damaged)
+        assert cache._kept("some-content") is None
+    assert cache._kept("other-content") is None  # none kept for it
