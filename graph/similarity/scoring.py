@@ -18,7 +18,7 @@ The families of signal, each scaled to [0, 1] over the candidates by its maximum
 * **activity** — a prior: how many projects and pairings a candidate city or partner has.
 
 How much each family counts in a question is :data:`graph.similarity.questions.WEIGHTS`, chosen with the
-validation split of ``ascn evaluate`` (and, for partners, the development judged questions).
+validation split of ``ascn evaluate`` (and, for the two tie questions, the development judged questions).
 """
 
 from __future__ import annotations
