@@ -58,7 +58,7 @@ def test_endpoint_report_gives_each_mix_ratio_against_both_peers_and_the_cheap_q
     )
 
 
-def _scale(alone_p95_ms: float, build_s: float) -> recommend.Scale:
+def _scale(alone_p95_ms: float, build_s: float, kept_s: float = 0.05) -> recommend.Scale:
     fast = recommend.Timing(tuple([alone_p95_ms] * 20))
     slow = recommend.Timing((180.0, 250.0))
     return recommend.Scale(
@@ -72,6 +72,7 @@ def _scale(alone_p95_ms: float, build_s: float) -> recommend.Scale:
         7.1,
         18,
         build_s - 0.1,
+        kept_s,
         0.1,
         114,
         115,
@@ -85,16 +86,18 @@ def test_recommend_report_gives_store_memory_build_and_both_latency_targets():
     assert [(r.scale, r.verdict) for r in found] == [
         ("30,067 triples", "–"),
         ("30,067 triples", "met"),
+        ("30,067 triples", "met"),
         ("30,067 triples", "missed"),
         ("30,067 triples", "met"),
     ]
     assert found[0].figure.startswith("store memory: 93 MB RSS")
-    assert "worst p95 through the store: 246.5 ms" in found[2].figure
+    assert found[2].figure.startswith("after a restart on the same content: typed graph read back from derived/ 0.05 s")
+    assert "worst p95 through the store: 246.5 ms" in found[3].figure
 
 
 def test_recommend_targets_are_strict_limits():
-    found = rows("recommendation", recommend.report(_scale(alone_p95_ms=50.0, build_s=30.0)).splitlines())
-    assert [r.verdict for r in found][1:] == ["missed", "missed", "missed"]
+    found = rows("recommendation", recommend.report(_scale(alone_p95_ms=50.0, build_s=30.0, kept_s=14.9)).splitlines())
+    assert [r.verdict for r in found][1:] == ["missed", "missed", "missed", "missed"]  # a restart's build of 15.0 s too
 
 
 def test_table_counts_met_among_judged_and_reports_failures():
