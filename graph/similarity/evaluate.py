@@ -52,7 +52,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -519,23 +519,35 @@ def grid(families: Iterable[str], step: float = GRID_STEP) -> list[dict[str, flo
     15
     """
     names = sorted(families)
-    n = round(1 / step)
-    out = []
-    for combo in itertools.product(range(n + 1), repeat=len(names)):
-        if sum(combo) == n:
-            out.append({name: c * step for name, c in zip(names, combo) if c})
-    return out
+    return [
+        {name: c * step for name, c in zip(names, combo) if c} for combo in _compositions(round(1 / step), len(names))
+    ]
 
 
-def _metrics(runs: list[Run], scores_of: Callable[[Run], np.ndarray], rng: np.random.Generator) -> dict:
-    rr, hits, ndcg = [], [], []
+def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Every tuple of ``parts`` non-negative integers summing to ``total``, in lexicographic order: made directly,
+    since filtering all ``(total + 1) ** parts`` tuples costs most of a grid over seven families."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def _metrics(
+    runs: list[Run], scores_of: Callable[[Run], np.ndarray], rng: np.random.Generator, ndcg: bool = True
+) -> dict:
+    """Reciprocal rank, hit within 10 and (unless ``ndcg`` is false: tuning by rank alone) nDCG@10 of each run."""
+    rr, hits, gains = [], [], []
     for r in runs:
         s = scores_of(r)
         rank = expected_rank(s, r.grades > 0)
         rr.append(1 / rank)
         hits.append(float(rank <= 10))
-        ndcg.append(ndcg10(s, r.grades, rng))
-    return {"rr": np.array(rr), "hits10": np.array(hits), "ndcg10": np.array(ndcg)}
+        if ndcg:
+            gains.append(ndcg10(s, r.grades, rng))
+    return {"rr": np.array(rr), "hits10": np.array(hits), "ndcg10": np.array(gains)}
 
 
 def _combination(weights: Mapping[str, float]) -> Callable[[Run], np.ndarray]:
@@ -661,7 +673,8 @@ def _evaluate_runs(
         shipped_w = {f: w for f, w in WEIGHTS[QUESTION[target]].items() if f != "profile"}
 
         def val_mrr(fn, val=val, metric=TUNED_BY[target]) -> float:
-            return float(_metrics(val, fn, np.random.default_rng(SEED))[metric].mean()) if val else 0.0
+            rng = np.random.default_rng(SEED)
+            return float(_metrics(val, fn, rng, ndcg=metric == "ndcg10")[metric].mean()) if val else 0.0
 
         combos = grid(_families(target))
         best_combo = max(combos, key=lambda w: (round(val_mrr(_combination(w)), 12), sorted(w.items())))
