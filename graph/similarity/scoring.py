@@ -418,10 +418,11 @@ class Scorer:
         """HeteSim of city ``c`` with every partner: the partner→city paths walked backwards."""
         return {name: self.path(f"city_partner.{name}").scores(c) for name in PATH_WEIGHTS["city_partner"]}
 
-    def plan_project(self, focus_areas: list[int], outcomes: list[int]) -> dict[str, np.ndarray]:
-        """Scores of every project for a planned project's focus areas and outcomes (rarer areas count more)."""
+    def plan_project(self, focus_areas: Mapping[int, float], outcomes: list[int]) -> dict[str, np.ndarray]:
+        """Scores of every project for a planned project's focus areas (each with how strongly the plan is about it:
+        1 for the areas it names) and outcomes (rarer areas count more)."""
         f = np.zeros(len(self.tg.ids("focus_area")))
-        f[focus_areas] = 1.0
+        f[list(focus_areas)] = list(focus_areas.values())
         o = np.zeros(len(self.tg.ids("outcome")))
         o[outcomes] = 1.0
         profile = sp.csr_matrix(np.concatenate([f * self.focus_weights, o]))
