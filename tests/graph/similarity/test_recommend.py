@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from graph.similarity.filters import Filters
-from graph.similarity.questions import QUESTIONS, WEIGHTS, Query
+from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, plan_areas
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
 from graph.similarity.ties import family, tied_cities
@@ -82,6 +82,26 @@ def test_cebu_planning_signal_control_does_not_get_its_own_project(store, tg):
     answer = ask(store, "projects_for_plan", city="Cebu City", text="traffic signal control", top=10, tg=tg)
     assert answer.items and not {i.iri for i in answer.items} & own
     assert all("traffic" in i.reasons[0].text or "signal" in i.reasons[0].text for i in answer.items[:5])
+
+
+def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the_areas_its_words_point_to(store, tg):
+    # "reduce child stunting" matches the two stunting projects word for word; their focus area (health) then
+    # brings Phuket's community health platform, which shares no word with the plan, with a sourced reason.
+    answer = ask(store, "projects_for_plan", city="Makassar", text="reduce child stunting", top=5, tg=tg)
+    ids = [i.iri.rsplit("/", 1)[1] for i in answer.items]
+    assert ids[:2] == ["byw-caring-stunting", "smd-stunting"]
+    health = next(i for i in answer.items if i.iri == ID + "project/hkt-healthcare-platform")
+    assert [r.text for r in health.reasons] == [
+        "works on Health and Well-being, as the projects that best match the plan's words do"
+    ]
+    assert health.reasons[0].evidence[0].sources
+    assert (
+        plan_areas(tg, Query(city=ID + "city/makassar", text="reduce child stunting"))[
+            ID + "focus-area/health_wellbeing"
+        ]
+        == 1.0
+    )
+    assert plan_areas(tg, Query(city=ID + "city/makassar", text="  ")) == {}
 
 
 def test_city_alone_never_gets_its_own_projects(store, tg):
