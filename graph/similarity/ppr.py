@@ -28,6 +28,17 @@ import scipy.sparse as sp
 __all__ = ["PersonalizedPageRank", "personalized_pagerank"]
 
 
+LOCAL_STEPS = 4
+"""At most how many first steps of a walk read only the columns of the nodes the restarts' walk is on (see
+:meth:`PersonalizedPageRank.scores`): from a city that walk is on the city, then on its neighbours, then on a
+country's cities and the focus areas, and from there on most of the graph. The uniform start's walk is kept for
+this many steps."""
+LOCAL_SHARE = 0.05
+"""A step reads only the columns of the nodes the restarts' walk is on while those hold at most this share of the
+operator's entries: picking columns out, and the bookkeeping on the nodes reached, cost several times what the
+whole product costs per entry."""
+
+
 class PersonalizedPageRank:
     """Personalised PageRank over one undirected graph, its transition matrix built once."""
 
@@ -60,34 +71,92 @@ class PersonalizedPageRank:
         if a is not None:
             out = np.asarray(a.sum(axis=1)).ravel()
             scale = np.divide(1.0, out, out=np.zeros_like(out), where=out != 0)
-            self.matrix_t = sp.csr_matrix((sp.diags(scale) @ a).T)
+            columns = sp.csr_matrix(sp.diags(scale) @ a)
+            self.matrix_t = sp.csr_matrix(columns.T)
             self.dangling = np.flatnonzero(out == 0)
         else:
-            self.matrix_t = sp.csr_matrix((0, 0))
+            columns = self.matrix_t = sp.csr_matrix((0, 0))
             self.dangling = np.zeros(0, dtype=int)
+        self._columns = columns  # row j: column j of matrix_t, what a step from a few nodes reads
+        self._entries = np.diff(columns.indptr)  # how many entries each of those rows holds
         n = len(nodes)
-        self._start = np.full(n, 1.0 / n) if n else np.zeros(0)  # networkx's start
-        self._first_step = self.matrix_t @ self._start  # the same for every query: computed once
+        start = np.full(n, 1.0 / n) if n else np.zeros(0)  # networkx's start
+        # The part of every walk that the uniform start makes, the same for every query: LOCAL_STEPS steps of it
+        # (see :meth:`scores`), each as the loop makes it, and how far each step moves it.
+        self._uniform = [start]
+        for _ in range(LOCAL_STEPS):
+            step = self.matrix_t @ self._uniform[-1]
+            step *= alpha
+            self._uniform.append(step)
+        self._uniform_moves = [float(np.abs(b - a).sum()) for a, b in zip(self._uniform, self._uniform[1:])]
 
     def scores(self, personalization: Mapping[str, float]) -> np.ndarray:
-        """PageRank restarting at ``personalization`` (node → weight), in :attr:`nodes` order; sums to 1."""
+        """PageRank restarting at ``personalization`` (node → weight), in :attr:`nodes` order; sums to 1.
+
+        networkx's power iteration from the uniform vector, split as the walk of that uniform start (the same for
+        every query, made once) plus the walk of what the restarts put back at the query's nodes, which stays on
+        the few nodes near them for the first steps: those steps read only those nodes' columns instead of the
+        whole operator. Once the restarts' walk reaches enough of the graph, the two are added and the rest is
+        networkx's loop. The result is networkx's iterate, the same steps with the same stopping rule, to the
+        last bits of rounding (a test compares it with the plain loop on the bundled graph).
+        """
         n = len(self.nodes)
-        p = np.zeros(n)
+        weights: dict[int, float] = {}
         for node, weight in personalization.items():
             if node in self.position:
-                p[self.position[node]] += weight
+                weights[self.position[node]] = weights.get(self.position[node], 0.0) + weight
+        at = np.array(sorted(weights), dtype=np.int64)
+        p = np.array([weights[i] for i in at], dtype=float)
         if n == 0 or p.sum() == 0:
             return np.zeros(n)
         p /= p.sum()
-        x = self._start
-        for step in range(self.max_iter):
+        x, taken, converged = self._local(at, p)
+        if converged:
+            return x
+        moved = np.empty(n)
+        for _ in range(taken, self.max_iter):
             last = x
-            x = self._first_step.copy() if step == 0 else self.matrix_t @ last
+            x = self.matrix_t @ last
             x *= self.alpha
-            x += (self.alpha * last[self.dangling].sum() + 1 - self.alpha) * p
-            if np.abs(x - last).sum() < n * self.tol:
+            x[at] += (self.alpha * last[self.dangling].sum() + 1 - self.alpha) * p
+            np.subtract(x, last, out=moved)
+            if np.abs(moved, out=moved).sum() < n * self.tol:
                 return x
         raise nx.PowerIterationFailedConvergence(self.max_iter)
+
+    def _local(self, at: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, int, bool]:
+        """The first steps of :meth:`scores` while the restarts' walk ``w`` is on few nodes: the iterate after
+        them (the uniform start's walk plus ``w``), how many steps were taken, and whether it has converged.
+
+        Each step is the loop's ``x ← α·P·x + (α·dangling mass + 1 − α)·p`` with ``x`` = uniform part + ``w``:
+        the uniform part's step is kept from :meth:`_walk`, ``w``'s reads only the columns of the nodes ``w`` is
+        on, and the stopping rule's sum ``|x_next − x|`` is the uniform part's own (kept) corrected on those
+        nodes alone.
+        """
+        n, alpha, uniform = len(self.nodes), self.alpha, self._uniform
+        w, on, k = np.zeros(n), np.zeros(0, dtype=np.int64), -1
+        for k in range(min(LOCAL_STEPS, self.max_iter)):
+            if on.size:
+                w_next = self._columns[on].T @ w[on]
+                w_next *= alpha
+            else:
+                w_next = np.zeros(n)
+            dangling_mass = (uniform[k][self.dangling] + w[self.dangling]).sum()
+            w_next[at] += (alpha * dangling_mass + 1 - alpha) * p
+            on_next = np.flatnonzero(w_next)
+            both = np.union1d(on, on_next)
+            before, after = uniform[k][both], uniform[k + 1][both]
+            moved = (
+                self._uniform_moves[k]
+                - np.abs(after - before).sum()
+                + np.abs((after + w_next[both]) - (before + w[both])).sum()
+            )
+            w, on = w_next, on_next
+            if moved < n * self.tol:
+                return uniform[k + 1] + w, k + 1, True
+            if self._entries[on].sum() > self.matrix_t.nnz * LOCAL_SHARE:
+                break
+        return uniform[k + 1] + w, k + 1, False
 
 
 def personalized_pagerank(graph: nx.Graph, personalization: Mapping[str, float], alpha: float = 0.85) -> dict:
