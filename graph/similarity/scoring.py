@@ -128,6 +128,7 @@ class Scorer:
         self._rows: Recent[tuple[str, ...], sp.csr_matrix] = Recent(64)
         self._likeness: Recent[int, np.ndarray] = Recent(64)
         self._tied: Recent[str, dict[str, list[Tie]]] = Recent(256)
+        self._walks: Recent[str, np.ndarray] = Recent(8)
         self._activity: dict[str, np.ndarray] = {}
 
     # -- shared pieces ---------------------------------------------------------------------------
@@ -148,9 +149,12 @@ class Scorer:
         return self._positions[kind]
 
     def ppr_scores(self, node: str, kind: str) -> np.ndarray:
-        """Personalised PageRank from ``node``, read off for every entity of ``kind`` (in IRI order)."""
-        scores = np.append(self.ppr.scores({node: 1.0}), 0.0)  # index -1 reads the appended 0
-        return scores[self._ppr_positions(kind)]
+        """Personalised PageRank from ``node``, read off for every entity of ``kind`` (in IRI order).
+
+        The walks from the last few nodes are remembered: a city's page asks three questions of the same city
+        (its projects to learn from, its partners, cities like it), and each walk is a question's largest cost."""
+        walk = self._walks.get(node, lambda start: self.ppr.scores({start: 1.0}))
+        return np.append(walk, 0.0)[self._ppr_positions(kind)]  # index -1 reads the appended 0
 
     def warm(self) -> Scorer:
         """Build every structure now (the one-off cost), instead of on each question's first use."""
