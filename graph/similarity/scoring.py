@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
-from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, normalised
+from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, dot_rows, normalised
 from graph.similarity.ties import Tie, tied_cities
 from graph.similarity.typed_graph import TypedGraph
 
@@ -329,9 +329,7 @@ class Scorer:
         """Text likeness of every city to a vector of the text index."""
         return self.text_scores(self.city_vectors, vector)
 
-    @staticmethod
-    def text_scores(rows: sp.csr_matrix, vector: sp.spmatrix) -> np.ndarray:
-        return np.asarray((rows @ sp.csr_matrix(vector).T).todense()).ravel()
+    text_scores = staticmethod(dot_rows)
 
     def path(self, name: str) -> PathSimPath | HeteSimPath:
         """A named meta-path structure, built once per typed graph."""

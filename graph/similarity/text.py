@@ -401,7 +401,7 @@ class TextIndex(_Index):
 
     def scores_of(self, vector: sp.spmatrix) -> np.ndarray:
         """Cosine similarity of a vector of this index (a row, or a sum of rows normalised) with every document."""
-        return np.asarray((self.matrix @ vector.T).todense()).ravel()
+        return dot_rows(self.matrix, vector)
 
     def row_scores(self, i: int) -> np.ndarray:
         """Cosine similarity of document ``i`` with every document."""
@@ -473,6 +473,20 @@ class BM25Index(_Index):
         """BM25 of ``text`` (each distinct term once) against every document, in document order."""
         columns = sorted({self.vocabulary[t] for t in self.thesaurus.expand(tokens(text)) if t in self.vocabulary})
         return np.asarray(self.matrix[:, columns].sum(axis=1)).ravel()
+
+
+def dot_rows(rows: sp.csr_matrix, vector: sp.spmatrix | np.ndarray) -> np.ndarray:
+    """The dot product of each row with one vector (a 1 × terms row, or a dense array of terms): with rows and
+    vector of unit length, their cosines.
+
+    The vector is made dense first: the sparse × dense product adds the same products in the same order as the
+    sparse × sparse one did (the same bits), at a fifth of its cost over 14,000 partners' vectors.
+
+    >>> dot_rows(sp.csr_matrix([[1.0, 2.0], [0.0, 3.0]]), sp.csr_matrix([[0.5, 1.0]])).tolist()
+    [2.5, 3.0]
+    """
+    dense = np.asarray(vector.toarray() if isinstance(vector, sp.spmatrix | sp.sparray) else vector, dtype=float)
+    return np.asarray(rows @ dense.ravel()).ravel()
 
 
 def normalised(m: sp.spmatrix) -> sp.csr_matrix:
