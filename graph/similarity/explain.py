@@ -269,14 +269,15 @@ def plan(
         sc = scorer(tg)
         vector = sc.text.vector(text)
         words = sc.text.shared(vector, tg.index("project")[q])
+        its = "its name" if tg.entities[q].named_only else "its description"  # the sources may only name it
         if words:
             reasons.append(
                 Reason(
                     "text",
                     q,
                     tg.label(q),
-                    f"its description speaks of {_words(words)}, as {asker} does",
-                    record(tg, q, f"{tg.label(q)}: its description"),
+                    f"{its} speaks of {_words(words)}, as {asker} does",
+                    record(tg, q, f"{tg.label(q)}: {its}"),
                 )
             )
         else:
@@ -287,8 +288,8 @@ def plan(
                         "text",
                         q,
                         tg.label(q),
-                        f"{asker} and its description are both about {tg.label(x)} in the framework's terms",
-                        record(tg, q, f"{tg.label(q)}: its description"),
+                        f"{asker} and {its} are both about {tg.label(x)} in the framework's terms",
+                        record(tg, q, f"{tg.label(q)}: {its}"),
                     )
                 )
     for f in _rarer_first(tg, set(areas) & set(tg.targets("focus_area", q))):

@@ -90,6 +90,7 @@ def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the
     answer = ask(store, "projects_for_plan", city="Makassar", text="reduce child stunting", top=5, tg=tg)
     ids = [i.iri.rsplit("/", 1)[1] for i in answer.items]
     assert ids[:2] == ["byw-caring-stunting", "smd-stunting"]
+    assert answer.items[0].reasons[0].text == "its name speaks of “stunting”, as the plan does"  # only named
     health = next(i for i in answer.items if i.iri == ID + "project/hkt-healthcare-platform")
     assert [r.text for r in health.reasons] == [
         "works on Health and Well-being, as the projects that best match the plan's words do"
