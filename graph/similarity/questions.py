@@ -204,7 +204,11 @@ def plan_areas(tg: TypedGraph, q: Query, matched: Callable[[str], np.ndarray] | 
         )
         if q.city:
             match[[tg.index("project")[p] for p in tg.sources_of("in_city", q.city)]] = 0.0
-        best = np.argsort(-match, kind="stable")[:INFERRED_FROM]
+        k = min(INFERRED_FROM, len(match))
+        if not k:
+            return {}
+        head = np.flatnonzero(match >= np.partition(match, len(match) - k)[len(match) - k])  # no full sort
+        best = head[np.lexsort((head, -match[head]))][:k]
         best = best[match[best] > 0]
         strength = np.asarray(tg.matrix("project_focus_area")[best].T @ match[best]).ravel()
         ids = tg.ids("focus_area")
