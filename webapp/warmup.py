@@ -5,10 +5,11 @@ data directory (:func:`webapp.ontology_doc.stored_doc`) and every server reads i
 graph is made as ``ascn serve`` starts, while its query workers start, before it listens: the recommender's typed
 graph (entity pages, /match), the project list (Find projects), and one visit of each kind of page (templates
 compiled, per-process tables read). What takes long on a large graph runs on in the background once the server
-listens: the names index (completion in /query and reconciliation; tens of seconds at 300k triples), whose
-users make it themselves if they come first, and the recommender's evaluation (in a process of its own, read
-from ``derived/`` when the content was evaluated before), until which the data page says it is still being
-computed and puts the table in place once it is there.
+listens: the recommender's structures (kept with its typed graph in ``derived/``, so a restart on the same
+content reads them back with it and has nothing left to build), the names index (completion in /query and
+reconciliation; tens of seconds at 300k triples), whose users make it themselves if they come first, and the
+recommender's evaluation (in a process of its own, read from ``derived/`` when the content was evaluated before),
+until which the data page says it is still being computed and puts the table in place once it is there.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def start(app: Flask) -> threading.Thread:
 
 
 def _prepare(app: Flask) -> None:
+    from graph.similarity.scoring import scorer
     from webapp.evaluation import EXTENSION as EVALUATION
     from webapp.ontology_doc import app_doc
     from webapp.page_data import local_path, lookup_index
@@ -74,6 +76,7 @@ def _prepare(app: Flask) -> None:
                     "the recommender's evaluation (started; it runs on in its own process)",
                     lambda: app.extensions[EVALUATION].start(get_store()),
                 ),
+                ("the recommender's structures", lambda: scorer(get_typed_graph()).warm()),
                 ("the names index for completion and reconciliation", lookup_index),
             ),
         ),

@@ -33,6 +33,7 @@ from typing import Generic, TypeVar
 import numpy as np
 import scipy.sparse as sp
 
+from graph.derived import collection_paused
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
 from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, dot_rows, normalised
@@ -113,23 +114,42 @@ class Recent(Generic[K, V]):
         return list(self._answers)
 
 
+_ANSWERS = ("_groups", "_rows", "_likeness", "_tied", "_walks")
+"""The :class:`Scorer` attributes made by :meth:`Scorer._answers`: what the last questions asked."""
+
+
 class Scorer:
     """Meta-path structures of one typed graph, built on first use and then shared by every question.
 
     Its caches are its own attributes, so they live as long as the typed graph they are made of (see
-    :func:`scorer`).
+    :func:`scorer`), and are kept with it (:meth:`TypedGraph.keep`) once :meth:`warm` has built them all.
     """
 
     def __init__(self, tg: TypedGraph):
         self.tg = tg
         self._positions: dict[str, np.ndarray] = {}
         self._paths: dict[str, PathSimPath | HeteSimPath] = {}
+        self._activity: dict[str, np.ndarray] = {}
+        self._warm = False
+        self._answers()
+
+    def _answers(self) -> None:
+        """What questions remember of the last ones asked (not kept with the typed graph: see
+        :meth:`__getstate__`)."""
         self._groups: dict[int, frozenset[str]] = {}
         self._rows: Recent[tuple[str, ...], sp.csr_matrix] = Recent(64)
         self._likeness: Recent[int, np.ndarray] = Recent(64)
         self._tied: Recent[str, dict[str, list[Tie]]] = Recent(256)
         self._walks: Recent[str, np.ndarray] = Recent(8)
-        self._activity: dict[str, np.ndarray] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Every structure, not what the last questions asked: those differ from process to process, and questions
+        asked while the typed graph is kept change them."""
+        return {k: v for k, v in self.__dict__.items() if k not in _ANSWERS}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._answers()
 
     # -- shared pieces ---------------------------------------------------------------------------
     @cached_property
@@ -157,7 +177,19 @@ class Scorer:
         return np.append(walk, 0.0)[self._ppr_positions(kind)]  # index -1 reads the appended 0
 
     def warm(self) -> Scorer:
-        """Build every structure now (the one-off cost), instead of on each question's first use."""
+        """Build every structure now (the one-off cost), instead of on each question's first use, and keep them
+        with the typed graph (:meth:`TypedGraph.keep`): a restart on the same content reads them back.
+
+        Nothing is built or written again when they are (when the typed graph was read back with them)."""
+        if self._warm:
+            return self
+        with collection_paused():
+            self._build_all()
+        self._warm = True
+        self.tg.keep()
+        return self
+
+    def _build_all(self) -> None:
         for name in _PATHS:
             self.path(name)
         for kind in ("city", "project", "partner", "focus_area"):
@@ -181,7 +213,6 @@ class Scorer:
             getattr(self, name)  # building them is the point
         for kind in ("city", "partner"):
             self.activity(kind)
-        return self
 
     @cached_property
     def _corpus(self) -> tuple[Corpus, dict[str, int]]:

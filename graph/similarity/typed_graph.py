@@ -36,7 +36,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from graph.derived import code_digest, lasting_version, part_path, write_part
+from graph.derived import code_digest, collection_paused, lasting_version, part_path, write_part
 from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
@@ -140,11 +140,14 @@ class TypedGraph:
     _names: dict[str, tuple[dict[str, str], dict[str, str]]] = field(init=False, repr=False)
     _built: dict[Callable[[TypedGraph], Any], Any] = field(init=False, repr=False)
     _built_lock: RLock = field(init=False, repr=False)
+    kept_in: Path | None = field(init=False, repr=False, compare=False)
+    """The file this graph is kept in (:meth:`keep`; set by :class:`GraphCache`), None when it is not kept."""
 
     def __post_init__(self) -> None:
         self._names = {}
         self._built = {}
         self._built_lock = RLock()
+        self.kept_in = None
         by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
         for iri, entity in self.entities.items():
             by_kind.setdefault(entity.kind, []).append(iri)
@@ -155,6 +158,28 @@ class TypedGraph:
             for link in self.links
             if link.relation in RELATIONS and link.source in self.entities and link.target in self.entities
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a kept copy holds: the graph and what is built from it so far (the cached matrices and look-ups,
+        the recommender's :meth:`derived` structures), so a restart on the same content makes none of it again.
+        Not the lock, the names :meth:`resolve` looked up, nor where the copy is kept."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_built_lock", "_names", "kept_in")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _names={}, _built_lock=RLock(), kept_in=None)
+
+    def keep(self) -> None:
+        """Write this graph, with what is built from it so far, to :attr:`kept_in` (when it is kept), over the
+        copy there. A copy that cannot be written is only logged: the next process builds it again.
+
+        Questions go on meanwhile (no lock: pickling takes seconds at 3M triples); one that adds to a cache being
+        pickled makes pickle raise RuntimeError, and this copy is not written."""
+        if self.kept_in is None:
+            return
+        try:
+            write_part(self.kept_in, pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError, RuntimeError) as exc:
+            log.warning("the typed graph could not be kept in %s: %s", self.kept_in.parent, exc)
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -181,6 +206,12 @@ class TypedGraph:
         them a row at a time, and most of a read's cost is Oxigraph looking up each value it returns.
         """
         rows = _read(store)
+        with collection_paused():
+            return cls._assembled(rows, version if version is not None else store.version())
+
+    @classmethod
+    def _assembled(cls, rows: dict[str, list[tuple[Any, ...]]], version: str) -> TypedGraph:
+        """The typed graph made of the ``similarity_*`` reads' rows (:meth:`from_store`)."""
         attributes: dict[str, dict[str, set[str]]] = {}
         for entity, key, value in rows["similarity_attributes"]:
             if value:
@@ -213,7 +244,7 @@ class TypedGraph:
             for f in sorted(cited)
         }
         vocabulary = _grouped(rows["similarity_vocabulary"])
-        return cls.from_rows(entities, links, facts, version if version is not None else store.version(), vocabulary)
+        return cls.from_rows(entities, links, facts, version, vocabulary)
 
     def without(self, hidden: Iterable[tuple[str, str, str]]) -> TypedGraph:
         """A copy with the links ``(source, relation, target)`` removed (leave-one-out evaluation)."""
@@ -713,26 +744,36 @@ class GraphCache:
         return graph
 
     def _read(self, store: Store, version: str) -> TypedGraph:
-        """The typed graph of ``version``: the one kept in ``derived/`` when there is one, else read from the
-        store (and kept)."""
+        """The typed graph of ``version``: the one kept in ``derived/`` when there is one (with what was built
+        from it before it was kept), else read from the store (and kept)."""
         lasting = lasting_version(store) if self._data_dir is not None else None
         if self._data_dir is None or lasting != version:
             return TypedGraph.from_store(store, version)
         path = part_path(self._data_dir, "typed-graph.pickle", version, code_digest(KEPT_BY))
-        try:
-            entities, links, facts, vocabulary = pickle.loads(path.read_bytes())
-            return TypedGraph(entities, links, facts, version, vocabulary)
-        except FileNotFoundError:
-            pass
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
-            log.warning("the kept typed graph %s cannot be read (%s); reading the store", path, exc)
-        graph = TypedGraph.from_store(store, version)
-        try:
-            kept = (graph.entities, graph.links, graph.facts, dict(graph.vocabulary))
-            write_part(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:  # the graph is used all the same; the next process reads the store again
-            log.warning("the typed graph could not be kept in %s: %s", path.parent, exc)
+        kept = _kept(path, version)
+        graph = kept or TypedGraph.from_store(store, version)
+        graph.kept_in = path
+        if kept is None:
+            graph.keep()
         return graph
+
+
+def _kept(path: Path, version: str) -> TypedGraph | None:
+    """The typed graph of ``version`` kept in ``path``; None when there is none or it cannot be read.
+
+    Whatever fails while unpickling a damaged copy (cut short, overwritten, written by other libraries) is only
+    logged: the graph is read from the store again, never half-read."""
+    try:
+        with collection_paused():
+            graph = pickle.loads(path.read_bytes())
+        if isinstance(graph, TypedGraph) and graph.version == version:
+            return graph
+        log.warning("the kept typed graph %s is not the graph of this content; reading the store", path)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:
+        log.warning("the kept typed graph %s cannot be read (%s); reading the store", path, exc)
+    return None
 
 
 KEPT_BY = ("graph/similarity", "queries")

@@ -72,8 +72,10 @@ def _scale(alone_p95_ms: float, build_s: float, kept_s: float = 0.05) -> recomme
         7.1,
         18,
         build_s - 0.1,
+        0.1,
         kept_s,
         0.1,
+        (build_s, kept_s),
         114,
         115,
         (170.0,),
@@ -91,7 +93,9 @@ def test_recommend_report_gives_store_memory_build_and_both_latency_targets():
         ("30,067 triples", "met"),
     ]
     assert found[0].figure.startswith("store memory: 93 MB RSS")
-    assert found[2].figure.startswith("after a restart on the same content: typed graph read back from derived/ 0.05 s")
+    assert found[2].figure.startswith(
+        "after a restart on the same content: typed graph read back from derived/ with its structures 0.05 s"
+    )
     assert "worst p95 through the store at 279 cities: 246.5 ms" in found[3].figure
 
 
