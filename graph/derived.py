@@ -12,9 +12,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from graph.store import Store
 
@@ -49,16 +50,27 @@ def part_path(data_dir: Path, name: str, version: str, *settings: object) -> Pat
     return derived_dir(data_dir) / f"{part.stem}-{key}{part.suffix}"
 
 
-def write_part(path: Path, data: bytes) -> None:
+def write_part(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
     """Write ``data`` to ``path`` atomically, synced to disk, and drop the earlier parts of the same name (and
-    what writes of them killed mid-way left)."""
+    what writes of them killed mid-way left).
+
+    ``data`` may be a function writing to the open file, so a large part (the typed graph pickled with its
+    structures: 420 MB at 3M triples) is written as it is made instead of first held whole in memory; if it
+    raises, nothing is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.name.rsplit("-", 1)[0]
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
+    try:
+        with open(tmp, "wb") as out:
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                data(out)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
     for earlier in [*path.parent.glob(f"{stem}-*"), *path.parent.glob(f".{stem}-*.tmp")]:
         if earlier != path:

@@ -177,7 +177,7 @@ class TypedGraph:
         if self.kept_in is None:
             return
         try:
-            write_part(self.kept_in, pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+            write_part(self.kept_in, lambda out: pickle.dump(self, out, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError, RuntimeError) as exc:
             log.warning("the typed graph could not be kept in %s: %s", self.kept_in.parent, exc)
 

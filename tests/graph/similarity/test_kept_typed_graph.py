@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from graph.derived import derived_dir
+from graph.derived import derived_dir, write_part
 from graph.similarity.recommend import ask
 from graph.similarity.scoring import Scorer, scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph
@@ -125,3 +125,18 @@ def test_a_write_is_seen_the_structures_kept_for_the_earlier_content_are_not_use
     assert scorer(after).warm().tg is after and len(builds) == 1  # built for the new content, then kept
     again = GraphCache(data_dir=fresh_settings.data_dir).get(NoReads(fresh_store))
     assert scorer(again).warm().tg is again and len(builds) == 1  # the new content's, read back
+
+
+def test_a_copy_whose_writing_fails_leaves_the_earlier_one_and_no_temporary_file(fresh_settings, fresh_store):
+    GraphCache(data_dir=fresh_settings.data_dir).get(fresh_store)
+    [kept] = derived_dir(fresh_settings.data_dir).glob("typed-graph-*.pickle")
+    earlier = kept.read_bytes()
+
+    def half_then_fail(out):
+        out.write(earlier[:100])
+        raise RuntimeError("dictionary changed size during iteration")
+
+    with pytest.raises(RuntimeError):
+        write_part(kept, half_then_fail)
+    assert kept.read_bytes() == earlier
+    assert [p.name for p in derived_dir(fresh_settings.data_dir).iterdir()] == [kept.name]
