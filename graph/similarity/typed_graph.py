@@ -764,8 +764,8 @@ def _kept(path: Path, version: str) -> TypedGraph | None:
     Whatever fails while unpickling a damaged copy (cut short, overwritten, written by other libraries) is only
     logged: the graph is read from the store again, never half-read."""
     try:
-        with collection_paused():
-            graph = pickle.loads(path.read_bytes())
+        with collection_paused(), open(path, "rb") as kept:
+            graph = pickle.load(kept)  # from the file, not its bytes read whole first (420 MB at 3M triples)
         if isinstance(graph, TypedGraph) and graph.version == version:
             return graph
         log.warning("the kept typed graph %s is not the graph of this content; reading the store", path)
