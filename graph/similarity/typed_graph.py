@@ -764,7 +764,7 @@ def _kept(path: Path, version: str) -> TypedGraph | None:
     Whatever fails while unpickling a damaged copy (cut short, overwritten, written by other libraries) is only
     logged: the graph is read from the store again, never half-read."""
     try:
-        with collection_paused(), open(path, "rb") as kept:
+        with open(path, "rb") as kept, collection_paused():  # no pause (nor its collection) without a copy
             graph = pickle.load(kept)  # from the file, not its bytes read whole first (420 MB at 3M triples)
         if isinstance(graph, TypedGraph) and graph.version == version:
             return graph
