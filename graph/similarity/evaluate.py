@@ -550,6 +550,46 @@ def _metrics(
     return {"rr": np.array(rr), "hits10": np.array(hits), "ndcg10": np.array(gains)}
 
 
+def _grid_means(runs: list[Run], combos: list[dict[str, float]], metric: str) -> list[float]:
+    """Validation's mean ``metric`` (``"rr"`` or ``"ndcg10"``) of every weighting in ``combos``, the same floats as
+    :func:`_metrics` of each :func:`_combination` gives one weighting at a time: each run's combined scores are made
+    for all weightings at once, family by family in the order the combination adds them, so every sum is the same
+    float; ties are broken by the same draws (a fresh generator per weighting draws the same numbers per run)."""
+    if not runs:
+        return [0.0] * len(combos)
+    names = sorted({f for w in combos for f in w})
+    weights = np.array([[w.get(f, 0.0) for f in names] for w in combos])
+    rng = np.random.default_rng(SEED)
+    per_run = []
+    for r in runs:
+        scores = np.zeros((len(combos), len(r.grades)))
+        for j, f in enumerate(names):
+            if f in r.parts:
+                scores = scores + weights[:, j, None] * r.parts[f]
+        draws = rng.random(len(r.grades))
+        per_run.append(_ndcg10_rows(scores, r.grades, draws) if metric == "ndcg10" else _rr_rows(scores, r.grades > 0))
+    return [float(row.mean()) for row in np.ascontiguousarray(np.array(per_run).T)]
+
+
+def _rr_rows(scores: np.ndarray, relevant: np.ndarray) -> np.ndarray:
+    """:func:`expected_rank`'s reciprocal for each row of ``scores``."""
+    s = np.round(scores, 12)
+    best = s[:, relevant].max(axis=1)[:, None]
+    better = (s > best).sum(axis=1)
+    tied_other = ((s == best) & ~relevant).sum(axis=1)
+    tied_rel = ((s == best) & relevant).sum(axis=1)
+    return 1 / (better + 1 + tied_other / (tied_rel + 1))
+
+
+def _ndcg10_rows(scores: np.ndarray, grades: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """:func:`ndcg10` of each row of ``scores``, ties broken by ``draws`` as that function's generator would."""
+    order = np.lexsort((np.broadcast_to(draws, scores.shape), -np.round(scores, 12)), axis=-1)[:, :10]
+    gains = (2.0 ** grades[order] - 1) / np.log2(np.arange(2, order.shape[1] + 2))
+    ideal = np.sort(grades)[::-1][:10]
+    best = ((2.0**ideal - 1) / np.log2(np.arange(2, len(ideal) + 2))).sum()
+    return gains.sum(axis=1) / best if best > 0 else np.zeros(len(scores))
+
+
 def _combination(weights: Mapping[str, float]) -> Callable[[Run], np.ndarray]:
     return lambda r: sum((w * r.parts[f] for f, w in weights.items() if f in r.parts), np.zeros(len(r.grades)))
 
@@ -677,7 +717,8 @@ def _evaluate_runs(
             return float(_metrics(val, fn, rng, ndcg=metric == "ndcg10")[metric].mean()) if val else 0.0
 
         combos = grid(_families(target))
-        best_combo = max(combos, key=lambda w: (round(val_mrr(_combination(w)), 12), sorted(w.items())))
+        tuned = _grid_means(val, combos, TUNED_BY[target])
+        best_combo = max(zip(combos, tuned), key=lambda c: (round(c[1], 12), sorted(c[0].items())))[0]
         picks: dict[str, tuple[Callable[[Run], np.ndarray], Mapping[str, float] | str]] = {
             "shipped": (_combination(shipped_w), shipped_w),
             "tuned": (_combination(best_combo), best_combo),

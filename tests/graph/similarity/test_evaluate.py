@@ -7,7 +7,13 @@ import pytest
 
 from graph.similarity.evaluate import (
     BASELINES,
+    SEED,
     TARGETS,
+    Case,
+    Run,
+    _combination,
+    _grid_means,
+    _metrics,
     cases,
     evaluate_graph,
     expected_rank,
@@ -79,6 +85,30 @@ def test_ties_count_at_their_expected_rank():
 def test_weight_grid_sums_to_one():
     combos = grid(["text", "graph", "ppr", "peers"], 0.25)
     assert len(combos) == 35 and all(abs(sum(c.values()) - 1) < 1e-9 for c in combos)
+
+
+@pytest.mark.parametrize("metric", ["rr", "ndcg10"])
+def test_the_grid_scores_every_weighting_as_one_at_a_time(metric):
+    """Tuning scores all weightings at once; the floats, and so the weighting chosen, are those of one at a time."""
+    rng = np.random.default_rng(7)
+    case = Case("plan_project", "q", {}, (), "c")
+    runs = [  # few distinct values, so ties are everywhere; one run lacks a family
+        Run(
+            case,
+            0,
+            rng.integers(0, 4, n),
+            {f: rng.choice([0.0, 0.25, 0.5, 1.0], n) for f in ("bm25", "graph", "plain")[: 2 + (n % 2)]},
+            {},
+        )
+        for n in rng.integers(3, 40, 30)
+    ]
+    combos = grid(["bm25", "graph", "plain"], 0.1)
+
+    def one_at_a_time(w):
+        return float(_metrics(runs, _combination(w), np.random.default_rng(SEED))[metric].mean())
+
+    assert _grid_means(runs, combos, metric) == [one_at_a_time(w) for w in combos]
+    assert _grid_means([], combos, metric) == [0.0] * len(combos)
 
 
 def test_a_quick_run_reports_every_target_method_and_split(tg):
