@@ -33,10 +33,11 @@ LOCAL_STEPS = 4
 :meth:`PersonalizedPageRank.scores`): from a city that walk is on the city, then on its neighbours, then on a
 country's cities and the focus areas, and from there on most of the graph. The uniform start's walk is kept for
 this many steps."""
-LOCAL_SHARE = 0.05
+LOCAL_SHARE = 0.01
 """A step reads only the columns of the nodes the restarts' walk is on while those hold at most this share of the
-operator's entries: picking columns out, and the bookkeeping on the nodes reached, cost several times what the
-whole product costs per entry."""
+operator's entries: gathering columns and summing by node cost several times per entry what the whole product
+costs. At 10,074 cities, CPU per walk (p50 over 45 starts) was 8.5–8.9 ms at 1%, 9.2–9.6 ms at 3%, 11.4–12.0 ms at
+10%, and 10.0–10.2 ms with the first step alone read this way."""
 
 
 class PersonalizedPageRank:
@@ -71,14 +72,16 @@ class PersonalizedPageRank:
         if a is not None:
             out = np.asarray(a.sum(axis=1)).ravel()
             scale = np.divide(1.0, out, out=np.zeros_like(out), where=out != 0)
-            columns = sp.csr_matrix(sp.diags(scale) @ a)
-            self.matrix_t = sp.csr_matrix(columns.T)
+            self.matrix_t = sp.csr_matrix((sp.diags(scale) @ a).T)
             self.dangling = np.flatnonzero(out == 0)
         else:
-            columns = self.matrix_t = sp.csr_matrix((0, 0))
+            scale = np.zeros(0)
+            self.matrix_t = sp.csr_matrix((0, 0))
             self.dangling = np.zeros(0, dtype=int)
-        self._columns = columns  # row j: column j of matrix_t, what a step from a few nodes reads
-        self._entries = np.diff(columns.indptr)  # how many entries each of those rows holds
+        # Column j of matrix_t is 1/degree(j) at j's neighbours, which the graph being undirected makes row j's
+        # positions: what a step from a few nodes reads (see _local).
+        self._scale = scale
+        self._degree = np.diff(self.matrix_t.indptr)
         n = len(nodes)
         start = np.full(n, 1.0 / n) if n else np.zeros(0)  # networkx's start
         # The part of every walk that the uniform start makes, the same for every query: LOCAL_STEPS steps of it
@@ -89,6 +92,7 @@ class PersonalizedPageRank:
             step *= alpha
             self._uniform.append(step)
         self._uniform_moves = [float(np.abs(b - a).sum()) for a, b in zip(self._uniform, self._uniform[1:])]
+        self._uniform_dangling = [float(u[self.dangling].sum()) for u in self._uniform]
 
     def scores(self, personalization: Mapping[str, float]) -> np.ndarray:
         """PageRank restarting at ``personalization`` (node → weight), in :attr:`nodes` order; sums to 1.
@@ -129,34 +133,41 @@ class PersonalizedPageRank:
         them (the uniform start's walk plus ``w``), how many steps were taken, and whether it has converged.
 
         Each step is the loop's ``x ← α·P·x + (α·dangling mass + 1 − α)·p`` with ``x`` = uniform part + ``w``:
-        the uniform part's step is kept from :meth:`_walk`, ``w``'s reads only the columns of the nodes ``w`` is
-        on, and the stopping rule's sum ``|x_next − x|`` is the uniform part's own (kept) corrected on those
-        nodes alone.
+        the uniform part's step is kept from :meth:`_walk`; ``w`` is kept as the nodes it is on and its values
+        there, and its step reads only those nodes' columns (each column's products summed in the order the whole
+        product sums them); the stopping rule's sum ``|x_next − x|`` is the uniform part's own (kept) corrected on
+        the nodes ``w`` is on before and after.
         """
-        n, alpha, uniform = len(self.nodes), self.alpha, self._uniform
-        w, on, k = np.zeros(n), np.zeros(0, dtype=np.int64), -1
+        alpha, uniform, indptr, indices = self.alpha, self._uniform, self.matrix_t.indptr, self.matrix_t.indices
+        on, w = np.zeros(0, dtype=np.int64), np.zeros(0)
+        k = -1
         for k in range(min(LOCAL_STEPS, self.max_iter)):
-            if on.size:
-                w_next = self._columns[on].T @ w[on]
-                w_next *= alpha
-            else:
-                w_next = np.zeros(n)
-            dangling_mass = (uniform[k][self.dangling] + w[self.dangling]).sum()
-            w_next[at] += (alpha * dangling_mass + 1 - alpha) * p
-            on_next = np.flatnonzero(w_next)
+            counts = self._degree[on]
+            first = np.repeat(indptr[on] - (np.cumsum(counts) - counts), counts)
+            entries = first + np.arange(first.size)  # the positions of the columns of ``on``, column by column
+            reached, where = np.unique(indices[entries], return_inverse=True)
+            spread = alpha * np.bincount(where, np.repeat(self._scale[on], counts) * np.repeat(w, counts), reached.size)
+            dangling_mass = self._uniform_dangling[k] + w[np.isin(on, self.dangling)].sum()
+            on_next = np.union1d(reached, at)
+            w_next = np.zeros(on_next.size)
+            w_next[np.searchsorted(on_next, reached)] = spread
+            w_next[np.searchsorted(on_next, at)] += (alpha * dangling_mass + 1 - alpha) * p
             both = np.union1d(on, on_next)
             before, after = uniform[k][both], uniform[k + 1][both]
+            w_before, w_after = np.zeros(both.size), np.zeros(both.size)
+            w_before[np.searchsorted(both, on)] = w
+            w_after[np.searchsorted(both, on_next)] = w_next
             moved = (
                 self._uniform_moves[k]
                 - np.abs(after - before).sum()
-                + np.abs((after + w_next[both]) - (before + w[both])).sum()
+                + np.abs((after + w_after) - (before + w_before)).sum()
             )
-            w, on = w_next, on_next
-            if moved < n * self.tol:
-                return uniform[k + 1] + w, k + 1, True
-            if self._entries[on].sum() > self.matrix_t.nnz * LOCAL_SHARE:
+            on, w = on_next, w_next
+            if moved < len(self.nodes) * self.tol or self._degree[on].sum() > self.matrix_t.nnz * LOCAL_SHARE:
                 break
-        return uniform[k + 1] + w, k + 1, False
+        x = uniform[k + 1].copy()
+        x[on] += w
+        return x, k + 1, bool(k >= 0 and moved < len(self.nodes) * self.tol)
 
 
 def personalized_pagerank(graph: nx.Graph, personalization: Mapping[str, float], alpha: float = 0.85) -> dict:
