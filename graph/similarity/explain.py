@@ -91,7 +91,7 @@ def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
                 tg.label(q),
                 f"{tg.label(d)}'s {tg.label(q)} tackles what {tg.label(c)}'s "
                 f"{tg.label(p)} does (both speak of {_words(words)})",
-                record(tg, q, f"{tg.label(q)}: its description") + record(tg, p, f"{tg.label(p)}: its description"),
+                _read(tg, q) + _read(tg, p),
             )
         )
     fa = {f: [("focus_area", p, f) for p in ps] for f, ps in focus_of_city(tg, c).items()}
@@ -186,6 +186,16 @@ def record(tg: TypedGraph, iri: str, statement: str) -> tuple[Evidence, ...]:
     return (Evidence(iri, tg.label(iri), statement, fact.sources, fact.confidence),) if fact else ()
 
 
+def _its_text(tg: TypedGraph, iri: str) -> str:
+    """What a text reason read of ``iri``: its description, or its name alone when the sources only name it."""
+    return "its name" if tg.entities[iri].named_only else "its description"
+
+
+def _read(tg: TypedGraph, iri: str) -> tuple[Evidence, ...]:
+    """The evidence of a text reason: the record of what it read of ``iri`` (:func:`_its_text`)."""
+    return record(tg, iri, f"{tg.label(iri)}: {_its_text(tg, iri)}")
+
+
 def _words(ws: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in ws)
 
@@ -227,7 +237,7 @@ def city_project(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = (), text
                 q,
                 tg.label(q),
                 f"tackles what {tg.label(c)}'s {tg.label(q)} does (both speak of {_words(words)})",
-                record(tg, p, f"{tg.label(p)}: its description") + record(tg, q, f"{tg.label(q)}: its description"),
+                _read(tg, p) + _read(tg, q),
             )
         )
     topic = plan(tg, list(areas), [], text, p, asker="the topic", why="the topic chosen")
@@ -246,8 +256,8 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
                 "text",
                 q,
                 tg.label(q),
-                f"its description speaks of {_words(words)}, as {tg.label(p)}'s does",
-                record(tg, q, f"{tg.label(q)}: its description") + record(tg, p, f"{tg.label(p)}: its description"),
+                f"{_its_text(tg, q)} speaks of {_words(words)}, as {tg.label(p)}'s does",
+                _read(tg, q) + _read(tg, p),
             )
         )
     return reasons + _project_project_ties(tg, p, q)
@@ -269,7 +279,7 @@ def plan(
         sc = scorer(tg)
         vector = sc.text.vector(text)
         words = sc.text.shared(vector, tg.index("project")[q])
-        its = "its name" if tg.entities[q].named_only else "its description"  # the sources may only name it
+        its = _its_text(tg, q)
         if words:
             reasons.append(
                 Reason(
@@ -277,7 +287,7 @@ def plan(
                     q,
                     tg.label(q),
                     f"{its} speaks of {_words(words)}, as {asker} does",
-                    record(tg, q, f"{tg.label(q)}: {its}"),
+                    _read(tg, q),
                 )
             )
         else:
@@ -289,7 +299,7 @@ def plan(
                         q,
                         tg.label(q),
                         f"{asker} and {its} are both about {tg.label(x)} in the framework's terms",
-                        record(tg, q, f"{tg.label(q)}: {its}"),
+                        _read(tg, q),
                     )
                 )
     for f in _rarer_first(tg, set(areas) & set(tg.targets("focus_area", q))):
@@ -350,7 +360,7 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
                     p,
                     tg.label(p),
                     f"{tg.label(c)}'s {tg.label(p)} is in {tg.label(a)}'s line of work (both speak of {_words(words)})",
-                    record(tg, p, f"{tg.label(p)}: its description") + record(tg, a, f"{tg.label(a)}: its description"),
+                    _read(tg, p) + _read(tg, a),
                 )
             )
     found = _peer_city(tg, a, c) if peer else None

@@ -84,6 +84,20 @@ def test_cebu_planning_signal_control_does_not_get_its_own_project(store, tg):
     assert all("traffic" in i.reasons[0].text or "signal" in i.reasons[0].text for i in answer.items[:5])
 
 
+def test_a_project_the_sources_only_name_is_said_to_match_by_its_name(store, tg):
+    # Siem Reap's smart waste project has no description in the sources: its reason and evidence say the name.
+    answer = ask(store, "projects_like", project="bki-solid-waste", top=5, tg=tg)
+    item = next(i for i in answer.items if i.iri == ID + "project/rep-smart-waste")
+    text = next(r for r in item.reasons if r.kind == "text")
+    assert (
+        text.text
+        == "its name speaks of “waste”, “management”, as Integrated Solid Waste Management (Kota Kinabalu)'s does"
+    )
+    assert text.evidence[0].statement.endswith(": its name") and text.evidence[1].statement.endswith(
+        ": its description"
+    )
+
+
 def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the_areas_its_words_point_to(store, tg):
     # "reduce child stunting" matches the two stunting projects word for word; their focus area (health) then
     # brings Phuket's community health platform, which shares no word with the plan, with a sourced reason.
