@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextlib import suppress
 from functools import cached_property
 from itertools import chain
 from typing import Generic, TypeVar
@@ -89,6 +90,9 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+_MISSING = object()
+
+
 class Recent(Generic[K, V]):
     """The answers for the last ``size`` keys asked (a list's reasons ask about the same few again and again).
 
@@ -102,12 +106,22 @@ class Recent(Generic[K, V]):
         self._answers: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K, make: Callable[[K], V]) -> V:
-        if key in self._answers:
-            self._answers.move_to_end(key)
-            return self._answers[key]
+        """The answer for ``key``, made by ``make`` unless it is among the last ones asked.
+
+        The web app's request threads share one instance and take no lock: each step is one call on the
+        dictionary, and another thread's eviction between two of them only makes an answer again (or evicts one
+        more), never raises."""
+        value = self._answers.get(key, _MISSING)
+        if value is not _MISSING:
+            with suppress(KeyError):  # evicted meanwhile by another thread
+                self._answers.move_to_end(key)
+            return value  # type: ignore[return-value]
         value = self._answers[key] = make(key)
         while len(self._answers) > self.size:
-            self._answers.popitem(last=False)
+            try:
+                self._answers.popitem(last=False)
+            except KeyError:  # emptied meanwhile by another thread's evictions
+                break
         return value
 
     def keys(self) -> list[K]:
