@@ -188,7 +188,10 @@ def answer(
     candidates = np.flatnonzero(mask)
     total, parts = score(tg, q, query, candidates, weights)
     if q.tied_first and tied.any():  # new candidates first, then tied ones: positive scores in each part
-        order: Iterator[int] = (i for i in _order(total, candidates, tied[candidates]) if total[i] > 0)
+        positive = np.flatnonzero(total > 0)
+        order: Iterator[int] = (
+            positive[j] for j in _order(total[positive], candidates[positive], tied[candidates[positive]])
+        )
     else:
         order = takewhile(lambda i: total[i] > 0, _order(total, candidates))
     groups = scorer(tg).groups if kind == "project" and query.diverse else None  # project position → programmes
@@ -315,10 +318,11 @@ def _dedupe(reasons: Iterable[Reason]) -> list[Reason]:
 def _order(score: np.ndarray, candidates: np.ndarray, tied: np.ndarray | None = None, pool: int = 64):
     """Candidate positions by score, then IRI (new before tied when ``tied`` is given): the best ``pool`` (with
     all ties) first, the rest on demand, so a question over 100,000 candidates does not pay for a full sort."""
-    rounded = np.round(score, 12)
     if tied is not None:
-        yield from np.lexsort((candidates, -rounded, tied))
+        for part in (np.flatnonzero(~tied), np.flatnonzero(tied)):
+            yield from (part[i] for i in _order(score[part], candidates[part], pool=pool))
         return
+    rounded = np.round(score, 12)
     if pool < len(rounded):
         threshold = np.partition(rounded, len(rounded) - pool)[len(rounded) - pool]
         head = np.flatnonzero(rounded >= threshold)
