@@ -14,7 +14,7 @@ import numpy as np
 
 from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
 from graph.similarity.scoring import scorer
-from graph.similarity.ties import Tie
+from graph.similarity.ties import Tie, ties_in
 from graph.similarity.typed_graph import TypedGraph
 
 
@@ -380,43 +380,51 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
 
     ``city_fixed``: a list of partners for one city asks this for many partners, so the city's likeness to every
     city is worked out once and remembered."""
-    ties = {d: t for d, t in scorer(tg).tied_cities(a).items() if d != c}
-    if not ties:
-        return None
     sc = scorer(tg)
-    cities = tg.index("city")
-    names = sorted(ties)
+    city = tg.index("city")[c]
+    members, tied = sc.tied_to(a)
+    tied = tied[tied != city]
+    if not tied.size:
+        return None
     if city_fixed:
-        likeness = sc.city_likeness_of(cities[c])[[cities[d] for d in names]]
+        likeness = sc.city_likeness_of(city)[tied]
     else:
-        likeness = sc.text_scores(sc.city_vectors[[cities[d] for d in names]], sc.city_vectors[cities[c]])
-    best = max(range(len(names)), key=lambda k: (likeness[k], names[k]))
+        likeness = sc.text_scores(sc.city_vectors[tied], sc.city_vectors[city])
+    best = int(np.flatnonzero(likeness == likeness.max())[-1])  # of the likeliest, the last city by IRI
     if likeness[best] <= 0:
         return None
-    d = names[best]
-    tie = ties[d][0]
+    d = tg.ids("city")[tied[best]]
+    ties = ties_in(tg, members, d)
     return Reason(
         "peer",
         d,
         tg.label(d),
-        f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like {tg.label(c)}'s: {_tie_statement(tg, tie)}",
-        tuple(first_evidence(tg, ties[d], 2)),
+        f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like {tg.label(c)}'s: {_tie_statement(tg, ties[0])}",
+        tuple(first_evidence(tg, ties, 2)),
     )
+
+
+def _projects_of_in(tg: TypedGraph, a: str, c: str) -> list[str]:
+    """Partner ``a``'s projects in city ``c``, sorted, read from whichever side has fewer (a partner can have
+    thousands of projects, a city a few)."""
+    projects, here = tg.sources_of("involves_partner", a), tg.sources_of("in_city", c)
+    if len(here) < len(projects):
+        return [p for p in here if a in tg.targets("involves_partner", p)]
+    return [p for p in projects if c in tg.targets("in_city", p)]
 
 
 def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
     reasons = []
-    for p in tg.sources_of("involves_partner", a):
-        if c in tg.targets("in_city", p):
-            reasons.append(
-                Reason(
-                    "project",
-                    p,
-                    tg.label(p),
-                    f"{tg.label(a)} already works on {tg.label(p)} there",
-                    tuple(evidence(tg, "involves_partner", p, a)[:1]),
-                )
+    for p in _projects_of_in(tg, a, c):
+        reasons.append(
+            Reason(
+                "project",
+                p,
+                tg.label(p),
+                f"{tg.label(a)} already works on {tg.label(p)} there",
+                tuple(evidence(tg, "involves_partner", p, a)[:1]),
             )
+        )
     city_programmes = _programmes_of_city(tg, c)
     for g in tg.targets("runs_programme", a):
         if g in city_programmes:

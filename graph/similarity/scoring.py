@@ -38,7 +38,7 @@ from graph.derived import collection_paused
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
 from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, dot_rows, normalised
-from graph.similarity.ties import Tie, tied_cities
+from graph.similarity.ties import family
 from graph.similarity.typed_graph import TypedGraph
 
 PATH_WEIGHTS: Mapping[str, Mapping[str, float]] = {
@@ -153,7 +153,7 @@ class Scorer:
         self._groups: dict[int, frozenset[str]] = {}
         self._rows: Recent[tuple[str, ...], sp.csr_matrix] = Recent(64)
         self._likeness: Recent[int, np.ndarray] = Recent(64)
-        self._tied: Recent[str, dict[str, list[Tie]]] = Recent(256)
+        self._tied: Recent[str, tuple[set[str], np.ndarray]] = Recent(256)
         self._walks: Recent[str, np.ndarray] = Recent(8)
 
     def __getstate__(self) -> dict[str, object]:
@@ -427,10 +427,19 @@ class Scorer:
         """Text likeness of every city to city ``c`` (remembered for the last cities asked: reasons reuse it)."""
         return self._likeness.get(c, lambda city: self.city_likeness(self.city_vectors[city]))
 
-    def tied_cities(self, partner: str) -> dict[str, list[Tie]]:
-        """:func:`~graph.similarity.ties.tied_cities`, remembered for the last partners asked (a list's reasons
-        ask it many times)."""
-        return self._tied.get(partner, lambda a: tied_cities(self.tg, a))
+    def tied_to(self, partner: str) -> tuple[set[str], np.ndarray]:
+        """The partner's :func:`~graph.similarity.ties.family` and the positions of the cities it is tied to (those
+        :func:`~graph.similarity.ties.tied_cities` names), ascending as their IRIs are, remembered for the last
+        partners asked (a list's reasons ask about the same few again and again). Read off
+        :attr:`partner_cities`' rows, not link by link: a partner can work in thousands of cities."""
+
+        def make(a: str) -> tuple[set[str], np.ndarray]:
+            members = family(self.tg, a)
+            index = self.tg.index("partner")
+            rows = self.partner_cities[sorted(index[m] for m in members if m in index)]
+            return members, np.unique(rows.indices)
+
+        return self._tied.get(partner, make)
 
     # -- questions -------------------------------------------------------------------------------
     def city_city(self, c: int) -> dict[str, np.ndarray]:

@@ -9,9 +9,11 @@ when it holds a city–partner link out, since each one states or implies it.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from graph.similarity.typed_graph import TypedGraph
 
-__all__ = ["family", "tied_cities", "tied_partners", "Tie"]
+__all__ = ["family", "tied_cities", "tied_partners", "ties_in", "Tie"]
 
 Tie = tuple[str, str, str]
 """A link stating a tie, ``(relation, source, target)``: a pairing's partner or a project's partner."""
@@ -45,6 +47,18 @@ def tied_cities(tg: TypedGraph, partner: str) -> dict[str, list[Tie]]:
             for city in tg.targets("in_city", project):
                 out.setdefault(city, set()).add(("involves_partner", project, member))
     return {c: sorted(ties) for c, ties in sorted(out.items())}
+
+
+def ties_in(tg: TypedGraph, members: AbstractSet[str], city: str) -> list[Tie]:
+    """The links tying ``city`` to any of ``members`` (a partner's :func:`family`), sorted: the list
+    :func:`tied_cities` gives that city, read from the city's side (a reason needs one city's ties of a partner
+    that may work in thousands)."""
+    out: set[Tie] = set()
+    for pairing in tg.sources_of("paired_city", city):
+        out.update(("paired_partner", pairing, a) for a in tg.targets("paired_partner", pairing) if a in members)
+    for project in tg.sources_of("in_city", city):
+        out.update(("involves_partner", project, a) for a in tg.targets("involves_partner", project) if a in members)
+    return sorted(out)
 
 
 def tied_partners(tg: TypedGraph, city: str) -> dict[str, list[Tie]]:

@@ -14,7 +14,8 @@ from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, plan_areas
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
-from graph.similarity.ties import family, tied_cities
+from graph.similarity.scoring import scorer
+from graph.similarity.ties import family, tied_cities, ties_in
 from graph.similarity.typed_graph import GraphCache, TypedGraph
 from ontology.errors import InputError, NotFound
 
@@ -169,6 +170,17 @@ def test_tied_cities_come_back_on_request_marked(store, tg):
     first = next(i for i in answer.items if i.already_works_here)
     assert first.reasons[0].kind == "tie" and first.reasons[0].text.startswith("already works here")
     assert first.reasons[0].evidence[0].sources
+
+
+def test_a_reasons_ties_read_from_the_cities_side_are_the_partners_own(tg):
+    """What a peer reason reads (:meth:`Scorer.tied_to`, :func:`ties_in`) is :func:`tied_cities`, for every partner."""
+    cities = tg.ids("city")
+    for a in tg.ids("partner"):
+        tied = tied_cities(tg, a)
+        members, positions = scorer(tg).tied_to(a)
+        assert members == family(tg, a)
+        assert [cities[i] for i in positions] == list(tied)
+        assert all(ties_in(tg, members, c) == ties for c, ties in tied.items())
 
 
 @pytest.mark.parametrize("utility", WISE_UTILITIES)
