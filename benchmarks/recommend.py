@@ -54,6 +54,7 @@ from graph.similarity.reasons import Recommendations
 from graph.similarity.recommend import ask as question
 from graph.similarity.scoring import scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
+from graph.store import Store
 from loaders import dataset
 
 P95_TARGET_MS = 50.0
@@ -192,6 +193,20 @@ class Scale:
     """Per question: the calls through the store, then the same draws on the cached typed graph alone."""
 
 
+def _build(store: Store, data_dir: Path) -> tuple[GraphCache, TypedGraph, float, float, float]:
+    """One start's recommender build, as the web app's (the typed graph kept in ``derived/``): its cache and typed
+    graph, the seconds reading (or reading back) the typed graph and building what is left of the structures, and
+    the CPU seconds of both."""
+    cpu = time.process_time()
+    cache = GraphCache(data_dir=data_dir)
+    t = time.perf_counter()
+    tg = typed_graph(store, cache)
+    read = time.perf_counter() - t
+    t = time.perf_counter()
+    scorer(tg).warm()
+    return cache, tg, read, time.perf_counter() - t, time.process_time() - cpu
+
+
 def measure(size: int, queries: int, budget: float, cache_dir: Path) -> Scale:
     """Prepare, open, build and ask at one size, in this process."""
     path, count = synthetic_file(cache_dir, size)
@@ -205,26 +220,10 @@ def measure(size: int, queries: int, budget: float, cache_dir: Path) -> Scale:
             quads = int(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])
             count_ms = (time.perf_counter() - t) * 1000
             store_rss, disk = rss_mb(), disk_size(data_dir / "current") / 2**20
-            cpu = time.process_time()
-            cache = GraphCache(data_dir=data_dir)  # as the web app's: the typed graph is kept in derived/
-            t = time.perf_counter()
-            tg = typed_graph(store, cache)
-            read = time.perf_counter() - t
-            t = time.perf_counter()
-            scorer(tg).warm()
-            structures = time.perf_counter() - t
-            first_cpu = time.process_time() - cpu
+            cache, tg, read, structures, first_cpu = _build(store, data_dir)
             del tg, cache
             gc.collect()  # the first build's graph and structures leave memory, as at a restart
-            cpu = time.process_time()
-            cache = GraphCache(data_dir=data_dir)  # the next start's, on the same content
-            t = time.perf_counter()
-            tg = typed_graph(store, cache)
-            kept = time.perf_counter() - t
-            t = time.perf_counter()
-            scorer(tg).warm()
-            kept_structures = time.perf_counter() - t
-            kept_cpu = time.process_time() - cpu
+            cache, tg, kept, kept_structures, kept_cpu = _build(store, data_dir)  # the next start's, same content
             built_rss = rss_mb()
             version_ms, _ = timed([store.version for _ in range(5)], budget)
             questions = {
