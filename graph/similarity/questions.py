@@ -191,7 +191,10 @@ def plan_areas(tg: TypedGraph, q: Query, matched: Callable[[str], np.ndarray] | 
     each scaled to its maximum and weighed as :data:`WEIGHTS` weighs them for plans), each counting by how well it
     matches. A few words ("reduce child stunting") say what a plan is about but seldom name its focus area; the
     projects they match do, and the shared focus areas then reach projects on the same problem told in other words
-    (validation's plans asked as phrases, same weights: nDCG@10 0.469 -> 0.516). Empty without text."""
+    (validation's plans asked as phrases, same weights: nDCG@10 0.469 -> 0.516). They count in full, however well
+    the words alone match: weighing them less then (by how many projects the words match well, or project by project
+    by its own match) lifted the development plans and lowered validation each time (benchmarks/README.md, fourth
+    pass). Empty without text."""
     if not q.text.strip():
         return {}
 
