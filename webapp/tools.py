@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 
@@ -34,6 +35,8 @@ from webapp.store import get_store, get_typed_graph
 bp = Blueprint("tools", __name__)
 
 AUDIENCES = ("researcher", "city_officer", "partner")
+TOP = 10
+"""How many cities or projects a /match answer lists (its link to the same answer as JSON asks for as many)."""
 
 
 @bp.get("/query")
@@ -158,13 +161,17 @@ def match_page():
     answer: Recommendations | None = None
     error: NotFound | QuestionError | None = None
     status = 200
+    api_url = None
     if who in ("partner", "city"):
+        route, question = _partner_question() if who == "partner" else _city_question()
         try:
-            answer = _partner_answer(tg) if who == "partner" else _city_answer(tg)
+            answer = _partner_answer(tg, question) if who == "partner" else _city_answer(tg, question)
         except NotFound as exc:
             error, status = exc, 404
         except QuestionError as exc:
             error, status = exc, 400
+        asked = {k: "true" if v is True else v for k, v in question.items() if v}
+        api_url = url_for(route) + "?" + urlencode({"top": TOP, **asked}, doseq=True)
     return render_template(
         "tools/match.html",
         options=options,
@@ -172,44 +179,57 @@ def match_page():
         args=request.args,
         answer=answer,
         error=error,
+        api_url=api_url,
         link=local_path,
         sources_of=_sources,
     ), status
 
 
-def _partner_answer(tg) -> Recommendations:
-    """An existing partner's new cities (narrowed by the ticked focus areas, programmes, countries), or the cities
-    for a partner described by those alone."""
+def _partner_question() -> tuple[str, dict]:
+    """The partner form as the parameters of ``/api/recommend/cities``, which asks the same question."""
     args = request.args
-    given = {
+    return "api.recommend_cities", {
         "partner": args.get("partner", "").strip(),
         "focus": _many("focus"),
         "programme": _many("programme"),
         "in_country": _many("country"),
+        "include_tied": args.get("include_tied") == "on",
     }
-    return _ask("cities", given, tg, include_tied=args.get("include_tied") == "on")
 
 
-def _city_answer(tg) -> Recommendations:
-    """Projects to learn from for the planned project, its city's own projects left out (a city alone: the
-    projects elsewhere it could learn from)."""
+def _city_question() -> tuple[str, dict]:
+    """The planning city's form as the parameters of ``/api/recommend/projects``, which asks the same question."""
     args = request.args
-    country = args.get("country", "").strip() or None
-    filters = Filters(exclude_own_country=args.get("elsewhere") == "on")
-    given = {
+    return "api.recommend_projects", {
         "city": args.get("city", "").strip(),
         "focus": _many("focus"),
         "outcome": _many("outcome"),
         "text": args.get("text", "").strip(),
+        "plan_country": args.get("country", "").strip(),
+        "exclude_own_country": args.get("elsewhere") == "on",
     }
-    return _ask("projects", given, tg, filters, plan_country=country)
+
+
+def _partner_answer(tg, question: dict) -> Recommendations:
+    """An existing partner's new cities (narrowed by the ticked focus areas, programmes, countries), or the cities
+    for a partner described by those alone."""
+    given = {k: question[k] for k in ("partner", "focus", "programme", "in_country")}
+    return _ask("cities", given, tg, include_tied=question["include_tied"])
+
+
+def _city_answer(tg, question: dict) -> Recommendations:
+    """Projects to learn from for the planned project, its city's own projects left out (a city alone: the
+    projects elsewhere it could learn from)."""
+    filters = Filters(exclude_own_country=question["exclude_own_country"])
+    given = {k: question[k] for k in ("city", "focus", "outcome", "text")}
+    return _ask("projects", given, tg, filters, plan_country=question["plan_country"] or None)
 
 
 def _ask(output: str, given: dict, tg, filters: Filters | None = None, **options) -> Recommendations:
     return ask(
         get_store(),
         choose(output, given),
-        top=10,
+        top=TOP,
         filters=filters,
         tg=tg,
         **{k: v for k, v in given.items() if v},

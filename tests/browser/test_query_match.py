@@ -103,6 +103,40 @@ def test_planning_city_gets_explained_projects(page, screenshot):
     screenshot(page, "match-city")
 
 
+def _json_of_the_same_answer(page) -> dict:
+    """Follow the answer's "the same answer as JSON" link, as a person would: it must list what the page lists."""
+    shown = page.locator("#answer .rec-title").all_inner_texts()
+    assert shown
+    with page.expect_response(lambda r: "/api/recommend/" in r.url) as answered:
+        page.locator("#answer").get_by_role("link", name="recommendation API").click()
+    assert answered.value.status == 200, answered.value.text()
+    answer = answered.value.json()
+    assert [item["label"] for item in answer["items"]] == shown
+    return answer
+
+
+def test_the_match_answers_link_to_the_same_answer_as_json(page):
+    page.goto("/match")
+    form = page.locator("form[aria-labelledby=partner-form]")
+    form.get_by_label("An existing partner").select_option("japan")
+    form.get_by_label("Health and Well-being").check()
+    form.get_by_label("Also show cities the partner already works in (marked so)").check()
+    form.get_by_role("button", name="Find cities").click()
+    answer = _json_of_the_same_answer(page)
+    assert answer["question"] == "cities_for_partner"
+
+    page.goto("/match")
+    form = page.locator("form[aria-labelledby=city-form]")
+    form.get_by_label("Quality Environment").check()
+    form.get_by_label("The project in a few words").fill("flood early warning")
+    form.get_by_label("Your city (its own projects are left out)").select_option("da-nang")
+    form.get_by_label("Only projects in other countries").check()
+    form.get_by_role("button", name="Find projects to learn from").click()
+    answer = _json_of_the_same_answer(page)
+    assert answer["question"] == "projects_for_plan"
+    assert all(item["country"] != "Viet Nam" for item in answer["items"])
+
+
 def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
     page.goto("/ontology")
     expect(page.locator(".class-diagram")).to_be_visible()
