@@ -128,6 +128,22 @@ def local_path(iri: str | None) -> str | None:
     return "/" + iri[len(base) :]
 
 
+def linked_items(answer: Mapping[str, Any]) -> list[dict]:
+    """A recommender answer's items (:func:`graph.similarity.reasons.to_dict`) with the app path of everything they
+    link to (``path`` on each item, reason, piece of evidence and source), as the pages' recommendation macro
+    (``pages/_macros.html``) shows them on entity pages and on /match alike."""
+    items = answer["items"]
+    for item in items:
+        item["path"] = local_path(item["iri"])
+        for reason in item["reasons"]:
+            reason["path"] = local_path(reason["entity"])
+            for ev in reason["evidence"]:
+                ev["path"] = local_path(ev["fact"])
+                for src in ev["sources"]:
+                    src["path"] = local_path(src["iri"])
+    return items
+
+
 def href_of(iri: str | None) -> str | None:
     """Where a link to ``iri`` goes: the app path of an entity IRI, the IRI itself when it is an http(s) URL, and
     None for anything else, which a template then shows as text. Data decides link targets, so a ``javascript:``

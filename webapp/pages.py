@@ -38,7 +38,18 @@ from webapp.facets import (
     unknown_values,
 )
 from webapp.linked_data import NotAcceptable, alternates, link_header, negotiate, schema_org
-from webapp.page_data import bound, href_of, iri_of, local_path, once_per_version, rows, run, text, value_rows
+from webapp.page_data import (
+    bound,
+    href_of,
+    iri_of,
+    linked_items,
+    local_path,
+    once_per_version,
+    rows,
+    run,
+    text,
+    value_rows,
+)
 from webapp.store import get_graph_cache, get_store
 
 bp = Blueprint("pages", __name__)
@@ -413,19 +424,11 @@ def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dic
                     partner=iri if subject == "partner" else None,
                 )
             )
-        for item in answer["items"]:
-            item["path"] = local_path(item["iri"])
-            for reason in item["reasons"]:
-                reason["path"] = local_path(reason["entity"])
-                for ev in reason["evidence"]:
-                    ev["path"] = local_path(ev["fact"])
-                    for src in ev["sources"]:
-                        src["path"] = local_path(src["iri"])
         out.append(
             {
                 "name": name,
                 "title": QUESTIONS[name].title,
-                "items": answer["items"],
+                "items": linked_items(answer),
                 "note": answer["note"],
                 "order_note": _order_note(answer["items"]),
             }

@@ -20,14 +20,14 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from graph.lookup import prefixed
 from graph.releases import Release, current_release
 from graph.similarity.filters import Filters
-from graph.similarity.reasons import Recommendations
+from graph.similarity.reasons import Recommendations, to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
 from graph.store import select
 from ontology.errors import NotFound
 from queries.library import internal, library
 from webapp import pinned
 from webapp.bounds import distinct
-from webapp.page_data import local_path
+from webapp.page_data import linked_items
 from webapp.security import content_security_policy
 from webapp.static_files import static_folder
 from webapp.store import get_store, get_typed_graph
@@ -178,10 +178,9 @@ def match_page():
         who=who,
         args=request.args,
         answer=answer,
+        items=linked_items(to_dict(answer)) if answer else [],
         error=error,
         api_url=api_url,
-        link=local_path,
-        sources_of=_sources,
     ), status
 
 
@@ -239,12 +238,3 @@ def _ask(output: str, given: dict, tg, filters: Filters | None = None, **options
 
 def _many(name: str) -> list[str]:
     return distinct(request.args.getlist(name))
-
-
-def _sources(reason) -> list:
-    """The distinct source documents behind a reason's evidence, in order."""
-    seen: dict[str, object] = {}
-    for ev in reason.evidence:
-        for source in ev.sources:
-            seen.setdefault(source.iri, source)
-    return list(seen.values())

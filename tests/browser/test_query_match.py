@@ -103,6 +103,20 @@ def test_planning_city_gets_explained_projects(page, screenshot):
     screenshot(page, "match-city")
 
 
+def test_match_folds_the_evidence_away_as_entity_pages_do(page, screenshot):
+    page.goto("/match?who=city&focus=quality_environment&text=flood+early+warning")
+    first = page.locator("#answer .recs > li").first
+    expect(first.locator(".rec-title")).to_have_text("Integrated Flood Management and Response System")
+    reason = first.locator("li.reason").first
+    evidence = reason.locator("details.evidence")
+    expect(evidence).not_to_have_attribute("open", "")
+    sources = evidence.locator('a[href^="/id/source/"]')
+    expect(sources.first).to_be_hidden()
+    evidence.locator("summary").click()
+    expect(sources.first).to_be_visible()
+    screenshot(page, "match-city-evidence", full_page=False)
+
+
 def _json_of_the_same_answer(page) -> dict:
     """Follow the answer's "the same answer as JSON" link, as a person would: it must list what the page lists."""
     shown = page.locator("#answer .rec-title").all_inner_texts()

@@ -66,7 +66,7 @@ def test_match_for_a_partner_profile_uses_its_focus_areas_and_programme(client):
     cities = re.findall(r'class="rec-title" href="/id/city/([a-z-]+)"', answer)
     assert cities[:2] == ["battambang", "siem-reap"]
     assert all(c in {"battambang", "siem-reap", "phnom-penh", "sihanoukville"} for c in cities)
-    assert "already takes part in Smart JAMP" in answer
+    assert 'already takes part in <a href="/id/programme/smart-jamp">Smart JAMP (' in answer
 
 
 def test_match_for_a_planned_project_lists_projects_with_reasons(client):
