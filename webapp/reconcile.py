@@ -78,8 +78,9 @@ def _parse_batch(text: str) -> dict[str, dict]:
     try:
         batch = json.loads(text)
     except json.JSONDecodeError as exc:
+        reason = exc.msg.removesuffix(" at")  # some of json's messages end in "at" themselves
         raise ApiError(
-            400, f"parameter 'queries' is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "queries"
+            400, f"parameter 'queries' is not JSON: {reason} at line {exc.lineno} column {exc.colno}", "queries"
         ) from None
     if not isinstance(batch, dict):
         raise ApiError(400, "parameter 'queries' must be a JSON object of queries by key", "queries")

@@ -107,6 +107,11 @@ def test_a_country_property_tells_namesakes_apart(service):
     "queries, message",
     [
         ("{", "parameter 'queries' is not JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+        (
+            '{"q0": {"query": "a\u0000b"}}',
+            "parameter 'queries' is not JSON: Invalid control character at line 1 column 20",
+        ),
+        ('{"q0": {"query": "ab', "parameter 'queries' is not JSON: Unterminated string starting at line 1 column 18"),
         ("[]", "parameter 'queries' must be a JSON object of queries by key"),
         ('{"q0": {"query": "x", "limit": 0}}', "query 'q0': field 'limit' must be a whole number from 1 to 100"),
         (
