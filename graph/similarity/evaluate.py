@@ -25,8 +25,9 @@ settings are chosen there (by :data:`TUNED_BY`), so nothing first reported in th
 test. (A time split one
 period earlier, 2022–2023 against what was known by 2021, holds only five new ties: too few to choose by.)
 
-**Ranking.** Against all candidates the question would show (never sampled negatives). Ties count at their
-expected rank. MRR is the reciprocal rank of the first relevant answer; nDCG@10 uses the grades.
+**Ranking.** Against all candidates the question would show (never sampled negatives). A combination's equal
+scores are first ordered by the question's tie-break, as its answer orders them (:func:`lexicographic`); the ties
+left count at their expected rank (nDCG@10: in a random order, fixed seed). MRR is the reciprocal rank of the first relevant answer; nDCG@10 uses the grades.
 
 **Relevance rule for plan → project.** A project is about a problem when its name or description matches one of
 the problem's patterns in :data:`PROBLEMS`. A candidate project in another city is relevant (grade 1) when it
@@ -79,6 +80,7 @@ __all__ = [
     "cases",
     "leaks",
     "expected_rank",
+    "lexicographic",
     "hide_tie",
     "problems_of",
     "SPLITS",
@@ -403,6 +405,9 @@ class Run:
     parts: dict[str, np.ndarray]
     baselines: dict[str, np.ndarray]
     degree: int = 0
+    tiebreak: np.ndarray | None = None
+    """The question's tie-break over the candidates, which orders the combination's equal scores as the answer
+    does (:func:`lexicographic`); the baselines' ties stay in a random order."""
 
 
 def _keyword(tg: TypedGraph, case: Case, candidates: list[str], thesaurus: bool, bm25: bool) -> np.ndarray:
@@ -506,7 +511,8 @@ def _run(tg: TypedGraph, case: Case, rng: np.random.Generator) -> Run | None:
         base[name] = _keyword(reduced, case, candidates, thesaurus, bm25)
     for k in (5, 10, 20, None):
         base[f"itemknn:{k or 'all'}"] = _itemknn(reduced, case, candidates, k)
-    return Run(case, len(case.hidden), grades, parts, base)
+    tiebreak = question.tiebreak(reduced)[candidates_idx] if question.tiebreak else None
+    return Run(case, len(case.hidden), grades, parts, base, tiebreak=tiebreak)
 
 
 # -- methods, tuning, statistics ----------------------------------------------------------------------
@@ -566,6 +572,8 @@ def _grid_means(runs: list[Run], combos: list[dict[str, float]], metric: str) ->
         for j, f in enumerate(names):
             if f in r.parts:
                 scores = scores + weights[:, j, None] * r.parts[f]
+        if r.tiebreak is not None:
+            scores = lexicographic(scores, r.tiebreak)
         draws = rng.random(len(r.grades))
         per_run.append(_ndcg10_rows(scores, r.grades, draws) if metric == "ndcg10" else _rr_rows(scores, r.grades > 0))
     return [float(row.mean()) for row in np.ascontiguousarray(np.array(per_run).T)]
@@ -590,8 +598,31 @@ def _ndcg10_rows(scores: np.ndarray, grades: np.ndarray, draws: np.ndarray) -> n
     return gains.sum(axis=1) / best if best > 0 else np.zeros(len(scores))
 
 
+def lexicographic(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """Each row of ``scores`` replaced by ranks that order it as the answer does: by score, then among positive
+    scores by ``tiebreak`` (the question's :attr:`~graph.similarity.questions.Question.tiebreak`); what is equal in
+    both keeps one rank, so the ties left are still counted at their expected rank.
+
+    >>> lexicographic(np.array([0.5, 0.5, 0.9, 0.0, 0.0]), np.array([1.0, 3.0, 0.0, 2.0, 1.0])).tolist()
+    [2.0, 3.0, 4.0, 1.0, 1.0]
+    """
+    s = np.round(np.atleast_2d(scores), 12)
+    t = np.where(s > 0, np.round(tiebreak, 12), 0.0)
+    order = np.lexsort((t, s), axis=-1)
+    s_sorted, t_sorted = np.take_along_axis(s, order, -1), np.take_along_axis(t, order, -1)
+    new = np.ones(s.shape, dtype=bool)
+    new[:, 1:] = (np.diff(s_sorted, axis=-1) != 0) | (np.diff(t_sorted, axis=-1) != 0)
+    ranks = np.empty(s.shape)
+    np.put_along_axis(ranks, order, np.cumsum(new, axis=-1).astype(float), -1)
+    return ranks.reshape(np.shape(scores))
+
+
 def _combination(weights: Mapping[str, float]) -> Callable[[Run], np.ndarray]:
-    return lambda r: sum((w * r.parts[f] for f, w in weights.items() if f in r.parts), np.zeros(len(r.grades)))
+    def combined(r: Run) -> np.ndarray:
+        total = sum((w * r.parts[f] for f, w in weights.items() if f in r.parts), np.zeros(len(r.grades)))
+        return total if r.tiebreak is None else lexicographic(total, r.tiebreak)
+
+    return combined
 
 
 def _families(target: str) -> list[str]:

@@ -94,6 +94,9 @@ class Question:
     """How many links the query entity has: under two, the answer says it leans on the wider neighbourhood."""
     narrow: Callable[[TypedGraph, Query], np.ndarray | None] = lambda tg, q: None
     """Candidates the query's own narrowing keeps (a partner's chosen focus areas, programmes, countries)."""
+    tiebreak: Callable[[TypedGraph], np.ndarray] | None = None
+    """A weak signal over every candidate (IRI order) that orders candidates of equal score, before their IRIs do;
+    it never moves a candidate past one with another score."""
 
 
 # -- signals ---------------------------------------------------------------------------------------
@@ -372,6 +375,7 @@ QUESTIONS: dict[str, Question] = {
             _plan_reasons,
             "plan_project",
             excluded=_own_projects,
+            tiebreak=lambda tg: scorer(tg).documented,
         ),
         Question(
             "cities_for_partner",

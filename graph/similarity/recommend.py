@@ -4,10 +4,10 @@ The command, the web API, ``/match`` and the entity pages all call :func:`ask` w
 :data:`~graph.similarity.questions.QUESTIONS`, names (ids, labels or IRIs) and
 :class:`~graph.similarity.filters.Filters`. It reads the typed graph of the store's current version (built once
 per version), scores every candidate with the question's signals and weights, leaves out what the question
-excludes, orders the rest (score, then IRI), keeps a top five to at most two items of one programme, and returns
-:class:`~graph.similarity.reasons.Recommendations` whose every item says where it is and what it does
-(:mod:`graph.similarity.card`) and carries plain-language, sourced, deduplicated reasons. A candidate with no
-reason to state is not shown. An unknown name raises ``NotFound`` with the closest names.
+excludes, orders the rest (score, then the question's tie-break, then IRI), keeps a top five to at most two items
+of one programme, and returns :class:`~graph.similarity.reasons.Recommendations` whose every item says where it
+is and what it does (:mod:`graph.similarity.card`) and carries plain-language, sourced, deduplicated reasons. A
+candidate with no reason to state is not shown. An unknown name raises ``NotFound`` with the closest names.
 """
 
 from __future__ import annotations
@@ -187,13 +187,20 @@ def answer(
         mask &= ~tied
     candidates = np.flatnonzero(mask)
     total, parts = score(tg, q, query, candidates, weights)
+    second = q.tiebreak(tg)[candidates] if q.tiebreak else None
     if q.tied_first and tied.any():  # new candidates first, then tied ones: positive scores in each part
         positive = np.flatnonzero(total > 0)
         order: Iterator[int] = (
-            positive[j] for j in _order(total[positive], candidates[positive], tied[candidates[positive]])
+            positive[j]
+            for j in _order(
+                total[positive],
+                candidates[positive],
+                tied[candidates[positive]],
+                tiebreak=None if second is None else second[positive],
+            )
         )
     else:
-        order = takewhile(lambda i: total[i] > 0, _order(total, candidates))
+        order = takewhile(lambda i: total[i] > 0, _order(total, candidates, tiebreak=second))
     groups = scorer(tg).groups if kind == "project" and query.diverse else None  # project position → programmes
     items: list[Recommendation] = []
     held: list[int] = []
@@ -315,22 +322,35 @@ def _dedupe(reasons: Iterable[Reason]) -> list[Reason]:
     return out
 
 
-def _order(score: np.ndarray, candidates: np.ndarray, tied: np.ndarray | None = None, pool: int = 64):
-    """Candidate positions by score, then IRI (new before tied when ``tied`` is given): the best ``pool`` (with
-    all ties) first, the rest on demand, so a question over 100,000 candidates does not pay for a full sort."""
+def _order(
+    score: np.ndarray,
+    candidates: np.ndarray,
+    tied: np.ndarray | None = None,
+    pool: int = 64,
+    tiebreak: np.ndarray | None = None,
+):
+    """Candidate positions by score, then ``tiebreak`` (the question's, when it has one), then IRI (new before tied
+    when ``tied`` is given): the best ``pool`` (with all ties) first, the rest on demand, so a question over 100,000
+    candidates does not pay for a full sort."""
     if tied is not None:
         for part in (np.flatnonzero(~tied), np.flatnonzero(tied)):
-            yield from (part[i] for i in _order(score[part], candidates[part], pool=pool))
+            yield from (
+                part[i]
+                for i in _order(
+                    score[part], candidates[part], pool=pool, tiebreak=None if tiebreak is None else tiebreak[part]
+                )
+            )
         return
     rounded = np.round(score, 12)
+    second = np.zeros(len(rounded)) if tiebreak is None else -tiebreak
     if pool < len(rounded):
         threshold = np.partition(rounded, len(rounded) - pool)[len(rounded) - pool]
         head = np.flatnonzero(rounded >= threshold)
-        yield from head[np.lexsort((candidates[head], -rounded[head]))]
+        yield from head[np.lexsort((candidates[head], second[head], -rounded[head]))]
         rest = np.flatnonzero(rounded < threshold)
-        yield from rest[np.lexsort((candidates[rest], -rounded[rest]))]
+        yield from rest[np.lexsort((candidates[rest], second[rest], -rounded[rest]))]
     else:
-        yield from np.lexsort((candidates, -rounded))
+        yield from np.lexsort((candidates, second, -rounded))
 
 
 def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: AbstractSet[str], query: Query) -> np.ndarray:

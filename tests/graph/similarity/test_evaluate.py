@@ -20,6 +20,7 @@ from graph.similarity.evaluate import (
     grid,
     hide_tie,
     leaks,
+    lexicographic,
     problems_of,
     time_cases,
 )
@@ -82,6 +83,19 @@ def test_ties_count_at_their_expected_rank():
     assert expected_rank(np.array([0.9, 0.5, 0.5, 0.1]), np.array([False, True, True, False])) == 2.0
 
 
+def test_a_combinations_equal_scores_are_ordered_by_the_questions_tiebreak_as_its_answer_orders_them():
+    # the two candidates at 0.5 are ordered by the tie-break (the relevant one second, not 2.5th); the ones scoring
+    # nothing are not shown by the answer, so their tie-break counts for nothing and they stay tied
+    scores, tiebreak = np.array([0.9, 0.5, 0.5, 0.0, 0.0]), np.array([0.0, 3.0, 1.0, 9.0, 0.0])
+    relevant = np.array([False, False, True, False, False])
+    assert expected_rank(lexicographic(scores, tiebreak), relevant) == 3.0
+    assert expected_rank(lexicographic(scores, -tiebreak), relevant) == 2.0
+    assert expected_rank(lexicographic(scores, tiebreak), np.array([False, False, False, True, False])) == 4.5
+    case = Case("plan_project", "q", {}, (), "c")
+    run = Run(case, 0, relevant.astype(float), {"graph": scores}, {}, tiebreak=-tiebreak)
+    assert _metrics([run], _combination({"graph": 1.0}), np.random.default_rng(SEED))["rr"].tolist() == [0.5]
+
+
 def test_weight_grid_sums_to_one():
     combos = grid(["text", "graph", "ppr", "peers"], 0.25)
     assert len(combos) == 35 and all(abs(sum(c.values()) - 1) < 1e-9 for c in combos)
@@ -99,6 +113,7 @@ def test_the_grid_scores_every_weighting_as_one_at_a_time(metric):
             rng.integers(0, 4, n),
             {f: rng.choice([0.0, 0.25, 0.5, 1.0], n) for f in ("bm25", "graph", "plain")[: 2 + (n % 2)]},
             {},
+            tiebreak=rng.choice([0.0, 1.0, 2.0], n) if n % 3 else None,  # the plan question's, or none
         )
         for n in rng.integers(3, 40, 30)
     ]

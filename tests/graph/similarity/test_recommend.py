@@ -102,7 +102,7 @@ def test_a_project_the_sources_only_name_is_said_to_match_by_its_name(store, tg)
 def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the_areas_its_words_point_to(store, tg):
     # "reduce child stunting" matches the two stunting projects word for word; their focus area (health) then
     # brings Phuket's community health platform, which shares no word with the plan, with a sourced reason.
-    answer = ask(store, "projects_for_plan", city="Makassar", text="reduce child stunting", top=5, tg=tg)
+    answer = ask(store, "projects_for_plan", city="Makassar", text="reduce child stunting", top=10, tg=tg)
     ids = [i.iri.rsplit("/", 1)[1] for i in answer.items]
     assert ids[:2] == ["byw-caring-stunting", "smd-stunting"]
     assert answer.items[0].reasons[0].text == "its name speaks of “stunting”, as the plan does"  # only named
@@ -118,6 +118,19 @@ def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the
         == 1.0
     )
     assert plan_areas(tg, Query(city=ID + "city/makassar", text="  ")) == {}
+
+
+def test_a_plans_answers_of_equal_score_come_the_better_documented_first(store, tg):
+    # "smart industrial estate for factories" borrows Built Infrastructure from the projects its words match; the
+    # projects in that area sharing none of its words tie, and the ones whose descriptions say most come first: Bang
+    # Sue station (47 words), Phnom Penh's buses (42), then Chonburi's smart microgrid (40; eleventh by IRI, after
+    # Brunei's bus information and Kota Kinabalu's public transport)
+    answer = ask(store, "projects_for_plan", city="Vientiane", text="smart industrial estate for factories", tg=tg)
+    ids = [i.iri.rsplit("/", 1)[1] for i in answer.items]
+    assert ids[6:10] == ["bkk-bang-sue-station", "pnh-public-bus", "cbi-smart-microgrid", "kkc-smart-bus"]
+    assert len({round(i.score, 12) for i in answer.items[6:]}) == 1
+    words = dict(zip(tg.ids("project"), scorer(tg).documented))
+    assert [words[i.iri] for i in answer.items[6:10]] == [47, 42, 40, 38]
 
 
 def test_city_alone_never_gets_its_own_projects(store, tg):
