@@ -262,8 +262,9 @@ class Scorer:
         better lead for an officer than the next IRI: validation's plans, nDCG@10 0.5715 -> 0.5751 (higher in each of
         40 draws of the order of the ties left), development plans 0.782 -> 0.788 (benchmarks/README.md, fifth
         pass)."""
-        words = np.asarray(self._corpus[0].word_counts.sum(axis=1)).ravel()
-        return words[1 : 2 * len(self.tg.ids("project")) : 2]  # the corpus starts with each project's name, description
+        corpus, at = self._corpus
+        words = np.asarray(corpus.word_counts.sum(axis=1)).ravel()
+        return words[[at[p] + 1 for p in self.tg.ids("project")]]  # each entity's name, then its description
 
     def _composed(self, documents: Iterable[Iterable[int]]) -> sp.csr_matrix:
         return self._corpus[0].compose(documents)
