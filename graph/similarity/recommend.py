@@ -235,10 +235,11 @@ def answer(
         take(i)
     items = [replace(item, rank=n) for n, item in enumerate(items, start=1)]
     text = (f"text:{query.text}",) if query.text else ()
+    words = (f"“{query.text}”",) if query.text else ()  # what people read: the plan's words in quotes
     return Recommendations(
         q.name,
         query.entities + text,
-        tuple(tg.label(x) for x in query.entities) + text,
+        tuple(tg.label(x) for x in query.entities) + words,
         tuple(items),
         _note(tg, q, query, items),
         dict(weights or WEIGHTS[q.name]),

@@ -103,6 +103,13 @@ def test_planning_city_gets_explained_projects(page, screenshot):
     screenshot(page, "match-city")
 
 
+def test_match_heading_quotes_the_plans_words(page):
+    page.goto("/match?who=city&city=da-nang&focus=quality_environment&text=flood+early+warning")
+    expect(page.locator("#answer-heading")).to_have_text(
+        "Projects to learn from: Da Nang, Quality Environment, “flood early warning”"
+    )
+
+
 def test_match_folds_the_evidence_away_as_entity_pages_do(page, screenshot):
     page.goto("/match?who=city&focus=quality_environment&text=flood+early+warning")
     first = page.locator("#answer .recs > li").first

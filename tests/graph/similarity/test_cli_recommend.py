@@ -47,7 +47,7 @@ def test_a_city_planning_a_project_in_the_table(data_dir):
         data_dir, "recommend", "projects", "--city", "Cebu City", "--text", "traffic signal control", "--top", "3"
     )
     assert result.exit_code == 0, result.output
-    assert "projects for plan: Cebu City, text:traffic signal control" in result.output
+    assert "projects for plan: Cebu City, “traffic signal control”" in result.output
     assert "Cebu City;" not in result.output  # none of Cebu's own projects
 
 
