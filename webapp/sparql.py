@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
@@ -213,8 +213,12 @@ def _limits_headers(complete: bool, reason: str | None, rows: int, limit: int, t
 
 
 def _describe(req: Request) -> Response:
+    """The Service Description; a browser (which prefers HTML to every RDF syntax) goes to the query editor instead,
+    since a person who follows a link to the endpoint would otherwise be handed a file to download."""
     if request.method != "GET":
         raise ProtocolError(400, "missing parameter 'query' (a POST must carry a query)")
+    if req.format is None and _prefers_html():
+        return Response(status=303, headers={"Location": url_for("tools.query_page")})
     fmt = choose_format("graph", req.format)
     if fmt is None:
         raise _not_acceptable("graph")
@@ -339,6 +343,12 @@ def _negotiate(kind: str, accept: str | None) -> Format | None:
     offered = [f.media_type for f in formats] + [a for f in formats for a in f.aliases if "/" in a]
     best = parsed.best_match(offered)
     return by_name(kind, best) if best else None
+
+
+def _prefers_html() -> bool:
+    """Whether the Accept header ranks HTML above every RDF syntax (browsers do; ``*/*`` and RDF clients do not)."""
+    offered = [f.media_type for f in FORMATS["graph"]] + ["text/html"]
+    return request.accept_mimetypes.best_match(offered) == "text/html"
 
 
 def _not_acceptable(kind: str) -> ProtocolError:

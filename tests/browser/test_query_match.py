@@ -178,3 +178,12 @@ def test_data_page_renders_evaluation_and_gaps_with_no_errors(page, screenshot):
     expect(page.locator("#class-counts")).to_contain_text("Member city")
     expect(page.locator("#confidence-table")).to_contain_text("Only meeting-level mentions.")
     screenshot(page, "data")
+
+
+def test_the_footers_sparql_endpoint_link_opens_the_query_editor_in_a_browser(page, site):
+    page.goto("/")
+    page.locator("footer").get_by_role("link", name="SPARQL endpoint").click()  # a download before
+    expect(page).to_have_url(re.compile(r"/query$"))
+    page.wait_for_selector("body[data-examples-ready=true]")
+    described = page.request.get(f"{site}/sparql", headers={"Accept": "*/*"})  # programs still get the description
+    assert described.status == 200 and described.headers["content-type"].startswith("text/turtle")
