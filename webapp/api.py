@@ -19,6 +19,7 @@ from rdflib import URIRef
 
 from graph.describe import DOWNLOADS, dump_name
 from graph.formats import FORMATS, write
+from graph.query_input import check_entities
 from graph.releases import current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import to_dict
@@ -99,7 +100,9 @@ def queries() -> Response:
 def run_query(name: str) -> Response:
     """Run a library query with the URL's parameters bound; ``format`` (or Accept) picks the answer's format.
 
-    :raise 404: no query of that name (the closest names are suggested).
+    :raise 404: no query of that name (the closest names are suggested); an empty answer to a bare entity id that
+        names nothing of its kind (``city=danang``: the closest ids are suggested, as ``ascn query`` does). Ids are
+        checked only when the answer is empty, so an answer with rows costs no further look-up.
     :raise 400: an unknown parameter, a value of the wrong form, or a required parameter left out.
     """
     try:
@@ -117,9 +120,15 @@ def run_query(name: str) -> Response:
     except QueryError as exc:
         raise ApiError(400, exc.message) from None
     try:
-        return answer(Request(text, None, None, fmt))
+        response = answer(Request(text, None, None, fmt))
     except ProtocolError as exc:
         raise ApiError(exc.status, exc.message, headers=exc.headers) from None
+    if response.headers.get("X-ASCN-Rows") == "0":
+        try:
+            check_entities(get_store(), query, values)
+        except NotFound as exc:
+            raise ApiError(404, exc.message, suggestions=exc.suggestions) from None
+    return response
 
 
 def _query_values(query) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+import requests
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, VOID
 
@@ -88,6 +89,25 @@ def test_bad_library_parameter_is_400_naming_it(client, url, parameter):
     body = _json(response)
     assert body["parameter"] == parameter
     assert repr(parameter) in body["error"]
+
+
+@pytest.mark.parametrize(
+    "path, message, suggestion",
+    [
+        ("projects_of_city?city=danang", "parameter 'city': no city with the id 'danang'", "da-nang"),
+        ("cities_of_country?country=vm", "parameter 'country': no country with the id 'vm'", "vn"),
+    ],
+)
+def test_a_bare_id_naming_nothing_is_404_with_the_closest_ids_not_an_empty_answer(
+    ascn_server, path, message, suggestion
+):
+    site = ascn_server.url.removesuffix("/sparql")
+    response = requests.get(f"{site}/api/queries/{path}", timeout=60)
+    assert response.status_code == 404, response.text
+    assert response.json()["error"] == message
+    assert suggestion in response.json()["suggestions"]
+    found = requests.get(f"{site}/api/queries/projects_of_city?city=da-nang&format=csv", timeout=60)
+    assert found.status_code == 200 and "Smart Water Management System" in found.text
 
 
 # -- /api/recommend ------------------------------------------------------------------------------
