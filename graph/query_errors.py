@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
-from graph.sparql_text import inspect_query, tokens
+from graph.sparql_text import Token, inspect_query, tokens
 from ontology import PREFIXES
 from queries.errors import QueryError
 
 _MAX_EXPECTED = 8
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _ITEM = re.compile(r'"[^"]*"|\'[^\']*\'|\[[^\]]*\]|[^,\s][^,]*')
 
 
@@ -36,6 +37,12 @@ def explain(sparql: str, error: QueryError) -> QueryError:
             f"this endpoint is read-only: SPARQL Update ({keyword.upper()}) is refused; "
             "ask with SELECT, ASK, CONSTRUCT or DESCRIBE"
         )
+    misplaced = _not_a_form(sparql)
+    if misplaced is not None:  # the parser itself reports this at the end of the text
+        return QueryError(
+            f"syntax error: expected {', '.join(_FORMS[:-1])} or {_FORMS[-1]}, found {misplaced.text!r}",
+            _line_column(sparql, misplaced.start),
+        )
     if error.position is None:
         return error
     if "Prefix not found" in error.message:
@@ -44,6 +51,25 @@ def explain(sparql: str, error: QueryError) -> QueryError:
             prefix, offset = unknown
             return QueryError(_prefix_message(sparql, prefix), _line_column(sparql, offset))
     return QueryError(_shorter(error.message), _line_column(sparql, _token_at(sparql, error.position)))
+
+
+def _not_a_form(sparql: str) -> Token | None:
+    """The token after a well-formed prologue (``PREFIX p: <iri>``, ``BASE <iri>``) where a query form should
+    stand, when it is something else (``SELEC``); None when it is a form or the prologue itself is not well-formed.
+
+    >>> _not_a_form("BASE <http://x/> PREFIX a: <http://a/> SELCT * {}").start, _not_a_form("select * {}")
+    (39, None)
+    """
+    items = tokens(sparql)
+    i = 0
+    while i < len(items) and items[i].kind == "word" and items[i].text.upper() in ("PREFIX", "BASE"):
+        shape = ("pname", "iri") if items[i].text.upper() == "PREFIX" else ("iri",)
+        if tuple(t.kind for t in items[i + 1 : i + 1 + len(shape)]) != shape:
+            return None
+        i += 1 + len(shape)
+    if i == len(items) or (items[i].kind == "word" and items[i].text.upper() in _FORMS):
+        return None
+    return items[i]
 
 
 def _undeclared_prefix(sparql: str) -> tuple[str, int] | None:

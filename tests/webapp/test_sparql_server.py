@@ -186,3 +186,15 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(tmp_path, bundled_g
 
 def test_forwarded_headers_from_anyone_else_are_ignored(ascn_server):
     assert f"sd:endpoint <{ascn_server.url}>" in curl(*FORWARDED, ascn_server.url)
+
+
+def test_a_misspelled_query_form_is_reported_where_it_stands(ascn_server):
+    def refusal(query: str) -> str:
+        return curl("--get", "--data-urlencode", f"query={query}", ascn_server.url)
+
+    # the parser itself points at the end of the text ("expected CONSTRUCT (line 1, column 10)")
+    assert refusal("SELEC * {}") == (
+        "malformed query: syntax error: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC' (line 1, column 1)\n"
+    )
+    prologue = "PREFIX ascn: <https://w3id.org/ascn/ontology#>\nBASE <http://example.org/>\n"
+    assert refusal(prologue + "SELCT ?c { ?c a ascn:City }").endswith("found 'SELCT' (line 3, column 1)\n")
