@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
@@ -187,3 +188,14 @@ def test_the_footers_sparql_endpoint_link_opens_the_query_editor_in_a_browser(pa
     page.wait_for_selector("body[data-examples-ready=true]")
     described = page.request.get(f"{site}/sparql", headers={"Accept": "*/*"})  # programs still get the description
     assert described.status == 200 and described.headers["content-type"].startswith("text/turtle")
+
+
+def test_a_shared_editor_link_cannot_point_the_editor_at_another_site(page, site):
+    # a permalink carries its query, but an endpoint= of its own must not make this page send queries elsewhere
+    query = "ASK { ?s ?p ?o }"
+    with page.expect_response(lambda r: r.url.startswith(f"{site}/sparql")) as answered:  # a permalink runs its query
+        page.goto(f"/query?{urlencode({'query': query, 'endpoint': 'http://elsewhere.example/sparql'})}")
+    assert answered.value.status == 200
+    page.wait_for_selector("body[data-examples-ready=true]")
+    expect(page.get_by_label("SPARQL endpoint")).to_have_value(f"{site}/sparql")
+    expect(page.locator(f"{ACTIVE} .yasr_results")).to_contain_text("True")

@@ -2,7 +2,8 @@
    - autocompletion as you type from /api/complete (complete.js: classes, a class's properties, the entities that
      keep a pattern non-empty) and /api/prefixes; the stock class/property completers (which ask Linked Open
      Vocabularies) are replaced, never registered;
-   - the library's queries (from /api/queries) open in new tabs;
+   - the library's queries (from /api/queries) open in new tabs; a shared link opens its query against /sparql,
+     whatever endpoint it names;
    - the map and chart views (query-views.js); CSV/JSON downloads and permalinks are Yasgui's own
      (no URL shortener is configured);
    - a notice when an answer was cut, from the X-ASCN-* headers or the "ascn:completeness" JSON member. */
@@ -51,6 +52,8 @@
       requestConfig: { endpoint: endpoint, method: "POST" },
       endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
       copyEndpointOnNewTab: true,
+      // a shared link (?query=...) opens its query here, but never its endpoint=: the page asks this app only
+      populateFromUrl: (tab) => { tab.requestConfig.endpoint = endpoint; return tab; },
       persistenceId: root.dataset.persistence || "ascn-kg-query", // a pinned release keeps its own tabs
       yasqe: { createShortLink: undefined },
     });
