@@ -212,14 +212,6 @@ class _Worker:
     """A worker of the reserved lane (see :class:`QueryPool`)."""
 
 
-@dataclass(eq=False)
-class _Waiter:
-    """A query waiting for a worker: :meth:`QueryPool._put` hands it one, or a newer query takes its place."""
-
-    worker: _Worker | None = None
-    refused: bool = False
-
-
 START_WAIT = 120.0
 """Seconds a new worker may take to open the store before its start counts as failed."""
 
@@ -231,10 +223,7 @@ class QueryPool:
     them), it takes a worker of the reserved lane, where it may run ``lane_limit`` seconds only, so a short query
     still answers while runaways hold the other workers, and a runaway gets at most that much of the lane. A query
     that finds no free worker within ``admission_wait`` seconds is refused at once (PoolBusy, which the endpoint
-    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit. At most
-    ``max_waiting`` queries wait at once, and a freed worker goes to the newest: when one more must wait, the one
-    waiting longest is refused at once. So a flood of long queries cannot hold every request thread waiting, and a
-    short query sent after the flood is the next one served, not the last. Workers being
+    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit. Workers being
     renewed after a write (:meth:`recycle`) are starting, not busy: while any is, a query waits for one as long as
     a worker may take to start (:data:`START_WAIT`, not the query's own time limit, which bounds its work), so the
     first queries after a load are answered, not refused, on a machine slow to start them.
@@ -251,7 +240,6 @@ class QueryPool:
         lane: int = 0,
         lane_limit: float = 1.0,
         admission_wait: float | None = None,
-        max_waiting: int | None = None,
     ):
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
@@ -270,10 +258,6 @@ class QueryPool:
         self.lane_limit = lane_limit
         self.admission_wait = admission_wait
         """Seconds a query may wait for a free worker; None: as long as its own time limit."""
-        self.max_waiting = max_waiting
-        """How many queries may wait for a worker at once; None: no bound."""
-        self._waiting: list[_Waiter] = []
-        """The queries waiting for a worker, the oldest first (guarded by ``_freed``)."""
         self.replaced = 0
         self._free: dict[bool, list[_Worker]] = {False: [], True: []}  # lane? → idle workers
         self._freed = threading.Condition(threading.Lock())
@@ -384,45 +368,27 @@ class QueryPool:
         raise StoreError(payload[0])
 
     def _take(self, wait: float, renewal_wait: float) -> _Worker:
-        """A free worker: one of the pool's, else one of the reserved lane's, else the next one freed, newest waiter
-        first; PoolBusy after ``wait`` seconds, or after ``renewal_wait`` while workers renewed after a write are
-        starting, or at once when ``max_waiting`` newer queries wait."""
+        """A free worker: one of the pool's, else one of the reserved lane's; PoolBusy after ``wait`` seconds, or
+        after ``renewal_wait`` while workers renewed after a write are starting."""
         now = time.monotonic()
         deadline, renewed_by = now + wait, now + max(wait, renewal_wait)
-        busy = f"all {self.size + self.lane} query workers"
         with self._freed:
-            for lane in (False, True):
-                if self._free[lane]:
-                    return self._free[lane].pop()
-            if self.max_waiting is not None and len(self._waiting) >= self.max_waiting:
-                if not self._waiting:
-                    raise PoolBusy(f"{busy} are busy; try again later")
-                self._waiting.pop(0).refused = True
-                self._freed.notify_all()
-            me = _Waiter()
-            self._waiting.append(me)
-            try:
-                while me.worker is None:
-                    if me.refused:
-                        raise PoolBusy(f"{busy} are busy, and newer queries are waiting; try again later")
-                    left = (renewed_by if self._renewing else deadline) - time.monotonic()
-                    if left <= 0:
-                        raise PoolBusy(f"{busy} stayed busy for {wait:g} s; try again later")
-                    self._freed.wait(left)
-                return me.worker
-            finally:
-                if me in self._waiting:
-                    self._waiting.remove(me)
+            while True:
+                for lane in (False, True):
+                    if self._free[lane]:
+                        return self._free[lane].pop()
+                left = (renewed_by if self._renewing else deadline) - time.monotonic()
+                if left <= 0:
+                    raise PoolBusy(
+                        f"all {self.size + self.lane} query workers stayed busy for {wait:g} s; try again later"
+                    )
+                self._freed.wait(left)
 
     def _put(self, worker: _Worker, renewed: bool = False) -> None:
-        """Hand ``worker`` to the newest waiting query, or keep it free."""
         with self._freed:
+            self._free[worker.lane].append(worker)
             self._renewing -= renewed
-            if self._waiting:
-                self._waiting.pop().worker = worker
-                self._freed.notify_all()
-            else:
-                self._free[worker.lane].append(worker)
+            self._freed.notify()
 
     def _renewal_over(self) -> None:
         """A renewal ends without a worker (the pool closed): waiting queries stop counting on it."""

@@ -24,7 +24,6 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_LANE_WORKERS": 1,
     "SPARQL_LANE_LIMIT": 1.0,
     "SPARQL_ADMISSION_WAIT": 2.0,
-    "SPARQL_MAX_WAITING": 2,
     "SPARQL_MAX_QUERY_LENGTH": 100_000,
     "SPARQL_ALLOWED_SERVICES": [],
     "TILE_URL": None,
@@ -41,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; query workers twice the CPU cores
 (2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up to 1 s while the others are busy, a query that finds no free worker within 2 s
-refused with 503, and at most 2 waiting at once, the newest served first (see :class:`graph.pool.QueryPool`); no map
+refused with 503 (see :class:`graph.pool.QueryPool`); no map
 tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
 trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's
 recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless

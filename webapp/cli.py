@@ -616,11 +616,7 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
     type=click.IntRange(1),
     help="Rows (or triples) an answer may hold [default: 10000, or ASCN_SPARQL_ROW_LIMIT].",
 )
-@click.option(
-    "--threads",
-    type=click.IntRange(1),
-    help="HTTP threads [default: one for every query worker and waiting query, and four more; at least 8].",
-)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="HTTP threads.")
 @click.option(
     "--trusted-proxy",
     metavar="ADDRESS",
@@ -654,7 +650,7 @@ def serve(
     workers: int | None,
     timeout: float | None,
     row_limit: int | None,
-    threads: int | None,
+    threads: int,
     trusted_proxy: str | None,
     connections_per_client: int | None,
     rate_limit_sparql: str | None,
@@ -664,7 +660,6 @@ def serve(
     from dataclasses import asdict
 
     from webapp import create_app, vendor
-    from webapp.serve import default_threads
     from webapp.serve import serve as run
 
     gone = vendor.missing()
@@ -695,7 +690,7 @@ def serve(
         app,
         host,
         port,
-        threads or default_threads(app.config),
+        threads,
         announce=lambda url: click.echo(f"serving the web app on {url}/ and SPARQL on {url}/sparql (Ctrl-C to stop)"),
     )
 

@@ -54,14 +54,6 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         close_app(app)
 
 
-def default_threads(config) -> int:
-    """HTTP threads for ``config``: one for every query worker (a request thread waits for its worker's answer) and
-    every query allowed to wait for one (``SPARQL_MAX_WAITING``), and four more for pages and a short query, so that
-    long queries filling the workers and the line never hold every thread; at least 8."""
-    held = config["SPARQL_WORKERS"] + config["SPARQL_LANE_WORKERS"] + config["SPARQL_MAX_WAITING"]
-    return max(8, int(held) + 4)
-
-
 CONNECTIONS = 1000
 """Open connections waitress keeps at once (its default, 100, let 100 clients that never finish their headers
 lock everyone else out until they timed out)."""

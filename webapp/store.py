@@ -63,7 +63,6 @@ def init_app(app: Flask) -> None:
         lane=int(config["SPARQL_LANE_WORKERS"]),
         lane_limit=float(config["SPARQL_LANE_LIMIT"]),
         admission_wait=float(config["SPARQL_ADMISSION_WAIT"]),
-        max_waiting=int(config["SPARQL_MAX_WAITING"]),
     )
     exact = getattr(store, "version_is_exact", False)
     version = store.version() if exact else None

@@ -9,9 +9,8 @@ import pytest
 
 from graph.backends import open_store
 from graph.errors import StoreError
-from graph.pool import START_WAIT, Job, PoolBusy, QueryPool, QueryTimeout, answer
+from graph.pool import START_WAIT, Job, QueryPool, QueryTimeout, answer
 from queries.errors import QueryError
-from tests.conftest import wait_until
 
 FORMATS = {"results": "csv", "boolean": "json", "graph": "ntriples"}
 PHUKET_LABEL = (
@@ -108,45 +107,6 @@ def test_a_query_waits_for_renewed_workers_longer_than_its_own_time_limit(store,
         assert len(answers) == 1 and getattr(answers[0], "rows", None) == 1, answers
     finally:
         renewal_may_finish.set()
-        pool.close()
-
-
-def test_the_newest_waiting_query_is_served_first_and_the_oldest_gives_way(store, built_settings):
-    """At most ``max_waiting`` queries wait for a worker: one more refuses the one waiting longest at once, and the
-    freed worker goes to the newest. So a flood of long queries cannot hold every request thread waiting, and a
-    short query sent after the flood is served next (it waited behind all of them, up to 8.7 s, and got 503)."""
-    pool = QueryPool(built_settings, size=1, admission_wait=120.0, max_waiting=1)
-    answers: dict[str, object] = {}
-
-    def ask(name: str, sparql: str, timeout: float) -> threading.Thread:
-        def run() -> None:
-            try:
-                answers[name] = pool.run(Job(sparql, FORMATS, 10), timeout=timeout)
-            except Exception as exc:  # what came back instead of an answer
-                answers[name] = exc
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        return thread
-
-    def waiting() -> int:
-        with pool._freed:
-            return len(pool._waiting)
-
-    try:
-        pool.start()
-        runaway = ask("runaway", "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", 2.0)
-        wait_until(lambda: not pool._free[False], "the runaway holds the worker")
-        older = ask("older", "ASK {}", 120)
-        wait_until(lambda: waiting() == 1, "the older query waits")
-        newer = ask("newer", "ASK {}", 120)
-        older.join()
-        assert isinstance(answers["older"], PoolBusy) and "newer queries are waiting" in str(answers["older"])
-        runaway.join()
-        newer.join()
-        assert isinstance(answers["runaway"], QueryTimeout), answers
-        assert getattr(answers["newer"], "rows", None) == 1, answers  # the runaway's replacement went to it
-    finally:
         pool.close()
 
 
