@@ -39,9 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; query workers twice the CPU cores
-(2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up to 1 s while the others are busy, a query that finds no free worker within 2 s
-refused with 503 (see :class:`graph.pool.QueryPool`); no map
-tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
+(2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up to 1 s while the
+others are busy, a query that finds no free worker within 2 s refused with 503 (see :class:`graph.pool.QueryPool`);
+no map tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers
 trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's
 recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless
 ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or ``ASCN_RATE_LIMIT_PAGES`` (every other route)

@@ -27,7 +27,8 @@ period earlier, 2022–2023 against what was known by 2021, holds only five new 
 
 **Ranking.** Against all candidates the question would show (never sampled negatives). A combination's equal
 scores are first ordered by the question's tie-break, as its answer orders them (:func:`lexicographic`); the ties
-left count at their expected rank (nDCG@10: in a random order, fixed seed). MRR is the reciprocal rank of the first relevant answer; nDCG@10 uses the grades.
+left count at their expected rank (nDCG@10: in a random order, fixed seed). MRR is the reciprocal rank of the
+first relevant answer; nDCG@10 uses the grades.
 
 **Relevance rule for plan → project.** A project is about a problem when its name or description matches one of
 the problem's patterns in :data:`PROBLEMS`. A candidate project in another city is relevant (grade 1) when it

@@ -259,9 +259,8 @@ class Scorer:
         """How many words each project's description has (none when the sources only name it): what orders a
         plan's answers of equal score. Many projects share a plan's borrowed focus area and none of its words (43
         have Civic and Social alone), and of those the one whose description says what it did and how is the
-        better lead for an officer than the next IRI: validation's plans, nDCG@10 0.5715 -> 0.5751 (higher in each of
-        40 draws of the order of the ties left), development plans 0.782 -> 0.788 (benchmarks/README.md, fifth
-        pass)."""
+        better lead for an officer than the next IRI (chosen on validation and the development plans: benchmarks/
+        README.md, fifth pass)."""
         corpus, at = self._corpus
         words = np.asarray(corpus.word_counts.sum(axis=1)).ravel()
         return words[[at[p] + 1 for p in self.tg.ids("project")]]  # each entity's name, then its description
