@@ -1,6 +1,6 @@
 """Bounds on what one request may ask for, checked before any view runs, so no request costs more than its size.
 
-Three checks, each answering 400 with a message that names what was wrong:
+Four checks, each answering 400 with a message that names what was wrong:
 
 * the ``Host`` header must be a host name (labels of at most 63 characters, 253 in all) or an IP literal, with an
   optional port. Werkzeug encodes it with IDNA to build URLs, and a label too long for IDNA raised an error before
@@ -9,7 +9,9 @@ Three checks, each answering 400 with a message that names what was wrong:
 * a parameter may be repeated at most :data:`MAX_VALUES` times (the lists a person can choose from are shorter),
   and a value may be at most :data:`MAX_VALUE_LENGTH` characters, except a SPARQL query, which has a limit of its
   own (``SPARQL_MAX_QUERY_LENGTH``, see :mod:`webapp.sparql`);
-* there may be at most :data:`MAX_PARAMETERS` parameters in all.
+* there may be at most :data:`MAX_PARAMETERS` parameters in all;
+* no value, in the URL or a form body, may hold a control character other than a tab or a line break (a NUL
+  typed into a search was echoed into the page it made): no name in the graph and no query needs one.
 
 With these, every view's work is bounded by small constants times the size of the data; views still refuse the
 values they do not know (an unknown facet value on ``/projects`` is a 400 naming the parameter).
@@ -35,6 +37,9 @@ MAX_VALUE_LENGTH = 10_000
 """Characters in one parameter value (a plan's text, a search); a SPARQL query has its own, larger limit."""
 QUERY_PARAMETERS = {"sparql.endpoint": {"query"}}
 """Parameters whose length a route checks itself: route → names."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Unicode's control characters (category Cc) but tab, line feed and carriage return, which a text area sends."""
 
 _LABEL = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]{{2,45}}\])(?::[0-9]{{0,5}})?")
@@ -98,7 +103,8 @@ class HostCheck:
 
 
 def check_parameters() -> None:
-    """Refuse (400, naming the parameter) too many parameters, too many values of one, or a value too long."""
+    """Refuse (400, naming the parameter) too many parameters, too many values of one, a value too long, or a
+    value holding a control character."""
     args = request.args
     total = 0
     own = QUERY_PARAMETERS.get(request.endpoint or "", ())
@@ -115,6 +121,22 @@ def check_parameters() -> None:
                     raise ParameterError(
                         name, f"a value of {len(value)} characters; at most {MAX_VALUE_LENGTH} are accepted"
                     )
+    for name, value in _text_values():
+        control = _CONTROL.search(value)
+        if control is not None:
+            raise ParameterError(
+                name,
+                f"holds the control character U+{ord(control[0]):04X}; only text, tabs and line breaks are accepted",
+            )
+
+
+def _text_values() -> Iterable[tuple[str, str]]:
+    """Every parameter value of the request: the URL's, then a form body's. The body is read into the request's
+    cache first, so a view that reads the raw body afterwards (``/sparql`` checks that it is UTF-8) still gets it."""
+    yield from request.args.items(multi=True)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True)
+        yield from request.form.items(multi=True)
 
 
 def distinct(values) -> list[str]:

@@ -124,3 +124,41 @@ def test_repeated_values_ask_once(client):
 def test_a_feed_path_outside_the_id_grammar_is_a_404(client, path):
     r = client.get(path)
     assert r.status_code == 404 and "in the graph" in text_of(r)
+
+
+CONTROL_REFUSED = "parameter {!r}: holds the control character U+{:04X}; only text, tabs and line breaks are accepted"
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/search", "q"),
+        ("/projects", "q"),
+        ("/match", "text"),
+        ("/api/complete", "q"),
+        ("/api/recommend/projects", "text"),
+        ("/api/reconcile/suggest/entity", "prefix"),
+        ("/sparql", "query"),
+    ],
+)
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\x7f", "\x85"])
+def test_a_control_character_in_a_parameter_is_a_400_naming_it_never_echoed(client, path, name, control):
+    r = client.get(path, query_string={name: f"kuching{control}", "who": "city"})
+    assert r.status_code == 400 and control not in r.get_data(as_text=True)
+    assert CONTROL_REFUSED.format(name, ord(control)) in text_of(r)
+    if path.startswith("/api/"):
+        assert json.loads(r.data)["parameter"] == name
+
+
+def test_a_control_character_in_a_form_body_is_a_400_naming_it(client):
+    r = client.post("/sparql", data={"query": "ASK {}\x00"})
+    assert (r.status_code, r.get_data(as_text=True)) == (400, CONTROL_REFUSED.format("query", 0) + "\n")
+    r = client.post("/api/reconcile", data={"queries": '{"q0": {"query": "kuching\x00"}}'})
+    assert r.status_code == 400 and json.loads(r.data)["message"] == CONTROL_REFUSED.format("queries", 0)
+
+
+def test_tabs_and_line_breaks_are_text(client):
+    assert client.get("/sparql", query_string={"query": "ASK {\r\n\t?s ?p ?o }"}).status_code == 200
+    assert client.post("/sparql", data={"query": "ASK {\r\n\t?s ?p ?o }"}).status_code == 200
+    r = client.get("/match", query_string={"who": "city", "city": "cebu-city", "text": "traffic\r\nsignal\tcontrol"})
+    assert r.status_code == 200
