@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -93,8 +93,29 @@ def render_error(
     return response
 
 
+def _route_of_wrong_method(endpoint: str | None, values: dict | None) -> None:
+    """Hand a request whose method its path's route does not take to that route, whose own error handler answers.
+
+    Flask leaves such a request without a rule, so no blueprint's error handler saw its 405: ``PUT /sparql`` got
+    the HTML page instead of the endpoint's plain-text protocol errors, and no CORS header. Registered as a URL
+    value preprocessor because those run before every ``before_request`` function (a refused parameter of the same
+    request is then answered in the route's form too). The 405 names the method and the ones the route takes.
+    """
+    error = request.routing_exception
+    if not isinstance(error, MethodNotAllowed) or not error.valid_methods:
+        return
+    allowed = sorted(error.valid_methods)
+    adapter = current_app.create_url_adapter(request)
+    assert adapter is not None  # a request always has one
+    request.url_rule = adapter.match(method=allowed[0], return_rule=True)[0]
+    request.routing_exception = MethodNotAllowed(
+        allowed, f"method {request.method} is not allowed here; {request.path} accepts {', '.join(allowed)}"
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the error pages on ``app``."""
+    app.url_value_preprocessor(_route_of_wrong_method)
 
     @app.errorhandler(EntityNotFound)
     def entity_not_found(error: EntityNotFound):

@@ -383,8 +383,10 @@ def cors(response: Response) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
-    """Werkzeug's own refusals (413 for a body over MAX_CONTENT_LENGTH, ...) as plain text, not HTML."""
-    return _error(exc.code or 400, exc.description or exc.name)
+    """Werkzeug's own refusals (413 for a body over MAX_CONTENT_LENGTH, 405 for a method other than those of
+    ``Allow``, ...) as plain text, not HTML, with their headers."""
+    headers = {name: value for name, value in exc.get_headers() if name != "Content-Type"}
+    return _error(exc.code or 400, exc.description or exc.name, headers)
 
 
 _PROLOGUE = re.compile(r"(?i)(PREFIX|BASE)\b|#")

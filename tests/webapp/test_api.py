@@ -311,3 +311,21 @@ def test_unknown_download_is_404_naming_the_files(client):
     response = client.get("/download/ascn-kg.xlsx")
     assert response.status_code == 404
     assert any(re.fullmatch(r"ascn-kg-\d{4}-\d\d-\d\d\.\d+\.ttl", s) for s in _json(response)["suggestions"])
+
+
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("PUT", "/api/queries/projects_of_city", "GET, HEAD, OPTIONS"),
+        ("POST", "/api/complete", "GET, HEAD, OPTIONS"),
+        ("DELETE", "/api/reconcile", "GET, HEAD, OPTIONS, POST"),
+    ],
+)
+def test_a_method_an_api_route_does_not_take_is_a_json_405_naming_those_it_does(client, method, path, allowed):
+    r = client.open(path, method=method)
+    assert (r.status_code, r.headers["Allow"], r.headers["Access-Control-Allow-Origin"]) == (405, allowed, "*")
+    assert r.json == {
+        "error": "Method not allowed",
+        "message": f"method {method} is not allowed here; {path} accepts {allowed}",
+        "status": 405,
+    }

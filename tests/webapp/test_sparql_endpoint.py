@@ -326,8 +326,14 @@ def test_odd_requests_get_a_4xx_or_an_answer_never_a_5xx(client, kwargs):
     assert client.post("/sparql", **kwargs).status_code < 500
 
 
-def test_other_methods_are_405(client):
-    assert client.put("/sparql", query_string={"query": "ASK {}"}).status_code == 405
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_405_in_plain_text_naming_the_methods_allowed(client, method):
+    r = client.open("/sparql", method=method, query_string={"query": "ASK {}"})
+    assert (r.status_code, r.mimetype, r.headers["Allow"]) == (405, "text/plain", "GET, HEAD, OPTIONS, POST")
+    assert (
+        r.get_data(as_text=True) == f"method {method} is not allowed here; /sparql accepts GET, HEAD, OPTIONS, POST\n"
+    )
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
 
 
 # -- default-graph-uri and named-graph-uri ----------------------------------------------------------
