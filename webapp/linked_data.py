@@ -10,9 +10,11 @@ from __future__ import annotations
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 
 from graph.formats import GRAPH_FORMATS, Format, by_name
 from ontology.namespace import ASCN, SCHEMA, WGS
+from webapp.bounds import ParameterError
 from webapp.page_data import sorted_terms
 
 HTML = "html"
@@ -34,12 +36,14 @@ FORMAT_NAMES = {
 """What the ``format`` parameter may say: ``html``, or an RDF syntax by name, file ending or short alias."""
 
 
-class NotAcceptable(Exception):
-    """Neither the ``format`` parameter nor the Accept header names a representation we have."""
+class NotAcceptable(HTTPNotAcceptable):
+    """The Accept header names no representation we have: a 406 listing those we do."""
 
 
 def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
-    """``HTML`` or the RDF :class:`Format` a request asks for; raise NotAcceptable when none fits.
+    """``HTML`` or the RDF :class:`Format` a request asks for, for every route that has both (entity pages,
+    ``/ontology``), so they answer alike: an unknown ``format`` parameter is a 400 naming it (ParameterError), an
+    Accept header nothing here meets a 406 (NotAcceptable) listing what there is; ``*/*`` and browsers get HTML.
 
     >>> negotiate(MIMEAccept([("*/*", 1)]), None)
     'html'
@@ -51,15 +55,16 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
     if format_param:
         name = FORMAT_NAMES.get(format_param.strip().lower())
         if name is None:
-            raise NotAcceptable(
-                f"unknown format {format_param!r}; use one of html, " + ", ".join(f.extension for f in GRAPH_FORMATS)
+            raise ParameterError(
+                "format",
+                f"unknown format {format_param!r}; use one of html, " + ", ".join(f.extension for f in GRAPH_FORMATS),
             )
         return HTML if name == HTML else _graph_format(name)
     if not accept:
         return HTML
     best = accept.best_match(OFFERS)
     if best is None:
-        raise NotAcceptable("this entity is available as text/html, " + ", ".join(f.media_type for f in GRAPH_FORMATS))
+        raise NotAcceptable("this is available as text/html, " + ", ".join(f.media_type for f in GRAPH_FORMATS))
     return HTML if best in ("text/html", "application/xhtml+xml") else _graph_format(best)
 
 

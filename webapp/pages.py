@@ -37,7 +37,7 @@ from webapp.facets import (
     sort_projects,
     unknown_values,
 )
-from webapp.linked_data import NotAcceptable, alternates, link_header, negotiate, schema_org
+from webapp.linked_data import alternates, link_header, negotiate, schema_org
 from webapp.page_data import (
     bound,
     href_of,
@@ -350,10 +350,7 @@ def entity(kind: str, ident: str):
             _closest(kind if _SLUG.fullmatch(kind) else "", ident[:100]),
         )
     iri = URIRef(iri_of(path))
-    try:
-        wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
-    except NotAcceptable as exc:  # a bad ?format= is the request's fault (400); an Accept we cannot meet is 406
-        abort(400 if request.args.get("format") else 406, description=str(exc))
+    wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
     if not run("entity_exists", {"entity": str(iri)}):
         raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
     graph = run("entity_description", {"entity": str(iri)})

@@ -21,7 +21,7 @@ from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import EvaluationFailed, current_evaluation
-from webapp.linked_data import HTML, NotAcceptable, negotiate
+from webapp.linked_data import negotiate
 from webapp.ontology_doc import app_doc, class_diagram, ontology_title, serialised
 from webapp.page_data import local_path
 from webapp.store import get_store
@@ -34,11 +34,9 @@ ONTOLOGY_FILES = {f.extension: f for f in GRAPH_FORMATS}
 
 @bp.get("/ontology")
 def ontology_page():
-    """The documentation page, or the ontology as RDF when the client prefers an RDF media type."""
-    try:
-        wanted = negotiate(request.accept_mimetypes, None)
-    except NotAcceptable:
-        wanted = HTML
+    """The documentation page, or the ontology as RDF when the client asks for an RDF syntax (``Accept`` or
+    ``format``, negotiated as entity pages are)."""
+    wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
     if isinstance(wanted, Format):
         response = _ontology_file(wanted, attachment=False)
     else:

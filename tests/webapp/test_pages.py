@@ -190,15 +190,39 @@ def test_format_parameter_overrides_accept(client, fmt, media_type):
     assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, media_type, True)
 
 
-@pytest.mark.parametrize("accept", ["*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"])
-def test_browsers_and_any_accept_get_html(client, accept):
-    response = client.get("/id/city/da-nang", headers={"Accept": accept})
-    assert (response.mimetype, "Accept" in response.vary) == ("text/html", True)
+NEGOTIATED = ["/id/city/da-nang", "/ontology"]
+"""The routes that answer HTML or RDF (webapp.linked_data.negotiate)."""
 
 
-def test_unknown_format_and_unmet_accept_are_refused(client):
-    assert client.get("/id/city/da-nang?format=png").status_code == 400
-    assert client.get("/id/city/da-nang", headers={"Accept": "image/png"}).status_code == 406
+@pytest.mark.parametrize("path", NEGOTIATED)
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "*/*",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8",
+        "image/png,*/*;q=0.5",
+    ],
+)
+def test_browsers_and_any_accept_get_html(client, path, accept):
+    response = client.get(path, headers={"Accept": accept})
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, "text/html", True)
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
+def test_unknown_format_and_unmet_accept_are_refused_listing_the_formats(client, path):
+    response = client.get(path, query_string={"format": "png"})
+    assert response.status_code == 400
+    assert "parameter &#39;format&#39;: unknown format &#39;png&#39;; use one of html, ttl, nt, jsonld, rdf" in (
+        response.get_data(as_text=True)
+    )
+    for accept in ("image/png", "application/pdf, text/html;q=0"):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 406, accept
+        assert (
+            "this is available as text/html, text/turtle, application/n-triples, application/ld+json, "
+            "application/rdf+xml" in response.get_data(as_text=True)
+        )
 
 
 def test_entity_page_embeds_schema_org_json_ld_from_the_graph(client):
