@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from graph.derived import collection_paused
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
-from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, dot_rows, normalised
+from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, dot_rows, normalised, stem, words
 from graph.similarity.ties import family
 from graph.similarity.typed_graph import TypedGraph
 
@@ -267,6 +267,27 @@ class Scorer:
 
     def _composed(self, documents: Iterable[Iterable[int]]) -> sp.csr_matrix:
         return self._corpus[0].compose(documents)
+
+    @cached_property
+    def _places(self) -> frozenset[str]:
+        """The stems of the graph's place names: each member city's and member state's name and the other
+        spellings the sources give (Hanoi, Naypyidaw, Chon Buri). An other name that only adds to the name ("Phnom
+        Penh Capital City", "Banyuwangi Regency") adds what kind of place it is, in words with other uses ("access
+        to capital"), so it gives none."""
+        out: set[str] = set()
+        for iri in chain(self.tg.ids("city"), self.tg.ids("country")):
+            e = self.tg.entities[iri]
+            name = set(words(e.label))
+            out |= name
+            out.update(*(ws for ws in map(set, map(words, e.alt_labels)) if not name <= ws))
+        return frozenset(map(stem, out))
+
+    def shared(self, vector: sp.spmatrix, project: int, limit: int = 5) -> list[str]:
+        """The words a vector shares with a project's text that a reason may name (:meth:`TextIndex.shared`), and
+        never a place name: two projects in Siem Reap share "siem" and "reap" whatever they do, and "both speak of
+        reap, siem" is no reason an officer would accept. The indexes still count place names (and numbers):
+        taking them out lowered validation (benchmarks/README.md, issue 12's seventh pass)."""
+        return self.text.shared(vector, project, limit, hidden=self._places)
 
     @cached_property
     def thesaurus(self) -> Thesaurus:

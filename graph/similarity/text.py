@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 from typing import Self
@@ -179,6 +179,34 @@ STOP_WORDS = frozenset(
 """Words that do not tell what a project is about: the commonest words, the boilerplate of projects the sources
 only name, and the words of report dates and progress."""
 
+UNSHOWN = frozenset(
+    [
+        "set",
+        "up",
+        "start",
+        "being",
+        "had",
+        "all",
+        "due",
+        "done",
+        "completed",
+        "launched",
+        "covering",
+        "following",
+        "target",
+        "help",
+        "better",
+        "million",
+        "km",
+        "multi",
+        "non",
+    ]
+)
+"""Words the indexes count but a reason never names (:meth:`TextIndex.shared`): how far a project got, how much,
+and prefixes cut off their words ("multi", "non"); that two projects were both "set up" or "launched" is no reason
+to compare them. They are hidden, not dropped, as place names and numbers are: taking those out of the indexes
+lowered validation (benchmarks/README.md, issue 12's seventh pass). "plan" stays: being a plan is a kind of work."""
+
 _STEMMER = snowballstemmer.stemmer("english")
 CONCEPT = "@"
 """The prefix of a thesaurus concept's token (words never start with it)."""
@@ -213,6 +241,10 @@ def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A text's words and their stems, remembered: evaluation rebuilds indexes over the same texts many times."""
     ws = tuple(words(text))
     return ws, tuple(stem(w) for w in ws)
+
+
+_UNSHOWN_STEMS = frozenset(stem(w) for w in UNSHOWN)
+_NUMBER = re.compile(r"[0-9-]+")
 
 
 def tokens(text: str) -> list[str]:
@@ -411,11 +443,23 @@ class TextIndex(_Index):
         """The words ``text`` shares with document ``i``, most telling (highest IDF) first, then a–z."""
         return self.shared(self.vector(text), i, limit)
 
-    def shared(self, vector: sp.spmatrix, i: int, limit: int = 5) -> list[str]:
-        """The words (not concepts) a vector shares with document ``i``, most telling first, as people write them."""
+    def shared(self, vector: sp.spmatrix, i: int, limit: int = 5, hidden: Container[str] = ()) -> list[str]:
+        """The words (not concepts) a vector shares with document ``i`` that a reason may name, most telling first,
+        as people write them: not a bare number or year ("2022", "2018-2022"), not one of :data:`UNSHOWN` or of the
+        ``hidden`` stems (the caller's: the graph's place names), not a part of a shared hyphenated word ("real"
+        and "time" beside "real-time").
+
+        >>> TextIndex(["Real-time bus data", "Real-time traffic, 2018-2022"]).shared_terms("real-time 2018-2022", 1)
+        ['real-time']
+        """
         query = set(vector.indices)
-        common = [self.terms[j] for j in self.matrix[i].indices if j in query and not self.terms[j].startswith(CONCEPT)]
-        ordered = sorted(common, key=lambda t: (-self.idf[self.vocabulary[t]], t))[:limit]
+        common = [
+            t
+            for t in (self.terms[j] for j in self.matrix[i].indices if j in query)
+            if not (t.startswith(CONCEPT) or t in hidden or t in _UNSHOWN_STEMS or _NUMBER.fullmatch(t))
+        ]
+        parts = {stem(p) for t in common if "-" in t for p in self.surface.get(t, t).split("-")}
+        ordered = sorted(set(common) - parts, key=lambda t: (-self.idf[self.vocabulary[t]], t))[:limit]
         return [self.surface.get(t, t) for t in ordered]
 
     def shared_concepts(self, vector: sp.spmatrix, i: int) -> list[str]:

@@ -99,6 +99,34 @@ def test_a_project_the_sources_only_name_is_said_to_match_by_its_name(store, tg)
     )
 
 
+def test_text_reasons_name_what_the_projects_do_not_where_or_when(store, tg):
+    # Phnom Penh's peers: Siem Reap's tourism system and its hospital network shared "reap" and "siem" (the hospital
+    # text names Siem Reap), Khon Kaen's masterplan 2018-2022 and its roadmap 2022-2035 the year "2022"; reasons
+    # name neither places nor numbers, nor the parts of a hyphenated word beside it, and the ranking is unchanged
+    answer = ask(store, "projects_for_city", city="phnom-penh", top=10, tg=tg)
+    texts = {i.label: next(r.text for r in i.reasons if r.kind == "text") for i in answer.items}
+    assert [i.label for i in answer.items][:3] == [
+        "Formulation of Siem Reap Smart City Roadmap",
+        "Smart Tourist Management System / Smart Tourism",
+        "Khon Kaen Smart City masterplan 2018-2022",
+    ]
+    assert texts["Smart Tourist Management System / Smart Tourism"] == (
+        "tackles what Phnom Penh's Smart Green Hospital Network (Leveraging Technology to Upgrade Cambodian "
+        "Healthcare) does (both speak of “training”, “platform”, “management”, “system”)"
+    )
+    assert texts["Khon Kaen Smart City masterplan 2018-2022"] == (
+        "tackles what Phnom Penh's Smart and Sustainable City Strategic Roadmap of Phnom Penh 2022-2035 does (both "
+        "speak of “environment”, “mobility”, “plan”)"
+    )
+    assert texts["Khon Kaen Smart Bus"] == (
+        "tackles what Phnom Penh's Phnom Penh Public Bus Service improvement does (both speak of “company”, "
+        "“tracking”, “payment”, “real-time”)"
+    )
+    # a city whose only reason was its own name is no longer shown: John Wiley & Sons' texts named Banyuwangi
+    wiley = ask(store, "cities_for_partner", partner="john_wiley_sons", top=10, tg=tg)
+    assert "Banyuwangi" not in [i.label for i in wiley.items]
+
+
 def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the_areas_its_words_point_to(store, tg):
     # "reduce child stunting" matches the two stunting projects word for word; their focus area (health) then
     # brings Phuket's community health platform, which shares no word with the plan, with a sourced reason.
