@@ -1,4 +1,4 @@
-"""An index of the graph's names, classes and properties: what reconciliation and completion look things up in.
+"""An index of the graph's names, classes and properties: what reconciliation, completion and search look things up in.
 
 Typed text has to find entities by any of their names (labels, alternative names, titles, ISO codes) and rank
 them by how much the graph uses them, several times a second while someone types. The graph is small enough
@@ -16,6 +16,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -38,10 +39,12 @@ apart as someone types), and the sorted keys stay short at 300k triples."""
 
 
 def normalize(text: str) -> str:
-    """Text as names are compared: accents and case folded, punctuation turned into single spaces.
+    """Text as names are compared, by completion, reconciliation and search alike: compatibility forms unfolded
+    (full-width ``ｋｕｃｈｉｎｇ``), accents and case folded (đ, which Unicode does not decompose, as d), punctuation
+    turned into single spaces.
 
-    >>> normalize("Đà Nẵng"), normalize("  Japan International Cooperation Agency (JICA) ")
-    ('da nang', 'japan international cooperation agency jica')
+    >>> normalize("Đà Nẵng"), normalize("  Japan International Cooperation Agency (JICA) "), normalize("ｋｕｃｈｉｎｇ")
+    ('da nang', 'japan international cooperation agency jica', 'kuching')
     """
     if text.isascii():
         plain = text.lower()
@@ -49,6 +52,15 @@ def normalize(text: str) -> str:
         folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
         plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     return " ".join(_WORD.sub(" ", plain).replace("_", " ").split())
+
+
+def compact(text: str) -> str:
+    """Text as search compares it: :func:`normalize` without spaces, so "danang" finds "Da Nang".
+
+    >>> compact("Da Nang"), compact("Chiang-Mai "), compact("Thành phố Hồ Chí Minh")
+    ('danang', 'chiangmai', 'thanhphohochiminh')
+    """
+    return normalize(text).replace(" ", "")
 
 
 def name_variants(name: str) -> list[str]:
@@ -116,6 +128,8 @@ class Index:
     _ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _ranked: list[str] = field(default_factory=list, repr=False)
     _masks: dict = field(default_factory=dict, repr=False)
+    _compact_names: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
+    """(:func:`compact` name, name, IRI) for every label and other name as the graph states it."""
 
     def __post_init__(self) -> None:
         self._ranked = sorted(
@@ -132,6 +146,11 @@ class Index:
         ordered = sorted(pairs)
         self._keys = [key for key, _ in ordered]
         self._ranks = np.array([r for _, r in ordered], dtype=np.int64)
+        self._compact_names = [
+            (compact(name), name, iri)
+            for iri, entity in self.entities.items()
+            for name in dict.fromkeys([entity.label, *entity.names])
+        ]
 
     # -- entities ------------------------------------------------------------------------------
     def complete(self, text: str, classes: set[str] | None = None, limit: int = 10) -> list[Entity]:
@@ -155,6 +174,14 @@ class Index:
                 if len(out) == limit:
                     break
         return out
+
+    def names_containing(self, words: list[str]) -> Iterator[tuple[Entity, str]]:
+        """Every name (label or other name, as the graph states it) holding each of ``words`` (as :func:`compact`
+        makes them) anywhere inside, with its entity: search finds words inside names ("nang" in "Da Nang"), where
+        :meth:`complete` matches the starts of words."""
+        for folded, name, iri in self._compact_names:
+            if all(word in folded for word in words):
+                yield self.entities[iri], name
 
     def _class_mask(self, classes: frozenset[str]):
         """Which ranks (both halves of the rank space) belong to instances of ``classes``, kept per class set."""

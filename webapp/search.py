@@ -1,9 +1,10 @@
-"""Search everywhere: ``/search?q=`` over the labels, titles and alternative names of every entity.
+"""Search everywhere: ``/search?q=`` over the labels, titles, alternative names and ISO codes of every entity.
 
-The graph is asked through the ``search_names`` page query with the text bound as a value; the words of the
-search are then checked here, so "flood warning" finds "Flood Early Warning System" and "danang" finds
-"Da Nang". An exact name of exactly one entity goes straight to its page; anything else is listed, grouped by
-the kind of entity (the path segment of its IRI, named by the ontology's class labels).
+Names are matched in :mod:`graph.lookup`'s index of the graph's names (read once per graph version), folded as
+completion folds them (:func:`graph.lookup.compact`: accents, case, full-width forms, spaces and punctuation),
+so "flood warning" finds "Flood Early Warning System", "danang" finds "Da Nang" and "thanh pho ho chi minh" finds
+Ho Chi Minh City by its Vietnamese name. An exact name of exactly one entity goes straight to its page; anything
+else is listed, grouped by the kind of entity (the path segment of its IRI, named by the ontology's class labels).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, redirect, render_template, request
 
-from webapp.page_data import bound, local_path, public_base, rows, text
+from graph.lookup import compact, normalize, term_labels
+from ontology.namespace import ASCN
+from webapp.page_data import local_path, lookup_index
 
 bp = Blueprint("search", __name__)
 
@@ -35,17 +38,6 @@ KIND_ORDER = (
     "dataset",
 )
 """Which kinds come first when their best hits match equally well: what people look for most."""
-_NOT_COMPARED = re.compile(r"[-\s]+")
-"""Spaces and hyphens, left out when names are compared (the same characters ``search_names.rq`` drops)."""
-
-
-def compact(value: str) -> str:
-    """A name as it is compared: lower case without spaces or hyphens.
-
-    >>> compact("Da Nang"), compact("Chiang-Mai ")
-    ('danang', 'chiangmai')
-    """
-    return _NOT_COMPARED.sub("", value.casefold())
 
 
 @dataclass
@@ -85,8 +77,7 @@ def rank_of(name: str, words: list[str]) -> int | None:
         return 0
     if whole.startswith(words[0]):
         return 1
-    starts = [compact(w) for w in re.split(r"[-\s]+", name.casefold()) if w]
-    if any(s.startswith(words[0]) for s in starts):
+    if any(start.startswith(words[0]) for start in normalize(name).split()):
         return 2
     return 3
 
@@ -96,20 +87,17 @@ def find(query: str) -> list[Hit]:
     words = [compact(w) for w in query.split() if compact(w)]
     if not words:
         return []
-    base = public_base() + "id/"
+    class_labels = term_labels()
     hits: dict[str, Hit] = {}
-    for r in rows("search_names", {"text": max(words, key=len), "base": base}):
-        path = local_path(r["entity"])
-        if path is None or path.count("/") != 3:  # qualifying nodes (…/population) are part of their entity
-            continue
-        matched = str(bound(r["matched"]))
+    for entity, matched in lookup_index().names_containing(words):
+        path = local_path(entity.iri)
         rank = rank_of(matched, words)
-        if rank is None:
+        if path is None or path.count("/") != 3 or rank is None:  # qualifying nodes (…/population) are their entity's
             continue
-        hit = hits.setdefault(path, Hit(path, text(r["label"]) or matched, path.split("/")[2]))
-        type_label = r["typeLabel"]
-        if type_label is not None:
-            hit.type_labels.add(str(type_label))
+        hit = hits.get(path)
+        if hit is None:
+            own = {class_labels[c] for c in entity.classes if c.startswith(str(ASCN)) and c in class_labels}
+            hit = hits[path] = Hit(path, entity.label, path.split("/")[2], own)
         if rank < hit.rank:
             hit.rank, hit.matched = rank, matched
     return sorted(hits.values(), key=lambda h: (h.rank, h.label.casefold(), h.path))

@@ -33,6 +33,28 @@ def test_an_exact_name_opens_its_page(client, q, target):
     assert response.headers["Location"] == target
 
 
+@pytest.mark.parametrize(
+    "q, target",
+    [
+        ("ha noi", "/id/city/hanoi"),
+        ("Ha Nôi", "/id/city/hanoi"),
+        ("HÀ NỘI", "/id/city/hanoi"),
+        ("Đa Nang", "/id/city/da-nang"),
+        ("da nẵng", "/id/city/da-nang"),
+        ("ＤＡ\u3000ＮＡＮＧ", "/id/city/da-nang"),
+        ("ｋｕｃｈｉｎｇ", "/id/city/kuching"),
+        ("thanh pho ho chi minh", "/id/city/ho-chi-minh-city"),
+    ],
+)
+def test_accents_case_and_full_width_forms_are_folded_as_completion_folds_them(client, q, target):
+    """Hà Nội, Đà Nẵng and Thành phố Hồ Chí Minh are alternative names in the data (Ha Noi, Da Nang, Ho Chi Minh
+    City the labels): typed with some, all or none of their accents, or in full-width forms, each names its city."""
+    response = client.get("/search", query_string={"q": q})
+    assert (response.status_code, response.headers["Location"]) == (302, target)
+    first = client.get("/api/complete", query_string={"q": q}).json["results"][0]
+    assert first["iri"] == "https://w3id.org/ascn" + target
+
+
 def test_other_searches_are_grouped_by_kind_whole_names_first(client):
     html = client.get("/search?q=Yokohama&list=1").get_data(as_text=True)  # "Yokohama" alone names the city
     assert "6 entities named like “Yokohama”" in html
