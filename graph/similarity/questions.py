@@ -411,6 +411,7 @@ QUESTIONS: dict[str, Question] = {
             _cities_for_profile,
             lambda tg, q, c: profile.reasons(tg, c, list(q.focus_areas), list(q.programmes)),
             narrow=lambda tg, q: _narrow_cities(tg, Query(countries=q.countries)),
+            tiebreak=lambda tg: scorer(tg).partnered,
         ),
     )
 }

@@ -224,6 +224,7 @@ class Scorer:
             "_programme_names",
             "_plan_attributes",
             "documented",
+            "partnered",
         ):
             getattr(self, name)  # building them is the point
         for kind in ("city", "partner"):
@@ -264,6 +265,15 @@ class Scorer:
         corpus, at = self._corpus
         words = np.asarray(corpus.word_counts.sum(axis=1)).ravel()
         return words[[at[p] + 1 for p in self.tg.ids("project")]]  # each entity's name, then its description
+
+    @cached_property
+    def partnered(self) -> np.ndarray:
+        """How many pairings each city has (in IRI order): what orders a partner profile's cities of equal score.
+        A profile of one programme gives its member cities the same score, and of those the one that already works
+        with more external partners has shown it takes partnerships on, and has the record a partner reads first
+        (chosen on validation over the cities' projects, documented projects and activity: benchmarks/README.md,
+        issue 12's seventh pass)."""
+        return np.asarray(self.tg.relation("paired_city").sum(axis=0), dtype=float).ravel()
 
     def _composed(self, documents: Iterable[Iterable[int]]) -> sp.csr_matrix:
         return self._corpus[0].compose(documents)

@@ -19,6 +19,22 @@ def test_programme_members_with_the_focus_area_come_first(store):
     assert all(ev.sources for reason in answer.items[0].reasons for ev in reason.evidence)
 
 
+def test_cities_of_equal_score_come_the_more_partnered_first(store):
+    # the programme alone gives every Smart JAMP city the same score: those with more pairings come first (four:
+    # Battambang, Davao City, Luang Prabang; three: Siem Reap; two: Cebu City, Da Nang; one: Kuching), then by IRI
+    answer = ask(store, "cities_for_profile", programme=["smart-jamp"], top=10)
+    assert len({i.score for i in answer.items}) == 1
+    assert [i.label for i in answer.items] == [
+        "Battambang",
+        "Davao City",
+        "Luang Prabang",
+        "Siem Reap",
+        "Cebu City",
+        "Da Nang",
+        "Kuching",
+    ]
+
+
 def test_countries_keep_only_their_cities(store):
     answer = ask(store, "cities_for_profile", focus=["civic_social"], in_country=["vn"], top=10)
     assert [i.label for i in answer.items] == ["Da Nang", "Ho Chi Minh City"]
