@@ -4,11 +4,18 @@ A parser's own message is written for the parser's authors: Oxigraph reports a m
 of Unicode ranges, an update sent as a query as "expected CONSTRUCT", and the furthest position it reached,
 which can lie past the mistake or past the end of the text. :func:`explain` turns such an error, with the
 query text at hand, into a short message at the token that is wrong.
+
+Oxigraph's furthest position lies well past some mistakes: after a misspelt keyword (``FILTR(...)`` is reported
+inside the parentheses, as "expected OPTIONAL"), a stray ``)`` or ``,`` (reported a line later), a group left open
+before ``ORDER BY``. rdflib's parser stops at the token itself there, so such an error is read again by rdflib and
+reported where it stops (:func:`_earlier_mistake`). A group left open at the end of the text is reported at its
+last token: that is where either parser finds out.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 
 from graph.sparql_text import Token, inspect_query, tokens
 from ontology import PREFIXES
@@ -16,6 +23,23 @@ from queries.errors import QueryError
 
 _MAX_EXPECTED = 8
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+_SPELLED = """
+A ADD ALL AS ASC ASK BASE BIND BY CLEAR CONSTRUCT COPY CREATE DATA DEFAULT DELETE DESC DESCRIBE DISTINCT DROP EXISTS
+FALSE FILTER FROM GRAPH GROUP HAVING IN INSERT INTO LATERAL LIMIT LOAD MINUS MOVE NAMED NOT OFFSET OPTIONAL ORDER
+PREFIX REDUCED SELECT SEPARATOR SERVICE SILENT TO TRUE UNDEF UNION USING VALUES VERSION WHERE WITH ABS ADJUST AVG
+BNODE BOUND CEIL COALESCE CONCAT CONTAINS COUNT DATATYPE DAY ENCODE_FOR_URI FLOOR GROUP_CONCAT HASLANG HASLANGDIR
+HOURS IF IRI ISBLANK ISIRI ISLITERAL ISNUMERIC ISTRIPLE ISURI LANG LANGDIR LANGMATCHES LCASE MAX MD5 MIN MINUTES
+MONTH NOW OBJECT PREDICATE RAND REGEX REPLACE ROUND SAMETERM SAMPLE SECONDS SHA1 SHA256 SHA384 SHA512 STR STRAFTER
+STRBEFORE STRDT STRENDS STRLANG STRLANGDIR STRLEN STRSTARTS STRUUID SUBJECT SUBSTR SUM TIMEZONE TRIPLE TZ UCASE URI
+UUID YEAR
+"""
+_KEYWORDS = frozenset(_SPELLED.split())
+"""Every bare word SPARQL 1.1 (and Oxigraph's SPARQL 1.2 additions) spells, upper-cased: keywords and built-in
+functions. Any other word without a colon, ``?`` or quotes is no SPARQL at all."""
+_AFTER_GROUP = ("ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET")
+"""Keywords that follow a query's closed ``WHERE`` group."""
+_STRAY = frozenset(",;.)]}")
+"""Separators and closing brackets: out of place, they are the mistake themselves."""
 _ITEM = re.compile(r'"[^"]*"|\'[^\']*\'|\[[^\]]*\]|[^,\s][^,]*')
 
 
@@ -50,7 +74,60 @@ def explain(sparql: str, error: QueryError) -> QueryError:
         if unknown is not None:
             prefix, offset = unknown
             return QueryError(_prefix_message(sparql, prefix), _line_column(sparql, offset))
-    return QueryError(_shorter(error.message), _line_column(sparql, _token_at(sparql, error.position)))
+    offset = _token_at(sparql, error.position)
+    return _earlier_mistake(sparql, offset) or QueryError(_shorter(error.message), _line_column(sparql, offset))
+
+
+def _earlier_mistake(sparql: str, offset: int) -> QueryError | None:
+    """The mistake where rdflib's parser stops reading ``sparql``, when that is before ``offset`` (where Oxigraph
+    stopped) and the token there is wrong in itself: a word that is no SPARQL keyword or function, a stray separator
+    or closing bracket, or a solution modifier while a group is still open. Elsewhere Oxigraph's position stands.
+
+    >>> print(_earlier_mistake("SELECT * WHERE {\\n  ?s ?p ?o .\\n  FILTR(?o > 1)\\n}", 43))
+    syntax error: 'FILTR' is no SPARQL keyword or function; did you mean FILTER? (line 3, column 3)
+    >>> print(_earlier_mistake("SELECT ?s, ?o WHERE { ?s ?p ?o }", 14))
+    syntax error: unexpected ',' (line 1, column 10)
+    >>> print(_earlier_mistake("SELECT * WHERE { ?s ?p ?o . OPTIONAL { ?s ?q ?x }\\nORDER BY ?s", 59))
+    syntax error: expected '}' before 'ORDER': a group is not closed (line 2, column 1)
+    >>> _earlier_mistake("SELECT * WHERE {\\n  ?s ?p ?o .\\n  ?s ?x }", 38) is None
+    True
+    """
+    stop = _rdflib_stop(sparql)
+    if stop is None or stop.start >= offset:
+        return None
+    where = _line_column(sparql, stop.start)
+    word = stop.text.upper() if stop.kind == "word" else None
+    if word is not None and word not in _KEYWORDS:
+        close = get_close_matches(word, _KEYWORDS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return QueryError(f"syntax error: {stop.text!r} is no SPARQL keyword or function{hint}", where)
+    if stop.kind == "other" and stop.text in _STRAY:
+        return QueryError(f"syntax error: unexpected {stop.text!r}", where)
+    if word in _AFTER_GROUP and _open_groups(sparql, stop.start) > 0:
+        return QueryError(f"syntax error: expected '}}' before {stop.text!r}: a group is not closed", where)
+    return None
+
+
+def _rdflib_stop(sparql: str) -> Token | None:
+    """The token where rdflib's SPARQL parser stops reading ``sparql``; None when it reads it all, stops at the end,
+    or fails otherwise (it recurses once per triple, so a query of thousands of triples is beyond it). Read only for
+    a query Oxigraph refused, so its cost (milliseconds for a query a person writes) is paid on errors alone."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(sparql)
+    except ParseBaseException as exc:
+        return next((t for t in tokens(sparql) if t.start >= exc.loc), None)
+    except Exception:  # rdflib's own errors from its parse actions, a recursion too deep: no position to offer
+        return None
+    return None
+
+
+def _open_groups(sparql: str, offset: int) -> int:
+    """How many ``{`` before ``offset`` are not closed by then (braces in strings, IRIs and comments not counted)."""
+    before = [t.text for t in tokens(sparql) if t.start < offset and t.kind == "other"]
+    return before.count("{") - before.count("}")
 
 
 def _not_a_form(sparql: str) -> Token | None:

@@ -253,6 +253,41 @@ def test_malformed_query_is_400_with_the_parser_position(client):
     assert "(line 3, column 9)" in r.get_data(as_text=True)  # on the "}", not past the end of the text
 
 
+CITY = "<https://w3id.org/ascn/ontology#City>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (
+            f"SELECT ?c WHERE {{\n  ?c a {CITY} ;\n     {LABEL} ?l .\n  FILTR(lang(?l) = 'en')\n}}\nLIMIT 10",
+            "'FILTR' is no SPARQL keyword or function; did you mean FILTER? (line 4, column 3)",
+        ),
+        (
+            f"SELECT ?c WHRE {{\n  ?c a {CITY} .\n}}",
+            "'WHRE' is no SPARQL keyword or function; did you mean WHERE? (line 1, column 11)",
+        ),
+        (f"SELECT ?c WHERE {{\n  ?c a {CITY} ) .\n  ?c {LABEL} ?l .\n}}", "unexpected ')' (line 2, column 46)"),
+        (
+            f"SELECT ?c WHERE {{\n  ?c a {CITY} .\n  OPTIONAL {{ ?c {LABEL} ?l \n}}\nORDER BY ?c",
+            "expected '}' before 'ORDER': a group is not closed (line 5, column 1)",
+        ),
+    ],
+)
+def test_a_misspelt_keyword_or_stray_token_is_reported_where_it_stands(client, query, message):
+    """Oxigraph reported these past the mistake (FILTR inside its parentheses as 'expected OPTIONAL', the stray
+    ')' a line later, the unclosed group at ORDER's variable); rdflib's parser stops on the token itself."""
+    r = client.get("/sparql", query_string={"query": query})
+    assert (r.status_code, r.get_data(as_text=True)) == (400, f"malformed query: syntax error: {message}\n")
+
+
+def test_a_group_left_open_at_the_end_is_reported_at_the_last_token(client):
+    """Where the text ends is where any parser finds a missing '}' out."""
+    r = client.get("/sparql", query_string={"query": f"SELECT ?c WHERE {{\n  ?c a {CITY} .\n  ?c {LABEL} ?l"})
+    assert r.status_code == 400 and r.get_data(as_text=True).endswith("(line 3, column 51)\n")  # on ?l
+
+
 def test_error_column_on_the_first_line_counts_in_the_clients_text(client):
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o . ?s ?x }"})
     assert "(line 1, column 35)" in r.get_data(as_text=True)  # not shifted by the BASE the endpoint adds
