@@ -38,6 +38,9 @@ _KEYWORDS = frozenset(_SPELLED.split())
 functions. Any other word without a colon, ``?`` or quotes is no SPARQL at all."""
 _AFTER_GROUP = ("ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET")
 """Keywords that follow a query's closed ``WHERE`` group."""
+_REREAD_LIMIT = 2_000
+"""Characters of a refused query rdflib's parser reads again (:func:`_rdflib_stop`): its time grows with the text,
+to a fraction of a second at this length, so a longer text (rarely typed by hand) keeps Oxigraph's position."""
 _STRAY = frozenset(",;.)]}")
 """Separators and closing brackets: out of place, they are the mistake themselves."""
 _ITEM = re.compile(r'"[^"]*"|\'[^\']*\'|\[[^\]]*\]|[^,\s][^,]*')
@@ -110,8 +113,14 @@ def _earlier_mistake(sparql: str, offset: int) -> QueryError | None:
 
 def _rdflib_stop(sparql: str) -> Token | None:
     """The token where rdflib's SPARQL parser stops reading ``sparql``; None when it reads it all, stops at the end,
-    or fails otherwise (it recurses once per triple, so a query of thousands of triples is beyond it). Read only for
-    a query Oxigraph refused, so its cost (milliseconds for a query a person writes) is paid on errors alone."""
+    fails otherwise (it recurses once per triple, so a query of a hundred triples is beyond it), or the text is longer
+    than :data:`_REREAD_LIMIT`. Read only for a query Oxigraph refused, so its cost is paid on errors alone.
+
+    >>> _rdflib_stop("SELECT * { FILTR(?o) }").text, _rdflib_stop("#" * _REREAD_LIMIT + "\\nSELECT * { FILTR(?o) }")
+    ('FILTR', None)
+    """
+    if len(sparql) > _REREAD_LIMIT:
+        return None
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery
 
