@@ -309,7 +309,7 @@ def closing(conn: http.client.HTTPConnection) -> Iterator[http.client.HTTPConnec
         conn.close()
 
 
-def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int | None, threads: int):
+def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int | None, threads: int | None):
     port = free_port()
     args = [
         str(BIN / "ascn"),
@@ -321,8 +321,7 @@ def serve_ascn(data_dir: Path, log: Path, settle_for: float, workers: int | None
         "--port",
         str(port),
         *(("--workers", str(workers)) if workers else ()),  # else ascn serve's default, as a user gets it
-        "--threads",
-        str(threads),
+        *(("--threads", str(threads)) if threads else ()),
     ]
     return running("ascn serve", args, port, "/sparql", log, settle_for)
 
@@ -865,7 +864,7 @@ def main(argv: list[str] | None = None) -> None:
         "the recommender evaluation in the background first)",
     )
     parser.add_argument("--ascn-workers", type=int, help="ascn serve --workers (default: ascn serve's own default)")
-    parser.add_argument("--ascn-threads", type=int, default=8, help="ascn serve --threads")
+    parser.add_argument("--ascn-threads", type=int, help="ascn serve --threads (default: ascn serve's own default)")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
     parser.add_argument("--profile", action="store_true", help="sample ascn serve with py-spy and summarise")
     parser.add_argument("--workdir", type=Path, help="where stores and logs go (default: a temporary folder, removed)")

@@ -8,17 +8,20 @@ has its worker killed (SIGKILL) and replaced in the background, while the other 
 
 from __future__ import annotations
 
+import ast
 import logging
 import multiprocessing as mp
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
+from pathlib import Path
 
 from graph import egress
 from graph.backends import open_store
@@ -166,6 +169,32 @@ def default_workers() -> int:
     return min(8, max(2, 2 * cores))
 
 
+def _script_imports() -> list[str]:
+    """The modules the main script imports at its top level, when this process runs a script (as ``ascn`` does).
+
+    multiprocessing runs the parent's main script again in each new worker before the worker starts, and Python
+    3.11's fork server cannot do that once for all (its ``__main__`` preload looks for a ``main_path`` that it is never
+    given). For ``ascn`` the script imports the CLI, Flask and rdflib: 0.7 s in every replacement worker while
+    runaway queries held the cores, a lane that stayed down that long. Imported once in the fork server, they make the
+    script's run in a worker a few look-ups.
+    """
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None or not script:
+        return []  # run with -m, or no script: workers do not run it again
+    try:
+        tree = ast.parse(Path(script).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
 def _worker_main(settings: Settings, conn, services: tuple[str, ...] = ()) -> None:
     """A worker's life: put up the outbound-connection wall (:mod:`graph.egress`: no connection but to the
     allowed SERVICE ``services`` and the remote store), open the store, say ready, answer jobs until the pipe
@@ -212,6 +241,13 @@ class _Worker:
     """A worker of the reserved lane (see :class:`QueryPool`)."""
 
 
+@dataclass(eq=False)
+class _Waiter:
+    """A query waiting for a worker, which :meth:`QueryPool._put` hands it."""
+
+    worker: _Worker | None = None
+
+
 START_WAIT = 120.0
 """Seconds a new worker may take to open the store before its start counts as failed."""
 
@@ -223,7 +259,11 @@ class QueryPool:
     them), it takes a worker of the reserved lane, where it may run ``lane_limit`` seconds only, so a short query
     still answers while runaways hold the other workers, and a runaway gets at most that much of the lane. A query
     that finds no free worker within ``admission_wait`` seconds is refused at once (PoolBusy, which the endpoint
-    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit. Workers being
+    answers 503 with Retry-After) instead of queueing behind queries that may run to the time limit. A freed worker
+    of the pool goes to the query waiting longest; a freed worker of the lane goes to the newest, so that after a
+    flood of long queries (each of which the lane stops after ``lane_limit``) a short query sent next is served at
+    the lane's next turn, not after every query that came before it, while the pool's own workers keep serving the
+    waiting queries in order (none waits for ever behind newer ones). Workers being
     renewed after a write (:meth:`recycle`) are starting, not busy: while any is, a query waits for one as long as
     a worker may take to start (:data:`START_WAIT`, not the query's own time limit, which bounds its work), so the
     first queries after a load are answered, not refused, on a machine slow to start them.
@@ -247,7 +287,7 @@ class QueryPool:
         if "forkserver" in mp.get_all_start_methods():
             self._ctx = mp.get_context("forkserver")
             # workers fork from a server that has the libraries imported already: a replacement is ready fast
-            self._ctx.set_forkserver_preload(["graph.pool", "graph.backends.oxigraph"])
+            self._ctx.set_forkserver_preload(["graph.pool", "graph.backends.oxigraph", *_script_imports()])
         else:
             self._ctx = mp.get_context("spawn")
         self.settings = settings
@@ -261,6 +301,8 @@ class QueryPool:
         self.replaced = 0
         self._free: dict[bool, list[_Worker]] = {False: [], True: []}  # lane? → idle workers
         self._freed = threading.Condition(threading.Lock())
+        self._waiting: list[_Waiter] = []
+        """The queries waiting for a worker, the oldest first (guarded by ``_freed``)."""
         self._live: set[_Worker] = set()
         self._renewing = 0
         """Workers being started in place of ones renewed because the graph changed (guarded by ``_freed``)."""
@@ -368,27 +410,36 @@ class QueryPool:
         raise StoreError(payload[0])
 
     def _take(self, wait: float, renewal_wait: float) -> _Worker:
-        """A free worker: one of the pool's, else one of the reserved lane's; PoolBusy after ``wait`` seconds, or
-        after ``renewal_wait`` while workers renewed after a write are starting."""
+        """A free worker: one of the pool's, else one of the reserved lane's, else the one :meth:`_put` hands this
+        query when freed; PoolBusy after ``wait`` seconds, or after ``renewal_wait`` while workers renewed after a
+        write are starting."""
         now = time.monotonic()
         deadline, renewed_by = now + wait, now + max(wait, renewal_wait)
         with self._freed:
-            while True:
-                for lane in (False, True):
-                    if self._free[lane]:
-                        return self._free[lane].pop()
+            for lane in (False, True):
+                if self._free[lane]:
+                    return self._free[lane].pop()
+            me = _Waiter()
+            self._waiting.append(me)
+            while me.worker is None:
                 left = (renewed_by if self._renewing else deadline) - time.monotonic()
                 if left <= 0:
+                    self._waiting.remove(me)
                     raise PoolBusy(
                         f"all {self.size + self.lane} query workers stayed busy for {wait:g} s; try again later"
                     )
                 self._freed.wait(left)
+            return me.worker
 
     def _put(self, worker: _Worker, renewed: bool = False) -> None:
+        """Hand ``worker`` to a waiting query (the lane's to the newest, the pool's to the oldest), or keep it free."""
         with self._freed:
-            self._free[worker.lane].append(worker)
             self._renewing -= renewed
-            self._freed.notify()
+            if self._waiting:
+                self._waiting.pop(-1 if worker.lane else 0).worker = worker
+                self._freed.notify_all()
+            else:
+                self._free[worker.lane].append(worker)
 
     def _renewal_over(self) -> None:
         """A renewal ends without a worker (the pool closed): waiting queries stop counting on it."""

@@ -616,7 +616,11 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
     type=click.IntRange(1),
     help="Rows (or triples) an answer may hold [default: 10000, or ASCN_SPARQL_ROW_LIMIT].",
 )
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="HTTP threads.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    help="HTTP threads [default: one for each query worker and for each connection one client may hold, and 4 more].",
+)
 @click.option(
     "--trusted-proxy",
     metavar="ADDRESS",
@@ -650,7 +654,7 @@ def serve(
     workers: int | None,
     timeout: float | None,
     row_limit: int | None,
-    threads: int,
+    threads: int | None,
     trusted_proxy: str | None,
     connections_per_client: int | None,
     rate_limit_sparql: str | None,

@@ -17,8 +17,9 @@ from webapp import connections, served, warmup
 from webapp.store import EXTENSION, close_app
 
 
-def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[str], None]) -> None:
-    """Run ``app`` on ``host:port`` until interrupted; ``announce`` gets the base URL once it listens."""
+def serve(app: Flask, host: str, port: int, threads: int | None, announce: Callable[[str], None]) -> None:
+    """Run ``app`` on ``host:port`` with ``threads`` HTTP threads (None: :func:`default_threads`) until interrupted;
+    ``announce`` gets the base URL once it listens."""
     from waitress.server import create_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -30,7 +31,14 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
         # send_bytes=1: the request thread sends its answer itself at once; waitress's default (18,000 bytes) leaves a
         # smaller answer for the main loop, one more thread hand-off (a wake-up of another CPU) on every small query
         server = create_server(
-            app, host=host, port=port, threads=threads, ident="ascn", send_bytes=1, **_proxy(app), **connection_limits()
+            app,
+            host=host,
+            port=port,
+            threads=threads or default_threads(app),
+            ident="ascn",
+            send_bytes=1,
+            **_proxy(app),
+            **connection_limits(),
         )
         server.channel_class = _channel_class()
         proxy = app.config.get("TRUSTED_PROXY")
@@ -52,6 +60,23 @@ def serve(app: Flask, host: str, port: int, threads: int, announce: Callable[[st
             served.unregister(app.extensions[EXTENSION].settings.data_dir, registration)
         server.close()
         close_app(app)
+
+
+def default_threads(app: Flask) -> int:
+    """HTTP threads unless the operator says: one for each query worker (a request thread waits for its worker's
+    answer), one for each connection a single client may hold (the cap of :mod:`webapp.connections`, or its default
+    when there is none: each may be a query waiting for a worker), and four more.
+
+    With fewer, a flood of long queries from one client held every thread, some running and the rest waiting for a
+    worker, and the next client's short query waited in waitress's queue behind them all (8 s after 20 runaways,
+    with 8 threads). With a thread of its own it waits in the query pool beside them, where the reserved lane's next
+    turn goes to the newest query (:class:`graph.pool.QueryPool`). A waiting thread costs memory, not CPU.
+    """
+    from webapp import DEFAULTS
+
+    pool = app.extensions[EXTENSION].pool
+    per_client = connections.limit_from(app.config) or DEFAULTS[connections.SETTING]
+    return pool.size + pool.lane + per_client + 4
 
 
 CONNECTIONS = 1000

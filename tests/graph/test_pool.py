@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.machinery
+import sys
 import threading
 import time
+import types
 
 import pytest
 
 from graph.backends import open_store
 from graph.errors import StoreError
-from graph.pool import START_WAIT, Job, QueryPool, QueryTimeout, answer
+from graph.pool import START_WAIT, Job, QueryPool, QueryTimeout, _script_imports, _Worker, answer
 from queries.errors import QueryError
+from tests.conftest import wait_until
 
 FORMATS = {"results": "csv", "boolean": "json", "graph": "ntriples"}
 PHUKET_LABEL = (
@@ -108,6 +112,49 @@ def test_a_query_waits_for_renewed_workers_longer_than_its_own_time_limit(store,
     finally:
         renewal_may_finish.set()
         pool.close()
+
+
+def test_a_freed_lane_worker_goes_to_the_newest_waiting_query_and_a_pool_worker_to_the_oldest(built_settings):
+    """The hand-off alone, with stand-in workers: three queries wait; the pool's freed workers go to them in order
+    (none waits for ever behind newer ones), the lane's to the newest. So after a flood of long queries, each of
+    which the lane stops after its limit, a short query sent next gets the lane's next turn."""
+    pool = QueryPool(built_settings, size=1, lane=1)
+    got: dict[str, _Worker] = {}
+
+    def waits(name: str) -> threading.Thread:
+        thread = threading.Thread(target=lambda: got.__setitem__(name, pool._take(120.0, START_WAIT)))
+        thread.start()
+        return thread
+
+    threads = {}
+    for n, name in enumerate(("first", "second", "third"), start=1):
+        threads[name] = waits(name)
+        wait_until(lambda n=n: len(pool._waiting) == n, f"{name} waits")
+    pool_worker, lane_worker, next_pool_worker = (
+        _Worker(None, None),
+        _Worker(None, None, lane=True),
+        _Worker(None, None),
+    )
+    for worker, name in ((pool_worker, "first"), (lane_worker, "third"), (next_pool_worker, "second")):
+        pool._put(worker)
+        threads[name].join()
+        assert got[name] is worker, name
+    assert got.keys() == {"first", "second", "third"} and not pool._waiting
+
+
+def test_the_fork_server_imports_what_the_main_script_imports(tmp_path, monkeypatch):
+    """Each new worker runs the parent's main script again (``ascn``, which imports the CLI); the fork server
+    imports the script's modules first, so that run finds them imported. Run with -m, there is no script to run."""
+    script = tmp_path / "ascn"
+    script.write_text(
+        "import re, sys\nfrom webapp.cli import main\nfrom . import nothing\nif __name__ == '__main__':\n    main()\n"
+    )
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert _script_imports() == ["re", "sys", "webapp.cli"]
+    main.__spec__ = importlib.machinery.ModuleSpec("pytest.__main__", None)
+    assert _script_imports() == []
 
 
 def _run_or_error(pool: QueryPool, timeout: float):

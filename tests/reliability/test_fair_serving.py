@@ -38,6 +38,16 @@ def server(tmp_path_factory, bundled_graphs):
         yield running
 
 
+@pytest.fixture
+def patient_server(tmp_path, bundled_graphs):
+    """``ascn serve`` with 2 workers, the lane and its default HTTP threads, where a query may wait 120 s for a worker:
+    runaways that find none stay waiting through the test, however slow the machine."""
+    settings = store_copy(tmp_path / "data", bundled_graphs)
+    env = {"ASCN_SPARQL_ADMISSION_WAIT": "120"}
+    with running_ascn(settings.data_dir, "--workers", str(WORKERS), "--timeout", "120", env=env) as running:
+        yield running
+
+
 def _query_url(server, query: str) -> str:
     return f"{server.url}?{urllib.parse.urlencode({'query': query})}"
 
@@ -166,20 +176,50 @@ def test_one_address_cannot_hold_more_connections_than_its_cap_and_others_are_se
         stalled.close()
 
 
-def test_a_trivial_query_answers_while_runaways_fill_the_workers(server):
-    pid = server.process.pid
-    wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the query workers started")
-    answers: list = []
+def _flood(server, answers: list) -> list[threading.Thread]:
+    """:data:`RUNAWAYS` runaway queries sent at once, each from a thread of its own; their answers go to ``answers``."""
 
     def runaway():
         try:
             answers.append(http_request(_query_url(server, RUNAWAY), timeout=BOUND))
-        except (OSError, http.client.HTTPException):  # the server stopped at the end of the module meanwhile
+        except (OSError, http.client.HTTPException):  # the server stopped at the end of the test meanwhile
             pass
 
     threads = [threading.Thread(target=runaway, daemon=True) for _ in range(RUNAWAYS)]
     for t in threads:
         t.start()
+    return threads
+
+
+def test_a_trivial_query_sent_while_runaways_wait_for_workers_is_served_ahead_of_them(patient_server):
+    """With 20 runaways in flight (two on the workers, one on the reserved lane, which stops each after 1 s, the rest
+    waiting for a worker), a trivial query is served at one of the lane's next turns, ahead of the runaways waiting
+    before it: the lane's freed worker goes to the newest query. It used to wait behind them all (8 s after 20
+    runaways; with the default 2 s admission wait, often a 503): 8 HTTP threads were all held by runaways, and the
+    lane served the waiting queries in order."""
+    server = patient_server
+    pid = server.process.pid
+    wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the query workers started")
+    answers: list = []
+    _flood(server, answers)
+    wait_until(lambda: answers, "the reserved lane stopped its first runaway")
+    started = time.monotonic()
+    trivial = http_request(_query_url(server, TRIVIAL), timeout=BOUND)
+    elapsed, answered = time.monotonic() - started, len(answers)
+    print(
+        f"\n{RUNAWAYS} runaway queries in flight: a trivial query answered in {elapsed * 1000:.0f} ms, "
+        f"when the lane had stopped {answered} of them"
+    )
+    assert trivial.status == 200 and b"true" in trivial.body, trivial.text
+    assert all(a.status == 503 for a in answers[:answered])
+    assert answered < RUNAWAYS - WORKERS - 1, "runaways sent before the trivial query must still have been waiting"
+
+
+def test_a_trivial_query_answers_while_runaways_fill_the_workers(server):
+    pid = server.process.pid
+    wait_until(lambda: len(query_workers(pid)) == WORKERS + LANE, "the query workers started")
+    answers: list = []
+    threads = _flood(server, answers)
     # every runaway that found no worker of its own is refused; the rest hold the workers
     wait_until(lambda: len(answers) >= RUNAWAYS - WORKERS, "the runaways beyond the workers were refused")
     refused = list(answers)
