@@ -38,20 +38,29 @@ KEY_WORDS = 4
 apart as someone types), and the sorted keys stay short at 300k triples."""
 
 
+def fold(text: str) -> str:
+    """Text with compatibility forms unfolded (full-width ``ｋｕｃｈｉｎｇ``), accents and case folded (đ, which
+    Unicode does not decompose, as d), punctuation kept: how names are compared (:func:`normalize`) and how the
+    recommender's text analysis reads words (:func:`graph.similarity.text.words`), so "Đà Nẵng" and "Da Nang" are
+    one name and the same words wherever they are typed.
+
+    >>> fold("Đà Nẵng's nước-sạch"), fold("ｋｕｃｈｉｎｇ"), fold("Thành phố Hồ Chí Minh")
+    ("da nang's nuoc-sach", 'kuching', 'thanh pho ho chi minh')
+    """
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
 def normalize(text: str) -> str:
-    """Text as names are compared, by completion, reconciliation and search alike: compatibility forms unfolded
-    (full-width ``ｋｕｃｈｉｎｇ``), accents and case folded (đ, which Unicode does not decompose, as d), punctuation
+    """Text as names are compared, by completion, reconciliation and search alike: :func:`fold`, punctuation
     turned into single spaces.
 
     >>> normalize("Đà Nẵng"), normalize("  Japan International Cooperation Agency (JICA) "), normalize("ｋｕｃｈｉｎｇ")
     ('da nang', 'japan international cooperation agency jica', 'kuching')
     """
-    if text.isascii():
-        plain = text.lower()
-    else:
-        folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-        plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    return " ".join(_WORD.sub(" ", plain).replace("_", " ").split())
+    return " ".join(_WORD.sub(" ", fold(text)).replace("_", " ").split())
 
 
 def compact(text: str) -> str:

@@ -1,7 +1,8 @@
 """TF-IDF and BM25 text similarity over names and descriptions, with the framework's vocabulary as a thesaurus.
 
-Words are lower-cased, stop words dropped and stemmed (Snowball English, so "floods" meets "flooding"); term
-frequency is sublinear, inverse document frequency smoothed, rows L2-normalised, and similarity is the cosine.
+Words are folded as names are compared (accents, đ, full-width forms and case), stop words dropped and stemmed
+(Snowball English, so "floods" meets "flooding"); term frequency is sublinear, inverse document frequency smoothed,
+rows L2-normalised, and similarity is the cosine.
 
 The thesaurus: each framework concept (a focus area with its monitoring sub-categories, an urban system with
 its principles, an enabler with its examples) owns the stems of its terms that no other concept uses. A text
@@ -32,6 +33,8 @@ from typing import Self
 import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
+
+from graph.lookup import fold
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z]")
 STOP_WORDS = frozenset(
@@ -213,15 +216,20 @@ CONCEPT = "@"
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens without stop words (hyphenated words also give their parts).
+    """Word tokens without stop words (hyphenated words also give their parts), read from the text as names are
+    compared (:func:`graph.lookup.fold`: accents, đ, full-width forms and case folded) before it is cut into
+    words, so a plan typed with accents meets the same words typed without, and an accented letter does not cut
+    a word into fragments ("Đà Nẵng" gave "ng").
 
     >>> words("The bus-priority lane and a BRT line")
     ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']
     >>> words("Da Nang's e-payment, U.S. style")
     ['da', 'nang', 'e-payment', 'payment', 'style']
+    >>> words("Đà Nẵng nước sạch") == words("Da Nang nuoc sach")
+    True
     """
     out = []
-    for t in _TOKEN.findall(text.casefold()):
+    for t in _TOKEN.findall(fold(text)):
         if t in STOP_WORDS or t.isdigit() or len(t) < 2:  # a lone letter: the "s" of "Da Nang's", "U.S.", "e.g."
             continue
         out.append(t)

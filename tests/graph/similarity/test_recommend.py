@@ -15,6 +15,7 @@ from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, plan_areas
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
 from graph.similarity.scoring import scorer
+from graph.similarity.text import tokens
 from graph.similarity.ties import family, tied_cities, ties_in
 from graph.similarity.typed_graph import GraphCache, TypedGraph
 from ontology.errors import InputError, NotFound
@@ -125,6 +126,43 @@ def test_text_reasons_name_what_the_projects_do_not_where_or_when(store, tg):
     # a city whose only reason was its own name is no longer shown: John Wiley & Sons' texts named Banyuwangi
     wiley = ask(store, "cities_for_partner", partner="john_wiley_sons", top=10, tg=tg)
     assert "Banyuwangi" not in [i.label for i in wiley.items]
+
+
+def test_a_plan_typed_with_accents_or_full_width_letters_reads_as_typed_without(store, tg):
+    # the words are folded as names are (graph.lookup.fold) before they are cut: "Đà Nẵng" gave "ng", and the
+    # accented plans found nothing or other projects
+    assert tokens("Đà Nẵng nước sạch") == tokens("Da Nang nuoc sach") == ["da", "nang", "nuoc", "sach"]
+    assert tokens("Thành phố Hồ Chí Minh") == ["thanh", "pho", "ho", "chi", "minh"]
+    assert tokens("ｆｌｏｏｄ ｄｒａｉｎａｇｅ") == tokens("flood drainage")
+
+    def top(text: str) -> list[str]:
+        return [
+            i.iri.removeprefix(ID + "project/") for i in ask(store, "projects_for_plan", text=text, top=5, tg=tg).items
+        ]
+
+    assert (
+        top("Đà Nẵng nước sạch")
+        == top("Da Nang nuoc sach")
+        == [
+            "dad-smart-water",
+            "dad-traffic-control",
+            "dad-ioc",
+            "dad-smartjamp-digital-map",
+            "spi-smart-initiatives-2019",
+        ]
+    )
+    assert (
+        top("Thành phố Hồ Chí Minh flood drainage")
+        == top("Thanh pho Ho Chi Minh flood drainage")
+        == [
+            "wise-hcmc",
+            "vte-drainage",
+            "sgn-ioc",
+            "rep-waste-wastewater",
+            "kch-flood-management",
+        ]
+    )
+    assert top("ｆｌｏｏｄ ｄｒａｉｎａｇｅ") == top("flood drainage")
 
 
 def test_a_plan_naming_no_focus_area_reaches_projects_in_other_words_through_the_areas_its_words_point_to(store, tg):
