@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import suppress
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
 from typing import Generic, TypeVar
 
@@ -237,12 +237,17 @@ class Scorer:
         (:meth:`_document_parts`, :meth:`_plain_parts`) instead of tokenising its own copy of the same words."""
         texts: list[str] = []
         at: dict[str, int] = {}
+        for iri, name, description in self._texts():
+            at[iri] = len(texts)
+            texts += [name, description]
+        return Corpus(texts), at
+
+    def _texts(self) -> Iterator[tuple[str, str, str]]:
+        """Each entity the text indexes read, its name and its description (empty when the sources only name it)."""
         for kind in ("project", "partner", "programme", "pairing"):
             for iri in self.tg.ids(kind):
                 e = self.tg.entities[iri]
-                at[iri] = len(texts)
-                texts += [e.label, "" if e.named_only else (e.description or "")]
-        return Corpus(texts), at
+                yield iri, e.label, "" if e.named_only else (e.description or "")
 
     def _plain_parts(self, iri: str) -> list[int]:
         """:func:`plain_document` of an entity as positions in :attr:`_corpus`."""
@@ -292,12 +297,55 @@ class Scorer:
             out.update(*(ws for ws in map(set, map(words, e.alt_labels)) if not name <= ws))
         return frozenset(map(stem, out))
 
+    @cached_property
+    def _partner_names(self) -> frozenset[str]:
+        """The stems of the graph's partner and programme names that are names only: a stem every word of which,
+        as the texts the indexes read write it, is a word of a partner's or programme's label or other name
+        (acronyms among them) that those texts never write in lower case: MLIT, WiSE, JAMP, JICA, Nippon Koei,
+        Japan. A name's other words are words of the work it names ("water" of the Water Smart Engagements,
+        "plan", "transport", "development"), written in lower case somewhere, and stay quotable, as do words that
+        only share a name's stem ("management" and "Road Manager", "Transit Oriented" and "Oriental").
+
+        Only the texts holding a name's word are read again, each once, and each word's only until one writes it
+        in lower case: the first reason pays this, and reading every text again would cost what analysing them did."""
+        corpus = self._corpus[0]
+        column = {w: j for j, w in enumerate(corpus.words)}
+        named = {
+            w
+            for iri in chain(self.tg.ids("partner"), self.tg.ids("programme"))
+            for name in (self.tg.entities[iri].label, *self.tg.entities[iri].alt_labels)
+            for w in words(name)
+            if w in column
+        }
+        texts = [text for _, name, description in self._texts() for text in (name, description)]  # corpus order
+        holding = corpus.word_counts.tocsc()
+
+        @cache
+        def lower_case_words(i: int) -> frozenset[str]:
+            return frozenset(words(" ".join(t for t in texts[i].split() if t.islower())))
+
+        def in_lower_case(w: str) -> bool:
+            j = column[w]
+            return any(w in lower_case_words(i) for i in holding.indices[holding.indptr[j] : holding.indptr[j + 1]])
+
+        names_only = {w for w in named if not in_lower_case(w)}
+        stems = {stem(w) for w in names_only}
+        other = (corpus.stems[s] for w, s in zip(corpus.words, corpus.stem_of_word, strict=True) if w not in names_only)
+        return frozenset(stems.difference(other))
+
+    @cached_property
+    def _unquoted(self) -> frozenset[str]:
+        """The stems :meth:`shared` never names, united once rather than on each reason."""
+        return self._places | self._partner_names
+
     def shared(self, vector: sp.spmatrix, project: int, limit: int = 5) -> list[str]:
         """The words a vector shares with a project's text that a reason may name (:meth:`TextIndex.shared`), and
-        never a place name: two projects in Siem Reap share "siem" and "reap" whatever they do, and "both speak of
-        reap, siem" is no reason an officer would accept. The indexes still count place names (and numbers):
-        taking them out lowered validation (benchmarks/README.md, issue 12's seventh pass)."""
-        return self.text.shared(vector, project, limit, hidden=self._places)
+        never a place name nor a partner's or programme's name: two projects in Siem Reap share "siem" and "reap"
+        whatever they do, two Smart JAMP projects "mlit" and "jamp", and "both speak of reap, siem" is no reason an
+        officer would accept (that both involve MLIT, a tie reason says, with its sources). The indexes still count
+        these names (and numbers): taking place names out lowered validation (benchmarks/README.md, issue 12's
+        seventh pass)."""
+        return self.text.shared(vector, project, limit, hidden=self._unquoted)
 
     @cached_property
     def thesaurus(self) -> Thesaurus:

@@ -454,8 +454,8 @@ class TextIndex(_Index):
     def shared(self, vector: sp.spmatrix, i: int, limit: int = 5, hidden: Container[str] = ()) -> list[str]:
         """The words (not concepts) a vector shares with document ``i`` that a reason may name, most telling first,
         as people write them: not a bare number or year ("2022", "2018-2022"), not one of :data:`UNSHOWN` or of the
-        ``hidden`` stems (the caller's: the graph's place names), not a part of a shared hyphenated word ("real"
-        and "time" beside "real-time").
+        ``hidden`` stems (the caller's: the graph's place, partner and programme names), not a part of a shared
+        hyphenated word ("real" and "time" beside "real-time").
 
         >>> TextIndex(["Real-time bus data", "Real-time traffic, 2018-2022"]).shared_terms("real-time 2018-2022", 1)
         ['real-time']

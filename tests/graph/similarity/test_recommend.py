@@ -128,6 +128,28 @@ def test_text_reasons_name_what_the_projects_do_not_where_or_when(store, tg):
     assert "Banyuwangi" not in [i.label for i in wiley.items]
 
 
+def test_text_reasons_do_not_quote_partner_or_programme_names(store, tg):
+    # Da Nang's Smart JAMP survey and Siem Reap's transport survey "both spoke of koei, nippon, survey, jamp": the
+    # names Nippon Koei and Smart JAMP, which the item's partner reasons already give with their sources; now
+    # the words of the work. The ranking is unchanged (the indexes still count the names)
+    answer = ask(store, "projects_for_city", city="da-nang", top=10, tg=tg)
+    assert [i.iri.removeprefix(ID + "project/") for i in answer.items][:3] == [
+        "han-ioc",
+        "rep-smartjamp-transport",
+        "rep-smart-tourism",
+    ]
+    reasons = [r.text for r in answer.items[1].reasons]
+    assert reasons[0] == (
+        "tackles what Da Nang's Smart JAMP survey: digital maps for urban planning and management (Da Nang) does "
+        "(both speak of “survey”, “study”, “plan”)"
+    )
+    assert "involves Nippon Koei, who already works with Da Nang" in reasons
+    # Cauayan City's Waste-Wise Cities was said to speak of "wise" as the WiSE water twinnings do: no longer
+    twinning = ask(store, "projects_for_city", city="cauayan-city", top=10, tg=tg)
+    wise = next(i for i in twinning.items if i.iri == ID + "project/wise-vientiane")
+    assert wise.reasons and all(r.kind != "text" for r in wise.reasons)
+
+
 def test_a_plan_typed_with_accents_or_full_width_letters_reads_as_typed_without(store, tg):
     # the words are folded as names are (graph.lookup.fold) before they are cut: "Đà Nẵng" gave "ng", and the
     # accented plans found nothing or other projects
