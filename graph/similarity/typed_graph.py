@@ -37,6 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.derived import code_digest, collection_paused, lasting_version, part_path, write_part
+from graph.lookup import compact
 from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
@@ -413,13 +414,15 @@ class TypedGraph:
             return self._built[build]
 
     def resolve(self, text: str, kind: str | tuple[str, ...]) -> str:
-        """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``) or a label, any case.
+        """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``) or a label or other name, compared as
+        search compares names (:func:`graph.lookup.compact`: any case, accents, full-width forms, spaces and
+        punctuation alike, so "Da Năng", "danang" and "da_nang" are one city).
 
         An unknown name raises NotFound with the closest labels (difflib).
         """
         kinds = (kind,) if isinstance(kind, str) else kind
         wanted = text.strip()
-        folded = _fold(wanted)
+        folded = compact(wanted)
         if wanted in self.entities and self.entities[wanted].kind in kinds:
             return wanted
         for k in kinds:
@@ -442,16 +445,16 @@ class TypedGraph:
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
 
     def _names_of(self, kind: str) -> tuple[dict[str, str], dict[str, str]]:
-        """Case-folded ids and labels (with alternative names) of one kind → IRI; the first IRI wins a clash."""
+        """Compacted ids and labels (with alternative names) of one kind → IRI; the first IRI wins a clash."""
         cache = self._names
         if kind not in cache:
             ids: dict[str, str] = {}
             names: dict[str, str] = {}
             for iri in self.ids(kind):
-                ids.setdefault(_fold(iri.rsplit("/", 1)[-1]), iri)
+                ids.setdefault(compact(iri.rsplit("/", 1)[-1]), iri)
                 entity = self.entities[iri]
                 for name in (entity.label, *entity.alt_labels):
-                    names.setdefault(_fold(name), iri)
+                    names.setdefault(compact(name), iri)
             cache[kind] = (ids, names)
         return cache[kind]
 
@@ -548,15 +551,6 @@ def _add(groups: dict[K, list[str]], key: K, value: str) -> None:
         groups[key] = [value]
     elif values[-1] != value:
         values.append(value)
-
-
-def _fold(name: str) -> str:
-    """A name as a person may type it: any case, with spaces, '-' and '_' alike ("japan mlit" = japan_mlit).
-
-    >>> _fold("Japan MLIT") == _fold("japan_mlit") == _fold("japan-mlit")
-    True
-    """
-    return re.sub(r"[\s_-]+", "-", name.strip().casefold())
 
 
 def _entity(iri: str, kind: str, label: str, attributes: Mapping[str, set[str]] | None) -> Entity:

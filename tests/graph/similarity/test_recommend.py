@@ -447,6 +447,14 @@ def test_unknown_city_suggests_the_closest_names(store, tg):
     assert err.value.suggestions[0] == "Vientiane"
 
 
+def test_a_name_is_found_however_it_is_typed_as_search_finds_it(tg):
+    """Accents, full-width forms, case, spaces and punctuation fold as in search and completion: "Da Năng" was not
+    found (the error suggested Da Nang) while search opened the city."""
+    typed = ("Da Năng", "ＤＡ ＮＡＮＧ", "danang", "da_nang", "Đà Nẵng", "DA-NANG")
+    assert {tg.resolve(name, "city") for name in typed} == {ID + "city/da-nang"}
+    assert tg.resolve("japan mlit", "partner") == tg.resolve("Japan_MLIT", "partner") == ID + "partner/japan_mlit"
+
+
 def test_unknown_filter_value_is_not_found(store, tg):
     with pytest.raises(NotFound, match="no focus area named 'water'"):
         ask(store, "projects_like", project="wise-phuket", tg=tg, filters=Filters(focus_area="water"))
