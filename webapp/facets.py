@@ -1,8 +1,9 @@
 """Find projects: faceted search over the projects, done in Python over one bound query's rows.
 
 Facets (focus area, member state, city, partner, status) combine with AND across facets and OR within one;
-the period keeps projects whose stated years overlap it; free text matches the name and description,
-case-insensitively. The count shown beside each facet value is how many projects would match if that value
+the period keeps projects whose stated years overlap it; free text matches the name and description as
+search compares names (:func:`graph.lookup.fold`: accents, case and full-width forms folded, so "Đà Nẵng"
+finds what "da nang" finds). The count shown beside each facet value is how many projects would match if that value
 were added, given every *other* active filter — the usual faceted-search rule, so counts never lie about the
 next click. The whole state lives in the query string, so a search is a shareable URL.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from graph.lookup import fold
 from webapp.page_data import bound
 
 FACETS = (
@@ -129,6 +131,8 @@ def matches(p: Project, s: Search, skip: str | None = None) -> bool:
     (False, True)
     >>> matches(p, Search({}, start=2023)), matches(p, Search({}, start=2020, end=2021))
     (False, True)
+    >>> matches(p, Search({}, text="ＷＡＴＥＲ")), matches(Project("q", name="Hệ thống nước"), Search({}, text="he thong"))
+    (True, True)
     """
     for key, chosen in s.chosen.items():
         if key != skip and chosen and not set(chosen) & set(p.facets[key]):
@@ -142,8 +146,8 @@ def matches(p: Project, s: Search, skip: str | None = None) -> bool:
         if s.end and first > s.end:
             return False
     if s.text:
-        needle = s.text.lower()
-        if needle not in p.name.lower() and needle not in p.description.lower():
+        needle = fold(s.text)
+        if needle not in fold(p.name) and needle not in fold(p.description):
             return False
     return True
 
@@ -207,23 +211,42 @@ SNIPPET = 180
 
 
 def snippet(description: str, text: str = "") -> tuple[str, str, str]:
-    """A short piece of ``description`` as (before, match, after): around the searched ``text`` when it occurs
-    there, else the start; cut at word boundaries with an ellipsis.
+    """A short piece of ``description`` as (before, match, after): around the searched ``text`` where
+    :func:`matches` found it (accents and case folded), else the start; cut at word boundaries with an ellipsis.
 
     >>> snippet("Sensors along the river send flood warnings to residents by SMS.", "flood")
     ('Sensors along the river send ', 'flood', ' warnings to residents by SMS.')
+    >>> snippet("Smart lighting in Đà Nẵng and Hội An.", "da nang")
+    ('Smart lighting in ', 'Đà Nẵng', ' and Hội An.')
     >>> snippet("word " * 60)[0].endswith("…"), snippet("")
     (True, ('', '', ''))
     """
     description = " ".join(description.split())
-    at = description.lower().find(text.lower()) if text else -1
-    if at < 0:
+    found = _folded_find(description, text) if text else None
+    if found is None:
         return _tail_cut(description, SNIPPET), "", ""
-    end = at + len(text)
+    at, end = found
     before = description[max(0, at - SNIPPET // 3) : at]
     if at > SNIPPET // 3:
         before = "…" + before[before.find(" ") + 1 :] if " " in before else "…" + before
-    return before, description[at:end], _tail_cut(description[end:], max(0, SNIPPET - len(before) - len(text)))
+    hit = description[at:end]
+    return before, hit, _tail_cut(description[end:], max(0, SNIPPET - len(before) - len(hit)))
+
+
+def _folded_find(haystack: str, needle: str) -> tuple[int, int] | None:
+    """The (start, end) offsets in ``haystack`` of the first place ``needle`` occurs once both are folded, or
+    None. Folding changes lengths (a decomposed "ế" is three characters and folds to one, "ß" folds to two), so
+    each folded character keeps the offset of the character it came from.
+
+    >>> _folded_find("Nước sạch for Huế", "HUE"), _folded_find("Straße", "ss"), _folded_find("abc", "x")
+    ((14, 17), (4, 5), None)
+    """
+    wanted = fold(needle)
+    origins = [i for i, c in enumerate(haystack) for _ in fold(c)]
+    at = "".join(fold(c) for c in haystack).find(wanted)
+    if at < 0 or not wanted:
+        return None
+    return origins[at], origins[at + len(wanted) - 1] + 1
 
 
 def _tail_cut(text: str, length: int) -> str:

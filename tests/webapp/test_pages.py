@@ -251,6 +251,22 @@ def test_find_projects_free_text_matches_name_and_description(client):
     assert "1 project match" in html and "Hydrogen Energy (Hydrogen Forklift)" in html
 
 
+@pytest.mark.parametrize("typed", ["Đà Nẵng", "ĐÀ NẴNG", "Ｄａ Ｎａｎｇ", "da nang"])
+def test_find_projects_free_text_folds_accents_and_widths(client, typed):
+    """A name typed with its Vietnamese marks, in capitals or full-width finds what its plain spelling finds,
+    as /search does."""
+    html = page_text(client.get("/projects", query_string={"q": typed}))
+    assert "4 projects match your search" in html
+    assert "Intelligent Operation Centre (Da Nang)" in html and "Smart Water Management System (Da Nang)" in html
+
+
+def test_find_projects_marks_the_words_found_however_typed(client):
+    """The description's words that matched are marked as they are written, whatever accents the search had."""
+    html = page_text(client.get("/projects", query_string={"q": "phnom pénh-sihanoukville"}))
+    assert "1 project matches your search" in html
+    assert "<mark>Phnom Penh-Sihanoukville</mark>" in html
+
+
 def test_search_text_is_escaped(client):
     html = page_text(client.get("/projects", query_string={"q": "<script>alert(1)</script>"}))
     assert "<script>alert(1)</script>" not in html
