@@ -6,7 +6,9 @@ was expected: a person fixing a file of 160 projects must find the wrong cell at
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -109,9 +111,7 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
     """
     name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(name, None, None, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+        text = _decode(name, path.read_bytes())
     except OSError as exc:
         raise InputError(name, None, None, f"a readable file ({exc.strerror})") from None
     if path.suffix.lower() == ".csv":
@@ -121,6 +121,29 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
     else:
         raise InputError(name, None, None, "a .yaml, .yml or .csv record file", path.suffix)
     return records
+
+
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+"""The marks spreadsheets begin a saved file with: Excel's "CSV UTF-8" with the UTF-8 mark, its "Unicode text"
+(and LibreOffice's UTF-16) with a UTF-16 one. A mark says the encoding for sure, so such files are read as they
+are rather than refused; without one a file is UTF-8."""
+
+
+def _decode(name: str, data: bytes) -> str:
+    """The text of a record file, in the encoding its byte-order mark names (UTF-8 without one), the mark dropped.
+
+    >>> _decode("p.csv", codecs.BOM_UTF8 + b"id"), _decode("p.csv", "id,näme".encode("utf-16"))
+    ('id', 'id,näme')
+    >>> _decode("p.csv", "id,näme".encode("cp1252"))
+    Traceback (most recent call last):
+    ontology.errors.InputError: p.csv: expected UTF-8 text, as a spreadsheet saves "CSV UTF-8" (undecodable byte at offset 4)
+    """
+    encoding = next((enc for mark, enc in _BYTE_ORDER_MARKS if data.startswith(mark)), "utf-8")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        expected = "UTF-16 text" if encoding == "utf-16" else 'UTF-8 text, as a spreadsheet saves "CSV UTF-8"'
+        raise InputError(name, None, None, f"{expected} (undecodable byte at offset {exc.start})") from None
 
 
 def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
@@ -187,7 +210,8 @@ def _read_csv(name: str, text: str, type_: str) -> list[Record]:
     if type_ not in SCHEMA:
         raise InputError(name, None, None, f"a record type among {', '.join(ORDER)}", type_)
     fields = {f.name: f for f in SCHEMA[type_]}
-    reader = csv.DictReader(text.splitlines())
+    lines = io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"), newline="")
+    reader = csv.DictReader(lines, delimiter=_separator(text.partition("\n")[0]))
     header = reader.fieldnames or []
     for column in header:
         if column not in fields or fields[column].kind in ("mapping", "any"):
@@ -205,6 +229,18 @@ def _read_csv(name: str, text: str, type_: str) -> list[Record]:
             data[column] = _from_cell(fields[column], cell.strip())
         records.append(Record(type_, data, name, line))
     return records
+
+
+def _separator(header: str) -> str:
+    """The column separator of a CSV file, read from its header row: ',' as ``ascn template`` writes it, or ';'
+    and tab as spreadsheets save CSV where the decimal mark is a comma and as "Unicode text". Column names are
+    ids, so the header holds no other punctuation; a list cell that holds ';' in a ';'-separated file is quoted,
+    as spreadsheets do.
+
+    >>> _separator("id,name,city"), _separator("id;name;city"), _separator("id\\tname"), _separator("id")
+    (',', ';', '\\t', ',')
+    """
+    return next((mark for mark in (",", ";", "\t") if mark in header), ",")
 
 
 def _from_cell(spec: Field, cell: str) -> Any:

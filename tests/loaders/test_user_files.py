@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,46 @@ def test_unload_of_an_unknown_name_suggests_the_loaded_ones(fresh_store):
     with pytest.raises(NotFound) as info:
         dataset.unload(fresh_store, "project")
     assert info.value.suggestions == ["projects"]
+
+
+def _as_spreadsheet_saves(rows: list[list[str]], separator: str, encoding: str) -> bytes:
+    """Rows written as a spreadsheet saves CSV: Windows line endings, cells holding the separator or a line
+    break quoted, the encoding's byte-order mark first ("CSV UTF-8", "Unicode text")."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize(
+    "separator, encoding",
+    [(",", "utf-8-sig"), (";", "utf-8-sig"), (";", "utf-8"), ("\t", "utf-16")],
+    ids=["CSV UTF-8", "CSV with semicolons", "CSV with semicolons, no mark", "Unicode text"],
+)
+def test_a_csv_as_a_spreadsheet_saves_it_loads_as_the_plain_file_does(fresh_store, tmp_path, separator, encoding):
+    """Excel saves "CSV UTF-8" with a byte-order mark, ';'-separated CSV where the decimal mark is a comma, and
+    "Unicode text" as tab-separated UTF-16; each was refused (a column named '\\ufeffid', one column named
+    'id;name;...', "expected UTF-8 text"). Each now gives the very graph the plain file gives."""
+    rows = list(csv.reader(io.StringIO((DATA / "projects.csv").read_text(encoding="utf-8"))))
+    dataset.load(fresh_store, DATA / "projects.csv")
+    plain = snapshot(fresh_store)
+    saved = tmp_path / "projects.csv"
+    saved.write_bytes(_as_spreadsheet_saves(rows, separator, encoding))
+    dataset.load(fresh_store, saved)
+    assert snapshot(fresh_store) == plain
+
+
+def test_a_line_break_in_a_quoted_csv_cell_is_kept(fresh_store, tmp_path):
+    """A description typed on two lines in a spreadsheet cell (Alt+Enter) kept its words apart: the lines were
+    joined as "schools.Opened" when the file was split into lines before the cells were read."""
+    rows = list(csv.reader(io.StringIO((DATA / "projects.csv").read_text(encoding="utf-8"))))
+    rows[1][4] = "Low-cost monitors at schools.\nOpened in May."
+    saved = tmp_path / "projects.csv"
+    saved.write_bytes(_as_spreadsheet_saves(rows, ",", "utf-8"))
+    dataset.load(fresh_store, saved)
+    answer = fresh_store.query("""
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?d WHERE { <https://w3id.org/ascn/id/project/test-dad-air> dcterms:description ?d }""")
+    assert [str(d) for d in answer.column("d")] == ["Low-cost monitors at schools.\nOpened in May."]
 
 
 def test_a_bad_csv_row_names_file_line_record_and_field_and_changes_nothing(fresh_store):
