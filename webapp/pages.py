@@ -350,6 +350,9 @@ def entity(kind: str, ident: str):
             _closest(kind if _SLUG.fullmatch(kind) else "", ident[:100]),
         )
     iri = URIRef(iri_of(path))
+    # /id/city/hanoi/geometry and /id/partner/european_union/funding-period/2 are parts of a city or a partner,
+    # not one: only an entity the path's kind names gets that kind's recommendations, overview and topics.
+    own_kind = kind if "/" not in ident else None
     wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
     if not run("entity_exists", {"entity": str(iri)}):
         raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
@@ -368,11 +371,11 @@ def entity(kind: str, ident: str):
                 path=path,
                 alternates=alternates(request.script_root + path),
                 jsonld=schema_org(iri, graph, types, page_url),
-                recommendations=_recommendations(kind, str(iri), topic),
+                recommendations=_recommendations(own_kind, str(iri), topic) if own_kind else [],
                 map_data=_entity_map(view),
-                overview=_country_overview(view) if kind == "country" else None,
+                overview=_country_overview(view) if own_kind == "country" else None,
                 topic=topic,
-                topics=_focus_areas() if kind in ("city", "partner") else [],
+                topics=_focus_areas() if own_kind in ("city", "partner") else [],
             )
         )
     response.headers["Vary"] = "Accept"

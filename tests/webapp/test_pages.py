@@ -133,6 +133,21 @@ def test_project_and_partner_pages_carry_their_recommendations(client):
     assert partner.count('class="rec-title" href="/id/city/') == 5
 
 
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/id/city/hanoi/geometry", "geometry"),
+        ("/id/partner/european_union/funding-period/2", "Funding period 2021-2024 (as reported)"),
+    ],
+)
+def test_a_part_of_a_city_or_partner_has_a_page_without_that_kinds_recommendations(client, path, label):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = page_text(response)
+    assert f"<h1>{label}</h1>" in html
+    assert 'id="rec-' not in html
+
+
 def test_unknown_entity_is_a_404_page_with_the_closest_names(client):
     response = client.get("/id/city/da-nangg")
     assert response.status_code == 404
