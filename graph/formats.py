@@ -47,8 +47,22 @@ RESULT_FORMATS = (
 GRAPH_FORMATS = (
     Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), "ttl", "Turtle", "turtle"),
     Format("ntriples", "application/n-triples", ("text/plain", "nt"), "nt", "N-Triples", "nt"),
-    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json"), "jsonld", "JSON-LD", "json-ld"),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "xml", "rdf"), "rdf", "RDF/XML", "xml"),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        ("application/json", "application/x-json+ld", "json-ld", "json"),
+        "jsonld",
+        "JSON-LD",
+        "json-ld",
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        ("application/xml", "text/xml", "xml", "rdf", "rdf+xml"),
+        "rdf",
+        "RDF/XML",
+        "xml",
+    ),
 )
 DATASET_FORMATS = (
     Format("trig", "application/trig", (), "trig", "TriG", "trig", dataset=True),

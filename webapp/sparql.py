@@ -260,7 +260,7 @@ def _read_request() -> Request:
         limit = int(current_app.config["SPARQL_MAX_QUERY_LENGTH"])
         if len(query) > limit:
             raise ProtocolError(413, f"parameter 'query' is {len(query)} characters long; the limit is {limit}")
-    fmt = _single(params, "format")
+    fmt = _format(params)
     check_format(fmt)
     return Request(
         query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"), fmt, _single(params, "release")
@@ -272,6 +272,29 @@ def check_format(fmt: str | None) -> None:
     if fmt is not None and not any(by_name(kind, fmt) for kind in FORMATS):
         names = sorted({f.name for formats in FORMATS.values() for f in formats})
         raise ProtocolError(400, f"parameter 'format': unknown format {fmt!r}; choose one of: {', '.join(names)}")
+
+
+def _format(params: dict) -> str | None:
+    """The ``format`` parameter: given once, or several times naming one format (a value may list names, as an
+    Accept header does).
+
+    SPARQLWrapper sends TSV, JSON-LD and RDF/XML requests with both its short name and its Accept header
+    (``format=tsv&format=text/tab-separated-values``, ``format=json-ld&format=application/ld+json,application/x-json+ld``)
+    for servers that know only one of them; names that mean the same format for every kind of answer are one choice.
+    Names that differ are refused by :func:`_single`.
+
+    >>> _format({"format": ["rdf+xml", "application/rdf+xml"]}), _format({"format": ["json"]})
+    ('rdf+xml', 'json')
+    """
+    values = params.get("format", [])
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if len(values) > 1 and names and all(_same_format(names[0], name) for name in names[1:]):
+        return names[0]
+    return _single(params, "format")
+
+
+def _same_format(one: str, other: str) -> bool:
+    return all(by_name(kind, one) == by_name(kind, other) for kind in FORMATS)
 
 
 def _single(params: dict, name: str) -> str | None:

@@ -12,9 +12,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
-from SPARQLWrapper import CSV, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, SPARQLWrapper
 
 from tests.conftest import BOUND, CpuWatch
 from tests.reliability.conftest import query_workers
@@ -65,6 +66,18 @@ def test_sparqlwrapper_construct_turtle_gives_the_label_triple(ascn_server):
     from rdflib import Graph
 
     graph = Graph().parse(data=wrapper(ascn_server.url, query, TURTLE).queryAndConvert(), format="turtle")
+    assert set(graph) == {(URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en"))}
+
+
+def test_sparqlwrapper_tsv_gives_phuket(ascn_server):
+    """SPARQLWrapper asks for TSV with ``format=tsv&format=text/tab-separated-values``: one format, named twice."""
+    assert wrapper(ascn_server.url, LABEL_QUERY, TSV).queryAndConvert() == b'?label\n"Phuket"@en\n'
+
+
+@pytest.mark.parametrize("fmt", [RDFXML, JSONLD])
+def test_sparqlwrapper_construct_rdfxml_and_jsonld_give_the_label_triple(ascn_server, fmt):
+    query = f"CONSTRUCT {{ <{PHUKET}> <{RDFS.label}> ?l }} WHERE {{ <{PHUKET}> <{RDFS.label}> ?l }}"
+    graph = wrapper(ascn_server.url, query, fmt).queryAndConvert()
     assert set(graph) == {(URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en"))}
 
 
