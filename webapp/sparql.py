@@ -267,10 +267,14 @@ def _read_request() -> Request:
     )
 
 
+ANSWER_KINDS = ("results", "boolean", "graph")
+"""The kinds of answer a query gives (:func:`graph.formats.kind_of_form`): the formats ``format`` may name."""
+
+
 def check_format(fmt: str | None) -> None:
     """Refuse (400) a ``format`` parameter that names no format of any kind of answer."""
-    if fmt is not None and not any(by_name(kind, fmt) for kind in FORMATS):
-        names = sorted({f.name for formats in FORMATS.values() for f in formats})
+    if fmt is not None and not any(by_name(kind, fmt) for kind in ANSWER_KINDS):
+        names = sorted({f.name for kind in ANSWER_KINDS for f in FORMATS[kind]})
         raise ProtocolError(400, f"parameter 'format': unknown format {fmt!r}; choose one of: {', '.join(names)}")
 
 
@@ -294,7 +298,7 @@ def _format(params: dict) -> str | None:
 
 
 def _same_format(one: str, other: str) -> bool:
-    return all(by_name(kind, one) == by_name(kind, other) for kind in FORMATS)
+    return all(by_name(kind, one) == by_name(kind, other) for kind in ANSWER_KINDS)
 
 
 def _single(params: dict, name: str) -> str | None:

@@ -93,6 +93,16 @@ def test_format_parameter_overrides_a_browser_accept_header(client, fmt, media_t
     assert r.mimetype == media_type
 
 
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "n3", "jsonld-graphs"])
+def test_a_format_no_answer_comes_in_is_400_listing_only_those_that_do(client, fmt):
+    r = client.get("/sparql", query_string={"query": LABEL_GRAPH_QUERY, "format": fmt})
+    assert r.status_code == 400
+    assert r.get_data(as_text=True) == (
+        f"parameter 'format': unknown format {fmt!r}; choose one of: csv, json, jsonld, ntriples, rdfxml, tsv, "
+        "turtle, xml\n"
+    )
+
+
 @pytest.mark.parametrize(
     "accept, media_type, rdflib_format",
     [
