@@ -80,10 +80,12 @@ def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> Non
 
 
 def _ids(store: Store, kind: str) -> list[str]:
-    """The ids of every entity of one kind (the last part of their IRIs)."""
+    """The ids of every entity of one kind (the last part of their IRIs). The parts of an entity under its IRI
+    (``city/hanoi/geometry``) are not of its kind, and no bare id can name them, so they are never suggested."""
     prefix = f"{ENTITY_BASE}{kind}/"
     rows = store.values(internal("entity_ids").sparql).rows
-    return [iri[len(prefix) :] for (iri,) in rows if iri and iri.startswith(prefix)]
+    ids = (iri[len(prefix) :] for (iri,) in rows if iri and iri.startswith(prefix))
+    return [ident for ident in ids if _SLUG.match(ident)]
 
 
 def library_listing() -> str:

@@ -91,6 +91,11 @@ def test_bad_library_parameter_is_400_naming_it(client, url, parameter):
     assert repr(parameter) in body["error"]
 
 
+def test_the_closest_ids_are_ids_of_the_kind_not_parts_of_an_entity(client):
+    body = client.get("/api/queries/projects_of_city?city=bangkk").get_json()
+    assert body["suggestions"] == ["bangkok", "yangon", "rayong"]  # not bangkok/geometry, bangkok/land-area
+
+
 @pytest.mark.parametrize(
     "path, message, suggestion",
     [
