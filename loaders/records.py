@@ -210,9 +210,13 @@ def _read_csv(name: str, text: str, type_: str) -> list[Record]:
     if type_ not in SCHEMA:
         raise InputError(name, None, None, f"a record type among {', '.join(ORDER)}", type_)
     fields = {f.name: f for f in SCHEMA[type_]}
-    lines = io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"), newline="")
-    reader = csv.DictReader(lines, delimiter=_separator(text.partition("\n")[0]))
-    header = reader.fieldnames or []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_separator(text.partition("\n")[0]))
+    header = reader.fieldnames
+    if not header:
+        raise InputError(
+            name, None, None, "a header row naming the columns, then one record per row (the file is empty)"
+        )
     for column in header:
         if column not in fields or fields[column].kind in ("mapping", "any"):
             allowed = [f.name for f in SCHEMA[type_] if f.kind not in ("mapping", "any")]
@@ -227,7 +231,10 @@ def _read_csv(name: str, text: str, type_: str) -> list[Record]:
             if cell is None or cell.strip() == "":
                 continue
             data[column] = _from_cell(fields[column], cell.strip())
-        records.append(Record(type_, data, name, line))
+        if data:  # a row of empty cells, as spreadsheets save rows once formatted, is no record
+            records.append(Record(type_, data, name, line))
+    if not records:
+        raise InputError(name, None, None, "one record per row below the header row (the file has none)")
     return records
 
 

@@ -175,6 +175,46 @@ def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "projects.csv: expected a header row naming the columns, then one record per row (the file is empty)"),
+        (
+            b"\xef\xbb\xbf\r\n",
+            "projects.csv: expected a header row naming the columns, then one record per row (the file is empty)",
+        ),
+        (b"id,name,city\r\n", "projects.csv: expected one record per row below the header row (the file has none)"),
+        (
+            b"id,name,city\r\n,,\r\n, ,\r\n",
+            "projects.csv: expected one record per row below the header row (the file has none)",
+        ),
+    ],
+    ids=["empty", "a byte-order mark alone", "a header alone", "a header and blank rows"],
+)
+def test_a_csv_without_records_says_so(fresh_store, tmp_path, content, message):
+    """A CSV with no record was told "no record was checked: the data holds nothing the shapes describe"; it
+    now hears what the file lacks, in the words of the file's own rows."""
+    path = tmp_path / "projects.csv"
+    path.write_bytes(content)
+    before = snapshot(fresh_store)
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, path)
+    assert str(info.value) == message
+    assert snapshot(fresh_store) == before
+
+
+def test_rows_of_empty_cells_a_spreadsheet_saves_are_no_records(fresh_store, tmp_path):
+    """Spreadsheets save formatted but empty rows as lines of separators; each was read as a record missing
+    every required field (15 problems for two such rows under one good record)."""
+    path = tmp_path / "projects.csv"
+    dataset.load(fresh_store, DATA / "projects.csv")
+    plain = snapshot(fresh_store)
+    path = tmp_path / "projects.csv"
+    path.write_text((DATA / "projects.csv").read_text(encoding="utf-8") + ",,,,,,,,,\r\n" * 2, encoding="utf-8")
+    dataset.load(fresh_store, path)
+    assert snapshot(fresh_store) == plain
+
+
 def test_every_mistake_of_a_file_is_reported_at_once_each_at_its_own_line(fresh_store, tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(
