@@ -413,9 +413,13 @@ def _describe(spec: Field) -> str:
 
 
 def _duplicates(records: Iterable[Record]) -> list[InputError]:
+    """A problem for each record whose id an earlier record of its type has. Records without an id are left to
+    :func:`record_problems`, which says the id is missing: two of them share no id."""
     seen: dict[tuple[str, str], Record] = {}
     problems = []
     for record in records:
+        if record.data.get(id_field(record.type)) is None:
+            continue
         key = (record.type, record.id)
         if key in seen:
             first = seen[key]

@@ -237,6 +237,19 @@ def test_every_mistake_of_a_file_is_reported_at_once_each_at_its_own_line(fresh_
     assert snapshot(fresh_store) == before
 
 
+def test_records_without_an_id_are_told_it_is_missing_not_that_they_share_it(fresh_store, tmp_path):
+    """Two records that forgot their id were also told "expected a unique id, but line 2 has it too"."""
+    path = tmp_path / "p.yaml"
+    record = "    city: phuket\n    focus_areas: [built_infrastructure]\n    description: d\n    status: ongoing\n"
+    path.write_text(f"projects:\n  - name: a\n{record}  - name: b\n{record}")
+    with pytest.raises(InputErrors) as info:
+        dataset.load(fresh_store, path)
+    assert [str(e) for e in info.value.errors if e.field == "id"] == [
+        "p.yaml, line 2, field 'id': expected a non-empty text (the field is missing)",
+        "p.yaml, line 7, field 'id': expected a non-empty text (the field is missing)",
+    ]
+
+
 def test_a_graph_name_cannot_escape_its_namespace(fresh_store):
     with pytest.raises(InputError):
         dataset.load(fresh_store, DATA / "projects.csv", name="x> <y")
