@@ -111,6 +111,8 @@ def data_page():
     store = get_store()
     partitions = list(select(store.query, internal("void_class_partitions").sparql))
     totals = list(select(store.query, internal("graph_sizes").sparql))
+    described = next(iter(select(store.query, internal("void_dataset_size").sparql)), None)
+    union = next(iter(select(store.query, internal("union_size").sparql)))
     gaps = {
         name: list(select(store.query, get_query(name).bind()))
         for name in ("cities_without_projects", "facts_with_low_or_medium_confidence", "named_only_projects")
@@ -126,7 +128,9 @@ def data_page():
             "reference/data.html",
             downloads=DOWNLOADS,
             partitions=partitions,
+            described=described,
             total_triples=sum(int(row["triples"]) for row in totals),
+            union_triples=int(union["triples"]),
             graphs=totals,
             gaps=gaps,
             gap_titles=gap_titles,

@@ -312,6 +312,23 @@ def test_the_jsonld_downloads_say_what_they_hold_and_hold_it(client):
     assert "JSON-LD: the union of all graphs in one" in page
 
 
+def test_the_data_page_counts_what_the_void_description_and_the_downloads_hold(client):
+    """A researcher checks the page against the files: the VoID's own figure, the TriG's quads, the Turtle's triples."""
+    page = client.get("/data").get_data(as_text=True)
+    figures = dict(re.findall(r'<strong id="(void|dump|union)-triples">([\d,]+)</strong>', page))
+    void = Graph().parse(data=client.get("/.well-known/void?format=turtle").data, format="turtle")
+    dataset = Dataset()
+    dataset.parse(data=client.get("/download/ascn-kg.trig").data, format="trig")
+    union = Graph().parse(data=client.get("/download/ascn-kg.ttl").data, format="turtle")
+    quads = list(dataset.quads())
+    assert figures == {
+        "void": f"{int(void.value(ID['dataset/ascn-kg'], VOID.triples)):,}",
+        "dump": f"{len(quads):,}",
+        "union": f"{len(union):,}",
+    }
+    assert f"in {len({graph for *_, graph in quads})} named graphs (these, the build" in " ".join(page.split())
+
+
 def test_unknown_download_is_404_naming_the_files(client):
     response = client.get("/download/ascn-kg.xlsx")
     assert response.status_code == 404
