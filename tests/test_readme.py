@@ -9,6 +9,7 @@ from pathlib import Path
 from click import Group
 
 from graph.config import Settings
+from queries.library import library
 from webapp import DEFAULTS
 from webapp.cli import main
 
@@ -36,6 +37,12 @@ def test_every_setting_is_in_the_configuration_table():
 def test_every_command_is_in_the_command_table():
     documented = set(re.findall(r"^\| `ascn ([a-z]+)", README, re.MULTILINE))
     assert sorted(set(main.commands) - documented) == []
+
+
+def test_the_query_library_is_counted_as_it_stands():
+    assert re.search(r"The query library \(`queries/library/\*\.rq`, (\d+) competency questions", README)[1] == str(
+        len(library())
+    )
 
 
 def _commands(group: Group):
