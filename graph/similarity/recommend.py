@@ -383,8 +383,29 @@ def _in_countries(tg: TypedGraph, matrix, countries: AbstractSet[str]) -> np.nda
     return np.asarray(matrix[:, columns].sum(axis=1)).ravel() > 0
 
 
+def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str:
+    """The note on a plan's words no project uses (:meth:`Scorer.unknown_words`), with the spelling each may have
+    meant. When none of its words is used and none is a near miss, the plan is likely in another language: the
+    words are not repeated (they are shown folded, "he thong" for "hệ thống"), and the note says so.
+
+    >>> _unused_words([("flod", "flood"), ("warning", None)], every=True)
+    "no project's name or description uses “flod” (did you mean “flood”?), “warning”, so they do not change the ranking"
+    >>> _unused_words([("banjir", None)], every=True)
+    "no project's name or description uses any of these words, so they do not change the ranking (the projects are described in English)"
+    """
+    if every and not any(close for _, close in unknown):
+        return (
+            "no project's name or description uses any of these words, so they do not change the ranking "
+            "(the projects are described in English)"
+        )
+    listed = ", ".join(f"“{w}”" + (f" (did you mean “{close}”?)" if close else "") for w, close in unknown)
+    verb = "it does" if len(unknown) == 1 else "they do"
+    return f"no project's name or description uses {listed}, so {verb} not change the ranking"
+
+
 def _note(tg: TypedGraph, q: Question, query: Query, items: list[Recommendation]) -> str | None:
-    """What a person should know about the answer: a sparsely linked query, outcomes nothing uses."""
+    """What a person should know about the answer: a sparsely linked query, outcomes nothing uses, words of a plan
+    that no project uses (a typo, another language), which change nothing and would otherwise go unremarked."""
     notes = []
     if query.outcomes and not any(tg.sources_of("strategic_outcome", o) for o in query.outcomes):
         notes.append(
@@ -411,6 +432,10 @@ def _note(tg: TypedGraph, q: Question, query: Query, items: list[Recommendation]
                 "in the graph, so these lean on what its projects' descriptions say and on what is near "
                 "it in the graph; items with nothing shared say how they are connected"
             )
+    if query.text:
+        unknown = scorer(tg).unknown_words(query.text)
+        if unknown:
+            notes.append(_unused_words(unknown, every=len(unknown) == len(scorer(tg).plan_words(query.text))))
     if any(i.already_works_here for i in items):
         notes.append(
             "items marked “already works here” are tied to the query already"

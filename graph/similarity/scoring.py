@@ -27,6 +27,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import suppress
+from difflib import get_close_matches
 from functools import cache, cached_property
 from itertools import chain
 from typing import Generic, TypeVar
@@ -365,6 +366,33 @@ class Scorer:
         name), with the framework's vocabulary as thesaurus: what a plan's few words are matched by."""
         documents = self._composed(self._plain_parts(p) for p in self.tg.ids("project"))
         return BM25Index.of(self._corpus[0], documents, self.thesaurus)
+
+    def unknown_words(self, text: str) -> list[tuple[str, str | None]]:
+        """The words of ``text`` that no project's name or description uses, nor stands for through a framework
+        concept, each with the project word closest to it in spelling (None when none is close): such words
+        change no ranking, and a person who typed them (a typo, another language) should be told, not left with
+        answers that seem to ignore them. A hyphenated word is judged by its parts, which :func:`words` gives too.
+        """
+        known = self.words.vocabulary
+        out = []
+        for w in self.plan_words(text):
+            if any(t in known for t in self.thesaurus.expand([stem(w)])):
+                continue
+            close = get_close_matches(w, self._project_words, n=1, cutoff=0.8) if len(w) > 3 else []
+            out.append((w, close[0] if close else None))
+        return out
+
+    @staticmethod
+    def plan_words(text: str) -> list[str]:
+        """The distinct words of a plan a person typed, hyphenated ones by their parts (:func:`words` gives both)."""
+        return [w for w in dict.fromkeys(words(text)) if "-" not in w]
+
+    @cached_property
+    def _project_words(self) -> list[str]:
+        """The words project names and descriptions use (folded, as :func:`words` gives them): the spellings
+        :meth:`unknown_words` may suggest."""
+        corpus, known = self._corpus[0], self.words.vocabulary
+        return sorted(w for w, s in zip(corpus.words, corpus.stem_of_word, strict=True) if corpus.stems[s] in known)
 
     @cached_property
     def plain(self) -> TextIndex:

@@ -76,6 +76,17 @@ def test_match_for_a_planned_project_lists_projects_with_reasons(client):
     assert "its description speaks of “flood”, as the plan does" in answer
 
 
+def test_match_names_a_plans_misspelt_words_with_what_they_may_mean(client):
+    """A plan typed with two typos answered "No recommendation with a reason to show. Try other focus areas or
+    fewer filters.", a dead end: the page now says which words no project uses and what each may have meant."""
+    html = client.get("/match?who=city&city=cebu-city&text=flod+warning+sensers").data.decode()
+    answer = html[html.index('id="answer"') :]
+    assert (
+        "no project&#39;s name or description uses “flod” (did you mean “flood”?), “warning”, “sensers” (did you "
+        "mean “sensors”?), so they do not change the ranking" in answer
+    )
+
+
 def test_match_with_an_unknown_partner_says_so_with_closest_names(client):
     response = client.get("/match?who=partner&partner=japn")
     assert response.status_code == 404

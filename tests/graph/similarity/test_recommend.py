@@ -470,6 +470,35 @@ def test_planned_outcomes_are_said_not_to_count_while_no_project_has_one(store, 
     assert answer.items and "strategic outcomes" in answer.note
 
 
+@pytest.mark.parametrize(
+    "text, note",
+    [
+        (
+            "flod warning sensers",
+            "no project's name or description uses “flod” (did you mean “flood”?), “warning”, “sensers” (did you mean "
+            "“sensors”?), so they do not change the ranking",
+        ),
+        (
+            "hệ thống cảnh báo lũ",
+            "no project's name or description uses any of these words, so they do not change the ranking (the "
+            "projects are described in English)",
+        ),
+        (
+            "trafic signal control",
+            "no project's name or description uses “trafic” (did you mean “traffic”?), so it does not change the ranking",
+        ),
+        ("traffic signal control", None),
+    ],
+)
+def test_a_plans_words_no_project_uses_are_named_with_their_near_spellings(store, tg, text, note):
+    """A plan with typos or in Vietnamese got no answer, or answers from its other words, and not a word on why:
+    its unused words are named, with the project word each may have meant. The ranking is the same as before."""
+    answer = ask(store, "projects_for_plan", city="Cebu City", text=text, top=3, tg=tg)
+    assert answer.note == note
+    if text.startswith("flod") or text.startswith("hệ"):
+        assert answer.items == ()
+
+
 def test_plan_without_a_description_is_refused(store, tg):
     with pytest.raises(QuestionError, match="describe the planned project"):
         ask(store, "projects_for_plan", city="Cebu City", tg=tg)
