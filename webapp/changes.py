@@ -21,6 +21,7 @@ from ontology import PREFIXES
 from ontology.errors import NotFound
 from queries.library import internal
 from webapp.bounds import is_entity_path
+from webapp.citation import AUTHOR
 from webapp.page_data import iri_of, local_path
 from webapp.store import get_store
 
@@ -70,6 +71,7 @@ def entity_feed(kind: str, ident: str):
     feed.link(href=request.base_url, rel="self", type="application/atom+xml")
     feed.link(href=url_for("pages.entity", kind=kind, ident=ident, _external=True), rel="alternate")
     feed.language("en")
+    feed.author(name=AUTHOR)  # RFC 4287 4.1.1: a feed whose entries name no author (or that has none) names one
     found = history(store, entity)
     latest = max((d.new.issued for d in found), default=None) or _newest(store)
     feed.updated(datetime.fromisoformat(latest) if latest else datetime.fromisoformat("2018-04-28T00:00:00+00:00"))

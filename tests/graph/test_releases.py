@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
@@ -100,6 +101,25 @@ def changed_app(fresh_settings, fresh_store, monkeypatch):
     from webapp.store import close_app
 
     close_app(app)
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _authors_as_rfc_4287_asks(body: bytes) -> list[str]:
+    """The feed's author names; RFC 4287 4.1.1 wants one unless every entry names its own (so a feed without
+    entries always does), and a feed without one is refused by the W3C feed validator."""
+    feed = ET.fromstring(body)
+    entries = feed.findall(f"{ATOM}entry")
+    names = [a.findtext(f"{ATOM}name") for a in feed.findall(f"{ATOM}author")]
+    assert names or (entries and all(e.find(f"{ATOM}author") is not None for e in entries))
+    return names
+
+
+def test_feeds_name_their_author_with_entries_and_without(client, changed_app):
+    assert _authors_as_rfc_4287_asks(client.get("/feeds/city/da-nang.atom").data) == ["ascn-kg contributors"]
+    changed = changed_app.test_client().get("/feeds/city/hanoi.atom").data
+    assert _authors_as_rfc_4287_asks(changed) == ["ascn-kg contributors"]
 
 
 def test_changes_page_footer_downloads_and_feed_follow_the_release(changed_app):
