@@ -17,6 +17,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from graph.config import Settings
+from graph.query_input import check_entities
 from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS as _QUESTIONS
 from graph.similarity.reasons import Recommendations
@@ -80,11 +81,15 @@ class KnowledgeGraph:
         """Run a library query by name with ``params`` bound (``kg.query("cities_of_country", country="VN")``)
         or SPARQL text. SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT and DESCRIBE an rdflib Graph.
 
-        :raise ontology.errors.NotFound: an unknown query name (with the closest names).
+        :raise ontology.errors.NotFound: an unknown query name (with the closest names), or a bare entity id that
+            names nothing of its kind (``country="xx"``, with the closest ids) where the answer is empty, as
+            ``ascn query`` and ``/api/queries`` refuse it: an empty answer to a typo would read as a true "none".
         :raise queries.errors.QueryError: a bad parameter, or malformed SPARQL (with its position).
         """
+        named = None
         if text_or_name in library():
-            text = get_query(text_or_name).bind(params)
+            named = get_query(text_or_name)
+            text = named.bind(params)
         elif params:
             raise TypeError(
                 f"parameters are bound into library queries only; {text_or_name[:40]!r} is not a library query name"
@@ -95,6 +100,8 @@ class KnowledgeGraph:
         else:
             text = text_or_name
         answer = self.store.query(text)
+        if named is not None and isinstance(answer, Table) and not answer.rows:
+            check_entities(self.store, named, params)
         return Rows(answer) if isinstance(answer, Table) else answer
 
     def recommend(self, question: str, top: int = 10, filters: Filters | None = None, **names: Any) -> Recommendations:
