@@ -89,7 +89,7 @@ def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
                 "text",
                 q,
                 tg.label(q),
-                f"{tg.label(d)}'s {tg.label(q)} tackles what {tg.label(c)}'s "
+                f"{_possessive(tg.label(d))} {tg.label(q)} tackles what {_possessive(tg.label(c))} "
                 f"{tg.label(p)} does (both speak of {_words(words)})",
                 _read(tg, q) + _read(tg, p),
             )
@@ -196,6 +196,16 @@ def _read(tg: TypedGraph, iri: str) -> tuple[Evidence, ...]:
     return record(tg, iri, f"{tg.label(iri)}: {_its_text(tg, iri)}")
 
 
+def _possessive(name: str) -> str:
+    """A name with its possessive ending as English writes it: "Kuching's", but "United States'" and "Canal
+    water-level sensors'" (a reason read "United States's line of work").
+
+    >>> _possessive("Kuching"), _possessive("United States"), _possessive("Philippines")
+    ("Kuching's", "United States'", "Philippines'")
+    """
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def _words(ws: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in ws)
 
@@ -236,7 +246,7 @@ def city_project(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = (), text
                 "text",
                 q,
                 tg.label(q),
-                f"tackles what {tg.label(c)}'s {tg.label(q)} does (both speak of {_words(words)})",
+                f"tackles what {_possessive(tg.label(c))} {tg.label(q)} does (both speak of {_words(words)})",
                 _read(tg, p) + _read(tg, q),
             )
         )
@@ -256,7 +266,7 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
                 "text",
                 q,
                 tg.label(q),
-                f"{_its_text(tg, q)} speaks of {_words(words)}, as {tg.label(p)}'s does",
+                f"{_its_text(tg, q)} speaks of {_words(words)}, as {_possessive(tg.label(p))} does",
                 _read(tg, q) + _read(tg, p),
             )
         )
@@ -359,7 +369,7 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
                     "text",
                     p,
                     tg.label(p),
-                    f"{tg.label(c)}'s {tg.label(p)} is in {tg.label(a)}'s line of work (both speak of {_words(words)})",
+                    f"{_possessive(tg.label(c))} {tg.label(p)} is in {_possessive(tg.label(a))} line of work (both speak of {_words(words)})",
                     _read(tg, p) + _read(tg, a),
                 )
             )
@@ -399,7 +409,7 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
         "peer",
         d,
         tg.label(d),
-        f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like {tg.label(c)}'s: {_tie_statement(tg, ties[0])}",
+        f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like {_possessive(tg.label(c))}: {_tie_statement(tg, ties[0])}",
         tuple(first_evidence(tg, ties, 2)),
     )
 
@@ -469,7 +479,7 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
                 "focus_area",
                 f,
                 tg.label(f),
-                f"{tg.label(a)}'s projects and {tg.label(c)}'s both work on {tg.label(f)}",
+                f"{_possessive(tg.label(a))} projects and {_possessive(tg.label(c))} both work on {tg.label(f)}",
                 tuple(ev),
             )
         )

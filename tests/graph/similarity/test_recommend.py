@@ -499,6 +499,16 @@ def test_a_plans_words_no_project_uses_are_named_with_their_near_spellings(store
         assert answer.items == ()
 
 
+def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
+    """Reasons read "United States's line of work" (75 reasons over the cities' three questions)."""
+    answer = ask(store, "partners_for_city", city="Rayong", top=1, tg=tg)
+    assert [r.text for r in answer.items[0].reasons if "United States'" in r.text] == [
+        "Rayong's Emergency Incident Command Centre (Map Ta Phut) is in United States' line of work (both speak of "
+        "“ta”, “command”, “water”, “centre”)",
+        "United States' projects and Rayong's both work on Health and Well-being",
+    ]
+
+
 def test_plan_without_a_description_is_refused(store, tg):
     with pytest.raises(QuestionError, match="describe the planned project"):
         ask(store, "projects_for_plan", city="Cebu City", tg=tg)
