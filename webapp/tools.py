@@ -150,6 +150,21 @@ def _options(tg, kind: str) -> list[Option]:
     )
 
 
+EMPTY_FORM = {
+    "partner": (
+        ("partner", "focus", "programme", "in_country"),
+        "choose a partner, or describe one by ticking its focus areas or programmes",
+    ),
+    "city": (
+        ("city", "focus", "outcome", "text"),
+        "choose your city, tick the plan's focus areas or outcomes, or describe the plan in a few words",
+    ),
+}
+"""Each /match form's fields that ask something, and what the form says when none is filled in, in the words of
+its own fields: the API's message for the same request names parameters (``in_country``) and questions (a
+project's look-alikes, a city's) the form does not have."""
+
+
 @bp.get("/match")
 def match_page():
     """Two forms — a partner looking for cities, a city planning a project — and, when one was sent, its answer."""
@@ -164,7 +179,10 @@ def match_page():
     api_url = None
     if who in ("partner", "city"):
         route, question = _partner_question() if who == "partner" else _city_question()
+        fields, empty = EMPTY_FORM[who]
         try:
+            if not any(question[k] for k in fields):
+                raise QuestionError(empty, fields[0])
             answer = _partner_answer(tg, question) if who == "partner" else _city_answer(tg, question)
         except NotFound as exc:
             error, status = exc, 404

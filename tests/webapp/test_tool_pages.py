@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
@@ -94,10 +96,26 @@ def test_match_with_an_unknown_partner_says_so_with_closest_names(client):
     assert "Japan" in response.data.decode()
 
 
-def test_match_with_an_empty_plan_is_a_400_page(client):
-    response = client.get("/match?who=city")
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (
+            "who=city",
+            "choose your city, tick the plan&#39;s focus areas or outcomes, or describe the plan in a few words",
+        ),
+        ("who=city&country=vn&elsewhere=on", "choose your city, tick the plan&#39;s focus areas or outcomes"),
+        ("who=partner", "choose a partner, or describe one by ticking its focus areas or programmes"),
+        ("who=partner&include_tied=on", "choose a partner, or describe one by ticking its focus areas or programmes"),
+    ],
+)
+def test_match_with_an_empty_form_is_a_400_page_in_the_forms_words(client, query, message):
+    """An empty form was answered in the API's words: "give a city, a project, or a plan (focus, outcome, text)"
+    on a form without a project field, "give a partner, a city, or a partner profile (focus, programme,
+    in_country)" on one without a city field."""
+    response = client.get(f"/match?{query}")
     assert response.status_code == 400
-    assert "give a city, a project, or a plan" in response.data.decode()
+    html = response.data.decode()
+    assert message in html and "in_country" not in html and "a project" not in html
 
 
 def test_match_for_a_city_planning_a_project_leaves_its_own_out(client):
