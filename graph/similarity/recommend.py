@@ -25,7 +25,7 @@ from graph.similarity.card import card
 from graph.similarity.filters import Filters, ResolvedFilters
 from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question
 from graph.similarity.reasons import Reason, Recommendation, Recommendations, path_reason
-from graph.similarity.scoring import scaled, scorer
+from graph.similarity.scoring import SHORT_WORD, scaled, scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
 from ontology.errors import InputError
@@ -383,23 +383,29 @@ def _in_countries(tg: TypedGraph, matrix, countries: AbstractSet[str]) -> np.nda
     return np.asarray(matrix[:, columns].sum(axis=1)).ravel() > 0
 
 
-def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str:
+def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str | None:
     """The note on a plan's words no project uses (:meth:`Scorer.unknown_words`), with the spelling each may have
     meant. When none of its words is used and none is a near miss, the plan is likely in another language: the
-    words are not repeated (they are shown folded, "he thong" for "hệ thống"), and the note says so.
+    words are not repeated (they are shown folded, "he thong" for "hệ thống"), and the note says so. Short words
+    without a near miss go unnamed: "our" or "sms" in a long paste is no news to its writer.
 
-    >>> _unused_words([("flod", "flood"), ("warning", None)], every=True)
+    >>> _unused_words([("flod", "flood"), ("warning", None), ("our", None)], every=False)
     "no project's name or description uses “flod” (did you mean “flood”?), “warning”, so they do not change the ranking"
     >>> _unused_words([("banjir", None)], every=True)
     "no project's name or description uses any of these words, so they do not change the ranking (the projects are described in English)"
+    >>> _unused_words([("our", None)], every=False) is None
+    True
     """
     if every and not any(close for _, close in unknown):
         return (
             "no project's name or description uses any of these words, so they do not change the ranking "
             "(the projects are described in English)"
         )
-    listed = ", ".join(f"“{w}”" + (f" (did you mean “{close}”?)" if close else "") for w, close in unknown)
-    verb = "it does" if len(unknown) == 1 else "they do"
+    named = [(w, close) for w, close in unknown if close or len(w) > SHORT_WORD]
+    if not named:
+        return None
+    listed = ", ".join(f"“{w}”" + (f" (did you mean “{close}”?)" if close else "") for w, close in named)
+    verb = "it does" if len(named) == 1 else "they do"
     return f"no project's name or description uses {listed}, so {verb} not change the ranking"
 
 
@@ -435,7 +441,9 @@ def _note(tg: TypedGraph, q: Question, query: Query, items: list[Recommendation]
     if query.text:
         unknown = scorer(tg).unknown_words(query.text)
         if unknown:
-            notes.append(_unused_words(unknown, every=len(unknown) == len(scorer(tg).plan_words(query.text))))
+            unused = _unused_words(unknown, every=len(unknown) == len(scorer(tg).plan_words(query.text)))
+            if unused:
+                notes.append(unused)
     if any(i.already_works_here for i in items):
         notes.append(
             "items marked “already works here” are tied to the query already"

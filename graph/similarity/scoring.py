@@ -133,6 +133,11 @@ _ANSWERS = ("_groups", "_rows", "_likeness", "_tied", "_walks")
 """The :class:`Scorer` attributes made by :meth:`Scorer._answers`: what the last questions asked."""
 
 
+SHORT_WORD = 3
+"""Words of this many letters or fewer are too short to guess a misspelling from ("lu" is near "lui", "our" near
+"out"): :meth:`Scorer.unknown_words` suggests no spelling for them, and a note names them only with one."""
+
+
 class Scorer:
     """Meta-path structures of one typed graph, built on first use and then shared by every question.
 
@@ -378,7 +383,7 @@ class Scorer:
         for w in self.plan_words(text):
             if any(t in known for t in self.thesaurus.expand([stem(w)])):
                 continue
-            close = get_close_matches(w, self._project_words, n=1, cutoff=0.8) if len(w) > 3 else []
+            close = get_close_matches(w, self._project_words, n=1, cutoff=0.8) if len(w) > SHORT_WORD else []
             out.append((w, close[0] if close else None))
         return out
 

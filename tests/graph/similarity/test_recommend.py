@@ -488,6 +488,11 @@ def test_planned_outcomes_are_said_not_to_count_while_no_project_has_one(store, 
             "no project's name or description uses “trafic” (did you mean “traffic”?), so it does not change the ranking",
         ),
         ("traffic signal control", None),
+        (
+            "Our city plans a flood early warning system with river level sensors, SMS alerts for residents in "
+            "low-lying districts",
+            "no project's name or description uses “warning”, “lying”, so they do not change the ranking",
+        ),
     ],
 )
 def test_a_plans_words_no_project_uses_are_named_with_their_near_spellings(store, tg, text, note):
