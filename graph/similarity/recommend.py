@@ -235,7 +235,7 @@ def answer(
         take(i)
     items = [replace(item, rank=n) for n, item in enumerate(items, start=1)]
     text = (f"text:{query.text}",) if query.text else ()
-    words = (f"“{query.text}”",) if query.text else ()  # what people read: the plan's words in quotes
+    words = (_quoted(query.text),) if query.text else ()  # what people read: the plan's words in quotes
     return Recommendations(
         q.name,
         query.entities + text,
@@ -245,6 +245,24 @@ def answer(
         dict(weights or WEIGHTS[q.name]),
         tg.version,
     )
+
+
+QUOTED = 100
+"""About how many characters of a plan an answer's labels quote."""
+
+
+def _quoted(text: str) -> str:
+    """A plan's words as an answer's labels show them (the /match heading, the command's first line): in quotes,
+    on one line, a long paste cut at a word after about :data:`QUOTED` characters, since a heading that repeats a
+    page-long plan hides the answer below it. The query itself (``text:``) keeps every word.
+
+    >>> _quoted("flood  early\\nwarning"), _quoted("sensors " * 30)[-12:]
+    ('“flood early warning”', 's sensors …”')
+    """
+    text = " ".join(text.split())
+    if len(text) > QUOTED:
+        text = text[:QUOTED].rsplit(" ", 1)[0] + " …"
+    return f"“{text}”"
 
 
 def score(

@@ -88,6 +88,21 @@ def test_match_names_a_plans_misspelt_words_with_what_they_may_mean(client):
     )
 
 
+def test_match_heading_quotes_a_long_plan_by_its_first_words(client):
+    """A plan pasted at length (2,800 characters) was quoted whole in the answer's heading, a screenful of bold
+    text above the answer; the heading now quotes its first words, and the JSON's query keeps them all."""
+    plan = "Our city plans a flood early warning system with river level sensors, a control centre and SMS alerts "
+    plan = (plan + "for residents in low-lying districts. ") * 20
+    html = client.get("/match", query_string={"who": "city", "city": "cebu-city", "text": plan}).data.decode()
+    heading = re.search(r'<h2 id="answer-heading">(.*?)</h2>', html, re.S)[1]
+    assert " ".join(heading.split()) == (
+        "Projects to learn from: Cebu City, “Our city plans a flood early warning system with river level sensors, "
+        "a control centre and SMS …”"
+    )
+    body = client.get("/api/recommend/projects", query_string={"city": "cebu-city", "text": plan}).get_json()
+    assert body["query"][1] == "text:" + plan.strip()
+
+
 def test_match_with_an_unknown_partner_says_so_with_closest_names(client):
     response = client.get("/match?who=partner&partner=japn")
     assert response.status_code == 404
