@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from graph.lookup import compact
 from loaders.schema import ORDER, PLURALS, SCHEMA, Field, id_field
 from ontology.errors import NOT_GIVEN, InputError, InputErrors
 
@@ -467,10 +468,25 @@ def _unknown_ids(
     problems = []
     for value in values:
         if value not in ids[target] and is_id(value):  # a malformed id is reported once, by its field's check
-            close = get_close_matches(str(value), sorted(ids[target]), n=3)
+            close = _closest_ids(str(value), ids[target])
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(record.error(field_name, f"an existing {target} id{hint}", value))
     return problems
+
+
+def _closest_ids(value: str, ids: Iterable[str]) -> list[str]:
+    """The ids a person most likely meant by ``value``: those it names once case and punctuation are folded as
+    search folds names (:func:`graph.lookup.compact`: "JICA" is jica, "Da_Nang" da-nang), else the closest in
+    spelling, case folded too ("JICA" was near no id, since difflib compares case).
+
+    >>> _closest_ids("JICA", {"jica", "jbic", "adb"}), _closest_ids("phukett", {"phuket", "pattaya"})
+    (['jica'], ['phuket'])
+    """
+    same = sorted(i for i in ids if compact(i) == compact(value))
+    if same:
+        return same
+    folded = {i.casefold(): i for i in sorted(ids)}
+    return [folded[c] for c in get_close_matches(value.casefold(), list(folded), n=3)]
 
 
 def _unknown_nested_sources(record: Record, path: str, value: Any, ids: Mapping[str, set[str]]) -> list[InputError]:

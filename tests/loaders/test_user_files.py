@@ -146,7 +146,35 @@ def test_a_reference_to_an_unknown_city_suggests_close_ids(fresh_store, tmp_path
         dataset.load(fresh_store, bad)
     assert str(info.value) == (
         "projects.csv, line 2, record 'test-dad-air', field 'city': expected an existing "
-        "city id (did you mean da-nang, banyuwangi?), got 'danang'"
+        "city id (did you mean da-nang?), got 'danang'"
+    )
+
+
+@pytest.mark.parametrize(
+    "field, value, meant",
+    [("partners", "[JICA]", "jica"), ("city", "Phuket", "phuket"), ("other_cities", "[Da_Nang]", "da-nang")],
+)
+def test_an_id_written_as_its_name_is_suggested_whatever_its_case(fresh_store, tmp_path, field, value, meant):
+    """An officer writing the agency as "JICA" was told "expected an existing partner id, got 'JICA'" with no
+    suggestion (difflib compares case); an id the value names once case and punctuation are folded comes first,
+    and alone ("danang" also got banyuwangi)."""
+    path = tmp_path / "p.yaml"
+    record = {
+        "id": "x",
+        "name": "y",
+        "city": "phuket",
+        "focus_areas": "[built_infrastructure]",
+        "description": "d",
+        "status": "ongoing",
+        "sources": "[asean_ascn_page]",
+        field: value,
+    }
+    path.write_text("projects:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in record.items()) + "\n")
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, path)
+    assert (
+        f"field '{field}': expected an existing {'partner' if field == 'partners' else 'city'} id (did you mean {meant}?)"
+        in str(info.value)
     )
 
 
