@@ -208,13 +208,13 @@ def graph_name(name: str) -> str:
     return USER_PREFIX + name
 
 
-def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
+def read_user_file(store: Store, path: Path, type_: str | None = None, name: str | None = None) -> Graph:
     """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written.
 
     The check is a load's, step for step, so `ascn validate FILE` and `ascn load FILE` never disagree: an RDF file
     is read by the store's own parser (the one a load uses, into an in-memory store), records by the same field
     and reference checks, and both meet the same :func:`check_staged` beside the ontology and the types of what
-    the file links to.
+    the file links to; ``name`` is the graph a load would replace (``load``'s default: the file's stem).
     """
     staged, focus = memory_store(), str(GRAPH["user/checked"])
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
@@ -225,7 +225,7 @@ def read_user_file(store: Store, path: Path, type_: str | None = None) -> Graph:
         records = RecordSet()
         for record in read_file(path, type_):
             records.add(record)
-        check_records(records, known_ids(store))
+        check_records(records, known_ids(store), known_ids(store, graph_name(name or path.stem)))
         graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
         staged.replace_graphs({focus: graph})
     staged.replace_graphs({str(GRAPH["context"]): _context(store, graph)})
@@ -307,7 +307,7 @@ def load(store: Store, path: Path, name: str | None = None, type_: str | None = 
     records = RecordSet()
     for record in read_file(path, type_):
         records.add(record)
-    check_records(records, known_ids(store))
+    check_records(records, known_ids(store), known_ids(store, target))
     graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
     with tempfile.TemporaryDirectory(prefix="ascn-load-") as folder:
         converted = Path(folder) / f"{path.stem}.nt"
@@ -325,10 +325,12 @@ def unload(store: Store, name: str) -> None:
     store.drop_graphs([target])
 
 
-def known_ids(store: Store) -> dict[str, set[str]]:
-    """Ids already in the store, by record type, read from the entity IRIs."""
+def known_ids(store: Store, outside: str | None = None) -> dict[str, set[str]]:
+    """Ids already in the store, by record type, read from the entity IRIs; with ``outside``, only those some
+    other graph than that one declares (the ids a file loaded into ``outside`` may not take)."""
     known: dict[str, set[str]] = {}
-    for row in select(store.query, internal("entity_ids").sparql):
+    query = internal("entity_ids_outside").bind({"graph": outside}) if outside else internal("entity_ids").sparql
+    for row in select(store.query, query):
         path = str(row["entity"]).removeprefix(str(ID)).split("/")
         if len(path) == 2:
             type_ = _PATH_TYPES.get(path[0], path[0])

@@ -430,14 +430,23 @@ def _duplicates(records: Iterable[Record]) -> list[InputError]:
     return problems
 
 
-def check_records(records: RecordSet, known: Mapping[str, set[str]]) -> None:
+def check_records(
+    records: RecordSet, known: Mapping[str, set[str]], taken: Mapping[str, set[str]] | None = None
+) -> None:
     """Check every field of every record, that ids are unique, and that every id a record cites exists (in
-    ``records`` itself or in ``known``, the ids already in the store).
+    ``records`` itself or in ``known``, the ids already in the store). A record may not declare an id of
+    ``taken`` (those other graphs than the one it replaces hold): the entity would get a second name and
+    description beside the first, which the shapes refuse only at load time and without naming the record.
 
     All problems are raised at once (:class:`InputErrors`), each with its file, line, record and field, so one
     run shows every mistake of a file.
     """
     problems = [problem for record in records for problem in record_problems(record)] + _duplicates(records)
+    problems += [
+        record.error(id_field(record.type), f"a {record.type} id the graph does not hold yet", record.id)
+        for record in records
+        if record.id in (taken or {}).get(record.type, ())
+    ]
     raise_all(problems + _reference_problems(records, known))
 
 

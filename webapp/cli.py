@@ -221,8 +221,11 @@ def _print_build(report: dataset.BuildReport) -> None:
 @main.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
+@click.option(
+    "--name", help="The name `ascn load --name` would load FILE under (default: its stem): its records keep their ids."
+)
 @click.pass_obj
-def validate(obj: _Context, file: Path | None, type_: str | None) -> None:
+def validate(obj: _Context, file: Path | None, type_: str | None, name: str | None) -> None:
     """Check the graph (or FILE, without loading it): every field, reference and SHACL shape.
 
     Every problem of a file is listed at once, each with its line. Exit 0 when it conforms, 1 when it does not
@@ -231,7 +234,7 @@ def validate(obj: _Context, file: Path | None, type_: str | None) -> None:
     store = obj.store()
     if file is not None:
         try:
-            dataset.read_user_file(store, file, type_)
+            dataset.read_user_file(store, file, type_, name)
         except ValidationError as exc:
             click.echo(str(exc))
             sys.exit(EXIT_NONCONFORMING)

@@ -51,6 +51,36 @@ def test_csv_lists_are_split_on_semicolons(fresh_store):
     assert [str(a).rsplit("/", 1)[-1] for a in answer.column("area")] == ["built_infrastructure", "civic_social"]
 
 
+def test_a_record_taking_an_id_the_graph_holds_is_refused_by_validate_and_load_alike(fresh_store, tmp_path):
+    """A project file reusing the bundled project id dad-ioc passed `ascn validate` ("conforms") and then failed to
+    load with "1 SHACL violation: - https://w3id.org/ascn/id/project/dad-ioc, rdfs:label: Needs exactly one name",
+    naming neither the file nor the record. Both now name the file, line, record and field; nothing is written."""
+    path = tmp_path / "projects.csv"
+    path.write_text(
+        "id,name,city,focus_areas,description,status,sources\n"
+        "dad-ioc,My operation centre,da-nang,built_infrastructure,A centre.,ongoing,asean_ascn_page\n"
+    )
+    message = (
+        "projects.csv, line 2, record 'dad-ioc', field 'id': expected a project id the graph does not hold yet, "
+        "got 'dad-ioc'"
+    )
+    before = snapshot(fresh_store)
+    for check in (dataset.read_user_file, dataset.load):
+        with pytest.raises(InputError) as info:
+            check(fresh_store, path)
+        assert str(info.value) == message
+    assert snapshot(fresh_store) == before
+
+
+def test_a_file_loaded_again_keeps_its_own_ids(fresh_store):
+    """Its own graph's ids are the file's to keep: loading or validating it again under its name is no clash."""
+    dataset.load(fresh_store, DATA / "projects.csv", name="mine")
+    dataset.read_user_file(fresh_store, DATA / "projects.csv", name="mine")
+    dataset.load(fresh_store, DATA / "projects.csv", name="mine")
+    with pytest.raises(InputError, match="expected a project id the graph does not hold yet, got 'test-dad-air'"):
+        dataset.load(fresh_store, DATA / "projects.csv", name="other")
+
+
 def test_unload_removes_only_that_graph(fresh_store):
     before = snapshot(fresh_store)
     dataset.load(fresh_store, DATA / "projects.csv")
