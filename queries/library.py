@@ -19,12 +19,13 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ontology import entity_iri
+from ontology import PREFIXES, entity_iri
 from ontology.errors import NotFound
 from queries.errors import QueryError
 
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
+_PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([A-Za-z0-9_][\w.-]*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -115,8 +116,14 @@ def _outer_where(sparql: str) -> re.Match | None:
 def to_term(param: Param, value: Any):
     """A checked RDF term for one parameter value; a value of the wrong form raises QueryError.
 
+    An IRI may be written as a prefixed name of the project's prefixes (``ascn:City``, ``city:da-nang``), the form
+    /api/complete and the query editor show terms in; taken as an IRI of the scheme ``ascn:`` it named nothing, and
+    the answer was silently empty.
+
     >>> to_term(Param("y", "year"), "2018").n3()
     '"2018"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    >>> to_term(Param("t", "iri"), "ascn:City").n3()  # a prefixed name, as /api/complete and the editor write terms
+    '<https://w3id.org/ascn/ontology#City>'
     >>> to_term(Param("n", "string"), 'x" } ; DROP ALL #').n3()
     '"x\\\\" } ; DROP ALL #"'
     """
@@ -125,6 +132,9 @@ def to_term(param: Param, value: Any):
     if param.type == "iri":
         if param.entity and _SLUG.match(text):
             return entity_iri(param.entity, text)
+        prefixed = _PREFIXED.match(text)
+        if prefixed and prefixed[1] in PREFIXES:
+            return URIRef(PREFIXES[prefixed[1]] + prefixed[2])
         if not _IRI.match(text):
             raise QueryError(f"{problem}{' or a ' + param.entity + ' id' if param.entity else ''}, got {text!r}")
         return URIRef(text)

@@ -91,6 +91,23 @@ def test_bad_library_parameter_is_400_naming_it(client, url, parameter):
     assert repr(parameter) in body["error"]
 
 
+def test_an_iri_parameter_takes_the_prefixed_names_completion_offers(client):
+    """/api/complete writes terms as ascn:City and city:da-nang; given back as parameters they mean those terms."""
+    by_type = client.get("/api/queries/entities_by_label?type=ascn:City&text=da&format=csv").get_data(as_text=True)
+    assert by_type.splitlines()[1:] == [
+        f"https://w3id.org/ascn/id/city/{ident},https://w3id.org/ascn/ontology#City,{label}"
+        for ident, label in [
+            ("bandar-seri-begawan", "Bandar Seri Begawan"),
+            ("da-nang", "Da Nang"),
+            ("davao-city", "Davao City"),
+            ("mandalay", "Mandalay"),
+            ("sumedang", "Sumedang"),
+        ]
+    ]
+    prefixed = client.get("/api/queries/projects_of_city?city=city:da-nang&format=csv").get_data(as_text=True)
+    assert prefixed == client.get("/api/queries/projects_of_city?city=da-nang&format=csv").get_data(as_text=True)
+
+
 def test_the_closest_ids_are_ids_of_the_kind_not_parts_of_an_entity(client):
     body = client.get("/api/queries/projects_of_city?city=bangkk").get_json()
     assert body["suggestions"] == ["bangkok", "yangon", "rayong"]  # not bangkok/geometry, bangkok/land-area
