@@ -7,6 +7,8 @@ description graph; the HTML page embeds a schema.org view of the same facts for 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.datastructures import MIMEAccept
@@ -36,6 +38,21 @@ FORMAT_NAMES = {
 """What the ``format`` parameter may say: ``html``, or an RDF syntax by name, file ending or short alias."""
 
 
+def best_match(accept: MIMEAccept, offered: Sequence[str]) -> str | None:
+    """The media type of ``offered`` that ``accept`` prefers, or None: content negotiation for every route.
+
+    Every answer here is UTF-8, so a range asking for it (``application/sparql-results+json; charset=utf-8``, as
+    many clients send) is met; werkzeug matches a range with parameters only to an offer with the same ones, so
+    each type is offered bare and with the charset, and the match is returned bare.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> best_match(parse_accept_header("text/csv; charset=UTF-8", MIMEAccept), ["application/json", "text/csv"])
+    'text/csv'
+    """
+    best = accept.best_match([form for media in offered for form in (media, f"{media}; charset=utf-8")])
+    return best.split(";", 1)[0] if best else None
+
+
 class NotAcceptable(HTTPNotAcceptable):
     """The Accept header names no representation we have: a 406 listing those we do."""
 
@@ -62,7 +79,7 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
         return HTML if name == HTML else _graph_format(name)
     if not accept:
         return HTML
-    best = accept.best_match(OFFERS)
+    best = best_match(accept, OFFERS)
     if best is None:
         raise NotAcceptable("this is available as text/html, " + ", ".join(f.media_type for f in GRAPH_FORMATS))
     return HTML if best in ("text/html", "application/xhtml+xml") else _graph_format(best)

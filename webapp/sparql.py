@@ -36,6 +36,7 @@ from ontology.errors import NotFound
 from queries.errors import QueryError
 from webapp import pinned
 from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
+from webapp.linked_data import best_match
 from webapp.sparql_description import service_description
 from webapp.store import current_version, get_pool
 
@@ -368,14 +369,14 @@ def _negotiate(kind: str, accept: str | None) -> Format | None:
     if not parsed:
         return formats[0]
     offered = [f.media_type for f in formats] + [a for f in formats for a in f.aliases if "/" in a]
-    best = parsed.best_match(offered)
+    best = best_match(parsed, offered)
     return by_name(kind, best) if best else None
 
 
 def _prefers_html() -> bool:
     """Whether the Accept header ranks HTML above every RDF syntax (browsers do; ``*/*`` and RDF clients do not)."""
     offered = [f.media_type for f in FORMATS["graph"]] + ["text/html"]
-    return request.accept_mimetypes.best_match(offered) == "text/html"
+    return best_match(request.accept_mimetypes, offered) == "text/html"
 
 
 def _not_acceptable(kind: str) -> ProtocolError:

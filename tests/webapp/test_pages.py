@@ -148,6 +148,15 @@ def test_a_part_of_a_city_or_partner_has_a_page_without_that_kinds_recommendatio
     assert 'id="rec-' not in html
 
 
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [("text/turtle; charset=utf-8", "text/turtle"), ("text/html; charset=utf-8", "text/html")],
+)
+def test_an_entity_iri_meets_an_accept_asking_for_utf_8(client, accept, media_type):
+    response = client.get("/id/city/da-nang", headers={"Accept": accept})
+    assert (response.status_code, response.mimetype) == (200, media_type)
+
+
 def test_unknown_entity_is_a_404_page_with_the_closest_names(client):
     response = client.get("/id/city/da-nangg")
     assert response.status_code == 404

@@ -93,6 +93,26 @@ def test_format_parameter_overrides_a_browser_accept_header(client, fmt, media_t
     assert r.mimetype == media_type
 
 
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        ("application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+        ("text/csv; charset=UTF-8", "text/csv"),
+        ("text/csv; charset=utf-8; q=0.2, application/sparql-results+xml; q=0.5", "application/sparql-results+xml"),
+    ],
+)
+def test_an_accept_asking_for_utf_8_is_met(client, accept, media_type):
+    """Every answer is UTF-8: a range with charset=utf-8 (which werkzeug matches only with the same parameter) is
+    the format itself, not a 406."""
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": accept})
+    assert (r.status_code, r.mimetype) == (200, media_type)
+
+
+def test_an_accept_asking_for_another_charset_is_406(client):
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "text/csv; charset=iso-8859-1"})
+    assert r.status_code == 406
+
+
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "n3", "jsonld-graphs"])
 def test_a_format_no_answer_comes_in_is_400_listing_only_those_that_do(client, fmt):
     r = client.get("/sparql", query_string={"query": LABEL_GRAPH_QUERY, "format": fmt})
