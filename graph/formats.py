@@ -45,7 +45,8 @@ RESULT_FORMATS = (
     Format("tsv", "text/tab-separated-values", (), "tsv", "TSV"),
 )
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), "ttl", "Turtle", "turtle"),
+    # Turtle is N3 without N3's extensions: a client asking for N3 (SPARQLWrapper's N3) can read it
+    Format("turtle", "text/turtle", ("application/x-turtle", "ttl", "text/n3", "n3"), "ttl", "Turtle", "turtle"),
     Format("ntriples", "application/n-triples", ("text/plain", "nt"), "nt", "N-Triples", "nt"),
     Format(
         "jsonld",

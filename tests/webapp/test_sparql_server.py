@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
-from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, SPARQLWrapper
 
 from tests.conftest import BOUND, CpuWatch
 from tests.reliability.conftest import query_workers
@@ -74,10 +74,15 @@ def test_sparqlwrapper_tsv_gives_phuket(ascn_server):
     assert wrapper(ascn_server.url, LABEL_QUERY, TSV).queryAndConvert() == b'?label\n"Phuket"@en\n'
 
 
-@pytest.mark.parametrize("fmt", [RDFXML, JSONLD])
-def test_sparqlwrapper_construct_rdfxml_and_jsonld_give_the_label_triple(ascn_server, fmt):
+@pytest.mark.parametrize("fmt", [RDFXML, JSONLD, N3])
+def test_sparqlwrapper_construct_rdfxml_jsonld_and_n3_give_the_label_triple(ascn_server, fmt):
+    """N3 is answered in Turtle, which is N3; SPARQLWrapper hands N3 over as text to parse."""
+    from rdflib import Graph
+
     query = f"CONSTRUCT {{ <{PHUKET}> <{RDFS.label}> ?l }} WHERE {{ <{PHUKET}> <{RDFS.label}> ?l }}"
     graph = wrapper(ascn_server.url, query, fmt).queryAndConvert()
+    if fmt == N3:
+        graph = Graph().parse(data=graph, format="n3")
     assert set(graph) == {(URIRef(PHUKET), RDFS.label, Literal("Phuket", lang="en"))}
 
 
