@@ -441,19 +441,48 @@ def check_records(
     All problems are raised at once (:class:`InputErrors`), each with its file, line, record and field, so one
     run shows every mistake of a file.
     """
-    problems = [problem for record in records for problem in record_problems(record)] + _duplicates(records)
+    ids = _citable_ids(records, known)
+    problems = [_meant_id(p, record, ids) for record in records for p in record_problems(record)]
+    problems += _duplicates(records)
     problems += [
         record.error(id_field(record.type), f"a {record.type} id the graph does not hold yet", record.id)
         for record in records
         if record.id in (taken or {}).get(record.type, ())
     ]
-    raise_all(problems + _reference_problems(records, known))
+    raise_all(problems + _reference_problems(records, ids))
 
 
-def _reference_problems(records: RecordSet, known: Mapping[str, set[str]]) -> list[InputError]:
-    """Every cited id that names no record of ``records`` and none of ``known``, with the closest ids."""
+def _citable_ids(records: RecordSet, known: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """The ids a record may cite, by type: those of ``records`` and ``known`` (the store's), and 'network'."""
     ids = {type_: records.ids(type_) | set(known.get(type_, ())) for type_ in SCHEMA}
     ids["city"] = ids["city"] | {"network"}
+    return ids
+
+
+_WRITTEN_NAME = re.compile(r"\w[\w '-]*")
+"""A name as a person writes one for an id: words with spaces, hyphens, apostrophes ("Da Nang", "Quality
+Environment", "Cebu City")."""
+
+
+def _meant_id(problem: InputError, record: Record, ids: Mapping[str, set[str]]) -> InputError:
+    """``problem`` with the id its value names, when it is a reference written as a name ("Da Nang", "Quality
+    Environment") that folds to an id as search folds names: the form's rule alone ("ASCII letters and digits,
+    with single '-'...") left the person to guess the id."""
+    spec = next((f for f in SCHEMA[record.type] if f.name == problem.field), None)
+    if spec is None or spec.target is None or not isinstance(problem.got, str) or is_id(problem.got):
+        return problem
+    if spec.kind == "list" and not isinstance(record.data.get(spec.name), list):  # a list's own form comes first
+        return problem
+    if not _WRITTEN_NAME.fullmatch(problem.got):  # "../phuket" is no name written for an id: no hint for it
+        return problem
+    meant = sorted(i for i in ids[spec.target] if compact(i) == compact(problem.got))
+    if not meant:
+        return problem
+    return record.error(spec.name, f"an existing {spec.target} id (did you mean {', '.join(meant)}?)", problem.got)
+
+
+def _reference_problems(records: RecordSet, ids: Mapping[str, set[str]]) -> list[InputError]:
+    """Every cited id that names none of ``ids`` (:func:`_citable_ids`), with the closest ids."""
     problems: list[InputError] = []
     for record in records:
         for spec in SCHEMA[record.type]:

@@ -182,12 +182,19 @@ def test_a_reference_to_an_unknown_city_suggests_close_ids(fresh_store, tmp_path
 
 @pytest.mark.parametrize(
     "field, value, meant",
-    [("partners", "[JICA]", "jica"), ("city", "Phuket", "phuket"), ("other_cities", "[Da_Nang]", "da-nang")],
+    [
+        ("partners", "[JICA]", "jica"),
+        ("city", "Phuket", "phuket"),
+        ("other_cities", "[Da_Nang]", "da-nang"),
+        ("city", "Da Nang", "da-nang"),
+        ("other_cities", "[Da Nang]", "da-nang"),
+    ],
 )
 def test_an_id_written_as_its_name_is_suggested_whatever_its_case(fresh_store, tmp_path, field, value, meant):
     """An officer writing the agency as "JICA" was told "expected an existing partner id, got 'JICA'" with no
-    suggestion (difflib compares case); an id the value names once case and punctuation are folded comes first,
-    and alone ("danang" also got banyuwangi)."""
+    suggestion (difflib compares case), and a city written "Da Nang" only the id's form ("ASCII letters and
+    digits, with single '-' ..."); an id the value names once case, spaces and punctuation are folded comes
+    first, and alone ("danang" also got banyuwangi)."""
     path = tmp_path / "p.yaml"
     record = {
         "id": "x",
