@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from webapp.bounds import ParameterError
+from webapp.linked_data import best_match
 
 TITLES = {
     400: "The request could not be understood",
@@ -35,14 +36,12 @@ class EntityNotFound(HTTPNotFound):
 
 
 def wants_json() -> bool:
-    """True for API paths and for clients that prefer JSON over HTML."""
+    """True for API paths and for clients that prefer JSON over HTML: JSON is their best match with HTML offered
+    first, so a tie (``*/*``) gets HTML, and ``application/json; charset=utf-8`` is JSON
+    (:func:`webapp.linked_data.best_match`; werkzeug alone matched no offer to it, and such a client got HTML)."""
     if request.path.startswith("/api/"):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return (
-        best == "application/json"
-        and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
-    )
+    return best_match(request.accept_mimetypes, ["text/html", "application/json"]) == "application/json"
 
 
 def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:

@@ -165,6 +165,26 @@ def test_unknown_entity_is_a_404_page_with_the_closest_names(client):
     assert '<a href="/id/city/da-nang">Da Nang</a>' in html
 
 
+@pytest.mark.parametrize(
+    ("accept", "json"),
+    [
+        ("application/json", True),
+        ("application/json; charset=utf-8", True),
+        ("application/json;charset=utf-8, text/html;q=0.5", True),
+        ("application/json, text/html", False),
+        ("*/*", False),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),
+    ],
+)
+def test_an_error_is_json_for_a_client_that_prefers_json_with_or_without_a_charset(client, accept, json):
+    """A client asking for JSON in UTF-8 got the HTML 404 page (werkzeug matched no offer to a range with a
+    charset); a tie and browsers still get HTML."""
+    response = client.get("/projets", headers={"Accept": accept})
+    assert (response.status_code, response.mimetype) == (404, "application/json" if json else "text/html")
+    if json:
+        assert response.get_json()["suggestions"][0]["path"] == "/projects"
+
+
 def test_unknown_kind_suggests_entities_of_any_kind(client):
     response = client.get("/id/citty/hanoi")
     assert response.status_code == 404
