@@ -311,6 +311,15 @@ def test_find_projects_marks_the_words_found_however_typed(client):
     assert "<mark>Phnom Penh-Sihanoukville</mark>" in html
 
 
+def test_a_period_that_ends_before_it_starts_is_named_in_the_empty_answer(client):
+    """/projects?from=2030&to=2020 said only "Remove a filter above". It stays an empty answer, not a 400: the page
+    searches as a person types, and a year half-way through an edit must not turn the page into an error."""
+    html = page_text(client.get("/projects", query_string={"from": "2030", "to": "2020"}))
+    assert "No project matches this search: its period ends in 2020, before it starts in 2030." in html
+    assert "Remove a filter above" not in html
+    assert "Remove a filter above" in page_text(client.get("/projects", query_string={"from": "2099"}))
+
+
 def test_search_text_is_escaped(client):
     html = page_text(client.get("/projects", query_string={"q": "<script>alert(1)</script>"}))
     assert "<script>alert(1)</script>" not in html
