@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import urllib.parse
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,10 +132,8 @@ def silent_listener():
                 except OSError:
                     request = b""
                 listener.connections.append((peer, request))
-                try:
+                with suppress(OSError):
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nContent-Length: 0\r\n\r\n")
-                except OSError:
-                    pass
 
     thread = threading.Thread(target=accept, name="silent-listener", daemon=True)
     thread.start()

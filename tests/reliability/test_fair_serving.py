@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
+from contextlib import suppress
 
 import pytest
 
@@ -62,14 +63,13 @@ def _state(sock: socket.socket) -> str:
     answered 429 and closed it, ``"closed"`` when it closed it without a word (or reset it)."""
     sock.setblocking(False)
     received = b""
-    try:
-        while chunk := sock.recv(4096):
-            received += chunk
-    except BlockingIOError:
-        if not received:
-            return "open"
-    except OSError:
-        pass
+    with suppress(ConnectionError):  # a reset ends the stream as a close does
+        try:
+            while chunk := sock.recv(4096):
+                received += chunk
+        except BlockingIOError:
+            if not received:
+                return "open"
     return "refused" if received.startswith(b"HTTP/1.1 429 ") else "closed"
 
 
@@ -180,10 +180,8 @@ def _flood(server, answers: list) -> list[threading.Thread]:
     """:data:`RUNAWAYS` runaway queries sent at once, each from a thread of its own; their answers go to ``answers``."""
 
     def runaway():
-        try:
+        with suppress(OSError, http.client.HTTPException):  # the server stopped at the end of the test meanwhile
             answers.append(http_request(_query_url(server, RUNAWAY), timeout=BOUND))
-        except (OSError, http.client.HTTPException):  # the server stopped at the end of the test meanwhile
-            pass
 
     threads = [threading.Thread(target=runaway, daemon=True) for _ in range(RUNAWAYS)]
     for t in threads:
