@@ -3,17 +3,18 @@
 Facets (focus area, member state, city, partner, status) combine with AND across facets and OR within one;
 the period keeps projects whose stated years overlap it; free text matches the name and description as
 search compares names (:func:`graph.lookup.fold`: accents, case and full-width forms folded, so "Đà Nẵng"
-finds what "da nang" finds). The count shown beside each facet value is how many projects would match if that value
+finds what "da nang" finds), and any name of the project's cities and member states as search finds names
+(:func:`graph.lookup.compact`, so "Hanoi" finds the projects of Ha Noi and "Vietnam" those of Viet Nam). The count shown beside each facet value is how many projects would match if that value
 were added, given every *other* active filter — the usual faceted-search rule, so counts never lie about the
 next click. The whole state lives in the query string, so a search is a shareable URL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from graph.lookup import fold
+from graph.lookup import compact, fold
 from webapp.page_data import bound
 
 FACETS = (
@@ -40,6 +41,9 @@ class Project:
     network_wide: bool = False
     sources: dict[str, str] = field(default_factory=dict)
     confidence: str | None = None
+    places: list[str] = field(default_factory=list)
+    """Every name of its cities and member states, :func:`graph.lookup.compact`-ed: what typed text is matched
+    against besides the name and description."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,11 @@ class Search:
         return bool(any(self.chosen.values()) or self.start or self.end or self.text.strip())
 
 
-def projects_from_rows(rows: Iterable[Mapping[str, str | None]]) -> list[Project]:
-    """Projects from the long rows of ``project_facts.rq`` (project, key, value, label) as plain strings.
+def projects_from_rows(
+    rows: Iterable[Mapping[str, str | None]], names_of: Callable[[str], list[str]] = lambda iri: []
+) -> list[Project]:
+    """Projects from the long rows of ``project_facts.rq`` (project, key, value, label) as plain strings;
+    ``names_of`` gives every name of a city or member state by IRI (the row's label is only one of them).
 
     >>> ps = projects_from_rows([
     ...     {"project": "p1", "key": "name", "value": None, "label": "Smart Water"},
@@ -76,6 +83,8 @@ def projects_from_rows(rows: Iterable[Mapping[str, str | None]]) -> list[Project
             setattr(p, key, label)
         elif key in p.facets and value:
             p.facets[key][value.rsplit("/", 1)[-1]] = label
+            if key in ("city", "country"):
+                p.places += [compact(name) for name in names_of(value) or [label]]
         elif key in ("start", "end") and label[:4].isdigit():
             setattr(p, key, int(label[:4]))
         elif key == "period":
@@ -133,6 +142,9 @@ def matches(p: Project, s: Search, skip: str | None = None) -> bool:
     (False, True)
     >>> matches(p, Search({}, text="ＷＡＴＥＲ")), matches(Project("q", name="Hệ thống nước"), Search({}, text="he thong"))
     (True, True)
+    >>> p.places = ["hanoi", "hanoi", "vietnam", "vn"]
+    >>> matches(p, Search({}, text="Hà Nội")), matches(p, Search({}, text="Da Nang")), matches(p, Search({}, text="?"))
+    (True, False, False)
     """
     for key, chosen in s.chosen.items():
         if key != skip and chosen and not set(chosen) & set(p.facets[key]):
@@ -146,8 +158,12 @@ def matches(p: Project, s: Search, skip: str | None = None) -> bool:
         if s.end and first > s.end:
             return False
     if s.text:
-        needle = fold(s.text)
-        if needle not in fold(p.name) and needle not in fold(p.description):
+        needle, place = fold(s.text), compact(s.text)
+        if (
+            needle not in fold(p.name)
+            and needle not in fold(p.description)
+            and not (place and any(place in name for name in p.places))
+        ):
             return False
     return True
 

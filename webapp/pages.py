@@ -44,6 +44,7 @@ from webapp.page_data import (
     iri_of,
     linked_items,
     local_path,
+    lookup_index,
     once_per_version,
     rows,
     run,
@@ -101,7 +102,7 @@ def _map_settings() -> dict:
 def _country_counts(cities: list[dict]) -> dict[str, dict]:
     """Per member state with member cities (by ISO code): its name, page, and how many member cities and projects
     the graph holds for it."""
-    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    projects = project_facts()
     out: dict[str, dict] = {}
     for c in cities:
         if c["iso2"]:
@@ -187,8 +188,16 @@ PAGE_SIZE = 40
 
 
 def project_facts() -> list:
-    """Every project with its facets, read once per graph version."""
-    return once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    """Every project with its facets and the names of its places (:mod:`graph.lookup`), read once per graph
+    version."""
+
+    def read() -> list:
+        entities = lookup_index().entities
+        return projects_from_rows(
+            value_rows("project_facts"), lambda iri: entities[iri].all_names() if iri in entities else []
+        )
+
+    return once_per_version("project_facts", read)
 
 
 def _found_projects():
@@ -450,7 +459,7 @@ def _order_note(items: list[dict]) -> str | None:
 
 def _focus_areas() -> list[tuple[str, str, int]]:
     """The focus areas projects are classified under: (id, label, number of projects), most used first."""
-    projects = once_per_version("project_facts", lambda: projects_from_rows(value_rows("project_facts")))
+    projects = project_facts()
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for p in projects:
         for area, label in p.facets["focus"].items():

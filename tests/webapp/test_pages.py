@@ -295,6 +295,26 @@ def test_find_projects_free_text_matches_name_and_description(client):
     assert "1 project match" in html and "Hydrogen Energy (Hydrogen Forklift)" in html
 
 
+@pytest.mark.parametrize("typed", ["Hanoi", "Ha Noi", "Hà Nội", "hanoi"])
+def test_find_projects_free_text_matches_the_city_by_any_of_its_names(client, typed):
+    """An officer typing a city's name finds its projects however the sources spell it: /projects?q=Hanoi found
+    none, since the graph's label is "Ha Noi" and only names and descriptions were read. The page and its CSV
+    share the filter."""
+    html = page_text(client.get("/projects", query_string={"q": typed}))
+    assert "2 projects match your search" in html
+    assert "Intelligent Operations Centre (Ha Noi)" in html
+    table = list(
+        csv.DictReader(io.StringIO(client.get("/projects.csv", query_string={"q": typed}).get_data(as_text=True)))
+    )
+    assert [row["city"] for row in table] == ["Ha Noi", "Ha Noi"]
+
+
+@pytest.mark.parametrize("typed", ["Vietnam", "Viet Nam", "Việt Nam"])
+def test_find_projects_free_text_matches_the_member_state_by_any_of_its_names(client, typed):
+    """A country's name finds what its facet finds (/projects?country=vn: 9 projects)."""
+    assert "9 projects match your search" in page_text(client.get("/projects", query_string={"q": typed}))
+
+
 @pytest.mark.parametrize("typed", ["Đà Nẵng", "ĐÀ NẴNG", "Ｄａ Ｎａｎｇ", "da nang"])
 def test_find_projects_free_text_folds_accents_and_widths(client, typed):
     """A name typed with its Vietnamese marks, in capitals or full-width finds what its plain spelling finds,
