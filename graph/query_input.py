@@ -99,7 +99,7 @@ def library_listing() -> str:
     for query in library().values():
         lines = [query.name, f"  {query.title}"]
         for param in query.params:
-            kind = f"{param.entity} id or IRI" if param.entity else param.type
+            kind = f"{param.entity} id or IRI" if param.entity else param.expected
             extra = " (required)" if param.required else (f" (default {param.default})" if param.default else "")
             lines.append(f"  -p {param.name}=<{kind}>{extra}")
         blocks.append("\n".join(lines))

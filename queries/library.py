@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from difflib import get_close_matches
 from functools import cache
 from importlib.resources import files
@@ -33,7 +34,9 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 class Param:
     """A query parameter: its variable name, type (iri, string, integer, decimal, year, boolean) and docs.
 
-    For ``iri`` parameters ``entity`` (city, project, ...) lets a caller give a bare id such as ``da-nang``.
+    For ``iri`` parameters ``entity`` (city, project, ...) lets a caller give a bare id such as ``da-nang``. A
+    number may be bounded (``exclusive_minimum``, ``maximum``): a value outside answers no meaningful question
+    (a distance of -3 km, or one past what the store's decimals hold), so it is refused, not answered empty.
     """
 
     name: str
@@ -42,6 +45,25 @@ class Param:
     default: Any = None
     required: bool = False
     description: str = ""
+    exclusive_minimum: int | None = None
+    maximum: int | None = None
+
+    def accepts(self, number: Decimal) -> bool:
+        """Whether ``number`` lies in the parameter's range."""
+        return (self.exclusive_minimum is None or number > self.exclusive_minimum) and (
+            self.maximum is None or number <= self.maximum
+        )
+
+    @property
+    def expected(self) -> str:
+        """What a value must be, in words: its type and range.
+
+        >>> Param("km", "decimal", exclusive_minimum=0, maximum=20000).expected
+        'decimal (more than 0 and at most 20000)'
+        """
+        bounds = [f"more than {self.exclusive_minimum}"] if self.exclusive_minimum is not None else []
+        bounds += [f"at most {self.maximum}"] if self.maximum is not None else []
+        return f"{self.type} ({' and '.join(bounds)})" if bounds else self.type
 
 
 @dataclass(frozen=True)
@@ -126,9 +148,13 @@ def to_term(param: Param, value: Any):
     '<https://w3id.org/ascn/ontology#City>'
     >>> to_term(Param("n", "string"), 'x" } ; DROP ALL #').n3()
     '"x\\\\" } ; DROP ALL #"'
+    >>> to_term(Param("km", "decimal", exclusive_minimum=0), "-3")
+    Traceback (most recent call last):
+    ...
+    queries.errors.QueryError: parameter 'km' expects decimal (more than 0), got '-3'
     """
     text = str(value).strip()
-    problem = f"parameter {param.name!r} expects {param.type}"
+    problem = f"parameter {param.name!r} expects {param.expected}"
     if param.type == "iri":
         if param.entity and _SLUG.match(text):
             return entity_iri(param.entity, text)
@@ -142,9 +168,9 @@ def to_term(param: Param, value: Any):
         return Literal(str(value))
     if param.type == "boolean" and text.lower() in ("true", "false"):
         return Literal(text.lower() == "true")
-    if param.type == "integer" and re.fullmatch(r"-?\d+", text):
+    if param.type == "integer" and re.fullmatch(r"-?\d+", text) and param.accepts(Decimal(text)):
         return Literal(int(text))
-    if param.type == "decimal" and re.fullmatch(r"-?\d+(\.\d+)?", text):
+    if param.type == "decimal" and re.fullmatch(r"-?\d+(\.\d+)?", text) and param.accepts(Decimal(text)):
         return Literal(text, datatype=XSD.decimal)
     if param.type == "year" and re.fullmatch(r"\d{4}", text):
         return Literal(text, datatype=XSD.gYear)

@@ -81,6 +81,8 @@ def describe_query(query) -> dict:
                 "entity": p.entity,
                 "default": p.default,
                 "required": p.required,
+                "exclusive_minimum": p.exclusive_minimum,
+                "maximum": p.maximum,
                 "description": " ".join(p.description.split()),
             }
             for p in query.params

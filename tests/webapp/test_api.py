@@ -91,6 +91,28 @@ def test_bad_library_parameter_is_400_naming_it(client, url, parameter):
     assert repr(parameter) in body["error"]
 
 
+@pytest.mark.parametrize("km", ["-3", "0", "-0.0", "nan", "inf", "1e400", "20000.1", "99999999999999999999999"])
+def test_a_distance_outside_its_range_is_400_naming_the_range(client, km):
+    """cities_within_distance answered km=-3 (0, a number past what the store's decimals hold) with an empty 200,
+    as if no city were that near; nan and inf were refused without saying what is accepted."""
+    response = client.get("/api/queries/cities_within_distance", query_string={"city": "da-nang", "km": km})
+    assert response.status_code == 400
+    assert _json(response) == {
+        "error": f"parameter 'km' expects decimal (more than 0 and at most 20000), got {km!r}",
+        "parameter": "km",
+        "status": 400,
+    }
+
+
+def test_a_distance_at_its_bound_is_answered(client):
+    """20,000 km, the range's top, reaches every other member city (the farthest pair is under 5,000 km apart)."""
+    url = "/api/queries/cities_within_distance?city=da-nang&km=20000&format=json"
+    assert len(json.loads(client.get(url).data)["results"]["bindings"]) == 37
+    index = {q["name"]: q for q in _json(client.get("/api/queries"))["queries"]}
+    km = index["cities_within_distance"]["params"][1]
+    assert (km["name"], km["exclusive_minimum"], km["maximum"]) == ("km", 0, 20000)
+
+
 def test_an_iri_parameter_takes_the_prefixed_names_completion_offers(client):
     """/api/complete writes terms as ascn:City and city:da-nang; given back as parameters they mean those terms."""
     by_type = client.get("/api/queries/entities_by_label?type=ascn:City&text=da&format=csv").get_data(as_text=True)

@@ -156,6 +156,18 @@ def test_query_list_prints_every_library_query_with_its_title_and_parameters(asc
     assert "projects_of_city\n  Projects of a city\n  -p city=<city id or IRI>" in output
 
 
+@pytest.mark.parametrize("km", ["-3", "nan", "99999999999999999999999"])
+def test_a_distance_outside_its_range_is_refused_naming_the_range(ascn, km):
+    """``ascn query cities_within_distance -p km=-3`` printed an empty table and exited 0."""
+    result = ascn("query", "cities_within_distance", "-p", "city=da-nang", "-p", f"km={km}")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: parameter 'km' expects decimal (more than 0 and at most 20000), got {km!r}\n",
+    )
+    listing = ascn("query", "--list").output
+    assert "  -p km=<decimal (more than 0 and at most 20000)> (default 400)" in listing
+
+
 def test_an_entity_id_that_names_nothing_is_refused_with_close_ids(ascn):
     result = ascn("query", "projects_of_city", "-p", "city=danang")
     assert result.exit_code == 2
