@@ -14,10 +14,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from rdflib import URIRef
 
 from graph.describe import DOWNLOADS, dump_name
+from graph.dumps import kept_dump
 from graph.formats import FORMATS, write
 from graph.query_input import check_entities
 from graph.releases import current_release
@@ -33,7 +34,7 @@ from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors
-from webapp.store import get_graph_cache, get_store
+from webapp.store import get_graph_cache, get_settings, get_store
 
 bp = Blueprint("api", __name__)
 bp.after_request(cors)
@@ -360,10 +361,17 @@ def download(ext: str) -> Response:
             suggestions=[dump_name(release.version if release else None, e) for e in _EXTENSIONS],
         )
     fmt = _EXTENSIONS[ext]
-    response = Response(store.export(fmt.name), mimetype=fmt.media_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{dump_name(release.version if release else None, ext)}"'
-    )
+    name = dump_name(release.version if release else None, ext)
+    gzipped = request.accept_encodings["gzip"] > 0
+    with kept_dump(store, get_settings().data_dir, fmt, gzipped) as path:
+        if path is None:  # a remote store: written for this request
+            response = Response(store.export(fmt.name), mimetype=fmt.media_type)
+        else:
+            response = send_file(path, mimetype=fmt.media_type, etag=path.stem, conditional=True)
+            response.cache_control.public = True
+            if gzipped:
+                response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -74,6 +74,11 @@ def get_store() -> Store:
     return current_app.extensions[EXTENSION].store
 
 
+def get_settings() -> Settings:
+    """The current app's store settings (where its data directory is)."""
+    return current_app.extensions[EXTENSION].settings
+
+
 def get_graph_cache() -> GraphCache:
     """The current app's cache of the recommender's typed graphs (pass it as ``cache=`` to the recommender)."""
     return current_app.extensions[EXTENSION].graphs

@@ -132,10 +132,10 @@ def test_changes_page_footer_downloads_and_feed_follow_the_release(changed_app):
     assert 'href="/id/city/hanoi"' in html and "ascn:joinedYear" in html
     assert f"Release <code>{version}</code>" in client.get("/data").get_data(as_text=True)
     assert f"ascn-kg-{version}.ttl" in client.get("/data").get_data(as_text=True)
-    download = client.get("/download/ascn-kg.nt")
+    download = client.get("/download/ascn-kg.nt", buffered=True)
     assert f'filename="ascn-kg-{version}.nt"' in download.headers["Content-Disposition"]
-    assert client.get(f"/download/ascn-kg-{version}.nt").status_code == 200
-    old = client.get("/download/ascn-kg-2000-01-01.1.nt")
+    assert client.get(f"/download/ascn-kg-{version}.nt", buffered=True).status_code == 200
+    old = client.get("/download/ascn-kg-2000-01-01.1.nt", buffered=True)
     assert old.status_code == 404 and version in old.get_data(as_text=True)
 
     feed = feedparser.parse(client.get("/feeds/city/hanoi.atom").get_data())

@@ -254,7 +254,7 @@ class Client:
 
             def call():
                 with self.app.test_client() as c:
-                    r = c.open(path, method=method, query_string=wire, data=body, headers=headers)
+                    r = c.open(path, method=method, query_string=wire, data=body, headers=headers, buffered=True)
                     return Answer(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.get_data())
 
             return self.watchdog(call)

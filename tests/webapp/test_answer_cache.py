@@ -6,6 +6,8 @@ making the pool refuse every job once the first answer is in.
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from graph.errors import StoreError
@@ -163,6 +165,36 @@ def test_a_write_is_seen_at_once_by_queries_validators_and_pages(make_app):
     with app.app_context():
         dataset.build(get_store())
     assert count(client) == 0
+
+
+def test_a_download_is_written_once_revalidated_ranged_gzipped_and_renewed_by_a_write(make_app, monkeypatch):
+    """A researcher's mirror script: `curl -z`/`If-None-Match` gets 304 while the graph is unchanged, a broken
+    transfer resumes with Range, `--compressed` gets the same file gzipped; the server writes each file once."""
+    app = make_app()
+    client = app.test_client()
+    first = client.get("/download/ascn-kg.nt", buffered=True)
+    zipped = client.get("/download/ascn-kg.nt", buffered=True, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in first.headers
+    assert gzip.decompress(zipped.data) == first.data and len(zipped.data) < len(first.data) / 5
+    assert first.headers["ETag"] != zipped.headers["ETag"]
+    assert first.headers["Vary"] == "Accept-Encoding" and first.headers["Cache-Control"] == "no-cache, public"
+    with app.app_context():
+        store = get_store()
+    monkeypatch.setattr(store, "export", lambda fmt: pytest.fail(f"the {fmt} dump was written again"))
+    assert client.get("/download/ascn-kg.nt", buffered=True).data == first.data
+    tag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert client.get("/download/ascn-kg.nt", buffered=True, headers={"If-None-Match": tag}).status_code == 304
+    assert client.get("/download/ascn-kg.nt", buffered=True, headers={"If-Modified-Since": modified}).status_code == 304
+    part = client.get("/download/ascn-kg.nt", buffered=True, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.data == first.data[100:200]
+    assert part.headers["Content-Range"] == f"bytes 100-199/{len(first.data)}"
+    monkeypatch.undo()
+    with app.app_context():
+        dataset.load(get_store(), PROTOCOL_GRAPHS[0])
+    renewed = client.get("/download/ascn-kg.nt", buffered=True, headers={"If-None-Match": tag})
+    assert renewed.status_code == 200 and renewed.headers["ETag"] != tag
+    assert len(renewed.data.splitlines()) == len(first.data.splitlines()) + 4  # the four triples of data1.ttl
 
 
 def test_query_api_and_pages_answer_304(make_app):

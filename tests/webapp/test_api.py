@@ -309,7 +309,7 @@ def test_vocabulary_lists_the_graphs_classes_and_properties(client):
 
 
 def test_download_trig_keeps_the_named_graphs(client):
-    response = client.get("/download/ascn-kg.trig")
+    response = client.get("/download/ascn-kg.trig", buffered=True)
     assert response.mimetype == "application/trig"
     version = (
         client.application.extensions["ascn"]
@@ -326,7 +326,7 @@ def test_download_trig_keeps_the_named_graphs(client):
 
 
 def test_download_ntriples_holds_the_union_graph(client):
-    response = client.get("/download/ascn-kg.nt")
+    response = client.get("/download/ascn-kg.nt", buffered=True)
     g = Graph().parse(data=response.data, format="nt")
     assert (ID["city/da-nang"], RDF.type, ASCN.City) in g
     assert (
@@ -339,9 +339,9 @@ def test_download_ntriples_holds_the_union_graph(client):
 def test_the_jsonld_downloads_say_what_they_hold_and_hold_it(client):
     """rdflib reads the plain JSON-LD download as one graph holding everything (the union), and the named-graph one
     into a Dataset with each graph apart: each download is what /data says it is."""
-    union = Graph().parse(data=client.get("/download/ascn-kg.jsonld").data, format="json-ld")
+    union = Graph().parse(data=client.get("/download/ascn-kg.jsonld", buffered=True).data, format="json-ld")
     assert (ID["city/da-nang"], RDF.type, ASCN.City) in union and len(union) > 5_000
-    response = client.get("/download/ascn-kg.graphs.jsonld")
+    response = client.get("/download/ascn-kg.graphs.jsonld", buffered=True)
     assert response.mimetype == "application/ld+json"
     ds = Dataset()
     ds.parse(data=response.data, format="json-ld")
@@ -357,8 +357,8 @@ def test_the_data_page_counts_what_the_void_description_and_the_downloads_hold(c
     figures = dict(re.findall(r'<strong id="(void|dump|union)-triples">([\d,]+)</strong>', page))
     void = Graph().parse(data=client.get("/.well-known/void?format=turtle").data, format="turtle")
     dataset = Dataset()
-    dataset.parse(data=client.get("/download/ascn-kg.trig").data, format="trig")
-    union = Graph().parse(data=client.get("/download/ascn-kg.ttl").data, format="turtle")
+    dataset.parse(data=client.get("/download/ascn-kg.trig", buffered=True).data, format="trig")
+    union = Graph().parse(data=client.get("/download/ascn-kg.ttl", buffered=True).data, format="turtle")
     quads = list(dataset.quads())
     assert figures == {
         "void": f"{int(void.value(ID['dataset/ascn-kg'], VOID.triples)):,}",
@@ -369,7 +369,7 @@ def test_the_data_page_counts_what_the_void_description_and_the_downloads_hold(c
 
 
 def test_unknown_download_is_404_naming_the_files(client):
-    response = client.get("/download/ascn-kg.xlsx")
+    response = client.get("/download/ascn-kg.xlsx", buffered=True)
     assert response.status_code == 404
     assert any(re.fullmatch(r"ascn-kg-\d{4}-\d\d-\d\d\.\d+\.ttl", s) for s in _json(response)["suggestions"])
 
