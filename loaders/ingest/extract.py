@@ -35,6 +35,8 @@ _PAIR = re.compile(
     r"partnership with|matched with|teamed up with)\b",
     re.I,
 )
+_CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
+"""Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
 _PROJECT = re.compile(
     r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed)? out|"
     r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b",
@@ -188,7 +190,9 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         programmes = [m for m in mentions if m.entity.kind == "programme"]
         projects = [m for m in mentions if m.entity.kind == "project"]
         _joining(out, sentence, cities, mentions, all_spans, fact)
-        paired = _pairing(out, sentence, cities, partners, programmes, all_spans, fact)
+        paired = _pairing(
+            out, sentence, cities, _paired_partners(sentence, offset, partners), programmes, all_spans, fact
+        )
         if not paired:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, mentions, fact)
@@ -222,6 +226,28 @@ def _joining(out, sentence, cities, mentions, known_spans, fact) -> None:
             continue
         out.add(fact("new-city", name=literal(name)))
         out.add(fact("joining", city=literal(name), year=year))
+
+
+def _paired_partners(sentence: str, offset: int, partners: list[Mention]) -> list[Mention]:
+    """The partners a pairing sentence pairs its city with: those named after the pairing word in its clause
+    ("paired with X"), else those before it ("X and Da Nang were paired"), leaving out a partner named only as
+    another one's home ("the City of Yokohama, Japan") or as the owner of the programme ("Japan's Smart JAMP"),
+    unless it is the only one.
+
+    Every partner in the sentence used to be paired: "paired with the City of Yokohama, Japan" proposed a Japan
+    pairing the text does not state, as did "..., and the two cities signed a memorandum with Japan".
+    """
+    trigger = _PAIR.search(sentence)
+    if not trigger or not partners:
+        return partners
+    spans = [(m, m.start - offset, m.end - offset) for m in partners]
+    clause = _CLAUSE_BREAK.search(sentence, trigger.end())
+    clause_end = clause.start() if clause else len(sentence)
+    after = [(m, s, e) for m, s, e in spans if trigger.end() <= s < clause_end]
+    side = after or [(m, s, e) for m, s, e in spans if e <= trigger.start()]
+    ends = {e for _, _, e in spans}
+    named = [m for m, s, e in side if not sentence.startswith("'s", e) and not any(sentence[x:s] == ", " for x in ends)]
+    return named or [m for m, _, _ in side]
 
 
 def _pairing(out, sentence, cities, partners, programmes, known_spans, fact) -> bool:
