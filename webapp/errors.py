@@ -2,7 +2,9 @@
 
 A 404 names the closest pages (for an entity path, the closest entities of that type, see
 :mod:`webapp.pages`). Clients that asked for JSON (``/api/…`` or ``Accept: application/json``) get a JSON
-body with the same message, so scripts never have to parse HTML.
+body with the same message, so scripts never have to parse HTML; clients that asked for RDF (an entity IRI
+with ``Accept: text/turtle`` or ``?format=ttl``) or plain text get the message as plain text, which no RDF
+parser mistakes for data as it would try to read an HTML page.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from webapp.bounds import ParameterError
-from webapp.linked_data import best_match
+from webapp.linked_data import FORMAT_NAMES, HTML, OFFERS, best_match
 
 TITLES = {
     400: "The request could not be understood",
@@ -35,13 +37,24 @@ class EntityNotFound(HTTPNotFound):
         self.suggestions = suggestions or []
 
 
-def wants_json() -> bool:
-    """True for API paths and for clients that prefer JSON over HTML: JSON is their best match with HTML offered
-    first, so a tie (``*/*``) gets HTML, and ``application/json; charset=utf-8`` is JSON
-    (:func:`webapp.linked_data.best_match`; werkzeug alone matched no offer to it, and such a client got HTML)."""
+JSON, TEXT = "json", "text"
+_ERROR_OFFERS = [*OFFERS[:2], "application/json", "text/plain", *OFFERS[2:]]
+"""What an error can be written as, by media type: HTML first (so a tie gets the page), then JSON, then plain text
+standing for each RDF syntax the entity IRIs offer (:data:`webapp.linked_data.OFFERS`)."""
+
+
+def error_form() -> str:
+    """How this request's error is written: ``json`` for API paths and clients that prefer JSON, ``text`` for
+    clients that prefer plain text or an RDF syntax (by Accept or, as :func:`webapp.linked_data.negotiate` reads it,
+    ``?format=ttl``), else ``html``: browsers, ``*/*``, ties and an Accept nothing here meets get the page.
+    Matched through :func:`webapp.linked_data.best_match`, so ``application/json; charset=utf-8`` is JSON
+    (werkzeug alone matched no offer to it, and such a client got HTML)."""
     if request.path.startswith("/api/"):
-        return True
-    return best_match(request.accept_mimetypes, ["text/html", "application/json"]) == "application/json"
+        return JSON
+    if FORMAT_NAMES.get(request.args.get("format", "").strip().lower(), HTML) != HTML:
+        return TEXT
+    best = best_match(request.accept_mimetypes, _ERROR_OFFERS)
+    return JSON if best == "application/json" else HTML if best in (None, *OFFERS[:2]) else TEXT
 
 
 def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
@@ -59,22 +72,27 @@ def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:
 def render_error(
     error: HTTPException, suggestions: list[tuple[str, str]] | None = None, as_json: bool | None = None
 ) -> Response:
-    """The error as an HTML page (or JSON for API clients) with the error's own status code.
+    """The error as an HTML page (JSON or plain text for clients that want them, :func:`error_form`) with the
+    error's own status code.
 
     ``as_json`` overrides the choice for a caller that knows its client wants JSON whatever the path and
     Accept header say (a SPARQL client refused by the rate limiter, see :mod:`webapp.limits`).
     """
     code = error.code or 500
     message = error.description if code != 500 else "The server could not answer this request. The error was logged."
-    if as_json is None:
-        as_json = wants_json()
-    if as_json:
+    form = JSON if as_json else error_form()
+    if form == JSON:
         body: dict[str, object] = {"error": TITLES.get(code, error.name), "message": message, "status": code}
         if isinstance(error, ParameterError):
             body["parameter"] = error.parameter
         if suggestions:
             body["suggestions"] = [{"path": p, "label": label} for p, label in suggestions]
         response = jsonify(body)
+    elif form == TEXT:
+        lines = [f"{code} {TITLES.get(code, error.name)}: {message}"]
+        if suggestions:
+            lines += ["Did you mean:", *(f"  {p}" + (f"  {label}" if label != p else "") for p, label in suggestions)]
+        response = Response("\n".join(lines) + "\n", mimetype="text/plain")
     else:
         response = Response(
             render_template(
@@ -87,6 +105,7 @@ def render_error(
             mimetype="text/html",
         )
     response.status_code = code
+    response.vary.add("Accept")  # the error's form follows it, so a cache must not give one client's form to another
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -185,6 +185,33 @@ def test_an_error_is_json_for_a_client_that_prefers_json_with_or_without_a_chars
         assert response.get_json()["suggestions"][0]["path"] == "/projects"
 
 
+@pytest.mark.parametrize(
+    ("accept", "query"),
+    [
+        ("text/turtle", {}),
+        ("application/ld+json", {}),
+        ("application/n-triples; charset=utf-8", {}),
+        ("application/rdf+xml, text/html;q=0.5", {}),
+        ("*/*", {"format": "ttl"}),
+    ],
+)
+def test_an_unknown_entity_asked_for_as_rdf_is_a_plain_text_404(client, accept, query):
+    """An RDF client asking for an IRI the graph does not hold got the HTML 404 page, which its parser then read
+    as data; it gets the message and the closest entities as plain text."""
+    response = client.get("/id/city/nowhere", headers={"Accept": accept}, query_string=query)
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (404, "text/plain", True)
+    assert response.get_data(as_text=True) == (
+        "404 Page not found: The graph has no city at /id/city/nowhere.\nDid you mean:\n  /id/city/singapore  Singapore\n"
+    )
+
+
+@pytest.mark.parametrize("accept", ["*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None])
+def test_an_unknown_entity_asked_for_by_a_browser_is_the_html_404_page(client, accept):
+    response = client.get("/id/city/nowhere", headers={"Accept": accept} if accept else {})
+    assert (response.status_code, response.mimetype) == (404, "text/html")
+    assert '<a href="/id/city/singapore">Singapore</a>' in response.get_data(as_text=True)
+
+
 def test_unknown_kind_suggests_entities_of_any_kind(client):
     response = client.get("/id/citty/hanoi")
     assert response.status_code == 404
