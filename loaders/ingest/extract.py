@@ -189,14 +189,20 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         partners = [m for m in mentions if m.entity.kind == "partner"]
         programmes = [m for m in mentions if m.entity.kind == "programme"]
         projects = [m for m in mentions if m.entity.kind == "project"]
-        _joining(out, sentence, cities, mentions, all_spans, fact)
+        _joining(out, sentence, cities, mentions, all_spans, fact, doc_date)
         paired = _pairing(
             out, sentence, cities, _paired_partners(sentence, offset, partners), programmes, all_spans, fact
         )
         if not paired:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, mentions, fact)
-        _count(out, sentence, doc_date, fact)
+        if _about_network(sentence, mentions):
+            _count(out, sentence, doc_date, fact)
+    dated = {f.fields["city"] for f in out.facts if f.kind == "joining" and "year" in f.fields}
+    # a headline's "X joins the network" says again, without its year, what the article dates
+    out.facts = [
+        f for f in out.facts if not (f.kind == "joining" and "year" not in f.fields and f.fields["city"] in dated)
+    ]
     return out
 
 
@@ -204,18 +210,27 @@ def _outside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= s or start >= e for s, e in spans)
 
 
-def _year(sentence: str) -> Value | None:
+def _year(sentence: str, doc_date: str | None = None) -> Value | None:
+    """The year a sentence states; "this year" and "last year" count from the document's date, as news says it."""
     after_in = re.search(r"\b(?:in|since|from) (201[5-9]|202\d|203\d)\b", sentence)
     found = after_in or _YEAR.search(sentence)
-    return literal(found[1], XSD + "gYear") if found else None
+    if found:
+        return literal(found[1], XSD + "gYear")
+    relative = re.search(r"\b(this|last) year\b", sentence, re.I)
+    if relative and doc_date:
+        return literal(str(int(doc_date[:4]) - (relative[1].lower() == "last")), XSD + "gYear")
+    return None
 
 
-def _joining(out, sentence, cities, mentions, known_spans, fact) -> None:
-    if not _JOIN.search(sentence) or not (
-        _NETWORK_WORD.search(sentence) or any(m.entity.kind == "network" for m in mentions)
-    ):
+def _about_network(sentence: str, mentions: list[Mention]) -> bool:
+    """Whether the sentence speaks of the network (the word, ASCN or its name): joinings and counts need it."""
+    return bool(_NETWORK_WORD.search(sentence)) or any(m.entity.kind == "network" for m in mentions)
+
+
+def _joining(out, sentence, cities, mentions, known_spans, fact, doc_date) -> None:
+    if not _JOIN.search(sentence) or not _about_network(sentence, mentions):
         return
-    year = _year(sentence)
+    year = _year(sentence, doc_date)
     for city in cities:
         out.add(fact("joining", city=entity(city), year=year))
     for m in _NEW_CITY.finditer(sentence):
@@ -356,6 +371,8 @@ def _milestone(out, sentence, mentions, fact) -> None:
 
 
 def _count(out, sentence, doc_date, fact) -> None:
+    """Member-city and project counts, in a sentence about the network only: "the ministry selected 12 projects in
+    11 countries" counts a partner's programme, not the network's projects."""
     for m in _COUNT.finditer(sentence):
         if _PILOT_COUNT.match(sentence, m.start()):
             continue
@@ -363,7 +380,7 @@ def _count(out, sentence, doc_date, fact) -> None:
         if value < 2:
             continue
         date = _DATE.search(sentence)
-        as_of = iso_date(date[1]) if date else (year.literal if (year := _year(sentence)) else doc_date)
+        as_of = iso_date(date[1]) if date else (year.literal if (year := _year(sentence, doc_date)) else doc_date)
         out.add(
             fact(
                 "count",

@@ -51,3 +51,29 @@ def test_partners_named_together_after_the_pairing_word_are_each_paired(gazettee
 
 def test_a_partner_named_only_in_another_clause_is_not_paired(gazetteer):
     assert proposals(gazetteer, "Da Nang was twinned in 2013, and the city later signed a loan with JICA.") == []
+
+
+def test_a_count_is_the_networks_only_in_a_sentence_about_the_network(gazetteer):
+    assert proposals(gazetteer, "In its first round the ministry selected 12 projects in 11 countries.") == []
+    assert proposals(gazetteer, "As of September 2024, ASCN cities reported 108 projects.") == [
+        ("count", {"counted": "projects", "value": "108", "as_of": "2024-09"})
+    ]
+
+
+def test_this_year_is_the_documents_year_and_a_headline_does_not_repeat_a_dated_joining(gazetteer):
+    text = (
+        "Denpasar and Semarang join ASEAN smart cities network.\n\n"
+        "Denpasar and Semarang have joined the ASEAN Smart Cities Network this year, the ministry said."
+    )
+    assert proposals(gazetteer, text, date="2025-12-01") == [
+        ("joining", {"city": "city/denpasar", "year": "2025"}),
+        ("joining", {"city": "city/semarang", "year": "2025"}),
+    ]
+    # without a date to count from, nothing is made up: the joinings stay undated, once each
+    assert proposals(gazetteer, text) == [
+        ("joining", {"city": "city/denpasar"}),
+        ("joining", {"city": "city/semarang"}),
+    ]
+    assert proposals(gazetteer, "Ipoh joined the network last year.", date="2026-02") == [
+        ("joining", {"city": "city/ipoh", "year": "2025"})
+    ]
