@@ -65,7 +65,9 @@ def entity_feed(kind: str, ident: str):
         abort(404, description=f"no {FEED_TYPES[kind]} {ident!r} in the graph")
     name = names[URIRef(entity)]
     feed = FeedGenerator()
-    feed.id(request.base_url)
+    # RFC 4287 4.2.6: an id never changes, so it is the feed's path under the configured IRI base (as an entity's
+    # IRI is), not the address it was read at: through another host name a reader would see every entry as new
+    feed.id(iri_of(f"/feeds/{kind}/{ident}.atom"))
     feed.title(f"ASCN knowledge graph: changes about {name}")
     feed.subtitle(f"Facts about the {FEED_TYPES[kind]} {name} added, removed or changed, release by release.")
     feed.link(href=request.base_url, rel="self", type="application/atom+xml")
@@ -78,7 +80,7 @@ def entity_feed(kind: str, ident: str):
     for change in reversed(found):  # feedgen puts the last added entry first
         view = DiffView(change)
         entry = feed.add_entry()
-        entry.id(f"{change.new.iri}#{kind}/{ident}")
+        entry.id(f"{change.new.iri}#{kind}/{ident}")  # the release's IRI, as permanent as the feed's
         entry.title(f"Release {change.new.version}: {len(change)} change(s) about {name}")
         entry.updated(datetime.fromisoformat(change.new.issued))
         entry.link(href=url_for("changes.changes_page", to=change.new.version, _external=True))

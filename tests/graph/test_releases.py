@@ -148,6 +148,27 @@ def test_changes_page_footer_downloads_and_feed_follow_the_release(changed_app):
     assert client.get("/feeds/project/x.atom").status_code == 404
 
 
+def test_feed_ids_are_permanent_whatever_host_the_feed_is_read_through(changed_app):
+    """The feed's id was the address it was read at (http://localhost/feeds/...), so a reader following it through
+    another host name saw a new feed; RFC 4287 ids are permanent: the configured IRI base, as entity IRIs use. The
+    links still lead where the reader is."""
+    client = changed_app.test_client()
+    version = releases.current_release(changed_app.extensions["ascn"].store).version
+    number = version.rsplit(".", 1)[-1]
+    for host in ("localhost", "ascn.example.org:8080"):
+        feed = ET.fromstring(client.get("/feeds/city/hanoi.atom", headers={"Host": host}).data)
+        assert feed.findtext(f"{ATOM}id") == "https://w3id.org/ascn/feeds/city/hanoi.atom"
+        assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == [
+            f"https://w3id.org/ascn/id/release/{number}#city/hanoi"
+        ]
+        assert [(link.get("rel"), link.get("href")) for link in feed.findall(f"{ATOM}link")] == [
+            ("self", f"http://{host}/feeds/city/hanoi.atom"),
+            ("alternate", f"http://{host}/id/city/hanoi"),
+        ]
+        [entry_link] = feed.find(f"{ATOM}entry").findall(f"{ATOM}link")
+        assert entry_link.get("href") == f"http://{host}/changes?to={version}"
+
+
 def test_cli_diff_and_releases(fresh_settings, fresh_store, monkeypatch):
     import json
 
