@@ -38,7 +38,7 @@ _PAIR = re.compile(
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
 """Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
 _PROJECT = re.compile(
-    r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed)? out|"
+    r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed|ing)? out|"
     r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b",
     re.I,
 )
@@ -59,8 +59,8 @@ _STATUS = (
     (
         "planning",
         re.compile(
-            r"\b(plan(?:s|ned)? to|planned|planning|will (?:build|launch|start|develop|install)|"
-            r"proposed|feasibility stud(?:y|ies)|is to be)\b",
+            r"\b(plan(?:s|ned)? to|planned|(?:in|at the) planning|planning (?:stage|phase)|"
+            r"will (?:build|launch|start|develop|install)|proposed|feasibility stud(?:y|ies)|is to be)\b",
             re.I,
         ),
     ),
@@ -68,11 +68,18 @@ _STATUS = (
         "ongoing",
         re.compile(
             r"\b(ongoing|under (?:way|construction|development)|underway|in progress|being "
-            r"(?:built|developed|installed|piloted|rolled out)|is piloting|continues?)\b",
+            r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented)|is piloting|"
+            r"rolling out|continu(?:es?|ing))\b",
             re.I,
         ),
     ),
 )
+_STUDY_DONE = re.compile(
+    r"\b(?:stud(?:y|ies)|surveys?|assessments?|designs?)\b[^,;.]{0,60}?\b(?:completed|finished|done)\b|"
+    r"\b(?:completed|finished)\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}(?:stud(?:y|ies)|surveys?|assessments?)\b",
+    re.I,
+)
+"""A study, survey, assessment or design said to be done: the planning of a project, not its completion."""
 _QUOTED = re.compile(r"[\"“‘']([A-Z][^\"”’']{3,80})[\"”’']")
 _NAMED_PROJECT = re.compile(
     r"\b((?:[A-Z][\w&-]*|of|and|for|the|in|de)(?: (?:[A-Z][\w&-]*|of|and|for|the|in|de))*"
@@ -291,16 +298,24 @@ def _pairing(out, sentence, cities, partners, programmes, known_spans, fact) -> 
 
 
 def _status(sentence: str) -> Value | None:
-    for status, pattern in _STATUS:
-        if pattern.search(sentence):
-            return literal(status)
-    return None
+    """The project status a sentence states, or None when it states none or several.
+
+    A study that is done ("the pre-feasibility study ... is completed") is the planning of a project, not its
+    completion; and a sentence with two statuses ("the study is completed, but ... the project remains in planning")
+    is left for the reviewer rather than guessed, where the first status found used to win.
+    """
+    text = _STUDY_DONE.sub(" ", sentence)
+    found = {status for status, pattern in _STATUS if pattern.search(text)}
+    return literal(found.pop()) if len(found) == 1 else None
 
 
 def _project(out, sentence, cities, partners, projects, known_spans, fact) -> None:
-    if not _PROJECT.search(sentence) or not (cities or projects):
-        return
+    """A project fact: a sentence with a project word (project, launched, built...) and a city or a known project,
+    or a known project with a status ("the Intelligent Operation Centre is still being expanded"), whose name
+    says it is a project."""
     status = _status(sentence)
+    if not (_PROJECT.search(sentence) and (cities or projects)) and not (projects and status):
+        return
     partner = entity(partners[0]) if partners else None
     if projects:
         for project in projects:

@@ -77,3 +77,48 @@ def test_this_year_is_the_documents_year_and_a_headline_does_not_repeat_a_dated_
     assert proposals(gazetteer, "Ipoh joined the network last year.", date="2026-02") == [
         ("joining", {"city": "city/ipoh", "year": "2025"})
     ]
+
+
+def test_a_done_study_is_planning_and_two_statuses_are_not_guessed(gazetteer):
+    text = (
+        "Vientiane - Drainage System and Environmental Improvement: the pre-feasibility study supported by KEITI is "
+        "completed, but the city is still seeking funds for construction, so the project remains in planning."
+    )
+    assert proposals(gazetteer, text) == [
+        (
+            "project",
+            {
+                "project": "project/vte-drainage",
+                "city": "city/vientiane",
+                "partner": "partner/keiti",
+                "status": "planning",
+            },
+        )
+    ]
+    text = "Phuket said its Smart Beach Safety Project is completed, and a second project is planned."
+    assert proposals(gazetteer, text) == [
+        ("project", {"name": "Smart Beach Safety Project", "city": "city/phuket"}),
+        ("new-project", {"name": "Smart Beach Safety Project"}),
+    ]
+
+
+def test_a_known_project_with_a_status_is_a_project_sentence(gazetteer):
+    """The project's name says it is a project: no project word is needed beside it."""
+    text = (
+        "Da Nang's Intelligent Operation Centre, which handles complaints, traffic and public-order reports, is still "
+        "being expanded, officials said."
+    )
+    assert proposals(gazetteer, text) == [
+        ("project", {"project": "project/dad-ioc", "city": "city/da-nang", "status": "ongoing"})
+    ]
+    text = "Seberang Perai is still rolling out its INFLOS flood pump-house monitoring system."
+    assert proposals(gazetteer, text) == [
+        ("project", {"project": "project/spi-inflos", "city": "city/seberang-perai", "status": "ongoing"})
+    ]
+    # a known project named without a status or a project word states nothing new
+    assert proposals(gazetteer, "Officials from Da Nang presented the Intelligent Operation Centre.") == []
+    # urban planning is a subject, not a project's status
+    assert proposals(gazetteer, "Da Nang is building a Digital Map Platform for urban planning.") == [
+        ("project", {"name": "Digital Map Platform", "city": "city/da-nang"}),
+        ("new-project", {"name": "Digital Map Platform"}),
+    ]
