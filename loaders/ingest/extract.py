@@ -92,7 +92,12 @@ _NEW_CITY = re.compile(
 )
 _CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|chair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()]*)")
 _CHAIR_BEFORE = re.compile(r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair)\b")
-_HOST = re.compile(r"\b(?:hosted by|host(?:ed)? in|held in|took place in|convened in)\s+((?:the )?[A-Z][^,.;()]*)")
+_CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?:ASEAN |ASCN )?chair(?:manship)?\b")
+"""A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
+_HOST = re.compile(
+    r"\b(?:hosted by|host(?:ed)? in|held in|took place in|convened in|(?i:meeting|summit|conference|workshop|forum) in)"
+    r"\s+((?:the )?[A-Z][^,.;()]*)"
+)
 _EVENT_NAME = re.compile(
     r"((?:the )?(?:\d+(?:st|nd|rd|th) )?(?:[A-Z][\w'-]*|of|on|and|for)(?: (?:[A-Z][\w'-]*|of|on|and|for))*"
     r" (?:Meeting|Summit|Conference|Workshop|Forum|Statement|Declaration|Framework))"
@@ -347,18 +352,20 @@ def _project(out, sentence, cities, partners, projects, known_spans, fact) -> No
     out.add(fact("project", name=literal(name), city=entity(cities[0]), partner=partner, status=status))
 
 
-def _party(text: str, mentions: list[Mention], sentence: str) -> Value:
-    """A chair or host: the entity named in ``text`` when there is one, else the words themselves."""
-    start = sentence.find(text)
+def _party(text: str, mentions: list[Mention]) -> Value:
+    """A chair or host: the entity named in ``text`` when there is one, else the words themselves, without the date
+    that follows them ("Busan in November 2019" is Busan)."""
     for m in mentions:
         if m.entity.kind in ("country", "city", "partner") and m.text in text:
             return entity(m)
     words = re.sub(r"^the ", "", text.strip(), flags=re.I)
-    words = re.split(r"\b(?:on|in|at|from|and|with|during)\b \d", words)[0].strip()
-    return literal(words) if start >= 0 else literal(words)
+    words = re.split(rf"\b(?:on|in|at|from|and|with|during)\b (?:\d|(?:{MONTHS})\b)", words)[0].strip()
+    return literal(words)
 
 
 def _milestone(out, sentence, mentions, fact) -> None:
+    """A meeting, summit, workshop... with a date; its chair ("chaired by X", "under X's chairmanship", "X, which
+    chaired") and host ("hosted by X", "held in X", "the Meeting in X")."""
     if not _MEETING.search(sentence):
         return
     date = _DATE.search(sentence)
@@ -368,8 +375,7 @@ def _milestone(out, sentence, mentions, fact) -> None:
     if iso is None:
         return
     kind = XSD + ("date" if len(iso) == 10 else "gYearMonth")
-    chair = _CHAIR.search(sentence)
-    chair_before = _CHAIR_BEFORE.search(sentence) if not chair else None
+    chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
     host = _HOST.search(sentence)
     name = _EVENT_NAME.search(sentence)
     out.add(
@@ -377,10 +383,8 @@ def _milestone(out, sentence, mentions, fact) -> None:
             "milestone",
             date=literal(iso, kind),
             event=literal(re.sub(r"^the ", "", name[1])) if name else None,
-            chair=_party(chair[1], mentions, sentence)
-            if chair
-            else (_party(chair_before[1], mentions, sentence) if chair_before else None),
-            host=_party(host[1], mentions, sentence) if host else None,
+            chair=_party(chair[1], mentions) if chair else None,
+            host=_party(host[1], mentions) if host else None,
         )
     )
 

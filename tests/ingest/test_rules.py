@@ -122,3 +122,25 @@ def test_a_known_project_with_a_status_is_a_project_sentence(gazetteer):
         ("project", {"name": "Digital Map Platform", "city": "city/da-nang"}),
         ("new-project", {"name": "Digital Map Platform"}),
     ]
+
+
+def test_a_meetings_chair_and_host_are_read_from_the_usual_wordings(gazetteer):
+    text = "The 8th ASCN Annual Meeting was convened in Kuala Lumpur on 9 September 2025 under Malaysia's chairmanship."
+    assert proposals(gazetteer, text) == [
+        (
+            "milestone",
+            {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "chair": "country/my", "host": "city/kuala-lumpur"},
+        )
+    ]
+    # the chairmanship handed over at the meeting is not the meeting's chair
+    text = (
+        "Malaysia handed the ASCN chairmanship for 2026 to the Philippines at the 8th ASCN Annual Meeting in Kuala "
+        "Lumpur on 9 September 2025."
+    )
+    assert proposals(gazetteer, text) == [
+        ("milestone", {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": "city/kuala-lumpur"})
+    ]
+    text = "It was first proposed at the ASEAN-ROK Ministerial Meeting on Smart City held in Busan in November 2019."
+    assert proposals(gazetteer, text) == [
+        ("milestone", {"date": "2019-11", "event": "ASEAN-ROK Ministerial Meeting", "host": "Busan"})
+    ]
