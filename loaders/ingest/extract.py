@@ -44,8 +44,13 @@ _PROJECT = re.compile(
 )
 _MEETING = re.compile(r"\b(meeting|summit|conference|workshop|forum|statement|declaration|endorsed|adopted)\b", re.I)
 _COUNT = re.compile(
-    r"\b(\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(cities|projects)\b", re.I
+    r"\b(?P<value>\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(?P<counted>cities|projects)\b",
+    re.I,
 )
+_COUNT_TO = re.compile(
+    r"\bnumber of (?!pilot\b)(?:\w+ )?(?P<counted>cities|projects)\b[^.;]{0,40}?\bto (?P<value>\d{1,3})\b", re.I
+)
+"""A count as a number reached: "raising the number of participating cities from 26 to 29" (29, not 26)."""
 _PILOT_COUNT = re.compile(r"\b\d{1,3}\s+pilot\s+cities\b", re.I)
 _STATUS = (
     (
@@ -210,12 +215,31 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         _milestone(out, sentence, mentions, fact)
         if _about_network(sentence, mentions):
             _count(out, sentence, doc_date, fact)
-    dated = {f.fields["city"] for f in out.facts if f.kind == "joining" and "year" in f.fields}
-    # a headline's "X joins the network" says again, without its year, what the article dates
-    out.facts = [
-        f for f in out.facts if not (f.kind == "joining" and "year" not in f.fields and f.fields["city"] in dated)
-    ]
+    _date_joinings(out)
     return out
+
+
+def _date_joinings(out: Extraction) -> None:
+    """Joinings a sentence leaves undated: one said of the meeting ("The meeting admitted Chiang Mai, Khon Kaen and
+    Rayong as new members") takes the year of the document's one dated meeting; one whose city another joining of the
+    document dates is dropped (a headline "X joins the network" repeating the article)."""
+    years = {str(f.fields["date"].literal)[:4] for f in out.facts if f.kind == "milestone"}
+    meeting_year = literal(years.pop(), XSD + "gYear") if len(years) == 1 else None
+    for f in out.facts:
+        if (
+            meeting_year
+            and f.kind == "joining"
+            and "year" not in f.fields
+            and re.search(r"\bmeeting\b", f.evidence, re.I)
+        ):
+            f.fields["year"] = meeting_year
+    dated = {f.fields["city"] for f in out.facts if f.kind == "joining" and "year" in f.fields}
+    kept = {
+        f.key(): f
+        for f in out.facts
+        if not (f.kind == "joining" and "year" not in f.fields and f.fields["city"] in dated)
+    }
+    out.facts = list(kept.values())
 
 
 def _outside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -392,10 +416,10 @@ def _milestone(out, sentence, mentions, fact) -> None:
 def _count(out, sentence, doc_date, fact) -> None:
     """Member-city and project counts, in a sentence about the network only: "the ministry selected 12 projects in
     11 countries" counts a partner's programme, not the network's projects."""
-    for m in _COUNT.finditer(sentence):
+    for m in [*_COUNT.finditer(sentence), *_COUNT_TO.finditer(sentence)]:
         if _PILOT_COUNT.match(sentence, m.start()):
             continue
-        value = int(m[1])
+        value = int(m["value"])
         if value < 2:
             continue
         date = _DATE.search(sentence)
@@ -403,7 +427,7 @@ def _count(out, sentence, doc_date, fact) -> None:
         out.add(
             fact(
                 "count",
-                counted=literal(m[2].lower()),
+                counted=literal(m["counted"].lower()),
                 value=literal(str(value), XSD + "integer"),
                 as_of=literal(as_of) if as_of else None,
             )

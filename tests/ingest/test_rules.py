@@ -57,6 +57,12 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "As of September 2024, ASCN cities reported 108 projects.",
             [("count", {"counted": "projects", "value": "108", "as_of": "2024-09"})],
         ),
+        # a count as a number reached: the number before "to" is the old one
+        (
+            "The ASCN raised the number of participating cities from 26 to 29.",
+            [("count", {"counted": "cities", "value": "29"})],
+        ),
+        ("The network raised the number of pilot cities to 26.", []),
         # a done study is a project's planning; two statuses are left to the reviewer
         (
             "Vientiane - Drainage System and Environmental Improvement: the pre-feasibility study supported by KEITI "
@@ -136,4 +142,24 @@ def test_this_year_is_the_documents_year_and_a_headline_does_not_repeat_a_dated_
     ]
     assert proposals(gazetteer, "Ipoh joined the network last year.", date="2026-02") == [
         ("joining", {"city": "city/ipoh", "year": "2025"})
+    ]
+
+
+def test_a_joining_said_of_the_meeting_takes_the_meetings_year(gazetteer):
+    admitted = "The meeting admitted Chiang Mai and Rayong as new members of the network."
+    meeting = "The 6th ASCN Annual Meeting opened in Bali on 12 July 2023."
+    assert proposals(gazetteer, f"{meeting}\n\n{admitted}") == [
+        ("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting"}),
+        ("joining", {"city": "city/chiang-mai", "year": "2023"}),
+        ("joining", {"city": "city/rayong", "year": "2023"}),
+    ]
+    # no meeting dated in the document, or two in different years: the year is not guessed
+    assert proposals(gazetteer, admitted) == [
+        ("joining", {"city": "city/chiang-mai"}),
+        ("joining", {"city": "city/rayong"}),
+    ]
+    second = "A forum followed on 3 March 2024."
+    assert [f for kind, f in proposals(gazetteer, f"{meeting} {second}\n\n{admitted}") if kind == "joining"] == [
+        {"city": "city/chiang-mai"},
+        {"city": "city/rayong"},
     ]
