@@ -6,7 +6,6 @@ was expected: a person fixing a file of 160 projects must find the wrong cell at
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -20,6 +19,7 @@ from typing import Any
 import yaml
 
 from graph.lookup import compact
+from loaders.encoding import decode
 from loaders.schema import ORDER, PLURALS, SCHEMA, Field, id_field
 from ontology.errors import NOT_GIVEN, InputError, InputErrors
 
@@ -112,7 +112,7 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
     """
     name = path.name
     try:
-        text = _decode(name, path.read_bytes())
+        text = decode(name, path.read_bytes(), ', as a spreadsheet saves "CSV UTF-8"')
     except OSError as exc:
         raise InputError(name, None, None, f"a readable file ({exc.strerror})") from None
     if path.suffix.lower() == ".csv":
@@ -122,29 +122,6 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
     else:
         raise InputError(name, None, None, "a .yaml, .yml or .csv record file", path.suffix)
     return records
-
-
-_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-"""The marks spreadsheets begin a saved file with: Excel's "CSV UTF-8" with the UTF-8 mark, its "Unicode text"
-(and LibreOffice's UTF-16) with a UTF-16 one. A mark says the encoding for sure, so such files are read as they
-are rather than refused; without one a file is UTF-8."""
-
-
-def _decode(name: str, data: bytes) -> str:
-    """The text of a record file, in the encoding its byte-order mark names (UTF-8 without one), the mark dropped.
-
-    >>> _decode("p.csv", codecs.BOM_UTF8 + b"id"), _decode("p.csv", "id,näme".encode("utf-16"))
-    ('id', 'id,näme')
-    >>> _decode("p.csv", "id,näme".encode("cp1252"))
-    Traceback (most recent call last):
-    ontology.errors.InputError: p.csv: expected UTF-8 text, as a spreadsheet saves "CSV UTF-8" (undecodable byte at offset 4)
-    """
-    encoding = next((enc for mark, enc in _BYTE_ORDER_MARKS if data.startswith(mark)), "utf-8")
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        expected = "UTF-16 text" if encoding == "utf-16" else 'UTF-8 text, as a spreadsheet saves "CSV UTF-8"'
-        raise InputError(name, None, None, f"{expected} (undecodable byte at offset {exc.start})") from None
 
 
 def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:

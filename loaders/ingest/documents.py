@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dateparser
 
+from loaders.encoding import decode
 from ontology.errors import InputError
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -75,11 +76,11 @@ def read_documents(
     if suffix in PDF_SUFFIXES:
         docs = [_pdf(path, data)]
     elif suffix in HTML_SUFFIXES:
-        docs = [_html(path, _decode(path, data))]
+        docs = [_html(path, decode(path.name, data))]
     elif suffix in FEED_SUFFIXES:
         docs = _feed(path, data)
     else:
-        text = _clean(_decode(path, data))
+        text = _clean(decode(path.name, data))
         heading = text.split("\n\n", 1)[0]
         docs = [
             Document(
@@ -115,13 +116,6 @@ def _text(meta: Mapping[str, object], key: str) -> str | None:
 
 def _error(path: Path, expected: str, got: str) -> InputError:
     return InputError(path.name, None, None, expected, got)
-
-
-def _decode(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _error(path, "text in UTF-8", f"a byte that is not UTF-8 at position {exc.start}") from None
 
 
 def _clean(text: str) -> str:

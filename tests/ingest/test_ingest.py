@@ -3,6 +3,7 @@ files refused with nothing written, the same document twice adding nothing, and 
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -112,6 +113,20 @@ def test_dry_run_json_pins_the_mentions_and_facts_of_a_text(store):
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_a_text_with_a_byte_order_mark_is_read_as_the_mark_says(store, tmp_path, encoding):
+    """A text saved as "Unicode" (UTF-16, as Windows Notepad and Word save it) or UTF-32 was refused as "not UTF-8";
+    its byte-order mark names the encoding, so it reads as the UTF-8 file does."""
+    text = (TEXTS / "dev" / "01-joining.txt").read_text(encoding="utf-8")
+    mark = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE, "utf-32-be": codecs.BOM_UTF32_BE}
+    saved = tmp_path / "01-joining.txt"
+    saved.write_bytes(mark.get(encoding, b"") + text.encode(encoding))
+    [doc] = _dry_run(store, saved)["documents"]
+    [plain] = _dry_run(store, TEXTS / "dev" / "01-joining.txt")["documents"]
+    assert doc["document"]["title"] == "Hanoi hosts new smart city talks"
+    assert (doc["mentions"], doc["facts"]) == (plain["mentions"], plain["facts"])
+
+
 def test_every_format_is_read_with_its_metadata(store):
     docs = _dry_run(store, *sorted((TEXTS / "test").iterdir()))["documents"]
     meta = [
@@ -204,7 +219,16 @@ def test_precision_and_recall_meet_the_targets_on_the_test_split(gazetteer):
         ("empty.txt", b"  \n", "empty.txt: expected a document with text, got 'an empty file'"),
         ("broken.pdf", b"%PDF-1.4 not really a pdf", "broken.pdf: expected a readable PDF"),
         ("notes.docx", b"PK\x03\x04", "notes.docx: expected a text, HTML, PDF or feed file"),
-        ("latin1.txt", "Đà Nẵng".encode("utf-16"), "latin1.txt: expected text in UTF-8"),
+        (
+            "latin1.txt",
+            "Café in Da Nang".encode("cp1252"),
+            "error: latin1.txt: expected UTF-8 text (undecodable byte at offset 3)",
+        ),
+        (
+            "half.txt",
+            codecs.BOM_UTF16_LE + b"D\x00a\x00!",
+            "error: half.txt: expected UTF-16 text, as its byte-order mark says (undecodable byte at offset 6)",
+        ),
         ("feed.rss", b"<rss><channel><title>x</title></channel></rss>", "feed.rss: expected an RSS or Atom feed"),
     ],
 )

@@ -121,6 +121,18 @@ def test_a_csv_as_a_spreadsheet_saves_it_loads_as_the_plain_file_does(fresh_stor
     assert snapshot(fresh_store) == plain
 
 
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
+def test_a_yaml_file_with_a_byte_order_mark_loads_as_the_plain_file_does(fresh_store, tmp_path, encoding):
+    """A record file saved as UTF-32 was read as UTF-16 (its mark begins with UTF-16's) and refused as bad YAML;
+    records and ingested documents are decoded by one helper (loaders.encoding), which reads every mark."""
+    dataset.load(fresh_store, DATA / "city_projects.yaml")
+    plain = snapshot(fresh_store)
+    saved = tmp_path / "city_projects.yaml"
+    saved.write_bytes((DATA / "city_projects.yaml").read_text(encoding="utf-8").encode(encoding))
+    dataset.load(fresh_store, saved)
+    assert snapshot(fresh_store) == plain
+
+
 def test_a_line_break_in_a_quoted_csv_cell_is_kept(fresh_store, tmp_path):
     """A description typed on two lines in a spreadsheet cell (Alt+Enter) kept its words apart: the lines were
     joined as "schools.Opened" when the file was split into lines before the cells were read."""
