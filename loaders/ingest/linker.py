@@ -2,8 +2,10 @@
 
 Names are the labels and alternative labels of the member cities, member states, partners, programmes, projects
 and the network, plus what a label spells out itself: the acronym in brackets ("Asian Development Bank (ADB)" is
-also "ADB" and "Asian Development Bank") and the label without a trailing country ("..., Japan"). Names match
-case-insensitively, acronyms exactly.
+also "ADB" and "Asian Development Bank"), the label without a trailing country ("..., Japan") or a lower-case
+description ("K-City Network global cooperation programme"), and the initials of a city name of four words or more
+("HCMC"). Names match case-insensitively, acronyms exactly. A two-word name that reads as a common phrase
+("Technical cooperation") is not matched.
 
 Linking is exact or nothing. A name is never stretched to the nearest known one, and a match that is only part
 of a longer proper name is refused: "Kuala Lumpur" links, but in "Kuala Terengganu" nothing does, and "Jakarta" in
@@ -33,6 +35,8 @@ KIND_ORDER = ("city", "network", "partner", "programme", "project", "country")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9]$")
 _BRACKET = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*(?:,\s*(?P<tail>[A-Z][\w .-]+))?$")
 _COUNTRY_TAIL = re.compile(r"^(?P<name>.+?),\s*(?P<tail>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
+_DESCRIBED = re.compile(r"^(?P<name>.*[A-Z]\w*)(?: [a-z][\w-]*)* (?:programme|program)$")
+"""A label that goes on to describe itself in lower case: "K-City Network global cooperation programme"."""
 _CONTINUING = {"City", "Capital"}
 """Title-case words that may follow a city's name without making it another place's ("Da Nang City")."""
 _HEADS = {
@@ -112,6 +116,8 @@ def name_variants(label: str) -> list[str]:
     ['Clean Water Services (Hillsboro, Oregon)', 'Clean Water Services']
     >>> name_variants("Korea Environmental Industry and Technology Institute, Korea")
     ['Korea Environmental Industry and Technology Institute, Korea', 'Korea Environmental Industry and Technology Institute']
+    >>> name_variants("K-City Network global cooperation programme")
+    ['K-City Network global cooperation programme', 'K-City Network']
     """
     found = [label]
     m = _BRACKET.match(label)
@@ -124,7 +130,32 @@ def name_variants(label: str) -> list[str]:
         tail = _COUNTRY_TAIL.match(label)
         if tail and len(tail["name"].split()) >= 2:
             found.append(tail["name"].strip())
+    described = _DESCRIBED.match(label)
+    if described and len(described["name"].split()) >= 2:
+        found.append(described["name"])
     return list(dict.fromkeys(found))
+
+
+def is_common_phrase(name: str) -> bool:
+    """Whether a name is a two-word phrase of the kind prose uses ("Technical cooperation", "MLIT support"): a
+    programme so named is not linked, since "a memorandum on technical cooperation" names no programme.
+
+    >>> is_common_phrase("Technical cooperation"), is_common_phrase("Smart JAMP"), is_common_phrase("Dow")
+    (True, False, False)
+    """
+    words = name.split()
+    return len(words) == 2 and words[1].islower()
+
+
+def initials(name: str) -> str | None:
+    """The initials a city name of four or more capitalised words is written as ("Ho Chi Minh City" is HCMC);
+    shorter names' initials (KL, NPT) stand for too many other things to link.
+
+    >>> initials("Ho Chi Minh City"), initials("Kuala Lumpur"), initials("Thành phố Hồ Chí Minh")
+    ('HCMC', None, None)
+    """
+    words = name.split()
+    return "".join(w[0] for w in words) if len(words) >= 4 and all(w[0].isupper() for w in words) else None
 
 
 class Gazetteer:
@@ -147,8 +178,12 @@ class Gazetteer:
             iri = str(row["entity"])
             if iri not in entities:
                 entities[iri] = Entity(iri, str(row["kind"]), labels[iri], str(row["city"]) if row["city"] else None)
-            for variant in name_variants(str(row["name"])):
-                names.setdefault(variant, set()).add(iri)
+            variants = name_variants(str(row["name"]))
+            if entities[iri].kind == "city":
+                variants += [short for name in variants if (short := initials(name))]
+            for variant in variants:
+                if not is_common_phrase(variant):
+                    names.setdefault(variant, set()).add(iri)
         return cls(entities, names)
 
     @cached_property
@@ -218,7 +253,7 @@ def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
         if after.is_title and after.i not in covered and after.text not in _CONTINUING and not after.is_sent_start:
             run = []
             for token in doc[span.end :]:
-                if not (token.is_title or token.is_upper or token.lower_ in ("of", "and", "for", "de")):
+                if not (token.is_title or token.is_upper or token.lower_ in ("of", "and", "for", "de", "'s", "’s")):
                     break
                 run.append(token.text)
             if not _HEADS.intersection(run):

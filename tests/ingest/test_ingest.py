@@ -53,6 +53,25 @@ def test_a_city_outside_the_network_is_never_linked_to_a_member(gazetteer, text,
     assert linked(gazetteer, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "ĐÀ NẴNG - The Đà Nẵng People's Committee met HCMC officials.",
+            [("ĐÀ NẴNG", "city/da-nang"), ("Đà Nẵng", "city/da-nang"), ("HCMC", "city/ho-chi-minh-city")],
+        ),
+        ("Vientiane Province's governor met KL and NPT delegates; hcmc is not an acronym.", []),
+        ("A memorandum on technical cooperation was signed with MLIT support.", [("MLIT", "partner/japan_mlit")]),
+        (
+            "Kota Kinabalu was selected for the K-City Network.",
+            [("Kota Kinabalu", "city/kota-kinabalu"), ("K-City Network", "programme/k-city-network")],
+        ),
+    ],
+)
+def test_name_variants_real_sources_use_link_and_common_phrases_do_not(gazetteer, text, expected):
+    assert linked(gazetteer, text) == expected
+
+
 def test_acronyms_and_names_in_brackets_link_exactly(gazetteer):
     text = "ADB and the Asian Development Bank (ADB) differ from adb, a word; JICA works with USTDA."
     assert linked(gazetteer, text) == [
