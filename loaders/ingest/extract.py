@@ -212,7 +212,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         )
         if not paired:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
-        _milestone(out, sentence, mentions, fact)
+        _milestone(out, sentence, offset, mentions, fact)
         if _about_network(sentence, mentions):
             _count(out, sentence, doc_date, fact)
     _date_joinings(out)
@@ -376,18 +376,20 @@ def _project(out, sentence, cities, partners, projects, known_spans, fact) -> No
     out.add(fact("project", name=literal(name), city=entity(cities[0]), partner=partner, status=status))
 
 
-def _party(text: str, mentions: list[Mention]) -> Value:
-    """A chair or host: the entity named in ``text`` when there is one, else the words themselves, without the date
-    that follows them ("Busan in November 2019" is Busan)."""
+def _party(found: re.Match, mentions: list[Mention], offset: int) -> Value:
+    """A chair or host: the entity named where ``found`` names it, else the words themselves, without the date that
+    follows them ("Busan in November 2019" is Busan). The mention must stand there, not merely read the same: in
+    "held in Singapore ... under Singapore's chairmanship" the host is the city and the chair the state."""
+    start, end = found.span(1)
     for m in mentions:
-        if m.entity.kind in ("country", "city", "partner") and m.text in text:
+        if m.entity.kind in ("country", "city", "partner") and start <= m.start - offset < end:
             return entity(m)
-    words = re.sub(r"^the ", "", text.strip(), flags=re.I)
+    words = re.sub(r"^the ", "", found[1].strip(), flags=re.I)
     words = re.split(rf"\b(?:on|in|at|from|and|with|during)\b (?:\d|(?:{MONTHS})\b)", words)[0].strip()
     return literal(words)
 
 
-def _milestone(out, sentence, mentions, fact) -> None:
+def _milestone(out, sentence, offset, mentions, fact) -> None:
     """A meeting, summit, workshop... with a date; its chair ("chaired by X", "under X's chairmanship", "X, which
     chaired") and host ("hosted by X", "held in X", "the Meeting in X")."""
     if not _MEETING.search(sentence):
@@ -407,8 +409,8 @@ def _milestone(out, sentence, mentions, fact) -> None:
             "milestone",
             date=literal(iso, kind),
             event=literal(re.sub(r"^the ", "", name[1])) if name else None,
-            chair=_party(chair[1], mentions) if chair else None,
-            host=_party(host[1], mentions) if host else None,
+            chair=_party(chair, mentions, offset) if chair else None,
+            host=_party(host, mentions, offset) if host else None,
         )
     )
 

@@ -222,7 +222,7 @@ class Gazetteer:
             by_kind = sorted({self.entities[i].kind for i in iris}, key=KIND_ORDER.index)
             if not by_kind:
                 continue
-            kind = by_kind[0]
+            kind = "country" if "country" in by_kind and _names_the_state(doc, span) else by_kind[0]
             of_kind = [self.entities[i] for i in iris if self.entities[i].kind == kind]
             if guards and kind in ("city", "country", "partner") and _part_of_longer_name(doc, span, covered):
                 continue
@@ -239,6 +239,16 @@ class Gazetteer:
             index = max(i for i, s in enumerate(starts) if s <= span.start)
             mentions.append(Mention(of_kind[0], span.text, span.start_char, span.end_char, index))
         return Linked(doc, [(s.start_char, s.end_char) for s in sentences], mentions)
+
+
+def _names_the_state(doc: Doc, span: Span) -> bool:
+    """Whether a name both a member city and its state carry ("Singapore") is the state's here: the owner of a
+    chairmanship, government or ministry ("during Singapore's ASEAN chairmanship"). Otherwise the city is meant.
+    """
+    after = [t.lower_ for t in doc[span.end : span.end + 3]]
+    if not after or after[0] not in ("'s", "’s"):
+        return False
+    return bool({"chairmanship", "chair", "government", "ministry", "minister"}.intersection(after[1:]))
 
 
 def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:

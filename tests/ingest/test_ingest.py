@@ -63,6 +63,10 @@ def test_a_city_outside_the_network_is_never_linked_to_a_member(gazetteer, text,
         ("Vientiane Province's governor met KL and NPT delegates; hcmc is not an acronym.", []),
         ("A memorandum on technical cooperation was signed with MLIT support.", [("MLIT", "partner/japan_mlit")]),
         (
+            "During Singapore's ASEAN chairmanship, delegates met in Singapore.",
+            [("Singapore", "country/sg"), ("Singapore", "city/singapore")],
+        ),
+        (
             "Kota Kinabalu was selected for the K-City Network.",
             [("Kota Kinabalu", "city/kota-kinabalu"), ("K-City Network", "programme/k-city-network")],
         ),

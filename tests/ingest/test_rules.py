@@ -117,6 +117,10 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             [("milestone", KL_MEETING)],
         ),
         (
+            "The inaugural ASCN meeting was held in Singapore on 8 July 2018 under Singapore's chairmanship.",
+            [("milestone", {"date": "2018-07-08", "chair": "country/sg", "host": "city/singapore"})],
+        ),
+        (
             "It was first proposed at the ASEAN-ROK Ministerial Meeting on Smart City held in Busan in November 2019.",
             [("milestone", {"date": "2019-11", "event": "ASEAN-ROK Ministerial Meeting", "host": "Busan"})],
         ),
