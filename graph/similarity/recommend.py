@@ -173,13 +173,18 @@ def answer(
     """Rank, explain and describe the candidates of one resolved question."""
     kind = q.output_kind
     ids = tg.ids(kind)
-    mask = _mask(tg, kind, f, own_countries, query)
+    mask = _mask(tg, kind, f, query)
     index = tg.index(kind)
     excluded = q.excluded(tg, query)
     mask[[index[x] for x in excluded if x in index]] = False
     narrowed = q.narrow(tg, query)
     if narrowed is not None:
         mask &= narrowed
+    left_out = 0  # candidates in the asker's own countries that every other filter keeps
+    if f.exclude_own_country and own_countries and kind in ("project", "city"):
+        own = _in_countries(tg, _country_matrix(tg, kind), own_countries)
+        left_out = int((mask & own).sum())
+        mask &= ~own
     ties = q.ties(tg, query) if q.ties else {}
     tied = np.zeros(len(ids), dtype=bool)
     tied[[index[x] for x in ties if x in index]] = True
@@ -241,7 +246,7 @@ def answer(
         query.entities + text,
         tuple(tg.label(x) for x in query.entities) + words,
         tuple(items),
-        _note(tg, q, query, items),
+        _note(tg, q, query, items, _left_out_note(tg, kind, own_countries, left_out)),
         dict(weights or WEIGHTS[q.name]),
         tg.version,
     )
@@ -372,8 +377,8 @@ def _order(
         yield from np.lexsort((candidates, second, -rounded))
 
 
-def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: AbstractSet[str], query: Query) -> np.ndarray:
-    """The user's filters over one kind of candidate."""
+def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, query: Query) -> np.ndarray:
+    """The user's filters over one kind of candidate, but for the own countries (:func:`answer` counts those)."""
     if kind == "project":
         mask = f.project_mask(tg)
         if f.exclude_own_city:
@@ -381,16 +386,27 @@ def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, own_countries: Abstract
                 {query.node} if tg.kind(query.node or "") == "city" else set(tg.targets("in_city", query.node or ""))
             )
             mask[[tg.index("project")[p] for c in own if c for p in tg.sources_of("in_city", c)]] = False
-        if f.exclude_own_country and own_countries:
-            project_country = tg.matrix("city_project").T @ tg.matrix("city_country")
-            mask &= ~_in_countries(tg, project_country, own_countries)
         return mask
     if kind == "city":
-        mask = f.city_mask(tg)
-        if f.exclude_own_country and own_countries:
-            mask &= ~_in_countries(tg, tg.matrix("city_country"), own_countries)
-        return mask
+        return f.city_mask(tg)
     return f.partner_mask(tg)
+
+
+def _country_matrix(tg: TypedGraph, kind: str):
+    """The project × country or city × country matrix: where each candidate of ``kind`` is."""
+    if kind == "project":
+        return tg.matrix("city_project").T @ tg.matrix("city_country")
+    return tg.matrix("city_country")
+
+
+def _left_out_note(tg: TypedGraph, kind: str, countries: AbstractSet[str], count: int) -> str | None:
+    """The note on the candidates "exclude own country" left out, which a person would otherwise not know of:
+    how many of those every other filter keeps, and where ("4 projects in Viet Nam are left out, as asked")."""
+    if not count:
+        return None
+    things = kind if count == 1 else {"project": "projects", "city": "cities"}[kind]
+    names = " and ".join(sorted(tg.label(c) for c in countries))
+    return f"{count} {things} in {names} {'is' if count == 1 else 'are'} left out, as asked"
 
 
 def _in_countries(tg: TypedGraph, matrix, countries: AbstractSet[str]) -> np.ndarray:
@@ -427,10 +443,13 @@ def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str | N
     return f"no project's name or description uses {listed}, so {verb} not change the ranking"
 
 
-def _note(tg: TypedGraph, q: Question, query: Query, items: list[Recommendation]) -> str | None:
+def _note(
+    tg: TypedGraph, q: Question, query: Query, items: list[Recommendation], left_out: str | None = None
+) -> str | None:
     """What a person should know about the answer: a sparsely linked query, outcomes nothing uses, words of a plan
-    that no project uses (a typo, another language), which change nothing and would otherwise go unremarked."""
-    notes = []
+    that no project uses (a typo, another language), which change nothing and would otherwise go unremarked, and
+    what a filter left out (``left_out``, :func:`_left_out_note`)."""
+    notes = [left_out] if left_out else []
     if query.outcomes and not any(tg.sources_of("strategic_outcome", o) for o in query.outcomes):
         notes.append(
             "no project in the graph is linked to these strategic outcomes yet, so they do not change the ranking"

@@ -168,6 +168,29 @@ def test_projects_for_a_city_are_elsewhere_and_explained_with_sources(client):
         assert any(s["title"] for r in item["reasons"] for e in r["evidence"] for s in e["sources"])
 
 
+PLAN = "/api/recommend/projects?text=intelligent%20operation%20centre&top=10"
+
+
+@pytest.mark.parametrize(
+    ("asked", "note"),
+    [
+        ("&plan_country=vn&exclude_own_country=true", "9 projects in Viet Nam are left out, as asked"),
+        ("&city=da-nang&exclude_own_country=true", "5 projects in Viet Nam are left out, as asked"),  # 4 are its own
+    ],
+)
+def test_a_plan_for_projects_in_other_countries_says_what_it_left_out(client, asked, note):
+    """A plan "only projects in other countries" silently lost the Intelligent Operation Centres of Da Nang and Ha
+    Noi, its best matches: the answer now says how many projects of the country it left out. The others keep their
+    order."""
+    everywhere = _json(client.get(PLAN + asked.replace("&exclude_own_country=true", "")))
+    elsewhere = _json(client.get(PLAN + asked))
+    assert everywhere["note"] is None and elsewhere["note"] == note
+    assert "Intelligent Operations Centre (Ha Noi)" in [i["label"] for i in everywhere["items"][:4]]
+    kept = [i["iri"] for i in everywhere["items"] if i["country"] != "Viet Nam"]
+    assert [i["iri"] for i in elsewhere["items"]][: len(kept)] == kept
+    assert all(i["country"] != "Viet Nam" for i in elsewhere["items"])
+
+
 def test_a_city_planning_a_project_combines_city_text_and_focus(client):
     body = _json(
         client.get(

@@ -77,6 +77,13 @@ def test_match_for_a_planned_project_lists_projects_with_reasons(client):
     assert "its description speaks of “flood”, as the plan does" in answer
 
 
+def test_match_says_what_only_projects_in_other_countries_left_out(client):
+    html = client.get("/match?who=city&country=vn&elsewhere=on&text=intelligent+operation+centre").data.decode()
+    answer = html[html.index('id="answer"') :]
+    assert '<p class="notice">9 projects in Viet Nam are left out, as asked</p>' in answer
+    assert "Intelligent Operation Centre (Da Nang)" not in answer and "Sarawak Integrated Operation Centre" in answer
+
+
 def test_match_names_a_plans_misspelt_words_with_what_they_may_mean(client):
     """A plan typed with two typos answered "No recommendation with a reason to show. Try other focus areas or
     fewer filters.", a dead end: the page now says which words no project uses and what each may have meant."""
