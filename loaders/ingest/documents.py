@@ -157,7 +157,14 @@ def _html(path: Path, markup: str) -> Document:
 
     try:
         found = trafilatura.bare_extraction(
-            markup, with_metadata=True, favor_recall=True, include_tables=False, include_comments=False
+            markup,
+            with_metadata=True,
+            favor_recall=True,
+            include_tables=False,
+            include_comments=False,
+            # the date from the page's metadata or URL only: the extensive search takes any year in the text
+            # ("a project carried out from 2017 to 2022" dated a partner's page 2017-01-01)
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except ValueError as exc:
         raise _error(path, "an HTML page with readable text", str(exc)) from None

@@ -221,6 +221,14 @@ def test_every_format_is_read_with_its_metadata(store):
     }
 
 
+def test_a_page_without_dated_metadata_is_not_dated_from_a_year_in_its_text():
+    """The JICA page's text says "carried out from 2017 to 2022"; trafilatura's extensive search dated it 2017-01-01."""
+    from loaders.ingest.documents import read_documents
+
+    [doc] = read_documents(TEXTS / "realistic-dev" / "12-jica-page.html")
+    assert (doc.title, doc.publisher, doc.date) == ("Smart city cooperation in Siem Reap and Phnom Penh", "JICA", None)
+
+
 def test_the_generated_pdf_holds_its_text(tmp_path):
     from loaders.ingest.documents import read_documents
     from tests.ingest.make_pdf import TEXT, make
