@@ -208,6 +208,24 @@ def _worker_main(settings: Settings, conn, services: tuple[str, ...] = ()) -> No
         conn.send(("failed", str(exc) if isinstance(exc, AscnError) else f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", os.getpid()))
+    answering = threading.Thread(target=_answer_jobs, args=(store, conn), name="ascn-query-answering")
+    threading.stack_size(ANSWERING_STACK)  # the size of the stacks of threads started from now on
+    answering.start()
+    threading.stack_size(0)
+    answering.join()
+
+
+ANSWERING_STACK = 256 * 2**20
+"""The stack of the thread a worker answers on, in bytes. Oxigraph's parser and evaluator recurse once per level
+of a query's nesting: on a main thread's 8 MB, 1,000 nested ``NOT EXISTS``, 2,500 nested braces, ``1+1+…`` with
+10,000 terms or 10,000 ``!`` overflowed the stack and killed the worker (a 503 "stopped while answering" and a
+replacement, for a few kilobytes of text). With 256 MB, every such shape of the longest query the endpoint takes
+(``ASCN_SPARQL_MAX_QUERY_LENGTH``, 100,000 characters) is answered; the deepest, 50,000 nested braces, touched about
+160 MB. Only the pages a query touches take memory, and a replaced worker gives them back."""
+
+
+def _answer_jobs(store, conn) -> None:
+    """Answer jobs until the pipe closes (on the worker's deep-stack thread, :data:`ANSWERING_STACK`)."""
     while True:
         try:
             job = conn.recv()

@@ -14,7 +14,7 @@ from graph.backends import open_store
 from graph.errors import StoreError
 from graph.pool import START_WAIT, Job, QueryPool, QueryTimeout, _script_imports, _Worker, answer
 from queries.errors import QueryError
-from tests.conftest import wait_until
+from tests.conftest import BOUND, wait_until
 
 FORMATS = {"results": "csv", "boolean": "json", "graph": "ntriples"}
 PHUKET_LABEL = (
@@ -66,6 +66,31 @@ def test_pool_stops_a_runaway_query_and_replaces_its_worker(store, built_setting
     finally:
         pool.close()
     assert pool.pids() == []
+
+
+DEEP = {  # each as long as the endpoint lets a query be (100,000 characters), each one row
+    "49,990 nested braces": "SELECT * WHERE " + "{" * 49_990 + "}" * 49_990,
+    "99,950 negations": "SELECT * WHERE { FILTER(" + "!" * 99_950 + "true) }",
+    "4,000 nested NOT EXISTS": "SELECT * WHERE { FILTER("
+    + "NOT EXISTS { FILTER(" * 4_000
+    + "true"
+    + ") }" * 4_000
+    + ") }",
+    "19,990 nested calls": "SELECT * WHERE { BIND(" + "STR(" * 19_990 + "1" + ")" * 19_990 + " AS ?x) }",
+}
+
+
+def test_a_deeply_nested_query_is_answered_and_its_worker_lives_on(built_settings):
+    """Each of these overflowed a worker's 8 MB stack in Oxigraph's parser or evaluator, killing the worker: a
+    503 and a replacement for a few kilobytes of text. Answered on the worker's deep-stack thread, each gets its
+    row and the same worker answers the next."""
+    pool = QueryPool(built_settings, size=1)
+    try:
+        for what, text in DEEP.items():
+            assert pool.run(Job(text, FORMATS, 10), timeout=BOUND).rows == 1, what
+        assert pool.replaced == 0
+    finally:
+        pool.close()
 
 
 def test_a_query_right_after_a_write_waits_for_the_renewed_workers_instead_of_being_refused(store, built_settings):
