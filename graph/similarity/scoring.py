@@ -27,7 +27,6 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import suppress
-from difflib import get_close_matches
 from functools import cache, cached_property
 from itertools import chain
 from typing import Generic, TypeVar
@@ -38,7 +37,17 @@ import scipy.sparse as sp
 from graph.derived import collection_paused
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
-from graph.similarity.text import BM25Index, Corpus, TextIndex, Thesaurus, dot_rows, normalised, stem, words
+from graph.similarity.text import (
+    BM25Index,
+    Corpus,
+    Spellings,
+    TextIndex,
+    Thesaurus,
+    dot_rows,
+    normalised,
+    stem,
+    words,
+)
 from graph.similarity.ties import family
 from graph.similarity.typed_graph import TypedGraph
 
@@ -383,8 +392,7 @@ class Scorer:
         for w in self.plan_words(text):
             if any(t in known for t in self.thesaurus.expand([stem(w)])):
                 continue
-            close = get_close_matches(w, self._project_words, n=1, cutoff=0.8) if len(w) > SHORT_WORD else []
-            out.append((w, close[0] if close else None))
+            out.append((w, self._project_words.closest(w) if len(w) > SHORT_WORD else None))
         return out
 
     @staticmethod
@@ -393,11 +401,11 @@ class Scorer:
         return [w for w in dict.fromkeys(words(text)) if "-" not in w]
 
     @cached_property
-    def _project_words(self) -> list[str]:
+    def _project_words(self) -> Spellings:
         """The words project names and descriptions use (folded, as :func:`words` gives them): the spellings
         :meth:`unknown_words` may suggest."""
         corpus, known = self._corpus[0], self.words.vocabulary
-        return sorted(w for w, s in zip(corpus.words, corpus.stem_of_word, strict=True) if corpus.stems[s] in known)
+        return Spellings(w for w, s in zip(corpus.words, corpus.stem_of_word, strict=True) if corpus.stems[s] in known)
 
     @cached_property
     def plain(self) -> TextIndex:

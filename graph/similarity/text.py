@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
+from difflib import get_close_matches
 from functools import lru_cache
 from itertools import chain
 from typing import Self
@@ -262,6 +263,49 @@ def tokens(text: str) -> list[str]:
     ['flood', 'flood']
     """
     return list(_analysed(text)[1])
+
+
+class Spellings:
+    """Words, and the one closest in spelling to a word typed (:func:`difflib.get_close_matches`'s answer), found
+    without comparing it with every word: ``get_close_matches`` costs a few microseconds per candidate in Python,
+    8.7 ms a plan on the bundled graph and 60 ms an unknown word at 50,000 words. Two bounds it applies word by word
+    are applied here to all words at once, and neither can leave out a word it would take: a ratio of at least
+    ``cutoff`` needs the two lengths within a factor of (2 - cutoff) / cutoff of each other (the ratio is at most
+    2·min/(sum of the lengths)), and letters in common at least ``cutoff`` of the lengths' sum (``quick_ratio``),
+    counted for every word at once from a word × letter count matrix. The survivors go to ``get_close_matches``,
+    whose answer does not depend on the order or company of the words it compares, so the answer is the same.
+
+    >>> Spellings(["flood", "floor", "traffic", "lighting", "sensors"]).closest("trafic")
+    'traffic'
+    >>> Spellings(["flood", "sensors"]).closest("banjir") is None
+    True
+    """
+
+    def __init__(self, words: Iterable[str]):
+        self.words = sorted(set(words), key=lambda w: (len(w), w))
+        self._lengths = np.array([len(w) for w in self.words])
+        letters = sorted({c for w in self.words for c in w})
+        self._column = {c: i for i, c in enumerate(letters)}
+        counts = np.zeros((len(self.words), len(letters)), dtype=np.int16)
+        for row, w in enumerate(self.words):
+            for c, n in Counter(w).items():
+                counts[row, self._column[c]] = n
+        self._counts = counts
+
+    def closest(self, word: str, cutoff: float = 0.8) -> str | None:
+        """The word ``get_close_matches(word, self.words, n=1, cutoff=cutoff)`` answers, or None."""
+        if not self.words:
+            return None
+        slack = 1e-9  # a bound met exactly (4 and 6 letters at 0.8) must not be lost to rounding
+        lo = np.searchsorted(self._lengths, cutoff / (2 - cutoff) * len(word) - slack, side="left")
+        hi = np.searchsorted(self._lengths, (2 - cutoff) / cutoff * len(word) + slack, side="right")
+        typed = Counter(c for c in word if c in self._column)
+        shared = np.zeros(hi - lo, dtype=np.int64)
+        for c, n in typed.items():
+            shared += np.minimum(self._counts[lo:hi, self._column[c]], n)
+        room = 2.0 * shared >= cutoff * (self._lengths[lo:hi] + len(word)) - slack
+        close = get_close_matches(word, [self.words[lo + i] for i in np.flatnonzero(room)], n=1, cutoff=cutoff)
+        return close[0] if close else None
 
 
 class Thesaurus:

@@ -487,6 +487,10 @@ def test_planned_outcomes_are_said_not_to_count_while_no_project_has_one(store, 
             "trafic signal control",
             "no project's name or description uses “trafic” (did you mean “traffic”?), so it does not change the ranking",
         ),
+        (
+            "trafic lights",
+            "no project's name or description uses “trafic” (did you mean “traffic”?), so it does not change the ranking",
+        ),
         ("traffic signal control", None),
         (
             "Our city plans a flood early warning system with river level sensors, SMS alerts for residents in "

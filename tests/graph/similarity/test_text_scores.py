@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
+
 import numpy as np
 import scipy.sparse as sp
 
 from graph.similarity.scoring import scorer
-from graph.similarity.text import dot_rows
+from graph.similarity.text import Spellings, dot_rows
 from graph.similarity.typed_graph import TypedGraph
 
 
@@ -29,3 +31,19 @@ def test_dot_rows_is_the_sparse_product_bit_for_bit(store):
     for rows, vector in cases:
         assert dot_rows(rows, vector).tolist() == _sparse_product(rows, vector).tolist()
     assert sum(bool(dot_rows(rows, vector).any()) for rows, vector in cases) > len(cases) / 2
+
+
+def test_spellings_answer_as_difflib_over_every_project_word(store):
+    """The "did you mean" of a plan's unknown words compares a typed word with the project words its length and
+    letters allow, not with every one (:class:`graph.similarity.text.Spellings`): its answer is still
+    ``get_close_matches`` over every word, for every project word of the bundled graph mistyped each way (a letter
+    dropped, doubled, replaced by its neighbour) and for words no project is near."""
+    words = scorer(TypedGraph.from_store(store))._project_words.words
+    spellings = Spellings(words)
+    typed = ["flod", "sensers", "trafic", "warning", "lying", "banjir", "thong", "lites", "xxxxxxxx"]
+    for w in words[::3]:
+        i = len(w) // 2
+        typed += [w[:i] + w[i + 1 :], w[:i] + w[i] + w[i:], w[:i] + chr(ord(w[i]) + 1) + w[i + 1 :]]
+    answers = [spellings.closest(w) for w in typed]
+    assert answers == [next(iter(get_close_matches(w, words, n=1, cutoff=0.8)), None) for w in typed]
+    assert answers[:4] == ["flood", "sensors", "traffic", None] and sum(a is not None for a in answers) > 1000
