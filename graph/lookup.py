@@ -73,14 +73,32 @@ def compact(text: str) -> str:
 
 
 def name_variants(name: str) -> list[str]:
-    """A name, and, when it ends in a parenthesis, the name without it and the parenthesis alone: the
-    abbreviation "(JICA)" is a name of the agency, and so is the name without it.
+    """A name, and, when it ends in a parenthesis, the name without it, and the parenthesis alone when it is an
+    abbreviation: "(JICA)" is a name of the agency, but "(Da Nang)" or "(2020-2022)" after a project's or a
+    programme's name says where or when, and is no name of it.
 
     >>> name_variants("Japan International Cooperation Agency (JICA)")
     ['Japan International Cooperation Agency (JICA)', 'Japan International Cooperation Agency', 'JICA']
+    >>> name_variants("Intelligent Operation Centre (Da Nang)")
+    ['Intelligent Operation Centre (Da Nang)', 'Intelligent Operation Centre']
     """
     found = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", name)
-    return [name, found[1], found[2]] if found else [name]
+    if not found:
+        return [name]
+    return [name, found[1], found[2]] if is_abbreviation(found[2]) else [name, found[1]]
+
+
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9&.\-]*[A-Z0-9]")
+
+
+def is_abbreviation(text: str) -> bool:
+    """Whether ``text`` is written as an abbreviation: one word that begins with a capital and ends with a capital
+    or a digit.
+
+    >>> [is_abbreviation(t) for t in ("JICA", "WiSE", "SSDaP", "K-City", "Da Nang", "Aichi", "2020-2022")]
+    [True, True, True, False, False, False, False]
+    """
+    return _ABBREVIATION.fullmatch(text) is not None
 
 
 def local_id(iri: str) -> str:

@@ -26,13 +26,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from graph.lookup import is_abbreviation
 from graph.store import Store, select
 from queries.library import internal
 
 KIND_ORDER = ("city", "network", "partner", "programme", "project", "country")
 """Which kind a name shared across kinds stands for ("Singapore" the member city before the member state)."""
 
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9]$")
 _BRACKET = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*(?:,\s*(?P<tail>[A-Z][\w .-]+))?$")
 _COUNTRY_TAIL = re.compile(r"^(?P<name>.+?),\s*(?P<tail>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
 _DESCRIBED = re.compile(r"^(?P<name>.*[A-Z]\w*)(?: [a-z][\w-]*)* (?:programme|program)$")
@@ -123,7 +123,7 @@ def name_variants(label: str) -> list[str]:
     m = _BRACKET.match(label)
     if m:
         inner = m["inner"].strip()
-        if _ACRONYM.match(inner) and " " not in inner:
+        if is_abbreviation(inner):
             found.append(inner)
         found.append(m["name"].strip())
     else:
@@ -200,7 +200,7 @@ class Gazetteer:
         exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for name in self.names:
             pattern = self.nlp.make_doc(name)
-            (exact if _ACRONYM.match(name) and " " not in name and len(name) <= 8 else lower).add(name, [pattern])
+            (exact if is_abbreviation(name) and len(name) <= 8 else lower).add(name, [pattern])
         return lower, exact
 
     def link(self, text: str, guards: bool = True) -> Linked:

@@ -81,6 +81,17 @@ def test_get_answers_as_post_and_a_type_narrows(service):
     assert all(c["type"] == [{"id": "City", "name": "Member city"}] for c in answer["b"]["result"])
 
 
+def test_a_place_in_brackets_is_no_name_of_a_project_an_abbreviation_is(service):
+    """A project column holding only a city must not be matched for sure to the one project named "Introduction of
+    Blockchain Technology (Kuching)": the brackets say where it is, not what it is called. "(AASCTF)" is a name."""
+    answer = reconcile(
+        service, {"p": {"query": "Kuching", "type": "Project"}, "a": {"query": "AASCTF", "type": "Programme"}}
+    )
+    assert [(c["score"], c["match"]) for c in answer["p"]["result"] if c["score"] == 100 or c["match"]] == []
+    first = answer["a"]["result"][0]
+    assert (first["id"], first["score"], first["match"]) == ("https://w3id.org/ascn/id/programme/aasctf", 100.0, True)
+
+
 def test_a_country_property_tells_namesakes_apart(service):
     """ "Japan" is a partner country; asked with the country Viet Nam, it is no longer a sure match."""
     plain = reconcile(service, {"q": {"query": "Japan"}})["q"]["result"][0]
