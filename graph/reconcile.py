@@ -11,6 +11,7 @@ property contradicts: a reconciliation client accepts it without asking a person
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -73,19 +74,29 @@ def kind_classes(type_id: str) -> set[str]:
     return {expand_name(type_id)}
 
 
-def similarity(query: str, name: str) -> float:
+def similarity(query: str, name: str, floor: float = 0.0) -> float:
     """How alike two normalized names are, 0 to 100: 100 when equal, else the better of their character
     similarity and the share of the query's words the name has (less a little, so only equal names reach 100).
 
+    A pair that cannot reach ``floor`` may be given any value below it: the character similarity, the costly part
+    (difflib's matching blocks), is worked out only where its cheap upper bounds let it reach ``floor`` and beat the
+    words' share, as ``difflib.get_close_matches`` does. Every value from ``floor`` up is exact.
+
     >>> similarity("da nang", "da nang"), similarity("danang", "da nang"), similarity("hanoi", "ha noi city")
     (100.0, 91.4, 61.9)
+    >>> similarity("hanoi", "ha noi city", floor=50), similarity("hanoi", "ho chi minh city", floor=50) < 50
+    (61.9, True)
     """
     if query == name:
         return 100.0
-    chars = SequenceMatcher(None, query, name).ratio()
     words_q, words_n = set(query.split()), set(name.split())
-    shared = len(words_q & words_n) / max(len(words_q | words_n), 1)
-    return round(99 * max(chars, shared), 1)
+    best = len(words_q & words_n) / max(len(words_q | words_n), 1)
+    reach = max((floor - 0.05) / 99, math.nextafter(best, 1))  # below this: under ``floor``, or not above ``best``
+    if 2 * min(len(query), len(name)) / (len(query) + len(name)) >= reach:  # SequenceMatcher.real_quick_ratio
+        matcher = SequenceMatcher(None, query, name)
+        if matcher.quick_ratio() >= reach:
+            best = max(best, matcher.ratio())
+    return round(99 * best, 1)
 
 
 def country_of(index: Index, entity: Entity) -> set[str]:
@@ -136,7 +147,7 @@ def reconcile(
     pool = index.of_classes({c for t in types for c in kind_classes(t)}) if types else list(index.entities.values())
     scored = []
     for entity in pool:
-        score = max(similarity(q, normalize(name)) for name in entity.all_names())
+        score = max(similarity(q, normalize(name), MIN_SCORE) for name in entity.all_names())
         if score < MIN_SCORE:
             continue
         agrees, contradicts = _check_properties(index, entity, properties)
