@@ -17,6 +17,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from graph.config import Settings
+from graph.pool import on_deep_stack
 from graph.query_input import check_entities
 from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS as _QUESTIONS
@@ -99,7 +100,7 @@ class KnowledgeGraph:
             raise AssertionError("unreachable")  # pragma: no cover
         else:
             text = text_or_name
-        answer = self.store.query(text)
+        answer = on_deep_stack(self.store.query, text)
         if named is not None and isinstance(answer, Table) and not answer.rows:
             check_entities(self.store, named, params)
         return Rows(answer) if isinstance(answer, Table) else answer

@@ -17,11 +17,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
+from typing import Any, TypeVar
 
 from graph import egress
 from graph.backends import open_store
@@ -208,24 +209,48 @@ def _worker_main(settings: Settings, conn, services: tuple[str, ...] = ()) -> No
         conn.send(("failed", str(exc) if isinstance(exc, AscnError) else f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", os.getpid()))
-    answering = threading.Thread(target=_answer_jobs, args=(store, conn), name="ascn-query-answering")
-    threading.stack_size(ANSWERING_STACK)  # the size of the stacks of threads started from now on
-    answering.start()
-    threading.stack_size(0)
-    answering.join()
+    on_deep_stack(_answer_jobs, store, conn)
 
 
 ANSWERING_STACK = 256 * 2**20
-"""The stack of the thread a worker answers on, in bytes. Oxigraph's parser and evaluator recurse once per level
-of a query's nesting: on a main thread's 8 MB, 1,000 nested ``NOT EXISTS``, 2,500 nested braces, ``1+1+…`` with
-10,000 terms or 10,000 ``!`` overflowed the stack and killed the worker (a 503 "stopped while answering" and a
-replacement, for a few kilobytes of text). With 256 MB, every such shape of the longest query the endpoint takes
-(``ASCN_SPARQL_MAX_QUERY_LENGTH``, 100,000 characters) is answered; the deepest, 50,000 nested braces, touched about
-160 MB. Only the pages a query touches take memory, and a replaced worker gives them back."""
+"""The stack a query text from outside is answered on, in bytes. Oxigraph's parser and evaluator recurse once per
+level of a query's nesting: on a main thread's 8 MB, 1,000 nested ``NOT EXISTS``, 2,500 nested braces, ``1+1+…``
+with 10,000 terms or 10,000 ``!`` overflowed the stack and killed the process (a worker: a 503 "stopped while
+answering" and a replacement, for a few kilobytes of text; ``ascn query``: a segmentation fault). With 256 MB, every
+such shape of the longest query the endpoint takes (``ASCN_SPARQL_MAX_QUERY_LENGTH``, 100,000 characters) is
+answered; the deepest, 50,000 nested braces, touched about 160 MB. Only the pages a query touches take memory, and a
+replaced worker gives them back."""
+
+
+T = TypeVar("T")
+
+
+def on_deep_stack(call: Callable[..., T], *args: Any) -> T:
+    """``call(*args)`` on a thread of its own with an :data:`ANSWERING_STACK` stack: its value, or its exception.
+
+    For a query text from a person (a query worker's jobs, ``ascn query``, ``import ascn``'s ``query``)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call(*args)
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="ascn-deep-stack", daemon=True)  # Ctrl-C still ends a command
+    threading.stack_size(ANSWERING_STACK)  # the size of the stacks of threads started from now on
+    try:
+        thread.start()
+    finally:
+        threading.stack_size(0)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _answer_jobs(store, conn) -> None:
-    """Answer jobs until the pipe closes (on the worker's deep-stack thread, :data:`ANSWERING_STACK`)."""
+    """Answer jobs until the pipe closes (on a deep stack: :func:`on_deep_stack`)."""
     while True:
         try:
             job = conn.recv()

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from graph.config import Settings
 from graph.errors import StoreDamaged, StoreError, StoreLocked
 from graph.formats import FORMATS
+from graph.pool import on_deep_stack
 from graph.query_input import check_entities, library_listing, resolve_query
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
 from graph.store import Store, Table, select
@@ -345,7 +346,7 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
     else:
         check_entities(store, named, values)
         text = named.bind(values)
-    answer = store.query(text)
+    answer = on_deep_stack(store.query, text)
     if isinstance(answer, bool):
         click.echo(_YES_NO_FORMATS[fmt](answer).rstrip("\n"))
     elif isinstance(answer, Table):

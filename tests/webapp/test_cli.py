@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
+from tests.conftest import BOUND
 from webapp.cli import main
 
 DATA = Path(__file__).parents[1] / "loaders" / "data"
@@ -99,6 +102,20 @@ def test_a_bad_query_exits_2_with_its_position(ascn):
     result = ascn("query", "SELECT ?s WHERE { ?s ?p }")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: syntax error:") and "(line 1, column" in result.stderr
+
+
+def test_a_deeply_nested_query_is_answered_not_a_segmentation_fault(data_dir, tmp_path):
+    """20,000 negations overflowed the main thread's stack in Oxigraph's parser: ``ascn query`` died of a
+    segmentation fault, saying nothing. Run as a person runs it (a process of its own), it answers."""
+    text = tmp_path / "deep.rq"
+    text.write_text("ASK { FILTER(" + "!" * 20_000 + "true) }")
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("ascn")), "--data-dir", str(data_dir), "query", str(text)],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "true", "")
 
 
 def test_export_writes_a_file_that_parses(ascn, tmp_path):
