@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from playwright.sync_api import expect
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 
 ACTIVE = ".tabPanel.active"
 EVALUATION_BOUND = 600
@@ -179,6 +181,19 @@ def test_data_page_renders_evaluation_and_gaps_with_no_errors(page, screenshot):
     expect(page.locator("#class-counts")).to_contain_text("Member city")
     expect(page.locator("#confidence-table")).to_contain_text("Only meeting-level mentions.")
     screenshot(page, "data")
+
+
+def test_the_whole_graph_downloads_from_the_data_page_as_the_releases_file(page):
+    """Chromium asks for gzip, so it is sent the kept file gzipped: it saves the Turtle itself, under the release's
+    name, and rdflib reads it."""
+    page.goto("/data")
+    with page.expect_download() as download:
+        page.locator('a[href="/download/ascn-kg.ttl"]').click()
+    saved = download.value
+    release = page.locator("footer code").first.inner_text()  # "Release <code>2026-12-07.1</code>"
+    assert saved.suggested_filename == f"ascn-kg-{release}.ttl"
+    union = Graph().parse(saved.path(), format="turtle")
+    assert (URIRef("https://w3id.org/ascn/id/city/da-nang"), RDFS.label, Literal("Da Nang", lang="en")) in union
 
 
 def test_the_footers_sparql_endpoint_link_opens_the_query_editor_in_a_browser(page, site):
