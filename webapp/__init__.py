@@ -85,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         changes,
         citation,
         complete,
+        crawlers,
         evaluation,
         graph_view,
         reconcile,
@@ -105,6 +106,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(citation.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(changes.bp)
+    app.register_blueprint(crawlers.bp)
     review.init_app(app)
     app.register_blueprint(review.bp)
     app.register_blueprint(served.bp)

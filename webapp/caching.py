@@ -173,7 +173,7 @@ def not_modified(tag: str, headers: dict | None = None) -> Response | None:
 
 
 # -- pages -------------------------------------------------------------------------------------
-PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools", "changes"})
+PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools", "changes", "crawlers"})
 """The blueprints whose GET answers are pages (and their RDF alternates) made from the graph and the app alone."""
 
 
