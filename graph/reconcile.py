@@ -74,13 +74,16 @@ def kind_classes(type_id: str) -> set[str]:
     return {expand_name(type_id)}
 
 
-def similarity(query: str, name: str, floor: float = 0.0) -> float:
+def similarity(query: str, name: str, floor: float = 0.0, words: frozenset[str] | None = None) -> float:
     """How alike two normalized names are, 0 to 100: 100 when equal, else the better of their character
     similarity and the share of the query's words the name has (less a little, so only equal names reach 100).
 
     A pair that cannot reach ``floor`` may be given any value below it: the character similarity, the costly part
     (difflib's matching blocks), is worked out only where its cheap upper bounds let it reach ``floor`` and beat the
     words' share, as ``difflib.get_close_matches`` does. Every value from ``floor`` up is exact.
+
+    ``words`` are the query's words (:func:`query_words`), given by a caller that compares one query with every
+    name: worked out per name, they made a query of 500,000 characters cost 8 s of the server's time.
 
     >>> similarity("da nang", "da nang"), similarity("danang", "da nang"), similarity("hanoi", "ha noi city")
     (100.0, 91.4, 61.9)
@@ -89,14 +92,20 @@ def similarity(query: str, name: str, floor: float = 0.0) -> float:
     """
     if query == name:
         return 100.0
-    words_q, words_n = set(query.split()), set(name.split())
-    best = len(words_q & words_n) / max(len(words_q | words_n), 1)
+    words_q, words_n = query_words(query) if words is None else words, set(name.split())
+    common = len(words_q & words_n)
+    best = common / max(len(words_q) + len(words_n) - common, 1)
     reach = max((floor - 0.05) / 99, math.nextafter(best, 1))  # below this: under ``floor``, or not above ``best``
     if 2 * min(len(query), len(name)) / (len(query) + len(name)) >= reach:  # SequenceMatcher.real_quick_ratio
         matcher = SequenceMatcher(None, query, name)
         if matcher.quick_ratio() >= reach:
             best = max(best, matcher.ratio())
     return round(99 * best, 1)
+
+
+def query_words(query: str) -> frozenset[str]:
+    """The words of a normalized query, as :func:`similarity` compares them."""
+    return frozenset(query.split())
 
 
 def country_of(index: Index, entity: Entity) -> set[str]:
@@ -145,9 +154,10 @@ def reconcile(
     if not q:
         return []
     pool = index.of_classes({c for t in types for c in kind_classes(t)}) if types else list(index.entities.values())
+    words = query_words(q)
     scored = []
     for entity in pool:
-        score = max(similarity(q, normalize(name), MIN_SCORE) for name in entity.all_names())
+        score = max(similarity(q, normalize(name), MIN_SCORE, words) for name in entity.all_names())
         if score < MIN_SCORE:
             continue
         agrees, contradicts = _check_properties(index, entity, properties)
