@@ -69,6 +69,19 @@ _HEADS = {
     "Police",
 }
 """Heads of organisation and project names that may start with a city's name."""
+_PLACE_AFTER = {"Province", "Regency", "Region", "District", "Prefecture", "State", "Island", "Islands", "Bay", "Baru"}
+_PLACE_BEFORE = {"North", "South", "East", "West", "Central", "Greater", "New", "Old", "Upper", "Lower"}
+"""Words that make a longer place name of a name, the only sign of one a Title-Case headline leaves."""
+_HEADLINE_LOWER = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+COUNTRY_SPELLINGS = {
+    "bn": ("Brunei",),
+    "la": ("Laos", "Lao People's Democratic Republic"),
+    "mm": ("Burma",),
+    "tl": ("East Timor", "Timor Leste"),
+    "vn": ("Vietnam",),
+}
+"""How writers spell member states whose labels are the formal names: how names are written, not facts about the
+states, so the linker holds them ("Laos joined the network" must name the state, not propose a new city "Laos")."""
 
 
 @Language.component("ascn_line_breaks")
@@ -147,6 +160,20 @@ def is_common_phrase(name: str) -> bool:
     return len(words) == 2 and words[1].islower()
 
 
+def _describes_partner(name: str, partner_names: set[str]) -> bool:
+    """Whether a name is a partner's name and a lower-case description of its help ("USTDA technical assistance",
+    "JICA technical cooperation"): prose that says so names the partner, and linking the programme so labelled
+    hid the partner from the facts ("with USTDA technical assistance, Davao City prepared ...").
+
+    >>> _describes_partner("USTDA technical assistance", {"USTDA"}), _describes_partner("Smart JAMP", {"MLIT"})
+    (True, False)
+    """
+    words = name.split()
+    return any(
+        " ".join(words[:k]) in partner_names and all(w.islower() for w in words[k:]) for k in range(1, len(words))
+    )
+
+
 def initials(name: str) -> str | None:
     """The initials a city name of four or more capitalised words is written as ("Ho Chi Minh City" is HCMC);
     shorter names' initials (KL, NPT) stand for too many other things to link.
@@ -181,10 +208,15 @@ class Gazetteer:
             variants = name_variants(str(row["name"]))
             if entities[iri].kind == "city":
                 variants += [short for name in variants if (short := initials(name))]
+            if entities[iri].kind == "country":
+                variants += COUNTRY_SPELLINGS.get(iri.rsplit("/", 1)[1], ())
             for variant in variants:
                 if not is_common_phrase(variant):
                     names.setdefault(variant, set()).add(iri)
-        return cls(entities, names)
+        partner_names = {n for n, iris in names.items() if any(entities[i].kind == "partner" for i in iris)}
+        for name in [n for n in names if _describes_partner(n, partner_names)]:
+            names[name] = {i for i in names[name] if entities[i].kind != "programme"}
+        return cls(entities, {n: iris for n, iris in names.items() if iris})
 
     @cached_property
     def nlp(self):
@@ -216,13 +248,17 @@ class Gazetteer:
         ]
         spans = filter_spans(spans)
         covered = {i for span in spans for i in range(span.start, span.end)}
+        kinds = {
+            (span.start, span.end): {self.entities[i].kind for i in self.names.get(span.label_, ())} for span in spans
+        }
         candidates = []
         for span in spans:
             iris = self.names.get(span.label_, set())
             by_kind = sorted({self.entities[i].kind for i in iris}, key=KIND_ORDER.index)
             if not by_kind:
                 continue
-            kind = "country" if "country" in by_kind and _names_the_state(doc, span) else by_kind[0]
+            states = "country" in by_kind and (_names_the_state(doc, span) or _among_states(doc, span, kinds))
+            kind = "country" if states else by_kind[0]
             of_kind = [self.entities[i] for i in iris if self.entities[i].kind == kind]
             if guards and kind in ("city", "country", "partner") and _part_of_longer_name(doc, span, covered):
                 continue
@@ -251,13 +287,42 @@ def _names_the_state(doc: Doc, span: Span) -> bool:
     return bool({"chairmanship", "chair", "government", "ministry", "minister"}.intersection(after[1:]))
 
 
+def _among_states(doc: Doc, span: Span, kinds: dict[tuple[int, int], set[str]]) -> bool:
+    """Whether a name a member city shares with its state ("Singapore") stands in a list of states ("Myanmar, the
+    Philippines, Singapore, Thailand and Viet Nam"): the list names states, so it does too."""
+    joiners = {",", "and", "or", "the"}
+    left = span.start
+    while left > 0 and doc[left - 1].lower_ in joiners:
+        left -= 1
+    right = span.end
+    while right < len(doc) and doc[right].lower_ in joiners:
+        right += 1
+    return any(
+        k == {"country"} and ((end == left < span.start) or (start == right > span.end))
+        for (start, end), k in kinds.items()
+    )
+
+
+def _headline(sentence: Span) -> bool:
+    """Whether a sentence is written in Title Case ("Indonesia Hosts Sixth ASCN Annual Meeting In Bali"), where a
+    capital letter does not mark a proper name."""
+    words = [t.text for t in sentence if t.is_alpha]
+    return len(words) >= 4 and all(w[0].isupper() or w in _HEADLINE_LOWER for w in words)
+
+
 def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
     """Whether the match is only part of another place's proper name ("North Jakarta", "Vientiane Province",
     "Kuala Lumpur" in a made-up "Kuala Lumpur Baru").
 
     A name that goes on into an organisation or a project ("Vientiane Smart Drainage Project", "Bangkok
     Metropolitan Administration") still names the city: the run of title-case words after it ends in such a head.
+    In a Title-Case headline every word is capitalised, so only a word that makes place names ("Province",
+    "North") makes a longer one there: "Indonesia Hosts ..." and "Vietnam And Malaysia" name the states.
     """
+    if _headline(span.sent):
+        word_before = doc[span.start - 1].text if span.start > 0 else ""
+        word_after = doc[span.end].text if span.end < len(doc) else ""
+        return word_before in _PLACE_BEFORE or word_after in _PLACE_AFTER
     if span.end < len(doc):
         after = doc[span.end]
         if after.is_title and after.i not in covered and after.text not in _CONTINUING and not after.is_sent_start:

@@ -70,6 +70,43 @@ def test_a_city_outside_the_network_is_never_linked_to_a_member(gazetteer, text,
             "Kota Kinabalu was selected for the K-City Network.",
             [("Kota Kinabalu", "city/kota-kinabalu"), ("K-City Network", "programme/k-city-network")],
         ),
+        # the states as writers spell them, not only by their formal names
+        (
+            "Laos and Vietnam met Brunei, Burma and East Timor.",
+            [
+                ("Laos", "country/la"),
+                ("Vietnam", "country/vn"),
+                ("Brunei", "country/bn"),
+                ("Burma", "country/mm"),
+                ("East Timor", "country/tl"),
+            ],
+        ),
+        # a Title-Case headline capitalises every word: only place-name words make a longer name there
+        (
+            "Indonesia Hosts Sixth ASCN Annual Meeting In Bali",
+            [("Indonesia", "country/id"), ("ASCN", "network/ascn")],
+        ),
+        (
+            "USTDA Backs Planning In Vietnam And Malaysia",
+            [("USTDA", "partner/ustda"), ("Vietnam", "country/vn"), ("Malaysia", "country/my")],
+        ),
+        ("Floods Hit North Jakarta And Vientiane Province Again", []),
+        # Singapore in a list of states is the state; where delegates met, the city
+        (
+            "Delegates of Myanmar, the Philippines, Singapore and Thailand met in Singapore.",
+            [
+                ("Myanmar", "country/mm"),
+                ("Philippines", "country/ph"),
+                ("Singapore", "country/sg"),
+                ("Thailand", "country/th"),
+                ("Singapore", "city/singapore"),
+            ],
+        ),
+        # a partner's name and a description of its help name the partner, not the programme so labelled
+        (
+            "With USTDA technical assistance, Davao City planned an upgrade.",
+            [("USTDA", "partner/ustda"), ("Davao City", "city/davao-city")],
+        ),
     ],
 )
 def test_name_variants_real_sources_use_link_and_common_phrases_do_not(gazetteer, text, expected):
