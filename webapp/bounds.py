@@ -1,11 +1,16 @@
 """Bounds on what one request may ask for, checked before any view runs, so no request costs more than its size.
 
-Four checks, each answering 400 with a message that names what was wrong:
+Five checks, each answering 400 with a message that names what was wrong:
 
 * the ``Host`` header must be a host name (labels of at most 63 characters, 253 in all) or an IP literal, with an
   optional port. Werkzeug encodes it with IDNA to build URLs, and a label too long for IDNA raised an error before
-  any view or error handler could run (a 500 without a page). :class:`HostCheck` puts the server's own name in
-  place of a bad one before Flask reads it, and :func:`_refuse_bad_host` then answers 400 with the site's page;
+  any view or error handler could run (a 500 without a page). :class:`HeaderCheck` puts the server's own name in
+  place of a bad one before Flask reads it, and :func:`_refuse_bad_headers` then answers 400 with the site's page;
+* an ``Accept``, ``Accept-Encoding``, ``Accept-Language`` or ``Accept-Charset`` header may list at most
+  :data:`MAX_ACCEPT_RANGES` ranges in at most :data:`MAX_ACCEPT_LENGTH` characters. Werkzeug's ``best_match``
+  compares every offered type with every range, and the views offer up to a hundred: an ``Accept`` of 9,000 ranges
+  (240 KB, within the header limit) kept the server's process busy for 2 s on ``/sparql``, 0.7 s on an entity page.
+  :class:`HeaderCheck` takes such a header away before anything negotiates with it, so the refusal costs nothing;
 * a parameter may be repeated at most :data:`MAX_VALUES` times (the lists a person can choose from are shorter),
   and a value may be at most :data:`MAX_VALUE_LENGTH` characters, except a SPARQL query, which has a limit of its
   own (``SPARQL_MAX_QUERY_LENGTH``, see :mod:`webapp.sparql`);
@@ -44,6 +49,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LABEL = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]{{2,45}}\])(?::[0-9]{{0,5}})?")
 _BAD_HOST = "ascn.bad_host"
+_BAD_ACCEPT = "ascn.bad_accept"
+
+MAX_ACCEPT_RANGES = 50
+"""Ranges one ``Accept``-family header may list: a browser sends under 10, RDF and SPARQL clients under 20."""
+MAX_ACCEPT_LENGTH = 4_000
+"""Characters in one ``Accept``-family header: a browser's ``Accept`` has about 150, an RDF library's about 400."""
+_ACCEPT_HEADERS = {
+    "HTTP_ACCEPT": "Accept",
+    "HTTP_ACCEPT_ENCODING": "Accept-Encoding",
+    "HTTP_ACCEPT_LANGUAGE": "Accept-Language",
+    "HTTP_ACCEPT_CHARSET": "Accept-Charset",
+}
 
 
 class ParameterError(BadRequest):
@@ -86,9 +103,11 @@ def host_is_valid(host: str) -> bool:
     return len(host) <= 260 and _HOST.fullmatch(host) is not None and len(host.rsplit(":", 1)[0]) <= 253
 
 
-class HostCheck:
+class HeaderCheck:
     """WSGI middleware: a request whose Host header is no host name is served as if it named the server itself,
-    flagged so that the app refuses it (a 400 page built with the server's own URLs, never the forged ones)."""
+    flagged so that the app refuses it (a 400 page built with the server's own URLs, never the forged ones); one
+    whose ``Accept``-family header is too long to negotiate with is served without that header, flagged likewise
+    (the refusal's own page is then chosen without it)."""
 
     def __init__(self, app: WSGIApplication) -> None:
         self.app = app
@@ -99,6 +118,11 @@ class HostCheck:
             environ[_BAD_HOST] = host
             server = environ.get("SERVER_NAME") or "localhost"
             environ["HTTP_HOST"] = server if host_is_valid(server) else "localhost"
+        for key, name in _ACCEPT_HEADERS.items():
+            value = environ.get(key)
+            if value is not None and (len(value) > MAX_ACCEPT_LENGTH or value.count(",") >= MAX_ACCEPT_RANGES):
+                environ.setdefault(_BAD_ACCEPT, (name, value.count(",") + 1, len(value)))
+                del environ[key]
         return self.app(environ, start_response)
 
 
@@ -148,7 +172,7 @@ def distinct(values) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
-def _refuse_bad_host() -> None:
+def _refuse_bad_headers() -> None:
     host = request.environ.get(_BAD_HOST)
     if host is not None:
         shown = host if len(host) <= 80 else host[:80] + "…"
@@ -156,11 +180,18 @@ def _refuse_bad_host() -> None:
             f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
             "at most 63 characters, optionally with a port)."
         )
+    accept = request.environ.get(_BAD_ACCEPT)
+    if accept is not None:
+        name, ranges, length = accept
+        raise BadRequest(
+            f"The {name} header lists {ranges} ranges in {length} characters; at most {MAX_ACCEPT_RANGES} ranges "
+            f"in {MAX_ACCEPT_LENGTH} characters are accepted."
+        )
 
 
 def init_app(app: Flask) -> None:
-    """Check the Host header and the parameters of every request to ``app``."""
+    """Check the Host and Accept headers and the parameters of every request to ``app``."""
     # Flask's documented way to add WSGI middleware, though Flask's own hints declare wsgi_app a method
-    app.wsgi_app = HostCheck(app.wsgi_app)  # type: ignore[method-assign]
-    app.before_request(_refuse_bad_host)
+    app.wsgi_app = HeaderCheck(app.wsgi_app)  # type: ignore[method-assign]
+    app.before_request(_refuse_bad_headers)
     app.before_request(check_parameters)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from webapp.bounds import MAX_PARAMETERS, MAX_VALUE_LENGTH, MAX_VALUES
+from webapp.bounds import MAX_ACCEPT_LENGTH, MAX_ACCEPT_RANGES, MAX_PARAMETERS, MAX_VALUE_LENGTH, MAX_VALUES
 
 AREAS = [
     "built_infrastructure",
@@ -45,6 +45,39 @@ def test_an_entity_path_outside_the_id_grammar_is_a_404_page(client, path):
 def test_a_mistyped_kind_still_suggests_the_closest_entities(client):
     r = client.get("/id/c{ty/phuket")
     assert r.status_code == 404 and 'href="/id/city/phuket"' in text_of(r)
+
+
+MANY_RANGES = ", ".join(f"application/x-{n};q=0.5" for n in range(MAX_ACCEPT_RANGES + 1))
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql?query=ASK%7B%7D", "/id/city/phuket", "/.well-known/void", "/ontology"])
+@pytest.mark.parametrize(
+    "header, value",
+    [
+        ("Accept", MANY_RANGES),
+        ("Accept", "text/html;" + "a=b;" * MAX_ACCEPT_LENGTH),
+        ("Accept-Encoding", ", ".join(f"x{n}" for n in range(MAX_ACCEPT_RANGES + 1))),
+        ("Accept-Language", ", ".join(f"en-x{n}" for n in range(MAX_ACCEPT_RANGES + 1))),
+    ],
+)
+def test_an_accept_header_too_long_to_negotiate_with_is_a_400_naming_it(client, path, header, value):
+    """Negotiation compares every offered type with every range: 9,000 ranges kept the server busy for 2 s."""
+    r = client.get(path, headers={header: value})
+    assert r.status_code == 400
+    assert f"The {header} header lists" in text_of(r)
+    assert f"at most {MAX_ACCEPT_RANGES} ranges in {MAX_ACCEPT_LENGTH} characters are accepted" in text_of(r)
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+        "text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,application/rdf+xml;q=0.7,"
+        "application/trig;q=0.6,application/n-quads;q=0.5,text/n3;q=0.4,*/*;q=0.1",
+    ],
+)
+def test_a_browsers_or_rdf_clients_accept_header_is_served(client, accept):
+    assert client.get("/id/city/phuket", headers={"Accept": accept}).status_code == 200
 
 
 @pytest.mark.parametrize(
