@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from graph.lookup import compact, fold
 from webapp.page_data import bound
@@ -58,6 +59,13 @@ class Search:
     @property
     def active(self) -> bool:
         return bool(any(self.chosen.values()) or self.start or self.end or self.text.strip())
+
+    @cached_property
+    def needle(self) -> tuple[str, str]:
+        """The text folded as names are (:func:`graph.lookup.fold`) and as places are (:func:`graph.lookup.compact`),
+        worked out once per search: :func:`matches` runs for every project and facet (about 1,100 times a page), and
+        folding a text of 10,000 characters each time took 0.33 s a page."""
+        return fold(self.text), compact(self.text)
 
 
 def projects_from_rows(
@@ -158,7 +166,7 @@ def matches(p: Project, s: Search, skip: str | None = None) -> bool:
         if s.end and first > s.end:
             return False
     if s.text:
-        needle, place = fold(s.text), compact(s.text)
+        needle, place = s.needle
         if (
             needle not in fold(p.name)
             and needle not in fold(p.description)
