@@ -10,6 +10,7 @@ sitemap index of numbered sitemaps.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
@@ -75,7 +76,9 @@ def sitemap_part(number: int) -> Response:
 def _paths() -> list[str]:
     """The site's documents, then every entity's page in IRI order (an entity, not one of its parts: a city's
     geometry, a statement of the network)."""
-    entities = sorted(path for iri in lookup_index().entities if (path := local_path(iri)) and path.count("/") == 3)
+    entities = sorted(
+        path for iri in lookup_index().entities if (path := local_path(iri)) and re.fullmatch(r"/id/[^/]+/[^/]+", path)
+    )
     return [*PAGES, *entities]
 
 

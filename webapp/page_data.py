@@ -112,18 +112,18 @@ def bound(term: T | None) -> T:
 
 
 def local_path(iri: str | None) -> str | None:
-    """The app path of an entity IRI under the id base, or None for any other IRI and for none at all (an
-    optional variable a query left unbound).
+    """The app path of an entity IRI under the id base, or of a named graph's IRI, or None for any other IRI and for
+    none at all (an optional variable a query left unbound).
 
-    >>> local_path("https://w3id.org/ascn/id/city/da-nang")
-    '/id/city/da-nang'
+    >>> local_path("https://w3id.org/ascn/id/city/da-nang"), local_path("https://w3id.org/ascn/graph/bundled/cities")
+    ('/id/city/da-nang', '/graph/bundled/cities')
     >>> local_path("https://schema.org/City") is None
     True
     """
     if iri is None:
         return None
     iri, base = str(iri), public_base()
-    if not iri.startswith(base + "id/"):
+    if not iri.startswith((base + "id/", base + "graph/")):
         return None
     return "/" + iri[len(base) :]
 
@@ -177,10 +177,13 @@ def public_base() -> str:
 
 
 def entity_type(iri: str) -> str | None:
-    """The type segment of an entity IRI (``city`` for ``…/id/city/da-nang``), or None.
+    """The type segment of an entity IRI (``city`` for ``…/id/city/da-nang``), ``graph`` for a named graph's IRI,
+    or None.
 
-    >>> entity_type("https://w3id.org/ascn/id/focus-area/mobility")
-    'focus-area'
+    >>> entity_type("https://w3id.org/ascn/id/focus-area/mobility"), entity_type("https://w3id.org/ascn/graph/ontology")
+    ('focus-area', 'graph')
     """
     path = local_path(iri)
+    if path and path.startswith("/graph/"):
+        return "graph"
     return path.split("/")[2] if path and path.count("/") >= 3 else None

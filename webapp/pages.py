@@ -18,10 +18,12 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.formats import Format, write
+from graph.lookup import local_id
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
 from ontology.errors import NotFound
+from ontology.namespace import ASCN, RDFS, VOID
 from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
 from webapp.entity_view import Entity, build
@@ -387,6 +389,52 @@ def entity(kind: str, ident: str):
                 topics=_focus_areas() if own_kind in ("city", "partner") else [],
             )
         )
+    return _linked_data(response, path)
+
+
+@bp.route("/graph/<path:name>")
+def named_graph(name: str):
+    """A named graph's IRI (``…/graph/bundled/cities``, as TriG, the VoID description and ``GRAPH ?g`` give them),
+    dereferenced as an entity's is: its VoID description counted from the graph as it is now, as a page or as RDF.
+    The graph's own triples are a query away (the page links it)."""
+    path = f"/graph/{name}"
+    iri = iri_of(path)
+    graphs = get_store().graph_names()
+    if iri not in graphs:
+        named = [(p, p.removeprefix("/graph/")) for g in graphs if (p := local_path(g))]
+        close = get_close_matches(name, [label for _, label in named], n=5, cutoff=0.4)
+        raise EntityNotFound(f"The graph has no named graph at {path[:100]}.", [n for n in named if n[1] in close])
+    wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
+    description = run("graph_description", {"graph": iri})
+    if isinstance(wanted, Format):
+        return _linked_data(Response(write(description, wanted), mimetype=wanted.media_type), path)
+    subject = URIRef(iri)
+    classes = [
+        {
+            "label": str(description.value(c, RDFS.label) or local_id(c)),
+            "anchor": local_id(c).lower() if str(c).startswith(str(ASCN)) else None,
+            "entities": int(description.value(p, VOID.entities)),
+        }
+        for p in description.objects(subject, VOID.classPartition)
+        if (c := description.value(p, VOID["class"])) is not None
+    ]
+    content = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    page = render_template(
+        "pages/graph.html",
+        name=name,
+        iri=iri,
+        triples=int(description.value(subject, VOID.triples)),
+        entities=int(description.value(subject, VOID.entities) or 0),
+        classes=sorted(classes, key=lambda c: (-c["entities"], c["label"].lower())),
+        content_url=url_for("sparql.endpoint", query=content, format="ttl"),
+        editor_url=url_for("tools.query_page", query=content),
+        alternates=alternates(request.script_root + path),
+    )
+    return _linked_data(Response(page), path)
+
+
+def _linked_data(response: Response, path: str) -> Response:
+    """An IRI's answer with the headers every dereferenced IRI carries: ``Vary: Accept`` and its alternates."""
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
     return response
