@@ -5,6 +5,7 @@ The server (session fixture ``ascn_server``) has 2 query workers and a 2 s time 
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
 import time
@@ -216,3 +217,16 @@ def test_a_misspelled_query_form_is_reported_where_it_stands(ascn_server):
     )
     prologue = "PREFIX ascn: <https://w3id.org/ascn/ontology#>\nBASE <http://example.org/>\n"
     assert refusal(prologue + "SELCT ?c { ?c a ascn:City }").endswith("found 'SELCT' (line 3, column 1)\n")
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_sent(ascn_server):
+    """A declared body over ``MAX_CONTENT_LENGTH`` (1 MiB) is a 413 at once: waitress took in up to 1 GiB (its
+    own default) into a temporary file before the app refused it."""
+    host, port = urllib.parse.urlsplit(ascn_server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: %d\r\n\r\n" % (200 * 1024 * 1024)
+        )
+        answer = conn.recv(4096)  # the body is never sent: only a refusal can come back
+    assert answer.startswith(b"HTTP/1.1 413 ")
