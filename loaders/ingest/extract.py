@@ -25,10 +25,12 @@ _DATE = re.compile(
     rf"(?:19|20)\d{{2}}|(?:{MONTHS}) (?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
 _JOIN = re.compile(
-    r"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:new(?:est)? )?members?|"
-    r"(?:new(?:est)?|latest) members?|welcomed)\b",
+    r"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:[\w-]+ ){0,2}members?|"
+    r"(?:new(?:est)?|latest) members?|welcomed|members? since|(?:network|ASCN)\)? since)\b",
     re.I,
 )
+"""A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since")."""
+_RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
@@ -206,7 +208,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         partners = [m for m in mentions if m.entity.kind == "partner"]
         programmes = [m for m in mentions if m.entity.kind == "programme"]
         projects = [m for m in mentions if m.entity.kind == "project"]
-        _joining(out, sentence, cities, mentions, all_spans, fact, doc_date)
+        _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date)
         paired = _pairing(
             out, sentence, cities, _paired_partners(sentence, offset, partners), programmes, all_spans, fact
         )
@@ -252,10 +254,13 @@ def _year(sentence: str, doc_date: str | None = None) -> Value | None:
     found = after_in or _YEAR.search(sentence)
     if found:
         return literal(found[1], XSD + "gYear")
-    relative = re.search(r"\b(this|last) year\b", sentence, re.I)
-    if relative and doc_date:
-        return literal(str(int(doc_date[:4]) - (relative[1].lower() == "last")), XSD + "gYear")
-    return None
+    relative = _RELATIVE_YEAR.search(sentence)
+    return _relative_year(relative, doc_date) if relative and doc_date else None
+
+
+def _relative_year(found: re.Match, doc_date: str) -> Value:
+    """The year "this year" or "last year" means, counted from the document's date, as news says it."""
+    return literal(str(int(doc_date[:4]) - (found[1].lower() == "last")), XSD + "gYear")
 
 
 def _about_network(sentence: str, mentions: list[Mention]) -> bool:
@@ -263,20 +268,44 @@ def _about_network(sentence: str, mentions: list[Mention]) -> bool:
     return bool(_NETWORK_WORD.search(sentence)) or any(m.entity.kind == "network" for m in mentions)
 
 
-def _joining(out, sentence, cities, mentions, known_spans, fact, doc_date) -> None:
+def _years(sentence: str, doc_date: str | None) -> list[tuple[int, Value]]:
+    """Every year a sentence writes, with where: "2025", and "this year" and "last year" counted from the document's
+    date."""
+    years = [(m.start(), literal(m[1], XSD + "gYear")) for m in _YEAR.finditer(sentence)]
+    if doc_date:
+        years += [(m.start(), _relative_year(m, doc_date)) for m in _RELATIVE_YEAR.finditer(sentence)]
+    return sorted(years, key=lambda y: y[0])
+
+
+def _year_at(years: list[tuple[int, Value]], at: int) -> Value | None:
+    """The year that belongs to what a joining sentence names at ``at``: the first year written after it, else the
+    last one before it ("In 2025, Ipoh and Putrajaya joined").
+
+    A sentence may give several cities several years ("Johor Bahru and Kuching, founding members since 2018,
+    together with Ipoh, which were admitted in 2025"), and a year before the city is often another event's ("after
+    Timor-Leste was admitted to ASEAN in October 2025, Dili became the 38th member ... in January 2026"); one year
+    for the whole sentence gave every city the first."""
+    after = [y for p, y in years if p > at]
+    before = [y for p, y in years if p < at]
+    return after[0] if after else before[-1] if before else None
+
+
+def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date) -> None:
     if not _JOIN.search(sentence) or not _about_network(sentence, mentions):
         return
-    year = _year(sentence, doc_date)
+    years = _years(sentence, doc_date)
     for city in cities:
-        out.add(fact("joining", city=entity(city), year=year))
+        out.add(fact("joining", city=entity(city), year=_year_at(years, city.start - offset)))
     for m in _NEW_CITY.finditer(sentence):
         name = m[1]
         if name.split()[0] in _STOP_NAMES or not _outside(known_spans, m.start(1), m.end(1)):
             continue
+        if re.search(r"\b(?:in|of|from|at|near)\s+$", sentence[: m.start(1)]):
+            continue  # a place that says where the subject is ("Cauayan City in Isabela became ..."), not the subject
         if _NETWORK_WORD.search(name):
             continue
         out.add(fact("new-city", name=literal(name)))
-        out.add(fact("joining", city=literal(name), year=year))
+        out.add(fact("joining", city=literal(name), year=_year_at(years, m.start(1))))
 
 
 def _paired_partners(sentence: str, offset: int, partners: list[Mention]) -> list[Mention]:

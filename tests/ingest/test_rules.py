@@ -51,6 +51,41 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "The City of Yokohama and Da Nang were twinned.",
             [("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"})],
         ),
+        # each city of a joining sentence takes the year written after it (else the one before it), not the first
+        (
+            "Malaysia counts seven ASCN cities: Kuching and Kota Kinabalu, founding members since 2018, together with "
+            "Ipoh and Putrajaya, which were admitted in 2025.",
+            [
+                ("joining", {"city": "city/kuching", "year": "2018"}),
+                ("joining", {"city": "city/kota-kinabalu", "year": "2018"}),
+                ("joining", {"city": "city/ipoh", "year": "2025"}),
+                ("joining", {"city": "city/putrajaya", "year": "2025"}),
+            ],
+        ),
+        (
+            "After Timor-Leste was admitted to ASEAN in October 2025, Dili became the 38th member of the network in "
+            "January 2026.",
+            [("joining", {"city": "city/dili", "year": "2026"})],
+        ),
+        (
+            "In 2025, Ipoh and Putrajaya joined the network.",
+            [
+                ("joining", {"city": "city/ipoh", "year": "2025"}),
+                ("joining", {"city": "city/putrajaya", "year": "2025"}),
+            ],
+        ),
+        # membership dated by "since"; members said to have done something since a year have not joined then
+        (
+            "Davao City has been one of the Philippines' cities in the ASEAN Smart Cities Network since 2018.",
+            [("joining", {"city": "city/davao-city", "year": "2018"})],
+        ),
+        ("Yangon and Mandalay, also early ASCN members, have reported no new projects since 2021.", []),
+        # a place that says where the subject is, is not a new city
+        (
+            "Cauayan City in Isabela became the fourth Philippine member of the network in 2025.",
+            [("joining", {"city": "city/cauayan-city", "year": "2025"})],
+        ),
+        ("Laos joined the network in 2018.", []),
         # a count is the network's only in a sentence about the network (here: Korea's K-City Network)
         ("In its first round the ministry selected 12 projects in 11 countries.", []),
         (
