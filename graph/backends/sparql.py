@@ -308,7 +308,15 @@ class SparqlStore:
         if response.info().get_content_type() != "text/csv":
             raise StoreError(f"{self.query_url} answered in {response.info().get_content_type()!r}, not SPARQL CSV")
         with self._reading(self.query_url), io.TextIOWrapper(response, encoding="utf-8", newline="") as text:
-            return _from_csv(text, self.query_url)
+            table = _from_csv(text, self.query_url)
+        if table is None:  # a row CSV cannot hold (see _from_csv): the same answer read as SPARQL JSON
+            answer = self.query(sparql)
+            if not isinstance(answer, Table):
+                raise StoreError("expected a SELECT query: plain values are read from a table")
+            table = Table(
+                answer.variables, [tuple(None if t is None else str(t) or None for t in row) for row in answer.rows]
+            )
+        return table
 
     def version(self) -> str:
         """The key read from the content: the build's fingerprint and time, each user graph's name and size.
@@ -486,12 +494,15 @@ def _from_json(body: bytes, url: str, max_rows: int | None) -> Table | bool:
     return Table(variables, rows)
 
 
-def _from_csv(text: Iterable[str], url: str) -> Table:
-    """A SPARQL CSV table, every value a string or None (empty).
+def _from_csv(text: Iterable[str], url: str) -> Table | None:
+    """A SPARQL CSV table, every value a string or None (empty); None when a row is not as wide as the header.
 
     Servers end every row with a line break. Oxigraph streams rows, so an error met while evaluating
-    arrives after a 200 as a last line of plain text with no line break: that, or a row of the wrong
-    width, is refused rather than taken for a whole answer.
+    arrives after a 200 as a last line of plain text with no line break: that is refused rather than taken for a
+    whole answer. A row of another width than the header's is a value CSV could not hold as written: Oxigraph's
+    server (0.5) writes an IRI holding a comma without quotes (a source's
+    ``https://aseanaccess.com./news/348-heading-towards-development-of-asean-smart,-sustainable-city.html``), so the
+    caller reads that answer another way.
     """
     last = ""
 
@@ -503,8 +514,10 @@ def _from_csv(text: Iterable[str], url: str) -> Table:
     reader = csv.reader(lines())
     header = next(reader, None)
     rows = [tuple(value or None for value in row) for row in reader]
-    if header is None or not last.endswith("\n") or any(len(row) != len(header) for row in rows):
+    if header is None or not last.endswith("\n"):
         raise StoreError(f"{url} sent an incomplete answer; it said: {last[-300:] or '(nothing)'}")
+    if any(len(row) != len(header) for row in rows):
+        return None
     return Table(header, rows)
 
 

@@ -369,6 +369,19 @@ def test_the_recommenders_reads_give_the_same_values_on_every_backend(request, b
     assert sorted(backend.values(sparql).rows, key=str) == sorted(expected, key=str)
 
 
+def test_an_iri_holding_a_comma_is_one_value_on_every_backend(backend):
+    """Oxigraph's server writes an IRI holding a comma unquoted in CSV, so the name index of the bundled data (which
+    reads every link, this source's URL among them) could not be read from it: search, /projects and completion
+    answered 500 on that server. Such an answer is read again as SPARQL JSON."""
+    sparql = "SELECT ?source ?url WHERE { ?source <https://schema.org/url> ?url FILTER(CONTAINS(STR(?url), ',')) }"
+    assert backend.values(sparql).rows == [
+        (
+            "https://w3id.org/ascn/id/source/aseanaccess_2021_08_31",
+            "https://aseanaccess.com./news/348-heading-towards-development-of-asean-smart,-sustainable-city.html",
+        )
+    ]
+
+
 def test_an_error_met_while_the_server_streams_values_is_not_taken_for_a_whole_answer(remote_store):
     failing = "SELECT * WHERE { { VALUES ?x { 1 2 3 } } UNION { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
     with pytest.raises(StoreError, match=r"sent an incomplete answer; it said: The port 9 is not allowed"):
