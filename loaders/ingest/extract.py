@@ -34,11 +34,15 @@ _RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
-    r"partnership with|matched with|teamed up with)\b",
+    r"partnership with|matched with|teamed up with|(?:selected|chosen) for|works? with|working with)\b",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
 """Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
+_COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
+"""What stands between partners named together ("paired with Japan and the City of Yokohama")."""
+_THE_CITY = re.compile(r"\b[Tt]he city(?:'s|’s)?(?! of\b)")
+"""A city named a sentence before, said again as "the city" ("The city works with USTDA")."""
 _PROJECT = re.compile(
     r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed|ing)? out|"
     r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b",
@@ -191,6 +195,8 @@ class Extraction:
 def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     """The facts and new entities of a linked text; ``doc_date`` dates counts that give no date of their own."""
     out = Extraction()
+    last_city: Mention | None = None
+    # the one city the latest sentence naming cities named, for "the city" in a sentence naming none
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
         offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
@@ -205,14 +211,20 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             )
 
         cities = [m for m in mentions if m.entity.kind == "city"]
+        said_again = _THE_CITY.search(sentence)
+        if not cities and said_again and last_city:
+            at = offset + said_again.start()
+            cities = [Mention(last_city.entity, said_again[0], at, at + len(said_again[0]), index)]
+        elif len({c.entity.iri for c in cities}) > 1:
+            last_city = None
+        elif cities:
+            last_city = cities[0]
         partners = [m for m in mentions if m.entity.kind == "partner"]
         programmes = [m for m in mentions if m.entity.kind == "programme"]
         projects = [m for m in mentions if m.entity.kind == "project"]
         _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date)
-        paired = _pairing(
-            out, sentence, cities, _paired_partners(sentence, offset, partners), programmes, all_spans, fact
-        )
-        if not paired:
+        paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
+        if not paired or projects:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, offset, mentions, fact)
         if _about_network(sentence, mentions):
@@ -308,51 +320,97 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
         out.add(fact("joining", city=literal(name), year=_year_at(years, m.start(1))))
 
 
-def _paired_partners(sentence: str, offset: int, partners: list[Mention]) -> list[Mention]:
-    """The partners a pairing sentence pairs its city with: those named after the pairing word in its clause
-    ("paired with X"), else those before it ("X and Da Nang were paired"), leaving out a partner named only as
-    another one's home ("the City of Yokohama, Japan") or as the owner of the programme ("Japan's Smart JAMP"),
-    unless it is the only one.
+def _paired_partners(sentence: str, offset: int, partners: list[Mention], trigger: re.Match, end: int) -> list[Mention]:
+    """The partners a pairing clause (up to ``end``) pairs its city with: the first named after the pairing word
+    and those named together with it ("paired with Japan and the City of Yokohama"), else those before it ("X and
+    Da Nang were paired"), leaving out a partner named only as another one's home ("the City of Yokohama, Japan")
+    or as the owner of the programme ("Japan's Smart JAMP"), unless it is the only one.
 
     Every partner in the sentence used to be paired: "paired with the City of Yokohama, Japan" proposed a Japan
-    pairing the text does not state, as did "..., and the two cities signed a memorandum with Japan".
+    pairing the text does not state, as did "selected for support from the ... Trust Fund, which the Asian
+    Development Bank administers for Australia's Department of Foreign Affairs and Trade" with the department.
     """
-    trigger = _PAIR.search(sentence)
-    if not trigger or not partners:
-        return partners
-    spans = [(m, m.start - offset, m.end - offset) for m in partners]
-    clause = _CLAUSE_BREAK.search(sentence, trigger.end())
-    clause_end = clause.start() if clause else len(sentence)
-    after = [(m, s, e) for m, s, e in spans if trigger.end() <= s < clause_end]
-    side = after or [(m, s, e) for m, s, e in spans if e <= trigger.start()]
+    spans = sorted(((m, m.start - offset, m.end - offset) for m in partners), key=lambda p: p[1])
+    after = [(m, s, e) for m, s, e in spans if trigger.end() <= s < end]
+    if after:
+        named = [(m, s, e) for m, s, e in after if not sentence.startswith("'s", e)] or after
+        kept = named[:1]
+        for m, s, e in named[1:]:
+            if _COORDINATED.fullmatch(sentence, kept[-1][2], s):
+                kept.append((m, s, e))
+        return [m for m, _, _ in kept]
+    side = [(m, s, e) for m, s, e in spans if e <= trigger.start()]
     ends = {e for _, _, e in spans}
-    named = [m for m, s, e in side if not sentence.startswith("'s", e) and not any(sentence[x:s] == ", " for x in ends)]
-    return named or [m for m, _, _ in side]
+    named = [(m, s, e) for m, s, e in side if not sentence.startswith("'s", e)]
+    named = [(m, s, e) for m, s, e in named if not any(sentence[x:s] == ", " for x in ends)]
+    return [m for m, _, _ in named or side]
 
 
-def _pairing(out, sentence, cities, partners, programmes, known_spans, fact) -> bool:
-    if not _PAIR.search(sentence) or not cities:
+def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> list[tuple[int, int, re.Match]]:
+    """Each clause with a pairing word: where its cities may start, where it ends, and the pairing word.
+
+    Two pairings in one sentence ("In Johor Bahru, PDT has been twinned with DC Water; in Cebu City, the water
+    district works with Miami-Dade Water and Sewer") pair each city with its own clause's partner, not every city
+    with the first partner. A clause without a pairing word or a partner lends its cities to the pairing clause
+    after it ("Battambang, Davao City, and Luang Prabang were selected for ...").
+    """
+    bounds, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(sentence)))
+    found, lead = [], None
+    for start, end in bounds:
+        trigger = _PAIR.search(sentence, start, end)
+        if trigger:
+            found.append((start if lead is None else lead, end, trigger))
+            lead = None
+        elif any(start <= p.start - offset < end for p in partners):
+            lead = None
+        elif lead is None:
+            lead = start
+    return found
+
+
+def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, fact) -> bool:
+    """Pairings, clause by clause (:func:`_pairing_clauses`): a city and the partners :func:`_paired_partners` finds,
+    or a new partner after "with"; the programme named in the clause, else the sentence's when it has one pairing
+    clause. Whether any was found (then the sentence is not also a project's)."""
+    if not cities:
         return False
-    programme = entity(programmes[0]) if programmes else None
-    found_partner = [entity(p) for p in partners]
-    if not found_partner:
-        for m in _ORG_AFTER_WITH.finditer(sentence):
-            name = m[1].strip()
-            if (
-                _outside(known_spans, m.start(1), m.end(1))
-                and len(name.split()) >= 2
-                and name.split()[0] not in _STOP_NAMES
-            ):
-                out.add(fact("new-partner", name=literal(name)))
-                found_partner.append(literal(name))
-                break
-    city_iris = {c.entity.iri for c in cities}
-    for city in cities:
-        for partner in found_partner:
-            if partner.iri in city_iris:
-                continue
-            out.add(fact("pairing", city=entity(city), partner=partner, programme=programme))
-    return bool(found_partner)
+    clauses = _pairing_clauses(sentence, offset, partners)
+    paired = False
+    for start, end, trigger in clauses:
+
+        def within(m: Mention, start: int = start, end: int = end) -> bool:
+            return start <= m.start - offset < end
+
+        clause_cities = [c for c in cities if within(c)]
+        if not clause_cities:
+            continue
+        found = [
+            entity(p) for p in _paired_partners(sentence, offset, [p for p in partners if within(p)], trigger, end)
+        ]
+        if not found:
+            for m in _ORG_AFTER_WITH.finditer(sentence, trigger.start(), end):
+                name = m[1].strip()
+                if (
+                    _outside(known_spans, m.start(1), m.end(1))
+                    and len(name.split()) >= 2
+                    and name.split()[0] not in _STOP_NAMES
+                ):
+                    out.add(fact("new-partner", name=literal(name)))
+                    found.append(literal(name))
+                    break
+        named = [p for p in programmes if within(p)] or (programmes if len(clauses) == 1 else [])
+        programme = entity(named[0]) if named else None
+        city_iris = {c.entity.iri for c in clause_cities}
+        for city in clause_cities:
+            for partner in found:
+                if partner.iri not in city_iris:
+                    out.add(fact("pairing", city=entity(city), partner=partner, programme=programme))
+        paired = paired or bool(found)
+    return paired
 
 
 def _status(sentence: str) -> Value | None:

@@ -86,6 +86,47 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             [("joining", {"city": "city/cauayan-city", "year": "2025"})],
         ),
         ("Laos joined the network in 2018.", []),
+        # two pairing clauses in a sentence: each city with its own clause's partner
+        (
+            "In Johor Bahru, the state utility has been twinned with DC Water; in Cebu City, the water district works "
+            "with Miami-Dade Water and Sewer.",
+            [
+                ("pairing", {"city": "city/johor-bahru", "partner": "partner/dc_water"}),
+                ("pairing", {"city": "city/cebu-city", "partner": "partner/miami_dade_wasd"}),
+            ],
+        ),
+        (
+            "Vientiane was matched with Clean Water Services, while the Saigon Water Corporation, which serves Ho Chi "
+            "Minh City, learns from the San Francisco Public Utilities Commission.",
+            [("pairing", {"city": "city/vientiane", "partner": "partner/clean_water_services"})],
+        ),
+        # "selected for": the partner is the first named after it, not one the programme is run for
+        (
+            "Battambang and Luang Prabang were selected for support from the ASEAN-Australia Smart Cities Trust Fund, "
+            "which the Asian Development Bank administers for Australia's Department of Foreign Affairs and Trade.",
+            [
+                ("pairing", {"city": "city/battambang", "partner": "partner/adb", "programme": "programme/aasctf"}),
+                ("pairing", {"city": "city/luang-prabang", "partner": "partner/adb", "programme": "programme/aasctf"}),
+            ],
+        ),
+        # "the city" is the one city the sentence before named; with none named, nothing
+        (
+            "Davao City is an ASCN member. The city works with USTDA.",
+            [("pairing", {"city": "city/davao-city", "partner": "partner/ustda"})],
+        ),
+        ("Davao City and Cebu City are ASCN members. The city works with USTDA.", []),
+        ("The city works with USTDA.", []),
+        # a known project named in a pairing sentence is still that project's sentence
+        (
+            "Davao City works with USTDA, which paid for an upgrade of the PSSCC.",
+            [
+                ("pairing", {"city": "city/davao-city", "partner": "partner/ustda"}),
+                (
+                    "project",
+                    {"project": "project/dvo-command-centre", "city": "city/davao-city", "partner": "partner/ustda"},
+                ),
+            ],
+        ),
         # a count is the network's only in a sentence about the network (here: Korea's K-City Network)
         ("In its first round the ministry selected 12 projects in 11 countries.", []),
         (
