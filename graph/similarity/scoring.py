@@ -142,6 +142,12 @@ _ANSWERS = ("_groups", "_rows", "_likeness", "_tied", "_walks")
 """The :class:`Scorer` attributes made by :meth:`Scorer._answers`: what the last questions asked."""
 
 
+NAMED_AFTER_ENDINGS = ("", "n", "an", "ian", "ese", "er", "i", "ish", "egian")
+"""How English names a people or a language after a country or region: a name, less at most two letters (and
+keeping four), with one of these endings: Japan-ese, Korea-n, Australia-n, Chin(a)-ese, German(y), Norw(ay)-egian,
+Zealand-er, Philippine(s), Swed(en)-ish, Israel-i. :meth:`Scorer._partner_names` hides such words of partners'
+names; France and French, the United States and American are beyond it."""
+
 SHORT_WORD = 3
 """Words of this many letters or fewer are too short to guess a misspelling from ("lu" is near "lui", "our" near
 "out"): :meth:`Scorer.unknown_words` suggests no spelling for them, and a note names them only with one."""
@@ -319,19 +325,21 @@ class Scorer:
         (acronyms among them) that those texts never write in lower case: MLIT, WiSE, JAMP, JICA, Nippon Koei,
         Japan. A name's other words are words of the work it names ("water" of the Water Smart Engagements,
         "plan", "transport", "development"), written in lower case somewhere, and stay quotable, as do words that
-        only share a name's stem ("management" and "Road Manager", "Transit Oriented" and "Oriental").
+        only share a name's stem ("management" and "Road Manager", "Transit Oriented" and "Oriental"). A word
+        named after such a name (:data:`NAMED_AFTER_ENDINGS`: "Japanese", "Korean", "Australian", "Norwegian"), also
+        never in lower case, says the partner as plainly and is a name only too.
 
         Only the texts holding a name's word are read again, each once, and each word's only until one writes it
         in lower case: the first reason pays this, and reading every text again would cost what analysing them did."""
         corpus = self._corpus[0]
         column = {w: j for j, w in enumerate(corpus.words)}
-        named = {
+        every = {
             w
             for iri in chain(self.tg.ids("partner"), self.tg.ids("programme"))
             for name in (self.tg.entities[iri].label, *self.tg.entities[iri].alt_labels)
             for w in words(name)
-            if w in column
         }
+        named = {w for w in every if w in column}
         texts = [text for _, name, description in self._texts() for text in (name, description)]  # corpus order
         holding = corpus.word_counts.tocsc()
 
@@ -344,6 +352,15 @@ class Scorer:
             return any(w in lower_case_words(i) for i in holding.indices[holding.indptr[j] : holding.indptr[j + 1]])
 
         names_only = {w for w in named if not in_lower_case(w)}
+        # the words named after a name (the texts may write "Korean" and never "Korea"), among those never in lower case
+        after = {
+            root[: len(root) - cut] + ending
+            for root in names_only | (every - named)
+            for cut in range(3)
+            if len(root) - cut >= 4
+            for ending in NAMED_AFTER_ENDINGS
+        }
+        names_only |= {w for w in column if w in after and w not in names_only and not in_lower_case(w)}
         stems = {stem(w) for w in names_only}
         other = (corpus.stems[s] for w, s in zip(corpus.words, corpus.stem_of_word, strict=True) if w not in names_only)
         return frozenset(stems.difference(other))

@@ -683,3 +683,50 @@ def test_an_answer_computes_only_the_signal_families_its_weights_count(store, tg
     assert set(counted_parts) == counted
     assert set(every_part) == set(WEIGHTS["partners_for_city"])
     assert all(np.array_equal(counted_parts[f], every_part[f]) for f in counted)
+
+
+DEMONYM_PROJECTS = """\
+# Test example only: two made-up projects whose descriptions name their partner's country by its people.
+sources:
+  - id: test_demonym_source
+    title: Made-up source (test example)
+    publisher: Example publisher
+    date: '2026-06'
+    url: https://example.org/demonym
+    kind: secondary
+projects:
+  - id: test-phk-canal-sensors
+    name: Canal sensors (test example)
+    city: phuket
+    focus_areas: [quality_environment]
+    description: Water-level sensors along canals, installed with Japanese technical support.
+    status: planning
+    partners: [jica]
+    sources: [test_demonym_source]
+  - id: test-dad-river-sensors
+    name: River sensors (test example)
+    city: da-nang
+    focus_areas: [quality_environment]
+    description: Water-level sensors along the river, installed with Japanese technical support.
+    status: planning
+    partners: [jica]
+    sources: [test_demonym_source]
+"""
+
+
+def test_reasons_do_not_quote_a_partners_country_by_its_people(fresh_store, tmp_path):
+    """Two projects a city loads, both "installed with Japanese technical support", were alike because "its
+    description speaks of “japanese”": the partner named by its people, as "Japan" and "JICA" are not quoted (the
+    tie reason says it, with its sources). The word still counts: the same project comes first."""
+    from loaders import dataset
+
+    path = tmp_path / "demonym.yaml"
+    path.write_text(DEMONYM_PROJECTS, encoding="utf-8")
+    dataset.load(fresh_store, path)
+    answer = ask(fresh_store, "projects_like", project="test-phk-canal-sensors", top=1)
+    [item] = answer.items
+    assert item.label == "River sensors (test example)"
+    assert [r.text for r in item.reasons][:2] == [
+        "its description speaks of “example”, “water-level”, “along”, “test”, as Canal sensors (test example)'s does",
+        "both involve Japan International Cooperation Agency (JICA)",
+    ]
