@@ -106,9 +106,12 @@ _CHAIR_BEFORE = re.compile(r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |
 _CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?:ASEAN |ASCN )?chair(?:manship)?\b")
 """A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
 _HOST = re.compile(
-    r"\b(?:hosted by|host(?:ed)? in|held in|took place in|convened in|(?i:meeting|summit|conference|workshop|forum) in)"
+    r"\b(?:hosted by|host(?:ed)? in|(?:held|took place|convened)(?: on [\w ]{3,30}?)? (?:in|at)|"
+    r"(?i:meeting|summit|conference|workshop|forum) in)"
     r"\s+((?:the )?[A-Z][^,.;()]*)"
 )
+"""A host: "hosted by X", "held in X", with the date between ("took place on 30th July 2024 at Luang Prabang")."""
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _EVENT_NAME = re.compile(
     r"((?:the )?(?:\d+(?:st|nd|rd|th) )?(?:[A-Z][\w'-]*|of|on|and|for)(?: (?:[A-Z][\w'-]*|of|on|and|for))*"
     r" (?:Meeting|Summit|Conference|Workshop|Forum|Statement|Declaration|Framework))"
@@ -465,21 +468,32 @@ def _project(out, sentence, cities, partners, projects, known_spans, fact) -> No
 
 def _party(found: re.Match, mentions: list[Mention], offset: int) -> Value:
     """A chair or host: the entity named where ``found`` names it, else the words themselves, without the date that
-    follows them ("Busan in November 2019" is Busan). The mention must stand there, not merely read the same: in
+    follows them ("Busan in November 2019", "Bali on Wednesday" are Busan, Bali). The mention must stand there, not merely read the same: in
     "held in Singapore ... under Singapore's chairmanship" the host is the city and the chair the state."""
     start, end = found.span(1)
     for m in mentions:
         if m.entity.kind in ("country", "city", "partner") and start <= m.start - offset < end:
             return entity(m)
     words = re.sub(r"^the ", "", found[1].strip(), flags=re.I)
-    words = re.split(rf"\b(?:on|in|at|from|and|with|during)\b (?:\d|(?:{MONTHS})\b)", words)[0].strip()
+    words = re.split(rf"\b(?:on|in|at|from|and|with|during)\b (?:\d|(?:{MONTHS}|{_WEEKDAYS})\b)", words)[0].strip()
     return literal(words)
+
+
+def _said_again(sentence: str, noun: re.Match) -> bool:
+    """Whether a meeting word is "the meeting" alone, not a named or described event ("the 8th ASCN Annual
+    Meeting", "the inaugural ASCN meeting")."""
+    return bool(re.search(r"(?:^|\bthe )$", sentence[: noun.start()], re.I))
 
 
 def _milestone(out, sentence, offset, mentions, fact) -> None:
     """A meeting, summit, workshop... with a date; its chair ("chaired by X", "under X's chairmanship", "X, which
-    chaired") and host ("hosted by X", "held in X", "the Meeting in X")."""
-    if not _MEETING.search(sentence):
+    chaired") and host ("hosted by X", "held in X", "the Meeting in X").
+
+    A sentence that speaks of the event only as "the Meeting" refers to one named before, and a date in it is
+    another event's: "The Meeting ... noted the completion of the ... Strategy in December 2023" is no meeting of
+    December 2023."""
+    nouns = [m for m in _MEETING.finditer(sentence) if m[1].lower() not in ("endorsed", "adopted")]
+    if not _MEETING.search(sentence) or (nouns and all(_said_again(sentence, m) for m in nouns)):
         return
     date = _DATE.search(sentence)
     if not date:
@@ -495,7 +509,7 @@ def _milestone(out, sentence, offset, mentions, fact) -> None:
         fact(
             "milestone",
             date=literal(iso, kind),
-            event=literal(re.sub(r"^the ", "", name[1])) if name else None,
+            event=literal(re.sub(r"^the ", "", name[1], flags=re.I)) if name else None,
             chair=_party(chair, mentions, offset) if chair else None,
             host=_party(host, mentions, offset) if host else None,
         )

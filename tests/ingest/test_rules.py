@@ -200,6 +200,31 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "It was first proposed at the ASEAN-ROK Ministerial Meeting on Smart City held in Busan in November 2019.",
             [("milestone", {"date": "2019-11", "event": "ASEAN-ROK Ministerial Meeting", "host": "Busan"})],
         ),
+        # the host with the date between ("held on ... in"), or a weekday after it
+        (
+            "The Seventh Annual Meeting took place on 30th July 2024 at Luang Prabang, and was chaired by the Lao PDR.",
+            [
+                (
+                    "milestone",
+                    {
+                        "date": "2024-07-30",
+                        "event": "Seventh Annual Meeting",
+                        "chair": "country/la",
+                        "host": "city/luang-prabang",
+                    },
+                )
+            ],
+        ),
+        (
+            "NUSA DUA, July 12, 2023 - Indonesia opened the 6th ASCN Annual Meeting in Bali on Wednesday (12/7).",
+            [("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting", "host": "Bali"})],
+        ),
+        # "the Meeting" said again is the statement's own meeting: a date in that sentence is another event's
+        (
+            "The Meeting thanked Japan and noted the completion of the Luang Prabang Smart and Integrated Urban "
+            "Strategy in December 2023.",
+            [],
+        ),
     ],
 )
 def test_a_sentence_proposes_exactly(gazetteer, text, expected):
