@@ -43,6 +43,13 @@ _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 """What stands between partners named together ("paired with Japan and the City of Yokohama")."""
 _THE_CITY = re.compile(r"\b[Tt]he city(?:'s|’s)?(?! of\b)")
 """A city named a sentence before, said again as "the city" ("The city works with USTDA")."""
+_THE_PROJECT = re.compile(
+    r"^(?:It|The (?:project|system|centre|center|platform|programme|program|strategy|plan|hub|dashboard))\b"
+)
+"""A project named before, said again as the subject of a sentence ("It was completed in December 2023")."""
+_MEMBER_CITIES = re.compile(r"\b(?:the|member|participating|reporting|ASCN) cities\b", re.I)
+_COUNT_LABEL = re.compile(r"\b(?P<counted>cities|projects)(?: reported)?: (?P<value>\d{1,3})\b", re.I)
+"""A count written as a report's label: "Reporting cities: 35", "Projects reported: 134"."""
 _PROJECT = re.compile(
     r"\b(projects?|pilots?|piloting|initiatives?|launch(?:es|ed)?|roll(?:s|ed|ing)? out|"
     r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b",
@@ -198,8 +205,11 @@ class Extraction:
 def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     """The facts and new entities of a linked text; ``doc_date`` dates counts that give no date of their own."""
     out = Extraction()
+    # the one city (project) the latest sentence naming cities (projects) named, for "the city" ("It", "The
+    # system") in a sentence naming none
     last_city: Mention | None = None
-    # the one city the latest sentence naming cities named, for "the city" in a sentence naming none
+    last_project: Mention | None = None
+    network_document = any(m.entity.kind == "network" for m in linked.mentions)
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
         offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
@@ -225,13 +235,23 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         partners = [m for m in mentions if m.entity.kind == "partner"]
         programmes = [m for m in mentions if m.entity.kind == "programme"]
         projects = [m for m in mentions if m.entity.kind == "project"]
+        subject = _THE_PROJECT.match(sentence)
+        same_paragraph = last_project and "\n\n" not in linked.doc.text[last_project.end : offset]
+        if not projects and not cities and subject and same_paragraph and last_project and _status(sentence):
+            projects = [Mention(last_project.entity, subject[0], offset, offset + subject.end(), index)]
+        elif len({p.entity.iri for p in projects}) > 1:
+            last_project = None
+        elif projects:
+            last_project = projects[0]
         _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if not paired or projects:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, offset, mentions, fact)
-        if _about_network(sentence, mentions):
+        if _about_network(sentence, mentions) or (network_document and _MEMBER_CITIES.search(sentence)):
             _count(out, sentence, doc_date, fact)
+        elif network_document:
+            _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
     _date_joinings(out)
     return out
 
@@ -516,10 +536,12 @@ def _milestone(out, sentence, offset, mentions, fact) -> None:
     )
 
 
-def _count(out, sentence, doc_date, fact) -> None:
-    """Member-city and project counts, in a sentence about the network only: "the ministry selected 12 projects in
-    11 countries" counts a partner's programme, not the network's projects."""
-    for m in [*_COUNT.finditer(sentence), *_COUNT_TO.finditer(sentence)]:
+def _count(out, sentence, doc_date, fact, patterns: tuple[re.Pattern, ...] = (_COUNT, _COUNT_TO, _COUNT_LABEL)) -> None:
+    """Member-city and project counts, in a sentence about the network or its member cities ("the member cities
+    reported 108 projects", in a document about the network), or written as a report's label in a document about
+    the network ("Projects reported: 134"): "the ministry selected 12 projects in 11 countries" counts a partner's
+    programme, not the network's projects."""
+    for m in [found for pattern in patterns for found in pattern.finditer(sentence)]:
         if _PILOT_COUNT.match(sentence, m.start()):
             continue
         value = int(m["value"])

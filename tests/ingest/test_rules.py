@@ -133,6 +133,20 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "As of September 2024, ASCN cities reported 108 projects.",
             [("count", {"counted": "projects", "value": "108", "as_of": "2024-09"})],
         ),
+        # in a document about the network, a count said of its member cities, or written as a report's label
+        (
+            "ASCN monitoring.\n\nTogether, the member cities reported 108 projects in September 2024, of which 81 "
+            "were ongoing.",
+            [("count", {"counted": "projects", "value": "108", "as_of": "2024-09"})],
+        ),
+        ("Together, the member cities reported 108 projects in September 2024.", []),
+        (
+            "ASCN monitoring report\n\nReporting cities: 35 (as of September 2025). Projects reported: 134.",
+            [
+                ("count", {"counted": "cities", "value": "35", "as_of": "2025-09"}),
+                ("count", {"counted": "projects", "value": "134"}),
+            ],
+        ),
         # a count as a number reached: the number before "to" is the old one
         (
             "The ASCN raised the number of participating cities from 26 to 29.",
@@ -173,6 +187,21 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             [("project", {"project": "project/spi-inflos", "city": "city/seberang-perai", "status": "ongoing"})],
         ),
         ("Officials from Da Nang presented the Intelligent Operation Centre.", []),
+        # a project said again as the subject ("It", "The system") of its paragraph's next status
+        (
+            "Luang Prabang - Smart and Integrated Urban Strategy\nPrepared with Ramboll, the Luang Prabang Smart and "
+            "Integrated Urban Strategy sets out pilot projects. It was completed in December 2023.",
+            [
+                ("project", {"project": "project/lpq-urban-strategy", "partner": "partner/ramboll"}),
+                ("project", {"project": "project/lpq-urban-strategy", "status": "completed"}),
+            ],
+        ),
+        (
+            "Cebu City - Automated Citywide Traffic Control System (ACTS)\nPhase 1 is complete. The system remains "
+            "ongoing.",
+            [("project", {"project": "project/ceb-acts", "status": "ongoing"})],
+        ),
+        ("Cebu City - Automated Citywide Traffic Control System (ACTS)\n\nIt remains ongoing.", []),
         # urban planning is a subject, not a project's status
         (
             "Da Nang is building a Digital Map Platform for urban planning.",
