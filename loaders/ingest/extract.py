@@ -42,7 +42,9 @@ _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
 _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 """What stands between partners named together ("paired with Japan and the City of Yokohama")."""
 _THE_CITY = re.compile(r"\b[Tt]he city(?:'s|’s)?(?! of\b)")
-"""A city named a sentence before, said again as "the city" ("The city works with USTDA")."""
+"""A city named a sentence before, said again ("The city works with USTDA")."""
+_THE_AGENCY = re.compile(r"\b[Tt]he (?:agency|bank|ministry)(?:'s|’s)?")
+"""A partner named a sentence before, said again ("In Johor Bahru, the agency funded ...")."""
 _THE_PROJECT = re.compile(
     r"^(?:It|The (?:project|system|centre|center|platform|programme|program|strategy|plan|hub|dashboard))\b"
 )
@@ -205,10 +207,7 @@ class Extraction:
 def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     """The facts and new entities of a linked text; ``doc_date`` dates counts that give no date of their own."""
     out = Extraction()
-    # the one city (project) the latest sentence naming cities (projects) named, for "the city" ("It", "The
-    # system") in a sentence naming none
-    last_city: Mention | None = None
-    last_project: Mention | None = None
+    city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
@@ -223,26 +222,17 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
                 kind, {k: v for k, v in fields.items() if v is not None}, sentence, offset, offset + len(sentence)
             )
 
-        cities = [m for m in mentions if m.entity.kind == "city"]
-        said_again = _THE_CITY.search(sentence)
-        if not cities and said_again and last_city:
-            at = offset + said_again.start()
-            cities = [Mention(last_city.entity, said_again[0], at, at + len(said_again[0]), index)]
-        elif len({c.entity.iri for c in cities}) > 1:
-            last_city = None
-        elif cities:
-            last_city = cities[0]
-        partners = [m for m in mentions if m.entity.kind == "partner"]
+        cities = city.resolve(
+            [m for m in mentions if m.entity.kind == "city"], _THE_CITY.search(sentence), offset, index
+        )
+        partners = partner.resolve(
+            [m for m in mentions if m.entity.kind == "partner"], _THE_AGENCY.search(sentence), offset, index
+        )
         programmes = [m for m in mentions if m.entity.kind == "programme"]
-        projects = [m for m in mentions if m.entity.kind == "project"]
-        subject = _THE_PROJECT.match(sentence)
-        same_paragraph = last_project and "\n\n" not in linked.doc.text[last_project.end : offset]
-        if not projects and not cities and subject and same_paragraph and last_project and _status(sentence):
-            projects = [Mention(last_project.entity, subject[0], offset, offset + subject.end(), index)]
-        elif len({p.entity.iri for p in projects}) > 1:
-            last_project = None
-        elif projects:
-            last_project = projects[0]
+        # a project said again only as the subject of a status in its own paragraph, in a sentence naming no city
+        same_paragraph = project.last is not None and "\n\n" not in linked.doc.text[project.last.end : offset]
+        said = _THE_PROJECT.match(sentence) if same_paragraph and not cities and _status(sentence) else None
+        projects = project.resolve([m for m in mentions if m.entity.kind == "project"], said, offset, index)
         _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if not paired or projects:
@@ -254,6 +244,24 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
     _date_joinings(out)
     return out
+
+
+class _Antecedent:
+    """The one entity of a kind that the latest sentence naming that kind named: what "the city", "the agency" or
+    "It" in a sentence naming none of that kind refers to. A sentence naming several leaves none."""
+
+    def __init__(self) -> None:
+        self.last: Mention | None = None
+
+    def resolve(self, named: list[Mention], said_again: re.Match | None, offset: int, index: int) -> list[Mention]:
+        """The mentions of the kind in sentence ``index``: those ``named``, else the antecedent where the words
+        ``said_again`` (found in the sentence starting at ``offset``) stand."""
+        if not named and said_again and self.last:
+            at = offset + said_again.start()
+            return [Mention(self.last.entity, said_again[0], at, at + len(said_again[0]), index)]
+        if named:
+            self.last = named[0] if len({m.entity.iri for m in named}) == 1 else None
+        return named
 
 
 def _date_joinings(out: Extraction) -> None:

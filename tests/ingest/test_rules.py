@@ -116,6 +116,22 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
         ),
         ("Davao City and Cebu City are ASCN members. The city works with USTDA.", []),
         ("The city works with USTDA.", []),
+        # "the agency" is the one partner the sentence before named
+        (
+            "Under the partnership, USTDA helps Ho Chi Minh City. In Johor Bahru, the agency funded the architecture "
+            "of IMAC, which is being built.",
+            [
+                (
+                    "project",
+                    {
+                        "project": "project/jhb-imac",
+                        "city": "city/johor-bahru",
+                        "partner": "partner/ustda",
+                        "status": "ongoing",
+                    },
+                )
+            ],
+        ),
         # a known project named in a pairing sentence is still that project's sentence
         (
             "Davao City works with USTDA, which paid for an upgrade of the PSSCC.",
