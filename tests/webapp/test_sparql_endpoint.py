@@ -5,6 +5,8 @@ Answers are exact, on the bundled graph (the app fixture's own copy of the build
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import re
@@ -438,6 +440,22 @@ def test_statements_two_files_make_are_counted_as_the_readme_says(client):
     assert count(client, ALL) == ["n", str(union)]
     assert count(client, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }") == ["n", str(distinct)]
     assert union - distinct == twice
+
+
+def test_csv_quotes_an_iri_holding_a_comma(client):
+    """pyoxigraph's CSV writer left this source's URL unquoted, so its row split into three values under a
+    two-column header, and a spreadsheet or csv reader put half the URL in a column of its own."""
+    query = 'SELECT ?s ?url WHERE { ?s <https://schema.org/url> ?url FILTER(CONTAINS(STR(?url), ",")) }'
+    answer = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert list(csv.reader(io.StringIO(answer.get_data(as_text=True)))) == [
+        ["s", "url"],
+        [
+            "https://w3id.org/ascn/id/source/aseanaccess_2021_08_31",
+            "https://aseanaccess.com./news/348-heading-towards-development-of-asean-smart,-sustainable-city.html",
+        ],
+    ]
+    assert answer.get_data(as_text=True).endswith('sustainable-city.html"\r\n')
 
 
 def test_default_graph_uri_makes_the_default_graph(client):
