@@ -196,6 +196,23 @@ def test_the_whole_graph_downloads_from_the_data_page_as_the_releases_file(page)
     assert (URIRef("https://w3id.org/ascn/id/city/da-nang"), RDFS.label, Literal("Da Nang", lang="en")) in union
 
 
+def test_a_named_graph_from_the_dataset_page_to_its_triples_in_the_editor(page):
+    """A researcher follows the dataset's subset link to the graph's own page, then opens its triples in the editor:
+    the query is the graph's CONSTRUCT, and its answer holds the graph's 967 triples."""
+    page.goto("/id/dataset/ascn-kg")
+    page.locator('a[href="/graph/bundled/cities"]').first.click()
+    expect(page).to_have_url(re.compile(r"/graph/bundled/cities$"))
+    expect(page.locator("#graph-triples")).to_have_text("967")
+    expect(page.locator("#graph-class-table")).to_contain_text("Member city")
+    with page.expect_response(lambda r: "/sparql" in r.url and r.request.method in ("GET", "POST")) as answered:
+        page.get_by_role("link", name="in the query editor").click()  # a permalink: the editor runs its query
+    page.wait_for_selector("body[data-examples-ready=true]")
+    expect(page.locator(".CodeMirror").first).to_contain_text("GRAPH <https://w3id.org/ascn/graph/bundled/cities>")
+    answer = answered.value  # the editor asks for a CONSTRUCT's answer as N-Triples
+    assert (answer.status, answer.headers["content-type"]) == (200, "application/n-triples")
+    assert len(Graph().parse(data=answer.body(), format="nt")) == 967
+
+
 def test_the_footers_sparql_endpoint_link_opens_the_query_editor_in_a_browser(page, site):
     page.goto("/")
     page.locator("footer").get_by_role("link", name="SPARQL endpoint").click()  # a download before
