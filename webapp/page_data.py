@@ -7,7 +7,7 @@ project; these helpers keep the routes short.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context, has_request_context, request
@@ -29,9 +29,16 @@ DEFAULT_BASE = str(ID).removesuffix("id/")
 ``/id/city/da-nang``."""
 
 
-def run(name: str, values: Mapping[str, Any] | None = None):
-    """The answer of the page query ``name`` with ``values`` bound (a Table, bool or rdflib Graph)."""
-    return get_store().query(get_query(name, "pages").bind(values))
+def run(
+    name: str,
+    values: Mapping[str, Any] | None = None,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+):
+    """The answer of the page query ``name`` with ``values`` bound (a Table, bool or rdflib Graph), over the
+    ``default_graphs`` and ``named_graphs`` given (else the union of every graph)."""
+    query = get_query(name, "pages").bind(values)
+    return get_store().query(query, default_graphs=default_graphs, named_graphs=named_graphs)
 
 
 def rows(name: str, values: Mapping[str, Any] | None = None) -> list[dict[str, Identifier | None]]:

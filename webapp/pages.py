@@ -23,7 +23,7 @@ from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
 from ontology.errors import NotFound
-from ontology.namespace import ASCN, RDFS, VOID
+from ontology.namespace import ASCN, GRAPH, RDFS, VOID
 from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
 from webapp.entity_view import Entity, build
@@ -405,7 +405,8 @@ def named_graph(name: str):
         close = get_close_matches(name, [label for _, label in named], n=5, cutoff=0.4)
         raise EntityNotFound(f"The graph has no named graph at {path[:100]}.", [n for n in named if n[1] in close])
     wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
-    description = run("graph_description", {"graph": iri})
+    # the graph alone as the named graph, so only it is counted; the ontology, for the classes' labels
+    description = run("graph_description", {"graph": iri}, default_graphs=[str(GRAPH["ontology"])], named_graphs=[iri])
     if isinstance(wanted, Format):
         return _linked_data(Response(write(description, wanted), mimetype=wanted.media_type), path)
     subject = URIRef(iri)
