@@ -284,6 +284,16 @@ TYPES: dict[str, TypeInfo] = {
 GENERIC = TypeInfo("entity")
 
 
+def kind_name(kind: str) -> str:
+    """What a reader calls an entity of ``kind`` (the IRI's type segment): its :data:`TYPES` name, else the segment
+    in words (``source-kind``: "source kind"), rather than the bare "entity".
+
+    >>> kind_name("pairing"), kind_name("source-kind"), kind_name("")
+    ('city–partner pairing', 'source kind', 'entity')
+    """
+    return TYPES[kind].name if kind in TYPES else kind.replace("-", " ") or GENERIC.name
+
+
 @dataclass
 class Value:
     """One value of a fact: text or a link, with the sources/confidence of its own node when it has one."""
@@ -384,7 +394,7 @@ def build(iri: URIRef, graph: Graph) -> Entity:
     return Entity(
         str(iri),
         kind,
-        info.name,
+        kind_name(kind),
         _title(graph, iri),
         classes,
         facts,

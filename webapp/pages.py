@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from difflib import get_close_matches
 from urllib.parse import urlencode
 
@@ -18,7 +18,7 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.formats import Format, write
-from graph.lookup import local_id
+from graph.lookup import fold, local_id
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
@@ -26,7 +26,7 @@ from ontology.errors import NotFound
 from ontology.namespace import ASCN, GRAPH, RDFS, VOID
 from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
-from webapp.entity_view import Entity, build
+from webapp.entity_view import Entity, build, kind_name
 from webapp.errors import EntityNotFound
 from webapp.facets import (
     FACETS,
@@ -347,6 +347,27 @@ RECOMMENDATIONS = {
 }
 """The recommender questions (:data:`graph.similarity.questions.QUESTIONS`) each kind of entity page shows."""
 TOP = 5
+
+
+@bp.get("/id/")
+def kinds_of_entities():
+    """``/id/``, the base of every entity IRI: the kinds of entity, each with how many the graph holds."""
+    counts = Counter(path.split("/")[2] for path in _named_entities(iri_of("/id/")))
+    listed = [(f"/id/{kind}/", f"{kind_name(kind)} ({n:,})") for kind, n in sorted(counts.items())]
+    return render_template("pages/kind.html", name="entity", kind="", entities=listed)
+
+
+@bp.get("/id/<kind>/")
+def entities_of_kind(kind: str):
+    """``/id/city/``, the IRI of an entity without its id: every entity of that kind, by name (a reader who shortens
+    an entity's address gets its siblings, not a 404)."""
+    entities = _named_entities(iri_of(f"/id/{kind}/")) if _SLUG.fullmatch(kind) else {}
+    if not entities:
+        kinds = sorted({path.split("/")[2] for path in _named_entities(iri_of("/id/"))})
+        close = get_close_matches(kind[:100], kinds, n=5, cutoff=0.4)
+        raise EntityNotFound(f"The graph has no entities at /id/{kind[:100]}/.", [(f"/id/{k}/", k) for k in close])
+    listed = sorted(entities.items(), key=lambda item: (fold(item[1]), item[0]))
+    return render_template("pages/kind.html", name=kind_name(kind), kind=kind, entities=listed)
 
 
 @bp.route("/id/<kind>/<path:ident>")
