@@ -7,6 +7,8 @@ from difflib import get_close_matches
 import numpy as np
 import scipy.sparse as sp
 
+from graph.similarity import text
+from graph.similarity.recommend import ask
 from graph.similarity.scoring import scorer
 from graph.similarity.text import Spellings, dot_rows
 from graph.similarity.typed_graph import TypedGraph
@@ -47,3 +49,18 @@ def test_spellings_answer_as_difflib_over_every_project_word(store):
     answers = [spellings.closest(w) for w in typed]
     assert answers == [next(iter(get_close_matches(w, words, n=1, cutoff=0.8)), None) for w in typed]
     assert answers[:4] == ["flood", "sensors", "traffic", None] and sum(a is not None for a in answers) > 1000
+
+
+def test_a_plans_text_is_not_kept_after_its_answer(store):
+    """The memo of analysed texts is for the texts indexes are built from: a plan typed into /match or the API was
+    kept there too (0.2 MB for 10,000 characters, up to 100,000 plans), and so was each typed "word" of any
+    length in the memo of stems. The answer is the same whether the plan's analysis was remembered or not."""
+    tg = TypedGraph.from_store(store)
+    first = ask(store, "projects_for_plan", text="smart water meters", top=5, tg=tg)
+    texts, stems = text._analysed.cache_info().currsize, text._remembered_stem.cache_info().currsize
+    for n in range(20):
+        plan = f"flood warning sensors along river {n} " + "x" * (text.LONGEST_WORD + 1 + n)
+        ask(store, "projects_for_plan", text=plan, top=5, tg=tg)
+    assert text._analysed.cache_info().currsize == texts
+    assert text._remembered_stem.cache_info().currsize <= stems + 1  # "flood", "warning", ... once; the long word never
+    assert ask(store, "projects_for_plan", text="smart water meters", top=5, tg=tg).items == first.items
