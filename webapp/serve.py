@@ -105,11 +105,14 @@ def connection_limits() -> dict:
 
 
 def _body_limit(app: Flask) -> dict:
-    """waitress's body limit: the app's own (``MAX_CONTENT_LENGTH``), so a body over it is refused (413) as soon as
-    its ``Content-Length`` or its chunks pass it. With waitress's default (1 GiB) a client's body went whole into a
-    temporary file before the app refused it: 200 MB in 0.5 s on one connection, and a client may hold 50."""
+    """waitress's body limit: twice the app's own (``MAX_CONTENT_LENGTH``). With waitress's default (1 GiB) a client's
+    body went whole into a temporary file before the app refused it: 200 MB in 0.5 s on one connection, and a client
+    may hold 50. Past this limit waitress answers 413 as soon as the ``Content-Length`` or the chunks pass it, and
+    closes the connection while the client may still be sending (a client such as Python's http.client then sees a
+    broken pipe, not the answer); a body a little over the app's limit is still read and refused by the app, with
+    a 413 the client can read."""
     limit = app.config.get("MAX_CONTENT_LENGTH")
-    return {"max_request_body_size": int(limit)} if limit else {}
+    return {"max_request_body_size": 2 * int(limit)} if limit else {}
 
 
 def _register(app: Flask, host: str, port: int) -> served.Registration | None:

@@ -220,7 +220,7 @@ def test_a_misspelled_query_form_is_reported_where_it_stands(ascn_server):
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_sent(ascn_server):
-    """A declared body over ``MAX_CONTENT_LENGTH`` (1 MiB) is a 413 at once: waitress took in up to 1 GiB (its
+    """A declared body far over ``MAX_CONTENT_LENGTH`` (1 MiB) is a 413 at once: waitress took in up to 1 GiB (its
     own default) into a temporary file before the app refused it."""
     host, port = urllib.parse.urlsplit(ascn_server.url).netloc.split(":")
     with socket.create_connection((host, int(port)), timeout=30) as conn:
