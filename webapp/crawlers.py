@@ -10,12 +10,11 @@ sitemap index of numbered sitemaps.
 
 from __future__ import annotations
 
-import re
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
 
-from webapp.page_data import local_path, lookup_index
+from webapp.page_data import entity_pages
 
 bp = Blueprint("crawlers", __name__)
 
@@ -74,12 +73,8 @@ def sitemap_part(number: int) -> Response:
 
 
 def _paths() -> list[str]:
-    """The site's documents, then every entity's page in IRI order (an entity, not one of its parts: a city's
-    geometry, a statement of the network)."""
-    entities = sorted(
-        path for iri in lookup_index().entities if (path := local_path(iri)) and re.fullmatch(r"/id/[^/]+/[^/]+", path)
-    )
-    return [*PAGES, *entities]
+    """The site's documents, then every entity's page in IRI order."""
+    return [*PAGES, *entity_pages()]
 
 
 def _urlset(paths: list[str]) -> Response:

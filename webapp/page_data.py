@@ -76,6 +76,20 @@ def lookup_index() -> lookup.Index:
     return once_per_version("lookup-index", lambda: lookup.build(get_store()))
 
 
+def entity_pages() -> dict[str, str]:
+    """Every entity's page, path → label, in path order: entities only, not their parts (a city's geometry, a
+    statement of the network), from the name index (:func:`lookup_index`), once per graph version."""
+
+    def read() -> dict[str, str]:
+        pages = {path: e.label for iri, e in lookup_index().entities.items() if (path := local_path(iri))}
+        return {path: pages[path] for path in sorted(pages) if _ENTITY_PAGE.fullmatch(path)}
+
+    return once_per_version("entity-pages", read)
+
+
+_ENTITY_PAGE = re.compile(r"/id/[^/]+/[^/]+")
+
+
 def text(term: Node | None) -> str | None:
     """A term as plain text (None stays None).
 

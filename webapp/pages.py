@@ -42,6 +42,7 @@ from webapp.facets import (
 from webapp.linked_data import alternates, link_header, negotiate, schema_org
 from webapp.page_data import (
     bound,
+    entity_pages,
     href_of,
     iri_of,
     linked_items,
@@ -352,7 +353,7 @@ TOP = 5
 @bp.get("/id/")
 def kinds_of_entities():
     """``/id/``, the base of every entity IRI: the kinds of entity, each with how many the graph holds."""
-    counts = Counter(path.split("/")[2] for path in _named_entities(iri_of("/id/")))
+    counts = Counter(path.split("/")[2] for path in entity_pages())
     listed = [(f"/id/{kind}/", f"{kind_name(kind)} ({n:,})") for kind, n in sorted(counts.items())]
     return render_template("pages/kind.html", name="entity", kind="", entities=listed)
 
@@ -361,12 +362,15 @@ def kinds_of_entities():
 def entities_of_kind(kind: str):
     """``/id/city/``, the IRI of an entity without its id: every entity of that kind, by name (a reader who shortens
     an entity's address gets its siblings, not a 404)."""
-    entities = _named_entities(iri_of(f"/id/{kind}/")) if _SLUG.fullmatch(kind) else {}
-    if not entities:
-        kinds = sorted({path.split("/")[2] for path in _named_entities(iri_of("/id/"))})
+    pages = entity_pages()
+    listed = sorted(
+        ((path, label) for path, label in pages.items() if path.startswith(f"/id/{kind}/")),
+        key=lambda item: (fold(item[1]), item[0]),
+    )
+    if not listed:
+        kinds = sorted({path.split("/")[2] for path in pages})
         close = get_close_matches(kind[:100], kinds, n=5, cutoff=0.4)
         raise EntityNotFound(f"The graph has no entities at /id/{kind[:100]}/.", [(f"/id/{k}/", k) for k in close])
-    listed = sorted(entities.items(), key=lambda item: (fold(item[1]), item[0]))
     return render_template("pages/kind.html", name=kind_name(kind), kind=kind, entities=listed)
 
 
