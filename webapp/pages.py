@@ -383,7 +383,7 @@ def entity(kind: str, ident: str):
         raise EntityNotFound(
             f"The graph has no entity at {shown}: entity paths are /id/<kind>/<id>, in letters, "
             f"digits, '-', '_' and '.', at most {MAX_ENTITY_PATH} characters.",
-            _closest(kind if _SLUG.fullmatch(kind) else "", ident[:100]),
+            _closest(kind if _SLUG.fullmatch(kind) else "", ident),
         )
     iri = URIRef(iri_of(path))
     # /id/city/hanoi/geometry and /id/partner/european_union/funding-period/2 are parts of a city or a partner,
@@ -594,27 +594,24 @@ def _entity_map(view) -> dict | None:
     }
 
 
+CLOSEST_LENGTH = 60
+"""Characters of a path's id compared with the entities' ids and names for a 404's suggestions: more than the
+longest id (48 in the bundled graph); each character more costs difflib time for each of the 1,300 ids and names (a
+path's 250 characters took 0.12 s)."""
+
+
 def _closest(kind: str, ident: str) -> list[tuple[str, str]]:
     """The entities whose id or label is closest to ``ident``: of the same kind, or of any kind when the
-    kind itself is unknown (for the 404 page)."""
-    prefix = iri_of(f"/id/{kind}/")
-    entities = _named_entities(prefix) or _named_entities(iri_of("/id/"))
+    kind itself is unknown (for the 404 page). From :func:`webapp.page_data.entity_pages`, kept per graph version:
+    read from the store at each 404, an unknown kind (/id/abcde/fghij) cost 130 ms of the server's process."""
+    pages = entity_pages()
+    entities = {path: label for path, label in pages.items() if path.startswith(f"/id/{kind}/")} or pages
     keys: dict[str, str] = {}
     for path, label in entities.items():
         keys.setdefault(path.rsplit("/", 1)[-1].lower(), path)
         keys.setdefault(label.lower(), path)
     picked: list[str] = []
-    for key in get_close_matches(ident.lower(), list(keys), n=10, cutoff=0.4):
+    for key in get_close_matches(ident[:CLOSEST_LENGTH].lower(), list(keys), n=10, cutoff=0.4):
         if keys[key] not in picked:
             picked.append(keys[key])
     return [(path, entities[path]) for path in picked[:5]]
-
-
-def _named_entities(prefix: str) -> dict[str, str]:
-    """Labelled entities under an IRI prefix (qualifying nodes such as ``…/population`` left out), path → label."""
-    out = {}
-    for r in rows("entities_of_type", {"prefix": prefix}):
-        path, label = local_path(r["entity"]), r["label"]
-        if label is not None and path and path.count("/") == 3:
-            out[path] = str(label)
-    return out
