@@ -30,9 +30,10 @@ bp = Blueprint("reconcile", __name__, url_prefix="/api/reconcile")
 bp.after_request(cors)
 bp.register_error_handler(ApiError, _api_error)
 
-MAX_QUERIES = 50
-"""Queries one batch may hold. Each is compared with every name of the graph (about 11 ms on the bundled graph), so a
-batch of 500 kept the server's process busy for 5.5 s; OpenRefine sends batches of 10."""
+MAX_QUERIES = 10
+"""Queries one batch may hold: OpenRefine's batch. Each is compared with every name of the graph, 11 ms for most
+names and up to 70 ms for one as long as the graph's names and sharing their letters ('smart city project programme
+partnership ASEAN cooperation agency japan'), so a batch of 50 such kept the server's process busy for 3.4 s."""
 MAX_PROPERTY_VALUES = 10
 """Property values one query may give: each is compared with every candidate's country or city, and 20,000 of them
 cost 3.8 s; a spreadsheet row gives one value per column."""
