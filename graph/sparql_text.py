@@ -81,7 +81,12 @@ def tokens(sparql: str) -> list[Token]:
     ]
 
 
-@lru_cache(maxsize=1024)
+REMEMBERED_LENGTH = 10_000
+"""Characters of the longest query text whose reading :func:`normalised` and :func:`inspect_query` remember. Their
+memos hold 1,024 and 512 texts: texts of 100,000 characters kept 150 MB there, beyond the answer cache's budget
+(ASCN_ANSWER_CACHE_BYTES); reading one that long anew takes a few milliseconds."""
+
+
 def normalised(sparql: str) -> str:
     r"""The query text with comments dropped and each run of spaces made one space, strings and IRIs untouched:
     texts that differ only there ask the same thing (the key of a kept answer).
@@ -89,6 +94,11 @@ def normalised(sparql: str) -> str:
     >>> normalised('SELECT *  # all\n{ ?s ?p "a  b" }\n')
     'SELECT * { ?s ?p "a  b" }'
     """
+    return (_normalised if len(sparql) <= REMEMBERED_LENGTH else _normalised.__wrapped__)(sparql)
+
+
+@lru_cache(maxsize=1024)
+def _normalised(sparql: str) -> str:
     if sparql.isascii() and not _QUOTE_COMMENT_ESCAPE.search(sparql):  # every run of spaces is between tokens
         return " ".join(sparql.split())
     return _KEPT_OR_SPACE.sub(_kept_or_space, sparql).strip()
@@ -108,7 +118,6 @@ def words(sparql: str) -> list[str]:
     return _WORDS.findall(_NOT_WORDS.sub(" ", sparql))
 
 
-@lru_cache(maxsize=512)
 def inspect_query(sparql: str) -> QueryText:
     """Read the form and the dataset clause of ``sparql`` without running it.
 
@@ -120,6 +129,11 @@ def inspect_query(sparql: str) -> QueryText:
     >>> inspect_query('DROP ALL').update
     True
     """
+    return (_inspected if len(sparql) <= REMEMBERED_LENGTH else _inspected.__wrapped__)(sparql)
+
+
+@lru_cache(maxsize=512)
+def _inspected(sparql: str) -> QueryText:
     upper = [w.upper() for w in words(sparql)]
     form = next((w for w in upper if w in FORMS), None)
     first = next((w for w in upper if w not in ("PREFIX", "BASE")), None)

@@ -62,3 +62,18 @@ def test_a_prefixed_name_never_starts_inside_a_name():
     assert sparql_text.words(run + " SELECT") == [run, "SELECT"]
     assert [t.kind for t in sparql_text.tokens('"' + run)] == ["other", "word"]
     assert sparql_text.inspect_query("9a" * 50_000).form is None
+
+
+def test_a_long_query_text_is_read_but_not_remembered():
+    """The memos of read texts hold 1,024 and 512 of them: texts of 100,000 characters kept 150 MB there, beyond the
+    answer cache's budget. A text over REMEMBERED_LENGTH is read anew each time, to the same reading."""
+    memos = (sparql_text._normalised, sparql_text._inspected)
+    long = "ASK { ?s ?p ?o }  # " + "x" * sparql_text.REMEMBERED_LENGTH
+    asked = [memo.cache_info()[:2] for memo in memos]  # hits, misses
+    assert sparql_text.normalised(long) == "ASK { ?s ?p ?o }"
+    assert inspect_query(long).form == "ASK"
+    assert [memo.cache_info()[:2] for memo in memos] == asked
+    short = "ASK { ?s ?p 'remembered' }"
+    for _ in range(2):
+        assert sparql_text.normalised(short) == short and inspect_query(short).form == "ASK"
+    assert all(memo.cache_info().hits > hits for memo, (hits, _) in zip(memos, asked, strict=True))
