@@ -198,13 +198,10 @@ def public_base() -> str:
 
 
 def entity_type(iri: str) -> str | None:
-    """The type segment of an entity IRI (``city`` for ``…/id/city/da-nang``), ``graph`` for a named graph's IRI,
-    or None.
+    """The type segment of an entity IRI (``city`` for ``…/id/city/da-nang``), or None (a named graph's IRI too).
 
     >>> entity_type("https://w3id.org/ascn/id/focus-area/mobility"), entity_type("https://w3id.org/ascn/graph/ontology")
-    ('focus-area', 'graph')
+    ('focus-area', None)
     """
     path = local_path(iri)
-    if path and path.startswith("/graph/"):
-        return "graph"
-    return path.split("/")[2] if path and path.count("/") >= 3 else None
+    return path.split("/")[2] if path and path.startswith("/id/") and path.count("/") >= 3 else None
