@@ -145,8 +145,29 @@ _ANSWERS = ("_groups", "_rows", "_likeness", "_tied", "_walks")
 NAMED_AFTER_ENDINGS = ("", "n", "an", "ian", "ese", "er", "i", "ish", "egian")
 """How English names a people or a language after a country or region: a name, less at most two letters (and
 keeping four), with one of these endings: Japan-ese, Korea-n, Australia-n, Chin(a)-ese, German(y), Norw(ay)-egian,
-Zealand-er, Philippine(s), Swed(en)-ish, Israel-i. :meth:`Scorer._partner_names` hides such words of partners'
-names; France and French, the United States and American are beyond it."""
+Zealand-er, Philippine(s), Swed(en)-ish, Israel-i. :meth:`Scorer._partner_names` hides such words of partners',
+programmes' and member states' names; :data:`PEOPLE_OF` gives those no ending makes."""
+
+PEOPLE_OF = {
+    "united states": "american",
+    "france": "french",
+    "thailand": "thai",
+    "philippines": "filipino",
+    "viet nam": "vietnamese",
+    "myanmar": "burmese",
+    "netherlands": "dutch",
+    "united kingdom": "british",
+    "switzerland": "swiss",
+    "spain": "spanish",
+    "portugal": "portuguese",
+    "greece": "greek",
+    "denmark": "danish",
+    "finland": "finnish",
+    "ireland": "irish",
+}
+"""The word for a country's people that no ending of :data:`NAMED_AFTER_ENDINGS` makes from its name, keyed by
+the name's words: "American" says "the United States" as plainly as "Japanese" says Japan. Read only for the
+names the graph gives a partner, a programme or a member state (:meth:`Scorer._partner_names`)."""
 
 SHORT_WORD = 3
 """Words of this many letters or fewer are too short to guess a misspelling from ("lu" is near "lui", "our" near
@@ -326,20 +347,26 @@ class Scorer:
         Japan. A name's other words are words of the work it names ("water" of the Water Smart Engagements,
         "plan", "transport", "development"), written in lower case somewhere, and stay quotable, as do words that
         only share a name's stem ("management" and "Road Manager", "Transit Oriented" and "Oriental"). A word
-        named after such a name (:data:`NAMED_AFTER_ENDINGS`: "Japanese", "Korean", "Australian", "Norwegian"), also
-        never in lower case, says the partner as plainly and is a name only too.
+        named after such a name or a member state's (:data:`NAMED_AFTER_ENDINGS`: "Japanese", "Korean",
+        "Australian", "Norwegian", "Cambodian"; :data:`PEOPLE_OF`: "American", "Thai"), also never in lower case,
+        says the partner or the place as plainly and is a name only too: "both speak of “thai”" is no reason.
 
         Only the texts holding a name's word are read again, each once, and each word's only until one writes it
         in lower case: the first reason pays this, and reading every text again would cost what analysing them did."""
         corpus = self._corpus[0]
         column = {w: j for j, w in enumerate(corpus.words)}
-        every = {
-            w
+        names = [
+            " ".join(words(name))
             for iri in chain(self.tg.ids("partner"), self.tg.ids("programme"))
             for name in (self.tg.entities[iri].label, *self.tg.entities[iri].alt_labels)
-            for w in words(name)
-        }
+        ]
+        every = {w for name in names for w in name.split()}
         named = {w for w in every if w in column}
+        states = [
+            " ".join(words(name))
+            for k in self.tg.ids("country")
+            for name in (self.tg.entities[k].label, *self.tg.entities[k].alt_labels)
+        ]
         texts = [text for _, name, description in self._texts() for text in (name, description)]  # corpus order
         holding = corpus.word_counts.tocsc()
 
@@ -355,10 +382,12 @@ class Scorer:
         # the words named after a name (the texts may write "Korean" and never "Korea"), among those never in lower case
         after = {
             root[: len(root) - cut] + ending
-            for root in names_only | (every - named)
+            for root in names_only | (every - named) | {w for name in states for w in name.split()}
             for cut in range(3)
             if len(root) - cut >= 4
             for ending in NAMED_AFTER_ENDINGS
+        } | {
+            people for name in names + states for country, people in PEOPLE_OF.items() if f" {country} " in f" {name} "
         }
         names_only |= {w for w in column if w in after and w not in names_only and not in_lower_case(w)}
         stems = {stem(w) for w in names_only}

@@ -699,34 +699,53 @@ projects:
     name: Canal sensors (test example)
     city: phuket
     focus_areas: [quality_environment]
-    description: Water-level sensors along canals, installed with Japanese technical support.
+    description: Water-level sensors along canals, installed with {people} technical support.
     status: planning
-    partners: [jica]
+    partners: [{partner}]
     sources: [test_demonym_source]
   - id: test-dad-river-sensors
     name: River sensors (test example)
     city: da-nang
     focus_areas: [quality_environment]
-    description: Water-level sensors along the river, installed with Japanese technical support.
+    description: Water-level sensors along the river, installed with {people} technical support.
     status: planning
-    partners: [jica]
+    partners: [{partner}]
     sources: [test_demonym_source]
 """
 
 
-def test_reasons_do_not_quote_a_partners_country_by_its_people(fresh_store, tmp_path):
+@pytest.mark.parametrize(
+    ("people", "partner", "label"),
+    [
+        ("Japanese", "jica", "Japan International Cooperation Agency (JICA)"),
+        ("American", "united_states", "United States"),  # no ending makes it: the table of peoples does
+    ],
+)
+def test_reasons_do_not_quote_a_partners_country_by_its_people(fresh_store, tmp_path, people, partner, label):
     """Two projects a city loads, both "installed with Japanese technical support", were alike because "its
     description speaks of “japanese”": the partner named by its people, as "Japan" and "JICA" are not quoted (the
     tie reason says it, with its sources). The word still counts: the same project comes first."""
     from loaders import dataset
 
     path = tmp_path / "demonym.yaml"
-    path.write_text(DEMONYM_PROJECTS, encoding="utf-8")
+    path.write_text(DEMONYM_PROJECTS.format(people=people, partner=partner), encoding="utf-8")
     dataset.load(fresh_store, path)
     answer = ask(fresh_store, "projects_like", project="test-phk-canal-sensors", top=1)
     [item] = answer.items
     assert item.label == "River sensors (test example)"
     assert [r.text for r in item.reasons][:2] == [
         "its description speaks of “example”, “water-level”, “along”, “test”, as Canal sensors (test example)'s does",
-        "both involve Japan International Cooperation Agency (JICA)",
+        f"both involve {label}",
     ]
+
+
+def test_reasons_do_not_quote_a_member_states_people(store, tg):
+    """Huawei's line of work (the Phuket white paper, "for Thai smart cities") and Rayong's health monitoring ("run
+    with a Thai start-up") were said to "both speak of “thai”": Thailand named by its people, a place as "Rayong"
+    is, which no reason quotes. The ranking is unchanged."""
+    answer = ask(store, "cities_for_partner", partner="huawei", top=10, tg=tg)
+    rayong = next(i for i in answer.items if i.iri == ID + "city/rayong")
+    assert rayong.reasons[0].text == (
+        "Rayong's Public Health Monitoring and Care System with a Health Database is in Huawei's line of work (both "
+        "speak of “depa”)"
+    )
