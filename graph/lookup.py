@@ -101,6 +101,17 @@ def is_abbreviation(text: str) -> bool:
     return _ABBREVIATION.fullmatch(text) is not None
 
 
+def initials(name: str) -> str | None:
+    """The initials a city name of four or more capitalised words is written as ("Ho Chi Minh City" is HCMC);
+    shorter names' initials (KL, NPT) stand for too many other things to link.
+
+    >>> initials("Ho Chi Minh City"), initials("Kuala Lumpur"), initials("Thành phố Hồ Chí Minh")
+    ('HCMC', None, None)
+    """
+    words = name.split()
+    return "".join(w[0] for w in words) if len(words) >= 4 and all(w[0].isupper() for w in words) else None
+
+
 def local_id(iri: str) -> str:
     """The last segment of an IRI (after ``/`` or ``#``).
 

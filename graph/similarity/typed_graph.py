@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.derived import code_digest, collection_paused, lasting_version, part_path, write_part
-from graph.lookup import compact
+from graph.lookup import compact, initials, normalize
 from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
@@ -138,7 +138,7 @@ class TypedGraph:
     """The framework's terms by concept (focus area, urban system, enabler): the text match's thesaurus."""
     _ids: dict[str, list[str]] = field(init=False, repr=False)
     _index: dict[str, dict[str, int]] = field(init=False, repr=False)
-    _names: dict[str, tuple[dict[str, str], dict[str, str]]] = field(init=False, repr=False)
+    _names: dict[str, _Names] = field(init=False, repr=False)
     _built: dict[Callable[[TypedGraph], Any], Any] = field(init=False, repr=False)
     _built_lock: RLock = field(init=False, repr=False)
     kept_in: Path | None = field(init=False, repr=False, compare=False)
@@ -414,11 +414,14 @@ class TypedGraph:
             return self._built[build]
 
     def resolve(self, text: str, kind: str | tuple[str, ...]) -> str:
-        """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``) or a label or other name, compared as
+        """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``), a label or other name, compared as
         search compares names (:func:`graph.lookup.compact`: any case, accents, full-width forms, spaces and
-        punctuation alike, so "Da Năng", "danang" and "da_nang" are one city).
+        punctuation alike, so "Da Năng", "danang" and "da_nang" are one city), a city's initials (HCMC,
+        :func:`graph.lookup.initials`), or words that stand together in one entity's name alone ("Cebu" for
+        Cebu City, "Ho Chi Minh" for Ho Chi Minh City, "health" for Health and Well-being), as people name them.
 
-        An unknown name raises NotFound with the closest labels (difflib).
+        An unknown name raises NotFound with the closest labels (difflib); words in several names raise NotFound
+        with (at most eight of) those names.
         """
         kinds = (kind,) if isinstance(kind, str) else kind
         wanted = text.strip()
@@ -426,13 +429,18 @@ class TypedGraph:
         if wanted in self.entities and self.entities[wanted].kind in kinds:
             return wanted
         for k in kinds:
-            ids, names = self._names_of(k)
-            if folded in ids:
-                return ids[folded]
+            if folded in self._names_of(k).ids:
+                return self._names_of(k).ids[folded]
         for k in kinds:
-            ids, names = self._names_of(k)
-            if folded in names:
-                return names[folded]
+            if folded in self._names_of(k).names:
+                return self._names_of(k).names[folded]
+        what = " or ".join(k.replace("_", " ") for k in kinds)
+        within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
+        if len(within) == 1:
+            return within[0]
+        if within:
+            labels = sorted(self.entities[iri].label for iri in within)[:8]
+            raise NotFound(f"{text!r} is part of {len(within)} {what} names", suggestions=labels)
         candidates = [iri for k in kinds for iri in self.ids(k)]
         names = {}
         for iri in candidates:
@@ -441,22 +449,52 @@ class TypedGraph:
                 names.setdefault(name.casefold(), entity.label)
         close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
         suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
-        what = " or ".join(k.replace("_", " ") for k in kinds)
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
 
-    def _names_of(self, kind: str) -> tuple[dict[str, str], dict[str, str]]:
-        """Compacted ids and labels (with alternative names) of one kind → IRI; the first IRI wins a clash."""
+    def _names_of(self, kind: str) -> _Names:
+        """The names of one kind's entities, as :meth:`resolve` looks them up (made on first use)."""
         cache = self._names
         if kind not in cache:
-            ids: dict[str, str] = {}
-            names: dict[str, str] = {}
+            named = _Names()
             for iri in self.ids(kind):
-                ids.setdefault(compact(iri.rsplit("/", 1)[-1]), iri)
+                named.ids.setdefault(compact(iri.rsplit("/", 1)[-1]), iri)
                 entity = self.entities[iri]
-                for name in (entity.label, *entity.alt_labels):
-                    names.setdefault(compact(name), iri)
-            cache[kind] = (ids, names)
+                written = (entity.label, *entity.alt_labels)
+                for name in (*written, *(short for name in written if kind == "city" and (short := initials(name)))):
+                    named.names.setdefault(compact(name), iri)
+                for name in written:
+                    named.add_words(normalize(name).split(), iri)
+            cache[kind] = named
         return cache[kind]
+
+
+@dataclass
+class _Names:
+    """One kind's names: compacted ids and names → IRI (the first IRI wins a clash), and each name's words."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    worded: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    """(a name's words, IRI), for each name"""
+    by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    """word → the positions in :attr:`worded` of the names holding it"""
+
+    def add_words(self, words: list[str], iri: str) -> None:
+        for word in words:
+            self.by_word[word].add(len(self.worded))
+        self.worded.append((tuple(words), iri))
+
+    def within(self, words: list[str]) -> set[str]:
+        """The IRIs of the names holding ``words`` side by side, in order."""
+        if not words:
+            return set()
+        positions = set.intersection(*(self.by_word.get(w, set()) for w in words))
+        n = len(words)
+        return {
+            iri
+            for name, iri in (self.worded[i] for i in positions)
+            if any(name[i : i + n] == tuple(words) for i in range(len(name) - n + 1))
+        }
 
 
 class ShortestPaths:

@@ -26,7 +26,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from graph.lookup import is_abbreviation
+from graph.lookup import initials, is_abbreviation
 from graph.store import Store, select
 from queries.library import internal
 
@@ -172,17 +172,6 @@ def _describes_partner(name: str, partner_names: set[str]) -> bool:
     return any(
         " ".join(words[:k]) in partner_names and all(w.islower() for w in words[k:]) for k in range(1, len(words))
     )
-
-
-def initials(name: str) -> str | None:
-    """The initials a city name of four or more capitalised words is written as ("Ho Chi Minh City" is HCMC);
-    shorter names' initials (KL, NPT) stand for too many other things to link.
-
-    >>> initials("Ho Chi Minh City"), initials("Kuala Lumpur"), initials("Thành phố Hồ Chí Minh")
-    ('HCMC', None, None)
-    """
-    words = name.split()
-    return "".join(w[0] for w in words) if len(words) >= 4 and all(w[0].isupper() for w in words) else None
 
 
 class Gazetteer:

@@ -455,6 +455,33 @@ def test_a_name_is_found_however_it_is_typed_as_search_finds_it(tg):
     assert tg.resolve("japan mlit", "partner") == tg.resolve("Japan_MLIT", "partner") == ID + "partner/japan_mlit"
 
 
+def test_a_name_is_found_by_the_words_people_use_for_it(tg):
+    """Issue 12 asks for "Cebu planning traffic signals", which was refused (the city is Cebu City; the error only
+    suggested it). A city's initials and words that stand together in one name alone name it too."""
+    assert tg.resolve("Cebu", "city") == ID + "city/cebu-city"
+    assert tg.resolve("Ho Chi Minh", "city") == tg.resolve("HCMC", "city") == ID + "city/ho-chi-minh-city"
+    assert tg.resolve("health", "focus_area") == ID + "focus-area/health_wellbeing"
+    assert tg.resolve("Smart Street Lighting", "project") == ID + "project/npt-street-lighting"
+
+
+def test_words_in_several_names_name_none_and_the_error_lists_them(tg):
+    with pytest.raises(NotFound, match="'city' is part of 7 city names") as err:
+        tg.resolve("city", "city")
+    named = [
+        "Cauayan City",
+        "Cebu City",
+        "Davao City",
+        "Ho Chi Minh City",
+        "Manila",
+        "Phnom Penh",
+        "Sihanoukville City",
+    ]
+    assert err.value.suggestions == named  # Manila is also the City of Manila, Phnom Penh the Phnom Penh Capital City
+    with pytest.raises(NotFound, match="'smart' is part of [0-9]+ project names") as err:
+        tg.resolve("smart", "project")
+    assert len(err.value.suggestions) == 8
+
+
 def test_unknown_filter_value_is_not_found(store, tg):
     with pytest.raises(NotFound, match="no focus area named 'water'"):
         ask(store, "projects_like", project="wise-phuket", tg=tg, filters=Filters(focus_area="water"))
