@@ -150,6 +150,19 @@ def test_text_reasons_do_not_quote_partner_or_programme_names(store, tg):
     assert wise.reasons and all(r.kind != "text" for r in wise.reasons)
 
 
+def test_a_folded_word_that_is_an_english_function_word_does_not_count(store, tg):
+    """ "Bãi đỗ xe" (a car park) folds "đỗ" to "do", which is no word of what a project does: it ranked Seberang
+    Perai's smart initiative projects first ("the sources do not say") and was quoted as a shared word. "do",
+    "does" and "did" are stop words: the parking projects come first."""
+    answer = ask(store, "projects_for_plan", text="Bãi đỗ xe thông minh Huế parking", top=10, tg=tg)
+    assert [i.iri.removeprefix(ID + "project/") for i in answer.items][:2] == [
+        "shv-smart-parking",
+        "cnx-nimman-parking-sensors",
+    ]
+    assert not [r.text for i in answer.items for r in i.reasons if "“do”" in r.text]
+    assert tokens("the sources do not say, does it, did it") == ["sourc", "say"]
+
+
 def test_a_plan_typed_with_accents_or_full_width_letters_reads_as_typed_without(store, tg):
     # the words are folded as names are (graph.lookup.fold) before they are cut: "Đà Nẵng" gave "ng", and the
     # accented plans found nothing or other projects
