@@ -421,7 +421,8 @@ class TypedGraph:
         Cebu City, "Ho Chi Minh" for Ho Chi Minh City, "health" for Health and Well-being), as people name them.
 
         An unknown name raises NotFound with the closest labels (difflib); words in several names raise NotFound
-        with (at most eight of) those names.
+        with (at most eight of) those names; the name of an entity of another kind, with the entities of the asked
+        kind it links to ("Smart JAMP" asked as a partner is a programme: MLIT runs it).
         """
         kinds = (kind,) if isinstance(kind, str) else kind
         wanted = text.strip()
@@ -441,8 +442,13 @@ class TypedGraph:
         if within:
             labels = sorted(self.entities[iri].label for iri in within)[:8]
             raise NotFound(f"{text!r} is part of {len(within)} {what} names", suggestions=labels)
+        for other in KINDS:
+            named = self._names_of(other)
+            if other not in kinds and (found := named.names.get(folded) or named.ids.get(folded)):
+                related = sorted({self.label(iri) for iri in self._linked(found, kinds)})[:8]
+                raise NotFound(f"{text!r} names a {other.replace('_', ' ')}, not a {what}", suggestions=related)
         candidates = [iri for k in kinds for iri in self.ids(k)]
-        names = {}
+        names: dict[str, str] = {}
         for iri in candidates:
             entity = self.entities[iri]
             for name in (entity.label, iri.rsplit("/", 1)[-1], *entity.alt_labels):
@@ -450,6 +456,16 @@ class TypedGraph:
         close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
         suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
+
+    def _linked(self, iri: str, kinds: tuple[str, ...]) -> set[str]:
+        """The entities of ``kinds`` one link away from ``iri``: a programme's partners, a project's city."""
+        found: set[str] = set()
+        for relation, (source, target) in RELATIONS.items():
+            if source == self.kind(iri) and target in kinds:
+                found.update(self.targets(relation, iri))
+            if target == self.kind(iri) and source in kinds:
+                found.update(self.sources_of(relation, iri))
+        return found
 
     def _names_of(self, kind: str) -> _Names:
         """The names of one kind's entities, as :meth:`resolve` looks them up (made on first use)."""

@@ -789,3 +789,13 @@ def test_reasons_do_not_quote_a_member_states_people(store, tg):
         "Rayong's Public Health Monitoring and Care System with a Health Database is in Huawei's line of work (both "
         "speak of “depa”)"
     )
+
+
+def test_a_name_of_another_kind_says_what_it_names_and_offers_its_links(tg):
+    """ "Smart JAMP" asked for as a partner was "no partner named 'Smart JAMP'", with no suggestion at all."""
+    with pytest.raises(NotFound, match="'Smart JAMP' names a programme, not a partner") as err:
+        tg.resolve("Smart JAMP", "partner")
+    assert "Ministry of Land, Infrastructure, Transport and Tourism (MLIT), Japan" in err.value.suggestions
+    with pytest.raises(NotFound, match="names a project, not a city") as err:
+        tg.resolve("Smart Street Lighting (Nay Pyi Taw)", "city")
+    assert err.value.suggestions == ["Nay Pyi Taw"]
