@@ -111,7 +111,17 @@ class NotFound(AscnError):
         self.suggestions = list(suggestions)
         super().__init__(str(self))
 
+    @property
+    def suggested(self) -> str:
+        """The suggestions as one text, apart by "; " where a name holds a comma ("Department of Foreign Affairs and
+        Trade (DFAT), Australia").
+
+        >>> NotFound("no partner 'dfat australia'", ["Australia", "Department of Foreign Affairs and Trade (DFAT), Australia"]).suggested
+        'Australia; Department of Foreign Affairs and Trade (DFAT), Australia'
+        """
+        return ("; " if any("," in s for s in self.suggestions) else ", ").join(self.suggestions)
+
     def __str__(self) -> str:
         if not self.suggestions:
             return self.message
-        return f"{self.message}; did you mean: {', '.join(self.suggestions)}?"
+        return f"{self.message}; did you mean: {self.suggested}?"

@@ -117,6 +117,17 @@ def test_match_with_an_unknown_partner_says_so_with_closest_names(client):
     assert "Japan" in response.data.decode()
 
 
+def test_match_with_a_programme_for_a_partner_offers_its_partners_apart_by_semicolons(client):
+    """Partners' names hold commas ("…, Japan"): joined by commas the offer read as more names than it held."""
+    page = client.get("/match?who=partner&partner=AASCTF")
+    assert page.status_code == 404
+    assert "&#39;AASCTF&#39; names a programme, not a partner" in page.data.decode()
+    assert (
+        "Did you mean: Asian Development Bank (ADB); Australia; Department of Foreign Affairs and Trade (DFAT), "
+        "Australia; Ramboll?" in page.data.decode()
+    )
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
