@@ -78,6 +78,17 @@ def test_relevance_rule_reads_problems_from_text():
     assert problems_of("Heritage walk app for tourists") == {"heritage", "tourism"}
 
 
+def test_a_plan_asked_as_a_phrase_is_judged_by_the_problems_its_words_state(tg, held_out):
+    # the parking pilot's description also speaks of traffic and tourism; its name, the phrase, only of parking
+    full, phrase = (c for c in held_out if c.query == ID + "project/cnx-nimman-parking-sensors")
+    assert not full.phrase and phrase.phrase and phrase.text == "Nimmanhaemin parking sensor pilot"
+    assert set(phrase.answers) < set(full.answers)
+    assert all("parking" in problems_of(f"{tg.label(q)} {tg.entities[q].description or ''}") for q in phrase.answers)
+    assert {q: g for q, g in full.answers.items() if q in phrase.answers} == phrase.answers  # graded as in full
+    # a name that states no problem is no phrase case: only the full plan is asked
+    assert [c.phrase for c in held_out if c.query == ID + "project/jkt-jaki"] == [False]
+
+
 def test_ties_count_at_their_expected_rank():
     assert expected_rank(np.array([0.9, 0.5, 0.5, 0.1]), np.array([False, True, False, False])) == 2.5
     assert expected_rank(np.array([0.9, 0.5, 0.5, 0.1]), np.array([False, True, True, False])) == 2.0
