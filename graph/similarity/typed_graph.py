@@ -447,14 +447,13 @@ class TypedGraph:
             if other not in kinds and (found := named.names.get(folded) or named.ids.get(folded)):
                 related = sorted({self.label(iri) for iri in self._linked(found, kinds)})[:8]
                 raise NotFound(f"{text!r} names a {other.replace('_', ' ')}, not a {what}", suggestions=related)
-        candidates = [iri for k in kinds for iri in self.ids(k)]
-        names: dict[str, str] = {}
-        for iri in candidates:
-            entity = self.entities[iri]
-            for name in (entity.label, iri.rsplit("/", 1)[-1], *entity.alt_labels):
-                names.setdefault(name.casefold(), entity.label)
+        names: dict[str, str] = {}  # the names the look-ups above compare, compacted as the typed text is
+        for k in kinds:
+            for index in (self._names_of(k).names, self._names_of(k).ids):
+                for name, iri in index.items():
+                    names.setdefault(name, iri)
         close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
-        suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
+        suggestions = list(dict.fromkeys(self.entities[names[c]].label for c in close))[:5]
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
 
     def _linked(self, iri: str, kinds: tuple[str, ...]) -> set[str]:

@@ -460,6 +460,14 @@ def test_unknown_city_suggests_the_closest_names(store, tg):
     assert err.value.suggestions[0] == "Vientiane"
 
 
+def test_close_names_are_compared_folded_as_the_typed_name_is(tg):
+    # the typed name was compacted (no spaces or punctuation) and compared with names only case-folded, so a name
+    # with punctuation a letter away was not suggested
+    with pytest.raises(NotFound) as err:
+        tg.resolve("Mimi-Dade Water and Sewer (Miami, Florida)", "partner")
+    assert err.value.suggestions[0] == "Miami-Dade Water and Sewer (Miami, Florida)"
+
+
 def test_a_name_is_found_however_it_is_typed_as_search_finds_it(tg):
     """Accents, full-width forms, case, spaces and punctuation fold as in search and completion: "Da Năng" was not
     found (the error suggested Da Nang) while search opened the city."""
