@@ -30,6 +30,11 @@ _JOIN = re.compile(
     re.I,
 )
 """A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since")."""
+_DATELINE = re.compile(
+    r"^(?P<place>[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,3})(?P<more>,[^-–—()\n]{1,40})?(?P<outlet> \([^()\n]{2,40}\))?"
+    r"\s+[-–—]{1,2}\s"
+)
+"""A news dateline, where a story was filed: "JAKARTA, 31 August 2021 - ", "Jakarta (Nusantara Wire) - "."""
 _RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
@@ -212,7 +217,10 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
         offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
-        mentions = linked.in_sentence(index)
+        cut = _dateline(sentence)
+        filed = _DATE.search(sentence, 0, cut)
+        sentence, offset = sentence[cut:], offset + cut
+        mentions = [m for m in linked.in_sentence(index) if m.start >= offset]
         all_spans = [(m.start - offset, m.end - offset) for m in mentions]
         # a new entity's name may not overlap a known one, except that a new project may carry its city's name
         known_spans = [(m.start - offset, m.end - offset) for m in mentions if m.entity.kind != "city"]
@@ -237,13 +245,29 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if not paired or projects:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
-        _milestone(out, sentence, offset, mentions, fact)
+        _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
         if _about_network(sentence, mentions) or (network_document and _MEMBER_CITIES.search(sentence)):
             _count(out, sentence, doc_date, fact)
         elif network_document:
             _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
     _date_joinings(out)
     return out
+
+
+def _dateline(sentence: str) -> int:
+    """Where a sentence's dateline ends (0 without one): a place in capitals, or followed by a date or the outlet.
+
+    The place a story was filed from is no subject of the sentence: "Jakarta (Nusantara Wire) - ... said that
+    Denpasar and Semarang had been admitted to the ... Network in 2025" proposed Jakarta joining in 2025. Its date
+    is the day the sentence's own words ("on Wednesday") mean only when the sentence writes no date itself:
+    "JAKARTA, 31 August 2021 - The 4th Annual Meeting ... was convened ... on 30 August 2021" is a meeting of 30
+    August (:func:`_milestone`)."""
+    found = _DATELINE.match(sentence)
+    if not found or not all(word[0].isupper() for word in found["place"].split()):
+        return 0
+    in_capitals = found["place"].isupper()
+    dated = found["more"] is not None and bool(re.search(r"\d", found["more"]))
+    return found.end() if in_capitals or dated or found["outlet"] else 0
 
 
 class _Antecedent:
@@ -513,8 +537,8 @@ def _said_again(sentence: str, noun: re.Match) -> bool:
     return bool(re.search(r"(?:^|\bthe )$", sentence[: noun.start()], re.I))
 
 
-def _milestone(out, sentence, offset, mentions, fact) -> None:
-    """A meeting, summit, workshop... with a date; its chair ("chaired by X", "under X's chairmanship", "X, which
+def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) -> None:
+    """A meeting, summit, workshop... with a date (else the date of the sentence's dateline, ``filed``); its chair ("chaired by X", "under X's chairmanship", "X, which
     chaired") and host ("hosted by X", "held in X", "the Meeting in X").
 
     A sentence that speaks of the event only as "the Meeting" refers to one named before, and a date in it is
@@ -524,9 +548,7 @@ def _milestone(out, sentence, offset, mentions, fact) -> None:
     if not _MEETING.search(sentence) or (nouns and all(_said_again(sentence, m) for m in nouns)):
         return
     date = _DATE.search(sentence)
-    if not date:
-        return
-    iso = iso_date(date[1])
+    iso = iso_date(date[1] if date else filed)
     if iso is None:
         return
     kind = XSD + ("date" if len(iso) == 10 else "gYearMonth")

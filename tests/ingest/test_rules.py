@@ -264,6 +264,21 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "NUSA DUA, July 12, 2023 - Indonesia opened the 6th ASCN Annual Meeting in Bali on Wednesday (12/7).",
             [("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting", "host": "Bali"})],
         ),
+        # a dateline says where and when a story was filed: its place is no subject, its date the event's only
+        # when the sentence writes none
+        (
+            "Jakarta (Nusantara Wire) - The ministry said that Denpasar and Semarang had been admitted to the ASEAN "
+            "Smart Cities Network in 2025.",
+            [
+                ("joining", {"city": "city/denpasar", "year": "2025"}),
+                ("joining", {"city": "city/semarang", "year": "2025"}),
+            ],
+        ),
+        (
+            "KUALA LUMPUR, 10 September 2025 - The 8th ASCN Annual Meeting was held in Kuala Lumpur on 9 September "
+            "2025.",
+            [("milestone", KL_MEETING)],
+        ),
         # "the Meeting" said again is the statement's own meeting: a date in that sentence is another event's
         (
             "The Meeting thanked Japan and noted the completion of the Luang Prabang Smart and Integrated Urban "
