@@ -214,6 +214,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     out = Extraction()
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
+    network_before = False
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
         offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
@@ -241,7 +242,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         same_paragraph = project.last is not None and "\n\n" not in linked.doc.text[project.last.end : offset]
         said = _THE_PROJECT.match(sentence) if same_paragraph and not cities and _status(sentence) else None
         projects = project.resolve([m for m in mentions if m.entity.kind == "project"], said, offset, index)
-        _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date)
+        _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if not paired or projects:
             _project(out, sentence, cities, partners, projects, known_spans, fact)
@@ -250,6 +251,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             _count(out, sentence, doc_date, fact)
         elif network_document:
             _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
+        network_before = network_before or _about_network(sentence, mentions)
     _date_joinings(out)
     return out
 
@@ -357,8 +359,16 @@ def _year_at(years: list[tuple[int, Value]], at: int) -> Value | None:
     return after[0] if after else before[-1] if before else None
 
 
-def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date) -> None:
-    if not _JOIN.search(sentence) or not _about_network(sentence, mentions):
+def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before) -> None:
+    """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it and that
+    names no partner or programme a city could join instead ("Ipoh, Putrajaya and Seberang Perai were admitted in
+    2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI Jakarta, Makassar and
+    Banyuwangi, members since 2018": a reply or article says "the network" once and then no more)."""
+    joined = _JOIN.search(sentence)
+    if not joined:
+        return
+    others = any(m.entity.kind in ("partner", "programme") for m in mentions)
+    if not _about_network(sentence, mentions) and not (network_before and not others):
         return
     years = _years(sentence, doc_date)
     for city in cities:

@@ -328,3 +328,17 @@ def test_a_joining_said_of_the_meeting_takes_the_meetings_year(gazetteer):
         {"city": "city/chiang-mai"},
         {"city": "city/rayong"},
     ]
+
+
+def test_a_joining_after_the_network_was_named_needs_no_network_word(gazetteer):
+    admitted = "Ipoh, Putrajaya and Seberang Perai were admitted in 2025."
+    assert proposals(gazetteer, f"Malaysia has seven cities in the ASCN. {admitted}") == [
+        ("joining", {"city": "city/ipoh", "year": "2025"}),
+        ("joining", {"city": "city/putrajaya", "year": "2025"}),
+        ("joining", {"city": "city/seberang-perai", "year": "2025"}),
+    ]
+    # not in a text that never named the network, nor where a programme could be what the city joined
+    assert proposals(gazetteer, admitted) == []
+    assert (
+        proposals(gazetteer, "Malaysia has seven cities in the ASCN. In 2021 Kuching was admitted to Smart JAMP.") == []
+    )
