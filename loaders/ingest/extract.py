@@ -92,9 +92,9 @@ _STATUS = (
     (
         "ongoing",
         re.compile(
-            r"\b(ongoing|under (?:way|construction|development)|underway|in progress|being "
-            r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented)|is piloting|"
-            r"rolling out|continu(?:es?|ing))\b",
+            r"\b(ongoing|under (?:way|construction|development|implementation)|underway|in progress|being "
+            r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented|carried out)|"
+            r"is piloting|rolling out|continu(?:es?|ing)|(?<!been )in operation)\b",
             re.I,
         ),
     ),

@@ -264,6 +264,20 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "NUSA DUA, July 12, 2023 - Indonesia opened the 6th ASCN Annual Meeting in Bali on Wednesday (12/7).",
             [("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting", "host": "Bali"})],
         ),
+        # a project in operation or still being carried out is ongoing; one that has been in operation is done
+        (
+            "Chiang Mai's Wildfire Prevention and Solution Command Centre is in operation.",
+            [("project", {"project": "project/cnx-wildfire-centre", "city": "city/chiang-mai", "status": "ongoing"})],
+        ),
+        (
+            "Chiang Mai's Wildfire Prevention and Solution Command Centre has been in operation since 2020.",
+            [("project", {"project": "project/cnx-wildfire-centre", "city": "city/chiang-mai", "status": "completed"})],
+        ),
+        (
+            "Denpasar is in the network. The Denpasar Smart City Master Plan, issued as a mayoral regulation in 2019, "
+            "is still being carried out.",
+            [("project", {"project": "project/dps-smart-city-masterplan", "status": "ongoing"})],
+        ),
         # a dateline says where and when a story was filed: its place is no subject, its date the event's only
         # when the sentence writes none
         (
