@@ -24,12 +24,15 @@ _DATE = re.compile(
     rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? (?:19|20)\d{{2}}|(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
     rf"(?:19|20)\d{{2}}|(?:{MONTHS}) (?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
+_NEWEST = r"(?:new(?:est)?|latest) (?:ASCN |member |network )?(?:members?|cit(?:y|ies))"
 _JOIN = re.compile(
-    r"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:[\w-]+ ){0,2}members?|"
-    r"(?:new(?:est)?|latest) members?|welcomed|members? since|(?:network|ASCN)\)? since)\b",
+    rf"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
+    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since)\b",
     re.I,
 )
 """A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since")."""
+_NEWEST_NOW = re.compile(rf"\b(?:is|are)\b[^.;]{{0,30}}?\b{_NEWEST}\b", re.I)
+"""A joining said in the present ("Timor-Leste's capital is the newest member"): in the year the text was written."""
 _DATELINE = re.compile(
     r"^(?P<place>[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,3})(?P<more>,[^-–—()\n]{1,40})?(?P<outlet> \([^()\n]{2,40}\))?"
     r"\s+[-–—]{1,2}\s"
@@ -46,8 +49,8 @@ _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
 """Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
 _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 """What stands between partners named together ("paired with Japan and the City of Yokohama")."""
-_THE_CITY = re.compile(r"\b[Tt]he city(?:'s|’s)?(?! of\b)")
-"""A city named a sentence before, said again ("The city works with USTDA")."""
+_THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)")
+"""A city named a sentence before, said again ("The city works with USTDA", "Timor-Leste's capital is ...")."""
 _THE_AGENCY = re.compile(r"\b[Tt]he (?:agency|bank|ministry)(?:'s|’s)?")
 """A partner named a sentence before, said again ("In Johor Bahru, the agency funded ...")."""
 _THE_PROJECT = re.compile(
@@ -371,8 +374,9 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
     if not _about_network(sentence, mentions) and not (network_before and not others):
         return
     years = _years(sentence, doc_date)
+    now = literal(doc_date[:4], XSD + "gYear") if doc_date and _NEWEST_NOW.search(sentence) else None
     for city in cities:
-        out.add(fact("joining", city=entity(city), year=_year_at(years, city.start - offset)))
+        out.add(fact("joining", city=entity(city), year=_year_at(years, city.start - offset) or now))
     for m in _NEW_CITY.finditer(sentence):
         name = m[1]
         if name.split()[0] in _STOP_NAMES or not _outside(known_spans, m.start(1), m.end(1)):

@@ -356,3 +356,16 @@ def test_a_joining_after_the_network_was_named_needs_no_network_word(gazetteer):
     assert (
         proposals(gazetteer, "Malaysia has seven cities in the ASCN. In 2021 Kuching was admitted to Smart JAMP.") == []
     )
+
+
+def test_the_capital_and_the_newest_member_said_now(gazetteer):
+    welcome = "Welcome, Dili! Timor-Leste's capital is the newest member of the ASCN."
+    # 'the capital' is the city named before; 'is the newest member' is a joining in the year the text was written
+    assert proposals(gazetteer, welcome, date="2026-01-21") == [("joining", {"city": "city/dili", "year": "2026"})]
+    assert proposals(gazetteer, welcome) == [("joining", {"city": "city/dili"})]
+    assert proposals(gazetteer, "Dili lies on the coast. The capital joined the network in January 2026.") == [
+        ("joining", {"city": "city/dili", "year": "2026"})
+    ]
+    assert proposals(gazetteer, "Cauayan City in Isabela is the Philippines' newest ASCN city (2025).") == [
+        ("joining", {"city": "city/cauayan-city", "year": "2025"})
+    ]
