@@ -65,6 +65,8 @@ _PROJECT = re.compile(
     r"build(?:s|ing)?|construct(?:s|ed|ion)|install(?:s|ed|ing)|completed|opened|upgrade[sd]?)\b",
     re.I,
 )
+_SUPPORT = re.compile(r"\b(support\w*|assist\w*|help\w*|fund(?:s|ed|ing)?|financ\w+|memorandum|cooperat\w+)\b", re.I)
+"""Words of a partner's part in a project ("USTDA technical assistance is helping Ho Chi Minh City prepare ...")."""
 _MEETING = re.compile(r"\b(meeting|summit|conference|workshop|forum|statement|declaration|endorsed|adopted)\b", re.I)
 _COUNT = re.compile(
     r"\b(?P<value>\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(?P<counted>cities|projects)\b",
@@ -248,7 +250,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if not paired or projects:
-            _project(out, sentence, cities, partners, projects, known_spans, fact)
+            _project(out, sentence, offset, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
         if _about_network(sentence, mentions) or (network_document and _MEMBER_CITIES.search(sentence)):
             _count(out, sentence, doc_date, fact)
@@ -402,7 +404,7 @@ def _paired_partners(sentence: str, offset: int, partners: list[Mention], trigge
     spans = sorted(((m, m.start - offset, m.end - offset) for m in partners), key=lambda p: p[1])
     after = [(m, s, e) for m, s, e in spans if trigger.end() <= s < end]
     if after:
-        named = [(m, s, e) for m, s, e in after if not sentence.startswith("'s", e)] or after
+        named = [(m, s, e) for m, s, e in after if not _owner(sentence, e)] or after
         kept = named[:1]
         for m, s, e in named[1:]:
             if _COORDINATED.fullmatch(sentence, kept[-1][2], s):
@@ -410,9 +412,24 @@ def _paired_partners(sentence: str, offset: int, partners: list[Mention], trigge
         return [m for m, _, _ in kept]
     side = [(m, s, e) for m, s, e in spans if e <= trigger.start()]
     ends = {e for _, _, e in spans}
-    named = [(m, s, e) for m, s, e in side if not sentence.startswith("'s", e)]
+    named = [(m, s, e) for m, s, e in side if not _owner(sentence, e)]
     named = [(m, s, e) for m, s, e in named if not any(sentence[x:s] == ", " for x in ends)]
     return [m for m, _, _ in named or side]
+
+
+def _owner(sentence: str, end: int) -> bool:
+    """Whether the name ending at ``end`` is written as the owner of the next ("Japan's Smart JAMP", "Japan's
+    Ministry of Land, ..."): the owner is not the partner the sentence speaks of, unless it is the only one."""
+    return sentence.startswith(("'s", "’s"), end)
+
+
+def _clause_bounds(sentence: str) -> list[tuple[int, int]]:
+    """Where each clause of a sentence starts and ends (:data:`_CLAUSE_BREAK`)."""
+    bounds, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        bounds.append((start, m.start()))
+        start = m.end()
+    return [*bounds, (start, len(sentence))]
 
 
 def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> list[tuple[int, int, re.Match]]:
@@ -423,13 +440,8 @@ def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> lis
     with the first partner. A clause without a pairing word or a partner lends its cities to the pairing clause
     after it ("Battambang, Davao City, and Luang Prabang were selected for ...").
     """
-    bounds, start = [], 0
-    for m in _CLAUSE_BREAK.finditer(sentence):
-        bounds.append((start, m.start()))
-        start = m.end()
-    bounds.append((start, len(sentence)))
     found, lead = [], None
-    for start, end in bounds:
+    for start, end in _clause_bounds(sentence):
         trigger = _PAIR.search(sentence, start, end)
         if trigger:
             found.append((start if lead is None else lead, end, trigger))
@@ -494,14 +506,19 @@ def _status(sentence: str) -> Value | None:
     return literal(found.pop()) if len(found) == 1 else None
 
 
-def _project(out, sentence, cities, partners, projects, known_spans, fact) -> None:
+def _project(out, sentence, offset, cities, partners, projects, known_spans, fact) -> None:
     """A project fact: a sentence with a project word (project, launched, built...) and a city or a known project,
-    or a known project with a status ("the Intelligent Operation Centre is still being expanded"), whose name
-    says it is a project."""
+    a known project with a status ("the Intelligent Operation Centre is still being expanded") or with a partner
+    and words of its support ("USTDA technical assistance is helping Ho Chi Minh City prepare a fully functioning
+    Integrated Operation Centre"), or a new project whose name says it is one. Its partner is the first named that
+    is not written as another's owner ("Japan's Ministry of Land, ...": the ministry)."""
     status = _status(sentence)
-    if not (_PROJECT.search(sentence) and (cities or projects)) and not (projects and status):
+    supporters = _supporters(sentence, offset, partners, projects)
+    if not (_PROJECT.search(sentence) and (cities or projects)) and not (projects and status) and not supporters:
         return
-    partner = entity(partners[0]) if partners else None
+    partners = supporters or partners
+    named = [p for p in partners if not _owner(sentence, p.end - offset)] or partners
+    partner = entity(named[0]) if named else None
     if projects:
         for project in projects:
             out.add(
@@ -530,6 +547,18 @@ def _project(out, sentence, cities, partners, projects, known_spans, fact) -> No
         return
     out.add(fact("new-project", name=literal(name)))
     out.add(fact("project", name=literal(name), city=entity(cities[0]), partner=partner, status=status))
+
+
+def _supporters(sentence: str, offset: int, partners: list[Mention], projects: list[Mention]) -> list[Mention]:
+    """The partners named in a clause with a known project and words of support: the partner's part in it.
+
+    A partner in another clause is not: "The Meeting thanked Japan ... for their continued support, and noted the
+    completion of the Luang Prabang Smart and Integrated Urban Strategy" names no partner of the strategy."""
+    for start, end in _clause_bounds(sentence):
+        inside = [p for p in partners if start <= p.start - offset < end]
+        if inside and _SUPPORT.search(sentence, start, end) and any(start <= p.start - offset < end for p in projects):
+            return inside
+    return []
 
 
 def _party(found: re.Match, mentions: list[Mention], offset: int) -> Value:

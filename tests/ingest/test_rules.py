@@ -278,6 +278,29 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "is still being carried out.",
             [("project", {"project": "project/dps-smart-city-masterplan", "status": "ongoing"})],
         ),
+        # a known project with a partner and words of its support in one clause is the partner's project; the
+        # partner is not the owner of another name ("Japan's Ministry ..."), nor one thanked in another clause
+        (
+            "Under the U.S.-ASEAN Smart Cities Partnership, USTDA technical assistance is helping Ho Chi Minh City "
+            "prepare a fully functioning Integrated Operation Centre.",
+            [
+                (
+                    "project",
+                    {"project": "project/sgn-ioc", "city": "city/ho-chi-minh-city", "partner": "partner/ustda"},
+                )
+            ],
+        ),
+        (
+            "Bangkok is a member. Japan's Ministry of Land, Infrastructure, Transport and Tourism (MLIT) and the Urban "
+            "Renaissance Agency signed a memorandum of cooperation with Thailand's Ministry of Transport in December "
+            "2020 for the Bang Sue Smart City around the station.",
+            [("project", {"project": "project/bkk-bang-sue-smart-city", "partner": "partner/japan_mlit"})],
+        ),
+        (
+            "Luang Prabang is a member. The Meeting thanked Japan for its continued support, and noted the Luang "
+            "Prabang Smart and Integrated Urban Strategy.",
+            [],
+        ),
         # a dateline says where and when a story was filed: its place is no subject, its date the event's only
         # when the sentence writes none
         (
