@@ -42,9 +42,12 @@ _RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
-    r"partnership with|matched with|teamed up with|(?:selected|chosen) for|works? with|working with)\b",
+    r"partnership with|matched with|teamed up with|(?:selected|chosen) for|picked|works? with|working with|"
+    r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b))\b",
     re.I,
 )
+_PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
+"""A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
 """Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
 _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
@@ -455,7 +458,8 @@ def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> lis
 
 def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, fact) -> bool:
     """Pairings, clause by clause (:func:`_pairing_clauses`): a city and the partners :func:`_paired_partners` finds,
-    or a new partner after "with"; the programme named in the clause, else the sentence's when it has one pairing
+    or a new partner after "with"; a clause whose subject is "it" or "they" and names no partner takes those named
+    before it in the sentence; the programme named in the clause, else the sentence's when it has one pairing
     clause. Whether any was found (then the sentence is not also a project's)."""
     if not cities:
         return False
@@ -469,9 +473,10 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
         clause_cities = [c for c in cities if within(c)]
         if not clause_cities:
             continue
-        found = [
-            entity(p) for p in _paired_partners(sentence, offset, [p for p in partners if within(p)], trigger, end)
-        ]
+        own = [p for p in partners if within(p)]
+        if not own and _PRONOUN.search(sentence, start, trigger.start()):
+            own = [p for p in partners if p.start - offset < start]
+        found = [entity(p) for p in _paired_partners(sentence, offset, own, trigger, end)]
         if not found:
             for m in _ORG_AFTER_WITH.finditer(sentence, trigger.start(), end):
                 name = m[1].strip()

@@ -264,6 +264,23 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "NUSA DUA, July 12, 2023 - Indonesia opened the 6th ASCN Annual Meeting in Bali on Wednesday (12/7).",
             [("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting", "host": "Bali"})],
         ),
+        # "picked", "links ... with"; a clause whose subject is "it" takes the partner named before it
+        (
+            "Korea's Ministry of Land, Infrastructure and Transport launched the K-City Network programme on 31 "
+            "January 2020, and in its first round it picked three ASCN cities: Kota Kinabalu, Vientiane and Khon Kaen.",
+            [
+                (
+                    "pairing",
+                    {"city": f"city/{c}", "partner": "partner/korea_molit", "programme": "programme/k-city-network"},
+                )
+                for c in ("kota-kinabalu", "vientiane", "khon-kaen")
+            ],
+        ),
+        (
+            "The newest, in Cebu City, links the Metropolitan Cebu Water District with Miami-Dade Water and Sewer.",
+            [("pairing", {"city": "city/cebu-city", "partner": "partner/miami_dade_wasd"})],
+        ),
+        ("Korea's Ministry of Land, Infrastructure and Transport met, and Kota Kinabalu picked a consultant.", []),
         # a project in operation or still being carried out is ongoing; one that has been in operation is done
         (
             "Chiang Mai's Wildfire Prevention and Solution Command Centre is in operation.",
