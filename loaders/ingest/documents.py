@@ -114,8 +114,8 @@ def _text(meta: Mapping[str, object], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _error(path: Path, expected: str, got: str) -> InputError:
-    return InputError(path.name, None, None, expected, got)
+def _error(path: Path, expected: str, got: str, line: int | None = None) -> InputError:
+    return InputError(path.name, None, None, expected, got, line=line)
 
 
 def _clean(text: str) -> str:
@@ -219,8 +219,7 @@ def _feed(path: Path, data: bytes) -> list[Document]:
 
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
-        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: str(parsed.get("bozo_exception")))()
-        raise _error(path, "an RSS or Atom feed", f"not a feed ({reason})")
+        raise _not_xml(path, data) or _error(path, "an RSS or Atom feed", f"not a feed ({parsed.bozo_exception})")
     if not parsed.entries:
         raise _error(path, "an RSS or Atom feed with entries", "a feed without entries")
     publisher = parsed.feed.get("title") or None
@@ -239,6 +238,20 @@ def _feed(path: Path, data: bytes) -> list[Document]:
             )
         )
     return docs
+
+
+def _not_xml(path: Path, data: bytes) -> InputError | None:
+    """Where a feed file stops being XML, as line and column, or None if it is XML. Asked of the XML parser itself:
+    feedparser's own error counts lines from a declaration it adds, one line after the file's."""
+    import xml.sax
+
+    try:
+        xml.sax.parseString(data, xml.sax.ContentHandler())
+    except xml.sax.SAXParseException as exc:
+        column = exc.getColumnNumber()
+        where = exc.getMessage() + (f" at column {column + 1}" if column is not None else "")
+        return _error(path, "an RSS or Atom feed", f"not XML ({where})", exc.getLineNumber())
+    return None
 
 
 def _strip_tags(markup: str) -> str:

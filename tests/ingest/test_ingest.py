@@ -298,6 +298,24 @@ def test_precision_and_recall_meet_the_targets_on_the_test_split(gazetteer):
             "error: half.txt: expected UTF-16 text, as its byte-order mark says (undecodable byte at offset 6)",
         ),
         ("feed.rss", b"<rss><channel><title>x</title></channel></rss>", "feed.rss: expected an RSS or Atom feed"),
+        # binary data that decodes, an image saved as HTML, a PDF with no text layer, a feed that is not XML
+        (
+            "data.txt",
+            b"SQLite format 3\x00\x10\x00",
+            "data.txt: expected text, not binary data (a NUL character at offset 15)",
+        ),
+        ("photo.html", b"\x89PNG\r\n\x1a\n\x00\x00", "photo.html: expected UTF-8 text (undecodable byte at offset 0)"),
+        ("scan.pdf", None, "scan.pdf: expected a PDF with a text layer, got 'no text"),
+        (
+            "news.rss",
+            b"Latest news\nDa Nang joined the network.\n",
+            "news.rss, line 1: expected an RSS or Atom feed, got 'not XML (syntax error at column 1)'",
+        ),
+        (
+            "cut.atom",
+            b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n<title>x</title>\n<entry',
+            "cut.atom, line 4: expected an RSS or Atom feed, got 'not XML (unclosed token at column 1)'",
+        ),
     ],
 )
 def test_an_unreadable_file_is_named_with_its_reason_and_nothing_is_written(
@@ -305,7 +323,12 @@ def test_an_unreadable_file_is_named_with_its_reason_and_nothing_is_written(
 ):
     fresh_store.close()
     bad = tmp_path / name
-    bad.write_bytes(content)
+    if content is None:
+        from tests.ingest.make_pdf import make
+
+        make(bad, parts=())  # a page with nothing written on it, as a scan without OCR reads
+    else:
+        bad.write_bytes(content)
     good = TEXTS / "dev" / "02-pairing.txt"
     result = CliRunner().invoke(main, ["--data-dir", str(fresh_settings.data_dir), "ingest", str(good), str(bad)])
     assert result.exit_code == 2
