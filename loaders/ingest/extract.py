@@ -54,6 +54,14 @@ _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 """What stands between partners named together ("paired with Japan and the City of Yokohama")."""
 _THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)")
 """A city named a sentence before, said again ("The city works with USTDA", "Timor-Leste's capital is ...")."""
+_IT_JOINED = re.compile(r"\b[Ii]t (?:(?:only|later|also|then|has|had|was) )*(?:joined|became|admitted)\b")
+"""A city said again as the subject of its joining ("No, it only joined the network in 2023")."""
+_ALL_OF_THEM = re.compile(
+    r"^(?:All (?P<all>two|three|four|five|six|seven)|All of them|They|Both|The (?P<the>two|three|four|five|six|seven) "
+    r"cities)\b"
+)
+"""The cities the sentence before named, said again together ("All three have belonged to the network since ...")."""
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _THE_AGENCY = re.compile(r"\b[Tt]he (?:agency|bank|ministry)(?:'s|’s)?")
 """A partner named a sentence before, said again ("In Johor Bahru, the agency funded ...")."""
 _THE_PROJECT = re.compile(
@@ -240,7 +248,11 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             )
 
         cities = city.resolve(
-            [m for m in mentions if m.entity.kind == "city"], _THE_CITY.search(sentence), offset, index
+            [m for m in mentions if m.entity.kind == "city"],
+            _THE_CITY.search(sentence) or _IT_JOINED.search(sentence),
+            offset,
+            index,
+            _ALL_OF_THEM.match(sentence),
         )
         partners = partner.resolve(
             [m for m in mentions if m.entity.kind == "partner"], _THE_AGENCY.search(sentence), offset, index
@@ -282,19 +294,33 @@ def _dateline(sentence: str) -> int:
 
 class _Antecedent:
     """The one entity of a kind that the latest sentence naming that kind named: what "the city", "the agency" or
-    "It" in a sentence naming none of that kind refers to. A sentence naming several leaves none."""
+    "It" in a sentence naming none of that kind refers to. A sentence naming several leaves none, except to words
+    that say them all ("All three") in the sentence right after it."""
 
     def __init__(self) -> None:
         self.last: Mention | None = None
+        self.every: list[Mention] = []
+        self.index = -1
 
-    def resolve(self, named: list[Mention], said_again: re.Match | None, offset: int, index: int) -> list[Mention]:
+    def resolve(
+        self, named: list[Mention], said_again: re.Match | None, offset: int, index: int, all_of: re.Match | None = None
+    ) -> list[Mention]:
         """The mentions of the kind in sentence ``index``: those ``named``, else the antecedent where the words
-        ``said_again`` (found in the sentence starting at ``offset``) stand."""
+        ``said_again`` (found in the sentence starting at ``offset``) stand, else the several the sentence before
+        named where ``all_of`` says them, as many as its number says ("All three", "The two cities", "Both")."""
         if not named and said_again and self.last:
             at = offset + said_again.start()
             return [Mention(self.last.entity, said_again[0], at, at + len(said_again[0]), index)]
+        if not named and all_of and self.index == index - 1 and len(self.every) > 1:
+            number = all_of.groupdict().get("all") or all_of.groupdict().get("the")
+            wanted = _NUMBERS[number.lower()] if number else 2 if all_of[0].lower() == "both" else len(self.every)
+            if wanted == len(self.every):
+                at = offset + all_of.start()
+                return [Mention(m.entity, all_of[0], at, at + len(all_of[0]), index) for m in self.every]
         if named:
             self.last = named[0] if len({m.entity.iri for m in named}) == 1 else None
+            self.every = list({m.entity.iri: m for m in named}.values())
+            self.index = index
         return named
 
 

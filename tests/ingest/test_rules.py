@@ -409,3 +409,17 @@ def test_the_capital_and_the_newest_member_said_now(gazetteer):
     assert proposals(gazetteer, "Cauayan City in Isabela is the Philippines' newest ASCN city (2025).") == [
         ("joining", {"city": "city/cauayan-city", "year": "2025"})
     ]
+
+
+def test_cities_said_again_together_or_as_it(gazetteer):
+    visited = "I visited Hà Nội, Đà Nẵng and Ho Chi Minh City."
+    belonged = "have belonged to the ASEAN Smart Cities Network since it was set up in 2018."
+    assert proposals(gazetteer, f"{visited} All three {belonged}") == [
+        ("joining", {"city": f"city/{c}", "year": "2018"}) for c in ("hanoi", "da-nang", "ho-chi-minh-city")
+    ]
+    # a number that is not the cities', or a sentence between: not them
+    assert proposals(gazetteer, f"{visited} All four {belonged}") == []
+    assert proposals(gazetteer, f"{visited} The trip was long. All three {belonged}") == []
+    assert proposals(gazetteer, "Khon Kaen wasn't a member then, was it? No, it only joined the network in 2023.") == [
+        ("joining", {"city": "city/khon-kaen", "year": "2023"})
+    ]
