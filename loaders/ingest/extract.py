@@ -484,8 +484,9 @@ def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> lis
 
 def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, fact) -> bool:
     """Pairings, clause by clause (:func:`_pairing_clauses`): a city and the partners :func:`_paired_partners` finds,
-    or a new partner after "with"; a clause whose subject is "it" or "they" and names no partner takes those named
-    before it in the sentence; the programme named in the clause, else the sentence's when it has one pairing
+    or a new partner after "with"; a clause whose subject is "it" or "they" and names no city (no partner) takes
+    those named before it in the sentence ("Da Nang ... has been twinned with the City of Yokohama since 2013, and it
+    was later selected for Japan's Smart JAMP programme"); the programme named in the clause, else the sentence's when it has one pairing
     clause. Whether any was found (then the sentence is not also a project's)."""
     if not cities:
         return False
@@ -496,12 +497,16 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
         def within(m: Mention, start: int = start, end: int = end) -> bool:
             return start <= m.start - offset < end
 
+        # "it" or "they" stands for the city or the partner the clause does not name, named before it
+        said_again = _PRONOUN.search(sentence, start, trigger.start())
         clause_cities = [c for c in cities if within(c)]
+        own = [p for p in partners if within(p)]
+        if said_again and not clause_cities:
+            clause_cities = [c for c in cities if c.start - offset < start]
+        elif said_again and not own:
+            own = [p for p in partners if p.start - offset < start]
         if not clause_cities:
             continue
-        own = [p for p in partners if within(p)]
-        if not own and _PRONOUN.search(sentence, start, trigger.start()):
-            own = [p for p in partners if p.start - offset < start]
         found = [entity(p) for p in _paired_partners(sentence, offset, own, trigger, end)]
         if not found:
             for m in _ORG_AFTER_WITH.finditer(sentence, trigger.start(), end):

@@ -281,6 +281,15 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             [("pairing", {"city": "city/cebu-city", "partner": "partner/miami_dade_wasd"})],
         ),
         ("Korea's Ministry of Land, Infrastructure and Transport met, and Kota Kinabalu picked a consultant.", []),
+        # and a clause whose subject is "it" takes the city named before it
+        (
+            "Da Nang has been twinned with the City of Yokohama since 2013, and it was later selected for Japan's "
+            "Smart JAMP programme.",
+            [
+                ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"}),
+                ("pairing", {"city": "city/da-nang", "partner": "partner/japan", "programme": "programme/smart-jamp"}),
+            ],
+        ),
         # a project in operation or still being carried out is ongoing; one that has been in operation is done
         (
             "Chiang Mai's Wildfire Prevention and Solution Command Centre is in operation.",
