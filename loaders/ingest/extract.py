@@ -93,7 +93,7 @@ _STATUS = (
         "completed",
         re.compile(
             r"\b(completed|finished|inaugurated|opened|has been in operation|now operat\w+|"
-            r"went live|handed over)\b",
+            r"went live|handed over|(?<!expected )(?<!planned )(?<!scheduled )completion of)\b",
             re.I,
         ),
     ),

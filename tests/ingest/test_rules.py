@@ -290,6 +290,17 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
                 ("pairing", {"city": "city/da-nang", "partner": "partner/japan", "programme": "programme/smart-jamp"}),
             ],
         ),
+        # "the completion of" a known project is its completion, not an expected or planned one
+        (
+            "Luang Prabang is a member. The Meeting noted the completion of the Luang Prabang Smart and Integrated "
+            "Urban Strategy in December 2023.",
+            [("project", {"project": "project/lpq-urban-strategy", "status": "completed"})],
+        ),
+        (
+            "Luang Prabang is a member. The expected completion of the Luang Prabang Smart and Integrated Urban "
+            "Strategy is 2023.",
+            [],
+        ),
         # a project in operation or still being carried out is ongoing; one that has been in operation is done
         (
             "Chiang Mai's Wildfire Prevention and Solution Command Centre is in operation.",
