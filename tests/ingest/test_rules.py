@@ -281,15 +281,6 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             [("pairing", {"city": "city/cebu-city", "partner": "partner/miami_dade_wasd"})],
         ),
         ("Korea's Ministry of Land, Infrastructure and Transport met, and Kota Kinabalu picked a consultant.", []),
-        # and a clause whose subject is "it" takes the city named before it
-        (
-            "Da Nang has been twinned with the City of Yokohama since 2013, and it was later selected for Japan's "
-            "Smart JAMP programme.",
-            [
-                ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"}),
-                ("pairing", {"city": "city/da-nang", "partner": "partner/japan", "programme": "programme/smart-jamp"}),
-            ],
-        ),
         # "the completion of" a known project is its completion, not an expected or planned one
         (
             "Luang Prabang is a member. The Meeting noted the completion of the Luang Prabang Smart and Integrated "
@@ -343,10 +334,7 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
         (
             "Jakarta (Nusantara Wire) - The ministry said that Denpasar and Semarang had been admitted to the ASEAN "
             "Smart Cities Network in 2025.",
-            [
-                ("joining", {"city": "city/denpasar", "year": "2025"}),
-                ("joining", {"city": "city/semarang", "year": "2025"}),
-            ],
+            [("joining", {"city": f"city/{c}", "year": "2025"}) for c in ("denpasar", "semarang")],
         ),
         (
             "KUALA LUMPUR, 10 September 2025 - The 8th ASCN Annual Meeting was held in Kuala Lumpur on 9 September "
@@ -442,4 +430,16 @@ def test_cities_said_again_together_or_as_it(gazetteer):
     assert proposals(gazetteer, f"{visited} The trip was long. All three {belonged}") == []
     assert proposals(gazetteer, "Khon Kaen wasn't a member then, was it? No, it only joined the network in 2023.") == [
         ("joining", {"city": "city/khon-kaen", "year": "2023"})
+    ]
+
+
+def test_a_pairing_clause_whose_subject_is_it_takes_the_city_named_before(gazetteer):
+    twinned = "Da Nang has been twinned with the City of Yokohama since 2013"
+    assert proposals(gazetteer, f"{twinned}, and it was later selected for Japan's Smart JAMP programme.") == [
+        ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"}),
+        ("pairing", {"city": "city/da-nang", "partner": "partner/japan", "programme": "programme/smart-jamp"}),
+    ]
+    # no partner in the clause: nothing more is paired
+    assert proposals(gazetteer, f"{twinned}, and it was later selected for Smart JAMP.") == [
+        ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"})
     ]
