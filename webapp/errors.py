@@ -38,9 +38,9 @@ class EntityNotFound(HTTPNotFound):
 
 
 JSON, TEXT = "json", "text"
-_ERROR_OFFERS = [*OFFERS[:2], "application/json", "text/plain", *OFFERS[2:]]
+_ERROR_OFFERS = [*OFFERS[:2], "application/json", *OFFERS[2:]]
 """What an error can be written as, by media type: HTML first (so a tie gets the page), then JSON, then plain text
-standing for each RDF syntax the entity IRIs offer (:data:`webapp.linked_data.OFFERS`)."""
+standing for each RDF syntax the entity IRIs offer (:data:`webapp.linked_data.OFFERS`, ``text/plain`` among them)."""
 
 
 def error_form() -> str:

@@ -27,10 +27,12 @@ OFFERS = (
         alias
         for f in GRAPH_FORMATS
         for alias in f.aliases
-        if "/" in alias and alias not in ("application/json", "application/xml", "text/xml", "text/plain")
+        if "/" in alias and alias not in ("application/json", "application/xml", "text/xml")
     ]
 )
-"""HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its own aliases."""
+"""HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its aliases, except the
+generic JSON and XML types, which a client of the JSON API or an XML tool sends without meaning RDF. ``text/plain``
+is offered (N-Triples, its historical media type, as ``/sparql`` answers it): a plain-text client got a 406."""
 FORMAT_NAMES = {
     HTML: HTML,
     **{key: f.name for f in GRAPH_FORMATS for key in (f.name, f.extension, *f.aliases) if "/" not in key},

@@ -232,6 +232,7 @@ def test_unknown_page_is_a_404_page(client):
         ("application/ld+json", "application/ld+json", "json-ld"),
         ("application/rdf+xml", "application/rdf+xml", "xml"),
         ("text/turtle;q=0.9, text/html;q=0.5", "text/turtle", "turtle"),
+        ("text/plain", "application/n-triples", "nt"),  # N-Triples' historical media type; it was a 406
     ],
 )
 def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_format):
