@@ -7,6 +7,7 @@ at once, and they stop with the server — on Ctrl-C and on SIGTERM alike, so no
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable
@@ -154,6 +155,8 @@ def _channel_class():
     from waitress.channel import HTTPChannel
 
     class Channel(HTTPChannel):
+        parser_class = _parser_class()
+
         def writable(self):
             if self.requests:
                 return bool(
@@ -164,6 +167,31 @@ def _channel_class():
             return super().writable()
 
     return Channel
+
+
+_RAW_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _parser_class():
+    """waitress's request parser, reading a request line's raw non-ASCII bytes as their percent-encoding.
+
+    A careless client (a script, ``curl 'http://…/id/city/đà-nẵng'``) sends ``đà`` as raw UTF-8 bytes where a browser
+    sends ``%C4%91%C3%A0``; waitress refused the first with a bare "400 Bad URI" (``urllib.parse`` reads bytes as
+    ASCII). Encoded, such a request means what the browser's means: the app decodes its path and query as UTF-8,
+    a byte sequence that is no UTF-8 as U+FFFD, as it does for percent-encoded bytes (nginx and Apache pass raw bytes
+    on likewise).
+    """
+    from waitress.parser import HTTPRequestParser
+
+    class Parser(HTTPRequestParser):
+        def parse_header(self, header_plus: bytes):
+            start, end = header_plus.find(b" "), header_plus.find(b"\r\n")
+            if not 0 <= start < end:  # no request target: waitress's own error
+                return super().parse_header(header_plus)
+            target = _RAW_BYTE.sub(lambda byte: b"%%%02X" % byte[0][0], header_plus[start:end])
+            return super().parse_header(header_plus[:start] + target + header_plus[end:])
+
+    return Parser
 
 
 def _stop(signum, frame) -> None:

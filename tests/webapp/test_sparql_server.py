@@ -230,3 +230,33 @@ def test_a_body_over_the_limit_is_refused_before_it_is_sent(ascn_server):
         )
         answer = conn.recv(4096)  # the body is never sent: only a refusal can come back
     assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def raw_get(url: str, target: bytes, accept: bytes = b"*/*") -> bytes:
+    """The answer to a GET whose request target is sent as these bytes, unencoded as a careless client sends it."""
+    host, port = urllib.parse.urlsplit(url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(
+            b"GET %s HTTP/1.1\r\nHost: localhost\r\nAccept: %s\r\nConnection: close\r\n\r\n" % (target, accept)
+        )
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_raw_non_ascii_bytes_in_the_request_target_read_as_their_percent_encoding(ascn_server):
+    """``/id/city/đà-nẵng`` sent as raw UTF-8 (not ``%C4%91…``, as a browser sends it) got waitress's bare "400 Bad
+    URI"; it is answered as the percent-encoded request is: a 404 suggesting Da Nang, a search finding it, and bytes
+    that are no UTF-8 read as U+FFFD."""
+    site = ascn_server.url.removesuffix("/sparql")
+    head, _, body = raw_get(site, "/id/city/đà-nẵng".encode(), b"text/plain").partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404 ")
+    assert body.decode() == (
+        "404 Page not found: The graph has no entity at /id/city/đà-nẵng: entity paths are /id/<kind>/<id>, in "
+        "letters, digits, '-', '_' and '.', at most 300 characters.\nDid you mean:\n  /id/city/da-nang  Da Nang\n"
+    )
+    head = raw_get(site, "/search?q=Đà-Nẵng".encode()).partition(b"\r\n\r\n")[0]
+    assert head.startswith(b"HTTP/1.1 302 ") and b"\r\nLocation: /id/city/da-nang\r\n" in head
+    head, _, body = raw_get(site, b"/id/city/\xff\xfe", b"text/plain").partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404 ") and "/id/city/\ufffd\ufffd:" in body.decode()
