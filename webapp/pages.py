@@ -18,7 +18,7 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.formats import Format, write
-from graph.lookup import fold, local_id
+from graph.lookup import close_matches, fold, local_id
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
@@ -596,8 +596,8 @@ def _entity_map(view) -> dict | None:
 
 CLOSEST_LENGTH = 60
 """Characters of a path's id compared with the entities' ids and names for a 404's suggestions: more than the
-longest id (48 in the bundled graph); each character more costs difflib time for each of the 1,300 ids and names (a
-path's 250 characters took 0.12 s)."""
+longest id (48 in the bundled graph); each character more costs time for each of the 1,300 ids and names (a path's
+250 characters took 0.12 s through difflib alone, see :func:`graph.lookup.close_matches`)."""
 
 
 def _closest(kind: str, ident: str) -> list[tuple[str, str]]:
@@ -611,7 +611,7 @@ def _closest(kind: str, ident: str) -> list[tuple[str, str]]:
         keys.setdefault(path.rsplit("/", 1)[-1].lower(), path)
         keys.setdefault(label.lower(), path)
     picked: list[str] = []
-    for key in get_close_matches(ident[:CLOSEST_LENGTH].lower(), list(keys), n=10, cutoff=0.4):
+    for key in close_matches(ident[:CLOSEST_LENGTH].lower(), keys, n=10, cutoff=0.4):
         if keys[key] not in picked:
             picked.append(keys[key])
     return [(path, entities[path]) for path in picked[:5]]

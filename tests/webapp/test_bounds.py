@@ -258,3 +258,44 @@ def test_the_404s_of_unknown_kinds_read_no_entities_from_the_store(client, monke
     assert set(reads) <= {"data_version"}  # the footer's release, not the entities
     assert 'href="/id/city/phuket"' in text_of(client.get("/id/citty/phuket"))
     assert 'href="/id/city/phuket"' in text_of(client.get("/id/city/phukett"))
+
+
+def test_a_404_for_a_long_random_path_computes_no_difflib_ratio(client, monkeypatch):
+    """difflib's ``quick_ratio`` let almost every one of the 1,300 ids and names through for /id/<kind>/<60 random
+    letters>, and each went on to a full ``ratio()`` (50 ms of the server's process); the LCS bound of
+    ``graph.lookup.close_matches`` leaves out each such name before its ratio, and a typo still finds Phuket."""
+    import difflib
+    import random
+    import string
+
+    calls = []
+    plain = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", lambda self: (calls.append(1), plain(self))[1])
+    rng = random.Random(7)
+    for kind in ("abcde", "project", "source"):
+        ident = "".join(rng.choice(string.ascii_lowercase + "-") for _ in range(250))
+        assert client.get(f"/id/{kind}/{ident}").status_code == 404
+    assert calls == []
+    assert 'href="/id/city/phuket"' in text_of(client.get("/id/abcde/phukett"))
+    assert calls
+
+
+def test_the_closest_entities_are_difflibs_for_typos_of_every_kind(app):
+    """``close_matches`` answers what ``difflib.get_close_matches`` answers, order included, for typos (a letter
+    dropped, two swapped, one added) of every 20th id and name of the bundled graph's entity pages."""
+    from difflib import get_close_matches
+
+    from graph.lookup import close_matches
+    from webapp.page_data import entity_pages
+
+    with app.test_request_context("/"):
+        pages = entity_pages()
+    keys = sorted({k.lower() for path, label in pages.items() for k in (path.rsplit("/", 1)[-1], label)})
+    for key in keys[::20]:
+        middle = len(key) // 2
+        for typo in (
+            key[:middle] + key[middle + 1 :],
+            key[:middle] + key[middle:][1:2] + key[middle] + key[middle + 2 :],
+            key + "x",
+        ):
+            assert close_matches(typo, keys, n=10, cutoff=0.4) == get_close_matches(typo, keys, n=10, cutoff=0.4), typo
