@@ -87,6 +87,11 @@ _COUNT_TO = re.compile(
     r"\bnumber of (?!pilot\b)(?:\w+ )?(?P<counted>cities|projects)\b[^.;]{0,40}?\bto (?P<value>\d{1,3})\b", re.I
 )
 """A count as a number reached: "raising the number of participating cities from 26 to 29" (29, not 26)."""
+_TABLE_ROW = re.compile(r"^\|(.*)\|$")
+"""A row of a table written with pipes, as Markdown and text renderings of pages write them."""
+_TABLE_RULE = re.compile(r"^:?-{3,}:?$")
+_COUNTED_COLUMN = re.compile(r"^(?:member |ASCN )?(?P<counted>cities|projects)$|^(?P<members>members)$", re.I)
+_DATE_COLUMN = re.compile(r"^(?:as (?:of|at)|year|date|month)$", re.I)
 _PILOT_COUNT = re.compile(r"\b\d{1,3}\s+pilot\s+cities\b", re.I)
 _STATUS = (
     (
@@ -231,6 +236,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
     network_before = False
+    header: list[str] | None = None
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
         offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
@@ -272,6 +278,12 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         elif network_document:
             _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
         network_before = network_before or _about_network(sentence, mentions)
+        row = _TABLE_ROW.match(sentence.strip())
+        cells = [c.strip() for c in row[1].split("|")] if row else None
+        if cells is None or header is None:
+            header = cells
+        elif network_document and not all(_TABLE_RULE.match(c) for c in cells):
+            _table_count(out, header, cells, fact)
     _date_joinings(out)
     return out
 
@@ -641,6 +653,28 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
             event=literal(re.sub(r"^the ", "", name[1], flags=re.I)) if name else None,
             chair=_party(chair, mentions, offset) if chair else None,
             host=_party(host, mentions, offset) if host else None,
+        )
+    )
+
+
+def _table_count(out, header: list[str], cells: list[str], fact) -> None:
+    """A count in a row of a table, in a document about the network, whose header names a column of cities,
+    members or projects and one of dates ("| As of | Cities |" and the row "| July 2023 | 29 |"): a table of the
+    network's growth writes no sentence a count could be read from."""
+    columns = [(i, found) for i, name in enumerate(header) if (found := _COUNTED_COLUMN.match(name))]
+    dated = next((i for i, name in enumerate(header) if _DATE_COLUMN.match(name)), None)
+    if not columns or dated is None or max(columns[0][0], dated) >= len(cells):
+        return
+    (counted, column), as_of = columns[0], iso_date(cells[dated])
+    value = cells[counted]
+    if not re.fullmatch(r"\d{1,3}", value) or as_of is None:
+        return
+    out.add(
+        fact(
+            "count",
+            counted=literal("cities" if column["members"] else column["counted"].lower()),
+            value=literal(value, XSD + "integer"),
+            as_of=literal(as_of),
         )
     )
 

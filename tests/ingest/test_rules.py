@@ -443,3 +443,14 @@ def test_a_pairing_clause_whose_subject_is_it_takes_the_city_named_before(gazett
     assert proposals(gazetteer, f"{twinned}, and it was later selected for Smart JAMP.") == [
         ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"})
     ]
+
+
+def test_counts_in_a_table_of_the_networks_growth(gazetteer):
+    table = "| As of | Cities | Note |\n|---|---|---|\n| July 2023 | 29 | three admitted |\n| 2024 | 31 | |"
+    assert proposals(gazetteer, f"# ASEAN Smart Cities Network\n\n{table}") == [
+        ("count", {"counted": "cities", "value": "29", "as_of": "2023-07"}),
+        ("count", {"counted": "cities", "value": "31", "as_of": "2024"}),
+    ]
+    # not in a document that does not name the network, nor without a column of dates
+    assert proposals(gazetteer, f"# Smart cities\n\n{table}") == []
+    assert proposals(gazetteer, "ASCN members by state:\n\n| State | Cities |\n|---|---|\n| Malaysia | 7 |") == []
