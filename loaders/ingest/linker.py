@@ -268,12 +268,16 @@ class Gazetteer:
 
 def _names_the_state(doc: Doc, span: Span) -> bool:
     """Whether a name both a member city and its state carry ("Singapore") is the state's here: the owner of a
-    chairmanship, government or ministry ("during Singapore's ASEAN chairmanship"). Otherwise the city is meant.
+    chairmanship, government or ministry, by its name ("during Singapore's ASEAN chairmanship") or by "its" right
+    after it ("proposed by Singapore during its 2018 ASEAN chairmanship"). Otherwise the city is meant.
     """
-    after = [t.lower_ for t in doc[span.end : span.end + 3]]
-    if not after or after[0] not in ("'s", "’s"):
+    after = [t.lower_ for t in doc[span.end : span.end + 6]]
+    owner = next((i for i, word in enumerate(after[:3]) if word in ("'s", "’s", "its")), None)
+    if owner is None or (owner and after[owner] != "its"):
         return False
-    return bool({"chairmanship", "chair", "government", "ministry", "minister"}.intersection(after[1:]))
+    return bool(
+        {"chairmanship", "chair", "government", "ministry", "minister"}.intersection(after[owner + 1 : owner + 4])
+    )
 
 
 def _among_states(doc: Doc, span: Span, kinds: dict[tuple[int, int], set[str]]) -> bool:

@@ -67,6 +67,10 @@ def test_a_city_outside_the_network_is_never_linked_to_a_member(gazetteer, text,
             [("Singapore", "country/sg"), ("Singapore", "city/singapore")],
         ),
         (
+            "The network was proposed by Singapore during its 2018 ASEAN chairmanship; its officials met in Singapore.",
+            [("Singapore", "country/sg"), ("Singapore", "city/singapore")],
+        ),
+        (
             "Kota Kinabalu was selected for the K-City Network.",
             [("Kota Kinabalu", "city/kota-kinabalu"), ("K-City Network", "programme/k-city-network")],
         ),
