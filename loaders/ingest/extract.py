@@ -628,6 +628,22 @@ def _said_again(sentence: str, noun: re.Match) -> bool:
     return bool(re.search(r"(?:^|\bthe )$", sentence[: noun.start()], re.I))
 
 
+_OPENED = re.compile(r"\b(?:opened|opening|began|started)\b[^.;]{0,60}$", re.I)
+_RANGE_START = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*$")
+
+
+def _event_date(sentence: str) -> str | None:
+    """The date of the event a sentence tells of, as written: the day it opened where it says so, else its first
+    date, the first day of a range ("held in Kuala Lumpur from 8 to 12 September 2025 and was opened by the Minister
+    on 9 September 2025" is 9 September; "from 8 to 12 September 2025" alone 8 September, not 12)."""
+    dates = list(_DATE.finditer(sentence))
+    if not dates:
+        return None
+    found = next((d for d in dates if _OPENED.search(sentence, 0, d.start())), dates[0])
+    start = _RANGE_START.search(sentence, 0, found.start())
+    return re.sub(r"^\d{1,2}", start[1], found[1]) if start and found[1][0].isdigit() else found[1]
+
+
 def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) -> None:
     """A meeting, summit, workshop... with a date (else the date of the sentence's dateline, ``filed``); its chair ("chaired by X", "under X's chairmanship", "X, which
     chaired") and host ("hosted by X", "held in X", "the Meeting in X").
@@ -638,8 +654,7 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
     nouns = [m for m in _MEETING.finditer(sentence) if m[1].lower() not in ("endorsed", "adopted")]
     if not _MEETING.search(sentence) or (nouns and all(_said_again(sentence, m) for m in nouns)):
         return
-    date = _DATE.search(sentence)
-    iso = iso_date(date[1] if date else filed)
+    iso = iso_date(_event_date(sentence) or filed)
     if iso is None:
         return
     kind = XSD + ("date" if len(iso) == 10 else "gYearMonth")

@@ -341,6 +341,16 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "2025.",
             [("milestone", KL_MEETING)],
         ),
+        # a meeting week is dated by the day it opened, or by its first day
+        (
+            "The 8th ASCN Annual Meeting was held in Kuala Lumpur from 8 to 12 September 2025 and was opened by the "
+            "Minister on 9 September 2025.",
+            [("milestone", KL_MEETING)],
+        ),
+        (
+            "The 8th ASCN Annual Meeting was held in Kuala Lumpur from 9 to 12 September 2025.",
+            [("milestone", KL_MEETING)],
+        ),
         # "the Meeting" said again is the statement's own meeting: a date in that sentence is another event's
         (
             "The Meeting thanked Japan and noted the completion of the Luang Prabang Smart and Integrated Urban "
