@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from webapp.api import ApiError, _api_error
+from webapp.bounds import is_entity_path
 from webapp.page_data import public_base, rows, run
 
 bp = Blueprint("graph_view", __name__)
@@ -21,9 +22,16 @@ bp.register_error_handler(ApiError, _api_error)
 
 @bp.get("/api/neighbourhood")
 def neighbourhood_json() -> Response:
-    """The neighbourhood of the entity ``entity`` (an IRI under the id base); 404 when the graph has no such entity."""
+    """The neighbourhood of the entity ``entity`` (an IRI under the id base); 404 when the graph has no such entity.
+    Its path is checked as an entity page's (:func:`webapp.bounds.is_entity_path`) before it is made an IRI for a
+    query: ``…/id/city/da-nang>`` is no IRI, and binding it was a 500."""
     iri = request.args.get("entity", "")
-    if not iri.startswith(public_base() + "id/") or not run("entity_exists", {"entity": iri}):
+    kind, _, ident = iri.removeprefix(public_base() + "id/").partition("/")
+    if (
+        not iri.startswith(public_base() + "id/")
+        or not is_entity_path(kind, ident)
+        or not run("entity_exists", {"entity": iri})
+    ):
         raise ApiError(404, f"the graph has no entity {iri!r}", "entity")
     return jsonify(neighbourhood(URIRef(iri), run("entity_description", {"entity": iri})))
 

@@ -224,3 +224,6 @@ def test_neighbourhood_holds_links_out_and_in(site):
         site + "/api/neighbourhood", params={"entity": "https://w3id.org/ascn/id/city/x"}, timeout=30
     )
     assert missing.status_code == 404 and missing.json()["parameter"] == "entity"
+    for entity in (DA_NANG + ">", DA_NANG + " x", DA_NANG + '"'):  # no IRI, and binding one for a query was a 500
+        refused = requests.get(site + "/api/neighbourhood", params={"entity": entity}, timeout=30)
+        assert refused.status_code == 404 and refused.json()["error"] == f"the graph has no entity {entity!r}"
