@@ -88,6 +88,8 @@ def _parse_batch(text: str) -> dict[str, dict]:
         raise ApiError(
             400, f"parameter 'queries' is not JSON: {reason} at line {exc.lineno} column {exc.colno}", "queries"
         ) from None
+    except RecursionError:  # json's decoder recurses per nesting level: '[' * 10000 was a 500
+        raise ApiError(400, "parameter 'queries' is nested too deeply to be a batch of queries", "queries") from None
     if not isinstance(batch, dict):
         raise ApiError(400, "parameter 'queries' must be a JSON object of queries by key", "queries")
     if len(batch) > MAX_QUERIES:

@@ -141,6 +141,7 @@ def test_a_country_property_tells_namesakes_apart(service):
             json.dumps({f"q{n}": {"query": "Da Nang"} for n in range(11)}),
             "a batch holds at most 10 queries, got 11",
         ),
+        ("[" * 10000 + "]" * 10000, "parameter 'queries' is nested too deeply to be a batch of queries"),  # a 500
     ],
 )
 def test_a_bad_batch_is_refused_naming_the_query_and_field(service, queries, message):
