@@ -482,7 +482,8 @@ def _unknown_ids(
 ) -> list[InputError]:
     problems = []
     for value in values:
-        if value not in ids[target] and is_id(value):  # a malformed id is reported once, by its field's check
+        # a malformed id (a list or a mapping among them too, which no set can hold) is reported once, by its field's check
+        if is_id(value) and value not in ids[target]:
             close = _closest_ids(str(value), ids[target])
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(record.error(field_name, f"an existing {target} id{hint}", value))

@@ -242,6 +242,11 @@ def test_an_id_written_as_its_name_is_suggested_whatever_its_case(fresh_store, t
             "    status: ongoing\n    sources: [asean_ascn_page]\n",
             "p.yaml, line 5, record 'x', field 'focus_areas': expected a list of focus_area ids, at least one, got []",
         ),
+        (  # a list or a mapping where an id stands was looked up among the ids as well: TypeError, a traceback
+            "projects:\n  - id: x\n    name: y\n    city: {a: 1}\n    focus_areas: [[built_infrastructure]]\n"
+            "    description: d\n    status: ongoing\n    sources: [asean_ascn_page]\n",
+            "p.yaml, line 5, record 'x', field 'focus_areas': expected a list of focus_area ids, got ['built_infrastructure']",
+        ),
     ],
 )
 def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
