@@ -247,6 +247,12 @@ def test_an_id_written_as_its_name_is_suggested_whatever_its_case(fresh_store, t
             "    description: d\n    status: ongoing\n    sources: [asean_ascn_page]\n",
             "p.yaml, line 5, record 'x', field 'focus_areas': expected a list of focus_area ids, got ['built_infrastructure']",
         ),
+        (  # aliases nested six deep: 531,441 values from 300 characters, each walked by the checks
+            "projects:\n  - id: x\n    name: y\n    note: &a0 [a, a, a, a, a, a, a, a, a]\n"
+            + "".join(f"    n{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 6))
+            + "    focus_areas: *a5\n",
+            "p.yaml: expected at most 385 values (one per character) once its aliases (*name) are expanded",
+        ),
     ],
 )
 def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
