@@ -387,3 +387,33 @@ def test_a_filled_in_yaml_template_loads(fresh_store, tmp_path):
     path = tmp_path / "city.yaml"
     path.write_text(text)
     assert dataset.load(fresh_store, path) > 5
+
+
+RDF_XML = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [{entities}]>\n'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="&rdfs;">\n'
+    '  <rdf:Description rdf:about="&ascn;project/dad-ioc"><rdfs:comment>{comment}</rdfs:comment></rdf:Description>\n'
+    "</rdf:RDF>\n"
+)
+NAMESPACES = '<!ENTITY rdfs "http://www.w3.org/2000/01/rdf-schema#"><!ENTITY ascn "https://w3id.org/ascn/id/">'
+
+
+def test_rdf_xml_entities_that_expand_the_file_a_thousandfold_are_refused_before_it_is_parsed(fresh_store, tmp_path):
+    """The store's RDF/XML parser expands entities in memory, with no bound: ten entities of ten references each
+    (829 bytes) took the process to 22 GB until the kernel killed it. Entities nested six deep (30 MB from 700
+    bytes) are refused as Python's expat would refuse them, naming the file; entities for namespaces load."""
+    laughs = '<!ENTITY a0 "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 7)
+    )
+    path = tmp_path / "laughs.rdf"
+    path.write_text(RDF_XML.format(entities=NAMESPACES + laughs, comment="&a6;"))
+    before = snapshot(fresh_store)
+    for read in (dataset.load, dataset.read_user_file):
+        with pytest.raises(InputError) as info:
+            read(fresh_store, path)
+        assert str(info.value).startswith(
+            "laughs.rdf: expected RDF/XML whose entities expand it at most 100 times, got"
+        )
+    assert snapshot(fresh_store) == before
+    path.write_text(RDF_XML.format(entities=NAMESPACES, comment="a comment"))
+    assert dataset.load(fresh_store, path) == 1
