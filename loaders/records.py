@@ -215,6 +215,14 @@ def _read_csv(name: str, text: str, type_: str) -> list[Record]:
     fields = {f.name: f for f in SCHEMA[type_]}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_separator(text.partition("\n")[0]))
+    try:
+        return _csv_records(name, reader, type_, fields)
+    except csv.Error as exc:  # a cell past the csv module's 131,072 characters: it was a traceback
+        # line_num counts the lines the csv module finished; the error is in the next one
+        raise InputError(name, reader.line_num + 1, None, f"valid CSV ({exc})") from None
+
+
+def _csv_records(name: str, reader: csv.DictReader, type_: str, fields: dict[str, Field]) -> list[Record]:
     header = reader.fieldnames
     if not header:
         raise InputError(

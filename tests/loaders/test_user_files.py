@@ -276,12 +276,17 @@ def test_bad_yaml_is_named_precisely(fresh_store, tmp_path, content, message):
             b"id,name,city\r\n,,\r\n, ,\r\n",
             "projects.csv: expected one record per row below the header row (the file has none)",
         ),
+        (  # the csv module's limit; it was a traceback, and a 500 from an ascn serve that held the store
+            b"id,name,city,description\r\np1,n,phuket,d\r\np2,n,phuket," + b"x" * 200_000 + b"\r\n",
+            "projects.csv, line 3: expected valid CSV (field larger than field limit (131072))",
+        ),
     ],
-    ids=["empty", "a byte-order mark alone", "a header alone", "a header and blank rows"],
+    ids=["empty", "a byte-order mark alone", "a header alone", "a header and blank rows", "a cell too long"],
 )
 def test_a_csv_without_records_says_so(fresh_store, tmp_path, content, message):
     """A CSV with no record was told "no record was checked: the data holds nothing the shapes describe"; it
-    now hears what the file lacks, in the words of the file's own rows."""
+    now hears what the file lacks, in the words of the file's own rows (and a CSV the csv module cannot read, where
+    it stops)."""
     path = tmp_path / "projects.csv"
     path.write_bytes(content)
     before = snapshot(fresh_store)
