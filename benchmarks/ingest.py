@@ -28,7 +28,16 @@ from loaders.ingest.linker import Gazetteer
 from ontology import PREFIXES
 
 TEXTS = Path(__file__).resolve().parent.parent / "tests" / "ingest" / "texts"
-SPLITS = ("dev", "test", "realistic-dev", "realistic-dev2", "realistic-dev3", "realistic-test", "realistic-test2")
+SPLITS = (
+    "dev",
+    "test",
+    "realistic-dev",
+    "realistic-dev2",
+    "realistic-dev3",
+    "realistic-test",
+    "realistic-test2",
+    "realistic-test3",
+)
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
 
