@@ -34,6 +34,7 @@ SPLITS = (
     "realistic-dev",
     "realistic-dev2",
     "realistic-dev3",
+    "realistic-dev4",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
