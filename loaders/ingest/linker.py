@@ -4,7 +4,8 @@ Names are the labels and alternative labels of the member cities, member states,
 and the network, plus what a label spells out itself: the acronym in brackets ("Asian Development Bank (ADB)" is
 also "ADB" and "Asian Development Bank"), the label without a trailing country ("..., Japan") or a lower-case
 description ("K-City Network global cooperation programme"), and the initials of a city name of four words or more
-("HCMC"). Names match case-insensitively, acronyms exactly. A two-word name that reads as a common phrase
+("HCMC"). Names match folded as :func:`graph.lookup.fold` folds them (case, accents, đ: "Việt Nam" is "Viet Nam",
+"Hồ Chí Minh City" is "Ho Chi Minh City"), acronyms exactly. A two-word name that reads as a common phrase
 ("Technical cooperation") is not matched.
 
 Linking is exact or nothing. A name is never stretched to the nearest known one, and a match that is only part
@@ -26,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from graph.lookup import initials, is_abbreviation
+from graph.lookup import fold, initials, is_abbreviation
 from graph.store import Store, select
 from queries.library import internal
 
@@ -90,6 +91,16 @@ def line_breaks(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if "\n" in token.text and token.is_space:
             doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component("ascn_fold")
+def fold_norms(doc: Doc) -> Doc:
+    """Each word's norm is its folded form (:func:`graph.lookup.fold`), what the name matcher compares: writers
+    spell names with and without their accents ("Việt Nam", "Viet Nam"), and a name the graph holds one way was
+    missed the other ("Việt Nam chaired the meeting" named no state). Acronyms still match exactly."""
+    for token in doc:
+        token.norm_ = fold(token.text)
     return doc
 
 
@@ -212,17 +223,20 @@ class Gazetteer:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("ascn_line_breaks")
+        nlp.add_pipe("ascn_fold")
         return nlp
 
     @cached_property
     def matchers(self) -> tuple[PhraseMatcher, PhraseMatcher]:
-        """Case-insensitive names, and exact acronyms."""
-        lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        """Folded names (:func:`fold_norms`), and exact acronyms."""
+        folded = PhraseMatcher(self.nlp.vocab, attr="NORM")
         exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for name in self.names:
-            pattern = self.nlp.make_doc(name)
-            (exact if is_abbreviation(name) and len(name) <= 8 else lower).add(name, [pattern])
-        return lower, exact
+            if is_abbreviation(name) and len(name) <= 8:
+                exact.add(name, [self.nlp.make_doc(name)])
+            else:
+                folded.add(name, [fold_norms(self.nlp.make_doc(name))])
+        return folded, exact
 
     def link(self, text: str, guards: bool = True) -> Linked:
         """The sentences of ``text`` and the mentions of known entities in it.
@@ -231,9 +245,11 @@ class Gazetteer:
         named: the plain name matcher, the baseline benchmarks/ingest.py compares with.
         """
         doc = self.nlp(text)
-        lower, exact = self.matchers
+        folded, exact = self.matchers
         spans = [
-            Span(doc, start, end, label=match_id) for matcher in (lower, exact) for match_id, start, end in matcher(doc)
+            Span(doc, start, end, label=match_id)
+            for matcher in (folded, exact)
+            for match_id, start, end in matcher(doc)
         ]
         spans = filter_spans(spans)
         covered = {i for span in spans for i in range(span.start, span.end)}
