@@ -295,9 +295,12 @@ def _dateline(sentence: str) -> int:
     Denpasar and Semarang had been admitted to the ... Network in 2025" proposed Jakarta joining in 2025. Its date
     is the day the sentence's own words ("on Wednesday") mean only when the sentence writes no date itself:
     "JAKARTA, 31 August 2021 - The 4th Annual Meeting ... was convened ... on 30 August 2021" is a meeting of 30
-    August (:func:`_milestone`)."""
+    August (:func:`_milestone`). A dateline opens a sentence of prose: capitals on both sides of the dash are a
+    heading ("HYDROGEN ENERGY - PLANNING STAGE", whose project and status are the heading's own)."""
     found = _DATELINE.match(sentence)
     if not found or not all(word[0].isupper() for word in found["place"].split()):
+        return 0
+    if not any(c.islower() for c in sentence[found.end() :]):
         return 0
     in_capitals = found["place"].isupper()
     dated = found["more"] is not None and bool(re.search(r"\d", found["more"]))

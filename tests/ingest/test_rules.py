@@ -341,6 +341,11 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "2025.",
             [("milestone", KL_MEETING)],
         ),
+        # capitals on both sides of a dash are a heading, not a dateline: its project is no place
+        (
+            "Chonburi keeps a sheet of its projects.\nHYDROGEN ENERGY - PLANNING STAGE\nFuel costs are the hurdle.",
+            [("project", {"project": "project/cbi-hydrogen", "status": "planning"})],
+        ),
         # a meeting week is dated by the day it opened, or by its first day
         (
             "The 8th ASCN Annual Meeting was held in Kuala Lumpur from 8 to 12 September 2025 and was opened by the "
