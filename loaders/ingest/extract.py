@@ -564,6 +564,7 @@ def _project(out, sentence, offset, cities, partners, projects, known_spans, fac
     Integrated Operation Centre"), or a new project whose name says it is one. Its partner is the first named that
     is not written as another's owner ("Japan's Ministry of Land, ...": the ministry)."""
     status = _status(sentence)
+    partners = [p for p in partners if not _nationality(sentence, p.end - offset, p)]
     supporters = _supporters(sentence, offset, partners, projects)
     if not (_PROJECT.search(sentence) and (cities or projects)) and not (projects and status) and not supporters:
         return
@@ -598,6 +599,15 @@ def _project(out, sentence, offset, cities, partners, projects, known_spans, fac
         return
     out.add(fact("new-project", name=literal(name)))
     out.add(fact("project", name=literal(name), city=entity(cities[0]), partner=partner, status=status))
+
+
+def _nationality(sentence: str, end: int, partner: Mention) -> bool:
+    """Whether a state's name (ending at ``end``) is written as the adjective of a lower-case noun ("U.S. technical
+    assistance", "Japan smart city funds"): it says where the help comes from, not which body gives it, and is no
+    project's partner. The headline "HCMC's Integrated Operation Centre moves ahead with U.S. technical assistance"
+    proposed the United States as the centre's partner where the article names USTDA; an agency so written
+    ("USTDA technical assistance is helping ...") is the partner."""
+    return partner.entity.state and re.match(r" [a-z]", sentence[end:]) is not None
 
 
 def _supporters(sentence: str, offset: int, partners: list[Mention], projects: list[Mention]) -> list[Mention]:

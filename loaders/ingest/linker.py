@@ -106,12 +106,14 @@ def fold_norms(doc: Doc) -> Doc:
 
 @dataclass(frozen=True)
 class Entity:
-    """A known entity: its IRI, kind (city, partner, ...), label and, for a project, its city."""
+    """A known entity: its IRI, kind (city, partner, ...), label, for a project its city, and whether a partner is a
+    state (the United States, Japan), whose name may only say where help comes from ("U.S. technical assistance")."""
 
     iri: str
     kind: str
     label: str
     city: str | None = None
+    state: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,9 @@ class Gazetteer:
         for row in rows:
             iri = str(row["entity"])
             if iri not in entities:
-                entities[iri] = Entity(iri, str(row["kind"]), labels[iri], str(row["city"]) if row["city"] else None)
+                entities[iri] = Entity(
+                    iri, str(row["kind"]), labels[iri], str(row["city"]) if row["city"] else None, bool(row["state"])
+                )
             variants = name_variants(str(row["name"]))
             if entities[iri].kind == "city":
                 variants += [short for name in variants if (short := initials(name))]

@@ -318,6 +318,8 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
                 )
             ],
         ),
+        # a state written as the adjective of the help says where it comes from, not who gives it
+        ("HCMC's Integrated Operation Centre moves ahead with U.S. technical assistance", []),
         (
             "Bangkok is a member. Japan's Ministry of Land, Infrastructure, Transport and Tourism (MLIT) and the Urban "
             "Renaissance Agency signed a memorandum of cooperation with Thailand's Ministry of Transport in December "
