@@ -12,9 +12,10 @@ from __future__ import annotations
 from difflib import get_close_matches
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, ServiceUnavailable
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from graph.errors import StoreError
 from webapp.bounds import ParameterError
 from webapp.linked_data import FORMAT_NAMES, HTML, OFFERS, best_match
 
@@ -26,6 +27,7 @@ TITLES = {
     413: "Request too large",
     429: "Too many requests",
     500: "Something went wrong on our side",
+    503: "The graph cannot be read at the moment",
 }
 
 
@@ -148,6 +150,17 @@ def init_app(app: Flask) -> None:
         if error.code and error.code < 400:
             return error
         return render_error(error)
+
+    @app.errorhandler(StoreError)
+    def store_error(error: StoreError):
+        # A remote store that is down or too slow (ASCN_REMOTE_TIMEOUT) was a 500 on every page and API route but
+        # /sparql's own 503. The message keeps the store's address, which the public should not learn, in the log.
+        current_app.logger.error("%s: the store could not answer: %s", request.path, error)
+        response = render_error(
+            ServiceUnavailable("The store that holds the graph is not answering; please try again in a minute.")
+        )
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

@@ -519,3 +519,24 @@ def test_reasons_link_their_entity_once_and_same_reasons_say_what_orders_them(cl
     assert "the order comes from the rest of the evidence" in _order_note(same)
     assert _order_note(same[:1]) is None
     assert _order_note(same + [{"reasons": [{"text": "pairs with Japan"}]}]) is None
+
+
+def test_a_store_that_cannot_answer_is_a_503_that_keeps_its_address_to_the_log(app, client, monkeypatch, caplog):
+    """A remote store that is down (or past ASCN_REMOTE_TIMEOUT) made every page and API route a 500; it is a 503
+    with Retry-After, in each route's form, and the store's address, which StoreError names, goes to the log only."""
+    from graph.errors import StoreError
+    from webapp.store import get_store
+
+    def down(*args, **kwargs):
+        raise StoreError("cannot reach the SPARQL server at http://10.1.2.3:7878/query: [Errno 111] Connection refused")
+
+    with app.app_context():
+        monkeypatch.setattr(get_store(), "query", down)
+    page = client.get("/id/city/not-cached-anywhere")
+    api = client.get("/api/neighbourhood", query_string={"entity": "https://w3id.org/ascn/id/city/not-cached"})
+    for response in (page, api):
+        assert (response.status_code, response.headers["Retry-After"]) == (503, "60")
+        assert "10.1.2.3" not in response.get_data(as_text=True)
+    assert "The store that holds the graph is not answering; please try again in a minute." in page.get_data(as_text=True)
+    assert api.get_json()["message"] == "The store that holds the graph is not answering; please try again in a minute."
+    assert "cannot reach the SPARQL server at http://10.1.2.3:7878/query" in caplog.text
