@@ -115,7 +115,8 @@ _STATUS = (
         re.compile(
             r"\b(ongoing|under (?:way|construction|development|implementation)|underway|in progress|being "
             r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented|carried out)|"
-            r"is piloting|rolling out|continu(?:es?|ing)|(?<!been )in operation)\b",
+            r"is piloting|rolling out|continu(?:es?|ing)|(?<!been )in operation|(?:is|are|now) live|live since|"
+            r"still running)\b",
             re.I,
         ),
     ),

@@ -306,6 +306,20 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "is still being carried out.",
             [("project", {"project": "project/dps-smart-city-masterplan", "status": "ongoing"})],
         ),
+        # a project that "is live" or is "still running" goes on
+        (
+            "Phuket's TravelLink tourism customer data platform is live.",
+            [("project", {"project": "project/hkt-travellink", "city": "city/phuket", "status": "ongoing"})],
+        ),
+        (
+            "Chiang Mai's Nimmanhaemin parking sensor pilot is still running.",
+            [
+                (
+                    "project",
+                    {"project": "project/cnx-nimman-parking-sensors", "city": "city/chiang-mai", "status": "ongoing"},
+                )
+            ],
+        ),
         # a known project with a partner and words of its support in one clause is the partner's project; the
         # partner is not the owner of another name ("Japan's Ministry ..."), nor one thanked in another clause
         (
