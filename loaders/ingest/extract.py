@@ -43,7 +43,7 @@ _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
     r"partnership with|matched with|teamed up with|(?:selected|chosen) for|picked|works? with|working with|"
-    r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b))\b",
+    r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b)|memorand(?:um|a)|MoUs?)\b",
     re.I,
 )
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
@@ -52,8 +52,9 @@ _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
 """Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
 _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 """What stands between partners named together ("paired with Japan and the City of Yokohama")."""
-_THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)")
-"""A city named a sentence before, said again ("The city works with USTDA", "Timor-Leste's capital is ...")."""
+_THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)|^Our(?= [a-z])")
+"""A city named a sentence before, said again ("The city works with USTDA", "Timor-Leste's capital is ..."), or
+speaking of its own ("Our water district is now twinned with ..." after "Cebu City has been part of ...")."""
 _IT_JOINED = re.compile(r"\b[Ii]t (?:(?:only|later|also|then|has|had|was) )*(?:joined|became|admitted)\b")
 """A city said again as the subject of its joining ("No, it only joined the network in 2023")."""
 _ALL_OF_THEM = re.compile(
@@ -62,6 +63,9 @@ _ALL_OF_THEM = re.compile(
 )
 """The cities the sentence before named, said again together ("All three have belonged to the network since ...")."""
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_UNNAMED_CITIES = re.compile(r"\b(?:support\w*|assist\w*|help\w*|fund(?:s|ed|ing)?|financ\w+)\b[^.;]*\bcities\b", re.I)
+"""A partner's support for cities it does not name ("MLIT supports member cities through Smart JAMP surveys"): the
+sentence after names them."""
 _THE_AGENCY = re.compile(r"\b[Tt]he (?:agency|bank|ministry)(?:'s|’s)?")
 """A partner named a sentence before, said again ("In Johor Bahru, the agency funded ...")."""
 _THE_PROJECT = re.compile(
@@ -237,6 +241,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
     network_before = False
+    lender: Fact | None = None
     header: list[str] | None = None
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
@@ -271,6 +276,11 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         projects = project.resolve([m for m in mentions if m.entity.kind == "project"], said, offset, index)
         _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
+        if lender and lender.end <= offset and cities and not partners and not paired:
+            both = linked.doc.text[lender.start : offset + len(sentence)]
+            for c in cities:
+                out.add(fact("pairing", both, lender.start, city=entity(c), **lender.fields))
+        lender = _lender(sentence, offset, cities, partners, programmes, fact)
         if not paired or projects:
             _project(out, sentence, offset, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
@@ -286,6 +296,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         elif network_document and not all(_TABLE_RULE.match(c) for c in cells):
             _table_count(out, header, cells, fact)
     _date_joinings(out)
+    _one_pairing_each(out)
     return out
 
 
@@ -361,6 +372,20 @@ def _date_joinings(out: Extraction) -> None:
         if not (f.kind == "joining" and "year" not in f.fields and f.fields["city"] in dated)
     }
     out.facts = list(kept.values())
+
+
+def _one_pairing_each(out: Extraction) -> None:
+    """A pairing said again without its programme is the one said with it: "Danang was paired with Yokohama under
+    the city-to-city technical cooperation programme" and "Da Nang and the City of Yokohama ... have signed a new
+    memorandum" are one pairing for the reviewer, not two proposals."""
+    full = {
+        (f.fields["city"], f.fields["partner"]) for f in out.facts if f.kind == "pairing" and "programme" in f.fields
+    }
+    out.facts = [
+        f
+        for f in out.facts
+        if f.kind != "pairing" or "programme" in f.fields or (f.fields["city"], f.fields["partner"]) not in full
+    ]
 
 
 def _outside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -544,6 +569,19 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
                     out.add(fact("pairing", city=entity(city), partner=partner, programme=programme))
         paired = paired or bool(found)
     return paired
+
+
+def _lender(sentence, offset, cities, partners, programmes, fact) -> Fact | None:
+    """A pairing waiting for its cities: a sentence naming no city in which one partner (not written as another's
+    owner) supports cities it does not name, with its programme. The sentence after it names them ("Japan's
+    Ministry of Land, ... supports member cities through Smart JAMP surveys. In Đà Nẵng the survey looked at
+    digital maps ...; in Cebu City, at ... mobility data." pairs both cities with the ministry), when it names no
+    partner of its own."""
+    named = [p for p in partners if not _owner(sentence, p.end - offset)]
+    if cities or len({p.entity.iri for p in named}) != 1 or not _UNNAMED_CITIES.search(sentence):
+        return None
+    programme = entity(programmes[0]) if len({p.entity.iri for p in programmes}) == 1 else None
+    return fact("pairing", partner=entity(named[0]), programme=programme)
 
 
 def _status(sentence: str) -> Value | None:

@@ -30,6 +30,35 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
 @pytest.mark.parametrize(
     "text,expected",
     [
+        # a memorandum between a city and a partner pairs them, wherever the partner stands
+        (
+            "Yokohama and Đà Nẵng signed a memorandum on urban environmental issues in 2013.",
+            [("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"})],
+        ),
+        # the same pairing said again without its programme is one proposal
+        (
+            "Da Nang was paired with Yokohama under the Smart JAMP programme. Da Nang and the City of Yokohama "
+            "signed a memorandum.",
+            [YOKOHAMA],
+        ),
+        # "Our ..." in a city's own text is the city named before
+        (
+            "Cebu City's mayor wrote this foreword.\n\nOur water district is now twinned with Miami-Dade Water and Sewer.",
+            [("pairing", {"city": "city/cebu-city", "partner": "partner/miami_dade_wasd"})],
+        ),
+        # a partner supporting cities it does not name: the next sentence names them; two partners lend none
+        (
+            "Japan's Ministry of Land, Infrastructure, Transport and Tourism supports member cities through Smart JAMP "
+            "surveys. In Đà Nẵng the survey looked at digital maps; in Cebu City, at mobility data.",
+            [
+                (
+                    "pairing",
+                    {"city": f"city/{c}", "partner": "partner/japan_mlit", "programme": "programme/smart-jamp"},
+                )
+                for c in ("da-nang", "cebu-city")
+            ],
+        ),
+        ("Japan and Australia support member cities. Davao City and Cebu City took part.", []),
         # the audit's extra Japan pairing: Japan is Yokohama's home, the programme's owner, or in another clause
         ("Da Nang has been paired with the City of Yokohama, Japan, under the Smart JAMP programme.", [YOKOHAMA]),
         ("Under Japan's Smart JAMP programme, Da Nang was paired with the City of Yokohama.", [YOKOHAMA]),
