@@ -141,13 +141,13 @@ _NEW_CITY = re.compile(
     r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}) (?:has |have |had )?(?:officially |formally )?"
     r"(?:joined|was admitted|became)\b"
 )
-_CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|chair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()]*)")
+_CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|[Cc]hair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()\n]*)")
 _CHAIR_BEFORE = re.compile(r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair)\b")
 _CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?:ASEAN |ASCN )?chair(?:manship)?\b")
 """A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
 _HOST = re.compile(
     r"\b(?:hosted by|host(?:ed)? in|(?:held|took place|convened)(?: on [\w ]{3,30}?)? (?:in|at)|"
-    r"(?i:meeting|summit|conference|workshop|forum) in)"
+    r"(?i:meeting|summit|conference|workshop|forum) in|(?i:venue|location):)"
     r"\s+((?:the )?[A-Z][^,.;()]*)"
 )
 """A host: "hosted by X", "held in X", with the date between ("took place on 30th July 2024 at Luang Prabang")."""
@@ -242,6 +242,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
     network_before = False
     lender: Fact | None = None
+    event: tuple[int, int, list[Mention]] | None = None
     header: list[str] | None = None
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
@@ -284,6 +285,13 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         if not paired or projects:
             _project(out, sentence, offset, cities, partners, projects, known_spans, fact)
         _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
+        if event and _LINE.fullmatch(sentence):
+            event = (event[0], offset + len(sentence), event[2] + mentions)
+        else:
+            if event:
+                _event_lines(out, linked.doc.text, *event)
+            undated = _MEETING.search(sentence) and not _DATE.search(sentence) and not filed
+            event = (offset, offset + len(sentence), mentions) if undated else None
         if _about_network(sentence, mentions) or (network_document and _MEMBER_CITIES.search(sentence)):
             _count(out, sentence, doc_date, fact)
         elif network_document:
@@ -295,8 +303,10 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             header = cells
         elif network_document and not all(_TABLE_RULE.match(c) for c in cells):
             _table_count(out, header, cells, fact)
+    if event:
+        _event_lines(out, linked.doc.text, *event)
     _date_joinings(out)
-    _one_pairing_each(out)
+    _one_each(out)
     return out
 
 
@@ -374,18 +384,22 @@ def _date_joinings(out: Extraction) -> None:
     out.facts = list(kept.values())
 
 
-def _one_pairing_each(out: Extraction) -> None:
-    """A pairing said again without its programme is the one said with it: "Danang was paired with Yokohama under
-    the city-to-city technical cooperation programme" and "Da Nang and the City of Yokohama ... have signed a new
-    memorandum" are one pairing for the reviewer, not two proposals."""
-    full = {
-        (f.fields["city"], f.fields["partner"]) for f in out.facts if f.kind == "pairing" and "programme" in f.fields
-    }
-    out.facts = [
-        f
-        for f in out.facts
-        if f.kind != "pairing" or "programme" in f.fields or (f.fields["city"], f.fields["partner"]) not in full
-    ]
+def _one_each(out: Extraction) -> None:
+    """A fact said again with fewer details is the one said with them: one proposal, the fuller, for the reviewer.
+    "Danang was paired with Yokohama under the city-to-city technical cooperation programme" and "Da Nang and the
+    City of Yokohama ... have signed a new memorandum" are one pairing; a chair's statement's heading dated on the
+    line after it ("Kuala Lumpur, Malaysia, 9 September 2025") and its first sentence, one meeting of that day (a
+    meeting's name, as each sentence words it, is no detail). Every answer the poorer proposal gives, the fuller
+    gives too."""
+
+    def details(f: Fact) -> set[tuple[str, Value]]:
+        return {(k, v) for k, v in f.fields.items() if not (f.kind == "milestone" and k == "event")}
+
+    kept: list[Fact] = []
+    for f in sorted(out.facts, key=lambda f: -len(details(f))):
+        if not any(g.kind == f.kind and details(f) <= details(g) for g in kept):
+            kept.append(f)
+    out.facts = [f for f in out.facts if any(f is g for g in kept)]
 
 
 def _outside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -722,6 +736,26 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
             host=_party(host, mentions, offset) if host else None,
         )
     )
+
+
+_LINE = re.compile(r"[^.!?\n]{0,100}")
+"""A line of its own, without a full stop: a programme's or an invitation's "Venue: Kuala Lumpur, Malaysia"."""
+
+
+def _event_lines(out: Extraction, text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """A meeting named in a sentence without a date, and the lines right after it that give its place, date and
+    chair ("... invite your city to the 8th ASCN Annual Meeting." then "Venue: Kuala Lumpur, Malaysia",
+    "Opening session: Tuesday, 9 September 2025", "Chair: Malaysia"): one milestone, read from the sentence and
+    its lines together (:func:`_milestone`), its evidence all of them. A line break ends a sentence, so the
+    date stood in no sentence with the meeting."""
+    block = text[start:end]
+    if "\n" not in block:
+        return
+
+    def fact(kind: str, **fields: Value) -> Fact:
+        return Fact(kind, {k: v for k, v in fields.items() if v is not None}, block, start, end)
+
+    _milestone(out, block, start, mentions, fact)
 
 
 def _table_count(out, header: list[str], cells: list[str], fact) -> None:

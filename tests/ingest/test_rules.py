@@ -391,6 +391,18 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "Chonburi keeps a sheet of its projects.\nHYDROGEN ENERGY - PLANNING STAGE\nFuel costs are the hurdle.",
             [("project", {"project": "project/cbi-hydrogen", "status": "planning"})],
         ),
+        # a meeting's place, date and chair on lines of their own after the sentence naming it; not a later date
+        (
+            "We invite your city to the 8th ASCN Annual Meeting.\n\nVenue: Kuala Lumpur, Malaysia\nOpening session: "
+            "Tuesday, 9 September 2025\nChair: Malaysia\nKindly confirm by 15 August 2025.",
+            [("milestone", {**KL_MEETING, "chair": "country/my"})],
+        ),
+        # a heading dated on the line after it and the sentence telling of the same meeting are one milestone
+        (
+            "Chair's Statement of the 8th ASCN Annual Meeting\n\nKuala Lumpur, Malaysia, 9 September 2025\n\nThe 8th "
+            "ASCN Annual Meeting was held in Kuala Lumpur on 9 September 2025.",
+            [("milestone", KL_MEETING)],
+        ),
         # a meeting week is dated by the day it opened, or by its first day
         (
             "The 8th ASCN Annual Meeting was held in Kuala Lumpur from 8 to 12 September 2025 and was opened by the "
