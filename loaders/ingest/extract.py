@@ -147,10 +147,17 @@ _CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?
 """A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
 _HOST = re.compile(
     r"\b(?:hosted by|host(?:ed)? in|(?:held|took place|convened)(?: on [\w ]{3,30}?)? (?:in|at)|"
-    r"(?i:meeting|summit|conference|workshop|forum) in|(?i:venue|location):)"
-    r"\s+((?:the )?[A-Z][^,.;()]*)"
+    r"(?i:meeting|summit|conference|workshop|forum),? in|(?i:venue|location):)"
+    rf"\s+(?!(?:{MONTHS})\b)((?:the )?[A-Z][^,.;()]*)"
 )
-"""A host: "hosted by X", "held in X", with the date between ("took place on 30th July 2024 at Luang Prabang")."""
+"""A host: "hosted by X", "held in X", with the date between ("took place on 30th July 2024 at Luang Prabang"), or
+set off by a comma ("the second annual meeting, in Bangkok in August 2019"); never a month ("the meeting in July")."""
+_EVENT_YEAR = re.compile(
+    r"\b(20\d\d) (?:[A-Z][\w-]* )?(?i:annual )?(?i:meeting|summit|conference|workshop|forum)\b|"
+    r"\b(?i:meeting|summit|conference|workshop|forum)(?: in [A-Z][\w-]*)? in (20\d\d)\b"
+)
+"""A meeting dated by a year alone, the year qualifying the meeting's own words ("the 2023 meeting in Bali", "the
+Bali meeting in 2023"): the year is all the text says of its date."""
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _EVENT_NAME = re.compile(
     r"((?:the )?(?:\d+(?:st|nd|rd|th) )?(?:[A-Z][\w'-]*|of|on|and|for)(?: (?:[A-Z][\w'-]*|of|on|and|for))*"
@@ -720,10 +727,11 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
     nouns = [m for m in _MEETING.finditer(sentence) if m[1].lower() not in ("endorsed", "adopted")]
     if not _MEETING.search(sentence) or (nouns and all(_said_again(sentence, m) for m in nouns)):
         return
-    iso = iso_date(_event_date(sentence) or filed)
+    year = _EVENT_YEAR.search(sentence)
+    iso = iso_date(_event_date(sentence) or filed or (year and (year[1] or year[2])))
     if iso is None:
         return
-    kind = XSD + ("date" if len(iso) == 10 else "gYearMonth")
+    kind = XSD + {10: "date", 7: "gYearMonth"}.get(len(iso), "gYear")
     chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
     host = _HOST.search(sentence)
     name = _EVENT_NAME.search(sentence)

@@ -403,6 +403,13 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "ASCN Annual Meeting was held in Kuala Lumpur on 9 September 2025.",
             [("milestone", KL_MEETING)],
         ),
+        # a host set off by a comma, never a month; a meeting dated by a year alone
+        (
+            "Thailand hosted the second annual meeting, in Bangkok in August 2019.",
+            [("milestone", {"date": "2019-08", "host": "city/bangkok"})],
+        ),
+        ("A workshop in September 2025 drew planners.", [("milestone", {"date": "2025-09"})]),
+        ("At the 2023 meeting in Bali, delegates met.", [("milestone", {"date": "2023", "host": "Bali"})]),
         # a meeting week is dated by the day it opened, or by its first day
         (
             "The 8th ASCN Annual Meeting was held in Kuala Lumpur from 8 to 12 September 2025 and was opened by the "
