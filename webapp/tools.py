@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from graph.lookup import prefixed
 from graph.releases import Release, current_release
@@ -37,6 +38,18 @@ bp = Blueprint("tools", __name__)
 AUDIENCES = ("researcher", "city_officer", "partner")
 TOP = 10
 """How many cities or projects a /match answer lists (its link to the same answer as JSON asks for as many)."""
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+@bp.app_template_filter("code_spans")
+def code_spans(text: str) -> Markup:
+    """A library query's description as a page shows it: the .rq headers name parameters as Markdown code spans
+    (`` `city` ``), which a person should read as code, not as backticks.
+
+    >>> code_spans("Leave `city` empty for <all>")
+    Markup('Leave <code>city</code> empty for &lt;all&gt;')
+    """
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
 
 
 @bp.get("/query")

@@ -29,6 +29,14 @@ def test_query_page_offers_every_library_query_and_the_editor_config(client):
     assert "<script>" not in html and " style=" not in html
 
 
+def test_query_page_shows_the_parameters_a_description_names_as_code_not_backticks(client):
+    html = client.get("/query").data.decode()
+    descriptions = re.findall(r'<small class="example-description">(.*?)</small>', html, re.S)
+    assert len(set(descriptions)) == len(library())  # a query for several audiences is listed in each group
+    assert not [d for d in descriptions if "`" in d]
+    assert any("Leave <code>city</code> empty" in d for d in descriptions)  # best_practices_about_city
+
+
 def test_query_page_allows_only_the_editors_own_style_elements(client):
     policy = client.get("/query").headers["Content-Security-Policy"]
     style = next(d for d in policy.split("; ") if d.startswith("style-src"))
