@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
+from tests.browser.conftest import overflow
+
 
 def test_city_officer_sees_peer_projects_with_reasons_and_sources_and_follows_one(page, screenshot):
     page.goto("/id/city/da-nang")
@@ -52,6 +54,23 @@ def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, s
         "Intelligent Operation Centre (Da Nang)",
         "Intelligent Operations Centre (Ha Noi)",
     ]
+
+
+def test_long_addresses_and_iris_wrap_inside_their_boxes(page, screen):
+    """A source's address, an IRI and a GRAPH clause in a sentence are words without spaces: they wrap where
+    they must, at the box's edge, and the words beside them ("changes feed (Atom)") wrap only between words."""
+    for path in ("/id/source/asean_guidebook_2022", "/graph/bundled/cities", "/id/city/cebu-city"):
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        assert overflow(page) == 0, path
+        sticking_out = page.evaluate(
+            """() => [...document.querySelectorAll('main a, main code, main .iri')]
+              .filter(e => e.getBoundingClientRect().right
+                           > e.parentElement.closest('dd, p, li, div, section, main').getBoundingClientRect().right + 1)
+              .map(e => e.textContent.slice(0, 60))"""
+        )
+        assert sticking_out == [], path
+    assert page.locator(".iri a.feed").evaluate("a => a.getClientRects().length") == 1
 
 
 def test_home_page_maps_all_member_cities_without_errors(page, screenshot):
