@@ -56,6 +56,15 @@ def test_faceted_search_narrows_and_its_url_reproduces_it(page, browser, site, s
     ]
 
 
+def test_a_project_the_sources_only_name_has_its_sources_on_a_line_of_their_own(page):
+    page.goto("/projects?q=38-Road")
+    result = page.locator("li.result", has_text="38-Road Construction")
+    expect(result.locator(".snippet")).to_have_count(0)  # named only: no description between the two lines
+    where = result.locator("small").bounding_box()
+    sources = result.locator(".sources").bounding_box()
+    assert where and sources and sources["y"] >= where["y"] + where["height"]
+
+
 def test_long_addresses_and_iris_wrap_inside_their_boxes(page, screen):
     """A source's address, an IRI and a GRAPH clause in a sentence are words without spaces: they wrap where
     they must, at the box's edge, and the words beside them ("changes feed (Atom)") wrap only between words."""
