@@ -57,6 +57,30 @@ def test_home_page_counts_come_from_the_graph(client):
     assert "is a collaborative platform of cities from the ASEAN Member States" in html
 
 
+def test_home_page_figures_open_the_lists_they_count(client):
+    html = page_text(client.get("/"))
+    linked = re.findall(r'<a href="(/id/[a-z-]+/)"><span class="figure">(\d+)</span> ([a-z–\- ]+?)</a>', html)
+    assert [label for _, _, label in linked] == [
+        "member cities",
+        "external partners",
+        "city–partner pairings",
+        "partner programmes",
+        "best practices",
+        "source documents",
+        "annual meetings",
+    ]
+    for path, figure, label in linked:
+        listing = page_text(client.get(path))
+        assert f"<small>({figure})</small></h1>" in listing, label
+        assert len(re.findall(rf'<li><a href="{path}[^"]+">', listing)) == int(figure), label
+
+
+def test_entity_page_breadcrumb_leads_to_every_entity_of_its_kind(client):
+    html = page_text(client.get("/id/partner/jica"))
+    assert '› <a href="/id/partner/">External partner</a></p>' in html
+    assert "<h1>Every external partner <small>(58)</small></h1>" in page_text(client.get("/id/partner/"))
+
+
 def test_home_map_data_holds_every_member_city_with_its_country(client):
     html = page_text(client.get("/"))
     block = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1]
