@@ -78,6 +78,14 @@ def test_match_for_a_partner_profile_uses_its_focus_areas_and_programme(client):
     assert 'already takes part in <a href="/id/programme/smart-jamp">Smart JAMP (' in answer
 
 
+def test_match_partner_form_keeps_every_programme_chosen_and_says_how_to_choose_several(client):
+    html = client.get("/match?who=partner&programme=smart-jamp&programme=wise").data.decode()
+    form = html[html.index('aria-labelledby="partner-form"') : html.index('aria-labelledby="city-form"')]
+    assert re.findall(r'<option value="([a-z-]+)" selected>', form) == ["smart-jamp", "wise"]
+    assert '<select id="programme" name="programme" multiple aria-describedby="programme-hint">' in form
+    assert '<p class="note" id="programme-hint">Hold Ctrl (⌘ on a Mac) and click to choose more than one.</p>' in form
+
+
 def test_match_for_a_planned_project_lists_projects_with_reasons(client):
     html = client.get("/match?who=city&focus=quality_environment&text=flood+early+warning").data.decode()
     answer = html[html.index('id="answer"') :]
