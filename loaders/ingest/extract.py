@@ -26,7 +26,7 @@ _DATE = re.compile(
 )
 _NEWEST = r"(?:new(?:est)?|latest) (?:ASCN |member |network )?(?:members?|cit(?:y|ies))"
 _JOIN = re.compile(
-    rf"\b(join(?:s|ed|ing)?|admitted|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
+    rf"\b(join(?:s|ed|ing)?|admitted|took in|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
     rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since)\b",
     re.I,
 )

@@ -410,6 +410,14 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
         ),
         ("A workshop in September 2025 drew planners.", [("milestone", {"date": "2025-09"})]),
         ("At the 2023 meeting in Bali, delegates met.", [("milestone", {"date": "2023", "host": "Bali"})]),
+        # a network that "took in" cities admitted them
+        (
+            "At the 2023 meeting in Bali, the network took in Chiang Mai and Rayong.",
+            [
+                *[("joining", {"city": f"city/{c}", "year": "2023"}) for c in ("chiang-mai", "rayong")],
+                ("milestone", {"date": "2023", "host": "Bali"}),
+            ],
+        ),
         # a meeting week is dated by the day it opened, or by its first day
         (
             "The 8th ASCN Annual Meeting was held in Kuala Lumpur from 8 to 12 September 2025 and was opened by the "
