@@ -42,7 +42,7 @@ _RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
-    r"partnership with|matched with|teamed up with|(?:selected|chosen) for|picked|works? with|working with|"
+    r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen) for|picked|works? with|working with|"
     r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b)|memorand(?:um|a)|MoUs?)\b",
     re.I,
 )

@@ -115,7 +115,7 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             [("joining", {"city": "city/cauayan-city", "year": "2025"})],
         ),
         ("Laos joined the network in 2018.", []),
-        # two pairing clauses in a sentence: each city with its own clause's partner
+        # two pairing clauses in a sentence: each city with its own clause's partner ("learns from" pairs too)
         (
             "In Johor Bahru, the state utility has been twinned with DC Water; in Cebu City, the water district works "
             "with Miami-Dade Water and Sewer.",
@@ -127,7 +127,10 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
         (
             "Vientiane was matched with Clean Water Services, while the Saigon Water Corporation, which serves Ho Chi "
             "Minh City, learns from the San Francisco Public Utilities Commission.",
-            [("pairing", {"city": "city/vientiane", "partner": "partner/clean_water_services"})],
+            [
+                ("pairing", {"city": "city/vientiane", "partner": "partner/clean_water_services"}),
+                ("pairing", {"city": "city/ho-chi-minh-city", "partner": "partner/sfpuc"}),
+            ],
         ),
         # "selected for": the partner is the first named after it, not one the programme is run for
         (
