@@ -297,7 +297,8 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         else:
             if event:
                 _event_lines(out, linked.doc.text, *event)
-            undated = _MEETING.search(sentence) and not _DATE.search(sentence) and not filed
+            named = _MEETING.search(sentence) or _MEETINGS.search(sentence)
+            undated = named and not _DATE.search(sentence) and not filed
             event = (offset, offset + len(sentence), mentions) if undated else None
         if _about_network(sentence, mentions) or (network_document and _MEMBER_CITIES.search(sentence)):
             _count(out, sentence, doc_date, fact)
@@ -748,6 +749,12 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
 
 _LINE = re.compile(r"[^.!?\n]{0,100}")
 """A line of its own, without a full stop: a programme's or an invitation's "Venue: Kuala Lumpur, Malaysia"."""
+_MEETINGS = re.compile(r"\b(?:meeting|summit|conference|workshop|forum)s\b", re.I)
+"""Meetings named together, as a chronology's heading names them ("## Annual meetings")."""
+_YEAR_ITEM = re.compile(r"^(?:[-*•]\s*)?(20\d\d)\s*[:–-]\s*(.+)$")
+"""An item of a chronology: "- 2019: Bangkok, Thailand (the second meeting, 22-23 August)"."""
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s+({MONTHS})\b")
+_PLACE_FIRST = re.compile(r"([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)\s*(?:,|\(|$)")
 
 
 def _event_lines(out: Extraction, text: str, start: int, end: int, mentions: list[Mention]) -> None:
@@ -755,15 +762,59 @@ def _event_lines(out: Extraction, text: str, start: int, end: int, mentions: lis
     chair ("... invite your city to the 8th ASCN Annual Meeting." then "Venue: Kuala Lumpur, Malaysia",
     "Opening session: Tuesday, 9 September 2025", "Chair: Malaysia"): one milestone, read from the sentence and
     its lines together (:func:`_milestone`), its evidence all of them. A line break ends a sentence, so the
-    date stood in no sentence with the meeting."""
+    date stood in no sentence with the meeting. Lines that each start with a year are a chronology, a meeting
+    each (:func:`_chronology_item`)."""
     block = text[start:end]
     if "\n" not in block:
+        return
+    items: list[tuple[int, re.Match]] = []
+    for at, line in _lines(block, start)[1:]:
+        item = _YEAR_ITEM.match(line)
+        if line and item is None:
+            break
+        if item:
+            items.append((at, item))
+    for at, item in items:
+        _chronology_item(out, item, at, [m for m in mentions if at <= m.start < at + len(item[0])])
+    if items:
         return
 
     def fact(kind: str, **fields: Value) -> Fact:
         return Fact(kind, {k: v for k, v in fields.items() if v is not None}, block, start, end)
 
     _milestone(out, block, start, mentions, fact)
+
+
+def _lines(block: str, start: int) -> list[tuple[int, str]]:
+    """Each line of a block of text, stripped, with where it starts in the document."""
+    found, at = [], start
+    for raw in block.split("\n"):
+        found.append((at + len(raw) - len(raw.lstrip()), raw.strip()))
+        at += len(raw) + 1
+    return found
+
+
+def _chronology_item(out: Extraction, item: re.Match, start: int, mentions: list[Mention]) -> None:
+    """One meeting of a chronology under a heading naming meetings: the item's year and the day and month it gives
+    ("- 2019: Bangkok, Thailand (the second meeting, 22-23 August)" is 22 August 2019), else the year alone; its
+    host, the place the item starts with; its chair, "chaired by X". A list of meetings writes no sentence a
+    meeting could be read from: an encyclopedia entry's five meetings were none."""
+    line, (year, rest) = item[0], item.groups()
+    day = _DAY_MONTH.search(rest)
+    iso = iso_date(f"{day[1]} {day[2]} {year}" if day else year)
+    if iso is None:
+        return
+    offset = start + line.index(rest)
+    chair = _CHAIR.search(rest)
+    place = _PLACE_FIRST.match(rest)
+    cities = [m for m in mentions if m.entity.kind == "city" and (not chair or m.start - offset < chair.start())]
+    host = entity(cities[0]) if cities else literal(place[1]) if place else None
+    fields = {
+        "date": literal(iso, XSD + ("date" if len(iso) == 10 else "gYear")),
+        "chair": _party(chair, mentions, offset) if chair else None,
+        "host": host,
+    }
+    out.add(Fact("milestone", {k: v for k, v in fields.items() if v is not None}, line, start, start + len(line)))
 
 
 def _table_count(out, header: list[str], cells: list[str], fact) -> None:

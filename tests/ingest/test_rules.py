@@ -400,6 +400,16 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "Tuesday, 9 September 2025\nChair: Malaysia\nKindly confirm by 15 August 2025.",
             [("milestone", {**KL_MEETING, "chair": "country/my"})],
         ),
+        # a chronology of meetings under a heading: each item is a meeting of its year, its place the host
+        (
+            "## Annual meetings\n\n- 2019: Bangkok, Thailand (the second meeting, 22-23 August)\n- 2022: online, "
+            "chaired by Cambodia\n- 2023: Bali, Indonesia (12-13 July)\n\n## See also",
+            [
+                ("milestone", {"date": "2019-08-22", "host": "city/bangkok"}),
+                ("milestone", {"date": "2022", "chair": "country/kh"}),
+                ("milestone", {"date": "2023-07-12", "host": "Bali"}),
+            ],
+        ),
         # a heading dated on the line after it and the sentence telling of the same meeting are one milestone
         (
             "Chair's Statement of the 8th ASCN Annual Meeting\n\nKuala Lumpur, Malaysia, 9 September 2025\n\nThe 8th "
