@@ -118,6 +118,31 @@ def words(sparql: str) -> list[str]:
     return _WORDS.findall(_NOT_WORDS.sub(" ", sparql))
 
 
+_BRACKET_OR_CHAIN = re.compile(r"[{(\[\])}&|+*/-]")
+_CHAINING_WORDS = frozenset({"OPTIONAL", "UNION", "MINUS", "FILTER"})
+
+
+def shape(sparql: str) -> tuple[int, int]:
+    """How deep the text nests brackets (``{``, ``(``, ``[``), and how many operators and patterns it chains
+    (``OPTIONAL``, ``UNION``, ``MINUS``, ``FILTER``, ``&&``, ``||``, ``+``, ``-``, ``*``, ``/``, ``|``), strings, IRIs
+    and comments aside: what a parser and an evaluator that recurse on the query's tree go deep by.
+
+    >>> shape('SELECT * { ?s ?p ?o OPTIONAL { ?o ?q "{{{" } FILTER(?o > 1 && (?p != <http://x/a>)) }  # {')
+    (3, 5)
+    """
+    code = _NOT_WORDS.sub(" ", sparql)
+    depth = deepest = chained = 0
+    for mark in _BRACKET_OR_CHAIN.findall(code):
+        if mark in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif mark in "})]":
+            depth -= 1
+        else:
+            chained += 1
+    return deepest, chained + sum(1 for w in _WORDS.findall(code) if w.upper() in _CHAINING_WORDS)
+
+
 def inspect_query(sparql: str) -> QueryText:
     """Read the form and the dataset clause of ``sparql`` without running it.
 

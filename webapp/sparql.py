@@ -31,7 +31,7 @@ from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
 from graph.formats import FORMATS, Format, by_name, kind_of_form
 from graph.pool import Job, PoolBusy, QueryTimeout, Reply
 from graph.results import XML_REFUSAL
-from graph.sparql_text import inspect_query, normalised
+from graph.sparql_text import inspect_query, normalised, shape
 from ontology.errors import NotFound
 from queries.errors import QueryError
 from webapp import pinned
@@ -134,6 +134,7 @@ def answer(req: Request) -> Response:
     if info.update:
         raise ProtocolError(403, _REFUSE_UPDATE)
     _check_services(query, base, config)
+    _check_shape(query, config)
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
         raise _not_acceptable(kind)
@@ -341,6 +342,28 @@ def _check_services(query: str, base: str, config) -> None:
     allowed = allowed_services(config["SPARQL_ALLOWED_SERVICES"])
     if any(target is None or target not in allowed for target in targets):
         raise ProtocolError(400, SERVICE_REFUSED)
+
+
+REMOTE_NESTING, REMOTE_CHAINED = 128, 300
+"""The deepest brackets and the most chained operators and patterns (:func:`graph.sparql_text.shape`) of a query sent
+to a remote store. ``oxigraph serve`` (0.5.13) aborts, its stack overflowed, on a query of a few kilobytes that goes
+deeper: 700 nested groups, 700 OPTIONALs or 2,000 ``+`` in a row (400 nested collections ran past 10 s), so one GET
+stopped the store for every client. The project's queries nest at most 9 deep and chain at most 45; embedded, each
+query runs in a worker with a deep stack and needs no such bound."""
+
+
+def _check_shape(query: str, config) -> None:
+    """Refuse (400) a query deeper than a remote store's server survives (:data:`REMOTE_NESTING`)."""
+    if config.get("STORE", "oxigraph") != "sparql":
+        return
+    depth, chained = shape(query)
+    if depth > REMOTE_NESTING or chained > REMOTE_CHAINED:
+        raise ProtocolError(
+            400,
+            f"this endpoint's store takes queries that nest brackets at most {REMOTE_NESTING} deep and chain at "
+            f"most {REMOTE_CHAINED} operators and patterns (OPTIONAL, UNION, MINUS, FILTER, &&, ||, +, -, *, /, |); "
+            f"this one nests {depth} deep and chains {chained}",
+        )
 
 
 # -- content negotiation -----------------------------------------------------------------------

@@ -576,6 +576,30 @@ def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_stor
         close_app(remote_app)
 
 
+def test_a_query_deeper_than_a_remote_store_survives_is_refused_and_the_store_answers_on(start_oxigraph):
+    """One GET of 700 nested groups (1.4 kB), 700 OPTIONALs or 2,000 ``+`` in a row aborted ``oxigraph serve`` (stack
+    overflow), the remote store of every client; each is a 400 naming the bounds, and the store answers after them."""
+    from webapp import create_app
+    from webapp.store import close_app
+
+    settings = start_oxigraph()
+    remote_app = create_app(
+        {"STORE": "sparql", "QUERY_URL": settings.query_url, "AUTO_BUILD": False, "SPARQL_WORKERS": 1}
+    )
+    try:
+        client = remote_app.test_client()
+        for query, shape in [
+            ("SELECT * " + "{" * 700 + "}" * 700, "nests 700 deep and chains 1"),
+            ("SELECT * { BIND(1 AS ?x) " + "OPTIONAL { BIND(2 AS ?y) } " * 700 + "}", "nests 3 deep and chains 701"),
+            ("ASK { FILTER(" + "+".join(["1"] * 2000) + " > 0) }", "nests 2 deep and chains 2000"),
+        ]:
+            r = client.get("/sparql", query_string={"query": query})
+            assert r.status_code == 400 and r.get_data(as_text=True).endswith(f"; this one {shape}\n")
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).json["boolean"] is True
+    finally:
+        close_app(remote_app)
+
+
 @pytest.mark.parametrize(
     "query, xml, other",
     [
