@@ -143,7 +143,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error: HTTPException):
-        return render_error(error, closest_pages(request.path, app))
+        # Only an address no route takes is mistyped; a route's own 404 (/changes?from=nope, an unknown release)
+        # says what is missing, and the closest page to /changes is /changes itself.
+        return render_error(error, closest_pages(request.path, app) if request.url_rule is None else [])
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -189,6 +189,16 @@ def test_unknown_entity_is_a_404_page_with_the_closest_names(client):
     assert '<a href="/id/city/da-nang">Da Nang</a>' in html
 
 
+def test_a_routes_own_404_says_what_is_missing_without_offering_the_page_itself(client):
+    response = client.get("/changes?from=nope")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "no release &#39;nope&#39;; did you mean: " in html
+    assert "<h2>Did you mean</h2>" not in html  # it offered /changes, the page the reader is on
+    mistyped = client.get("/change").get_data(as_text=True)
+    assert "<h2>Did you mean</h2>" in mistyped and '<li><a href="/changes">/changes</a></li>' in mistyped
+
+
 @pytest.mark.parametrize(
     ("accept", "json"),
     [
