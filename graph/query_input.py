@@ -16,7 +16,7 @@ from typing import Any
 
 from graph.store import Store
 from ontology import ENTITY_BASE, entity_iri
-from ontology.errors import NotFound
+from ontology.errors import InputError, NotFound
 from queries.library import Query, get_query, internal, library, parse_query
 
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
@@ -46,15 +46,24 @@ def resolve_query(text: str) -> Query | str:
     if text.endswith(".rq") and "\n" not in text:
         if not path.is_file():
             raise NotFound(f"no such file: {text}")
-        source = path.read_text(encoding="utf-8")
+        source = _read(path)
         return parse_query(path.stem, source) if source.startswith("#+") else source
     if _NAME.match(text):
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return _read(path)
         raise NotFound(
             f"no library query named {text!r}", suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5)
         )
     return text
+
+
+def _read(path: Path) -> str:
+    """A query file's text: UTF-8, as SPARQL's media type says (an editor's byte-order mark dropped); other bytes are
+    an InputError naming the file and where, which was a UnicodeDecodeError's traceback."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path.name, None, None, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
 
 
 def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> None:

@@ -165,6 +165,19 @@ def test_a_missing_rq_file_is_named(ascn):
     assert (result.exit_code, result.stderr) == (2, "error: no such file: no_such.rq\n")
 
 
+def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
+    """It was a UnicodeDecodeError's traceback; an editor's byte-order mark is no error."""
+    path = tmp_path / "latin.rq"
+    path.write_bytes('SELECT ?x { BIND("Hué" AS ?x) }'.encode("cp1252"))
+    result = ascn("query", str(path))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: latin.rq: expected UTF-8 text (undecodable byte at offset 20)\n",
+    )
+    path.write_bytes(b"\xef\xbb\xbfASK {}")
+    assert ascn("query", str(path), "--format", "json").exit_code == 0
+
+
 def test_query_list_prints_every_library_query_with_its_title_and_parameters(ascn):
     from queries.library import library
 
