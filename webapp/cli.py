@@ -331,10 +331,14 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
         return
     if query is None:
         raise click.UsageError("give a QUERY (a library name, a .rq file or SPARQL text), or --list")
-    values = dict(p.split("=", 1) for p in param if "=" in p)
     bad = [p for p in param if "=" not in p]
     if bad:
         raise click.BadParameter(f"expected NAME=VALUE, got {bad[0]!r}", param_hint="--param")
+    given: dict[str, list[str]] = {}
+    for name, _, value in (p.partition("=") for p in param):
+        given.setdefault(name, []).append(value)
+    # a repeated parameter binds each value, as /api/queries binds it (only the last was kept, a wrong answer)
+    values = {name: found if len(found) > 1 else found[0] for name, found in given.items()}
     named = resolve_query(query)
     store = obj.store()
     if isinstance(named, str):

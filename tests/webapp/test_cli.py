@@ -178,6 +178,14 @@ def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
     assert ascn("query", str(path), "--format", "json").exit_code == 0
 
 
+def test_a_repeated_parameter_binds_each_value_as_the_api_does(ascn):
+    """``-p country=vn -p country=th`` answered Thailand's cities alone: the last value replaced the first."""
+    result = ascn("query", "cities_of_country", "-p", "country=vn", "-p", "country=th", "--format", "csv")
+    cities = [row.split(",")[3] for row in result.stdout.splitlines()[1:]]
+    thai, vietnamese = ["Bangkok", "Chiang Mai", "Chonburi", "Khon Kaen", "Phuket", "Rayong"], ["Da Nang", "Ha Noi"]
+    assert cities == [*thai, *vietnamese, "Ho Chi Minh City"]
+
+
 def test_query_list_prints_every_library_query_with_its_title_and_parameters(ascn):
     from queries.library import library
 
