@@ -29,6 +29,12 @@ def test_query_page_offers_every_library_query_and_the_editor_config(client):
     assert "<script>" not in html and " style=" not in html
 
 
+def test_query_page_states_its_limits_as_the_other_pages_write_numbers(client):
+    html = client.get("/query").data.decode()
+    assert re.search(r"Each query may run \d+(\.\d+)? s and return \d{1,3}(,\d{3})* rows;", html)
+    assert "10000" not in html and ".0 s" not in html
+
+
 def test_query_page_shows_the_parameters_a_description_names_as_code_not_backticks(client):
     html = client.get("/query").data.decode()
     descriptions = re.findall(r'<small class="example-description">(.*?)</small>', html, re.S)
