@@ -232,6 +232,12 @@ def test_data_page_says_when_the_evaluation_is_still_computed(client, app):
     assert ('id="evaluation-table"' in html) != ("still being computed" in html)
 
 
+def test_data_page_names_a_class_the_ontology_does_not_label_in_words(client):
+    html = client.get("/data").data.decode()
+    assert '<td title="http://www.w3.org/2004/02/skos/core#ConceptScheme">Concept scheme</td>' in html
+    assert '<td title="http://www.opengis.net/ont/geosparql#Geometry">Geometry</td>' in html
+
+
 def test_data_page_shows_downloads_counts_evaluation_and_gaps(client, app):
     evaluation_ready(app)
     html = client.get("/data").data.decode()
