@@ -38,20 +38,10 @@ def decode(name: str, data: bytes, advice: str = "") -> str:
     >>> decode("n.txt", codecs.BOM_UTF16_LE + b"a")
     Traceback (most recent call last):
     ontology.errors.InputError: n.txt: expected UTF-16 text, as its byte-order mark says (undecodable byte at offset 2)
-
-    A NUL character is never text, though it is valid UTF-8: a binary file (an image's header, a database) whose
-    bytes happen to decode was read as a document of control characters.
-
-    >>> decode("x.txt", b"GIF89a\\x00\\x01")
-    Traceback (most recent call last):
-    ontology.errors.InputError: x.txt: expected text, not binary data (a NUL character at offset 6)
     """
     marked = next(((codec, label) for mark, codec, label in BYTE_ORDER_MARKS if data.startswith(mark)), None)
     try:
-        text = data.decode(marked[0] if marked else "utf-8")
+        return data.decode(marked[0] if marked else "utf-8")
     except UnicodeDecodeError as exc:
         expected = f"{marked[1]} text, as its byte-order mark says" if marked else f"UTF-8 text{advice}"
         raise InputError(name, None, None, f"{expected} (undecodable byte at offset {exc.start})") from None
-    if "\x00" in text:
-        raise InputError(name, None, None, f"text, not binary data (a NUL character at offset {text.index(chr(0))})")
-    return text

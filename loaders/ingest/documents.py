@@ -76,11 +76,11 @@ def read_documents(
     if suffix in PDF_SUFFIXES:
         docs = [_pdf(path, data)]
     elif suffix in HTML_SUFFIXES:
-        docs = [_html(path, decode(path.name, data))]
+        docs = [_html(path, _text_of(path, data))]
     elif suffix in FEED_SUFFIXES:
         docs = _feed(path, data)
     else:
-        text = _clean(decode(path.name, data))
+        text = _clean(_text_of(path, data))
         heading = text.split("\n\n", 1)[0]
         docs = [
             Document(
@@ -112,6 +112,23 @@ def _text(meta: Mapping[str, object], key: str) -> str | None:
     """A text entry of a PDF's document information (None if missing, empty or not text)."""
     value = meta.get(key)
     return value if isinstance(value, str) and value else None
+
+
+def _text_of(path: Path, data: bytes) -> str:
+    """A text or HTML document's text (:func:`loaders.encoding.decode`), refused at its first NUL character: NUL is
+    never a document's text, though it is valid UTF-8, and a binary file (an image's header, a database) whose bytes
+    happen to decode was read as a document of control characters. Record files are not refused whole for it: there a
+    NUL is a control character in one record's field, and the error names both (:mod:`loaders.records`).
+
+    >>> _text_of(Path("x.txt"), b"GIF89a\\x00\\x01")
+    Traceback (most recent call last):
+    ontology.errors.InputError: x.txt: expected text, not binary data (a NUL character at offset 6)
+    """
+    text = decode(path.name, data)
+    if "\x00" in text:
+        offset = text.index("\x00")
+        raise InputError(path.name, None, None, f"text, not binary data (a NUL character at offset {offset})")
+    return text
 
 
 def _error(path: Path, expected: str, got: str, line: int | None = None) -> InputError:
