@@ -386,7 +386,10 @@ def city_partner(tg: TypedGraph, c: str, a: str) -> list[Reason]:
 
 
 def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reason | None:
-    """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason.
+    """What partner ``a`` did in the city most like ``c`` (by what their projects are about), as a reason. The work
+    comes right after the city it was done in ("worked in Kota Kinabalu on the pairing Kota Kinabalu – Republic of
+    Korea"): put after the likeness ("whose projects are like Battambang's: the pairing …") it read as the project
+    like c's.
 
     ``city_fixed``: a list of partners for one city asks this for many partners, so the city's likeness to every
     city is worked out once and remembered."""
@@ -409,7 +412,8 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
         "peer",
         d,
         tg.label(d),
-        f"{tg.label(a)} worked in {tg.label(d)}, whose projects are like {_possessive(tg.label(c))}: {_tie_statement(tg, ties[0])}",
+        f"{tg.label(a)} worked in {tg.label(d)} on {_tie_statement(tg, ties[0])}; "
+        f"{_possessive(tg.label(d))} projects are like {_possessive(tg.label(c))}",
         tuple(first_evidence(tg, ties, 2)),
     )
 

@@ -426,6 +426,16 @@ def test_partners_for_a_city_put_new_partners_first(store, tg):
     assert new.reasons[0].kind == "peer" and "worked in" in new.reasons[0].text
 
 
+def test_a_partners_work_in_a_peer_city_follows_that_city_not_the_likeness(store, tg):
+    answer = ask(store, "cities_for_partner", partner="korea_molit", top=10, tg=tg)
+    battambang = next(i for i in answer.items if i.iri == ID + "city/battambang")
+    peer = next(r for r in battambang.reasons if r.kind == "peer")
+    assert peer.text == (
+        "Ministry of Land, Infrastructure and Transport (MOLIT), Korea worked in Kota Kinabalu on the pairing "
+        "Kota Kinabalu – Republic of Korea; Kota Kinabalu's projects are like Battambang's"
+    )
+
+
 def test_exclude_paired_leaves_out_every_tie(store, tg):
     answer = ask(store, "partners_for_city", city="Vientiane", top=53, tg=tg, filters=Filters(exclude_paired=True))
     assert answer.items and not any(i.already_works_here for i in answer.items)
