@@ -13,6 +13,7 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
+import resource
 import signal
 import sys
 import threading
@@ -196,12 +197,27 @@ def _script_imports() -> list[str]:
     return names
 
 
-def _worker_main(settings: Settings, conn, services: tuple[str, ...] = ()) -> None:
-    """A worker's life: put up the outbound-connection wall (:mod:`graph.egress`: no connection but to the
-    allowed SERVICE ``services`` and the remote store), open the store, say ready, answer jobs until the pipe
-    closes."""
+def default_worker_memory(workers: int) -> int:
+    """Bytes of data each of ``workers`` query workers may map unless its operator says (``RLIMIT_DATA``): half the
+    machine's memory shared among them, at least 1 GiB.
+
+    A worker had no bound: ``SELECT * { ?s ?p ?o . ?a ?b ?c } ORDER BY ?o`` (a cross product sorted) passed 4 GB
+    within seconds of its 10 s time limit, and a few such queries at once, one per worker, could take the machine's
+    memory from the server and everything else on it. Past its bound the worker's allocation fails, the worker
+    ends, the client gets a 503 and the pool starts a replacement, as after a time limit.
+    """
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(2**30, physical // 2 // max(1, workers))
+
+
+def _worker_main(settings: Settings, conn, services: tuple[str, ...] = (), memory: int | None = None) -> None:
+    """A worker's life: bound its memory (``memory`` bytes of data, :func:`default_worker_memory`), put up the
+    outbound-connection wall (:mod:`graph.egress`: no connection but to the allowed SERVICE ``services`` and the
+    remote store), open the store, say ready, answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     try:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
         store_urls = (settings.query_url, settings.update_url, settings.gsp_url) if settings.store == "sparql" else ()
         egress.install(egress.policy(services, store_urls))
         store = open_store(settings, read_only=True)
@@ -323,6 +339,7 @@ class QueryPool:
         lane: int = 0,
         lane_limit: float = 1.0,
         admission_wait: float | None = None,
+        memory: int | None = None,
     ):
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
@@ -341,6 +358,8 @@ class QueryPool:
         self.lane_limit = lane_limit
         self.admission_wait = admission_wait
         """Seconds a query may wait for a free worker; None: as long as its own time limit."""
+        self.memory = memory or default_worker_memory(size + lane)
+        """Bytes of data each worker may map (:func:`default_worker_memory`)."""
         self.replaced = 0
         self._free: dict[bool, list[_Worker]] = {False: [], True: []}  # lane? → idle workers
         self._freed = threading.Condition(threading.Lock())
@@ -494,7 +513,10 @@ class QueryPool:
     def _launch(self, lane: bool = False) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_worker_main, args=(self.settings, child, self.services), daemon=True, name="ascn-query-worker"
+            target=_worker_main,
+            args=(self.settings, child, self.services, self.memory),
+            daemon=True,
+            name="ascn-query-worker",
         )
         process.start()
         child.close()

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_LANE_WORKERS": 1,
     "SPARQL_LANE_LIMIT": 1.0,
     "SPARQL_ADMISSION_WAIT": 2.0,
+    "SPARQL_WORKER_MEMORY": 0,  # bytes of data a query worker may map; 0: graph.pool.default_worker_memory
     "SPARQL_MAX_QUERY_LENGTH": 100_000,
     "SPARQL_ALLOWED_SERVICES": [],
     "TILE_URL": None,

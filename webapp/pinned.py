@@ -17,7 +17,7 @@ from graph.pool import QueryPool
 from graph.releases import Release, find_release
 from graph.snapshots import ensure_snapshot
 from webapp.store import EXTENSION as STORE_EXTENSION
-from webapp.store import get_store
+from webapp.store import get_pool, get_store
 
 EXTENSION = "ascn-pinned"
 KEEP = 2
@@ -39,7 +39,8 @@ def pool_for(pinned: Release) -> QueryPool:
             return pools[pinned.version]
         settings = current_app.extensions[STORE_EXTENSION].settings
         snapshot = ensure_snapshot(get_store(), settings, pinned)
-        pool = QueryPool(snapshot, size=1, services=allowed_services(current_app.config["SPARQL_ALLOWED_SERVICES"]))
+        services = allowed_services(current_app.config["SPARQL_ALLOWED_SERVICES"])
+        pool = QueryPool(snapshot, size=1, services=services, memory=get_pool().memory)  # a live worker's bound
         pools[pinned.version] = pool
         while len(pools) > KEEP:
             pools.popitem(last=False)[1].close()

@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
         lane=int(config["SPARQL_LANE_WORKERS"]),
         lane_limit=float(config["SPARQL_LANE_LIMIT"]),
         admission_wait=float(config["SPARQL_ADMISSION_WAIT"]),
+        memory=int(config["SPARQL_WORKER_MEMORY"]) or None,
     )
     exact = getattr(store, "version_is_exact", False)
     version = store.version() if exact else None

@@ -93,6 +93,20 @@ def test_a_deeply_nested_query_is_answered_and_its_worker_lives_on(built_setting
         pool.close()
 
 
+def test_a_query_past_its_workers_memory_ends_that_worker_alone(store, built_settings):
+    """A cross product sorted passed 4 GB within seconds, bounded only by the time limit; past the worker's memory
+    (1.5 GiB here) its allocation fails, the worker ends, the query is a StoreError (the endpoint's 503), and a
+    replacement answers the next query."""
+    pool = QueryPool(built_settings, size=1, memory=3 * 2**29)
+    try:
+        with pytest.raises(StoreError, match=r"stopped while answering \(out of memory\?\)"):
+            pool.run(Job("SELECT * { ?s ?p ?o . ?a ?b ?c } ORDER BY ?o ?c LIMIT 1", FORMATS, 10), timeout=60)
+        assert pool.run(Job(PHUKET_LABEL, FORMATS, 10), timeout=BOUND).body.decode().splitlines() == ["label", "Phuket"]
+        wait_until(lambda: pool.replaced == 1, "the worker that ran out of memory was replaced")
+    finally:
+        pool.close()
+
+
 def test_a_query_right_after_a_write_waits_for_the_renewed_workers_instead_of_being_refused(store, built_settings):
     """After a write every worker is renewed; they are starting, not busy with long queries, so a query sent
     meanwhile waits for one even with no admission wait at all (it was refused with PoolBusy when the renewal
