@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -251,6 +252,9 @@ def on_deep_stack(call: Callable[..., T], *args: Any) -> T:
         try:
             outcome["value"] = call(*args)
         except BaseException as exc:  # handed to the caller's thread, raised there
+            # its frames' locals are let go here: pyoxigraph's answers may be dropped only on the thread that made
+            # them, and an error while reading one (a SERVICE refused) printed "RuntimeError: … is unsendable"
+            traceback.clear_frames(exc.__traceback__)
             outcome["error"] = exc
 
     thread = threading.Thread(target=run, name="ascn-deep-stack", daemon=True)  # Ctrl-C still ends a command

@@ -178,6 +178,21 @@ def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
     assert ascn("query", str(path), "--format", "json").exit_code == 0
 
 
+def test_a_failing_service_call_is_one_line_of_error(data_dir):
+    """The error was followed by "RuntimeError: pyoxigraph::sparql::PyQuerySolutions is unsendable, but is being
+    dropped on another thread": the answer being read, held by the error's frames, was dropped off its thread."""
+    ascn = Path(sys.executable).with_name("ascn")
+    query = "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"  # a port Oxigraph refuses before connecting
+    result = subprocess.run(
+        [str(ascn), "--data-dir", str(data_dir), "query", query], capture_output=True, text=True, timeout=BOUND
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "error: the store failed while answering the query: "
+        "The port 1 is not allowed for HTTP(S) because it is dedicated to an other use\n",
+    )
+
+
 def test_a_repeated_parameter_binds_each_value_as_the_api_does(ascn):
     """``-p country=vn -p country=th`` answered Thailand's cities alone: the last value replaced the first."""
     result = ascn("query", "cities_of_country", "-p", "country=vn", "-p", "country=th", "--format", "csv")
