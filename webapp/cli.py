@@ -314,6 +314,26 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None)
     return value
 
 
+def _write_output(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (``-o``) whole or not at all; a write that fails is an error naming the path (exit
+    2), where a full disk was a traceback. A file is written beside it and renamed over it, so it is never left
+    half written; anything else, a device (``/dev/stdout``) or a pipe, is written to as it is: renamed over, it was
+    replaced by a file (``-o /dev/full`` printed "wrote 515417 bytes" and left a file in /dev)."""
+    try:
+        if path.exists() and not path.is_file():
+            with open(path, "wb") as out:
+                out.write(data)
+            return
+        part = path.with_name(path.name + ".part")
+        try:
+            part.write_bytes(data)
+            part.replace(path)
+        finally:
+            part.unlink(missing_ok=True)
+    except OSError as exc:
+        raise AscnError(f"could not write {path}: {exc.strerror or exc}") from None
+
+
 @main.command()
 @click.argument("query", required=False)
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="table", show_default=True)
@@ -378,9 +398,7 @@ def export(obj: _Context, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        tmp = output.with_name(output.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        _write_output(output, data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 
@@ -998,7 +1016,7 @@ def evaluate_command(obj: _Context, output: Path | None, limit: int | None, no_a
     result = evaluate(obj.store(), limit=limit, progress=_progress)
     click.echo(result.table(audit=not no_audit))
     if output is not None:
-        output.write_text(result.to_json() + "\n", encoding="utf-8")
+        _write_output(output, (result.to_json() + "\n").encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
 
 

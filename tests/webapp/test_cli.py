@@ -178,6 +178,17 @@ def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
     assert ascn("query", str(path), "--format", "json").exit_code == 0
 
 
+def test_export_to_a_device_writes_to_it_and_a_failed_write_is_an_error(ascn, tmp_path):
+    """``-o /dev/full`` printed "wrote 515417 bytes" and left a file in /dev: the export was written beside the path
+    and renamed over it, device or not. A device is written to as it is, and its full disk is an error naming it
+    (here through a link, so that the old behaviour replaced only the link)."""
+    link = tmp_path / "backup.nq"
+    link.symlink_to("/dev/full")
+    result = ascn("export", "--format", "nquads", "-o", str(link))
+    assert (result.exit_code, result.stderr) == (2, f"error: could not write {link}: No space left on device\n")
+    assert link.is_symlink() and not (tmp_path / "backup.nq.part").exists()
+
+
 def test_a_failing_service_call_is_one_line_of_error(data_dir):
     """The error was followed by "RuntimeError: pyoxigraph::sparql::PyQuerySolutions is unsendable, but is being
     dropped on another thread": the answer being read, held by the error's frames, was dropped off its thread."""
