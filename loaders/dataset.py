@@ -204,7 +204,7 @@ def user_graphs(store: Store) -> list[str]:
 def graph_name(name: str) -> str:
     """The named graph of a user file called ``name`` (letters, digits, ``.``, ``_``, ``-``)."""
     if not _NAME.match(name):
-        raise InputError(name, None, None, "a name of letters, digits, '.', '_' or '-' (at most 81)", repr(name))
+        raise InputError(name, None, None, "a name of letters, digits, '.', '_' or '-' (at most 81)", name)
     return USER_PREFIX + name
 
 

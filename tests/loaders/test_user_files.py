@@ -422,3 +422,10 @@ def test_rdf_xml_entities_that_expand_the_file_a_thousandfold_are_refused_before
     assert snapshot(fresh_store) == before
     path.write_text(RDF_XML.format(entities=NAMESPACES, comment="a comment"))
     assert dataset.load(fresh_store, path) == 1
+
+
+def test_a_graph_name_outside_its_grammar_is_quoted_once(fresh_store):
+    """The name was quoted twice: got "'../evil'"."""
+    with pytest.raises(InputError) as info:
+        dataset.load(fresh_store, DATA / "city_projects.yaml", name="../evil")
+    assert str(info.value) == "../evil: expected a name of letters, digits, '.', '_' or '-' (at most 81), got '../evil'"
