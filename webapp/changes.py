@@ -15,14 +15,14 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.releases import Diff, diff, history, list_releases
+from graph.releases import Change, Diff, diff, history, list_releases, release_changes
 from graph.store import select
 from ontology import PREFIXES
 from ontology.errors import NotFound
 from queries.library import internal
 from webapp.bounds import is_entity_path
 from webapp.citation import AUTHOR
-from webapp.page_data import iri_of, local_path
+from webapp.page_data import iri_of, local_path, once_per_version
 from webapp.store import get_store
 
 bp = Blueprint("changes", __name__)
@@ -40,7 +40,7 @@ def changes_page():
     result = None
     if releases:
         try:
-            result = diff(store, old, new)
+            result = diff(store, old, new, kept_changes())
         except NotFound as exc:
             abort(404, description=str(exc))
     view = DiffView(result) if result else None
@@ -74,7 +74,7 @@ def entity_feed(kind: str, ident: str):
     feed.link(href=url_for("pages.entity", kind=kind, ident=ident, _external=True), rel="alternate")
     feed.language("en")
     feed.author(name=AUTHOR)  # RFC 4287 4.1.1: a feed whose entries name no author (or that has none) names one
-    found = history(store, entity)
+    found = history(store, entity, changes=kept_changes())
     latest = max((d.new.issued for d in found), default=None) or _newest(store)
     feed.updated(datetime.fromisoformat(latest) if latest else datetime.fromisoformat("2018-04-28T00:00:00+00:00"))
     for change in reversed(found):  # feedgen puts the last added entry first
@@ -88,6 +88,12 @@ def entity_feed(kind: str, ident: str):
     response = Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
+
+
+def kept_changes() -> list[Change]:
+    """The releases' changes, read once per graph version (:func:`graph.releases.release_changes`): the changes page
+    and each feed replay them, and every new query string is a request the page cache has not kept."""
+    return once_per_version("release-changes", lambda: release_changes(get_store()))
 
 
 def _newest(store) -> str | None:
