@@ -362,6 +362,11 @@ def download(ext: str) -> Response:
         )
     fmt = _EXTENSIONS[ext]
     name = dump_name(release.version if release else None, ext)
+    asked = request.range
+    if "Range" in request.headers and (asked is None or asked.units != "bytes" or len(asked.ranges) != 1):
+        # werkzeug answers one byte range; for another unit (items=0-5), several ranges or a malformed one it sent 416,
+        # where RFC 9110 (14.2) says to ignore a unit it does not know and lets a server ignore the rest: the file whole
+        del request.environ["HTTP_RANGE"]
     gzipped = request.accept_encodings["gzip"] > 0
     with kept_dump(store, get_settings().data_dir, fmt, gzipped) as path:
         if path is None:  # a remote store: written for this request
