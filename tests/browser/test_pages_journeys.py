@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from tests.browser.conftest import overflow
+from tests.browser.conftest import SIZES, TIMEOUT_MS, overflow
 
 
 def test_city_officer_sees_peer_projects_with_reasons_and_sources_and_follows_one(page, screenshot):
@@ -80,6 +80,47 @@ def test_long_addresses_and_iris_wrap_inside_their_boxes(page, screen):
         )
         assert sticking_out == [], path
     assert page.locator(".iri a.feed").evaluate("a => a.getClientRects().length") == 1
+
+
+def test_one_finger_scrolls_a_phone_page_over_its_map_and_its_neighbourhood_picture(browser, site):
+    """A finger that lands on the city's map or its neighbourhood picture while scrolling a phone's page moves the
+    page, as anywhere else on it; each used to pan under the finger and stop the page (two fingers zoom them)."""
+    context = browser.new_context(base_url=site, viewport=SIZES["mobile"], has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto("/id/city/cebu-city")
+        touch = context.new_cdp_session(page)
+        for picture, ready in (
+            ("#city-map", '#city-map[data-outlines="ready"]'),
+            ("#entity-graph canvas", '#entity-graph[data-ready="true"]'),
+        ):
+            page.locator(ready).wait_for()
+            page.locator(picture).first.scroll_into_view_if_needed()
+            box = page.locator(picture).first.bounding_box()
+            assert box
+            before = page.evaluate("window.scrollY")
+            # where the page's next scroll takes it, kept as a promise in the page (a string for wait_for_function
+            # to poll is an eval the page's CSP refuses)
+            page.evaluate(
+                """limit => { window.nextScroll = new Promise(done => {
+                     addEventListener("scroll", () => done(scrollY), {once: true});
+                     setTimeout(() => done(null), limit);
+                   }); }""",
+                TIMEOUT_MS,
+            )
+            x, y = box["x"] + box["width"] / 2, box["y"] + 20
+            touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+            for step in range(1, 11):  # the finger moves down the screen: the page goes back up
+                point = {"x": x, "y": y + 20 * step}
+                touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+            touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            after = page.evaluate("() => window.nextScroll")
+            assert after is not None and after < before, picture
+        assert errors == []
+    finally:
+        context.close()
 
 
 def test_home_page_maps_all_member_cities_without_errors(page, screenshot):

@@ -36,7 +36,10 @@
   var NAME_PLACES = rings([22, 32, 44, 58, 74, 92, 112, 134, 158]);
   var NAME_PLACES_NARROW = rings([22, 32, 44, 58]);  // on a phone a far name would tangle the map: it waits for a tap
 
-  var map = L.map(holder, { scrollWheelZoom: false, attributionControl: true, zoomSnap: 0.5 });
+  // The page, not the map, moves under a mouse wheel and under one finger (a finger landing on the map while
+  // scrolling a phone's page would pan the map and stop the page); two fingers zoom it, the buttons too.
+  var map = L.map(holder, { scrollWheelZoom: false, dragging: !window.matchMedia("(pointer: coarse)").matches,
+                            attributionControl: true, zoomSnap: 0.5 });
   map.attributionControl.setPrefix(false);
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18 }).addTo(map);

@@ -20,6 +20,10 @@
     "http://purl.org/dc/terms/title",
     "https://schema.org/name",
   ];
+  // On a touch screen one finger scrolls the page: a finger landing on the picture while
+  // scrolling would pan it and stop the page (a phone's neighbourhood picture is 24rem of an 844 px screen).
+  // Two fingers still zoom it, which also moves it.
+  const TOUCH = window.matchMedia("(pointer: coarse)").matches;
   const COLOURS = ["#0b5d7a", "#d35400", "#2e8b57", "#7b3fa0", "#b8860b", "#c2185b", "#455a64", "#00838f"];
 
   function local(iri) {
@@ -154,6 +158,7 @@
 
     const cy = window.cytoscape({
       container: canvas,
+      userPanningEnabled: !TOUCH,
       elements: {
         nodes: m.nodes.map((n) => ({
           data: { id: n.id, iri: n.iri, label: n.label || (n.iri ? local(n.iri) : "(blank node)"), types: n.types,
