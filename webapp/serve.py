@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from ontology.errors import AscnError
 from webapp import connections, served, warmup
 from webapp.store import EXTENSION, close_app
 
@@ -31,17 +32,21 @@ def serve(app: Flask, host: str, port: int, threads: int | None, announce: Calla
         preparing.join()  # no visitor gets a page whose parts are still being made
         # send_bytes=1: the request thread sends its answer itself at once; waitress's default (18,000 bytes) leaves a
         # smaller answer for the main loop, one more thread hand-off (a wake-up of another CPU) on every small query
-        server = create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads or default_threads(app),
-            ident="ascn",
-            send_bytes=1,
-            **_proxy(app),
-            **connection_limits(),
-            **_body_limit(app),
-        )
+        try:
+            server = create_server(
+                app,
+                host=host,
+                port=port,
+                threads=threads or default_threads(app),
+                ident="ascn",
+                send_bytes=1,
+                **_proxy(app),
+                **connection_limits(),
+                **_body_limit(app),
+            )
+        except (OSError, ValueError) as exc:  # a port in use, a host naming no address here: it was a traceback
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise AscnError(f"cannot listen on {_url(host, port)}: {reason}") from None
         server.channel_class = _channel_class()
         proxy = app.config.get("TRUSTED_PROXY")
         if per_client and proxy != "*":  # "*" trusts any address as a proxy carrying many clients' connections
@@ -52,7 +57,7 @@ def serve(app: Flask, host: str, port: int, threads: int | None, announce: Calla
     previous = signal.signal(signal.SIGTERM, _stop)
     registration = _register(app, host, server.effective_port)
     try:
-        announce(f"http://{host}:{server.effective_port}")
+        announce(_url(host, server.effective_port))
         server.run()
     except KeyboardInterrupt:
         pass
@@ -114,6 +119,15 @@ def _body_limit(app: Flask) -> dict:
     a 413 the client can read."""
     limit = app.config.get("MAX_CONTENT_LENGTH")
     return {"max_request_body_size": 2 * int(limit)} if limit else {}
+
+
+def _url(host: str, port: int) -> str:
+    """The base URL of ``host:port``, an IPv6 address in brackets (``--host ::1`` was announced as http://::1:5000).
+
+    >>> _url("127.0.0.1", 5000), _url("::1", 5000)
+    ('http://127.0.0.1:5000', 'http://[::1]:5000')
+    """
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _register(app: Flask, host: str, port: int) -> served.Registration | None:

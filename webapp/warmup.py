@@ -84,8 +84,12 @@ def _prepare(app: Flask) -> None:
 
 
 def _run(app: Flask, steps) -> None:
+    from webapp.store import EXTENSION
+
     with app.app_context():
         for what, step in steps:
+            if EXTENSION not in app.extensions:  # closed: ascn serve could not listen, and its error is the news
+                return
             started = time.perf_counter()
             try:
                 step()

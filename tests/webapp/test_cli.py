@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -187,6 +188,24 @@ def test_export_to_a_device_writes_to_it_and_a_failed_write_is_an_error(ascn, tm
     result = ascn("export", "--format", "nquads", "-o", str(link))
     assert (result.exit_code, result.stderr) == (2, f"error: could not write {link}: No space left on device\n")
     assert link.is_symlink() and not (tmp_path / "backup.nq.part").exists()
+
+
+def test_serve_on_a_port_in_use_says_so(data_dir):
+    """It was a traceback ending in "OSError: [Errno 98] Address already in use" (and "ValueError: Invalid host/port
+    specified." for a host naming no address), exit 1."""
+    ascn = Path(sys.executable).with_name("ascn")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(ascn), "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=BOUND,
+        )
+    assert result.returncode == 2
+    assert f"error: cannot listen on http://127.0.0.1:{port}: Address already in use" in result.stderr.splitlines()
 
 
 def test_a_failing_service_call_is_one_line_of_error(data_dir):
