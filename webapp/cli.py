@@ -27,7 +27,7 @@ from loaders.errors import ValidationError
 from loaders.schema import SCHEMA, SOURCE_KINDS
 from loaders.templates import csv_template, yaml_template
 from ontology.errors import AscnError, InputError
-from queries.library import get_query
+from queries.library import get_query, to_term
 from webapp import served, warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -368,6 +368,10 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
             )
         text = named
     else:
+        params = {p.name: p for p in named.params}
+        for name, found in given.items():
+            for value in found if name in params else ():
+                to_term(params[name], value)  # checked as /api/queries checks it: -p country= was read as none given
         check_entities(store, named, values)
         text = named.bind(values)
     answer = on_deep_stack(store.query, text)

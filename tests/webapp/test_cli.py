@@ -231,6 +231,13 @@ def test_a_repeated_parameter_binds_each_value_as_the_api_does(ascn):
     assert cities == [*thai, *vietnamese, "Ho Chi Minh City"]
 
 
+def test_an_empty_parameter_is_refused_as_the_api_refuses_it(ascn):
+    """``-p country=`` (a shell variable left unset) answered every country's cities, where /api/queries answers
+    400 for ``country=``."""
+    result = ascn("query", "cities_of_country", "-p", "country=")
+    assert (result.exit_code, result.stderr) == (2, "error: parameter 'country' expects iri or a country id, got ''\n")
+
+
 def test_query_list_prints_every_library_query_with_its_title_and_parameters(ascn):
     from queries.library import library
 
