@@ -82,43 +82,66 @@ def test_long_addresses_and_iris_wrap_inside_their_boxes(page, screen):
     assert page.locator(".iri a.feed").evaluate("a => a.getClientRects().length") == 1
 
 
+def _phone(browser, site):
+    """A phone's browsing context: a 390 px touch screen (the ``page`` fixture's context has a mouse)."""
+    context = browser.new_context(base_url=site, viewport=SIZES["mobile"], has_touch=True, is_mobile=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def _a_finger_scrolls_the_page_over(page, picture: str) -> None:
+    """Swipe one finger down the screen from the top of ``picture`` and check the page went back up."""
+    page.locator(picture).first.scroll_into_view_if_needed()
+    box = page.locator(picture).first.bounding_box()
+    assert box
+    before = page.evaluate("window.scrollY")
+    # the page's first scroll above where it is, kept as a promise in the page (a string for wait_for_function to
+    # poll is an eval the page's CSP refuses; a scroll event may also come from the layout settling)
+    page.evaluate(
+        """([before, limit]) => { window.scrolledUp = new Promise(done => {
+             addEventListener("scroll", () => scrollY < before && done(scrollY));
+             setTimeout(() => done(null), limit);
+           }); }""",
+        [before, TIMEOUT_MS],
+    )
+    touch = page.context.new_cdp_session(page)
+    x, y = box["x"] + box["width"] / 2, box["y"] + 20
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + 20 * step}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert page.evaluate("() => window.scrolledUp") is not None, picture
+
+
 def test_one_finger_scrolls_a_phone_page_over_its_map_and_its_neighbourhood_picture(browser, site):
     """A finger that lands on the city's map or its neighbourhood picture while scrolling a phone's page moves the
     page, as anywhere else on it; each used to pan under the finger and stop the page (two fingers zoom them)."""
-    context = browser.new_context(base_url=site, viewport=SIZES["mobile"], has_touch=True, is_mobile=True)
+    context = _phone(browser, site)
     try:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto("/id/city/cebu-city")
-        touch = context.new_cdp_session(page)
-        for picture, ready in (
-            ("#city-map", '#city-map[data-outlines="ready"]'),
-            ("#entity-graph canvas", '#entity-graph[data-ready="true"]'),
-        ):
-            page.locator(ready).wait_for()
-            page.locator(picture).first.scroll_into_view_if_needed()
-            box = page.locator(picture).first.bounding_box()
-            assert box
-            before = page.evaluate("window.scrollY")
-            # where the page's next scroll takes it, kept as a promise in the page (a string for wait_for_function
-            # to poll is an eval the page's CSP refuses)
-            page.evaluate(
-                """limit => { window.nextScroll = new Promise(done => {
-                     addEventListener("scroll", () => done(scrollY), {once: true});
-                     setTimeout(() => done(null), limit);
-                   }); }""",
-                TIMEOUT_MS,
-            )
-            x, y = box["x"] + box["width"] / 2, box["y"] + 20
-            touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-            for step in range(1, 11):  # the finger moves down the screen: the page goes back up
-                point = {"x": x, "y": y + 20 * step}
-                touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
-            touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-            after = page.evaluate("() => window.nextScroll")
-            assert after is not None and after < before, picture
+        page.locator('#city-map[data-outlines="ready"]').wait_for()
+        _a_finger_scrolls_the_page_over(page, "#city-map")
+        page.locator('#entity-graph[data-ready="true"]').wait_for()
+        _a_finger_scrolls_the_page_over(page, "#entity-graph canvas")
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_one_finger_scrolls_a_phone_page_over_the_query_editors_map(browser, site):
+    context = _phone(browser, site)
+    try:
+        page = context.new_page()
+        page.goto("/query")
+        page.wait_for_selector("body[data-examples-ready=true]")
+        page.click("button.example[data-query=cities_with_coordinates]")  # opening an example runs it
+        expect(page.locator(".tabPanel.active .yasr_results tbody tr")).to_have_count(38)
+        page.click(".tabPanel.active .select_map")
+        expect(page.locator(".tabPanel.active path.ascn-marker")).to_have_count(38)
+        _a_finger_scrolls_the_page_over(page, ".tabPanel.active .leaflet-container")
     finally:
         context.close()
 

@@ -121,7 +121,9 @@
       this.yasr.resultsEl.appendChild(caption);
       if (this.map) this.map.remove();
       const tiles = (document.getElementById("yasgui") || {}).dataset || {};
-      const map = L.map(element, { attributionControl: Boolean(tiles.tileUrl) });
+      // one finger scrolls the page past the map on a touch screen, two zoom it (as on the city maps, city-map.js)
+      const map = L.map(element, { attributionControl: Boolean(tiles.tileUrl),
+                                   dragging: !window.matchMedia("(pointer: coarse)").matches });
       this.map = map;
       if (tiles.tileUrl) L.tileLayer(tiles.tileUrl, { maxZoom: 18 }).addTo(map);
       const markers = pts.map((p) => {
