@@ -75,7 +75,7 @@ def require(report: Report, file: str | None = None) -> Report:
         lines += [
             f"  {node} {('(' + path + ') ') if path else ''}{message}" for node, path, message in report.results[:20]
         ]
-        raise ValidationError("\n".join(lines), report.results)
+        raise ValidationError("\n".join(lines), report.results, file)
     return report
 
 

@@ -72,6 +72,23 @@ def test_a_record_taking_an_id_the_graph_holds_is_refused_by_validate_and_load_a
     assert snapshot(fresh_store) == before
 
 
+def test_an_rdf_file_breaking_a_shape_is_named_in_the_error(fresh_store, tmp_path):
+    """An RDF file has no records or lines to name, but its name is said first: a Turtle city without a country was
+    refused with "4 SHACL violations:" alone, the file's name only in the report kept for logs."""
+    path = tmp_path / "my-cities.ttl"
+    path.write_text(
+        "<https://w3id.org/ascn/id/city/newtown> a <https://w3id.org/ascn/ontology#City> ;\n"
+        '    <http://www.w3.org/2000/01/rdf-schema#label> "Newtown" .\n'
+    )
+    before = snapshot(fresh_store)
+    with pytest.raises(ValidationError) as info:
+        dataset.load(fresh_store, path)
+    assert str(info.value).startswith(
+        "my-cities.ttl: 4 SHACL violations:\n- https://w3id.org/ascn/id/city/newtown, ascn:country: A city needs"
+    )
+    assert snapshot(fresh_store) == before
+
+
 def test_a_file_loaded_again_keeps_its_own_ids(fresh_store):
     """Its own graph's ids are the file's to keep: loading or validating it again under its name is no clash."""
     dataset.load(fresh_store, DATA / "projects.csv", name="mine")
