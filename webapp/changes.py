@@ -22,7 +22,8 @@ from ontology.errors import NotFound
 from queries.library import internal
 from webapp.bounds import is_entity_path
 from webapp.citation import AUTHOR
-from webapp.page_data import iri_of, local_path, once_per_version
+from webapp.errors import EntityNotFound
+from webapp.page_data import closest_entities, iri_of, local_path, once_per_version
 from webapp.store import get_store
 
 bp = Blueprint("changes", __name__)
@@ -56,13 +57,17 @@ def entity_feed(kind: str, ident: str):
             description=f"no feeds for {kind!r}; there are feeds for: "
             + ", ".join(f"/feeds/{k}/<id>.atom" for k in FEED_TYPES),
         )
-    if not is_entity_path(kind, ident):
-        abort(404, description=f"no {FEED_TYPES[kind]} {ident[:100]!r} in the graph")
     entity = iri_of(f"/id/{kind}/{ident}")
-    store = get_store()
-    names = labels([URIRef(entity)])
+    names = labels([URIRef(entity)]) if is_entity_path(kind, ident) else {}
     if URIRef(entity) not in names:
-        abort(404, description=f"no {FEED_TYPES[kind]} {ident!r} in the graph")
+        # the feeds of the closest entities, as a mistyped entity page offers their pages
+        feeds = [
+            (f"/feeds/{kind}/{path.rsplit('/', 1)[-1]}.atom", label) for path, label in closest_entities(kind, ident)
+        ]
+        raise EntityNotFound(
+            f"There is no feed for {FEED_TYPES[kind]} {ident[:100]!r}: no such {FEED_TYPES[kind]} in the graph.", feeds
+        )
+    store = get_store()
     name = names[URIRef(entity)]
     feed = FeedGenerator()
     # RFC 4287 4.2.6: an id never changes, so it is the feed's path under the configured IRI base (as an entity's

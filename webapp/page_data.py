@@ -90,6 +90,29 @@ def entity_pages() -> dict[str, str]:
 _ENTITY_PAGE = re.compile(r"/id/[^/]+/[^/]+")
 
 
+CLOSEST_LENGTH = 60
+"""Characters of a path's id compared with the entities' ids and names for a 404's suggestions: more than the
+longest id (48 in the bundled graph); each character more costs time for each of the 1,300 ids and names (a path's
+250 characters took 0.12 s through difflib alone, see :func:`graph.lookup.close_matches`)."""
+
+
+def closest_entities(kind: str, ident: str) -> list[tuple[str, str]]:
+    """The entities whose id or label is closest to ``ident``: of the same kind, or of any kind when the
+    kind itself is unknown (for a 404's suggestions). From :func:`entity_pages`, kept per graph version:
+    read from the store at each 404, an unknown kind (/id/abcde/fghij) cost 130 ms of the server's process."""
+    pages = entity_pages()
+    entities = {path: label for path, label in pages.items() if path.startswith(f"/id/{kind}/")} or pages
+    keys: dict[str, str] = {}
+    for path, label in entities.items():
+        keys.setdefault(path.rsplit("/", 1)[-1].lower(), path)
+        keys.setdefault(label.lower(), path)
+    picked: list[str] = []
+    for key in lookup.close_matches(ident[:CLOSEST_LENGTH].lower(), keys, n=10, cutoff=0.4):
+        if keys[key] not in picked:
+            picked.append(keys[key])
+    return [(path, entities[path]) for path in picked[:5]]
+
+
 def text(term: Node | None) -> str | None:
     """A term as plain text (None stays None).
 

@@ -18,7 +18,7 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.formats import Format, write
-from graph.lookup import close_matches, fold, local_id
+from graph.lookup import fold, local_id
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
@@ -42,6 +42,7 @@ from webapp.facets import (
 from webapp.linked_data import alternates, link_header, negotiate, schema_org
 from webapp.page_data import (
     bound,
+    closest_entities,
     entity_pages,
     href_of,
     iri_of,
@@ -383,7 +384,7 @@ def entity(kind: str, ident: str):
         raise EntityNotFound(
             f"The graph has no entity at {shown}: entity paths are /id/<kind>/<id>, in letters, "
             f"digits, '-', '_' and '.', at most {MAX_ENTITY_PATH} characters.",
-            _closest(kind if _SLUG.fullmatch(kind) else "", ident),
+            closest_entities(kind if _SLUG.fullmatch(kind) else "", ident),
         )
     iri = URIRef(iri_of(path))
     # /id/city/hanoi/geometry and /id/partner/european_union/funding-period/2 are parts of a city or a partner,
@@ -391,7 +392,7 @@ def entity(kind: str, ident: str):
     own_kind = kind if "/" not in ident else None
     wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
     if not run("entity_exists", {"entity": str(iri)}):
-        raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", _closest(kind, ident))
+        raise EntityNotFound(f"The graph has no {kind.replace('-', ' ')} at {path}.", closest_entities(kind, ident))
     graph = run("entity_description", {"entity": str(iri)})
     topic = {"focus": request.args.get("focus", "").strip()[:100], "text": request.args.get("topic", "").strip()[:200]}
     if isinstance(wanted, Format):
@@ -592,26 +593,3 @@ def _entity_map(view) -> dict | None:
         **_map_settings(),
         "maxZoom": 9,
     }
-
-
-CLOSEST_LENGTH = 60
-"""Characters of a path's id compared with the entities' ids and names for a 404's suggestions: more than the
-longest id (48 in the bundled graph); each character more costs time for each of the 1,300 ids and names (a path's
-250 characters took 0.12 s through difflib alone, see :func:`graph.lookup.close_matches`)."""
-
-
-def _closest(kind: str, ident: str) -> list[tuple[str, str]]:
-    """The entities whose id or label is closest to ``ident``: of the same kind, or of any kind when the
-    kind itself is unknown (for the 404 page). From :func:`webapp.page_data.entity_pages`, kept per graph version:
-    read from the store at each 404, an unknown kind (/id/abcde/fghij) cost 130 ms of the server's process."""
-    pages = entity_pages()
-    entities = {path: label for path, label in pages.items() if path.startswith(f"/id/{kind}/")} or pages
-    keys: dict[str, str] = {}
-    for path, label in entities.items():
-        keys.setdefault(path.rsplit("/", 1)[-1].lower(), path)
-        keys.setdefault(label.lower(), path)
-    picked: list[str] = []
-    for key in close_matches(ident[:CLOSEST_LENGTH].lower(), keys, n=10, cutoff=0.4):
-        if keys[key] not in picked:
-            picked.append(keys[key])
-    return [(path, entities[path]) for path in picked[:5]]

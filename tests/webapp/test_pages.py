@@ -189,6 +189,15 @@ def test_unknown_entity_is_a_404_page_with_the_closest_names(client):
     assert '<a href="/id/city/da-nang">Da Nang</a>' in html
 
 
+def test_a_feed_of_no_city_offers_the_feeds_of_the_closest_ones(client):
+    response = client.get("/feeds/city/cebu.atom", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["message"] == "There is no feed for city 'cebu': no such city in the graph."
+    assert body["suggestions"][0] == {"path": "/feeds/city/cebu-city.atom", "label": "Cebu City"}
+    assert client.get("/feeds/city/cebu-city.atom").status_code == 200
+
+
 def test_a_routes_own_404_says_what_is_missing_without_offering_the_page_itself(client):
     response = client.get("/changes?from=nope")
     html = response.get_data(as_text=True)
