@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -198,11 +199,15 @@ def _html(path: Path, markup: str) -> Document:
 
 
 def _pdf(path: Path, data: bytes) -> Document:
+    """A PDF's text layer and metadata. pypdf's warnings about the file's structure (it logs "EOF marker not found"
+    and reads on) are not shown: a PDF it reads anyway is read, and one it cannot read is refused with an error
+    naming the file, which said the same after pypdf's bare line."""
     from io import BytesIO
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:

@@ -349,6 +349,17 @@ def test_an_unreadable_file_is_named_with_its_reason_and_nothing_is_written(
         store.close()
 
 
+def test_a_broken_pdf_is_refused_without_pypdf_s_own_warning(tmp_path, caplog):
+    """`ascn ingest broken.pdf` printed pypdf's bare "EOF marker not found" above its own error naming the file."""
+    from loaders.ingest.documents import read_documents
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4\nbroken")
+    with pytest.raises(InputError, match="broken.pdf: expected a readable PDF"):
+        read_documents(bad)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
+
+
 def test_a_missing_file_is_named(fresh_settings, tmp_path):
     result = CliRunner().invoke(
         main, ["--data-dir", str(fresh_settings.data_dir), "ingest", str(tmp_path / "nowhere.txt")]
