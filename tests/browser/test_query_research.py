@@ -30,6 +30,13 @@ def _value(page) -> str:
     return page.evaluate("() => window.ascnYasgui.getTab().getYasqe().getValue()")
 
 
+def test_the_ready_examples_are_grouped_under_sentence_case_headings(page):
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    headings = page.locator(".example-group h3").all_inner_texts()  # as shown, after any text-transform
+    assert headings == ["For researchers", "For city officers", "For partners"]
+
+
 def test_classes_open_after_a_as_you_type(page, screenshot):
     editor = _editor(page, START)
     editor.type("?c a ")
