@@ -207,11 +207,17 @@ UNSHOWN = frozenset(
         "km",
         "multi",
         "non",
+        "until",
+        "after",
+        "between",
+        "across",
+        "so",
+        "off",
     ]
 )
 """Words the indexes count but a reason never names (:meth:`TextIndex.shared`): how far a project got, how much,
-and prefixes cut off their words ("multi", "non"); that two projects were both "set up" or "launched" is no reason
-to compare them. They are hidden, not dropped, as place names and numbers are: taking those out of the indexes
+prefixes cut off their words ("multi", "non") and words that only join others ("until", "between"); that two
+projects were both "set up" or "launched", or both run "until" a date, is no reason to compare them. They are hidden, not dropped, as place names and numbers are: taking those out of the indexes
 lowered validation (benchmarks/README.md, issue 12's seventh pass). "plan" stays: being a plan is a kind of work."""
 
 _STEMMER = snowballstemmer.stemmer("english")

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from graph.similarity import text
 from graph.similarity.recommend import ask
 from graph.similarity.scoring import scorer
-from graph.similarity.text import Spellings, dot_rows
+from graph.similarity.text import Spellings, TextIndex, dot_rows
 from graph.similarity.typed_graph import TypedGraph
 
 
@@ -64,3 +64,11 @@ def test_a_plans_text_is_not_kept_after_its_answer(store):
     assert text._analysed.cache_info().currsize == texts
     assert text._remembered_stem.cache_info().currsize <= stems + 1  # "flood", "warning", ... once; the long word never
     assert ask(store, "projects_for_plan", text="smart water meters", top=5, tg=tg).items == first.items
+
+
+def test_a_reason_names_no_word_that_only_joins_others():
+    """'both speak of “until”' was a reason JICA fits Cebu City; such words still count, they are not shown."""
+    index = TextIndex(
+        ["Traffic signals until end-March 2024", "Signals run until 2025 across districts, between junctions"]
+    )
+    assert index.shared_terms("signals until across between junctions", 1) == ["junctions", "signals"]
