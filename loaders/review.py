@@ -37,6 +37,9 @@ from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
 from queries.library import internal
 
 STATUS_WORDS = {"ongoing", "planning", "completed", "ongoing_or_planning", "unknown"}
+RECORD_KINDS = ("fact", "review", "curator")
+"""The kinds of IRI an acceptance mints to record how a fact came in (the accepted fact and its statements, the
+review, the curator: PROV-O), beside the facts about the network it adds (:func:`accept`)."""
 PARTNER_KINDS = {
     "organisation": ASCN.PartnerOrganisation,
     "company": ASCN.PartnerCompany,

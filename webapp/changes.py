@@ -17,8 +17,10 @@ from rdflib.term import Node
 
 from graph.releases import Change, Diff, diff, history, list_releases, release_changes
 from graph.store import select
+from loaders.review import RECORD_KINDS
 from ontology import PREFIXES
 from ontology.errors import NotFound
+from ontology.namespace import ID
 from queries.library import internal
 from webapp.bounds import is_entity_path
 from webapp.citation import AUTHOR
@@ -107,14 +109,20 @@ def _newest(store) -> str | None:
 
 
 class DiffView:
-    """A difference ready to show: each term with its label and its page (an entity) or its short name."""
+    """A difference ready to show: each term with its label and its page (an entity) or its short name.
+
+    The facts about the network (``added``, ``removed``, ``changed``) are kept apart from the records of how accepted
+    facts came in (``records``: the accepted fact and its statements, the review, the curator; PROV-O): one accepted
+    pairing adds 6 facts and 38 such statements, which listed among them buried the pairing.
+    """
 
     def __init__(self, result: Diff):
         self.result = result
         terms = {t for s, p, o in result.added + result.removed for t in (s, o)}
         terms |= {t for s, p, old, new in result.changed for t in (s, *old, *new)}
         self.labels = labels([t for t in terms if isinstance(t, URIRef)])
-        self.added = [self.row(s, p, [], [o]) for s, p, o in result.added]
+        self.records = [self.row(s, p, [], [o]) for s, p, o in result.added if _is_record(s)]
+        self.added = [self.row(s, p, [], [o]) for s, p, o in result.added if not _is_record(s)]
         self.removed = [self.row(s, p, [o], []) for s, p, o in result.removed]
         self.changed = [self.row(s, p, old, new) for s, p, old, new in result.changed]
 
@@ -141,6 +149,14 @@ class DiffView:
                 values = " → ".join(", ".join(v["text"] for v in side) for side in (row["old"], row["new"]) if side)
                 out.append(f"{heading}: {row['subject']['text']} {row['predicate']} {values}")
         return out
+
+
+_RECORDS = tuple(str(ID[f"{kind}/"]) for kind in RECORD_KINDS)
+
+
+def _is_record(subject: Node) -> bool:
+    """Whether ``subject`` is a record of an acceptance (:data:`loaders.review.RECORD_KINDS`), not the network's."""
+    return str(subject).startswith(_RECORDS)
 
 
 def short(iri: Node) -> str:

@@ -88,7 +88,20 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     assert [p.note for p in list_proposals(store, "rejected")] == ["duplicate"]
     refused = client.post(f"/review/{ident}/accept", data={"csrf_token": _csrf(done)}, follow_redirects=True)
     assert "Not done:" in refused.get_data(as_text=True) and "already accepted" in refused.get_data(as_text=True)
-    assert "ascn:pairedCity" in client.get("/changes").get_data(as_text=True)
+    changes = client.get("/changes").get_data(as_text=True)
+    added, records = (_rows(changes, table) for table in ("added", "records"))
+    assert "Da Nang – City of Yokohama ascn:pairedCity Da Nang" in added  # the facts, not their provenance ...
+    assert not any(row.startswith(("Mai Tran", "review of proposal")) for row in added)
+    assert '<details id="records-of-acceptance">' in changes  # ... which is kept apart, folded
+    assert len(records) == len(releases.diff(store, None, None, releases.release_changes(store)).added) - len(added)
+    assert "review of proposal " + ident + " by Mai Tran prov:wasAssociatedWith Mai Tran" in records
+
+
+def _rows(page: str, table: str) -> list[str]:
+    """The text of each row of a table of /changes, its cells joined by spaces."""
+    body = re.search(rf'<table class="figures" id="{table}">.*?<tbody>(.*?)</tbody>', page, re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", body[1], re.S) if body else []
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
 
 
 def test_entity_pages_link_their_feed(client):
