@@ -23,8 +23,9 @@ validation split of ``ascn evaluate`` (and, for the two tie questions, the devel
 
 from __future__ import annotations
 
+import calendar
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from functools import cache, cached_property
@@ -35,6 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.derived import collection_paused
+from graph.lookup import fold
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
 from graph.similarity.text import (
@@ -172,6 +174,17 @@ names the graph gives a partner, a programme or a member state (:meth:`Scorer._p
 SHORT_WORD = 3
 """Words of this many letters or fewer are too short to guess a misspelling from ("lu" is near "lui", "our" near
 "out"): :meth:`Scorer.unknown_words` suggests no spelling for them, and a note names them only with one."""
+
+
+_MONTH = "|".join(m.casefold() for m in calendar.month_name[1:])
+_DATE = re.compile(rf"{_MONTH}|(?:19|20)[0-9][0-9]")
+"""A month's name (the calendar module's: English, as the texts are, unless a program sets the time locale) or a
+year: what dates a text's words (:attr:`Scorer._dating`)."""
+_IN_A_DATE = re.compile(
+    rf"\b([a-z][a-z0-9]*)(?:-(?:{_DATE.pattern})\b| (?:of )?(?:{_MONTH})\b)|\b(?:{_DATE.pattern})-([a-z][a-z0-9]*)\b"
+)
+"""A word used in a date, as a folded text writes it: joined to a month or a year ("end-March", "end-2023", "2024-mid
+2025") or just before a month's name ("end of March", "early June")."""
 
 
 class Scorer:
@@ -395,9 +408,34 @@ class Scorer:
         return frozenset(stems.difference(other))
 
     @cached_property
+    def _dating(self) -> frozenset[str]:
+        """The stems of the words the indexed texts use only to date the work: a word joined to a month or a year
+        ("end-march", "end-2023", "2024-mid"), and a word every use of which is in a date (:data:`_IN_A_DATE`: "end"
+        of "until end-March", "by end of March", "by end-2023"). Read from the texts, not listed: "end" dates the
+        work in these texts, and in others ("end users") would say what it is. Months and bare years are stop words
+        and numbers already; "both speak of “end-march”" or "“end”" says only that both texts give a date. The
+        indexes still count these words. Built on the first reason, with one more pass over the texts (3.7 ms on the
+        bundled graph)."""
+        corpus = self._corpus[0]
+        uses = np.asarray(corpus.word_counts.sum(axis=0)).ravel()
+        column = {w: j for j, w in enumerate(corpus.words)}
+        in_dates = Counter(
+            w
+            for _, name, description in self._texts()
+            for text in (name, description)
+            for found in _IN_A_DATE.findall(fold(text))
+            for w in found
+            if w in column
+        )
+        dating = {w for w in corpus.words if "-" in w and any(_DATE.fullmatch(p) for p in w.split("-"))}
+        dating |= {w for w, n in in_dates.items() if n >= uses[column[w]]}
+        other = (corpus.stems[s] for w, s in zip(corpus.words, corpus.stem_of_word, strict=True) if w not in dating)
+        return frozenset({stem(w) for w in dating}.difference(other))
+
+    @cached_property
     def _unquoted(self) -> frozenset[str]:
         """The stems :meth:`shared` never names, united once rather than on each reason."""
-        return self._places | self._partner_names
+        return self._places | self._partner_names | self._dating
 
     def shared(self, vector: sp.spmatrix, project: int, limit: int = 5) -> list[str]:
         """The words a vector shares with a project's text that a reason may name (:meth:`TextIndex.shared`), and

@@ -150,6 +150,52 @@ def test_text_reasons_do_not_quote_partner_or_programme_names(store, tg):
     assert wise.reasons and all(r.kind != "text" for r in wise.reasons)
 
 
+@pytest.mark.parametrize(
+    ("question", "asked", "first", "text"),
+    [
+        # Sumedang's WA KEPO and Banyuwangi's homestays were both "discussed" at a meeting
+        (
+            "projects_for_city",
+            {"city": "sumedang"},
+            ["project/smg-smart-city-programme", "project/byw-homestay-naik-kelas"],
+            "tackles what Sumedang's WA KEPO (WhatsApp service for information and online public services) does "
+            "(both speak of “reach”, “coordination”, “meeting”, “services”)",
+        ),
+        # Nay Pyi Taw's housing (an earthquake "hit" Mandalay) and a United States text ("drought-hit" Phuket)
+        (
+            "partners_for_city",
+            {"city": "nay-pyi-taw"},
+            ["partner/japan", "partner/japan_mlit", "partner/united_states"],
+            "Nay Pyi Taw's Affordable and Low-Cost Housing (Thu Kha Taw Win Housing) is in United States' line of "
+            "work (both speak of “units”, “private”, “public”)",
+        ),
+        # Luang Prabang's master plan study and Oriental Consultants' work both run to the "end" of March
+        (
+            "cities_for_partner",
+            {"partner": "oriental_consultants_global"},
+            ["city/da-nang", "city/johor-bahru", "city/siem-reap", "city/luang-prabang"],
+            "Luang Prabang's Smart JAMP smart city master plan study (Luang Prabang) is in Oriental Consultants "
+            "Global's line of work (both speak of “study”)",
+        ),
+    ],
+)
+def test_text_reasons_do_not_quote_how_a_source_reported_the_work_nor_its_dates(
+    store, tg, question, asked, first, text
+):
+    """Words of the record ("discussed", "hit") and of its dates ("end" of "end-March") are not the work. The
+    ranking is unchanged (the indexes still count them): the last item of ``first`` is the one whose reason quoted
+    such a word."""
+    answer = ask(store, question, top=10, tg=tg, **asked)
+    assert [i.iri.removeprefix(ID) for i in answer.items][: len(first)] == first
+    assert next(r.text for r in answer.items[len(first) - 1].reasons if r.kind == "text") == text
+
+
+def test_a_city_whose_only_reason_was_a_reporting_word_is_not_shown(store, tg):
+    """AIIB's only reason for Putrajaya was that both texts speak of what a study "found"."""
+    aiib = ask(store, "cities_for_partner", partner="aiib", top=10, tg=tg)
+    assert "Putrajaya" not in [i.label for i in aiib.items]
+
+
 def test_a_folded_word_that_is_an_english_function_word_does_not_count(store, tg):
     """ "Bãi đỗ xe" (a car park) folds "đỗ" to "do", which is no word of what a project does: it ranked Seberang
     Perai's smart initiative projects first ("the sources do not say") and was quoted as a shared word. "do",
