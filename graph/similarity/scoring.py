@@ -23,7 +23,6 @@ validation split of ``ascn evaluate`` (and, for the two tie questions, the devel
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -176,10 +175,10 @@ SHORT_WORD = 3
 "out"): :meth:`Scorer.unknown_words` suggests no spelling for them, and a note names them only with one."""
 
 
-_MONTH = "|".join(m.casefold() for m in calendar.month_name[1:])
+_MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE = re.compile(rf"{_MONTH}|(?:19|20)[0-9][0-9]")
-"""A month's name (the calendar module's: English, as the texts are, unless a program sets the time locale) or a
-year: what dates a text's words (:attr:`Scorer._dating`)."""
+"""A month's name (in English, as the texts are written, whatever the machine's locale) or a year: what dates a
+text's words (:attr:`Scorer._dating`)."""
 _IN_A_DATE = re.compile(
     rf"\b([a-z][a-z0-9]*)(?:-(?:{_DATE.pattern})\b| (?:of )?(?:{_MONTH})\b)|\b(?:{_DATE.pattern})-([a-z][a-z0-9]*)\b"
 )
