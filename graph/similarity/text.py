@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
-from difflib import get_close_matches
 from functools import lru_cache
 from itertools import chain
 from typing import Self
@@ -35,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
 
-from graph.lookup import fold
+from graph.lookup import close_matches, fold
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z]")
 STOP_WORDS = frozenset(
@@ -310,8 +309,9 @@ class Spellings:
     are applied here to all words at once, and neither can leave out a word it would take: a ratio of at least
     ``cutoff`` needs the two lengths within a factor of (2 - cutoff) / cutoff of each other (the ratio is at most
     2·min/(sum of the lengths)), and letters in common at least ``cutoff`` of the lengths' sum (``quick_ratio``),
-    counted for every word at once from a word × letter count matrix. The survivors go to ``get_close_matches``,
-    whose answer does not depend on the order or company of the words it compares, so the answer is the same.
+    counted for every word at once from a word × letter count matrix. The survivors go to
+    :func:`graph.lookup.close_matches` (``get_close_matches``'s answer with fewer ratios computed), whose answer does
+    not depend on the order or company of the words it compares, so the answer is the same.
 
     >>> Spellings(["flood", "floor", "traffic", "lighting", "sensors"]).closest("trafic")
     'traffic'
@@ -342,7 +342,7 @@ class Spellings:
         for c, n in typed.items():
             shared += np.minimum(self._counts[lo:hi, self._column[c]], n)
         room = 2.0 * shared >= cutoff * (self._lengths[lo:hi] + len(word)) - slack
-        close = get_close_matches(word, [self.words[lo + i] for i in np.flatnonzero(room)], n=1, cutoff=cutoff)
+        close = close_matches(word, [self.words[lo + i] for i in np.flatnonzero(room)], n=1, cutoff=cutoff)
         return close[0] if close else None
 
 
