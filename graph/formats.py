@@ -42,7 +42,9 @@ RESULT_FORMATS = (
     Format("json", "application/sparql-results+json", ("application/json", "srj"), "srj", "SPARQL JSON"),
     Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx"), "srx", "SPARQL XML"),
     Format("csv", "text/csv", (), "csv", "CSV"),
-    Format("tsv", "text/tab-separated-values", (), "tsv", "TSV"),
+    # a client that asks for plain text (curl -H 'Accept: text/plain', a terminal) gets TSV: plain text, one row a
+    # line, every term written out; it was a 406
+    Format("tsv", "text/tab-separated-values", ("text/plain",), "tsv", "TSV"),
 )
 GRAPH_FORMATS = (
     # Turtle is N3 without N3's extensions: a client asking for N3 (SPARQLWrapper's N3) can read it

@@ -404,7 +404,9 @@ def _prefers_html() -> bool:
 
 def _not_acceptable(kind: str) -> ProtocolError:
     types = ", ".join(f.media_type for f in FORMATS[kind])
-    return ProtocolError(406, f"no acceptable format for this answer; this endpoint can send: {types}")
+    return ProtocolError(
+        406, f"no acceptable format for this answer; this endpoint can send: {types}", {"Vary": "Accept"}
+    )
 
 
 # -- responses ---------------------------------------------------------------------------------

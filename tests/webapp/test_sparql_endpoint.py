@@ -170,6 +170,23 @@ def test_unacceptable_accept_is_406_only_when_nothing_fits(client):
     assert fallback.status_code == 200 and fallback.json == PHUKET_JSON
 
 
+def test_plain_text_gets_tsv_for_a_table_and_a_406_listing_the_formats_for_a_boolean(client):
+    """curl -H 'Accept: text/plain' was a 406 for every SELECT; TSV is plain text with every term written out."""
+    r = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "text/plain"})
+    assert (r.status_code, r.mimetype, r.get_data(as_text=True)) == (
+        200,
+        "text/tab-separated-values",
+        '?label\n"Phuket"@en\n',
+    )
+    ask = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "text/plain"})
+    assert (ask.status_code, ask.get_data(as_text=True), "Accept" in ask.vary) == (
+        406,
+        "no acceptable format for this answer; this endpoint can send: application/sparql-results+json, "
+        "application/sparql-results+xml\n",
+        True,
+    )
+
+
 def test_ask_has_no_csv_form_so_csv_only_is_406(client):
     r = client.get("/sparql", query_string={"query": "ASK {}", "format": "csv"})
     assert r.status_code == 406
