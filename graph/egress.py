@@ -98,7 +98,6 @@ class Wall:
 
         self.policy = rules
         self.calls = 0
-        self.refused = 0
         self._seccomp = seccomp
         self._filter = seccomp.SyscallFilter(seccomp.ALLOW)
         self._filter.add_rule(seccomp.NOTIFY, "connect")
@@ -154,10 +153,7 @@ class Wall:
         if (_plain(host), port) in self.policy.store:
             return True
         self.calls += 1
-        if self.policy.permits(family, host, port, _is_datagram(fd)):
-            return True
-        self.refused += 1
-        return False
+        return self.policy.permits(family, host, port, _is_datagram(fd))
 
 
 _wall: Wall | None = None

@@ -31,7 +31,6 @@ from ontology.namespace import ASCN, RDF, RDFS
 from queries.library import internal
 
 _WORD = re.compile(r"[^\w]+")
-NAME_KINDS = ("label", "alt", "title", "code")
 LINKS = (str(ASCN.country), str(ASCN.inCity), str(ASCN.parentPartner))
 """The links kept per entity, to tell same-named entities apart (:mod:`graph.reconcile`)."""
 _RDF_TYPE = str(RDF.type)

@@ -127,11 +127,6 @@ def find_release(store: Store, version: str) -> Release:
     raise NotFound(f"no release {version!r}", suggestions=[r.version for r in found])
 
 
-def release_graphs(store: Store) -> list[str]:
-    """The named graphs of the releases in the store."""
-    return [g for g in store.graph_names() if g.startswith(RELEASE_PREFIX)]
-
-
 def data_content(store: Store) -> Graph:
     """The data a release covers, as it is in the store now (the union of its graphs)."""
     return construct(store.query, internal("release_content").sparql)

@@ -36,7 +36,6 @@ from queries.library import internal
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 USER_PREFIX = str(GRAPH["user/"])
-BUNDLED_PREFIX = str(GRAPH["bundled/"])
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 _PATH_TYPES = {"practice": "best_practice", "focus-area": "focus_area", "annual-meeting": "annual_meeting"}
 

@@ -76,7 +76,6 @@ class PerClient:
         self.limit = limit
         self.exempt = frozenset(exempt)
         self.open: Counter[str] = Counter()
-        self.refused = 0
         self._answer = refusal(limit)
         self._lock = threading.Lock()  # waitress may close a channel from a request thread
         self._warned: set[str] = set()
@@ -99,7 +98,6 @@ class PerClient:
             return self._channel(server, conn, addr, adj, map=map)
         with self._lock:
             if self.open[client] >= self.limit:
-                self.refused += 1
                 first = client not in self._warned
                 self._warned.add(client)
             else:
