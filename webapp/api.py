@@ -33,7 +33,7 @@ from queries.errors import QueryError
 from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct
-from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors
+from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors, prefers_html
 from webapp.store import get_graph_cache, get_settings, get_store
 
 bp = Blueprint("api", __name__)
@@ -331,8 +331,16 @@ def void() -> Response:
 
 
 def _graph_response(graph) -> Response:
-    """``graph`` in the format the ``format`` parameter or Accept asks for (Turtle by default)."""
+    """``graph`` in the format the ``format`` parameter or Accept asks for (Turtle by default).
+
+    A browser (which ranks HTML above every RDF syntax) gets the Turtle labelled as plain text, which it shows in
+    the tab: it was handed RDF/XML (its ``application/xml;q=0.9``) as a file to download, and ``Accept: text/html``
+    alone a 406 in JSON."""
     fmt = _one("format")
+    if fmt is None and prefers_html():
+        response = Response(write(graph, FORMATS["graph"][0]), content_type="text/plain; charset=utf-8")
+        response.headers["Vary"] = "Accept"
+        return response
     chosen = choose_format("graph", fmt)
     if chosen is None:
         offered = ", ".join(f"{f.name} ({f.media_type})" for f in FORMATS["graph"])

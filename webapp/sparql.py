@@ -219,7 +219,7 @@ def _describe(req: Request) -> Response:
     since a person who follows a link to the endpoint would otherwise be handed a file to download."""
     if request.method != "GET":
         raise ProtocolError(400, "missing parameter 'query' (a POST must carry a query)")
-    if req.format is None and _prefers_html():
+    if req.format is None and prefers_html():
         return Response(status=303, headers={"Location": url_for("tools.query_page")})
     fmt = choose_format("graph", req.format)
     if fmt is None:
@@ -396,7 +396,7 @@ def _negotiate(kind: str, accept: str | None) -> Format | None:
     return by_name(kind, best) if best else None
 
 
-def _prefers_html() -> bool:
+def prefers_html() -> bool:
     """Whether the Accept header ranks HTML above every RDF syntax (browsers do; ``*/*`` and RDF clients do not)."""
     offered = [f.media_type for f in FORMATS["graph"]] + ["text/html"]
     return best_match(request.accept_mimetypes, offered) == "text/html"

@@ -10,6 +10,7 @@ import re
 import pytest
 import requests
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH, VOID
 
 from ontology.namespace import ASCN, GRAPH, ID
@@ -307,6 +308,20 @@ def test_sparql_examples_negotiate_json_ld(client):
     assert response.mimetype == "application/ld+json"
     g = Graph().parse(data=response.data, format="json-ld")
     assert len(set(g.subjects(RDF.type, SH.SPARQLExecutable))) == len(library())
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/.well-known/sparql-examples"])
+@pytest.mark.parametrize("accept", ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"])
+def test_a_browser_reads_the_descriptions_as_turtle_in_the_tab(client, path, accept):
+    """A browser was handed RDF/XML to download (its application/xml;q=0.9), and Accept: text/html alone a 406."""
+    response = client.get(path, headers={"Accept": accept})
+    assert (response.status_code, response.content_type, "Accept" in response.vary) == (
+        200,
+        "text/plain; charset=utf-8",
+        True,
+    )
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert isomorphic(Graph().parse(data=response.data, format="turtle"), Graph().parse(data=turtle.data))
 
 
 def test_void_counts_the_classes_of_the_build(client):
