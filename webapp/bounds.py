@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
+from webapp.facets import FACETS
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -45,6 +47,19 @@ QUERY_PARAMETERS = {"sparql.endpoint": {"query"}, "reconcile.service": {"queries
 """Parameters whose length a route checks itself: route → names (a SPARQL query's length; a reconciliation batch's
 queries, of which there may be :data:`webapp.reconcile.MAX_QUERIES`, within the body's limit)."""
 _FORM = "application/x-www-form-urlencoded"
+_FACETS = frozenset(key for key, _ in FACETS)
+REPEATABLE = {
+    "pages.find_projects": _FACETS,
+    "pages.find_projects_csv": _FACETS,
+    "tools.match_page": frozenset({"focus", "outcome", "programme", "country"}),
+}
+"""The parameters a page takes several values of (its multi-select filters); it takes every other parameter once,
+and a repeat is a 400 naming it, as ``/sparql`` and the API answer one: ``/search?q=dan&q=hue`` searched 'dan' and
+said nothing of 'hue'. (``/match``'s ``country`` repeats in the partner's form, whose countries are several; the
+city's form checks its own, see :func:`webapp.tools.match_page`.)"""
+DECIDE_REPEATS = ("sparql.", "api.", "served.")
+"""Blueprints that decide repeats themselves: ``/sparql`` (``format`` may be repeated naming one format), the API (a
+library query's parameter binds each of its values), the CLI's route (a JSON body)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Unicode's control characters (category Cc) but tab, line feed and carriage return, which a text area sends."""
@@ -73,6 +88,11 @@ class ParameterError(BadRequest):
     def __init__(self, parameter: str, message: str):
         super().__init__(f"parameter {parameter!r}: {message}")
         self.parameter = parameter
+
+
+def repeated(name: str, count: int) -> ParameterError:
+    """The refusal of a parameter given ``count`` times that is taken once."""
+    return ParameterError(name, f"given {count} times; give it once")
 
 
 MAX_ENTITY_PATH = 300
@@ -132,13 +152,18 @@ class HeaderCheck:
 def check_parameters() -> None:
     """Refuse (400, naming the parameter) too many parameters, too many values of one, a value too long, or a
     value holding a control character: in the URL and a form body alike (a form body of 100,000 parameters cost
-    the server 0.46 s, and one of 5,000 ``default-graph-uri`` values was answered)."""
-    own = QUERY_PARAMETERS.get(request.endpoint or "", ())
+    the server 0.46 s, and one of 5,000 ``default-graph-uri`` values was answered). A page refuses a parameter
+    given twice that it takes once (:data:`REPEATABLE`)."""
+    endpoint = request.endpoint or ""
+    own = QUERY_PARAMETERS.get(endpoint, ())
+    once = endpoint not in ("", "static") and not endpoint.startswith(DECIDE_REPEATS)
     values = list(_values())
     total = 0
     for name, count in Counter(name for name, _ in values).items():
         if count > MAX_VALUES:
             raise ParameterError(name, f"given {count} times; at most {MAX_VALUES} values are accepted")
+        if once and count > 1 and name not in REPEATABLE.get(endpoint, ()):
+            raise repeated(name, count)
         total += count
         if total > MAX_PARAMETERS:
             raise ParameterError(name, f"a request may carry at most {MAX_PARAMETERS} parameters")

@@ -27,7 +27,7 @@ from graph.store import select
 from ontology.errors import NotFound
 from queries.library import internal, library
 from webapp import pinned
-from webapp.bounds import distinct
+from webapp.bounds import distinct, repeated
 from webapp.page_data import linked_items
 from webapp.security import content_security_policy
 from webapp.static_files import static_folder
@@ -235,7 +235,7 @@ def _city_question() -> tuple[str, dict]:
         "focus": _many("focus"),
         "outcome": _many("outcome"),
         "text": args.get("text", "").strip(),
-        "plan_country": args.get("country", "").strip(),
+        "plan_country": _once("country"),
         "exclude_own_country": args.get("elsewhere") == "on",
     }
 
@@ -269,3 +269,11 @@ def _ask(output: str, given: dict, tg, filters: Filters | None = None, **options
 
 def _many(name: str) -> list[str]:
     return distinct(request.args.getlist(name))
+
+
+def _once(name: str) -> str:
+    """A parameter the city's form gives once (the partner's form gives ``country`` several times)."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise repeated(name, len(values))
+    return values[0].strip() if values else ""

@@ -153,6 +153,37 @@ def test_repeated_values_ask_once(client):
     assert text_of(match_once) == text_of(match_many)
 
 
+@pytest.mark.parametrize(
+    "path, name, values",
+    [
+        ("/search", "q", ["dan", "hue"]),
+        ("/id/city/phuket", "format", ["ttl", "jsonld"]),
+        ("/changes", "from", ["1", "2"]),
+        ("/go/city", "city", ["phuket", "hue"]),
+        ("/projects", "sort", ["name", "year"]),
+        ("/match", "country", ["vn", "th"]),
+        ("/api/complete", "q", ["dan", "hue"]),
+    ],
+)
+def test_a_page_refuses_a_parameter_it_takes_once_given_twice_naming_it(client, path, name, values):
+    """Pages took the first value and said nothing of the others, where /sparql and the API refuse a repeat."""
+    city_form = [("who", "city"), ("city", "phuket")] if path == "/match" else []
+    r = client.get(path, query_string=city_form + [(name, v) for v in values])
+    assert r.status_code == 400
+    assert f"parameter '{name}': given 2 times; give it once" in text_of(r)
+
+
+def test_a_pages_multi_select_filters_repeat(client):
+    r = client.get(
+        "/projects", query_string=[("country", "vn"), ("country", "th"), ("focus", AREAS[0]), ("focus", AREAS[1])]
+    )
+    assert r.status_code == 200
+    partner = client.get(
+        "/match", query_string=[("who", "partner"), ("partner", "japan"), ("country", "vn"), ("country", "th")]
+    )
+    assert partner.status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/feeds/city/a<b.atom", "/feeds/city/ASK {}.atom", '/feeds/partner/x"y.atom'])
 def test_a_feed_path_outside_the_id_grammar_is_a_404(client, path):
     r = client.get(path)
