@@ -40,7 +40,8 @@ def pool_for(pinned: Release) -> QueryPool:
         settings = current_app.extensions[STORE_EXTENSION].settings
         snapshot = ensure_snapshot(get_store(), settings, pinned)
         services = allowed_services(current_app.config["SPARQL_ALLOWED_SERVICES"])
-        pool = QueryPool(snapshot, size=1, services=services, memory=get_pool().memory)  # a live worker's bound
+        # a live worker's bound, which counts the kept pinned workers among those sharing half the machine
+        pool = QueryPool(snapshot, size=1, services=services, memory=get_pool().memory)
         pools[pinned.version] = pool
         while len(pools) > KEEP:
             pools.popitem(last=False)[1].close()

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 
 from graph.config import Settings
 from graph.federation import allowed_services
-from graph.pool import QueryPool
+from graph.pool import QueryPool, default_worker_memory
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
 from loaders import dataset
@@ -56,14 +56,18 @@ def init_app(app: Flask) -> None:
     settings = settings_from_config(app.config)
     store = dataset.open_graph(settings)
     config = app.config
+    from webapp.pinned import KEEP  # pinned imports this module
+
+    size, lane = int(config["SPARQL_WORKERS"]), int(config["SPARQL_LANE_WORKERS"])
     pool = QueryPool(
         settings,
-        size=int(config["SPARQL_WORKERS"]),
+        size=size,
         services=allowed_services(config["SPARQL_ALLOWED_SERVICES"]),
-        lane=int(config["SPARQL_LANE_WORKERS"]),
+        lane=lane,
         lane_limit=float(config["SPARQL_LANE_LIMIT"]),
         admission_wait=float(config["SPARQL_ADMISSION_WAIT"]),
-        memory=int(config["SPARQL_WORKER_MEMORY"]) or None,
+        # the pinned releases' workers (one per kept pool) take this bound too: half the machine is shared among all
+        memory=int(config["SPARQL_WORKER_MEMORY"]) or default_worker_memory(size + lane + KEEP),
     )
     exact = getattr(store, "version_is_exact", False)
     version = store.version() if exact else None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -84,3 +85,19 @@ def test_the_editor_pins_its_endpoint(two_releases):
     )
     live = client.get("/query").get_data(as_text=True)
     assert f'href="/query?release={new.version}">Pin the editor to this release</a>' in live
+
+
+def test_the_pinned_workers_and_the_live_ones_share_half_the_machine(two_releases):
+    """Each pinned release's worker took a live worker's bound on top of the live workers' half of the machine: with
+    4 workers and the lane, a fifth of half each, and 2 pinned releases two fifths more (140% of half)."""
+    from webapp.pinned import EXTENSION
+
+    client = two_releases.test_client()
+    for release in releases.list_releases(two_releases.extensions["ascn"].store):
+        _values(client, JOINED, release.version)
+    live = two_releases.extensions["ascn"].pool
+    pinned = list(two_releases.extensions[EXTENSION]["pools"].values())
+    assert len(pinned) == 2
+    bounds = [live.memory] * (live.size + live.lane) + [pool.memory * pool.size for pool in pinned]
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert sum(bounds) <= max(physical // 2, len(bounds) * 2**30)  # each at least 1 GiB, as before
