@@ -35,9 +35,11 @@ SPLITS = (
     "realistic-dev2",
     "realistic-dev3",
     "realistic-dev4",
+    "realistic-dev5",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
+    "realistic-test4",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
