@@ -124,7 +124,7 @@ def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
 
     out: Signals = {"about": about, "ppr": lambda: _ppr(tg, q.asked, "project"), "graph": lambda: sc.city_project(c)}
     if q.text:
-        out["bm25"] = lambda: sc.words.scores(q.text)
+        out["bm25"] = lambda: sc.words.scores(sc.unplaced(q.text))
     return out
 
 
@@ -154,7 +154,7 @@ def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
 
     outcomes = [tg.index("outcome")[o] for o in q.outcomes]
     out: Signals = {
-        "text": of_text(lambda t: sc.text.scores(t)),
+        "text": of_text(lambda t: sc.text.scores(sc.unplaced(t))),
         "bm25": of_text(lambda t: matched("bm25")),
         "plain": of_text(lambda t: matched("plain")),
         "graph": graph,
@@ -169,12 +169,14 @@ def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
 
 def _text_matches(tg: TypedGraph, text: str) -> Callable[[str], np.ndarray]:
     """A plan's text scored against every project by BM25 (``"bm25"``) or plain TF-IDF (``"plain"``), each once
-    however often asked (the signals, :func:`plan_areas` and the words the graph signal checks use them)."""
+    however often asked (the signals, :func:`plan_areas` and the words the graph signal checks use them), without
+    the lone pieces of a city's name (:meth:`~graph.similarity.scoring.Scorer.unplaced`)."""
     sc = scorer(tg)
+    typed = sc.unplaced(text)
 
     @cache
     def matched(index: str) -> np.ndarray:
-        return sc.words.scores(text) if index == "bm25" else sc.plain.scores(text)
+        return sc.words.scores(typed) if index == "bm25" else sc.plain.scores(typed)
 
     return matched
 

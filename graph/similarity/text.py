@@ -255,12 +255,29 @@ def words(text: str) -> list[str]:
     """
     out = []
     for t in _TOKEN.findall(fold(text)):
-        if t in STOP_WORDS or t.isdigit() or len(t) < 2:  # a lone letter: the "s" of "Da Nang's", "U.S.", "e.g."
+        if not _kept(t):
             continue
         out.append(t)
         if "-" in t:
             out.extend(p for p in t.split("-") if len(p) > 1 and p not in STOP_WORDS and p != "city")
     return out
+
+
+def _kept(token: str) -> bool:
+    """Whether :func:`words` keeps a token: no stop word, bare number or lone letter (the "s" of "Da Nang's",
+    "U.S.", "e.g.")."""
+    return not (token in STOP_WORDS or token.isdigit() or len(token) < 2)
+
+
+def spans(text: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """The text folded as :func:`words` reads it, and each word :func:`words` keeps (a hyphenated one whole) with
+    where it stands in the folded text: for a caller that blanks some words out before the text is scored.
+
+    >>> spans("Đà Nẵng's parking")
+    ("da nang's parking", [('da', 0, 2), ('nang', 3, 7), ('parking', 10, 17)])
+    """
+    folded = fold(text)
+    return folded, [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded) if _kept(m.group())]
 
 
 LONGEST_WORD = 40
