@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from flask import Flask, current_app
 
 from graph.config import Settings
+from graph.dumps import drop_stale_dumps
 from graph.federation import allowed_services
 from graph.pool import QueryPool, default_worker_memory
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     )
     exact = getattr(store, "version_is_exact", False)
     version = store.version() if exact else None
+    drop_stale_dumps(store, settings.data_dir)  # a load, unload or build made while no server ran
     app.extensions[EXTENSION] = AppStore(settings, store, pool, version, graphs=GraphCache(data_dir=settings.data_dir))
 
 
@@ -114,6 +116,7 @@ def current_version() -> str | None:
             if version != state.pool_version:
                 state.pool.recycle()
                 state.pool_version = version
+                drop_stale_dumps(state.store, state.settings.data_dir)
     return version
 
 

@@ -7,6 +7,7 @@ making the pool refuse every job once the first answer is in.
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import pytest
 
@@ -313,3 +314,38 @@ def test_a_kept_page_is_sent_again_without_being_made_and_a_write_drops_it(make_
         dataset.load(get_store(), PROTOCOL_GRAPHS[0])
     with pytest.raises(pytest.fail.Exception, match="made again"):
         client.get("/id/city/phuket")
+
+
+def test_a_write_removes_the_kept_downloads_of_the_earlier_graph(make_app):
+    """A kept download of an older graph stayed in derived/ until the next download of its own format."""
+    app = make_app()
+    client = app.test_client()
+    derived = Path(app.config["DATA_DIR"]) / "derived"
+    for path in ("/download/ascn-kg.ttl", "/download/ascn-kg.trig"):
+        for encoding in ("identity", "gzip"):
+            assert client.get(path, buffered=True, headers={"Accept-Encoding": encoding}).status_code == 200
+    assert len(list(derived.glob("dump_*"))) == 4
+    with app.app_context():
+        dataset.load(get_store(), PROTOCOL_GRAPHS[0])
+    assert count(client) == 4  # the server notices the write with its next query
+    assert list(derived.glob("dump_*")) == []
+    assert client.get("/download/ascn-kg.nt", buffered=True).status_code == 200
+    assert [p.name.split("-")[0] for p in derived.glob("dump_*")] == ["dump_ntriples"]
+
+
+def test_a_download_written_after_a_write_made_without_the_server_removes_the_earlier_ones(make_app, tmp_path):
+    """A write while no server ran (ascn load alone): the next start, and the next download, drop what is stale."""
+    app = make_app()
+    client = app.test_client()
+    assert client.get("/download/ascn-kg.ttl", buffered=True).status_code == 200
+    data_dir = Path(app.config["DATA_DIR"])
+    stale = data_dir / "derived" / "dump_turtle-0123456789abcdef0123456789abcdef.dump"
+    stale.write_bytes(b"an older graph")
+    assert client.get("/download/ascn-kg.nt", buffered=True).status_code == 200
+    assert not stale.exists()
+    stale.write_bytes(b"an older graph")
+    from webapp.store import close_app
+
+    close_app(app)
+    make_app(DATA_DIR=str(data_dir))
+    assert not stale.exists()
