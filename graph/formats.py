@@ -16,7 +16,7 @@ from rdflib import Graph
 from graph.errors import StoreError
 from graph.results import XML_REFUSAL, to_csv, to_json, to_tsv, to_xml, xml_can_carry
 from graph.store import Answer, Table
-from ontology import PREFIXES
+from ontology import bind_prefixes
 from queries.errors import QueryError
 
 
@@ -175,9 +175,7 @@ def write(answer: Answer, fmt: Format, extra: dict | None = None) -> bytes:
     graph.errors.StoreError: CSV has no form for a yes/no answer; choose SPARQL JSON or SPARQL XML
     """
     if isinstance(answer, Graph):
-        for prefix, namespace in PREFIXES.items():
-            answer.bind(prefix, namespace)
-        body = answer.serialize(format=fmt.rdflib, encoding="utf-8")
+        body = bind_prefixes(answer).serialize(format=fmt.rdflib, encoding="utf-8")
         if fmt.name == "rdfxml" and not xml_can_carry(body):
             raise QueryError(XML_REFUSAL)
         return body

@@ -25,6 +25,7 @@ __all__ = [
     "ontology_shapes_graph",
     "ONTOLOGY_IRI",
     "PREFIXES",
+    "bind_prefixes",
     "entity_iri",
 ]
 
@@ -48,6 +49,9 @@ PREFIXES = {
             ("event", "event"),
         )
     },
+    # the project status vocabulary (ascn:ProjectStatus), as ontology/modules/vocabularies.ttl names it: a status
+    # then reads status:ongoing in the query editor, the dumps and the changes, not as a full IRI
+    "status": "https://w3id.org/ascn/id/status/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -64,6 +68,22 @@ PREFIXES = {
     "s4city": "https://saref.etsi.org/saref4city/",
 }
 """The prefixes every serialisation and query editor of the project uses."""
+
+
+def bind_prefixes(graph: rdflib.Graph) -> rdflib.Graph:
+    """``graph`` with :data:`PREFIXES` bound, each taking its name from rdflib's own default.
+
+    rdflib binds a few names by default, among them ``wgs`` to an https variant of the WGS84 namespace the data
+    does not use; binding ours without ``replace`` left that one the name, so the data's ``wgs:lat`` came out as
+    ``wgs1:lat``.
+
+    >>> g = bind_prefixes(rdflib.Graph())
+    >>> g.namespace_manager.compute_qname("http://www.w3.org/2003/01/geo/wgs84_pos#lat")[:2]
+    ('wgs', rdflib.term.URIRef('http://www.w3.org/2003/01/geo/wgs84_pos#'))
+    """
+    for prefix, uri in PREFIXES.items():
+        graph.bind(prefix, uri, replace=True)
+    return graph
 
 
 ENTITY_BASE = "https://w3id.org/ascn/id/"
@@ -92,9 +112,7 @@ def ontology_files() -> list[Traversable]:
 
 
 def _parse(paths: list[Traversable]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for prefix, uri in PREFIXES.items():
-        graph.bind(prefix, uri)
+    graph = bind_prefixes(rdflib.Graph())
     for path in paths:
         graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
     return graph

@@ -583,3 +583,18 @@ def test_a_store_that_cannot_answer_is_a_503_that_keeps_its_address_to_the_log(a
     message = "The store that holds the graph is not answering; please try again in a minute."
     assert message in page.get_data(as_text=True) and api.get_json()["message"] == message
     assert "cannot reach the SPARQL server at http://10.1.2.3:7878/query" in caplog.text
+
+
+def test_rdf_answers_name_the_data_namespaces_by_the_project_prefixes(client):
+    """rdflib binds ``wgs`` by default to an https variant of WGS84, so the data's own ``wgs:lat`` came out as
+    ``wgs1:lat`` in every answer rdflib wrote (entity pages, the VoID description); and the status vocabulary has
+    its declared prefix, so a project's status reads ``status:ongoing``, in the dumps too."""
+    city = client.get("/id/city/da-nang", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "    wgs:lat 16.0544 ;" in city and "wgs1" not in city
+    void = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "@prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> ." in void and "wgs1" not in void
+    project = client.get("/id/project/dad-ioc", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "    ascn:status status:ongoing ;" in project
+    dump = client.get("/download/ascn-kg.ttl", buffered=True).get_data(as_text=True)
+    assert "@prefix status: <https://w3id.org/ascn/id/status/> ." in dump and "ascn:status status:ongoing" in dump
+    assert Graph().parse(data=dump, format="turtle").value(ID["project/dad-ioc"], ASCN.status) == ID["status/ongoing"]
