@@ -89,10 +89,12 @@ def stored_doc(directory: Path) -> PyLodeDoc:
 
 
 def _ontology_digest() -> str:
-    """The ontology's files and pyLODE's version, hashed: a new ontology or pyLODE makes a new file."""
+    """The ontology's files, pyLODE's version and this module (how pyLODE is called and its output trimmed), hashed:
+    a new ontology, pyLODE or way of making the documentation makes a new file, never an old one kept."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(version("pylode").encode())
+    digest.update(Path(__file__).read_bytes())
     for path in ontology_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -105,12 +107,28 @@ def pylode_doc() -> PyLodeDoc:
     The markup is pyLODE's (built with dominate, which escapes every text it is given) from the ontology the
     package ships, never from user input; that is why it may be marked safe here.
     """
-    od = _ontpub()(ontology=ontology_graph())
+    od = _ontpub()(ontology=_one_ontology(ontology_graph()))
     od._make_body()  # the body only: make_html's head embeds pyLODE's stylesheet, which the CSP refuses
+    metadata = next(e for e in _descendants(od.content) if e.attributes.get("id") == "metadata")
+    metadata.remove(metadata.children[0])  # its <h1>: the page has its own, and one h1 is what a screen reader expects
     content = od.content.render()
     toc = next((e.render() for e in _descendants(od.doc.body) if e.attributes.get("id") == "toc"), "")
     anchors = tuple(sorted((str(iri), fid) for iri, fid in od.fids.items()))
     return PyLodeDoc(Markup(_local_links(content)), Markup(_local_links(toc)), anchors)
+
+
+def _one_ontology(g: Graph) -> Graph:
+    """``g`` with only the umbrella ontology typed as an ontology, for pyLODE.
+
+    pyLODE documents one ontology: it gathers the metadata of every ``owl:Ontology`` and ``skos:ConceptScheme`` it
+    finds into one section, so the modules' and the concept schemes' headers made one heading of 24 titles run
+    together, 14 version numbers and, as "the" IRI, the last scheme's (``.../scheme/pairing-stages``). The modules
+    stay each term's ``rdfs:isDefinedBy``, and the schemes have their own section on the page.
+    """
+    for kind in (OWL.Ontology, SKOS.ConceptScheme):
+        for header in set(g.subjects(RDF.type, kind)) - {ONTOLOGY_IRI}:
+            g.remove((header, RDF.type, kind))
+    return g
 
 
 def _descendants(element):

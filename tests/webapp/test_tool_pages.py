@@ -257,3 +257,15 @@ def test_data_page_shows_downloads_counts_evaluation_and_gaps(client, app):
     assert "Only meeting-level mentions." in html
     minebea = confidence[confidence.index('href="/id/partner/minebea_mitsumi"') :]
     assert minebea[: minebea.index("</tr>")].endswith('<span class="gap">the fact sheet gives no reason</span></td>')
+
+
+def test_ontology_documentation_describes_the_umbrella_ontology_under_the_page_heading(client):
+    """pyLODE gathered every module's and concept scheme's header into its metadata: a second <h1> of 24 titles run
+    together, 14 version numbers and the last scheme's IRI given as the ontology's."""
+    html = client.get("/ontology").get_data(as_text=True)
+    assert re.findall(r"<h1[ >]", html) == ["<h1>"]
+    metadata = html[html.index('id="metadata"') : html.index('id="classes"')]
+    assert "<code>https://w3id.org/ascn/ontology</code>" in metadata
+    assert "<p>ASEAN Smart Cities Network (ASCN) ontology</p>" in metadata
+    assert "<p>ASCN ontology: core module</p>" not in metadata  # the modules are listed as its imports
+    assert "scheme/" not in metadata and metadata.count("<p>0.1.0</p>") == 1
