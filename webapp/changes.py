@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.releases import Change, Diff, diff, history, list_releases, release_changes
+from graph.releases import Change, Diff, Release, diff, history, list_releases, release_changes
 from graph.store import select
 from loaders.review import RECORD_KINDS
 from ontology import PREFIXES
@@ -82,8 +82,11 @@ def entity_feed(kind: str, ident: str):
     feed.language("en")
     feed.author(name=AUTHOR)  # RFC 4287 4.1.1: a feed whose entries name no author (or that has none) names one
     found = history(store, entity, changes=kept_changes())
-    latest = max((d.new.issued for d in found), default=None) or _newest(store)
+    releases = list_releases(store)
+    latest = max((d.new.issued for d in found), default=None) or (releases[0].issued if releases else None)
     feed.updated(datetime.fromisoformat(latest) if latest else datetime.fromisoformat("2018-04-28T00:00:00+00:00"))
+    if releases:
+        _first_release_entry(feed.add_entry(), releases[-1], kind, ident, name)
     for change in reversed(found):  # feedgen puts the last added entry first
         view = DiffView(change)
         entry = feed.add_entry()
@@ -97,15 +100,29 @@ def entity_feed(kind: str, ident: str):
     return response
 
 
+def _first_release_entry(entry, first: Release, kind: str, ident: str, name: str) -> None:
+    """The feed's oldest entry: the graph's first release, the baseline every change is counted from.
+
+    The first release adds no change (it is what later ones are compared with), so a city unchanged since then had
+    a feed of no entries, which a feed reader shows as nothing at all, or as a broken feed. This entry says what the
+    feed will hold, and stays its oldest when changes come; its id is the release's IRI, as every entry's is.
+    """
+    entry.id(f"{first.iri}#{kind}/{ident}")
+    entry.title(f"Release {first.version}: the first release of the graph")
+    entry.updated(datetime.fromisoformat(first.issued))
+    entry.link(href=url_for("pages.entity", kind=kind, ident=ident, _external=True))
+    entry.content(
+        f"Release {first.version} is the first release of the ASCN knowledge graph, the baseline later releases are "
+        f"compared with. Each later release that adds, removes or changes a fact about {name}, or about what links "
+        f"to it, is an entry of this feed.",
+        type="text",
+    )
+
+
 def kept_changes() -> list[Change]:
     """The releases' changes, read once per graph version (:func:`graph.releases.release_changes`): the changes page
     and each feed replay them, and every new query string is a request the page cache has not kept."""
     return once_per_version("release-changes", lambda: release_changes(get_store()))
-
-
-def _newest(store) -> str | None:
-    found = list_releases(store)
-    return found[0].issued if found else None
 
 
 class DiffView:

@@ -140,8 +140,9 @@ def test_changes_page_footer_downloads_and_feed_follow_the_release(changed_app):
 
     feed = feedparser.parse(client.get("/feeds/city/hanoi.atom").get_data())
     assert feed.feed.title == "ASCN knowledge graph: changes about Ha Noi"
-    [entry] = feed.entries
+    entry, first = feed.entries  # the newest first; the first release stays the oldest entry
     assert entry.title == f"Release {version}: 1 change(s) about Ha Noi"
+    assert first.title.endswith(".1: the first release of the graph")
     assert "changed: Ha Noi ascn:joinedYear 2018 → 2019" in entry.content[0].value
     assert feedparser.parse(client.get("/feeds/focus-area/quality_environment.atom").get_data()).entries
     assert client.get("/feeds/city/atlantis.atom").status_code == 404
@@ -159,7 +160,8 @@ def test_feed_ids_are_permanent_whatever_host_the_feed_is_read_through(changed_a
         feed = ET.fromstring(client.get("/feeds/city/hanoi.atom", headers={"Host": host}).data)
         assert feed.findtext(f"{ATOM}id") == "https://w3id.org/ascn/feeds/city/hanoi.atom"
         assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == [
-            f"https://w3id.org/ascn/id/release/{number}#city/hanoi"
+            f"https://w3id.org/ascn/id/release/{number}#city/hanoi",
+            "https://w3id.org/ascn/id/release/1#city/hanoi",
         ]
         assert [(link.get("rel"), link.get("href")) for link in feed.findall(f"{ATOM}link")] == [
             ("self", f"http://{host}/feeds/city/hanoi.atom"),
@@ -167,6 +169,26 @@ def test_feed_ids_are_permanent_whatever_host_the_feed_is_read_through(changed_a
         ]
         [entry_link] = feed.find(f"{ATOM}entry").findall(f"{ATOM}link")
         assert entry_link.get("href") == f"http://{host}/changes?to={version}"
+        [first_link] = feed.findall(f"{ATOM}entry")[-1].findall(f"{ATOM}link")
+        assert first_link.get("href") == f"http://{host}/id/city/hanoi"
+
+
+def test_a_city_unchanged_since_the_first_release_has_a_feed_a_reader_shows(client, store):
+    """With no change since the first release a feed had no entry at all, which a feed reader shows as empty (or
+    as broken); its one entry is now the first release, saying what the feed will hold."""
+    first = releases.current_release(store)
+    feed = feedparser.parse(client.get("/feeds/city/da-nang.atom").get_data())
+    assert not feed.bozo
+    [entry] = feed.entries
+    assert entry.id == "https://w3id.org/ascn/id/release/1#city/da-nang"
+    assert entry.title == f"Release {first.version}: the first release of the graph"
+    assert entry.link == "http://localhost/id/city/da-nang"
+    assert entry.updated == feed.feed.updated
+    assert entry.summary == (
+        f"Release {first.version} is the first release of the ASCN knowledge graph, the baseline later releases are "
+        "compared with. Each later release that adds, removes or changes a fact about Da Nang, or about what links "
+        "to it, is an entry of this feed."
+    )
 
 
 def test_cli_diff_and_releases(fresh_settings, fresh_store, monkeypatch):
