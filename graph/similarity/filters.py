@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graph.similarity.questions import focus_area
 from graph.similarity.typed_graph import TypedGraph
 
 __all__ = ["Filters", "ResolvedFilters"]
@@ -38,7 +39,7 @@ class Filters:
         """The same filters with entities resolved to IRIs (an unknown name raises NotFound)."""
         return ResolvedFilters(
             country=tg.resolve(self.country, "country") if self.country else None,
-            focus_area=tg.resolve(self.focus_area, "focus_area") if self.focus_area else None,
+            focus_area=focus_area(tg, self.focus_area) if self.focus_area else None,
             status=tg.resolve(self.status.replace(" ", "_"), "status") if self.status else None,
             start_year=self.start_year,
             end_year=self.end_year,

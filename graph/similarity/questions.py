@@ -21,8 +21,9 @@ from graph.similarity.reasons import Reason
 from graph.similarity.scoring import Recent, plain_document, scaled, scorer
 from graph.similarity.ties import Tie, tied_cities, tied_partners
 from graph.similarity.typed_graph import TypedGraph
+from ontology.errors import NotFound
 
-__all__ = ["Query", "Question", "QUESTIONS", "WEIGHTS"]
+__all__ = ["Query", "Question", "QUESTIONS", "WEIGHTS", "focus_area"]
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,24 @@ def plan_areas(tg: TypedGraph, q: Query, matched: Callable[[str], np.ndarray] | 
         return {ids[i]: float(strength[i] / strength.max()) for i in np.flatnonzero(strength)}
 
     return tg.derived(_PlanAreas).recent.get((q.text, q.city), infer)
+
+
+def focus_area(tg: TypedGraph, name: str) -> str:
+    """The IRI of the focus area ``name`` names (:meth:`TypedGraph.resolve`). A name close to none of the six
+    ("flood", "clean water", "traffic jam", "e-government": what a person types when asked for a focus area) is
+    refused with the focus areas of the projects its words match best (:func:`plan_areas`) as the suggestions,
+    strongest first, where it had none: the areas the graph files such work under, not a guess."""
+    try:
+        return tg.resolve(name, "focus_area")
+    except NotFound as missing:
+        areas = {} if missing.suggestions else plan_areas(tg, Query(text=name))
+        if not areas:
+            raise
+        ordered = sorted(areas, key=lambda a: (-areas[a], a))
+        raise NotFound(
+            f"no focus area named {name!r} (the projects that speak of it work on those suggested)",
+            suggestions=[tg.label(a) for a in ordered],
+        ) from None
 
 
 def _plan_reasons(tg: TypedGraph, q: Query, p: str) -> list[Reason]:

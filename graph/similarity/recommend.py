@@ -23,7 +23,7 @@ import numpy as np
 from graph.similarity import explain
 from graph.similarity.card import card
 from graph.similarity.filters import Filters, ResolvedFilters
-from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question
+from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question, focus_area
 from graph.similarity.reasons import Reason, Recommendation, Recommendations, path_reason
 from graph.similarity.scoring import SHORT_WORD, scaled, scorer
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
@@ -137,7 +137,7 @@ def ask(
     query = Query(
         node=tg.resolve(node_name, q.input_kind) if node_name else None,
         city=tg.resolve(city, "city") if city and q.input_kind == "plan" else None,
-        focus_areas=tuple(dict.fromkeys(tg.resolve(a, "focus_area") for a in focus)),
+        focus_areas=tuple(dict.fromkeys(focus_area(tg, a) for a in focus)),
         outcomes=tuple(dict.fromkeys(tg.resolve(o, "outcome") for o in outcome)),
         programmes=tuple(dict.fromkeys(tg.resolve(g, "programme") for g in programme)),
         countries=tuple(dict.fromkeys(tg.resolve(k, "country") for k in in_country)),

@@ -38,6 +38,7 @@ import scipy.sparse as sp
 
 from graph.derived import code_digest, collection_paused, lasting_version, part_path, write_part
 from graph.lookup import compact, initials, normalize
+from graph.similarity.text import words
 from graph.store import Store
 from ontology.errors import NotFound
 from queries.library import internal
@@ -436,11 +437,16 @@ class TypedGraph:
             if folded in self._names_of(k).names:
                 return self._names_of(k).names[folded]
         what = " or ".join(k.replace("_", " ") for k in kinds)
+        if "city" in kinds and len(cities := self._names_of("city").whole(_distinctive(wanted))) == 1:
+            return cities.pop()
         within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
-        if len(within) == 1:
-            return within[0]
+        whole = [iri for iri in within if self.kind(iri) != "city"]  # a city is named by its whole name (above)
+        if len(whole) == 1 and len(within) == 1:
+            return whole[0]
         if within:
             labels = sorted(self.entities[iri].label for iri in within)[:8]
+            if len(within) == 1:
+                raise NotFound(f"{text!r} is only part of a {what}'s name", suggestions=labels)
             raise NotFound(f"{text!r} is part of {len(within)} {what} names", suggestions=labels)
         for other in KINDS:
             named = self._names_of(other)
@@ -453,7 +459,8 @@ class TypedGraph:
                 for name, iri in index.items():
                     names.setdefault(name, iri)
         close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
-        suggestions = list(dict.fromkeys(self.entities[names[c]].label for c in close))[:5]
+        lettered = sorted(self._names_of("city").lettered.get(folded, ())) if "city" in kinds else []
+        suggestions = list(dict.fromkeys([*lettered, *(self.entities[names[c]].label for c in close)]))[:5]
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
 
     def _linked(self, iri: str, kinds: tuple[str, ...]) -> set[str]:
@@ -479,6 +486,10 @@ class TypedGraph:
                     named.names.setdefault(compact(name), iri)
                 for name in written:
                     named.add_words(normalize(name).split(), iri)
+                    if kind == "city":
+                        named.distinct[_distinctive(name)].add(iri)
+                        if len(letters := _distinctive_words(name)) > 1:
+                            named.lettered[compact("".join(w[0] for w in letters))].add(entity.label)
             cache[kind] = named
         return cache[kind]
 
@@ -493,6 +504,16 @@ class _Names:
     """(a name's words, IRI), for each name"""
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     """word → the positions in :attr:`worded` of the names holding it"""
+    distinct: dict[frozenset[str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    """a city name's distinctive words (:func:`_distinctive`) → the IRIs of the cities so named"""
+    lettered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """the initials of a city name of two distinctive words or more ("kl", "jb", "hcm") → the cities' labels, offered
+    when a typed name is unknown (:func:`graph.lookup.initials` links only names of four words: KL, JB or KK stand
+    for too much else to be taken as a city unasked)"""
+
+    def whole(self, typed: frozenset[str]) -> set[str]:
+        """The IRIs of the cities one of whose names has exactly the distinctive words ``typed``."""
+        return set(self.distinct.get(typed, ())) if typed else set()
 
     def add_words(self, words: list[str], iri: str) -> None:
         for word in words:
@@ -510,6 +531,33 @@ class _Names:
             for name, iri in (self.worded[i] for i in positions)
             if any(name[i : i + n] == tuple(words) for i in range(len(name) - n + 1))
         }
+
+
+ADMINISTRATIVE = frozenset(
+    [
+        "metropolitan",
+        "metro",
+        "municipality",
+        "municipal",
+        "province",
+        "provincial",
+        "regency",
+        "capital",
+        "administration",
+        "council",
+    ]
+)
+"""Words that say what kind of place or authority a name is, not which: "Bangkok Metropolitan (Administration)",
+"Phuket Province", "Makassar City" ("city" is a stop word already) name the member city as its bare name does."""
+
+
+def _distinctive_words(name: str) -> list[str]:
+    """A city name's words that tell it apart (:func:`graph.similarity.text.words` less :data:`ADMINISTRATIVE`)."""
+    return [w for w in words(name) if w not in ADMINISTRATIVE]
+
+
+def _distinctive(name: str) -> frozenset[str]:
+    return frozenset(_distinctive_words(name))
 
 
 class ShortestPaths:

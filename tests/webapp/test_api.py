@@ -262,6 +262,17 @@ def test_unknown_name_is_404_with_suggestions(client):
     assert client.get("/api/recommend/partners?city=danang").status_code == 200
 
 
+def test_a_piece_of_a_city_name_and_a_problem_as_focus_area_are_404_with_what_they_point_to(client):
+    response = client.get("/api/recommend/partners?city=minh")
+    body = _json(response)
+    assert response.status_code == 404 and body["error"].startswith("'minh' is only part of a city's name")
+    assert body["suggestions"] == ["Ho Chi Minh City"]
+    response = client.get("/api/recommend/cities?partner=jica&focus=traffic%20jam")
+    assert response.status_code == 404
+    assert _json(response)["suggestions"] == ["Built Infrastructure", "Safety and Security"]
+    assert client.get("/api/recommend/partners?city=Makassar%20City").status_code == 200
+
+
 @pytest.mark.parametrize(
     "url, parameter",
     [

@@ -97,3 +97,20 @@ def test_evaluate_prints_audit_time_split_and_verdicts_and_writes_json(data_dir,
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {r["split"] for r in data["rows"]} == {"validation", "test"}
     assert {r["target"] for r in data["rows"]} == {"partner_city", "city_partner", "plan_project"}
+
+
+def test_a_city_as_people_type_it_and_a_problem_given_as_a_focus_area(data_dir):
+    """Officers type "Bangkok Metropolitan" or "KL", and a problem where a focus area is asked: the first was
+    refused, "KL" and "--focus flood" were refused with no suggestion."""
+    result = run(data_dir, "recommend", "projects", "--city", "Bangkok Metropolitan", "--text", "flood", "--top", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("projects for plan: Bangkok, “flood”")
+    result = run(data_dir, "recommend", "partners", "--city", "KL")
+    assert result.exit_code == 2
+    assert "no city named 'KL'; did you mean: Kuala Lumpur?" in result.output
+    result = run(data_dir, "recommend", "cities", "--partner", "JICA", "--focus", "flood")
+    assert result.exit_code == 2
+    assert (
+        "no focus area named 'flood' (the projects that speak of it work on those suggested); did you mean: "
+        "Quality Environment?" in result.output
+    )

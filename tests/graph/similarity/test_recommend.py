@@ -582,6 +582,47 @@ def test_a_name_is_found_by_the_words_people_use_for_it(tg):
     assert tg.resolve("Smart Street Lighting", "project") == ID + "project/npt-street-lighting"
 
 
+def test_a_city_is_named_by_its_whole_name_not_a_piece_of_it(tg):
+    """A piece of a city's name ("minh", "Kuala", "Chi Minh") named the one city holding it: a plan's "thông minh"
+    (smart) was Ho Chi Minh City. Its whole distinctive words name it, with or without what kind of place it is
+    ("Bangkok Metropolitan", "Makassar City", "Phuket province", refused before); a piece is refused with the city
+    it is a piece of, and two-letter initials (KL, KK), which name no city unasked, are offered."""
+    for typed, city in (
+        ("Bangkok Metropolitan", "bangkok"),
+        ("Makassar City", "makassar"),
+        ("phuket province", "phuket"),
+    ):
+        assert tg.resolve(typed, "city") == ID + "city/" + city
+    for piece, whole in (("minh", "Ho Chi Minh City"), ("Chi Minh", "Ho Chi Minh City"), ("Kuala", "Kuala Lumpur")):
+        with pytest.raises(NotFound, match=f"'{piece}' is only part of a city's name") as err:
+            tg.resolve(piece, "city")
+        assert err.value.suggestions == [whole]
+    for letters, offered in (("KL", ["Kuala Lumpur"]), ("kk", ["Khon Kaen", "Kota Kinabalu"]), ("JB", ["Johor Bahru"])):
+        with pytest.raises(NotFound, match=f"no city named '{letters}'") as err:
+            tg.resolve(letters, "city")
+        assert err.value.suggestions == offered
+
+
+@pytest.mark.parametrize(
+    "typed, offered",
+    [
+        ("flood", ["Quality Environment"]),
+        ("clean water", ["Quality Environment", "Built Infrastructure", "Civic and Social"]),
+        ("traffic jam", ["Built Infrastructure", "Safety and Security"]),
+        ("e-government", ["Civic and Social"]),
+    ],
+)
+def test_a_focus_area_typed_as_a_problem_is_refused_with_the_areas_of_the_projects_on_it(store, tg, typed, offered):
+    """ "--focus flood" was "no focus area named 'flood'" with no suggestion at all; the focus areas of the projects
+    the words match best are what the graph files that work under."""
+    with pytest.raises(NotFound, match=f"no focus area named '{typed}' \\(the projects that speak of it") as err:
+        ask(store, "cities_for_partner", partner="JICA", focus=[typed], tg=tg)
+    assert err.value.suggestions == offered
+    with pytest.raises(NotFound) as err:
+        ask(store, "projects_like", project="wise-phuket", tg=tg, filters=Filters(focus_area=typed))
+    assert err.value.suggestions == offered
+
+
 def test_words_in_several_names_name_none_and_the_error_lists_them(tg):
     with pytest.raises(NotFound, match="'city' is part of 7 city names") as err:
         tg.resolve("city", "city")
