@@ -521,6 +521,10 @@ def test_cities_without_projects_none_since_sheet_0_2(ask, data):
     answer = [r[0] for r in rows(ask("cities_without_projects"), "cityLabel")]
     assert answer == computed == []
     assert {"denpasar", "semarang", "dili"} <= with_projects
+    # the description the editor shows beside the example says so (it said "these are recent members")
+    assert get_query("cities_without_projects").description.endswith(
+        "An empty answer means every city has at least one sourced project, as on the bundled data since fact sheet 0.2."
+    )
 
 
 def test_records_with_low_or_medium_confidence_and_their_reasons(ask, data):
