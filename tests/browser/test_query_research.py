@@ -132,3 +132,15 @@ def test_a_construct_answer_shows_as_a_graph_readable_at_a_hundred_nodes(page, s
     _click_node(page, "document.querySelector('.tabPanel.active .graph-view').ascnGraph", "built_infrastructure")
     expect(graph.locator(".graph-details")).to_contain_text("focus-area/built_infrastructure")
     screenshot(page, "query-graph")  # last: a full-page screenshot resizes the page, and the picture with it
+
+
+def test_a_project_status_reads_by_its_prefixed_name_in_the_results(page):
+    """The status vocabulary had no prefix, so "Projects per status" showed each status as a full IRI in angle
+    brackets beside the prefixed cities and projects; ``status:`` is now one of the project's prefixes."""
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    page.click("button.example[data-query=project_counts_by_status] >> visible=true")
+    results = page.locator(f"{ACTIVE} .yasr_results")
+    expect(results.locator("tbody tr")).to_have_count(5)
+    expect(results).to_contain_text("status:ongoing_or_planning")
+    expect(results).not_to_contain_text("https://w3id.org/ascn/id/status/")
