@@ -289,9 +289,12 @@ class Gazetteer:
 def _names_the_state(doc: Doc, span: Span) -> bool:
     """Whether a name both a member city and its state carry ("Singapore") is the state's here: the owner of a
     chairmanship, government or ministry, by its name ("during Singapore's ASEAN chairmanship") or by "its" right
-    after it ("proposed by Singapore during its 2018 ASEAN chairmanship"). Otherwise the city is meant.
+    after it ("proposed by Singapore during its 2018 ASEAN chairmanship"), or the network's Shepherd, a role of
+    states ("Singapore was renewed as the network's Shepherd"). Otherwise the city is meant.
     """
     after = [t.lower_ for t in doc[span.end : span.end + 6]]
+    if "shepherd" in [t.lower_ for t in doc[span.end : span.end + 8]]:
+        return True  # a role the network gives a member state ("Singapore was renewed as the network's Shepherd")
     owner = next((i for i, word in enumerate(after[:3]) if word in ("'s", "’s", "its")), None)
     if owner is None or (owner and after[owner] != "its"):
         return False
@@ -332,6 +335,8 @@ def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
     In a Title-Case headline every word is capitalised, so only a word that makes place names ("Province",
     "North") makes a longer one there: "Indonesia Hosts ..." and "Vietnam And Malaysia" name the states.
     """
+    if _capitals(span) and _capitals_go_on(doc, span, covered):
+        return True
     if _headline(span.sent):
         word_before = doc[span.start - 1].text if span.start > 0 else ""
         word_after = doc[span.end].text if span.end < len(doc) else ""
@@ -353,6 +358,31 @@ def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
         if before.is_title and before.is_sent_start and not before.is_stop and before.i not in covered:
             return True
     return False
+
+
+def _capitals(span: Span) -> bool:
+    """Whether a name is written in capitals, as headings, letterheads and speakers' labels write them."""
+    return any(c.isalpha() for c in span.text) and span.text.isupper()
+
+
+def _capitals_go_on(doc: Doc, span: Span, covered: set[int]) -> bool:
+    """Whether a name in capitals is only the start of a longer name. Capitals write every word alike, so where a
+    place's name ends and an organisation's head begins cannot be read from them, and only a whole name is linked:
+    the word right after it must be a head of an organisation's name or a word that continues the city's own
+    ("SEBERANG PERAI CITY COUNCIL", "PHNOM PENH CAPITAL HALL"). Any other capitals word makes another place or body
+    of it: "KUCHING SOUTH CITY COUNCIL" (a council of the district Kuching South) linked the city Kuching, "BANGKOK
+    POST" the city Bangkok. A place-name word before it does too ("SOUTH JAKARTA")."""
+    after = doc[span.end] if span.end < len(doc) else None
+    if (
+        after is not None
+        and after.is_alpha
+        and after.is_upper
+        and after.i not in covered
+        and after.text.title() not in _HEADS | _CONTINUING
+    ):
+        return True
+    before = doc[span.start - 1] if span.start > 0 else None
+    return before is not None and before.is_upper and before.text.title() in _PLACE_BEFORE
 
 
 @dataclass

@@ -100,6 +100,23 @@ def test_a_city_outside_the_network_is_never_linked_to_a_member(gazetteer, text,
             [("USTDA", "partner/ustda"), ("Vietnam", "country/vn"), ("Malaysia", "country/my")],
         ),
         ("Floods Hit North Jakarta And Vientiane Province Again", []),
+        # a heading in capitals links whole names only: a district's council, a newspaper, a district are not the city
+        ("KUCHING SOUTH CITY COUNCIL\nMINUTES", []),
+        ("REPORTER (BANGKOK POST): And SOUTH JAKARTA?", []),
+        ("3. PHNOM PENH THMEY SANGKAT: STREET LIGHTING", []),
+        (
+            "SEBERANG PERAI CITY COUNCIL\nPHNOM PENH CAPITAL HALL\nKUALA LUMPUR, 9 September 2025",
+            [
+                ("SEBERANG PERAI", "city/seberang-perai"),
+                ("PHNOM PENH CAPITAL", "city/phnom-penh"),
+                ("KUALA LUMPUR", "city/kuala-lumpur"),
+            ],
+        ),
+        # the network's Shepherd is a member state
+        (
+            "Cambodia was named chair, and Singapore was renewed as the network's Shepherd.",
+            [("Cambodia", "country/kh"), ("Singapore", "country/sg")],
+        ),
         # Singapore in a list of states is the state; where delegates met, the city
         (
             "Delegates of Myanmar, the Philippines, Singapore and Thailand met in Singapore.",
