@@ -25,14 +25,31 @@ _DATE = re.compile(
     rf"(?:19|20)\d{{2}}|(?:{MONTHS}) (?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
 _NEWEST = r"(?:new(?:est)?|latest) (?:ASCN |member |network )?(?:members?|cit(?:y|ies))"
+_MEMBER_NOUN = (
+    r"(?:ASCN|network|pilot|member|founding|original)(?: (?:ASCN|pilot|member|founding|original))* cit(?:y|ies)"
+    r"(?=[^.;,]{0,40}?\b(?:since (?:[\w'’-]+ ){0,4}?|of )20\d\d\b)"
+)
+_MEMBER_NOUN_AT = re.compile(_MEMBER_NOUN, re.I)
+_MEMBERSHIP = rf"{_MEMBER_NOUN}|tak(?:en|es|ing) part(?=[^.;]{{0,60}}?\bsince\b)|been in since"
+"""Membership said without a joining word and dated ("Phnom Penh has been an ASCN pilot city since 2018", "Kuching,
+one of the original pilot cities of 2018", "Rayong, an ASCN city since 2023", "have taken part since the network's
+launch in 2018"): the year written right after it is the city's joining; a membership noun without one, or with
+another clause between ("Siem Reap, one of the network's 26 pilot cities, has leaned on Japan since 2021"), dates
+nothing, and one alone says it of the cities before it only ("Ha Noi, a pilot city since 2018, shared its work with
+Da Nang")."""
 _JOIN = re.compile(
     rf"\b(join(?:s|ed|ing)?|admitted|took in|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
-    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since)\b",
+    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since|{_MEMBERSHIP})\b",
     re.I,
 )
 """A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since")."""
-_NEWEST_NOW = re.compile(rf"\b(?:is|are)\b[^.;]{{0,30}}?\b{_NEWEST}\b", re.I)
-"""A joining said in the present ("Timor-Leste's capital is the newest member"): in the year the text was written."""
+_NEWEST_NOW = re.compile(
+    rf"\b(?:is|are)\b[^.;]{{0,30}}?\b{_NEWEST}\b|"
+    r"\b(?:has|have) (?:(?:now|just|recently|officially|formally) )*(?:joined|been admitted|become)\b",
+    re.I,
+)
+"""A joining said in the present ("Timor-Leste's capital is the newest member", "Sihanoukville City has been
+admitted to the ... Network"): in the year the text was written, when the sentence writes none."""
 _DATELINE = re.compile(
     r"^(?P<place>[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,3})(?P<more>,[^-–—()\n]{1,40})?(?P<outlet> \([^()\n]{2,40}\))?"
     r"\s+[-–—]{1,2}\s"
@@ -42,10 +59,14 @@ _RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
-    r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen) for|picked|works? with|working with|"
+    r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen)(?=[^.;]{0,120}?\bfor\b)|"
+    r"picked|works? with|working with|"
     r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b)|memorand(?:um|a)|MoUs?)\b",
     re.I,
 )
+"""Words that pair a city with a partner; "selected" and "chosen" with what for, however far the partner, the city or
+the year stand between ("selected Kota Kinabalu and Khon Kaen, among others, for ...", "was chosen by Korea's
+Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of three cities for its K-City Network")."""
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
 """A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
@@ -467,6 +488,9 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
     others = any(m.entity.kind in ("partner", "programme") for m in mentions)
     if not _about_network(sentence, mentions) and not (network_before and not others):
         return
+    words = list(_JOIN.finditer(sentence))
+    if all(_MEMBER_NOUN_AT.match(sentence, w.start()) for w in words):
+        cities = [c for c in cities if c.end - offset <= words[-1].start()]
     years = _years(sentence, doc_date)
     now = literal(doc_date[:4], XSD + "gYear") if doc_date and _NEWEST_NOW.search(sentence) else None
     for city in cities:

@@ -177,6 +177,7 @@ def test_dry_run_json_pins_the_mentions_and_facts_of_a_text(store):
     facts = [(f["kind"], f["fields"]) for f in doc["facts"]]
     assert facts == [
         ("joining", {"city": {"literal": "Haiphong"}, "year": {"literal": "2025", "datatype": str(XSD.gYear)}}),
+        ("joining", {"city": {"iri": CITY + "hanoi"}, "year": {"literal": "2018", "datatype": str(XSD.gYear)}}),
         ("count", {"counted": {"literal": "cities"}, "value": {"literal": "31", "datatype": str(XSD.integer)}}),
         (
             "project",

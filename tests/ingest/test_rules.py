@@ -554,3 +554,56 @@ def test_counts_in_a_table_of_the_networks_growth(gazetteer):
     # not in a document that does not name the network, nor without a column of dates
     assert proposals(gazetteer, f"# Smart cities\n\n{table}") == []
     assert proposals(gazetteer, "ASCN members by state:\n\n| State | Cities |\n|---|---|\n| Malaysia | 7 |") == []
+
+
+def test_membership_said_without_a_joining_word_is_a_joining_of_the_year_after_it(gazetteer):
+    assert proposals(gazetteer, "Phnom Penh has been an ASCN pilot city since 2018.") == [
+        ("joining", {"city": "city/phnom-penh", "year": "2018"})
+    ]
+    assert proposals(gazetteer, "Rayong, an ASCN city since 2023, runs a health database.") == [
+        ("joining", {"city": "city/rayong", "year": "2023"})
+    ]
+    assert proposals(gazetteer, "Kuching, one of the network's original pilot cities of 2018, fights floods.") == [
+        ("joining", {"city": "city/kuching", "year": "2018"})
+    ]
+    assert proposals(
+        gazetteer,
+        "DKI Jakarta and Makassar have taken part in the ASCN since its launch in 2018, Sumedang since 2024, and "
+        "Denpasar since 2025.",
+    ) == [
+        ("joining", {"city": f"city/{c}", "year": y})
+        for c, y in (("jakarta", "2018"), ("makassar", "2018"), ("sumedang", "2024"), ("denpasar", "2025"))
+    ]
+    # the noun says it of the cities before it only; without a year right after it, or with a clause between, none
+    assert proposals(gazetteer, "Ha Noi, an ASCN pilot city since 2018, shared its data with Da Nang.") == [
+        ("joining", {"city": "city/hanoi", "year": "2018"})
+    ]
+    assert proposals(gazetteer, "Siem Reap, one of the network's pilot cities, has leaned on Japan since 2021.") == []
+    assert proposals(gazetteer, "ASCN member city Cebu City upgraded its traffic lights in 2021.") == []
+
+
+def test_selected_or_chosen_for_a_programme_pairs_however_far_the_for(gazetteer):
+    kcity = {"partner": "partner/korea_molit", "programme": "programme/k-city-network"}
+    assert proposals(
+        gazetteer,
+        "In 2020, Korea's MOLIT selected Kota Kinabalu and Khon Kaen, among others, for the K-City Network programme.",
+    ) == [("pairing", {"city": f"city/{c}", **kcity}) for c in ("kota-kinabalu", "khon-kaen")]
+    assert proposals(
+        gazetteer,
+        "Vientiane was chosen by Korea's Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of "
+        "three cities for its K-City Network programme.",
+    ) == [("pairing", {"city": "city/vientiane", **kcity})]
+    # chosen as something, not for a partner's programme: no pairing
+    assert proposals(gazetteer, "Vientiane was chosen as the venue, and MOLIT sent experts.") == []
+
+
+def test_a_joining_said_in_the_present_perfect_takes_the_documents_year(gazetteer):
+    admitted = "Sihanoukville City has been admitted to the ASEAN Smart Cities Network."
+    assert proposals(gazetteer, admitted, date="2024-06-24") == [
+        ("joining", {"city": "city/sihanoukville", "year": "2024"})
+    ]
+    assert proposals(gazetteer, admitted) == [("joining", {"city": "city/sihanoukville"})]
+    # a year the sentence writes is the joining's
+    assert proposals(gazetteer, "Sumedang has joined the ASCN in 2024.", date="2026-01-01") == [
+        ("joining", {"city": "city/sumedang", "year": "2024"})
+    ]
