@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -20,6 +21,8 @@ import rdflib
 __all__ = [
     "ontology_files",
     "ontology_graph",
+    "ontology_modules",
+    "module_graph",
     "shapes_graph",
     "review_shapes_graph",
     "ontology_shapes_graph",
@@ -109,6 +112,28 @@ def _ttl(folder: str) -> list[Traversable]:
 def ontology_files() -> list[Traversable]:
     """The umbrella ``ascn.ttl``, then the modules, then the alignments (each sorted by name)."""
     return [_root() / "ascn.ttl", *_ttl("modules"), *_ttl("alignments")]
+
+
+@cache
+def ontology_modules() -> dict[str, Traversable]:
+    """Each module's and alignment's own IRI (``https://w3id.org/ascn/ontology/core``, ...) → its file: the IRIs the
+    umbrella ``owl:imports`` and every term's ``rdfs:isDefinedBy`` names, so that each can be served as its file.
+
+    >>> ontology_modules()["https://w3id.org/ascn/ontology/core"].name
+    'core.ttl'
+    """
+    found = {}
+    for path in ontology_files()[1:]:
+        header = _parse([path]).value(predicate=rdflib.RDF.type, object=rdflib.OWL.Ontology)
+        if header is None:
+            raise ValueError(f"{path.name} declares no owl:Ontology, so it has no IRI to serve it at")
+        found[str(header)] = path
+    return found
+
+
+def module_graph(iri: str) -> rdflib.Graph:
+    """A new graph holding the one module or alignment file :func:`ontology_modules` finds at ``iri``."""
+    return _parse([ontology_modules()[iri]])
 
 
 def _parse(paths: list[Traversable]) -> rdflib.Graph:

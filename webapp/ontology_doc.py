@@ -22,7 +22,7 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from graph.formats import Format, write
-from ontology import ONTOLOGY_IRI, ontology_files, ontology_graph
+from ontology import ONTOLOGY_IRI, module_graph, ontology_files, ontology_graph
 from ontology.namespace import ASCN, ID, OWL, RDF, RDFS, SCHEMA, SKOS
 from webapp.page_data import sorted_terms
 
@@ -35,6 +35,18 @@ MODULE_ORDER = ("core", "partnership", "project", "provenance", "framework", "vo
 def serialised(fmt: Format) -> bytes:
     """The whole ontology (umbrella, modules, alignments) in the graph format ``fmt``."""
     return write(ontology_graph(), fmt)
+
+
+@cache
+def serialised_module(iri: str, fmt: Format) -> bytes:
+    """One module or alignment file (:func:`ontology.ontology_modules`) in the graph format ``fmt``."""
+    return write(module_graph(iri), fmt)
+
+
+@cache
+def version_iri() -> str:
+    """The umbrella ontology's ``owl:versionIRI``."""
+    return str(ontology_graph().value(ONTOLOGY_IRI, OWL.versionIRI))
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,28 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from graph.describe import DOWNLOADS, dump_name
 from graph.formats import GRAPH_FORMATS, Format
 from graph.releases import current_release
 from graph.similarity.evaluate import BASELINES
 from graph.store import select
+from ontology import ONTOLOGY_IRI, ontology_modules
 from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import EvaluationFailed, current_evaluation
 from webapp.linked_data import negotiate
-from webapp.ontology_doc import app_doc, class_diagram, ontology_title, serialised
+from webapp.ontology_doc import (
+    MODULE_ORDER,
+    app_doc,
+    class_diagram,
+    ontology_title,
+    serialised,
+    serialised_module,
+    version_iri,
+)
 from webapp.page_data import local_path
 from webapp.store import get_store
 
@@ -52,6 +61,33 @@ def ontology_page():
                 files=ONTOLOGY_FILES,
             )
         )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/ontology/<path:module>")
+def ontology_module(module: str):
+    """A module's or alignment's IRI (``https://w3id.org/ascn/ontology/core``: every term's ``rdfs:isDefinedBy``, and
+    what the umbrella ``owl:imports``) and the ontology's version IRI, dereferenced: a module is its own file to an RDF
+    client and the documentation (at the module's panel of the diagram) to a browser; the version IRI is the
+    ontology, which is at that version. Before, each was a 404."""
+    iri = f"{ONTOLOGY_IRI}/{module}"
+    if iri == version_iri():
+        query = request.query_string.decode()  # a format= parameter goes along
+        return redirect(url_for("reference.ontology_page") + (f"?{query}" if query else ""), 303)
+    if iri not in ontology_modules():
+        abort(
+            404,
+            description=f"no ontology module at {iri}; there are: "
+            + ", ".join(sorted(m.removeprefix(f"{ONTOLOGY_IRI}/") for m in ontology_modules())),
+        )
+    wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
+    if isinstance(wanted, Format):
+        response = Response(serialised_module(iri, wanted), mimetype=wanted.media_type)
+        response.headers["Content-Type"] = f"{wanted.media_type}; charset=utf-8"
+    else:
+        panel = f"module-{module}" if module in MODULE_ORDER else "documentation"
+        response = Response(status=303, headers={"Location": url_for("reference.ontology_page", _anchor=panel)})
     response.headers["Vary"] = "Accept"
     return response
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import Graph
-from rdflib.namespace import OWL, RDF
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
 
-from ontology import ontology_graph
+from ontology import ONTOLOGY_IRI, ontology_graph
 from ontology.namespace import ASCN
 from queries.library import library
 from webapp.evaluation import EXTENSION as EVALUATION
@@ -269,3 +269,27 @@ def test_ontology_documentation_describes_the_umbrella_ontology_under_the_page_h
     assert "<p>ASEAN Smart Cities Network (ASCN) ontology</p>" in metadata
     assert "<p>ASCN ontology: core module</p>" not in metadata  # the modules are listed as its imports
     assert "scheme/" not in metadata and metadata.count("<p>0.1.0</p>") == 1
+
+
+def test_every_module_iri_the_ontology_names_dereferences(client):
+    """Every term's rdfs:isDefinedBy (its module) and the umbrella's owl:imports were 404s, and so was its
+    owl:versionIRI: a module is its own file to an RDF client and its panel of the documentation to a browser."""
+    g = ontology_graph()
+    named = set(g.objects(None, RDFS.isDefinedBy)) | set(g.objects(ONTOLOGY_IRI, OWL.imports))
+    assert len(named) == 13
+    for module in named:
+        turtle = client.get(str(module).removeprefix("https://w3id.org/ascn"), headers={"Accept": "text/turtle"})
+        assert (turtle.status_code, turtle.mimetype, "Accept" in turtle.vary) == (200, "text/turtle", True), module
+        served = Graph().parse(data=turtle.data, format="turtle")
+        assert (module, RDF.type, OWL.Ontology) in served
+        assert set(served.subjects(RDFS.isDefinedBy, module)) == set(g.subjects(RDFS.isDefinedBy, module))
+    core = URIRef("https://w3id.org/ascn/ontology/core")
+    assert (ASCN.City, RDFS.isDefinedBy, core) in g
+    page = client.get("/ontology/core", headers={"Accept": "text/html"})
+    assert (page.status_code, page.location) == (303, "/ontology#module-core")
+    assert client.get("/ontology/alignments/schema").location == "/ontology#documentation"
+    assert str(g.value(ONTOLOGY_IRI, OWL.versionIRI)) == "https://w3id.org/ascn/ontology/0.1.0"
+    version = client.get("/ontology/0.1.0", headers={"Accept": "text/turtle"})
+    assert (version.status_code, version.location) == (303, "/ontology")
+    missing = client.get("/ontology/cor", headers={"Accept": "text/plain"})
+    assert missing.status_code == 404 and "skos-dcterms, core, framework" in missing.get_data(as_text=True)
