@@ -14,6 +14,7 @@ import numpy as np
 
 from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
 from graph.similarity.scoring import scorer
+from graph.similarity.text import words as text_words
 from graph.similarity.ties import Tie, ties_in
 from graph.similarity.typed_graph import TypedGraph
 
@@ -222,7 +223,7 @@ def _best_pair(tg: TypedGraph, ours: list[str], theirs: list[str]) -> tuple[str,
     i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
     if sims[i, j] <= 0:
         return None
-    words = sc.shared(sc.text.matrix[index[ours[i]]], index[theirs[j]], 4)
+    words = sc.shared(sc.text.matrix[index[ours[i]]], index[theirs[j]], sc.written([ours[i]]), 4)
     return (ours[i], theirs[j], words) if words else None
 
 
@@ -259,7 +260,7 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
     reasons = []
     index = tg.index("project")
     sc = scorer(tg)
-    words = sc.shared(sc.text.matrix[index[p]], index[q], 4)
+    words = sc.shared(sc.text.matrix[index[p]], index[q], sc.written([p]), 4)
     if words:
         reasons.append(
             Reason(
@@ -288,7 +289,7 @@ def plan(
     if text.strip():
         sc = scorer(tg)
         vector = sc.text.vector(text)
-        words = sc.shared(vector, tg.index("project")[q])
+        words = sc.shared(vector, tg.index("project")[q], frozenset(text_words(text)))
         its = _its_text(tg, q)
         if words:
             reasons.append(
@@ -362,7 +363,7 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
     fits = sc.text_scores(sc.project_rows(tuple(own)), profile) if own else np.zeros(0)
     if fits.size and fits.max() > 0:
         p = own[int(np.argmax(fits))]
-        words = sc.shared(profile, index[p], 4)
+        words = sc.shared(profile, index[p], sc.written(sc.expertise_sources(a)), 4)
         if words:
             reasons.append(
                 Reason(

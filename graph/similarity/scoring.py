@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from functools import cache, cached_property
 from itertools import chain
@@ -39,6 +39,7 @@ from graph.lookup import fold
 from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequency
 from graph.similarity.ppr import PersonalizedPageRank
 from graph.similarity.text import (
+    RECORD,
     BM25Index,
     Corpus,
     Spellings,
@@ -176,15 +177,21 @@ SHORT_WORD = 3
 "out"): :meth:`Scorer.unknown_words` suggests no spelling for them, and a note names them only with one."""
 
 
-_MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH = "january|february|march|april|may(?= [0-9])|june|july|august|september|october|november|december"
 _DATE = re.compile(rf"{_MONTH}|(?:19|20)[0-9][0-9]")
 """A month's name (in English, as the texts are written, whatever the machine's locale) or a year: what dates a
-text's words (:attr:`Scorer._dating`)."""
+text's words (:attr:`Scorer._dating`). "may" is a month only before a day or a year ("May 2023", "May 15"): "which
+may be extended" dates nothing, and read as a month it took the word before it ("residents may") for a date's."""
 _IN_A_DATE = re.compile(
     rf"\b([a-z][a-z0-9]*)(?:-(?:{_DATE.pattern})\b| (?:of )?(?:{_MONTH})\b)|\b(?:{_DATE.pattern})-([a-z][a-z0-9]*)\b"
 )
 """A word used in a date, as a folded text writes it: joined to a month or a year ("end-March", "end-2023", "2024-mid
 2025") or just before a month's name ("end of March", "early June")."""
+
+
+def _forms(written: Collection[str], s: str) -> set[str]:
+    """The words of ``written`` whose stem is ``s``."""
+    return {w for w in written if stem(w) == s}
 
 
 class Scorer:
@@ -437,14 +444,36 @@ class Scorer:
         """The stems :meth:`shared` never names, united once rather than on each reason."""
         return self._places | self._partner_names | self._dating
 
-    def shared(self, vector: sp.spmatrix, project: int, limit: int = 5) -> list[str]:
+    def shared(self, vector: sp.spmatrix, project: int, written: Collection[str], limit: int = 5) -> list[str]:
         """The words a vector shares with a project's text that a reason may name (:meth:`TextIndex.shared`), and
         never a place name nor a partner's or programme's name: two projects in Siem Reap share "siem" and "reap"
         whatever they do, two Smart JAMP projects "mlit" and "jamp", and "both speak of reap, siem" is no reason an
         officer would accept (that both involve MLIT, a tie reason says, with its sources). The indexes still count
         these names (and numbers): taking place names out lowered validation (benchmarks/README.md, issue 12's
-        seventh pass)."""
-        return self.text.shared(vector, project, limit, hidden=self._unquoted)
+        seventh pass).
+
+        Nor a word of the record (:data:`~graph.similarity.text.RECORD`): a stem of one is named only where both
+        sides write it as another word, the project in its name or description and the vector's side in
+        ``written`` (the words of the texts it was made of, :meth:`written`): "announcements" in both is a reason,
+        "announced" on either side is not."""
+        hidden = self._unquoted
+        terms = self.text.terms
+        record = {terms[j] for j in vector.indices} & {terms[j] for j in self.text.matrix[project].indices}
+        record &= self._record_stems
+        if record:
+            own = self.written([self.tg.ids("project")[project]])
+            hidden = hidden | {s for s in record if not (_forms(own, s) - RECORD and _forms(written, s) - RECORD)}
+        return self.text.shared(vector, project, limit, hidden=hidden)
+
+    @cached_property
+    def _record_stems(self) -> frozenset[str]:
+        return frozenset(map(stem, RECORD))
+
+    def written(self, entities: Iterable[str]) -> frozenset[str]:
+        """The words the names and descriptions of ``entities`` write (as :func:`words` reads them)."""
+        corpus, at = self._corpus
+        rows = [i for e in entities if e in at for i in (at[e], at[e] + 1)]
+        return frozenset(corpus.words[j] for j in corpus.word_counts[rows].indices)
 
     @cached_property
     def thesaurus(self) -> Thesaurus:
@@ -562,10 +591,10 @@ class Scorer:
     @cached_property
     def _expertise_documents(self) -> sp.csr_matrix:
         return self._composed(
-            chain.from_iterable(map(self._plain_parts, self._expertise(a))) for a in self.tg.ids("partner")
+            chain.from_iterable(map(self._plain_parts, self.expertise_sources(a))) for a in self.tg.ids("partner")
         )
 
-    def _expertise(self, a: str) -> list[str]:
+    def expertise_sources(self, a: str) -> list[str]:
         """The entities whose names and descriptions make a partner's expertise (:meth:`expertise`)."""
         tg = self.tg
         return [
@@ -578,7 +607,7 @@ class Scorer:
     def expertise(self, a: str) -> str:
         """A partner's expertise as one text: its own name and description, its programmes' and pairings' names
         and summaries, and its projects' names and descriptions."""
-        return " ".join(plain_document(self.tg.entities[x]) for x in self._expertise(a))
+        return " ".join(plain_document(self.tg.entities[x]) for x in self.expertise_sources(a))
 
     @cached_property
     def city_words(self) -> BM25Index:

@@ -14,7 +14,7 @@ from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, plan_areas
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
-from graph.similarity.scoring import scorer
+from graph.similarity.scoring import _IN_A_DATE, scorer
 from graph.similarity.text import tokens
 from graph.similarity.ties import family, tied_cities, ties_in
 from graph.similarity.typed_graph import GraphCache, TypedGraph
@@ -194,6 +194,30 @@ def test_a_city_whose_only_reason_was_a_reporting_word_is_not_shown(store, tg):
     """AIIB's only reason for Putrajaya was that both texts speak of what a study "found"."""
     aiib = ask(store, "cities_for_partner", partner="aiib", top=10, tg=tg)
     assert "Putrajaya" not in [i.label for i in aiib.items]
+
+
+def test_words_of_the_record_are_hidden_as_words_not_by_stem(store, tg):
+    """Hiding "announced" by its stem hid a real shared "announcements" too, while "expected" and "sources", words
+    of how a source reports, were still quoted (Japan's Phuket: “sources”, “platform”, “data”, “plan”; the European
+    Union's Bangkok, whose only reason was “expected”)."""
+    sc = scorer(tg)
+    tram, wiley = ID + "project/kkc-tram", ID + "partner/john_wiley_sons"
+    p = tg.index("project")[tram]
+    assert "announcements" in sc.shared(sc.text.matrix[p], p, sc.written([tram]))  # both write "announcements"
+    expertise = sc.partner_vectors[tg.index("partner")[wiley]]
+    assert sc.shared(expertise, p, sc.written(sc.expertise_sources(wiley))) == []  # Wiley's "Announced in August"
+    japan = ask(store, "cities_for_partner", partner="japan", top=3, tg=tg).items
+    assert [r.text for r in japan[2].reasons if r.kind == "text"] == [
+        "Phuket's City Data Platform (Phuket) is in Japan's line of work (both speak of “platform”, “data”, “plan”)"
+    ]
+    eu = ask(store, "cities_for_partner", partner="european_union", top=10, tg=tg).items
+    assert "Bangkok" not in [i.label for i in eu] and eu[-1].label == "Phuket"
+
+
+def test_may_dates_a_word_only_as_a_month():
+    """ "may" is a month before a day or a year; "which may be extended" is a verb and dates no word."""
+    found = _IN_A_DATE.findall("the service may be extended until end of may 2024, from early june")  # folded
+    assert [w for pair in found for w in pair if w] == ["end", "early"]
 
 
 def test_a_folded_word_that_is_an_english_function_word_does_not_count(store, tg):
