@@ -93,7 +93,16 @@ _THE_PROJECT = re.compile(
     r"^(?:It|The (?:project|system|centre|center|platform|programme|program|strategy|plan|hub|dashboard))\b"
 )
 """A project named before, said again as the subject of a sentence ("It was completed in December 2023")."""
-_MEMBER_CITIES = re.compile(r"\b(?:the|member|participating|reporting|ASCN) cities\b", re.I)
+_MEMBER_CITIES = re.compile(
+    r"\b(?:the|member|participating|reporting|ASCN) cities\b|"
+    r"\b\d{1,3} cities (?:across|in|from) (?:all |the )*(?:ASEAN|region|Southeast Asia|(?:\w+ )?(?:ASEAN )?member "
+    r"(?:states|countries))\b|"
+    r"\b\d{1,3} projects (?:were |had been |have been )?reported\b|\breported \d{1,3} projects\b",
+    re.I,
+)
+"""In a document about the network, a sentence counting its cities or projects without naming it: said of the
+member cities, of cities across the region ("38 cities across ASEAN in the grouping"), or of projects reported
+("In September 2025, 134 projects were reported")."""
 _COUNT_LABEL = re.compile(r"\b(?P<counted>cities|projects)(?: reported)?: (?P<value>\d{1,3})\b", re.I)
 """A count written as a report's label: "Reporting cities: 35", "Projects reported: 134"."""
 _PROJECT = re.compile(
@@ -105,9 +114,18 @@ _SUPPORT = re.compile(r"\b(support\w*|assist\w*|help\w*|fund(?:s|ed|ing)?|financ
 """Words of a partner's part in a project ("USTDA technical assistance is helping Ho Chi Minh City prepare ...")."""
 _MEETING = re.compile(r"\b(meeting|summit|conference|workshop|forum|statement|declaration|endorsed|adopted)\b", re.I)
 _COUNT = re.compile(
-    r"\b(?P<value>\d{1,3})\s+(?:(?:member|smart|ASCN|participating|partner|member)\s+)?(?P<counted>cities|projects)\b",
+    r"\b(?P<value>\d{1,3})\s+(?:(?P<first>pilot|founding|original)\s+|(?:member|smart|ASCN|participating|partner)\s+)?"
+    r"(?P<counted>cities|projects)\b",
     re.I,
 )
+"""A count: "31 cities"; "the 26 pilot cities" (founding, original) is the network's size when it began, dated by a
+year of its own sentence only, never by the document's."""
+_COUNT_NUMBERED = re.compile(
+    r"\b(?:member|ASCN|participating|reporting) (?P<counted>cities|projects) (?:numbered|totall?ed|stood at|came to) "
+    r"(?P<value>\d{1,3})\b",
+    re.I,
+)
+"""A count as a total said of the members: "As at September 2025 the member cities numbered 35"."""
 _COUNT_TO = re.compile(
     r"\bnumber of (?!pilot\b)(?:\w+ )?(?P<counted>cities|projects)\b[^.;]{0,40}?\bto (?P<value>\d{1,3})\b", re.I
 )
@@ -117,7 +135,6 @@ _TABLE_ROW = re.compile(r"^\|(.*)\|$")
 _TABLE_RULE = re.compile(r"^:?-{3,}:?$")
 _COUNTED_COLUMN = re.compile(r"^(?:member |ASCN )?(?P<counted>cities|projects)$|^(?P<members>members)$", re.I)
 _DATE_COLUMN = re.compile(r"^(?:as (?:of|at)|year|date|month)$", re.I)
-_PILOT_COUNT = re.compile(r"\b\d{1,3}\s+pilot\s+cities\b", re.I)
 _STATUS = (
     (
         "completed",
@@ -863,19 +880,21 @@ def _table_count(out, header: list[str], cells: list[str], fact) -> None:
     )
 
 
-def _count(out, sentence, doc_date, fact, patterns: tuple[re.Pattern, ...] = (_COUNT, _COUNT_TO, _COUNT_LABEL)) -> None:
+def _count(
+    out, sentence, doc_date, fact, patterns: tuple[re.Pattern, ...] = (_COUNT, _COUNT_TO, _COUNT_NUMBERED, _COUNT_LABEL)
+) -> None:
     """Member-city and project counts, in a sentence about the network or its member cities ("the member cities
     reported 108 projects", in a document about the network), or written as a report's label in a document about
     the network ("Projects reported: 134"): "the ministry selected 12 projects in 11 countries" counts a partner's
     programme, not the network's projects."""
     for m in [found for pattern in patterns for found in pattern.finditer(sentence)]:
-        if _PILOT_COUNT.match(sentence, m.start()):
-            continue
         value = int(m["value"])
         if value < 2:
             continue
+        first = m.re is _COUNT and m["first"]
         date = _DATE.search(sentence)
-        as_of = iso_date(date[1]) if date else (year.literal if (year := _year(sentence, doc_date)) else doc_date)
+        year = _year(sentence, None if first else doc_date)
+        as_of = iso_date(date[1]) if date else year.literal if year else None if first else doc_date
         out.add(
             fact(
                 "count",

@@ -607,3 +607,26 @@ def test_a_joining_said_in_the_present_perfect_takes_the_documents_year(gazettee
     assert proposals(gazetteer, "Sumedang has joined the ASCN in 2024.", date="2026-01-01") == [
         ("joining", {"city": "city/sumedang", "year": "2024"})
     ]
+
+
+def test_counts_without_the_word_network(gazetteer):
+    # the pilot (founding) cities are the network's size when it began: dated by their sentence's year only
+    assert proposals(
+        gazetteer, "Vientiane, one of the network's 26 founding cities, met Korea.", date="2024-07-31"
+    ) == [("count", {"counted": "cities", "value": "26"})]
+    assert proposals(gazetteer, "The ASCN began in 2018 with 26 pilot cities.", date="2024-09-01") == [
+        ("count", {"counted": "cities", "value": "26", "as_of": "2018"})
+    ]
+    # in a document about the network: cities across the region, projects reported, a total of the member cities
+    about = "ASEAN Smart Cities Network\n\n"
+    assert proposals(
+        gazetteer, f"{about}Today there are 38 cities across ASEAN in the grouping.", date="2026-02-03"
+    ) == [("count", {"counted": "cities", "value": "38", "as_of": "2026-02-03"})]
+    assert proposals(
+        gazetteer, f"{about}In September 2025, 134 projects were reported, of which 108 were ongoing and 8 planned."
+    ) == [("count", {"counted": "projects", "value": "134", "as_of": "2025-09"})]
+    assert proposals(gazetteer, f"{about}As at September 2025 the member cities numbered 35.") == [
+        ("count", {"counted": "cities", "value": "35", "as_of": "2025-09"})
+    ]
+    # not in a document that does not name the network
+    assert proposals(gazetteer, "Today there are 38 cities across ASEAN in the grouping.") == []
