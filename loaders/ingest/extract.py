@@ -180,11 +180,17 @@ _NEW_CITY = re.compile(
     r"(?:joined|was admitted|became)\b"
 )
 _CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|[Cc]hair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()\n]*)")
-_CHAIR_BEFORE = re.compile(r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair)\b")
+_CHAIR_BEFORE = re.compile(
+    r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair|presided|"
+    r"(?:held|holds|hold|took|takes) the (?:rotating )?(?:ASEAN |ASCN |network's )?chair(?:manship)?|"
+    r"(?:was|is) (?:in )?the chair)\b"
+)
+"""A chair written as the subject ("Lao PDR chairs the network this year", "Indonesia held the ASCN chairmanship",
+"Brunei Darussalam was in the chair", "..., Minister of Interior of the Kingdom of Cambodia, chaired the Meeting")."""
 _CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?:ASEAN |ASCN )?chair(?:manship)?\b")
 """A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
 _HOST = re.compile(
-    r"\b(?:hosted by|host(?:ed)? in|(?:held|took place|convened)(?: on [\w ]{3,30}?)? (?:in|at)|"
+    r"\b(?:hosted by|host(?:ed)? in|(?:held|took place|convened|opened)(?: on [\w ]{3,30}?)? (?:in|at)|"
     r"(?i:meeting|summit|conference|workshop|forum),? in|(?i:venue|location):)"
     rf"\s+(?!(?:{MONTHS})\b)((?:the )?[A-Z][^,.;()]*)"
 )
@@ -288,6 +294,8 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     network_before = False
     lender: Fact | None = None
     event: tuple[int, int, list[Mention]] | None = None
+    meeting: tuple[int, Fact] | None = None
+    worded = -1
     header: list[str] | None = None
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
@@ -329,7 +337,11 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         lender = _lender(sentence, offset, cities, partners, programmes, fact)
         if not paired or projects:
             _project(out, sentence, offset, cities, partners, projects, known_spans, fact)
-        _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
+        told = _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
+        if told is None and meeting and meeting[0] == worded and "chair" not in meeting[1].fields:
+            _chair_after(out, meeting[1], sentence, offset, mentions)
+        meeting = (index, told) if told else meeting
+        worded = index if re.search(r"[^\W\d_]", sentence) else worded  # not a paragraph's number ("2.")
         if event and _LINE.fullmatch(sentence):
             event = (event[0], offset + len(sentence), event[2] + mentions)
         else:
@@ -759,7 +771,7 @@ def _event_date(sentence: str) -> str | None:
     return re.sub(r"^\d{1,2}", start[1], found[1]) if start and found[1][0].isdigit() else found[1]
 
 
-def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) -> None:
+def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) -> Fact | None:
     """A meeting, summit, workshop... with a date (else the date of the sentence's dateline, ``filed``); its chair ("chaired by X", "under X's chairmanship", "X, which
     chaired") and host ("hosted by X", "held in X", "the Meeting in X").
 
@@ -768,22 +780,51 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
     December 2023."""
     nouns = [m for m in _MEETING.finditer(sentence) if m[1].lower() not in ("endorsed", "adopted")]
     if not _MEETING.search(sentence) or (nouns and all(_said_again(sentence, m) for m in nouns)):
-        return
+        return None
     year = _EVENT_YEAR.search(sentence)
-    iso = iso_date(_event_date(sentence) or filed or (year and (year[1] or year[2])))
+    iso = iso_date(_event_date(sentence) or _filed_day(sentence, filed) or filed or (year and (year[1] or year[2])))
     if iso is None:
-        return
+        return None
     kind = XSD + {10: "date", 7: "gYearMonth"}.get(len(iso), "gYear")
     chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
     host = _HOST.search(sentence)
     name = _EVENT_NAME.search(sentence)
+    found = fact(
+        "milestone",
+        date=literal(iso, kind),
+        event=literal(re.sub(r"^the ", "", name[1], flags=re.I)) if name else None,
+        chair=_party(chair, mentions, offset) if chair else None,
+        host=_party(host, mentions, offset) if host else None,
+    )
+    out.add(found)
+    return found
+
+
+def _filed_day(sentence: str, filed: str | None) -> str | None:
+    """A day and month the sentence writes without a year, in the year of its dateline: "VIENTIANE, 31 July 2024
+    (KPL) - The 7th ... Meeting opened in Luang Prabang on 30 July" is a meeting of 30 July 2024, not of the day the
+    story was filed."""
+    day = None if _DATE.search(sentence) else _DAY_MONTH.search(sentence)
+    year = _YEAR.search(filed) if filed else None
+    return f"{day[1]} {day[2]} {year[1]}" if day and year else None
+
+
+def _chair_after(out: Extraction, meeting: Fact, sentence: str, offset: int, mentions: list[Mention]) -> None:
+    """A meeting's chair named in the sentence right after it, as the subject of chairing ("The 8th Annual Meeting
+    was held in Kuala Lumpur on 9 September 2025. Malaysia was the chair."; a chair's statement's "..., Minister of
+    Interior of the Kingdom of Cambodia, chaired the Meeting."): the meeting with its chair, when a member state
+    stands there. A state named chair for a later year ("Cambodia was named chair for 2022") is not one."""
+    found = _CHAIR_BEFORE.search(sentence)
+    chair = _party(found, mentions, offset) if found else None
+    if chair is None or chair.iri is None or "/country/" not in chair.iri:
+        return
     out.add(
-        fact(
+        Fact(
             "milestone",
-            date=literal(iso, kind),
-            event=literal(re.sub(r"^the ", "", name[1], flags=re.I)) if name else None,
-            chair=_party(chair, mentions, offset) if chair else None,
-            host=_party(host, mentions, offset) if host else None,
+            {**meeting.fields, "chair": chair},
+            f"{meeting.evidence} {sentence}",
+            meeting.start,
+            offset + len(sentence),
         )
     )
 

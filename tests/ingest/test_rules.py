@@ -476,7 +476,7 @@ def test_a_joining_said_of_the_meeting_takes_the_meetings_year(gazetteer):
     admitted = "The meeting admitted Chiang Mai and Rayong as new members of the network."
     meeting = "The 6th ASCN Annual Meeting opened in Bali on 12 July 2023."
     assert proposals(gazetteer, f"{meeting}\n\n{admitted}") == [
-        ("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting"}),
+        ("milestone", {"date": "2023-07-12", "event": "6th ASCN Annual Meeting", "host": "Bali"}),
         ("joining", {"city": "city/chiang-mai", "year": "2023"}),
         ("joining", {"city": "city/rayong", "year": "2023"}),
     ]
@@ -630,3 +630,45 @@ def test_counts_without_the_word_network(gazetteer):
     ]
     # not in a document that does not name the network
     assert proposals(gazetteer, "Today there are 38 cities across ASEAN in the grouping.") == []
+
+
+def test_a_chair_named_in_the_sentence_after_the_meeting(gazetteer):
+    held = "The 8th ASCN Annual Meeting was held in Kuala Lumpur on 9 September 2025."
+    assert proposals(gazetteer, f"{held} Malaysia was the chair. It handed the chairmanship to the Philippines.") == [
+        ("milestone", {**KL_MEETING, "chair": "country/my"})
+    ]
+    # a chair's statement's numbered paragraphs; a person of the state, who chaired "the Meeting"
+    assert proposals(
+        gazetteer,
+        f"1. {held}\n\n2. The Minister of Housing and Local Government of Malaysia, chaired the Meeting.",
+    ) == [("milestone", {**KL_MEETING, "chair": "country/my"})]
+    # a state named chair for a later year, or a sentence between: no chair
+    assert proposals(gazetteer, f"{held} At the meeting the Philippines was named chair for 2026.") == [
+        ("milestone", KL_MEETING)
+    ]
+    assert proposals(gazetteer, f"{held} Delegates toured the city. Malaysia was the chair.") == [
+        ("milestone", KL_MEETING)
+    ]
+    # a chair as the subject of the meeting's own sentence
+    assert proposals(
+        gazetteer,
+        "Indonesia held the ASCN chairmanship in 2023, when the sixth annual meeting convened in Bali on 12 July 2023.",
+    ) == [("milestone", {"date": "2023-07-12", "host": "Bali", "chair": "country/id"})]
+
+
+def test_a_day_without_a_year_takes_the_datelines_year(gazetteer):
+    assert proposals(
+        gazetteer,
+        "VIENTIANE, 31 July 2024 (KPL) - The 7th ASEAN Smart Cities Network Annual Meeting opened in Luang Prabang "
+        "on 30 July. Lao PDR chairs the network this year.",
+    ) == [
+        (
+            "milestone",
+            {
+                "date": "2024-07-30",
+                "event": "7th ASEAN Smart Cities Network Annual Meeting",
+                "host": "city/luang-prabang",
+                "chair": "country/la",
+            },
+        )
+    ]
