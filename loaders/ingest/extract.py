@@ -10,6 +10,7 @@ candidate new entity, never a link to the nearest known name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from loaders.ingest.documents import iso_date
@@ -291,6 +292,14 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     out = Extraction()
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
+    minutes = bool(_MINUTES.search("\n".join(linked.doc.text.lstrip().split("\n")[:4])))
+
+    def networks(text: str, mentions: list[Mention]) -> bool:
+        """Whether a meeting told of in ``text`` may be the network's: minutes record their own body's meetings
+        ("MINUTES OF THE 112TH FULL COUNCIL MEETING" and its "Date:" line, "The next meeting will be held on 28
+        March 2022"), so there only a meeting whose words name the network is one."""
+        return not minutes or _about_network(text, mentions)
+
     network_before = False
     lender: Fact | None = None
     event: tuple[int, int, list[Mention]] | None = None
@@ -314,7 +323,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             )
 
         cities = city.resolve(
-            [m for m in mentions if m.entity.kind == "city"],
+            [m for m in mentions if m.entity.kind == "city" and not _SEAT.search(sentence, 0, m.start - offset)],
             _THE_CITY.search(sentence) or _IT_JOINED.search(sentence),
             offset,
             index,
@@ -337,7 +346,11 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         lender = _lender(sentence, offset, cities, partners, programmes, fact)
         if not paired or projects:
             _project(out, sentence, offset, cities, partners, projects, known_spans, fact)
-        told = _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
+        told = (
+            _milestone(out, sentence, offset, mentions, fact, filed[1] if filed else None)
+            if networks(sentence, mentions)
+            else None
+        )
         if told is None and meeting and meeting[0] == worded and "chair" not in meeting[1].fields:
             _chair_after(out, meeting[1], sentence, offset, mentions)
         meeting = (index, told) if told else meeting
@@ -346,7 +359,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             event = (event[0], offset + len(sentence), event[2] + mentions)
         else:
             if event:
-                _event_lines(out, linked.doc.text, *event)
+                _event_lines(out, linked.doc.text, *event, networks)
             named = _MEETING.search(sentence) or _MEETINGS.search(sentence)
             undated = named and not _DATE.search(sentence) and not filed
             event = (offset, offset + len(sentence), mentions) if undated else None
@@ -362,7 +375,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         elif network_document and not all(_TABLE_RULE.match(c) for c in cells):
             _table_count(out, header, cells, fact)
     if event:
-        _event_lines(out, linked.doc.text, *event)
+        _event_lines(out, linked.doc.text, *event, networks)
     _date_joinings(out)
     _one_each(out)
     return out
@@ -829,6 +842,15 @@ def _chair_after(out: Extraction, meeting: Fact, sentence: str, offset: int, men
     )
 
 
+_SEAT = re.compile(
+    r"\b(?:Embass(?:y|ies)|Consulate(?: General)?|High Commission)(?: of (?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*)?"
+    r"(?: in|,) $"
+)
+"""Where a city is only the seat of the mission that reports ("The U.S. Embassy in Kuala Lumpur announced today that
+Johor Bahru's water operator ... has been twinned with DC Water" paired Kuala Lumpur too; "the Embassy of Japan in
+Vientiane said ...", "Statement by the Australian Embassy, Phnom Penh"): no subject of the sentence's facts."""
+_MINUTES = re.compile(r"^\W*(?:MINUTES|Minutes) (?:OF|of)\b", re.M)
+"""A document that is a body's minutes, as its heading says ("MINUTES OF THE FULL BOARD MEETING NO. 7/2025")."""
 _LINE = re.compile(r"[^.!?\n]{0,100}")
 """A line of its own, without a full stop: a programme's or an invitation's "Venue: Kuala Lumpur, Malaysia"."""
 _MEETINGS = re.compile(r"\b(?:meeting|summit|conference|workshop|forum)s\b", re.I)
@@ -839,13 +861,21 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s+({MONTHS})\
 _PLACE_FIRST = re.compile(r"([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)\s*(?:,|\(|$)")
 
 
-def _event_lines(out: Extraction, text: str, start: int, end: int, mentions: list[Mention]) -> None:
+def _event_lines(
+    out: Extraction,
+    text: str,
+    start: int,
+    end: int,
+    mentions: list[Mention],
+    networks: Callable[[str, list[Mention]], bool],
+) -> None:
     """A meeting named in a sentence without a date, and the lines right after it that give its place, date and
     chair ("... invite your city to the 8th ASCN Annual Meeting." then "Venue: Kuala Lumpur, Malaysia",
     "Opening session: Tuesday, 9 September 2025", "Chair: Malaysia"): one milestone, read from the sentence and
     its lines together (:func:`_milestone`), its evidence all of them. A line break ends a sentence, so the
     date stood in no sentence with the meeting. Lines that each start with a year are a chronology, a meeting
-    each (:func:`_chronology_item`)."""
+    each (:func:`_chronology_item`). ``networks`` says whether the meeting may be the network's (not in minutes,
+    whose own meetings are the body's)."""
     block = text[start:end]
     if "\n" not in block:
         return
@@ -864,7 +894,8 @@ def _event_lines(out: Extraction, text: str, start: int, end: int, mentions: lis
     def fact(kind: str, **fields: Value) -> Fact:
         return Fact(kind, {k: v for k, v in fields.items() if v is not None}, block, start, end)
 
-    _milestone(out, block, start, mentions, fact)
+    if networks(block, mentions):
+        _milestone(out, block, start, mentions, fact)
 
 
 def _lines(block: str, start: int) -> list[tuple[int, str]]:

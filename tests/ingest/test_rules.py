@@ -672,3 +672,38 @@ def test_a_day_without_a_year_takes_the_datelines_year(gazetteer):
             },
         )
     ]
+
+
+def test_minutes_own_meetings_are_not_the_networks(gazetteer):
+    minutes = (
+        "SEBERANG PERAI CITY COUNCIL\nMINUTES OF THE FULL BOARD MEETING NO. 7/2025\n\nDate: 24 July 2025\nVenue: "
+        "Main Meeting Room\n\n1.1 The minutes of Meeting No. 6/2025 held on 26 June 2025 were confirmed.\n"
+        "2.1 The network's 8th Annual Meeting will be held in Kuala Lumpur on 9 September 2025.\n"
+        "4.1 The next meeting will be held on 28 August 2025."
+    )
+    assert proposals(gazetteer, minutes) == [
+        ("milestone", {"date": "2025-09-09", "event": "8th Annual Meeting", "host": "city/kuala-lumpur"})
+    ]
+    # the same lines in a text that is no body's minutes are meetings, as before
+    agenda = minutes.replace("MINUTES OF", "AGENDA FOR")
+    assert [f["date"] for kind, f in proposals(gazetteer, agenda) if kind == "milestone"] == [
+        "2025-07-24",
+        "2025-09-09",
+        "2025-08-28",
+    ]
+
+
+def test_the_seat_of_a_reporting_mission_is_no_subject(gazetteer):
+    assert proposals(
+        gazetteer,
+        "The U.S. Embassy in Kuala Lumpur announced today that Johor Bahru's water operator has been twinned with "
+        "DC Water under WiSE.",
+    ) == [("pairing", {"city": "city/johor-bahru", "partner": "partner/dc_water", "programme": "programme/wise"})]
+    assert proposals(
+        gazetteer, "The Embassy of Japan in Vientiane said that Luang Prabang was selected for Smart JAMP by MLIT."
+    ) == [
+        (
+            "pairing",
+            {"city": "city/luang-prabang", "partner": "partner/japan_mlit", "programme": "programme/smart-jamp"},
+        )
+    ]
