@@ -92,6 +92,19 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    """The mapping, with its lines; a key given twice is an error naming both lines (YAML forbids it, and PyYAML kept
+    the last value without a word: ``status: planning`` then ``status: ongoing`` loaded as ongoing)."""
+    seen: dict[object, yaml.Node] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    f"while reading the mapping whose key {key.value!r} is at line {seen[key.value].start_mark.line + 1}",
+                    seen[key.value].start_mark,
+                    f"the key {key.value!r} is given again",
+                    key.start_mark,
+                )
+            seen[key.value] = key
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {
@@ -100,7 +113,18 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     return mapping
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
+    """An integer; one of more digits than Python converts (4,300) is an error at its place, not a traceback."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value):,} digits, more than any field takes", node.start_mark
+        ) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_file(path: Path, type_: str | None = None) -> list[Record]:
@@ -125,14 +149,20 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
 
 
 def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
+    loader = _LineLoader(text)
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         raise InputError(
             name, mark.line + 1 if mark else None, None, f"valid YAML ({getattr(exc, 'problem', exc)} at {where})"
         ) from None
+    except RecursionError:  # PyYAML reads nested lists and mappings by recursion: a few hundred levels
+        line = loader.get_mark().line + 1
+        raise InputError(name, line, None, "YAML nested less deep (lists and mappings within each other)") from None
+    finally:
+        loader.dispose()
     if not isinstance(doc, dict):
         raise InputError(name, None, None, "a mapping with 'type' and 'records', or sections like 'projects:'")
     if _holds_more_values(doc, len(text)):

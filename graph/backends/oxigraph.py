@@ -632,7 +632,7 @@ def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -
             store.bulk_load(path=str(path), format=_RDF[format], to_graph=target)
         else:
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in triples_of(path, format))
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:
         raise syntax_error(path, format, exc) from None
     except OSError as exc:
         raise StoreError(f"the store failed while loading {path.name} (nothing was changed): {exc}") from exc
@@ -668,20 +668,35 @@ def triples_of(path: Path, format: str):
 _LOADABLE = {f.name: f for f in FORMATS["load"]}
 
 
-def syntax_error(path: Path, format: str, exc: SyntaxError) -> InputError:
+def syntax_error(path: Path, format: str, exc: SyntaxError | MemoryError) -> BaseException:
     """The parser's error as an InputError naming the file, the line and the problem.
+
+    The parser's MemoryError for a token past its buffer's 16 MiB (one literal or IRI that long) is the file's
+    fault too: it was a traceback. Any other MemoryError is returned as it is.
 
     >>> exc = SyntaxError("Parser error at line 8 between columns 1 and 38: A dot is expected", ("f.ttl", 8, 1, None))
     >>> print(syntax_error(Path("f.ttl"), "turtle", exc))
     f.ttl, line 8: expected valid Turtle (A dot is expected)
+    >>> print(syntax_error(Path("f.nt"), "ntriples", MemoryError("Reached the buffer maximal size of 16777216")))
+    f.nt: expected valid N-Triples (a literal or IRI of at most 16 MiB, the store's parser's bound)
     """
+    label = _LOADABLE[format].label if format in _LOADABLE else format
+    if isinstance(exc, MemoryError):
+        bound = _TOKEN_BOUND.fullmatch(str(exc))
+        if bound is None:
+            return exc
+        return InputError(
+            path.name,
+            None,
+            None,
+            f"valid {label} (a literal or IRI of at most {int(bound[1]) >> 20} MiB, the store's parser's bound)",
+        )
     reason = str(exc.msg).split(": ", 1)[-1] if str(exc.msg).startswith("Parser error") else str(exc.msg)
-    return InputError(
-        path.name,
-        exc.lineno,
-        None,
-        f"valid {_LOADABLE[format].label if format in _LOADABLE else format} ({reason.strip()[:300]})",
-    )
+    return InputError(path.name, exc.lineno, None, f"valid {label} ({reason.strip()[:300]})")
+
+
+_TOKEN_BOUND = re.compile(r"Reached the buffer maximal size of (\d+)")
+"""pyoxigraph's MemoryError for one token longer than its parser's buffer."""
 
 
 def _quads(graphs: Mapping[str, Graph]):

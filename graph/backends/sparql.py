@@ -253,7 +253,7 @@ class SparqlStore:
                     body,
                     format=ox.RdfFormat.N_TRIPLES,
                 )
-            except SyntaxError as exc:
+            except (SyntaxError, MemoryError) as exc:
                 raise syntax_error(path, format, exc) from None
             leftovers = [g for g in self.graph_names() if g.startswith(STAGING_PREFIX)]
             self._update(replace_update({}, drop=leftovers))

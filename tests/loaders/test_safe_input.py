@@ -4,6 +4,7 @@ named in the project's own words, by `ascn validate FILE` and `ascn load` alike;
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,40 @@ def test_an_unsupported_file_lists_every_accepted_format(fresh_store, tmp_path, 
         "a record file (.csv, .yaml, .yml) or an RDF file (.json, .jsonld, .n3, .nt, .owl, .rdf, .ttl, .xml)" in loaded
     )
     assert ("N-Quads and TriG" in loaded) == name.endswith((".nq", ".trig"))
+
+
+CITY_PROJECT = (Path(__file__).parent / "data" / "city_projects.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        (
+            "twice.yaml",
+            CITY_PROJECT.replace("    status: planning\n", "    status: planning\n    status: ongoing\n", 1),
+            "twice.yaml, line 17: expected valid YAML (the key 'status' is given again at line 17, column 5)",
+        ),
+        (
+            "digits.yaml",
+            CITY_PROJECT.replace("status_as_of: 2026-06", "status_as_of: " + "9" * 5000, 1),
+            "digits.yaml, line 17: expected valid YAML (a number of 5,000 digits, more than any field takes at line "
+            "17, column 19)",
+        ),
+        (
+            "deep.yaml",
+            "projects:\n  - " + "[" * 5000 + "]" * 5000 + "\n",
+            "deep.yaml, line 2: expected YAML nested less deep (lists and mappings within each other)",
+        ),
+        (
+            "long.ttl",
+            f'<https://w3id.org/ascn/id/project/x> <http://www.w3.org/2000/01/rdf-schema#label> "{"a" * 2**24}" .\n',
+            "long.ttl: expected valid Turtle (a literal or IRI of at most 16 MiB, the store's parser's bound)",
+        ),
+    ],
+)
+def test_a_file_past_its_readers_bounds_is_refused_naming_the_place(fresh_store, tmp_path, name, text, message):
+    """Each was a traceback (ValueError, RecursionError, the store parser's MemoryError), or, for a key given
+    twice, the last value loaded without a word."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert _refusals(fresh_store, path) == (message, message)
