@@ -159,7 +159,7 @@ _STATUS = (
             r"\b(ongoing|under (?:way|construction|development|implementation)|underway|in progress|being "
             r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented|carried out)|"
             r"is piloting|rolling out|continu(?:es?|ing)|(?<!been )in operation|(?:is|are|now) live|live since|"
-            r"still running)\b",
+            r"(?:still|now|already) running|(?:is|are|now|still) in (?:daily |regular |everyday )?use)\b",
             re.I,
         ),
     ),
@@ -689,7 +689,21 @@ def _project(out, sentence, offset, cities, partners, projects, known_spans, fac
     a known project with a status ("the Intelligent Operation Centre is still being expanded") or with a partner
     and words of its support ("USTDA technical assistance is helping Ho Chi Minh City prepare a fully functioning
     Integrated Operation Centre"), or a new project whose name says it is one. Its partner is the first named that
-    is not written as another's owner ("Japan's Ministry of Land, ...": the ministry)."""
+    is not written as another's owner ("Japan's Ministry of Land, ...": the ministry). Known projects named in
+    different clauses are read clause by clause: "The Kuching Smart City Master Plan has been completed; Kota
+    Kinabalu's Integrated Public Transport System is under way" gave both projects Kota Kinabalu and, with two
+    statuses, none."""
+    bounds = [b for b in _clause_bounds(sentence) if any(b[0] <= p.start - offset < b[1] for p in projects)]
+    if len(bounds) > 1:
+        for start, end in _clause_bounds(sentence):
+
+            def inside(found: list[Mention], start: int = start, end: int = end) -> list[Mention]:
+                return [m for m in found if start <= m.start - offset < end]
+
+            spans = [(a - start, b - start) for a, b in known_spans]
+            clause = sentence[start:end]
+            _project(out, clause, offset + start, inside(cities), inside(partners), inside(projects), spans, fact)
+        return
     status = _status(sentence)
     partners = [p for p in partners if not _nationality(sentence, p.end - offset, p)]
     supporters = _supporters(sentence, offset, partners, projects)

@@ -707,3 +707,23 @@ def test_the_seat_of_a_reporting_mission_is_no_subject(gazetteer):
             {"city": "city/luang-prabang", "partner": "partner/japan_mlit", "programme": "programme/smart-jamp"},
         )
     ]
+
+
+def test_projects_in_different_clauses_are_read_clause_by_clause(gazetteer):
+    assert proposals(
+        gazetteer,
+        "Kuching and Kota Kinabalu report. The Kuching Smart City Master Plan (KSCMP) has been completed; Kota "
+        "Kinabalu's Integrated Public Transport System is under way.",
+    ) == [
+        ("project", {"project": "project/kch-smart-city-master-plan", "status": "completed"}),
+        ("project", {"project": "project/bki-public-transport", "city": "city/kota-kinabalu", "status": "ongoing"}),
+    ]
+    # a system now or already running, or in use, is ongoing
+    assert proposals(
+        gazetteer,
+        "Kuching's Integrated Flood Management and Response System is now running. Rayong's Public Health "
+        "Monitoring and Care System with a Health Database is in daily use.",
+    ) == [
+        ("project", {"project": "project/kch-flood-management", "city": "city/kuching", "status": "ongoing"}),
+        ("project", {"project": "project/ryg-health-monitoring", "city": "city/rayong", "status": "ongoing"}),
+    ]
