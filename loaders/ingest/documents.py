@@ -81,7 +81,7 @@ def read_documents(
     elif suffix in FEED_SUFFIXES:
         docs = _feed(path, data)
     else:
-        text = _clean(_text_of(path, data))
+        text = _without_running_heads(_clean(_text_of(path, data)))
         heading = text.split("\n\n", 1)[0]
         docs = [
             Document(
@@ -141,6 +141,37 @@ def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _without_running_heads(text: str) -> str:
+    """A paginated text without its running heads: a line standing alone between blank lines that comes back with
+    only its numbers changed ("ASCN M&E Report 2024    Page 4", "... Page 5"). A sentence a page break cut in two is
+    joined again ("IMAC ... is now" / "in operation."), so its words stand in one sentence; else the paragraphs stay
+    apart. Text saved from a PDF keeps these lines, and they cut the sentence they stand in.
+
+    >>> _without_running_heads("It is now\\n\\nReport 2024  Page 4\\n\\nin operation.\\n\\nReport 2024  Page 5\\n\\nEnd.")
+    'It is now in operation.\\n\\nEnd.'
+    """
+    blocks = text.split("\n\n")
+
+    def shape(block: str) -> str | None:
+        alone = "\n" not in block and re.search(r"\d", block) and len(re.findall(r"[^\W\d_]", block)) >= 3
+        return re.sub(r"\d+", "#", re.sub(r"\s+", " ", block.strip())) if alone and len(block) <= 120 else None
+
+    shapes = [shape(b) for b in blocks]
+    heads = {s for s in shapes if s and shapes.count(s) >= 2}
+    kept: list[str] = []
+    cut = False
+    for block, form in zip(blocks, shapes, strict=True):
+        if form in heads:
+            cut = bool(kept) and not re.search(r"[.!?:]\W*$", kept[-1])
+        elif cut and block[:1].islower():
+            kept[-1] = f"{kept[-1]} {block}"
+            cut = False
+        else:
+            kept.append(block)
+            cut = False
+    return "\n\n".join(kept)
 
 
 def iso_date(text: str | None) -> str | None:

@@ -15,7 +15,8 @@ from rdflib.namespace import PROV, RDF, XSD
 from benchmarks.ingest import PRECISION_TARGET, RECALL_TARGET, TEXTS, evaluate
 from graph import releases
 from graph.backends import open_store
-from loaders.ingest import ingest, to_json
+from loaders.ingest import analyse, ingest, to_json
+from loaders.ingest.documents import read_documents
 from loaders.ingest.linker import Gazetteer
 from loaders.ingest.proposals import store_proposals
 from ontology.errors import InputError
@@ -287,8 +288,6 @@ def test_every_format_is_read_with_its_metadata(store):
 
 def test_a_page_without_dated_metadata_is_not_dated_from_a_year_in_its_text():
     """The JICA page's text says "carried out from 2017 to 2022"; trafilatura's extensive search dated it 2017-01-01."""
-    from loaders.ingest.documents import read_documents
-
     [doc] = read_documents(TEXTS / "realistic-dev" / "12-jica-page.html")
     assert (doc.title, doc.publisher, doc.date) == ("Smart city cooperation in Siem Reap and Phnom Penh", "JICA", None)
 
@@ -484,3 +483,26 @@ def test_the_cycle_on_a_remote_store_changes_its_version(fresh_remote_store):
     assert store.version() != ingested
     assert releases.current_release(store) == release and release.number == 2
     assert [t for t in releases.diff(store).added if t[1] == ASCN.pairedPartner] != []
+
+
+def test_a_paginated_texts_running_heads_are_taken_out_and_a_cut_sentence_joined(gazetteer, tmp_path):
+    head = "ASCN M&E 2025                                                           {}"
+    saved = tmp_path / "report.txt"
+    saved.write_text(
+        f"Report\n\n{head.format(7)}\n\nThe Cauayan Smarter City programme, led by Cauayan City, the\n\n"
+        f"{head.format(8)}\n\nnewest Philippine member, is in operation.\n\n{head.format(9)}\n\n3. Governance",
+        encoding="utf-8",
+    )
+    [doc] = read_documents(saved)
+    assert doc.text == (
+        "Report\n\nThe Cauayan Smarter City programme, led by Cauayan City, the newest Philippine member, is in "
+        "operation.\n\n3. Governance"
+    )
+    facts = analyse(doc, gazetteer).extraction.facts
+    assert [(f.kind, f.fields["project"].iri, f.fields["status"].literal) for f in facts] == [
+        ("project", "https://w3id.org/ascn/id/project/cyz-smarter-city", "ongoing")
+    ]
+    # a line that comes back once only, or with words changed, is the text's
+    once = tmp_path / "once.txt"
+    once.write_text("Report\n\nPage 7 of the plan\n\nthe text goes on.", encoding="utf-8")
+    assert read_documents(once)[0].text == "Report\n\nPage 7 of the plan\n\nthe text goes on."
