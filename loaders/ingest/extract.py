@@ -60,14 +60,15 @@ _RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
-    r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen)(?=[^.;]{0,120}?\bfor\b)|"
+    r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen)(?=[^.;]{0,120}?\b(?:for|as)\b)|"
     r"picked|works? with|working with|"
     r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b)|memorand(?:um|a)|MoUs?)\b",
     re.I,
 )
-"""Words that pair a city with a partner; "selected" and "chosen" with what for, however far the partner, the city or
-the year stand between ("selected Kota Kinabalu and Khon Kaen, among others, for ...", "was chosen by Korea's
-Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of three cities for its K-City Network")."""
+"""Words that pair a city with a partner; "selected" and "chosen" with what for or as what, however far the partner,
+the city or the year stand between ("selected Kota Kinabalu and Khon Kaen, among others, for ...", "was chosen by
+Korea's Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of three cities for its K-City
+Network", "was chosen by MLIT as the site of a survey")."""
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
 """A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
@@ -77,8 +78,12 @@ _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 _THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)|^Our(?= [a-z])")
 """A city named a sentence before, said again ("The city works with USTDA", "Timor-Leste's capital is ..."), or
 speaking of its own ("Our water district is now twinned with ..." after "Cebu City has been part of ...")."""
-_IT_JOINED = re.compile(r"\b[Ii]t (?:(?:only|later|also|then|has|had|was) )*(?:joined|became|admitted)\b")
-"""A city said again as the subject of its joining ("No, it only joined the network in 2023")."""
+_IT_JOINED = re.compile(
+    r"\b[Ii]t (?:(?:only|later|also|then|has|had|was) )*(?:joined|became|admitted)\b|"
+    r"^\W*(?:ASCN |network )?(?:member since|joined)\W*:"
+)
+"""A city said again as the subject of its joining ("No, it only joined the network in 2023"), or as the one a
+profile is about, in a labelled line under its heading ("# Chiang Mai" ... "**ASCN member since:** 2023")."""
 _ALL_OF_THEM = re.compile(
     r"^(?:All (?P<all>two|three|four|five|six|seven)|All of them|They|Both|The (?P<the>two|three|four|five|six|seven) "
     r"cities)\b"

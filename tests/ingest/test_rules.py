@@ -727,3 +727,17 @@ def test_projects_in_different_clauses_are_read_clause_by_clause(gazetteer):
         ("project", {"project": "project/kch-flood-management", "city": "city/kuching", "status": "ongoing"}),
         ("project", {"project": "project/ryg-health-monitoring", "city": "city/rayong", "status": "ongoing"}),
     ]
+
+
+def test_a_profiles_labelled_membership_line_is_its_citys_joining(gazetteer):
+    profile = "# Chiang Mai\n\n**Country:** Thailand\n**ASCN member since:** 2023\n**Flagship:** a command centre"
+    assert proposals(gazetteer, profile) == [("joining", {"city": "city/chiang-mai", "year": "2023"})]
+    # a line of another label, or under a heading naming two cities: none
+    assert proposals(gazetteer, profile.replace("ASCN member since", "Founded")) == []
+    assert proposals(gazetteer, profile.replace("# Chiang Mai", "# Chiang Mai and Rayong")) == []
+
+
+def test_chosen_as_a_partners_site_pairs(gazetteer):
+    assert proposals(gazetteer, "Battambang was chosen by MLIT as the site of a smart city master planning study.") == [
+        ("pairing", {"city": "city/battambang", "partner": "partner/japan_mlit"})
+    ]
