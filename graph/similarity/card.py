@@ -37,7 +37,7 @@ def card(tg: TypedGraph, iri: str) -> Card:
     """The card of one entity (project, city or partner)."""
     entity = tg.entities[iri]
     if entity.kind == "project":
-        cities = tg.targets("in_city", iri)
+        cities = tg.cities_of(iri)
         countries = sorted({k for c in cities for k in tg.targets("in_country", c)})
         statuses = tg.targets("status", iri)
         city: str | None

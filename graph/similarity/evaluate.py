@@ -212,7 +212,7 @@ def hide_tie(tg: TypedGraph, city: str, partner: str) -> tuple[str, ...]:
     for pairing in tg.sources_of("paired_city", city):
         if set(tg.targets("paired_partner", pairing)) & members:
             hidden.add(pairing)
-    projects = tg.sources_of("in_city", city)
+    projects = tg.projects_in(city)
     for p in projects:
         if set(tg.targets("involves_partner", p)) & members or (named and named.search(_text(tg, p))):
             hidden.add(p)
@@ -248,7 +248,7 @@ def leaks(tg: TypedGraph, case: Case) -> list[str]:
     partner = next(iter(case.answers)) if case.target == "city_partner" else case.query
     found = [f"{t[0]} {t[1]}" for t in tied_cities(reduced, partner).get(city, [])]
     named = _names(reduced, family(reduced, partner))
-    for p in [*reduced.sources_of("in_city", city), *reduced.sources_of("concerns_city", city)]:
+    for p in [*reduced.projects_in(city), *reduced.sources_of("concerns_city", city)]:
         if named and named.search(_text(reduced, p)):
             found.append(f"text of {p}")
     city_name = _names(tg, [city])

@@ -422,10 +422,10 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
 def _projects_of_in(tg: TypedGraph, a: str, c: str) -> list[str]:
     """Partner ``a``'s projects in city ``c``, sorted, read from whichever side has fewer (a partner can have
     thousands of projects, a city a few)."""
-    projects, here = tg.sources_of("involves_partner", a), tg.sources_of("in_city", c)
+    projects, here = tg.sources_of("involves_partner", a), tg.projects_in(c)
     if len(here) < len(projects):
         return [p for p in here if a in tg.targets("involves_partner", p)]
-    return [p for p in projects if c in tg.targets("in_city", p)]
+    return [p for p in projects if c in tg.cities_of(p)]
 
 
 def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:

@@ -223,7 +223,7 @@ def plan_areas(tg: TypedGraph, q: Query, matched: Callable[[str], np.ndarray] | 
         every = np.arange(len(tg.ids("project")))
         match = scaled(scores("bm25"), every)
         if q.city:
-            match[[tg.index("project")[p] for p in tg.sources_of("in_city", q.city)]] = 0.0
+            match[[tg.index("project")[p] for p in tg.projects_in(q.city)]] = 0.0
         k = min(INFERRED_FROM, len(match))
         if not k:
             return {}
@@ -324,13 +324,13 @@ def _known(values: np.ndarray) -> Callable[[], np.ndarray]:
 
 def _own_projects(tg: TypedGraph, q: Query) -> set[str]:
     city = q.node if tg.kind(q.node or "") == "city" else q.city
-    return set(tg.sources_of("in_city", city)) if city else set()
+    return set(tg.projects_in(city)) if city else set()
 
 
 def _like_excluded(tg: TypedGraph, q: Query) -> set[str]:
     if q.include_own_city:
         return {q.asked}
-    return {q.asked} | {p for c in tg.targets("in_city", q.asked) for p in tg.sources_of("in_city", c)}
+    return {q.asked} | {p for c in tg.cities_of(q.asked) for p in tg.projects_in(c)}
 
 
 def _narrow_projects(tg: TypedGraph, q: Query) -> np.ndarray | None:

@@ -383,9 +383,9 @@ def _mask(tg: TypedGraph, kind: str, f: ResolvedFilters, query: Query) -> np.nda
         mask = f.project_mask(tg)
         if f.exclude_own_city:
             own = {query.city} | (
-                {query.node} if tg.kind(query.node or "") == "city" else set(tg.targets("in_city", query.node or ""))
+                {query.node} if tg.kind(query.node or "") == "city" else set(tg.cities_of(query.node or ""))
             )
-            mask[[tg.index("project")[p] for c in own if c for p in tg.sources_of("in_city", c)]] = False
+            mask[[tg.index("project")[p] for c in own if c for p in tg.projects_in(c)]] = False
         return mask
     if kind == "city":
         return f.city_mask(tg)

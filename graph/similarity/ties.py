@@ -44,7 +44,7 @@ def tied_cities(tg: TypedGraph, partner: str) -> dict[str, list[Tie]]:
             for city in tg.targets("paired_city", pairing):
                 out.setdefault(city, set()).add(("paired_partner", pairing, member))
         for project in tg.sources_of("involves_partner", member):
-            for city in tg.targets("in_city", project):
+            for city in tg.cities_of(project):
                 out.setdefault(city, set()).add(("involves_partner", project, member))
     return {c: sorted(ties) for c, ties in sorted(out.items())}
 
@@ -56,7 +56,7 @@ def ties_in(tg: TypedGraph, members: AbstractSet[str], city: str) -> list[Tie]:
     out: set[Tie] = set()
     for pairing in tg.sources_of("paired_city", city):
         out.update(("paired_partner", pairing, a) for a in tg.targets("paired_partner", pairing) if a in members)
-    for project in tg.sources_of("in_city", city):
+    for project in tg.projects_in(city):
         out.update(("involves_partner", project, a) for a in tg.targets("involves_partner", project) if a in members)
     return sorted(out)
 
@@ -67,7 +67,7 @@ def tied_partners(tg: TypedGraph, city: str) -> dict[str, list[Tie]]:
     for pairing in tg.sources_of("paired_city", city):
         for a in tg.targets("paired_partner", pairing):
             direct.setdefault(a, set()).add(("paired_partner", pairing, a))
-    for project in tg.sources_of("in_city", city):
+    for project in tg.projects_in(city):
         for a in tg.targets("involves_partner", project):
             direct.setdefault(a, set()).add(("involves_partner", project, a))
     out: dict[str, set[Tie]] = {}

@@ -51,6 +51,7 @@ RELATIONS: Mapping[str, tuple[str, str]] = {
     # relation name (as the edges query binds it) → (kind of source, kind of target)
     "in_country": ("city", "country"),
     "in_city": ("project", "city"),
+    "other_city": ("project", "city"),
     "focus_area": ("project", "focus_area"),
     "strategic_outcome": ("project", "outcome"),
     "involves_partner": ("project", "partner"),
@@ -66,8 +67,10 @@ RELATIONS: Mapping[str, tuple[str, str]] = {
 
 T = TypeVar("T")
 
-_STRUCTURE_SKIP = {"status"}
-"""Relations left out of the networkx structure graph: a status says nothing about likeness, only filters."""
+_STRUCTURE_SKIP = {"status", "other_city"}
+"""Relations left out of the networkx structure graph: a status says nothing about likeness, only filters; a
+project's other cities (:meth:`TypedGraph.cities_of`) say where else it runs, for what a city's own projects are,
+not what the cities are alike in (the project's own city keeps it in the walks and meta-paths, as before)."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,15 @@ class TypedGraph:
     def sources_of(self, relation: str, target: str) -> list[str]:
         """What links to ``target`` by ``relation``, sorted."""
         return self.link_index.sources.get((relation, target), [])
+
+    def cities_of(self, project: str) -> list[str]:
+        """The member cities a project runs in: its city, then the other cities the sources name it in (a hospital
+        network of Phnom Penh, Siem Reap and Battambang)."""
+        return list(dict.fromkeys([*self.targets("in_city", project), *self.targets("other_city", project)]))
+
+    def projects_in(self, city: str) -> list[str]:
+        """A city's own projects: those of the city and those it shares as another city (:meth:`cities_of`)."""
+        return list(dict.fromkeys([*self.sources_of("in_city", city), *self.sources_of("other_city", city)]))
 
     def facts_for(self, relation: str, source: str, target: str) -> list[Fact]:
         """The facts stating one link, each with its sources and confidence (a fact without sources: none)."""

@@ -270,6 +270,24 @@ def test_a_plan_typed_with_accents_or_full_width_letters_reads_as_typed_without(
     assert top("ｆｌｏｏｄ ｄｒａｉｎａｇｅ") == top("flood drainage")
 
 
+def test_a_project_shared_by_several_cities_is_each_of_their_own(store, tg):
+    """Phnom Penh's Smart Green Hospital Network also runs in Siem Reap and Battambang (ascn:otherCity), which the
+    recommender did not read: Battambang planning a hospital network got its own project first, the item said
+    Phnom Penh alone, and its partners' ties missed the other two cities."""
+    network = ID + "project/pnh-hospital-digitisation"
+
+    def top(**asked) -> list[str]:
+        answer = ask(store, "projects_for_plan", text="hospital network digital records", top=3, tg=tg, **asked)
+        return [i.iri.removeprefix(ID + "project/") for i in answer.items]
+
+    assert top(city="Battambang") == ["mnl-e-health", "hkt-healthcare-platform", "mks-smart-health"]
+    first = ask(store, "projects_for_plan", text="hospital network digital records", top=1, tg=tg).items[0]
+    assert (first.iri, first.city, first.country) == (network, "Phnom Penh / Battambang / Siem Reap", "Cambodia")
+    assert ("involves_partner", network, ID + "partner/united_states") in tied_cities(tg, ID + "partner/united_states")[
+        ID + "city/siem-reap"
+    ]
+
+
 def test_a_lone_piece_of_a_city_name_in_a_plan_names_no_city(store, tg):
     """Vietnamese "thông minh" (smart) folds to "thong minh", and "minh" alone ranked Ho Chi Minh City's projects
     third and fifth for a Vietnamese parking plan (benchmarks/README.md, ninth pass); "kota" (city, in Malay) put

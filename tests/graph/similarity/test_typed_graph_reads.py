@@ -42,6 +42,7 @@ JOINED_CONFIDENCE = (
 EDGES = {
     "in_country": "ascn:country",
     "in_city": "ascn:inCity",
+    "other_city": "ascn:otherCity",
     "focus_area": "ascn:focusArea",
     "strategic_outcome": "ascn:strategicOutcome",
     "involves_partner": "ascn:involvesPartner",
