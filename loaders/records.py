@@ -258,7 +258,19 @@ def _csv_records(name: str, reader: csv.DictReader, type_: str, fields: dict[str
         raise InputError(
             name, None, None, "a header row naming the columns, then one record per row (the file is empty)"
         )
-    for column in header:
+    if any("\x00" in column for column in header):  # UTF-16 read as UTF-8: a NUL beside every ASCII letter
+        raise InputError(
+            name,
+            1,
+            None,
+            'UTF-8 text, as a spreadsheet saves "CSV UTF-8" (the header row holds NUL bytes, as UTF-16 '
+            "saved without its byte-order mark does)",
+        )
+    first: dict[str, int] = {}
+    for number, column in enumerate(header, 1):
+        if column in first:  # csv.DictReader kept the last cell of a repeated column, without a word
+            raise InputError(name, 1, column, "each column once", f"columns {first[column]} and {number}")
+        first[column] = number
         if column not in fields or fields[column].kind in ("mapping", "any"):
             allowed = [f.name for f in SCHEMA[type_] if f.kind not in ("mapping", "any")]
             raise InputError(name, 1, column, f"a column among {', '.join(allowed)}")

@@ -184,3 +184,27 @@ def test_a_file_past_its_readers_bounds_is_refused_naming_the_place(fresh_store,
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     assert _refusals(fresh_store, path) == (message, message)
+
+
+CITY_CSV = (Path(__file__).parent / "data" / "projects.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            CITY_CSV.replace("id,name,", "id,name,name,", 1).replace(",Air quality", ",Air quality,Air", 1).encode(),
+            "projects.csv, line 1, field 'name': expected each column once, got 'columns 2 and 3'",
+        ),
+        (
+            CITY_CSV.encode("utf-16-le"),
+            'projects.csv, line 1: expected UTF-8 text, as a spreadsheet saves "CSV UTF-8" (the header row holds NUL '
+            "bytes, as UTF-16 saved without its byte-order mark does)",
+        ),
+    ],
+)
+def test_a_csv_header_that_would_lose_cells_or_read_as_noise_is_refused(fresh_store, tmp_path, data, message):
+    """A repeated column kept its last cell without a word; UTF-16 without its mark was 'field 'i\\x00d\\x00''."""
+    path = tmp_path / "projects.csv"
+    path.write_bytes(data)
+    assert _refusals(fresh_store, path) == (message, message)
