@@ -1,8 +1,8 @@
 """How well ``ascn ingest`` reads the test documents: entity-link precision and recall, fact recall and precision.
 
 Run ``python -m benchmarks.ingest``. The documents and the hand-written answers are in tests/ingest/texts
-(``gold.yaml``): ``dev``/``test``, short texts written for the rules, and ``realistic-dev``, ``realistic-dev2``,
-``realistic-dev3``, ``realistic-test`` and ``realistic-test2``, documents in the styles of real sources (press releases, news with
+(``gold.yaml``): ``dev``/``test``, short texts written for the rules, and the ``realistic-*`` splits of
+:data:`SPLITS`, documents in the styles of real sources (press releases, news with
 datelines and quotes, chair's statements, partner pages, monitoring reports, blogs, pages with boilerplate, feeds),
 whose answers also list facts that must not be proposed. Rules are tuned on the dev splits; the figures that count are those of the test splits.
 The baseline is the same name matcher without the guards (a name inside a longer proper name, a project name whose
