@@ -380,6 +380,9 @@ def download(ext: str) -> Response:
         if path is None:  # a remote store: written for this request
             response = Response(store.export(fmt.name), mimetype=fmt.media_type)
         else:
+            if asked is not None and "HTTP_RANGE" in request.environ and -asked.ranges[0][0] > path.stat().st_size:
+                # a suffix longer than the file (bytes=-N) asks for all of it (RFC 9110 14.1.1); werkzeug sent 416
+                del request.environ["HTTP_RANGE"]
             response = send_file(path, mimetype=fmt.media_type, etag=path.stem, conditional=True)
             response.cache_control.public = True
             if gzipped:

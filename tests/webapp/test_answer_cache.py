@@ -194,6 +194,11 @@ def test_a_download_is_written_once_revalidated_ranged_gzipped_and_renewed_by_a_
         whole = client.get("/download/ascn-kg.nt", buffered=True, headers={"Range": other})
         assert (whole.status_code, whole.data) == (200, first.data), other
     assert client.get("/download/ascn-kg.nt", headers={"Range": f"bytes={len(first.data)}-"}).status_code == 416
+    for suffix in (len(first.data) + 1, 10**30):  # a suffix longer than the file asks for all of it (RFC 9110 14.1.1)
+        whole = client.get("/download/ascn-kg.nt", buffered=True, headers={"Range": f"bytes=-{suffix}"})
+        assert (whole.status_code, whole.data) == (200, first.data), suffix
+    last = client.get("/download/ascn-kg.nt", buffered=True, headers={"Range": "bytes=-10"})
+    assert (last.status_code, last.data) == (206, first.data[-10:])
     monkeypatch.undo()
     with app.app_context():
         dataset.load(get_store(), PROTOCOL_GRAPHS[0])
