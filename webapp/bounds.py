@@ -1,6 +1,6 @@
 """Bounds on what one request may ask for, checked before any view runs, so no request costs more than its size.
 
-Five checks, each answering 400 with a message that names what was wrong:
+Six checks, each answering 400 (415) with a message that names what was wrong:
 
 * the ``Host`` header must be a host name (labels of at most 63 characters, 253 in all) or an IP literal, with an
   optional port. Werkzeug encodes it with IDNA to build URLs, and a label too long for IDNA raised an error before
@@ -16,7 +16,8 @@ Five checks, each answering 400 with a message that names what was wrong:
   own (``SPARQL_MAX_QUERY_LENGTH``, see :mod:`webapp.sparql`), and a reconciliation batch;
 * there may be at most :data:`MAX_PARAMETERS` parameters in all, in the URL and a form body together;
 * no value, in the URL or a form body, may hold a control character other than a tab or a line break (a NUL
-  typed into a search was echoed into the page it made): no name in the graph and no query needs one.
+  typed into a search was echoed into the page it made): no name in the graph and no query needs one;
+* a request body with a ``Content-Encoding`` (gzip, ...) is refused (415): nothing here decodes one.
 
 With these, every view's work is bounded by small constants times the size of the data; views still refuse the
 values they do not know (an unknown facet value on ``/projects`` is a 400 naming the parameter).
@@ -30,7 +31,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from flask import Flask, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from webapp.facets import FACETS
 
@@ -208,6 +209,13 @@ def _refuse_bad_headers() -> None:
         raise BadRequest(
             f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
             "at most 63 characters, optionally with a port)."
+        )
+    coding = request.headers.get("Content-Encoding", "").strip().lower()
+    if coding not in ("", "identity") and (request.content_length or "HTTP_TRANSFER_ENCODING" in request.environ):
+        # the body would be read as the coded bytes: a gzipped SPARQL query was 'the request body is not UTF-8 (byte 1)'
+        raise UnsupportedMediaType(
+            f"The request body has Content-Encoding {coding[:40]!r}; request bodies are read as sent: send it "
+            "without a Content-Encoding."
         )
     accept = request.environ.get(_BAD_ACCEPT)
     if accept is not None:

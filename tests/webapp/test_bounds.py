@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 
@@ -330,3 +331,20 @@ def test_the_closest_entities_are_difflibs_for_typos_of_every_kind(app):
             key + "x",
         ):
             assert close_matches(typo, keys, n=10, cutoff=0.4) == get_close_matches(typo, keys, n=10, cutoff=0.4), typo
+
+
+@pytest.mark.parametrize(
+    "path, content_type, body",
+    [
+        ("/sparql", "application/sparql-query", b"ASK {}"),
+        ("/api/reconcile", "application/x-www-form-urlencoded", b'queries={"q0": {"query": "Hue"}}'),
+    ],
+)
+def test_a_request_body_with_a_content_encoding_is_a_415_naming_it(client, path, content_type, body):
+    """Nothing here decodes a coded body: a gzipped query was read as its bytes ('the request body is not UTF-8
+    (byte 1)'), and one sent with a Content-Encoding it did not have was answered as if it had none."""
+    for data in (gzip.compress(body), body):
+        r = client.post(path, data=data, content_type=content_type, headers={"Content-Encoding": "gzip"})
+        assert r.status_code == 415
+        assert "The request body has Content-Encoding 'gzip'; request bodies are read as sent" in text_of(r)
+    assert client.post(path, data=body, content_type=content_type).status_code == 200
