@@ -90,8 +90,7 @@ def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
                 "text",
                 q,
                 tg.label(q),
-                f"{_possessive(tg.label(d))} {tg.label(q)} tackles what {_possessive(tg.label(c))} "
-                f"{tg.label(p)} does (both speak of {_words(words)})",
+                f"{_of_city(tg, d, q)} tackles what {_of_city(tg, c, p)} does (both speak of {_words(words)})",
                 _read(tg, q) + _read(tg, p),
             )
         )
@@ -207,6 +206,18 @@ def _possessive(name: str) -> str:
     return name + ("'" if name.endswith("s") else "'s")
 
 
+def _of_city(tg: TypedGraph, c: str, p: str) -> str:
+    """City ``c``'s project ``p`` as a reason names it: "Kuching's Integrated Flood Management and Response
+    System", but the project alone where its name already names the city ("Khon Kaen (Kaen Nakhon) Tram", not
+    "Khon Kaen's Khon Kaen (Kaen Nakhon) Tram"; "Smart Water Management System (Da Nang)")."""
+    label = text_words(tg.label(p))
+    for name in (tg.label(c), *tg.entities[c].alt_labels):
+        city = text_words(name)
+        if city and any(label[i : i + len(city)] == city for i in range(len(label) - len(city) + 1)):
+            return tg.label(p)
+    return f"{_possessive(tg.label(c))} {tg.label(p)}"
+
+
 def _words(ws: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in ws)
 
@@ -247,7 +258,7 @@ def city_project(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = (), text
                 "text",
                 q,
                 tg.label(q),
-                f"tackles what {_possessive(tg.label(c))} {tg.label(q)} does (both speak of {_words(words)})",
+                f"tackles what {_of_city(tg, c, q)} does (both speak of {_words(words)})",
                 _read(tg, p) + _read(tg, q),
             )
         )
@@ -370,7 +381,7 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
                     "text",
                     p,
                     tg.label(p),
-                    f"{_possessive(tg.label(c))} {tg.label(p)} is in {_possessive(tg.label(a))} line of work (both speak of {_words(words)})",
+                    f"{_of_city(tg, c, p)} is in {_possessive(tg.label(a))} line of work (both speak of {_words(words)})",
                     _read(tg, p) + _read(tg, a),
                 )
             )

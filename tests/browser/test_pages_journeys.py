@@ -21,7 +21,7 @@ def test_city_officer_sees_peer_projects_with_reasons_and_sources_and_follows_on
     expect(first.locator(".rec-title")).to_have_text("Intelligent Operations Centre (Ha Noi)")
     reason = first.locator("li.reason").first
     expect(first.locator(".rec-place")).to_have_text("Ha Noi, Viet Nam")
-    expect(reason).to_contain_text("tackles what Da Nang's Intelligent Operation Centre (Da Nang) does")
+    expect(reason).to_contain_text("tackles what Intelligent Operation Centre (Da Nang) does")
     evidence = reason.locator("details.evidence")
     evidence.locator("summary").click()
     expect(evidence.locator('a[href^="/id/source/"]').first).to_be_visible()
