@@ -216,7 +216,8 @@ def _found_projects():
             + (f"; did you mean {', '.join(close)}?" if close else ""),
         )
     order = request.args.get("sort", "name")
-    order = order if order in dict(SORTS) else "name"
+    if order not in dict(SORTS):  # the page's own menu sends one of them; another was put in name order silently
+        raise ParameterError("sort", f"no order {order[:40]!r}; choose one of: {', '.join(dict(SORTS))}")
     return projects, wanted, order, sort_projects(search(projects, wanted), order)
 
 

@@ -14,6 +14,7 @@ refused whole (400) naming the query and field at fault. See ``docs/api.md``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -231,6 +232,16 @@ def preview() -> Response:
 def _jsonp(body: dict) -> Response:
     """JSON, or JSONP when the client names a ``callback`` (older reconciliation clients ask for it)."""
     callback = request.args.get("callback")
-    if callback and callback.replace("_", "").replace(".", "").isalnum():
+    if callback:
+        if not _CALLBACK.fullmatch(callback):  # it was answered as plain JSON, which the client's script cannot run
+            raise ApiError(
+                400,
+                f"parameter 'callback': expected a JavaScript name (letters, digits, '_', '$', '.'), got {callback[:40]!r}",
+                "callback",
+            )
         return Response(f"{callback}({json.dumps(body)});", mimetype="application/javascript")
     return jsonify(body)
+
+
+_CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
+"""A JSONP callback: a JavaScript name, or names joined by dots (``jQuery123.cb``); ASCII only."""

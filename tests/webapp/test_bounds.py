@@ -113,6 +113,14 @@ def test_the_last_page_of_projects_is_served(client):
     assert client.get("/projects", query_string={"page": "0" * 30 + str(pages)}).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/projects", "/projects.csv"])
+def test_an_unknown_order_is_a_400_naming_the_orders(client, path):
+    """The results were put in name order without a word."""
+    r = client.get(path, query_string={"sort": "popularity"})
+    assert r.status_code == 400
+    assert "parameter 'sort': no order 'popularity'; choose one of: name, newest, oldest, city" in text_of(r)
+
+
 def test_an_unknown_facet_value_is_a_400_naming_the_parameter(client):
     r = client.get("/projects", query_string=[("focus", "built_infrastructure"), ("focus", "flying_cars")])
     assert r.status_code == 400

@@ -207,6 +207,17 @@ def test_terms_for_the_editor(site):
     assert len(objects) == 6
 
 
+@pytest.mark.parametrize("callback", ["alert(1)//", "a b", "1x", "x..y", "ｃｂ"])
+def test_a_jsonp_callback_that_is_no_javascript_name_is_a_400_naming_it(service, callback):
+    """It was answered as plain JSON, which the client's script tag cannot run, without a word."""
+    response = requests.get(service, params={"callback": callback}, timeout=30)
+    assert (response.status_code, response.json()["parameter"]) == (400, "callback")
+    assert response.json()["error"].startswith("parameter 'callback': expected a JavaScript name")
+    named = requests.get(service, params={"callback": "jQuery_1.cb$"}, timeout=30)
+    assert named.status_code == 200 and named.text.startswith("jQuery_1.cb$({")
+    assert named.headers["Content-Type"].startswith("application/javascript")
+
+
 def test_completion_refuses_bad_parameters_by_name(site):
     response = requests.get(site + "/api/complete", params={"kind": "colour"}, timeout=30)
     assert response.status_code == 400 and response.json()["parameter"] == "kind"
