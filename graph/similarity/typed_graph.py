@@ -465,6 +465,17 @@ class TypedGraph:
             if other not in kinds and (found := named.names.get(folded) or named.ids.get(folded)):
                 related = sorted({self.label(iri) for iri in self._linked(found, kinds)})[:8]
                 raise NotFound(f"{text!r} names a {other.replace('_', ' ')}, not a {what}", suggestions=related)
+        words = normalize(wanted).split() if not set(kinds) & _OWN_FALLBACK else []
+        for other in KINDS:
+            holding = sorted(self._names_of(other).within(words)) if other not in kinds else []
+            linked = sorted({self.label(x) for iri in holding for x in self._linked(iri, kinds)})
+            if holding and 0 < len(linked) <= OTHER_KIND_LINKS:
+                kind = other.replace("_", " ")
+                raise NotFound(
+                    f"no {what} named {text!r}; it is part of the name of {self.label(holding[0])}"
+                    + (f" and {len(holding) - 1} other {kind} names" if len(holding) > 1 else f", a {kind}"),
+                    suggestions=linked,
+                )
         names: dict[str, str] = {}  # the names the look-ups above compare, compacted as the typed text is
         for k in kinds:
             for index in (self._names_of(k).names, self._names_of(k).ids):
@@ -544,6 +555,16 @@ class _Names:
             if any(name[i : i + n] == tuple(words) for i in range(len(name) - n + 1))
         }
 
+
+OTHER_KIND_LINKS = 3
+"""At most this many entities of the asked kind are offered for a name of another kind that holds the typed words
+("Brunei" as a city: Brunei Darussalam's one city; "Iskandar": the city of the Iskandar Malaysia projects); a word
+many names hold ("smart") links too many to say anything."""
+
+_OWN_FALLBACK = {"focus_area"}
+"""Kinds whose unknown names the caller answers itself: a problem typed as a focus area gets the areas of the
+projects on it (:func:`graph.similarity.questions.focus_area`), not those of the projects that happen to hold it in
+their names."""
 
 ADMINISTRATIVE = frozenset(
     [

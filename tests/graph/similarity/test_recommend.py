@@ -659,6 +659,28 @@ def test_a_city_is_named_by_its_whole_name_not_a_piece_of_it(tg):
 
 
 @pytest.mark.parametrize(
+    "typed, message, offered",
+    [
+        ("Brunei", "it is part of the name of Brunei Darussalam, a country", ["Bandar Seri Begawan"]),
+        ("Timor", "it is part of the name of Timor-Leste, a country", ["Dili"]),
+        (
+            "Iskandar",
+            "it is part of the name of Iskandar Malaysia Urban Observatory / Iskandar Malaysia Analytics Centre (IMAC) "
+            "and 2 other project names",
+            ["Johor Bahru"],
+        ),
+    ],
+)
+def test_a_city_asked_by_a_word_of_another_names_gets_the_cities_it_leads_to(tg, typed, message, offered):
+    """ "Brunei" or "Iskandar" typed as a city was refused with no suggestion: the names holding the word lead to the
+    cities a person meant, through the graph's own links (a country's cities, a project's city)."""
+    with pytest.raises(NotFound) as err:
+        tg.resolve(typed, "city")
+    assert err.value.message == f"no city named '{typed}'; {message}"
+    assert err.value.suggestions == offered
+
+
+@pytest.mark.parametrize(
     "typed, offered",
     [
         ("flood", ["Quality Environment"]),
