@@ -1,6 +1,6 @@
 """Bounds on what one request may ask for, checked before any view runs, so no request costs more than its size.
 
-Six checks, each answering 400 (415) with a message that names what was wrong:
+Seven checks, each answering 400 (415) with a message that names what was wrong:
 
 * the ``Host`` header must be a host name (labels of at most 63 characters, 253 in all) or an IP literal, with an
   optional port. Werkzeug encodes it with IDNA to build URLs, and a label too long for IDNA raised an error before
@@ -17,7 +17,8 @@ Six checks, each answering 400 (415) with a message that names what was wrong:
 * there may be at most :data:`MAX_PARAMETERS` parameters in all, in the URL and a form body together;
 * no value, in the URL or a form body, may hold a control character other than a tab or a line break (a NUL
   typed into a search was echoed into the page it made): no name in the graph and no query needs one;
-* a request body with a ``Content-Encoding`` (gzip, ...) is refused (415): nothing here decodes one.
+* a request body with a ``Content-Encoding`` (gzip, ...) is refused (415): nothing here decodes one;
+* a parameter whose percent-escapes are no UTF-8 is refused (werkzeug read them as U+FFFD).
 
 With these, every view's work is bounded by small constants times the size of the data; views still refuse the
 values they do not know (an unknown facet value on ``/projects`` is a 400 naming the parameter).
@@ -29,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
@@ -179,17 +181,36 @@ def check_parameters() -> None:
             )
 
 
+def _check_utf8(encoded: bytes) -> None:
+    """Refuse (400, naming the parameter and the byte) a name or value of the URL-encoded ``encoded`` whose
+    percent-escapes are no UTF-8: werkzeug reads such bytes as U+FFFD, so ``query=SELECT … '%FF'`` was answered for
+    another query than the one sent, where the same query in a POST body was refused."""
+    for pair in encoded.split(b"&"):
+        name, _, value = (unquote_to_bytes(part.replace(b"+", b" ")) for part in pair.partition(b"="))
+        for what, raw in (("name", name), ("value", value)):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ParameterError(
+                    name.decode("utf-8", "replace")[:40],
+                    f"its {what} is not UTF-8 (byte {exc.start + 1} of it is 0x{raw[exc.start]:02X})",
+                ) from None
+
+
 def _values() -> Iterable[tuple[str, str]]:
     """Every parameter value of the request: the URL's, then a form body's. The body is read into the request's
     cache first, so a view that reads the raw body afterwards (``/sparql`` checks that it is UTF-8) still gets it;
     its ``&`` are counted before it is parsed, since parsing takes as long as the refusal would save."""
+    _check_utf8(request.query_string)
     yield from request.args.items(multi=True)
     if request.mimetype == _FORM:
-        pairs = request.get_data(cache=True).count(b"&") + 1
+        body = request.get_data(cache=True)
+        pairs = body.count(b"&") + 1
         if pairs > MAX_PARAMETERS:
             raise BadRequest(
                 f"The form body carries {pairs} parameters; a request may carry at most {MAX_PARAMETERS} parameters."
             )
+        _check_utf8(body)
         yield from request.form.items(multi=True)
 
 

@@ -356,3 +356,27 @@ def test_a_request_body_with_a_content_encoding_is_a_415_naming_it(client, path,
         assert r.status_code == 415
         assert "The request body has Content-Encoding 'gzip'; request bodies are read as sent" in text_of(r)
     assert client.post(path, data=body, content_type=content_type).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, encoded, message",
+    [
+        (
+            "/sparql",
+            "query=SELECT+*+%7B+%3Fs+%3Fp+%27%FF%27+%7D",
+            "parameter 'query': its value is not UTF-8 (byte 19 of it is 0xFF)",
+        ),
+        ("/search", "q=h%C3%A0%FE", "parameter 'q': its value is not UTF-8 (byte 4 of it is 0xFE)"),
+        ("/api/complete", "q%FF=x", "parameter 'q\ufffd': its name is not UTF-8 (byte 2 of it is 0xFF)"),
+    ],
+)
+def test_a_parameter_that_is_not_utf8_is_a_400_naming_it(client, path, encoded, message):
+    """Werkzeug read the bytes as U+FFFD: /sparql answered another query than the one sent, where the same query
+    in a POST body was refused ('the request body is not UTF-8')."""
+    r = client.get(f"{path}?{encoded}")
+    shown = json.loads(r.data)["message"] if path.startswith("/api/") else text_of(r)
+    assert r.status_code == 400 and message in shown
+    form = client.post("/sparql", data=encoded.encode(), content_type="application/x-www-form-urlencoded")
+    if path == "/sparql":
+        assert form.status_code == 400 and message in text_of(form)
+    assert client.get("/search?q=h%C3%A0").status_code == 200
