@@ -476,9 +476,12 @@ def _note(
                 "it in the graph; items with nothing shared say how they are connected"
             )
     if query.text:
-        unknown = scorer(tg).unknown_words(query.text)
+        sc = scorer(tg)
+        unknown = sc.unknown_words(query.text)
         if unknown:
-            unused = _unused_words(unknown, every=len(unknown) == len(scorer(tg).plan_words(query.text)))
+            # every word that counts is unknown: a lone piece of a city's name counts for nothing (Scorer.unplaced)
+            counted = sc.plan_words(sc.unplaced(query.text))
+            unused = _unused_words(unknown, every=set(counted) <= {w for w, _ in unknown})
             if unused:
                 notes.append(unused)
     if any(i.already_works_here for i in items):

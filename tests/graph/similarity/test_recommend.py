@@ -319,6 +319,10 @@ def test_a_lone_piece_of_a_city_name_in_a_plan_names_no_city(store, tg):
         "rep-roadmap",
     ]
     assert top("Bãi đỗ xe thông minh", city="Da Nang") == []  # no word of it is a project's, and none is made up
+    assert ask(store, "projects_for_plan", text="Bãi đỗ xe thông minh", city="Da Nang", tg=tg).note == (
+        "no project's name or description uses any of these words, so they do not change the ranking (the projects "
+        "are described in English)"
+    )  # it named "thong" alone: "bai" and "xe" are too short to be named, and "minh" is a city's name's piece
     assert not [p for p in top("kota pintar pengelolaan sampah") if p.startswith("bki-")]
     assert top("Ho Chi Minh City flood drainage")[0] == "wise-hcmc"  # the whole name still counts
     sc = scorer(tg)
