@@ -144,3 +144,33 @@ def test_a_project_status_reads_by_its_prefixed_name_in_the_results(page):
     expect(results.locator("tbody tr")).to_have_count(5)
     expect(results).to_contain_text("status:ongoing_or_planning")
     expect(results).not_to_contain_text("https://w3id.org/ascn/id/status/")
+
+
+def test_a_keyboard_user_starts_at_the_top_and_gets_past_the_editor(page):
+    """The editor took the focus once it had started, so the first Tab indented the query instead of reaching the
+    skip link; and in the editor Tab indents, Esc only blurred it and the next Tab went straight back in. Now the
+    page opens with the focus at its top, and Esc leaves the editor for its frame, from where Tab goes on."""
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    text = page.locator(f"{ACTIVE} .CodeMirror textarea")
+    frame = page.locator(f"{ACTIVE} .CodeMirror-scroll")
+    expect(text).not_to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+
+    expect(text).to_have_accessible_description(re.compile(r"Esc leaves the editor"))
+    text.focus()  # where a Tab from the endpoint field lands
+    query = _value(page)
+    page.keyboard.press("Tab")
+    expect(text).to_be_focused()
+    assert _value(page) != query  # Tab indents, as in any code editor
+    page.keyboard.press("Escape")
+    expect(frame).to_be_focused()
+    expect(frame).to_have_accessible_name("SPARQL query editor")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"{ACTIVE} .yasqe_share")).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # back to the frame, which opens the editor again
+    expect(text).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    expect(text).to_be_focused()

@@ -5,6 +5,7 @@
    - a syntax error names its place, and a button puts the cursor there;
    - Yasgui's own controls get the names and roles assistive technology needs (its tab strip, endpoint field,
      editor, page-size menu, scrolling editor, the table's row-number column), kept as Yasgui redraws them;
+   - Esc leaves the editor, where Tab indents, for the next control;
    - the library's examples can be searched by title, description and tags, and their list folds away. */
 (function () {
   "use strict";
@@ -65,6 +66,19 @@
     };
   }
 
+  /* Leaving the editor from the keyboard. Tab indents in the editor, so Esc moves the focus to the editor's frame
+     (its scroller, "SPARQL query editor"), from where Tab goes on to the next control and Enter goes back in. Yasqe's
+     own Esc only blurred the text, and the next Tab reached the frame, which sent the focus straight back in: a
+     keyboard user could not get past the editor. Esc still closes an open list of suggestions first (its own key). */
+  const Yasqe = Yasgui.Yasqe;
+  if (Yasqe && Yasqe.defaults && Yasqe.defaults.extraKeys) {
+    Yasqe.defaults.extraKeys.Esc = function (cm) {
+      const scroller = cm.getScrollerElement();
+      scroller.dataset.ascnLeaving = "true";
+      scroller.focus();
+    };
+  }
+
   /* Names and roles for Yasgui's controls. */
   function label(element, text) {
     if (element && !element.getAttribute("aria-label")) element.setAttribute("aria-label", text);
@@ -78,7 +92,10 @@
     });
     root.querySelectorAll(".tabsList .tab input[type=text]").forEach((input) => label(input, "Name of this tab"));
     root.querySelectorAll("input.autocomplete").forEach((input) => label(input, "SPARQL endpoint"));
-    root.querySelectorAll(".CodeMirror textarea").forEach((area) => label(area, "SPARQL query"));
+    root.querySelectorAll(".CodeMirror textarea").forEach((area) => {
+      label(area, "SPARQL query");
+      area.setAttribute("aria-describedby", "editor-keys");
+    });
     root.querySelectorAll("select.tableSizer, .tableSizer select").forEach((select) => label(select, "Rows per page"));
     root.querySelectorAll(".dataTables_filter input, input.tableFilter").forEach((input) => label(input, "Filter the results"));
     root.querySelectorAll(".CodeMirror-scroll").forEach((scroller) => {
@@ -86,9 +103,19 @@
       scroller.dataset.ascnFocusable = "true";
       scroller.setAttribute("tabindex", "0");
       scroller.setAttribute("aria-label", "SPARQL query editor");
-      scroller.addEventListener("focus", () => {  // Tab lands on the editor itself
+      const enter = () => {
         const editor = scroller.closest(".CodeMirror");
         if (editor && editor.CodeMirror) editor.CodeMirror.focus();
+      };
+      scroller.addEventListener("focus", () => {  // Tab lands on the editor itself, unless Esc just left it
+        if (scroller.dataset.ascnLeaving) delete scroller.dataset.ascnLeaving;
+        else enter();
+      });
+      scroller.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && event.target === scroller) {
+          event.preventDefault();
+          enter();
+        }
       });
     });
     root.querySelectorAll(".yasr_btn").forEach((button) => {

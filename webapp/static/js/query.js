@@ -48,7 +48,7 @@
   }
 
   function startEditor() {
-    return new Yasgui(root, {
+    const yasgui = new Yasgui(root, {
       requestConfig: { endpoint: endpoint, method: "POST" },
       endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
       copyEndpointOnNewTab: true,
@@ -56,7 +56,13 @@
       populateFromUrl: (tab) => { tab.requestConfig.endpoint = endpoint; return tab; },
       persistenceId: root.dataset.persistence || "ascn-kg-query", // a pinned release keeps its own tabs
       yasqe: { createShortLink: undefined },
+      // The page opens with the focus at its top, as every page does (the skip link first): the editor starts
+      // after two requests, and took the focus from wherever a keyboard user had got to, where the next Tab
+      // indented the query. A tab opened later (an example, a new tab) still takes it: that is where one is going.
+      autofocus: false,
     });
+    yasgui.config.autofocus = true;
+    return yasgui;
   }
 
   /* The completeness notice: shown only when an answer was cut (or stopped), hidden otherwise. */
