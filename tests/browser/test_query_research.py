@@ -174,3 +174,28 @@ def test_a_keyboard_user_starts_at_the_top_and_gets_past_the_editor(page):
     page.keyboard.press("Escape")
     page.keyboard.press("Enter")
     expect(text).to_be_focused()
+
+
+def test_the_neighbourhood_picture_lists_its_resources_for_the_keyboard_and_screen_readers(page):
+    """A node is reached only by a click, and the picture's label told a screen reader of a list of resources
+    beside it that was not there; the resources are now a list under the picture, each linking its page."""
+    page.goto("/id/city/da-nang")
+    graph = page.locator("#entity-graph[data-ready=true]")
+    nodes = int(graph.get_attribute("data-nodes"))
+    links = page.evaluate("() => window.ascnEntityGraph.edges().length")
+    expect(graph.get_by_role("img")).to_have_accessible_name(
+        f"Node-link picture of {nodes} resources and {links} links; the same resources are listed below it."
+    )
+    summary = graph.locator(".graph-list summary")
+    expect(summary).to_have_text(f"The {nodes} resources as a list")
+    expect(graph.locator(".graph-list li")).to_have_count(nodes)
+    summary.focus()
+    page.keyboard.press("Enter")  # unfolds it
+    country = graph.locator(".graph-list").get_by_role("link", name="Viet Nam", exact=True)
+    expect(country).to_be_visible()
+    expect(graph.locator(".graph-list li", has=page.get_by_role("link", name="Viet Nam", exact=True))).to_have_text(
+        "Viet Nam (MemberState)"
+    )
+    country.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/id/country/vn$"))

@@ -3,7 +3,7 @@
    - nodes are resources (IRIs, blank nodes), named by their rdfs:label / skos:prefLabel / dcterms:title when
      the triples give one, coloured by type; literals are not nodes but shown in the node's details;
    - a click on a node shows its details (types, values, links) with a link to its page when it is an entity
-     of this graph; the layout (CoSE, or concentric around the entity) stays readable at 100 nodes and more
+     of this graph; the resources are also a list under the picture, each with its page, for the keyboard; the layout (CoSE, or concentric around the entity) stays readable at 100 nodes and more
      than MAX_NODES are cut with a note.
    The page links css/graph-view.css under Cytoscape's stylesheet id, so Cytoscape adds no <style> (CSP). */
 (function () {
@@ -132,6 +132,31 @@
     box.hidden = false;
   }
 
+  /* The picture's resources as a list, folded under the picture: its text alternative (the picture's label points
+     to it), and the way to each resource's page without a pointer, since a node is reached only by a click. */
+  function resourceList(m, centre, base, root) {
+    const list = document.createElement("details");
+    list.className = "graph-list";
+    const summary = document.createElement("summary");
+    summary.textContent = "The " + m.nodes.length + " resources as a list";
+    list.appendChild(summary);
+    const items = document.createElement("ul");
+    const name = (n) => n.label || (n.iri ? local(n.iri) : "(blank node)");
+    const sorted = m.nodes.slice().sort((a, b) => (b.id === centre) - (a.id === centre) || name(a).localeCompare(name(b)));
+    sorted.forEach((n) => {  // the entity first, then by name
+      const item = document.createElement("li");
+      const path = pagePath(n.iri, base);
+      const link = document.createElement(path ? "a" : "span");
+      if (path) link.href = root + path;
+      link.textContent = name(n);
+      item.appendChild(link);
+      if (n.types.length) item.appendChild(document.createTextNode(" (" + n.types.map(local).join(", ") + ")"));
+      items.appendChild(item);
+    });
+    list.appendChild(items);
+    return list;
+  }
+
   /* Draw `triples` into `container` (emptied first); returns the Cytoscape instance. */
   function draw(container, triples, options) {
     const opts = options || {};
@@ -143,13 +168,14 @@
     canvas.className = "graph-canvas";
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", "Node-link picture of " + m.nodes.length + " resources and " + m.edges.length +
-      " links; the list of resources is beside it.");
+      " links; the same resources are listed below it.");
     container.appendChild(canvas);
     const note = document.createElement("p");
     note.className = "note graph-note";
     note.textContent = m.nodes.length + " resources, " + m.edges.length + " links" +
       (m.cut ? " (the " + MAX_NODES + " most linked of " + m.total + ")" : "") + ". Click a node for its details.";
     container.appendChild(note);
+    container.appendChild(resourceList(m, opts.centre, base, root));
     const box = document.createElement("aside");
     box.className = "graph-details";
     box.setAttribute("aria-live", "polite");
