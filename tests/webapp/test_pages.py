@@ -58,10 +58,12 @@ def test_home_page_counts_come_from_the_graph(client):
 
 
 def test_home_page_figures_open_the_lists_they_count(client):
+    """Every figure, the member states too (which led to the map above, unlike the others)."""
     html = page_text(client.get("/"))
     linked = re.findall(r'<a href="(/id/[a-z-]+/)"><span class="figure">(\d+)</span> ([a-z–\- ]+?)</a>', html)
     assert [label for _, _, label in linked] == [
         "member cities",
+        "member states",
         "external partners",
         "city–partner pairings",
         "partner programmes",
