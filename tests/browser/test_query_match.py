@@ -91,6 +91,28 @@ def test_partner_fills_the_match_form_and_gets_explained_cities(page, screenshot
     expect(page).to_have_url(re.compile(r"/id/city/battambang$"))
 
 
+def test_a_partner_chooses_two_programmes_and_asks_from_the_keyboard_as_the_hint_says(page):
+    """The hint under the programmes spoke of Ctrl and a click only: a keyboard user was not told how to choose
+    several. Shift and the arrow keys, as it now says, choose neighbours; Tab then reaches the form's button."""
+    page.goto("/match")
+    programmes = page.get_by_label("Programmes it runs or takes part in")
+    expect(programmes).to_have_accessible_description(re.compile(r"from the keyboard, Shift and the arrow keys"))
+    programmes.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    chosen = programmes.evaluate("s => [...s.selectedOptions].map((o) => o.value)")
+    assert chosen == ["adb-city-infrastructure-support", "new-zealand-initiatives-showcase"]
+    button = page.locator("form[aria-labelledby=partner-form]").get_by_role("button", name="Find cities")
+    for _ in range(40):  # the countries and one more box stand between
+        if button.evaluate("b => b === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"programme=adb-city-infrastructure-support&programme=new-zealand"))
+    expect(page.locator("#answer .rec-title").first).to_be_visible()
+
+
 def test_planning_city_gets_explained_projects(page, screenshot):
     page.goto("/match")
     form = page.locator("form[aria-labelledby=city-form]")

@@ -89,7 +89,7 @@ def test_match_partner_form_keeps_every_programme_chosen_and_says_how_to_choose_
     form = html[html.index('aria-labelledby="partner-form"') : html.index('aria-labelledby="city-form"')]
     assert re.findall(r'<option value="([a-z-]+)" selected>', form) == ["smart-jamp", "wise"]
     assert '<select id="programme" name="programme" multiple aria-describedby="programme-hint">' in form
-    assert '<p class="note" id="programme-hint">Hold Ctrl (⌘ on a Mac) and click to choose more than one.</p>' in form
+    assert '<p class="note" id="programme-hint">Hold Ctrl (⌘ on a Mac) and click to choose more than one;' in form
 
 
 def test_match_for_a_planned_project_lists_projects_with_reasons(client):
