@@ -449,8 +449,9 @@ class TypedGraph:
             if folded in self._names_of(k).names:
                 return self._names_of(k).names[folded]
         what = " or ".join(k.replace("_", " ") for k in kinds)
-        if "city" in kinds and len(cities := self._names_of("city").whole(_distinctive(wanted))) == 1:
-            return cities.pop()
+        named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(_distinctive(wanted))}
+        if len(named) == 1:
+            return named.pop()
         within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
         whole = [iri for iri in within if self.kind(iri) != "city"]  # a city is named by its whole name (above)
         if len(whole) == 1 and len(within) == 1:
@@ -509,10 +510,10 @@ class TypedGraph:
                     named.names.setdefault(compact(name), iri)
                 for name in written:
                     named.add_words(normalize(name).split(), iri)
-                    if kind == "city":
+                    if kind in WHOLE_NAMED:
                         named.distinct[_distinctive(name)].add(iri)
-                        if len(letters := _distinctive_words(name)) > 1:
-                            named.lettered[compact("".join(w[0] for w in letters))].add(entity.label)
+                    if kind == "city" and len(letters := _distinctive_words(name)) > 1:
+                        named.lettered[compact("".join(w[0] for w in letters))].add(entity.label)
             cache[kind] = named
         return cache[kind]
 
@@ -528,14 +529,14 @@ class _Names:
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     """word → the positions in :attr:`worded` of the names holding it"""
     distinct: dict[frozenset[str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    """a city name's distinctive words (:func:`_distinctive`) → the IRIs of the cities so named"""
+    """a name's distinctive words (:func:`_distinctive`) → the IRIs of the entities so named (:data:`WHOLE_NAMED`)"""
     lettered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """the initials of a city name of two distinctive words or more ("kl", "jb", "hcm") → the cities' labels, offered
     when a typed name is unknown (:func:`graph.lookup.initials` links only names of four words: KL, JB or KK stand
     for too much else to be taken as a city unasked)"""
 
     def whole(self, typed: frozenset[str]) -> set[str]:
-        """The IRIs of the cities one of whose names has exactly the distinctive words ``typed``."""
+        """The IRIs of the entities one of whose names has exactly the distinctive words ``typed``."""
         return set(self.distinct.get(typed, ())) if typed else set()
 
     def add_words(self, words: list[str], iri: str) -> None:
@@ -561,6 +562,11 @@ OTHER_KIND_LINKS = 3
 ("Brunei" as a city: Brunei Darussalam's one city; "Iskandar": the city of the Iskandar Malaysia projects); a word
 many names hold ("smart") links too many to say anything."""
 
+WHOLE_NAMED = ("city", "partner")
+"""Kinds a typed name names by its distinctive words alone, whatever else it says of the place or body
+(:data:`ADMINISTRATIVE`, and the stop words: "Bangkok Metropolitan", "Makassar City", "Government of Japan", "US
+government")."""
+
 _OWN_FALLBACK = {"focus_area"}
 """Kinds whose unknown names the caller answers itself: a problem typed as a focus area gets the areas of the
 projects on it (:func:`graph.similarity.questions.focus_area`), not those of the projects that happen to hold it in
@@ -585,7 +591,7 @@ ADMINISTRATIVE = frozenset(
 
 
 def _distinctive_words(name: str) -> list[str]:
-    """A city name's words that tell it apart (:func:`graph.similarity.text.words` less :data:`ADMINISTRATIVE`)."""
+    """A name's words that tell it apart (:func:`graph.similarity.text.words` less :data:`ADMINISTRATIVE`)."""
     return [w for w in words(name) if w not in ADMINISTRATIVE]
 
 

@@ -652,6 +652,8 @@ def test_a_city_is_named_by_its_whole_name_not_a_piece_of_it(tg):
         ("phuket province", "phuket"),
     ):
         assert tg.resolve(typed, "city") == ID + "city/" + city
+    for typed, partner in (("Government of Japan", "japan"), ("Government of Australia", "australia")):
+        assert tg.resolve(typed, "partner") == ID + "partner/" + partner  # both were refused, with no suggestion
     for piece, whole in (("minh", "Ho Chi Minh City"), ("Chi Minh", "Ho Chi Minh City"), ("Kuala", "Kuala Lumpur")):
         with pytest.raises(NotFound, match=f"'{piece}' is only part of a city's name") as err:
             tg.resolve(piece, "city")
