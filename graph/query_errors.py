@@ -43,6 +43,9 @@ _REREAD_LIMIT = 2_000
 to a fraction of a second at this length, so a longer text (rarely typed by hand) keeps Oxigraph's position."""
 _STRAY = frozenset(",;.)]}")
 """Separators and closing brackets: out of place, they are the mistake themselves."""
+_SENTENCE = re.compile(r"[A-Z][a-z]+(?: [A-Za-z]+){3,}")
+"""An item of Oxigraph's "expected one of" list that is its own reason in words ("The query limit should be a non
+negative integer", "The SELECT contains a variable that is unbound"), not a token it expected."""
 _ITEM = re.compile(r'"[^"]*"|\'[^\']*\'|\[[^\]]*\]|[^,\s][^,]*')
 
 
@@ -64,11 +67,14 @@ def explain(sparql: str, error: QueryError) -> QueryError:
             f"this endpoint is read-only: SPARQL Update ({keyword.upper()}) is refused; "
             "ask with SELECT, ASK, CONSTRUCT or DESCRIBE"
         )
-    misplaced = _not_a_form(sparql)
-    if misplaced is not None:  # the parser itself reports this at the end of the text
+    rest = _after_prologue(sparql)
+    forms = f"{', '.join(_FORMS[:-1])} or {_FORMS[-1]}"
+    if rest == []:  # Oxigraph: 'expected [_]', at line 1, column 1 for a text of comments
+        return QueryError(f"syntax error: expected {forms}; the text holds only comments and declarations")
+    if rest and not (rest[0].kind == "word" and rest[0].text.upper() in _FORMS):
+        # the parser itself reports this at the end of the text
         return QueryError(
-            f"syntax error: expected {', '.join(_FORMS[:-1])} or {_FORMS[-1]}, found {misplaced.text!r}",
-            _line_column(sparql, misplaced.start),
+            f"syntax error: expected {forms}, found {rest[0].text!r}", _line_column(sparql, rest[0].start)
         )
     if error.position is None:
         return error
@@ -139,12 +145,12 @@ def _open_groups(sparql: str, offset: int) -> int:
     return before.count("{") - before.count("}")
 
 
-def _not_a_form(sparql: str) -> Token | None:
-    """The token after a well-formed prologue (``PREFIX p: <iri>``, ``BASE <iri>``) where a query form should
-    stand, when it is something else (``SELEC``); None when it is a form or the prologue itself is not well-formed.
+def _after_prologue(sparql: str) -> list[Token] | None:
+    """The tokens after a well-formed prologue (``PREFIX p: <iri>``, ``BASE <iri>``), where a query form should
+    stand; None when the prologue itself is not well-formed.
 
-    >>> _not_a_form("BASE <http://x/> PREFIX a: <http://a/> SELCT * {}").start, _not_a_form("select * {}")
-    (39, None)
+    >>> _after_prologue("BASE <http://x/> PREFIX a: <http://a/> SELCT * {}")[0].start, _after_prologue("# only")
+    (39, [])
     """
     items = tokens(sparql)
     i = 0
@@ -153,9 +159,7 @@ def _not_a_form(sparql: str) -> Token | None:
         if tuple(t.kind for t in items[i + 1 : i + 1 + len(shape)]) != shape:
             return None
         i += 1 + len(shape)
-    if i == len(items) or (items[i].kind == "word" and items[i].text.upper() in _FORMS):
-        return None
-    return items[i]
+    return items[i:]
 
 
 def _undeclared_prefix(sparql: str) -> tuple[str, int] | None:
@@ -191,11 +195,27 @@ def _prefix_message(sparql: str, prefix: str) -> str:
 
 
 def _shorter(message: str) -> str:
-    """A parser's "expected one of ..." list cut to its first few items (no Unicode-range dumps)."""
+    """A parser's "expected one of ..." list cut to its first few items (no Unicode-range dumps); a sentence among
+    them is the parser's own reason, told alone; "expected [_]" (any character) is the text ending too soon.
+
+    >>> _shorter("syntax error: expected one of The query limit should be a non negative integer, ['0'..='9']")
+    'syntax error: the query limit should be a non negative integer (at most 18446744073709551615)'
+    >>> _shorter('syntax error: expected one of "$", "(", IF, The SELECT contains a variable that is unbound, [_]')
+    'syntax error: the SELECT contains a variable that is unbound'
+    >>> _shorter("syntax error: expected [_]")
+    'syntax error: the query ends where more was expected'
+    """
+    if message.endswith("expected [_]"):
+        return message.removesuffix("expected [_]") + "the query ends where more was expected"
     match = re.match(r"(.*expected one of )(.*)", message, re.DOTALL)
     if not match:
         return message
-    items = [item.strip() for item in _ITEM.findall(match[2]) if not item.startswith("[")]
+    found = [item.strip() for item in _ITEM.findall(match[2])]
+    sentence = next((item for item in found if _SENTENCE.fullmatch(item)), None)
+    if sentence is not None:
+        bound = f" (at most {2**64 - 1})" if re.search(r"\b(limit|offset)\b", sentence) else ""  # Oxigraph's u64
+        return match[1].removesuffix("expected one of ") + sentence[0].lower() + sentence[1:] + bound
+    items = [item for item in found if not item.startswith("[")]
     if not items:
         return match[1].removesuffix("expected one of ") + "unexpected character"
     shown = ", ".join(items[:_MAX_EXPECTED]) + (", ..." if len(items) > _MAX_EXPECTED else "")

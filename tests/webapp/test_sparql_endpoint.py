@@ -333,6 +333,27 @@ def test_a_misspelt_keyword_or_stray_token_is_reported_where_it_stands(client, q
     assert (r.status_code, r.get_data(as_text=True)) == (400, f"malformed query: syntax error: {message}\n")
 
 
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (
+            "SELECT * { ?s ?p ?o } LIMIT 99999999999999999999999999",
+            "the query limit should be a non negative integer (at most 18446744073709551615) (line 1, column 54)",
+        ),
+        ("SELECT ?c { ?c ?p ?o } GROUP BY ?p", "the SELECT contains a variable that is unbound (line 1, column 33)"),
+        (
+            "# a query\n# to come",
+            "expected SELECT, CONSTRUCT, ASK or DESCRIBE; the text holds only comments and declarations",
+        ),
+    ],
+)
+def test_the_parsers_own_reason_is_told_in_words(client, query, message):
+    """They read 'expected one of The query limit should be a non negative integer', 'expected one of "$", "(", ...,
+    The SELECT contains a variable that is unbound' and 'expected [_] (line 1, column 1)'."""
+    r = client.get("/sparql", query_string={"query": query})
+    assert (r.status_code, r.get_data(as_text=True)) == (400, f"malformed query: syntax error: {message}\n")
+
+
 def test_a_group_left_open_at_the_end_is_reported_at_the_last_token(client):
     """Where the text ends is where any parser finds a missing '}' out."""
     r = client.get("/sparql", query_string={"query": f"SELECT ?c WHERE {{\n  ?c a {CITY} .\n  ?c {LABEL} ?l"})
