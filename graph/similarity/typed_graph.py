@@ -449,9 +449,9 @@ class TypedGraph:
             if folded in self._names_of(k).names:
                 return self._names_of(k).names[folded]
         what = " or ".join(k.replace("_", " ") for k in kinds)
-        named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(_distinctive(wanted))}
-        if len(named) == 1:
-            return named.pop()
+        whole_named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(_distinctive(wanted))}
+        if len(whole_named) == 1:
+            return whole_named.pop()
         within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
         whole = [iri for iri in within if self.kind(iri) != "city"]  # a city is named by its whole name (above)
         if len(whole) == 1 and len(within) == 1:
