@@ -26,7 +26,7 @@ import numpy as np
 from rdflib import URIRef
 
 from graph.store import Store
-from ontology import PREFIXES, ontology_graph
+from ontology import PREFIXES, ontology_graph, prefixed
 from ontology.namespace import ASCN, RDF, RDFS
 from queries.library import internal
 
@@ -350,19 +350,6 @@ def _terms(counts: Counter, text: str, limit: int) -> list[Term]:
 def _split_camel(name: str) -> str:
     """``iso3166Alpha2`` → ``iso3166 Alpha2``: a camel-case local name matched word by word."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-
-
-def prefixed(iri: str) -> str:
-    """An IRI written with the project's prefixes where one fits, else as is.
-
-    >>> prefixed("https://w3id.org/ascn/ontology#City"), prefixed("urn:x")
-    ('ascn:City', 'urn:x')
-    """
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None or not re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(best) :]):
-        return iri
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
 
 
 def expand_name(name: str) -> str:

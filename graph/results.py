@@ -15,6 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.store import Table
+from ontology import prefixed
 from queries.errors import QueryError
 
 
@@ -158,7 +159,8 @@ def _tsv_term(term: Node) -> str:
 
 
 def to_text_table(answer: Table | bool, max_width: int = 60) -> str:
-    """A readable fixed-width table for terminals; IRIs under the id base are shortened."""
+    """A readable fixed-width table for terminals; IRIs are written with the project's prefixes where one fits
+    (:func:`ontology.prefixed`: ``city:da-nang``, as the query editor shows them and a query may take them back)."""
     if isinstance(answer, bool):
         return "true" if answer else "false"
     cells = [[_short(t, max_width) for t in row] for row in answer.rows]
@@ -172,6 +174,6 @@ def to_text_table(answer: Table | bool, max_width: int = 60) -> str:
 def _short(term: Node | None, width: int) -> str:
     if term is None:
         return ""
-    text = str(term).replace("https://w3id.org/ascn/id/", "id:").replace("https://w3id.org/ascn/ontology#", "ascn:")
+    text = prefixed(str(term)) if isinstance(term, URIRef) else str(term)
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

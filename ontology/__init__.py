@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -29,6 +30,7 @@ __all__ = [
     "ONTOLOGY_IRI",
     "PREFIXES",
     "bind_prefixes",
+    "prefixed",
     "entity_iri",
 ]
 
@@ -71,6 +73,22 @@ PREFIXES = {
     "s4city": "https://saref.etsi.org/saref4city/",
 }
 """The prefixes every serialisation and query editor of the project uses."""
+
+
+def prefixed(iri: str) -> str:
+    """An IRI written with the project's prefixes where one fits (the longest), else as is: the one way the
+    project shortens an IRI, so a name it shows can be pasted into a query that declares :data:`PREFIXES`.
+
+    >>> prefixed("https://w3id.org/ascn/ontology#City"), prefixed("https://w3id.org/ascn/id/city/da-nang")
+    ('ascn:City', 'city:da-nang')
+    >>> prefixed("https://w3id.org/ascn/id/city/da-nang/population"), prefixed("urn:x")
+    ('https://w3id.org/ascn/id/city/da-nang/population', 'urn:x')
+    """
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None or not re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(best) :]):
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def bind_prefixes(graph: rdflib.Graph) -> rdflib.Graph:

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from graph.releases import Change, Diff, Release, diff, history, list_releases, release_changes
 from graph.store import select
 from loaders.review import RECORD_KINDS
-from ontology import PREFIXES
+from ontology import prefixed
 from ontology.errors import NotFound
 from ontology.namespace import ID
 from queries.library import internal
@@ -146,17 +146,17 @@ class DiffView:
     def row(self, s: Node, p: Node, old: Sequence[Node], new: Sequence[Node]) -> dict:
         return {
             "subject": self.term(s),
-            "predicate": short(p),
+            "predicate": prefixed(str(p)),
             "old": [self.term(o) for o in old],
             "new": [self.term(o) for o in new],
         }
 
     def term(self, term: Node) -> dict:
         if isinstance(term, Literal):
-            return {"text": str(term), "href": None, "title": term.datatype and short(term.datatype)}
+            return {"text": str(term), "href": None, "title": term.datatype and prefixed(str(term.datatype))}
         iri = term if isinstance(term, URIRef) else None  # a blank node has neither a label nor a page
         label = self.labels.get(iri) if iri is not None else None
-        return {"text": label or short(term), "href": local_path(iri), "title": str(term)}
+        return {"text": label or prefixed(str(term)), "href": local_path(iri), "title": str(term)}
 
     def lines(self) -> list[str]:
         """The difference as plain text lines (for feed entries)."""
@@ -174,17 +174,6 @@ _RECORDS = tuple(str(ID[f"{kind}/"]) for kind in RECORD_KINDS)
 def _is_record(subject: Node) -> bool:
     """Whether ``subject`` is a record of an acceptance (:data:`loaders.review.RECORD_KINDS`), not the network's."""
     return str(subject).startswith(_RECORDS)
-
-
-def short(iri: Node) -> str:
-    """An IRI as a prefixed name where a project prefix fits.
-
-    >>> short(URIRef("https://w3id.org/ascn/ontology#joinedYear"))
-    'ascn:joinedYear'
-    """
-    text = str(iri)
-    best = max(((p, ns) for p, ns in PREFIXES.items() if text.startswith(ns)), key=lambda x: len(x[1]), default=None)
-    return f"{best[0]}:{text[len(best[1]) :]}" if best else text
 
 
 def labels(iris: list[URIRef]) -> dict[URIRef, str]:

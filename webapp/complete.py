@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from graph.lookup import Entity, Term, expand_name, prefixed
+from graph.lookup import Entity, Term, expand_name
 from graph.reconcile import kind_classes
+from ontology import prefixed
 from webapp.api import ApiError, _api_error
 from webapp.page_data import lookup_index
 from webapp.sparql import cors

@@ -18,12 +18,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from graph.lookup import prefixed
 from graph.releases import Release, current_release
 from graph.similarity.filters import Filters
 from graph.similarity.reasons import Recommendations, to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
 from graph.store import select
+from ontology import prefixed
 from ontology.errors import NotFound
 from queries.library import internal, library
 from webapp import pinned

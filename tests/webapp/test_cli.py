@@ -99,6 +99,17 @@ def test_query_as_json_and_tsv(ascn):
     assert ascn("query", "--format", "tsv", sparql).stdout.splitlines() == ["?name", '"Phuket"@en']
 
 
+def test_the_query_table_writes_iris_with_the_prefixes_a_query_takes_back(ascn):
+    """The table wrote https://w3id.org/ascn/id/... as "id:", a prefix declared nowhere, so a name copied from it
+    could not go back into a query or a parameter; it now uses the project's prefixes, as the query editor does."""
+    table = ascn("query", "cities_of_country", "-p", "country=vn").stdout.splitlines()
+    assert table[2].split()[:4] == ["country:vn", "Viet", "Nam", "city:da-nang"]
+    assert ascn("query", "cities_of_country", "-p", "country=country:vn").stdout.splitlines() == table
+    # where no prefixed name can write it ("da-nang/geometry" is not one), the IRI stays whole
+    linked = ascn("query", "SELECT ?m WHERE { <https://w3id.org/ascn/id/city/da-nang> ?p ?m } ORDER BY ?m LIMIT 1")
+    assert linked.stdout.splitlines()[2] == "https://w3id.org/ascn/id/city/da-nang/geometry"
+
+
 def test_a_bad_query_exits_2_with_its_position(ascn):
     result = ascn("query", "SELECT ?s WHERE { ?s ?p }")
     assert result.exit_code == 2
