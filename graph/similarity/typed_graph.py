@@ -449,7 +449,10 @@ class TypedGraph:
             if folded in self._names_of(k).names:
                 return self._names_of(k).names[folded]
         what = " or ".join(k.replace("_", " ") for k in kinds)
-        whole_named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(_distinctive(wanted))}
+        typed = _distinctive(wanted)
+        whole_named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(typed)}
+        if not whole_named and "city" in kinds:
+            whole_named = self._city_in_country(typed)
         if len(whole_named) == 1:
             return whole_named.pop()
         within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
@@ -487,6 +490,19 @@ class TypedGraph:
         suggestions = list(dict.fromkeys([*lettered, *(self.entities[names[c]].label for c in close)]))[:5]
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
 
+    def _city_in_country(self, typed: frozenset[str]) -> set[str]:
+        """The cities a name followed (or led) by their own country's name names: "Da Nang, Vietnam" (its name's
+        words, or written as one: "Viet Nam"), "Cebu City, Philippines", as people write a place; "Da Nang, Thailand"
+        names none."""
+        found: set[str] = set()
+        for k in self.ids("country"):
+            names = (self.label(k), *self.entities[k].alt_labels)
+            for country in {*map(_distinctive, names), *(frozenset([compact(n)]) for n in names)}:  # "Vietnam"
+                if country and country < typed:
+                    rest = self._names_of("city").whole(typed - country)
+                    found.update(c for c in rest if k in self.targets("in_country", c))
+        return found
+
     def _linked(self, iri: str, kinds: tuple[str, ...]) -> set[str]:
         """The entities of ``kinds`` one link away from ``iri``: a programme's partners, a project's city."""
         found: set[str] = set()
@@ -508,6 +524,8 @@ class TypedGraph:
                 written = (entity.label, *entity.alt_labels)
                 for name in (*written, *(short for name in written if kind == "city" and (short := initials(name)))):
                     named.names.setdefault(compact(name), iri)
+                for name in written if kind == "city" else ():  # "Hochiminh", "Kotakinabalu": typed without spaces
+                    named.names.setdefault(compact(" ".join(_distinctive_words(name))), iri)
                 for name in written:
                     named.add_words(normalize(name).split(), iri)
                     if kind in WHOLE_NAMED:

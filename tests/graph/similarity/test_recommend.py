@@ -652,6 +652,15 @@ def test_a_city_is_named_by_its_whole_name_not_a_piece_of_it(tg):
         ("phuket province", "phuket"),
     ):
         assert tg.resolve(typed, "city") == ID + "city/" + city
+    for typed, city in (
+        ("Da Nang, Vietnam", "da-nang"),
+        ("Cebu City, Philippines", "cebu-city"),
+        ("Hochiminh", "ho-chi-minh-city"),
+    ):
+        assert tg.resolve(typed, "city") == ID + "city/" + city  # a city with its own country, or without spaces
+    with pytest.raises(NotFound, match="no city named 'Da Nang, Thailand'") as err:
+        tg.resolve("Da Nang, Thailand", "city")
+    assert err.value.suggestions == ["Da Nang"]
     for typed, partner in (("Government of Japan", "japan"), ("Government of Australia", "australia")):
         assert tg.resolve(typed, "partner") == ID + "partner/" + partner  # both were refused, with no suggestion
     for piece, whole in (("minh", "Ho Chi Minh City"), ("Chi Minh", "Ho Chi Minh City"), ("Kuala", "Kuala Lumpur")):
