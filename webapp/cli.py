@@ -31,6 +31,8 @@ from queries.library import get_query, to_term
 from webapp import served, warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C while a server ran the command (128 + SIGINT, as shells report it)."""
 
 
 class _Context:
@@ -107,6 +109,13 @@ def _run_in(registration: served.Registration, args: list[str]) -> None:
     except AscnError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:  # click said 'Aborted!', though the server goes on: a load finished after it
+        click.echo(
+            f"\ninterrupted: the `ascn serve` at {registration.url} runs `ascn {args[0] if args else ''}` on to its "
+            "end all the same (a load or unload is not undone); `ascn stats` shows the graphs as they are then",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     click.echo(f"… run by the `ascn serve` at {registration.url}, which holds the store", err=True)
     click.echo(stderr, err=True, nl=False)
     click.echo(stdout, nl=False)

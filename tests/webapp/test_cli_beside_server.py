@@ -99,6 +99,27 @@ def test_commands_that_would_swap_the_store_under_the_server_are_refused(server,
     )
 
 
+def test_ctrl_c_says_the_server_runs_the_command_on(server, monkeypatch):
+    """Ctrl-C on `ascn load` beside a server printed click's 'Aborted!' with exit 1, and the server loaded the file
+    all the same: the person thought nothing was loaded."""
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    running, data_dir = server
+
+    def interrupted(registration, args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(served, "forward", interrupted)
+    result = CliRunner().invoke(main, ["load", str(DATA / "projects.csv")], env={"ASCN_DATA_DIR": str(data_dir)})
+    assert result.exit_code == 130
+    assert result.stderr == (
+        f"\ninterrupted: the `ascn serve` at {served.find(data_dir).url} runs `ascn load` on to its end all the same "
+        "(a load or unload is not undone); `ascn stats` shows the graphs as they are then\n"
+    )
+
+
 def test_the_route_refuses_a_request_without_the_token(server):
     running, _ = server
     request = urllib.request.Request(
