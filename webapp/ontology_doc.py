@@ -119,12 +119,33 @@ def pylode_doc() -> PyLodeDoc:
     The markup is pyLODE's (built with dominate, which escapes every text it is given) from the ontology the
     package ships, never from user input; that is why it may be marked safe here.
     """
-    od = _ontpub()(ontology=_one_ontology(ontology_graph()))
+    g = _one_ontology(ontology_graph())
+    od = _ontpub()(ontology=g)
+    # each term's section at its IRI's own fragment, so https://w3id.org/ascn/ontology#City, opened in a browser,
+    # lands on ascn:City: pyLODE names a section after the term's label where it can ("membercity")
+    od.fids.update({str(t): str(t).removeprefix(str(ASCN)) for t in set(g.subjects()) if str(t).startswith(str(ASCN))})
     od._make_body()  # the body only: make_html's head embeds pyLODE's stylesheet, which the CSP refuses
-    metadata = next(e for e in _descendants(od.content) if e.attributes.get("id") == "metadata")
+    sections = {e.attributes["id"]: e for e in _descendants(od.content) if e.attributes.get("id") in _SECTIONS}
+    metadata = sections["metadata"]
     metadata.remove(metadata.children[0])  # its <h1>: the page has its own, and one h1 is what a screen reader expects
+    for entry in _descendants(sections.get("functionalproperties")):
+        # the functional properties again, under the ids of their sections above: an id is the page's once
+        if entry.attributes.get("class") == "property entity":
+            del entry.attributes["id"]
+    # the prefixes' entries had the prefixes as ids, the ids of the terms ascn:country and ascn:status too
+    for entry in _descendants(sections["namespaces"]):
+        if "id" in entry.attributes:
+            entry.attributes["id"] = f"namespace-{entry.attributes['id']}"
+    toc_element = next(e for e in _descendants(od.doc.body) if e.attributes.get("id") == "toc")
+    listed = next(e for e in _descendants(toc_element) if e.attributes.get("href") == "#namespaces")
+    item = listed.parent
+    while type(item).__name__ != "li":  # the namespaces' entry of the contents, which lists the prefixes
+        item = item.parent
+    for link in _descendants(item):
+        if link.attributes.get("href", "#namespaces") != "#namespaces":
+            link.attributes["href"] = "#namespace-" + link.attributes["href"].removeprefix("#")
     content = od.content.render()
-    toc = next((e.render() for e in _descendants(od.doc.body) if e.attributes.get("id") == "toc"), "")
+    toc = toc_element.render()
     anchors = tuple(sorted((str(iri), fid) for iri, fid in od.fids.items()))
     return PyLodeDoc(Markup(_local_links(content)), Markup(_local_links(toc)), anchors)
 
@@ -141,6 +162,10 @@ def _one_ontology(g: Graph) -> Graph:
         for header in set(g.subjects(RDF.type, kind)) - {ONTOLOGY_IRI}:
             g.remove((header, RDF.type, kind))
     return g
+
+
+_SECTIONS = ("metadata", "functionalproperties", "namespaces")
+"""pyLODE's sections the documentation is trimmed in (:func:`pylode_doc`)."""
 
 
 def _descendants(element):

@@ -293,3 +293,18 @@ def test_every_module_iri_the_ontology_names_dereferences(client):
     assert (version.status_code, version.location) == (303, "/ontology")
     missing = client.get("/ontology/cor", headers={"Accept": "text/plain"})
     assert missing.status_code == 404 and "skos-dcterms, core, framework" in missing.get_data(as_text=True)
+
+
+def test_a_term_iri_opened_in_a_browser_lands_on_the_term_and_every_id_is_the_pages_once(client):
+    """https://w3id.org/ascn/ontology#City leads to /ontology#City, but pyLODE named the section after the label
+    ("membercity"), so a browser stayed at the top; and its functional properties, listed again, and its prefixes
+    ("country", "status") repeated ids the page already had, so a link to one could land on the other."""
+    html = client.get("/ontology").get_data(as_text=True)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    terms = {str(t) for t in ontology_graph().subjects() if str(t).startswith(str(ASCN))}
+    assert len(terms) > 100
+    for term in terms:
+        assert f'class="property entity" id="{term.removeprefix(str(ASCN))}"' in html, term
+    assert re.findall(r'href="#([^"]+)"', html) and all(h in ids for h in re.findall(r'href="#([^"]+)"', html))
+    assert '<dt id="namespace-status">status</dt>' in html
