@@ -241,11 +241,15 @@ def focus_area(tg: TypedGraph, name: str) -> str:
     """The IRI of the focus area ``name`` names (:meth:`TypedGraph.resolve`). A name close to none of the six
     ("flood", "clean water", "traffic jam", "e-government": what a person types when asked for a focus area) is
     refused with the focus areas of the projects its words match best (:func:`plan_areas`) as the suggestions,
-    strongest first, where it had none: the areas the graph files such work under, not a guess."""
+    strongest first, where it had none: the areas the graph files such work under, not a guess. A name most of
+    whose words no project uses gets none: the word left ("called" of "zzq-nothing-is-called-this") does not say
+    what the name is about."""
     try:
         return tg.resolve(name, "focus_area")
     except NotFound as missing:
-        areas = {} if missing.suggestions else plan_areas(tg, Query(text=name))
+        sc = scorer(tg)
+        known = 2 * len(sc.unknown_words(name)) <= len(sc.plan_words(name))
+        areas = {} if missing.suggestions or not known else plan_areas(tg, Query(text=name))
         if not areas:
             raise
         ordered = sorted(areas, key=lambda a: (-areas[a], a))

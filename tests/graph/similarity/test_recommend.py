@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from graph.similarity.filters import Filters
-from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, plan_areas
+from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, focus_area, plan_areas
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
 from graph.similarity.scoring import _IN_A_DATE, scorer
@@ -713,6 +713,14 @@ def test_a_focus_area_typed_as_a_problem_is_refused_with_the_areas_of_the_projec
     with pytest.raises(NotFound) as err:
         ask(store, "projects_like", project="wise-phuket", tg=tg, filters=Filters(focus_area=typed))
     assert err.value.suggestions == offered
+
+
+def test_a_focus_area_name_of_mostly_unknown_words_is_offered_nothing(tg):
+    """Only "called" of "zzq-nothing-is-called-this" is a word some project uses (a Safety and Security one): it
+    says nothing of what the name is about, so no focus area is offered."""
+    with pytest.raises(NotFound, match="no focus area named 'zzq-nothing-is-called-this'$") as err:
+        focus_area(tg, "zzq-nothing-is-called-this")
+    assert err.value.suggestions == []
 
 
 def test_words_in_several_names_name_none_and_the_error_lists_them(tg):
