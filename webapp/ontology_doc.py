@@ -132,6 +132,16 @@ def pylode_doc() -> PyLodeDoc:
         # the functional properties again, under the ids of their sections above: an id is the page's once
         if entry.attributes.get("class") == "property entity":
             del entry.attributes["id"]
+    for link in _descendants(od.content):
+        # pyLODE's note on a property it has no background for reads "None. Defined in None" (vann's), or ends
+        # "Defined in None" (schema.org's domainIncludes): a screen reader reads it out; what is known stays
+        title = link.attributes.get("title", "")
+        if title.endswith(". Defined in None"):
+            known = title.removesuffix(". Defined in None")
+            if known == "None":
+                del link.attributes["title"]
+            else:
+                link.attributes["title"] = known
     # the prefixes' entries had the prefixes as ids, the ids of the terms ascn:country and ascn:status too
     for entry in _descendants(sections["namespaces"]):
         if "id" in entry.attributes:

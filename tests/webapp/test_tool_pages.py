@@ -308,3 +308,12 @@ def test_a_term_iri_opened_in_a_browser_lands_on_the_term_and_every_id_is_the_pa
         assert f'class="property entity" id="{term.removeprefix(str(ASCN))}"' in html, term
     assert re.findall(r'href="#([^"]+)"', html) and all(h in ids for h in re.findall(r'href="#([^"]+)"', html))
     assert '<dt id="namespace-status">status</dt>' in html
+
+
+def test_the_ontology_page_has_no_none_in_its_notes(client):
+    """pyLODE's note (a title, which a screen reader reads out) on a property it has no background for said "None.
+    Defined in None" (vann's) or ended "Defined in None" (schema.org's domainIncludes)."""
+    html = client.get("/ontology").get_data(as_text=True)
+    titles = re.findall(r' title="([^"]*)"', html)
+    assert [t for t in titles if "None" in t] == []
+    assert "Relates a property to a class that is (one of) the type(s) the property is expected to be used on" in titles
