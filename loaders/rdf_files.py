@@ -121,6 +121,7 @@ EXPANSION_FACTOR, EXPANSION_THRESHOLD = 100, 8 * 1024 * 1024
 amplified more than 100 times once past 8 MiB), which the store's RDF/XML parser does not apply."""
 _ENTITY = re.compile(rb"""<!ENTITY\s+([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"&([^\s&;#]+);")
+_EXTERNAL = re.compile(rb"<!ENTITY\s+(?:%\s+)?[^\s%\"'>]+\s+(?:SYSTEM|PUBLIC)\b")
 
 
 def _check_entities(path: Path) -> None:
@@ -132,6 +133,14 @@ def _check_entities(path: Path) -> None:
         text = path.read_bytes()
     except OSError:
         return  # the store's own read says what is wrong with the file
+    external = _EXTERNAL.search(text)
+    if external is not None:  # the store's parser said '<!ENTITY values should be enclosed in double quotes'
+        raise InputError(
+            path.name,
+            text.count(b"\n", 0, external.start()) + 1,
+            None,
+            "RDF/XML without external entities (<!ENTITY name SYSTEM|PUBLIC ...>): no file or address is read",
+        )
     size = entity_expansion(text)
     if size > max(EXPANSION_FACTOR * len(text), EXPANSION_THRESHOLD):
         raise InputError(

@@ -691,8 +691,16 @@ def syntax_error(path: Path, format: str, exc: SyntaxError | MemoryError) -> Bas
             None,
             f"valid {label} (a literal or IRI of at most {int(bound[1]) >> 20} MiB, the store's parser's bound)",
         )
+    if str(exc.msg) == _REMOTE_CONTEXT:
+        return InputError(
+            path.name, None, None, f"{label} whose @context is in the file: a remote one is never fetched"
+        )
     reason = str(exc.msg).split(": ", 1)[-1] if str(exc.msg).startswith("Parser error") else str(exc.msg)
     return InputError(path.name, exc.lineno, None, f"valid {label} ({reason.strip()[:300]})")
+
+
+_REMOTE_CONTEXT = "No LoadDocumentCallback has been set to load remote contexts"
+"""pyoxigraph's refusal of a JSON-LD ``@context`` named by its URL (it fetches none: no server-side request)."""
 
 
 _TOKEN_BOUND = re.compile(r"Reached the buffer maximal size of (\d+)")

@@ -208,3 +208,30 @@ def test_a_csv_header_that_would_lose_cells_or_read_as_noise_is_refused(fresh_st
     path = tmp_path / "projects.csv"
     path.write_bytes(data)
     assert _refusals(fresh_store, path) == (message, message)
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        (
+            "context.jsonld",
+            '{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "https://w3id.org/ascn/id/city/x", "name": "x"}',
+            "context.jsonld: expected JSON-LD whose @context is in the file: a remote one is never fetched",
+        ),
+        (
+            "entity.rdf",
+            '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description '
+            'rdf:about="https://w3id.org/ascn/id/city/x"><rdfs:label>&x;</rdfs:label></rdf:Description></rdf:RDF>',
+            "entity.rdf, line 2: expected RDF/XML without external entities (<!ENTITY name SYSTEM|PUBLIC ...>): no "
+            "file or address is read",
+        ),
+    ],
+)
+def test_a_file_that_asks_to_read_another_is_refused_saying_so(fresh_store, tmp_path, name, text, message):
+    """Neither was ever read, but the parser said 'No LoadDocumentCallback has been set to load remote contexts'
+    and '<!ENTITY values should be enclosed in double quotes' (the value here has its double quotes)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert _refusals(fresh_store, path) == (message, message)
