@@ -125,8 +125,16 @@ def host_is_valid(host: str) -> bool:
     (True, True, True)
     >>> host_is_valid("a" * 64 + ".org"), host_is_valid("x.org/evil"), host_is_valid("-x.org")
     (False, False, False)
+    >>> host_is_valid("example.org:99999"), host_is_valid("example.org:65535"), host_is_valid("[::1]")
+    (False, True, True)
     """
-    return len(host) <= 260 and _HOST.fullmatch(host) is not None and len(host.rsplit(":", 1)[0]) <= 253
+    if len(host) > 260 or _HOST.fullmatch(host) is None:
+        return False
+    name, port = host, ""
+    if ":" in host and not host.endswith("]"):
+        name, _, port = host.rpartition(":")
+    # a port past 65535 named no address, and the service description's sd:endpoint was an URL no client can use
+    return len(name) <= 253 and int(port or 0) <= 65535
 
 
 class HeaderCheck:
@@ -229,7 +237,7 @@ def _refuse_bad_headers() -> None:
         shown = host if len(host) <= 80 else host[:80] + "…"
         raise BadRequest(
             f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
-            "at most 63 characters, optionally with a port)."
+            "at most 63 characters, optionally with a port up to 65535)."
         )
     coding = request.headers.get("Content-Encoding", "").strip().lower()
     if coding not in ("", "identity") and (request.content_length or "HTTP_TRANSFER_ENCODING" in request.environ):

@@ -83,7 +83,16 @@ def test_a_browsers_or_rdf_clients_accept_header_is_served(client, accept):
 
 @pytest.mark.parametrize(
     "host",
-    ["a" * 64 + ".example.org", "x" * 300, "x> } SELECT ?y { ?a ?b ?c } #", "a..b", "-bad.org", "example.org:port"],
+    [
+        "a" * 64 + ".example.org",
+        "x" * 300,
+        "x> } SELECT ?y { ?a ?b ?c } #",
+        "a..b",
+        "-bad.org",
+        "example.org:port",
+        "example.org:99999",
+        "[::1]:65536",
+    ],
 )
 def test_a_host_header_that_is_no_host_name_is_a_400_page(client, host):
     for path in ("/", "/projects", "/id/city/phuket", "/nowhere"):
