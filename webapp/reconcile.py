@@ -47,6 +47,13 @@ def service() -> Response:
     """The manifest, or (with ``queries``) the candidates of each query of the batch."""
     queries = request.values.get("queries")
     if queries is None:
+        if request.method == "POST":  # a JSON body, or the batch as a file, was answered with the manifest
+            raise ApiError(
+                400,
+                "a POST carries its batch in the form field 'queries' (application/x-www-form-urlencoded); this one "
+                f"has none (Content-Type {request.mimetype or 'none'})",
+                "queries",
+            )
         return _jsonp(manifest())
     batch = _parse_batch(queries)
     index = lookup_index()

@@ -218,6 +218,20 @@ def test_a_jsonp_callback_that_is_no_javascript_name_is_a_400_naming_it(service,
     assert named.headers["Content-Type"].startswith("application/javascript")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"json": {"queries": {"q0": {"query": "Hue"}}}},
+        {"files": {"queries": ("batch.json", b'{"q0": {"query": "Hue"}}', "application/json")}},
+    ],
+)
+def test_a_post_without_the_queries_field_is_a_400_not_the_manifest(service, body):
+    """A JSON body, or the batch sent as a file, was answered with the manifest: 200, and no candidates."""
+    response = requests.post(service, timeout=30, **body)
+    assert (response.status_code, response.json()["parameter"]) == (400, "queries")
+    assert response.json()["error"].startswith("a POST carries its batch in the form field 'queries'")
+
+
 def test_completion_refuses_bad_parameters_by_name(site):
     response = requests.get(site + "/api/complete", params={"kind": "colour"}, timeout=30)
     assert response.status_code == 400 and response.json()["parameter"] == "kind"
