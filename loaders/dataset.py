@@ -26,7 +26,7 @@ from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
 from loaders.rdf_files import FILE_ENDINGS, load_format
-from loaders.records import ID_EXPECTED, RecordSet, check_records, read_file
+from loaders.records import CONTROL, ID_EXPECTED, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
 from ontology import ontology_files, ontology_graph
@@ -281,10 +281,8 @@ def check_terms(query, graph: str, file: str) -> None:
         return
     row = rows[0]
     problem = str(row["problem"])
-    if problem == "control":
-        got = f"U+{ord(next(c for c in str(row['o']) if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F)):04X}"
-    else:
-        got = str(row["s"] if problem == "subject id" else row["o"])
+    found = CONTROL.search(str(row["o"])) if problem == "control" else None  # the query's class is CONTROL's
+    got = f"U+{ord(found[0]):04X}" if found else str(row["s"] if problem == "subject id" else row["o"])
     raise InputError(file, str(row["s"]), str(row["p"]), _UNSAFE[problem], got)
 
 

@@ -34,9 +34,12 @@ ID_LENGTH = 100
 ID_EXPECTED = (
     f"an id of ASCII letters and digits, with single '-', '_' or '.' between them (at most {ID_LENGTH} characters)"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters, which no output format can carry as they are (XML cannot carry U+0000 at all); a text
-keeps its tabs and line breaks."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters, which no output format can carry as they are (XML cannot carry U+0000 at all), and the
+bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069), which show the text after them reversed
+wherever it is shown (a project name, a curator's name on /changes): no name or text of the graph needs one. A text
+keeps its tabs and line breaks, and right-to-left text its marks (U+200E, U+200F). The web app refuses the same in
+parameters (:mod:`webapp.bounds`)."""
 
 
 @dataclass
@@ -415,7 +418,7 @@ def _control_character(value: Any, path: str = "") -> tuple[str, str] | None:
     """The first control character in ``value`` (a text, or texts nested in lists and mappings) and where it
     is (``.key`` / ``[i]`` below the field), or None."""
     if isinstance(value, str):
-        found = _CONTROL.search(value)
+        found = CONTROL.search(value)
         return (path, found.group()) if found else None
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, inner in items:

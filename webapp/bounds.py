@@ -35,6 +35,7 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from loaders.records import CONTROL
 from webapp.facets import FACETS
 
 if TYPE_CHECKING:
@@ -63,9 +64,6 @@ city's form checks its own, see :func:`webapp.tools.match_page`.)"""
 DECIDE_REPEATS = ("sparql.", "api.", "served.")
 """Blueprints that decide repeats themselves: ``/sparql`` (``format`` may be repeated naming one format), the API (a
 library query's parameter binds each of its values), the CLI's route (a JSON body)."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Unicode's control characters (category Cc) but tab, line feed and carriage return, which a text area sends."""
 
 _LABEL = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]{{2,45}}\])(?::[0-9]{{0,5}})?")
@@ -181,7 +179,7 @@ def check_parameters() -> None:
     for name, value in values:
         if len(value) > MAX_VALUE_LENGTH and name not in own:
             raise ParameterError(name, f"a value of {len(value)} characters; at most {MAX_VALUE_LENGTH} are accepted")
-        control = _CONTROL.search(value)
+        control = CONTROL.search(value)
         if control is not None:
             raise ParameterError(
                 name,

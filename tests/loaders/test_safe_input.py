@@ -55,7 +55,8 @@ def test_a_url_must_be_http_or_https(fresh_store, tmp_path, url):
 
 
 @pytest.mark.parametrize(
-    "escape, code", [("\\0", "U+0000"), ("\\x01", "U+0001"), ("\\e", "U+001B"), ("\\x7f", "U+007F")]
+    "escape, code",
+    [("\\0", "U+0000"), ("\\x01", "U+0001"), ("\\e", "U+001B"), ("\\x7f", "U+007F"), ("\\u202e", "U+202E")],
 )
 def test_a_control_character_in_a_record_is_refused(fresh_store, tmp_path, escape, code):
     path = tmp_path / "s.yaml"
@@ -91,6 +92,12 @@ def test_a_control_character_in_a_csv_cell_is_refused(fresh_store, tmp_path):
             "http://www.w3.org/2000/01/rdf-schema#label",
             "text without control characters",
             "U+0000",
+        ),
+        (  # a bidirectional override: the name is shown reversed on every page that names it
+            '<https://w3id.org/ascn/id/source/s9> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u2067b" .',
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            "text without control characters",
+            "U+2067",
         ),
         (
             '<https://w3id.org/ascn/id/source/a%23b> <http://www.w3.org/2000/01/rdf-schema#label> "x" .',
