@@ -14,7 +14,7 @@ from difflib import get_close_matches
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from graph.errors import StoreError
 from graph.formats import Format, write
@@ -373,7 +373,24 @@ def entities_of_kind(kind: str):
         kinds = sorted({path.split("/")[2] for path in pages})
         close = get_close_matches(kind[:100], kinds, n=5, cutoff=0.4)
         raise EntityNotFound(f"The graph has no entities at /id/{kind[:100]}/.", [(f"/id/{k}/", k) for k in close])
-    return render_template("pages/kind.html", name=kind_name(kind), kind=kind, entities=listed)
+    path = f"/id/{kind}/"
+    wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
+    if isinstance(wanted, Format):
+        # the members' labels and types, as the page lists them; not the parts under them (a city's geometry)
+        members = {URIRef(iri_of(p)) for p, _ in listed}
+        graph = Graph()
+        for triple in run("kind_members", {"prefix": iri_of(path)}):
+            if triple[0] in members:
+                graph.add(triple)
+        return _linked_data(Response(write(graph, wanted), mimetype=wanted.media_type), path)
+    page = render_template(
+        "pages/kind.html",
+        name=kind_name(kind),
+        kind=kind,
+        entities=listed,
+        alternates=alternates(request.script_root + path),
+    )
+    return _linked_data(Response(page), path)
 
 
 @bp.route("/id/<kind>/<path:ident>")

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal
+
+from ontology.namespace import ASCN, ID
+
 
 def links(html: str) -> list[tuple[str, str]]:
     block = html[html.index('id="kind-entities"') :]
@@ -39,3 +44,33 @@ def test_the_base_lists_the_kinds_with_their_counts(client):
 def test_an_entity_of_a_kind_without_a_name_of_its_own_is_not_called_entity(client):
     html = client.get("/id/status/ongoing").get_data(as_text=True)
     assert '<p class="kicker">status' in html
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "media_type", "rdf_format"),
+    [
+        ("text/turtle", {}, "text/turtle", "turtle"),
+        ("application/ld+json", {}, "application/ld+json", "json-ld"),
+        ("application/rdf+xml, text/html;q=0.5", {}, "application/rdf+xml", "xml"),
+        ("text/html", {"format": "nt"}, "application/n-triples", "nt"),
+    ],
+)
+def test_a_kind_gives_an_rdf_client_its_members_with_their_labels_and_types(
+    client, accept, query, media_type, rdf_format
+):
+    """/id/city/ answered HTML to a client asking for Turtle or JSON-LD; it negotiates as an entity IRI does."""
+    response = client.get("/id/city/", headers={"Accept": accept}, query_string=query)
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, media_type, True)
+    graph = Graph().parse(data=response.data, format=rdf_format)
+    cities = set(graph.subjects(RDF.type, ASCN.City))
+    assert len(cities) == 38 and set(graph.subjects()) == cities  # the members only, not their geometries
+    assert graph.value(ID["city/da-nang"], RDFS.label) == Literal("Da Nang", lang="en")
+    assert set(graph.objects(ID["city/da-nang"], RDF.type)) == {ASCN.City}
+
+
+def test_a_kind_page_names_its_rdf_alternates(client):
+    response = client.get("/id/project/")
+    assert (response.mimetype, "Accept" in response.vary) == ("text/html", True)
+    assert '<link rel="alternate" type="text/turtle" href="/id/project/?format=ttl">' in response.get_data(as_text=True)
+    assert "</id/project/?format=ttl>" in response.headers["Link"]
+    assert client.get("/id/", headers={"Accept": "text/turtle"}).mimetype == "text/html"  # the kinds: a page only
