@@ -27,12 +27,13 @@ OFFERS = (
         alias
         for f in GRAPH_FORMATS
         for alias in f.aliases
-        if "/" in alias and alias not in ("application/json", "application/xml", "text/xml")
+        if "/" in alias and alias not in ("application/xml", "text/xml")
     ]
 )
 """HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its aliases, except the
-generic JSON and XML types, which a client of the JSON API or an XML tool sends without meaning RDF. ``text/plain``
-is offered (N-Triples, its historical media type, as ``/sparql`` answers it): a plain-text client got a 406."""
+generic XML types, which an XML tool sends without meaning RDF (and browsers send beside HTML). ``text/plain``
+is offered (N-Triples, its historical media type, as ``/sparql`` answers it): a plain-text client got a 406.
+``application/json`` gets JSON-LD, which is JSON: a client asking for JSON (``requests``, ``fetch``) got a 406."""
 FORMAT_NAMES = {
     HTML: HTML,
     **{key: f.name for f in GRAPH_FORMATS for key in (f.name, f.extension, *f.aliases) if "/" not in key},

@@ -278,6 +278,7 @@ def test_unknown_page_is_a_404_page(client):
         ("application/rdf+xml", "application/rdf+xml", "xml"),
         ("text/turtle;q=0.9, text/html;q=0.5", "text/turtle", "turtle"),
         ("text/plain", "application/n-triples", "nt"),  # N-Triples' historical media type; it was a 406
+        ("application/json", "application/ld+json", "json-ld"),  # JSON-LD is JSON; it was a 406
     ],
 )
 def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_format):
@@ -600,3 +601,11 @@ def test_rdf_answers_name_the_data_namespaces_by_the_project_prefixes(client):
     dump = client.get("/download/ascn-kg.ttl", buffered=True).get_data(as_text=True)
     assert "@prefix status: <https://w3id.org/ascn/id/status/> ." in dump and "ascn:status status:ongoing" in dump
     assert Graph().parse(data=dump, format="turtle").value(ID["project/dad-ioc"], ASCN.status) == ID["status/ongoing"]
+
+
+@pytest.mark.parametrize("path", [*NEGOTIATED, "/id/city/"])
+def test_a_client_asking_for_json_gets_json_ld(client, path):
+    """Accept: application/json (requests, fetch) was a 406 on an entity IRI; JSON-LD is JSON, so it gets that."""
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, "application/ld+json", True)
+    assert response.get_json()
