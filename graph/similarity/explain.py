@@ -123,7 +123,9 @@ def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
     return reasons
 
 
-def _city_project_ties(tg: TypedGraph, c: str, p: str) -> list[Reason]:
+def _city_project_ties(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = ()) -> list[Reason]:
+    """Partners, focus areas and lessons project ``p`` shares with city ``c``'s own; a shared area among the
+    chosen ``areas`` says so in the same reason."""
     reasons = []
     city_partners = _partner_links_of_city(tg, c)
     for a in tg.targets("involves_partner", p):
@@ -147,7 +149,8 @@ def _city_project_ties(tg: TypedGraph, c: str, p: str) -> list[Reason]:
                 "focus_area",
                 f,
                 tg.label(f),
-                f"works on {tg.label(f)}, like {n} project{'s' if n != 1 else ''} of {tg.label(c)}",
+                f"works on {tg.label(f)}, {'the topic chosen, ' if f in areas else ''}"
+                f"like {n} project{'s' if n != 1 else ''} of {tg.label(c)}",
                 tuple(ev),
             )
         )
@@ -263,7 +266,9 @@ def city_project(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = (), text
             )
         )
     topic = plan(tg, list(areas), [], text, p, asker="the topic", why="the topic chosen")
-    return reasons + topic + _city_project_ties(tg, c, p)
+    ties = _city_project_ties(tg, c, p, areas)
+    shared = {r.entity for r in ties if r.kind == "focus_area"}  # an area said once, with c's projects in it
+    return reasons + [r for r in topic if not (r.kind == "focus_area" and r.entity in shared)] + ties
 
 
 def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
@@ -276,8 +281,8 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
         reasons.append(
             Reason(
                 "text",
-                q,
-                tg.label(q),
+                p,
+                tg.label(p),
                 f"{_its_text(tg, q)} speaks of {_words(words)}, as {_possessive(tg.label(p))} does",
                 _read(tg, q) + _read(tg, p),
             )
@@ -306,8 +311,8 @@ def plan(
             reasons.append(
                 Reason(
                     "text",
-                    q,
-                    tg.label(q),
+                    None,
+                    None,
                     f"{its} speaks of {_words(words)}, as {asker} does",
                     _read(tg, q),
                 )
@@ -318,8 +323,8 @@ def plan(
                 reasons.append(
                     Reason(
                         "text",
-                        q,
-                        tg.label(q),
+                        x,
+                        tg.label(x),
                         f"{asker} and {its} are both about {tg.label(x)} in the framework's terms",
                         _read(tg, q),
                     )

@@ -28,11 +28,14 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a candidate is recommended: ``kind`` of tie, the shared ``entity`` and the evidence for it."""
+    """Why a candidate is recommended: ``kind`` of tie, the shared ``entity`` and the evidence for it.
+
+    ``entity`` is never the candidate itself (a page links it, and "X, like X" tells the reader nothing): a match
+    of the candidate's words with a plan's has no entity (None), its evidence the candidate's own record."""
 
     kind: str
-    entity: str
-    label: str
+    entity: str | None
+    label: str | None
     text: str
     evidence: tuple[Evidence, ...]
 
@@ -126,7 +129,8 @@ def _link_between(tg: TypedGraph, a: str, b: str) -> tuple[str, str, str] | None
 
 
 def path_reason(tg: TypedGraph, start: str, end: str) -> Reason | None:
-    """The shortest chain of links from ``start`` to ``end`` (what a random walk from ``start`` can follow)."""
+    """The shortest chain of links from ``start`` to ``end`` (what a random walk from ``start`` can follow); its
+    entity is ``start``, what the candidate ``end`` is connected to."""
     nodes = tg.paths.between(start, end)
     if nodes is None:
         return None
@@ -136,4 +140,4 @@ def path_reason(tg: TypedGraph, start: str, end: str) -> Reason | None:
         if link is not None:
             found.extend(evidence(tg, *link)[:1])
     text = "connected through " + " — ".join(tg.label(n) for n in nodes)
-    return Reason("connection", end, tg.label(end), text, tuple(found)) if found else None
+    return Reason("connection", start, tg.label(start), text, tuple(found)) if found else None

@@ -306,7 +306,7 @@ def _item(
     i: int,
     ties: list | None,
 ) -> Recommendation | None:
-    found = _dedupe(q.reasons(tg, query, iri))
+    found = _dedupe(q.reasons(tg, query, iri), iri)
     if ties:
         found = [explain.already_works(tg, ties), *found]
     anchor = query.node or query.city
@@ -335,13 +335,15 @@ def _item(
     )
 
 
-def _dedupe(reasons: Iterable[Reason]) -> list[Reason]:
-    """Reasons in order, each text once (two paths can state the same tie)."""
-    seen: set[str] = set()
+def _dedupe(reasons: Iterable[Reason], iri: str) -> list[Reason]:
+    """Reasons in order, each text once and each tie (kind and entity) once, the first kept (two paths can state
+    the same tie); none about the candidate ``iri`` itself."""
+    seen: set[object] = set()
     out = []
     for r in reasons:
-        if r.text not in seen:
-            seen.add(r.text)
+        tie = (r.kind, r.entity) if r.entity is not None else None
+        if r.entity != iri and r.text not in seen and tie not in seen:
+            seen.update({r.text, tie} - {None})
             out.append(r)
     return out
 

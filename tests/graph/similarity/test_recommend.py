@@ -400,7 +400,9 @@ def test_da_nang_narrowed_to_quality_environment_is_compared_with_its_own_water_
     assert (first.iri, first.city) == (ID + "project/mdl-waste-water", "Mandalay")
     assert first.reasons[0].entity == own
     assert first.reasons[0].text.startswith("tackles what Smart Water Management System (Da Nang) does")
-    assert "works on Quality Environment, the topic chosen" in [r.text for r in first.reasons]
+    assert "works on Quality Environment, the topic chosen, like 1 project of Da Nang" in [
+        r.text for r in first.reasons
+    ]
     assert ID + "project/bki-smart-township-water" not in [i.iri for i in answer.items]
     for item in answer.items:
         assert QUALITY_ENVIRONMENT in tg.targets("focus_area", item.iri) and item.city != "Da Nang"
@@ -1045,3 +1047,53 @@ def test_a_name_of_another_kind_says_what_it_names_and_offers_its_links(tg):
     with pytest.raises(NotFound, match="names a project, not a city") as err:
         tg.resolve("Smart Street Lighting (Nay Pyi Taw)", "city")
     assert err.value.suggestions == ["Nay Pyi Taw"]
+
+
+def test_a_focus_area_is_said_once_and_no_reason_is_about_the_item_itself(store, tg):
+    # Cebu City ticking three focus areas: Vientiane's WiSE twinning said "works on Quality Environment, the topic
+    # chosen" and again "works on Quality Environment, like 1 project of Cebu City"; a project like Phuket's WiSE
+    # twinning, or one matching a plan's words, gave its text reason the item itself as the entity a page links
+    # ("… as the plan does (Drainage System and Environmental Improvement)" under that very project)
+    three = ["quality_environment", "health_wellbeing", "safety_security"]
+    cebu = ask(store, "projects_for_city", city="cebu-city", focus=three, top=1, tg=tg).items[0]
+    assert cebu.iri == ID + "project/wise-vientiane"
+    assert [(r.kind, r.entity.rsplit("/", 1)[1] if r.entity else None, r.text) for r in cebu.reasons] == [
+        (
+            "text",
+            "wise-cebu",
+            "tackles what WiSE water twinning: Metropolitan Cebu Water District - Miami-Dade Water and Sewer does "
+            "(both speak of “partnership”, “twinning”, “utility”, “water”)",
+        ),
+        ("partner", "united_states", "involves United States, who already works with Cebu City"),
+        ("partner", "us_water_partnership", "involves U.S. Water Partnership (USWP), who already works with Cebu City"),
+        (
+            "focus_area",
+            "quality_environment",
+            "works on Quality Environment, the topic chosen, like 1 project of Cebu City",
+        ),
+        ("focus_area", "built_infrastructure", "works on Built Infrastructure, like 4 projects of Cebu City"),
+        (
+            "practice",
+            "bp-peer-utility-model",
+            "the same lesson concerns both: Peer-to-peer twinning of water utilities was presented by its implementer "
+            "as a reusable model for climate-resilient …",
+        ),
+    ]
+    like = ask(store, "projects_like", project="wise-phuket", top=1, tg=tg).items[0]
+    assert (like.iri, like.reasons[0].entity) == (ID + "project/wise-johor", ID + "project/wise-phuket")
+    plan = ask(store, "projects_for_plan", city="cebu-city", focus=three[:1], text="flood drainage", top=1, tg=tg)
+    assert [(r.entity, r.text) for r in plan.items[0].reasons] == [
+        (None, "its description speaks of “drainage”, “flood”, as the plan does"),
+        (QUALITY_ENVIRONMENT, "works on Quality Environment, as the plan does"),
+    ]
+    for question, asked in [
+        ("projects_for_city", {"city": "cebu-city", "focus": three}),
+        ("projects_like", {"project": "wise-phuket"}),
+        ("projects_for_plan", {"city": "cebu-city", "focus": three, "text": "flood drainage"}),
+        ("cities_for_partner", {"partner": "jica", "focus": three}),
+        ("similar_cities", {"city": "cebu-city"}),
+    ]:
+        for item in ask(store, question, top=10, tg=tg, **asked).items:
+            ties = [(r.kind, r.entity) for r in item.reasons if r.entity]
+            assert len(ties) == len(set(ties)) and item.iri not in {r.entity for r in item.reasons}, item.label
+            assert all(r.evidence for r in item.reasons), item.label
