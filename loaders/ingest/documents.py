@@ -106,7 +106,17 @@ def read_documents(
     empty = [d for d in docs if not d.text.strip()]
     if empty:
         raise _error(path, "a document with text", f"no text in {empty[0].name}")
+    long = next((d for d in docs if len(d.text) > MAX_TEXT), None)
+    if long is not None:  # it was spaCy's ValueError [E088] and its traceback
+        raise _error(
+            path, f"a document of at most {MAX_TEXT:,} characters (split it)", f"{len(long.text):,} in {long.name}"
+        )
     return docs
+
+
+MAX_TEXT = 1_000_000
+"""Characters of one document: the bound of spaCy's pipeline (``Language.max_length``), which the linker reads it with
+(a report of a hundred pages has about 300,000)."""
 
 
 def _text(meta: Mapping[str, object], key: str) -> str | None:

@@ -324,6 +324,11 @@ def test_precision_and_recall_meet_the_targets_on_the_test_split(gazetteer):
             "error: half.txt: expected UTF-16 text, as its byte-order mark says (undecodable byte at offset 6)",
         ),
         ("feed.rss", b"<rss><channel><title>x</title></channel></rss>", "feed.rss: expected an RSS or Atom feed"),
+        (  # it was spaCy's ValueError [E088] and its traceback
+            "long.txt",
+            b"Da Nang joined the network. " * 40_000,
+            "long.txt: expected a document of at most 1,000,000 characters (split it), got '1,119,999 in long.txt'",
+        ),
         # binary data that decodes, an image saved as HTML, a PDF with no text layer, a feed that is not XML
         (
             "data.txt",
