@@ -8,10 +8,11 @@ focus area, so a city officer or a partner can follow what the graph learns abou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from markupsafe import Markup
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
@@ -32,6 +33,18 @@ bp = Blueprint("changes", __name__)
 
 FEED_TYPES = {"city": "city", "partner": "partner", "focus-area": "focus area"}
 """The entity types with a feed: IRI path segment → what the feed calls it."""
+
+
+@bp.app_template_filter("moment")
+def moment(issued: str) -> Markup:
+    """An ISO timestamp as a person reads it, in UTC and saying so, keeping the exact value for machines: the
+    releases table showed ``2026-12-07T12:14:24.123456+00:00``.
+
+    >>> moment("2026-12-07T19:04:05.5+07:00")
+    Markup('<time datetime="2026-12-07T19:04:05.5+07:00">7 December 2026, 12:04 UTC</time>')
+    """
+    at = datetime.fromisoformat(issued).astimezone(UTC)
+    return Markup('<time datetime="{}">{} {:%B %Y, %H:%M} UTC</time>').format(issued, at.day, at)
 
 
 @bp.get("/changes")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import feedparser
 import pytest
@@ -238,3 +239,14 @@ def test_the_changes_page_and_feeds_read_the_releases_changes_once_per_graph_ver
         assert client.get(path).status_code == 200
     assert len(reads) == 1
     assert again == first and b"ascn:joinedYear" in again[0]
+
+
+def test_the_releases_table_gives_each_time_readably_in_utc_keeping_the_exact_value(changed_app):
+    """The table showed raw ISO timestamps (2026-12-07T12:14:24+00:00); a person reads the day and time in UTC."""
+    html = changed_app.test_client().get("/changes").get_data(as_text=True)
+    table = html[html.index('id="release-list"') :]
+    for release in releases.list_releases(changed_app.extensions["ascn"].store):
+        issued = datetime.fromisoformat(release.issued).astimezone(UTC)
+        shown = f"{issued.day} {issued.strftime('%B')} {issued.year}, {issued.hour:02}:{issued.minute:02} UTC"
+        assert f'<time datetime="{release.issued}">{shown}</time>' in table
+        assert f">{release.issued}<" not in table
