@@ -96,6 +96,13 @@ longest id (48 in the bundled graph); each character more costs time for each of
 250 characters took 0.12 s through difflib alone, see :func:`graph.lookup.close_matches`)."""
 
 
+CLOSEST_RATIO = 0.6
+"""How alike (difflib's ratio, over names with accents and case folded) a path's id and an entity's id or name must
+be to be suggested: difflib's own default. At 0.4 /id/city/nowhere offered Singapore (0.5: "n", "o", "r", "e" in
+order); a typo (da-nangg 0.93, hanio 0.8) or a shortened name (cebu for Cebu City, 0.62) is well above it, and the
+folding keeps a name typed with its accents (/id/city/đà-nẵng, 0.57 before) at 1."""
+
+
 def closest_entities(kind: str, ident: str) -> list[tuple[str, str]]:
     """The entities whose id or label is closest to ``ident``: of the same kind, or of any kind when the
     kind itself is unknown (for a 404's suggestions). From :func:`entity_pages`, kept per graph version:
@@ -104,10 +111,10 @@ def closest_entities(kind: str, ident: str) -> list[tuple[str, str]]:
     entities = {path: label for path, label in pages.items() if path.startswith(f"/id/{kind}/")} or pages
     keys: dict[str, str] = {}
     for path, label in entities.items():
-        keys.setdefault(path.rsplit("/", 1)[-1].lower(), path)
-        keys.setdefault(label.lower(), path)
+        keys.setdefault(lookup.fold(path.rsplit("/", 1)[-1]), path)
+        keys.setdefault(lookup.fold(label), path)
     picked: list[str] = []
-    for key in lookup.close_matches(ident[:CLOSEST_LENGTH].lower(), keys, n=10, cutoff=0.4):
+    for key in lookup.close_matches(lookup.fold(ident[:CLOSEST_LENGTH]), keys, n=10, cutoff=CLOSEST_RATIO):
         if keys[key] not in picked:
             picked.append(keys[key])
     return [(path, entities[path]) for path in picked[:5]]
