@@ -92,7 +92,7 @@ def read_documents(
         ]
     given_date = iso_date(date) if date else None
     if date and not given_date:
-        raise _error(path, "a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date)", repr(date))
+        raise _error(path, "a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date)", date)  # InputError quotes it
     docs = [
         replace(
             d,

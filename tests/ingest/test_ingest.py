@@ -399,6 +399,15 @@ def test_an_unknown_source_kind_is_refused_by_the_cli_and_the_library(fresh_sett
         store_proposals(store, [], kind="blog")
 
 
+def test_a_date_that_is_no_date_is_quoted_once(tmp_path):
+    """It was got "'99-99-99'", quoted twice."""
+    with pytest.raises(InputError) as info:
+        read_documents(TEXTS / "dev" / "02-pairing.txt", date="99-99-99")
+    assert str(info.value) == (
+        "02-pairing.txt: expected a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date), got '99-99-99'"
+    )
+
+
 def _run(settings, *args) -> str:
     result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), *args])
     assert result.exit_code == 0, result.output
