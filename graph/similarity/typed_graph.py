@@ -453,12 +453,14 @@ class TypedGraph:
         whole_named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(typed)}
         if not whole_named and "city" in kinds:
             whole_named = self._city_in_country(typed)
-        if len(whole_named) == 1:
-            return whole_named.pop()
         within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
         whole = [iri for iri in within if self.kind(iri) != "city"]  # a city is named by its whole name (above)
-        if len(whole) == 1 and len(within) == 1:
-            return whole[0]
+        one = whole_named if len(whole_named) == 1 else set(whole) if len(whole) == 1 and len(within) == 1 else set()
+        if one and not (set(kinds) - NAMED_BY_WORDS and self._common(wanted)):
+            return one.pop()
+        if one:
+            labels = list(dict.fromkeys(self.entities[iri].label for iri in [*one, *within]))[:8]
+            raise NotFound(f"{text!r} is an ordinary word in the projects' descriptions, not a {what}'s name", labels)
         if within:
             labels = sorted(self.entities[iri].label for iri in within)[:8]
             if len(within) == 1:
@@ -489,6 +491,24 @@ class TypedGraph:
         lettered = sorted(self._names_of("city").lettered.get(folded, ())) if "city" in kinds else []
         suggestions = list(dict.fromkeys([*lettered, *(self.entities[names[c]].label for c in close)]))[:5]
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
+
+    def _common(self, typed: str) -> bool:
+        """Whether ``typed`` is one word that a project's name or description writes in lower case: an ordinary
+        word ("water", "public", "planning"), which alone names no body, place or project even when one name holds
+        it (The Water Council, San Francisco Public Utilities Commission); a name is capitalised where it is
+        written ("Cebu", "JICA", "Phuket")."""
+        typed_words = normalize(typed).split()
+        return len(typed_words) == 1 and typed_words[0] in self._ordinary_words
+
+    @cached_property
+    def _ordinary_words(self) -> frozenset[str]:
+        """The words the projects' names and descriptions write in lower case, folded as typed names are."""
+        found: set[str] = set()
+        for iri in self.ids("project"):
+            entity = self.entities[iri]
+            for text in (entity.label, entity.description or ""):
+                found.update(normalize(w) for w in _A_WORD.findall(text) if w.islower())
+        return frozenset(found)
 
     def _city_in_country(self, typed: frozenset[str]) -> set[str]:
         """The cities a name followed (or led) by their own country's name names: "Da Nang, Vietnam" (its name's
@@ -584,6 +604,13 @@ WHOLE_NAMED = ("city", "partner")
 """Kinds a typed name names by its distinctive words alone, whatever else it says of the place or body
 (:data:`ADMINISTRATIVE`, and the stop words: "Bangkok Metropolitan", "Makassar City", "Government of Japan", "US
 government")."""
+
+NAMED_BY_WORDS = frozenset({"focus_area", "outcome", "status"})
+"""Kinds whose names are ordinary words, so a common word still names them ("health": Health and Well-being);
+a city, partner, project, programme or country is not named by one (:meth:`TypedGraph._common`)."""
+
+_A_WORD = re.compile(r"[^\W_]+")
+"""A run of letters and digits, as :func:`graph.lookup.normalize` cuts a typed name into words."""
 
 _OWN_FALLBACK = {"focus_area"}
 """Kinds whose unknown names the caller answers itself: a problem typed as a focus area gets the areas of the

@@ -643,6 +643,35 @@ def test_a_name_is_found_by_the_words_people_use_for_it(tg):
     assert tg.resolve("Smart Street Lighting", "project") == ID + "project/npt-street-lighting"
 
 
+def test_an_ordinary_word_names_no_partner_even_when_one_name_holds_it(store, tg):
+    """ "water" typed as a partner was The Water Council (Milwaukee), the one partner whose distinctive words are
+    that word alone, and "public" or "university" the one partner name holding it: a word the projects write in
+    lower case is what they do, not whom they work with, so it is refused with the names holding it offered. Names,
+    which are capitalised where written, and the topics' own words still name them."""
+    with pytest.raises(NotFound) as err:
+        ask(store, "cities_for_partner", partner="water", tg=tg)
+    assert err.value.message == "'water' is an ordinary word in the projects' descriptions, not a partner's name"
+    assert err.value.suggestions == [
+        "The Water Council (Milwaukee)",
+        "Clean Water Services (Hillsboro, Oregon)",
+        "DC Water (District of Columbia Water and Sewer Authority)",
+        "Miami-Dade Water and Sewer (Miami, Florida)",
+        "U.S. Water Partnership (USWP)",
+        "Water Environment Federation (WEF)",
+    ]
+    for word, named in (
+        ("public", "San Francisco Public Utilities Commission"),
+        ("university", "Seoul National University"),
+    ):
+        with pytest.raises(NotFound, match=f"'{word}' is an ordinary word") as err:
+            tg.resolve(word, "partner")
+        assert err.value.suggestions == [named]
+    assert tg.resolve("Water Council", "partner") == ID + "partner/water_council_milwaukee"
+    assert tg.label(tg.resolve("Seoul", "partner")) == "Seoul National University"
+    assert tg.resolve("JICA", "partner") == ID + "partner/jica"
+    assert tg.resolve("health", "focus_area") == ID + "focus-area/health_wellbeing"
+
+
 def test_a_city_is_named_by_its_whole_name_not_a_piece_of_it(tg):
     """A piece of a city's name ("minh", "Kuala", "Chi Minh") named the one city holding it: a plan's "thông minh"
     (smart) was Ho Chi Minh City. Its whole distinctive words name it, with or without what kind of place it is
