@@ -113,6 +113,27 @@ def test_a_partner_chooses_two_programmes_and_asks_from_the_keyboard_as_the_hint
     expect(page.locator("#answer .rec-title").first).to_be_visible()
 
 
+def test_a_partner_chosen_from_the_list_is_one_tab_from_its_answer(page):
+    """After choosing a partner, "Find cities" was 20 Tab presses away, past every focus area, programme and
+    country; the button beside the list answers the same question."""
+    page.goto("/match")
+    form = page.locator("form[aria-labelledby=partner-form]")
+    form.get_by_label("An existing partner").select_option("japan")
+    form.get_by_label("An existing partner").focus()
+    page.keyboard.press("Tab")
+    expect(form.get_by_role("button", name="Cities for this partner")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"who=partner&partner=japan"))
+    titles = page.locator("#answer .rec-title")
+    expect(titles.first).to_be_visible()
+    by_the_list = titles.all_inner_texts()
+    page.goto("/match")
+    form.get_by_label("An existing partner").select_option("japan")
+    form.get_by_role("button", name="Find cities").click()
+    expect(titles.first).to_be_visible()
+    assert titles.all_inner_texts() == by_the_list
+
+
 def test_planning_city_gets_explained_projects(page, screenshot):
     page.goto("/match")
     form = page.locator("form[aria-labelledby=city-form]")
