@@ -209,7 +209,7 @@ def test_ontology_page_renders_with_diagram_and_no_errors(page, screenshot):
     expect(page.locator(".class-diagram")).to_be_visible()
     expect(page.locator("#schemes")).to_be_visible()
     page.locator(".class-diagram a.class-name").get_by_text("Pairing", exact=True).click()
-    assert page.url.endswith("#pairing")
+    assert page.url.endswith("#Pairing")  # each term at its IRI's fragment since 6e411a6
     screenshot(page, "ontology", full_page=False)
 
 
