@@ -32,7 +32,7 @@ from webapp import served, warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130
-"""Ctrl-C while a server ran the command (128 + SIGINT, as shells report it)."""
+"""Ctrl-C (128 + SIGINT, as shells report it)."""
 
 
 class _Context:
@@ -92,6 +92,11 @@ class _Group(click.Group):
         except AscnError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
+        except (
+            KeyboardInterrupt
+        ):  # click's 'Aborted!' exits 1, which `ascn validate` keeps for data that does not conform
+            click.echo("\ninterrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
 
 def _run_in(registration: served.Registration, args: list[str]) -> None:

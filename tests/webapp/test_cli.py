@@ -355,3 +355,17 @@ def test_the_status_values_are_listed_and_checked(ascn):
     assert "--status [ongoing|planning|completed|ongoing_or_planning|unknown]" in help_text
     result = ascn("recommend", "projects", "--city", "hanoi", "--status", "soon")
     assert result.exit_code == 2 and "'soon' is not one of 'ongoing'" in result.output
+
+
+def test_ctrl_c_exits_130_not_the_code_of_data_that_does_not_conform(monkeypatch):
+    """Click's 'Aborted!' exited 1, which `ascn validate` means for data that does not conform."""
+    from click.testing import CliRunner
+
+    from webapp import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "yaml_template", interrupted)
+    result = CliRunner().invoke(cli.main, ["template", "project"])
+    assert (result.exit_code, result.stderr) == (130, "\ninterrupted\n")
