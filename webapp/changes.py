@@ -38,13 +38,17 @@ FEED_TYPES = {"city": "city", "partner": "partner", "focus-area": "focus area"}
 @bp.app_template_filter("moment")
 def moment(issued: str) -> Markup:
     """An ISO timestamp as a person reads it, in UTC and saying so, keeping the exact value for machines: the
-    releases table showed ``2026-12-07T12:14:24.123456+00:00``.
+    releases table of /changes and the reviewed proposals of /review showed ``2026-12-07T12:14:24+00:00``.
 
     >>> moment("2026-12-07T19:04:05.5+07:00")
     Markup('<time datetime="2026-12-07T19:04:05.5+07:00">7 December 2026, 12:04 UTC</time>')
+    >>> moment("2026-12-07T19:04:05")
+    Markup('<time datetime="2026-12-07T19:04:05">7 December 2026, 19:04</time>')
     """
-    at = datetime.fromisoformat(issued).astimezone(UTC)
-    return Markup('<time datetime="{}">{} {:%B %Y, %H:%M} UTC</time>').format(issued, at.day, at)
+    at = datetime.fromisoformat(issued)
+    zone = " UTC" if at.tzinfo else ""  # a time with no zone is not said to be UTC (the app writes all in UTC)
+    at = at.astimezone(UTC) if at.tzinfo else at
+    return Markup('<time datetime="{}">{} {:%B %Y, %H:%M}{}</time>').format(issued, at.day, at, zone)
 
 
 @bp.get("/changes")

@@ -83,6 +83,10 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     assert release.number == 2 and release.kind == "accepted"
     assert f"release {release.version}" in done and f"Release <code>{release.version}</code>" in done
     assert "<td>accepted</td><td>Mai Tran</td>" in done
+    at = list_proposals(store, "accepted")[0].reviewed_at  # when, readably in UTC; it was the raw ISO timestamp
+    assert re.search(
+        rf'<td>Mai Tran</td><td><time datetime="{re.escape(at)}">\d{{1,2}} \w+ \d{{4}}, \d\d:\d\d UTC</time>', done
+    )
     new_project = next(p.id for p in list_proposals(store) if p.kind == "new-project")
     client.post(f"/review/{new_project}/reject", data={"csrf_token": _csrf(done), "note": "duplicate"})
     assert [p.note for p in list_proposals(store, "rejected")] == ["duplicate"]
