@@ -3,6 +3,11 @@
 Each reader returns :class:`Document` values, the text the ingester reads and the metadata that make it a source
 (title, publisher, date, URL). A feed file gives one document per entry. A file that cannot be read raises
 :class:`~ontology.errors.InputError` naming the file and the reason, before anything is written.
+
+What one file may cost is bounded by limits no real document reaches (:data:`MAX_BYTES`, :data:`MAX_TEXT`,
+:data:`MAX_PAGES`, :data:`MAX_ENTRIES`; docs/ingest.md): a decompression bomb, a device or a feed of a hundred
+thousand entries is refused by name instead of filling the memory or the hours of the machine (or of the ``ascn
+serve`` an ingest is handed to).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import hashlib
 import html
 import logging
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -26,6 +32,18 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 PDF_SUFFIXES = {".pdf"}
 SUFFIXES = FEED_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES | PDF_SUFFIXES
+
+MAX_BYTES = 64 * 2**20
+"""The largest text, HTML or feed file read (64 MiB): a long news page's HTML is a few MiB at most."""
+MAX_PDF_BYTES = 256 * 2**20
+"""The largest PDF read (256 MiB): a report's PDF with its photographs is tens of MiB."""
+MAX_TEXT = 1_000_000
+"""Characters of one document (a file, a feed entry): the bound of spaCy's pipeline (``Language.max_length``), which
+the linker reads it with (a report of a hundred pages has about 300,000)."""
+MAX_PAGES = 10_000
+"""The most pages of a PDF read; the text of the pages counts toward :data:`MAX_TEXT` as it is read."""
+MAX_ENTRIES = 5_000
+"""The most entries of a feed read: each is a document, and a news feed carries tens."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +86,7 @@ def read_documents(
             f"a text, HTML, PDF or feed file ({', '.join(sorted(SUFFIXES))})",
             f"a file ending in {suffix or 'no suffix'!r}",
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _error(path, "a readable file", exc.strerror or str(exc)) from None
+    data = _read_bytes(path, MAX_PDF_BYTES if suffix in PDF_SUFFIXES else MAX_BYTES)
     if not data.strip():
         raise _error(path, "a document with text", "an empty file")
     if suffix in PDF_SUFFIXES:
@@ -106,17 +121,32 @@ def read_documents(
     empty = [d for d in docs if not d.text.strip()]
     if empty:
         raise _error(path, "a document with text", f"no text in {empty[0].name}")
-    long = next((d for d in docs if len(d.text) > MAX_TEXT), None)
-    if long is not None:  # it was spaCy's ValueError [E088] and its traceback
-        raise _error(
-            path, f"a document of at most {MAX_TEXT:,} characters (split it)", f"{len(long.text):,} in {long.name}"
-        )
+    for d in docs:  # a longer one was spaCy's ValueError [E088] and its traceback
+        _check_length(path, len(d.text), d.name)
     return docs
 
 
-MAX_TEXT = 1_000_000
-"""Characters of one document: the bound of spaCy's pipeline (``Language.max_length``), which the linker reads it with
-(a report of a hundred pages has about 300,000)."""
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Anything else is refused before it is read: a named
+    pipe would wait for a writer forever, a device (``/dev/zero`` behind a link named ``.txt``) never ends, and a
+    larger file is no document."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise _error(path, "a regular file", "a directory" if stat.S_ISDIR(mode) else "a pipe, socket or device")
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise _error(path, "a readable file", exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise _error(path, f"a file of at most {limit // 2**20} MiB", "a larger file")
+    return data
+
+
+def _check_length(path: Path, length: int, name: str, where: str = "") -> None:
+    """Refuse a document whose text passes :data:`MAX_TEXT` (``where``: how far a PDF was read)."""
+    if length > MAX_TEXT:
+        raise _error(path, f"a document of at most {MAX_TEXT:,} characters (split it)", f"{length:,} in {name}{where}")
 
 
 def _text(meta: Mapping[str, object], key: str) -> str | None:
@@ -242,21 +272,38 @@ def _html(path: Path, markup: str) -> Document:
 def _pdf(path: Path, data: bytes) -> Document:
     """A PDF's text layer and metadata. pypdf's warnings about the file's structure (it logs "EOF marker not found"
     and reads on) are not shown: a PDF it reads anyway is read, and one it cannot read is refused with an error
-    naming the file, which said the same after pypdf's bare line."""
+    naming the file (and the page), which said the same after pypdf's bare line. pypdf's own limits (a stream that
+    decompresses past 75 MB, a page tree deeper than 100, an object that is its own length) are such refusals.
+
+    A PDF encrypted with an empty user password (only to forbid printing or copying) opens in any viewer without a
+    question, so it is read; one that asks for a password is refused."""
     from io import BytesIO
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    pages: list[str] = []
+    reading = 0
     try:
         reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted:
-            raise _error(path, "a PDF that is not encrypted", "an encrypted PDF")
-        text = "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _error(path, "a PDF that opens without a password", "an encrypted PDF that asks for one")
+        count = len(reader.pages)
+        if count > MAX_PAGES:
+            raise _error(path, f"a PDF of at most {MAX_PAGES:,} pages", f"{count:,} pages")
+        length = 0
+        for reading, page in enumerate(reader.pages, start=1):
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1]) + 2
+            _check_length(path, length, path.name, f" by page {reading} of {count}")
         meta: Mapping[str, object] = reader.metadata or {}
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise _error(path, "a readable PDF", f"{type(exc).__name__}: {exc}") from None
+    except DependencyError as exc:
+        raise _error(path, "a PDF pypdf can decrypt", str(exc)) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError, NotImplementedError) as exc:
+        where = f", page {reading}" if reading else ""
+        raise InputError(f"{path.name}{where}", None, None, "a readable PDF", f"{type(exc).__name__}: {exc}") from None
+    text = "\n\n".join(pages)
     if not text.strip():
         raise _error(path, "a PDF with a text layer", "no text (a scanned PDF needs OCR first)")
     created = meta.get("/CreationDate")
@@ -285,6 +332,10 @@ def _feed(path: Path, data: bytes) -> list[Document]:
         raise _not_xml(path, data) or _error(path, "an RSS or Atom feed", f"not a feed ({parsed.bozo_exception})")
     if not parsed.entries:
         raise _error(path, "an RSS or Atom feed with entries", "a feed without entries")
+    if len(parsed.entries) > MAX_ENTRIES:
+        raise _error(
+            path, f"a feed of at most {MAX_ENTRIES:,} entries (split it into parts)", f"{len(parsed.entries):,}"
+        )
     publisher = parsed.feed.get("title") or None
     docs = []
     for i, entry in enumerate(parsed.entries, start=1):

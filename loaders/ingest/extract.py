@@ -297,7 +297,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     out = Extraction()
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
-    minutes = bool(_MINUTES.search("\n".join(linked.doc.text.lstrip().split("\n")[:4])))
+    minutes = bool(_MINUTES.search("\n".join(linked.text.lstrip().split("\n")[:4])))
 
     def networks(text: str, mentions: list[Mention]) -> bool:
         """Whether a meeting told of in ``text`` may be the network's: minutes record their own body's meetings
@@ -313,7 +313,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     header: list[str] | None = None
     for index, (start, end) in enumerate(linked.sentences):
         sentence = linked.sentence_text(index)
-        offset = start + (len(linked.doc.text[start:end]) - len(linked.doc.text[start:end].lstrip()))
+        offset = start + (len(linked.text[start:end]) - len(linked.text[start:end].lstrip()))
         cut = _dateline(sentence)
         filed = _DATE.search(sentence, 0, cut)
         sentence, offset = sentence[cut:], offset + cut
@@ -339,13 +339,13 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         )
         programmes = [m for m in mentions if m.entity.kind == "programme"]
         # a project said again only as the subject of a status in its own paragraph, in a sentence naming no city
-        same_paragraph = project.last is not None and "\n\n" not in linked.doc.text[project.last.end : offset]
+        same_paragraph = project.last is not None and "\n\n" not in linked.text[project.last.end : offset]
         said = _THE_PROJECT.match(sentence) if same_paragraph and not cities and _status(sentence) else None
         projects = project.resolve([m for m in mentions if m.entity.kind == "project"], said, offset, index)
         _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if lender and lender.end <= offset and cities and not partners and not paired:
-            both = linked.doc.text[lender.start : offset + len(sentence)]
+            both = linked.text[lender.start : offset + len(sentence)]
             for c in cities:
                 out.add(fact("pairing", both, lender.start, city=entity(c), **lender.fields))
         lender = _lender(sentence, offset, cities, partners, programmes, fact)
@@ -364,7 +364,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             event = (event[0], offset + len(sentence), event[2] + mentions)
         else:
             if event:
-                _event_lines(out, linked.doc.text, *event, networks)
+                _event_lines(out, linked.text, *event, networks)
             named = _MEETING.search(sentence) or _MEETINGS.search(sentence)
             undated = named and not _DATE.search(sentence) and not filed
             event = (offset, offset + len(sentence), mentions) if undated else None
@@ -380,7 +380,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         elif network_document and not all(_TABLE_RULE.match(c) for c in cells):
             _table_count(out, header, cells, fact)
     if event:
-        _event_lines(out, linked.doc.text, *event, networks)
+        _event_lines(out, linked.text, *event, networks)
     _date_joinings(out)
     _one_each(out)
     return out

@@ -18,10 +18,15 @@ document too (or the project is network-wide): project names are often generic (
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, cast
 
 import spacy
+from spacy.attrs import LIKE_URL  # type: ignore[import-not-found]  # a compiled module without stubs
+from spacy.lang.lex_attrs import like_url
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -29,6 +34,7 @@ from spacy.util import filter_spans
 
 from graph.lookup import fold, initials, is_abbreviation
 from graph.store import Store, select
+from loaders.ingest.documents import MAX_TEXT
 from queries.library import internal
 
 KIND_ORDER = ("city", "network", "partner", "programme", "project", "country")
@@ -85,12 +91,31 @@ COUNTRY_SPELLINGS = {
 states, so the linker holds them ("Laos joined the network" must name the state, not propose a new city "Laos")."""
 
 
+MAX_WORD = 200
+"""The longest run of characters without a space that is split into words and punctuation (a long link is 150)."""
+MAX_SENTENCE_TOKENS = 1_000
+"""The longest sentence read as one: a longer run without a full stop or line break is cut into sentences of this
+many tokens. Real sentences, and the lines of a table a PDF runs together, are a few hundred tokens at most, and
+each name is read in the light of its whole sentence, so one endless sentence cost time in the square of its length
+("Da Nang Da Nang ..." 20,000 times took a minute)."""
+
+
 @Language.component("ascn_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence too: headings and list items carry no full stop."""
+    """A line break ends a sentence too: headings and list items carry no full stop. A sentence ends after
+    :data:`MAX_SENTENCE_TOKENS` tokens at the latest.
+
+    Set as one array: setting ``Token.is_sent_start`` checks the whole doc for a parse each time, so a text of
+    many lines took time in the square of its length."""
+    starts = doc.to_array("SENT_START")
     for token in doc[:-1]:
         if "\n" in token.text and token.is_space:
-            doc[token.i + 1].is_sent_start = True
+            starts[token.i + 1] = 1
+    last = 0
+    for i in range(1, len(starts)):
+        if starts[i] == 1 or i - last >= MAX_SENTENCE_TOKENS:
+            starts[i], last = 1, i
+    doc.from_array(["SENT_START"], cast(Any, starts.reshape(-1, 1)))
     return doc
 
 
@@ -225,6 +250,14 @@ class Gazetteer:
     @cached_property
     def nlp(self):
         nlp = spacy.blank("en")
+        nlp.max_length = MAX_TEXT
+        # a run without spaces longer than any word or link stays one token: spaCy peels punctuation off a run one
+        # character at a time, each time searching the whole run, and 3,000 characters of "!?.,;:" took 6 s
+        tokenizer: Any = nlp.tokenizer
+        tokenizer.token_match = re.compile(rf"\S{{{MAX_WORD + 1},}}").fullmatch
+        # whether a word is like a URL is a regular expression's search in time up to the square of its length
+        vocab: Any = nlp.vocab
+        vocab.lex_attr_getters[LIKE_URL] = lambda text: len(text) <= MAX_WORD and like_url(text)
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("ascn_line_breaks")
         nlp.add_pipe("ascn_fold")
@@ -257,19 +290,27 @@ class Gazetteer:
         ]
         spans = filter_spans(spans)
         covered = {i for span in spans for i in range(span.start, span.end)}
-        kinds = {
-            (span.start, span.end): {self.entities[i].kind for i in self.names.get(span.label_, ())} for span in spans
-        }
+        states_at = [
+            (span.start, span.end)
+            for span in spans
+            if {self.entities[i].kind for i in self.names.get(span.label_, ())} == {"country"}
+        ]
+        bounds = ({start for start, _ in states_at}, {end for _, end in states_at})
+        headlines: dict[int, bool] = {}
         candidates = []
         for span in spans:
             iris = self.names.get(span.label_, set())
             by_kind = sorted({self.entities[i].kind for i in iris}, key=KIND_ORDER.index)
             if not by_kind:
                 continue
-            states = "country" in by_kind and (_names_the_state(doc, span) or _among_states(doc, span, kinds))
+            states = "country" in by_kind and (_names_the_state(doc, span) or _among_states(doc, span, *bounds))
             kind = "country" if states else by_kind[0]
             of_kind = [self.entities[i] for i in iris if self.entities[i].kind == kind]
-            if guards and kind in ("city", "country", "partner") and _part_of_longer_name(doc, span, covered):
+            if (
+                guards
+                and kind in ("city", "country", "partner")
+                and _part_of_longer_name(doc, span, covered, headlines)
+            ):
                 continue
             candidates.append((span, of_kind))
         cities = {e.iri for _, ents in candidates for e in ents if e.kind == "city" and len(ents) == 1}
@@ -281,7 +322,7 @@ class Gazetteer:
                 of_kind = [e for e in of_kind if e.city is None or e.city in cities]
             if len(of_kind) != 1:
                 continue
-            index = max(i for i, s in enumerate(starts) if s <= span.start)
+            index = bisect_right(starts, span.start) - 1
             mentions.append(Mention(of_kind[0], span.text, span.start_char, span.end_char, index))
         return Linked(doc, [(s.start_char, s.end_char) for s in sentences], mentions)
 
@@ -303,9 +344,10 @@ def _names_the_state(doc: Doc, span: Span) -> bool:
     )
 
 
-def _among_states(doc: Doc, span: Span, kinds: dict[tuple[int, int], set[str]]) -> bool:
+def _among_states(doc: Doc, span: Span, starts: set[int], ends: set[int]) -> bool:
     """Whether a name a member city shares with its state ("Singapore") stands in a list of states ("Myanmar, the
-    Philippines, Singapore, Thailand and Viet Nam"): the list names states, so it does too."""
+    Philippines, Singapore, Thailand and Viet Nam"): the list names states, so it does too. ``starts`` and ``ends``
+    are the token positions where names of states only begin and end."""
     joiners = {",", "and", "or", "the"}
     left = span.start
     while left > 0 and doc[left - 1].lower_ in joiners:
@@ -313,10 +355,7 @@ def _among_states(doc: Doc, span: Span, kinds: dict[tuple[int, int], set[str]]) 
     right = span.end
     while right < len(doc) and doc[right].lower_ in joiners:
         right += 1
-    return any(
-        k == {"country"} and ((end == left < span.start) or (start == right > span.end))
-        for (start, end), k in kinds.items()
-    )
+    return (left < span.start and left in ends) or (right > span.end and right in starts)
 
 
 def _headline(sentence: Span) -> bool:
@@ -326,7 +365,7 @@ def _headline(sentence: Span) -> bool:
     return len(words) >= 4 and all(w[0].isupper() or w in _HEADLINE_LOWER for w in words)
 
 
-def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
+def _part_of_longer_name(doc: Doc, span: Span, covered: set[int], headlines: dict[int, bool]) -> bool:
     """Whether the match is only part of another place's proper name ("North Jakarta", "Vientiane Province",
     "Kuala Lumpur" in a made-up "Kuala Lumpur Baru").
 
@@ -334,10 +373,15 @@ def _part_of_longer_name(doc: Doc, span: Span, covered: set[int]) -> bool:
     Metropolitan Administration") still names the city: the run of title-case words after it ends in such a head.
     In a Title-Case headline every word is capitalised, so only a word that makes place names ("Province",
     "North") makes a longer one there: "Indonesia Hosts ..." and "Vietnam And Malaysia" name the states.
+    ``headlines`` keeps whether each sentence (by its first token) is a headline, read once however many names it
+    holds: a sentence repeating a city's name thousands of times took minutes.
     """
     if _capitals(span) and _capitals_go_on(doc, span, covered):
         return True
-    if _headline(span.sent):
+    sentence = span.sent
+    if sentence.start not in headlines:
+        headlines[sentence.start] = _headline(sentence)
+    if headlines[sentence.start]:
         word_before = doc[span.start - 1].text if span.start > 0 else ""
         word_after = doc[span.end].text if span.end < len(doc) else ""
         return word_before in _PLACE_BEFORE or word_after in _PLACE_AFTER
@@ -393,9 +437,22 @@ class Linked:
     sentences: list[tuple[int, int]]
     mentions: list[Mention]
 
+    @cached_property
+    def text(self) -> str:
+        """The text, joined once: spaCy's ``Doc.text`` joins every token again at each reading, and the extractor
+        reading it once per sentence made a 30,000-character text take minutes instead of a second."""
+        return self.doc.text
+
     def sentence_text(self, index: int) -> str:
         start, end = self.sentences[index]
-        return self.doc.text[start:end].strip()
+        return self.text[start:end].strip()
+
+    @cached_property
+    def _by_sentence(self) -> dict[int, list[Mention]]:
+        by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for m in self.mentions:
+            by_sentence[m.sentence].append(m)
+        return by_sentence
 
     def in_sentence(self, index: int, kind: str | None = None) -> list[Mention]:
-        return [m for m in self.mentions if m.sentence == index and (kind is None or m.entity.kind == kind)]
+        return [m for m in self._by_sentence.get(index, ()) if kind is None or m.entity.kind == kind]
