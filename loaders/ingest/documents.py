@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dateparser
 
@@ -108,6 +109,8 @@ def read_documents(
     given_date = iso_date(date) if date else None
     if date and not given_date:
         raise _error(path, "a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date)", date)  # InputError quotes it
+    if url and not web_url(url):
+        raise _error(path, "an http or https URL (--url)", url)
     docs = [
         replace(
             d,
@@ -124,6 +127,23 @@ def read_documents(
     for d in docs:  # a longer one was spaCy's ValueError [E088] and its traceback
         _check_length(path, len(d.text), d.name)
     return docs
+
+
+def web_url(text: str | None) -> str | None:
+    """``text`` if it is a web address a source can cite (http or https, a host, nothing an IRI may not hold), else
+    None. A feed entry's link or a page's canonical URL is only recorded, never fetched, and one that is not such an
+    address is left out: "file:///etc/passwd" is no source's address, and one with a space or a quote made the store
+    refuse the whole proposals graph with a message that named neither the file nor the link.
+
+    >>> web_url("https://example.org/a?b=1"), web_url("file:///etc/passwd"), web_url('http://x.org/a b"')
+    ('https://example.org/a?b=1', None, None)
+    """
+    if not text or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+", text):
+        return None
+    try:
+        return text if urlsplit(text).hostname else None
+    except ValueError:  # a broken host ("http://[::1")
+        return None
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
@@ -176,9 +196,17 @@ def _error(path: Path, expected: str, got: str, line: int | None = None) -> Inpu
     return InputError(path.name, None, None, expected, got, line=line)
 
 
+_INVISIBLE = re.compile("[\u00ad\u061c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+"""Characters that change how a text is shown, not what it says: the direction marks, embeddings, overrides and
+isolates, the word joiner and byte-order mark, the soft hyphen. Glued to a word they hid its name: "\u202eDa Nang
+joined the network" linked nothing and proposed Da Nang as a new city. A zero-width space parts words (as Thai and
+Khmer text uses it), so it becomes a space."""
+
+
 def _clean(text: str) -> str:
-    """Text with its lines' trailing spaces gone and at most one blank line in a row (offsets refer to this)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Text without :data:`_INVISIBLE` characters, with its lines' trailing spaces gone and at most one blank line in a
+    row (offsets refer to this)."""
+    text = _INVISIBLE.sub("", text).replace("\u200b", " ").replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -265,7 +293,7 @@ def _html(path: Path, markup: str) -> Document:
         title=found.title or None,
         publisher=found.sitename or None,
         date=iso_date(found.date),
-        url=found.url or None,
+        url=web_url(found.url),
     )
 
 
@@ -348,7 +376,7 @@ def _feed(path: Path, data: bytes) -> list[Document]:
         date = datetime(*stamp[:3]).strftime("%Y-%m-%d") if stamp else None
         docs.append(
             Document(
-                path.name, text, title=title, publisher=publisher, date=date, url=entry.get("link") or None, entry=i
+                path.name, text, title=title, publisher=publisher, date=date, url=web_url(entry.get("link")), entry=i
             )
         )
     return docs

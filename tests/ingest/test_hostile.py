@@ -4,6 +4,7 @@ larger than a test should write (docs/ingest.md, "Limits")."""
 
 from __future__ import annotations
 
+import json
 import os
 import zlib
 from pathlib import Path
@@ -214,3 +215,33 @@ def test_an_endless_sentence_and_an_endless_word_are_cut(store):
     assert len(linked.mentions) == MAX_SENTENCE_TOKENS
     assert len(gazetteer.nlp.make_doc("!?.,;:" * 100 + " Da Nang")) == 3
     assert len(gazetteer.nlp.make_doc("!?.,;:" * (MAX_WORD // 6))) == MAX_WORD // 6 * 6
+
+
+def test_characters_that_only_change_how_a_text_is_shown_hide_no_name(data_dir, tmp_path):
+    """A right-to-left override glued to "Da Nang" hid the member city and proposed it as a new city."""
+    text = tmp_path / "marks.txt"
+    text.write_text("\u202eDa Nang\u202c joined the ASEAN Smart\u200bCities Network in 2018. Singa\u00adpore too.")
+    result = _ingest(data_dir, text, dry_run=True)
+    assert result.exit_code == 0, result.output
+    assert "joining: city https://w3id.org/ascn/id/city/da-nang; year 2018" in result.output
+    assert "new-city" not in result.output
+    assert "  3 mention(s): ASCN, Da Nang, Singapore\n" in result.output
+
+
+def test_a_link_that_is_no_web_address_is_left_out_and_a_given_one_is_checked(data_dir, fresh_settings, tmp_path):
+    """A feed entry's link with a space or a quote made the store refuse the whole proposals graph ("the store refused
+    the graph .../proposals: ... does not look like a valid URI"), naming neither file nor link; a file:// link was
+    kept as the source's address. Links are only recorded, never fetched."""
+    feed = tmp_path / "links.rss"
+    item = "<item><title>Item {}</title><link>{}</link><description>Da Nang joined the network in 2018.</description>"
+    items = item.format(1, 'http://example.org/a b"') + "</item>" + item.format(2, "file:///etc/passwd") + "</item>"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>')
+    args = ["--data-dir", str(data_dir), "ingest", "--format", "json", str(feed)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    stored = json.loads(result.output)["documents"]
+    assert [(d["document"]["url"], d["document"]["stored"]) for d in stored] == [(None, True), (None, True)]
+    text = tmp_path / "news.txt"
+    text.write_text("Da Nang joined the network in 2018.")
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "ingest", "--url", "not a url <>", str(text)])
+    assert result.output == "error: news.txt: expected an http or https URL (--url), got 'not a url <>'\n"
