@@ -117,12 +117,23 @@ def reject(
 ) -> list[Proposal]:
     """Mark proposals rejected (kept for audit, with who, when and why)."""
     now = now or datetime.now(UTC)
-    chosen = [_pending(store, i) for i in idents]
+    chosen = [_pending(store, i) for i in distinct(idents)]
     g = current_proposals(store)
     for p in chosen:
         _mark(g, URIRef(p.iri), REJECTED, curator, now, note)
     store.replace_graphs({releases.PROPOSALS_GRAPH: g})
     return chosen
+
+
+def distinct(idents: list[str]) -> list[str]:
+    """The proposals ``idents`` name, each once, as ids: a proposal named twice in one review (by its id, or its id and
+    its IRI) was reviewed twice and counted twice ("accepted 2 proposal(s)" for one).
+
+    >>> distinct(["abc", "https://w3id.org/ascn/id/proposal/abc", "def", "abc"])
+    ['abc', 'def']
+    """
+    prefix = str(ID["proposal/"])
+    return list(dict.fromkeys(i.removeprefix(prefix) for i in idents))
 
 
 def _pending(store: Store, ident: str) -> Proposal:
@@ -176,7 +187,7 @@ def accept(
     unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
         raise InputError("--set", None, unknown[0], "one of: " + ", ".join(OVERRIDES), unknown[0])
-    chosen = [_pending(store, i) for i in idents]
+    chosen = [_pending(store, i) for i in distinct(idents)]
     if not chosen:
         raise InputError("accept", None, None, "at least one proposal id", "none")
     proposals = current_proposals(store)

@@ -544,10 +544,10 @@ def _overrides(values: tuple[str, ...]) -> dict[str, str]:
 @click.pass_obj
 def proposals_accept(obj: _Context, idents, curator: str, note: str | None, overrides) -> None:
     """Accept proposals as one batch: their facts go into the data with provenance, as a new release."""
-    from loaders.review import accept
+    from loaders.review import accept, distinct
 
     release = accept(obj.store(), list(idents), curator, note, _overrides(overrides))
-    click.echo(f"accepted {len(idents)} proposal(s): release {release.version}")
+    click.echo(f"accepted {len(distinct(list(idents)))} proposal(s): release {release.version}")
 
 
 @proposals.command("reject")

@@ -245,3 +245,25 @@ def test_a_link_that_is_no_web_address_is_left_out_and_a_given_one_is_checked(da
     text.write_text("Da Nang joined the network in 2018.")
     result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "ingest", "--url", "not a url <>", str(text)])
     assert result.output == "error: news.txt: expected an http or https URL (--url), got 'not a url <>'\n"
+
+
+def test_a_proposal_named_twice_is_reviewed_once_and_a_reviewed_one_not_again(data_dir, tmp_path):
+    """`accept ID ID` said "accepted 2 proposal(s)" for one (and made its fact twice over); by its id and its IRI too."""
+    text = tmp_path / "news.txt"
+    text.write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "ingest", "--format", "json", str(text)])
+    iri = json.loads(result.output)["documents"][0]["facts"][0]["id"]
+    ident = iri.rsplit("/", 1)[1]
+
+    def run(*args: str) -> tuple[int, str]:
+        done = CliRunner().invoke(main, ["--data-dir", str(data_dir), "proposals", *args])
+        return done.exit_code, done.output
+
+    code, output = run("accept", ident, ident, iri, "--by", "Mai Tran")
+    assert (code, output.split(":")[0]) == (0, "accepted 1 proposal(s)")
+    again = f"error: {ident}, field 'status': expected a pending proposal, got 'one already accepted'\n"
+    assert run("accept", ident, "--by", "Mai Tran") == (2, again)
+    assert run("reject", ident, "--by", "Mai Tran") == (2, again)
+    assert run("reject", "0000000000000000", "--by", "Mai Tran") == (2, "error: no proposal '0000000000000000'\n")
+    code, output = run("list", "--status", "all")
+    assert (code, output.count(ident)) == (0, 1) and "accepted" in output
