@@ -101,7 +101,7 @@ def read_documents(
         heading = text.split("\n\n", 1)[0]
         docs = [
             Document(
-                path.name,
+                _file_name(path),
                 text,
                 title=heading if "\n" not in heading and len(heading) <= 150 and len(text) > len(heading) else None,
             )
@@ -127,6 +127,17 @@ def read_documents(
     for d in docs:  # a longer one was spaCy's ValueError [E088] and its traceback
         _check_length(path, len(d.text), d.name)
     return docs
+
+
+def _file_name(path: Path) -> str:
+    """The name of a file as text: bytes of a name that are not UTF-8 (Python keeps them as lone surrogates) become
+    U+FFFD. Kept as they were, the store refused the whole proposals graph ("surrogates not allowed") and the JSON
+    output was not UTF-8.
+
+    >>> _file_name(Path(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))) == "caf\\ufffd.txt"
+    True
+    """
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def web_url(text: str | None) -> str | None:
@@ -185,15 +196,15 @@ def _text_of(path: Path, data: bytes) -> str:
     Traceback (most recent call last):
     ontology.errors.InputError: x.txt: expected text, not binary data (a NUL character at offset 6)
     """
-    text = decode(path.name, data)
+    text = decode(_file_name(path), data)
     if "\x00" in text:
         offset = text.index("\x00")
-        raise InputError(path.name, None, None, f"text, not binary data (a NUL character at offset {offset})")
+        raise InputError(_file_name(path), None, None, f"text, not binary data (a NUL character at offset {offset})")
     return text
 
 
 def _error(path: Path, expected: str, got: str, line: int | None = None) -> InputError:
-    return InputError(path.name, None, None, expected, got, line=line)
+    return InputError(_file_name(path), None, None, expected, got, line=line)
 
 
 _INVISIBLE = re.compile("[\u00ad\u061c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
@@ -288,7 +299,7 @@ def _html(path: Path, markup: str) -> Document:
     if not isinstance(found, Extracted) or not (found.text or "").strip():  # a dict only when asked for one
         raise _error(path, "an HTML page with readable text", "no main text found")
     return Document(
-        path.name,
+        _file_name(path),
         _clean(found.text or ""),
         title=found.title or None,
         publisher=found.sitename or None,
@@ -324,13 +335,15 @@ def _pdf(path: Path, data: bytes) -> Document:
         for reading, page in enumerate(reader.pages, start=1):
             pages.append(page.extract_text() or "")
             length += len(pages[-1]) + 2
-            _check_length(path, length, path.name, f" by page {reading} of {count}")
+            _check_length(path, length, _file_name(path), f" by page {reading} of {count}")
         meta: Mapping[str, object] = reader.metadata or {}
     except DependencyError as exc:
         raise _error(path, "a PDF pypdf can decrypt", str(exc)) from None
     except (PyPdfError, ValueError, KeyError, TypeError, RecursionError, NotImplementedError) as exc:
         where = f", page {reading}" if reading else ""
-        raise InputError(f"{path.name}{where}", None, None, "a readable PDF", f"{type(exc).__name__}: {exc}") from None
+        raise InputError(
+            f"{_file_name(path)}{where}", None, None, "a readable PDF", f"{type(exc).__name__}: {exc}"
+        ) from None
     text = "\n\n".join(pages)
     if not text.strip():
         raise _error(path, "a PDF with a text layer", "no text (a scanned PDF needs OCR first)")
@@ -339,7 +352,7 @@ def _pdf(path: Path, data: bytes) -> Document:
     if isinstance(created, str) and re.match(r"D:\d{8}", created):
         date = f"{created[2:6]}-{created[6:8]}-{created[8:10]}"
     return Document(
-        path.name,
+        _file_name(path),
         _clean(_unwrap(text)),
         title=_text(meta, "/Title"),
         publisher=_text(meta, "/Author"),
@@ -376,7 +389,13 @@ def _feed(path: Path, data: bytes) -> list[Document]:
         date = datetime(*stamp[:3]).strftime("%Y-%m-%d") if stamp else None
         docs.append(
             Document(
-                path.name, text, title=title, publisher=publisher, date=date, url=web_url(entry.get("link")), entry=i
+                _file_name(path),
+                text,
+                title=title,
+                publisher=publisher,
+                date=date,
+                url=web_url(entry.get("link")),
+                entry=i,
             )
         )
     return docs

@@ -267,3 +267,13 @@ def test_a_proposal_named_twice_is_reviewed_once_and_a_reviewed_one_not_again(da
     assert run("reject", "0000000000000000", "--by", "Mai Tran") == (2, "error: no proposal '0000000000000000'\n")
     code, output = run("list", "--status", "all")
     assert (code, output.count(ident)) == (0, 1) and "accepted" in output
+
+
+def test_a_file_name_that_is_not_utf_8_is_stored_readable(data_dir, tmp_path):
+    """A name with bytes that are not UTF-8 made the store refuse the proposals graph ("surrogates not allowed")."""
+    text = tmp_path / b"caf\xe9.txt".decode("utf-8", "surrogateescape")
+    text.write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "ingest", "--format", "json", str(text)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)["documents"][0]["document"]
+    assert (document["file"], document["stored"]) == ("caf\ufffd.txt", True)
