@@ -114,11 +114,19 @@ def forward(registration: Registration, args: list[str]) -> tuple[str, str, int]
 
 
 def _absolute_paths(args: list[str]) -> list[str]:
-    """Arguments naming an existing file, or following ``-o``/``--output``, as absolute paths."""
-    out = []
+    """Arguments naming an existing file, or following ``-o``/``--output``, as absolute paths; after ``--`` every
+    argument is a name, one starting with a dash too (``ascn ingest -- -notes.txt`` was looked for in the server's
+    folder, "No such file or directory")."""
+    out: list[str] = []
+    names = False
     for i, arg in enumerate(args):
         output = i > 0 and args[i - 1] in ("-o", "--output")
-        out.append(os.path.abspath(arg) if (output or (not arg.startswith("-") and os.path.exists(arg))) else arg)
+        if arg == "--" and not names:
+            names = True
+            out.append(arg)
+            continue
+        named = (names or not arg.startswith("-")) and os.path.exists(arg)
+        out.append(os.path.abspath(arg) if (output or named) else arg)
     return out
 
 

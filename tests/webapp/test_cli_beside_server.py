@@ -140,3 +140,12 @@ def test_the_registration_goes_when_the_server_stops(tmp_path, bundled_graphs):
         assert (settings.data_dir / "server.json").exists()
     assert not (settings.data_dir / "server.json").exists()
     assert ascn(settings.data_dir, "stats").returncode == 0  # alone again: the command opens the store itself
+
+
+def test_a_file_named_after_the_options_end_is_found_here_though_it_starts_with_a_dash(server, tmp_path):
+    """`ascn ingest -- -notes.txt` beside a server was looked for in the server's folder: 'No such file'."""
+    _, data_dir = server
+    (tmp_path / "-notes.txt").write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    result = ascn(data_dir, "ingest", "--dry-run", "--", "-notes.txt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("-notes.txt: untitled (dry run)\n")
