@@ -18,7 +18,6 @@ recommendation a few sparse products instead of a handful of SPARQL queries. Eve
 
 from __future__ import annotations
 
-import difflib
 import logging
 import pickle
 import re
@@ -37,33 +36,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.derived import code_digest, collection_paused, lasting_version, part_path, write_part
-from graph.lookup import compact, initials, normalize
-from graph.similarity.text import words
+from graph.similarity.kinds import KINDS, RELATIONS
+from graph.similarity.names import Names
 from graph.store import Store
-from ontology.errors import NotFound
 from queries.library import internal
 
 log = logging.getLogger(__name__)
 
-KINDS = ("city", "country", "project", "focus_area", "outcome", "partner", "programme", "pairing", "practice", "status")
-
-RELATIONS: Mapping[str, tuple[str, str]] = {
-    # relation name (as the edges query binds it) → (kind of source, kind of target)
-    "in_country": ("city", "country"),
-    "in_city": ("project", "city"),
-    "other_city": ("project", "city"),
-    "focus_area": ("project", "focus_area"),
-    "strategic_outcome": ("project", "outcome"),
-    "involves_partner": ("project", "partner"),
-    "status": ("project", "status"),
-    "paired_city": ("pairing", "city"),
-    "paired_partner": ("pairing", "partner"),
-    "under_programme": ("pairing", "programme"),
-    "runs_programme": ("partner", "programme"),
-    "parent_partner": ("partner", "partner"),
-    "concerns_project": ("practice", "project"),
-    "concerns_city": ("practice", "city"),
-}
 
 T = TypeVar("T")
 
@@ -142,14 +121,14 @@ class TypedGraph:
     """The framework's terms by concept (focus area, urban system, enabler): the text match's thesaurus."""
     _ids: dict[str, list[str]] = field(init=False, repr=False)
     _index: dict[str, dict[str, int]] = field(init=False, repr=False)
-    _names: dict[str, _Names] = field(init=False, repr=False)
+    _names: Names = field(init=False, repr=False)
     _built: dict[Callable[[TypedGraph], Any], Any] = field(init=False, repr=False)
     _built_lock: RLock = field(init=False, repr=False)
     kept_in: Path | None = field(init=False, repr=False, compare=False)
     """The file this graph is kept in (:meth:`keep`; set by :class:`GraphCache`), None when it is not kept."""
 
     def __post_init__(self) -> None:
-        self._names = {}
+        self._names = Names(self)
         self._built = {}
         self._built_lock = RLock()
         self.kept_in = None
@@ -171,7 +150,7 @@ class TypedGraph:
         return {k: v for k, v in self.__dict__.items() if k not in ("_built_lock", "_names", "kept_in")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _names={}, _built_lock=RLock(), kept_in=None)
+        self.__dict__.update(state, _names=Names(self), _built_lock=RLock(), kept_in=None)
 
     def keep(self) -> None:
         """Write this graph, with what is built from it so far, to :attr:`kept_in` (when it is kept), over the
@@ -427,103 +406,11 @@ class TypedGraph:
             return self._built[build]
 
     def resolve(self, text: str, kind: str | tuple[str, ...]) -> str:
-        """The IRI of the entity ``text`` names: an IRI, an id (``da-nang``), a label or other name, compared as
-        search compares names (:func:`graph.lookup.compact`: any case, accents, full-width forms, spaces and
-        punctuation alike, so "Da Năng", "danang" and "da_nang" are one city), a city's initials (HCMC,
-        :func:`graph.lookup.initials`), or words that stand together in one entity's name alone ("Cebu" for
-        Cebu City, "Ho Chi Minh" for Ho Chi Minh City, "health" for Health and Well-being), as people name them.
+        """The IRI of the entity of ``kind`` (or of one of several kinds) ``text`` names, as people name it; an
+        unknown name raises NotFound with the names meant (:meth:`graph.similarity.names.Names.resolve`)."""
+        return self._names.resolve(text, kind)
 
-        An unknown name raises NotFound with the closest labels (difflib); words in several names raise NotFound
-        with (at most eight of) those names; the name of an entity of another kind, with the entities of the asked
-        kind it links to ("Smart JAMP" asked as a partner is a programme: MLIT runs it).
-        """
-        kinds = (kind,) if isinstance(kind, str) else kind
-        wanted = text.strip()
-        folded = compact(wanted)
-        if wanted in self.entities and self.entities[wanted].kind in kinds:
-            return wanted
-        for k in kinds:
-            if folded in self._names_of(k).ids:
-                return self._names_of(k).ids[folded]
-        for k in kinds:
-            if folded in self._names_of(k).names:
-                return self._names_of(k).names[folded]
-        what = " or ".join(k.replace("_", " ") for k in kinds)
-        typed = _distinctive(wanted)
-        whole_named = {iri for k in kinds if k in WHOLE_NAMED for iri in self._names_of(k).whole(typed)}
-        if not whole_named and "city" in kinds:
-            whole_named = self._city_in_country(typed)
-        within = sorted({iri for k in kinds for iri in self._names_of(k).within(normalize(wanted).split())})
-        whole = [iri for iri in within if self.kind(iri) != "city"]  # a city is named by its whole name (above)
-        one = whole_named if len(whole_named) == 1 else set(whole) if len(whole) == 1 and len(within) == 1 else set()
-        if one and not (set(kinds) - NAMED_BY_WORDS and self._common(wanted)):
-            return one.pop()
-        if one:
-            labels = list(dict.fromkeys(self.entities[iri].label for iri in [*one, *within]))[:8]
-            raise NotFound(f"{text!r} is an ordinary word in the projects' descriptions, not a {what}'s name", labels)
-        if within:
-            labels = sorted(self.entities[iri].label for iri in within)[:8]
-            if len(within) == 1:
-                raise NotFound(f"{text!r} is only part of a {what}'s name", suggestions=labels)
-            raise NotFound(f"{text!r} is part of {len(within)} {what} names", suggestions=labels)
-        for other in KINDS:
-            named = self._names_of(other)
-            if other not in kinds and (found := named.names.get(folded) or named.ids.get(folded)):
-                related = sorted({self.label(iri) for iri in self._linked(found, kinds)})[:8]
-                raise NotFound(f"{text!r} names a {other.replace('_', ' ')}, not a {what}", suggestions=related)
-        words = normalize(wanted).split() if not set(kinds) & _OWN_FALLBACK else []
-        for other in KINDS:
-            holding = sorted(self._names_of(other).within(words)) if other not in kinds else []
-            linked = sorted({self.label(x) for iri in holding for x in self._linked(iri, kinds)})
-            if holding and 0 < len(linked) <= OTHER_KIND_LINKS:
-                kind = other.replace("_", " ")
-                raise NotFound(
-                    f"no {what} named {text!r}; it is part of the name of {self.label(holding[0])}"
-                    + (f" and {len(holding) - 1} other {kind} names" if len(holding) > 1 else f", a {kind}"),
-                    suggestions=linked,
-                )
-        names: dict[str, str] = {}  # the names the look-ups above compare, compacted as the typed text is
-        for k in kinds:
-            for index in (self._names_of(k).names, self._names_of(k).ids):
-                for name, iri in index.items():
-                    names.setdefault(name, iri)
-        close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
-        lettered = sorted(self._names_of("city").lettered.get(folded, ())) if "city" in kinds else []
-        suggestions = list(dict.fromkeys([*lettered, *(self.entities[names[c]].label for c in close)]))[:5]
-        raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
-
-    def _common(self, typed: str) -> bool:
-        """Whether ``typed`` is one word that a project's name or description writes in lower case: an ordinary
-        word ("water", "public", "planning"), which alone names no body, place or project even when one name holds
-        it (The Water Council, San Francisco Public Utilities Commission); a name is capitalised where it is
-        written ("Cebu", "JICA", "Phuket")."""
-        typed_words = normalize(typed).split()
-        return len(typed_words) == 1 and typed_words[0] in self._ordinary_words
-
-    @cached_property
-    def _ordinary_words(self) -> frozenset[str]:
-        """The words the projects' names and descriptions write in lower case, folded as typed names are."""
-        found: set[str] = set()
-        for iri in self.ids("project"):
-            entity = self.entities[iri]
-            for text in (entity.label, entity.description or ""):
-                found.update(normalize(w) for w in _A_WORD.findall(text) if w.islower())
-        return frozenset(found)
-
-    def _city_in_country(self, typed: frozenset[str]) -> set[str]:
-        """The cities a name followed (or led) by their own country's name names: "Da Nang, Vietnam" (its name's
-        words, or written as one: "Viet Nam"), "Cebu City, Philippines", as people write a place; "Da Nang, Thailand"
-        names none."""
-        found: set[str] = set()
-        for k in self.ids("country"):
-            names = (self.label(k), *self.entities[k].alt_labels)
-            for country in {*map(_distinctive, names), *(frozenset([compact(n)]) for n in names)}:  # "Vietnam"
-                if country and country < typed:
-                    rest = self._names_of("city").whole(typed - country)
-                    found.update(c for c in rest if k in self.targets("in_country", c))
-        return found
-
-    def _linked(self, iri: str, kinds: tuple[str, ...]) -> set[str]:
+    def linked(self, iri: str, kinds: tuple[str, ...]) -> set[str]:
         """The entities of ``kinds`` one link away from ``iri``: a programme's partners, a project's city."""
         found: set[str] = set()
         for relation, (source, target) in RELATIONS.items():
@@ -532,116 +419,6 @@ class TypedGraph:
             if target == self.kind(iri) and source in kinds:
                 found.update(self.sources_of(relation, iri))
         return found
-
-    def _names_of(self, kind: str) -> _Names:
-        """The names of one kind's entities, as :meth:`resolve` looks them up (made on first use)."""
-        cache = self._names
-        if kind not in cache:
-            named = _Names()
-            for iri in self.ids(kind):
-                named.ids.setdefault(compact(iri.rsplit("/", 1)[-1]), iri)
-                entity = self.entities[iri]
-                written = (entity.label, *entity.alt_labels)
-                for name in (*written, *(short for name in written if kind == "city" and (short := initials(name)))):
-                    named.names.setdefault(compact(name), iri)
-                for name in written if kind == "city" else ():  # "Hochiminh", "Kotakinabalu": typed without spaces
-                    named.names.setdefault(compact(" ".join(_distinctive_words(name))), iri)
-                for name in written:
-                    named.add_words(normalize(name).split(), iri)
-                    if kind in WHOLE_NAMED:
-                        named.distinct[_distinctive(name)].add(iri)
-                    if kind == "city" and len(letters := _distinctive_words(name)) > 1:
-                        named.lettered[compact("".join(w[0] for w in letters))].add(entity.label)
-            cache[kind] = named
-        return cache[kind]
-
-
-@dataclass
-class _Names:
-    """One kind's names: compacted ids and names → IRI (the first IRI wins a clash), and each name's words."""
-
-    ids: dict[str, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    worded: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    """(a name's words, IRI), for each name"""
-    by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    """word → the positions in :attr:`worded` of the names holding it"""
-    distinct: dict[frozenset[str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    """a name's distinctive words (:func:`_distinctive`) → the IRIs of the entities so named (:data:`WHOLE_NAMED`)"""
-    lettered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    """the initials of a city name of two distinctive words or more ("kl", "jb", "hcm") → the cities' labels, offered
-    when a typed name is unknown (:func:`graph.lookup.initials` links only names of four words: KL, JB or KK stand
-    for too much else to be taken as a city unasked)"""
-
-    def whole(self, typed: frozenset[str]) -> set[str]:
-        """The IRIs of the entities one of whose names has exactly the distinctive words ``typed``."""
-        return set(self.distinct.get(typed, ())) if typed else set()
-
-    def add_words(self, words: list[str], iri: str) -> None:
-        for word in words:
-            self.by_word[word].add(len(self.worded))
-        self.worded.append((tuple(words), iri))
-
-    def within(self, words: list[str]) -> set[str]:
-        """The IRIs of the names holding ``words`` side by side, in order."""
-        if not words:
-            return set()
-        positions = set.intersection(*(self.by_word.get(w, set()) for w in words))
-        n = len(words)
-        return {
-            iri
-            for name, iri in (self.worded[i] for i in positions)
-            if any(name[i : i + n] == tuple(words) for i in range(len(name) - n + 1))
-        }
-
-
-OTHER_KIND_LINKS = 3
-"""At most this many entities of the asked kind are offered for a name of another kind that holds the typed words
-("Brunei" as a city: Brunei Darussalam's one city; "Iskandar": the city of the Iskandar Malaysia projects); a word
-many names hold ("smart") links too many to say anything."""
-
-WHOLE_NAMED = ("city", "partner")
-"""Kinds a typed name names by its distinctive words alone, whatever else it says of the place or body
-(:data:`ADMINISTRATIVE`, and the stop words: "Bangkok Metropolitan", "Makassar City", "Government of Japan", "US
-government")."""
-
-NAMED_BY_WORDS = frozenset({"focus_area", "outcome", "status"})
-"""Kinds whose names are ordinary words, so a common word still names them ("health": Health and Well-being);
-a city, partner, project, programme or country is not named by one (:meth:`TypedGraph._common`)."""
-
-_A_WORD = re.compile(r"[^\W_]+")
-"""A run of letters and digits, as :func:`graph.lookup.normalize` cuts a typed name into words."""
-
-_OWN_FALLBACK = {"focus_area"}
-"""Kinds whose unknown names the caller answers itself: a problem typed as a focus area gets the areas of the
-projects on it (:func:`graph.similarity.questions.focus_area`), not those of the projects that happen to hold it in
-their names."""
-
-ADMINISTRATIVE = frozenset(
-    [
-        "metropolitan",
-        "metro",
-        "municipality",
-        "municipal",
-        "province",
-        "provincial",
-        "regency",
-        "capital",
-        "administration",
-        "council",
-    ]
-)
-"""Words that say what kind of place or authority a name is, not which: "Bangkok Metropolitan (Administration)",
-"Phuket Province", "Makassar City" ("city" is a stop word already) name the member city as its bare name does."""
-
-
-def _distinctive_words(name: str) -> list[str]:
-    """A name's words that tell it apart (:func:`graph.similarity.text.words` less :data:`ADMINISTRATIVE`)."""
-    return [w for w in words(name) if w not in ADMINISTRATIVE]
-
-
-def _distinctive(name: str) -> frozenset[str]:
-    return frozenset(_distinctive_words(name))
 
 
 class ShortestPaths:
