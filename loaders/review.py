@@ -29,7 +29,7 @@ from graph.backends import memory_store
 from graph.describe import BUILD_GRAPH, revise
 from graph.store import Store, construct, select
 from loaders import shacl_sparql
-from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, current_proposals
+from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, WRITING, current_proposals
 from loaders.to_rdf import NETWORK, iri, typed_date
 from ontology import ontology_graph
 from ontology.errors import InputError, NotFound
@@ -117,11 +117,12 @@ def reject(
 ) -> list[Proposal]:
     """Mark proposals rejected (kept for audit, with who, when and why)."""
     now = now or datetime.now(UTC)
-    chosen = [_pending(store, i) for i in distinct(idents)]
-    g = current_proposals(store)
-    for p in chosen:
-        _mark(g, URIRef(p.iri), REJECTED, curator, now, note)
-    store.replace_graphs({releases.PROPOSALS_GRAPH: g})
+    with WRITING:
+        chosen = [_pending(store, i) for i in distinct(idents)]
+        g = current_proposals(store)
+        for p in chosen:
+            _mark(g, URIRef(p.iri), REJECTED, curator, now, note)
+        store.replace_graphs({releases.PROPOSALS_GRAPH: g})
     return chosen
 
 
@@ -182,6 +183,18 @@ def accept(
 ) -> releases.Release:
     """Accept proposals as one batch: their facts, sources and provenance go into the accepted graph and a new
     release is made. Nothing is written if any proposal is refused."""
+    with WRITING:
+        return _accept(store, idents, curator, note, overrides, now)
+
+
+def _accept(
+    store: Store,
+    idents: list[str],
+    curator: str,
+    note: str | None,
+    overrides: dict[str, str] | None,
+    now: datetime | None,
+) -> releases.Release:
     now = now or datetime.now(UTC)
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(OVERRIDES))

@@ -10,6 +10,7 @@ document again finds it there and adds nothing. The new content is checked with 
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
@@ -29,6 +30,12 @@ from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
 from queries.library import internal
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+
+WRITING = threading.Lock()
+"""One change of the proposals graph at a time in a process. An ingest, an acceptance and a rejection each read the
+graph, change it and write it whole, so two at once (two curators on /review, a review beside an ingest handed to
+``ascn serve``) kept the later and lost the earlier: its proposals, or its review with the facts it accepted.
+Processes are kept apart by the embedded store's own lock."""
 
 
 def document_iri(doc: Document) -> URIRef:
@@ -112,6 +119,11 @@ def store_proposals(store: Store, analyses, kind: str = "news") -> int:
     """
     if kind not in SOURCE_KINDS:
         raise InputError(field="kind", expected=f"one of {', '.join(SOURCE_KINDS)}", got=kind)
+    with WRITING:
+        return _store_proposals(store, analyses, kind)
+
+
+def _store_proposals(store: Store, analyses, kind: str) -> int:
     existing = current_proposals(store)
     seen = {str(o) for o in existing.objects(None, ASCN.contentDigest)}
     fresh = [a for a in analyses if a.document.digest not in seen]

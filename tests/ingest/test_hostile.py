@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import URIRef
+from rdflib.namespace import RDF
 
 from graph import releases
 from graph.backends import open_store
 from loaders.ingest import documents
 from loaders.ingest.linker import MAX_SENTENCE_TOKENS, MAX_WORD, Gazetteer
+from ontology.namespace import ASCN, ID
+from queries.library import internal
 from webapp.cli import main
 
 TEXT = b"BT /F1 12 Tf 72 720 Td (Da Nang joined the ASEAN Smart Cities Network in 2018.) Tj ET"
@@ -277,3 +282,52 @@ def test_a_file_name_that_is_not_utf_8_is_stored_readable(data_dir, tmp_path):
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)["documents"][0]["document"]
     assert (document["file"], document["stored"]) == ("caf\ufffd.txt", True)
+
+
+class _SpyLock:
+    """A lock that says when a second caller waits for it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.waiting = threading.Event()
+
+    def __enter__(self):
+        if not self._lock.acquire(blocking=False):
+            self.waiting.set()
+            self._lock.acquire()
+
+    def __exit__(self, *exc):
+        self._lock.release()
+
+
+def test_a_review_while_another_is_written_waits_for_it_and_both_are_kept(fresh_store, tmp_path, monkeypatch):
+    """Two reviews at once (two curators on /review, or one beside an `ascn proposals` handed to the server) each
+    read the proposals graph and wrote it whole: the later one wrote back the earlier one's proposal as pending and
+    the facts it accepted went out of the accepted graph."""
+    from loaders import review
+    from loaders.ingest import ingest
+    from loaders.ingest import proposals as proposals_graph
+
+    (tmp_path / "a.txt").write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    (tmp_path / "b.txt").write_text("Vientiane joined the ASEAN Smart Cities Network in 2019.")
+    found = ingest(fresh_store, [tmp_path / "a.txt", tmp_path / "b.txt"], dry_run=False)
+    first, second = (str(proposals_graph.proposal_iri(a.document, a.extraction.facts[0])) for a in found)
+    spy = _SpyLock()
+    monkeypatch.setattr(proposals_graph, "WRITING", spy)
+    monkeypatch.setattr(review, "WRITING", spy)
+    check = review._check
+    other = threading.Thread(target=review.reject, args=(fresh_store, [second], "Curator Two"))
+
+    def checked_while_another_waits(store, accepted):
+        other.start()
+        spy.waiting.wait()  # the rejection waits for this acceptance to be written
+        check(store, accepted)
+
+    monkeypatch.setattr(review, "_check", checked_while_another_waits)
+    review.accept(fresh_store, [first], "Curator One")
+    other.join()
+    status = {p.iri: p.status for p in review.list_proposals(fresh_store, None)}
+    assert (status[first], status[second]) == ("accepted", "rejected")
+    assert len(review.list_proposals(fresh_store, "accepted")) == 1
+    accepted = fresh_store.query(internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
+    assert (URIRef(f"{ID}fact/{first.rsplit('/', 1)[1]}"), RDF.type, ASCN.AcceptedFact) in accepted
