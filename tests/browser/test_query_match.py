@@ -172,8 +172,9 @@ def test_match_folds_the_evidence_away_as_entity_pages_do(page, screenshot):
 
 def _json_of_the_same_answer(page) -> dict:
     """Follow the answer's "the same answer as JSON" link, as a person would: it must list what the page lists."""
-    shown = page.locator("#answer .rec-title").all_inner_texts()
-    assert shown
+    titles = page.locator("#answer .rec-title")
+    expect(titles.first).to_be_visible()  # the click only starts the page's loading: wait for the answer itself
+    shown = titles.all_inner_texts()
     with page.expect_response(lambda r: "/api/recommend/" in r.url) as answered:
         page.locator("#answer").get_by_role("link", name="recommendation API").click()
     assert answered.value.status == 200, answered.value.text()
