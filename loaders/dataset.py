@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 
 from graph import releases
 from graph.backends import memory_store, open_store, repair_store
-from graph.config import Settings
+from graph.config import MAX_RECORDS, Settings
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
@@ -207,13 +207,16 @@ def graph_name(name: str) -> str:
     return USER_PREFIX + name
 
 
-def read_user_file(store: Store, path: Path, type_: str | None = None, name: str | None = None) -> Graph:
+def read_user_file(
+    store: Store, path: Path, type_: str | None = None, name: str | None = None, max_records: int = MAX_RECORDS
+) -> Graph:
     """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written.
 
     The check is a load's, step for step, so `ascn validate FILE` and `ascn load FILE` never disagree: an RDF file
     is read by the store's own parser (the one a load uses, into an in-memory store), records by the same field
     and reference checks, and both meet the same :func:`check_staged` beside the ontology and the types of what
-    the file links to; ``name`` is the graph a load would replace (``load``'s default: the file's stem).
+    the file links to; ``name`` is the graph a load would replace (``load``'s default: the file's stem), and
+    ``max_records`` the records a record file may hold (:data:`graph.config.MAX_RECORDS`).
     """
     staged, focus = memory_store(), str(GRAPH["user/checked"])
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
@@ -222,7 +225,7 @@ def read_user_file(store: Store, path: Path, type_: str | None = None, name: str
         graph = construct(staged.query, internal("all_triples").sparql, default_graphs=[focus])
     else:
         records = RecordSet()
-        for record in read_file(path, type_):
+        for record in read_file(path, type_, max_records):
             records.add(record)
         check_records(records, known_ids(store), known_ids(store, graph_name(name or path.stem)))
         graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
@@ -286,7 +289,9 @@ def check_terms(query, graph: str, file: str) -> None:
     raise InputError(file, str(row["s"]), str(row["p"]), _UNSAFE[problem], got)
 
 
-def load(store: Store, path: Path, name: str | None = None, type_: str | None = None) -> int:
+def load(
+    store: Store, path: Path, name: str | None = None, type_: str | None = None, max_records: int = MAX_RECORDS
+) -> int:
     """Load a user's file into its own named graph (replacing one of the same name); returns its triples.
 
     The store parses and stages the file by its bulk path; the data shapes, compiled to SPARQL
@@ -302,7 +307,7 @@ def load(store: Store, path: Path, name: str | None = None, type_: str | None = 
     if _file_kind(path) == "rdf":
         return store.replace_graph_from_file(target, path, load_format(path), check)
     records = RecordSet()
-    for record in read_file(path, type_):
+    for record in read_file(path, type_, max_records):
         records.add(record)
     check_records(records, known_ids(store), known_ids(store, target))
     graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))

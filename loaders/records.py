@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from graph.config import MAX_RECORDS
 from graph.lookup import compact
 from loaders.encoding import decode
 from loaders.schema import ORDER, PLURALS, SCHEMA, Field, id_field
@@ -91,7 +92,42 @@ class RecordSet:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line of every mapping (as ``__line__``)."""
+    """A safe YAML loader that remembers the line of every mapping (as ``__line__``), and stops at the record past
+    ``max_records`` (:class:`_TooMany`), before it composes the rest of the file."""
+
+    def __init__(self, text: str, max_records: int) -> None:
+        super().__init__(text)
+        self.max_records = max_records
+        self.records = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # a record is an item of a list at depth 2: the document's mapping, a section (or ``records:``), its items
+        if self.depth == 2 and isinstance(parent, yaml.SequenceNode):
+            self.records += 1
+            if self.records > self.max_records:
+                raise _TooMany(self.peek_event().start_mark.line + 1)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _TooMany(Exception):
+    """A record file holds more records than its cap; ``line`` is where the first record past it starts."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _too_many(name: str, line: int, max_records: int) -> InputError:
+    return InputError(
+        name,
+        line,
+        None,
+        f"at most {max_records:,} records in a file (--max-records or ASCN_MAX_RECORDS raises the cap)",
+    )
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -130,12 +166,13 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
-def read_file(path: Path, type_: str | None = None) -> list[Record]:
+def read_file(path: Path, type_: str | None = None, max_records: int = MAX_RECORDS) -> list[Record]:
     """The records of one YAML or CSV file, read as they stand: :func:`check_records` checks them.
 
     A YAML file is either ``{type: T, records: [...]}`` or a mapping of section names (``projects:``,
     ``sources:`` ...) to lists, so a city can add its projects together with the sources they cite.
     A CSV file holds one type, given by ``type_`` or by its name (``projects.csv``, ``my-projects.csv``).
+    A file of more than ``max_records`` records is refused at the first record past it (:data:`MAX_RECORDS`).
     """
     name = path.name
     try:
@@ -143,18 +180,20 @@ def read_file(path: Path, type_: str | None = None) -> list[Record]:
     except OSError as exc:
         raise InputError(name, None, None, f"a readable file ({exc.strerror})") from None
     if path.suffix.lower() == ".csv":
-        records = _read_csv(name, text, type_ or _type_from_name(name))
+        records = _read_csv(name, text, type_ or _type_from_name(name), max_records)
     elif path.suffix.lower() in (".yaml", ".yml"):
-        records = _read_yaml(name, text, type_)
+        records = _read_yaml(name, text, type_, max_records)
     else:
         raise InputError(name, None, None, "a .yaml, .yml or .csv record file", path.suffix)
     return records
 
 
-def _read_yaml(name: str, text: str, type_: str | None) -> list[Record]:
-    loader = _LineLoader(text)
+def _read_yaml(name: str, text: str, type_: str | None, max_records: int) -> list[Record]:
+    loader = _LineLoader(text, max_records)
     try:
         doc = loader.get_single_data()
+    except _TooMany as exc:
+        raise _too_many(name, exc.line, max_records) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -242,20 +281,22 @@ def _type_from_name(name: str) -> str:
     raise InputError(name, None, None, "a CSV named after its type (e.g. projects.csv), or a --type")
 
 
-def _read_csv(name: str, text: str, type_: str) -> list[Record]:
+def _read_csv(name: str, text: str, type_: str, max_records: int) -> list[Record]:
     if type_ not in SCHEMA:
         raise InputError(name, None, None, f"a record type among {', '.join(ORDER)}", type_)
     fields = {f.name: f for f in SCHEMA[type_]}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_separator(text.partition("\n")[0]))
     try:
-        return _csv_records(name, reader, type_, fields)
+        return _csv_records(name, reader, type_, fields, max_records)
     except csv.Error as exc:  # a cell past the csv module's 131,072 characters: it was a traceback
         # line_num counts the lines the csv module finished; the error is in the next one
         raise InputError(name, reader.line_num + 1, None, f"valid CSV ({exc})") from None
 
 
-def _csv_records(name: str, reader: csv.DictReader, type_: str, fields: dict[str, Field]) -> list[Record]:
+def _csv_records(
+    name: str, reader: csv.DictReader, type_: str, fields: dict[str, Field], max_records: int
+) -> list[Record]:
     header = reader.fieldnames
     if not header:
         raise InputError(
@@ -277,7 +318,7 @@ def _csv_records(name: str, reader: csv.DictReader, type_: str, fields: dict[str
         if column not in fields or fields[column].kind in ("mapping", "any"):
             allowed = [f.name for f in SCHEMA[type_] if f.kind not in ("mapping", "any")]
             raise InputError(name, 1, column, f"a column among {', '.join(allowed)}")
-    records = []
+    records: list[Record] = []
     for row in reader:
         line = reader.line_num
         if None in row:
@@ -288,6 +329,8 @@ def _csv_records(name: str, reader: csv.DictReader, type_: str, fields: dict[str
                 continue
             data[column] = _from_cell(fields[column], cell.strip())
         if data:  # a row of empty cells, as spreadsheets save rows once formatted, is no record
+            if len(records) == max_records:
+                raise _too_many(name, line, max_records)
             records.append(Record(type_, data, name, line))
     if not records:
         raise InputError(name, None, None, "one record per row below the header row (the file has none)")

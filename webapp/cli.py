@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from graph.config import Settings
+from graph.config import MAX_RECORDS, Settings
 from graph.errors import StoreDamaged, StoreError, StoreLocked
 from graph.formats import FORMATS
 from graph.pool import on_deep_stack
@@ -233,14 +233,23 @@ def _print_build(report: dataset.BuildReport) -> None:
     click.echo(f"fingerprint: {report.fingerprint}")
 
 
+_MAX_RECORDS = click.option(
+    "--max-records",
+    type=click.IntRange(min=1),
+    help=f"Records a YAML or CSV file may hold [default: {MAX_RECORDS:,}, or ASCN_MAX_RECORDS (the server's, when "
+    "an `ascn serve` runs the command)].",
+)
+
+
 @main.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
 @click.option(
     "--name", help="The name `ascn load --name` would load FILE under (default: its stem): its records keep their ids."
 )
+@_MAX_RECORDS
 @click.pass_obj
-def validate(obj: _Context, file: Path | None, type_: str | None, name: str | None) -> None:
+def validate(obj: _Context, file: Path | None, type_: str | None, name: str | None, max_records: int | None) -> None:
     """Check the graph (or FILE, without loading it): every field, reference and SHACL shape.
 
     Every problem of a file is listed at once, each with its line. Exit 0 when it conforms, 1 when it does not
@@ -249,7 +258,7 @@ def validate(obj: _Context, file: Path | None, type_: str | None, name: str | No
     store = obj.store()
     if file is not None:
         try:
-            dataset.read_user_file(store, file, type_, name)
+            dataset.read_user_file(store, file, type_, name, max_records or obj.settings.max_records)
         except ValidationError as exc:
             click.echo(str(exc))
             sys.exit(EXIT_NONCONFORMING)
@@ -277,10 +286,11 @@ def validate(obj: _Context, file: Path | None, type_: str | None, name: str | No
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--name", help="Name of the graph to load into (default: the file's name without extension).")
 @click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
+@_MAX_RECORDS
 @click.pass_obj
-def load(obj: _Context, file: Path, name: str | None, type_: str | None) -> None:
+def load(obj: _Context, file: Path, name: str | None, type_: str | None, max_records: int | None) -> None:
     """Load FILE (records as YAML/CSV, or RDF) into its own named graph, replacing one of the same name."""
-    count = dataset.load(obj.store(), file, name=name, type_=type_)
+    count = dataset.load(obj.store(), file, name=name, type_=type_, max_records=max_records or obj.settings.max_records)
     click.echo(f"loaded {count} triples from {file.name} into {dataset.graph_name(name or file.stem)}")
 
 

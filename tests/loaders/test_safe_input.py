@@ -193,6 +193,37 @@ def test_a_file_past_its_readers_bounds_is_refused_naming_the_place(fresh_store,
     assert _refusals(fresh_store, path) == (message, message)
 
 
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        (
+            "city_projects.yaml",
+            CITY_PROJECT,
+            "city_projects.yaml, line 20: expected at most 2 records in a file (--max-records or ASCN_MAX_RECORDS "
+            "raises the cap)",
+        ),
+        (
+            "projects.csv",
+            (Path(__file__).parent / "data" / "projects.csv").read_text(encoding="utf-8")
+            + "test-dad-bus,Buses (test example),da-nang,built_infrastructure,Buses.,planning,2026-05,,,asean_ascn_page\n",
+            "projects.csv, line 4: expected at most 2 records in a file (--max-records or ASCN_MAX_RECORDS raises "
+            "the cap)",
+        ),
+    ],
+)
+def test_a_file_of_more_records_than_the_cap_is_refused_where_it_passes_it(fresh_store, tmp_path, name, text, message):
+    """A file's records take memory as they are read (15 kB each from YAML) and are checked in full before a load:
+    a file of millions would take the machine's memory, so reading stops at the record past the cap."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as validating:
+        dataset.read_user_file(fresh_store, path, max_records=2)
+    with pytest.raises(InputError) as loading:
+        dataset.load(fresh_store, path, max_records=2)
+    assert str(validating.value) == str(loading.value) == message
+    assert dataset.load(fresh_store, path, max_records=3) > 0
+
+
 CITY_CSV = (Path(__file__).parent / "data" / "projects.csv").read_text(encoding="utf-8")
 
 

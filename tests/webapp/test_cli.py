@@ -147,6 +147,23 @@ def test_load_then_unload(ascn):
     assert missing.exit_code == 2 and "no loaded graph named 'da-nang-2026'" in missing.stderr
 
 
+def test_the_cap_on_records_a_file_is_a_setting_and_an_option(ascn, monkeypatch):
+    """``ascn validate FILE`` and ``ascn load`` refuse a file past the cap (exit 2, naming it); ``--max-records``
+    raises it for one command, ASCN_MAX_RECORDS for every one."""
+    path = str(DATA / "projects.csv")
+    monkeypatch.setenv("ASCN_MAX_RECORDS", "1")
+    for command in ("validate", "load"):
+        refused = ascn(command, path)
+        assert refused.exit_code == 2, refused.output
+        assert "error: projects.csv, line 3: expected at most 1 records in a file" in refused.stderr
+    assert ascn("validate", path, "--max-records", "2").exit_code == 0
+    monkeypatch.setenv("ASCN_MAX_RECORDS", "2")
+    assert ascn("validate", path).exit_code == 0
+    monkeypatch.setenv("ASCN_MAX_RECORDS", "many")
+    malformed = ascn("validate", path)
+    assert malformed.exit_code == 2 and "field 'ASCN_MAX_RECORDS': expected a whole number above 0" in malformed.output
+
+
 def test_stats_lists_classes_and_graphs(ascn):
     output = ascn("stats").output
     assert "ascn:City" in output and "https://w3id.org/ascn/graph/bundled/projects" in output
