@@ -14,8 +14,9 @@ from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 
-from graph.formats import GRAPH_FORMATS, Format, by_name
-from ontology.namespace import ASCN, SCHEMA, WGS
+from graph.formats import GRAPH_FORMATS, Format, by_name, write
+from ontology.jsonld import jsonld_context
+from ontology.namespace import ASCN, RDF, SCHEMA, WGS
 from webapp.bounds import ParameterError
 from webapp.page_data import sorted_terms
 
@@ -108,6 +109,20 @@ def alternates(path: str) -> list[dict]:
 def link_header(path: str) -> str:
     """An HTTP ``Link`` header naming every alternate representation."""
     return ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(path))
+
+
+CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+"""The link relation of a JSON-LD context (JSON-LD 1.1, section 6.1)."""
+
+
+def rdf_body(graph: Graph, fmt: Format) -> bytes:
+    """``graph`` in the RDF syntax ``fmt``; JSON-LD compacted with the terms of the ontology's context
+    (:func:`ontology.jsonld.jsonld_context`) that the graph uses, carried in the answer itself: it reads as plain JSON
+    keys, and a JSON-LD reader needs to fetch nothing (the store's own loader fetches no remote context)."""
+    if fmt.name != "jsonld":
+        return write(graph, fmt)
+    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
+    return graph.serialize(format="json-ld", context=jsonld_context(used), auto_compact=True).encode("utf-8")
 
 
 def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> dict:

@@ -39,7 +39,7 @@ from webapp.facets import (
     sort_projects,
     unknown_values,
 )
-from webapp.linked_data import alternates, link_header, negotiate, schema_org
+from webapp.linked_data import CONTEXT_REL, alternates, link_header, negotiate, rdf_body, schema_org
 from webapp.page_data import (
     bound,
     closest_entities,
@@ -399,7 +399,7 @@ def entities_of_kind(kind: str):
         for triple in run("kind_members", {"prefix": iri_of(path)}):
             if triple[0] in members:
                 graph.add(triple)
-        return _linked_data(Response(write(graph, wanted), mimetype=wanted.media_type), path)
+        return _linked_data(Response(rdf_body(graph, wanted), mimetype=wanted.media_type), path)
     page = render_template(
         "pages/kind.html",
         name=kind_name(kind),
@@ -431,7 +431,7 @@ def entity(kind: str, ident: str):
     graph = run("entity_description", {"entity": str(iri)})
     topic = {"focus": request.args.get("focus", "").strip()[:100], "text": request.args.get("topic", "").strip()[:200]}
     if isinstance(wanted, Format):
-        response = Response(write(graph, wanted), mimetype=wanted.media_type)
+        response = Response(rdf_body(graph, wanted), mimetype=wanted.media_type)
     else:
         view = build(iri, graph)
         types = [str(r["type"]) for r in rows("schema_types", {"entity": str(iri)})]
@@ -496,9 +496,13 @@ def named_graph(name: str):
 
 
 def _linked_data(response: Response, path: str) -> Response:
-    """An IRI's answer with the headers every dereferenced IRI carries: ``Vary: Accept`` and its alternates."""
+    """An IRI's answer with the headers every dereferenced IRI carries: ``Vary: Accept`` and its alternates; JSON-LD
+    also links the whole context its own terms come from."""
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
+    if response.mimetype == "application/ld+json":
+        context = url_for("reference.jsonld_context_file")
+        response.headers["Link"] += f', <{context}>; rel="{CONTEXT_REL}"; type="application/ld+json"'
     return response
 
 

@@ -8,6 +8,7 @@ the gaps in the data, each from a query of the library.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from graph.releases import current_release
 from graph.similarity.evaluate import BASELINES
 from graph.store import select
 from ontology import ONTOLOGY_IRI, ontology_modules
+from ontology.jsonld import jsonld_context
 from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
@@ -62,6 +64,16 @@ def ontology_page():
             )
         )
     response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/ontology/context.jsonld")
+def jsonld_context_file():
+    """The ontology's JSON-LD context, whole (:mod:`ontology.jsonld`): for researchers writing or reading JSON with
+    the ontology's terms as plain keys. Entity answers carry the part they use; this is the whole, to cite by URL.
+    Open to every origin, as the SPARQL endpoint is, so a JSON-LD processor in a browser can fetch it."""
+    response = Response(json.dumps({"@context": jsonld_context()}, indent=2), mimetype="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

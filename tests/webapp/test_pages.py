@@ -10,6 +10,7 @@ import re
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from ontology.namespace import ASCN, GRAPH, ID
@@ -301,6 +302,27 @@ def test_entity_iri_negotiates_rdf_by_accept(client, accept, media_type, rdf_for
     population = graph.value(DA_NANG, ASCN.population)
     assert graph.value(population, RDF.value).toPython() == 1000000
     assert (URIRef("https://w3id.org/ascn/id/country/vn"), RDFS.label, Literal("Viet Nam", lang="en")) in graph
+
+
+def test_entity_json_ld_reads_as_plain_json_with_the_published_context(client):
+    """The JSON-LD of an entity was expanded (``"http://www.w3.org/2000/01/rdf-schema#label": [{"@language": "en",
+    ...}]``); it now carries the terms it uses of the context published at /ontology/context.jsonld (linked from the
+    ontology page and the answer's Link header), reads as plain keys, and still parses to the Turtle's graph."""
+    response = client.get("/id/city/da-nang", headers={"Accept": "application/json"})
+    document = response.get_json()
+    city = next(node for node in document["@graph"] if node["@id"] == str(DA_NANG))
+    assert (city["@type"], city["label"], city["joinedYear"], city["pilotCity"]) == ("City", "Da Nang", "2018", True)
+    assert city["country"] == "https://w3id.org/ascn/id/country/vn"
+    assert sorted(city["altLabel"]) == ["Danang", "Đà Nẵng"] and len(city["source"]) == 5
+    published = client.get("/ontology/context.jsonld")
+    assert published.mimetype == "application/ld+json"
+    assert published.headers["Access-Control-Allow-Origin"] == "*"
+    context = published.get_json()["@context"]
+    assert document["@context"].items() <= context.items() and len(document["@context"]) < len(context)
+    assert '</ontology/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"' in response.headers["Link"]
+    assert 'href="/ontology/context.jsonld"' in client.get("/ontology").get_data(as_text=True)
+    turtle = client.get("/id/city/da-nang", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert isomorphic(Graph().parse(data=response.data, format="json-ld"), Graph().parse(data=turtle, format="turtle"))
 
 
 @pytest.mark.parametrize(
