@@ -3,10 +3,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDFS, SH, SKOS
 
-from ontology import ONTOLOGY_IRI, ontology_files
+from ontology import ONTOLOGY_IRI, PREFIXES, ontology_files, prefixed
 from ontology.check import check_consistency, check_documentation
 from ontology.namespace import ASCN
 
@@ -130,3 +130,31 @@ def test_every_term_is_aligned_or_listed_in_the_readme_as_having_none(ontology):
     unaligned = {str(t).removeprefix(str(ASCN)) for t in terms if not aligned(t)}
     assert unaligned == listed
     assert "ProposalField" in unaligned and "inCity" not in unaligned and len(unaligned) == 62
+
+
+def test_the_readme_names_every_relation_the_alignments_use():
+    """ontology/README.md said the alignments use subClassOf, subPropertyOf and closeMatch only; three use
+    skos:relatedMatch (a pairing and org:Membership, ...). The relations between our terms and outside ones, as the
+    files state them, are the ones the README names."""
+    used = set()
+    for path in ontology_files():
+        if "alignments" not in str(path):
+            continue
+        graph = Graph().parse(data=path.read_text(encoding="utf-8"), format="turtle")
+        used |= {
+            prefixed(str(p))
+            for s, p, o in graph
+            if str(s).startswith(PREFIXES["ascn"]) and not str(o).startswith((PREFIXES["ascn"], str(ONTOLOGY_IRI)))
+        }
+    readme = (Path(__file__).parents[2] / "ontology" / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `alignments/`"))
+    assert (
+        set(re.findall(r"`((?:rdfs|skos|owl):\w+)`", row))
+        == used
+        == {
+            "rdfs:subClassOf",
+            "rdfs:subPropertyOf",
+            "skos:closeMatch",
+            "skos:relatedMatch",
+        }
+    )
