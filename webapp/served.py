@@ -138,14 +138,17 @@ def _from_this_machine(address: str | None, registration: Registration) -> bool:
         return False
 
 
-@bp.post(ROUTE)
+@bp.route(ROUTE, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
 def run_command():
-    """Run an ``ascn`` command for the CLI beside this server, on this server's store (see the module's text)."""
+    """Run an ``ascn`` command for the CLI beside this server, on this server's store (see the module's text).
+
+    Every other request is a 404, whatever its method: a GET was a 405 naming POST (and OPTIONS listed it), telling
+    a browser or a crawler what a POST without the token is not told."""
     from webapp.cli import run_in_server
     from webapp.store import EXTENSION
 
     registration: Registration | None = current_app.config.get("SERVED_REGISTRATION")
-    if registration is None or not _from_this_machine(request.remote_addr, registration):
+    if request.method != "POST" or registration is None or not _from_this_machine(request.remote_addr, registration):
         abort(404)
     given = request.headers.get("Authorization", "").removeprefix("Bearer ")
     if not hmac.compare_digest(given.encode(), registration.token.encode()):

@@ -134,6 +134,18 @@ def test_the_route_refuses_a_request_without_the_token(server):
     assert refused.value.code == 404
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
+def test_the_route_is_not_found_by_any_other_method(server, method):
+    """A GET (a browser, a crawler) was a 405 naming POST: the route told whoever asked that it is there and how to
+    call it, where a POST without the token is a 404. It is a 404 to every request but the command's."""
+    running, _ = server
+    request = urllib.request.Request(running.url.removesuffix("/sparql") + served.ROUTE, method=method)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    refused.value.close()
+    assert (refused.value.code, refused.value.headers.get("Allow")) == (404, None)
+
+
 def test_the_registration_goes_when_the_server_stops(tmp_path, bundled_graphs):
     settings = store_copy(tmp_path / "data", bundled_graphs)
     with running_ascn(settings.data_dir):
