@@ -8,6 +8,7 @@ means the same thing everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,11 +97,18 @@ class Staged:
     ``graph`` names the graph holding the new content and ``query`` runs a SELECT over the dataset as it will be
     once the content goes live (the staged graph in place of the old one), so a check sees exactly what readers
     would. ``triples`` counts the staged triples.
+
+    ``search``, where the store offers it, returns the first match of a pattern in the staged graph written as
+    N-Triples by the store (one triple a line, every term in the store's own form, a control character in a literal
+    escaped as ``\\uXXXX``, ``\\b`` or ``\\f``), or None: one scan at the speed of a regular expression, where a
+    query over every triple evaluates its expressions triple by triple, so a check can skip its query when nothing
+    can match (the embedded store writes the graph's snapshot in the same pass).
     """
 
     graph: str
     triples: int
     query: Callable[[str], Answer]
+    search: Callable[[re.Pattern[bytes]], bytes | None] | None = None
 
 
 class Store(Protocol):

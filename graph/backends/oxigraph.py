@@ -296,7 +296,7 @@ class OxigraphStore:
         target = ox.NamedNode(check_iri(name))
         if self._data_dir is None:
             others = _quads_besides(self._store, target)
-            self._store, count = _checked_copy(others, target, name, path, format, check)
+            self._store, count, _ = _checked_copy(others, target, name, path, format, check)
             self._version = uuid.uuid4().hex
             return count
         staging = _new_store_dir(self._data_dir, ready=False)
@@ -310,10 +310,11 @@ class OxigraphStore:
                 with ThreadPoolExecutor(1) as pool:
                     loading = pool.submit(_load_file, fresh, target, path, format)
                     try:
-                        memory, count = _checked_copy(others, target, name, path, format, check)
                         # the snapshot is written from the checked copy, in memory, while the bulk load goes on:
                         # read back from the new database it took as long as the bulk load itself
-                        snapshot = _write_snapshot(memory, self._data_dir, name)
+                        memory, count, snapshot = _checked_copy(
+                            others, target, name, path, format, check, self._data_dir
+                        )
                         del memory
                     finally:
                         wait([loading])
@@ -325,8 +326,7 @@ class OxigraphStore:
                 fresh.remove_graph(target)
                 _load_file(fresh, target, path, format)
                 count = _count(fresh, target)
-                check(Staged(name, count, OxigraphStore(fresh).query))
-                snapshot = _write_snapshot(fresh, self._data_dir, name)
+                snapshot = _checked(fresh, target, name, count, check, self._data_dir)
             fresh.flush()
         except BaseException:
             fresh = None
@@ -338,6 +338,7 @@ class OxigraphStore:
         del fresh
         gc.collect()
         self._go_live(staging)
+        assert snapshot is not None  # a store on disk keeps one for each loaded graph
         os.replace(snapshot, _snapshot_path(self._data_dir, name))
         return count
 
@@ -350,7 +351,7 @@ class OxigraphStore:
 
     def _snapshot(self, name: str) -> None:
         """Write the graph ``name`` as N-Quads beside the stores, atomically (a temporary file renamed over)."""
-        os.replace(_write_snapshot(self._store, self._on_disk, name), _snapshot_path(self._on_disk, name))
+        os.replace(_write_snapshot(self._store, self._on_disk, name)[0], _snapshot_path(self._on_disk, name))
 
     def rebuild(self, graphs: Mapping[str, Graph], keep: list[str]) -> None:
         for name in [*graphs, *keep]:
@@ -605,16 +606,41 @@ def _quads_besides(store: ox.Store, target: ox.NamedNode) -> list[ox.Quad]:
 
 
 def _checked_copy(
-    others: list[ox.Quad], target: ox.NamedNode, name: str, path: Path, format: str, check: Callable[[Staged], None]
-) -> tuple[ox.Store, int]:
-    """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it, and the
-    file's triple count."""
+    others: list[ox.Quad],
+    target: ox.NamedNode,
+    name: str,
+    path: Path,
+    format: str,
+    check: Callable[[Staged], None],
+    data_dir: Path | None = None,
+) -> tuple[ox.Store, int, Path | None]:
+    """An in-memory store of ``others`` plus the file in ``target``, once ``check`` has accepted it, the file's
+    triple count and, with ``data_dir``, the graph's snapshot in a temporary file (see :func:`_checked`)."""
     memory = ox.Store()
     memory.bulk_extend(others)
     _load_file(memory, target, path, format)
     count = len(memory) - len(others)  # others hold no quad of target: a fraction of a COUNT query's time
-    check(Staged(name, count, OxigraphStore(memory).query))
-    return memory, count
+    return memory, count, _checked(memory, target, name, count, check, data_dir)
+
+
+def _checked(
+    store: ox.Store,
+    target: ox.NamedNode,
+    name: str,
+    count: int,
+    check: Callable[[Staged], None],
+    data_dir: Path | None,
+) -> Path | None:
+    """Run ``check`` on the staged graph ``target`` of ``store``; with ``data_dir``, return the graph's snapshot,
+    written to a temporary file by the check's first :attr:`Staged.search` (one reading of the graph for both) or
+    after the check. A refusal leaves no temporary file."""
+    text = _GraphText(store, target, name, data_dir)
+    try:
+        check(Staged(name, count, OxigraphStore(store).query, text.search))
+        return None if data_dir is None else text.snapshot()
+    except BaseException:
+        text.discard()
+        raise
 
 
 def _count(store: ox.Store, target: ox.NamedNode) -> int:
@@ -638,17 +664,90 @@ def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str) -
         raise StoreError(f"the store failed while loading {path.name} (nothing was changed): {exc}") from exc
 
 
-def _write_snapshot(store: ox.Store, data_dir: Path, name: str) -> Path:
-    """Write the graph ``name`` of ``store`` as N-Quads to a temporary file beside its snapshot, synced to disk;
-    the caller renames it over the snapshot once the graph is live (or deletes it)."""
+def _write_snapshot(
+    store: ox.Store, data_dir: Path, name: str, pattern: re.Pattern[bytes] | None = None
+) -> tuple[Path, bytes | None]:
+    """Write the graph ``name`` of ``store`` as N-Quads to a temporary file beside its snapshot, synced to disk,
+    and search its lines for ``pattern`` on the way (see :class:`_NQuads`); return the file and the first match.
+    The caller renames the file over the snapshot once the graph is live (or deletes it)."""
     path = _snapshot_path(data_dir, name)
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as out:
-        ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(name)), out, format=ox.RdfFormat.N_QUADS)
-        out.flush()
-        os.fsync(out.fileno())
-    return tmp
+    try:
+        with open(tmp, "wb") as out:
+            lines = _NQuads(pattern, out, name)
+            store.dump(lines, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, lines.found
+
+
+class _NQuads(io.BytesIO):
+    """A file for the store's N-Triples writer: each complete line is searched for ``pattern`` (the first match
+    kept in :attr:`found`) and, given ``out``, written there as N-Quads in the graph ``name``.
+
+    The store writes one triple a line, each ending in `` .\\n``, and escapes a line break in a literal, so that
+    ending marks the end of a triple and nothing else: the snapshot is the store's own N-Triples with the graph put
+    before each end, written at Rust speed rather than made of one Python object per quad, and the search reads
+    the same text.
+    """
+
+    def __init__(self, pattern: re.Pattern[bytes] | None, out: io.BufferedWriter | None = None, name: str = ""):
+        super().__init__()
+        self._pattern = pattern
+        self._out = out
+        self._end = f" <{name}> .\n".encode()
+        self._rest = b""
+        self.found: bytes | None = None
+
+    def write(self, chunk: ReadableBuffer, /) -> int:
+        taken = bytes(chunk)
+        data = self._rest + taken
+        cut = data.rfind(b"\n") + 1
+        lines, self._rest = data[:cut], data[cut:]
+        if self._pattern is not None and self.found is None:
+            match = self._pattern.search(lines)
+            if match is not None:
+                self.found = match[0]
+        if self._out is not None:
+            self._out.write(lines.replace(b" .\n", self._end))
+        return len(taken)
+
+    def flush(self) -> None:
+        pass
+
+
+class _GraphText:
+    """The staged graph ``target`` of ``store`` as the store writes it in N-Triples, for :attr:`Staged.search`.
+
+    With ``data_dir``, the first search also writes the graph's snapshot (N-Quads) to its temporary file, so a load
+    reads its graph out of the store once for the check and the snapshot."""
+
+    def __init__(self, store: ox.Store, target: ox.NamedNode, name: str, data_dir: Path | None):
+        self._store, self._target, self._name, self._data_dir = store, target, name, data_dir
+        self._written: Path | None = None
+
+    def search(self, pattern: re.Pattern[bytes]) -> bytes | None:
+        if self._data_dir is not None and self._written is None:
+            self._written, found = _write_snapshot(self._store, self._data_dir, self._name, pattern)
+            return found
+        lines = _NQuads(pattern)
+        self._store.dump(lines, format=ox.RdfFormat.N_TRIPLES, from_graph=self._target)
+        return lines.found
+
+    def snapshot(self) -> Path:
+        """The snapshot's temporary file, written now if no search wrote it."""
+        if self._written is None:
+            assert self._data_dir is not None  # a store in memory keeps no snapshot
+            self._written = _write_snapshot(self._store, self._data_dir, self._name)[0]
+        return self._written
+
+    def discard(self) -> None:
+        if self._written is not None:
+            self._written.unlink(missing_ok=True)
 
 
 def triples_of(path: Path, format: str):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.backends import open_store
@@ -195,3 +196,42 @@ def test_an_update_cut_off_before_its_key_was_written_gives_a_new_key(fresh_sett
 
 def test_a_store_in_memory_has_no_lasting_key():
     assert not OxigraphStore.in_memory().version_lasts
+
+
+def test_a_loaded_graphs_snapshot_holds_the_graph_however_the_load_was_checked(fresh_settings, fresh_store, tmp_path):
+    """The snapshot is the store's N-Triples with the graph put in each line: written by the check's first search (from
+    the in-memory copy) or after a check that did not search (from the checkpoint), it parses back to the graph (lines
+    ending in a dot inside literals, blank nodes and all); a check that refuses after searching leaves no file."""
+    path = tmp_path / "tricky.nt"
+    path.write_text(
+        '<http://e.org/s> <http://e.org/p> "a dot .\\nand a line .\\n" .\n'
+        '<http://e.org/s> <http://e.org/p> "quote \\" backslash \\\\ .\\\\n tab\\t \\u2028 é . "@fr .\n'
+        "<http://e.org/s> <http://e.org/p> _:b1 .\n"
+        '_:b1 <http://e.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+        encoding="utf-8",
+    )
+    name = "https://w3id.org/ascn/graph/user/tricky"
+    snapshots = fresh_settings.data_dir / "graphs"
+
+    def searching(staged):
+        assert staged.search(re.compile(rb"tab\\t")) == b"tab\\t"
+
+    def refusing(staged):
+        searching(staged)
+        raise ValueError("refused")
+
+    for copy_limit, check in ((250_000, searching), (0, lambda staged: None)):
+        fresh_store.copy_limit = copy_limit
+        fresh_store.replace_graph_from_file(name, path, "ntriples", check)
+        [snapshot] = snapshots.iterdir()
+        read = Dataset()
+        read.parse(snapshot, format="nquads")
+        assert isomorphic(
+            read.graph(URIRef(name)),
+            fresh_store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"),
+        )
+        assert len(read) == 4
+    before = snapshot.read_bytes()
+    with pytest.raises(ValueError):
+        fresh_store.replace_graph_from_file(name, path, "ntriples", refusing)
+    assert list(snapshots.iterdir()) == [snapshot] and snapshot.read_bytes() == before

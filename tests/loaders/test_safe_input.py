@@ -8,12 +8,34 @@ from pathlib import Path
 
 import pytest
 
+from graph.backends import memory_store
 from loaders import dataset
-from loaders.records import ID_EXPECTED, is_id
+from loaders.records import CONTROL, ID_EXPECTED, is_id
 from ontology.errors import InputError
+from ontology.namespace import GRAPH
+from queries.library import internal
 
 SOURCE = "type: source\nrecords:\n  - id: {id}\n    title: {title}\n    url: {url}\n    kind: news\n"
 BAD_IDS = ["..", "a#b", "a?q=1", "a'b", "x/../../y", "hà-nội", "a b", "-a", "a--b", "a.", "<script>", "a" * 101]
+_IRI_IDS = [
+    "source/..",
+    "source/a#b",
+    "source/a?q=1",
+    "source/a'b",
+    "source/x/../y",
+    "source/hà-nội",
+    "source/a%20b",
+    "source/-a",
+    "source/a--b",
+    "source/a.",
+    "source",
+    "source/",
+    "Source/a",
+    "source//a",
+    "",
+    "x_y/a",
+]
+"""Entity IRIs whose id is outside the grammar (a kind, then ids), as an RDF file can write them."""
 
 
 def _refusals(store, path) -> tuple[str, str]:
@@ -273,3 +295,53 @@ def test_a_file_that_asks_to_read_another_is_refused_saying_so(fresh_store, tmp_
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     assert _refusals(fresh_store, path) == (message, message)
+
+
+def _screened(tmp_path: Path, line: str) -> tuple[bool, bool]:
+    """Whether UNSAFE_SCREEN finds something in a graph of the one triple ``line``, as the store writes it, and
+    whether the unsafe-terms query does."""
+    path = tmp_path / "one.nt"
+    path.write_text(line + "\n", encoding="utf-8")
+    found: list[bool] = []
+
+    def check(staged):
+        assert staged.search is not None  # the embedded store offers the scan a load's check uses
+        found.append(staged.search(dataset.UNSAFE_SCREEN) is not None)
+        found.append(bool(list(staged.query(internal("unsafe_terms").bind({"graph": staged.graph})))))
+
+    memory_store().replace_graph_from_file(str(GRAPH["user/one"]), path, "ntriples", check)
+    return found[0], found[1]
+
+
+_S, _LABEL = "<https://w3id.org/ascn/id/source/s1>", "<http://www.w3.org/2000/01/rdf-schema#label>"
+_UNSAFE_LINES = [
+    *(f'{_S} {_LABEL} "a\\u{code:04X}b" .' for code in range(0x2100) if CONTROL.match(chr(code))),
+    *(f'<https://w3id.org/ascn/id/{bad}> {_LABEL} "x" .' for bad in _IRI_IDS),
+    *(f"{_S} <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://w3id.org/ascn/id/{bad}> ." for bad in _IRI_IDS),
+    *(
+        f"{_S} <{link}> {value} ."
+        for link in ("https://schema.org/url", "http://xmlns.com/foaf/0.1/homepage", "http://xmlns.com/foaf/0.1/page")
+        for value in (
+            "<javascript:alert(1)>",
+            '"https://example.org/"',
+            "_:b",
+            "<HTTPS://example.org/>",
+            "<ftp://e.org>",
+        )
+    ),
+]
+
+
+def test_the_screen_finds_every_term_the_unsafe_terms_query_refuses(tmp_path):
+    """A load passes a graph without the unsafe-terms query when the screen finds nothing in it, so the screen must
+    find every control character, id and link the query refuses; and nothing in ordinary terms, or it saves nothing."""
+    assert len(_UNSAFE_LINES) > 70  # every control character (U+0000-001F but tab, LF, CR; U+007F-009F; the overrides)
+    assert {line: _screened(tmp_path, line) for line in _UNSAFE_LINES} == {line: (True, True) for line in _UNSAFE_LINES}
+    fine = [
+        f'{_S} {_LABEL} "tab\\tline\\nreturn\\r quote\\" backslash\\\\ é — \\u2028 \\u200F \\u2065 \\u206A"@en .',
+        f"{_S} <https://schema.org/url> <https://example.org/a?b=c#d> .",
+        f"{_S} <http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://example.org/> .",
+        f"<https://w3id.org/ascn/id/focus-area/civic_social> <https://w3id.org/ascn/ontology#p> {_S} .",
+        f"<https://w3id.org/ascn/id/city/ph-1.a_b/part-2> {_LABEL} _:b .",
+    ]
+    assert {line: _screened(tmp_path, line) for line in fine} == {line: (False, False) for line in fine}
