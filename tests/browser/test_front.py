@@ -259,8 +259,10 @@ def test_city_officer_narrows_peer_projects_to_a_topic_in_two_clicks(page, scree
     expect(page).to_have_url(re.compile(r"/id/city/da-nang$"))
     main = page.locator(".two-col > div").first
     expect(main.locator("h2").first).to_have_text(re.compile(r"^Projects of Da Nang \(4\)"))
-    headings = main.locator("h2").all_inner_texts()
-    assert headings.index("Projects in other cities to learn from") < headings.index("Partners that fit this city")
+    # the page may still be arriving: wait for the headings themselves, in their order, rather than read them
+    expect(main.locator("h2")).to_contain_text(
+        [re.compile(r"^Projects in other cities to learn from$"), re.compile(r"^Partners that fit this city$")]
+    )
     page.evaluate("window.samePage = true")
     peers = page.locator('[data-recommendations="projects_for_city"]')
     peers.locator(".topic-chips").get_by_role("link", name="Quality Environment").click()  # 2

@@ -74,6 +74,7 @@ def test_ingest_review_accept_release_diff_and_feed(curator_page, curated_site, 
     proposal.get_by_role("button", name="Accept").click()
     notice = page.locator("p.notice.ok")
     expect(notice).to_contain_text("Accepted")
+    expect(notice).to_contain_text(re.compile(r"release \d{4}-\d\d-\d\d\.\d+"))  # whole before it is read
     version = re.search(r"release (\d{4}-\d\d-\d\d\.\d+)", notice.inner_text())[1]
     assert version.endswith(".2")
     expect(page.locator("footer")).to_contain_text(f"Release {version}")
