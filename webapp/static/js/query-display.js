@@ -6,7 +6,8 @@
    - Yasgui's own controls get the names and roles assistive technology needs (its tab strip, endpoint field,
      editor, page-size menu, scrolling editor, the table's row-number column), kept as Yasgui redraws them;
    - Esc leaves the editor, where Tab indents, for the next control;
-   - the library's examples can be searched by title, description and tags, and their list folds away. */
+   - the library's examples can be searched by title, description and tags, and their list folds away;
+   - the table's CSV download gives a value that would run as a spreadsheet formula as text. */
 (function () {
   "use strict";
 
@@ -62,6 +63,38 @@
             return type === "sort" ? binding.value : escape(binding.value);
           },
         });
+      });
+    };
+  }
+
+  /* The table's "Download result" is a CSV to open in a spreadsheet, written here from the answer's values: a value
+     that starts with =, +, -, @, a tab or a CR would run there as a formula (=HYPERLINK(...) from a loaded name), so
+     it starts with a quote, as OWASP advises and the Find projects download does (webapp/pages.py: _as_text). The
+     endpoint's own SPARQL CSV, which programs read, stays exact. */
+  function csvCell(text) {
+    const cell = /^[=+\-@\t\r]/.test(text) ? "'" + text : text;
+    return /[",\r\n]/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
+  }
+
+  if (Table && Table.prototype.download) {
+    const download = Table.prototype.download;
+    Table.prototype.download = function (filename) {
+      const info = download.call(this, filename);
+      return Object.assign({}, info, {
+        getData: () => {
+          const results = this.yasr.results;
+          if (!results || !results.getVariables || !results.getBindings) return info.getData();
+          const names = results.getVariables();
+          const lines = [names.map(csvCell).join(",")];
+          results.getBindings().forEach((row) => {
+            lines.push(names.map((name) => {
+              const term = row[name];
+              if (!term) return "";
+              return csvCell(term.type === "bnode" ? "_:" + term.value : term.value);
+            }).join(","));
+          });
+          return lines.join("\r\n") + "\r\n";
+        },
       });
     };
   }
