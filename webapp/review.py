@@ -5,22 +5,30 @@ Anyone may read the page; writing needs the curator token the operator sets (``C
 token and their name, which the review records (PROV-O, :mod:`loaders.review`); the sign-in lives in Flask's signed
 session cookie. Every form carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before
 anything is done. The session key is ``SECRET_KEY`` (``ASCN_SECRET_KEY``); without one, a random key is made at
-start, so sign-ins end when the server restarts.
+start, so sign-ins end when the server restarts. A client address that gives a wrong token
+:data:`SIGN_IN_FAILURES` times within :data:`SIGN_IN_WINDOW` seconds is refused (429) until the oldest of them is
+that old, whatever token it then gives (:class:`SignInThrottle`).
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
+import threading
+import time
+from collections import OrderedDict, deque
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from rdflib import URIRef
+from werkzeug.exceptions import TooManyRequests
 from wtforms.validators import ValidationError as CSRFInvalid
 
 from loaders.review import accept, get_proposal, list_proposals, reject
 from ontology.errors import AscnError
 from webapp.changes import labels
+from webapp.errors import render_error
 from webapp.page_data import local_path
 from webapp.store import get_store
 
@@ -35,9 +43,67 @@ FOCUS_AREAS = (
     "industry_innovation",
 )
 
+SIGN_IN_FAILURES = 5
+SIGN_IN_WINDOW = 15 * 60
+"""Wrong curator tokens one client address may give in a window of that many seconds. Unthrottled, one client tried
+about ten tokens a second over one connection (and as many more as it opened): a token a person can type fell to a
+dictionary within hours. A curator who mistypes five times waits a quarter of an hour."""
+THROTTLE = "ascn-sign-in-throttle"
+
+
+class SignInThrottle:
+    """Failed sign-ins per client address, at most ``limit`` in ``window`` seconds; for :data:`ADDRESSES` clients
+    at most (the least recently failing forgotten first), so a flood of addresses cannot fill the memory.
+
+    >>> now = [0.0]
+    >>> throttle = SignInThrottle(2, 60, clock=lambda: now[0])
+    >>> throttle.failed("a"); throttle.wait("a"), throttle.failed("a"), throttle.wait("a"), throttle.wait("b")
+    (0, None, 60, 0)
+    >>> now[0] = 59.5; throttle.wait("a")
+    1
+    >>> now[0] = 60.0; throttle.wait("a")
+    0
+    """
+
+    ADDRESSES = 10_000
+
+    def __init__(self, limit: int, window: float, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> int:
+        """Whole seconds before ``client`` may give a token again; 0 when it may now."""
+        with self._lock:
+            times = self._failures.get(client)
+            if times is None:
+                return 0
+            now = self.clock()
+            while times and times[0] + self.window <= now:
+                times.popleft()
+            if not times:
+                del self._failures[client]
+            if len(times) < self.limit:
+                return 0
+            return max(1, math.ceil(times[0] + self.window - now))
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            times = self._failures.pop(client, None) or deque(maxlen=self.limit)
+            times.append(self.clock())
+            self._failures[client] = times
+            if len(self._failures) > self.ADDRESSES:
+                self._failures.popitem(last=False)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
 
 def init_app(app: Flask) -> None:
-    """A session key for the curator's sign-in and the CSRF tokens (random per start when none is configured)."""
+    """A session key for the curator's sign-in and the CSRF tokens (random per start when none is configured), and
+    the app's count of failed sign-ins."""
+    app.extensions[THROTTLE] = SignInThrottle(SIGN_IN_FAILURES, SIGN_IN_WINDOW)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 3600 * 8)
@@ -80,16 +146,31 @@ def review_page():
 
 @bp.post("/review/sign-in")
 def sign_in():
-    """Sign in with the operator's curator token and the name the reviews will carry."""
+    """Sign in with the operator's curator token and the name the reviews will carry; a client address that gave
+    too many wrong tokens lately is refused before its token is read (:class:`SignInThrottle`)."""
     token = current_app.config.get("CURATOR_TOKEN")
     if not token:
         abort(403, description="this server is read-only: the operator has set no curator token (ASCN_CURATOR_TOKEN)")
     _check_csrf()
+    throttle: SignInThrottle = current_app.extensions[THROTTLE]
+    client = request.remote_addr or ""
+    wait = throttle.wait(client)
+    if wait:
+        response = render_error(
+            TooManyRequests(
+                f"Too many wrong curator tokens from your address: at most {throttle.limit} in "
+                f"{throttle.window // 60:.0f} minutes. Try again in {wait} s."
+            )
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     given = request.form.get("token", "")
     name = " ".join(request.form.get("name", "").split())
     if not hmac.compare_digest(given.encode(), str(token).encode()):
+        throttle.failed(client)
         flash("That is not the curator token.", "error")
         return redirect(url_for("review.review_page"))
+    throttle.succeeded(client)
     if not name:
         flash("Give your name: each review records who made it.", "error")
         return redirect(url_for("review.review_page"))

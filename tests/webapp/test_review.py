@@ -11,6 +11,7 @@ from loaders.ingest import ingest
 from loaders.review import list_proposals
 from tests.ingest.test_ingest import TEXTS
 from webapp import create_app
+from webapp.review import SIGN_IN_FAILURES, SIGN_IN_WINDOW, THROTTLE, SignInThrottle
 from webapp.store import close_app
 
 
@@ -99,6 +100,33 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     assert '<details id="records-of-acceptance">' in changes  # ... which is kept apart, folded
     assert len(records) == len(releases.diff(store, None, None, releases.release_changes(store)).added) - len(added)
     assert "review of proposal " + ident + " by Mai Tran prov:wasAssociatedWith Mai Tran" in records
+
+
+def test_wrong_curator_tokens_are_throttled_per_client_address(app, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setitem(app.extensions, THROTTLE, SignInThrottle(SIGN_IN_FAILURES, SIGN_IN_WINDOW, lambda: now[0]))
+    monkeypatch.setitem(app.config, "CURATOR_TOKEN", "s3cret-token")
+    guesser, curator = app.test_client(), app.test_client()
+    guesser.environ_base["REMOTE_ADDR"], curator.environ_base["REMOTE_ADDR"] = "203.0.113.7", "198.51.100.2"
+
+    def sign_in(client, token: str):
+        csrf = _csrf(client.get("/review").get_data(as_text=True))
+        return client.post("/review/sign-in", data={"csrf_token": csrf, "token": token, "name": "Mai"})
+
+    assert [sign_in(guesser, f"guess-{i}").status_code for i in range(5)] == [302] * 5
+    now[0] += 60
+    refused = sign_in(guesser, "s3cret-token")  # the right token too: the address is refused before it is read
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "840"
+    assert (
+        "Too many wrong curator tokens from your address: at most 5 in 15 minutes. Try again in 840 s."
+        in refused.get_data(as_text=True)
+    )
+    assert 'id="curator"' not in guesser.get("/review").get_data(as_text=True)
+    assert sign_in(curator, "s3cret-token").status_code == 302  # another address signs in meanwhile
+    assert '<strong id="curator">Mai</strong>' in curator.get("/review").get_data(as_text=True)
+    now[0] += 840
+    assert sign_in(guesser, "s3cret-token").status_code == 302
+    assert '<strong id="curator">Mai</strong>' in guesser.get("/review").get_data(as_text=True)
 
 
 def _rows(page: str, table: str) -> list[str]:
