@@ -40,6 +40,7 @@ SPLITS = (
     "realistic-test2",
     "realistic-test3",
     "realistic-test4",
+    "realistic-test5",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
