@@ -36,6 +36,7 @@ SPLITS = (
     "realistic-dev3",
     "realistic-dev4",
     "realistic-dev5",
+    "realistic-dev6",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
