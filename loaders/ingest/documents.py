@@ -283,9 +283,9 @@ def _html(path: Path, markup: str) -> Document:
     import trafilatura
     from trafilatura.settings import Document as Extracted
 
-    try:
+    def extracted(page) -> Extracted | None:
         found = trafilatura.bare_extraction(
-            markup,
+            page,
             with_metadata=True,
             favor_recall=True,
             include_tables=False,
@@ -294,9 +294,14 @@ def _html(path: Path, markup: str) -> Document:
             # ("a project carried out from 2017 to 2022" dated a partner's page 2017-01-01)
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
+        ok = isinstance(found, Extracted) and (found.text or "").strip()  # a dict only when asked for one
+        return found if ok else None
+
+    try:
+        found = extracted(markup) or ((deep := _deep_tree(markup)) is not None and extracted(deep)) or None
     except ValueError as exc:
         raise _error(path, "an HTML page with readable text", str(exc)) from None
-    if not isinstance(found, Extracted) or not (found.text or "").strip():  # a dict only when asked for one
+    if found is None:
         raise _error(path, "an HTML page with readable text", "no main text found")
     return Document(
         _file_name(path),
@@ -306,6 +311,21 @@ def _html(path: Path, markup: str) -> Document:
         date=iso_date(found.date),
         url=web_url(found.url),
     )
+
+
+def _deep_tree(markup: str):
+    """The page parsed without libxml2's limit of 256 nested elements: past it the parser trafilatura uses drops
+    what lies deeper, and a page builder's export that wraps every block in section, container, row and column
+    again and again (a provincial portal's, 280 deep) read as "no main text found". Tried only when the usual
+    parse finds no text, so every other page reads as before."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
+    try:
+        return lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", markup), parser=parser)
+    except ParserError:  # no element at all: an image's bytes saved as a page
+        return None
 
 
 def _pdf(path: Path, data: bytes) -> Document:
