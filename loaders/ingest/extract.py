@@ -27,23 +27,24 @@ _DATE = re.compile(
 )
 _NEWEST = r"(?:new(?:est)?|latest) (?:ASCN |member |network )?(?:members?|cit(?:y|ies))"
 _MEMBER_NOUN = (
-    r"(?:ASCN|network|pilot|member|founding|original)(?: (?:ASCN|pilot|member|founding|original))* cit(?:y|ies)"
+    r"(?:ASCN|network|pilot|member|founding|original)(?: (?:ASCN|pilot|member|founding|original|\d{1,3}))* cit(?:y|ies)"
     r"(?=[^.;,]{0,40}?\b(?:since (?:[\w'’-]+ ){0,4}?|of )20\d\d\b)"
 )
 _MEMBER_NOUN_AT = re.compile(_MEMBER_NOUN, re.I)
 _MEMBERSHIP = rf"{_MEMBER_NOUN}|tak(?:en|es|ing) part(?=[^.;]{{0,60}}?\bsince\b)|been in since"
 """Membership said without a joining word and dated ("Phnom Penh has been an ASCN pilot city since 2018", "Kuching,
-one of the original pilot cities of 2018", "Rayong, an ASCN city since 2023", "have taken part since the network's
-launch in 2018"): the year written right after it is the city's joining; a membership noun without one, or with
+one of the original pilot cities of 2018", "one of the original 26 pilot cities of 2018", "Rayong, an ASCN city since
+2023", "have taken part since the network's launch in 2018"): the year written right after it is the city's joining; a membership noun without one, or with
 another clause between ("Siem Reap, one of the network's 26 pilot cities, has leaned on Japan since 2021"), dates
 nothing, and one alone says it of the cities before it only ("Ha Noi, a pilot city since 2018, shared its work with
 Da Nang")."""
 _JOIN = re.compile(
     rf"\b(join(?:s|ed|ing)?|admitted|took in|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
-    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since|{_MEMBERSHIP})\b",
+    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since|added to|accepted into|came into|{_MEMBERSHIP})\b",
     re.I,
 )
-"""A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since")."""
+"""A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since"), or
+worded as an addition ("were added to the ASCN in 2024", "were accepted into the network", "came into the network")."""
 _NEWEST_NOW = re.compile(
     rf"\b(?:is|are)\b[^.;]{{0,30}}?\b{_NEWEST}\b|"
     r"\b(?:has|have) (?:(?:now|just|recently|officially|formally) )*(?:joined|been admitted|become)\b",
@@ -61,7 +62,7 @@ _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
     r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen)(?=[^.;]{0,120}?\b(?:for|as)\b)|"
-    r"picked|works? with|working with|"
+    r"picked|works? with|worked with|working with|"
     r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b)|memorand(?:um|a)|MoUs?)\b",
     re.I,
 )
@@ -524,24 +525,33 @@ def _year_at(years: list[tuple[int, Value]], at: int) -> Value | None:
     return after[0] if after else before[-1] if before else None
 
 
+_ANOTHER_EVENT = re.compile(r"\b(?:after|following)\b")
+"""Between a city and a year written after it, the year of another event ("Dili has become the 38th city of the
+network, three months after its country was admitted as ASEAN's 11th member in October 2025"): not the city's."""
+
+
 def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before) -> None:
     """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it and that
-    names no partner or programme a city could join instead ("Ipoh, Putrajaya and Seberang Perai were admitted in
+    names no partner or programme a city could join instead, or whose words are the network's own ("one of the
+    original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang Perai were admitted in
     2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI Jakarta, Makassar and
     Banyuwangi, members since 2018": a reply or article says "the network" once and then no more)."""
     joined = _JOIN.search(sentence)
     if not joined:
         return
     others = any(m.entity.kind in ("partner", "programme") for m in mentions)
-    if not _about_network(sentence, mentions) and not (network_before and not others):
-        return
     words = list(_JOIN.finditer(sentence))
-    if all(_MEMBER_NOUN_AT.match(sentence, w.start()) for w in words):
+    nouns = all(_MEMBER_NOUN_AT.match(sentence, w.start()) for w in words)
+    if not _about_network(sentence, mentions) and not (network_before and (nouns or not others)):
+        return
+    if nouns:
         cities = [c for c in cities if c.end - offset <= words[-1].start()]
     years = _years(sentence, doc_date)
     now = literal(doc_date[:4], XSD + "gYear") if doc_date and _NEWEST_NOW.search(sentence) else None
     for city in cities:
-        out.add(fact("joining", city=entity(city), year=_year_at(years, city.start - offset) or now))
+        at = city.start - offset
+        own = [(p, y) for p, y in years if not (p > at and _ANOTHER_EVENT.search(sentence, at, p))]
+        out.add(fact("joining", city=entity(city), year=_year_at(own, at) or now))
     for m in _NEW_CITY.finditer(sentence):
         name = m[1]
         if name.split()[0] in _STOP_NAMES or not _outside(known_spans, m.start(1), m.end(1)):

@@ -741,3 +741,38 @@ def test_chosen_as_a_partners_site_pairs(gazetteer):
     assert proposals(gazetteer, "Battambang was chosen by MLIT as the site of a smart city master planning study.") == [
         ("pairing", {"city": "city/battambang", "partner": "partner/japan_mlit"})
     ]
+
+
+def test_joinings_worded_as_additions_and_a_number_in_the_membership_noun(gazetteer):
+    assert proposals(
+        gazetteer,
+        "Sumedang and Sihanoukville City were added to the ASEAN Smart Cities Network in 2024, and Denpasar and "
+        "Semarang in 2025.",
+    ) == [
+        ("joining", {"city": f"city/{c}", "year": y})
+        for c, y in (("sumedang", "2024"), ("sihanoukville", "2024"), ("denpasar", "2025"), ("semarang", "2025"))
+    ]
+    assert proposals(gazetteer, "Chiang Mai was accepted into the ASCN in 2023.") == [
+        ("joining", {"city": "city/chiang-mai", "year": "2023"})
+    ]
+    assert proposals(gazetteer, "Ipoh came into the network in 2025.") == [
+        ("joining", {"city": "city/ipoh", "year": "2025"})
+    ]
+    # the network's own words, beside a partner named with another verb, after a sentence naming the network
+    assert proposals(
+        gazetteer,
+        "The ASEAN Smart Cities Network grew. Da Nang, which has worked with the City of Yokohama since 2013, is one "
+        "of the original 26 pilot cities of 2018.",
+    ) == [
+        ("joining", {"city": "city/da-nang", "year": "2018"}),
+        ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"}),
+    ]
+
+
+def test_a_year_of_another_event_after_the_city_is_not_its_joining(gazetteer):
+    dili = (
+        "The Timor-Leste capital of Dili has become the 38th city of the ASEAN Smart Cities Network, three months "
+        "after its country was admitted as ASEAN's 11th member in October 2025."
+    )
+    assert ("joining", {"city": "city/dili"}) in proposals(gazetteer, dili)
+    assert ("joining", {"city": "city/dili", "year": "2026"}) in proposals(gazetteer, dili, date="2026-01-20")
