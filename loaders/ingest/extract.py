@@ -120,11 +120,23 @@ _PROJECT = re.compile(
 _SUPPORT = re.compile(r"\b(support\w*|assist\w*|help\w*|fund(?:s|ed|ing)?|financ\w+|memorandum|cooperat\w+)\b", re.I)
 """Words of a partner's part in a project ("USTDA technical assistance is helping Ho Chi Minh City prepare ...")."""
 _MEETING = re.compile(r"\b(meeting|summit|conference|workshop|forum|statement|declaration|endorsed|adopted)\b", re.I)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_NUMBER_WORD = rf"(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?"
+"""A count of the network's size written in words ("Twenty-nine cities"): from twenty, as smaller numbers in words
+are mostly not counts of the network ("three cities for its K-City Network")."""
 _COUNT = re.compile(
-    r"\b(?P<value>\d{1,3})\s+(?:(?P<first>pilot|founding|original)\s+|(?:member|smart|ASCN|participating|partner)\s+)?"
+    rf"\b(?P<value>\d{{1,3}}|{_NUMBER_WORD})\s+(?:(?P<first>pilot|founding|original)\s+|(?:member|smart|ASCN|participating|partner)\s+)?"
     r"(?P<counted>cities|projects)\b",
     re.I,
 )
+_COUNT_ORDINAL = re.compile(r"\bthe (?P<value>\d{1,3})(?:st|nd|rd|th) (?:member |ASCN )?(?P<counted>city|cities)\b")
+"""A count as the newest member's rank: "Dili has become the 38th city of the ASEAN Smart Cities Network" (38)."""
+_TOTAL = re.compile(r"\b(?:the )?total (?:stood at|came to|rose to|reached|was) (?P<value>\d{1,3})\b", re.I)
+"""A count said as the total of what a count before it in the sentence counted ("Twenty-nine cities were in the
+network in July 2023; the total stood at 31 in 2024")."""
+_AFTER_COUNT = re.compile(r"[^,;:]*")
+"""The rest of a count's clause, where a date of its own stands ("up from 26 pilot cities in 2018")."""
 """A count: "31 cities"; "the 26 pilot cities" (founding, original) is the network's size when it began, dated by a
 year of its own sentence only, never by the document's."""
 _COUNT_NUMBERED = re.compile(
@@ -981,25 +993,43 @@ def _table_count(out, header: list[str], cells: list[str], fact) -> None:
     )
 
 
+def _number(value: str) -> int:
+    """A count's value, written in digits or in words ("Twenty-nine")."""
+    if value.isdigit():
+        return int(value)
+    tens, _, unit = value.lower().replace(" ", "-").partition("-")
+    return _TENS[tens] + _UNITS.get(unit, 0)
+
+
 def _count(
-    out, sentence, doc_date, fact, patterns: tuple[re.Pattern, ...] = (_COUNT, _COUNT_TO, _COUNT_NUMBERED, _COUNT_LABEL)
+    out,
+    sentence,
+    doc_date,
+    fact,
+    patterns: tuple[re.Pattern, ...] = (_COUNT, _COUNT_TO, _COUNT_NUMBERED, _COUNT_LABEL, _COUNT_ORDINAL, _TOTAL),
 ) -> None:
     """Member-city and project counts, in a sentence about the network or its member cities ("the member cities
     reported 108 projects", in a document about the network), or written as a report's label in a document about
     the network ("Projects reported: 134"): "the ministry selected 12 projects in 11 countries" counts a partner's
-    programme, not the network's projects."""
-    for m in [found for pattern in patterns for found in pattern.finditer(sentence)]:
-        value = int(m["value"])
-        if value < 2:
+    programme, not the network's projects. A date written after the count in its clause is its own ("By September
+    2025 the network had 35 member cities, up from 26 pilot cities in 2018": 26 as of 2018, 35 as of September
+    2025); else the sentence's first."""
+    found = sorted((m for pattern in patterns for m in pattern.finditer(sentence)), key=lambda m: m.start())
+    counted = None
+    for m in found:
+        value = _number(m["value"])
+        counted = "cities" if m.re is _COUNT_ORDINAL else m["counted"].lower() if m.re is not _TOTAL else counted
+        if value < 2 or counted is None:
             continue
         first = m.re is _COUNT and m["first"]
-        date = _DATE.search(sentence)
-        year = _year(sentence, None if first else doc_date)
+        rest = _AFTER_COUNT.match(sentence, m.end())[0]
+        date = _DATE.search(rest) or (None if _YEAR.search(rest) else _DATE.search(sentence))
+        year = _year(rest) or _year(sentence, None if first else doc_date)
         as_of = iso_date(date[1]) if date else year.literal if year else None if first else doc_date
         out.add(
             fact(
                 "count",
-                counted=literal(m["counted"].lower()),
+                counted=literal(counted),
                 value=literal(str(value), XSD + "integer"),
                 as_of=literal(as_of) if as_of else None,
             )

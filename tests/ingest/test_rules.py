@@ -776,3 +776,35 @@ def test_a_year_of_another_event_after_the_city_is_not_its_joining(gazetteer):
     )
     assert ("joining", {"city": "city/dili"}) in proposals(gazetteer, dili)
     assert ("joining", {"city": "city/dili", "year": "2026"}) in proposals(gazetteer, dili, date="2026-01-20")
+
+
+def test_a_count_takes_the_date_written_after_it_in_its_clause(gazetteer):
+    counts = [
+        p
+        for p in proposals(
+            gazetteer,
+            "By September 2025 the network had 35 member cities, up from 26 pilot cities in 2018, and the cities "
+            "reported 134 projects that month.",
+        )
+        if p[0] == "count"
+    ]
+    assert counts == [
+        ("count", {"counted": "cities", "value": "35", "as_of": "2025-09"}),
+        ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
+        ("count", {"counted": "projects", "value": "134", "as_of": "2025-09"}),
+    ]
+
+
+def test_counts_in_words_as_a_total_and_as_a_rank(gazetteer):
+    assert proposals(
+        gazetteer,
+        "Twenty-nine cities were in the ASEAN Smart Cities Network in July 2023; the total stood at 31 in 2024.",
+    ) == [
+        ("count", {"counted": "cities", "value": "29", "as_of": "2023-07"}),
+        ("count", {"counted": "cities", "value": "31", "as_of": "2024"}),
+    ]
+    assert ("count", {"counted": "cities", "value": "38", "as_of": "2026-01-20"}) in proposals(
+        gazetteer, "Dili has become the 38th city of the ASEAN Smart Cities Network.", date="2026-01-20"
+    )
+    # a small number in words is no count of the network
+    assert proposals(gazetteer, "MOLIT chose three cities of the ASCN for its K-City Network.") == []
