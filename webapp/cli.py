@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
+from graph.backends import open_store
 from graph.config import MAX_RECORDS, Settings
 from graph.errors import StoreDamaged, StoreError, StoreLocked
 from graph.formats import FORMATS
@@ -57,6 +58,22 @@ class _Context:
                 if registration is None:
                     raise
                 raise _Served(registration) from None
+        return self._store
+
+    def reader(self) -> Store:
+        """The store for a command that only reads (``ascn ingest --dry-run``): a read-only handle, beside whoever
+        holds the write lock (an ingest, a review, ``ascn serve``), so a reader never blocks a curator's write nor
+        waits for one; the read-write store when the build in it is missing or out of date and must be made first."""
+        if self._store is None:
+            try:
+                handle = open_store(self.settings, read_only=True)
+            except StoreError:  # no store yet: the first run builds it
+                return self.store()
+            info = dataset.build_info(handle)
+            if info is None or info["fingerprint"] != dataset.fingerprint():
+                handle.close()
+                return self.store()
+            self._store = handle
         return self._store
 
     def close(self):
@@ -481,7 +498,14 @@ def ingest(
     from loaders.ingest import to_json
 
     analyses = run(
-        obj.store(), list(files), dry_run=dry_run, title=title, publisher=publisher, date=date, url=url, kind=kind
+        obj.reader() if dry_run else obj.store(),
+        list(files),
+        dry_run=dry_run,
+        title=title,
+        publisher=publisher,
+        date=date,
+        url=url,
+        kind=kind,
     )
     if fmt == "json":
         click.echo(json.dumps(to_json(analyses), indent=2, ensure_ascii=False))

@@ -331,3 +331,14 @@ def test_a_review_while_another_is_written_waits_for_it_and_both_are_kept(fresh_
     assert len(review.list_proposals(fresh_store, "accepted")) == 1
     accepted = fresh_store.query(internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
     assert (URIRef(f"{ID}fact/{first.rsplit('/', 1)[1]}"), RDF.type, ASCN.AcceptedFact) in accepted
+
+
+def test_a_dry_run_reads_beside_the_process_that_holds_the_store(fresh_settings, fresh_store):
+    """``ascn ingest --dry-run`` took the store's write lock, so beside an ingest, a review or anything holding the
+    store (here this test's own handle) it failed as locked, and while it ran a curator's write waited; it only
+    reads, through a read-only handle."""
+    result = _ingest(fresh_settings.data_dir, Path(__file__).parent / "texts" / "dev" / "02-pairing.txt", dry_run=True)
+    assert result.exit_code == 0, result.output
+    assert "02-pairing.txt: " in result.output and "(dry run)" in result.output
+    assert "pairing: city https://w3id.org/ascn/id/city/" in result.output
+    assert releases.PROPOSALS_GRAPH not in fresh_store.graph_names()
