@@ -294,8 +294,8 @@ def _html(path: Path, markup: str) -> Document:
             # ("a project carried out from 2017 to 2022" dated a partner's page 2017-01-01)
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
-        ok = isinstance(found, Extracted) and (found.text or "").strip()  # a dict only when asked for one
-        return found if ok else None
+        # a dict only when asked for one
+        return found if isinstance(found, Extracted) and (found.text or "").strip() else None
 
     try:
         found = extracted(markup) or ((deep := _deep_tree(markup)) is not None and extracted(deep)) or None

@@ -135,8 +135,6 @@ _COUNT_ORDINAL = re.compile(r"\bthe (?P<value>\d{1,3})(?:st|nd|rd|th) (?:member 
 _TOTAL = re.compile(r"\b(?:the )?total (?:stood at|came to|rose to|reached|was) (?P<value>\d{1,3})\b", re.I)
 """A count said as the total of what a count before it in the sentence counted ("Twenty-nine cities were in the
 network in July 2023; the total stood at 31 in 2024")."""
-_AFTER_COUNT = re.compile(r"[^,;:]*")
-"""The rest of a count's clause, where a date of its own stands ("up from 26 pilot cities in 2018")."""
 """A count: "31 cities"; "the 26 pilot cities" (founding, original) is the network's size when it began, dated by a
 year of its own sentence only, never by the document's."""
 _COUNT_NUMBERED = re.compile(
@@ -1022,7 +1020,7 @@ def _count(
         if value < 2 or counted is None:
             continue
         first = m.re is _COUNT and m["first"]
-        rest = _AFTER_COUNT.match(sentence, m.end())[0]
+        rest = re.split(r"[,;:]", sentence[m.end() :], maxsplit=1)[0]  # the rest of its clause
         date = _DATE.search(rest) or (None if _YEAR.search(rest) else _DATE.search(sentence))
         year = _year(rest) or _year(sentence, None if first else doc_date)
         as_of = iso_date(date[1]) if date else year.literal if year else None if first else doc_date

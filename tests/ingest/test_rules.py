@@ -743,27 +743,29 @@ def test_chosen_as_a_partners_site_pairs(gazetteer):
     ]
 
 
-def test_joinings_worded_as_additions_and_a_number_in_the_membership_noun(gazetteer):
-    assert proposals(
-        gazetteer,
-        "Sumedang and Sihanoukville City were added to the ASEAN Smart Cities Network in 2024, and Denpasar and "
-        "Semarang in 2025.",
-    ) == [
-        ("joining", {"city": f"city/{c}", "year": y})
-        for c, y in (("sumedang", "2024"), ("sihanoukville", "2024"), ("denpasar", "2025"), ("semarang", "2025"))
-    ]
-    assert proposals(gazetteer, "Chiang Mai was accepted into the ASCN in 2023.") == [
-        ("joining", {"city": "city/chiang-mai", "year": "2023"})
-    ]
-    assert proposals(gazetteer, "Ipoh came into the network in 2025.") == [
-        ("joining", {"city": "city/ipoh", "year": "2025"})
-    ]
-    # the network's own words, beside a partner named with another verb, after a sentence naming the network
-    assert proposals(
-        gazetteer,
+@pytest.mark.parametrize(
+    "text,joined",
+    [
+        (
+            "Sumedang and Sihanoukville City were added to the ASEAN Smart Cities Network in 2024, and Denpasar and "
+            "Semarang in 2025.",
+            [("sumedang", "2024"), ("sihanoukville", "2024"), ("denpasar", "2025"), ("semarang", "2025")],
+        ),
+        ("Chiang Mai was accepted into the ASCN in 2023.", [("chiang-mai", "2023")]),
+        ("Ipoh came into the network in 2025.", [("ipoh", "2025")]),
+    ],
+)
+def test_joinings_worded_as_additions(gazetteer, text, joined):
+    assert proposals(gazetteer, text) == [("joining", {"city": f"city/{c}", "year": y}) for c, y in joined]
+
+
+def test_a_number_in_the_membership_noun_beside_a_partner_named_with_another_verb(gazetteer):
+    """The network's own words, after a sentence naming the network, though a partner is named in the sentence."""
+    said = (
         "The ASEAN Smart Cities Network grew. Da Nang, which has worked with the City of Yokohama since 2013, is one "
-        "of the original 26 pilot cities of 2018.",
-    ) == [
+        "of the original 26 pilot cities of 2018."
+    )
+    assert proposals(gazetteer, said) == [
         ("joining", {"city": "city/da-nang", "year": "2018"}),
         ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"}),
     ]
