@@ -3,7 +3,7 @@
 Anyone may read the page; writing needs the curator token the operator sets (``CURATOR_TOKEN``, from
 ``ASCN_CURATOR_TOKEN``). There is none by default, so a public server stays read-only. A curator signs in with the
 token and their name, which the review records (PROV-O, :mod:`loaders.review`); the sign-in lives in Flask's signed
-session cookie. Every form carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before
+session cookie, with a keyed mark of the token, so a new token ends the sign-ins made with the old one. Every form carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before
 anything is done. The session key is ``SECRET_KEY`` (``ASCN_SECRET_KEY``); without one, a random key is made at
 start, so sign-ins end when the server restarts. A client address that gives a wrong token
 :data:`SIGN_IN_FAILURES` times within :data:`SIGN_IN_WINDOW` seconds is refused (429) until the oldest of them is
@@ -116,7 +116,19 @@ def _writable() -> bool:
 
 
 def _curator() -> str | None:
-    return session.get("curator") if _writable() else None
+    """The signed-in curator's name, while the token they signed in with is still the operator's."""
+    if not _writable() or not hmac.compare_digest(str(session.get("token", "")), _token_mark()):
+        return None
+    return session.get("curator")
+
+
+def _token_mark() -> str:
+    """What a sign-in keeps of the curator token: its HMAC under the session key. A session holds it so that a new
+    token (the operator's answer to a leaked one) ends every sign-in made with the old, which, being in a cookie the
+    server signs and no longer reads back, stayed valid as long as the session key did. Keyed, so the cookie, which
+    anyone holding it can read, gives no hash to guess the token from."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, str(current_app.config.get("CURATOR_TOKEN")).encode(), "sha256").hexdigest()
 
 
 @bp.get("/review")
@@ -176,6 +188,7 @@ def sign_in():
         return redirect(url_for("review.review_page"))
     session.clear()
     session["curator"] = name[:80]
+    session["token"] = _token_mark()
     flash(f"Signed in as {session['curator']}.", "ok")
     return redirect(url_for("review.review_page"))
 

@@ -129,6 +129,22 @@ def test_wrong_curator_tokens_are_throttled_per_client_address(app, monkeypatch)
     assert '<strong id="curator">Mai</strong>' in guesser.get("/review").get_data(as_text=True)
 
 
+def test_a_new_curator_token_ends_the_sign_ins_made_with_the_old_one(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CURATOR_TOKEN", "leaked-token")
+    client = app.test_client()
+    csrf = _csrf(client.get("/review").get_data(as_text=True))
+    client.post("/review/sign-in", data={"csrf_token": csrf, "token": "leaked-token", "name": "Mallory"})
+    assert '<strong id="curator">Mallory</strong>' in client.get("/review").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "CURATOR_TOKEN", "new-token")  # the operator's answer to a leak, same session key
+    page = client.get("/review").get_data(as_text=True)
+    assert 'id="curator"' not in page and 'name="token"' in page
+    refused = client.post("/review/some-proposal/accept", data={"csrf_token": _csrf(page)})
+    assert refused.status_code == 403 and "sign in with the curator token" in refused.get_data(as_text=True)
+    csrf = _csrf(page)
+    client.post("/review/sign-in", data={"csrf_token": csrf, "token": "new-token", "name": "Mai"})
+    assert '<strong id="curator">Mai</strong>' in client.get("/review").get_data(as_text=True)
+
+
 def _rows(page: str, table: str) -> list[str]:
     """The text of each row of a table of /changes, its cells joined by spaces."""
     body = re.search(rf'<table class="figures" id="{table}">.*?<tbody>(.*?)</tbody>', page, re.S)
