@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rdflib import BNode, Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from benchmarks.servers import VirtuosoServer, running_oxigraph, running_virtuoso, stop, virtuoso_missing
 from graph.backends import open_store
@@ -61,6 +63,31 @@ def fresh_store(fresh_settings, bundled_graphs):
     s.rebuild(bundled_graphs, keep=[])
     yield s
     s.close()
+
+
+def assert_same_graph(a: Graph, b: Graph) -> None:
+    """Fail, showing the triples that differ, unless graphs ``a`` and ``b`` are isomorphic (the same up to the
+    names of their blank nodes). A triple without a blank node maps to itself, so those must be equal as they
+    are, and only the triples with one (62 of the bundled build's ~8,900) go through rdflib's canonical
+    hashing, which is pure Python: the same test as ``rdflib.compare.isomorphic`` on the whole graphs, in a
+    fraction of the time."""
+
+    def split(graph: Graph) -> tuple[set, Graph]:
+        ground, blank = set(), Graph()
+        for triple in graph:
+            if any(isinstance(term, BNode) for term in triple):
+                blank.add(triple)
+            else:
+                ground.add(triple)
+        return ground, blank
+
+    (ground_a, blank_a), (ground_b, blank_b) = split(a), split(b)
+    if ground_a != ground_b or not isomorphic(blank_a, blank_b):
+        _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+        pytest.fail(
+            f"graphs differ:\nonly in first:\n{only_a.serialize(format='nt')[:2000]}\n"
+            f"only in second:\n{only_b.serialize(format='nt')[:2000]}"
+        )
 
 
 # -- real SPARQL servers for the remote backend (launchers shared with benchmarks/remote.py) ------

@@ -20,7 +20,6 @@ from dataclasses import replace
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.backends import open_store
@@ -34,7 +33,7 @@ from ontology.errors import InputError
 from ontology.namespace import GRAPH, ID
 from queries.errors import QueryError
 from queries.library import get_query, internal, library
-from tests.conftest import remote_settings
+from tests.conftest import assert_same_graph, remote_settings
 
 USER_A = str(GRAPH["user/contract-a"])
 USER_B = str(GRAPH["user/contract-b"])
@@ -120,18 +119,14 @@ def canonical(answer):
     """An answer in a form that compares equal exactly when the answers are the same."""
     if isinstance(answer, Table):
         return answer.variables, sorted(answer.rows, key=lambda row: [t.n3() if t is not None else "" for t in row])
-    if isinstance(answer, Graph):
-        return to_isomorphic(answer)
     return answer
 
 
 def assert_same(a, b) -> None:
-    if isinstance(a, Graph) and not isomorphic(a, b):
-        _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-        pytest.fail(
-            f"graphs differ:\n{only_a.serialize(format='nt')[:1500]}\n---\n{only_b.serialize(format='nt')[:1500]}"
-        )
-    assert canonical(a) == canonical(b)
+    if isinstance(a, Graph):
+        assert_same_graph(a, b)
+    else:
+        assert canonical(a) == canonical(b)
 
 
 def content(store) -> dict:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.compare import isomorphic
 
 from graph.backends import open_store
 from graph.backends.oxigraph import OxigraphStore
@@ -20,26 +20,18 @@ from graph.errors import StoreError
 from loaders import dataset
 from ontology.errors import InputError
 from queries.errors import QueryError
+from tests.conftest import assert_same_graph
 
 
 def union(store) -> Graph:
     return store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
-def assert_isomorphic(a: Graph, b: Graph) -> None:
-    if not isomorphic(a, b):
-        _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-        pytest.fail(
-            f"graphs differ:\nonly in first:\n{only_a.serialize(format='nt')[:2000]}\n"
-            f"only in second:\n{only_b.serialize(format='nt')[:2000]}"
-        )
-
-
 @pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
 def test_a_triple_export_parses_back_into_the_same_graph(store, fmt, parser):
     exported = Graph().parse(data=store.export(fmt), format=parser)
     assert len(exported) > 6000
-    assert_isomorphic(exported, union(store))
+    assert_same_graph(exported, union(store))
 
 
 @pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nquads", "nquads"), ("jsonld-graphs", "json-ld")])
@@ -51,7 +43,7 @@ def test_a_dataset_export_keeps_every_named_graph(store, bundled_graphs, fmt, pa
         graphs[str(c)].add((s, p, o))
     assert sorted(graphs) == sorted(bundled_graphs)
     for name, graph in bundled_graphs.items():
-        assert_isomorphic(graphs[name], graph)
+        assert_same_graph(graphs[name], graph)
 
 
 def test_turtle_export_uses_the_projects_prefixes(store):
@@ -67,7 +59,7 @@ def test_an_exported_graph_loads_back_as_a_user_file(fresh_store, store, tmp_pat
     copy = fresh_store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ascn/graph/user/copy> { ?s ?p ?o } }"
     )
-    assert_isomorphic(copy, union(store))
+    assert_same_graph(copy, union(store))
 
 
 def test_a_malformed_query_reports_line_and_column(store):
@@ -123,7 +115,7 @@ def test_a_build_killed_at_random_points_leaves_the_previous_graph(tmp_path, bun
             assert sorted(store.graph_names()) == sorted(bundled_graphs)
             for name in ("https://w3id.org/ascn/graph/bundled/projects", "https://w3id.org/ascn/graph/ontology"):
                 got = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-                assert_isomorphic(got, bundled_graphs[name])
+                assert_same_graph(got, bundled_graphs[name])
         finally:
             store.close()
     leftovers = [p.name for p in (tmp_path / "data" / "stores").iterdir()]
