@@ -178,6 +178,9 @@ PAGE_BLUEPRINTS = frozenset({"pages", "reference", "search", "tools", "changes",
 
 
 def _page_key() -> tuple[str, tuple[str, ...]] | None:
+    """The key of the page a GET or HEAD asks for: one for both methods, as a HEAD's answer is the GET's without its
+    body (RFC 9110, 9.3.2), so it has the GET's ETag, and a client that asked with HEAD revalidates its GET with it
+    (the method was in the key: the two ETags differed, and that GET was sent whole, never a 304)."""
     if request.method not in ("GET", "HEAD") or request.blueprint not in PAGE_BLUEPRINTS:
         return None
     version = graph_version()
@@ -186,7 +189,6 @@ def _page_key() -> tuple[str, tuple[str, ...]] | None:
     headers = request.headers
     return version, (
         "page",
-        request.method,
         request.full_path,
         headers.get("Accept", ""),
         headers.get("Accept-Encoding", ""),

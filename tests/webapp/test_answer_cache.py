@@ -225,6 +225,9 @@ def test_query_api_and_pages_answer_304(make_app):
         page = client.get(path)
         assert page.status_code == 200 and page.headers["Cache-Control"] == "public, no-cache", path
         assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path
+        head = client.head(path)  # the GET's validator: a client that asked with HEAD revalidates with it
+        assert head.status_code == 200 and head.headers["ETag"] == page.headers["ETag"], path
+        assert client.head(path, headers={"If-None-Match": head.headers["ETag"]}).status_code == 304, path
     turtle = client.get("/id/city/phuket", headers={"Accept": "text/turtle"})
     html_tag = client.get("/id/city/phuket").headers["ETag"]
     assert turtle.headers["ETag"] != html_tag  # one validator per representation
