@@ -175,7 +175,7 @@ _STATUS = (
             r"\b(ongoing|under (?:way|construction|development|implementation)|underway|in progress|being "
             r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented|carried out)|"
             r"is piloting|rolling out|continu(?:es?|ing)|(?<!been )in operation|(?:is|are|now) live|live since|"
-            r"(?:still|now|already) running|(?:is|are|now|still) in (?:daily |regular |everyday )?use)\b",
+            r"(?:still|now|already) running|(?:is|are|now|still) (?:also |now |still )?in (?:daily |regular |everyday )?use)\b",
             re.I,
         ),
     ),
@@ -198,12 +198,13 @@ _NEW_CITY = re.compile(
 )
 _CHAIR = re.compile(r"\b(?:chaired by|under the chairmanship of|[Cc]hair(?:ed)?:)\s+((?:the )?[A-Z][^,.;()\n]*)")
 _CHAIR_BEFORE = re.compile(
-    r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:chaired|chairs|as chair|presided|"
+    r"\b((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*),? (?:which |who )?(?:(?:had|has) )?(?:chaired|chairs|as chair|presided|"
     r"(?:held|holds|hold|took|takes) the (?:rotating )?(?:ASEAN |ASCN |network's )?chair(?:manship)?|"
     r"(?:was|is) (?:in )?the chair)\b"
 )
 """A chair written as the subject ("Lao PDR chairs the network this year", "Indonesia held the ASCN chairmanship",
-"Brunei Darussalam was in the chair", "..., Minister of Interior of the Kingdom of Cambodia, chaired the Meeting")."""
+"Brunei Darussalam was in the chair", "..., Minister of Interior of the Kingdom of Cambodia, chaired the Meeting",
+"Cambodia had chaired the 5th ASCN Annual Meeting")."""
 _CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?:ASEAN |ASCN )?chair(?:manship)?\b")
 """A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
 _HOST = re.compile(
@@ -213,6 +214,11 @@ _HOST = re.compile(
 )
 """A host: "hosted by X", "held in X", with the date between ("took place on 30th July 2024 at Luang Prabang"), or
 set off by a comma ("the second annual meeting, in Bangkok in August 2019"); never a month ("the meeting in July")."""
+_HOST_BEFORE = re.compile(
+    r"\bthe ((?!(?:ASCN|ASEAN|Annual|Network|Smart|First|Second|Third|Next|Last|Same)\b)[A-Z][\w-]+(?: [A-Z][\w-]+)?) "
+    r"(?:annual )?(?:meeting|summit)\b"
+)
+"""A host written before the meeting's noun, as a place names an event ("the Bali meeting of 12-13 July 2023")."""
 _EVENT_YEAR = re.compile(
     r"\b(20\d\d) (?:[A-Z][\w-]* )?(?i:annual )?(?i:meeting|summit|conference|workshop|forum)\b|"
     r"\b(?i:meeting|summit|conference|workshop|forum)(?: in [A-Z][\w-]*)? in (20\d\d)\b"
@@ -839,7 +845,7 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
         return None
     kind = XSD + {10: "date", 7: "gYearMonth"}.get(len(iso), "gYear")
     chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
-    host = _HOST.search(sentence)
+    host = _HOST.search(sentence) or _HOST_BEFORE.search(sentence)
     name = _EVENT_NAME.search(sentence)
     found = fact(
         "milestone",

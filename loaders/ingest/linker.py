@@ -38,7 +38,9 @@ from loaders.ingest.documents import MAX_TEXT
 from queries.library import internal
 
 KIND_ORDER = ("city", "network", "partner", "programme", "project", "country")
-"""Which kind a name shared across kinds stands for ("Singapore" the member city before the member state)."""
+"""Which kind a name shared across kinds stands for ("Singapore" the member city before the member state), save
+that a name ending in "Project" is the project ("Dili West Water Supply Project", the programme of the pairing
+named after it)."""
 
 _BRACKET = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*(?:,\s*(?P<tail>[A-Z][\w .-]+))?$")
 _COUNTRY_TAIL = re.compile(r"^(?P<name>.+?),\s*(?P<tail>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
@@ -169,7 +171,15 @@ def name_variants(label: str) -> list[str]:
     ['Korea Environmental Industry and Technology Institute, Korea', 'Korea Environmental Industry and Technology Institute']
     >>> name_variants("K-City Network global cooperation programme")
     ['K-City Network global cooperation programme', 'K-City Network']
+
+    A project's label that joins an action plan's title and a later report's with " / " (data/projects.yaml) is
+    also each title, as each is what a writer calls the project:
+
+    >>> name_variants("Kuala Lumpur Urban Observatory (KLUO) / G-Asset")[1:]
+    ['Kuala Lumpur Urban Observatory (KLUO)', 'KLUO', 'Kuala Lumpur Urban Observatory', 'G-Asset']
     """
+    if " / " in label:
+        return list(dict.fromkeys([label, *(v for part in label.split(" / ") for v in name_variants(part.strip()))]))
     found = [label]
     m = _BRACKET.match(label)
     if m:
@@ -305,6 +315,8 @@ class Gazetteer:
                 continue
             states = "country" in by_kind and (_names_the_state(doc, span) or _among_states(doc, span, *bounds))
             kind = "country" if states else by_kind[0]
+            if kind == "programme" and "project" in by_kind and span[-1].text == "Project":
+                kind = "project"  # a programme named after its project: the name says which it is
             of_kind = [self.entities[i] for i in iris if self.entities[i].kind == kind]
             if (
                 guards

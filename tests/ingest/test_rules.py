@@ -810,3 +810,43 @@ def test_counts_in_words_as_a_total_and_as_a_rank(gazetteer):
     )
     # a small number in words is no count of the network
     assert proposals(gazetteer, "MOLIT chose three cities of the ASCN for its K-City Network.") == []
+
+
+def test_each_title_of_a_project_renamed_between_reports_links_it(gazetteer):
+    """A label joining an action plan's title and a later report's with " / " linked only as the whole label."""
+    assert proposals(
+        gazetteer, "Kuala Lumpur will keep funding the Kuala Lumpur Urban Observatory, which is in operation."
+    ) == [("project", {"project": "project/kul-urban-observatory", "city": "city/kuala-lumpur", "status": "ongoing"})]
+
+
+def test_a_name_ending_in_project_is_the_project_not_the_programme_named_after_it(gazetteer):
+    assert proposals(
+        gazetteer,
+        "In Dili, the Asian Development Bank funds the Dili West Water Supply Project, at the planning stage.",
+    ) == [
+        (
+            "project",
+            {
+                "project": "project/dil-west-water-supply",
+                "city": "city/dili",
+                "partner": "partner/adb",
+                "status": "planning",
+            },
+        )
+    ]
+
+
+def test_also_in_use_a_chair_in_the_pluperfect_and_a_host_before_the_meeting(gazetteer):
+    assert proposals(gazetteer, "In Siem Reap, the Siem Reap Smart City Data Platform (SSDaP) is also in use.") == [
+        ("project", {"project": "project/rep-ssdap", "city": "city/siem-reap", "status": "ongoing"})
+    ]
+    assert proposals(gazetteer, "Cambodia had chaired the 5th ASCN Annual Meeting, held online on 30 August 2022.") == [
+        ("milestone", {"date": "2022-08-30", "event": "5th ASCN Annual Meeting", "chair": "country/kh"})
+    ]
+    assert proposals(gazetteer, "Participants recalled the Bali meeting of 12-13 July 2023 of the ASCN.") == [
+        ("milestone", {"date": "2023-07-12", "host": "Bali"})
+    ]
+    # the network's own words before "meeting" are no host
+    assert proposals(gazetteer, "The ASCN Annual Meeting opened on 9 September 2025.") == [
+        ("milestone", {"date": "2025-09-09", "event": "ASCN Annual Meeting"})
+    ]
