@@ -243,6 +243,22 @@ def _check(store: Store, accepted: Graph) -> None:
     shacl_sparql.validate(staged.query, releases.ACCEPTED_GRAPH, file="accepted proposals")
 
 
+def _agrees_with_held_counts(store: Store, p: Proposal, prop: URIRef, as_of: str, value: int) -> None:
+    """Refuse a count that contradicts one the data holds for the same date: two member counts of September 2025
+    (35 in the data, 26 from an article the next day corrected) left the network's size that month two numbers, and
+    every page, chart and answer showed whichever came first."""
+    data = releases.data_content(store)
+    held = {
+        int(str(data.value(m, RDF.value)))
+        for m in data.objects(NETWORK, prop)
+        if str(data.value(m, ASCN.asOf)) == as_of and data.value(m, RDF.value) is not None
+    }
+    if held and value not in held:
+        counted = "member cities" if prop == ASCN.memberCount else "projects"
+        expected = f"a count that agrees with the data's {' or '.join(map(str, sorted(held)))} {counted} as of {as_of}"
+        raise InputError(p.id, None, "value", expected, str(value))
+
+
 def _value(p: Proposal, name: str, required: bool = True):
     value = p.fields.get(name)
     if value is None and required:
@@ -310,6 +326,8 @@ def _accepted_fact(
         counted = str(_value(p, "counted"))
         prop, slug = (ASCN.memberCount, "member-count") if counted == "cities" else (ASCN.projectCount, "project-count")
         as_of = p.fields.get("as_of")
+        if as_of is not None:
+            _agrees_with_held_counts(store, p, prop, str(as_of), int(str(_value(p, "value"))))
         node = ID[f"network/ascn/{slug}/ingest-{key[:8]}"]
         data.add((NETWORK, prop, node))
         data.add((node, RDF.type, ASCN.Measurement))

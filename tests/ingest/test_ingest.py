@@ -540,3 +540,18 @@ def test_an_ingest_checks_what_it_adds_not_the_whole_proposals_graph(fresh_store
     assert analysis.stored
     held = current_proposals(fresh_store)
     assert (old, RDF.type, ASCN.Proposal) in held and len(set(held.subjects(RDF.type, ASCN.Proposal))) > 1
+
+
+def test_a_count_contradicting_the_datas_for_its_date_is_refused(fresh_store, tmp_path):
+    """Accepting a member count of September 2025 other than the data's 35 gave the month two sizes. (The text is
+    made up for the test: the corrected number of a wrong article.)"""
+    from loaders.review import accept, list_proposals
+
+    note = tmp_path / "note.txt"
+    note.write_text("By September 2025 the ASEAN Smart Cities Network had 26 member cities.", encoding="utf-8")
+    ingest(fresh_store, [note], dry_run=False)
+    [count] = [p.id for p in list_proposals(fresh_store) if p.kind == "count"]
+    with pytest.raises(InputError) as refused:
+        accept(fresh_store, [count], "Mai Tran")
+    assert "expected a count that agrees with the data's 35 member cities as of 2025-09, got '26'" in str(refused.value)
+    assert releases.current_release(fresh_store).number == 1
