@@ -735,7 +735,7 @@ def _project(out, sentence, offset, cities, partners, projects, known_spans, fac
             clause = sentence[start:end]
             _project(out, clause, offset + start, inside(cities), inside(partners), inside(projects), spans, fact)
         return
-    status = _status(sentence)
+    status = _status(_named_as_project(sentence, offset, projects))
     partners = [p for p in partners if not _nationality(sentence, p.end - offset, p)]
     supporters = _supporters(sentence, offset, partners, projects)
     if not (_PROJECT.search(sentence) and (cities or projects)) and not (projects and status) and not supporters:
@@ -771,6 +771,17 @@ def _project(out, sentence, offset, cities, partners, projects, known_spans, fac
         return
     out.add(fact("new-project", name=literal(name)))
     out.add(fact("project", name=literal(name), city=entity(cities[0]), partner=partner, status=status))
+
+
+def _named_as_project(sentence: str, offset: int, projects: list[Mention]) -> str:
+    """The sentence with each known project's name said as "the project", so that the words of a name are no status
+    of it: "the Master Planning Study for Smart City Development has since been completed" is a done project, where
+    the study in its name read as a done study, the planning of another."""
+    for p in sorted(projects, key=lambda m: m.start, reverse=True):
+        start, end = p.start - offset, p.end - offset
+        if 0 <= start < end <= len(sentence):
+            sentence = f"{sentence[:start]}the project{sentence[end:]}"
+    return sentence
 
 
 def _nationality(sentence: str, end: int, partner: Mention) -> bool:

@@ -850,3 +850,13 @@ def test_also_in_use_a_chair_in_the_pluperfect_and_a_host_before_the_meeting(gaz
     assert proposals(gazetteer, "The ASCN Annual Meeting opened on 9 September 2025.") == [
         ("milestone", {"date": "2025-09-09", "event": "ASCN Annual Meeting"})
     ]
+
+
+def test_the_words_of_a_projects_name_are_no_status_of_it(gazetteer):
+    """The study in "Master Planning Study for Smart City Development" read as a done study (planning) beside
+    "completed": two statuses, so none."""
+    assert proposals(
+        gazetteer, "In Battambang, the Master Planning Study for Smart City Development has since been completed."
+    ) == [
+        ("project", {"project": "project/btb-smartjamp-masterplan", "city": "city/battambang", "status": "completed"})
+    ]
