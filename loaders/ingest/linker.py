@@ -46,6 +46,8 @@ _BRACKET = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*(?:,\s*(?P<tail
 _COUNTRY_TAIL = re.compile(r"^(?P<name>.+?),\s*(?P<tail>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
 _DESCRIBED = re.compile(r"^(?P<name>.*[A-Z]\w*)(?: [a-z][\w-]*)* (?:programme|program)$")
 """A label that goes on to describe itself in lower case: "K-City Network global cooperation programme"."""
+_LEGAL_FORM = re.compile(r"^(?P<name>.+\S)\s+(?:PCL|Ltd\.?|Inc\.?|Co\., Ltd\.?|GmbH|Bhd\.?|Tbk)$")
+"""A company's legal form after its name ("AMATA Corporation PCL")."""
 _CONTINUING = {"City", "Capital"}
 """Title-case words that may follow a city's name without making it another place's ("Da Nang City")."""
 _HEADS = {
@@ -177,10 +179,18 @@ def name_variants(label: str) -> list[str]:
 
     >>> name_variants("Kuala Lumpur Urban Observatory (KLUO) / G-Asset")[1:]
     ['Kuala Lumpur Urban Observatory (KLUO)', 'KLUO', 'Kuala Lumpur Urban Observatory', 'G-Asset']
+
+    A company's legal form, which prose leaves out ("works with the AMATA Corporation"), is left out too:
+
+    >>> name_variants("AMATA Corporation PCL")
+    ['AMATA Corporation PCL', 'AMATA Corporation']
     """
     if " / " in label:
         return list(dict.fromkeys([label, *(v for part in label.split(" / ") for v in name_variants(part.strip()))]))
     found = [label]
+    legal = _LEGAL_FORM.match(label)
+    if legal:
+        found.append(legal["name"])
     m = _BRACKET.match(label)
     if m:
         inner = m["inner"].strip()

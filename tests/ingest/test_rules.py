@@ -860,3 +860,10 @@ def test_the_words_of_a_projects_name_are_no_status_of_it(gazetteer):
     ) == [
         ("project", {"project": "project/btb-smartjamp-masterplan", "city": "city/battambang", "status": "completed"})
     ]
+
+
+def test_a_company_named_without_its_legal_form_is_the_known_partner(gazetteer):
+    """ "the AMATA Corporation" (AMATA Corporation PCL) was a new partner of that name, and its pairing with it."""
+    assert proposals(gazetteer, "Chonburi, an ASCN pilot city, works with the AMATA Corporation.") == [
+        ("pairing", {"city": "city/chonburi", "partner": "partner/amata"})
+    ]
