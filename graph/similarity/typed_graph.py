@@ -195,7 +195,13 @@ class TypedGraph:
 
     @classmethod
     def _assembled(cls, rows: dict[str, list[tuple[Any, ...]]], version: str) -> TypedGraph:
-        """The typed graph made of the ``similarity_*`` reads' rows (:meth:`from_store`)."""
+        """The typed graph made of the ``similarity_*`` reads' rows (:meth:`from_store`).
+
+        At 3M triples the rows hold some 2.4 million values. Sorting them as tuples of strings was a large part of
+        this assembly, so the links and citations are put in order as integer codes (:func:`_coded`: each distinct
+        IRI's rank among them, the same order) by numpy, and every IRI the links and entities name is then one
+        string object: what later looks them up compares identical objects, and a kept copy writes each once.
+        """
         attributes: dict[str, dict[str, set[str]]] = {}
         for entity, key, value in rows["similarity_attributes"]:
             if value:
@@ -203,30 +209,52 @@ class TypedGraph:
         labels: dict[str, set[str]] = defaultdict(set)
         for entity, label in rows["similarity_labels"]:
             labels[entity].add(label)
-        kinds = set(rows["similarity_kinds"])
-        named = sorted({(entity, kind, label) for entity, kind in kinds for label in labels.get(entity, ())})
-        entities = [_entity(entity, kind, label, attributes.get(entity)) for entity, kind, label in named]
-        linked = sorted({(r, s, t, fact or s) for s, r, t, fact in rows["similarity_edges"]})
-        links = [Link(source, relation, target, fact) for relation, source, target, fact in linked]
+        kinds: dict[str, set[str]] = defaultdict(set)
+        for entity, kind in rows["similarity_kinds"]:
+            kinds[entity].add(kind)
+        edges = rows["similarity_edges"]
+        names, (relation, source, target, fact) = _coded(
+            [
+                [relation for _, relation, _, _ in edges],
+                [source for source, _, _, _ in edges],
+                [target for _, _, target, _ in edges],
+                [fact or source for source, _, _, fact in edges],
+            ],
+            also=kinds,
+        )
+        same = {name: name for name in names}  # one object per IRI
+        # an entity with several kinds or labels gets the greatest of each, as the greatest (kind, label) pair
+        entities = [
+            _entity(same[iri], max(kinds[iri]), max(labels[iri]), attributes.get(iri))
+            for iri in sorted(kinds)
+            if iri in labels
+        ]
+        order = np.lexsort((fact, target, source, relation))
+        links = [
+            Link(names[s], names[r], names[t], names[f])
+            for r, s, t, f in _distinct(np.stack([relation, source, target, fact])[:, order]).T.tolist()
+        ]
         titles: dict[str, list[str]] = defaultdict(list)
         for doc, title in sorted(row for row in rows["similarity_titles"] if row[1]):
             titles[doc].append(title)
         confidence = dict(sorted(row for row in rows["similarity_confidence"] if row[1]))
         dates = {doc: min(ds) for doc, ds in _grouped(rows["similarity_source_dates"]).items()}
-        records = {entity for entity, kind in kinds if kind in _RECORD_KINDS}
-        cited: dict[str, set[str]] = defaultdict(set)
-        for fact, doc in rows["similarity_sources"]:
-            if fact in records:
-                cited[fact].add(doc)
-        refs: dict[str, tuple[SourceRef, ...]] = {}  # one document's references, made once for all its citations
-        for doc in set().union(*cited.values()):
-            refs[doc] = tuple(
+        records = {entity for entity, ks in kinds.items() if not ks.isdisjoint(_RECORD_KINDS)}
+        cited = [(same.get(f, f), doc) for f, doc in rows["similarity_sources"] if f in records]
+        documents, (fact_codes, doc_codes) = _coded([[f for f, _ in cited], [doc for _, doc in cited]])
+        refs: dict[int, tuple[SourceRef, ...]] = {}  # one document's references, made once for all its citations
+        for code in np.unique(doc_codes).tolist():
+            doc = documents[code]
+            refs[code] = tuple(
                 dict.fromkeys(SourceRef(doc, title, dates.get(doc)) for title in titles.get(doc) or [doc])
             )
-        facts = {
-            f: Fact(f, tuple(ref for doc in sorted(cited[f]) for ref in refs[doc]), confidence.get(f))
-            for f in sorted(cited)
-        }
+        pairs = _distinct(np.stack([fact_codes, doc_codes])[:, np.lexsort((doc_codes, fact_codes))])
+        starts = np.flatnonzero(np.diff(pairs[0], prepend=-1)).tolist()
+        firsts, docs = pairs[0].tolist(), pairs[1].tolist()
+        facts: dict[str, Fact] = {}
+        for start, end in zip(starts, [*starts[1:], len(firsts)]):
+            f = documents[firsts[start]]
+            facts[f] = Fact(f, tuple(ref for doc in docs[start:end] for ref in refs[doc]), confidence.get(f))
         vocabulary = _grouped(rows["similarity_vocabulary"])
         return cls.from_rows(entities, links, facts, version, vocabulary)
 
@@ -565,6 +593,25 @@ _RECORD_KINDS = frozenset({"city", "project", "pairing", "partner", "programme",
 _READERS = 2
 """How many reads run at once. The embedded store evaluates a query without holding Python's lock, and a
 remote server answers each request on a connection of its own, so the reads share the cores (or the server's)."""
+
+
+def _coded(columns: list[list[str]], also: Iterable[str] = ()) -> tuple[list[str], list[np.ndarray]]:
+    """Each column as the ranks of its values among every distinct value of ``columns`` (and ``also``), with
+    those values sorted: ranks compare as the strings do, so numpy sorts rows of ranks as Python sorts rows of
+    strings, far faster."""
+    names = sorted(set(also).union(*columns))
+    rank = {name: i for i, name in enumerate(names)}
+    return names, [np.fromiter(map(rank.__getitem__, column), np.int64, len(column)) for column in columns]
+
+
+def _distinct(rows: np.ndarray) -> np.ndarray:
+    """The columns of ``rows`` (one row per field, columns in order) without the repeats of a column just
+    before it."""
+    if rows.shape[1] == 0:
+        return rows
+    changed = np.ones(rows.shape[1], dtype=bool)
+    changed[1:] = np.any(rows[:, 1:] != rows[:, :-1], axis=0)
+    return rows[:, changed]
 
 
 def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[str]]:

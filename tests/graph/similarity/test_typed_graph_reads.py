@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.similarity.typed_graph import TypedGraph
+from graph.similarity.typed_graph import Fact, SourceRef, TypedGraph
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -96,3 +96,41 @@ def test_the_facts_sources_and_confidence_marks_are_those_the_joined_queries_gav
     confidence = dict(store.values(JOINED_CONFIDENCE).rows)
     assert len(confidence) == 44
     assert {f: fact.confidence for f, fact in tg.facts.items() if fact.confidence} == confidence
+
+
+def test_the_rows_are_assembled_in_order_without_repeats_whatever_order_they_come_in():
+    """The assembly puts rows in order by integer codes (numpy), not by sorting tuples of strings: the same
+    order and the same choices, on rows that come unsorted, repeated, with an entity of two kinds and labels."""
+    rows: dict[str, list[tuple]] = {name: [] for name in ("similarity_attributes", "similarity_vocabulary")}
+    rows["similarity_kinds"] = [("p2", "project"), ("c1", "city"), ("p1", "project"), ("x", "partner"), ("x", "city")]
+    rows["similarity_labels"] = [("p2", "Two"), ("p1", "One"), ("c1", "City"), ("x", "B"), ("x", "A")]
+    rows["similarity_edges"] = [
+        ("p2", "in_city", "c1", None),
+        ("p1", "in_city", "c1", None),
+        ("p2", "in_city", "c1", "p2"),  # the same link, its fact given
+        ("p1", "focus_area", "f", None),  # f is no entity: dropped
+        ("p1", "in_city", "c1", "d9"),
+    ]
+    rows["similarity_sources"] = [("p2", "d2"), ("p1", "d3"), ("p1", "d1"), ("p1", "d3"), ("d1", "d2")]
+    rows["similarity_titles"] = [("d3", "Three"), ("d1", "One"), ("d1", "Uno"), ("d2", None)]
+    rows["similarity_source_dates"] = [("d1", "2020-05-01"), ("d1", "2019-01-01")]
+    rows["similarity_confidence"] = [("p1", "reported"), ("q", "estimated")]
+    tg = TypedGraph._assembled(rows, "v")
+    assert [(e.iri, e.kind, e.label) for e in tg.entities.values()] == [
+        ("c1", "city", "City"),
+        ("p1", "project", "One"),
+        ("p2", "project", "Two"),
+        ("x", "partner", "B"),  # the greatest kind and the greatest label
+    ]
+    assert [(link.relation, link.source, link.target, link.fact) for link in tg.links] == [
+        ("in_city", "p1", "c1", "d9"),
+        ("in_city", "p1", "c1", "p1"),
+        ("in_city", "p2", "c1", "p2"),
+    ]
+    assert list(tg.facts) == ["p1", "p2"]  # d1 cites a source but is no record
+    assert tg.facts["p1"] == Fact(
+        "p1",
+        (SourceRef("d1", "One", "2019-01-01"), SourceRef("d1", "Uno", "2019-01-01"), SourceRef("d3", "Three")),
+        "reported",
+    )
+    assert tg.facts["p2"] == Fact("p2", (SourceRef("d2", "d2"),), None)
