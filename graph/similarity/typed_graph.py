@@ -406,15 +406,20 @@ class TypedGraph:
     @cached_property
     def _edges(self) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
         """:attr:`structure`'s nodes (sorted), their positions, and its edges as position pairs in the order the
-        networkx graph adds them (each directed pair once, sorted)."""
-        pairs = {(link.source, link.target) for link in self.links if link.relation not in _STRUCTURE_SKIP}
+        networkx graph adds them (each directed pair once, sorted).
+
+        Each pair is one integer (source position × nodes + target position), made once per link: numpy sorts
+        them and drops the repeats, where a set of string pairs cost seconds at 3M triples."""
+        kept = [link for link in self.links if link.relation not in _STRUCTURE_SKIP]
         nodes = {iri for iri, e in self.entities.items() if e.kind not in _STRUCTURE_SKIP}
-        nodes.update(iri for pair in pairs for iri in pair)
+        nodes.update([link.source for link in kept], [link.target for link in kept])
         ordered = sorted(nodes)
         position = {iri: i for i, iri in enumerate(ordered)}
-        codes = np.fromiter((position[a] * len(ordered) + position[b] for a, b in pairs), np.int64, len(pairs))
-        codes.sort()  # positions follow the IRIs' order, so this is the order of the sorted IRI pairs
-        return ordered, position, codes // max(len(ordered), 1), codes % max(len(ordered), 1)
+        n = max(len(ordered), 1)
+        sources = np.fromiter((position[link.source] for link in kept), np.int64, len(kept))
+        targets = np.fromiter((position[link.target] for link in kept), np.int64, len(kept))
+        codes = np.unique(sources * n + targets)  # positions follow the IRIs' order: the sorted IRI pairs' order
+        return ordered, position, codes // n, codes % n
 
     @cached_property
     def paths(self) -> ShortestPaths:
