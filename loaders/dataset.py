@@ -26,6 +26,7 @@ from graph.config import MAX_RECORDS, Settings
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
+from loaders.encoding import check_regular
 from loaders.rdf_files import FILE_ENDINGS, load_format
 from loaders.records import CONTROL, ID_EXPECTED, ID_GRAMMAR, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
@@ -247,7 +248,9 @@ RECORD_SUFFIXES = (".csv", ".yaml", ".yml")
 
 
 def _file_kind(path: Path) -> str:
-    """ "rdf" or "records", by the file's name ending; anything else is refused naming every accepted ending."""
+    """ "rdf" or "records", by the file's name ending; anything else is refused naming every accepted ending, and
+    anything but a regular file (a named pipe, a device) before it is read (:func:`loaders.encoding.check_regular`)."""
+    check_regular(path.name, path)
     suffix = path.suffix.lower()
     if suffix in FILE_ENDINGS:
         return "rdf"

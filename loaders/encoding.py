@@ -4,12 +4,15 @@ Spreadsheets and editors begin a saved file with a byte-order mark: Excel's "CSV
 "Unicode text" (and LibreOffice's, and Windows Notepad's "UTF-16") with a UTF-16 one, some tools with a UTF-32 one.
 A mark says the encoding for sure, so such files are read as they are rather than refused; without one a file is
 UTF-8. Record files (:mod:`loaders.records`) and ingested documents (:mod:`loaders.ingest.documents`) are decoded
-here alike.
+here alike, and every file a command reads (those, and RDF files) is first made sure to be a file at all
+(:func:`check_regular`).
 """
 
 from __future__ import annotations
 
 import codecs
+import stat
+from pathlib import Path
 
 from ontology.errors import InputError
 
@@ -45,3 +48,19 @@ def decode(name: str, data: bytes, advice: str = "") -> str:
     except UnicodeDecodeError as exc:
         expected = f"{marked[1]} text, as its byte-order mark says" if marked else f"UTF-8 text{advice}"
         raise InputError(name, None, None, f"{expected} (undecodable byte at offset {exc.start})") from None
+
+
+def check_regular(name: str, path: Path) -> None:
+    """Refuse ``path`` (InputError naming the file ``name``) unless it is a regular file, before anything reads it: a
+    named pipe waits for a writer forever and a device (``/dev/zero`` behind a link named ``.ttl``) never ends. Beside
+    a running ``ascn serve`` the server runs the command, so ``ascn load pipe.ttl`` left a server thread waiting on the
+    pipe, holding the lock every later command waits for: they all hung until the server was restarted. A path that
+    cannot be looked at is left to the read, which says why."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            name, None, None, "a regular file", "a directory" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+        )

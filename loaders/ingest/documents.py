@@ -16,7 +16,6 @@ import hashlib
 import html
 import logging
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,7 +24,7 @@ from urllib.parse import urlsplit
 
 import dateparser
 
-from loaders.encoding import decode
+from loaders.encoding import check_regular, decode
 from ontology.errors import InputError
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -161,10 +160,8 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes. Anything else is refused before it is read: a named
     pipe would wait for a writer forever, a device (``/dev/zero`` behind a link named ``.txt``) never ends, and a
     larger file is no document."""
+    check_regular(_file_name(path), path)
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise _error(path, "a regular file", "a directory" if stat.S_ISDIR(mode) else "a pipe, socket or device")
         with path.open("rb") as file:
             data = file.read(limit + 1)
     except OSError as exc:

@@ -31,9 +31,9 @@ def server(tmp_path_factory, bundled_graphs):
 
 
 def ascn(data_dir: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(ASCN), *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, "ASCN_DATA_DIR": str(data_dir)}
-    )
+    """The command's run; one that hangs fails the test after two minutes rather than holding the suite."""
+    environment = {**os.environ, "ASCN_DATA_DIR": str(data_dir)}
+    return subprocess.run([str(ASCN), *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=120)
 
 
 def count_in(url: str, graph: str) -> int:
@@ -79,6 +79,22 @@ def test_a_load_and_an_unload_reach_the_server_at_once(server, tmp_path):
     assert count_in(running.url, graph) == int(loaded.stdout.split()[1])
     assert ascn(data_dir, "unload", "beside").returncode == 0
     assert count_in(running.url, graph) == 0
+
+
+def test_a_pipe_or_a_device_is_refused_and_the_server_runs_the_next_command(server, tmp_path):
+    """`ascn load pipe.ttl` left the server's thread waiting on the pipe for a writer, holding the lock every later
+    command waits for: each hung until the server was restarted. A device is refused alike (/dev/zero behind such a
+    name was read until the memory ran out; /dev/null here, which ends)."""
+    _, data_dir = server
+    os.mkfifo(tmp_path / "pipe.ttl")
+    (tmp_path / "null.yaml").symlink_to(os.devnull)
+    for command, name in (("load", "pipe.ttl"), ("validate", "null.yaml"), ("load", "null.yaml")):
+        result = ascn(data_dir, command, name, cwd=tmp_path)
+        assert (result.returncode, result.stderr.splitlines()[-1]) == (
+            2,
+            f"error: {name}: expected a regular file, got 'a pipe, socket or device'",
+        ), command
+    assert ascn(data_dir, "stats").returncode == 0
 
 
 def test_an_export_beside_the_server_writes_the_file_named_here(server, tmp_path):
