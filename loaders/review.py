@@ -30,6 +30,7 @@ from graph.describe import BUILD_GRAPH, revise
 from graph.store import Store, construct, select
 from loaders import shacl_sparql
 from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, WRITING, current_proposals
+from loaders.schema import SCHEMA as RECORD_SCHEMA
 from loaders.to_rdf import NETWORK, iri, typed_date
 from ontology import ontology_graph
 from ontology.errors import InputError, NotFound
@@ -46,9 +47,10 @@ PARTNER_KINDS = {
     "country": ASCN.PartnerCountry,
     "city": ASCN.PartnerCity,
 }
+FOCUS_AREAS: tuple[str, ...] = next(f.values for f in RECORD_SCHEMA["focus_area"] if f.name == "id")
+"""The focus areas' ids, as a record file's ``focus_area`` may name them: a new project's ``focus_area`` is one."""
 OVERRIDES = {
-    "focus_area": "a focus area id (civic_social, health_wellbeing, safety_security, quality_environment, "
-    "built_infrastructure, industry_innovation) for a project",
+    "focus_area": f"a focus area id ({', '.join(FOCUS_AREAS)}) for a project",
     "partner_kind": "organisation, company, country or city for a new partner",
     "status": "ongoing, planning, completed, ongoing_or_planning or unknown for a project",
 }
@@ -402,6 +404,8 @@ def _project(store: Store, p: Proposal, data: Graph, source: URIRef, overrides: 
             "a focus area for the new project (--set focus_area=ID; " + OVERRIDES["focus_area"] + ")",
             "none (the text gives none)",
         )
+    if focus not in FOCUS_AREAS:  # any other text made an IRI the store refused, in its own words
+        raise InputError(p.id, None, "focus_area", OVERRIDES["focus_area"], focus)
     status = overrides.get("status") or (str(p.fields["status"]) if p.fields.get("status") else "unknown")
     if status not in STATUS_WORDS:
         raise InputError(p.id, None, "status", OVERRIDES["status"], status)

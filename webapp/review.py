@@ -25,7 +25,7 @@ from rdflib import URIRef
 from werkzeug.exceptions import TooManyRequests
 from wtforms.validators import ValidationError as CSRFInvalid
 
-from loaders.review import accept, get_proposal, list_proposals, reject
+from loaders.review import FOCUS_AREAS, accept, get_proposal, list_proposals, reject
 from ontology.errors import AscnError
 from webapp.changes import labels
 from webapp.errors import render_error
@@ -34,14 +34,6 @@ from webapp.store import get_store
 
 bp = Blueprint("review", __name__)
 
-FOCUS_AREAS = (
-    "civic_social",
-    "health_wellbeing",
-    "safety_security",
-    "quality_environment",
-    "built_infrastructure",
-    "industry_innovation",
-)
 
 SIGN_IN_FAILURES = 5
 SIGN_IN_WINDOW = 15 * 60
