@@ -1,5 +1,5 @@
 """The remote backend at scale, small: docs/remote-store.md's "At scale" recipe (:mod:`benchmarks.remote`) runs
-end to end at 30,000 triples on a real Oxigraph server and a real Virtuoso, through the real ``ascn`` commands
+end to end at 10,000 triples on a real Oxigraph server and a real Virtuoso, through the real ``ascn`` commands
 and a real ``ascn serve``, so the documented steps keep working; a step that fails stops the run and says which."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ STEPS = {
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    return synthetic_file(tmp_path_factory.mktemp("remote-recipe"), 30_000)
+    return synthetic_file(tmp_path_factory.mktemp("remote-recipe"), 10_000)
 
 
 @pytest.mark.parametrize("server", sorted(STEPS))
@@ -53,7 +53,7 @@ def test_the_at_scale_recipe_runs_every_step_on_a_real_server(server, synthetic,
     said: list[str] = []
     report = remote.run(server, path, count, tmp_path, say=said.append)
     assert list(report.steps) == STEPS[server]
-    assert report.triples == count >= 30_000
+    assert report.triples == count >= 10_000
     assert report.server_peak_rss_mb >= report.server_rss_mb > 50
     assert report.disk_mb > 1
     assert report.lines()[0] == f"## {server}: {count:,} synthetic triples"
