@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -402,20 +403,44 @@ def _feed(path: Path, data: bytes) -> list[Document]:
         title = entry.get("title") or None
         if title and not text.startswith(title):
             text = f"{title}.\n\n{text}" if not title.endswith((".", "!", "?")) else f"{title}\n\n{text}"
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = datetime(*stamp[:3]).strftime("%Y-%m-%d") if stamp else None
         docs.append(
             Document(
                 _file_name(path),
                 text,
                 title=title,
                 publisher=publisher,
-                date=date,
+                date=_entry_date(entry),
                 url=web_url(entry.get("link")),
                 entry=i,
             )
         )
     return docs
+
+
+def _entry_date(entry: Mapping) -> str | None:
+    """The day a feed entry was published, as its feed writes it: feedparser's ``published_parsed`` is in UTC, so an
+    entry of 20 October 2025, 07:30 at +08:00 would be dated the 19th. The date written (RFC 822 in RSS, ISO 8601 in
+    Atom) keeps its own offset's day; a date feedparser alone can read keeps its UTC day.
+
+    >>> _entry_date({"published": "Mon, 20 Oct 2025 07:30:00 +0800"}), _entry_date({"updated": "2025-10-20T07:30:00+08:00"})
+    ('2025-10-20', '2025-10-20')
+    """
+    for key in ("published", "updated"):
+        written = entry.get(key)
+        if not written:
+            continue
+        try:
+            return parsedate_to_datetime(written).date().isoformat()
+        except (TypeError, ValueError):
+            pass
+        try:
+            return datetime.fromisoformat(written.strip()).date().isoformat()
+        except ValueError:
+            pass
+        stamp = entry.get(f"{key}_parsed")
+        if stamp:
+            return datetime(*stamp[:3]).strftime("%Y-%m-%d")
+    return None
 
 
 def _not_xml(path: Path, data: bytes) -> InputError | None:

@@ -300,6 +300,24 @@ def test_a_page_whose_text_sits_deeper_than_libxml2_s_limit_is_read():
     assert "Pattaya, a city of the province, is not a member of the network." in doc.text
 
 
+def test_a_feed_entry_is_dated_by_the_day_its_feed_writes(tmp_path):
+    """feedparser's parsed dates are in UTC: a Manila entry of 20 October, 07:30 (+08:00) was dated the 19th."""
+    rss = tmp_path / "news.rss"
+    rss.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>City news</title><item><title>Smart city</title>'
+        "<description>Manila hosted a meeting.</description><pubDate>Mon, 20 Oct 2025 07:30:00 +0800</pubDate>"
+        "</item></channel></rss>"
+    )
+    atom = tmp_path / "news.atom"
+    atom.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>City news</title><entry>'
+        "<title>Smart city</title><summary>Manila hosted a meeting.</summary>"
+        "<updated>2025-10-20T23:30:00-05:00</updated></entry></feed>"
+    )
+    assert [doc.date for doc in read_documents(rss)] == ["2025-10-20"]
+    assert [doc.date for doc in read_documents(atom)] == ["2025-10-20"]
+
+
 def test_the_generated_pdf_holds_its_text(tmp_path):
     from loaders.ingest.documents import read_documents
     from tests.ingest.make_pdf import TEXT, make
