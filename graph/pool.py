@@ -46,6 +46,10 @@ class PoolBusy(StoreError):
     """Every worker stayed busy for the whole wait; the query was not started."""
 
 
+class AnswerTooLarge(StoreError):
+    """The written answer held more bytes than its job allows (:attr:`Job.max_bytes`); it was not sent."""
+
+
 @dataclass(frozen=True)
 class Job:
     """One query for a worker.
@@ -64,6 +68,10 @@ class Job:
     has_dataset_clause: bool | None = None
     """Whether the query names its own dataset (``FROM``), when the sender has read it already
     (:func:`graph.sparql_text.inspect_query`), so the worker does not read the text again."""
+    max_bytes: int | None = None
+    """Bytes the written answer may hold; a larger one is refused (:class:`AnswerTooLarge`) in the worker, so it
+    never crosses the pipe into the server. The row limit bounds rows, not their size: ten seconds of CONCAT
+    wrote a 226-MB answer of 200 rows, which took the server's own process 440 MB further to receive and send."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,11 @@ def answer(store, job: Job) -> Reply:
     if fmt is None or written.body is None:
         return Reply(written.kind, None, b"", written.rows, written.complete, job.row_limit, os.getpid())
     body = written.body
+    if job.max_bytes is not None and len(body) > job.max_bytes:
+        raise AnswerTooLarge(
+            f"the answer holds {len(body):,} bytes, and at most {job.max_bytes:,} are sent; select fewer or shorter "
+            "values, or add a LIMIT"
+        )
     if fmt.name == "json":  # SPARQL JSON has room for the notice; other formats carry it in headers only
         body = add_members(body, {"ascn:completeness": completeness(written.complete, written.rows, job.row_limit)})
     return Reply(written.kind, fmt.media_type, body, written.rows, written.complete, job.row_limit, os.getpid())
@@ -280,6 +293,8 @@ def _answer_jobs(store, conn) -> None:
             _send(conn, ("ok", answer(store, job)))
         except QueryError as exc:
             conn.send(("query-error", exc.message, exc.position))
+        except AnswerTooLarge as exc:
+            conn.send(("too-large", str(exc), None))
         except AscnError as exc:
             conn.send(("store-error", str(exc), None))
         except Exception as exc:  # a bug or a library failure: report it, keep the worker
@@ -473,6 +488,8 @@ class QueryPool:
             return payload[0]
         if status == "query-error":
             raise QueryError(payload[0], position=payload[1])
+        if status == "too-large":
+            raise AnswerTooLarge(payload[0])
         raise StoreError(payload[0])
 
     def _take(self, wait: float, renewal_wait: float) -> _Worker:

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_ADMISSION_WAIT": 2.0,
     "SPARQL_WORKER_MEMORY": 0,  # bytes of data a query worker may map; 0: graph.pool.default_worker_memory
     "SPARQL_MAX_QUERY_LENGTH": 100_000,
+    "SPARQL_MAX_ANSWER_BYTES": 64 * 1024 * 1024,
     "SPARQL_ALLOWED_SERVICES": [],
     "TILE_URL": None,
     "PUBLIC_BASE": "https://w3id.org/ascn/",
@@ -39,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "CURATOR_TOKEN": None,
     "SECRET_KEY": None,
 }
-"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters; query workers twice the CPU cores
+"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters, an answer of 64 MiB; query workers twice the CPU cores
 (2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up to 1 s while the
 others are busy, a query that finds no free worker within 2 s refused with 503 (see :class:`graph.pool.QueryPool`);
 no map tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under ``ASCN_PUBLIC_BASE``; forwarded headers

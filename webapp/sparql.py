@@ -29,7 +29,7 @@ from werkzeug.http import parse_accept_header
 from graph.errors import StoreError
 from graph.federation import SERVICE_REFUSED, allowed_services, service_targets
 from graph.formats import FORMATS, Format, by_name, kind_of_form
-from graph.pool import Job, PoolBusy, QueryTimeout, Reply
+from graph.pool import AnswerTooLarge, Job, PoolBusy, QueryTimeout, Reply
 from graph.results import XML_REFUSAL
 from graph.sparql_text import inspect_query, normalised, shape
 from ontology.errors import NotFound
@@ -146,6 +146,7 @@ def answer(req: Request) -> Response:
         req.named_graphs,
         base_iri=base,
         has_dataset_clause=info.has_dataset_clause,
+        max_bytes=int(config["SPARQL_MAX_ANSWER_BYTES"]),
     )
     name, started = _name(query), time.monotonic()
     try:
@@ -162,6 +163,9 @@ def answer(req: Request) -> Response:
         log.warning("query %s stopped after %.3f s (time limit)", name, time.monotonic() - started)
         headers = _limits_headers(False, "timeout", 0, row_limit, timeout)
         raise ProtocolError(503, f"{exc}; no answer was sent. Narrow the query or add a LIMIT", headers) from None
+    except AnswerTooLarge as exc:
+        log.warning("query %s refused: %s", name, exc)
+        raise ProtocolError(400, str(exc)) from None
     except PoolBusy as exc:
         log.warning("query %s not started: %s", name, exc)
         raise ProtocolError(503, str(exc), {"Retry-After": "1"}) from None

@@ -409,6 +409,20 @@ def test_query_over_the_length_limit_is_413(client):
     assert client.post("/sparql", data=query, content_type="application/sparql-query").status_code == 413
 
 
+def test_an_answer_over_the_byte_limit_is_refused_naming_its_size_and_the_limit(app, client, monkeypatch):
+    cities = "SELECT ?c WHERE { ?c a <https://w3id.org/ascn/ontology#City> } ORDER BY ?c"
+    size = len(client.get("/sparql", query_string={"query": cities, "format": "csv"}).data)
+    monkeypatch.setitem(app.config, "SPARQL_MAX_ANSWER_BYTES", size - 1)
+    refused = client.get("/sparql", query_string={"query": cities + " LIMIT 100", "format": "csv"})
+    assert (refused.status_code, refused.get_data(as_text=True)) == (
+        400,
+        f"the answer holds {size:,} bytes, and at most {size - 1:,} are sent; select fewer or shorter values, or add "
+        "a LIMIT\n",
+    )
+    monkeypatch.setitem(app.config, "SPARQL_MAX_ANSWER_BYTES", size)
+    assert len(client.get("/sparql", query_string={"query": cities + " LIMIT 99", "format": "csv"}).data) == size
+
+
 def test_body_over_max_content_length_is_413(client):
     r = client.post("/sparql", data={"query": "ASK {}", "padding": "x" * (1024 * 1024 + 1)})
     assert r.status_code == 413
