@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
@@ -12,10 +13,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
 from graph import releases
+from graph.backends import open_store
 from graph.describe import DATASET, DCAT3
 from loaders import dataset
 from ontology.namespace import ASCN, ID
 from queries.library import internal
+from tests.conftest import store_copy
 
 HANOI = ID["city/hanoi"]
 PROJECT = ID["project/bsb-clean-river"]
@@ -36,16 +39,23 @@ def test_the_first_build_is_the_baseline_release(store):
     assert not releases.diff(store)
 
 
-def _changed_records(monkeypatch):
-    """The bundled records with Ha Noi joining in 2019 instead of 2018 and one project gone."""
+def _changed_records(monkeypatch, changed: dataset.RecordSet | None = None):
+    """The bundled records with Ha Noi joining in 2019 instead of 2018 and one project gone (or ``changed``, made
+    so before) become the bundled data."""
+    if changed is None:
+        changed = _changed_record_set()
+    monkeypatch.setattr(dataset, "bundled_records", lambda: changed)
+    monkeypatch.setattr(dataset, "fingerprint", lambda: "sha256:changed-records")
+
+
+def _changed_record_set() -> dataset.RecordSet:
     records = dataset.bundled_records()
     records.get("city", "hanoi").data["joined"] = 2019
     kept = [r for r in records if not (r.type == "project" and r.id == "bsb-clean-river")]
     changed = dataset.RecordSet()
     for record in kept:
         changed.add(record)
-    monkeypatch.setattr(dataset, "bundled_records", lambda: changed)
-    monkeypatch.setattr(dataset, "fingerprint", lambda: "sha256:changed-records")
+    return changed
 
 
 def test_an_unchanged_rebuild_keeps_the_release(fresh_store):
@@ -90,14 +100,31 @@ def test_an_unknown_release_names_the_ones_there_are(store):
     assert caught.value.suggestions == [releases.current_release(store).version]
 
 
+@pytest.fixture(scope="module")
+def changed_build(tmp_path_factory, bundled_graphs):
+    """A data directory holding the bundled build and then a build of the changed records (release 2), built once
+    for the module, and those records."""
+    changed = _changed_record_set()
+    settings = store_copy(tmp_path_factory.mktemp("changed-build") / "data", bundled_graphs)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _changed_records(monkeypatch, changed)
+        store = open_store(settings)
+        try:
+            dataset.build(store)
+        finally:
+            store.close()
+    return settings.data_dir, changed
+
+
 @pytest.fixture
-def changed_app(fresh_settings, fresh_store, monkeypatch):
+def changed_app(tmp_path, changed_build, monkeypatch):
+    """An app of its own over a copy of the changed build, the changed records being the bundled data."""
     from webapp import create_app
 
-    _changed_records(monkeypatch)
-    dataset.build(fresh_store)
-    fresh_store.close()
-    app = create_app({"TESTING": True, "DATA_DIR": str(fresh_settings.data_dir), "AUTO_BUILD": False})
+    built, changed = changed_build
+    _changed_records(monkeypatch, changed)
+    shutil.copytree(built, tmp_path / "data", symlinks=True)
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "AUTO_BUILD": False})
     yield app
     from webapp.store import close_app
 
