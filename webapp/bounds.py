@@ -16,7 +16,8 @@ Seven checks, each answering 400 (415) with a message that names what was wrong:
   own (``SPARQL_MAX_QUERY_LENGTH``, see :mod:`webapp.sparql`), and a reconciliation batch;
 * there may be at most :data:`MAX_PARAMETERS` parameters in all, in the URL and a form body together;
 * no value, in the URL or a form body, may hold a control character other than a tab or a line break (a NUL
-  typed into a search was echoed into the page it made): no name in the graph and no query needs one;
+  typed into a search was echoed into the page it made): no name in the graph and no query needs one; nor may the
+  path (``/id/city/da-nang%00`` put a NUL, ``%E2%80%AE`` a right-to-left override, into its 404 page);
 * a request body with a ``Content-Encoding`` (gzip, ...) is refused (415): nothing here decodes one;
 * a parameter whose percent-escapes are no UTF-8 is refused (werkzeug read them as U+FFFD).
 
@@ -230,6 +231,9 @@ def distinct(values) -> list[str]:
 
 
 def _refuse_bad_headers() -> None:
+    control = CONTROL.search(request.path)
+    if control is not None:  # never echoed: the 404 pages say which path they did not find
+        raise BadRequest(f"The path holds the control character U+{ord(control[0]):04X}; no address here has one.")
     host = request.environ.get(_BAD_HOST)
     if host is not None:
         shown = host if len(host) <= 80 else host[:80] + "…"

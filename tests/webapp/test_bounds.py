@@ -232,6 +232,16 @@ def test_a_control_character_in_a_parameter_is_a_400_naming_it_never_echoed(clie
         assert json.loads(r.data)["parameter"] == name
 
 
+@pytest.mark.parametrize(
+    "path", ["/id/city/da-nang{}", "/graph/{}", "/feeds/city/{}x.atom", "/ontology/{}core", "/nowhere{}", "/api/x{}"]
+)
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\u202e"])
+def test_a_control_character_in_the_path_is_a_400_naming_it_never_echoed(client, path, control):
+    r = client.get(path.format(control))
+    assert r.status_code == 400 and control not in r.get_data(as_text=True)
+    assert f"The path holds the control character U+{ord(control):04X}; no address here has one." in text_of(r)
+
+
 def test_a_control_character_in_a_form_body_is_a_400_naming_it(client):
     r = client.post("/sparql", data={"query": "ASK {}\x00"})
     assert (r.status_code, r.get_data(as_text=True)) == (400, CONTROL_REFUSED.format("query", 0) + "\n")
