@@ -20,7 +20,7 @@ from graph.errors import StoreError
 from loaders import dataset
 from ontology.errors import InputError
 from queries.errors import QueryError
-from tests.conftest import assert_same_graph
+from tests.conftest import assert_same_graph, store_copy
 
 
 def union(store) -> Graph:
@@ -100,8 +100,7 @@ def subprocess_open(settings):
 def test_a_build_killed_at_random_points_leaves_the_previous_graph(tmp_path, bundled_graphs):
     """kill -9 during `ascn build`, many times: the store opens, whole, with either the old or the new build."""
     env = {**os.environ, "ASCN_DATA_DIR": str(tmp_path / "data")}
-    subprocess.run([sys.executable, "-m", "webapp.cli", "build"], env=env, check=True, capture_output=True, timeout=120)
-    settings = dataset.Settings(data_dir=tmp_path / "data", auto_build=False)
+    settings = store_copy(tmp_path / "data", bundled_graphs)  # the previous build, as `ascn build` leaves it
     rng = random.Random(20261125)
     for _ in range(6):
         child = subprocess.Popen(
