@@ -100,7 +100,8 @@ def init_app(app: Flask) -> None:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 3600 * 8)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:  # Flask's own default is None, so setdefault kept it
+        app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
 
 
 def _writable() -> bool:

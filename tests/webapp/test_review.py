@@ -154,6 +154,11 @@ def test_a_new_curator_token_ends_the_sign_ins_made_with_the_old_one(app, monkey
     assert '<strong id="curator">Mai</strong>' in client.get("/review").get_data(as_text=True)
 
 
+def test_the_session_cookie_is_same_site_strict_and_http_only(client):
+    cookie = client.get("/review").headers["Set-Cookie"]  # the CSRF token's session, and later the sign-in's
+    assert cookie.startswith("session=") and "; HttpOnly" in cookie and "; SameSite=Strict" in cookie
+
+
 def _rows(page: str, table: str) -> list[str]:
     """The text of each row of a table of /changes, its cells joined by spaces."""
     body = re.search(rf'<table class="figures" id="{table}">.*?<tbody>(.*?)</tbody>', page, re.S)
