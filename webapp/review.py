@@ -20,6 +20,7 @@ import time
 from collections import OrderedDict, deque
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from rdflib import URIRef
 from werkzeug.exceptions import TooManyRequests
@@ -92,10 +93,21 @@ class SignInThrottle:
             self._failures.pop(client, None)
 
 
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, whose cookie is ``Secure`` whenever the request came over HTTPS (behind a
+    trusted proxy, as its ``X-Forwarded-Proto`` says), not only when ``SESSION_COOKIE_SECURE`` is set: a curator's
+    sign-in made over HTTPS was a cookie the browser also sent over plain HTTP (a link to ``http://`` of the same host,
+    the port 80 a proxy redirects from), where anyone on the network could read it and review as that curator."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app) or request.is_secure)
+
+
 def init_app(app: Flask) -> None:
-    """A session key for the curator's sign-in and the CSRF tokens (random per start when none is configured), and
-    the app's count of failed sign-ins."""
+    """A session key for the curator's sign-in and the CSRF tokens (random per start when none is configured), its
+    cookie ``Secure`` over HTTPS, and the app's count of failed sign-ins."""
     app.extensions[THROTTLE] = SignInThrottle(SIGN_IN_FAILURES, SIGN_IN_WINDOW)
+    app.session_interface = _Sessions()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 3600 * 8)

@@ -159,6 +159,19 @@ def test_the_session_cookie_is_same_site_strict_and_http_only(client):
     assert cookie.startswith("session=") and "; HttpOnly" in cookie and "; SameSite=Strict" in cookie
 
 
+@pytest.mark.parametrize("scheme, secure", [("https", True), ("http", False)])
+def test_a_sign_in_over_https_is_a_secure_cookie(app, monkeypatch, scheme, secure):
+    monkeypatch.setitem(app.config, "CURATOR_TOKEN", "s3cret-token")
+    client = app.test_client()
+    base = f"{scheme}://localhost"
+    csrf = _csrf(client.get("/review", base_url=base).get_data(as_text=True))
+    signed = client.post(
+        "/review/sign-in", base_url=base, data={"csrf_token": csrf, "token": "s3cret-token", "name": "Mai"}
+    )
+    cookie = signed.headers["Set-Cookie"]  # the sign-in's: over HTTPS, a browser sends it over HTTPS only
+    assert cookie.startswith("session=") and ("; Secure" in cookie) is secure
+
+
 def _rows(page: str, table: str) -> list[str]:
     """The text of each row of a table of /changes, its cells joined by spaces."""
     body = re.search(rf'<table class="figures" id="{table}">.*?<tbody>(.*?)</tbody>', page, re.S)
