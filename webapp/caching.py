@@ -153,16 +153,21 @@ def etag(version: str, key: Hashable) -> str:
     return f'"{digest}"'
 
 
-def not_modified(tag: str, headers: dict | None = None) -> Response | None:
+def not_modified(tag: str, headers: dict | None = None, kept: bool = False) -> Response | None:
     """A 304 when the request's ``If-None-Match`` holds ``tag`` (a GET or HEAD only), else None.
 
     The compression of answers (flask-compress) sends ``"<tag>:gzip"`` or ``"<tag>:br"`` as the ETag of a compressed
-    answer, so those stand for ``tag`` too; the 304 carries the one the client holds.
+    answer, so those stand for ``tag`` too; the 304 carries the one the client holds. ``If-None-Match: *`` holds every
+    tag of a representation there is (RFC 9110, 13.1.2): a 304 with ``tag`` when the answer is ``kept`` (so it is
+    known to be there; an address that would be a 404 or a query that would be refused is answered as usual); it was
+    answered in full.
     """
     if request.method not in ("GET", "HEAD") or not request.if_none_match:
         return None
     bare = tag.strip('"')
     held = next((t for t in request.if_none_match.as_set(include_weak=True) if t.split(":", 1)[0] == bare), None)
+    if held is None and kept and request.if_none_match.star_tag:
+        held = bare
     if held is None:
         return None
     response = Response(status=304)
@@ -202,9 +207,9 @@ def _page_not_modified() -> Response | None:
     key = g.page_key = _page_key()
     if key is None:
         return None
-    if request.if_none_match and (unchanged := not_modified(etag(*key), {"Vary": "Accept"})):
-        return unchanged
     kept = answer_cache().get(*key)
+    if request.if_none_match and (unchanged := not_modified(etag(*key), {"Vary": "Accept"}, isinstance(kept, Page))):
+        return unchanged
     if isinstance(kept, Page):
         return Response(kept.body, content_type=kept.content_type, headers=list(kept.headers))
     return None

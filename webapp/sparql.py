@@ -125,7 +125,7 @@ def answer(req: Request) -> Response:
     if version is not None:
         tag = etag(version, key) if request.method in ("GET", "HEAD") else None
         kept = answer_cache().get(version, key)
-        if tag and (unchanged := not_modified(tag, {"Vary": "Accept"})):
+        if tag and (unchanged := not_modified(tag, {"Vary": "Accept"}, isinstance(kept, Reply))):
             return unchanged
         if isinstance(kept, Reply):  # a query's key never holds a page
             _log_answer(_name(query), kept, 0.0, " (kept answer)")

@@ -215,6 +215,8 @@ def test_query_api_and_pages_answer_304(make_app):
         "/api/queries/cities_of_country", query_string={"country": "TH"}, headers={"If-None-Match": r.headers["ETag"]}
     )
     assert again.status_code == 304
+    star = {"If-None-Match": "*"}
+    assert client.get("/api/queries/cities_of_country", query_string={"country": "TH"}, headers=star).status_code == 304
     for path in (
         "/",
         "/id/city/phuket",
@@ -228,11 +230,14 @@ def test_query_api_and_pages_answer_304(make_app):
         head = client.head(path)  # the GET's validator: a client that asked with HEAD revalidates with it
         assert head.status_code == 200 and head.headers["ETag"] == page.headers["ETag"], path
         assert client.head(path, headers={"If-None-Match": head.headers["ETag"]}).status_code == 304, path
+        any_tag = client.get(path, headers=star)  # any representation: this one is there
+        assert (any_tag.status_code, any_tag.headers["ETag"]) == (304, page.headers["ETag"]), path
     turtle = client.get("/id/city/phuket", headers={"Accept": "text/turtle"})
     html_tag = client.get("/id/city/phuket").headers["ETag"]
     assert turtle.headers["ETag"] != html_tag  # one validator per representation
     missing = client.get("/id/city/nowhere")
     assert missing.status_code == 404 and "ETag" not in missing.headers
+    assert client.get("/id/city/nowhere", headers=star).status_code == 404  # no representation: '*' holds none
 
 
 def test_memory_stays_within_the_budget(make_app):
