@@ -8,10 +8,10 @@ a fresh data directory by the real commands, each in its own process: ``ascn bui
    count): the store's memory is the process's RSS then, beside the RSS before the store was opened and the
    store's size on disk;
 2. builds the recommender from the store: the typed graph read by the ``similarity_*`` SPARQL queries
-   (:func:`graph.similarity.typed_graph.typed_graph`, what the first recommendation after a load pays; kept in
-   the data directory's ``derived/`` as the web app keeps it), then every similarity structure (meta-path
-   matrices, the PageRank operator, the text indexes, the link look-ups), which each question would otherwise
-   build on its first call, kept with the typed graph (:meth:`graph.similarity.scoring.Scorer.warm`); then, as
+   (:meth:`graph.similarity.typed_graph.GraphCache.get`, what the first recommendation after a load pays), then
+   every similarity structure (meta-path matrices, the PageRank operator, the text indexes, the link look-ups),
+   which each question would otherwise build on its first call, kept with the typed graph in the data
+   directory's ``derived/`` (:meth:`graph.similarity.scoring.Scorer.warm`), once, as the web app's warm-up does; then, as
    a restart on the same content does, drops them and reads the typed graph back from ``derived/`` by a new cache,
    with its structures, and asks for the structures again (nothing left to build when they were kept);
 3. asks each of the six questions about random entities (top 10, with reasons), twice over the same draws:
@@ -53,7 +53,7 @@ from graph.config import Settings
 from graph.similarity.reasons import Recommendations
 from graph.similarity.recommend import ask as question
 from graph.similarity.scoring import scorer
-from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
+from graph.similarity.typed_graph import GraphCache, TypedGraph
 from graph.store import Store
 from loaders import dataset
 
@@ -194,13 +194,13 @@ class Scale:
 
 
 def _build(store: Store, data_dir: Path) -> tuple[GraphCache, TypedGraph, float, float, float]:
-    """One start's recommender build, as the web app's (the typed graph kept in ``derived/``): its cache and typed
-    graph, the seconds reading (or reading back) the typed graph and building what is left of the structures, and
-    the CPU seconds of both."""
+    """One start's recommender build, as the web app's warm-up (the typed graph kept in ``derived/`` once, with its
+    structures): its cache and typed graph, the seconds reading (or reading back) the typed graph and building
+    what is left of the structures, and the CPU seconds of both."""
     cpu = time.process_time()
     cache = GraphCache(data_dir=data_dir)
     t = time.perf_counter()
-    tg = typed_graph(store, cache)
+    tg = cache.get(store, keep=False)
     read = time.perf_counter() - t
     t = time.perf_counter()
     scorer(tg).warm()

@@ -6,10 +6,15 @@ graph is made as ``ascn serve`` starts, while its query workers start, before it
 graph (entity pages, /match), the project list (Find projects), and one visit of each kind of page (templates
 compiled, per-process tables read). What takes long on a large graph runs on in the background once the server
 listens: the recommender's structures (kept with its typed graph in ``derived/``, so a restart on the same
-content reads them back with it and has nothing left to build), the names index (completion in /query and
-reconciliation; tens of seconds at 300k triples), whose users make it themselves if they come first, and the
-recommender's evaluation (in a process of its own, read from ``derived/`` when the content was evaluated before),
-until which the data page says it is still being computed and puts the table in place once it is there.
+content reads them back with it and has nothing left to build), the recommender's evaluation (in a process of its
+own, read from ``derived/`` when the content was evaluated before), until which the data page says it is still
+being computed and puts the table in place once it is there, and the names index (completion in /query and
+reconciliation; tens of seconds at 300k triples), whose users make it themselves if they come first.
+
+The typed graph read here is not kept on its own (``keep=False``): the structures are built next and kept with it,
+so a first start pickles it once, not twice (3.4-3.9 CPU s saved at 3M triples); the evaluation's process starts
+after them and reads the typed graph (and the structures it uses) from that copy instead of the store. A data page
+asked for before then starts the evaluation, whose process then reads the store and keeps the typed graph itself.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ def _prepare(app: Flask) -> None:
     from webapp.ontology_doc import app_doc
     from webapp.page_data import local_path, lookup_index
     from webapp.pages import project_facts
-    from webapp.store import get_store, get_typed_graph
+    from webapp.store import get_graph_cache, get_store, get_typed_graph
 
     def visit_pages() -> None:
         tg = get_typed_graph()
@@ -59,7 +64,7 @@ def _prepare(app: Flask) -> None:
     _run(
         app,
         (
-            ("the recommender's typed graph", get_typed_graph),
+            ("the recommender's typed graph", lambda: get_graph_cache().get(get_store(), keep=False)),
             ("the project list", project_facts),
             ("the ontology documentation", lambda: app_doc(app)),
             ("one visit of each kind of page", visit_pages),
@@ -72,11 +77,11 @@ def _prepare(app: Flask) -> None:
         args=(
             app,
             (
+                ("the recommender's structures", lambda: scorer(get_typed_graph()).warm()),
                 (
                     "the recommender's evaluation (started; it runs on in its own process)",
                     lambda: app.extensions[EVALUATION].start(get_store()),
                 ),
-                ("the recommender's structures", lambda: scorer(get_typed_graph()).warm()),
                 ("the names index for completion and reconciliation", lookup_index),
             ),
         ),

@@ -77,8 +77,17 @@ def answers(store, tg: TypedGraph) -> list:
 def test_the_structures_are_kept_with_the_typed_graph_and_a_restart_reads_them_back(
     fresh_settings, fresh_store, monkeypatch
 ):
-    read = GraphCache(data_dir=fresh_settings.data_dir).get(fresh_store)
+    import graph.similarity.typed_graph as typed_graph_module
+
+    writes = []
+    monkeypatch.setattr(
+        typed_graph_module, "write_part", lambda path, data: writes.append(path) or write_part(path, data)
+    )
+    # as the server's warm-up reads it (the structures come next): not kept alone first, then again with them
+    read = GraphCache(data_dir=fresh_settings.data_dir).get(fresh_store, keep=False)
+    assert writes == [] and not derived_dir(fresh_settings.data_dir).exists()
     built = scorer(read).warm()
+    assert writes == list(derived_dir(fresh_settings.data_dir).glob("typed-graph-*.pickle"))  # written once
     expected = answers(fresh_store, read)
     assert expected == answers(fresh_store, TypedGraph.from_store(fresh_store))  # the same as built on the spot
 
@@ -88,7 +97,7 @@ def test_the_structures_are_kept_with_the_typed_graph_and_a_restart_reads_them_b
     assert kept is not built and kept.tg is again
     assert (kept.text.matrix != built.text.matrix).nnz == 0 and kept.text.vocabulary == built.text.vocabulary
     assert (kept.ppr.matrix_t != built.ppr.matrix_t).nnz == 0 and again.link_index == read.link_index
-    assert answers(fresh_store, again) == expected
+    assert answers(fresh_store, again) == expected and len(writes) == 1
 
 
 def test_damaged_kept_structures_are_built_again_with_the_same_answers(
