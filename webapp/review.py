@@ -3,11 +3,12 @@
 Anyone may read the page; writing needs the curator token the operator sets (``CURATOR_TOKEN``, from
 ``ASCN_CURATOR_TOKEN``). There is none by default, so a public server stays read-only. A curator signs in with the
 token and their name, which the review records (PROV-O, :mod:`loaders.review`); the sign-in lives in Flask's signed
-session cookie, with a keyed mark of the token, so a new token ends the sign-ins made with the old one. Every form carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before
-anything is done. The session key is ``SECRET_KEY`` (``ASCN_SECRET_KEY``); without one, a random key is made at
-start, so sign-ins end when the server restarts. A client address that gives a wrong token
-:data:`SIGN_IN_FAILURES` times within :data:`SIGN_IN_WINDOW` seconds is refused (429) until the oldest of them is
-that old, whatever token it then gives (:class:`SignInThrottle`).
+session cookie, with a keyed mark of the token, so a new token ends the sign-ins made with the old one. Every form
+carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before anything is done. The session
+key is ``SECRET_KEY`` (``ASCN_SECRET_KEY``); without one, a random key is made at start, so sign-ins end when the
+server restarts. A client address that gives a wrong token :data:`SIGN_IN_FAILURES` times within
+:data:`SIGN_IN_WINDOW` seconds is refused (429) until the oldest of them is that old, whatever token it then gives
+(:class:`SignInThrottle`).
 """
 
 from __future__ import annotations
