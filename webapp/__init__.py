@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "CONNECTIONS_PER_CLIENT": 50,
     "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,
     "CURATOR_TOKEN": None,
+    "CURATOR_SIGN_IN_HOURS": 8,
     "SECRET_KEY": None,
 }
 """Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters, an answer of 64 MiB; query workers
@@ -52,8 +53,9 @@ link type; no rate limits unless ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/
 at most 50 connections open per client address (``ASCN_CONNECTIONS_PER_CLIENT``, 0 for no cap; see
 :mod:`webapp.connections`); query answers kept up to 64 MiB in all until the graph changes
 (``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`); no curator token, so no one can review
-proposals through the web unless ``ASCN_CURATOR_TOKEN`` gives one, and sessions signed with ``ASCN_SECRET_KEY`` (a
-random key per start when unset; see :mod:`webapp.review`)."""
+proposals through the web unless ``ASCN_CURATOR_TOKEN`` gives one, a curator's sign-in ending 8 hours after it was
+made (``ASCN_CURATOR_SIGN_IN_HOURS``), and sessions signed with ``ASCN_SECRET_KEY`` (a random key per start when
+unset; see :mod:`webapp.review`)."""
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -6,7 +6,8 @@ token and their name, which the review records (PROV-O, :mod:`loaders.review`); 
 session cookie, with a keyed mark of the token, so a new token ends the sign-ins made with the old one. Every form
 carries a CSRF token (Flask-WTF's ``generate_csrf``/``validate_csrf``), checked before anything is done. The session
 key is ``SECRET_KEY`` (``ASCN_SECRET_KEY``); without one, a random key is made at start, so sign-ins end when the
-server restarts. A client address that gives a wrong token :data:`SIGN_IN_FAILURES` times within
+server restarts. A sign-in lasts ``CURATOR_SIGN_IN_HOURS`` (8 by default) from the moment it was made, however much
+it is used (:func:`_curator`). A client address that gives a wrong token :data:`SIGN_IN_FAILURES` times within
 :data:`SIGN_IN_WINDOW` seconds is refused (429) until the oldest of them is that old, whatever token it then gives
 (:class:`SignInThrottle`).
 """
@@ -122,8 +123,14 @@ def _writable() -> bool:
 
 
 def _curator() -> str | None:
-    """The signed-in curator's name, while the token they signed in with is still the operator's."""
+    """The signed-in curator's name, while the token they signed in with is still the operator's and the sign-in is
+    younger than ``CURATOR_SIGN_IN_HOURS``. Counted from the sign-in's own time, kept in the signed cookie: Flask
+    only bounds a cookie by the time it last changed (31 days), and each use changes it (a flash, a CSRF token), so
+    a stolen cookie kept in use never ended."""
     if not _writable() or not hmac.compare_digest(str(session.get("token", "")), _token_mark()):
+        return None
+    age = time.time() - float(session.get("signed_in", -math.inf))
+    if not 0 <= age < float(current_app.config["CURATOR_SIGN_IN_HOURS"]) * 3600:
         return None
     return session.get("curator")
 
@@ -195,6 +202,7 @@ def sign_in():
     session.clear()
     session["curator"] = name[:80]
     session["token"] = _token_mark()
+    session["signed_in"] = time.time()
     flash(f"Signed in as {session['curator']}.", "ok")
     return redirect(url_for("review.review_page"))
 

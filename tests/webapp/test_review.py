@@ -154,6 +154,29 @@ def test_a_new_curator_token_ends_the_sign_ins_made_with_the_old_one(app, monkey
     assert '<strong id="curator">Mai</strong>' in client.get("/review").get_data(as_text=True)
 
 
+def test_a_sign_in_ends_hours_after_it_was_made_however_much_it_is_used(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CURATOR_TOKEN", "s3cret-token")
+    client = app.test_client()
+    csrf = _csrf(client.get("/review").get_data(as_text=True))
+    client.post("/review/sign-in", data={"csrf_token": csrf, "token": "s3cret-token", "name": "Mai"})
+
+    def older(seconds: float) -> str:
+        """The review page after the sign-in is made ``seconds`` older, as by a clock moved on."""
+        with client.session_transaction() as session:
+            session["signed_in"] -= seconds
+        return client.get("/review").get_data(as_text=True)
+
+    assert '<strong id="curator">Mai</strong>' in older(8 * 3600 - 60)  # in use all day: each use re-sets the cookie
+    page = older(60)
+    assert 'id="curator"' not in page and 'name="token"' in page
+    refused = client.post("/review/some-proposal/accept", data={"csrf_token": _csrf(page)})
+    assert refused.status_code == 403 and "sign in with the curator token" in refused.get_data(as_text=True)
+    client.post("/review/sign-in", data={"csrf_token": _csrf(page), "token": "s3cret-token", "name": "Mai"})
+    monkeypatch.setitem(app.config, "CURATOR_SIGN_IN_HOURS", 0.5)  # the operator's setting
+    assert '<strong id="curator">Mai</strong>' in older(1790)
+    assert 'id="curator"' not in older(10)
+
+
 def test_the_session_cookie_is_same_site_strict_and_http_only(client):
     cookie = client.get("/review").headers["Set-Cookie"]  # the CSRF token's session, and later the sign-in's
     assert cookie.startswith("session=") and "; HttpOnly" in cookie and "; SameSite=Strict" in cookie
