@@ -40,15 +40,23 @@ _OUTSIDE: dict[str | None, tuple[str, ...]] = {
     "@id": (
         *("dcterms:source", "schema:url", "skos:inScheme", "skos:topConceptOf", "skos:hasTopConcept"),
         *("skos:closeMatch", "skos:relatedMatch", "geo:hasGeometry"),
+        *("void:class", "void:property", "void:dataDump", "void:sparqlEndpoint", "void:vocabulary"),
+        *("dcat:distribution", "dcat:downloadURL", "dcterms:license"),
     ),
-    "xsd:dateTime": ("dcterms:issued",),
+    "xsd:dateTime": ("dcterms:issued", "dcterms:modified"),
     "xsd:date": ("schema:foundingDate",),
     "xsd:decimal": ("wgs:lat", "wgs:long"),
     "geo:wktLiteral": ("geo:asWKT",),
-    None: ("dcterms:title", "dcterms:publisher", "rdf:value", "geo:Geometry", "skos:Concept", "skos:ConceptScheme"),
+    None: (
+        *("dcterms:title", "dcterms:publisher", "rdf:value", "geo:Geometry", "skos:Concept", "skos:ConceptScheme"),
+        *("void:triples", "void:entities", "void:uriSpace", "dcat:mediaType", "dcat:version", "dcterms:identifier"),
+        *("dcterms:hasVersion", "owl:versionInfo", "void:classPartition", "void:propertyPartition", "void:subset"),
+    ),
 }
-"""Outside terms the entity descriptions use, named by their local names, by what their values are: English text,
-IRIs, a datatype, or as the value comes (``None``: text, and ``rdf:value``'s numbers, which JSON writes as numbers)."""
+"""Outside terms the entity descriptions and the VoID descriptions (of the dataset, of a named graph) use, named by
+their local names, by what their values are: English text, IRIs, a datatype, or as the value comes (``None``: text,
+and ``rdf:value``'s and VoID's numbers, which JSON writes as numbers). The VoID partitions and subsets are blank nodes or IRIs as they come: rdflib 7 drops a blank node written as the
+string value of an ``"@type": "@id"`` term, so ``classPartition`` keeps ``{"@id": "_:…"}`` and the node itself."""
 
 _NATIVE = {XSD.string, XSD.boolean, XSD.integer, XSD.double}
 """Datatypes a term does not declare: plain text, and what JSON writes natively (``true``, ``1285``)."""

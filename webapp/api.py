@@ -33,6 +33,7 @@ from queries.errors import QueryError
 from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct
+from webapp.linked_data import link_context, rdf_body
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors, prefers_html
 from webapp.store import get_graph_cache, get_settings, get_store
 
@@ -347,10 +348,10 @@ def _graph_response(graph) -> Response:
         if fmt is not None:
             raise ApiError(400, f"parameter 'format': unknown format {fmt!r}; offered: {offered}", "format")
         raise ApiError(406, f"no acceptable format for Accept: {request.headers.get('Accept')}; offered: {offered}")
-    response = Response(write(graph, chosen), mimetype=chosen.media_type)
+    response = Response(rdf_body(graph, chosen), mimetype=chosen.media_type)
     response.headers["Content-Type"] = f"{chosen.media_type}; charset=utf-8"
     response.headers["Vary"] = "Accept"
-    return response
+    return link_context(response)
 
 
 _EXTENSIONS = {fmt.extension: fmt for fmt in DOWNLOADS}

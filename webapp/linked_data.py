@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask import Response, url_for
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.datastructures import MIMEAccept
@@ -113,6 +114,16 @@ def link_header(path: str) -> str:
 
 CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
 """The link relation of a JSON-LD context (JSON-LD 1.1, section 6.1)."""
+
+
+def link_context(response: Response) -> Response:
+    """A JSON-LD answer (:func:`rdf_body`'s) links the whole context its own terms come from, beside any other
+    ``Link`` it has: for every route that answers JSON-LD (entities, named graphs, ``/.well-known/void``), so a
+    reader finds the published context the same way whichever answer it started from."""
+    if response.mimetype == "application/ld+json":
+        link = f'<{url_for("reference.jsonld_context_file")}>; rel="{CONTEXT_REL}"; type="application/ld+json"'
+        response.headers["Link"] = ", ".join(filter(None, (response.headers.get("Link"), link)))
+    return response
 
 
 def rdf_body(graph: Graph, fmt: Format) -> bytes:

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from rdflib import Graph, URIRef
 
 from graph.errors import StoreError
-from graph.formats import Format, write
+from graph.formats import Format
 from graph.lookup import fold, local_id
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
@@ -39,7 +39,7 @@ from webapp.facets import (
     sort_projects,
     unknown_values,
 )
-from webapp.linked_data import CONTEXT_REL, alternates, link_header, negotiate, rdf_body, schema_org
+from webapp.linked_data import alternates, link_context, link_header, negotiate, rdf_body, schema_org
 from webapp.page_data import (
     bound,
     closest_entities,
@@ -469,7 +469,7 @@ def named_graph(name: str):
     # the graph alone as the named graph, so only it is counted; the ontology, for the classes' labels
     description = run("graph_description", {"graph": iri}, default_graphs=[str(GRAPH["ontology"])], named_graphs=[iri])
     if isinstance(wanted, Format):
-        return _linked_data(Response(write(description, wanted), mimetype=wanted.media_type), path)
+        return _linked_data(Response(rdf_body(description, wanted), mimetype=wanted.media_type), path)
     subject = URIRef(iri)
     classes = [
         {
@@ -500,10 +500,7 @@ def _linked_data(response: Response, path: str) -> Response:
     also links the whole context its own terms come from."""
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = link_header(request.script_root + path)
-    if response.mimetype == "application/ld+json":
-        context = url_for("reference.jsonld_context_file")
-        response.headers["Link"] += f', <{context}>; rel="{CONTEXT_REL}"; type="application/ld+json"'
-    return response
+    return link_context(response)
 
 
 def _recommendations(kind: str, iri: str, topic: dict | None = None) -> list[dict]:

@@ -11,7 +11,7 @@ import pytest
 import requests
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, SH, VOID
+from rdflib.namespace import DCTERMS, RDF, SH, VOID
 
 from ontology.namespace import ASCN, GRAPH, ID
 from queries.library import library
@@ -345,6 +345,21 @@ def test_void_counts_the_classes_of_the_build(client):
     rdfxml = client.get("/.well-known/void?format=rdfxml")
     assert rdfxml.mimetype == "application/rdf+xml"
     assert len(Graph().parse(data=rdfxml.data, format="xml")) == len(g)
+
+
+def test_void_json_ld_reads_as_plain_json_with_the_published_context(client):
+    """It was expanded (``"http://rdfs.org/ns/void#triples": [{"@value": 8937}]``); it now carries the context's terms it
+    uses, as an entity's JSON-LD does, links the whole context, and parses to the Turtle's graph."""
+    response = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    document = response.get_json()
+    turtle = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data)
+    dataset = ID["dataset/ascn-kg"]
+    described = next(node for node in document["@graph"] if node["@id"] == str(dataset))
+    assert described["triples"] == int(turtle.value(dataset, VOID.triples)) > 8000
+    assert described["modified"] == str(turtle.value(dataset, DCTERMS.modified))
+    assert document["@context"]["triples"] == "void:triples"
+    assert '</ontology/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"' in response.headers["Link"]
+    assert isomorphic(Graph().parse(data=response.data, format="json-ld"), turtle)
 
 
 def test_vocabulary_lists_the_graphs_classes_and_properties(client):

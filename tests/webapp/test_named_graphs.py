@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
 from loaders import dataset
@@ -29,6 +30,19 @@ def test_a_named_graphs_iri_gives_its_description_as_a_page_and_as_rdf(client):
         for p in described.objects(CITIES, VOID.classPartition)
     }
     assert partitions[ASCN.City] == 38
+
+
+def test_a_named_graphs_json_ld_reads_as_plain_json_with_the_published_context(client):
+    """It was expanded (``"http://rdfs.org/ns/void#triples": [{"@value": 967}]``); it now carries the context's terms
+    it uses, as an entity's JSON-LD does, links the whole context, and parses to the Turtle's graph."""
+    response = client.get("/graph/bundled/cities", headers={"Accept": "application/ld+json"})
+    document = response.get_json()
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    assert (nodes[str(CITIES)]["triples"], nodes["ascn:City"]["label"]) == (967, "member city")
+    assert document["@context"]["label"] == {"@id": "rdfs:label", "@language": "en"}
+    assert '</ontology/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"' in response.headers["Link"]
+    turtle = client.get("/graph/bundled/cities", headers={"Accept": "text/turtle"})
+    assert isomorphic(Graph().parse(data=response.data, format="json-ld"), Graph().parse(data=turtle.data))
 
 
 def test_the_page_links_the_graphs_own_triples(client):
