@@ -27,6 +27,7 @@ from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
 from loaders.encoding import check_regular
+from loaders.ingest.proposals import WRITING
 from loaders.rdf_files import FILE_ENDINGS, load_format
 from loaders.records import CONTROL, ID_EXPECTED, ID_GRAMMAR, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
@@ -104,14 +105,20 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     pySHACL; tests/loaders/test_shacl_sparql.py checks both agree on the bundled graph). A build
     that changes the data (or the first one) makes a new release (:mod:`graph.releases`), stored in the same
     switch as the data.
+
+    From choosing the release to the switch it holds :data:`~loaders.ingest.proposals.WRITING`, as an acceptance
+    does: an ``ascn build`` that ``ascn serve`` ran beside a curator's acceptance could take the same next release
+    number (one release record overwriting the other), copy the kept graphs before the acceptance wrote them (and
+    switch to a store without it), or leave the acceptance to write back the build description it read before.
     """
     records, graphs, staged = _checked_graphs(progress)
-    now = datetime.now(UTC)
-    release, description = _build_release(store, staged, now)
-    report = _described(records, graphs, release.version, now, progress)
-    if description is not None:  # stored in the same switch, but not counted as data in the build's description
-        graphs[release.graph] = description
-    store.rebuild(graphs, keep=[g for g in store.graph_names() if g not in graphs and _kept(g)])
+    with WRITING:
+        now = datetime.now(UTC)
+        release, description = _build_release(store, staged, now)
+        report = _described(records, graphs, release.version, now, progress)
+        if description is not None:  # stored in the same switch, but not counted as data in the build's description
+            graphs[release.graph] = description
+        store.rebuild(graphs, keep=[g for g in store.graph_names() if g not in graphs and _kept(g)])
     return report
 
 

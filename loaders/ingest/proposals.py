@@ -32,10 +32,11 @@ from queries.library import internal
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 
 WRITING = threading.Lock()
-"""One change of the proposals graph at a time in a process. An ingest, an acceptance and a rejection each read the
-graph, change it and write it whole, so two at once (two curators on /review, a review beside an ingest handed to
-``ascn serve``) kept the later and lost the earlier: its proposals, or its review with the facts it accepted.
-Processes are kept apart by the embedded store's own lock."""
+"""One change of the proposals graph or of the releases at a time in a process. An ingest, an acceptance and a
+rejection each read the graph, change it and write it whole, so two at once (two curators on /review, a review
+beside an ingest handed to ``ascn serve``) kept the later and lost the earlier: its proposals, or its review with the
+facts it accepted. A build takes it too (:func:`loaders.dataset.build`), since it also reads the releases and writes
+the next. Processes are kept apart by the embedded store's own lock."""
 
 
 def document_iri(doc: Document) -> URIRef:

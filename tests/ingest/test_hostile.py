@@ -333,6 +333,49 @@ def test_a_review_while_another_is_written_waits_for_it_and_both_are_kept(fresh_
     assert (URIRef(f"{ID}fact/{first.rsplit('/', 1)[1]}"), RDF.type, ASCN.AcceptedFact) in accepted
 
 
+def test_a_build_beside_an_acceptance_waits_for_it(fresh_store, tmp_path, monkeypatch):
+    """An ``ascn build`` handed to ``ascn serve`` while a curator accepted took no lock: it could run whole between
+    the acceptance's reads and its write, which then wrote back the build description it had read before (or
+    take the same next release number, or switch to a store without the acceptance)."""
+    from loaders import dataset, review
+    from loaders.ingest import ingest
+    from loaders.ingest import proposals as proposals_graph
+
+    (tmp_path / "a.txt").write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    found = ingest(fresh_store, [tmp_path / "a.txt"], dry_run=False)
+    proposal = str(proposals_graph.proposal_iri(found[0].document, found[0].extraction.facts[0]))
+    spy = _SpyLock()
+    for module in (proposals_graph, review, dataset):
+        monkeypatch.setattr(module, "WRITING", spy)
+    monkeypatch.setattr(dataset, "fingerprint", lambda: "sha256:newer-bundled-data")  # a build that stores its own
+    errors: list[BaseException] = []
+
+    def build():
+        try:
+            dataset.build(fresh_store)
+        except BaseException as exc:  # shown by the test, not lost in the thread
+            errors.append(exc)
+        finally:
+            spy.waiting.set()  # done, if it never waited
+
+    other = threading.Thread(target=build)
+    revise = review.revise
+
+    def revised_while_a_build_runs(description, version, now):
+        other.start()  # the acceptance has read everything, its release number and the build description too
+        spy.waiting.wait()  # the build waits for this acceptance to be written (before: it ran to its end)
+        return revise(description, version, now)
+
+    monkeypatch.setattr(review, "revise", revised_while_a_build_runs)
+    release = review.accept(fresh_store, [proposal], "Curator One")
+    other.join()
+    assert not errors
+    assert dataset.build_info(fresh_store)["fingerprint"] == "sha256:newer-bundled-data"  # the build's, not stale
+    assert dataset.build_info(fresh_store)["version"] == release.version
+    assert releases.current_release(fresh_store) == release and release.number == 2
+    assert [p.iri for p in review.list_proposals(fresh_store, "accepted")] == [proposal]
+
+
 def test_a_dry_run_reads_beside_the_process_that_holds_the_store(fresh_settings, fresh_store):
     """``ascn ingest --dry-run`` took the store's write lock, so beside an ingest, a review or anything holding the
     store (here this test's own handle) it failed as locked, and while it ran a curator's write waited; it only
