@@ -34,6 +34,7 @@ from queries.examples import examples_graph, query_text
 from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct
 from webapp.linked_data import link_context, rdf_body
+from webapp.page_data import whole_number
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors, prefers_html
 from webapp.store import get_graph_cache, get_settings, get_store
 
@@ -274,9 +275,10 @@ def _many(name: str) -> list[str]:
 
 def _top() -> int:
     text = _one("top") or "10"
-    if not text.isdigit() or not 1 <= int(text) <= MAX_TOP:
+    top = whole_number(text)
+    if top is None or not 1 <= top <= MAX_TOP:
         raise ApiError(400, f"parameter 'top' must be a whole number from 1 to {MAX_TOP}, got {text!r}", "top")
-    return int(text)
+    return top
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -295,9 +297,10 @@ def _year(name: str) -> int | None:
     text = _one(name)
     if text is None:
         return None
-    if not (text.isdigit() and len(text) == 4):
+    year = whole_number(text)
+    if year is None or len(text) != 4:
         raise ApiError(400, f"parameter {name!r} must be a year (four digits), got {text!r}", name)
-    return int(text)
+    return year
 
 
 def _filters() -> Filters:

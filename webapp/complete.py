@@ -21,7 +21,7 @@ from graph.lookup import Entity, Term, expand_name
 from graph.reconcile import kind_classes
 from ontology import prefixed
 from webapp.api import ApiError, _api_error
-from webapp.page_data import lookup_index
+from webapp.page_data import lookup_index, whole_number
 from webapp.sparql import cors
 
 bp = Blueprint("complete", __name__)
@@ -40,11 +40,11 @@ def complete() -> Response:
     if kind not in KINDS:
         raise ApiError(400, f"parameter 'kind' must be one of {', '.join(KINDS)}, got {kind!r}", "kind")
     limit_text = args.get("limit", "10")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+    limit = whole_number(limit_text)
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise ApiError(
             400, f"parameter 'limit' must be a whole number from 1 to {MAX_LIMIT}, got {limit_text!r}", "limit"
         )
-    limit = int(limit_text)
     cls = expand_name(args["class"]) if args.get("class") else None
     index = lookup_index()
     if kind == "class":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from graph.lookup import compact, fold
-from webapp.page_data import bound
+from webapp.page_data import bound, whole_number
 
 FACETS = (
     ("focus", "Focus area"),
@@ -115,7 +115,7 @@ def parse_search(args: Mapping, getlist) -> Search:
 
     def year(name: str) -> int | None:
         value = str(args.get(name, "")).strip()
-        return int(value) if len(value) == 4 and value.isdigit() else None
+        return whole_number(value) if len(value) == 4 else None
 
     chosen = {key: tuple(dict.fromkeys(v for v in getlist(key) if v)) for key, _ in FACETS}
     return Search(chosen, year("from"), year("to"), str(args.get("q", "")).strip())

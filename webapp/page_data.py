@@ -235,3 +235,13 @@ def entity_type(iri: str) -> str | None:
     """
     path = local_path(iri)
     return path.split("/")[2] if path and path.startswith("/id/") and path.count("/") >= 3 else None
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number when it is ASCII digits only, else None. ``str.isdigit`` and ``int`` also take
+    other scripts' digits, so ``top=５`` was 5; and ``isdigit`` takes ``²``, which ``int`` refuses (a 500).
+
+    >>> whole_number("10"), whole_number("５"), whole_number("²"), whole_number("-1"), whole_number("")
+    (10, None, None, None, None)
+    """
+    return int(text) if text.isascii() and text.isdigit() else None

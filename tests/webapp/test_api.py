@@ -291,6 +291,25 @@ def test_bad_or_missing_recommend_parameter_is_400_naming_it(client, url, parame
     assert _json(response)["parameter"] == parameter
 
 
+@pytest.mark.parametrize("digits", ["\uff15", "\u0663", "\u00b2"])  # full-width 5, Arabic-Indic 3, superscript 2
+def test_a_number_in_other_digits_than_ascii_is_400(client, digits):
+    """``int`` reads other scripts' digits (``top=５`` was 5) and ``isdigit`` lets ``²`` through to it (a 500)."""
+    cases = [
+        (
+            "/api/recommend/projects?city=da-nang&top=",
+            f"parameter 'top' must be a whole number from 1 to 100, got {digits!r}",
+        ),
+        (
+            "/api/recommend/projects?city=da-nang&from=201",
+            f"parameter 'from' must be a year (four digits), got '201{digits}'",
+        ),
+        ("/api/complete?q=dan&limit=", f"parameter 'limit' must be a whole number from 1 to 50, got {digits!r}"),
+    ]
+    for url, message in cases:
+        response = client.get(url + digits)
+        assert (response.status_code, _json(response)["error"]) == (400, message)
+
+
 # -- well-known descriptions, vocabulary, downloads ----------------------------------------------
 def test_sparql_examples_hold_one_executable_per_library_query(client):
     response = client.get("/.well-known/sparql-examples")
