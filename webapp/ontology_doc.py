@@ -21,9 +21,10 @@ from flask import Flask
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 
-from graph.formats import Format, write
+from graph.formats import Format
 from ontology import ONTOLOGY_IRI, module_graph, ontology_files, ontology_graph
 from ontology.namespace import ASCN, ID, OWL, RDF, RDFS, SCHEMA, SKOS
+from webapp.linked_data import rdf_body
 from webapp.page_data import sorted_terms
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,15 @@ MODULE_ORDER = ("core", "partnership", "project", "provenance", "framework", "vo
 
 @cache
 def serialised(fmt: Format) -> bytes:
-    """The whole ontology (umbrella, modules, alignments) in the graph format ``fmt``."""
-    return write(ontology_graph(), fmt)
+    """The whole ontology (umbrella, modules, alignments) in the graph format ``fmt``, JSON-LD compacted as every
+    JSON-LD answer is (:func:`webapp.linked_data.rdf_body`)."""
+    return rdf_body(ontology_graph(), fmt)
 
 
 @cache
 def serialised_module(iri: str, fmt: Format) -> bytes:
     """One module or alignment file (:func:`ontology.ontology_modules`) in the graph format ``fmt``."""
-    return write(module_graph(iri), fmt)
+    return rdf_body(module_graph(iri), fmt)
 
 
 @cache

@@ -24,7 +24,7 @@ from queries.library import get_query, internal
 from webapp.caching import NOT_KEPT
 from webapp.citation import bibtex, cff, pinned_url
 from webapp.evaluation import EvaluationFailed, current_evaluation
-from webapp.linked_data import negotiate
+from webapp.linked_data import link_context, negotiate
 from webapp.ontology_doc import (
     MODULE_ORDER,
     app_doc,
@@ -95,7 +95,7 @@ def ontology_module(module: str):
         )
     wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
     if isinstance(wanted, Format):
-        response = Response(serialised_module(iri, wanted), mimetype=wanted.media_type)
+        response = link_context(Response(serialised_module(iri, wanted), mimetype=wanted.media_type))
         response.headers["Content-Type"] = f"{wanted.media_type}; charset=utf-8"
     else:
         panel = f"module-{module}" if module in MODULE_ORDER else "documentation"
@@ -117,7 +117,7 @@ def ontology_file(ext: str):
 
 
 def _ontology_file(fmt: Format, attachment: bool) -> Response:
-    response = Response(serialised(fmt), mimetype=fmt.media_type)
+    response = link_context(Response(serialised(fmt), mimetype=fmt.media_type))
     response.headers["Content-Type"] = f"{fmt.media_type}; charset=utf-8"
     if attachment:
         response.headers["Content-Disposition"] = f'inline; filename="ascn-ontology.{fmt.extension}"'

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ontology import ONTOLOGY_IRI, ontology_graph
@@ -200,6 +201,21 @@ def test_ontology_negotiates_rdf_and_offers_files(client):
         parsed = Graph().parse(data=client.get(f"/ontology.{ext}").data, format=fmt)
         assert len(parsed) == len(g), ext
     assert client.get("/ontology", headers={"Accept": "text/html,*/*"}).mimetype == "text/html"
+
+
+@pytest.mark.parametrize("path", ["/ontology.jsonld", "/ontology?format=jsonld", "/ontology/core?format=jsonld"])
+def test_the_ontologys_json_ld_reads_as_plain_json_with_the_published_context(client, path):
+    """It was expanded (``"http://www.w3.org/2000/01/rdf-schema#label": [{"@language": "en", ...}]``); it now carries
+    the context's terms it uses, as an entity's JSON-LD does, links the whole context, and parses to the Turtle's
+    graph."""
+    response = client.get(path)
+    document = response.get_json()
+    city = next(node for node in document["@graph"] if node["@id"] == "ascn:City")
+    assert (city["@type"], city["label"]) == ("owl:Class", "member city")
+    assert document["@context"]["label"] == {"@id": "rdfs:label", "@language": "en"}
+    assert '</ontology/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"' in response.headers["Link"]
+    turtle = client.get(path.replace("jsonld", "ttl"))
+    assert isomorphic(Graph().parse(data=response.data, format="json-ld"), Graph().parse(data=turtle.data))
 
 
 def test_class_diagram_boxes_every_ontology_class_in_its_module_with_its_properties():
