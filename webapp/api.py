@@ -11,6 +11,7 @@ See ``docs/api.md``.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -358,6 +359,7 @@ def _graph_response(graph) -> Response:
 
 
 _EXTENSIONS = {fmt.extension: fmt for fmt in DOWNLOADS}
+_NO_BYTES = re.compile(r"bytes=[ \t]*-0+[ \t]*", re.IGNORECASE)
 
 
 @bp.get("/download/ascn-kg.<ext>")
@@ -374,10 +376,13 @@ def download(ext: str) -> Response:
         )
     fmt = _EXTENSIONS[ext]
     name = dump_name(release.version if release else None, ext)
-    asked = request.range
-    if "Range" in request.headers and (asked is None or asked.units != "bytes" or len(asked.ranges) != 1):
-        # werkzeug answers one byte range; for another unit (items=0-5), several ranges or a malformed one it sent 416,
-        # where RFC 9110 (14.2) says to ignore a unit it does not know and lets a server ignore the rest: the file whole
+    asked, given = request.range, request.headers.get("Range")
+    ignored = asked is None or asked.units != "bytes" or len(asked.ranges) != 1
+    # werkzeug answers one byte range; for another unit (items=0-5), several ranges or a malformed one it sent 416,
+    # where RFC 9110 (14.2) says to ignore a unit it does not know and lets a server ignore the rest: the file whole.
+    # Not a suffix of no bytes (bytes=-0), which werkzeug reads as malformed too: RFC 9110 (14.1.1) holds it well
+    # formed and unsatisfiable, so werkzeug's 416 stands (it was the whole file, a 200)
+    if given is not None and ignored and not _NO_BYTES.fullmatch(given):
         del request.environ["HTTP_RANGE"]
     gzipped = request.accept_encodings["gzip"] > 0
     with kept_dump(store, get_settings().data_dir, fmt, gzipped) as path:

@@ -108,8 +108,9 @@ def render_error(
         )
     response.status_code = code
     response.vary.add("Accept")  # the error's form follows it, so a cache must not give one client's form to another
-    if isinstance(error, MethodNotAllowed) and error.valid_methods:
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+    for name, value in error.get_headers():  # its own: a 405's Allow, a 416's Content-Range (bytes */length), ...
+        if name.lower() != "content-type":
+            response.headers[name] = value
     return response
 
 
