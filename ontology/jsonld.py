@@ -55,8 +55,8 @@ _OUTSIDE: dict[str | None, tuple[str, ...]] = {
 }
 """Outside terms the entity descriptions and the VoID descriptions (of the dataset, of a named graph) use, named by
 their local names, by what their values are: English text, IRIs, a datatype, or as the value comes (``None``: text,
-and ``rdf:value``'s and VoID's numbers, which JSON writes as numbers). The VoID partitions and subsets are blank nodes or IRIs as they come: rdflib 7 drops a blank node written as the
-string value of an ``"@type": "@id"`` term, so ``classPartition`` keeps ``{"@id": "_:…"}`` and the node itself."""
+and ``rdf:value``'s and VoID's numbers, which JSON writes as numbers). The VoID partitions and subsets, always blank nodes or IRIs, take their values as they come (``{"@id": "_:…"}``):
+see :func:`jsonld_context` on blank nodes."""
 
 _NATIVE = {XSD.string, XSD.boolean, XSD.integer, XSD.double}
 """Datatypes a term does not declare: plain text, and what JSON writes natively (``true``, ``1285``)."""
@@ -102,10 +102,12 @@ def _definition(graph: Graph, prop: URIRef, kind: URIRef) -> dict:
     return definition
 
 
-def jsonld_context(used: Iterable[str] | None = None) -> dict:
+def jsonld_context(used: Iterable[str] | None = None, blank: Iterable[str] = ()) -> dict:
     """The context (the value of ``@context``): every term, or, given the IRIs a graph ``used`` (its predicates and
     types), the vocabularies' prefixes and the terms for those only, so that an answer carries a context of its own
-    size and reads without fetching anything.
+    size and reads without fetching anything. A property in ``blank`` (one with a blank node for a value) gets no
+    ``"@type": "@id"`` term: rdflib 7 writes the blank node as that term's string value and drops its description, so
+    it keeps its prefixed name and ``{"@id": "_:…"}`` values, and the graph reads back whole.
 
     >>> context = jsonld_context()
     >>> context["country"], context["joinedYear"], context["label"], context["City"]
@@ -114,8 +116,10 @@ def jsonld_context(used: Iterable[str] | None = None) -> dict:
     ['ascn', 'country', 'dcat']
     """
     wanted = None if used is None else set(used)
+    blanks = set(blank)
     return {
         name: definition
         for name, (iri, definition) in sorted(_terms().items())
-        if wanted is None or name in _VOCABULARIES or iri in wanted
+        if (wanted is None or name in _VOCABULARIES or iri in wanted)
+        and not (iri in blanks and isinstance(definition, dict) and definition.get("@type") == "@id")
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Response, url_for
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
@@ -129,11 +129,20 @@ def link_context(response: Response) -> Response:
 def rdf_body(graph: Graph, fmt: Format) -> bytes:
     """``graph`` in the RDF syntax ``fmt``; JSON-LD compacted with the terms of the ontology's context
     (:func:`ontology.jsonld.jsonld_context`) that the graph uses, carried in the answer itself: it reads as plain JSON
-    keys, and a JSON-LD reader needs to fetch nothing (the store's own loader fetches no remote context)."""
+    keys, and a JSON-LD reader needs to fetch nothing (the store's own loader fetches no remote context). It reads
+    back as the same graph, a blank node an object property points to included (rdflib dropped it):
+
+    >>> graph, place = Graph(), BNode()
+    >>> _ = graph.add((URIRef("https://w3id.org/ascn/id/city/x"), ASCN.country, place)).add((place, RDFS.label, Literal("y")))
+    >>> len(Graph().parse(data=rdf_body(graph, _graph_format("jsonld")), format="json-ld"))
+    2
+    """
     if fmt.name != "jsonld":
         return write(graph, fmt)
     used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
-    return graph.serialize(format="json-ld", context=jsonld_context(used), auto_compact=True).encode("utf-8")
+    blank = {str(p) for _, p, o in graph if isinstance(o, BNode)}
+    context = jsonld_context(used, blank)
+    return graph.serialize(format="json-ld", context=context, auto_compact=True).encode("utf-8")
 
 
 def schema_org(iri: URIRef, graph: Graph, types: list[str], page_url: str) -> dict:
