@@ -55,8 +55,8 @@ _OUTSIDE: dict[str | None, tuple[str, ...]] = {
 }
 """Outside terms the entity descriptions and the VoID descriptions (of the dataset, of a named graph) use, named by
 their local names, by what their values are: English text, IRIs, a datatype, or as the value comes (``None``: text,
-and ``rdf:value``'s and VoID's numbers, which JSON writes as numbers). The VoID partitions and subsets, always blank nodes or IRIs, take their values as they come (``{"@id": "_:…"}``):
-see :func:`jsonld_context` on blank nodes."""
+and ``rdf:value``'s and VoID's numbers, which JSON writes as numbers). The VoID partitions and subsets, always blank
+nodes or IRIs, take their values as they come (``{"@id": "_:…"}``): see :func:`jsonld_context` on blank nodes."""
 
 _NATIVE = {XSD.string, XSD.boolean, XSD.integer, XSD.double}
 """Datatypes a term does not declare: plain text, and what JSON writes natively (``true``, ``1285``)."""
@@ -110,8 +110,10 @@ def jsonld_context(used: Iterable[str] | None = None, blank: Iterable[str] = ())
     it keeps its prefixed name and ``{"@id": "_:…"}`` values, and the graph reads back whole.
 
     >>> context = jsonld_context()
-    >>> context["country"], context["joinedYear"], context["label"], context["City"]
-    ({'@id': 'ascn:country', '@type': '@id'}, {'@id': 'ascn:joinedYear', '@type': 'xsd:gYear'}, {'@id': 'rdfs:label', '@language': 'en'}, 'ascn:City')
+    >>> context["country"], context["joinedYear"]
+    ({'@id': 'ascn:country', '@type': '@id'}, {'@id': 'ascn:joinedYear', '@type': 'xsd:gYear'})
+    >>> context["label"], context["City"]
+    ({'@id': 'rdfs:label', '@language': 'en'}, 'ascn:City')
     >>> sorted(jsonld_context(["https://w3id.org/ascn/ontology#country"]))[:3]
     ['ascn', 'country', 'dcat']
     """

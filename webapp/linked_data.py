@@ -133,7 +133,8 @@ def rdf_body(graph: Graph, fmt: Format) -> bytes:
     back as the same graph, a blank node an object property points to included (rdflib dropped it):
 
     >>> graph, place = Graph(), BNode()
-    >>> _ = graph.add((URIRef("https://w3id.org/ascn/id/city/x"), ASCN.country, place)).add((place, RDFS.label, Literal("y")))
+    >>> _ = graph.add((URIRef("https://w3id.org/ascn/id/city/x"), ASCN.country, place))
+    >>> _ = graph.add((place, RDFS.label, Literal("y")))
     >>> len(Graph().parse(data=rdf_body(graph, _graph_format("jsonld")), format="json-ld"))
     2
     """
