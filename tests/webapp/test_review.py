@@ -35,6 +35,19 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
 
+def _sign_in(client, token: str, name: str = "Mai", page: str | None = None):
+    """Post the sign-in form of ``page`` (the review page fetched now if not given) with ``token`` and ``name``."""
+    csrf = _csrf(page if page is not None else client.get("/review").get_data(as_text=True))
+    return client.post("/review/sign-in", data={"csrf_token": csrf, "token": token, "name": name})
+
+
+def _assert_signed_out(client, page: str) -> None:
+    """``page`` offers the sign-in form and shows no curator, and a review is refused."""
+    assert 'id="curator"' not in page and 'name="token"' in page
+    refused = client.post("/review/some-proposal/accept", data={"csrf_token": _csrf(page)})
+    assert refused.status_code == 403 and "sign in with the curator token" in refused.get_data(as_text=True)
+
+
 def _pairing(app) -> str:
     return next(p.id for p in list_proposals(app.extensions["ascn"].store) if p.kind == "pairing")
 
@@ -118,47 +131,38 @@ def test_wrong_curator_tokens_are_throttled_per_client_address(app, monkeypatch)
     guesser, curator = app.test_client(), app.test_client()
     guesser.environ_base["REMOTE_ADDR"], curator.environ_base["REMOTE_ADDR"] = "203.0.113.7", "198.51.100.2"
 
-    def sign_in(client, token: str):
-        csrf = _csrf(client.get("/review").get_data(as_text=True))
-        return client.post("/review/sign-in", data={"csrf_token": csrf, "token": token, "name": "Mai"})
-
-    assert [sign_in(guesser, f"guess-{i}").status_code for i in range(5)] == [302] * 5
+    assert [_sign_in(guesser, f"guess-{i}").status_code for i in range(5)] == [302] * 5
     now[0] += 60
-    refused = sign_in(guesser, "s3cret-token")  # the right token too: the address is refused before it is read
+    refused = _sign_in(guesser, "s3cret-token")  # the right token too: the address is refused before it is read
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "840"
     assert (
         "Too many wrong curator tokens from your address: at most 5 in 15 minutes. Try again in 840 s."
         in refused.get_data(as_text=True)
     )
     assert 'id="curator"' not in guesser.get("/review").get_data(as_text=True)
-    assert sign_in(curator, "s3cret-token").status_code == 302  # another address signs in meanwhile
+    assert _sign_in(curator, "s3cret-token").status_code == 302  # another address signs in meanwhile
     assert '<strong id="curator">Mai</strong>' in curator.get("/review").get_data(as_text=True)
     now[0] += 840
-    assert sign_in(guesser, "s3cret-token").status_code == 302
+    assert _sign_in(guesser, "s3cret-token").status_code == 302
     assert '<strong id="curator">Mai</strong>' in guesser.get("/review").get_data(as_text=True)
 
 
 def test_a_new_curator_token_ends_the_sign_ins_made_with_the_old_one(app, monkeypatch):
     monkeypatch.setitem(app.config, "CURATOR_TOKEN", "leaked-token")
     client = app.test_client()
-    csrf = _csrf(client.get("/review").get_data(as_text=True))
-    client.post("/review/sign-in", data={"csrf_token": csrf, "token": "leaked-token", "name": "Mallory"})
+    _sign_in(client, "leaked-token", "Mallory")
     assert '<strong id="curator">Mallory</strong>' in client.get("/review").get_data(as_text=True)
     monkeypatch.setitem(app.config, "CURATOR_TOKEN", "new-token")  # the operator's answer to a leak, same session key
     page = client.get("/review").get_data(as_text=True)
-    assert 'id="curator"' not in page and 'name="token"' in page
-    refused = client.post("/review/some-proposal/accept", data={"csrf_token": _csrf(page)})
-    assert refused.status_code == 403 and "sign in with the curator token" in refused.get_data(as_text=True)
-    csrf = _csrf(page)
-    client.post("/review/sign-in", data={"csrf_token": csrf, "token": "new-token", "name": "Mai"})
+    _assert_signed_out(client, page)
+    _sign_in(client, "new-token", page=page)
     assert '<strong id="curator">Mai</strong>' in client.get("/review").get_data(as_text=True)
 
 
 def test_a_sign_in_ends_hours_after_it_was_made_however_much_it_is_used(app, monkeypatch):
     monkeypatch.setitem(app.config, "CURATOR_TOKEN", "s3cret-token")
     client = app.test_client()
-    csrf = _csrf(client.get("/review").get_data(as_text=True))
-    client.post("/review/sign-in", data={"csrf_token": csrf, "token": "s3cret-token", "name": "Mai"})
+    _sign_in(client, "s3cret-token")
 
     def older(seconds: float) -> str:
         """The review page after the sign-in is made ``seconds`` older, as by a clock moved on."""
@@ -168,10 +172,8 @@ def test_a_sign_in_ends_hours_after_it_was_made_however_much_it_is_used(app, mon
 
     assert '<strong id="curator">Mai</strong>' in older(8 * 3600 - 60)  # in use all day: each use re-sets the cookie
     page = older(60)
-    assert 'id="curator"' not in page and 'name="token"' in page
-    refused = client.post("/review/some-proposal/accept", data={"csrf_token": _csrf(page)})
-    assert refused.status_code == 403 and "sign in with the curator token" in refused.get_data(as_text=True)
-    client.post("/review/sign-in", data={"csrf_token": _csrf(page), "token": "s3cret-token", "name": "Mai"})
+    _assert_signed_out(client, page)
+    _sign_in(client, "s3cret-token", page=page)
     monkeypatch.setitem(app.config, "CURATOR_SIGN_IN_HOURS", 0.5)  # the operator's setting
     assert '<strong id="curator">Mai</strong>' in older(1790)
     assert 'id="curator"' not in older(10)
