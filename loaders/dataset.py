@@ -27,11 +27,11 @@ from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
 from loaders.encoding import check_regular
-from loaders.ingest.proposals import WRITING
 from loaders.rdf_files import FILE_ENDINGS, load_format
 from loaders.records import CONTROL, ID_EXPECTED, ID_GRAMMAR, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
+from loaders.writing import WRITING
 from ontology import ontology_files, ontology_graph
 from ontology.errors import InputError, NotFound
 from ontology.namespace import GRAPH, ID
@@ -106,7 +106,7 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     that changes the data (or the first one) makes a new release (:mod:`graph.releases`), stored in the same
     switch as the data.
 
-    From choosing the release to the switch it holds :data:`~loaders.ingest.proposals.WRITING`, as an acceptance
+    From choosing the release to the switch it holds :data:`~loaders.writing.WRITING`, as an acceptance
     does: an ``ascn build`` that ``ascn serve`` ran beside a curator's acceptance could take the same next release
     number (one release record overwriting the other), copy the kept graphs before the acceptance wrote them (and
     switch to a store without it), or leave the acceptance to write back the build description it read before.

@@ -29,9 +29,10 @@ from graph.backends import memory_store
 from graph.describe import BUILD_GRAPH, revise
 from graph.store import Store, construct, select
 from loaders import shacl_sparql
-from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, WRITING, current_proposals
+from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, current_proposals
 from loaders.schema import SCHEMA as RECORD_SCHEMA
 from loaders.to_rdf import NETWORK, iri, typed_date
+from loaders.writing import WRITING
 from ontology import ontology_graph
 from ontology.errors import InputError, NotFound
 from ontology.namespace import ASCN, GRAPH, ID, SCHEMA

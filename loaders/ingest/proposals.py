@@ -10,7 +10,6 @@ document again finds it there and adds nothing. The new content is checked with 
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
@@ -24,19 +23,13 @@ from loaders.ingest.documents import Document
 from loaders.ingest.extract import Fact, Value
 from loaders.schema import SOURCE_KINDS
 from loaders.to_rdf import typed_date
+from loaders.writing import WRITING
 from ontology import ontology_graph, review_shapes_graph
 from ontology.errors import InputError
 from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
 from queries.library import internal
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
-
-WRITING = threading.Lock()
-"""One change of the proposals graph or of the releases at a time in a process. An ingest, an acceptance and a
-rejection each read the graph, change it and write it whole, so two at once (two curators on /review, a review
-beside an ingest handed to ``ascn serve``) kept the later and lost the earlier: its proposals, or its review with the
-facts it accepted. A build takes it too (:func:`loaders.dataset.build`), since it also reads the releases and writes
-the next. Processes are kept apart by the embedded store's own lock."""
 
 
 def document_iri(doc: Document) -> URIRef:
