@@ -386,3 +386,11 @@ def test_ctrl_c_exits_130_not_the_code_of_data_that_does_not_conform(monkeypatch
     monkeypatch.setattr(cli, "yaml_template", interrupted)
     result = CliRunner().invoke(cli.main, ["template", "project"])
     assert (result.exit_code, result.stderr) == (130, "\ninterrupted\n")
+
+
+def test_an_ascn_command_starts_without_the_ingesters_language_models():
+    """Only `ascn ingest` needs spaCy, whose import took 2-3 s: when the build's lock was imported from the
+    ingester's module, every command (and the suite's hundreds of them) started that much later."""
+    code = "import sys, webapp.cli; print(sorted(m for m in ('spacy', 'loaders.ingest.extract') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
