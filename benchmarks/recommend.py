@@ -11,9 +11,9 @@ a fresh data directory by the real commands, each in its own process: ``ascn bui
    (:meth:`graph.similarity.typed_graph.GraphCache.get`, what the first recommendation after a load pays), then
    every similarity structure (meta-path matrices, the PageRank operator, the text indexes, the link look-ups),
    which each question would otherwise build on its first call, kept with the typed graph in the data
-   directory's ``derived/`` (:meth:`graph.similarity.scoring.Scorer.warm`), once, as the web app's warm-up does; then, as
-   a restart on the same content does, drops them and reads the typed graph back from ``derived/`` by a new cache,
-   with its structures, and asks for the structures again (nothing left to build when they were kept);
+   directory's ``derived/`` (:meth:`graph.similarity.scoring.Scorer.warm`), once, as the web app's warm-up does;
+   then, as a restart on the same content does, drops them and reads the typed graph back from ``derived/`` by a
+   new cache, with its structures, and asks for the structures again (nothing left to build when they were kept);
 3. asks each of the six questions about random entities (top 10, with reasons), twice over the same draws:
    *through the store*, calling the recommend functions with the store and a graph cache as the web app's API
    and the command do, so every call first asks the store for its version key (:meth:`graph.store.Store.version`)

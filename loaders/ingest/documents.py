@@ -422,8 +422,10 @@ def _entry_date(entry: Mapping) -> str | None:
     entry of 20 October 2025, 07:30 at +08:00 would be dated the 19th. The date written (RFC 822 in RSS, ISO 8601 in
     Atom) keeps its own offset's day; a date feedparser alone can read keeps its UTC day.
 
-    >>> _entry_date({"published": "Mon, 20 Oct 2025 07:30:00 +0800"}), _entry_date({"updated": "2025-10-20T07:30:00+08:00"})
-    ('2025-10-20', '2025-10-20')
+    >>> _entry_date({"published": "Mon, 20 Oct 2025 07:30:00 +0800"})
+    '2025-10-20'
+    >>> _entry_date({"updated": "2025-10-20T07:30:00+08:00"})
+    '2025-10-20'
     """
     for key in ("published", "updated"):
         written = entry.get(key)

@@ -32,12 +32,12 @@ _MEMBER_NOUN = (
 )
 _MEMBER_NOUN_AT = re.compile(_MEMBER_NOUN, re.I)
 _MEMBERSHIP = rf"{_MEMBER_NOUN}|tak(?:en|es|ing) part(?=[^.;]{{0,60}}?\bsince\b)|been in since"
-"""Membership said without a joining word and dated ("Phnom Penh has been an ASCN pilot city since 2018", "Kuching,
-one of the original pilot cities of 2018", "one of the original 26 pilot cities of 2018", "Rayong, an ASCN city since
-2023", "have taken part since the network's launch in 2018"): the year written right after it is the city's joining; a membership noun without one, or with
-another clause between ("Siem Reap, one of the network's 26 pilot cities, has leaned on Japan since 2021"), dates
-nothing, and one alone says it of the cities before it only ("Ha Noi, a pilot city since 2018, shared its work with
-Da Nang")."""
+"""Membership said without a joining word and dated ("Phnom Penh has been an ASCN pilot city since 2018", "Kuching, one
+of the original pilot cities of 2018", "one of the original 26 pilot cities of 2018", "Rayong, an ASCN city since
+2023", "have taken part since the network's launch in 2018"): the year written right after it is the city's joining;
+a membership noun without one, or with another clause between ("Siem Reap, one of the network's 26 pilot cities, has
+leaned on Japan since 2021"), dates nothing, and one alone says it of the cities before it only ("Ha Noi, a pilot
+city since 2018, shared its work with Da Nang")."""
 _JOIN = re.compile(
     rf"\b(join(?:s|ed|ing)?|admitted|took in|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
     rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since|added to|accepted into|came into|{_MEMBERSHIP})\b",
@@ -126,17 +126,18 @@ _NUMBER_WORD = rf"(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?"
 """A count of the network's size written in words ("Twenty-nine cities"): from twenty, as smaller numbers in words
 are mostly not counts of the network ("three cities for its K-City Network")."""
 _COUNT = re.compile(
-    rf"\b(?P<value>\d{{1,3}}|{_NUMBER_WORD})\s+(?:(?P<first>pilot|founding|original)\s+|(?:member|smart|ASCN|participating|partner)\s+)?"
+    rf"\b(?P<value>\d{{1,3}}|{_NUMBER_WORD})\s+"
+    r"(?:(?P<first>pilot|founding|original)\s+|(?:member|smart|ASCN|participating|partner)\s+)?"
     r"(?P<counted>cities|projects)\b",
     re.I,
 )
+"""A count: "31 cities"; "the 26 pilot cities" (founding, original) is the network's size when it began, dated by a
+year of its own sentence only, never by the document's."""
 _COUNT_ORDINAL = re.compile(r"\bthe (?P<value>\d{1,3})(?:st|nd|rd|th) (?:member |ASCN )?(?P<counted>city|cities)\b")
 """A count as the newest member's rank: "Dili has become the 38th city of the ASEAN Smart Cities Network" (38)."""
 _TOTAL = re.compile(r"\b(?:the )?total (?:stood at|came to|rose to|reached|was) (?P<value>\d{1,3})\b", re.I)
 """A count said as the total of what a count before it in the sentence counted ("Twenty-nine cities were in the
 network in July 2023; the total stood at 31 in 2024")."""
-"""A count: "31 cities"; "the 26 pilot cities" (founding, original) is the network's size when it began, dated by a
-year of its own sentence only, never by the document's."""
 _COUNT_NUMBERED = re.compile(
     r"\b(?:member|ASCN|participating|reporting) (?P<counted>cities|projects) (?:numbered|totall?ed|stood at|came to) "
     r"(?P<value>\d{1,3})\b",
@@ -175,7 +176,8 @@ _STATUS = (
             r"\b(ongoing|under (?:way|construction|development|implementation)|underway|in progress|being "
             r"(?:built|developed|installed|piloted|rolled out|expanded|upgraded|extended|implemented|carried out)|"
             r"is piloting|rolling out|continu(?:es?|ing)|(?<!been )in operation|(?:is|are|now) live|live since|"
-            r"(?:still|now|already) running|(?:is|are|now|still) (?:also |now |still )?in (?:daily |regular |everyday )?use)\b",
+            r"(?:still|now|already) running|"
+            r"(?:is|are|now|still) (?:also |now |still )?in (?:daily |regular |everyday )?use)\b",
             re.I,
         ),
     ),
@@ -549,9 +551,10 @@ network, three months after its country was admitted as ASEAN's 11th member in O
 def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before) -> None:
     """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it and that
     names no partner or programme a city could join instead, or whose words are the network's own ("one of the
-    original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang Perai were admitted in
-    2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI Jakarta, Makassar and
-    Banyuwangi, members since 2018": a reply or article says "the network" once and then no more)."""
+    original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang
+    Perai were admitted in 2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI
+    Jakarta, Makassar and Banyuwangi, members since 2018": a reply or article says "the network" once and then
+    no more)."""
     joined = _JOIN.search(sentence)
     if not joined:
         return
