@@ -208,11 +208,11 @@ def _accept(
         raise InputError("accept", None, None, "at least one proposal id", "none")
     proposals = current_proposals(store)
     accepted = construct(store.query, internal("graph_triples").bind({"graph": releases.ACCEPTED_GRAPH}))
+    old = releases.data_content(store)  # read once: the counts' check, the shapes' and the release's diff use it
     added = Graph()
     for p in chosen:
-        added += _accepted_fact(store, proposals, p, curator, now, overrides)
-    _check(store, accepted + added)
-    old = releases.data_content(store)
+        added += _accepted_fact(store, proposals, p, curator, now, overrides, old)
+    _check(old, accepted + added)
     new = old + added
     note_text = note or f"{len(chosen)} proposal(s) accepted by {curator}"
     planned = releases.plan(store, old, new, "accepted", note_text, now)
@@ -233,24 +233,25 @@ def _accept(
     return release
 
 
-def _check(store: Store, accepted: Graph) -> None:
-    """Refuse the accepted graph if the data shapes reject it beside the rest of the data."""
+def _check(data: Graph, accepted: Graph) -> None:
+    """Refuse the accepted graph if the data shapes reject it beside the rest of the data (``data``, the store's
+    :func:`graph.releases.data_content`)."""
     staged = memory_store()
     staged.replace_graphs(
         {
             str(GRAPH["ontology"]): ontology_graph(),
-            str(GRAPH["bundled/all"]): releases.data_content(store),
+            str(GRAPH["bundled/all"]): data,
             releases.ACCEPTED_GRAPH: accepted,
         }
     )
     shacl_sparql.validate(staged.query, releases.ACCEPTED_GRAPH, file="accepted proposals")
 
 
-def _agrees_with_held_counts(store: Store, p: Proposal, prop: URIRef, as_of: str, value: int) -> None:
+def _agrees_with_held_counts(data: Graph, p: Proposal, prop: URIRef, as_of: str, value: int) -> None:
     """Refuse a count that contradicts one the data holds for the same date: two member counts of September 2025
     (35 in the data, 26 from an article the next day corrected) left the network's size that month two numbers, and
-    every page, chart and answer showed whichever came first."""
-    data = releases.data_content(store)
+    every page, chart and answer showed whichever came first. ``data`` is the store's
+    :func:`graph.releases.data_content`."""
     held = {
         int(str(data.value(m, RDF.value)))
         for m in data.objects(NETWORK, prop)
@@ -284,8 +285,9 @@ def _entity(p: Proposal, name: str, what: str) -> URIRef:
 
 
 def _accepted_fact(
-    store: Store, proposals: Graph, p: Proposal, curator: str, now: datetime, overrides: dict[str, str]
+    store: Store, proposals: Graph, p: Proposal, curator: str, now: datetime, overrides: dict[str, str], held: Graph
 ) -> Graph:
+    """The facts, source and provenance accepting ``p`` adds; ``held`` is the data the store holds now."""
     g = Graph()
     key = p.id
     source = _source(proposals, URIRef(p.document), g)
@@ -330,7 +332,7 @@ def _accepted_fact(
         prop, slug = (ASCN.memberCount, "member-count") if counted == "cities" else (ASCN.projectCount, "project-count")
         as_of = p.fields.get("as_of")
         if as_of is not None:
-            _agrees_with_held_counts(store, p, prop, str(as_of), int(str(_value(p, "value"))))
+            _agrees_with_held_counts(held, p, prop, str(as_of), int(str(_value(p, "value"))))
         node = ID[f"network/ascn/{slug}/ingest-{key[:8]}"]
         data.add((NETWORK, prop, node))
         data.add((node, RDF.type, ASCN.Measurement))
