@@ -166,6 +166,10 @@ class Store(Protocol):
         Readers see the old content until the new one is complete; a crash midway leaves the old one.
         """
 
+    lock_file: Path | None
+    """A file that every process writing to this store locks while it writes (:func:`loaders.writing.writing`), or
+    None where the store keeps other processes out itself (the embedded store: one process holds it read-write)."""
+
     version_is_exact: bool
     """Whether :meth:`version` changes at every write and costs nothing to read (the embedded store, whose one
     writer is this handle), so that answers may be kept per version; a remote server's may not."""

@@ -31,7 +31,7 @@ from loaders.rdf_files import FILE_ENDINGS, load_format
 from loaders.records import CONTROL, ID_EXPECTED, ID_GRAMMAR, RecordSet, check_records, read_file
 from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
-from loaders.writing import WRITING
+from loaders.writing import writing
 from ontology import ontology_files, ontology_graph
 from ontology.errors import InputError, NotFound
 from ontology.namespace import GRAPH, ID
@@ -106,13 +106,13 @@ def build(store: Store, progress: Progress = lambda _: None) -> BuildReport:
     that changes the data (or the first one) makes a new release (:mod:`graph.releases`), stored in the same
     switch as the data.
 
-    From choosing the release to the switch it holds :data:`~loaders.writing.WRITING`, as an acceptance
+    From choosing the release to the switch it holds the write lock (:func:`loaders.writing.writing`), as an acceptance
     does: an ``ascn build`` that ``ascn serve`` ran beside a curator's acceptance could take the same next release
     number (one release record overwriting the other), copy the kept graphs before the acceptance wrote them (and
     switch to a store without it), or leave the acceptance to write back the build description it read before.
     """
     records, graphs, staged = _checked_graphs(progress)
-    with WRITING:
+    with writing(store):
         now = datetime.now(UTC)
         release, description = _build_release(store, staged, now)
         report = _described(records, graphs, release.version, now, progress)
@@ -334,10 +334,15 @@ def load(
     The store parses and stages the file by its bulk path; the data shapes, compiled to SPARQL
     (:mod:`loaders.shacl_sparql`), check the staged dataset for the file's records (the rest of the store
     supplies what they link to), and only a file that conforms goes live. Records (YAML, CSV) are checked field
-    by field first, turned into RDF and take the same road as N-Triples.
+    by field first, turned into RDF and take the same road as N-Triples. It holds the write lock throughout
+    (:func:`loaders.writing.writing`): the ids it finds taken and the store it stages beside must stay as read.
     """
     target = graph_name(name or path.stem)
+    with writing(store):
+        return _load(store, path, target, type_, max_records)
 
+
+def _load(store: Store, path: Path, target: str, type_: str | None, max_records: int) -> int:
     def check(staged: Staged) -> None:
         check_staged(staged.query, staged.graph, path.name, staged.search)
 
@@ -355,13 +360,14 @@ def load(
 
 
 def unload(store: Store, name: str) -> None:
-    """Remove a user-loaded graph; an unknown name raises NotFound with the names that exist."""
+    """Remove a user-loaded graph (holding the write lock); an unknown name raises NotFound with the names that exist."""
     target = graph_name(name)
-    loaded = user_graphs(store)
-    if target not in loaded:
-        names = [g.removeprefix(USER_PREFIX) for g in loaded]
-        raise NotFound(f"no loaded graph named {name!r}", suggestions=names)
-    store.drop_graphs([target])
+    with writing(store):
+        loaded = user_graphs(store)
+        if target not in loaded:
+            names = [g.removeprefix(USER_PREFIX) for g in loaded]
+            raise NotFound(f"no loaded graph named {name!r}", suggestions=names)
+        store.drop_graphs([target])
 
 
 def known_ids(store: Store, outside: str | None = None) -> dict[str, set[str]]:

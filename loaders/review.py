@@ -32,7 +32,7 @@ from loaders import shacl_sparql
 from loaders.ingest.proposals import ACCEPTED, PENDING, REJECTED, current_proposals
 from loaders.schema import SCHEMA as RECORD_SCHEMA
 from loaders.to_rdf import NETWORK, iri, typed_date
-from loaders.writing import WRITING
+from loaders.writing import writing
 from ontology import ontology_graph
 from ontology.errors import InputError, NotFound
 from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
@@ -120,7 +120,7 @@ def reject(
 ) -> list[Proposal]:
     """Mark proposals rejected (kept for audit, with who, when and why)."""
     now = now or datetime.now(UTC)
-    with WRITING:
+    with writing(store):
         chosen = [_pending(store, i) for i in distinct(idents)]
         g = current_proposals(store)
         for p in chosen:
@@ -186,7 +186,7 @@ def accept(
 ) -> releases.Release:
     """Accept proposals as one batch: their facts, sources and provenance go into the accepted graph and a new
     release is made. Nothing is written if any proposal is refused."""
-    with WRITING:
+    with writing(store):
         return _accept(store, idents, curator, note, overrides, now)
 
 

@@ -26,6 +26,7 @@ reads the same key, and what was derived from that content (kept in ``derived/``
 from __future__ import annotations
 
 import csv
+import fcntl
 import gc
 import hashlib
 import io
@@ -83,6 +84,10 @@ class OxigraphStore:
     The copy goes through Python objects, a cost that grows with the store, while checking a small file on a
     checkpoint of a large store costs a fixed few seconds, so the limit sits where the two meet (benchmarks/README.md
     has the figures)."""
+
+    lock_file = None
+    """No lock file: RocksDB lets one process open the store read-write, and an ``ascn`` command beside the ``ascn
+    serve`` that holds it is run by that server (:mod:`webapp.served`)."""
 
     version_is_exact = True
     """:meth:`version` changes at every write and at nothing else, and costs nothing to read: what is kept per
@@ -163,6 +168,11 @@ class OxigraphStore:
         """
         data_dir = settings.data_dir
         (data_dir / "stores").mkdir(parents=True, exist_ok=True)
+        with _writers_kept_out(data_dir):
+            return cls._repair(data_dir, graphs, keep)
+
+    @classmethod
+    def _repair(cls, data_dir: Path, graphs: Mapping[str, Graph], keep: Callable[[str], bool]) -> dict:
         _remove_partials(data_dir)
         for name in graphs:
             check_iri(name)
@@ -412,6 +422,34 @@ def _open_path(path: Path) -> ox.Store:
         if "lock" in str(exc).lower():
             raise StoreLocked(path) from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+
+@contextmanager
+def _writers_kept_out(data_dir: Path):
+    """Hold the RocksDB lock of every store in ``data_dir`` while a repair runs; StoreLocked if a process holds one.
+
+    A repair opens no store read-write, so it took no lock: beside an ``ascn load`` (or a second repair) it switched
+    ``current`` and moved the store that process was writing into ``set-aside/``, and that process's switch then put
+    its own store back live without the repair, or wrote into a store set aside. RocksDB locks its ``LOCK`` file with
+    ``fcntl``; the same lock, taken here, refuses a writer that comes while the repair runs (its open fails as
+    :class:`StoreLocked`). A process's ``fcntl`` locks go when it closes any descriptor of the file, so this is for
+    a process that has none of these stores open (``ascn repair``, which runs alone)."""
+    held: list[int] = []
+    try:
+        for lock in sorted((data_dir / "stores").glob("*/LOCK")):
+            try:
+                descriptor = os.open(lock, os.O_RDWR | os.O_NOFOLLOW)
+            except OSError:
+                continue  # gone, or not ours to open: no process of ours writes it either
+            held.append(descriptor)
+            try:
+                fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise StoreLocked(lock.parent) from None
+        yield
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
 
 
 def _new_store_dir(data_dir: Path, ready: bool) -> Path:

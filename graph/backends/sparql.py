@@ -102,6 +102,10 @@ class SparqlStore:
     update_limit = 500_000
     """Above this many triples a rebuild uses Graph Store Protocol PUTs, when ``gsp_url`` is set."""
     version_is_exact = False
+    lock_file: Path | None = None
+    """``writing.lock`` in the data directory (set by :meth:`open`): the processes of this machine that share it (an
+    ``ascn serve`` and the ``ascn`` commands beside it) write one at a time. A server has no lock a client could take
+    for a read-modify-write, so clients on other machines are not kept out (docs/remote-store.md)."""
     """Other clients may write to the server, and :meth:`version` costs a query that can miss a change: nothing
     may be kept per version without asking the server again."""
 
@@ -139,6 +143,7 @@ class SparqlStore:
             settings.password,
             settings.remote_timeout,
         )
+        store.lock_file = settings.data_dir / "writing.lock"
         if store.graph_names() and not ask(store.query, internal("union_probe").sparql):
             raise StoreError(UNION_HELP.format(url=settings.query_url))
         return store

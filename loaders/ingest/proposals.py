@@ -23,7 +23,7 @@ from loaders.ingest.documents import Document
 from loaders.ingest.extract import Fact, Value
 from loaders.schema import SOURCE_KINDS
 from loaders.to_rdf import typed_date
-from loaders.writing import WRITING
+from loaders.writing import writing
 from ontology import ontology_graph, review_shapes_graph
 from ontology.errors import InputError
 from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
@@ -113,7 +113,7 @@ def store_proposals(store: Store, analyses, kind: str = "news") -> int:
     """
     if kind not in SOURCE_KINDS:
         raise InputError(field="kind", expected=f"one of {', '.join(SOURCE_KINDS)}", got=kind)
-    with WRITING:
+    with writing(store):
         return _store_proposals(store, analyses, kind)
 
 

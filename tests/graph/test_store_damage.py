@@ -145,3 +145,33 @@ def test_unload_removes_the_snapshot_and_a_repair_does_not_bring_the_graph_back(
     (data / "current").unlink()
     repair_store(Settings(data_dir=data, auto_build=False), bundled_graphs, keep=lambda n: n.startswith(USER_PREFIX))
     assert _user_counts(data) == {n: c for n, c in counts.items() if not n.endswith("/data1")}
+
+
+def test_a_repair_beside_a_process_writing_the_store_is_refused_and_moves_nothing(tmp_path, healthy):
+    """`ascn repair` opened no store read-write, so it took no lock: beside an `ascn load` it switched `current` and
+    moved the store that load was writing into set-aside/. It now takes RocksDB's own lock of every store first and
+    is refused, naming the store, while another process holds one."""
+    source, counts = healthy
+    data = tmp_path / "data"
+    shutil.copytree(source, data, symlinks=True)
+    live = _live(data)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
+            str(live),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "open\n"
+        done = _ascn(data, "repair")
+    finally:
+        holder.communicate("")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"the store at {live} is in use by another process" in done.stderr, done.stderr
+    assert _live(data) == live and not (data / "set-aside").exists()
+    assert _ascn(data, "repair").returncode == 0 and _user_counts(data) == counts  # once that process is gone

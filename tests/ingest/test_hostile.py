@@ -17,10 +17,12 @@ from rdflib.namespace import RDF
 
 from graph import releases
 from graph.backends import open_store
+from loaders import writing
 from loaders.ingest import documents
 from loaders.ingest.linker import MAX_SENTENCE_TOKENS, MAX_WORD, Gazetteer
 from ontology.namespace import ASCN, ID
 from queries.library import internal
+from tests.conftest import PROTOCOL_GRAPHS, wait_until
 from webapp.cli import main
 
 TEXT = b"BT /F1 12 Tf 72 720 Td (Da Nang joined the ASEAN Smart Cities Network in 2018.) Tj ET"
@@ -313,8 +315,7 @@ def test_a_review_while_another_is_written_waits_for_it_and_both_are_kept(fresh_
     found = ingest(fresh_store, [tmp_path / "a.txt", tmp_path / "b.txt"], dry_run=False)
     first, second = (str(proposals_graph.proposal_iri(a.document, a.extraction.facts[0])) for a in found)
     spy = _SpyLock()
-    monkeypatch.setattr(proposals_graph, "WRITING", spy)
-    monkeypatch.setattr(review, "WRITING", spy)
+    monkeypatch.setattr(writing, "WRITING", spy)
     check = review._check
     other = threading.Thread(target=review.reject, args=(fresh_store, [second], "Curator Two"))
 
@@ -345,8 +346,7 @@ def test_a_build_beside_an_acceptance_waits_for_it(fresh_store, tmp_path, monkey
     found = ingest(fresh_store, [tmp_path / "a.txt"], dry_run=False)
     proposal = str(proposals_graph.proposal_iri(found[0].document, found[0].extraction.facts[0]))
     spy = _SpyLock()
-    for module in (proposals_graph, review, dataset):
-        monkeypatch.setattr(module, "WRITING", spy)
+    monkeypatch.setattr(writing, "WRITING", spy)
     monkeypatch.setattr(dataset, "fingerprint", lambda: "sha256:newer-bundled-data")  # a build that stores its own
     errors: list[BaseException] = []
 
@@ -374,6 +374,58 @@ def test_a_build_beside_an_acceptance_waits_for_it(fresh_store, tmp_path, monkey
     assert dataset.build_info(fresh_store)["version"] == release.version
     assert releases.current_release(fresh_store) == release and release.number == 2
     assert [p.iri for p in review.list_proposals(fresh_store, "accepted")] == [proposal]
+
+
+def test_a_review_during_a_load_waits_for_it_and_both_are_kept(fresh_store, tmp_path, monkeypatch):
+    """A load took no write lock: an ``ascn load`` handed to ``ascn serve`` stages the file in a copy of the live
+    store and switches to it, so a curator's review written on /review meanwhile went out with the old store (the
+    proposal pending again). The review now waits for the load, and both are kept."""
+    from loaders import dataset, review
+    from loaders.ingest import ingest
+    from loaders.ingest import proposals as proposals_graph
+
+    (tmp_path / "a.txt").write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    found = ingest(fresh_store, [tmp_path / "a.txt"], dry_run=False)
+    proposal = str(proposals_graph.proposal_iri(found[0].document, found[0].extraction.facts[0]))
+    spy = _SpyLock()
+    monkeypatch.setattr(writing, "WRITING", spy)
+    other = threading.Thread(target=review.reject, args=(fresh_store, [proposal], "Curator Two"))
+    staged = dataset.check_staged
+
+    def checked_while_a_review_comes(query, graph, file, search=None):
+        other.start()  # the load has staged its copy of the store
+        wait_until(lambda: spy.waiting.is_set() or not other.is_alive(), "the review waits or is written")
+        staged(query, graph, file, search)
+
+    monkeypatch.setattr(dataset, "check_staged", checked_while_a_review_comes)
+    assert dataset.load(fresh_store, PROTOCOL_GRAPHS[0]) == 4
+    other.join()
+    assert {p.iri: p.status for p in review.list_proposals(fresh_store, None)}[proposal] == "rejected"
+    assert dataset.USER_PREFIX + "data1" in dataset.user_graphs(fresh_store)
+
+
+def test_writes_of_two_processes_to_one_remote_store_take_turns(start_oxigraph, tmp_path, caplog):
+    """A remote server has no lock a client can take, and ``ascn serve`` hands the commands beside it only for the
+    embedded store: an ``ascn load`` on the same machine wrote between a curator's reads and write. Processes that
+    share a data directory now lock its ``writing.lock``; one that finds it held says so and waits."""
+    import fcntl
+    from dataclasses import replace
+
+    from loaders import dataset
+
+    store = open_store(replace(start_oxigraph(), data_dir=tmp_path / "data"))
+    assert store.lock_file == tmp_path / "data" / "writing.lock"
+    store.lock_file.parent.mkdir(parents=True)
+    held = os.open(store.lock_file, os.O_RDWR | os.O_CREAT)  # another process's write: its own open file
+    fcntl.flock(held, fcntl.LOCK_EX)
+    done: list[object] = []
+    other = threading.Thread(target=lambda: done.append(dataset.load(store, PROTOCOL_GRAPHS[0])))
+    other.start()
+    wait_until(lambda: "another process is writing to the store" in caplog.text, "the load says it waits")
+    assert store.graph_names() == [] and not done
+    os.close(held)
+    other.join()
+    assert done == [4] and store.graph_names() == [dataset.USER_PREFIX + "data1"]
 
 
 def test_a_dry_run_reads_beside_the_process_that_holds_the_store(fresh_settings, fresh_store):
