@@ -23,6 +23,12 @@ about 15 kB each: 10,000 projects (a 3-MB file) took `ascn validate` 29 s and 40
 millions would take the machine's memory. The bundled data holds 700 records in all; a city's or a partner's file, a
 few hundred. ``ASCN_MAX_RECORDS`` (or ``--max-records``) raises it."""
 
+MAX_FILE_BYTES = 2**30
+"""Bytes (1 GiB) a file given to ``ascn load`` or ``ascn validate FILE`` may hold, RDF or records, checked before it
+is read: an RDF/XML or JSON-LD file was read whole into memory for its checks, a file beside a running ``ascn serve``
+by the server, so a file of tens of GB took the machine's memory. A 3M-triple N-Triples file is about 450 MB
+(benchmarks/README.md). ``ASCN_MAX_FILE_BYTES`` raises it."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -32,7 +38,7 @@ class Settings:
     holds the database; for a remote server ``query_url`` is the SPARQL query endpoint and ``update_url`` /
     ``gsp_url`` the SPARQL Update and Graph Store Protocol endpoints used for loading, and ``remote_timeout``
     the seconds any one request may wait for the server (connecting or reading; unset: no limit). ``max_records``
-    caps the records of a loaded file (:data:`MAX_RECORDS`).
+    caps the records of a loaded file (:data:`MAX_RECORDS`), ``max_file_bytes`` its size (:data:`MAX_FILE_BYTES`).
     """
 
     store: str = "oxigraph"
@@ -45,6 +51,7 @@ class Settings:
     remote_timeout: float | None = None
     auto_build: bool = True
     max_records: int = MAX_RECORDS
+    max_file_bytes: int = MAX_FILE_BYTES
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +86,8 @@ def _coerce(name: str, value: Any) -> Any:
         return None if value in (None, "") else _seconds(value, "ASCN_REMOTE_TIMEOUT")
     if name == "max_records":
         return _above_zero(value, "ASCN_MAX_RECORDS")
+    if name == "max_file_bytes":
+        return _above_zero(value, "ASCN_MAX_FILE_BYTES")
     return value
 
 

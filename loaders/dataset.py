@@ -22,7 +22,7 @@ from rdflib.namespace import FOAF, RDFS
 
 from graph import releases
 from graph.backends import memory_store, open_store, repair_store
-from graph.config import MAX_RECORDS, Settings
+from graph.config import MAX_FILE_BYTES, MAX_RECORDS, Settings
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
@@ -217,7 +217,12 @@ def graph_name(name: str) -> str:
 
 
 def read_user_file(
-    store: Store, path: Path, type_: str | None = None, name: str | None = None, max_records: int = MAX_RECORDS
+    store: Store,
+    path: Path,
+    type_: str | None = None,
+    name: str | None = None,
+    max_records: int = MAX_RECORDS,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> Graph:
     """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written.
 
@@ -225,11 +230,12 @@ def read_user_file(
     is read by the store's own parser (the one a load uses, into an in-memory store), records by the same field
     and reference checks, and both meet the same :func:`check_staged` beside the ontology and the types of what
     the file links to; ``name`` is the graph a load would replace (``load``'s default: the file's stem), and
-    ``max_records`` the records a record file may hold (:data:`graph.config.MAX_RECORDS`).
+    ``max_records`` the records a record file may hold (:data:`graph.config.MAX_RECORDS`), ``max_bytes`` the bytes
+    any file may hold (:data:`graph.config.MAX_FILE_BYTES`).
     """
     staged, focus = memory_store(), str(GRAPH["user/checked"])
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
-    if _file_kind(path) == "rdf":
+    if _file_kind(path, max_bytes) == "rdf":
         staged.replace_graph_from_file(focus, path, load_format(path), lambda _: None)
         graph = construct(staged.query, internal("all_triples").sparql, default_graphs=[focus])
     else:
@@ -254,10 +260,11 @@ def check_staged(query, graph: str, file: str, search=None) -> None:
 RECORD_SUFFIXES = (".csv", ".yaml", ".yml")
 
 
-def _file_kind(path: Path) -> str:
+def _file_kind(path: Path, max_bytes: int) -> str:
     """ "rdf" or "records", by the file's name ending; anything else is refused naming every accepted ending, and
-    anything but a regular file (a named pipe, a device) before it is read (:func:`loaders.encoding.check_regular`)."""
-    check_regular(path.name, path)
+    anything but a regular file (a named pipe, a device) or one of more than ``max_bytes`` before it is read
+    (:func:`loaders.encoding.check_regular`): every load and check of a user's file comes here first."""
+    check_regular(path.name, path, max_bytes)
     suffix = path.suffix.lower()
     if suffix in FILE_ENDINGS:
         return "rdf"
@@ -327,7 +334,12 @@ def check_terms(query, graph: str, file: str, search=None) -> None:
 
 
 def load(
-    store: Store, path: Path, name: str | None = None, type_: str | None = None, max_records: int = MAX_RECORDS
+    store: Store,
+    path: Path,
+    name: str | None = None,
+    type_: str | None = None,
+    max_records: int = MAX_RECORDS,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> int:
     """Load a user's file into its own named graph (replacing one of the same name); returns its triples.
 
@@ -339,14 +351,14 @@ def load(
     """
     target = graph_name(name or path.stem)
     with writing(store):
-        return _load(store, path, target, type_, max_records)
+        return _load(store, path, target, type_, max_records, max_bytes)
 
 
-def _load(store: Store, path: Path, target: str, type_: str | None, max_records: int) -> int:
+def _load(store: Store, path: Path, target: str, type_: str | None, max_records: int, max_bytes: int) -> int:
     def check(staged: Staged) -> None:
         check_staged(staged.query, staged.graph, path.name, staged.search)
 
-    if _file_kind(path) == "rdf":
+    if _file_kind(path, max_bytes) == "rdf":
         return store.replace_graph_from_file(target, path, load_format(path), check)
     records = RecordSet()
     for record in read_file(path, type_, max_records):

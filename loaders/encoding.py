@@ -50,17 +50,31 @@ def decode(name: str, data: bytes, advice: str = "") -> str:
         raise InputError(name, None, None, f"{expected} (undecodable byte at offset {exc.start})") from None
 
 
-def check_regular(name: str, path: Path) -> None:
-    """Refuse ``path`` (InputError naming the file ``name``) unless it is a regular file, before anything reads it: a
-    named pipe waits for a writer forever and a device (``/dev/zero`` behind a link named ``.ttl``) never ends. Beside
-    a running ``ascn serve`` the server runs the command, so ``ascn load pipe.ttl`` left a server thread waiting on the
-    pipe, holding the lock every later command waits for: they all hung until the server was restarted. A path that
+def check_regular(name: str, path: Path, max_bytes: int | None = None) -> None:
+    """Refuse ``path`` (InputError naming the file ``name``) unless it is a regular file of at most ``max_bytes`` (when
+    given), before anything reads it: a named pipe waits for a writer forever and a device (``/dev/zero`` behind a link
+    named ``.ttl``) never ends. Beside a running ``ascn serve`` the server runs the command, so ``ascn load pipe.ttl``
+    left a server thread waiting on the pipe, holding the lock every later command waits for: they all hung until the
+    server was restarted; and a file of tens of GB was read whole (:data:`graph.config.MAX_FILE_BYTES`). A path that
     cannot be looked at is left to the read, which says why."""
     try:
-        mode = path.stat().st_mode
+        status = path.stat()
     except OSError:
         return
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(status.st_mode):
         raise InputError(
-            name, None, None, "a regular file", "a directory" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+            name,
+            None,
+            None,
+            "a regular file",
+            "a directory" if stat.S_ISDIR(status.st_mode) else "a pipe, socket or device",
+        )
+    if max_bytes is not None and status.st_size > max_bytes:
+        raise InputError(
+            name,
+            None,
+            None,
+            f"a file of at most {max_bytes:,} bytes (ASCN_MAX_FILE_BYTES raises the limit; when an `ascn serve` runs "
+            "the command, the server's)",
+            f"{status.st_size:,} bytes",
         )

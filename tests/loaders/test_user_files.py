@@ -484,6 +484,27 @@ def test_a_file_nested_deeper_than_the_stores_parser_survives_is_refused_naming_
     assert dataset.load(fresh_store, brackets) == 1
 
 
+def test_a_file_past_the_size_limit_is_refused_before_it_is_read(fresh_store, tmp_path):
+    """A load or a check read any file whole, however large (an RDF/XML or JSON-LD file into memory for its checks):
+    one past :data:`graph.config.MAX_FILE_BYTES` (here a sparse file, which takes no disk) is refused unread, naming
+    the file, its size, the limit and the setting that raises it; nothing is stored."""
+    from graph.config import MAX_FILE_BYTES
+
+    graphs = fresh_store.graph_names()
+    for name in ("huge.rdf", "huge.jsonld", "huge.yaml"):
+        huge = tmp_path / name
+        with open(huge, "wb") as out:
+            out.truncate(MAX_FILE_BYTES + 1)
+        for attempt in (dataset.load, dataset.read_user_file):
+            with pytest.raises(InputError) as refused:
+                attempt(fresh_store, huge)
+            assert str(refused.value).startswith(
+                f"{name}: expected a file of at most {MAX_FILE_BYTES:,} bytes (ASCN_MAX_FILE_BYTES raises the limit"
+            )
+            assert str(refused.value).endswith(f"got '{MAX_FILE_BYTES + 1:,} bytes'")
+    assert fresh_store.graph_names() == graphs
+
+
 def test_a_graph_name_outside_its_grammar_is_quoted_once(fresh_store):
     """The name was quoted twice: got "'../evil'"."""
     with pytest.raises(InputError) as info:

@@ -164,6 +164,24 @@ def test_the_cap_on_records_a_file_is_a_setting_and_an_option(ascn, monkeypatch)
     assert malformed.exit_code == 2 and "field 'ASCN_MAX_RECORDS': expected a whole number above 0" in malformed.output
 
 
+def test_the_cap_on_a_files_bytes_is_a_setting_named_in_the_refusal(ascn, monkeypatch):
+    """``ascn validate FILE`` and ``ascn load`` refuse a file larger than ASCN_MAX_FILE_BYTES before reading it (exit
+    2), naming the file, its size, the limit and the setting; a file of the limit is read."""
+    path = DATA / "projects.csv"
+    size = path.stat().st_size
+    monkeypatch.setenv("ASCN_MAX_FILE_BYTES", str(size - 1))
+    for command in ("validate", "load"):
+        refused = ascn(command, str(path))
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr == (
+            f"error: projects.csv: expected a file of at most {size - 1:,} bytes (ASCN_MAX_FILE_BYTES raises the "
+            f"limit; when an `ascn serve` runs the command, the server's), got '{size:,} bytes'\n"
+        )
+    assert "user/projects" not in ascn("stats").output
+    monkeypatch.setenv("ASCN_MAX_FILE_BYTES", str(size))
+    assert ascn("validate", str(path)).exit_code == 0
+
+
 def test_stats_lists_classes_and_graphs(ascn):
     output = ascn("stats").output
     assert "ascn:City" in output and "https://w3id.org/ascn/graph/bundled/projects" in output
