@@ -31,6 +31,19 @@ by the server, so a file of tens of GB took the machine's memory. A 3M-triple N-
 
 
 @dataclass(frozen=True)
+class FileLimits:
+    """What one file given to ``ascn load`` or ``ascn validate FILE`` may hold: ``records`` (YAML, CSV;
+    :data:`MAX_RECORDS`) and ``bytes`` (any file; :data:`MAX_FILE_BYTES`)."""
+
+    records: int = MAX_RECORDS
+    bytes: int = MAX_FILE_BYTES
+
+
+FILE_LIMITS = FileLimits()
+"""The default limits, as the settings have them unless ``ASCN_MAX_RECORDS`` or ``ASCN_MAX_FILE_BYTES`` are set."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the graph lives and how to reach it.
 
@@ -52,6 +65,10 @@ class Settings:
     auto_build: bool = True
     max_records: int = MAX_RECORDS
     max_file_bytes: int = MAX_FILE_BYTES
+
+    def file_limits(self, records: int | None = None) -> FileLimits:
+        """The limits of a loaded file these settings give (``records``: a command's ``--max-records``, if given)."""
+        return FileLimits(records or self.max_records, self.max_file_bytes)
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:

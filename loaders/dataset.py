@@ -22,7 +22,7 @@ from rdflib.namespace import FOAF, RDFS
 
 from graph import releases
 from graph.backends import memory_store, open_store, repair_store
-from graph.config import MAX_FILE_BYTES, MAX_RECORDS, Settings
+from graph.config import FILE_LIMITS, FileLimits, Settings
 from graph.describe import BUILD_GRAPH, describe
 from graph.store import Staged, Store, construct, select
 from loaders import shacl_sparql
@@ -217,12 +217,7 @@ def graph_name(name: str) -> str:
 
 
 def read_user_file(
-    store: Store,
-    path: Path,
-    type_: str | None = None,
-    name: str | None = None,
-    max_records: int = MAX_RECORDS,
-    max_bytes: int = MAX_FILE_BYTES,
+    store: Store, path: Path, type_: str | None = None, name: str | None = None, limits: FileLimits = FILE_LIMITS
 ) -> Graph:
     """The RDF of a user's file (records or RDF), checked against what the store holds; nothing is written.
 
@@ -230,17 +225,16 @@ def read_user_file(
     is read by the store's own parser (the one a load uses, into an in-memory store), records by the same field
     and reference checks, and both meet the same :func:`check_staged` beside the ontology and the types of what
     the file links to; ``name`` is the graph a load would replace (``load``'s default: the file's stem), and
-    ``max_records`` the records a record file may hold (:data:`graph.config.MAX_RECORDS`), ``max_bytes`` the bytes
-    any file may hold (:data:`graph.config.MAX_FILE_BYTES`).
+    ``limits`` what the file may hold (:class:`graph.config.FileLimits`).
     """
     staged, focus = memory_store(), str(GRAPH["user/checked"])
     staged.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
-    if _file_kind(path, max_bytes) == "rdf":
+    if _file_kind(path, limits.bytes) == "rdf":
         staged.replace_graph_from_file(focus, path, load_format(path), lambda _: None)
         graph = construct(staged.query, internal("all_triples").sparql, default_graphs=[focus])
     else:
         records = RecordSet()
-        for record in read_file(path, type_, max_records):
+        for record in read_file(path, type_, limits.records):
             records.add(record)
         check_records(records, known_ids(store), known_ids(store, graph_name(name or path.stem)))
         graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
@@ -334,12 +328,7 @@ def check_terms(query, graph: str, file: str, search=None) -> None:
 
 
 def load(
-    store: Store,
-    path: Path,
-    name: str | None = None,
-    type_: str | None = None,
-    max_records: int = MAX_RECORDS,
-    max_bytes: int = MAX_FILE_BYTES,
+    store: Store, path: Path, name: str | None = None, type_: str | None = None, limits: FileLimits = FILE_LIMITS
 ) -> int:
     """Load a user's file into its own named graph (replacing one of the same name); returns its triples.
 
@@ -351,17 +340,17 @@ def load(
     """
     target = graph_name(name or path.stem)
     with writing(store):
-        return _load(store, path, target, type_, max_records, max_bytes)
+        return _load(store, path, target, type_, limits)
 
 
-def _load(store: Store, path: Path, target: str, type_: str | None, max_records: int, max_bytes: int) -> int:
+def _load(store: Store, path: Path, target: str, type_: str | None, limits: FileLimits) -> int:
     def check(staged: Staged) -> None:
         check_staged(staged.query, staged.graph, path.name, staged.search)
 
-    if _file_kind(path, max_bytes) == "rdf":
+    if _file_kind(path, limits.bytes) == "rdf":
         return store.replace_graph_from_file(target, path, load_format(path), check)
     records = RecordSet()
-    for record in read_file(path, type_, max_records):
+    for record in read_file(path, type_, limits.records):
         records.add(record)
     check_records(records, known_ids(store), known_ids(store, target))
     graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))

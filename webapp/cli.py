@@ -275,9 +275,7 @@ def validate(obj: _Context, file: Path | None, type_: str | None, name: str | No
     store = obj.store()
     if file is not None:
         try:
-            dataset.read_user_file(
-                store, file, type_, name, max_records or obj.settings.max_records, obj.settings.max_file_bytes
-            )
+            dataset.read_user_file(store, file, type_, name, obj.settings.file_limits(max_records))
         except ValidationError as exc:
             click.echo(str(exc))
             sys.exit(EXIT_NONCONFORMING)
@@ -309,14 +307,7 @@ def validate(obj: _Context, file: Path | None, type_: str | None, name: str | No
 @click.pass_obj
 def load(obj: _Context, file: Path, name: str | None, type_: str | None, max_records: int | None) -> None:
     """Load FILE (records as YAML/CSV, or RDF) into its own named graph, replacing one of the same name."""
-    count = dataset.load(
-        obj.store(),
-        file,
-        name=name,
-        type_=type_,
-        max_records=max_records or obj.settings.max_records,
-        max_bytes=obj.settings.max_file_bytes,
-    )
+    count = dataset.load(obj.store(), file, name=name, type_=type_, limits=obj.settings.file_limits(max_records))
     click.echo(f"loaded {count} triples from {file.name} into {dataset.graph_name(name or file.stem)}")
 
 

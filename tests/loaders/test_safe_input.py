@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.backends import memory_store
+from graph.config import FileLimits
 from loaders import dataset
 from loaders.records import CONTROL, ID_EXPECTED, is_id
 from ontology.errors import InputError
@@ -239,11 +240,11 @@ def test_a_file_of_more_records_than_the_cap_is_refused_where_it_passes_it(fresh
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as validating:
-        dataset.read_user_file(fresh_store, path, max_records=2)
+        dataset.read_user_file(fresh_store, path, limits=FileLimits(records=2))
     with pytest.raises(InputError) as loading:
-        dataset.load(fresh_store, path, max_records=2)
+        dataset.load(fresh_store, path, limits=FileLimits(records=2))
     assert str(validating.value) == str(loading.value) == message
-    assert dataset.load(fresh_store, path, max_records=3) > 0
+    assert dataset.load(fresh_store, path, limits=FileLimits(records=3)) > 0
 
 
 CITY_CSV = (Path(__file__).parent / "data" / "projects.csv").read_text(encoding="utf-8")
