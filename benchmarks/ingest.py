@@ -37,11 +37,13 @@ SPLITS = (
     "realistic-dev4",
     "realistic-dev5",
     "realistic-dev6",
+    "realistic-dev7",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
     "realistic-test4",
     "realistic-test5",
+    "realistic-test6",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
