@@ -72,8 +72,33 @@ Korea's Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of
 Network", "was chosen by MLIT as the site of a survey")."""
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
 """A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
-_CLAUSE_BREAK = re.compile(r", (?:and|but|while|whereas) |;")
-"""Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...")."""
+_CLAUSE_BREAK = re.compile(r', (?:and|but|while|whereas|adding(?: that)?) |;| whereas |[,.!?]["”]\s+|,\s+["“]')
+"""Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...", a
+quotation's end or start: '"Putrajaya joined the ASCN in 2025," the minister told reporters, "and Johor Bahru ..."',
+a reporting clause's ", adding that ...")."""
+_ELLIPTIC = re.compile(
+    r"(?:[\s,()]|\b(?:and|or|the|in|since|from|too|also|as well|later|then|both|of|respectively)\b|\b\d{4}\b)*", re.I
+)
+"""What a clause holds besides names and dates when it has no words of its own and shares its neighbour's: a list's
+head cut off by ", and" ("Battambang, Davao City, and Luang Prabang were selected for ..."), or the cities and year of
+a joining said once ("were added to the network in 2024, and Denpasar and Semarang in 2025")."""
+_FOLLOWED = re.compile(r"\b(?:followed|did (?:so|the same)|(?:as|so) did)\b")
+"""Words that say the clause before's fact again of a clause's cities: "Bangkok, Chon Buri and Phuket have been
+members ... since it was launched in 2018; Chiang Mai, Khon Kaen and Rayong followed in 2023"."""
+_NEGATED = re.compile(r"\b(?:not|never|n['’]t|no longer|nor)\b(?:\s+[\w'’-]+){0,3}\s+$", re.I)
+"""A negation right before a fact's word in its clause: "Mandalay did not join the network in 2023", "Davao City has
+not been paired with ...", "Yangon has not taken part in the network's meetings since 2021"."""
+_UNREALISED = re.compile(
+    r"\b(?:will|would|shall|could|may|might|yet to|"
+    r"(?:plan|aim|hope|seek|intend|expect|want|wish|appl(?:y|ie)|bid|propos|prepar)\w* to|"
+    r"(?:is|are|was|were) (?:(?:set|due|expected|scheduled|going|about) )?to)(?:\s+[\w'’-]+){0,3}\s+$",
+    re.I,
+)
+"""A plan, hope or future right before a fact's word in its clause: "Seberang Perai plans to pair with ...", "Jakarta
+hopes to be twinned with DC Water", "Rayong will also work with the City of Yokohama", "Hue is set to join"."""
+_RELATIVE = re.compile(r", (?:which|who) ")
+_ONE = re.compile(r"(?:(?:only|also|then|later|itself|officially|formally) )*(?:was|is|has|became an? |joined as an? )")
+"""A relative clause that speaks of one ("..., which became a member of the network in 2025")."""
 _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 """What stands between partners named together ("paired with Japan and the City of Yokohama")."""
 _THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)|^Our(?= [a-z])")
@@ -234,6 +259,13 @@ _EVENT_NAME = re.compile(
 )
 _STOP_NAMES = {
     "The",
+    "We",
+    "They",
+    "He",
+    "She",
+    "I",
+    "You",
+    "Our",
     "This",
     "That",
     "It",
@@ -543,9 +575,26 @@ def _year_at(years: list[tuple[int, Value]], at: int) -> Value | None:
     return after[0] if after else before[-1] if before else None
 
 
-_ANOTHER_EVENT = re.compile(r"\b(?:after|following)\b")
-"""Between a city and a year written after it, the year of another event ("Dili has become the 38th city of the
-network, three months after its country was admitted as ASEAN's 11th member in October 2025"): not the city's."""
+_ANOTHER_EVENT = re.compile(r"\b(?:after|following|before)\b")
+_LATER_THAN = re.compile(r"\bbefore\b")
+
+
+def _another_event(sentence: str, at: int, year: int) -> bool:
+    """Whether the year at ``year`` is another event's than the joining of the city at ``at``: "after", "following"
+    or "before" between the city and a year written after it ("Dili has become the 38th city of the network, three
+    months after its country was admitted as ASEAN's 11th member in October 2025"), "before" between a year and the
+    city after it ("The Asian Development Bank approved loans for the Dili West Water Supply Project in 2022, before
+    the city joined the network"). A year "after" which a city joined may be its own ("The network counted 31 member
+    cities in 2024, after Sumedang and Sihanoukville joined it that year")."""
+    if year > at:
+        return bool(_ANOTHER_EVENT.search(sentence, at, year))
+    return bool(_LATER_THAN.search(sentence, year, at))
+
+
+_LATER = re.compile(
+    r"\b(?:(?:a|one|two|three|four|five|six|some) (?:years?|months?) (?:later|after)|the (?:following|next) year)\b"
+)
+"""A joining dated from another's ("adding that Semarang had been admitted a year later"): no year the text writes."""
 
 
 def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before) -> None:
@@ -565,11 +614,16 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
         return
     if nouns:
         cities = [c for c in cities if c.end - offset <= words[-1].start()]
+    scoped = _stated_of(sentence, offset, cities, words, known_spans)
     years = _years(sentence, doc_date)
     now = literal(doc_date[:4], XSD + "gYear") if doc_date and _NEWEST_NOW.search(sentence) else None
     for city in cities:
-        at = city.start - offset
-        own = [(p, y) for p, y in years if not (p > at and _ANOTHER_EVENT.search(sentence, at, p))]
+        if city not in scoped:
+            continue
+        at, (low, high) = city.start - offset, scoped[city]
+        own = [(p, y) for p, y in years if low <= p < high and not _another_event(sentence, at, p)]
+        if not any(p > at for p, _ in own) and _LATER.search(sentence, at, high):
+            own = []
         out.add(fact("joining", city=entity(city), year=_year_at(own, at) or now))
     for m in _NEW_CITY.finditer(sentence):
         name = m[1]
@@ -581,6 +635,88 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
             continue
         out.add(fact("new-city", name=literal(name)))
         out.add(fact("joining", city=literal(name), year=_year_at(years, m.start(1))))
+
+
+def _unstated(sentence: str, start: int, at: int) -> bool:
+    """Whether the fact's word at ``at``, in the clause starting at ``start``, is denied or not yet done
+    (:data:`_NEGATED`, :data:`_UNREALISED`): "Mandalay did not join the network in 2023" and "Seberang Perai plans to
+    pair with ..." state no joining and no pairing."""
+    before = sentence[start:at]
+    return bool(_NEGATED.search(before) or _UNREALISED.search(before))
+
+
+def _elliptic(sentence: str, start: int, end: int, spans: list[tuple[int, int]], following: bool = False) -> bool:
+    """Whether the clause from ``start`` to ``end`` holds nothing but names (``spans``), dates and the words of
+    :data:`_ELLIPTIC`: no words of its own, so it shares those of the clause beside it; ``following`` a clause, also
+    words that say its fact again (:data:`_FOLLOWED`)."""
+    text = sentence[start:end]
+    for s, e in sorted(spans, reverse=True):
+        if start <= s and e <= end:
+            text = f"{text[: s - start]} {text[e - start :]}"
+    text = _DATE.sub(" ", text)
+    return _ELLIPTIC.fullmatch((_FOLLOWED.sub(" ", text) if following else text).strip(" .")) is not None
+
+
+def _relative_scope(sentence: str, offset: int, cities: list[Mention], at: int) -> list[Mention] | None:
+    """The cities a fact's word at ``at`` is said of when it stands in a relative clause (", which ...", ", who ..."
+    to the next comma): those the clause names, and the names it follows, all of them when they are coordinated
+    ("Ipoh, Putrajaya and Seberang Perai, which were admitted this year"), the last alone when the clause speaks of
+    one ("Manila, Cebu City, Davao City and Cauayan City, which became a member of the network in 2025": Cauayan
+    City). None when the word stands in no relative clause, or in one that follows no name and names none ("Cauayan
+    City in Isabela, which became ...": the word's clause says whose it is)."""
+    relative = None
+    for m in _RELATIVE.finditer(sentence, 0, at):
+        if "," not in sentence[m.end() : at]:
+            relative = m
+    if relative is None:
+        return None
+    comma = sentence.find(",", at)
+    end = comma if comma >= 0 else len(sentence)
+    inside = [c for c in cities if relative.end() <= c.start - offset < end]
+    followed: list[Mention] = []
+    limit = relative.start()
+    for c in sorted((c for c in cities if c.end - offset <= relative.start()), key=lambda c: -c.start):
+        gap = sentence[c.end - offset : limit]
+        if not (gap == "" if not followed else re.fullmatch(r",?\s+(?:and|or)\s+|,\s+", gap)):
+            break
+        followed.append(c)
+        limit = c.start - offset
+    said_of = (followed[:1] if _ONE.match(sentence, relative.end()) else followed) + inside
+    return said_of or None
+
+
+def _stated_of(
+    sentence: str, offset: int, cities: list[Mention], words: list[re.Match], spans: list[tuple[int, int]]
+) -> dict[Mention, tuple[int, int]]:
+    """The cities a fact's ``words`` are said of, each with the span of the sentence its year may come from: the
+    cities of each word's clause and of the clauses beside it that have no words of their own (:func:`_elliptic`),
+    or those of the word's relative clause (:func:`_relative_scope`); none of a word denied or only planned
+    (:func:`_unstated`).
+
+    Every city of a sentence took its facts: "Ipoh, Putrajaya and Seberang Perai joined the ASEAN Smart Cities
+    Network in 2025, and Kuching was paired with JTEC" proposed Kuching joining in 2025 too."""
+    bounds = _clause_bounds(sentence)
+    scoped: dict[Mention, tuple[int, int]] = {}
+    for word in words:
+        index = next(i for i, (s, e) in enumerate(bounds) if s <= word.start() < e or i == len(bounds) - 1)
+        if _unstated(sentence, bounds[index][0], word.start()):
+            continue
+        low, high = bounds[index]
+        for i in range(index - 1, -1, -1):
+            if not _elliptic(sentence, *bounds[i], spans):
+                break
+            low = bounds[i][0]
+        for i in range(index + 1, len(bounds)):
+            if not _elliptic(sentence, *bounds[i], spans, following=True):
+                break
+            high = bounds[i][1]
+        relative = _relative_scope(sentence, offset, cities, word.start())
+        named = [c for c in cities if low <= c.start - offset < high]
+        if not named and relative is None and _PRONOUN.match(sentence[low:].lstrip()):
+            named = [c for c in cities if c.start - offset < low]  # "...; it joined the network in 2023"
+        for c in relative if relative is not None else named:
+            scoped.setdefault(c, (low, high))
+    return scoped
 
 
 def _paired_partners(sentence: str, offset: int, partners: list[Mention], trigger: re.Match, end: int) -> list[Mention]:
@@ -624,13 +760,15 @@ def _clause_bounds(sentence: str) -> list[tuple[int, int]]:
     return [*bounds, (start, len(sentence))]
 
 
-def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> list[tuple[int, int, re.Match]]:
+def _pairing_clauses(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, re.Match]]:
     """Each clause with a pairing word: where its cities may start, where it ends, and the pairing word.
 
     Two pairings in one sentence ("In Johor Bahru, PDT has been twinned with DC Water; in Cebu City, the water
     district works with Miami-Dade Water and Sewer") pair each city with its own clause's partner, not every city
-    with the first partner. A clause without a pairing word or a partner lends its cities to the pairing clause
-    after it ("Battambang, Davao City, and Luang Prabang were selected for ...").
+    with the first partner. A clause of names alone (:func:`_elliptic`; ``spans`` are the names') lends its cities to
+    the pairing clause after it ("Battambang, Davao City, and Luang Prabang were selected for ..."); a clause with
+    words of its own does not ("Kota Kinabalu has been an ASCN city since 2018, while Johor Bahru's water operator
+    was twinned with DC Water" paired Kota Kinabalu too).
     """
     found, lead = [], None
     for start, end in _clause_bounds(sentence):
@@ -638,7 +776,7 @@ def _pairing_clauses(sentence: str, offset: int, partners: list[Mention]) -> lis
         if trigger:
             found.append((start if lead is None else lead, end, trigger))
             lead = None
-        elif any(start <= p.start - offset < end for p in partners):
+        elif not _elliptic(sentence, start, end, spans):
             lead = None
         elif lead is None:
             lead = start
@@ -653,16 +791,19 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
     clause. Whether any was found (then the sentence is not also a project's)."""
     if not cities:
         return False
-    clauses = _pairing_clauses(sentence, offset, partners)
+    clauses = _pairing_clauses(sentence, known_spans)
     paired = False
     for start, end, trigger in clauses:
 
         def within(m: Mention, start: int = start, end: int = end) -> bool:
             return start <= m.start - offset < end
 
+        if _unstated(sentence, start, trigger.start()):
+            continue
         # "it" or "they" stands for the city or the partner the clause does not name, named before it
         said_again = _PRONOUN.search(sentence, start, trigger.start())
-        clause_cities = [c for c in cities if within(c)]
+        relative = _relative_scope(sentence, offset, cities, trigger.start())
+        clause_cities = [c for c in cities if within(c)] if relative is None else relative
         own = [p for p in partners if within(p)]
         if said_again and not clause_cities:
             clause_cities = [c for c in cities if c.start - offset < start]

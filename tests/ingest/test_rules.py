@@ -27,6 +27,17 @@ YOKOHAMA = ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama", "
 KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": "city/kuala-lumpur"}
 
 
+def joined(city: str, year: str | None = None) -> tuple[str, dict[str, str]]:
+    return ("joining", {"city": f"city/{city}", **({"year": year} if year else {})})
+
+
+def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, dict[str, str]]:
+    return (
+        "pairing",
+        {"city": f"city/{city}", "partner": f"partner/{partner}", **({"programme": programme} if programme else {})},
+    )
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [
@@ -446,6 +457,72 @@ KL_MEETING = {"date": "2025-09-09", "event": "8th ASCN Annual Meeting", "host": 
             "The Meeting thanked Japan and noted the completion of the Luang Prabang Smart and Integrated Urban "
             "Strategy in December 2023.",
             [],
+        ),
+        # each clause's fact is its own city's, whichever clause comes first
+        (
+            "Kota Kinabalu joined the network in 2019, and Da Nang was paired with the City of Yokohama.",
+            [joined("kota-kinabalu", "2019"), paired("da-nang", "yokohama")],
+        ),
+        (
+            "Da Nang was paired with the City of Yokohama, and Kota Kinabalu joined the network in 2019.",
+            [joined("kota-kinabalu", "2019"), paired("da-nang", "yokohama")],
+        ),
+        (
+            "Kota Kinabalu has been an ASCN city since 2018, while Johor Bahru's water operator was twinned with DC "
+            "Water.",
+            [joined("kota-kinabalu", "2018"), paired("johor-bahru", "dc_water")],
+        ),
+        (
+            "Johor Bahru joined the network in 2018 whereas Kuching was paired with JTEC under Smart JAMP.",
+            [joined("johor-bahru", "2018"), paired("kuching", "jtec", "programme/smart-jamp")],
+        ),
+        # a list is true of every city in it, and a clause of names alone shares the next clause's words
+        (
+            "Chiang Mai, Khon Kaen and Rayong joined the ASEAN Smart Cities Network in 2023.",
+            [joined("chiang-mai", "2023"), joined("khon-kaen", "2023"), joined("rayong", "2023")],
+        ),
+        (
+            "Bangkok, Chonburi and Phuket have been members of the ASEAN Smart Cities Network since 2018; Chiang Mai, "
+            "Khon Kaen and Rayong followed in 2023.",
+            [
+                *(joined(c, "2018") for c in ("bangkok", "chonburi", "phuket")),
+                *(joined(c, "2023") for c in ("chiang-mai", "khon-kaen", "rayong")),
+            ],
+        ),
+        ("Khon Kaen was not yet an ASCN member then; it joined the network in 2023.", [joined("khon-kaen", "2023")]),
+        # a relative clause is said of the names it follows: the last alone when it speaks of one
+        (
+            "The Philippines has four ASCN cities: Manila, Cebu City, Davao City and Cauayan City, which became a "
+            "member of the network in 2025.",
+            [joined("cauayan-city", "2025")],
+        ),
+        (
+            "Ipoh, Putrajaya and Seberang Perai, which were admitted to the network in 2025, attended the meeting.",
+            [joined("ipoh", "2025"), joined("putrajaya", "2025"), joined("seberang-perai", "2025")],
+        ),
+        (
+            "Johor Bahru joined the ASCN in 2018, and Kuching, which was twinned with DC Water, followed.",
+            [joined("johor-bahru", "2018"), paired("kuching", "dc_water")],
+        ),
+        # denied, planned and future facts are not stated
+        (
+            "Mandalay did not join the network in 2023, and Yangon has not taken part in the network's meetings since 2021.",
+            [],
+        ),
+        ("Manila is not part of WiSE, and Davao City has not been paired with a U.S. utility.", []),
+        ("Seberang Perai plans to pair with China's Ministry of Housing and Urban-Rural Development.", []),
+        ("Jakarta hopes to be twinned with DC Water in a future round.", []),
+        ('"Rayong will also work with the City of Yokohama," an official said.', []),
+        # quoted speech: a quotation's end and start, and "adding that", end a clause
+        (
+            '"Putrajaya joined the ASCN in 2025," the minister told reporters, "and Johor Bahru has worked with DC '
+            'Water for years."',
+            [joined("putrajaya", "2025"), paired("johor-bahru", "dc_water")],
+        ),
+        (
+            '"We joined because our neighbours did," Sumedang\'s regent said of the 2024 decision, adding that '
+            "Semarang had been admitted to the network a year later.",
+            [joined("semarang")],
         ),
     ],
 )
@@ -867,3 +944,12 @@ def test_a_company_named_without_its_legal_form_is_the_known_partner(gazetteer):
     assert proposals(gazetteer, "Chonburi, an ASCN pilot city, works with the AMATA Corporation.") == [
         ("pairing", {"city": "city/chonburi", "partner": "partner/amata"})
     ]
+
+
+def test_a_year_before_which_a_city_joined_is_not_its_joining(gazetteer):
+    text = (
+        "Dili became a member of the ASEAN Smart Cities Network in January 2026. The Asian Development Bank approved "
+        "loans for the Dili West Water Supply Project in 2022, before the city joined the network."
+    )
+    found = proposals(gazetteer, text)
+    assert joined("dili", "2026") in found and joined("dili", "2022") not in found
