@@ -12,20 +12,23 @@ candidate with no reason to state is not shown. An unknown name raises ``NotFoun
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
-from itertools import chain, takewhile
+from itertools import chain, groupby, takewhile
 
 import numpy as np
 
+from graph.lookup import fold
 from graph.similarity import explain
 from graph.similarity.card import card
 from graph.similarity.filters import Filters, ResolvedFilters
 from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question, focus_area
 from graph.similarity.reasons import Reason, Recommendation, Recommendations, path_reason
 from graph.similarity.scoring import SHORT_WORD, scaled, scorer
+from graph.similarity.text import words
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
 from ontology.errors import InputError
@@ -423,7 +426,8 @@ def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str | N
     """The note on a plan's words no project uses (:meth:`Scorer.unknown_words`), with the spelling each may have
     meant. When none of its words is used and none is a near miss, the plan is likely in another language: the
     words are not repeated (they are shown folded, "he thong" for "hệ thống"), and the note says so. Short words
-    without a near miss go unnamed: "our" or "sms" in a long paste is no news to its writer.
+    without a near miss go unnamed: "our" or "sms" in a long paste is no news to its writer; a word in another
+    script (:func:`_unread_words`) is always named, however short ("交通").
 
     >>> _unused_words([("flod", "flood"), ("warning", None), ("our", None)], every=False)
     "no project's name or description uses “flod” (did you mean “flood”?), “warning”, so they do not change the ranking"
@@ -431,18 +435,38 @@ def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str | N
     "no project's name or description uses any of these words, so they do not change the ranking (the projects are described in English)"
     >>> _unused_words([("our", None)], every=False) is None
     True
+    >>> _unused_words([("交通", None)], every=False)
+    "no project's name or description uses “交通”, so it does not change the ranking"
     """
     if every and not any(close for _, close in unknown):
         return (
             "no project's name or description uses any of these words, so they do not change the ranking "
             "(the projects are described in English)"
         )
-    named = [(w, close) for w, close in unknown if close or len(w) > SHORT_WORD]
+    named = [(w, close) for w, close in unknown if close or len(w) > SHORT_WORD or not w.isascii()]
     if not named:
         return None
     listed = ", ".join(f"“{w}”" + (f" (did you mean “{close}”?)" if close else "") for w, close in named)
     verb = "it does" if len(named) == 1 else "they do"
     return f"no project's name or description uses {listed}, so {verb} not change the ranking"
+
+
+def _unread_words(text: str) -> list[str]:
+    """The words of a plan in a script the text analysis does not read (:func:`graph.similarity.text.words` reads
+    Latin letters and digits once accents are folded): Thai, Khmer, Lao, Burmese, Chinese, ... A plan in Thai had no
+    answer and no note, since no word of it was read to be found unused; these words change no ranking either, and
+    are named as the plan wrote them (a word is a run of letters, marks and digits, so a Thai vowel sign stays in
+    its word).
+
+    >>> _unread_words("ระบบจราจร traffic, 交通信号 Đà Nẵng")
+    ['ระบบจราจร', '交通信号']
+    """
+    pieces = ("".join(run) for inside, run in groupby(text, key=_in_word) if inside)
+    return [w for w in pieces if not words(w) and not fold(w).isascii()]
+
+
+def _in_word(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def _note(
@@ -479,7 +503,7 @@ def _note(
             )
     if query.text:
         sc = scorer(tg)
-        unknown = sc.unknown_words(query.text)
+        unknown = sc.unknown_words(query.text) + [(w, None) for w in _unread_words(query.text)]
         if unknown:
             # every word that counts is unknown: a lone piece of a city's name counts for nothing (Scorer.unplaced)
             counted = sc.plan_words(sc.unplaced(query.text))
