@@ -460,9 +460,23 @@ def _confidence(graph: Graph, node) -> dict | None:
 
 
 def _fact(graph: Graph, index: SourceIndex, iri, prop, label, gap, sources, confidence) -> Fact:
-    values = [_value(graph, index, prop, o) for o in graph.objects(iri, prop)]
-    values.sort(key=lambda v: v.text.lower())
+    """A fact's values in alphabetical order, or in time order when each is dated (:func:`_dated`)."""
+    dated = [(_dated(graph, o), _value(graph, index, prop, o)) for o in graph.objects(iri, prop)]
+    in_time = all(when for when, _ in dated)
+    dated.sort(key=lambda d: (d[0] if in_time else "", d[1].text.lower()))
+    values = [v for _, v in dated]
     return Fact(label, values, None if values else gap, sources if values else [], confidence if values else None)
+
+
+def _dated(graph: Graph, obj) -> str | None:
+    """The date a measurement is of (``ascn:asOf``, else ``ascn:referenceYear``), as ISO 8601 text, which sorts in
+    time order however precise it is ("2021" < "2022-09" < "2022-09-21"). Sorted as text, a series read in the
+    order of its values, where a person reads it by its dates: the network's reported project counts were "108 (as
+    of 2024-09)", "134 (as of 2025-09)", "65 (as of 2021)", ..., a focus area's shares of projects likewise."""
+    if isinstance(obj, Literal):
+        return None
+    when = graph.value(obj, ASCN.asOf) or graph.value(obj, ASCN.referenceYear)
+    return None if when is None else str(when)
 
 
 def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:

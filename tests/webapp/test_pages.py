@@ -518,6 +518,22 @@ def test_concept_pages_use_human_names_only(client):
     assert "<dt>In scheme</dt>" in html and "Top concept of" not in html  # it only repeats the scheme
 
 
+def test_a_series_of_dated_figures_reads_in_time_order(client):
+    """The network's reported project counts read 108 (2024-09), 134 (2025-09), 65 (2021), 77, 86: its values as
+    text, not its dates. Undated values (what the sources say) keep their alphabetical order."""
+    html = client.get("/id/network/ascn").get_data(as_text=True)
+    counts = html[html.index("<dt>Projects reported</dt>") : html.index("<dt>Shepherds</dt>")]
+    dates = re.findall(r'<small class="note">\(as of ([0-9-]+)', counts)
+    assert dates == ["2021", "2022-09", "2023-08", "2024-09", "2025-09"]
+    shares = client.get("/id/focus-area/built_infrastructure").get_data(as_text=True)
+    assert re.findall(r'([0-9]+) %</a>\s*<small class="note">\(as of ([0-9-]+)', shares) == [
+        ("25", "2022-09"),
+        ("23", "2023-08"),
+        ("26", "2024-09"),
+        ("25", "2025-09"),
+    ]
+
+
 def test_locations_read_as_degrees(client):
     html = client.get("/id/city/da-nang").get_data(as_text=True)
     assert "16.0544° N, 108.2022° E" in html and "POINT(" not in html
