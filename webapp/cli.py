@@ -646,8 +646,11 @@ def diff_command(obj: _Context, old: str | None, new: str | None, fmt: str) -> N
             )
         )
         return
+    if result.old is None:  # the baseline records no change: "0 added" would say the first build added nothing
+        click.echo(f"release {result.new.version} is the first: the baseline later releases are compared with")
+        return
     click.echo(
-        f"from {result.old.version if result.old else 'nothing'} to {result.new.version}: "
+        f"from {result.old.version} to {result.new.version}: "
         f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
     )
     for s, p, o in result.added:

@@ -188,6 +188,18 @@ def test_stats_lists_classes_and_graphs(ascn):
     assert re.search(r"build: release \d{4}-\d\d-\d\d\.1, ", output)
 
 
+def test_diff_of_the_first_release_says_it_is_the_baseline(ascn):
+    """A new user's first `ascn diff` said "from nothing to 2026-12-07.1: 0 added, 0 removed, 0 changed", as if the
+    build had added nothing; /changes says the first release is the baseline, and so does the command now."""
+    [line] = ascn("releases").output.splitlines()
+    version = line.split()[0]
+    result = ascn("diff")
+    assert (result.exit_code, result.output) == (
+        0,
+        f"release {version} is the first: the baseline later releases are compared with\n",
+    )
+
+
 @pytest.mark.parametrize("value", ["abc", "0", "-5"])
 def test_a_malformed_remote_timeout_is_a_usage_error_that_names_the_variable(value, monkeypatch, tmp_path):
     monkeypatch.setenv("ASCN_REMOTE_TIMEOUT", value)
