@@ -27,7 +27,7 @@ from ontology import prefixed
 from ontology.errors import NotFound
 from queries.library import internal, library
 from webapp import pinned
-from webapp.bounds import distinct, repeated
+from webapp.bounds import MAX_VALUE_LENGTH, distinct, repeated
 from webapp.page_data import linked_items
 from webapp.security import content_security_policy
 from webapp.static_files import static_folder
@@ -212,6 +212,7 @@ def match_page():
         items=linked_items(to_dict(answer)) if answer else [],
         error=error,
         api_url=api_url,
+        max_text=MAX_VALUE_LENGTH,
     ), status
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 from rdflib import Graph, URIRef
@@ -12,6 +13,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from ontology import ONTOLOGY_IRI, ontology_graph
 from ontology.namespace import ASCN
 from queries.library import library
+from webapp.bounds import MAX_VALUE_LENGTH
 from webapp.evaluation import EXTENSION as EVALUATION
 from webapp.ontology_doc import class_diagram
 from webapp.store import get_store
@@ -131,6 +133,29 @@ def test_match_heading_quotes_a_long_plan_by_its_first_words(client):
     )
     body = client.get("/api/recommend/projects", query_string={"city": "cebu-city", "text": plan}).get_json()
     assert body["query"][1] == "text:" + plan.strip()
+
+
+def test_the_plan_box_takes_no_more_than_the_server_reads(client):
+    """A plan pasted past the 10,000 characters a parameter may hold left the form for a bare 400 page, the plan
+    lost with it; the box now stops at that length, as the browser enforces it."""
+    html = client.get("/match").data.decode()
+    [box] = re.findall(r'<textarea id="plan-text"[^>]*>', html)
+    assert f'maxlength="{MAX_VALUE_LENGTH}"' in box
+    plan = "flood " * (MAX_VALUE_LENGTH // 6)
+    assert client.get("/match", query_string={"who": "city", "text": plan[:MAX_VALUE_LENGTH]}).status_code == 200
+
+
+def test_the_match_answers_json_link_says_where_the_api_is_described(client):
+    """The answer's JSON link said "(see the Data page)", and the Data page said nothing of it; it now links the
+    Data page's paragraph on the recommendation API, which names the routes and links an example that answers."""
+    html = client.get("/match?who=city&text=flood+early+warning").data.decode()
+    assert '(<a href="/data#recommendation-api">about it</a>)' in html
+    data = client.get("/data").data.decode()
+    about = re.search(r'<p id="recommendation-api">(.*?)</p>', data, re.S)[1]
+    assert all(f"<code>/api/recommend/{kind}</code>" in about for kind in ("projects", "cities", "partners"))
+    [example] = re.findall(r'href="(/api/recommend/[^"]+)"', about)
+    answer = client.get(html_unescape(example)).get_json()
+    assert answer["items"] and {"city", "country", "status", "summary"} <= set(answer["items"][0])
 
 
 def test_match_with_an_unknown_partner_says_so_with_closest_names(client):
