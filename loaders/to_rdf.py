@@ -332,12 +332,37 @@ def _project(b: _Builder, r: Record) -> None:
     b.sources(s, d["sources"])
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s")
+_OPENING_QUOTE = re.compile(r"(?:^|\s)'")
+_CLOSING_QUOTE = re.compile(r"'(?=\s|$|[.,;:])")
+
+
 def _first_sentence(text: str, limit: int = 120) -> str:
-    """A short label from a statement: its first sentence, cut at a word boundary if long."""
-    sentence = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0].rstrip(".;:")
+    """A short label from a statement: its first sentence, cut at a word boundary if long. A full stop, semicolon
+    or colon inside brackets or quotes ends no sentence: the 5th annual meeting's milestone, "... hosted virtually by
+    Cambodia (chair: Interior Minister Sar Kheng) under the theme 'ASEAN ACT: Addressing Challenges Together'.",
+    was labelled "5th ASCN Annual Meeting hosted virtually by Cambodia (chair".
+
+    >>> _first_sentence("Hosted by Cambodia (chair: Sar Kheng) under 'ACT: Together'. Then more.")
+    "Hosted by Cambodia (chair: Sar Kheng) under 'ACT: Together'"
+    >>> _first_sentence("Malaysia's turn: the 8th meeting.")
+    "Malaysia's turn"
+    """
+    text = text.strip()
+    ends = (m.start() for m in _SENTENCE_END.finditer(text) if not _inside(text[: m.start()]))
+    sentence = text[: next(ends, len(text))].rstrip(".;:")
     if len(sentence) <= limit:
         return sentence
     return sentence[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _inside(before: str) -> bool:
+    """Whether text ending in ``before`` is inside brackets, “quotes” or 'quotes' (an apostrophe opens none)."""
+    return (
+        before.count("(") > before.count(")")
+        or before.count("“") > before.count("”")
+        or len(_OPENING_QUOTE.findall(before)) > len(_CLOSING_QUOTE.findall(before))
+    )
 
 
 def _best_practice(b: _Builder, r: Record) -> None:
