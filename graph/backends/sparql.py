@@ -65,7 +65,7 @@ from graph.config import Settings
 from graph.errors import StoreError
 from graph.formats import export_format
 from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
-from graph.store import Answer, Staged, Table, ask, construct, select
+from graph.store import Answer, Staged, Table, ask, select
 from ontology import PREFIXES
 from ontology.namespace import GRAPH
 from queries.errors import QueryError
@@ -215,18 +215,20 @@ class SparqlStore:
 
     def export(self, format: str) -> bytes:
         """The dataset (or union graph) read with plain queries, then written by the same serialiser as the
-        embedded backend's: rdflib's Turtle writer would turn ``"39"^^xsd:decimal`` into ``39.0``, another term."""
+        embedded backend's: rdflib's Turtle writer would turn ``"39"^^xsd:decimal`` into ``39.0``, another term.
+
+        Blank nodes keep the labels the server gives them, so unchanged content exports to the same bytes, as the
+        embedded store's kept dumps do (the web app answers ``Range`` on them): the triple formats were read through
+        a CONSTRUCT parsed by rdflib, which labelled each answer's blank nodes afresh (two N-Triples exports of the
+        bundled graph differed)."""
         fmt = export_format(format)
         target = ox.RdfFormat.from_media_type(fmt.media_type)
         if fmt.dataset:
-            lines = [
-                f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n"
-                for g, s, p, o in select(self.query, internal("all_quads").sparql).rows
-            ]
-            quads = ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
+            rows = [(s, p, o, g) for g, s, p, o in select(self.query, internal("all_quads").sparql).rows]
         else:
-            triples = construct(self.query, internal("all_triples").sparql).serialize(format="nt", encoding="utf-8")
-            quads = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
+            rows = select(self.query, internal("union_triples").sparql).rows
+        lines = "".join(" ".join(term.n3() for term in row) + " .\n" for row in rows)
+        quads = ox.parse(lines.encode(), format=ox.RdfFormat.N_QUADS if fmt.dataset else ox.RdfFormat.N_TRIPLES)
         return serialized(ox.serialize(quads, format=target, prefixes=PREFIXES))
 
     # -- writing -------------------------------------------------------------------------------

@@ -606,26 +606,60 @@ def test_json_member_is_valid_json_for_plain_clients(client):
 
 
 # -- the same endpoint over the remote backend -----------------------------------------------------
-def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_store, oxigraph_server):
-    """Configuration alone moves the endpoint onto a SPARQL server.
-
-    No runaway query here: killing the worker stops only the client side, and this shared test server has
-    no time limit of its own (a deployment sets the server's, e.g. ``oxigraph serve --timeout-s``).
-    """
+@pytest.fixture(scope="module")
+def remote_client(remote_store, oxigraph_server):
+    """The web app over the session's Oxigraph server (the bundled build), with one query worker."""
     from webapp import create_app
     from webapp.store import close_app
 
     remote_app = create_app(
         {"STORE": "sparql", "QUERY_URL": f"{oxigraph_server}/query", "AUTO_BUILD": False, "SPARQL_WORKERS": 1}
     )
-    try:
-        client = remote_app.test_client()
-        assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
-        assert count(client, ALL, [("default-graph-uri", GRAPH + "bundled/countries")]) == ["n", "80"]
-        cut = client.get("/sparql", query_string={"query": TWICE_EVERY_TRIPLE})
-        assert (cut.headers["X-ASCN-Complete"], cut.headers["X-ASCN-Rows"]) == ("false", "10000")
-    finally:
-        close_app(remote_app)
+    yield remote_app.test_client()
+    close_app(remote_app)
+
+
+def test_endpoint_over_a_remote_sparql_server_gives_the_same_answers(remote_client):
+    """Configuration alone moves the endpoint onto a SPARQL server.
+
+    No runaway query here: killing the worker stops only the client side, and this shared test server has
+    no time limit of its own (a deployment sets the server's, e.g. ``oxigraph serve --timeout-s``).
+    """
+    client = remote_client
+    assert client.get("/sparql", query_string={"query": LABEL_QUERY}).json == PHUKET_JSON
+    assert count(client, ALL, [("default-graph-uri", GRAPH + "bundled/countries")]) == ["n", "80"]
+    cut = client.get("/sparql", query_string={"query": TWICE_EVERY_TRIPLE})
+    assert (cut.headers["X-ASCN-Complete"], cut.headers["X-ASCN-Rows"]) == ("false", "10000")
+
+
+@pytest.mark.parametrize("ext", ["nt", "ttl", "trig"])
+def test_a_download_over_a_remote_store_is_ranged_and_revalidated_as_an_embedded_one(remote_client, ext):
+    """A dump of a remote store is written for each request, and `Range` was ignored (the whole file again, where
+    the embedded store's kept dumps answer 206); a resumed download now gets its part, validated by the bytes'
+    digest, the same for unchanged content (the triple formats' blank nodes were labelled afresh each time)."""
+    client = remote_client
+    first = client.get(f"/download/ascn-kg.{ext}", buffered=True)
+    again = client.get(f"/download/ascn-kg.{ext}", buffered=True)
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert first.headers["Accept-Ranges"] == "bytes" and first.headers["ETag"] == again.headers["ETag"]
+    size, tag = len(first.data), first.headers["ETag"]
+    part = client.get(f"/download/ascn-kg.{ext}", buffered=True, headers={"Range": "bytes=100-199", "If-Range": tag})
+    assert (part.status_code, part.data, part.headers["Content-Range"]) == (
+        206,
+        first.data[100:200],
+        f"bytes 100-199/{size}",
+    )
+    last = client.get(f"/download/ascn-kg.{ext}", buffered=True, headers={"Range": "bytes=-10"})
+    assert (last.status_code, last.data) == (206, first.data[-10:])
+    stale = client.get(f"/download/ascn-kg.{ext}", buffered=True, headers={"Range": "bytes=100-", "If-Range": '"old"'})
+    assert (stale.status_code, stale.data) == (200, first.data)  # another content's validator: the whole file
+    for other in ("items=0-5", "bytes=0-9,20-29", "bytes=9-0", f"bytes=-{size + 1}"):  # ignored: the whole file
+        whole = client.get(f"/download/ascn-kg.{ext}", buffered=True, headers={"Range": other})
+        assert (whole.status_code, whole.data) == (200, first.data), other
+    for unsatisfiable in (f"bytes={size}-", "bytes=-0"):
+        refused = client.get(f"/download/ascn-kg.{ext}", headers={"Range": unsatisfiable})
+        assert (refused.status_code, refused.headers["Content-Range"]) == (416, f"bytes */{size}"), unsatisfiable
+    assert client.get(f"/download/ascn-kg.{ext}", headers={"If-None-Match": tag}).status_code == 304
 
 
 def test_a_query_deeper_than_a_remote_store_survives_is_refused_and_the_store_answers_on(start_oxigraph):
