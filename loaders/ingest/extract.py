@@ -357,6 +357,8 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         return not minutes or _about_network(text, mentions)
 
     network_before = False
+    claim: list[Fact] = []  # the facts of the sentence before, when it reports what someone said
+    reported: list[Fact] = []
     lender: Fact | None = None
     event: tuple[int, int, list[Mention]] | None = None
     meeting: tuple[int, Fact] | None = None
@@ -369,6 +371,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         filed = _DATE.search(sentence, 0, cut)
         sentence, offset = sentence[cut:], offset + cut
         mentions = [m for m in linked.in_sentence(index) if m.start >= offset]
+        before = len(out.facts)
         all_spans = [(m.start - offset, m.end - offset) for m in mentions]
         # a new entity's name may not overlap a known one, except that a new project may carry its city's name
         known_spans = [(m.start - offset, m.end - offset) for m in mentions if m.entity.kind != "city"]
@@ -430,8 +433,13 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             header = cells
         elif network_document and not all(_TABLE_RULE.match(c) for c in cells):
             _table_count(out, header, cells, fact)
+        if claim and _DENIAL.match(sentence):
+            out.facts = [f for f in out.facts if not any(f is g for g in claim)]
+        claim = out.facts[before:] if _REPORTED.search(sentence) else []
+        reported += claim
     if event:
         _event_lines(out, linked.text, *event, networks)
+    _corrected(out, reported)
     _date_joinings(out)
     _one_each(out)
     return out
@@ -486,6 +494,39 @@ class _Antecedent:
             self.every = list({m.entity.iri: m for m in named}.values())
             self.index = index
         return named
+
+
+_REPORTED = re.compile(r"\b(?:said|reported|wrote|stated|claimed|suggested|asserted) that\b")
+"""A claim reported as someone's ("An article on 3 March said that Chiang Mai, Khon Kaen and Rayong were accepted into
+the network in 2021"), which the text may go on to deny or correct."""
+_DENIAL = re.compile(
+    r"^\W*(?:(?:It|They|He|She|This|That) (?:did|does|do|was|were|is|are|has|have|had)(?: not|n['’]t)\s*(?:[.;,:—–-]|$)|"
+    r"(?:This|That|It) (?:is|was) (?:wrong|incorrect|untrue|not (?:so|true|correct|the case))\b|Not so\b)"
+)
+"""A sentence denying the claim before it: "Your report ... said that Sumedang joined the network in 2023. It did
+not."."""
+
+
+def _corrected(out: Extraction, reported: list[Fact]) -> None:
+    """Joinings of a reported claim that the text corrects: a city the document gives another joining year, outside
+    a reported claim ("An article ... said that Chiang Mai, Khon Kaen and Rayong were accepted into the ASEAN Smart
+    Cities Network in 2021. They were accepted into the network in 2023.": 2023 alone). A denial right after the
+    claim ("It did not.") drops all its facts (:data:`_DENIAL`)."""
+    said = {id(f) for f in reported}
+    years = {
+        (f.fields["city"], f.fields["year"])
+        for f in out.facts
+        if f.kind == "joining" and "year" in f.fields and id(f) not in said
+    }
+    out.facts = [
+        f
+        for f in out.facts
+        if not (
+            id(f) in said
+            and f.kind == "joining"
+            and any(city == f.fields["city"] and year != f.fields.get("year") for city, year in years)
+        )
+    ]
 
 
 def _date_joinings(out: Extraction) -> None:
@@ -751,13 +792,29 @@ def _owner(sentence: str, end: int) -> bool:
     return sentence.startswith(("'s", "’s"), end)
 
 
+_AND_CLAUSE = re.compile(
+    r" and (?=(?:the )?(?:[A-Z][\w'’.-]*\s){1,4}(?:was|were|is|are|has|have|had|joined|became|signed)\b)"
+)
+"""An "and" without a comma before a name and its verb: a second clause when the first has a fact's word of its own
+("Kuching joined the ASCN in 2018 and Da Nang was twinned with the City of Yokohama"), a list's last name when it has
+none ("Kuching and Kota Kinabalu joined")."""
+
+
 def _clause_bounds(sentence: str) -> list[tuple[int, int]]:
-    """Where each clause of a sentence starts and ends (:data:`_CLAUSE_BREAK`)."""
+    """Where each clause of a sentence starts and ends (:data:`_CLAUSE_BREAK`, :data:`_AND_CLAUSE`)."""
     bounds, start = [], 0
     for m in _CLAUSE_BREAK.finditer(sentence):
         bounds.append((start, m.start()))
         start = m.end()
-    return [*bounds, (start, len(sentence))]
+    bounds.append((start, len(sentence)))
+    split = []
+    for start, end in bounds:
+        for m in _AND_CLAUSE.finditer(sentence, start, end):
+            if _JOIN.search(sentence, start, m.start()) or _PAIR.search(sentence, start, m.start()):
+                split.append((start, m.start()))
+                start = m.end()
+        split.append((start, end))
+    return split
 
 
 def _pairing_clauses(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, re.Match]]:

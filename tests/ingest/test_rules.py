@@ -476,6 +476,15 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "Johor Bahru joined the network in 2018 whereas Kuching was paired with JTEC under Smart JAMP.",
             [joined("johor-bahru", "2018"), paired("kuching", "jtec", "programme/smart-jamp")],
         ),
+        # "and" without a comma starts a clause when the words before it state a fact of their own
+        (
+            "Kuching joined the ASCN in 2018 and Da Nang was twinned with the City of Yokohama.",
+            [joined("kuching", "2018"), paired("da-nang", "yokohama")],
+        ),
+        (
+            "Kuching and Kota Kinabalu joined the ASEAN Smart Cities Network in 2018.",
+            [joined("kuching", "2018"), joined("kota-kinabalu", "2018")],
+        ),
         # a list is true of every city in it, and a clause of names alone shares the next clause's words
         (
             "Chiang Mai, Khon Kaen and Rayong joined the ASEAN Smart Cities Network in 2023.",
@@ -953,3 +962,29 @@ def test_a_year_before_which_a_city_joined_is_not_its_joining(gazetteer):
     )
     found = proposals(gazetteer, text)
     assert joined("dili", "2026") in found and joined("dili", "2022") not in found
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a claim the next sentence denies, or another year the text gives the same city, is no fact
+        (
+            "Your report said that Sumedang joined the ASEAN Smart Cities Network in 2023. It did not. Sumedang was "
+            "admitted to the network in 2024.",
+            [joined("sumedang", "2024")],
+        ),
+        ("The profile said that Sumedang joined the ASEAN Smart Cities Network in 2023. It did not.", []),
+        (
+            "An article on 3 March said that Chiang Mai, Khon Kaen and Rayong were accepted into the ASEAN Smart "
+            "Cities Network in 2021. They were accepted into the network in 2023.",
+            [joined(c, "2023") for c in ("chiang-mai", "khon-kaen", "rayong")],
+        ),
+        # a reported claim nothing contradicts stands; "It didn't say ..." denies nothing
+        (
+            "The ministry said that Ipoh joined the ASEAN Smart Cities Network in 2025. It didn't say more.",
+            [joined("ipoh", "2025")],
+        ),
+    ],
+)
+def test_a_reported_claim_the_text_denies_or_corrects_is_not_proposed(gazetteer, text, expected):
+    assert proposals(gazetteer, text) == expected
