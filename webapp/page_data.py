@@ -130,6 +130,16 @@ def text(term: Node | None) -> str | None:
     return None if term is None else str(term)
 
 
+def upper_first(name: str) -> str:
+    """A label as the start of a heading or a breadcrumb: its first letter upper case, the rest as written. Jinja's
+    ``capitalize`` lowers the rest, and the breadcrumb of an annual meeting read "Ascn annual meeting".
+
+    >>> upper_first("ASCN annual meeting"), upper_first("city–partner pairing"), upper_first("")
+    ('ASCN annual meeting', 'City–partner pairing', '')
+    """
+    return name[:1].upper() + name[1:]
+
+
 def sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
     """``nodes`` in rdflib's order of terms. rdflib types a graph's terms as ``Node``, which has no order; every
     term a parsed graph holds is an ``Identifier`` (IRI, blank node or literal), which has.

@@ -53,12 +53,14 @@ from webapp.page_data import (
     rows,
     run,
     text,
+    upper_first,
     value_rows,
 )
 from webapp.store import get_graph_cache, get_store
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_global(href_of, "href_of")
+bp.add_app_template_filter(upper_first, "upper_first")
 _SLUG = re.compile(r"[A-Za-z0-9_.-]+")
 _DIGITS = re.compile(r"[0-9]+")
 

@@ -17,7 +17,7 @@ from flask import Blueprint, redirect, render_template, request
 
 from graph.lookup import compact, normalize, term_labels
 from ontology.namespace import ASCN
-from webapp.page_data import local_path, lookup_index
+from webapp.page_data import local_path, lookup_index, upper_first
 
 bp = Blueprint("search", __name__)
 
@@ -148,7 +148,7 @@ def plural(name: str) -> str:
         name += "es"
     else:
         name += "s"
-    return name[:1].upper() + name[1:]
+    return upper_first(name)
 
 
 @bp.route("/search")

@@ -84,6 +84,18 @@ def test_entity_page_breadcrumb_leads_to_every_entity_of_its_kind(client):
     assert "<h1>Every external partner <small>(58)</small></h1>" in page_text(client.get("/id/partner/"))
 
 
+def test_a_kind_named_with_an_acronym_keeps_it_upper_case_and_is_named_once(client):
+    """An annual meeting's breadcrumb read "Ascn annual meeting" (Jinja's capitalize lowers all but the first
+    letter), its kicker "ASCN annual meeting · ASCN annual meeting", and the named graph's class table "Ascn
+    annual meeting"."""
+    html = page_text(client.get("/id/annual-meeting/9"))
+    assert '› <a href="/id/annual-meeting/">ASCN annual meeting</a></p>' in html
+    assert '<p class="kicker">ASCN annual meeting</p>' in html
+    assert "› ASCN annual meeting</p>" in page_text(client.get("/id/annual-meeting/"))
+    graph = page_text(client.get("/graph/bundled/annual_meetings"))
+    assert ">ASCN annual meeting</a></td>" in graph and "Ascn" not in graph
+
+
 def test_home_map_data_holds_every_member_city_with_its_country(client):
     html = page_text(client.get("/"))
     block = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1]
