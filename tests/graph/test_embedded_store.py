@@ -81,6 +81,20 @@ def test_the_store_is_rebuilt_when_the_bundled_data_changes(fresh_store, monkeyp
     assert dataset.build_info(fresh_store)["fingerprint"] == "sha256:changed"
 
 
+def test_a_change_of_the_mapping_code_alone_changes_the_fingerprint(tmp_path, monkeypatch):
+    """A fix of how records become triples reaches a store built before it, the version and data being the same."""
+    copies = []
+    for module in dataset.mapping_code():
+        copy = tmp_path / module.name
+        copy.write_bytes(module.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(dataset, "mapping_code", lambda: copies)
+    before = dataset.fingerprint()
+    to_rdf = next(c for c in copies if c.name == "to_rdf.py")
+    to_rdf.write_text(to_rdf.read_text().replace("def ", "def  ", 1))
+    assert dataset.fingerprint() != before
+
+
 def test_a_second_process_is_told_the_store_is_in_use(fresh_settings, fresh_store):
     with pytest.raises(StoreError, match="in use by another process"):
         subprocess_open(fresh_settings)
