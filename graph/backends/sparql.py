@@ -102,12 +102,12 @@ class SparqlStore:
     update_limit = 500_000
     """Above this many triples a rebuild uses Graph Store Protocol PUTs, when ``gsp_url`` is set."""
     version_is_exact = False
+    """Other clients may write to the server, and :meth:`version` costs a query that can miss a change: nothing
+    may be kept per version without asking the server again."""
     lock_file: Path | None = None
     """``writing.lock`` in the data directory (set by :meth:`open`): the processes of this machine that share it (an
     ``ascn serve`` and the ``ascn`` commands beside it) write one at a time. A server has no lock a client could take
     for a read-modify-write, so clients on other machines are not kept out (docs/remote-store.md)."""
-    """Other clients may write to the server, and :meth:`version` costs a query that can miss a change: nothing
-    may be kept per version without asking the server again."""
 
     def __init__(
         self,
