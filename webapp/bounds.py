@@ -17,7 +17,8 @@ Seven checks, each answering 400 (415) with a message that names what was wrong:
 * there may be at most :data:`MAX_PARAMETERS` parameters in all, in the URL and a form body together;
 * no value, in the URL or a form body, may hold a control character other than a tab or a line break (a NUL
   typed into a search was echoed into the page it made): no name in the graph and no query needs one; nor may the
-  path (``/id/city/da-nang%00`` put a NUL, ``%E2%80%AE`` a right-to-left override, into its 404 page);
+  path, nor a tab or line break in it (``/id/city/da-nang%00`` put a NUL, ``%E2%80%AE`` a right-to-left override,
+  ``%0D`` a carriage return, into its 404 page);
 * a request body with a ``Content-Encoding`` (gzip, ...) is refused (415): nothing here decodes one;
 * a parameter whose percent-escapes are no UTF-8 is refused (werkzeug read them as U+FFFD).
 
@@ -230,8 +231,14 @@ def distinct(values) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
+_PATH_CONTROL = re.compile(r"[\t\n\r]|" + CONTROL.pattern)
+"""What no path may hold: :data:`~loaders.records.CONTROL`, and the tab and line breaks a text value may hold. A
+carriage return in a path (``/id/city/a%0Db``) reached the plain-text 404 and a 405's message as it was, so a
+terminal showing the answer went back and wrote over its line."""
+
+
 def _refuse_bad_headers() -> None:
-    control = CONTROL.search(request.path)
+    control = _PATH_CONTROL.search(request.path)
     if control is not None:  # never echoed: the 404 pages say which path they did not find
         raise BadRequest(f"The path holds the control character U+{ord(control[0]):04X}; no address here has one.")
     host = request.environ.get(_BAD_HOST)

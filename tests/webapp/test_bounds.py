@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -235,11 +236,36 @@ def test_a_control_character_in_a_parameter_is_a_400_naming_it_never_echoed(clie
 @pytest.mark.parametrize(
     "path", ["/id/city/da-nang{}", "/graph/{}", "/feeds/city/{}x.atom", "/ontology/{}core", "/nowhere{}", "/api/x{}"]
 )
-@pytest.mark.parametrize("control", ["\x00", "\x1b", "\u202e"])
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\u202e", "\r", "\n", "\t"])
 def test_a_control_character_in_the_path_is_a_400_naming_it_never_echoed(client, path, control):
-    r = client.get(path.format(control))
-    assert r.status_code == 400 and control not in r.get_data(as_text=True)
-    assert f"The path holds the control character U+{ord(control):04X}; no address here has one." in text_of(r)
+    """A carriage return, line feed or tab passed, unlike the other controls: `/id/city/a%0Db` was echoed into the
+    plain-text 404 (and a 405's message) as it was, so a terminal showing it went back and wrote over the line."""
+    for accept in ("text/html", "application/json", "text/plain"):
+        r = client.get(path.format(quote(control)), headers={"Accept": accept})  # as sent: Python's URLs drop \t\r\n
+        body = r.get_data(as_text=True)
+        assert r.status_code == 400 and path.format(control) not in body and (control in "\t\n" or control not in body)
+        assert f"The path holds the control character U+{ord(control):04X}; no address here has one." in text_of(r)
+
+
+HOSTILE = '<script>alert("x")</script>&amp;\'"'
+
+
+@pytest.mark.parametrize("path", ["/id/city/{}", "/id/{}/x", "/nowhere{}", "/api/x{}", "/download/ascn-kg.{}"])
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_a_hostile_path_is_echoed_as_text_in_every_form_and_never_in_a_header(client, path, method):
+    """The 404 and 405 pages name the path: escaped in HTML, a JSON string in JSON, as it is in plain text (served
+    with nosniff); no header carries it."""
+    target = path.format(HOSTILE)
+    page = client.open(target, method=method, headers={"Accept": "text/html"})
+    data = client.open(target, method=method, headers={"Accept": "application/json"})
+    text = client.open(target, method=method, headers={"Accept": "text/plain"})
+    assert page.status_code == data.status_code == text.status_code and page.status_code in (404, 405)
+    assert page.mimetype in ("text/html", "application/json")  # an API route answers JSON whatever is asked
+    assert '<script>alert("x")' not in page.get_data(as_text=True)
+    assert data.json["error"] and text.mimetype in ("text/plain", "application/json")
+    for r in (page, data, text):
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert not any("alert" in value or "<" in value for _, value in r.headers.items()), r.headers
 
 
 def test_a_control_character_in_a_form_body_is_a_400_naming_it(client):
