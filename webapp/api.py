@@ -58,7 +58,10 @@ class ApiError(Exception):
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
-    body: dict[str, Any] = {"error": exc.message, "status": exc.status}
+    """The refusal as JSON. ``message`` repeats ``error``: the checks every route shares (a value's length, the
+    rate limits, a method) answer ``error`` with the kind of error and ``message`` with what went wrong
+    (:func:`webapp.errors.render_error`), so ``message`` is the one member a client can read from any refusal."""
+    body: dict[str, Any] = {"error": exc.message, "message": exc.message, "status": exc.status}
     if exc.parameter:
         body["parameter"] = exc.parameter
     if exc.status == 404 or exc.suggestions:

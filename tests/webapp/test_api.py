@@ -98,11 +98,8 @@ def test_a_distance_outside_its_range_is_400_naming_the_range(client, km):
     as if no city were that near; nan and inf were refused without saying what is accepted."""
     response = client.get("/api/queries/cities_within_distance", query_string={"city": "da-nang", "km": km})
     assert response.status_code == 400
-    assert _json(response) == {
-        "error": f"parameter 'km' expects decimal (more than 0 and at most 20000), got {km!r}",
-        "parameter": "km",
-        "status": 400,
-    }
+    message = f"parameter 'km' expects decimal (more than 0 and at most 20000), got {km!r}"
+    assert _json(response) == {"error": message, "message": message, "parameter": "km", "status": 400}
 
 
 def test_a_distance_at_its_bound_is_answered(client):
@@ -453,6 +450,22 @@ def test_unknown_download_is_404_naming_the_files(client):
     response = client.get("/download/ascn-kg.xlsx", buffered=True)
     assert response.status_code == 404
     assert any(re.fullmatch(r"ascn-kg-\d{4}-\d\d-\d\d\.\d+\.ttl", s) for s in _json(response)["suggestions"])
+
+
+@pytest.mark.parametrize(
+    "query, status, message",
+    [
+        ({"city": "hanoy"}, 404, "no city named 'hanoy'"),
+        ({"city": "Ha Noi", "top": "0"}, 400, "parameter 'top' must be a whole number from 1 to 100, got '0'"),
+        ({"text": "x" * 10_001}, 400, "parameter 'text': a value of 10001 characters; at most 10000 are accepted"),
+    ],
+)
+def test_every_refusal_of_the_recommendation_api_says_what_went_wrong_in_its_message(client, query, status, message):
+    """A plan over 10,000 characters was refused with "error": "The request could not be understood" and its reason
+    in "message", which the API's own refusals did not have: a client reading "error", as docs/api.md said, got no
+    reason. Every JSON refusal now has "message"."""
+    r = client.get("/api/recommend/projects", query_string=query)
+    assert (r.status_code, r.json["message"]) == (status, message)
 
 
 @pytest.mark.parametrize(

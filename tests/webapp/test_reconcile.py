@@ -147,7 +147,7 @@ def test_a_country_property_tells_namesakes_apart(service):
 def test_a_bad_batch_is_refused_naming_the_query_and_field(service, queries, message):
     response = requests.post(service, data={"queries": queries}, timeout=30)
     assert response.status_code == 400
-    assert response.json() == {"error": message, "parameter": "queries", "status": 400}
+    assert response.json() == {"error": message, "message": message, "parameter": "queries", "status": 400}
 
 
 def test_suggest_services(site):
