@@ -1052,8 +1052,9 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
     if not _MEETING.search(sentence) or (nouns and all(_said_again(sentence, m) for m in nouns)):
         return None
     year = _EVENT_YEAR.search(sentence)
-    iso = iso_date(_event_date(sentence) or _filed_day(sentence, filed) or filed or (year and (year[1] or year[2])))
-    if iso is None:
+    written = _event_date(sentence)
+    iso = iso_date(written or _filed_day(sentence, filed) or filed or (year and (year[1] or year[2])))
+    if iso is None or _to_come(sentence, written):
         return None
     kind = XSD + {10: "date", 7: "gYearMonth"}.get(len(iso), "gYear")
     chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
@@ -1068,6 +1069,23 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
     )
     out.add(found)
     return found
+
+
+_FUTURE_EVENT = re.compile(
+    r"\b(?:(?:will|shall|is to|are to)(?: \w+)? (?:be held|be hosted|be convened|take place|convene|open|meet|host|"
+    r"hold)|(?:is|are|was|were) (?:scheduled|planned|set|due|slated) (?:for|on|in|to)|upcoming|forthcoming)\b",
+    re.I,
+)
+
+
+def _to_come(sentence: str, written: str | None) -> bool:
+    """Whether the meeting is told of as one to come, in the clause of its date (the sentence's, when the date is not
+    written in it): "The 9th ASCN Annual Meeting will be held in Manila on 20 October 2026", "is scheduled for 9
+    September 2025", "The Philippines will host the 9th ... Meeting" are plans, not meetings held; "The 8th ... was
+    held in Kuala Lumpur on 9 September 2025, and the 9th will be held in Manila ..." is the 8th's."""
+    at = sentence.find(written) if written else -1
+    bounds = [(s, e) for s, e in _clause_bounds(sentence) if s <= at < e] or [(0, len(sentence))]
+    return bool(_FUTURE_EVENT.search(sentence, *bounds[0]))
 
 
 def _filed_day(sentence: str, filed: str | None) -> str | None:

@@ -522,6 +522,15 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
         ("Seberang Perai plans to pair with China's Ministry of Housing and Urban-Rural Development.", []),
         ("Jakarta hopes to be twinned with DC Water in a future round.", []),
         ('"Rayong will also work with the City of Yokohama," an official said.', []),
+        # a meeting to come is a plan, not a meeting held
+        ("The 9th ASCN Annual Meeting will be held in Manila on 20 October 2026.", []),
+        ("The Philippines will host the 9th ASEAN Smart Cities Network Annual Meeting on 20 October 2026.", []),
+        ("The 8th ASCN Annual Meeting is scheduled for 9 September 2025 in Kuala Lumpur.", []),
+        (
+            "The 8th ASCN Annual Meeting was held in Kuala Lumpur on 9 September 2025, and the 9th will be held in "
+            "Manila on 20 October 2026.",
+            [("milestone", KL_MEETING)],
+        ),
         # quoted speech: a quotation's end and start, and "adding that", end a clause
         (
             '"Putrajaya joined the ASCN in 2025," the minister told reporters, "and Johor Bahru has worked with DC '
@@ -764,18 +773,18 @@ def test_minutes_own_meetings_are_not_the_networks(gazetteer):
     minutes = (
         "SEBERANG PERAI CITY COUNCIL\nMINUTES OF THE FULL BOARD MEETING NO. 7/2025\n\nDate: 24 July 2025\nVenue: "
         "Main Meeting Room\n\n1.1 The minutes of Meeting No. 6/2025 held on 26 June 2025 were confirmed.\n"
-        "2.1 The network's 8th Annual Meeting will be held in Kuala Lumpur on 9 September 2025.\n"
-        "4.1 The next meeting will be held on 28 August 2025."
+        "2.1 The network's 7th Annual Meeting was held in Luang Prabang on 30 July 2024.\n"
+        "4.1 The special meeting was held on 10 July 2025."
     )
     assert proposals(gazetteer, minutes) == [
-        ("milestone", {"date": "2025-09-09", "event": "8th Annual Meeting", "host": "city/kuala-lumpur"})
+        ("milestone", {"date": "2024-07-30", "event": "7th Annual Meeting", "host": "city/luang-prabang"})
     ]
     # the same lines in a text that is no body's minutes are meetings, as before
     agenda = minutes.replace("MINUTES OF", "AGENDA FOR")
     assert [f["date"] for kind, f in proposals(gazetteer, agenda) if kind == "milestone"] == [
         "2025-07-24",
-        "2025-09-09",
-        "2025-08-28",
+        "2024-07-30",
+        "2025-07-10",
     ]
 
 
