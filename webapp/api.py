@@ -249,6 +249,15 @@ def recommend_partners() -> Response:
 
 
 def _recommend(output: str, given: dict, **options) -> Response:
+    """The answer to the recommender's question on ``output`` that the parameters ask; a parameter the route does not
+    take is a 400 naming it and those it takes: one it ignored (``limit=3`` for ``top=3``) gave ten items as if
+    asked for, where a library query refuses a parameter it does not have."""
+    taken = [*given, *options, "top", *_FILTER_PARAMETERS]
+    unknown = next((name for name in request.args if name not in taken), None)
+    if unknown is not None:
+        raise ApiError(
+            400, f"/api/recommend/{output} has no parameter {unknown!r}; its parameters: {', '.join(taken)}", unknown
+        )
     try:
         question = choose(output, given)
         result = ask(
@@ -306,6 +315,19 @@ def _year(name: str) -> int | None:
     if year is None or len(text) != 4:
         raise ApiError(400, f"parameter {name!r} must be a year (four digits), got {text!r}", name)
     return year
+
+
+_FILTER_PARAMETERS = (
+    "country",
+    "focus_area",
+    "status",
+    "from",
+    "to",
+    "exclude_own_city",
+    "exclude_own_country",
+    "exclude_paired",
+)
+"""The parameters of :func:`_filters`, which every recommendation takes."""
 
 
 def _filters() -> Filters:

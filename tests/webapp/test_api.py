@@ -288,6 +288,24 @@ def test_bad_or_missing_recommend_parameter_is_400_naming_it(client, url, parame
     assert _json(response)["parameter"] == parameter
 
 
+def test_a_parameter_a_recommendation_does_not_take_is_400_naming_those_it_takes(client):
+    """``limit=2`` (for ``top=2``) was ignored: ten items came back as if asked for, where a library query refuses a
+    parameter it does not have."""
+    response = client.get("/api/recommend/projects?city=da-nang&limit=2")
+    assert response.status_code == 400 and _json(response)["parameter"] == "limit"
+    assert _json(response)["error"] == (
+        "/api/recommend/projects has no parameter 'limit'; its parameters: city, project, focus, outcome, text, "
+        "plan_country, diverse, top, country, focus_area, status, from, to, exclude_own_city, exclude_own_country, "
+        "exclude_paired"
+    )
+    assert _json(client.get("/api/recommend/partners?city=hanoi&include_tied=true"))["parameter"] == "include_tied"
+    for taken in (  # every parameter it takes is still taken
+        "top=2&country=th&from=2015&to=2035&exclude_own_city=true&exclude_paired=false&diverse=false",
+        "top=2&focus_area=built_infrastructure&status=ongoing&exclude_own_country=true&plan_country=vn",
+    ):
+        assert len(_json(client.get(f"/api/recommend/projects?city=da-nang&{taken}"))["items"]) == 2, taken
+
+
 @pytest.mark.parametrize("digits", ["\uff15", "\u0663", "\u00b2"])  # full-width 5, Arabic-Indic 3, superscript 2
 def test_a_number_in_other_digits_than_ascii_is_400(client, digits):
     """``int`` reads other scripts' digits (``top=５`` was 5) and ``isdigit`` lets ``²`` through to it (a 500)."""
