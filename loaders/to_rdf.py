@@ -335,11 +335,14 @@ def _project(b: _Builder, r: Record) -> None:
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s")
 _OPENING_QUOTE = re.compile(r"(?:^|\s)'")
 _CLOSING_QUOTE = re.compile(r"'(?=\s|$|[.,;:])")
+_INITIAL = re.compile(r"(?:^|[\s.])[A-Za-z]\.$")
+"""A full stop after a single letter, which ends an initial or an abbreviation ("U.S.", "J. Smith"), not a
+sentence: "U.S. Vice President Pence announces ..." was labelled "U.S"."""
 
 
 def _first_sentence(text: str, limit: int = 120) -> str:
     """A short label from a statement: its first sentence, cut at a word boundary if long. A full stop, semicolon
-    or colon inside brackets or quotes ends no sentence: the 5th annual meeting's milestone, "... hosted virtually by
+    or colon inside brackets or quotes ends no sentence, nor a full stop after an initial (:data:`_INITIAL`): the 5th annual meeting's milestone, "... hosted virtually by
     Cambodia (chair: Interior Minister Sar Kheng) under the theme 'ASEAN ACT: Addressing Challenges Together'.",
     was labelled "5th ASCN Annual Meeting hosted virtually by Cambodia (chair".
 
@@ -347,9 +350,15 @@ def _first_sentence(text: str, limit: int = 120) -> str:
     "Hosted by Cambodia (chair: Sar Kheng) under 'ACT: Together'"
     >>> _first_sentence("Malaysia's turn: the 8th meeting.")
     "Malaysia's turn"
+    >>> _first_sentence("U.S. Vice President Pence announces the partnership. It starts.")
+    'U.S. Vice President Pence announces the partnership'
     """
     text = text.strip()
-    ends = (m.start() for m in _SENTENCE_END.finditer(text) if not _inside(text[: m.start()]))
+    ends = (
+        m.start()
+        for m in _SENTENCE_END.finditer(text)
+        if not _inside(text[: m.start()]) and not _INITIAL.search(text[: m.start()])
+    )
     sentence = text[: next(ends, len(text))].rstrip(".;:")
     if len(sentence) <= limit:
         return sentence

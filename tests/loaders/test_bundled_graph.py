@@ -356,14 +356,17 @@ def test_membership_count_notes_and_the_cybersecurity_milestone(store):
     assert values(answer, "date") == ["2018-04-28"]
 
 
-def test_a_milestones_label_is_not_cut_inside_brackets(store):
+def test_a_milestones_label_is_not_cut_inside_brackets_or_after_an_initial(store):
     """The label of a milestone (or a best practice) is its description's first sentence; the colon of "(chair:
     Interior Minister Sar Kheng)" ended it, and the 5th annual meeting read "... hosted virtually by Cambodia
-    (chair" on the network's page and in every list of events."""
+    (chair" on the network's page and in every list of events; the full stop of "U.S." too, and the USASCP's
+    announcement read "U.S"."""
     answer = select(
         store,
         """
-        SELECT ?label WHERE { ?e a ?kind ; rdfs:label ?label . VALUES ?kind { ascn:Meeting ascn:BestPractice } }""",
+        SELECT ?label WHERE {
+          ?e a ?kind ; rdfs:label ?label . VALUES ?kind { ascn:Meeting ascn:Event ascn:Summit ascn:BestPractice }
+        }""",
     )
     labels = values(answer, "label")
     assert [label for label in labels if label.count("(") != label.count(")") and not label.endswith(" …")] == []
@@ -371,6 +374,11 @@ def test_a_milestones_label_is_not_cut_inside_brackets(store):
         "5th ASCN Annual Meeting hosted virtually by Cambodia (chair: Interior Minister Sar Kheng) under the theme "
         "'ASEAN ACT: …" in labels
     )
+    assert (
+        "U.S. Vice President Pence announces the U.S.-ASEAN Smart Cities Partnership at the U.S.-ASEAN Summit in "
+        "Singapore" in labels
+    )
+    assert min(map(len, labels)) > 20
 
 
 def test_city_locations_are_wkt_points_with_their_source(store):
