@@ -469,13 +469,14 @@ def _fact(graph: Graph, index: SourceIndex, iri, prop, label, gap, sources, conf
 
 
 def _dated(graph: Graph, obj) -> str | None:
-    """The date a measurement is of (``ascn:asOf``, else ``ascn:referenceYear``), as ISO 8601 text, which sorts in
-    time order however precise it is ("2021" < "2022-09" < "2022-09-21"). Sorted as text, a series read in the
-    order of its values, where a person reads it by its dates: the network's reported project counts were "108 (as
-    of 2024-09)", "134 (as of 2025-09)", "65 (as of 2021)", ..., a focus area's shares of projects likewise."""
+    """The date a measurement is of (``ascn:asOf``, else ``ascn:referenceYear``) or an event starts on
+    (``ascn:startDate``), as ISO 8601 text, which sorts in time order however precise it is ("2021" < "2022-09" <
+    "2022-09-21"). Sorted as text, a series read in the order of its values, where a person reads it by its dates:
+    the network's reported project counts were "108 (as of 2024-09)", "134 (as of 2025-09)", "65 (as of 2021)",
+    ..., its 35 milestones "13th East Asia Summit ...", "1st ASEAN-Japan ...", "21st ASEAN-China Summit", ..."""
     if isinstance(obj, Literal):
         return None
-    when = graph.value(obj, ASCN.asOf) or graph.value(obj, ASCN.referenceYear)
+    when = graph.value(obj, ASCN.asOf) or graph.value(obj, ASCN.referenceYear) or graph.value(obj, ASCN.startDate)
     return None if when is None else str(when)
 
 
@@ -486,7 +487,8 @@ def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:
         return _node_value(graph, index, prop, obj)
     path = local_path(obj)
     if path:
-        return Value(name_of(graph, obj), path=path)
+        start = graph.value(obj, ASCN.startDate)  # an event's, which orders a list of them (:func:`_dated`)
+        return Value(name_of(graph, obj), path=path, detail=[str(start)] if start is not None else [])
     # Only web addresses become links: a user's file may hold any IRI scheme, javascript: included.
     return Value(str(obj), href=href_of(obj))
 

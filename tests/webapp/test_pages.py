@@ -532,11 +532,15 @@ def test_concept_pages_use_human_names_only(client):
 
 def test_a_series_of_dated_figures_reads_in_time_order(client):
     """The network's reported project counts read 108 (2024-09), 134 (2025-09), 65 (2021), 77, 86: its values as
-    text, not its dates. Undated values (what the sources say) keep their alphabetical order."""
+    text, not its dates; its milestones "13th East Asia Summit ...", "1st ASEAN-Japan ...", "21st ...", with no
+    date. Undated values (what the sources say) keep their alphabetical order."""
     html = client.get("/id/network/ascn").get_data(as_text=True)
     counts = html[html.index("<dt>Projects reported</dt>") : html.index("<dt>Shepherds</dt>")]
     dates = re.findall(r'<small class="note">\(as of ([0-9-]+)', counts)
     assert dates == ["2021", "2022-09", "2023-08", "2024-09", "2025-09"]
+    milestones = html[html.index("<dt>Milestones</dt>") : html.index("<dt>Annual meetings</dt>")]
+    starts = re.findall(r'</a>\s*<small class="note">\(([0-9-]+)\)</small>', milestones)
+    assert len(starts) == 35 and starts == sorted(starts) and starts[0] == "2018-03-18"  # was "13th East Asia ..."
     shares = client.get("/id/focus-area/built_infrastructure").get_data(as_text=True)
     assert re.findall(r'([0-9]+) %</a>\s*<small class="note">\(as of ([0-9-]+)', shares) == [
         ("25", "2022-09"),
