@@ -249,7 +249,9 @@ def _read_request() -> Request:
             raise ProtocolError(415, f"the request body must be UTF-8 (got charset {charset})")
         body = request.get_data(cache=True)
         try:
-            text = body.decode("utf-8")
+            # a query file saved with a byte-order mark (Windows editors do) and sent with curl --data-binary @q.rq: the
+            # mark was the parser's "found '\ufeff' (line 1, column 1)", where `ascn query q.rq` reads the same file
+            text = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ProtocolError(400, f"the request body is not UTF-8 (byte {exc.start})") from None
         if mimetype == _FORM:

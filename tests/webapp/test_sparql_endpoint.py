@@ -5,6 +5,7 @@ Answers are exact, on the bundled graph (the app fixture's own copy of the build
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -64,6 +65,13 @@ def test_post_direct_query_answers_phuket_label(client):
     r = client.post("/sparql", data=LABEL_QUERY, content_type="application/sparql-query")
     assert r.status_code == 200
     assert r.json == PHUKET_JSON
+
+
+def test_a_direct_query_saved_with_a_byte_order_mark_is_answered_as_ascn_query_reads_it(client):
+    """An editor's byte-order mark before a query file's text (curl --data-binary @q.rq) was a 400, "found '\ufeff'
+    (line 1, column 1)", where `ascn query q.rq` drops it."""
+    r = client.post("/sparql", data=codecs.BOM_UTF8 + LABEL_QUERY.encode(), content_type="application/sparql-query")
+    assert (r.status_code, r.json) == (200, PHUKET_JSON)
 
 
 # -- result formats -------------------------------------------------------------------------------
