@@ -173,7 +173,7 @@ TYPES: dict[str, TypeInfo] = {
             _e("networkWide", "Network-wide"),
             _DESCRIPTION,
             _e("status", "Status"),
-            _e("statusAsOf", "Status as of"),
+            _e("statusAsOf", "Status as of", "no date of the status in the sources"),
             _e("period", "Period as stated", "no period in the sources"),
             _e("startYear", "Start year"),
             _e("endYear", "End year"),

@@ -132,6 +132,16 @@ def test_city_page_shows_missing_facts_as_gaps(client):
     assert "no population figure" not in page_text(client.get("/id/city/da-nang"))
 
 
+def test_a_status_the_sheet_gives_no_date_for_shows_the_gap(client):
+    # The sheet's status_as_of is null for the Da Nang Smart JAMP digital-map survey: the row was left out, so
+    # nothing on the page said the date is unknown (fidelity audit, seed 20261207).
+    html = page_text(client.get("/id/project/dad-smartjamp-digital-map"))
+    row = html[html.index("<dt>Status as of</dt>") : html.index("<dt>Period as stated</dt>")]
+    assert "no date of the status in the sources" in row
+    dated = page_text(client.get("/id/project/dad-ioc"))
+    assert "no date of the status" not in dated and "<dt>Status as of</dt>" in dated
+
+
 def test_population_shows_its_own_source_and_reference_year(client):
     html = page_text(client.get("/id/city/da-nang"))
     row = html[html.index("<dt>Population</dt>") : html.index("<dt>Land area</dt>")]
