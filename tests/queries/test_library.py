@@ -73,6 +73,11 @@ def place(project: dict) -> str:
     return NETWORK if project["city"] == "network" else f"city/{project['city']}"
 
 
+def cities_of(project: dict) -> list[str]:
+    """Every member city a project runs in: its first-named city and its ``other_cities`` (none if network-wide)."""
+    return [c for c in (project["city"], *(project.get("other_cities") or ())) if c != "network"]
+
+
 def ancestors(partners: dict[str, dict], partner: str) -> list[str]:
     """A partner and every partner above it (``parent``), itself first."""
     chain = [partner]
@@ -342,11 +347,24 @@ def test_projects_of_phuket(ask, data):
 def test_projects_of_city_covers_every_city_project(ask, data):
     answer = rows(ask("projects_of_city", {"city": ""}), "project", "city", "statusAsOf", "period")
     expected = {
-        (f"project/{p['id']}", f"city/{p['city']}", p.get("status_as_of") and str(p["status_as_of"]), p.get("period"))
+        (f"project/{p['id']}", f"city/{c}", p.get("status_as_of") and str(p["status_as_of"]), p.get("period"))
         for p in data["projects"]
-        if p["city"] != "network"
+        for c in cities_of(p)
     }
-    assert len(answer) == 173 and set(answer) == expected
+    assert len(answer) == 175 and set(answer) == expected
+
+
+def test_a_project_spanning_cities_is_a_project_of_each(ask):
+    # The sheet's USASCP hospital project runs in Phnom Penh, Siem Reap and Battambang (other_cities): the queries
+    # read only ascn:inCity, so Siem Reap's and Battambang's projects, partners and the cities per focus area
+    # left it out (fidelity audit, seed 20261207).
+    hospitals = "project/pnh-hospital-digitisation"
+    for city in ("phnom-penh", "siem-reap", "battambang"):
+        assert hospitals in {p for (p,) in rows(ask("projects_of_city", {"city": city}), "project")}
+        partners = rows(ask("partners_of_city", {"city": city}), "partner", "linkKind", "link")
+        assert ("partner/us_state_dept", "project", hospitals) in partners
+    counts = {area: n for area, n in rows(ask("project_counts_by_focus_area"), "focusArea", "cities")}
+    assert counts["focus-area/health_wellbeing"] == 12
 
 
 def test_projects_of_phuket_in_quality_environment(ask, data):
@@ -500,8 +518,8 @@ def test_peer_cities_of_da_nang_count_shared_focus_areas(ask, data):
     names = {c["id"]: c["name"] for c in data["cities"]}
     areas = defaultdict(set)
     for p in data["projects"]:
-        if p["city"] != "network":
-            areas[p["city"]] |= set(p["focus_areas"])
+        for c in cities_of(p):
+            areas[c] |= set(p["focus_areas"])
     mine = areas["da-nang"]
     expected = sorted(
         ((f"city/{c}", len(mine & a), len(mine), len(a)) for c, a in areas.items() if c != "da-nang" and mine & a),
@@ -571,10 +589,7 @@ def test_project_counts_per_status(ask, data):
 
 def test_project_counts_per_focus_area_with_latest_share(ask, data):
     projects = Counter(a for p in data["projects"] for a in p["focus_areas"])
-    cities = {
-        a: len({p["city"] for p in data["projects"] if a in p["focus_areas"] and p["city"] != "network"})
-        for a in projects
-    }
+    cities = {a: len({c for p in data["projects"] if a in p["focus_areas"] for c in cities_of(p)}) for a in projects}
     latest = {r["id"]: max(r["share_of_projects"], key=lambda s: str(s["as_of"])) for r in data["focus_areas"]}
     expected = {
         (f"focus-area/{a}", projects[a], cities[a], latest[a]["percent"], str(latest[a]["as_of"])) for a in projects

@@ -418,6 +418,12 @@ def test_find_projects_narrows_by_facets_and_counts_reflect_other_filters(client
     )
 
 
+def test_find_projects_finds_a_project_in_each_city_it_spans(client):
+    # The USASCP hospital project runs in Phnom Penh, Siem Reap and Battambang; the city facet knew only the first.
+    for city in ("phnom-penh", "siem-reap", "battambang"):
+        assert "Smart Green Hospital Network" in page_text(client.get(f"/projects?city={city}"))
+
+
 def test_find_projects_free_text_matches_name_and_description(client):
     html = page_text(client.get("/projects?q=Hydrogen"))
     assert "1 project match" in html and "Hydrogen Energy (Hydrogen Forklift)" in html
