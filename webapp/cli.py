@@ -860,7 +860,13 @@ def _filter_options(f):
                 is_flag=True,
                 help="Leave out cities/partners already tied (pairing, shared project, or a related agency).",
             ),
-            click.option("--top", default=10, show_default=True, help="How many recommendations."),
+            click.option(
+                "--top",
+                type=click.IntRange(min=1),
+                default=10,
+                show_default=True,
+                help="How many recommendations (at least 1; /api/recommend takes 1 to 100).",
+            ),
             click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True),
         ]
     ):

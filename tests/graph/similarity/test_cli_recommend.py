@@ -80,6 +80,15 @@ def test_unknown_city_exits_2_with_suggestions(data_dir):
     assert "Vientiane" in result.output
 
 
+@pytest.mark.parametrize("top", ["0", "-3"])
+def test_top_below_one_is_refused_as_the_api_refuses_it(data_dir, top):
+    """--top 0 answered "no recommendation with a reason to show" with exit 0, as if Ha Noi had nothing to learn
+    from; /api/recommend refuses top=0 with a 400."""
+    result = run(data_dir, "recommend", "projects", "--city", "Ha Noi", "--top", top)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--top': {top} is not in the range x>=1." in result.output
+
+
 def test_two_questions_at_once_is_a_usage_error(data_dir):
     result = run(data_dir, "recommend", "cities", "--partner", "jica", "--city", "Hue")
     assert result.exit_code == 2
