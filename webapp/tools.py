@@ -90,7 +90,7 @@ def _pinned_release() -> Release | None:
     try:
         return pinned.release(version)
     except NotFound as exc:
-        abort(404, description=f"{exc}: the releases are listed on /changes")
+        abort(404, description=f"{exc} (the releases are listed on /changes)")  # it may end in "did you mean ...?"
 
 
 def data_panel() -> dict[str, list[dict]]:

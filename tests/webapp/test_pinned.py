@@ -72,7 +72,15 @@ def test_an_unknown_release_is_refused_naming_the_versions(two_releases):
     response = client.get("/sparql", query_string={"query": JOINED, "release": "2000-01-01.9"})
     assert response.status_code == 404
     assert "no release '2000-01-01.9'" in response.get_data(as_text=True)
-    assert client.get("/query?release=2000-01-01.9").status_code == 404
+    latest = releases.list_releases(two_releases.extensions["ascn"].store)[0].version
+    near = latest.rsplit(".", 1)[0] + ".9"  # a version of the same day, which the message offers close ones for
+    editor = client.get(f"/query?release={near}", headers={"Accept": "application/json"})
+    # it read "no release '2026-12-07.9'; did you mean: 2026-12-07.1?: the releases are listed on /changes"
+    assert editor.status_code == 404
+    assert (
+        editor.json["message"].startswith(f"no release '{near}'; did you mean: ") and latest in editor.json["message"]
+    )
+    assert editor.json["message"].endswith("? (the releases are listed on /changes)")
 
 
 def test_the_editor_pins_its_endpoint(two_releases):
