@@ -38,6 +38,7 @@ SPLITS = (
     "realistic-dev5",
     "realistic-dev6",
     "realistic-dev7",
+    "realistic-dev8",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
