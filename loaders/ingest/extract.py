@@ -28,7 +28,7 @@ _DATE = re.compile(
 _NEWEST = r"(?:new(?:est)?|latest) (?:ASCN |member |network )?(?:members?|cit(?:y|ies))"
 _MEMBER_NOUN = (
     r"(?:ASCN|network|pilot|member|founding|original)(?: (?:ASCN|pilot|member|founding|original|\d{1,3}))* cit(?:y|ies)"
-    r"(?=[^.;,]{0,40}?\b(?:since (?:[\w'’-]+ ){0,4}?|of )20\d\d\b)"
+    r"(?=[^.;,]{0,40}?\b(?:since (?:[\w'’-]+ ){0,4}?|of |(?:named|chosen|selected|announced|listed) in )20\d\d\b)"
 )
 _MEMBER_NOUN_AT = re.compile(_MEMBER_NOUN, re.I)
 _MEMBERSHIP = rf"{_MEMBER_NOUN}|tak(?:en|es|ing) part(?=[^.;]{{0,60}}?\bsince\b)|been in since"
@@ -77,7 +77,9 @@ _CLAUSE_BREAK = re.compile(r', (?:and|but|while|whereas|adding(?: that)?) |;| wh
 quotation's end or start: '"Putrajaya joined the ASCN in 2025," the minister told reporters, "and Johor Bahru ..."',
 a reporting clause's ", adding that ...")."""
 _ELLIPTIC = re.compile(
-    r"(?:[\s,()]|\b(?:and|or|the|in|since|from|too|also|as well|later|then|both|of|respectively)\b|\b\d{4}\b)*", re.I
+    r"(?:[\s,()]|\b(?:and|or|the|in|since|from|too|also|as well|later|then|both|of|respectively|(?:this|that|last) "
+    r"year)\b|\b\d{4}\b)*",
+    re.I,
 )
 """What a clause holds besides names and dates when it has no words of its own and shares its neighbour's: a list's
 head cut off by ", and" ("Battambang, Davao City, and Luang Prabang were selected for ..."), or the cities and year of
@@ -129,7 +131,8 @@ _MEMBER_CITIES = re.compile(
     r"\b(?:the|member|participating|reporting|ASCN) cities\b|"
     r"\b\d{1,3} cities (?:across|in|from) (?:all |the )*(?:ASEAN|region|Southeast Asia|(?:\w+ )?(?:ASEAN )?member "
     r"(?:states|countries))\b|"
-    r"\b\d{1,3} projects (?:were |had been |have been )?reported\b|\breported \d{1,3} projects\b",
+    r"\b\d{1,3} projects (?:were |had been |have been )?reported\b|\breported \d{1,3} projects\b|"
+    r"\b\d{1,3} (?:pilot|founding|original) cities\b|\b(?:total|number)\b[^.;]{0,30}\bto \d{1,3} (?:member )?cities\b",
     re.I,
 )
 """In a document about the network, a sentence counting its cities or projects without naming it: said of the
@@ -620,13 +623,17 @@ _ANOTHER_EVENT = re.compile(r"\b(?:after|following|before)\b")
 _LATER_THAN = re.compile(r"\bbefore\b")
 
 
-def _another_event(sentence: str, at: int, year: int) -> bool:
+def _another_event(sentence: str, at: int, year: int, word: int) -> bool:
     """Whether the year at ``year`` is another event's than the joining of the city at ``at``: "after", "following"
     or "before" between the city and a year written after it ("Dili has become the 38th city of the network, three
     months after its country was admitted as ASEAN's 11th member in October 2025"), "before" between a year and the
     city after it ("The Asian Development Bank approved loans for the Dili West Water Supply Project in 2022, before
     the city joined the network"). A year "after" which a city joined may be its own ("The network counted 31 member
-    cities in 2024, after Sumedang and Sihanoukville joined it that year")."""
+    cities in 2024, after Sumedang and Sihanoukville joined it that year"); nor "before" between a year and the
+    joining word ``word`` after it ("Khon Kaen was chosen for Korea's K-City Network in 2020, before it joined the
+    network")."""
+    if year < word and _LATER_THAN.search(sentence, year, word):
+        return True
     if year > at:
         return bool(_ANOTHER_EVENT.search(sentence, at, year))
     return bool(_LATER_THAN.search(sentence, year, at))
@@ -661,8 +668,8 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
     for city in cities:
         if city not in scoped:
             continue
-        at, (low, high) = city.start - offset, scoped[city]
-        own = [(p, y) for p, y in years if low <= p < high and not _another_event(sentence, at, p)]
+        at, (low, high, word) = city.start - offset, scoped[city]
+        own = [(p, y) for p, y in years if low <= p < high and not _another_event(sentence, at, p, word)]
         if not any(p > at for p, _ in own) and _LATER.search(sentence, at, high):
             own = []
         out.add(fact("joining", city=entity(city), year=_year_at(own, at) or now))
@@ -728,16 +735,17 @@ def _relative_scope(sentence: str, offset: int, cities: list[Mention], at: int) 
 
 def _stated_of(
     sentence: str, offset: int, cities: list[Mention], words: list[re.Match], spans: list[tuple[int, int]]
-) -> dict[Mention, tuple[int, int]]:
-    """The cities a fact's ``words`` are said of, each with the span of the sentence its year may come from: the
-    cities of each word's clause and of the clauses beside it that have no words of their own (:func:`_elliptic`),
-    or those of the word's relative clause (:func:`_relative_scope`); none of a word denied or only planned
-    (:func:`_unstated`).
+) -> dict[Mention, tuple[int, int, int]]:
+    """The cities a fact's ``words`` are said of, each with the span of the sentence its year may come from and where
+    the word stands: the cities of each word's clause and of the clauses beside it that have no words of their own
+    (:func:`_elliptic`), a clause after the word's with its own years ("Siem Reap joined in 2018 and Sihanoukville
+    City followed this year": not 2018), or those of the word's relative clause (:func:`_relative_scope`); none of a
+    word denied or only planned (:func:`_unstated`).
 
     Every city of a sentence took its facts: "Ipoh, Putrajaya and Seberang Perai joined the ASEAN Smart Cities
     Network in 2025, and Kuching was paired with JTEC" proposed Kuching joining in 2025 too."""
     bounds = _clause_bounds(sentence)
-    scoped: dict[Mention, tuple[int, int]] = {}
+    scoped: dict[Mention, tuple[int, int, int]] = {}
     for word in words:
         index = next(i for i, (s, e) in enumerate(bounds) if s <= word.start() < e or i == len(bounds) - 1)
         if _unstated(sentence, bounds[index][0], word.start()):
@@ -756,7 +764,8 @@ def _stated_of(
         if not named and relative is None and _PRONOUN.match(sentence[low:].lstrip()):
             named = [c for c in cities if c.start - offset < low]  # "...; it joined the network in 2023"
         for c in relative if relative is not None else named:
-            scoped.setdefault(c, (low, high))
+            later = [b for b in bounds if b[0] <= c.start - offset < b[1] and b[0] > bounds[index][1]]
+            scoped.setdefault(c, (*(later[0] if later else (low, high)), word.start()))
     return scoped
 
 
@@ -793,7 +802,7 @@ def _owner(sentence: str, end: int) -> bool:
 
 
 _AND_CLAUSE = re.compile(
-    r" and (?=(?:the )?(?:[A-Z][\w'’.-]*\s){1,4}(?:was|were|is|are|has|have|had|joined|became|signed)\b)"
+    r" and (?=(?:the )?(?:[A-Z][\w'’.-]*\s){1,4}(?:was|were|is|are|has|have|had|joined|became|signed|followed)\b)"
 )
 """An "and" without a comma before a name and its verb: a second clause when the first has a fact's word of its own
 ("Kuching joined the ASCN in 2018 and Da Nang was twinned with the City of Yokohama"), a list's last name when it has
@@ -862,7 +871,7 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
         relative = _relative_scope(sentence, offset, cities, trigger.start())
         clause_cities = [c for c in cities if within(c)] if relative is None else relative
         own = [p for p in partners if within(p)]
-        if said_again and not clause_cities:
+        if (said_again or _THE_CITY.search(sentence, start, trigger.start())) and not clause_cities:
             clause_cities = [c for c in cities if c.start - offset < start]
         elif said_again and not own:
             own = [p for p in partners if p.start - offset < start]

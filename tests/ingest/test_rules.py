@@ -499,6 +499,32 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             ],
         ),
         ("Khon Kaen was not yet an ASCN member then; it joined the network in 2023.", [joined("khon-kaen", "2023")]),
+        # a clause after the joining's has its own year, and "before" it joined is another event's year
+        (
+            "Khon Kaen was chosen for Korea's K-City Network in 2020, before it joined the network.",
+            [joined("khon-kaen"), paired("khon-kaen", "korea", "programme/k-city-network")],
+        ),
+        (
+            "Bangkok, Chonburi and Phuket were among the ASEAN Smart Cities Network's 26 pilot cities named in 2018.",
+            [
+                *(joined(c, "2018") for c in ("bangkok", "chonburi", "phuket")),
+                ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
+            ],
+        ),
+        (
+            "The ASEAN Smart Cities Network met in Bali. Chiang Mai, Khon Kaen and Rayong were admitted in July 2023, "
+            "raising the total to 29 cities.",
+            [
+                *(joined(c, "2023") for c in ("chiang-mai", "khon-kaen", "rayong")),
+                ("count", {"counted": "cities", "value": "29", "as_of": "2023-07"}),
+            ],
+        ),
+        # "the city's" in a pairing clause is the city the sentence named before it
+        (
+            "Ho Chi Minh City is building an operation centre, and the city's water utility is twinned with the San "
+            "Francisco Public Utilities Commission.",
+            [paired("ho-chi-minh-city", "sfpuc")],
+        ),
         # a relative clause is said of the names it follows: the last alone when it speaks of one
         (
             "The Philippines has four ASCN cities: Manila, Cebu City, Davao City and Cauayan City, which became a "
@@ -855,7 +881,8 @@ def test_joinings_worded_as_additions(gazetteer, text, joined):
 
 
 def test_a_number_in_the_membership_noun_beside_a_partner_named_with_another_verb(gazetteer):
-    """The network's own words, after a sentence naming the network, though a partner is named in the sentence."""
+    """The network's own words, after a sentence naming the network, though a partner is named in the sentence; in a
+    document about the network its pilot cities are counted too."""
     said = (
         "The ASEAN Smart Cities Network grew. Da Nang, which has worked with the City of Yokohama since 2013, is one "
         "of the original 26 pilot cities of 2018."
@@ -863,6 +890,7 @@ def test_a_number_in_the_membership_noun_beside_a_partner_named_with_another_ver
     assert proposals(gazetteer, said) == [
         ("joining", {"city": "city/da-nang", "year": "2018"}),
         ("pairing", {"city": "city/da-nang", "partner": "partner/yokohama"}),
+        ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
     ]
 
 
@@ -962,6 +990,12 @@ def test_a_company_named_without_its_legal_form_is_the_known_partner(gazetteer):
     assert proposals(gazetteer, "Chonburi, an ASCN pilot city, works with the AMATA Corporation.") == [
         ("pairing", {"city": "city/chonburi", "partner": "partner/amata"})
     ]
+
+
+def test_a_clause_that_follows_a_joining_takes_its_own_year(gazetteer):
+    text = "Siem Reap joined the network in 2018 and Sihanoukville City followed this year."
+    assert proposals(gazetteer, text, "2024-08-05") == [joined("siem-reap", "2018"), joined("sihanoukville", "2024")]
+    assert proposals(gazetteer, text) == [joined("siem-reap", "2018"), joined("sihanoukville")]
 
 
 def test_a_year_before_which_a_city_joined_is_not_its_joining(gazetteer):
