@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 import click
@@ -57,7 +58,7 @@ class _Context:
                 registration = served.find(settings.data_dir)
                 if registration is None:
                     raise
-                raise _Served(registration) from None
+                raise _Served(registration, click.get_current_context()) from None
         return self._store
 
     def reader(self) -> Store:
@@ -83,10 +84,12 @@ class _Context:
 
 
 class _Served(Exception):
-    """The store is held by a registered ``ascn serve``: the command is to run there."""
+    """The store is held by a registered ``ascn serve``: the command (run in ``command``, its context) is to run
+    there."""
 
-    def __init__(self, registration: served.Registration):
+    def __init__(self, registration: served.Registration, command: click.Context):
         self.registration = registration
+        self.command = command
 
 
 def _progress(message: str) -> None:
@@ -105,7 +108,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except _Served as exc:
-            _run_in(exc.registration, ctx.meta["ascn.args"])
+            _run_in(exc.registration, _with_absolute_paths(_without_data_dir(ctx.meta["ascn.args"]), exc.command))
         except AscnError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
@@ -118,7 +121,6 @@ class _Group(click.Group):
 
 def _run_in(registration: served.Registration, args: list[str]) -> None:
     """Run the command in the server that holds the store, print what it printed and exit with its code."""
-    args = _without_data_dir(args)
     if args and args[0] in _LOCAL_ONLY:
         click.echo(
             f"error: the `ascn serve` at {registration.url} (process {registration.pid}) holds this data "
@@ -159,6 +161,62 @@ def _without_data_dir(args: list[str]) -> list[str]:
         elif not arg.startswith("--data-dir="):
             out.append(arg)
     return out
+
+
+def _with_absolute_paths(args: list[str], command: click.Context) -> list[str]:
+    """``args`` with each value of a file parameter of ``command`` (the leaf of the commands they name) made absolute,
+    since the server does not share this process's folder; every other value is sent as given.
+
+    A file parameter is one of type ``click.Path`` (``ascn load FILE``, ``-o``), or ``ascn query``'s QUERY when it
+    names an existing file. Before, every argument naming an existing file or folder was made absolute, option values
+    too: ``ascn ingest news.txt --title Notes`` in a folder holding ``Notes`` stored the title
+    '/home/me/Notes', and ``ascn unload docs`` there was refused as the name '/home/me/docs'.
+
+    The arguments are walked as click reads them: each group's options, the next command's name, then the leaf's
+    options (``--opt value``, ``--opt=value``, ``-ovalue``; flags take none) and arguments in order, one taking the
+    rest when it has ``nargs=-1``; after ``--`` every argument is an argument, one starting with a dash too.
+    """
+    chain = [command]
+    while chain[0].parent is not None:
+        chain.insert(0, chain[0].parent)
+    out: list[str] = []
+    level, names_only, position, rest = 0, False, 0, iter(args)
+    for arg in rest:
+        here = chain[level].command
+        options = {name: p for p in here.params if isinstance(p, click.Option) for name in (*p.opts, *p.secondary_opts)}
+        arguments = [p for p in here.params if isinstance(p, click.Argument)]
+        if not names_only and arg == "--":
+            names_only = True
+            out.append(arg)
+        elif not names_only and arg.startswith("--") and "=" in arg:  # --opt=value
+            name, _, value = arg.partition("=")
+            option = options.get(name)
+            out.append(arg if option is None else f"{name}={_file(option, value)}")
+        elif not names_only and (arg.startswith("--") or arg in options):  # --opt value, -o value, a flag
+            option = options.get(arg)
+            out.append(arg)
+            if option is not None and not option.is_flag and not option.count:
+                out.extend(_file(option, value) for value in islice(rest, option.nargs))
+        elif not names_only and arg.startswith("-") and len(arg) > 1:  # -ovalue
+            option = options.get(arg[:2])
+            taken = option is not None and not option.is_flag and not option.count
+            out.append(arg[:2] + _file(option, arg[2:]) if option is not None and taken else arg)
+        elif isinstance(here, click.Group) and level + 1 < len(chain):
+            level, position = level + 1, 0
+            out.append(arg)
+        else:
+            argument = arguments[min(position, len(arguments) - 1)] if arguments else None
+            if argument is not None and argument.nargs != -1:
+                position += 1
+            out.append(arg if argument is None else _file(argument, arg))
+    return out
+
+
+def _file(param: click.Parameter, value: str) -> str:
+    """``value`` made absolute if ``param`` names a file (see :func:`_with_absolute_paths`)."""
+    if isinstance(param.type, click.Path) or (param.name == "query" and os.path.isfile(value)):
+        return os.path.abspath(value)
+    return value
 
 
 def run_in_server(args: list[str], settings: Settings, store: Store) -> tuple[str, str, int]:

@@ -86,11 +86,10 @@ def _alive(pid: int) -> bool:
 
 
 def forward(registration: Registration, args: list[str]) -> tuple[str, str, int]:
-    """Run ``ascn ARGS`` in the registered server; its standard output, standard error and exit code.
-
-    File names in ``args`` are made absolute first, since the server does not share this process's folder.
-    """
-    body = json.dumps({"args": _absolute_paths(args)}).encode("utf-8")
+    """Run ``ascn ARGS`` in the registered server; its standard output, standard error and exit code. The file names
+    in ``args`` must be absolute (:func:`webapp.cli._with_absolute_paths`): the server does not share this process's
+    folder."""
+    body = json.dumps({"args": args}).encode("utf-8")
     call = urllib.request.Request(
         registration.url + ROUTE,
         data=body,
@@ -111,23 +110,6 @@ def forward(registration: Registration, args: list[str]) -> tuple[str, str, int]
             "stop it to run the command alone"
         ) from None
     return answer["stdout"], answer["stderr"], int(answer["exit_code"])
-
-
-def _absolute_paths(args: list[str]) -> list[str]:
-    """Arguments naming an existing file, or following ``-o``/``--output``, as absolute paths; after ``--`` every
-    argument is a name, one starting with a dash too (``ascn ingest -- -notes.txt`` was looked for in the server's
-    folder, "No such file or directory")."""
-    out: list[str] = []
-    names = False
-    for i, arg in enumerate(args):
-        output = i > 0 and args[i - 1] in ("-o", "--output")
-        if arg == "--" and not names:
-            names = True
-            out.append(arg)
-            continue
-        named = (names or not arg.startswith("-")) and os.path.exists(arg)
-        out.append(os.path.abspath(arg) if (output or named) else arg)
-    return out
 
 
 def _from_this_machine(address: str | None, registration: Registration) -> bool:

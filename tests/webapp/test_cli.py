@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
@@ -180,6 +181,42 @@ def test_the_cap_on_a_files_bytes_is_a_setting_named_in_the_refusal(ascn, monkey
     assert "user/projects" not in ascn("stats").output
     monkeypatch.setenv("ASCN_MAX_FILE_BYTES", str(size))
     assert ascn("validate", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args, sent",
+    [
+        (["load", "x.ttl", "--name", "x.ttl"], ["load", "{}/x.ttl", "--name", "x.ttl"]),
+        (["load", "--name=x.ttl", "--", "-x.ttl"], ["load", "--name=x.ttl", "--", "{}/-x.ttl"]),
+        (["export", "-ox.ttl", "--format", "turtle"], ["export", "-o{}/x.ttl", "--format", "turtle"]),
+        (["--data-dir", "d", "export", "--output=x.ttl"], ["export", "--output={}/x.ttl"]),
+        (["query", "x.ttl", "-p", "x=x.ttl"], ["query", "{}/x.ttl", "-p", "x=x.ttl"]),
+        (["query", "cities_of_country", "-p", "country=TH"], ["query", "cities_of_country", "-p", "country=TH"]),
+        (["unload", "x.ttl"], ["unload", "x.ttl"]),
+        (["proposals", "accept", "x.ttl", "--by", "x.ttl"], ["proposals", "accept", "x.ttl", "--by", "x.ttl"]),
+        (
+            ["recommend", "projects", "--text", "x.ttl", "--city", "hue"],
+            ["recommend", "projects", "--text", "x.ttl", "--city", "hue"],
+        ),
+    ],
+)
+def test_a_command_handed_to_a_server_sends_only_its_file_names_absolute(tmp_path, monkeypatch, args, sent):
+    """The server does not share this folder, so file names go absolute, and nothing else: any argument naming an
+    existing file was (``--name x.ttl`` beside a file x.ttl became '/…/x.ttl', a name refused)."""
+    from webapp import cli, served
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.ttl").write_text("")
+    (tmp_path / "-x.ttl").write_text("")
+    handed: list[list[str]] = []
+
+    def held_by_a_server(self, auto_build=True):
+        raise cli._Served(served.Registration("http://127.0.0.1:9", 1, "token"), click.get_current_context())
+
+    monkeypatch.setattr(cli._Context, "store", held_by_a_server)
+    monkeypatch.setattr(served, "forward", lambda registration, args: (handed.append(args), ("", "", 0))[1])
+    result = CliRunner().invoke(main, args)
+    assert (result.exit_code, handed) == (0, [[a.format(tmp_path) for a in sent]]), result.output
 
 
 def test_stats_lists_classes_and_graphs(ascn):

@@ -177,3 +177,17 @@ def test_a_file_named_after_the_options_end_is_found_here_though_it_starts_with_
     result = ascn(data_dir, "ingest", "--dry-run", "--", "-notes.txt", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("-notes.txt: untitled (dry run)\n")
+
+
+def test_only_file_names_are_made_absolute_for_the_server(server, tmp_path):
+    """Every argument naming an existing file or folder here was sent as an absolute path, option values and names
+    too: beside a folder `Notes`, `--title Notes` was stored as the title '/…/Notes' and `ascn unload Notes` refused
+    the name '/…/Notes'. File names are still found here."""
+    _, data_dir = server
+    (tmp_path / "Notes").mkdir()
+    (tmp_path / "news.txt").write_text("Da Nang joined the ASEAN Smart Cities Network in 2018.")
+    ingested = ascn(data_dir, "ingest", "--dry-run", "--format", "json", "news.txt", "--title", "Notes", cwd=tmp_path)
+    assert ingested.returncode == 0, ingested.stderr
+    assert [d["document"]["title"] for d in json.loads(ingested.stdout)["documents"]] == ["Notes"]
+    unloaded = ascn(data_dir, "unload", "Notes", cwd=tmp_path)
+    assert (unloaded.returncode, unloaded.stderr.splitlines()[-1]) == (2, "error: no loaded graph named 'Notes'")
