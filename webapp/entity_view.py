@@ -36,6 +36,7 @@ VOCABULARY_LABELS = {
     SKOS.altLabel: "Also called",
     SKOS.note: "Note",
     SKOS.scopeNote: "Scope",
+    GEO.hasGeometry: "Location",
     SKOS.notation: "Code",
     DCTERMS.title: "Title",
     DCTERMS.description: "Description",
@@ -568,6 +569,8 @@ def _incoming(iri, info: TypeInfo) -> list[Fact]:
     out = []
     for e in info.incoming:
         values = groups.pop(str(e.prop), [])
+        if e.prop == DCTERMS.source:
+            values += _cited_through_facts(iri, {v.path for v in values})
         if values and e.prop == DCTERMS.source:  # a source backs many kinds of things: one group per kind
             out.extend(_by_kind(values))
         elif values or e.gap:
@@ -576,6 +579,39 @@ def _incoming(iri, info: TypeInfo) -> list[Fact]:
     for prop, values in sorted(groups.items()):
         out.append(Fact(f"Linked as “{labels.get(prop, _local(prop))}” from", values))
     return out
+
+
+def _cited_through_facts(source, shown: set[str | None]) -> list[Value]:
+    """The entities citing ``source`` through a fact of theirs (a population, a map point, a member count, a
+    statement: ``cited_through_facts.rq``), but those in ``shown``, which cite it themselves; each says through
+    which ("through its population"). The source of Dili's population, and the one of all 38 cities' map points,
+    listed nothing but the dataset as citing them."""
+    found: dict[str, tuple[str, str | None, list[str]]] = {}
+    for r in rows("cited_through_facts", {"entity": str(source)}):
+        path = local_path(r["subject"])
+        if path is None or path in shown:
+            continue
+        label = text(r["label"]) or _local(r["subject"])
+        cls = _local(r["class"]) if r["class"] is not None else None
+        found.setdefault(path, (label, cls, []))[2].append(str(r["via"]))
+    if not found:
+        return []
+    names = property_labels({via for _, _, vias in found.values() for via in vias})
+    return [
+        Value(
+            label,
+            path=path,
+            detail=[
+                _spaced(cls) if cls else "other entity",  # the kind :func:`_by_kind` groups by
+                "through its " + ", ".join(_lower_first(names.get(via, _local(via))) for via in vias),
+            ],
+        )
+        for path, (label, cls, vias) in found.items()
+    ]
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
 
 
 def _by_kind(values: list[Value]) -> list[Fact]:

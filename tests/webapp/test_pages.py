@@ -589,6 +589,19 @@ def test_source_pages_group_what_cites_them_by_kind(client):
     assert counts == sorted(counts, reverse=True)
 
 
+def test_a_source_page_lists_the_entities_citing_it_through_a_fact(client):
+    """The source of Dili's population (and the one of all 38 cities' map points) listed nothing citing it but
+    the dataset: what cites it is a fact's node (a measurement, a geometry), which the links into a page leave
+    out. Its page now lists the entities those facts belong to, saying through which."""
+    html = page_text(client.get("/id/source/wikimili_dili"))
+    assert re.search(r"<h3>Cities citing this source <small>\(1\)</small></h3>", html)
+    assert re.search(r'<a href="/id/city/dili">Dili</a>\s*<small class="muted">through its population</small>', html)
+    html = page_text(client.get("/id/source/gh_nonarkara_appjs"))
+    assert len(re.findall(r'<small class="muted">through its location</small>', html)) == 38
+    html = page_text(client.get("/id/source/ascn_me_2025"))
+    assert re.search(r'>ASEAN Smart Cities Network</a>\s*<small class="muted">through its member count, project', html)
+
+
 def test_member_state_page_shows_its_cities_projects_partners_and_figures(client):
     html = client.get("/id/country/vn").get_data(as_text=True)
     figures = re.findall(r'<span class="figure">(\d+)</span> ([a-z ]+)', html)
