@@ -6,6 +6,7 @@ by configuration alone, never by code changes.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -100,37 +101,48 @@ def _coerce(name: str, value: Any) -> Any:
     if name == "auto_build" and isinstance(value, str):
         return value.strip().lower() not in {"0", "false", "no", "off", ""}
     if name == "remote_timeout":
-        return None if value in (None, "") else _seconds(value, "ASCN_REMOTE_TIMEOUT")
+        return None if value in (None, "") else seconds_setting(value, "ASCN_REMOTE_TIMEOUT")
     if name == "max_records":
-        return _above_zero(value, "ASCN_MAX_RECORDS")
+        return whole_setting(value, "ASCN_MAX_RECORDS")
     if name == "max_file_bytes":
-        return _above_zero(value, "ASCN_MAX_FILE_BYTES")
+        return whole_setting(value, "ASCN_MAX_FILE_BYTES")
     return value
 
 
-def _above_zero(value: Any, name: str) -> int:
-    """``value`` as a whole number above 0, or an InputError naming the setting ``name``.
+def whole_setting(value: Any, name: str, least: int = 1) -> int:
+    """``value`` as a whole number of at least ``least``, or an InputError naming the setting ``name``.
 
-    >>> _above_zero("50000", "ASCN_MAX_RECORDS")
-    50000
-    >>> _above_zero("1e6", "ASCN_MAX_RECORDS")
+    >>> whole_setting("50000", "ASCN_MAX_RECORDS"), whole_setting(0, "ASCN_SPARQL_LANE_WORKERS", least=0)
+    (50000, 0)
+    >>> whole_setting("1e6", "ASCN_MAX_RECORDS")
     Traceback (most recent call last):
     ontology.errors.InputError: field 'ASCN_MAX_RECORDS': expected a whole number above 0, got '1e6'
     """
     try:
         number = int(str(value).strip())
     except ValueError:
-        number = 0
-    if number < 1:
-        raise InputError(field=name, expected="a whole number above 0", got=value)
+        number = least - 1
+    if number < least:
+        expected = "a whole number above 0" if least == 1 else f"a whole number of at least {least}"
+        raise InputError(field=name, expected=expected, got=value)
     return number
 
 
-def _seconds(value: Any, name: str) -> float:
+def seconds_setting(value: Any, name: str, zero: bool = False) -> float:
+    """``value`` as a finite number of seconds above 0 (or 0 too, with ``zero``), or an InputError naming the setting
+    ``name``: NaN and infinity passed a check of the sign alone, and a wait of either fails where it is used (a
+    query worker's, "cannot convert float NaN to integer").
+
+    >>> seconds_setting("2.5", "ASCN_REMOTE_TIMEOUT"), seconds_setting(0, "ASCN_SPARQL_ADMISSION_WAIT", zero=True)
+    (2.5, 0.0)
+    >>> seconds_setting("inf", "ASCN_SPARQL_TIMEOUT")
+    Traceback (most recent call last):
+    ontology.errors.InputError: field 'ASCN_SPARQL_TIMEOUT': expected a number of seconds above 0, got 'inf'
+    """
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        seconds = 0.0
-    if not seconds > 0:  # also refuses NaN
-        raise InputError(field=name, expected="a number of seconds above 0", got=value)
+        seconds = math.nan
+    if not (math.isfinite(seconds) and (seconds >= 0 if zero else seconds > 0)):
+        raise InputError(field=name, expected=f"a number of seconds {'from 0' if zero else 'above 0'}", got=value)
     return seconds

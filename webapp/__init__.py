@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 
+from graph.config import seconds_setting, whole_setting
 from graph.pool import default_workers
 
 DEFAULTS: dict[str, Any] = {
@@ -65,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("ASCN")
     if config:
         app.config.from_mapping(config)
+    _check_numbers(app.config)
 
     from webapp import limits
 
@@ -116,3 +118,27 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(served.bp)
     return app
+
+
+WHOLE_SETTINGS = {
+    "SPARQL_ROW_LIMIT": 1,
+    "SPARQL_WORKERS": 1,
+    "SPARQL_LANE_WORKERS": 0,
+    "SPARQL_WORKER_MEMORY": 0,
+    "SPARQL_MAX_QUERY_LENGTH": 1,
+    "SPARQL_MAX_ANSWER_BYTES": 1,
+}
+"""The endpoint's whole-number settings and the least each may be."""
+SECONDS_SETTINGS = {"SPARQL_TIMEOUT": False, "SPARQL_LANE_LIMIT": False, "SPARQL_ADMISSION_WAIT": True}
+"""The endpoint's settings in seconds, and whether each may be 0."""
+
+
+def _check_numbers(config) -> None:
+    """Read the endpoint's numeric settings as numbers, refusing (InputError naming the ``ASCN_*`` variable) one that
+    is none, or out of range, before anything starts: they were read at each query, so ``ASCN_SPARQL_TIMEOUT=ten``
+    or ``ascn serve --timeout nan`` (JSON and click both read NaN and Infinity) started a server whose every query
+    was a 500, and a negative time limit one whose every query was stopped at once."""
+    for key, least in WHOLE_SETTINGS.items():
+        config[key] = whole_setting(config[key], f"ASCN_{key}", least)
+    for key, zero in SECONDS_SETTINGS.items():
+        config[key] = seconds_setting(config[key], f"ASCN_{key}", zero)

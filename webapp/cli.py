@@ -6,6 +6,7 @@ The library raises, the command exits, with pySHACL's documented codes: 0 succes
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -748,6 +749,7 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--timeout",
     type=click.FloatRange(0, min_open=True),
+    callback=lambda ctx, param, value: _finite(param, value),
     help="Seconds a query may run before it is stopped [default: 10, or ASCN_SPARQL_TIMEOUT].",
 )
 @click.option(
@@ -836,6 +838,14 @@ def serve(
         threads,
         announce=lambda url: click.echo(f"serving the web app on {url}/ and SPARQL on {url}/sparql (Ctrl-C to stop)"),
     )
+
+
+def _finite(param: click.Parameter, value: float | None) -> float | None:
+    """``value`` unless it is NaN or infinite, which click's FloatRange lets through (``--timeout nan`` started a
+    server whose every query failed)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds", param=param)
+    return value
 
 
 # -- recommendations (graph.similarity) --------------------------------------------------------------

@@ -219,6 +219,38 @@ def test_a_command_handed_to_a_server_sends_only_its_file_names_absolute(tmp_pat
     assert (result.exit_code, handed) == (0, [[a.format(tmp_path) for a in sent]]), result.output
 
 
+@pytest.mark.parametrize(
+    "setting, value, expected",
+    [
+        ("SPARQL_TIMEOUT", "nan", "a number of seconds above 0"),
+        ("SPARQL_TIMEOUT", float("inf"), "a number of seconds above 0"),
+        ("SPARQL_TIMEOUT", -1, "a number of seconds above 0"),
+        ("SPARQL_LANE_LIMIT", "ten", "a number of seconds above 0"),
+        ("SPARQL_ADMISSION_WAIT", -0.5, "a number of seconds from 0"),
+        ("SPARQL_ROW_LIMIT", "1e3", "a whole number above 0"),
+        ("SPARQL_WORKERS", 0, "a whole number above 0"),
+        ("SPARQL_LANE_WORKERS", -1, "a whole number of at least 0"),
+        ("SPARQL_MAX_QUERY_LENGTH", "many", "a whole number above 0"),
+    ],
+)
+def test_a_numeric_setting_out_of_range_stops_the_app_naming_it(monkeypatch, tmp_path, setting, value, expected):
+    """These were read at each query: `ASCN_SPARQL_TIMEOUT=ten` (or NaN, which JSON reads) started a server whose
+    every query was a 500, a negative time limit one whose every query was stopped at once."""
+    from ontology.errors import InputError
+    from webapp import create_app
+
+    monkeypatch.setenv(f"ASCN_{setting}", json.dumps(value) if not isinstance(value, str) else value)
+    with pytest.raises(InputError) as refused:
+        create_app({"DATA_DIR": str(tmp_path), "AUTO_BUILD": False})
+    assert str(refused.value).startswith(f"field 'ASCN_{setting}': expected {expected}, got "), str(refused.value)
+    assert not (tmp_path / "stores").exists()  # refused before the store was opened
+
+
+def test_serve_refuses_a_time_limit_that_is_no_number(data_dir):
+    refused = CliRunner().invoke(main, ["--data-dir", str(data_dir), "serve", "--timeout", "nan"])
+    assert refused.exit_code == 2 and "Invalid value for '--timeout': nan is not a number of seconds" in refused.output
+
+
 def test_stats_lists_classes_and_graphs(ascn):
     output = ascn("stats").output
     assert "ascn:City" in output and "https://w3id.org/ascn/graph/bundled/projects" in output
