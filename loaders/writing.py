@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from graph.errors import StoreError
 from graph.store import Store
 
 WRITING = threading.Lock()
@@ -36,8 +37,14 @@ def writing(store: Store) -> Iterator[None]:
         if path is None:  # the embedded store: its own lock lets one process write, and forwards the others' commands
             yield
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:  # a traceback, where the remote store's writes had needed no data directory
+            raise StoreError(
+                f"cannot open the lock file {path} that keeps other processes' writes out ({exc.strerror or exc}); "
+                "set ASCN_DATA_DIR to a directory this user can write"
+            ) from None
         try:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

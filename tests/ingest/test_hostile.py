@@ -428,6 +428,20 @@ def test_writes_of_two_processes_to_one_remote_store_take_turns(start_oxigraph, 
     assert done == [4] and store.graph_names() == [dataset.USER_PREFIX + "data1"]
 
 
+def test_a_lock_file_that_cannot_be_made_is_a_store_error_naming_it(tmp_path):
+    """A data directory this user cannot write (here a file where the folder should be) was an OSError's traceback at
+    the first write to a remote store, which had needed no data directory."""
+    from graph.backends.sparql import SparqlStore
+    from graph.errors import StoreError
+    from loaders.dataset import unload
+
+    (tmp_path / "data").write_text("")
+    store = SparqlStore("http://127.0.0.1:9/query")  # nothing is sent: the lock comes first
+    store.lock_file = tmp_path / "data" / "writing.lock"
+    with pytest.raises(StoreError, match=r"cannot open the lock file .*/data/writing.lock .*set ASCN_DATA_DIR"):
+        unload(store, "anything")
+
+
 def test_a_dry_run_reads_beside_the_process_that_holds_the_store(fresh_settings, fresh_store):
     """``ascn ingest --dry-run`` took the store's write lock, so beside an ingest, a review or anything holding the
     store (here this test's own handle) it failed as locked, and while it ran a curator's write waited; it only
