@@ -89,6 +89,7 @@ def home():
         cities=cities,
         countries=countries,
         per_country=per_country,
+        network_wide=sum(p.network_wide for p in project_facts()),
         map_data={
             "cities": [c for c in cities if c["lat"] is not None],
             "countries": list(per_country.values()),

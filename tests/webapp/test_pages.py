@@ -96,6 +96,19 @@ def test_a_kind_named_with_an_acronym_keeps_it_upper_case_and_is_named_once(clie
     assert ">ASCN annual meeting</a></td>" in graph and "Ascn" not in graph
 
 
+def test_the_homes_projects_per_state_add_up_to_its_project_count_with_the_network_wide_ones(client):
+    """The map's member states hold 173 projects and the figures say 179, with nothing to say the other 6 are the
+    network's own (the ASCN portal, the planning guidebook, ...)."""
+    html = page_text(client.get("/"))
+    block = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1]
+    per_state = sum(country["projects"] for country in json.loads(block)["countries"])
+    note = " ".join(re.search(r'<p class="note">Each dot is a member city(.*?)</p>', html, re.S)[1].split())
+    assert (per_state, note.rsplit("; ", 1)[-1]) == (
+        173,
+        "the other 6 of the 179 projects are network-wide, of no one state.",
+    )
+
+
 def test_home_map_data_holds_every_member_city_with_its_country(client):
     html = page_text(client.get("/"))
     block = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)[1]
