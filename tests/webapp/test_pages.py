@@ -657,6 +657,16 @@ def test_city_page_puts_its_own_projects_first_and_narrows_peers_to_a_topic(clie
     assert client.get("/id/city/da-nang?focus=nothing-like-this").status_code == 400
 
 
+def test_a_city_page_counts_the_projects_it_shares_with_other_cities_among_its_own(client):
+    # The sheet puts the USASCP hospital project in Phnom Penh, Siem Reap and Battambang (other_cities): Siem Reap's
+    # page headed its list "Projects of Siem Reap (9)", the sheet's 10 less the shared one (fidelity audit).
+    html = client.get("/id/city/siem-reap").get_data(as_text=True)
+    section = html[html.index('id="own-projects"') : html.index("</section>", html.index('id="own-projects"'))]
+    assert "Projects of Siem Reap <small>(10)</small>" in section
+    assert re.search(r"Smart Green Hospital Network[^<]*</a> <small[^>]*>status: completed, shared with", section)
+    assert "<small>(4)</small>" in page_text(client.get("/id/city/da-nang"))
+
+
 def test_reasons_link_their_entity_once_and_same_reasons_say_what_orders_them(client):
     from webapp.pages import _order_note
 
