@@ -76,11 +76,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from webapp import bounds, caching, errors, pages, security, sparql, static_files, vendor
+    from webapp import bounds, caching, errors, pages, ranges, security, sparql, static_files, vendor
 
     bounds.init_app(app)  # before the answer cache: a request out of bounds is refused, never answered from it
     caching.init_app(app)
     security.init_app(app)
+    ranges.init_app(app)
     static_files.init_app(app)
     vendor.init_app(app)
     errors.init_app(app)

@@ -12,7 +12,6 @@ See ``docs/api.md``.
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import cache
 from typing import Any
 
@@ -37,6 +36,7 @@ from queries.library import get_query, internal, library, to_term
 from webapp.bounds import distinct
 from webapp.linked_data import link_context, rdf_body
 from webapp.page_data import whole_number
+from webapp.ranges import precondition_met, whole_past_a_long_suffix
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors, prefers_html
 from webapp.store import get_graph_cache, get_settings, get_store
 
@@ -385,7 +385,6 @@ def _graph_response(graph) -> Response:
 
 
 _EXTENSIONS = {fmt.extension: fmt for fmt in DOWNLOADS}
-_NO_BYTES = re.compile(r"bytes=[ \t]*-0+[ \t]*", re.IGNORECASE)
 
 
 @bp.get("/download/ascn-kg.<ext>")
@@ -402,40 +401,24 @@ def download(ext: str) -> Response:
         )
     fmt = _EXTENSIONS[ext]
     name = dump_name(release.version if release else None, ext)
-    asked, given = request.range, request.headers.get("Range")
-    ignored = asked is None or asked.units != "bytes" or len(asked.ranges) != 1
-    # werkzeug answers one byte range; for another unit (items=0-5), several ranges or a malformed one it sent 416,
-    # where RFC 9110 (14.2) says to ignore a unit it does not know and lets a server ignore the rest: the file whole.
-    # Not a suffix of no bytes (bytes=-0), which werkzeug reads as malformed too: RFC 9110 (14.1.1) holds it well
-    # formed and unsatisfiable, so werkzeug's 416 stands (it was the whole file, a 200)
-    if given is not None and ignored and not _NO_BYTES.fullmatch(given):
-        del request.environ["HTTP_RANGE"]
     gzipped = request.accept_encodings["gzip"] > 0
     with kept_dump(store, get_settings().data_dir, fmt, gzipped) as path:
         if path is None:  # a remote store: written for this request
             data = store.export(fmt.name)
-            _whole_past_a_long_suffix(len(data))
+            whole_past_a_long_suffix(len(data))
             # the same bytes while the content is the same (graph.backends.sparql: export), so their digest is the
             # validator and a Range is answered as from a kept dump (it was ignored: the whole file sent again)
             response = Response(data, mimetype=fmt.media_type)
             response.set_etag(hashlib.blake2b(data, digest_size=16).hexdigest())
             response.make_conditional(request, accept_ranges=True, complete_length=len(data))
         else:
-            _whole_past_a_long_suffix(path.stat().st_size)
+            whole_past_a_long_suffix(path.stat().st_size)
             response = send_file(path, mimetype=fmt.media_type, etag=path.stem, conditional=True)
             response.cache_control.public = True
             if gzipped:
                 response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _whole_past_a_long_suffix(size: int) -> None:
-    """Drop a suffix Range longer than the file (``bytes=-N``, N past ``size``), which asks for all of it (RFC 9110
-    14.1.1): werkzeug sent 416."""
-    asked = request.range
-    if asked is not None and "HTTP_RANGE" in request.environ and -asked.ranges[0][0] > size:
-        del request.environ["HTTP_RANGE"]
+    return precondition_met(response)
 
 
 @bp.get("/download/ascn-kg-<version>.<ext>")

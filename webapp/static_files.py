@@ -24,6 +24,8 @@ from flask import Flask, Response, abort, current_app, request, send_from_direct
 from flask_compress import Compress
 from werkzeug.security import safe_join
 
+from webapp.ranges import precondition_met, whole_past_a_long_suffix
+
 YEAR = 365 * 24 * 3600
 DIGEST_LENGTH = 12
 _HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.[A-Za-z0-9]+)$")
@@ -69,6 +71,7 @@ def send_static(filename: str) -> Response:
     encoding = _encoding(path)
     if encoding is None:
         folder = static_folder()
+        whole_past_a_long_suffix(path.stat().st_size)
         response = send_from_directory(folder, str(path.relative_to(folder)))
     else:
         response = Response(_compressed(path, encoding), mimetype=_mimetype(path))
@@ -77,7 +80,7 @@ def send_static(filename: str) -> Response:
         response.headers["Vary"] = "Accept-Encoding"
         response.make_conditional(request)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if immutable else "no-cache"
-    return response
+    return precondition_met(response)
 
 
 def _file(filename: str) -> Path | None:

@@ -201,6 +201,8 @@ def test_a_download_is_written_once_revalidated_ranged_gzipped_and_renewed_by_a_
         assert (whole.status_code, whole.data) == (200, first.data), suffix
     last = client.get("/download/ascn-kg.nt", buffered=True, headers={"Range": "bytes=-10"})
     assert (last.status_code, last.data) == (206, first.data[-10:])
+    failed = client.get("/download/ascn-kg.nt", buffered=True, headers={"If-Match": '"another"'})
+    assert failed.status_code == 412 and first.data[:200] not in failed.data  # was a 412 carrying the whole file
     monkeypatch.undo()
     with app.app_context():
         dataset.load(get_store(), PROTOCOL_GRAPHS[0])

@@ -668,6 +668,8 @@ def test_a_download_over_a_remote_store_is_ranged_and_revalidated_as_an_embedded
         refused = client.get(f"/download/ascn-kg.{ext}", headers={"Range": unsatisfiable})
         assert (refused.status_code, refused.headers["Content-Range"]) == (416, f"bytes */{size}"), unsatisfiable
     assert client.get(f"/download/ascn-kg.{ext}", headers={"If-None-Match": tag}).status_code == 304
+    failed = client.get(f"/download/ascn-kg.{ext}", buffered=True, headers={"If-Match": '"another"'})
+    assert failed.status_code == 412 and first.data[:200] not in failed.data
 
 
 def test_a_query_deeper_than_a_remote_store_survives_is_refused_and_the_store_answers_on(start_oxigraph):

@@ -61,3 +61,27 @@ def test_pages_are_compressed(client):
     page = client.get("/", headers={"Accept-Encoding": "br"})
     assert page.headers["Content-Encoding"] == "br"
     assert b"ASCN knowledge graph" in brotli.decompress(page.data)
+
+
+def test_a_static_file_answers_ranges_and_preconditions_as_a_download_does(client):
+    """Werkzeug's 416 stood for static files where the downloads had been fixed: a range in another unit, several
+    ranges, a malformed one (to be ignored: the file whole) and a suffix longer than the file (all of it) were each a
+    416; a failed If-Match was a 412 carrying the whole file."""
+    whole = client.get("/static/css/site.css", buffered=True)
+    size, tag = len(whole.data), whole.headers["ETag"]
+    assert whole.status_code == 200 and size > 100
+    part = client.get("/static/css/site.css", buffered=True, headers={"Range": "bytes=10-19"})
+    assert (part.status_code, part.data, part.headers["Content-Range"]) == (
+        206,
+        whole.data[10:20],
+        f"bytes 10-19/{size}",
+    )
+    for ignored in ("items=0-5", "bytes=0-1,3-4", "bytes=9-0", f"bytes=-{size + 1}"):
+        answer = client.get("/static/css/site.css", buffered=True, headers={"Range": ignored})
+        assert (answer.status_code, answer.data) == (200, whole.data), ignored
+    for unsatisfiable in (f"bytes={size}-", "bytes=-0"):
+        refused = client.get("/static/css/site.css", headers={"Range": unsatisfiable})
+        assert (refused.status_code, refused.headers["Content-Range"]) == (416, f"bytes */{size}"), unsatisfiable
+    failed = client.get("/static/css/site.css", buffered=True, headers={"If-Match": '"another"'})
+    assert failed.status_code == 412 and whole.data[:200] not in failed.data and b"If-Match" in failed.data
+    assert client.get("/static/css/site.css", buffered=True, headers={"If-Match": tag}).status_code == 200
