@@ -249,7 +249,7 @@ def answer(
         query.entities + text,
         tuple(tg.label(x) for x in query.entities) + words,
         tuple(items),
-        _note(tg, q, query, items, _left_out_note(tg, kind, own_countries, left_out)),
+        _note(tg, q, query, items, _left_out_note(tg, kind, own_countries, left_out, f.exclude_own_country)),
         dict(weights or WEIGHTS[q.name]),
         tg.version,
     )
@@ -404,9 +404,15 @@ def _country_matrix(tg: TypedGraph, kind: str):
     return tg.matrix("city_country")
 
 
-def _left_out_note(tg: TypedGraph, kind: str, countries: AbstractSet[str], count: int) -> str | None:
+def _left_out_note(
+    tg: TypedGraph, kind: str, countries: AbstractSet[str], count: int, asked: bool = False
+) -> str | None:
     """The note on the candidates "exclude own country" left out, which a person would otherwise not know of:
-    how many of those every other filter keeps, and where ("4 projects in Viet Nam are left out, as asked")."""
+    how many of those every other filter keeps, and where ("4 projects in Viet Nam are left out, as asked"). Asked
+    (``asked``) with no city or country to say which is the asker's, it leaves nothing out, and says so: /match's
+    "Only projects in other countries", ticked with a plan alone, answered with projects of every country."""
+    if asked and not countries and kind in ("project", "city"):
+        return f"no {kind} is left out for being in your own country: the question names no city or country of yours"
     if not count:
         return None
     things = kind if count == 1 else {"project": "projects", "city": "cities"}[kind]

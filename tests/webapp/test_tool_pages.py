@@ -109,6 +109,19 @@ def test_match_says_what_only_projects_in_other_countries_left_out(client):
     assert "Intelligent Operation Centre (Da Nang)" not in answer and "Sarawak Integrated Operation Centre" in answer
 
 
+def test_match_says_only_projects_in_other_countries_leaves_nothing_out_without_a_country(client):
+    """Ticked with a plan alone, "Only projects in other countries" answered with projects of every country and
+    not a word on why; the API's exclude_own_country likewise."""
+    html = client.get("/match?who=city&elsewhere=on&text=flood+early+warning").data.decode()
+    answer = html[html.index('id="answer"') :]
+    note = "no project is left out for being in your own country: the question names no city or country of yours"
+    assert f'<p class="notice">{note}; ' in answer  # then the plan's word no project uses ("warning")
+    body = client.get("/api/recommend/projects?text=flood+early+warning&exclude_own_country=true").get_json()
+    assert body["note"].startswith(note) and body["items"]
+    with_city = client.get("/api/recommend/projects?city=da-nang&text=flood&exclude_own_country=true").get_json()
+    assert "your own country" not in (with_city["note"] or "")
+
+
 def test_match_names_a_plans_misspelt_words_with_what_they_may_mean(client):
     """A plan typed with two typos answered "No recommendation with a reason to show. Try other focus areas or
     fewer filters.", a dead end: the page now says which words no project uses and what each may have meant."""
