@@ -135,6 +135,19 @@ def _outer_where(sparql: str) -> re.Match | None:
     return None
 
 
+def check_given(param: Param, given: list[str]) -> None:
+    """Each value given for ``param`` checked as :func:`to_term` reads it (QueryError naming the parameter).
+
+    One empty value alone (``country=``) asks for every value: the parameter does not narrow the answer, as the
+    descriptions' "leave ``country`` empty for the cities of every member state" says; leaving the parameter out
+    binds its default. An empty value beside others is refused, as any malformed value is.
+    """
+    if given == [""]:
+        return
+    for value in given:
+        to_term(param, value)
+
+
 def to_term(param: Param, value: Any):
     """A checked RDF term for one parameter value; a value of the wrong form raises QueryError.
 

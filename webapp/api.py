@@ -32,7 +32,7 @@ from ontology.errors import NotFound
 from ontology.namespace import OWL, RDF, RDFS
 from queries.errors import QueryError
 from queries.examples import examples_graph, query_text
-from queries.library import get_query, internal, library, to_term
+from queries.library import check_given, get_query, internal, library
 from webapp.bounds import distinct
 from webapp.linked_data import link_context, rdf_body
 from webapp.page_data import whole_number
@@ -151,12 +151,11 @@ def _query_values(query) -> dict[str, Any]:
         if key not in params:
             known = ", ".join(sorted(params)) or "none"
             raise ApiError(400, f"query {query.name!r} has no parameter {key!r}; its parameters: {known}", key)
-        given = [v for v in request.args.getlist(key)]
-        for value in given:
-            try:
-                to_term(params[key], value)
-            except QueryError as exc:
-                raise ApiError(400, exc.message, key) from None
+        given = request.args.getlist(key)
+        try:
+            check_given(params[key], given)
+        except QueryError as exc:
+            raise ApiError(400, exc.message, key) from None
         values[key] = given if len(given) > 1 else given[0]
     for param in query.params:
         if param.required and param.default in (None, "") and values.get(param.name) in (None, ""):

@@ -30,7 +30,7 @@ from loaders.errors import ValidationError
 from loaders.schema import SCHEMA, SOURCE_KINDS
 from loaders.templates import csv_template, yaml_template
 from ontology.errors import AscnError, InputError
-from queries.library import get_query, to_term
+from queries.library import check_given, get_query
 from webapp import served, warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -470,8 +470,10 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
     else:
         params = {p.name: p for p in named.params}
         for name, found in given.items():
-            for value in found if name in params else ():
-                to_term(params[name], value)  # checked as /api/queries checks it: -p country= was read as none given
+            if name in params:
+                check_given(params[name], found)  # as /api/queries checks it
+                if found == [""]:  # a shell variable left unset, perhaps: say what the empty value asks
+                    click.echo(f"note: {name} is empty, so it does not narrow the answer (every value)", err=True)
         check_entities(store, named, values)
         text = named.bind(values)
     answer = on_deep_stack(store.query, text)

@@ -44,6 +44,16 @@ def test_library_query_binds_a_parameter_and_answers_exactly(client):
     assert response.headers["X-ASCN-Complete"] == "true"
 
 
+def test_an_empty_parameter_asks_for_every_value_as_the_description_says(client):
+    """The descriptions say "leave ``country`` empty for the cities of every member state"; ``country=`` was a 400
+    and leaving it out binds the default (Malaysia), so no URL asked for every state's cities."""
+    rows = json.loads(client.get("/api/queries/cities_of_country?country=&format=json").data)["results"]["bindings"]
+    assert len(rows) == 38 and len({r["country"]["value"] for r in rows}) == 11
+    years = json.loads(client.get("/api/queries/cities_by_join_year?year=&format=json").data)["results"]["bindings"]
+    assert sorted({r["year"]["value"] for r in years}) == ["2018", "2023", "2024", "2025", "2026"]
+    assert _json(client.get("/api/queries/cities_of_country?country=&country=vn"))["parameter"] == "country"
+
+
 def test_library_query_negotiates_csv_like_the_endpoint(client):
     response = client.get("/api/queries/cities_of_country?country=vn", headers={"Accept": "text/csv"})
     assert response.status_code == 200
