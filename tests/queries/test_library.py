@@ -15,7 +15,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from graph.store import Table
-from ontology.namespace import ASCN, ID, RDF, RDFS, SCHEMA, SH, XSD
+from ontology.namespace import ASCN, DCTERMS, ID, RDF, RDFS, SCHEMA, SH, XSD
 from queries.errors import QueryError
 from queries.examples import examples_graph, examples_root
 from queries.library import get_query, library, to_term
@@ -365,6 +365,36 @@ def test_a_project_spanning_cities_is_a_project_of_each(ask):
         assert ("partner/us_state_dept", "project", hospitals) in partners
     counts = {area: n for area, n in rows(ask("project_counts_by_focus_area"), "focusArea", "cities")}
     assert counts["focus-area/health_wellbeing"] == 12
+
+
+def test_a_city_whose_only_project_is_shared_has_it_and_its_practices():
+    """On a graph where a city's one sourced project names it as another city (no bundled city is so, yet): it is
+    not a city without projects, and a practice about that project is about the city."""
+    from graph.backends import memory_store
+
+    city, project, practice = ID["city/x"], ID["project/p"], ID["best-practice/b"]
+    graph = Graph()
+    for triple in [
+        (city, RDF.type, ASCN.City),
+        (city, RDFS.label, Literal("X")),
+        (city, ASCN.country, ID["country/th"]),
+        (city, ASCN.joinedYear, Literal("2025", datatype=XSD.gYear)),
+        (ID["country/th"], RDFS.label, Literal("Thailand")),
+        (project, ASCN.inCity, ID["city/y"]),
+        (project, ASCN.otherCity, city),
+        (project, DCTERMS.source, ID["source/s"]),
+        (practice, RDF.type, ASCN.BestPractice),
+        (practice, ASCN.concernsProject, project),
+        (practice, ASCN.practiceKind, ID["practice-kind/lesson"]),
+        (ID["practice-kind/lesson"], RDFS.label, Literal("lesson")),
+        (practice, DCTERMS.description, Literal("A lesson.")),
+    ]:
+        graph.add(triple)
+    store = memory_store()
+    store.replace_graphs({"https://w3id.org/ascn/graph/user/x": graph})
+    assert list(store.query(get_query("cities_without_projects").bind()).rows) == []
+    practices = store.query(get_query("best_practices_about_city").bind({"city": str(city)}))
+    assert [v(row["practice"]) for row in practices] == ["best-practice/b"]
 
 
 def test_projects_of_phuket_in_quality_environment(ask, data):
