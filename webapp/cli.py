@@ -975,7 +975,8 @@ def _print_recommendations(answer, fmt: str) -> None:
         click.echo("no recommendation with a reason to show")
     for item in answer.items:
         place = ", ".join(x for x in (item.city if item.kind != "city" else None, item.country) if x)
-        facts = "; ".join(x for x in (place, item.status) if x)
+        mark = f"{item.confidence} confidence" if item.confidence else None
+        facts = "; ".join(x for x in (place, item.status, mark) if x)
         tied = "  [already works here]" if item.already_works_here else ""
         click.echo(f"{item.rank:>2}. {item.label}{f'  ({facts})' if facts else ''}{tied}")
         if item.summary:

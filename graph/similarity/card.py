@@ -3,7 +3,8 @@
 A city officer reading a list of peer projects first asks "where is that, and what is it?". Every item therefore
 carries its city and country (for a project: the city it belongs to; for a city: itself), a project's status,
 and a one-line summary taken from the description the sources give. A network-wide project says so instead of
-naming a city; a project the sources only name says that too, instead of a summary.
+naming a city; a project the sources only name says that too, instead of a summary. An item whose record the fact
+sheet marks less certain carries that mark (medium, low) beside them, as /projects and its own page show it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ SUMMARY_LENGTH = 160
 
 @dataclass(frozen=True)
 class Card:
-    """City, country (labels and IRIs), status and one-line summary of an item; None where it has none."""
+    """City, country (labels and IRIs), status, one-line summary and confidence mark of an item; None where it has
+    none (no mark: taken directly from an official or primary source)."""
 
     city: str | None = None
     city_iri: str | None = None
@@ -31,11 +33,14 @@ class Card:
     country_iri: str | None = None
     status: str | None = None
     summary: str | None = None
+    confidence: str | None = None
 
 
 def card(tg: TypedGraph, iri: str) -> Card:
     """The card of one entity (project, city or partner)."""
     entity = tg.entities[iri]
+    record = tg.facts.get(iri)
+    confidence = record.confidence if record is not None else None
     if entity.kind == "project":
         cities = tg.cities_of(iri)
         countries = sorted({k for c in cities for k in tg.targets("in_country", c)})
@@ -53,9 +58,8 @@ def card(tg: TypedGraph, iri: str) -> Card:
         else:
             country, country_iri = (NETWORK_COUNTRIES if entity.network_wide else None), None
         summary = NAMED_ONLY if entity.named_only else one_line(entity.description)
-        return Card(
-            city, city_iri, country, country_iri, tg.label(statuses[0]).replace("_", " ") if statuses else None, summary
-        )
+        status = tg.label(statuses[0]).replace("_", " ") if statuses else None
+        return Card(city, city_iri, country, country_iri, status, summary, confidence)
     if entity.kind == "city":
         countries = tg.targets("in_country", iri)
         return Card(
@@ -65,8 +69,9 @@ def card(tg: TypedGraph, iri: str) -> Card:
             countries[0] if countries else None,
             None,
             one_line(entity.description),
+            confidence,
         )
-    return Card(summary=one_line(entity.description))
+    return Card(summary=one_line(entity.description), confidence=confidence)
 
 
 def one_line(text: str | None, limit: int = SUMMARY_LENGTH) -> str | None:

@@ -63,6 +63,7 @@ class Recommendation:
     country_iri: str | None = None
     status: str | None = None
     summary: str | None = None
+    confidence: str | None = None
     already_works_here: bool = False
 
 

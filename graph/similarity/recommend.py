@@ -334,6 +334,7 @@ def _item(
         country_iri=c.country_iri,
         status=c.status,
         summary=c.summary,
+        confidence=c.confidence,
         already_works_here=bool(ties),
     )
 

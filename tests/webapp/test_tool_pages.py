@@ -102,6 +102,23 @@ def test_match_for_a_planned_project_lists_projects_with_reasons(client):
     assert "its description speaks of “flood”, as the plan does" in answer
 
 
+def test_a_recommended_projects_card_carries_its_records_confidence_mark(client):
+    """Seberang Perai's 2019 initiatives (a news report, marked medium by the fact sheet) showed on /match with its
+    place, status and summary and no mark, which only the folded evidence held: /projects and its own page show it
+    beside them. The card (and the API's item) now carries it; an item from an official source has none."""
+    html = client.get("/match?who=city&city=cebu-city&text=traffic+signal+control").data.decode()
+    cards = {
+        m[1]: m[2] for m in re.finditer(r'class="rec-title"[^>]*>([^<]+)</a>(.*?)<p class="rec-summary">', html, re.S)
+    }
+    seberang = cards["Seberang Perai smart initiative projects (state-funded, 2019)"]
+    assert '<span class="confidence confidence-medium">medium confidence</span>' in seberang
+    assert "confidence" not in cards["Sistem Pengurusan Lalulintas Pintar (SPLiT) smart traffic management"]
+    body = client.get("/api/recommend/projects?city=cebu-city&text=traffic+signal+control").get_json()
+    marks = {item["label"]: item["confidence"] for item in body["items"]}
+    assert marks["Seberang Perai smart initiative projects (state-funded, 2019)"] == "medium"
+    assert marks["Sistem Pengurusan Lalulintas Pintar (SPLiT) smart traffic management"] is None
+
+
 def test_match_says_what_only_projects_in_other_countries_left_out(client):
     html = client.get("/match?who=city&country=vn&elsewhere=on&text=intelligent+operation+centre").data.decode()
     answer = html[html.index('id="answer"') :]

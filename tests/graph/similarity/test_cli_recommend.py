@@ -51,6 +51,19 @@ def test_a_city_planning_a_project_in_the_table(data_dir):
     assert "Cebu City;" not in result.output  # none of Cebu's own projects
 
 
+def test_an_items_confidence_mark_is_on_its_line(data_dir):
+    """The table gave a medium-confidence project's place and status and no mark but in its evidence's brackets."""
+    result = run(data_dir, "recommend", "projects", "--city", "Cebu City", "--text", "traffic signal control")
+    assert result.exit_code == 0, result.output
+    assert (
+        " 8. Seberang Perai smart initiative projects (state-funded, 2019)  (Seberang Perai, Malaysia; ongoing; "
+        "medium confidence)\n" in result.output
+    )
+    assert " 1. Sistem Pengurusan Lalulintas Pintar (SPLiT) smart traffic management  (Ipoh, Malaysia; ongoing)\n" in (
+        result.output
+    )
+
+
 def test_cities_for_a_partner_as_json(data_dir):
     result = run(data_dir, "recommend", "cities", "--partner", "sfpuc", "--top", "3", "--format", "json")
     assert result.exit_code == 0, result.output
