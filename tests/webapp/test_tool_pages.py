@@ -139,6 +139,13 @@ def test_match_says_only_projects_in_other_countries_leaves_nothing_out_without_
     assert "your own country" not in (with_city["note"] or "")
 
 
+def test_an_empty_answer_says_what_on_the_form_to_change(client):
+    """A plan in Thai, with no filter at all, was told "Try other focus areas or fewer filters"."""
+    html = client.get("/match", query_string={"who": "city", "text": "ระบบควบคุมสัญญาณไฟจราจร"}).data.decode()
+    warning = " ".join(re.search(r'<p class="notice warn">(.*?)</p>', html, re.S)[1].split())
+    assert warning == "No project with a reason to show. Tick the plan's focus areas, or describe it in other words."
+
+
 def test_match_names_a_plans_misspelt_words_with_what_they_may_mean(client):
     """A plan typed with two typos answered "No recommendation with a reason to show. Try other focus areas or
     fewer filters.", a dead end: the page now says which words no project uses and what each may have meant."""
