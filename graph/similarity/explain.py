@@ -101,24 +101,24 @@ def city_city(tg: TypedGraph, c: str, d: str) -> list[Reason]:
         tg,
         _partner_links_of_city(tg, c),
         _partner_links_of_city(tg, d),
-        lambda a: f"both work with {tg.label(a)}",
+        lambda a: f"both work with {tg.name(a)}",
     )
     reasons += _shared(
         "programme",
         tg,
         _programmes_of_city(tg, c),
         _programmes_of_city(tg, d),
-        lambda g: f"both take part in {tg.label(g)}",
+        lambda g: f"both take part in {tg.name(g)}",
     )
     reasons += _shared(
-        "focus_area", tg, fa, fb, lambda f: f"both have {tg.label(f)} projects", lambda xs: _rarer_first(tg, xs)
+        "focus_area", tg, fa, fb, lambda f: f"both have {tg.name(f)} projects", lambda xs: _rarer_first(tg, xs)
     )
     reasons += _shared(
         "practice",
         tg,
         _practices_of_city(tg, c),
         _practices_of_city(tg, d),
-        lambda bp: f"the same lesson concerns both: {tg.label(bp)}",
+        lambda bp: f"the same lesson concerns both: {tg.name(bp)}",
     )
     return reasons
 
@@ -136,7 +136,7 @@ def _city_project_ties(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = ()
                     "partner",
                     a,
                     tg.label(a),
-                    f"involves {tg.label(a)}, who already works with {tg.label(c)}",
+                    f"involves {tg.name(a)}, who already works with {tg.name(c)}",
                     tuple(ev),
                 )
             )
@@ -149,8 +149,8 @@ def _city_project_ties(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = ()
                 "focus_area",
                 f,
                 tg.label(f),
-                f"works on {tg.label(f)}, {'the topic chosen, ' if f in areas else ''}"
-                f"like {n} project{'s' if n != 1 else ''} of {tg.label(c)}",
+                f"works on {tg.name(f)}, {'the topic chosen, ' if f in areas else ''}"
+                f"like {n} project{'s' if n != 1 else ''} of {tg.name(c)}",
                 tuple(ev),
             )
         )
@@ -159,7 +159,7 @@ def _city_project_ties(tg: TypedGraph, c: str, p: str, areas: Sequence[str] = ()
         if bp in city_practices:
             ev = evidence(tg, "concerns_project", bp, p)[:1] + first_evidence(tg, city_practices[bp], 1)
             reasons.append(
-                Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}", tuple(ev))
+                Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.name(bp)}", tuple(ev))
             )
     return reasons
 
@@ -177,9 +177,7 @@ def _project_project_ties(tg: TypedGraph, p: str, q: str) -> list[Reason]:
             reasons.append(Reason(kind, x, tg.label(x), text.format(tg.label(x)), tuple(ev)))
     for bp in sorted(set(tg.sources_of("concerns_project", p)) & set(tg.sources_of("concerns_project", q))):
         ev = evidence(tg, "concerns_project", bp, q)[:1]
-        reasons.append(
-            Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.label(bp)}", tuple(ev))
-        )
+        reasons.append(Reason("practice", bp, tg.label(bp), f"the same lesson concerns both: {tg.name(bp)}", tuple(ev)))
     return reasons
 
 
@@ -196,7 +194,7 @@ def _its_text(tg: TypedGraph, iri: str) -> str:
 
 def _read(tg: TypedGraph, iri: str) -> tuple[Evidence, ...]:
     """The evidence of a text reason: the record of what it read of ``iri`` (:func:`_its_text`)."""
-    return record(tg, iri, f"{tg.label(iri)}: {_its_text(tg, iri)}")
+    return record(tg, iri, f"{tg.name(iri)}: {_its_text(tg, iri)}")
 
 
 def _possessive(name: str) -> str:
@@ -218,7 +216,7 @@ def _of_city(tg: TypedGraph, c: str, p: str) -> str:
         city = text_words(name)
         if city and any(label[i : i + len(city)] == city for i in range(len(label) - len(city) + 1)):
             return tg.label(p)
-    return f"{_possessive(tg.label(c))} {tg.label(p)}"
+    return f"{_possessive(tg.name(c))} {tg.name(p)}"
 
 
 def _words(ws: list[str]) -> str:
@@ -283,7 +281,7 @@ def project_project(tg: TypedGraph, p: str, q: str) -> list[Reason]:
                 "text",
                 p,
                 tg.label(p),
-                f"{_its_text(tg, q)} speaks of {_words(words)}, as {_possessive(tg.label(p))} does",
+                f"{_its_text(tg, q)} speaks of {_words(words)}, as {_possessive(tg.name(p))} does",
                 _read(tg, q) + _read(tg, p),
             )
         )
@@ -325,7 +323,7 @@ def plan(
                         "text",
                         x,
                         tg.label(x),
-                        f"{asker} and {its} are both about {tg.label(x)} in the framework's terms",
+                        f"{asker} and {its} are both about {tg.name(x)} in the framework's terms",
                         _read(tg, q),
                     )
                 )
@@ -335,7 +333,7 @@ def plan(
                 "focus_area",
                 f,
                 tg.label(f),
-                f"works on {tg.label(f)}, {why}",
+                f"works on {tg.name(f)}, {why}",
                 tuple(evidence(tg, "focus_area", q, f)[:1]),
             )
         )
@@ -345,7 +343,7 @@ def plan(
                 "outcome",
                 o,
                 tg.label(o),
-                f"aims at {tg.label(o)}, as {asker} does",
+                f"aims at {tg.name(o)}, as {asker} does",
                 tuple(evidence(tg, "strategic_outcome", q, o)[:1]),
             )
         )
@@ -355,16 +353,19 @@ def plan(
 def already_works(tg: TypedGraph, ties: list[Tie]) -> Reason:
     """The "already works here" reason of a tied item, citing its first two ties."""
     first = ties[0]
-    what = tg.label(first[1])
     return Reason(
-        "tie", first[1], what, f"already works here: {tg.label(first[2])} in {what}", tuple(first_evidence(tg, ties, 2))
+        "tie",
+        first[1],
+        tg.label(first[1]),
+        f"already works here: {tg.name(first[2])} in {tg.name(first[1])}",
+        tuple(first_evidence(tg, ties, 2)),
     )
 
 
 def _tie_statement(tg: TypedGraph, tie: Tie) -> str:
     relation, record_, partner = tie
     if relation == "paired_partner":
-        return f"the pairing {tg.label(record_)}"
+        return f"the pairing {tg.name(record_)}"
     return tg.label(record_)
 
 
@@ -386,7 +387,7 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
                     "text",
                     p,
                     tg.label(p),
-                    f"{_of_city(tg, c, p)} is in {_possessive(tg.label(a))} line of work (both speak of {_words(words)})",
+                    f"{_of_city(tg, c, p)} is in {_possessive(tg.name(a))} line of work (both speak of {_words(words)})",
                     _read(tg, p) + _read(tg, a),
                 )
             )
@@ -429,8 +430,8 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
         "peer",
         d,
         tg.label(d),
-        f"{tg.label(a)} worked in {tg.label(d)} on {_tie_statement(tg, ties[0])}; "
-        f"{_possessive(tg.label(d))} projects are like {_possessive(tg.label(c))}",
+        f"{tg.name(a)} worked in {tg.name(d)} on {_tie_statement(tg, ties[0])}; "
+        f"{_possessive(tg.name(d))} projects are like {_possessive(tg.name(c))}",
         tuple(first_evidence(tg, ties, 2)),
     )
 
@@ -452,7 +453,7 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
                 "project",
                 p,
                 tg.label(p),
-                f"{tg.label(a)} already works on {tg.label(p)} there",
+                f"{tg.name(a)} already works on {tg.name(p)} there",
                 tuple(evidence(tg, "involves_partner", p, a)[:1]),
             )
         )
@@ -465,7 +466,7 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
                     "programme",
                     g,
                     tg.label(g),
-                    f"{tg.label(c)} takes part in {tg.label(g)}, which {tg.label(a)} runs or takes part in",
+                    f"{tg.name(c)} takes part in {tg.name(g)}, which {tg.name(a)} runs or takes part in",
                     tuple(ev),
                 )
             )
@@ -482,7 +483,7 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
                     "family",
                     other,
                     tg.label(other),
-                    f"{tg.label(c)} pairs with {tg.label(other)}, to which {tg.label(a)} is related",
+                    f"{tg.name(c)} pairs with {tg.name(other)}, to which {tg.name(a)} is related",
                     tuple(ev),
                 )
             )
@@ -500,7 +501,7 @@ def _partner_city_ties(tg: TypedGraph, a: str, c: str) -> list[Reason]:
                 "focus_area",
                 f,
                 tg.label(f),
-                f"{_possessive(tg.label(a))} projects and {_possessive(tg.label(c))} both work on {tg.label(f)}",
+                f"{_possessive(tg.name(a))} projects and {_possessive(tg.name(c))} both work on {tg.name(f)}",
                 tuple(ev),
             )
         )

@@ -53,7 +53,7 @@ def reasons(tg: TypedGraph, city: str, areas: list[str], chosen: list[str]) -> l
         if pairings:
             ev = first_evidence(tg, [("under_programme", p, g) for p in sorted(pairings)], 2)
             reasons.append(
-                Reason("programme", g, tg.label(g), f"{tg.label(city)} already takes part in {tg.label(g)}", tuple(ev))
+                Reason("programme", g, tg.label(g), f"{tg.name(city)} already takes part in {tg.name(g)}", tuple(ev))
             )
     projects = tg.sources_of("in_city", city)
     weights, index = scorer(tg).focus_weights, tg.index("focus_area")
@@ -67,8 +67,8 @@ def reasons(tg: TypedGraph, city: str, areas: list[str], chosen: list[str]) -> l
                     "focus_area",
                     f,
                     tg.label(f),
-                    f"{tg.label(city)} has {n} project"
-                    f"{'s' if n != 1 else ''} in {tg.label(f)}, an area of the partner's expertise",
+                    f"{tg.name(city)} has {n} project"
+                    f"{'s' if n != 1 else ''} in {tg.name(f)}, an area of the partner's expertise",
                     tuple(ev),
                 )
             )

@@ -103,7 +103,7 @@ _STATEMENTS = {
 
 def evidence(tg: TypedGraph, relation: str, source: str, target: str) -> list[Evidence]:
     """The facts stating the link ``source --relation--> target``, as evidence."""
-    statement = _STATEMENTS[relation].format(s=tg.label(source), t=tg.label(target))
+    statement = _STATEMENTS[relation].format(s=tg.name(source), t=tg.name(target))
     return [
         Evidence(f.iri, tg.label(f.iri), statement, f.sources, f.confidence)
         for f in tg.facts_for(relation, source, target)

@@ -417,7 +417,7 @@ def _left_out_note(
     if not count:
         return None
     things = kind if count == 1 else {"project": "projects", "city": "cities"}[kind]
-    names = " and ".join(sorted(tg.label(c) for c in countries))
+    names = " and ".join(tg.name(c) for c in sorted(countries, key=tg.label))
     return f"{count} {things} in {names} {'is' if count == 1 else 'are'} left out, as asked"
 
 
@@ -496,7 +496,7 @@ def _note(
         and not tg.sources_of("paired_city", query.node)
     ):
         notes.append(
-            f"the graph has no project or pairing of {tg.label(query.node)} yet, so there is little to "
+            f"the graph has no project or pairing of {tg.name(query.node)} yet, so there is little to "
             "compare it by; describe a plan (focus areas, a few words) with the city to get projects to "
             "learn from"
         )
@@ -504,7 +504,7 @@ def _note(
         links = q.links(tg, query)
         if links < FEW_LINKS:
             notes.append(
-                f"{tg.label(query.node)} has {links} project or partnership link{'s' if links != 1 else ''} "
+                f"{tg.name(query.node)} has {links} project or partnership link{'s' if links != 1 else ''} "
                 "in the graph, so these lean on what its projects' descriptions say and on what is near "
                 "it in the graph; items with nothing shared say how they are connected"
             )

@@ -36,6 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.derived import code_digest, collection_paused, lasting_version, part_path, write_part
+from graph.prose import in_sentence
 from graph.similarity.kinds import KINDS, RELATIONS
 from graph.similarity.names import Names
 from graph.store import Store
@@ -304,6 +305,12 @@ class TypedGraph:
     def label(self, iri: str) -> str:
         entity = self.entities.get(iri)
         return entity.label if entity else iri
+
+    def name(self, iri: str) -> str:
+        """The label as written in a sentence: a country's or partner's with "the" where English puts it
+        (:func:`graph.prose.in_sentence`), every other entity's as it is."""
+        label = self.label(iri)
+        return in_sentence(label) if self.kind(iri) in ("country", "partner") else label
 
     def kind(self, iri: str) -> str | None:
         entity = self.entities.get(iri)

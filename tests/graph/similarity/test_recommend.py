@@ -12,7 +12,7 @@ import pytest
 
 from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, focus_area, plan_areas
-from graph.similarity.reasons import to_dict
+from graph.similarity.reasons import evidence, to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
 from graph.similarity.scoring import _IN_A_DATE, scorer
 from graph.similarity.text import tokens
@@ -166,7 +166,7 @@ def test_text_reasons_do_not_quote_partner_or_programme_names(store, tg):
             "partners_for_city",
             {"city": "nay-pyi-taw"},
             ["partner/japan", "partner/japan_mlit", "partner/united_states"],
-            "Nay Pyi Taw's Affordable and Low-Cost Housing (Thu Kha Taw Win Housing) is in United States' line of "
+            "Nay Pyi Taw's Affordable and Low-Cost Housing (Thu Kha Taw Win Housing) is in the United States' line of "
             "work (both speak of “units”, “private”, “public”)",
         ),
         # Luang Prabang's master plan study and Oriental Consultants' work both run to the "end" of March
@@ -612,6 +612,26 @@ def test_exclude_own_country_and_focus_filter(store, tg):
         )
 
 
+def test_country_names_in_sentences_take_the_where_english_puts_it(store, tg):
+    """A Manila plan with the Vietnamese country left out too said "in Philippines and Viet Nam"."""
+    answer = ask(
+        store,
+        "projects_for_plan",
+        city="manila",
+        focus=["health_wellbeing"],
+        plan_country="vn",
+        top=1,
+        tg=tg,
+        filters=Filters(exclude_own_country=True),
+    )
+    assert answer.note and "projects in the Philippines and Viet Nam are left out, as asked" in answer.note
+    assert tg.name(ID + "partner/united_states") == "the United States"
+    assert tg.name(ID + "partner/korea") == "the Republic of Korea"
+    assert (tg.name(ID + "partner/japan"), tg.name(ID + "city/manila")) == ("Japan", "Manila")
+    statements = {e.statement for e in evidence(tg, "in_country", ID + "city/manila", ID + "country/ph")}
+    assert statements == {"Manila is in the Philippines"}
+
+
 def test_unknown_city_suggests_the_closest_names(store, tg):
     with pytest.raises(NotFound) as err:
         ask(store, "similar_cities", city="Vientane", tg=tg)
@@ -839,9 +859,9 @@ def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
     """Reasons read "United States's line of work" (75 reasons over the cities' three questions)."""
     answer = ask(store, "partners_for_city", city="Rayong", top=1, tg=tg)
     assert [r.text for r in answer.items[0].reasons if "United States'" in r.text] == [
-        "Rayong's Emergency Incident Command Centre (Map Ta Phut) is in United States' line of work (both speak of "
+        "Rayong's Emergency Incident Command Centre (Map Ta Phut) is in the United States' line of work (both speak of "
         "“ta”, “command”, “water”, “centre”)",
-        "United States' projects and Rayong's both work on Health and Well-being",
+        "the United States' projects and Rayong's both work on Health and Well-being",
     ]
 
 
@@ -1103,7 +1123,7 @@ def test_a_focus_area_is_said_once_and_no_reason_is_about_the_item_itself(store,
             "tackles what WiSE water twinning: Metropolitan Cebu Water District - Miami-Dade Water and Sewer does "
             "(both speak of “partnership”, “twinning”, “utility”, “water”)",
         ),
-        ("partner", "united_states", "involves United States, who already works with Cebu City"),
+        ("partner", "united_states", "involves the United States, who already works with Cebu City"),
         ("partner", "us_water_partnership", "involves U.S. Water Partnership (USWP), who already works with Cebu City"),
         (
             "focus_area",
