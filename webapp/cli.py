@@ -1040,8 +1040,15 @@ def _ask(
             diverse=diverse,
         )
     except QuestionError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(exc.worded(_option_names())) from None
     _print_recommendations(answer, fmt)
+
+
+def _option_names() -> dict[str, str]:
+    """The running command's parameters by the option a user types for each (``in_country``: ``--in-country``,
+    ``start_year``: ``--from``), for messages written in the API's parameter names."""
+    command = click.get_current_context().command
+    return {p.name: p.opts[0] for p in command.params if isinstance(p, click.Option) and p.name}
 
 
 @main.group()

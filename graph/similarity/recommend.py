@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from itertools import chain, groupby, takewhile
+from string import Template
 
 import numpy as np
 
@@ -45,17 +46,33 @@ DIVERSE_TOP = 5
 class QuestionError(InputError):
     """A request that names no question, or two at once; ``parameter`` is the one to fix (also its ``field``).
 
-    >>> print(QuestionError("parameter 'city' is required", "city"))
+    The message marks the parameters it names (``$in_country``), so each caller names them as its user typed them:
+    the API by the parameter, ``ascn recommend`` by its option (:meth:`worded`).
+
+    >>> print(QuestionError("parameter '$city' is required", "city"))
     parameter 'city' is required
+    >>> QuestionError("a profile ($focus, $in_country)", "partner").worded({"in_country": "--in-country"})
+    'a profile (focus, --in-country)'
     """
 
     def __init__(self, message: str, parameter: str):
-        self.message = message
+        self.message = Template(message)
         super().__init__(field=parameter)
         self.parameter = parameter
 
+    def worded(self, names: Mapping[str, str]) -> str:
+        """The message naming each parameter as ``names`` calls it (the parameter's own name if not there)."""
+        return self.message.safe_substitute(_Named(names))
+
     def __str__(self) -> str:
-        return self.message
+        return self.worded({})
+
+
+class _Named(dict):
+    """Parameter names to the words to write for them; a name not given is written as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 def choose(output: str, given: Mapping[str, object]) -> str:
@@ -71,7 +88,7 @@ def choose(output: str, given: Mapping[str, object]) -> str:
         plan = has & {"focus", "outcome", "text"}
         if "project" in has and (plan or "city" in has):
             raise QuestionError(
-                "give a project, or a city, or a plan (focus, outcome, text) with or without its "
+                "give a project, or a city, or a plan ($focus, $outcome, $text) with or without its "
                 "city — not a project with them",
                 "project",
             )
@@ -81,7 +98,7 @@ def choose(output: str, given: Mapping[str, object]) -> str:
             return "projects_for_plan"
         if "city" in has:
             return "projects_for_city"
-        raise QuestionError("give a city, a project, or a plan (focus, outcome, text)", "city")
+        raise QuestionError("give a city, a project, or a plan ($focus, $outcome, $text)", "city")
     if output == "cities":
         if "partner" in has and "city" in has:
             raise QuestionError("give a partner or a city, not both", "city")
@@ -95,10 +112,10 @@ def choose(output: str, given: Mapping[str, object]) -> str:
             return "similar_cities"
         if has & {"focus", "programme", "in_country"}:
             return "cities_for_profile"
-        raise QuestionError("give a partner, a city, or a partner profile (focus, programme, in_country)", "partner")
+        raise QuestionError("give a partner, a city, or a partner profile ($focus, $programme, $in_country)", "partner")
     if output == "partners":
         if "city" not in has:
-            raise QuestionError("parameter 'city' is required", "city")
+            raise QuestionError("parameter '$city' is required", "city")
         return "partners_for_city"
     raise QuestionError(f"no recommendations of {output!r}; ask for projects, cities or partners", "output")
 

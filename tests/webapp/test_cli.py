@@ -477,6 +477,15 @@ def test_the_status_values_are_listed_and_checked(ascn):
     assert result.exit_code == 2 and "'soon' is not one of 'ongoing'" in result.output
 
 
+def test_a_recommend_error_names_the_options_the_user_types_not_the_apis_parameters(ascn):
+    """`ascn recommend cities` said "give a partner, a city, or a partner profile (focus, programme, in_country)"."""
+    result = ascn("recommend", "cities")
+    assert result.exit_code == 2
+    assert "a partner profile (--focus, --programme, --in-country)" in result.output
+    result = ascn("recommend", "projects", "--project", "x", "--city", "hanoi")
+    assert result.exit_code == 2 and "a plan (--focus, --outcome, --text) with or without" in result.output
+
+
 def test_ctrl_c_exits_130_not_the_code_of_data_that_does_not_conform(monkeypatch):
     """Click's 'Aborted!' exited 1, which `ascn validate` means for data that does not conform."""
     from click.testing import CliRunner
