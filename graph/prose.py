@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["in_sentence"]
+__all__ = ["in_sentence", "period_in_words"]
 
 _TAKES_THE = re.compile(r"\b(?:Republic|Federation|Kingdom|States|Union|Emirates|Islands|Philippines|Netherlands)\b")
 
@@ -26,3 +26,18 @@ def in_sentence(name: str) -> str:
     if name.lower().startswith("the ") or not _TAKES_THE.search(name):
         return name
     return "the " + name
+
+
+def period_in_words(period: str) -> str:
+    """A period as stated in the sources, as a person reads it: "-2030" (no start year given) read like a negative
+    number, and "2025-" like a sum left unfinished. The stated text itself is kept in the graph.
+
+    >>> period_in_words("-2030"), period_in_words("2025-"), period_in_words("2018-2025"), period_in_words("2019")
+    ('until 2030', 'from 2025', '2018-2025', '2019')
+    """
+    text = period.strip()
+    if text.startswith("-") and text[1:].strip():
+        return "until " + text[1:].strip()
+    if text.endswith("-") and text[:-1].strip():
+        return "from " + text[:-1].strip()
+    return period

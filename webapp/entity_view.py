@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from graph.prose import period_in_words
 from ontology.namespace import ASCN, GEO, SCHEMA, WGS
 from webapp.page_data import entity_type, href_of, local_path, rows, sorted_terms, text
 
@@ -483,7 +484,7 @@ def _dated(graph: Graph, obj) -> str | None:
 
 def _value(graph: Graph, index: SourceIndex, prop, obj) -> Value:
     if isinstance(obj, Literal):
-        return Value(_literal(obj))
+        return Value(period_in_words(str(obj)) if prop == ASCN.period else _literal(obj))
     if any((obj, RDF.type, t) in graph for t in NODE_TYPES):
         return _node_value(graph, index, prop, obj)
     path = local_path(obj)
@@ -516,7 +517,7 @@ def _node_value(graph: Graph, index: SourceIndex, prop, node) -> Value:
         wkt = str(graph.value(node, GEO.asWKT) or "")
         main = degrees(wkt) or wkt
     elif (node, RDF.type, ASCN.ReportedPeriod) in graph:
-        main = str(graph.value(node, ASCN.period) or "")
+        main = period_in_words(str(graph.value(node, ASCN.period) or ""))
     elif (node, RDF.type, ASCN.Statement) in graph:
         main = str(graph.value(node, DCTERMS.description) or "")
         aspect = graph.value(node, ASCN.aspect)

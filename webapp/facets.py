@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from graph.lookup import compact, fold
+from graph.prose import period_in_words
 from webapp.page_data import bound, whole_number
 
 FACETS = (
@@ -45,6 +46,11 @@ class Project:
     places: list[str] = field(default_factory=list)
     """Every name of its cities and member states, :func:`graph.lookup.compact`-ed: what typed text is matched
     against besides the name and description."""
+
+    @property
+    def period_in_words(self) -> str:
+        """The period as stated, as a person reads it ("until 2030" for "-2030"), or "" if none is stated."""
+        return period_in_words(self.period) if self.period else ""
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,7 @@ def find_projects_csv():
                 "; ".join(p.facets["status"].values()),
                 p.start or "",
                 p.end or "",
-                p.period or "",
+                p.period_in_words,
                 p.description,
                 "; ".join(p.sources),
             ]

@@ -431,6 +431,18 @@ def test_find_projects_narrows_by_facets_and_counts_reflect_other_filters(client
     )
 
 
+def test_a_period_with_one_year_reads_as_a_person_reads_it_and_the_graph_keeps_it_as_stated(client):
+    """Putrajaya's CCTV project (stated "-2030", no start year) read "· -2030", like a negative number."""
+    listed = " ".join(page_text(client.get("/projects?city=putrajaya&q=CCTV")).split())
+    assert "· until 2030 ·" in listed and "-2030" not in listed
+    (row,) = csv.DictReader(io.StringIO(client.get("/projects.csv?city=putrajaya&q=CCTV").get_data(as_text=True)))
+    assert (row["period"], row["end"]) == ("until 2030", "2030")
+    page = " ".join(re.sub(r"<[^>]+>", " ", page_text(client.get("/id/project/pjy-cctv-panic"))).split())
+    assert "Period as stated until 2030" in page
+    turtle = client.get("/id/project/pjy-cctv-panic", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert (ID["project/pjy-cctv-panic"], ASCN.period, Literal("-2030")) in Graph().parse(data=turtle, format="turtle")
+
+
 def test_find_projects_finds_a_project_in_each_city_it_spans(client):
     # The USASCP hospital project runs in Phnom Penh, Siem Reap and Battambang; the city facet knew only the first.
     for city in ("phnom-penh", "siem-reap", "battambang"):
