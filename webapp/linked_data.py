@@ -22,8 +22,9 @@ from webapp.bounds import ParameterError
 from webapp.page_data import sorted_terms
 
 HTML = "html"
+XHTML = "application/xhtml+xml"
 OFFERS = (
-    ["text/html", "application/xhtml+xml"]
+    ["text/html", XHTML]
     + [f.media_type for f in GRAPH_FORMATS]
     + [
         alias
@@ -32,10 +33,11 @@ OFFERS = (
         if "/" in alias and alias not in ("application/xml", "text/xml")
     ]
 )
-"""HTML first, so ``*/*`` (and a tie) gets the page; then each RDF syntax by media type and its aliases, except the
-generic XML types, which an XML tool sends without meaning RDF (and browsers send beside HTML). ``text/plain``
-is offered (N-Triples, its historical media type, as ``/sparql`` answers it): a plain-text client got a 406.
-``application/json`` gets JSON-LD, which is JSON: a client asking for JSON (``requests``, ``fetch``) got a 406."""
+"""HTML first, so ``*/*`` (and a tie) gets the page (XHTML only to a client naming it: :func:`negotiate`); then each
+RDF syntax by media type and its aliases, except the generic XML types, which an XML tool sends without meaning RDF
+(and browsers send beside HTML). ``text/plain`` is offered (N-Triples, its historical media type, as ``/sparql``
+answers it): a plain-text client got a 406. ``application/json`` gets JSON-LD, which is JSON: a client asking for
+JSON (``requests``, ``fetch``) got a 406."""
 FORMAT_NAMES = {
     HTML: HTML,
     **{key: f.name for f in GRAPH_FORMATS for key in (f.name, f.extension, *f.aliases) if "/" not in key},
@@ -73,6 +75,8 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
     'turtle'
     >>> negotiate(MIMEAccept([("text/html", 1)]), "jsonld").media_type
     'application/ld+json'
+    >>> negotiate(MIMEAccept([("application/*", 1)]), None).media_type
+    'application/n-triples'
     """
     if format_param:
         name = FORMAT_NAMES.get(format_param.strip().lower())
@@ -84,10 +88,21 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
         return HTML if name == HTML else _graph_format(name)
     if not accept:
         return HTML
-    best = best_match(accept, OFFERS)
+    best = best_match(accept, OFFERS if _names_xhtml(accept) else [o for o in OFFERS if o != XHTML])
     if best is None:
         raise NotAcceptable("this is available as text/html, " + ", ".join(f.media_type for f in GRAPH_FORMATS))
-    return HTML if best in ("text/html", "application/xhtml+xml") else _graph_format(best)
+    return HTML if best in ("text/html", XHTML) else _graph_format(best)
+
+
+def _names_xhtml(accept: MIMEAccept) -> bool:
+    """Whether ``accept`` names XHTML itself, as browsers do beside text/html. Met by a wildcard, XHTML won
+    ``Accept: application/*`` from a Linked Data client, which got the HTML page (labelled text/html, a type it
+    did not accept) where the application/* it asked for holds every RDF syntax but Turtle.
+
+    >>> _names_xhtml(MIMEAccept([("application/*", 1)])), _names_xhtml(MIMEAccept([("application/xhtml+xml", 1)]))
+    (False, True)
+    """
+    return any(value.lower() == XHTML for value, quality in accept if quality > 0)
 
 
 def _graph_format(name: str) -> Format:

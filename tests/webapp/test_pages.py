@@ -395,6 +395,16 @@ def test_browsers_and_any_accept_get_html(client, path, accept):
 
 
 @pytest.mark.parametrize("path", NEGOTIATED)
+def test_an_application_wildcard_gets_rdf_labelled_as_it_is(client, path):
+    """``Accept: application/*`` got the HTML page labelled text/html (XHTML met the wildcard), a type the client
+    did not accept; it gets N-Triples, the first RDF syntax under application/. XHTML named gets the page still."""
+    response = client.get(path, headers={"Accept": "application/*"})
+    assert (response.status_code, response.mimetype) == (200, "application/n-triples")
+    assert len(Graph().parse(data=response.get_data(as_text=True), format="nt")) > 0
+    assert client.get(path, headers={"Accept": "application/xhtml+xml"}).mimetype == "text/html"
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
 def test_unknown_format_and_unmet_accept_are_refused_listing_the_formats(client, path):
     response = client.get(path, query_string={"format": "png"})
     assert response.status_code == 400
