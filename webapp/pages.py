@@ -14,7 +14,7 @@ from difflib import get_close_matches
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from graph.errors import StoreError
 from graph.formats import Format
@@ -23,7 +23,7 @@ from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
 from ontology.errors import NotFound
-from ontology.namespace import ASCN, GRAPH, RDFS, VOID
+from ontology.namespace import ASCN, DCTERMS, GRAPH, RDFS, VOID
 from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
 from webapp.entity_view import Entity, build, kind_name
@@ -374,10 +374,24 @@ TOP = 5
 
 @bp.get("/id/")
 def kinds_of_entities():
-    """``/id/``, the base of every entity IRI: the kinds of entity, each with how many the graph holds."""
+    """``/id/``, the base of every entity IRI: the kinds of entity, each with how many the graph holds; as RDF too,
+    negotiated as the listing of one kind is (an RDF client got the HTML page)."""
     counts = Counter(path.split("/")[2] for path in entity_pages())
+    wanted = negotiate(request.accept_mimetypes, request.args.get("format"))
+    if isinstance(wanted, Format):
+        # each kind's listing, as the page lists it: its name and how many entities it holds
+        index, graph = URIRef(iri_of("/id/")), Graph()
+        for kind, n in sorted(counts.items()):
+            listing = URIRef(iri_of(f"/id/{kind}/"))
+            graph.add((index, DCTERMS.hasPart, listing))
+            graph.add((listing, RDFS.label, Literal(kind_name(kind))))
+            graph.add((listing, VOID.entities, Literal(n)))
+        return _linked_data(Response(rdf_body(graph, wanted), mimetype=wanted.media_type), "/id/")
     listed = [(f"/id/{kind}/", f"{kind_name(kind)} ({n:,})") for kind, n in sorted(counts.items())]
-    return render_template("pages/kind.html", name="entity", kind="", entities=listed)
+    page = render_template(
+        "pages/kind.html", name="entity", kind="", entities=listed, alternates=alternates(request.script_root + "/id/")
+    )
+    return _linked_data(Response(page), "/id/")
 
 
 @bp.get("/id/<kind>/")

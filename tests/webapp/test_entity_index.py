@@ -6,6 +6,7 @@ import re
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal
+from rdflib.namespace import DCTERMS, VOID
 
 from ontology.namespace import ASCN, ID
 
@@ -73,4 +74,14 @@ def test_a_kind_page_names_its_rdf_alternates(client):
     assert (response.mimetype, "Accept" in response.vary) == ("text/html", True)
     assert '<link rel="alternate" type="text/turtle" href="/id/project/?format=ttl">' in response.get_data(as_text=True)
     assert "</id/project/?format=ttl>" in response.headers["Link"]
-    assert client.get("/id/", headers={"Accept": "text/turtle"}).mimetype == "text/html"  # the kinds: a page only
+    assert "</id/?format=ttl>" in client.get("/id/").headers["Link"]
+
+
+def test_the_index_of_entity_kinds_answers_rdf_to_an_rdf_client(client):
+    """/id/ answered its HTML page to ``Accept: text/turtle``, though /id/city/ had Turtle."""
+    response = client.get("/id/", headers={"Accept": "text/turtle"})
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, "text/turtle", True)
+    g = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    cities = ID["city/"]
+    assert (ID[""], DCTERMS.hasPart, cities) in g and g.value(cities, VOID.entities).toPython() == 38
+    assert len(set(g.objects(ID[""], DCTERMS.hasPart))) == len(set(g.subjects(RDFS.label, None)))

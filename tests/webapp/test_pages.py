@@ -375,7 +375,7 @@ def test_format_parameter_overrides_accept(client, fmt, media_type):
     assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, media_type, True)
 
 
-NEGOTIATED = ["/id/city/da-nang", "/ontology"]
+NEGOTIATED = ["/id/city/da-nang", "/ontology", "/id/"]
 """The routes that answer HTML or RDF (webapp.linked_data.negotiate)."""
 
 
