@@ -68,6 +68,11 @@ class QuestionError(InputError):
         return self.worded({})
 
 
+def _as_typed(text: str) -> str:
+    """What a user typed, put in a :class:`QuestionError`'s message: its ``$`` kept, not read as a parameter."""
+    return text.replace("$", "$$")
+
+
 class _Named(dict):
     """Parameter names to the words to write for them; a name not given is written as it is."""
 
@@ -117,7 +122,7 @@ def choose(output: str, given: Mapping[str, object]) -> str:
         if "city" not in has:
             raise QuestionError("parameter '$city' is required", "city")
         return "partners_for_city"
-    raise QuestionError(f"no recommendations of {output!r}; ask for projects, cities or partners", "output")
+    raise QuestionError(f"no recommendations of {_as_typed(output)!r}; ask for projects, cities or partners", "output")
 
 
 def ask(
@@ -148,7 +153,9 @@ def ask(
     ``city`` gives it too). ``weights`` replaces the question's signal weights (evaluation only).
     """
     if question not in QUESTIONS:
-        raise QuestionError(f"no question {question!r}; the questions are {', '.join(QUESTIONS)}", "question")
+        raise QuestionError(
+            f"no question {_as_typed(question)!r}; the questions are {', '.join(QUESTIONS)}", "question"
+        )
     q = QUESTIONS[question]
     tg = tg or typed_graph(store, cache)
     node_name = {"city": city, "project": project, "partner": partner}.get(q.input_kind)

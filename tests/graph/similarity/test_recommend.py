@@ -76,6 +76,9 @@ def test_an_unknown_question_or_output_is_an_input_error_naming_the_known_ones(s
     assert isinstance(caught.value, InputError) and caught.value.parameter == "question"
     with pytest.raises(QuestionError, match="^no recommendations of 'mayors'; ask for projects, cities or partners$"):
         choose("mayors", {"city": "hue"})
+    with pytest.raises(QuestionError) as caught:  # a typed "$city" read as the parameter's marker said 'city'
+        choose("$city", {"city": "hue"})
+    assert caught.value.worded({"city": "--city"}).startswith("no recommendations of '$city';")
 
 
 def test_cebu_planning_signal_control_does_not_get_its_own_project(store, tg):
