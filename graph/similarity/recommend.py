@@ -56,16 +56,17 @@ class QuestionError(InputError):
     """
 
     def __init__(self, message: str, parameter: str):
-        self.message = Template(message)
+        self.template = Template(message)
+        self.message = self.worded({})
         super().__init__(field=parameter)
         self.parameter = parameter
 
     def worded(self, names: Mapping[str, str]) -> str:
         """The message naming each parameter as ``names`` calls it (the parameter's own name if not there)."""
-        return self.message.safe_substitute(_Named(names))
+        return self.template.safe_substitute(_Named(names))
 
     def __str__(self) -> str:
-        return self.worded({})
+        return self.message
 
 
 def _as_typed(text: str) -> str:
