@@ -237,18 +237,30 @@ def preview() -> Response:
 
 
 def _jsonp(body: dict) -> Response:
-    """JSON, or JSONP when the client names a ``callback`` (older reconciliation clients ask for it)."""
+    """JSON, or JSONP when the client names a ``callback`` (older reconciliation clients ask for it).
+
+    The script starts with an empty comment, as well-kept JSONP answers do (Express, Rails): a body that begins
+    with bytes the client chose could otherwise be read as another kind of file (a Flash object, Rosetta Flash,
+    CVE-2014-4671); ``nosniff``, which every answer carries (``webapp.security``), keeps a browser from guessing one.
+    """
     callback = request.args.get("callback")
     if callback:
-        if not _CALLBACK.fullmatch(callback):  # it was answered as plain JSON, which the client's script cannot run
+        if len(callback) > _CALLBACK_LENGTH or not _CALLBACK.fullmatch(callback):
+            # it was answered as plain JSON, which the client's script cannot run
             raise ApiError(
                 400,
-                f"parameter 'callback': expected a JavaScript name (letters, digits, '_', '$', '.'), got {callback[:40]!r}",
+                "parameter 'callback': expected a JavaScript name (letters, digits, '_', '$', '.') of at most "
+                f"{_CALLBACK_LENGTH} characters, got {callback[:40]!r}"
+                + (f" ({len(callback)} characters)" if len(callback) > 40 else ""),
                 "callback",
             )
-        return Response(f"{callback}({json.dumps(body)});", mimetype="application/javascript")
+        return Response(f"/**/{callback}({json.dumps(body)});", mimetype="application/javascript")
     return jsonify(body)
 
 
 _CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
 """A JSONP callback: a JavaScript name, or names joined by dots (``jQuery123.cb``); ASCII only."""
+
+_CALLBACK_LENGTH = 128
+"""The longest callback name taken: jQuery's generated names are about 40 characters; a name of thousands is no
+client's, and would only make the answer a vehicle for the client's bytes."""
