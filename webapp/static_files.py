@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+from datetime import UTC, datetime
 from mimetypes import guess_type
 from pathlib import Path
 
@@ -77,6 +78,8 @@ def send_static(filename: str) -> Response:
         response = Response(_compressed(path, encoding), mimetype=_mimetype(path))
         response.headers["Content-Encoding"] = encoding
         response.set_etag(f"{_digest(path)}-{encoding}")
+        # dated as send_from_directory dates the file it sends as it is
+        response.last_modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         response.headers["Vary"] = "Accept-Encoding"
         response.make_conditional(request)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if immutable else "no-cache"

@@ -85,3 +85,22 @@ def test_a_static_file_answers_ranges_and_preconditions_as_a_download_does(clien
     failed = client.get("/static/css/site.css", buffered=True, headers={"If-Match": '"another"'})
     assert failed.status_code == 412 and whole.data[:200] not in failed.data and b"If-Match" in failed.data
     assert client.get("/static/css/site.css", buffered=True, headers={"If-Match": tag}).status_code == 200
+
+
+def test_if_unmodified_since_is_a_412_when_the_file_changed_after_it(client):
+    """Downloads and static files (sent as they are or compressed) ignored If-Unmodified-Since: the file whole to a
+    client that asked for it only if unchanged since a date (RFC 9110 13.1.4). If-Match decides alone when given, a
+    date that is no HTTP date is ignored, and the 412 comes before a 304 or a range (13.2.2)."""
+    for url, encoding in (("/download/ascn-kg.nt", ""), ("/static/css/site.css", ""), ("/static/css/site.css", "br")):
+        whole = client.get(url, buffered=True, headers={"Accept-Encoding": encoding})
+        modified, tag = whole.headers["Last-Modified"], whole.headers["ETag"]
+        unchanged = {"Accept-Encoding": encoding, "If-Unmodified-Since": modified}
+        assert client.get(url, buffered=True, headers=unchanged).status_code == 200
+        for before in ({}, {"If-None-Match": tag}, {"Range": "bytes=0-9"}):
+            headers = {"Accept-Encoding": encoding, "If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT", **before}
+            failed = client.get(url, buffered=True, headers=headers)
+            assert failed.status_code == 412 and whole.data[:100] not in failed.data, (url, encoding, before)
+            assert f"modified at {modified}, after If-Unmodified-Since".encode() in failed.data
+        for ignored in ({"If-Match": tag}, {"If-Unmodified-Since": "yesterday"}):
+            headers = {"Accept-Encoding": encoding, "If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT", **ignored}
+            assert client.get(url, buffered=True, headers=headers).status_code == 200, (url, ignored)
