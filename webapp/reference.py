@@ -106,14 +106,22 @@ def ontology_module(module: str):
 
 @bp.get("/ontology.<ext>")
 def ontology_file(ext: str):
-    """The ontology as a file: ``.ttl`` (Turtle), ``.rdf`` (RDF/XML), ``.jsonld`` (JSON-LD), ``.nt``."""
+    """The ontology as a file: ``.ttl`` (Turtle), ``.rdf`` (RDF/XML), ``.jsonld`` (JSON-LD), ``.nt``.
+
+    A ``format`` parameter is read as every RDF route reads it (:func:`negotiate`), the ending being only the default:
+    ``/ontology.ttl?format=nt`` was Turtle without a word; it is N-Triples, ``format=html`` the documentation page
+    and an unknown format the same 400 naming it."""
     if ext not in ONTOLOGY_FILES:
         abort(
             404,
             description=f"no ontology file ontology.{ext}; there are: "
             + ", ".join(f"ontology.{e}" for e in ONTOLOGY_FILES),
         )
-    return _ontology_file(ONTOLOGY_FILES[ext], attachment=True)
+    asked = request.args.get("format")
+    wanted = negotiate(request.accept_mimetypes, asked) if asked else ONTOLOGY_FILES[ext]
+    if not isinstance(wanted, Format):
+        return redirect(url_for("reference.ontology_page"), 303)
+    return _ontology_file(wanted, attachment=True)
 
 
 def _ontology_file(fmt: Format, attachment: bool) -> Response:

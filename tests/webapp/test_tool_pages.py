@@ -265,6 +265,21 @@ def test_ontology_negotiates_rdf_and_offers_files(client):
     assert client.get("/ontology", headers={"Accept": "text/html,*/*"}).mimetype == "text/html"
 
 
+def test_an_ontology_file_reads_format_as_every_rdf_route_does(client):
+    """``/ontology.ttl?format=nt`` was Turtle, the parameter ignored without a word, where ``/ontology``, ``/id/...``
+    and ``/graph/...`` answer the syntax it names (and refuse an unknown one)."""
+    triples = client.get("/ontology.ttl", query_string={"format": "nt"})
+    assert (triples.status_code, triples.mimetype) == (200, "application/n-triples")
+    assert 'filename="ascn-ontology.nt"' in triples.headers["Content-Disposition"]
+    assert isomorphic(Graph().parse(data=triples.data, format="nt"), ontology_graph())
+    assert client.get("/ontology.nt", query_string={"format": "turtle"}).mimetype == "text/turtle"
+    page = client.get("/ontology.ttl", query_string={"format": "html"})
+    assert (page.status_code, page.headers["Location"]) == (303, "/ontology")
+    refused = client.get("/ontology.ttl", query_string={"format": "png"})
+    assert refused.status_code == 400
+    assert "parameter &#39;format&#39;: unknown format &#39;png&#39;; use one of html, ttl" in refused.text
+
+
 @pytest.mark.parametrize("path", ["/ontology.jsonld", "/ontology?format=jsonld", "/ontology/core?format=jsonld"])
 def test_the_ontologys_json_ld_reads_as_plain_json_with_the_published_context(client, path):
     """It was expanded (``"http://www.w3.org/2000/01/rdf-schema#label": [{"@language": "en", ...}]``); it now carries
