@@ -23,19 +23,20 @@ _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-def resolve_query(text: str) -> Query | str:
+def resolve_query(text: str, max_length: int) -> Query | str:
     """The library query or ``.rq`` file ``text`` names, or ``text`` itself when it is SPARQL.
 
-    A ``.rq`` file without a ``#+`` header is returned as its text. A bare word that names no library query
-    and no file raises NotFound with the closest library names.
+    A ``.rq`` file without a ``#+`` header is returned as its text; a file longer than ``max_length`` characters
+    (the endpoint's longest query) is an InputError. A bare word that names no library query and no file raises
+    NotFound with the closest library names.
 
-    >>> resolve_query("projects_of_city").title
+    >>> resolve_query("projects_of_city", 100_000).title
     'Projects of a city'
-    >>> resolve_query("projects_per_focus_area")
+    >>> resolve_query("projects_per_focus_area", 100_000)
     Traceback (most recent call last):
     ...
     ontology.errors.NotFound: no library query named 'projects_per_focus_area'; did you mean: projects_in_focus_area, project_counts_by_focus_area, project_counts_by_country_and_focus_area?
-    >>> resolve_query("no_such.rq")
+    >>> resolve_query("no_such.rq", 100_000)
     Traceback (most recent call last):
     ...
     ontology.errors.NotFound: no such file: no_such.rq
@@ -46,24 +47,34 @@ def resolve_query(text: str) -> Query | str:
     if text.endswith(".rq") and "\n" not in text:
         if not path.is_file():
             raise NotFound(f"no such file: {text}")
-        source = _read(path)
+        source = _read(path, max_length)
         return parse_query(path.stem, source) if source.startswith("#+") else source
     if _NAME.match(text):
         if path.is_file():
-            return _read(path)
+            return _read(path, max_length)
         raise NotFound(
             f"no library query named {text!r}", suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5)
         )
     return text
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, max_length: int) -> str:
     """A query file's text: UTF-8, as SPARQL's media type says (an editor's byte-order mark dropped); other bytes are
-    an InputError naming the file and where, which was a UnicodeDecodeError's traceback."""
+    an InputError naming the file and where, which was a UnicodeDecodeError's traceback. At most ``max_length``
+    characters are read: the file was read whole, however large (a log or a dump named by mistake), to be refused by
+    no limit, where the endpoint refuses a longer query (``ASCN_SPARQL_MAX_QUERY_LENGTH``)."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig") as file:
+            text = file.read(max_length + 1)
     except UnicodeDecodeError as exc:
         raise InputError(path.name, None, None, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+    if len(text) > max_length:
+        raise InputError(
+            path.name,
+            expected=f"a query of at most {max_length:,} characters (ASCN_SPARQL_MAX_QUERY_LENGTH, as the endpoint "
+            f"takes); the file is {path.stat().st_size:,} bytes",
+        )
+    return text
 
 
 def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> None:

@@ -18,7 +18,7 @@ import click
 from click.testing import CliRunner
 
 from graph.backends import open_store
-from graph.config import MAX_RECORDS, Settings
+from graph.config import MAX_RECORDS, Settings, whole_setting
 from graph.errors import StoreDamaged, StoreError, StoreLocked
 from graph.formats import FORMATS
 from graph.pool import on_deep_stack
@@ -31,7 +31,7 @@ from loaders.schema import SCHEMA, SOURCE_KINDS
 from loaders.templates import csv_template, yaml_template
 from ontology.errors import AscnError, InputError
 from queries.library import check_given, get_query
-from webapp import served, warmup
+from webapp import DEFAULTS, served, warmup
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -459,7 +459,7 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
         given.setdefault(name, []).append(value)
     # a repeated parameter binds each value, as /api/queries binds it (only the last was kept, a wrong answer)
     values = {name: found if len(found) > 1 else found[0] for name, found in given.items()}
-    named = resolve_query(query)
+    named = resolve_query(query, _max_query_length())
     store = obj.store()
     if isinstance(named, str):
         if values:
@@ -483,6 +483,12 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
         click.echo(_FORMATS[fmt](answer).rstrip("\n"))
     else:
         click.echo(answer.serialize(format="turtle"))
+
+
+def _max_query_length() -> int:
+    """The longest query the endpoint takes (``ASCN_SPARQL_MAX_QUERY_LENGTH``), to which a query file is held too."""
+    name = "SPARQL_MAX_QUERY_LENGTH"
+    return whole_setting(os.environ.get(f"ASCN_{name}", DEFAULTS[name]), f"ASCN_{name}")
 
 
 @main.command()

@@ -306,6 +306,22 @@ def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
     assert ascn("query", str(path), "--format", "json").exit_code == 0
 
 
+def test_a_query_file_longer_than_the_endpoint_takes_is_refused_naming_it(ascn, tmp_path, monkeypatch):
+    """It was read whole, however large (a dump named by mistake), though the endpoint refuses a query past
+    ASCN_SPARQL_MAX_QUERY_LENGTH; the file, its size and the limit are named, and a file within it runs."""
+    monkeypatch.setenv("ASCN_SPARQL_MAX_QUERY_LENGTH", "20")
+    path = tmp_path / "big.rq"
+    path.write_text("ASK { ?s ?p ?o }     # Huế\n", encoding="utf-8")
+    result = ascn("query", str(path))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: big.rq: expected a query of at most 20 characters (ASCN_SPARQL_MAX_QUERY_LENGTH, as the endpoint "
+        "takes); the file is 29 bytes\n",
+    )
+    path.write_text("ASK { ?s ?p ?o }", encoding="utf-8")
+    assert ascn("query", str(path), "--format", "json").exit_code == 0
+
+
 def test_export_to_a_device_writes_to_it_and_a_failed_write_is_an_error(ascn, tmp_path):
     """``-o /dev/full`` printed "wrote 515417 bytes" and left a file in /dev: the export was written beside the path
     and renamed over it, device or not. A device is written to as it is, and its full disk is an error naming it
