@@ -307,7 +307,7 @@ def _accepted_fact(
             data.add((node, ASCN.underProgramme, programme))
         data.add((node, DCTERMS.source, source))
     elif kind in ("project", "new-project"):
-        _project(store, p, data, source, overrides)
+        _project(store, proposals, p, data, source, overrides)
     elif kind == "milestone":
         date = _value(p, "date")
         node = ID[f"event/{date}-p{key[:6]}"]
@@ -387,7 +387,9 @@ def _accepted_fact(
     return g
 
 
-def _project(store: Store, p: Proposal, data: Graph, source: URIRef, overrides: dict[str, str]) -> None:
+def _project(
+    store: Store, proposals: Graph, p: Proposal, data: Graph, source: URIRef, overrides: dict[str, str]
+) -> None:
     known = p.fields.get("project")
     partner = p.fields.get("partner")
     if isinstance(known, URIRef):  # a known project: the text adds a partner to it, nothing else it could hold twice
@@ -398,6 +400,8 @@ def _project(store: Store, p: Proposal, data: Graph, source: URIRef, overrides: 
         return
     name = str(_value(p, "name"))
     city = _entity(p, "city", "city") if p.kind == "project" else p.fields.get("city")
+    if not isinstance(city, URIRef):
+        _refuse_without_city(proposals, p, name)
     focus = overrides.get("focus_area")
     if not focus:
         raise InputError(
@@ -424,6 +428,27 @@ def _project(store: Store, p: Proposal, data: Graph, source: URIRef, overrides: 
     if isinstance(partner, URIRef):
         data.add((node, ASCN.involvesPartner, partner))
     data.add((node, DCTERMS.source, source))
+
+
+def _refuse_without_city(proposals: Graph, p: Proposal, name: str) -> None:
+    """Refuse a new project whose text names no city, naming the project proposal that gives its city.
+
+    A project belongs to a member city or to the whole network, so such a project was refused by the data shapes,
+    in their words ("exactly one of the two"), after the curator had chosen its focus area; the project proposal of
+    the same document, which names the project with its city, is what adds it."""
+    siblings = [
+        _read(proposals, q)
+        for q in proposals.subjects(ASCN.fromDocument, URIRef(p.document))
+        if isinstance(q, URIRef) and str(proposals.value(q, ASCN.proposalKind)) == "project"
+    ]
+    named = [q for q in siblings if str(q.fields.get("name")) == name]
+    by_record = "add the project as a record with its city (`ascn template project`, `ascn load`)"
+    if not named or named[0].status == REJECTED:
+        expected = f"a city: {by_record}"
+    else:
+        then = "which is accepted" if named[0].status == ACCEPTED else "accept that one instead"
+        expected = f"a city: proposal {named[0].id} names this project with its city, {then}; reject this one"
+    raise InputError(p.id, None, "city", expected, "none (the text names the project only)")
 
 
 def _source(proposals: Graph, doc: URIRef, g: Graph) -> URIRef:

@@ -469,6 +469,14 @@ def test_the_cycle_ingest_review_accept_release_diff(fresh_settings, fresh_store
     assert "release" in _run(
         s, "proposals", "accept", pairing, project, "--by", "Mai Tran", "--set", "focus_area=built_infrastructure"
     )
+    cityless = CliRunner().invoke(
+        main, ["--data-dir", str(s.data_dir), "proposals", "accept", new_project, "--by", "Mai Tran"]
+    )  # was the shapes' "exactly one of the two" (inCity, networkWide), once given a focus area
+    assert (cityless.exit_code, cityless.output) == (
+        2,
+        f"error: {new_project}, field 'city': expected a city: proposal {project} names this project with its city, "
+        "which is accepted; reject this one, got 'none (the text names the project only)'\n",
+    )
     _run(s, "proposals", "reject", new_project, "--by", "Mai Tran", "--note", "the same project as accepted")
     assert "rejected" in _run(s, "proposals", "show", new_project)
     assert new_project in _run(s, "proposals", "list", "--status", "rejected")

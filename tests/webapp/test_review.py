@@ -101,15 +101,25 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     assert re.search(
         rf'<td>Mai Tran</td><td><time datetime="{re.escape(at)}">\d{{1,2}} \w+ \d{{4}}, \d\d:\d\d UTC</time>', done
     )
-    new_project = next(p.id for p in list_proposals(store) if p.kind == "new-project")
+    project = next(p.id for p in list_proposals(store) if p.kind == "project")
     hostile = client.post(  # a focus area no form offers: named, where the store's refusal of its IRI was shown
-        f"/review/{new_project}/accept", data={"csrf_token": _csrf(done), "focus_area": "x> <y"}, follow_redirects=True
+        f"/review/{project}/accept", data={"csrf_token": _csrf(done), "focus_area": "x> <y"}, follow_redirects=True
     ).get_data(as_text=True)
     assert (
-        f"Not done: {new_project}, field &#39;focus_area&#39;: expected a focus area id (civic_social, "
+        f"Not done: {project}, field &#39;focus_area&#39;: expected a focus area id (civic_social, "
         "health_wellbeing, safety_security, quality_environment, built_infrastructure, industry_innovation) for a "
         "project, got &#39;x&gt; &lt;y&#39;"
     ) in hostile
+    new_project = next(p.id for p in list_proposals(store) if p.kind == "new-project")
+    cityless = client.post(  # was the shapes' "exactly one of the two" (inCity, networkWide), its focus area chosen
+        f"/review/{new_project}/accept",
+        data={"csrf_token": _csrf(done), "focus_area": "built_infrastructure"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert (
+        f"Not done: {new_project}, field &#39;city&#39;: expected a city: proposal {project} names this project with "
+        "its city, accept that one instead; reject this one, got &#39;none (the text names the project only)&#39;"
+    ) in cityless
     assert releases.current_release(store).number == 2
     client.post(f"/review/{new_project}/reject", data={"csrf_token": _csrf(done), "note": "duplicate"})
     assert [p.note for p in list_proposals(store, "rejected")] == ["duplicate"]
