@@ -44,6 +44,10 @@ SIGN_IN_WINDOW = 15 * 60
 about ten tokens a second over one connection (and as many more as it opened): a token a person can type fell to a
 dictionary within hours. A curator who mistypes five times waits a quarter of an hour."""
 THROTTLE = "ascn-sign-in-throttle"
+KEPT = "kept"
+"""The session key of a form sent and not done (a wrong token, a refused acceptance): the page gives it back as it
+was sent, where the redirect to it showed the message over empty fields (the curator's name, the note written, the
+focus area chosen). The token is never kept."""
 
 
 class SignInThrottle:
@@ -146,7 +150,8 @@ def _token_mark() -> str:
 
 @bp.get("/review")
 def review_page():
-    """Pending proposals with their evidence and fields, and the reviewed ones for audit."""
+    """Pending proposals with their evidence and fields, and the reviewed ones for audit; a form that was not done
+    comes back as it was sent (:data:`KEPT`)."""
     store = get_store()
     pending = list_proposals(store)
     reviewed = [p for p in list_proposals(store, None) if p.status != "pending"]
@@ -163,6 +168,7 @@ def review_page():
             focus_areas=FOCUS_AREAS,
             link=local_path,
             names=names,
+            kept=session.pop(KEPT, {}),
         )
     )
     response.headers["Cache-Control"] = "no-store"
@@ -194,6 +200,7 @@ def sign_in():
     if not hmac.compare_digest(given.encode(), str(token).encode()):
         throttle.failed(client)
         flash("That is not the curator token.", "error")
+        session[KEPT] = {"name": name[:80]}
         return redirect(url_for("review.review_page"))
     throttle.succeeded(client)
     if not name:
@@ -239,6 +246,8 @@ def decide(ident: str, action: str):
             flash(f"Rejected “{proposal.label}”; it is kept for audit.", "ok")
     except AscnError as exc:
         flash(f"Not done: {exc}", "error")
+        chosen = {k: request.form[k][:80] for k in ("focus_area", "partner_kind") if request.form.get(k)}
+        session[KEPT] = {"ident": ident, "action": action, "note": (note or "")[:500], **chosen}  # a cookie: 4 kB
     return redirect(url_for("review.review_page"))
 
 

@@ -80,6 +80,7 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
         "/review/sign-in", data={"csrf_token": token, "token": "guess", "name": "Mai"}, follow_redirects=True
     ).get_data(as_text=True)
     assert "That is not the curator token." in wrong and 'name="token"' in wrong
+    assert '<input name="name" autocomplete="name" required value="Mai">' in wrong  # was empty: typed again
     signed = client.post(
         "/review/sign-in",
         data={"csrf_token": token, "token": "s3cret-token", "name": "Mai Tran"},
@@ -113,9 +114,13 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     new_project = next(p.id for p in list_proposals(store) if p.kind == "new-project")
     cityless = client.post(  # was the shapes' "exactly one of the two" (inCity, networkWide), its focus area chosen
         f"/review/{new_project}/accept",
-        data={"csrf_token": _csrf(done), "focus_area": "built_infrastructure"},
+        data={"csrf_token": _csrf(done), "focus_area": "built_infrastructure", "note": "seen in <the> news"},
         follow_redirects=True,
     ).get_data(as_text=True)
+    form = cityless[cityless.index(f'action="/review/{new_project}/accept"') :].split("</form>")[0]
+    assert '<option value="built_infrastructure" selected>' in form  # a refused form was given back empty
+    assert '<input name="note" value="seen in &lt;the&gt; news">' in form
+    assert "seen in &lt;the&gt; news" not in client.get("/review").get_data(as_text=True)  # given back once
     assert (
         f"Not done: {new_project}, field &#39;city&#39;: expected a city: proposal {project} names this project with "
         "its city, accept that one instead; reject this one, got &#39;none (the text names the project only)&#39;"
