@@ -254,12 +254,20 @@ def _without_running_heads(text: str) -> str:
 def iso_date(text: str | None) -> str | None:
     """A date as written (``8 July 2025``, ``2025-07-08T10:00:00Z``, ``July 2025``) in ISO form at its precision.
 
+    A year of four digits must be written: dateparser reads words relative to today past its ``REQUIRE_PARTS``, so
+    ``ascn ingest --date "next week"`` (or "yesterday", "2 years ago") dated the document by the day it was ingested,
+    a date no one wrote.
+
     >>> iso_date("8 July 2025"), iso_date("2025-07"), iso_date("July 2025"), iso_date("2019"), iso_date("soon")
     ('2025-07-08', '2025-07', '2025-07', '2019', None)
+    >>> iso_date("next week"), iso_date("2 years ago"), iso_date("in 3 days")
+    (None, None, None)
     """
     if not text:
         return None
     text = str(text).strip()
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
+        return None
     if re.fullmatch(r"\d{4}", text):
         return text
     if re.fullmatch(r"\d{4}-\d{2}", text):

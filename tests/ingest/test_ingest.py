@@ -425,12 +425,13 @@ def test_an_unknown_source_kind_is_refused_by_the_cli_and_the_library(fresh_sett
         store_proposals(store, [], kind="blog")
 
 
-def test_a_date_that_is_no_date_is_quoted_once(tmp_path):
-    """It was got "'99-99-99'", quoted twice."""
+@pytest.mark.parametrize("date", ["99-99-99", "next week", "2 years ago"])
+def test_a_date_that_is_no_date_is_quoted_once(tmp_path, date):
+    """It was got "'99-99-99'", quoted twice; a date relative to today ("next week") was the day of the ingest."""
     with pytest.raises(InputError) as info:
-        read_documents(TEXTS / "dev" / "02-pairing.txt", date="99-99-99")
+        read_documents(TEXTS / "dev" / "02-pairing.txt", date=date)
     assert str(info.value) == (
-        "02-pairing.txt: expected a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date), got '99-99-99'"
+        f"02-pairing.txt: expected a date such as 2025-07-08, 8 July 2025 or 2025-07 (--date), got {date!r}"
     )
 
 
