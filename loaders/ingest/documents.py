@@ -251,6 +251,10 @@ def _without_running_heads(text: str) -> str:
     return "\n\n".join(kept)
 
 
+_FIGURES = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}\b")
+"""A date that opens with its day and month in figures, in either order (``8/7/2025``, ``08.07.2025``)."""
+
+
 def iso_date(text: str | None) -> str | None:
     """A date as written (``8 July 2025``, ``2025-07-08T10:00:00Z``, ``July 2025``) in ISO form at its precision.
 
@@ -258,15 +262,24 @@ def iso_date(text: str | None) -> str | None:
     ``ascn ingest --date "next week"`` (or "yesterday", "2 years ago") dated the document by the day it was ingested,
     a date no one wrote.
 
+    Day and month in figures are read only when one of them cannot be a month: dateparser reads ``8/7/2025`` and
+    ``08.07.2025`` month first, 7 August, where writers in the region mean 8 July (a Ho Chi Minh City page's byline
+    "04/11/2025" is 4 November by its metadata), so such a date is refused rather than guessed.
+
     >>> iso_date("8 July 2025"), iso_date("2025-07"), iso_date("July 2025"), iso_date("2019"), iso_date("soon")
     ('2025-07-08', '2025-07', '2025-07', '2019', None)
     >>> iso_date("next week"), iso_date("2 years ago"), iso_date("in 3 days")
     (None, None, None)
+    >>> iso_date("8/7/2025"), iso_date("08.07.2025"), iso_date("31/12/2024"), iso_date("7/7/2025")
+    (None, None, '2024-12-31', '2025-07-07')
     """
     if not text:
         return None
     text = str(text).strip()
     if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
+        return None
+    figures = _FIGURES.match(text)
+    if figures and figures[1] != figures[2] and max(int(figures[1]), int(figures[2])) <= 12:
         return None
     if re.fullmatch(r"\d{4}", text):
         return text
