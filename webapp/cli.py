@@ -616,7 +616,8 @@ def proposals_show(obj: _Context, ident: str) -> None:
     from loaders.review import get_proposal
 
     p = get_proposal(obj.store(), ident)
-    click.echo(f"{p.iri}\n  kind: {p.kind}\n  status: {p.status}")
+    # "review", not "status": a project's own field status (ongoing, ...) is printed below it
+    click.echo(f"{p.iri}\n  kind: {p.kind}\n  review: {p.status}")
     for name, value in p.fields.items():
         click.echo(f"  {name}: {value}")
     click.echo(f'  evidence: "{p.evidence}"\n  document: {p.document_title} <{p.document}>')

@@ -480,7 +480,9 @@ def test_the_cycle_ingest_review_accept_release_diff(fresh_settings, fresh_store
         "which is accepted; reject this one, got 'none (the text names the project only)'\n",
     )
     _run(s, "proposals", "reject", new_project, "--by", "Mai Tran", "--note", "the same project as accepted")
-    assert "rejected" in _run(s, "proposals", "show", new_project)
+    assert "\n  review: rejected\n" in _run(s, "proposals", "show", new_project)
+    shown = _run(s, "proposals", "show", project)  # its review and its field status were both "status:"
+    assert "\n  review: accepted\n" in shown and "\n  status: completed\n" in shown and shown.count("status:") == 1
     assert new_project in _run(s, "proposals", "list", "--status", "rejected")
 
     store = open_store(s)
