@@ -155,8 +155,8 @@ class DiffView:
         terms = {t for s, p, o in result.added + result.removed for t in (s, o)}
         terms |= {t for s, p, old, new in result.changed for t in (s, *old, *new)}
         self.labels = labels([t for t in terms if isinstance(t, URIRef)])
-        self.records = [self.row(s, p, [], [o]) for s, p, o in result.added if _is_record(s)]
-        self.added = [self.row(s, p, [], [o]) for s, p, o in result.added if not _is_record(s)]
+        self.records = [self.row(s, p, [], [o]) for s, p, o in result.added if is_record(s)]
+        self.added = [self.row(s, p, [], [o]) for s, p, o in result.added if not is_record(s)]
         self.removed = [self.row(s, p, [o], []) for s, p, o in result.removed]
         self.changed = [self.row(s, p, old, new) for s, p, old, new in result.changed]
 
@@ -188,7 +188,7 @@ class DiffView:
 _RECORDS = tuple(str(ID[f"{kind}/"]) for kind in RECORD_KINDS)
 
 
-def _is_record(subject: Node) -> bool:
+def is_record(subject: Node) -> bool:
     """Whether ``subject`` is a record of an acceptance (:data:`loaders.review.RECORD_KINDS`), not the network's."""
     return str(subject).startswith(_RECORDS)
 

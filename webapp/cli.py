@@ -721,7 +721,18 @@ def diff_command(obj: _Context, old: str | None, new: str | None, fmt: str) -> N
         f"from {result.old.version} to {result.new.version}: "
         f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
     )
-    for s, p, o in result.added:
+    from webapp.changes import is_record
+
+    # the records of an acceptance come after its facts, as /changes keeps them apart: they were 58 of its 67 lines,
+    # sorted in among the 9 facts
+    records = [t for t in result.added if is_record(t[0])]
+    for s, p, o in (t for t in result.added if not is_record(t[0])):
+        click.echo(f"+ {s.n3()} {p.n3()} {o.n3()}")
+    if records:
+        click.echo(
+            f"records of how the added facts came in (accepted proposals, reviews, curators; PROV-O): {len(records)}"
+        )
+    for s, p, o in records:
         click.echo(f"+ {s.n3()} {p.n3()} {o.n3()}")
     for s, p, o in result.removed:
         click.echo(f"- {s.n3()} {p.n3()} {o.n3()}")

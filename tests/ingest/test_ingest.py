@@ -517,7 +517,14 @@ def test_the_cycle_ingest_review_accept_release_diff(fresh_settings, fresh_store
         assert store.query(internal("build_info").sparql).rows[0][2] == Literal(new.version)
     finally:
         store.close()
-    assert f"to {new.version}" in _run(s, "diff")
+    shown = _run(s, "diff").splitlines()
+    assert f"to {new.version}" in shown[0]
+    header = next(i for i, line in enumerate(shown) if line.startswith("records of how"))  # they were interleaved
+    facts, records = shown[1:header], shown[header + 1 :]
+    assert facts and records and shown[header].endswith(f"; PROV-O): {len(records)}")
+    kept_apart = tuple(f"+ <{ID}{kind}/" for kind in ("fact", "review", "curator"))
+    assert not any(line.startswith(kept_apart) for line in facts)
+    assert all(line.startswith(kept_apart) for line in records)
 
 
 def test_the_cycle_on_a_remote_store_changes_its_version(fresh_remote_store):
