@@ -104,23 +104,29 @@ def test_a_curator_signs_in_and_accepts_with_csrf(make_app):
     )
     project = next(p.id for p in list_proposals(store) if p.kind == "project")
     hostile = client.post(  # a focus area no form offers: named, where the store's refusal of its IRI was shown
-        f"/review/{project}/accept", data={"csrf_token": _csrf(done), "focus_area": "x> <y"}, follow_redirects=True
+        f"/review/{project}/accept",
+        data={"csrf_token": _csrf(done), "focus_area": "x> <y", "note": "seen in <the> news"},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert (
         f"Not done: {project}, field &#39;focus_area&#39;: expected a focus area id (civic_social, "
         "health_wellbeing, safety_security, quality_environment, built_infrastructure, industry_innovation) for a "
         "project, got &#39;x&gt; &lt;y&#39;"
     ) in hostile
+    form = hostile[hostile.index(f'action="/review/{project}/accept"') :].split("</form>")[0]
+    assert '<input name="note" value="seen in &lt;the&gt; news">' in form  # a refused form was given back empty
+    assert " selected>" not in form  # the refused value is no option to choose
+    assert "seen in &lt;the&gt; news" not in client.get("/review").get_data(as_text=True)  # given back once
     new_project = next(p.id for p in list_proposals(store) if p.kind == "new-project")
-    cityless = client.post(  # was the shapes' "exactly one of the two" (inCity, networkWide), its focus area chosen
+    card = done[done.index(f'id="proposal-{new_project}"') :]
+    card = card[: card.index("</article>")]
+    assert "cannot be accepted" in card and f"/review/{new_project}/accept" not in card  # no form that must fail
+    assert f"/review/{new_project}/reject" in card  # rejecting it stays one click
+    cityless = client.post(  # by hand: was the shapes' "exactly one of the two" (inCity, networkWide)
         f"/review/{new_project}/accept",
-        data={"csrf_token": _csrf(done), "focus_area": "built_infrastructure", "note": "seen in <the> news"},
+        data={"csrf_token": _csrf(done), "focus_area": "built_infrastructure"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    form = cityless[cityless.index(f'action="/review/{new_project}/accept"') :].split("</form>")[0]
-    assert '<option value="built_infrastructure" selected>' in form  # a refused form was given back empty
-    assert '<input name="note" value="seen in &lt;the&gt; news">' in form
-    assert "seen in &lt;the&gt; news" not in client.get("/review").get_data(as_text=True)  # given back once
     assert (
         f"Not done: {new_project}, field &#39;city&#39;: expected a city: proposal {project} names this project with "
         "its city, accept that one instead; reject this one, got &#39;none (the text names the project only)&#39;"
