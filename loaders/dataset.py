@@ -371,7 +371,8 @@ def _load(store: Store, path: Path, target: str, type_: str | None, limits: File
 
 
 def unload(store: Store, name: str) -> None:
-    """Remove a user-loaded graph (holding the write lock); an unknown name raises NotFound with the names that exist."""
+    """Remove a user-loaded graph (holding the write lock); an unknown name raises NotFound with the names that
+    exist."""
     target = graph_name(name)
     with writing(store):
         loaded = user_graphs(store)

@@ -342,8 +342,8 @@ sentence: "U.S. Vice President Pence announces ..." was labelled "U.S"."""
 
 def _first_sentence(text: str, limit: int = 120) -> str:
     """A short label from a statement: its first sentence, cut at a word boundary if long. A full stop, semicolon
-    or colon inside brackets or quotes ends no sentence, nor a full stop after an initial (:data:`_INITIAL`): the 5th annual meeting's milestone, "... hosted virtually by
-    Cambodia (chair: Interior Minister Sar Kheng) under the theme 'ASEAN ACT: Addressing Challenges Together'.",
+    or colon inside brackets or quotes ends no sentence, nor a full stop after an initial (:data:`_INITIAL`): the
+    5th annual meeting's milestone, "... hosted virtually by Cambodia (chair: Interior Minister Sar Kheng) under the theme 'ASEAN ACT: Addressing Challenges Together'.",
     was labelled "5th ASCN Annual Meeting hosted virtually by Cambodia (chair".
 
     >>> _first_sentence("Hosted by Cambodia (chair: Sar Kheng) under 'ACT: Together'. Then more.")
