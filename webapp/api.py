@@ -12,6 +12,7 @@ See ``docs/api.md``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -316,31 +317,23 @@ def _year(name: str) -> int | None:
     return year
 
 
-_FILTER_PARAMETERS = (
-    "country",
-    "focus_area",
-    "status",
-    "from",
-    "to",
-    "exclude_own_city",
-    "exclude_own_country",
-    "exclude_paired",
-)
-"""The parameters of :func:`_filters`, which every recommendation takes."""
+_FILTER_PARAMETERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "country": ("country", _one),
+    "focus_area": ("focus_area", _one),
+    "status": ("status", _one),
+    "from": ("start_year", _year),
+    "to": ("end_year", _year),
+    "exclude_own_city": ("exclude_own_city", _flag),
+    "exclude_own_country": ("exclude_own_country", _flag),
+    "exclude_paired": ("exclude_paired", _flag),
+}
+"""The filters every recommendation takes: each parameter's :class:`Filters` field and how its value is read. One
+table, so the parameters :func:`_recommend` accepts are the ones :func:`_filters` reads."""
 
 
 def _filters() -> Filters:
     """The filters every recommendation takes (names are resolved, and refused with suggestions, later)."""
-    return Filters(
-        country=_one("country"),
-        focus_area=_one("focus_area"),
-        status=_one("status"),
-        start_year=_year("from"),
-        end_year=_year("to"),
-        exclude_own_city=_flag("exclude_own_city"),
-        exclude_own_country=_flag("exclude_own_country"),
-        exclude_paired=_flag("exclude_paired"),
-    )
+    return Filters(**{field: read(name) for name, (field, read) in _FILTER_PARAMETERS.items()})
 
 
 # -- well-known descriptions and downloads -------------------------------------------------------
