@@ -243,11 +243,7 @@ def read_user_file(
         staged.replace_graph_from_file(focus, path, load_format(path), lambda _: None)
         graph = construct(staged.query, internal("all_triples").sparql, default_graphs=[focus])
     else:
-        records = RecordSet()
-        for record in read_file(path, type_, limits.records):
-            records.add(record)
-        check_records(records, known_ids(store), known_ids(store, graph_name(name or path.stem)))
-        graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
+        graph = _records_graph(store, path, graph_name(name or path.stem), type_, limits)
         staged.replace_graphs({focus: graph})
     staged.replace_graphs({str(GRAPH["context"]): _context(store, graph)})
     check_staged(staged.query, focus, path.name)
@@ -359,15 +355,21 @@ def _load(store: Store, path: Path, target: str, type_: str | None, limits: File
 
     if _file_kind(path, limits.bytes) == "rdf":
         return store.replace_graph_from_file(target, path, load_format(path), check)
-    records = RecordSet()
-    for record in read_file(path, type_, limits.records):
-        records.add(record)
-    check_records(records, known_ids(store), known_ids(store, target))
-    graph = records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
+    graph = _records_graph(store, path, target, type_, limits)
     with tempfile.TemporaryDirectory(prefix="ascn-load-") as folder:
         converted = Path(folder) / f"{path.stem}.nt"
         graph.serialize(converted, format="nt", encoding="utf-8")
         return store.replace_graph_from_file(target, converted, "ntriples", check)
+
+
+def _records_graph(store: Store, path: Path, target: str, type_: str | None, limits: FileLimits) -> Graph:
+    """The RDF of a user's record file (YAML, CSV), its fields and references checked against the store beside the
+    graph ``target`` it would replace: one place for :func:`load` and :func:`read_user_file`, which must agree."""
+    records = RecordSet()
+    for record in read_file(path, type_, limits.records):
+        records.add(record)
+    check_records(records, known_ids(store), known_ids(store, target))
+    return records_to_graph(records, records, labels=lambda t, i: _label(store, t, i))
 
 
 def unload(store: Store, name: str) -> None:
