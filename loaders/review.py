@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -76,6 +77,16 @@ class Proposal:
     @property
     def id(self) -> str:
         return self.iri.rsplit("/", 1)[-1]
+
+    @property
+    def lacks_city(self) -> bool:
+        """A new project its text names without a city, and not as a known project: no acceptance can add it (a
+        project belongs to a member city or to the whole network), so the review page offers no Accept for it."""
+        return (
+            self.kind == "new-project"
+            and not isinstance(self.fields.get("project"), URIRef)
+            and not isinstance(self.fields.get("city"), URIRef)
+        )
 
 
 def _read(g: Graph, p: URIRef) -> Proposal:
@@ -399,9 +410,9 @@ def _project(
         data.add((known, DCTERMS.source, source))
         return
     name = str(_value(p, "name"))
-    city = _entity(p, "city", "city") if p.kind == "project" else p.fields.get("city")
-    if not isinstance(city, URIRef):
+    if p.lacks_city:
         _refuse_without_city(proposals, p, name)
+    city = _entity(p, "city", "city") if p.kind == "project" else p.fields["city"]
     focus = overrides.get("focus_area")
     if not focus:
         raise InputError(
@@ -430,7 +441,7 @@ def _project(
     data.add((node, DCTERMS.source, source))
 
 
-def _refuse_without_city(proposals: Graph, p: Proposal, name: str) -> None:
+def _refuse_without_city(proposals: Graph, p: Proposal, name: str) -> NoReturn:
     """Refuse a new project whose text names no city, naming the project proposal that gives its city.
 
     A project belongs to a member city or to the whole network, so such a project was refused by the data shapes,
