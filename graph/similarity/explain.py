@@ -426,14 +426,39 @@ def _peer_city(tg: TypedGraph, a: str, c: str, city_fixed: bool = False) -> Reas
         return None
     d = tg.ids("city")[tied[best]]
     ties = ties_in(tg, members, d)
+    own = [t for t in ties if t[2] == a]
+    if own:
+        doer, ev = tg.name(a), first_evidence(tg, own, 2)
+    else:
+        doer = f"{tg.name(ties[0][2])}, to which {tg.name(a)} is related,"
+        ev = first_evidence(tg, ties, 1) + first_evidence(tg, _kinship(tg, a, ties[0][2]), 2)
     return Reason(
         "peer",
         d,
         tg.label(d),
-        f"{tg.name(a)} worked in {tg.name(d)} on {_tie_statement(tg, ties[0])}; "
+        f"{doer} worked in {tg.name(d)} on {_tie_statement(tg, (own or ties)[0])}; "
         f"{_possessive(tg.name(d))} projects are like {_possessive(tg.name(c))}",
-        tuple(first_evidence(tg, ties, 2)),
+        tuple(ev),
     )
+
+
+def _kinship(tg: TypedGraph, a: str, b: str) -> list[Tie]:
+    """The ``parent_partner`` links joining partners ``a`` and ``b`` of one family (up from each to the first
+    partner above both): what a reason crediting ``a``'s family with ``b``'s work cites, so that "JICA is related
+    to MLIT" rests on "JICA belongs to Japan" and "MLIT belongs to Japan"."""
+
+    def up(x: str) -> list[str]:
+        chain = [x]
+        while parents := sorted(set(tg.targets("parent_partner", chain[-1])) - set(chain)):
+            chain.append(parents[0])
+        return chain
+
+    above_a, above_b = up(a), up(b)
+    common = next((x for x in above_a if x in above_b), None)
+    if common is None:
+        return []
+    path = above_a[: above_a.index(common) + 1], above_b[: above_b.index(common) + 1]
+    return [("parent_partner", x, y) for chain in path for x, y in zip(chain, chain[1:], strict=False)]
 
 
 def _projects_of_in(tg: TypedGraph, a: str, c: str) -> list[str]:

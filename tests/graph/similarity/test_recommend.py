@@ -561,14 +561,37 @@ def test_partners_for_a_city_put_new_partners_first(store, tg):
     assert new.reasons[0].kind == "peer" and "worked in" in new.reasons[0].text
 
 
-def test_a_partners_work_in_a_peer_city_follows_that_city_not_the_likeness(store, tg):
-    answer = ask(store, "cities_for_partner", partner="korea_molit", top=10, tg=tg)
-    battambang = next(i for i in answer.items if i.iri == ID + "city/battambang")
-    peer = next(r for r in battambang.reasons if r.kind == "peer")
-    assert peer.text == (
-        "Ministry of Land, Infrastructure and Transport (MOLIT), Korea worked in Kota Kinabalu on the pairing "
-        "Kota Kinabalu – Republic of Korea; Kota Kinabalu's projects are like Battambang's"
-    )
+@pytest.mark.parametrize(
+    "partner, city, text, kin",
+    [
+        (
+            "korea_molit",
+            "battambang",
+            "Ministry of Land, Infrastructure and Transport (MOLIT), Korea worked in Kota Kinabalu on the pairing "
+            "Kota Kinabalu – Republic of Korea; Kota Kinabalu's projects are like Battambang's",
+            [],
+        ),
+        # JICA's family works in Johor Bahru through MLIT's Skudai River project, not JICA's: the reason said "JICA
+        # worked in Johor Bahru"; it names MLIT and cites how the two are related
+        (
+            "jica",
+            "vientiane",
+            "Ministry of Land, Infrastructure, Transport and Tourism (MLIT), Japan, to which Japan International "
+            "Cooperation Agency (JICA) is related, worked in Johor Bahru on Management of Water Resources and "
+            "Distribution (Skudai River); Johor Bahru's projects are like Vientiane's",
+            [
+                "Japan International Cooperation Agency (JICA) belongs to Japan",
+                "Ministry of Land, Infrastructure, Transport and Tourism (MLIT), Japan belongs to Japan",
+            ],
+        ),
+    ],
+)
+def test_a_partners_work_in_a_peer_city_follows_that_city_and_names_who_did_it(store, tg, partner, city, text, kin):
+    answer = ask(store, "cities_for_partner", partner=partner, top=10, tg=tg)
+    item = next(i for i in answer.items if i.iri == ID + "city/" + city)
+    peer = next(r for r in item.reasons if r.kind == "peer")
+    assert peer.text == text
+    assert [e.statement for e in peer.evidence if "belongs to" in e.statement] == kin
 
 
 def test_exclude_paired_leaves_out_every_tie(store, tg):
