@@ -216,7 +216,9 @@ def answer(
     ties = q.ties(tg, query) if q.ties else {}
     tied = np.zeros(len(ids), dtype=bool)
     tied[[index[x] for x in ties if x in index]] = True
+    tied_out = 0  # tied candidates every filter keeps, left out because the question asks for new ones
     if f.exclude_paired or (ties and not q.tied_first and not query.include_tied):
+        tied_out = int((mask & tied).sum()) if not f.exclude_paired else 0
         mask &= ~tied
     candidates = np.flatnonzero(mask)
     total, parts = score(tg, q, query, candidates, weights)
@@ -274,7 +276,14 @@ def answer(
         query.entities + text,
         tuple(tg.label(x) for x in query.entities) + words,
         tuple(items),
-        _note(tg, q, query, items, _left_out_note(tg, kind, own_countries, left_out, f.exclude_own_country)),
+        _note(
+            tg,
+            q,
+            query,
+            items,
+            _left_out_note(tg, kind, own_countries, left_out, f.exclude_own_country),
+            tied_out,
+        ),
         dict(weights or WEIGHTS[q.name]),
         tg.version,
     )
@@ -502,12 +511,25 @@ def _in_word(char: str) -> bool:
 
 
 def _note(
-    tg: TypedGraph, q: Question, query: Query, items: list[Recommendation], left_out: str | None = None
+    tg: TypedGraph,
+    q: Question,
+    query: Query,
+    items: list[Recommendation],
+    left_out: str | None = None,
+    tied_out: int = 0,
 ) -> str | None:
     """What a person should know about the answer: a sparsely linked query, outcomes nothing uses, words of a plan
-    that no project uses (a typo, another language), which change nothing and would otherwise go unremarked, and
-    what a filter left out (``left_out``, :func:`_left_out_note`)."""
+    that no project uses (a typo, another language), which change nothing and would otherwise go unremarked, what
+    a filter left out (``left_out``, :func:`_left_out_note`), and why a list of new cities is empty when the
+    filters keep only cities the partner already works in (``tied_out`` of them): ADB's cities under the programme
+    it runs, AASCTF, were an empty answer with no word of why."""
     notes = [left_out] if left_out else []
+    if not items and tied_out and query.node is not None:
+        cities = "city" if tied_out == 1 else f"{tied_out} cities"
+        notes.append(
+            f"{tg.name(query.node)} or an agency related to it already works in the {cities} these filters keep, "
+            "so no new city is left: ask to also show the cities it already works in to see them, marked"
+        )
     if query.outcomes and not any(tg.sources_of("strategic_outcome", o) for o in query.outcomes):
         notes.append(
             "no project in the graph is linked to these strategic outcomes yet, so they do not change the ranking"

@@ -437,6 +437,19 @@ def test_tied_cities_come_back_on_request_marked(store, tg):
     assert first.reasons[0].evidence[0].sources
 
 
+def test_a_list_of_new_cities_emptied_by_the_ties_says_why(store, tg):
+    # ADB runs AASCTF: every city paired under it already works with ADB, so "ADB, AASCTF" had no new city, and
+    # said nothing
+    answer = ask(store, "cities_for_partner", partner="adb", programme=["aasctf"], tg=tg)
+    assert answer.items == ()
+    assert answer.note == (
+        "Asian Development Bank (ADB) or an agency related to it already works in the 3 cities these filters keep, "
+        "so no new city is left: ask to also show the cities it already works in to see them, marked"
+    )
+    marked = ask(store, "cities_for_partner", partner="adb", programme=["aasctf"], include_tied=True, tg=tg)
+    assert len(marked.items) == 3 and all(i.already_works_here for i in marked.items)
+
+
 def test_a_reasons_ties_read_from_the_cities_side_are_the_partners_own(tg):
     """What a peer reason reads (:meth:`Scorer.tied_to`, :func:`ties_in`) is :func:`tied_cities`, for every partner."""
     cities = tg.ids("city")
