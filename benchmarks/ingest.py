@@ -39,12 +39,14 @@ SPLITS = (
     "realistic-dev6",
     "realistic-dev7",
     "realistic-dev8",
+    "realistic-dev9",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
     "realistic-test4",
     "realistic-test5",
     "realistic-test6",
+    "realistic-test7",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
