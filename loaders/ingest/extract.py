@@ -72,6 +72,10 @@ Korea's Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of
 Network", "was chosen by MLIT as the site of a survey")."""
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
 """A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
+_POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.I)
+"""A clause's subject owned by a name the sentence said before ("Da Nang has been an ASCN pilot city since 2018, and
+its technical cooperation with the City of Yokohama was renewed by a memorandum"): in a pairing clause naming no
+city, the cities before it, as for "it" and "the city's"."""
 _CLAUSE_BREAK = re.compile(r', (?:and|but|while|whereas|adding(?: that)?) |;| whereas |[,.!?]["”]\s+|,\s+["“]')
 """Where a clause ends and another with its own subject begins (", and the two cities signed ...", "; ...", a
 quotation's end or start: '"Putrajaya joined the ASCN in 2025," the minister told reporters, "and Johor Bahru ..."',
@@ -853,8 +857,9 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
     """Pairings, clause by clause (:func:`_pairing_clauses`): a city and the partners :func:`_paired_partners` finds,
     or a new partner after "with"; a clause whose subject is "it" or "they" and names no city (no partner) takes
     those named before it in the sentence ("Da Nang ... has been twinned with the City of Yokohama since 2013, and it
-    was later selected for Japan's Smart JAMP programme"); the programme named in the clause, else the sentence's when it has one pairing
-    clause. Whether any was found (then the sentence is not also a project's)."""
+    was later selected for Japan's Smart JAMP programme"), as does one naming no city whose subject is "its ..."
+    (:data:`_POSSESSIVE`); the programme named in the clause, else the sentence's when it has one pairing clause.
+    Whether any was found (then the sentence is not also a project's)."""
     if not cities:
         return False
     clauses = _pairing_clauses(sentence, known_spans)
@@ -871,7 +876,8 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
         relative = _relative_scope(sentence, offset, cities, trigger.start())
         clause_cities = [c for c in cities if within(c)] if relative is None else relative
         own = [p for p in partners if within(p)]
-        if (said_again or _THE_CITY.search(sentence, start, trigger.start())) and not clause_cities:
+        owned = _POSSESSIVE.search(sentence, start, trigger.start())
+        if (said_again or owned or _THE_CITY.search(sentence, start, trigger.start())) and not clause_cities:
             clause_cities = [c for c in cities if c.start - offset < start]
         elif said_again and not own:
             own = [p for p in partners if p.start - offset < start]

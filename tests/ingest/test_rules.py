@@ -1031,3 +1031,27 @@ def test_a_year_before_which_a_city_joined_is_not_its_joining(gazetteer):
 )
 def test_a_reported_claim_the_text_denies_or_corrects_is_not_proposed(gazetteer, text, expected):
     assert proposals(gazetteer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Da Nang has been an ASCN pilot city since 2018, and its technical cooperation with the City of Yokohama "
+            "was renewed by a memorandum signed in 2023.",
+            [joined("da-nang", "2018"), paired("da-nang", "yokohama")],
+        ),
+        (
+            "Luang Prabang has been a member of the ASEAN Smart Cities Network since 2018, and its partnership with "
+            "the Asian Development Bank was extended under the ASEAN-Australia Smart Cities Trust Fund.",
+            [joined("luang-prabang", "2018"), paired("luang-prabang", "adb", "programme/aasctf")],
+        ),
+        # a clause that names its own city is that city's, "its" or not
+        (
+            "Da Nang has been an ASCN pilot city since 2018, and Ha Noi and its water company work with DC Water.",
+            [joined("da-nang", "2018"), paired("hanoi", "dc_water")],
+        ),
+    ],
+)
+def test_a_pairing_clause_whose_subject_is_its_takes_the_city_named_before(gazetteer, text, expected):
+    assert proposals(gazetteer, text) == expected
