@@ -364,6 +364,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         return not minutes or _about_network(text, mentions)
 
     network_before = False
+    year_before: Value | None = None
     claim: list[Fact] = []  # the facts of the sentence before, when it reports what someone said
     reported: list[Fact] = []
     lender: Fact | None = None
@@ -403,7 +404,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         same_paragraph = project.last is not None and "\n\n" not in linked.text[project.last.end : offset]
         said = _THE_PROJECT.match(sentence) if same_paragraph and not cities and _status(sentence) else None
         projects = project.resolve([m for m in mentions if m.entity.kind == "project"], said, offset, index)
-        _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before)
+        _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before, year_before)
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if lender and lender.end <= offset and cities and not partners and not paired:
             both = linked.text[lender.start : offset + len(sentence)]
@@ -434,6 +435,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         elif network_document:
             _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
         network_before = network_before or _about_network(sentence, mentions)
+        year_before = next((y for _, y in reversed(_years(sentence, doc_date))), None)
         row = _TABLE_ROW.match(sentence.strip())
         cells = [c.strip() for c in row[1].split("|")] if row else None
         if cells is None or header is None:
@@ -643,19 +645,23 @@ def _another_event(sentence: str, at: int, year: int, word: int) -> bool:
     return bool(_LATER_THAN.search(sentence, year, at))
 
 
+_SAME_TIME = re.compile(r"\b(?:at the same time|(?:in )?the same year|that (?:same )?year)\b", re.I)
+"""A joining dated by another the text just gave ("Siem Reap and Phnom Penh have been ASCN pilot cities since 2018;
+Battambang ... joined at the same time", "Sumedang and Sihanoukville City had joined it that year" after "In 2024 the
+network reached 31 member cities."): the last year written before its clause, in its sentence or the one before."""
 _LATER = re.compile(
     r"\b(?:(?:a|one|two|three|four|five|six|some) (?:years?|months?) (?:later|after)|the (?:following|next) year)\b"
 )
 """A joining dated from another's ("adding that Semarang had been admitted a year later"): no year the text writes."""
 
 
-def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before) -> None:
+def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before, year_before) -> None:
     """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it and that
     names no partner or programme a city could join instead, or whose words are the network's own ("one of the
     original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang
     Perai were admitted in 2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI
     Jakarta, Makassar and Banyuwangi, members since 2018": a reply or article says "the network" once and then
-    no more)."""
+    no more). ``year_before`` is the last year the sentence before wrote (:data:`_SAME_TIME`)."""
     joined = _JOIN.search(sentence)
     if not joined:
         return
@@ -676,7 +682,10 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
         own = [(p, y) for p, y in years if low <= p < high and not _another_event(sentence, at, p, word)]
         if not any(p > at for p, _ in own) and _LATER.search(sentence, at, high):
             own = []
-        out.add(fact("joining", city=entity(city), year=_year_at(own, at) or now))
+        year = _year_at(own, at) or now
+        if year is None and _SAME_TIME.search(sentence, low, high):
+            year = next((y for p, y in reversed(years) if p < low), year_before)
+        out.add(fact("joining", city=entity(city), year=year))
     for m in _NEW_CITY.finditer(sentence):
         name = m[1]
         if name.split()[0] in _STOP_NAMES or not _outside(known_spans, m.start(1), m.end(1)):

@@ -1055,3 +1055,32 @@ def test_a_reported_claim_the_text_denies_or_corrects_is_not_proposed(gazetteer,
 )
 def test_a_pairing_clause_whose_subject_is_its_takes_the_city_named_before(gazetteer, text, expected):
     assert proposals(gazetteer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Siem Reap and Phnom Penh have been ASCN pilot cities since 2018; Battambang, the third Cambodian member, "
+            "joined at the same time.",
+            [joined("siem-reap", "2018"), joined("phnom-penh", "2018"), joined("battambang", "2018")],
+        ),
+        (
+            "Ipoh was admitted to the ASEAN Smart Cities Network in 2025, and Cauayan City in the Philippines was "
+            "accepted into the network in the same year.",
+            [joined("ipoh", "2025"), joined("cauayan-city", "2025")],
+        ),
+        (
+            "In 2024 the network reached 31 member cities. Sumedang and Sihanoukville City had joined it that year.",
+            [
+                ("count", {"counted": "cities", "value": "31", "as_of": "2024"}),
+                joined("sumedang", "2024"),
+                joined("sihanoukville", "2024"),
+            ],
+        ),
+        # the same time as nothing the text dates is no year
+        ("Sumedang joined the ASEAN Smart Cities Network at the same time as its neighbours.", [joined("sumedang")]),
+    ],
+)
+def test_a_joining_at_the_same_time_takes_the_year_just_given(gazetteer, text, expected):
+    assert proposals(gazetteer, text) == expected
