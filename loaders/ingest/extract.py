@@ -91,9 +91,18 @@ a joining said once ("were added to the network in 2024, and Denpasar and Semara
 _FOLLOWED = re.compile(r"\b(?:followed|did (?:so|the same)|(?:as|so) did)\b")
 """Words that say the clause before's fact again of a clause's cities: "Bangkok, Chon Buri and Phuket have been
 members ... since it was launched in 2018; Chiang Mai, Khon Kaen and Rayong followed in 2023"."""
-_NEGATED = re.compile(r"\b(?:not|never|n['’]t|no longer|nor)\b(?:\s+[\w'’-]+){0,3}\s+$", re.I)
-"""A negation right before a fact's word in its clause: "Mandalay did not join the network in 2023", "Davao City has
-not been paired with ...", "Yangon has not taken part in the network's meetings since 2021"."""
+_NEGATED = re.compile(
+    r"\b(?:not|never|n['’]t|no longer|nor)\b(?!\s+(?:only|just|until|till)\b)"
+    r"(?:,[^,.;]{1,40},)?(?:\s+[\w'’-]+){0,4}\s+$",
+    re.I,
+)
+"""A negation before a fact's word in its clause, up to four words before it or with words set off by commas
+between: "Mandalay did not join the network in 2023", "Davao City has not been paired with ...", "Yangon has not
+taken part in the network's meetings since 2021", "Manila has not to this day been selected by ...", "Putrajaya has
+not, for its part, been twinned with ..."; "not only", "not until" deny nothing ("It was not until 2023 that Rayong
+joined")."""
+_DENIED_YEAR = re.compile(r"\bnot (?:in |since |from )?$", re.I)
+"""A year denied beside the right one: "joined the network not in 2019, as is sometimes reported, but in 2018"."""
 _UNREALISED = re.compile(
     r"\b(?:will|would|shall|could|may|might|yet to|"
     r"(?:plan|aim|hope|seek|intend|expect|want|wish|appl(?:y|ie)|bid|propos|prepar)\w* to|"
@@ -679,7 +688,11 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
         if city not in scoped:
             continue
         at, (low, high, word) = city.start - offset, scoped[city]
-        own = [(p, y) for p, y in years if low <= p < high and not _another_event(sentence, at, p, word)]
+        own = [
+            (p, y)
+            for p, y in years
+            if low <= p < high and not _another_event(sentence, at, p, word) and not _DENIED_YEAR.search(sentence, 0, p)
+        ]
         if not any(p > at for p, _ in own) and _LATER.search(sentence, at, high):
             own = []
         year = _year_at(own, at) or now

@@ -1084,3 +1084,27 @@ def test_a_pairing_clause_whose_subject_is_its_takes_the_city_named_before(gazet
 )
 def test_a_joining_at_the_same_time_takes_the_year_just_given(gazetteer, text, expected):
     assert proposals(gazetteer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a negation set off by commas, or four words before the fact's word, denies it
+        ("Putrajaya has not, for its part, been twinned with DC Water.", []),
+        ("Manila has not to this day been selected by the Asian Development Bank for support.", []),
+        ("Kuching has not, so far as anyone knows, been paired with DC Water.", []),
+        # a year denied beside the right one is not the joining's
+        (
+            "Johor Bahru joined the network not in 2019, as is sometimes reported, but in 2018.",
+            [joined("johor-bahru", "2018")],
+        ),
+        (
+            "Cauayan City joined the ASEAN Smart Cities Network not in 2024 but in 2025.",
+            [joined("cauayan-city", "2025")],
+        ),
+        # "not until" denies nothing
+        ("It was not until 2023 that Rayong joined the ASEAN Smart Cities Network.", [joined("rayong", "2023")]),
+    ],
+)
+def test_a_negation_further_from_the_facts_word_or_of_its_year(gazetteer, text, expected):
+    assert proposals(gazetteer, text) == expected
