@@ -444,7 +444,8 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         elif network_document:
             _count(out, sentence, doc_date, fact, (_COUNT_LABEL,))
         network_before = network_before or _about_network(sentence, mentions)
-        year_before = next((y for _, y in reversed(_years(sentence, doc_date))), None)
+        if sentence.strip():  # not the blank between paragraphs
+            year_before = next((y for _, y in reversed(_years(sentence, doc_date))), None)
         row = _TABLE_ROW.match(sentence.strip())
         cells = [c.strip() for c in row[1].split("|")] if row else None
         if cells is None or header is None:

@@ -1078,6 +1078,12 @@ def test_a_pairing_clause_whose_subject_is_its_takes_the_city_named_before(gazet
                 joined("sihanoukville", "2024"),
             ],
         ),
+        # the sentence before is the paragraph before's last
+        (
+            "Luang Prabang has been a member of the ASEAN Smart Cities Network since 2018.\n\nVientiane joined the "
+            "network at the same time.",
+            [joined("luang-prabang", "2018"), joined("vientiane", "2018")],
+        ),
         # the same time as nothing the text dates is no year
         ("Sumedang joined the ASEAN Smart Cities Network at the same time as its neighbours.", [joined("sumedang")]),
     ],
