@@ -103,6 +103,8 @@ not, for its part, been twinned with ..."; "not only", "not until" deny nothing 
 joined")."""
 _DENIED_YEAR = re.compile(r"\bnot (?:in |since |from )?$", re.I)
 """A year denied beside the right one: "joined the network not in 2019, as is sometimes reported, but in 2018"."""
+_INSTEAD = re.compile(r"\d{4}\b[^.;]{0,60}?\bbut (?:in |since |from )?(20\d\d)\b")
+"""The year a denied one gives way to, in the clause after it: "not in 2019, as is sometimes reported, but in 2018"."""
 _UNREALISED = re.compile(
     r"\b(?:will|would|shall|could|may|might|yet to|"
     r"(?:plan|aim|hope|seek|intend|expect|want|wish|appl(?:y|ie)|bid|propos|prepar)\w* to|"
@@ -696,6 +698,10 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
         ]
         if not any(p > at for p, _ in own) and _LATER.search(sentence, at, high):
             own = []
+        denied = [p for p, _ in years if low <= p < high and _DENIED_YEAR.search(sentence, 0, p)]
+        instead = _INSTEAD.match(sentence, denied[-1]) if denied and not own else None
+        if instead:
+            own = [(instead.start(1), literal(instead[1], XSD + "gYear"))]
         year = _year_at(own, at) or now
         if year is None and _SAME_TIME.search(sentence, low, high):
             year = next((y for p, y in reversed(years) if p < low), year_before)

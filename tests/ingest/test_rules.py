@@ -1108,6 +1108,12 @@ def test_a_joining_at_the_same_time_takes_the_year_just_given(gazetteer, text, e
             "Cauayan City joined the ASEAN Smart Cities Network not in 2024 but in 2025.",
             [joined("cauayan-city", "2025")],
         ),
+        # the right year in the clause after the denied one's, with words of its own
+        (
+            "Johor Bahru joined the network not in 2019, as is sometimes reported, but in 2018, as one of its pilot "
+            "cities.",
+            [joined("johor-bahru", "2018")],
+        ),
         # "not until" denies nothing
         ("It was not until 2023 that Rayong joined the ASEAN Smart Cities Network.", [joined("rayong", "2023")]),
     ],
