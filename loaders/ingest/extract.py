@@ -1291,8 +1291,14 @@ def _count(
     the network ("Projects reported: 134"): "the ministry selected 12 projects in 11 countries" counts a partner's
     programme, not the network's projects. A date written after the count in its clause is its own ("By September
     2025 the network had 35 member cities, up from 26 pilot cities in 2018": 26 as of 2018, 35 as of September
-    2025); else the sentence's first."""
+    2025); else the sentence's first outside the other counts' clauses ("The network now counts 35 cities across the
+    region, up from 26 pilot cities in 2018": 35 is not of 2018)."""
     found = sorted((m for pattern in patterns for m in pattern.finditer(sentence)), key=lambda m: m.start())
+
+    def rest(m: re.Match) -> str:
+        """The rest of the count's clause."""
+        return re.split(r"[,;:]", sentence[m.end() :], maxsplit=1)[0]
+
     counted = None
     for m in found:
         value = _number(m["value"])
@@ -1300,9 +1306,12 @@ def _count(
         if value < 2 or counted is None:
             continue
         first = m.re is _COUNT and m["first"]
-        rest = re.split(r"[,;:]", sentence[m.end() :], maxsplit=1)[0]  # the rest of its clause
-        date = _DATE.search(rest) or (None if _YEAR.search(rest) else _DATE.search(sentence))
-        year = _year(rest) or _year(sentence, None if first else doc_date)
+        own = rest(m)
+        # the sentence without the other counts' clauses, whose dates are theirs
+        theirs = [(n.start(), n.end() + len(rest(n))) for n in found if n.start() != m.start()]
+        outside = "".join(" " if any(a <= i < b for a, b in theirs) else c for i, c in enumerate(sentence))
+        date = _DATE.search(own) or (None if _YEAR.search(own) else _DATE.search(outside))
+        year = _year(own) or _year(outside, None if first else doc_date)
         as_of = iso_date(date[1]) if date else year.literal if year else None if first else doc_date
         out.add(
             fact(

@@ -1120,3 +1120,12 @@ def test_a_joining_at_the_same_time_takes_the_year_just_given(gazetteer, text, e
 )
 def test_a_negation_further_from_the_facts_word_or_of_its_year(gazetteer, text, expected):
     assert proposals(gazetteer, text) == expected
+
+
+def test_a_count_takes_no_year_from_another_counts_clause(gazetteer):
+    text = "The network now counts 35 cities across the region, up from 26 pilot cities in 2018."
+    assert proposals(gazetteer, text, "2025-10-02") == [
+        ("count", {"counted": "cities", "value": "35", "as_of": "2025-10-02"}),
+        ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
+    ]
+    assert proposals(gazetteer, text)[0] == ("count", {"counted": "cities", "value": "35"})
