@@ -893,12 +893,18 @@ def _pairing(out, sentence, offset, cities, partners, programmes, known_spans, f
         return False
     clauses = _pairing_clauses(sentence, known_spans)
     paired = False
-    for start, end, trigger in clauses:
+    for start, end, first in clauses:
 
         def within(m: Mention, start: int = start, end: int = end) -> bool:
             return start <= m.start - offset < end
 
-        if _unstated(sentence, start, trigger.start()):
+        trigger: re.Match | None = first
+        while trigger and _unstated(sentence, start, trigger.start()):
+            # a relative clause after a denied pairing states its own ("Putrajaya has not ... been twinned with DC
+            # Water, which works with Johor Bahru's water operator")
+            trigger = _PAIR.search(sentence, trigger.end(), end)
+            trigger = trigger if trigger and _relative_scope(sentence, offset, cities, trigger.start()) else None
+        if trigger is None:
             continue
         # "it" or "they" stands for the city or the partner the clause does not name, named before it
         said_again = _PRONOUN.search(sentence, start, trigger.start())

@@ -1129,3 +1129,10 @@ def test_a_count_takes_no_year_from_another_counts_clause(gazetteer):
         ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
     ]
     assert proposals(gazetteer, text)[0] == ("count", {"counted": "cities", "value": "35"})
+
+
+def test_a_denied_pairing_leaves_the_pairing_of_a_relative_clause_after_it(gazetteer):
+    text = "Putrajaya has not, for its part, been twinned with DC Water, which works with Johor Bahru's water operator."
+    assert proposals(gazetteer, text) == [paired("johor-bahru", "dc_water")]
+    # without a relative clause, a second pairing word in the denied clause is denied too
+    assert proposals(gazetteer, "Davao City has not been paired with DC Water or twinned with The Water Council.") == []
