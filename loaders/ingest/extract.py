@@ -668,8 +668,9 @@ _LATER = re.compile(
 
 
 def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before, year_before) -> None:
-    """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it and that
-    names no partner or programme a city could join instead, or whose words are the network's own ("one of the
+    """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it whose
+    joining clauses name no partner or programme a city could join instead (a pairing in a clause of its own stops
+    none: "Cebu City has been a member since 2018, and its water district is twinned with ..."), or whose words are the network's own ("one of the
     original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang
     Perai were admitted in 2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI
     Jakarta, Makassar and Banyuwangi, members since 2018": a reply or article says "the network" once and then
@@ -677,8 +678,12 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
     joined = _JOIN.search(sentence)
     if not joined:
         return
-    others = any(m.entity.kind in ("partner", "programme") for m in mentions)
     words = list(_JOIN.finditer(sentence))
+    clauses = [(a, b) for a, b in _clause_bounds(sentence) if any(a <= w.start() < b for w in words)]
+    others = any(
+        m.entity.kind in ("partner", "programme") and any(a <= m.start - offset < b for a, b in clauses)
+        for m in mentions
+    )
     nouns = all(_MEMBER_NOUN_AT.match(sentence, w.start()) for w in words)
     if not _about_network(sentence, mentions) and not (network_before and (nouns or not others)):
         return

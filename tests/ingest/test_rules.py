@@ -1136,3 +1136,23 @@ def test_a_denied_pairing_leaves_the_pairing_of_a_relative_clause_after_it(gazet
     assert proposals(gazetteer, text) == [paired("johor-bahru", "dc_water")]
     # without a relative clause, a second pairing word in the denied clause is denied too
     assert proposals(gazetteer, "Davao City has not been paired with DC Water or twinned with The Water Council.") == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Cebu City is one of the ASEAN Smart Cities Network's cities. Cebu City has been a member since 2018, and "
+            "its water district is twinned with Miami-Dade Water and Sewer.",
+            [joined("cebu-city", "2018"), paired("cebu-city", "miami_dade_wasd")],
+        ),
+        # a partner in the joining word's own clause is what the city joined
+        (
+            "Cebu City is one of the ASEAN Smart Cities Network's cities. Davao City joined the Asian Development "
+            "Bank's programme in 2019.",
+            [],
+        ),
+    ],
+)
+def test_a_partner_in_another_clause_does_not_stop_a_joining(gazetteer, text, expected):
+    assert proposals(gazetteer, text) == expected
