@@ -264,6 +264,9 @@ _HOST_BEFORE = re.compile(
     r"(?:annual )?(?:meeting|summit)\b"
 )
 """A host written before the meeting's noun, as a place names an event ("the Bali meeting of 12-13 July 2023")."""
+_HOST_SUBJECT = re.compile(r"\b([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) (?:hosted|has hosted|had hosted)\b")
+"""A host written as the subject ("Kuala Lumpur hosted the 8th ASCN Annual Meeting on 9 September 2025"), when the
+sentence names no host after the meeting's words."""
 _EVENT_YEAR = re.compile(
     r"\b(20\d\d) (?:[A-Z][\w-]* )?(?i:annual )?(?i:meeting|summit|conference|workshop|forum)\b|"
     r"\b(?i:meeting|summit|conference|workshop|forum)(?: in [A-Z][\w-]*)? in (20\d\d)\b"
@@ -1098,7 +1101,7 @@ def _event_date(sentence: str) -> str | None:
 
 def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) -> Fact | None:
     """A meeting, summit, workshop... with a date (else the date of the sentence's dateline, ``filed``); its chair ("chaired by X", "under X's chairmanship", "X, which
-    chaired") and host ("hosted by X", "held in X", "the Meeting in X").
+    chaired") and host ("hosted by X", "held in X", "the Meeting in X", "X hosted the ...").
 
     A sentence that speaks of the event only as "the Meeting" refers to one named before, and a date in it is
     another event's: "The Meeting ... noted the completion of the ... Strategy in December 2023" is no meeting of
@@ -1113,7 +1116,7 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
         return None
     kind = XSD + {10: "date", 7: "gYearMonth"}.get(len(iso), "gYear")
     chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
-    host = _HOST.search(sentence) or _HOST_BEFORE.search(sentence)
+    host = _HOST.search(sentence) or _HOST_BEFORE.search(sentence) or _HOST_SUBJECT.search(sentence)
     name = _EVENT_NAME.search(sentence)
     found = fact(
         "milestone",

@@ -1156,3 +1156,8 @@ def test_a_denied_pairing_leaves_the_pairing_of_a_relative_clause_after_it(gazet
 )
 def test_a_partner_in_another_clause_does_not_stop_a_joining(gazetteer, text, expected):
     assert proposals(gazetteer, text) == expected
+
+
+def test_a_host_written_as_the_subject_of_hosted(gazetteer):
+    text = "Kuala Lumpur hosted the 8th ASCN Annual Meeting on 9 September 2025, chaired by Malaysia."
+    assert proposals(gazetteer, text) == [("milestone", {**KL_MEETING, "chair": "country/my"})]
