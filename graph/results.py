@@ -78,15 +78,16 @@ def add_members(document: bytes, members: dict) -> bytes:
     return b"".join((document[: head.end()], b",", extra, document[head.end() :])) if extra else document
 
 
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""Characters XML 1.0 cannot carry, not even as a character reference."""
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry, not even as a character reference: the control characters but tab and line
+breaks, and the non-characters U+FFFE and U+FFFF (XML 1.0's ``Char`` production leaves them out)."""
 
 
 def xml_can_carry(text: str | bytes) -> bool:
     r"""Whether an XML document may hold ``text`` (a literal with U+0000 makes any XML writer's output malformed).
 
-    >>> xml_can_carry("a\tb\n"), xml_can_carry("a\x00b"), xml_can_carry(b"<x>\x01</x>")
-    (True, False, False)
+    >>> xml_can_carry("a\tb\n"), xml_can_carry("a\x00b"), xml_can_carry(b"<x>\x01</x>"), xml_can_carry("a\ufffeb")
+    (True, False, False, False)
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
@@ -129,7 +130,7 @@ def to_xml(answer: Table | bool) -> str:
 
 
 XML_REFUSAL = (
-    "the answer holds a control character (such as U+0000) that XML cannot carry; "
+    "the answer holds a character XML cannot carry (a control character such as U+0000, or U+FFFE, U+FFFF); "
     "ask for JSON, CSV or TSV (Turtle or N-Triples for a graph)"
 )
 
