@@ -23,21 +23,20 @@ from webapp.page_data import sorted_terms
 
 HTML = "html"
 XHTML = "application/xhtml+xml"
+_GENERIC_XML = ("application/xml", "text/xml")
 OFFERS = (
     ["text/html", XHTML]
     + [f.media_type for f in GRAPH_FORMATS]
-    + [
-        alias
-        for f in GRAPH_FORMATS
-        for alias in f.aliases
-        if "/" in alias and alias not in ("application/xml", "text/xml")
-    ]
+    + [alias for f in GRAPH_FORMATS for alias in f.aliases if "/" in alias and alias not in _GENERIC_XML]
+    + [alias for f in GRAPH_FORMATS for alias in f.aliases if alias in _GENERIC_XML]
 )
 """HTML first, so ``*/*`` (and a tie) gets the page (XHTML only to a client naming it: :func:`negotiate`); then each
-RDF syntax by media type and its aliases, except the generic XML types, which an XML tool sends without meaning RDF
-(and browsers send beside HTML). ``text/plain`` is offered (N-Triples, its historical media type, as ``/sparql``
-answers it): a plain-text client got a 406. ``application/json`` gets JSON-LD, which is JSON: a client asking for
-JSON (``requests``, ``fetch``) got a 406."""
+RDF syntax by media type and its aliases. The generic XML types come last, so they win only where the client ranks
+them above everything else offered: ``Accept: application/xml`` gets RDF/XML (which is XML; it was a 406, where
+``/sparql`` and ``/.well-known/void`` answer it), while a browser, which names them beside HTML (Safari 5 and
+Firefox 2 ranked them with XHTML, above text/html), gets the page. ``text/plain`` is offered (N-Triples, its
+historical media type, as ``/sparql`` answers it): a plain-text client got a 406. ``application/json`` gets JSON-LD,
+which is JSON: a client asking for JSON (``requests``, ``fetch``) got a 406."""
 FORMAT_NAMES = {
     HTML: HTML,
     **{key: f.name for f in GRAPH_FORMATS for key in (f.name, f.extension, *f.aliases) if "/" not in key},

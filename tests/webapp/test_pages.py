@@ -387,6 +387,10 @@ NEGOTIATED = ["/id/city/da-nang", "/ontology", "/id/"]
         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8",
         "image/png,*/*;q=0.5",
+        # Safari 5 and Firefox 2 ranked application/xml with XHTML and above text/html: they still get the page
+        "application/xml,application/xhtml+xml,text/html;q=0.9,text/plain;q=0.8,image/png,*/*;q=0.5",
+        "text/xml,application/xml,application/xhtml+xml,text/html;q=0.9,text/plain;q=0.8,image/png,*/*;q=0.5",
+        "application/xml, text/html",
     ],
 )
 def test_browsers_and_any_accept_get_html(client, path, accept):
@@ -402,6 +406,16 @@ def test_an_application_wildcard_gets_rdf_labelled_as_it_is(client, path):
     assert (response.status_code, response.mimetype) == (200, "application/n-triples")
     assert len(Graph().parse(data=response.get_data(as_text=True), format="nt")) > 0
     assert client.get(path, headers={"Accept": "application/xhtml+xml"}).mimetype == "text/html"
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
+@pytest.mark.parametrize("accept", ["application/xml", "text/xml", "text/xml;q=0.5, image/png"])
+def test_a_client_asking_for_xml_alone_gets_rdf_xml(client, path, accept):
+    """``Accept: application/xml`` (an XML tool, curl) was a 406, where /sparql and /.well-known/void answer RDF/XML,
+    which is XML; a browser naming HTML too still gets the page (above)."""
+    response = client.get(path, headers={"Accept": accept})
+    assert (response.status_code, response.mimetype, "Accept" in response.vary) == (200, "application/rdf+xml", True)
+    assert len(Graph().parse(data=response.get_data(as_text=True), format="xml")) > 0
 
 
 @pytest.mark.parametrize("path", NEGOTIATED)
