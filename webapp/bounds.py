@@ -1,6 +1,6 @@
 """Bounds on what one request may ask for, checked before any view runs, so no request costs more than its size.
 
-Seven checks, each answering 400 (415) with a message that names what was wrong:
+Eight checks, each answering 400 (413, 415) with a message that names what was wrong:
 
 * the ``Host`` header must be a host name (labels of at most 63 characters, 253 in all) or an IP literal, with an
   optional port. Werkzeug encodes it with IDNA to build URLs, and a label too long for IDNA raised an error before
@@ -20,6 +20,8 @@ Seven checks, each answering 400 (415) with a message that names what was wrong:
   path, nor a tab or line break in it (``/id/city/da-nang%00`` put a NUL, ``%E2%80%AE`` a right-to-left override,
   ``%0D`` a carriage return, into its 404 page);
 * a request body with a ``Content-Encoding`` (gzip, ...) is refused (415): nothing here decodes one;
+* a request body declared longer than ``MAX_CONTENT_LENGTH`` is refused (413) naming its size, the limit and the
+  setting, before any of it is read;
 * a parameter whose percent-escapes are no UTF-8 is refused (werkzeug read them as U+FFFD).
 
 With these, every view's work is bounded by small constants times the size of the data; views still refuse the
@@ -34,8 +36,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, request
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from flask import Flask, current_app, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from loaders.records import CONTROL
 from webapp.facets import FACETS
@@ -254,6 +256,14 @@ def _refuse_bad_headers() -> None:
         raise UnsupportedMediaType(
             f"The request body has Content-Encoding {coding[:40]!r}; request bodies are read as sent: send it "
             "without a Content-Encoding."
+        )
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        # werkzeug refuses it too, when the body is read, but with 'The data value transmitted exceeds the capacity
+        # limit.', which says neither how large the body is, nor the limit, nor which setting raises it
+        raise RequestEntityTooLarge(
+            f"The request body holds {request.content_length:,} bytes; this server takes at most {limit:,} "
+            "(ASCN_MAX_CONTENT_LENGTH)."
         )
     accept = request.environ.get(_BAD_ACCEPT)
     if accept is not None:

@@ -404,6 +404,26 @@ def test_a_request_body_with_a_content_encoding_is_a_415_naming_it(client, path,
 
 
 @pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("/sparql", "application/sparql-query"),
+        ("/sparql", "application/x-www-form-urlencoded"),
+        ("/api/reconcile", "application/x-www-form-urlencoded"),
+        ("/review/sign-in", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_request_body_over_the_limit_is_a_413_naming_its_size_and_the_limit(client, path, content_type):
+    """A body over MAX_CONTENT_LENGTH was refused with werkzeug's 'The data value transmitted exceeds the capacity
+    limit.', which names neither the body's size nor the limit nor the setting that raises it."""
+    r = client.post(path, data=b"query=" + b"x" * (1024 * 1024), content_type=content_type)
+    assert r.status_code == 413
+    assert (
+        "The request body holds 1,048,582 bytes; this server takes at most 1,048,576 (ASCN_MAX_CONTENT_LENGTH)."
+        in text_of(r)
+    )
+
+
+@pytest.mark.parametrize(
     "path, encoded, message",
     [
         (
