@@ -129,7 +129,7 @@ def answer(req: Request) -> Response:
             return unchanged
         if isinstance(kept, Reply):  # a query's key never holds a page
             _log_answer(_name(query), kept, 0.0, " (kept answer)")
-            return _reply(kept, timeout, tag)
+            return _reply(kept, timeout, tag, req.format)
     info = inspect_query(query)
     if info.update:
         raise ProtocolError(403, _REFUSE_UPDATE)
@@ -137,7 +137,7 @@ def answer(req: Request) -> Response:
     _check_shape(query, config)
     kind = kind_of_form(info.form)
     if kind is not None and formats[kind] is None:
-        raise _not_acceptable(kind)
+        raise _not_acceptable(kind, req.format)
     job = Job(
         query,
         formats,
@@ -173,7 +173,7 @@ def answer(req: Request) -> Response:
         log.error("query %s failed: %s", name, exc)
         raise ProtocolError(503, f"the store could not answer: {exc}") from None
     _log_answer(name, reply, time.monotonic() - started)
-    response = _reply(reply, timeout, tag)
+    response = _reply(reply, timeout, tag, req.format)
     if version is not None:
         answer_cache().put(version, key, reply)
     return response
@@ -191,11 +191,11 @@ def _log_answer(name: str, reply: Reply, elapsed: float, note: str = "") -> None
     )
 
 
-def _reply(reply: Reply, timeout: float, tag: str | None = None) -> Response:
+def _reply(reply: Reply, timeout: float, tag: str | None = None, format_param: str | None = None) -> Response:
     """The response carrying ``reply``; a 406 (ProtocolError) when no format the client accepts could hold it."""
     media_type = reply.media_type
     if media_type is None:
-        raise _not_acceptable(reply.kind)
+        raise _not_acceptable(reply.kind, format_param)
     text = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
     reason = None if reply.complete else "row-limit"
     headers = _limits_headers(reply.complete, reason, reply.rows, reply.row_limit, timeout)
@@ -227,7 +227,7 @@ def _describe(req: Request) -> Response:
         return Response(status=303, headers={"Location": url_for("tools.query_page")})
     fmt = choose_format("graph", req.format)
     if fmt is None:
-        raise _not_acceptable("graph")
+        raise _not_acceptable("graph", req.format)
     body = service_description(request.base_url, current_app.config, fmt)
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
@@ -408,7 +408,22 @@ def prefers_html() -> bool:
     return best_match(request.accept_mimetypes, offered) == "text/html"
 
 
-def _not_acceptable(kind: str) -> ProtocolError:
+_KINDS = {
+    "results": "a table of results (SELECT)",
+    "boolean": "a yes-or-no answer (ASK)",
+    "graph": "a graph (CONSTRUCT, DESCRIBE)",
+}
+"""Each kind of answer in the words of a 406 that a ``format`` parameter asked for."""
+
+
+def _not_acceptable(kind: str, format_param: str | None = None) -> ProtocolError:
+    """The 406 for an answer of ``kind`` no format asked for can carry: naming the ``format`` parameter and the names
+    it may take when it asked (it was the Accept header's message, listing media types), else the media types."""
+    if format_param is not None:
+        names = ", ".join(f.name for f in FORMATS[kind])
+        return ProtocolError(
+            406, f"parameter 'format': {format_param} cannot carry {_KINDS[kind]}; choose one of: {names}"
+        )
     types = ", ".join(f.media_type for f in FORMATS[kind])
     return ProtocolError(
         406, f"no acceptable format for this answer; this endpoint can send: {types}", {"Vary": "Accept"}

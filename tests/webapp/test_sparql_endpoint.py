@@ -195,10 +195,28 @@ def test_plain_text_gets_tsv_for_a_table_and_a_406_listing_the_formats_for_a_boo
     )
 
 
-def test_ask_has_no_csv_form_so_csv_only_is_406(client):
-    r = client.get("/sparql", query_string={"query": "ASK {}", "format": "csv"})
-    assert r.status_code == 406
-    assert "application/sparql-results+json" in r.get_data(as_text=True)
+@pytest.mark.parametrize(
+    "query, fmt, message",
+    [
+        ("ASK {}", "csv", "parameter 'format': csv cannot carry a yes-or-no answer (ASK); choose one of: json, xml"),
+        (
+            LABEL_QUERY,
+            "turtle",
+            "parameter 'format': turtle cannot carry a table of results (SELECT); choose one of: json, xml, csv, tsv",
+        ),
+        (
+            "DESCRIBE <https://w3id.org/ascn/id/city/da-nang>",
+            "csv",
+            "parameter 'format': csv cannot carry a graph (CONSTRUCT, DESCRIBE); "
+            "choose one of: turtle, ntriples, jsonld, rdfxml",
+        ),
+    ],
+)
+def test_a_format_parameter_that_cannot_carry_the_answer_is_a_406_naming_it(client, query, fmt, message):
+    """format=csv on an ASK said 'no acceptable format for this answer', as for an Accept header, and listed media
+    types: it named neither the parameter that asked for it nor the names the parameter takes."""
+    r = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert (r.status_code, r.get_data(as_text=True)) == (406, message + "\n")
 
 
 # -- the service description and CORS --------------------------------------------------------------
