@@ -8,11 +8,12 @@ and refused with the names that were probably meant.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from graph.store import Store
 from ontology import ENTITY_BASE, entity_iri
@@ -23,8 +24,9 @@ _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-def resolve_query(text: str, max_length: int) -> Query | str:
-    """The library query or ``.rq`` file ``text`` names, or ``text`` itself when it is SPARQL.
+def resolve_query(text: str, max_length: int, stdin: BinaryIO | None = None) -> Query | str:
+    """The library query or ``.rq`` file ``text`` names (``-``: the file ``stdin``), or ``text`` itself when it is
+    SPARQL.
 
     A ``.rq`` file without a ``#+`` header is returned as its text; a file longer than ``max_length`` characters
     (the endpoint's longest query) is an InputError. A bare word that names no library query and no file raises
@@ -43,6 +45,9 @@ def resolve_query(text: str, max_length: int) -> Query | str:
     """
     if text in library():
         return get_query(text)
+    if text == "-" and stdin is not None:  # as a file: `ascn query - < q.rq`, or a query piped in
+        source = _decode(stdin, "stdin", max_length, "stdin holds more")
+        return parse_query("stdin", source) if source.startswith("#+") else source
     path = Path(text)
     if text.endswith(".rq") and "\n" not in text:
         if not path.is_file():
@@ -63,16 +68,25 @@ def _read(path: Path, max_length: int) -> str:
     an InputError naming the file and where, which was a UnicodeDecodeError's traceback. At most ``max_length``
     characters are read: the file was read whole, however large (a log or a dump named by mistake), to be refused by
     no limit, where the endpoint refuses a longer query (``ASCN_SPARQL_MAX_QUERY_LENGTH``)."""
+    with path.open("rb") as file:
+        return _decode(file, path.name, max_length, f"the file is {path.stat().st_size:,} bytes")
+
+
+def _decode(file: BinaryIO, name: str, max_length: int, size: str) -> str:
+    """The query text of ``file`` (named ``name`` in errors, whose ``size`` says how long it is) as :func:`_read`
+    takes it."""
+    text_file = io.TextIOWrapper(file, encoding="utf-8-sig")
     try:
-        with path.open(encoding="utf-8-sig") as file:
-            text = file.read(max_length + 1)
+        text = text_file.read(max_length + 1)
     except UnicodeDecodeError as exc:
-        raise InputError(path.name, None, None, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+        raise InputError(name, None, None, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+    finally:
+        text_file.detach()  # the caller's stream stays open
     if len(text) > max_length:
         raise InputError(
-            path.name,
+            name,
             expected=f"a query of at most {max_length:,} characters (ASCN_SPARQL_MAX_QUERY_LENGTH, as the endpoint "
-            f"takes); the file is {path.stat().st_size:,} bytes",
+            f"takes); {size}",
         )
     return text
 

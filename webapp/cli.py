@@ -441,7 +441,7 @@ def _write_output(path: Path, data: bytes) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the library's queries with their titles and parameters.")
 @click.pass_obj
 def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], list_: bool) -> None:
-    """Run QUERY: a library query name, a .rq file, or SPARQL text.
+    """Run QUERY: a library query name, a .rq file (- reads it from stdin), or SPARQL text.
 
     CONSTRUCT and DESCRIBE answers are printed as Turtle. An entity parameter given as a bare id (-p city=da-nang)
     must name an entity of the graph.
@@ -459,7 +459,7 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
         given.setdefault(name, []).append(value)
     # a repeated parameter binds each value, as /api/queries binds it (only the last was kept, a wrong answer)
     values = {name: found if len(found) > 1 else found[0] for name, found in given.items()}
-    named = resolve_query(query, _max_query_length())
+    named = resolve_query(query, _max_query_length(), sys.stdin.buffer if query == "-" and sys.stdin else None)
     store = obj.store()
     if isinstance(named, str):
         if values:

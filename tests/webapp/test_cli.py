@@ -306,6 +306,23 @@ def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
     assert ascn("query", str(path), "--format", "json").exit_code == 0
 
 
+def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
+    """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
+    query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
+
+    def run(stdin: bytes):
+        return CliRunner().invoke(main, ["--data-dir", str(data_dir), "query", "-", "--format", "json"], input=stdin)
+
+    assert json.loads(run(b"\xef\xbb\xbfASK { ?s ?p ?o }").output)["boolean"] is True
+    latin = run("ASK { FILTER('Hué') }".encode("cp1252"))
+    assert (latin.exit_code, latin.stderr) == (2, "error: stdin: expected UTF-8 text (undecodable byte at offset 16)\n")
+    monkeypatch.setenv("ASCN_SPARQL_MAX_QUERY_LENGTH", "20")
+    assert run(b"ASK { ?s ?p ?o }     # long").stderr == (
+        "error: stdin: expected a query of at most 20 characters (ASCN_SPARQL_MAX_QUERY_LENGTH, as the endpoint "
+        "takes); stdin holds more\n"
+    )
+
+
 def test_a_query_file_longer_than_the_endpoint_takes_is_refused_naming_it(ascn, tmp_path, monkeypatch):
     """It was read whole, however large (a dump named by mistake), though the endpoint refuses a query past
     ASCN_SPARQL_MAX_QUERY_LENGTH; the file, its size and the limit are named, and a file within it runs."""
