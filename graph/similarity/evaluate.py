@@ -429,14 +429,15 @@ def _keyword(tg: TypedGraph, case: Case, candidates: list[str], thesaurus: bool,
     projects = [plain_document(tg.entities[p]) for p in tg.ids("project")]
     if bm25:
         if case.target == "plan_project":
-            return BM25Index(projects, vocabulary).scores(case.text)[[tg.index("project")[c] for c in candidates]]
+            plan = BM25Index(projects, vocabulary).scores(case.text, typed=True)
+            return plan[[tg.index("project")[c] for c in candidates]]
         city = scorer(tg).city_text
         if case.target == "partner_city":
             return BM25Index([city(c) for c in candidates], vocabulary).scores(plain_document(tg.entities[case.query]))
         return BM25Index([plain_document(tg.entities[a]) for a in candidates], vocabulary).scores(city(case.query))
     index = TextIndex(projects, vocabulary)
     if case.target == "plan_project":
-        vector = index.vector(case.text)
+        vector = index.vector(case.text, typed=True)
         return index.scores_of(vector)[[tg.index("project")[c] for c in candidates]]
     city_docs = normalised(tg.matrix("city_project") @ index.matrix)
     if case.target == "partner_city":

@@ -302,7 +302,7 @@ def plan(
     reasons = []
     if text.strip():
         sc = scorer(tg)
-        vector = sc.text.vector(text)
+        vector = sc.text.vector(text, typed=True)
         words = sc.shared(vector, tg.index("project")[q], frozenset(text_words(text)))
         its = _its_text(tg, q)
         if words:

@@ -125,7 +125,7 @@ def _projects_for_city(tg: TypedGraph, q: Query) -> Signals:
 
     out: Signals = {"about": about, "ppr": lambda: _ppr(tg, q.asked, "project"), "graph": lambda: sc.city_project(c)}
     if q.text:
-        out["bm25"] = lambda: sc.words.scores(sc.unplaced(q.text))
+        out["bm25"] = lambda: sc.words.scores(sc.unplaced(q.text), typed=True)
     return out
 
 
@@ -155,7 +155,7 @@ def _projects_for_plan(tg: TypedGraph, q: Query) -> Signals:
 
     outcomes = [tg.index("outcome")[o] for o in q.outcomes]
     out: Signals = {
-        "text": of_text(lambda t: sc.text.scores(sc.unplaced(t))),
+        "text": of_text(lambda t: sc.text.scores(sc.unplaced(t), typed=True)),
         "bm25": of_text(lambda t: matched("bm25")),
         "plain": of_text(lambda t: matched("plain")),
         "graph": graph,
@@ -177,7 +177,7 @@ def _text_matches(tg: TypedGraph, text: str) -> Callable[[str], np.ndarray]:
 
     @cache
     def matched(index: str) -> np.ndarray:
-        return sc.words.scores(typed) if index == "bm25" else sc.plain.scores(typed)
+        return sc.words.scores(typed, typed=True) if index == "bm25" else sc.plain.scores(typed, typed=True)
 
     return matched
 

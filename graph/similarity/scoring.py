@@ -48,6 +48,7 @@ from graph.similarity.text import (
     dot_rows,
     normalised,
     spans,
+    stands_for,
     stem,
     words,
 )
@@ -503,7 +504,7 @@ class Scorer:
         known = self.words.vocabulary
         out = []
         for w in self.plan_words(text):
-            if any(t in known for t in self.thesaurus.expand([stem(w)])):
+            if any(t in known for t in self.thesaurus.expand([stem(x) for x in (w, *stands_for(w))])):
                 continue
             out.append((w, self._project_words.closest(w) if len(w) > SHORT_WORD else None))
         return out

@@ -847,6 +847,29 @@ def test_planned_outcomes_are_said_not_to_count_while_no_project_has_one(store, 
 
 
 @pytest.mark.parametrize(
+    "text, first, reason",
+    [
+        (
+            "EV charging",
+            "Electric Vehicle Charging Stations (Putrajaya)",
+            "its name speaks of “charging”, “electric”, “vehicle”, as the plan does",
+        ),
+        (  # alone, "NRW" was a plan "in another language" by the note
+            "NRW",
+            "WiSE water twinning: PDT Johor - DC Water",
+            "its description speaks of “non-revenue”, “water”, as the plan does",
+        ),
+    ],
+)
+def test_a_plans_abbreviations_count_as_the_words_they_stand_for(store, tg, text, first, reason):
+    """The abbreviations "EV" and "NRW" were words no project writes: "EV charging" was answered by "charging"
+    alone, and "NRW" by nothing, with a note that the plan's words are in another language."""
+    answer = ask(store, "projects_for_plan", city="yangon", text=text, top=3, tg=tg)
+    assert answer.items[0].label == first and answer.items[0].reasons[0].text == reason
+    assert answer.note is None
+
+
+@pytest.mark.parametrize(
     "text, note",
     [
         (
