@@ -51,12 +51,37 @@ def best_match(accept: MIMEAccept, offered: Sequence[str]) -> str | None:
     many clients send) is met; werkzeug matches a range with parameters only to an offer with the same ones, so
     each type is offered bare and with the charset, and the match is returned bare.
 
+    A type's quality is that of the most specific range matching it (RFC 9110 12.5.1): werkzeug's ``best_match``
+    took the highest quality of any matching range, so ``text/csv;q=0, text/*`` was answered in the CSV the client
+    had refused. Of the types of the highest quality above 0, the one a more specific range names wins, then the
+    first offered.
+
     >>> from werkzeug.http import parse_accept_header
     >>> best_match(parse_accept_header("text/csv; charset=UTF-8", MIMEAccept), ["application/json", "text/csv"])
     'text/csv'
+    >>> best_match(parse_accept_header("text/csv;q=0, text/*", MIMEAccept), ["text/csv", "text/plain"])
+    'text/plain'
     """
-    best = accept.best_match([form for media in offered for form in (media, f"{media}; charset=utf-8")])
-    return best.split(";", 1)[0] if best else None
+    best, best_key = None, None
+    for media in offered:
+        found = _quality(accept, media)
+        if found is not None and found[0] > 0 and (best_key is None or found > best_key):
+            best, best_key = media, found
+    return best
+
+
+def _quality(accept: MIMEAccept, media: str) -> tuple[float, tuple[bool, ...]] | None:
+    """The quality ``accept`` gives ``media`` (bare or in UTF-8) and the specificity of the range that gives it: the
+    most specific range that matches it, the highest quality among equally specific ones; None when none matches."""
+    matching = [
+        (accept._specificity(value), quality)
+        for value, quality in accept
+        if any(accept._value_matches(form, value) for form in (media, f"{media}; charset=utf-8"))
+    ]
+    if not matching:
+        return None
+    specificity, quality = max(matching)
+    return quality, specificity
 
 
 class NotAcceptable(HTTPNotAcceptable):

@@ -419,6 +419,14 @@ def test_a_client_asking_for_xml_alone_gets_rdf_xml(client, path, accept):
 
 
 @pytest.mark.parametrize("path", NEGOTIATED)
+def test_html_refused_with_q_0_is_never_sent_though_a_wildcard_accepts(client, path):
+    """``text/html;q=0, */*`` got the page the client had refused (werkzeug let */* give text/html its quality);
+    the most specific range decides, so it gets the first RDF syntax."""
+    response = client.get(path, headers={"Accept": "text/html;q=0, */*"})
+    assert (response.status_code, response.mimetype) == (200, "text/turtle")
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
 def test_unknown_format_and_unmet_accept_are_refused_listing_the_formats(client, path):
     response = client.get(path, query_string={"format": "png"})
     assert response.status_code == 400

@@ -178,6 +178,25 @@ def test_unacceptable_accept_is_406_only_when_nothing_fits(client):
     assert fallback.status_code == 200 and fallback.json == PHUKET_JSON
 
 
+@pytest.mark.parametrize(
+    "query, accept, media_type",
+    [
+        ("ASK {}", "application/sparql-results+json;q=0, */*", "application/sparql-results+xml"),
+        (LABEL_QUERY, "text/csv;q=0, text/*", "text/tab-separated-values"),
+        (LABEL_QUERY, "text/*;q=0.1, text/csv;q=0.9, */*;q=0.5", "text/csv"),
+        (LABEL_QUERY, "*/*;q=0.1, application/*;q=0, text/tab-separated-values;q=0.2", "text/tab-separated-values"),
+    ],
+)
+def test_a_type_refused_with_q_0_is_never_sent_though_a_wildcard_accepts(client, query, accept, media_type):
+    """The most specific range that matches a type gives its quality (RFC 9110 12.5.1): werkzeug took the highest
+    quality of any range, so ``application/sparql-results+json;q=0, */*`` was answered in the JSON the client had
+    refused, and ``text/csv;q=0, text/*`` in CSV."""
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert (r.status_code, r.mimetype) == (200, media_type)
+    refused = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/*;q=0, */*;q=0"})
+    assert refused.status_code == 406
+
+
 def test_plain_text_gets_tsv_for_a_table_and_a_406_listing_the_formats_for_a_boolean(client):
     """curl -H 'Accept: text/plain' was a 406 for every SELECT; TSV is plain text with every term written out."""
     r = client.get("/sparql", query_string={"query": LABEL_QUERY}, headers={"Accept": "text/plain"})
