@@ -40,6 +40,7 @@ SPLITS = (
     "realistic-dev7",
     "realistic-dev8",
     "realistic-dev9",
+    "realistic-dev10",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
@@ -47,6 +48,7 @@ SPLITS = (
     "realistic-test5",
     "realistic-test6",
     "realistic-test7",
+    "realistic-test8",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
