@@ -252,6 +252,8 @@ _CHAIR_BEFORE = re.compile(
 "Cambodia had chaired the 5th ASCN Annual Meeting")."""
 _CHAIR_OWNED = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:'s|’s|'|’) (?:ASEAN |ASCN )?chair(?:manship)?\b")
 """A chair written as the owner of the chairmanship ("under Malaysia's chairmanship")."""
+_CHAIR_WITH = re.compile(r"\bwith ((?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) (?:in the chair|as (?:the )?chair)\b")
+"""A chair written as what the meeting was held with ("..., with Indonesia in the chair", "with Malaysia as chair")."""
 _HOST = re.compile(
     r"\b(?:hosted by|host(?:ed)? in|(?:held|took place|convened|opened)(?: on [\w ]{3,30}?)? (?:in|at)|"
     r"(?i:meeting|summit|conference|workshop|forum),? in|(?i:venue|location):)"
@@ -1115,7 +1117,12 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
     if iso is None or _to_come(sentence, written):
         return None
     kind = XSD + {10: "date", 7: "gYearMonth"}.get(len(iso), "gYear")
-    chair = _CHAIR.search(sentence) or _CHAIR_OWNED.search(sentence) or _CHAIR_BEFORE.search(sentence)
+    chair = (
+        _CHAIR.search(sentence)
+        or _CHAIR_WITH.search(sentence)
+        or _CHAIR_OWNED.search(sentence)
+        or _CHAIR_BEFORE.search(sentence)
+    )
     host = _HOST.search(sentence) or _HOST_BEFORE.search(sentence) or _HOST_SUBJECT.search(sentence)
     name = _EVENT_NAME.search(sentence)
     found = fact(

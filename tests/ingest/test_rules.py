@@ -645,6 +645,11 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "Bank's programme in 2019.",
             [],
         ),
+        # a chair written as what the meeting was held with
+        (
+            "The 8th ASCN Annual Meeting opened in Kuala Lumpur on 9 September 2025 with Malaysia in the chair.",
+            [("milestone", {**KL_MEETING, "chair": "country/my"})],
+        ),
     ],
 )
 def test_a_sentence_proposes_exactly(gazetteer, text, expected):
