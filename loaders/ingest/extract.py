@@ -57,7 +57,9 @@ _DATELINE = re.compile(
     r"\s+[-–—]{1,2}\s"
 )
 """A news dateline, where a story was filed: "JAKARTA, 31 August 2021 - ", "Jakarta (Nusantara Wire) - "."""
-_RELATIVE_YEAR = re.compile(r"\b(this|last) year\b", re.I)
+_RELATIVE_YEAR = re.compile(r"\b(this|last) (year|month)\b", re.I)
+"""A year said from the document's date: "this year", "last year", and "this month", "last month" (a month of
+that year, or in January of the year before)."""
 _NETWORK_WORD = re.compile(r"\b(network|ASCN)\b", re.I)
 _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
@@ -610,9 +612,15 @@ def _year(sentence: str, doc_date: str | None = None) -> Value | None:
     return _relative_year(relative, doc_date) if relative and doc_date else None
 
 
-def _relative_year(found: re.Match, doc_date: str) -> Value:
-    """The year "this year" or "last year" means, counted from the document's date, as news says it."""
-    return literal(str(int(doc_date[:4]) - (found[1].lower() == "last")), XSD + "gYear")
+def _relative_year(found: re.Match, doc_date: str) -> Value | None:
+    """The year "this year" or "last year" means, counted from the document's date, as news says it; "this month"
+    is the date's year, "last month" too but in January (none when the date has no month)."""
+    last = found[1].lower() == "last"
+    if found[2].lower() == "month":
+        if len(doc_date) < 7:
+            return None
+        last = last and doc_date[5:7] == "01"
+    return literal(str(int(doc_date[:4]) - last), XSD + "gYear")
 
 
 def _about_network(sentence: str, mentions: list[Mention]) -> bool:
@@ -625,7 +633,7 @@ def _years(sentence: str, doc_date: str | None) -> list[tuple[int, Value]]:
     date."""
     years = [(m.start(), literal(m[1], XSD + "gYear")) for m in _YEAR.finditer(sentence)]
     if doc_date:
-        years += [(m.start(), _relative_year(m, doc_date)) for m in _RELATIVE_YEAR.finditer(sentence)]
+        years += [(m.start(), y) for m in _RELATIVE_YEAR.finditer(sentence) if (y := _relative_year(m, doc_date))]
     return sorted(years, key=lambda y: y[0])
 
 

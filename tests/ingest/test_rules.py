@@ -673,6 +673,12 @@ def test_this_year_is_the_documents_year_and_a_headline_does_not_repeat_a_dated_
     assert proposals(gazetteer, "Ipoh joined the network last year.", date="2026-02") == [
         ("joining", {"city": "city/ipoh", "year": "2025"})
     ]
+    # "this month" is the date's year, "last month" too but in January; a date without its month dates neither
+    added = "Dili was added to the ASEAN Smart Cities Network {} month."
+    assert proposals(gazetteer, added.format("this"), date="2026-01-20") == [joined("dili", "2026")]
+    assert proposals(gazetteer, added.format("last"), date="2026-02-03") == [joined("dili", "2026")]
+    assert proposals(gazetteer, added.format("last"), date="2026-01-05") == [joined("dili", "2025")]
+    assert proposals(gazetteer, added.format("last"), date="2026") == [joined("dili")]
 
 
 def test_a_joining_said_of_the_meeting_takes_the_meetings_year(gazetteer):
