@@ -40,11 +40,12 @@ leaned on Japan since 2021"), dates nothing, and one alone says it of the cities
 city since 2018, shared its work with Da Nang")."""
 _JOIN = re.compile(
     rf"\b(join(?:s|ed|ing)?|admitted|took in|became (?:a |the )?(?:[\w-]+ ){{0,2}}members?|"
-    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since|added to|accepted into|came into|{_MEMBERSHIP})\b",
+    rf"{_NEWEST}|welcomed|members? since|(?:network|ASCN)\)? since|added to|accepted into|came into|came in(?= (?:during |in )?(?:20\d\d|this year|last year)\b)|{_MEMBERSHIP})\b",
     re.I,
 )
 """A city's joining, or its membership dated by "since" ("founding members since 2018", "in the network since"), or
-worded as an addition ("were added to the ASCN in 2024", "were accepted into the network", "came into the network")."""
+worded as an addition ("were added to the ASCN in 2024", "were accepted into the network", "came into the network",
+"came in during 2024": "came in" only before its year)."""
 _NEWEST_NOW = re.compile(
     rf"\b(?:is|are)\b[^.;]{{0,30}}?\b{_NEWEST}\b|"
     r"\b(?:has|have) (?:(?:now|just|recently|officially|formally) )*(?:joined|been admitted|become)\b",

@@ -962,6 +962,10 @@ def test_chosen_as_a_partners_site_pairs(gazetteer):
         ),
         ("Chiang Mai was accepted into the ASCN in 2023.", [("chiang-mai", "2023")]),
         ("Ipoh came into the network in 2025.", [("ipoh", "2025")]),
+        (
+            "Sumedang and Sihanoukville City came in during 2024, the ASEAN Smart Cities Network said.",
+            [("sumedang", "2024"), ("sihanoukville", "2024")],
+        ),
     ],
 )
 def test_joinings_worded_as_additions(gazetteer, text, joined):
