@@ -423,7 +423,19 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         same_paragraph = project.last is not None and "\n\n" not in linked.text[project.last.end : offset]
         said = _THE_PROJECT.match(sentence) if same_paragraph and not cities and _status(sentence) else None
         projects = project.resolve([m for m in mentions if m.entity.kind == "project"], said, offset, index)
-        _joining(out, sentence, offset, cities, mentions, all_spans, fact, doc_date, network_before, year_before)
+        _joining(
+            out,
+            sentence,
+            offset,
+            cities,
+            mentions,
+            all_spans,
+            fact,
+            doc_date,
+            network_before,
+            year_before,
+            network_document,
+        )
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if lender and lender.end <= offset and cities and not partners and not paired:
             both = linked.text[lender.start : offset + len(sentence)]
@@ -681,14 +693,18 @@ _LATER = re.compile(
 """A joining dated from another's ("adding that Semarang had been admitted a year later"): no year the text writes."""
 
 
-def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before, year_before) -> None:
+def _joining(
+    out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before, year_before, network_later
+) -> None:
     """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it whose
     joining clauses name no partner or programme a city could join instead (a pairing in a clause of its own stops
     none: "Cebu City has been a member since 2018, and its water district is twinned with ..."), or whose words are the network's own ("one of the
     original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang
     Perai were admitted in 2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI
     Jakarta, Makassar and Banyuwangi, members since 2018": a reply or article says "the network" once and then
-    no more). ``year_before`` is the last year the sentence before wrote (:data:`_SAME_TIME`)."""
+    no more). A membership noun alone ("were among the 26 pilot cities named in 2018") is the network's own word
+    in a document naming the network after it (``network_later``), as a commentary's first sentence may.
+    ``year_before`` is the last year the sentence before wrote (:data:`_SAME_TIME`)."""
     joined = _JOIN.search(sentence)
     if not joined:
         return
@@ -699,7 +715,8 @@ def _joining(out, sentence, offset, cities, mentions, known_spans, fact, doc_dat
         for m in mentions
     )
     nouns = all(_MEMBER_NOUN_AT.match(sentence, w.start()) for w in words)
-    if not _about_network(sentence, mentions) and not (network_before and (nouns or not others)):
+    named = network_before or (network_later and nouns)
+    if not _about_network(sentence, mentions) and not (named and (nouns or not others)):
         return
     if nouns:
         cities = [c for c in cities if c.end - offset <= words[-1].start()]

@@ -650,6 +650,12 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "The 8th ASCN Annual Meeting opened in Kuala Lumpur on 9 September 2025 with Malaysia in the chair.",
             [("milestone", {**KL_MEETING, "chair": "country/my"})],
         ),
+        # the network's own membership noun, in a text that names the network only after it
+        (
+            "Cebu City was among the 26 pilot cities named in 2018. The ASEAN Smart Cities Network was proposed by "
+            "Singapore.",
+            [joined("cebu-city", "2018"), ("count", {"counted": "cities", "value": "26", "as_of": "2018"})],
+        ),
     ],
 )
 def test_a_sentence_proposes_exactly(gazetteer, text, expected):
