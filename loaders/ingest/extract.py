@@ -124,6 +124,9 @@ _COORDINATED = re.compile(r",? (?:and|or) (?:the )?")
 _THE_CITY = re.compile(r"\b(?:[Tt]he|[Ii]ts|[A-Z][\w-]*(?:'s|’s)) (?:city|capital)(?:'s|’s)?(?! of\b)|^Our(?= [a-z])")
 """A city named a sentence before, said again ("The city works with USTDA", "Timor-Leste's capital is ..."), or
 speaking of its own ("Our water district is now twinned with ..." after "Cebu City has been part of ...")."""
+_ITS = re.compile(r"^\W*Its(?= [a-z])")
+"""A sentence opening with "Its ..." right after a sentence naming one city ("Cebu City was among the 26 pilot
+cities named in 2018. Its water district is twinned with ..."): that city's, as "Our ..." is."""
 _IT_JOINED = re.compile(
     r"\b[Ii]t (?:(?:only|later|also|then|has|had|was) )*(?:joined|became|admitted)\b|"
     r"^\W*(?:ASCN |network )?(?:member since|joined)\W*:"
@@ -410,7 +413,9 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
 
         cities = city.resolve(
             [m for m in mentions if m.entity.kind == "city" and not _SEAT.search(sentence, 0, m.start - offset)],
-            _THE_CITY.search(sentence) or _IT_JOINED.search(sentence),
+            _THE_CITY.search(sentence)
+            or _IT_JOINED.search(sentence)
+            or (_ITS.match(sentence) if city.index == index - 1 else None),
             offset,
             index,
             _ALL_OF_THEM.match(sentence),

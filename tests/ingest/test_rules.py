@@ -650,6 +650,17 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "The 8th ASCN Annual Meeting opened in Kuala Lumpur on 9 September 2025 with Malaysia in the chair.",
             [("milestone", {**KL_MEETING, "chair": "country/my"})],
         ),
+        # "Its ..." opening a sentence right after one naming one city is that city's; after two cities, nobody's
+        (
+            "Cebu City was among the 26 pilot cities named in 2018. Its water district is twinned with Miami-Dade "
+            "Water and Sewer.",
+            [paired("cebu-city", "miami_dade_wasd")],
+        ),
+        (
+            "Cebu City and Davao City were among the 26 pilot cities of the network. Its water district is twinned "
+            "with Miami-Dade Water and Sewer.",
+            [("count", {"counted": "cities", "value": "26"})],
+        ),
         # the network's own membership noun, in a text that names the network only after it
         (
             "Cebu City was among the 26 pilot cities named in 2018. The ASEAN Smart Cities Network was proposed by "
