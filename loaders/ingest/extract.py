@@ -187,6 +187,11 @@ _COUNT_ORDINAL = re.compile(r"\bthe (?P<value>\d{1,3})(?:st|nd|rd|th) (?:member 
 _TOTAL = re.compile(r"\b(?:the )?total (?:stood at|came to|rose to|reached|was) (?P<value>\d{1,3})\b", re.I)
 """A count said as the total of what a count before it in the sentence counted ("Twenty-nine cities were in the
 network in July 2023; the total stood at 31 in 2024")."""
+_COUNT_AGAINST = re.compile(
+    r"\b(?:against|up from|down from|compared (?:with|to)|versus) (?P<value>\d{1,3})(?= (?:in|by|at the end of) 20\d\d\b)"
+)
+"""A count written as a bare number set against a count before it, with its own year: "35 cities, against 31 in
+2024" (31 cities as of 2024; 35 is not of 2024)."""
 _COUNT_NUMBERED = re.compile(
     r"\b(?:member|ASCN|participating|reporting) (?P<counted>cities|projects) (?:numbered|totall?ed|stood at|came to) "
     r"(?P<value>\d{1,3})\b",
@@ -1336,7 +1341,15 @@ def _count(
     sentence,
     doc_date,
     fact,
-    patterns: tuple[re.Pattern, ...] = (_COUNT, _COUNT_TO, _COUNT_NUMBERED, _COUNT_LABEL, _COUNT_ORDINAL, _TOTAL),
+    patterns: tuple[re.Pattern, ...] = (
+        _COUNT,
+        _COUNT_TO,
+        _COUNT_NUMBERED,
+        _COUNT_LABEL,
+        _COUNT_ORDINAL,
+        _TOTAL,
+        _COUNT_AGAINST,
+    ),
 ) -> None:
     """Member-city and project counts, in a sentence about the network or its member cities ("the member cities
     reported 108 projects", in a document about the network), or written as a report's label in a document about
@@ -1354,7 +1367,8 @@ def _count(
     counted = None
     for m in found:
         value = _number(m["value"])
-        counted = "cities" if m.re is _COUNT_ORDINAL else m["counted"].lower() if m.re is not _TOTAL else counted
+        bare = m.re in (_TOTAL, _COUNT_AGAINST)  # counts what the count before it counted
+        counted = "cities" if m.re is _COUNT_ORDINAL else m["counted"].lower() if not bare else counted
         if value < 2 or counted is None:
             continue
         first = m.re is _COUNT and m["first"]

@@ -667,6 +667,14 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "Singapore.",
             [joined("cebu-city", "2018"), ("count", {"counted": "cities", "value": "26", "as_of": "2018"})],
         ),
+        # a bare number set against a count, with its own year; the count before it is not of that year
+        (
+            "The network now counts 35 cities, against 31 in 2024.",
+            [
+                ("count", {"counted": "cities", "value": "35"}),
+                ("count", {"counted": "cities", "value": "31", "as_of": "2024"}),
+            ],
+        ),
     ],
 )
 def test_a_sentence_proposes_exactly(gazetteer, text, expected):
