@@ -66,13 +66,15 @@ _PAIR = re.compile(
     r"\b(pair(?:s|ed|ing)?|twin(?:s|ned|ning)?|sister[- ]cit(?:y|ies)|partnered with|"
     r"partnership with|matched with|teamed up with|learn(?:s|ing)? from|(?:selected|chosen)(?=[^.;]{0,120}?\b(?:for|as)\b)|"
     r"picked|works? with|worked with|working with|"
+    r"supported(?= (?:the )?[A-Z][^.;]{0,60}?\bwith (?:[\w-]+ ){0,2}(?:cooperation|assistance|support|funding|grants?|loans?)\b)|"
     r"link(?:s|ed)(?=[^.;]{0,80}\bwith\b)|memorand(?:um|a)|MoUs?)\b",
     re.I,
 )
 """Words that pair a city with a partner; "selected" and "chosen" with what for or as what, however far the partner,
 the city or the year stand between ("selected Kota Kinabalu and Khon Kaen, among others, for ...", "was chosen by
 Korea's Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of three cities for its K-City
-Network", "was chosen by MLIT as the site of a survey")."""
+Network", "was chosen by MLIT as the site of a survey"); "supported" with a city right after it and the help
+after that ("JICA has also supported Siem Reap with technical cooperation")."""
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
 """A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
 _POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.I)

@@ -675,6 +675,12 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
                 ("count", {"counted": "cities", "value": "31", "as_of": "2024"}),
             ],
         ),
+        # a partner that "supported" a city "with" its help
+        (
+            "The Japan International Cooperation Agency has also supported Siem Reap with technical cooperation on "
+            "its heritage area.",
+            [paired("siem-reap", "jica")],
+        ),
     ],
 )
 def test_a_sentence_proposes_exactly(gazetteer, text, expected):
