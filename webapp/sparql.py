@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -148,9 +148,15 @@ def answer(req: Request) -> Response:
         has_dataset_clause=info.has_dataset_clause,
         max_bytes=int(config["SPARQL_MAX_ANSWER_BYTES"]),
     )
-    name, started = _name(query), time.monotonic()
+    name, started, fallback = _name(query), time.monotonic(), None
     try:
-        reply = pool.run(job, timeout)
+        try:
+            reply = pool.run(job, timeout)
+        except QueryError as exc:
+            fallback = _without_xml(kind, formats, req.format) if exc.message == XML_REFUSAL else None
+            if fallback is None:
+                raise
+            reply = pool.run(replace(job, formats=fallback), timeout)
     except QueryError as exc:
         if exc.message == SERVICE_REFUSED:
             log.warning("query %s: a call to another endpoint was refused by the workers' wall", name)
@@ -173,10 +179,23 @@ def answer(req: Request) -> Response:
         log.error("query %s failed: %s", name, exc)
         raise ProtocolError(503, f"the store could not answer: {exc}") from None
     _log_answer(name, reply, time.monotonic() - started)
-    response = _reply(reply, timeout, tag, req.format)
-    if version is not None:
+    response = _reply(reply, timeout, None if fallback else tag, req.format)  # nor does the ETag
+    if version is not None and fallback is None:  # the key does not hold the fallback, which the Accept header chose
         answer_cache().put(version, key, reply)
     return response
+
+
+_XML_FORMATS = ("xml", "rdfxml")
+
+
+def _without_xml(kind: str | None, formats: dict, format_param: str | None) -> dict | None:
+    """The formats to write an answer XML cannot carry in: for its kind, the one the Accept header prefers after
+    the XML syntax it chose (a 406 answered a client that had said it takes JSON too). None when the client named
+    XML in ``format`` or accepts nothing else: the 406 stands."""
+    if kind is None or format_param is not None or formats[kind] not in _XML_FORMATS:
+        return None
+    other = choose_format(kind, None, _XML_FORMATS)
+    return {**formats, kind: other.name} if other else None
 
 
 def _log_answer(name: str, reply: Reply, elapsed: float, note: str = "") -> None:
@@ -373,18 +392,19 @@ def _check_shape(query: str, config) -> None:
 
 
 # -- content negotiation -----------------------------------------------------------------------
-def choose_format(kind: str, format_param: str | None) -> Format | None:
-    """The format for answers of ``kind``: the ``format`` parameter, else Accept, else the default."""
+def choose_format(kind: str, format_param: str | None, excluding: tuple[str, ...] = ()) -> Format | None:
+    """The format for answers of ``kind``: the ``format`` parameter, else Accept (of the formats not named in
+    ``excluding``), else the default."""
     if format_param is not None:
         return by_name(kind, format_param)
     accept = request.headers.get("Accept")
     if accept is not None and len(accept) > 500:  # an odd header is matched, never kept in the cache
-        return _negotiate.__wrapped__(kind, accept)
-    return _negotiate(kind, accept)
+        return _negotiate.__wrapped__(kind, accept, excluding)
+    return _negotiate(kind, accept, excluding)
 
 
 @lru_cache(maxsize=1024)
-def _negotiate(kind: str, accept: str | None) -> Format | None:
+def _negotiate(kind: str, accept: str | None, excluding: tuple[str, ...] = ()) -> Format | None:
     """The format of ``kind`` an Accept header prefers; cached, since clients send the same few headers again
     and again and matching one costs more than the rest of the request's checks together.
 
@@ -393,7 +413,7 @@ def _negotiate(kind: str, accept: str | None) -> Format | None:
     >>> _negotiate("boolean", "text/csv") is None
     True
     """
-    formats = FORMATS[kind]
+    formats = [f for f in FORMATS[kind] if f.name not in excluding]
     parsed = parse_accept_header(accept, MIMEAccept)
     if not parsed:
         return formats[0]

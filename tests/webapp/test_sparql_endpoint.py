@@ -753,3 +753,27 @@ def test_a_control_character_never_makes_malformed_xml(client, query, xml, other
     assert escape is not None and r.status_code == 200
     text = r.get_data(as_text=True)
     assert escape[0] in text or escape[0].encode().decode("unicode_escape") in text  # escaped where the format can
+
+
+@pytest.mark.parametrize(
+    "query, accept, media_type",
+    [
+        (
+            'SELECT ?x { BIND("a\\u0000b" AS ?x) }',
+            "application/sparql-results+xml, application/sparql-results+json;q=0.5",
+            "application/sparql-results+json",
+        ),
+        (
+            'CONSTRUCT { <http://x.org/a> <http://x.org/p> ?x } WHERE { BIND("a\\u0000b" AS ?x) }',
+            "application/rdf+xml, text/turtle;q=0.1",
+            "text/turtle",
+        ),
+    ],
+)
+def test_an_answer_xml_cannot_carry_comes_in_the_next_format_the_client_accepts(client, query, accept, media_type):
+    """It was a 406 though the client had said it takes another format; XML alone (or format=xml) is still a 406."""
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert (r.status_code, r.mimetype) == (200, media_type)
+    assert "a\\u0000b" in r.get_data(as_text=True)
+    alone = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept.split(",")[0]})
+    assert alone.status_code == 406 and "XML cannot carry" in alone.get_data(as_text=True)
