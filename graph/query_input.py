@@ -50,17 +50,26 @@ def resolve_query(text: str, max_length: int, stdin: BinaryIO | None = None) -> 
         return parse_query("stdin", source) if source.startswith("#+") else source
     path = Path(text)
     if text.endswith(".rq") and "\n" not in text:
-        if not path.is_file():
+        if not _is_file(path):
             raise NotFound(f"no such file: {text}")
         source = _read(path, max_length)
         return parse_query(path.stem, source) if source.startswith("#+") else source
     if _NAME.match(text):
-        if path.is_file():
+        if _is_file(path):
             return _read(path, max_length)
         raise NotFound(
             f"no library query named {text!r}", suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5)
         )
     return text
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file. A name longer than the system takes names none: ``Path.is_file`` raised
+    OSError (File name too long), a traceback for ``ascn query`` of a 300-character name."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _read(path: Path, max_length: int) -> str:

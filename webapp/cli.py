@@ -407,10 +407,13 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None)
     if value is None:
         return None
     folder = value.parent
-    if not folder.is_dir():
-        raise click.BadParameter(f"the folder {str(folder)!r} does not exist; create it first or choose another")
-    if value.is_dir():
-        raise click.BadParameter(f"{str(value)!r} is a folder; name a file")
+    try:
+        if not folder.is_dir():
+            raise click.BadParameter(f"the folder {str(folder)!r} does not exist; create it first or choose another")
+        if value.is_dir():
+            raise click.BadParameter(f"{str(value)!r} is a folder; name a file")
+    except OSError as exc:  # a name longer than the system takes was a traceback
+        raise click.BadParameter(f"{str(value)!r}: {exc.strerror or exc}") from None
     return value
 
 

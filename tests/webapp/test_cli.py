@@ -306,6 +306,20 @@ def test_a_query_file_that_is_not_utf_8_is_named_where_it_fails(ascn, tmp_path):
     assert ascn("query", str(path), "--format", "json").exit_code == 0
 
 
+def test_a_name_longer_than_the_system_takes_is_an_error_naming_it_not_a_traceback(ascn):
+    """A query file, library name or output file of 300 characters raised OSError (File name too long) from
+    Path.is_file / is_dir, which give False only for a name that is not there."""
+    long = "a" * 300
+    assert (ascn("query", long + ".rq").exit_code, ascn("query", long + ".rq").stderr) == (
+        2,
+        f"error: no such file: {long}.rq\n",
+    )
+    assert ascn("query", long).stderr.startswith(f"error: no library query named '{long}'")
+    result = ascn("export", "-o", long + ".ttl")
+    assert result.exit_code == 2 and f"'{long}.ttl': File name too long" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
     """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
     query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
