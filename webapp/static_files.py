@@ -87,8 +87,13 @@ def send_static(filename: str) -> Response:
 
 
 def _file(filename: str) -> Path | None:
+    """The static file ``filename`` names, or None. A name longer than the system takes names none: it was a 500,
+    since ``Path.is_file`` raises OSError (File name too long) for it."""
     joined = safe_join(static_folder(), filename)
-    return Path(joined) if joined is not None and Path(joined).is_file() else None
+    try:
+        return Path(joined) if joined is not None and Path(joined).is_file() else None
+    except OSError:
+        return None
 
 
 def static_folder() -> str:

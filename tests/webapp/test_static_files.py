@@ -104,3 +104,9 @@ def test_if_unmodified_since_is_a_412_when_the_file_changed_after_it(client):
         for ignored in ({"If-Match": tag}, {"If-Unmodified-Since": "yesterday"}):
             headers = {"Accept-Encoding": encoding, "If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT", **ignored}
             assert client.get(url, buffered=True, headers=headers).status_code == 200, (url, ignored)
+
+
+def test_a_static_name_longer_than_the_system_takes_is_a_404(client):
+    """It was a 500: Path.is_file raised OSError (File name too long) where a name that is not there gives False."""
+    for path in ("/static/" + "a" * 3000, "/static/css/" + "a" * 3000 + ".css"):
+        assert client.get(path).status_code == 404, path
