@@ -8,12 +8,14 @@ No score and no algorithm appears in a reason's text; those stay in the item's `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
 from graph.similarity.scoring import scorer
+from graph.similarity.text import READ_AS, stands_for, stem
 from graph.similarity.text import words as text_words
 from graph.similarity.ties import Tie, ties_in
 from graph.similarity.typed_graph import TypedGraph
@@ -223,6 +225,25 @@ def _words(ws: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in ws)
 
 
+def _read_as(text: str, shown: list[str]) -> str:
+    """How a plan's words were read, where a reason names a word the plan wrote only as an abbreviation or another
+    word (:data:`~graph.similarity.text.READ_AS`): "speaks of “electric”, “vehicle”, as the plan does" to a plan
+    for "EV charging" would say the plan wrote words it did not.
+
+    >>> _read_as("EV charging", ["charging", "electric", "vehicle"]), _read_as("EV charging", ["charging"])
+    (' (reading “EV” as “electric vehicle”)', '')
+    """
+    typed = text_words(text)
+    own = {stem(w) for w in typed}
+    lent = {stem(w) for w in shown} - own
+    readings = []
+    for t in dict.fromkeys(typed):
+        if lent & {stem(w) for w in stands_for(t)}:
+            written = re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text, re.IGNORECASE)
+            readings.append(f"“{written.group() if written else t}” as “{READ_AS[t]}”")
+    return f" (reading {' and '.join(readings)})" if readings else ""
+
+
 def _best_pair(tg: TypedGraph, ours: list[str], theirs: list[str]) -> tuple[str, str, list[str]] | None:
     """The most alike pair of projects (one of ``ours``, one of ``theirs``) and the words they share."""
     if not ours or not theirs:
@@ -311,7 +332,7 @@ def plan(
                     "text",
                     None,
                     None,
-                    f"{its} speaks of {_words(words)}, as {asker} does",
+                    f"{its} speaks of {_words(words)}, as {asker} does{_read_as(text, words)}",
                     _read(tg, q),
                 )
             )

@@ -243,7 +243,7 @@ def test_planned_project_gets_projects_sharing_its_area_and_words(client):
     ]
     texts = [r["text"] for r in body["items"][0]["reasons"]]
     assert texts == [
-        "its description speaks of “flood”, as the plan does",
+        "its description speaks of “alerts”, “flood”, as the plan does (reading “warning” as “alert”)",
         "works on Quality Environment, as the plan does",
     ]
 
