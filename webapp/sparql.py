@@ -240,13 +240,13 @@ def _limits_headers(complete: bool, reason: str | None, rows: int, limit: int, t
 def _describe(req: Request) -> Response:
     """The Service Description; a browser (which prefers HTML to every RDF syntax) goes to the query editor instead,
     since a person who follows a link to the endpoint would otherwise be handed a file to download."""
-    if request.method != "GET":
+    if request.method not in ("GET", "HEAD"):  # HEAD is answered as GET is (it was this 400)
         raise ProtocolError(400, "missing parameter 'query' (a POST must carry a query)")
     if req.format is None and prefers_html():
         return Response(status=303, headers={"Location": url_for("tools.query_page")})
     fmt = choose_format("graph", req.format)
     if fmt is None:
-        raise _not_acceptable("graph", req.format)
+        raise _not_acceptable("graph", req.format, "the service description, a graph")
     body = service_description(request.base_url, current_app.config, fmt)
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
@@ -436,13 +436,14 @@ _KINDS = {
 """Each kind of answer in the words of a 406 that a ``format`` parameter asked for."""
 
 
-def _not_acceptable(kind: str, format_param: str | None = None) -> ProtocolError:
+def _not_acceptable(kind: str, format_param: str | None = None, what: str | None = None) -> ProtocolError:
     """The 406 for an answer of ``kind`` no format asked for can carry: naming the ``format`` parameter and the names
-    it may take when it asked (it was the Accept header's message, listing media types), else the media types."""
+    it may take when it asked (it was the Accept header's message, listing media types), else the media types.
+    ``what`` names an answer that is no query's (the Service Description)."""
     if format_param is not None:
         names = ", ".join(f.name for f in FORMATS[kind])
         return ProtocolError(
-            406, f"parameter 'format': {format_param} cannot carry {_KINDS[kind]}; choose one of: {names}"
+            406, f"parameter 'format': {format_param} cannot carry {what or _KINDS[kind]}; choose one of: {names}"
         )
     types = ", ".join(f.media_type for f in FORMATS[kind])
     return ProtocolError(

@@ -239,6 +239,20 @@ def test_a_format_parameter_that_cannot_carry_the_answer_is_a_406_naming_it(clie
 
 
 # -- the service description and CORS --------------------------------------------------------------
+def test_head_without_query_is_answered_as_get_is(client):
+    """HEAD /sparql was a 400 ('missing parameter 'query' (a POST must carry a query)') where GET gives the Service
+    Description: HEAD must be answered as GET is, without the body (RFC 9110 9.3.2)."""
+    get, head = client.get("/sparql"), client.head("/sparql")
+    assert (head.status_code, head.mimetype, head.headers["Content-Length"]) == (200, "text/turtle", str(len(get.data)))
+    assert head.data == b""
+    wrong = client.get("/sparql", query_string={"format": "csv"})
+    assert (wrong.status_code, wrong.get_data(as_text=True)) == (
+        406,
+        "parameter 'format': csv cannot carry the service description, a graph; "
+        "choose one of: turtle, ntriples, jsonld, rdfxml\n",
+    )
+
+
 def test_get_without_query_returns_the_service_description(client, app):
     r = client.get("/sparql")
     assert r.status_code == 200 and r.mimetype == "text/turtle"
