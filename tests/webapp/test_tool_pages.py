@@ -144,6 +144,13 @@ def test_an_empty_answer_says_what_on_the_form_to_change(client):
     html = client.get("/match", query_string={"who": "city", "text": "ระบบควบคุมสัญญาณไฟจราจร"}).data.decode()
     warning = " ".join(re.search(r'<p class="notice warn">(.*?)</p>', html, re.S)[1].split())
     assert warning == "No project with a reason to show. Tick the plan's focus areas, or describe it in other words."
+    # ADB implements AASCTF, so every city under it is one ADB already works in: the box that shows them is named
+    html = client.get("/match?who=partner&partner=adb&programme=aasctf").data.decode()
+    warning = " ".join(re.search(r'<p class="notice warn">(.*?)</p>', html, re.S)[1].split())
+    assert warning == (
+        "No city with a reason to show. Tick other focus areas or programmes, fewer countries, or “Also show cities "
+        "the partner already works in”."
+    )
 
 
 def test_match_names_a_plans_misspelt_words_with_what_they_may_mean(client):
