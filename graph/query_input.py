@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 from collections.abc import Mapping
 from difflib import get_close_matches
 from pathlib import Path
@@ -49,13 +50,15 @@ def resolve_query(text: str, max_length: int, stdin: BinaryIO | None = None) -> 
         source = _decode(stdin, "stdin", max_length, "stdin holds more")
         return parse_query("stdin", source) if source.startswith("#+") else source
     path = Path(text)
+    if "\n" not in text and stat.S_ISDIR(_mode(path)):
+        raise InputError(text, expected="a .rq file, a library query's name or SPARQL text, not a folder")
     if text.endswith(".rq") and "\n" not in text:
-        if not _is_file(path):
+        if not stat.S_ISREG(_mode(path)):
             raise NotFound(f"no such file: {text}")
         source = _read(path, max_length)
         return parse_query(path.stem, source) if source.startswith("#+") else source
     if _NAME.match(text):
-        if _is_file(path):
+        if stat.S_ISREG(_mode(path)):
             return _read(path, max_length)
         raise NotFound(
             f"no library query named {text!r}", suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5)
@@ -63,13 +66,14 @@ def resolve_query(text: str, max_length: int, stdin: BinaryIO | None = None) -> 
     return text
 
 
-def _is_file(path: Path) -> bool:
-    """Whether ``path`` names a file. A name longer than the system takes names none: ``Path.is_file`` raised
-    OSError (File name too long), a traceback for ``ascn query`` of a 300-character name."""
+def _mode(path: Path) -> int:
+    """The type and mode bits of what ``path`` names, 0 when it names nothing. A name longer than the system takes
+    names nothing: ``Path.is_file`` raised OSError (File name too long), a traceback for ``ascn query`` of a
+    300-character name."""
     try:
-        return path.is_file()
+        return path.stat().st_mode
     except OSError:
-        return False
+        return 0
 
 
 def _read(path: Path, max_length: int) -> str:

@@ -320,6 +320,19 @@ def test_a_name_longer_than_the_system_takes_is_an_error_naming_it_not_a_traceba
     assert "Traceback" not in result.output
 
 
+def test_a_folder_given_as_the_query_is_named_as_a_folder(ascn, tmp_path):
+    """A folder was read as SPARQL text ('syntax error: ... found '/tmp/...''), or, named like a file, was 'no such
+    file' or 'no library query named ...'."""
+    for name in ("my queries", "queries.rq", "queries"):
+        folder = tmp_path / name
+        folder.mkdir()
+        result = ascn("query", str(folder))
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"error: {folder}: expected a .rq file, a library query's name or SPARQL text, not a folder\n",
+        )
+
+
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
     """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
     query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
