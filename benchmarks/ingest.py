@@ -41,6 +41,7 @@ SPLITS = (
     "realistic-dev8",
     "realistic-dev9",
     "realistic-dev10",
+    "realistic-dev11",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
@@ -49,6 +50,7 @@ SPLITS = (
     "realistic-test6",
     "realistic-test7",
     "realistic-test8",
+    "realistic-test9",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
