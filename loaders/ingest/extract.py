@@ -1104,17 +1104,24 @@ def _supporters(sentence: str, offset: int, partners: list[Mention], projects: l
     return []
 
 
+_PARTY_END = re.compile(rf"\s(?:(?:with|under)\b|(?:on|in|at|from|and|during) (?:\d|(?:{MONTHS}|{_WEEKDAYS})\b))")
+"""Where a chair's or host's words end: at a date, a chair or a rule said after them ("Bali on 12 July 2023 with
+Indonesia in the chair", "Luang Prabang under Lao PDR's chairmanship")."""
+
+
 def _party(found: re.Match, mentions: list[Mention], offset: int) -> Value:
-    """A chair or host: the entity named where ``found`` names it, else the words themselves, without the date that
-    follows them ("Busan in November 2019", "Bali on Wednesday" are Busan, Bali). The mention must stand there, not merely read the same: in
-    "held in Singapore ... under Singapore's chairmanship" the host is the city and the chair the state."""
-    start, end = found.span(1)
+    """A chair or host: the entity named where ``found`` names it, else the words themselves, both up to the date,
+    chair or rule that follows them (:data:`_PARTY_END`: "Busan in November 2019", "Bali on Wednesday" are Busan,
+    Bali; in "held in Bali on 12 July 2023 with Indonesia in the chair" the host is Bali, not Indonesia). The mention
+    must stand there, not merely read the same: in "held in Singapore ... under Singapore's chairmanship" the host
+    is the city and the chair the state."""
+    words = _PARTY_END.split(found[1], 1)[0]
+    start = found.start(1)
+    end = start + len(words)
     for m in mentions:
         if m.entity.kind in ("country", "city", "partner") and start <= m.start - offset < end:
             return entity(m)
-    words = re.sub(r"^the ", "", found[1].strip(), flags=re.I)
-    words = re.split(rf"\b(?:on|in|at|from|and|with|during)\b (?:\d|(?:{MONTHS}|{_WEEKDAYS})\b)", words)[0].strip()
-    return literal(words)
+    return literal(re.sub(r"^the ", "", words.strip(), flags=re.I))
 
 
 def _said_again(sentence: str, noun: re.Match) -> bool:

@@ -650,6 +650,16 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "The 8th ASCN Annual Meeting opened in Kuala Lumpur on 9 September 2025 with Malaysia in the chair.",
             [("milestone", {**KL_MEETING, "chair": "country/my"})],
         ),
+        # a host's words end at the date or the chair after them
+        (
+            "The 6th ASCN Annual Meeting was held in Bali on 12 July 2023 with Indonesia in the chair.",
+            [
+                (
+                    "milestone",
+                    {"date": "2023-07-12", "event": "6th ASCN Annual Meeting", "chair": "country/id", "host": "Bali"},
+                )
+            ],
+        ),
         # "Its ..." opening a sentence right after one naming one city is that city's; after two cities, nobody's
         (
             "Cebu City was among the 26 pilot cities named in 2018. Its water district is twinned with Miami-Dade "
