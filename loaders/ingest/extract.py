@@ -274,6 +274,9 @@ _HOST = re.compile(
 )
 """A host: "hosted by X", "held in X", with the date between ("took place on 30th July 2024 at Luang Prabang"), or
 set off by a comma ("the second annual meeting, in Bangkok in August 2019"); never a month ("the meeting in July")."""
+_HOST_WELCOME = re.compile(r"\b(?i:welcome) to ((?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) for\b")
+"""A host written as where a speaker welcomes the meeting's guests ("Welcome to Kuala Lumpur for the 8th ASCN Annual
+Meeting")."""
 _HOST_BEFORE = re.compile(
     r"\bthe ((?!(?:ASCN|ASEAN|Annual|Network|Smart|First|Second|Third|Next|Last|Same)\b)[A-Z][\w-]+(?: [A-Z][\w-]+)?) "
     r"(?:annual )?(?:meeting|summit)\b"
@@ -380,7 +383,9 @@ class Extraction:
 
 
 def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
-    """The facts and new entities of a linked text; ``doc_date`` dates counts that give no date of their own."""
+    """The facts and new entities of a linked text; ``doc_date`` (else the date the text gives itself,
+    :func:`_own_date`) dates counts that give no date of their own and "this year"."""
+    doc_date = doc_date or _own_date(linked)
     out = Extraction()
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
     network_document = any(m.entity.kind == "network" for m in linked.mentions)
@@ -496,6 +501,23 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     _date_joinings(out)
     _one_each(out)
     return out
+
+
+_TODAY = re.compile(rf"\btoday,? (?:(?:{_WEEKDAYS}),? )?{_DATE.pattern}")
+"""A text's own day said as today's: "the 8th ASCN Annual Meeting, which opens today, 9 September 2025"."""
+
+
+def _own_date(linked: Linked) -> str | None:
+    """The date a text without one gives itself, in its first dateline ("KUALA LUMPUR, 9 September 2025 — ...") or
+    as today's ("which opens today, 9 September 2025"): the day a speech or a plain-text release was written, from
+    which its "this year" is counted (a speech's "Ipoh, Putrajaya and Seberang Perai were admitted this year" was
+    undated)."""
+    for index in range(len(linked.sentences)):
+        sentence = linked.sentence_text(index)
+        found = _DATE.search(sentence, 0, _dateline(sentence)) or _TODAY.search(sentence)
+        if found:
+            return iso_date(found[1])
+    return None
 
 
 def _dateline(sentence: str) -> int:
@@ -1168,7 +1190,12 @@ def _milestone(out, sentence, offset, mentions, fact, filed: str | None = None) 
         or _CHAIR_OWNED.search(sentence)
         or _CHAIR_BEFORE.search(sentence)
     )
-    host = _HOST.search(sentence) or _HOST_BEFORE.search(sentence) or _HOST_SUBJECT.search(sentence)
+    host = (
+        _HOST.search(sentence)
+        or _HOST_WELCOME.search(sentence)
+        or _HOST_BEFORE.search(sentence)
+        or _HOST_SUBJECT.search(sentence)
+    )
     name = _EVENT_NAME.search(sentence)
     found = fact(
         "milestone",

@@ -660,6 +660,17 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
                 )
             ],
         ),
+        # a text without a date counts "this year" from the date it gives itself: its dateline, or "today, ..."
+        (
+            "KUALA LUMPUR, 9 September 2025 — Ipoh and Putrajaya joined the ASEAN Smart Cities Network this year.",
+            [joined("ipoh", "2025"), joined("putrajaya", "2025")],
+        ),
+        # ... and a host is where a speaker welcomes the meeting's guests
+        (
+            "Welcome to Kuala Lumpur for the 8th ASCN Annual Meeting, which opens today, 9 September 2025, with "
+            "Malaysia in the chair. Ipoh was admitted this year.",
+            [("milestone", {**KL_MEETING, "chair": "country/my"}), joined("ipoh", "2025")],
+        ),
         # "Its ..." opening a sentence right after one naming one city is that city's; after two cities, nobody's
         (
             "Cebu City was among the 26 pilot cities named in 2018. Its water district is twinned with Miami-Dade "
