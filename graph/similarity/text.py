@@ -288,22 +288,16 @@ def words(text: str, added: bool = False) -> list[str]:
     >>> words("Đà Nẵng nước sạch") == words("Da Nang nuoc sach")
     True
     """
-    out: list[str] = []
+    out = []
     for t in _TOKEN.findall(fold(text)):
-        out.extend(_token_words(t))
-        if added and _kept(t):
+        if not _kept(t):
+            continue
+        out.append(t)
+        if "-" in t:
+            out.extend(_parts(t))
+        if added:
             out.extend(stands_for(t))
     return out
-
-
-def _token_words(token: str) -> tuple[str, ...]:
-    """The words :func:`words` makes of one token as written: none when it is not :func:`_kept`, else the token,
-    then a hyphenated one's parts."""
-    if not _kept(token):
-        return ()
-    if "-" not in token:
-        return (token,)
-    return (token, *_parts(token))
 
 
 def _parts(word: str) -> list[str]:
@@ -367,18 +361,10 @@ def _analyse(text: str, added: bool = False) -> tuple[tuple[str, ...], tuple[str
     return ws, tuple(stem(w) for w in ws)
 
 
-@lru_cache(maxsize=100_000)
-def _tokens_of(text: str) -> tuple[str, ...]:
-    """A text's tokens, before :func:`words` drops and splits some, remembered for the texts indexes are built from
-    (:class:`Corpus`): evaluation rebuilds indexes over the same texts many times (without it, a corpus of the
-    bundled graph took 8 ms to make instead of 2). A text from outside (a plan typed into /match or the API) is
-    analysed anew (:func:`tokens`): remembered, each plan of 10,000 characters kept 0.2 MB until 100,000 of them
-    were held."""
-    return tuple(_TOKEN.findall(fold(text)))
-
-
-_remembered_words = lru_cache(maxsize=200_000)(_token_words)
-""":func:`_token_words`, remembered for the tokens of the texts indexes are built from, as :func:`_tokens_of` is."""
+_analysed = lru_cache(maxsize=100_000)(_analyse)
+""":func:`_analyse`, remembered for the texts indexes are built from (:class:`Corpus`): evaluation rebuilds indexes
+over the same texts many times. A text from outside (a plan typed into /match or the API) is analysed anew
+(:func:`tokens`): remembered, each plan of 10,000 characters kept 0.2 MB until 100,000 of them were held."""
 
 
 _UNSHOWN_STEMS = frozenset(stem(w) for w in UNSHOWN)
@@ -471,24 +457,13 @@ class Corpus:
     """
 
     def __init__(self, texts: Sequence[str]):
-        # Each distinct text is cut into tokens (by the regex, in C; remembered), each distinct token made into its
-        # words and those numbered once; every text's words are then its tokens' words, gathered by numpy rather
-        # than by a Python step per word of every text. The words are numbered in the order they first occur in the texts,
-        # as that step numbered them, so every matrix built from the corpus is the same.
-        distinct: dict[str, int] = {}
-        of_text = np.fromiter((distinct.setdefault(t, len(distinct)) for t in texts), np.int64, count=len(texts))
-        found = [_tokens_of(t) for t in distinct]
-        found_sizes = np.fromiter(map(len, found), np.int64, count=len(found))
-        token_ids = {t: i for i, t in enumerate(dict.fromkeys(chain.from_iterable(found)))}
-        tokens = np.fromiter(map(token_ids.__getitem__, chain.from_iterable(found)), np.int64, count=found_sizes.sum())
+        analysed = [_analysed(t) for t in texts]
         ids: dict[str, int] = {}
-        made = [[ids.setdefault(w, len(ids)) for w in _remembered_words(t)] for t in token_ids]
-        made_sizes = np.fromiter(map(len, made), np.int64, count=len(made))
-        made_ids = np.fromiter(chain.from_iterable(made), np.int64, count=made_sizes.sum())
-        sizes = found_sizes[of_text]
-        each = tokens[_spans(_starts(found_sizes)[of_text], sizes)]  # every text's tokens, text after text
-        cols = made_ids[_spans(_starts(made_sizes)[each], made_sizes[each])]
-        rows = np.repeat(np.repeat(np.arange(len(texts)), sizes), made_sizes[each])
+        sizes = [len(ws) for ws, _ in analysed]
+        cols = np.fromiter(
+            (ids.setdefault(w, len(ids)) for ws, _ in analysed for w in ws), dtype=np.int64, count=sum(sizes)
+        )
+        rows = np.repeat(np.arange(len(texts)), sizes)
         self.size = len(texts)
         self.words = list(ids)
         self.word_counts = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(texts), len(ids)))
@@ -544,21 +519,6 @@ class Corpus:
     def each(self) -> sp.csr_matrix:
         """Every text as a document of its own."""
         return sp.identity(self.size, format="csr")
-
-
-def _starts(sizes: np.ndarray) -> np.ndarray:
-    """Where each of consecutive runs of these sizes starts."""
-    return np.cumsum(sizes) - sizes
-
-
-def _spans(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The positions ``start, start + 1, ..., start + size - 1`` of each run, one run after the other.
-
-    >>> _spans(np.array([5, 0, 2]), np.array([2, 0, 3])).tolist()
-    [5, 6, 2, 3, 4]
-    """
-    ends = np.cumsum(sizes)
-    return np.repeat(starts - (ends - sizes), sizes) + np.arange(ends[-1] if len(ends) else 0)
 
 
 def _indexed(counts: sp.csr_matrix, names: Sequence[str]) -> tuple[sp.csr_matrix, dict[str, int], np.ndarray]:

@@ -52,16 +52,16 @@ def test_spellings_answer_as_difflib_over_every_project_word(store):
 
 
 def test_a_plans_text_is_not_kept_after_its_answer(store):
-    """The memo of texts' tokens is for the texts indexes are built from: a plan typed into /match or the API was
+    """The memo of analysed texts is for the texts indexes are built from: a plan typed into /match or the API was
     kept there too (0.2 MB for 10,000 characters, up to 100,000 plans), and so was each typed "word" of any
     length in the memo of stems. The answer is the same whether the plan's analysis was remembered or not."""
     tg = TypedGraph.from_store(store)
     first = ask(store, "projects_for_plan", text="smart water meters", top=5, tg=tg)
-    texts, stems = text._tokens_of.cache_info().currsize, text._remembered_stem.cache_info().currsize
+    texts, stems = text._analysed.cache_info().currsize, text._remembered_stem.cache_info().currsize
     for n in range(20):
         plan = f"flood warning sensors along river {n} " + "x" * (text.LONGEST_WORD + 1 + n)
         ask(store, "projects_for_plan", text=plan, top=5, tg=tg)
-    assert text._tokens_of.cache_info().currsize == texts
+    assert text._analysed.cache_info().currsize == texts
     assert text._remembered_stem.cache_info().currsize <= stems + 1  # "flood", "warning", ... once; the long word never
     assert ask(store, "projects_for_plan", text="smart water meters", top=5, tg=tg).items == first.items
 
