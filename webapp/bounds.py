@@ -262,7 +262,7 @@ def _refuse_bad_headers() -> None:
         # werkzeug refuses it too, when the body is read, but with 'The data value transmitted exceeds the capacity
         # limit.', which says neither how large the body is, nor the limit, nor which setting raises it
         raise RequestEntityTooLarge(
-            f"The request body holds {request.content_length:,} bytes; this server takes at most {limit:,} "
+            f"The request body is too large: it holds {request.content_length:,} bytes, over the limit of {limit:,} "
             "(ASCN_MAX_CONTENT_LENGTH)."
         )
     accept = request.environ.get(_BAD_ACCEPT)

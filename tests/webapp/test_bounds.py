@@ -418,7 +418,7 @@ def test_a_request_body_over_the_limit_is_a_413_naming_its_size_and_the_limit(cl
     r = client.post(path, data=b"query=" + b"x" * (1024 * 1024), content_type=content_type)
     assert r.status_code == 413
     assert (
-        "The request body holds 1,048,582 bytes; this server takes at most 1,048,576 (ASCN_MAX_CONTENT_LENGTH)."
+        "The request body is too large: it holds 1,048,582 bytes, over the limit of 1,048,576 (ASCN_MAX_CONTENT_LENGTH)."
         in text_of(r)
     )
 
