@@ -399,6 +399,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
 
     network_before = False
     year_before: Value | None = None
+    among: tuple[int, Value] | None = None  # a joining of a year said of no city named, for "X were among them"
     claim: list[Fact] = []  # the facts of the sentence before, when it reports what someone said
     reported: list[Fact] = []
     lender: Fact | None = None
@@ -453,6 +454,13 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
             year_before,
             network_document,
         )
+        if among and cities and _AMONG_THEM.match(sentence, cities[-1].end - offset):
+            both = linked.text[among[0] : offset + len(sentence)]
+            for c in cities:
+                out.add(fact("joining", both, among[0], city=entity(c), year=among[1]))
+        network_here = network_before or _about_network(sentence, mentions)
+        year_here = _year(sentence, doc_date) if network_here and _JOIN.search(sentence) else None
+        among = (offset, year_here) if year_here and not cities else None
         paired = _pairing(out, sentence, offset, cities, partners, programmes, all_spans, fact)
         if lender and lender.end <= offset and cities and not partners and not paired:
             both = linked.text[lender.start : offset + len(sentence)]
@@ -503,6 +511,9 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
     return out
 
 
+_AMONG_THEM = re.compile(r"\s+(?:were|was) (?:also )?(?:among them|one of them|two of them)\b")
+"""Cities said to be of those the sentence before said joined in a year, without naming them ("Several Malaysian
+cities joined the network in 2018 as pilot cities. Kota Kinabalu and Kuching were among them.")."""
 _TODAY = re.compile(rf"\btoday,? (?:(?:{_WEEKDAYS}),? )?{_DATE.pattern}")
 """A text's own day said as today's: "the 8th ASCN Annual Meeting, which opens today, 9 September 2025"."""
 

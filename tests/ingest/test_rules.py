@@ -671,6 +671,12 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "Malaysia in the chair. Ipoh was admitted this year.",
             [("milestone", {**KL_MEETING, "chair": "country/my"}), joined("ipoh", "2025")],
         ),
+        # cities said to be among those the sentence before says joined in a year, naming none
+        (
+            "Several Malaysian cities joined the network in 2018 as pilot cities. Kota Kinabalu and Kuching were "
+            "among them.",
+            [joined("kota-kinabalu", "2018"), joined("kuching", "2018")],
+        ),
         # "Its ..." opening a sentence right after one naming one city is that city's; after two cities, nobody's
         (
             "Cebu City was among the 26 pilot cities named in 2018. Its water district is twinned with Miami-Dade "
