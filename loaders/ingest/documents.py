@@ -85,7 +85,7 @@ def read_documents(
         raise _error(
             path,
             f"a text, HTML, PDF or feed file ({', '.join(sorted(SUFFIXES))})",
-            f"a file ending in {suffix or 'no suffix'!r}",
+            f"a file ending in {suffix!r}" if suffix else "a file name with no suffix",
         )
     data = _read_bytes(path, MAX_PDF_BYTES if suffix in PDF_SUFFIXES else MAX_BYTES)
     if not data.strip():

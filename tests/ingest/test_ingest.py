@@ -340,6 +340,11 @@ def test_precision_and_recall_meet_the_targets_on_the_test_split(gazetteer):
         ("broken.pdf", b"%PDF-1.4 not really a pdf", "broken.pdf: expected a readable PDF"),
         ("notes.docx", b"PK\x03\x04", "notes.docx: expected a text, HTML, PDF or feed file"),
         (
+            "README",
+            b"Da Nang joined the network.",
+            "README: expected a text, HTML, PDF or feed file (.atom, .htm, .html, .md, .pdf, .rss, .text, .txt, .xhtml, .xml), got 'a file name with no suffix'",
+        ),
+        (
             "latin1.txt",
             "Café in Da Nang".encode("cp1252"),
             "error: latin1.txt: expected UTF-8 text (undecodable byte at offset 3)",
