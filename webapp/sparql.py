@@ -460,6 +460,7 @@ def _error(status: int, message: str, headers: dict | None = None) -> Response:
 
 def _preflight() -> Response:
     response = Response(status=204)
+    del response.headers["Content-Type"]  # a 204 has no body, so no body's type (Response gives every one text/html)
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = (
         request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type"

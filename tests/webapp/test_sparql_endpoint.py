@@ -291,6 +291,7 @@ def test_cors_preflight_allows_post_with_content_type(client):
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in r.headers["Access-Control-Allow-Methods"]
     assert r.headers["Access-Control-Allow-Headers"] == "content-type"
+    assert "Content-Type" not in r.headers and r.data == b""  # a 204 has no body, so no body's type
 
 
 # -- read-only and no federation -------------------------------------------------------------------
