@@ -50,13 +50,16 @@ def error_form() -> str:
     clients that prefer plain text or an RDF syntax (by Accept or, as :func:`webapp.linked_data.negotiate` reads it,
     ``?format=ttl``), else ``html``: browsers, ``*/*``, ties and an Accept nothing here meets get the page.
     Matched through :func:`webapp.linked_data.best_match`, so ``application/json; charset=utf-8`` is JSON
-    (werkzeug alone matched no offer to it, and such a client got HTML)."""
+    (werkzeug alone matched no offer to it, and such a client got HTML). A client that sent ``Range`` is resuming a
+    download, not reading pages: its error (a 416 above all) is plain text where it got the HTML page."""
     if request.path.startswith("/api/"):
         return JSON
     if FORMAT_NAMES.get(request.args.get("format", "").strip().lower(), HTML) != HTML:
         return TEXT
     best = best_match(request.accept_mimetypes, _ERROR_OFFERS)
-    return JSON if best == "application/json" else HTML if best in (None, *OFFERS[:2]) else TEXT
+    if best == "application/json":
+        return JSON
+    return HTML if best in (None, *OFFERS[:2]) and "Range" not in request.headers else TEXT
 
 
 def closest_pages(path: str, app: Flask) -> list[tuple[str, str]]:

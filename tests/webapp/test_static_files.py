@@ -80,8 +80,9 @@ def test_a_static_file_answers_ranges_and_preconditions_as_a_download_does(clien
         answer = client.get("/static/css/site.css", buffered=True, headers={"Range": ignored})
         assert (answer.status_code, answer.data) == (200, whole.data), ignored
     for unsatisfiable in (f"bytes={size}-", "bytes=-0"):
-        refused = client.get("/static/css/site.css", headers={"Range": unsatisfiable})
+        refused = client.get("/static/css/site.css", headers={"Range": unsatisfiable, "Accept": "*/*"})
         assert (refused.status_code, refused.headers["Content-Range"]) == (416, f"bytes */{size}"), unsatisfiable
+        assert refused.mimetype == "text/plain" and b"416" in refused.data  # a downloader, not a reader: no page
     failed = client.get("/static/css/site.css", buffered=True, headers={"If-Match": '"another"'})
     assert failed.status_code == 412 and whole.data[:200] not in failed.data and b"If-Match" in failed.data
     assert client.get("/static/css/site.css", buffered=True, headers={"If-Match": tag}).status_code == 200
