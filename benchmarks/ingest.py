@@ -42,6 +42,7 @@ SPLITS = (
     "realistic-dev9",
     "realistic-dev10",
     "realistic-dev11",
+    "realistic-dev12",
     "realistic-test",
     "realistic-test2",
     "realistic-test3",
@@ -51,6 +52,7 @@ SPLITS = (
     "realistic-test7",
     "realistic-test8",
     "realistic-test9",
+    "realistic-test10",
 )
 PRECISION_TARGET, RECALL_TARGET = 0.95, 0.7
 
