@@ -190,10 +190,11 @@ _TOTAL = re.compile(r"\b(?:the )?total (?:stood at|came to|rose to|reached|was) 
 """A count said as the total of what a count before it in the sentence counted ("Twenty-nine cities were in the
 network in July 2023; the total stood at 31 in 2024")."""
 _COUNT_AGAINST = re.compile(
-    r"\b(?:against|up from|down from|compared (?:with|to)|versus) (?P<value>\d{1,3})(?= (?:in|by|at the end of) 20\d\d\b)"
+    r"\b(?:against|up from|down from|compared (?:with|to)|versus) (?P<value>\d{1,3})"
+    r"(?= (?:(?:at|on) (?:its|the network's|the) (?:start|launch|founding|outset) )?(?:in|by|at the end of) 20\d\d\b)"
 )
 """A count written as a bare number set against a count before it, with its own year: "35 cities, against 31 in
-2024" (31 cities as of 2024; 35 is not of 2024)."""
+2024" (31 cities as of 2024; 35 is not of 2024), "35 cities, against 26 at its start in 2018" (26 as of 2018)."""
 _COUNT_NUMBERED = re.compile(
     r"\b(?:member|ASCN|participating|reporting) (?P<counted>cities|projects) (?:numbered|totall?ed|stood at|came to) "
     r"(?P<value>\d{1,3})\b",

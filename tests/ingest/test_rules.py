@@ -702,6 +702,13 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
                 ("count", {"counted": "cities", "value": "31", "as_of": "2024"}),
             ],
         ),
+        (
+            "The network now has 35 cities, against 26 at its start in 2018.",
+            [
+                ("count", {"counted": "cities", "value": "35"}),
+                ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
+            ],
+        ),
         # a partner that "supported" a city "with" its help
         (
             "The Japan International Cooperation Agency has also supported Siem Reap with technical cooperation on "
