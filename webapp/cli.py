@@ -215,6 +215,8 @@ def _with_absolute_paths(args: list[str], command: click.Context) -> list[str]:
 
 def _file(param: click.Parameter, value: str) -> str:
     """``value`` made absolute if ``param`` names a file (see :func:`_with_absolute_paths`)."""
+    if value == "-" and getattr(param.type, "allow_dash", False):  # standard input, which the command refuses by name
+        return value
     if isinstance(param.type, click.Path) or (param.name == "query" and os.path.isfile(value)):
         return os.path.abspath(value)
     return value
@@ -317,8 +319,25 @@ _MAX_RECORDS = click.option(
 )
 
 
+def _not_standard_input(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Refuse ``-`` saying what it is: click's "File '-' does not exist" read it as a missing file. Nothing reads
+    standard input here, since a file's name ending gives its format (and its stem the graph's default name)."""
+    if value is not None and str(value) == "-":
+        endings = ", ".join((*dataset.RECORD_SUFFIXES, *sorted(dataset.FILE_ENDINGS)))
+        raise click.BadParameter(
+            f"'-' (standard input) is not read here: a file's name ending gives its format ({endings}); "
+            "save the records to a file and name it"
+        )
+    return value
+
+
+_USER_FILE = click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+"""``ascn load``'s and ``ascn validate``'s FILE; the dash passes the type, so that :func:`_not_standard_input`
+names it."""
+
+
 @main.command()
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=_USER_FILE, callback=_not_standard_input)
 @click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
 @click.option(
     "--name", help="The name `ascn load --name` would load FILE under (default: its stem): its records keep their ids."
@@ -359,7 +378,7 @@ def validate(obj: _Context, file: Path | None, type_: str | None, name: str | No
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=_USER_FILE, callback=_not_standard_input)
 @click.option("--name", help="Name of the graph to load into (default: the file's name without extension).")
 @click.option("--type", "type_", help="Record type of a CSV file (project, city, ...) if its name does not say.")
 @_MAX_RECORDS

@@ -566,3 +566,13 @@ def test_an_ascn_command_starts_without_the_ingesters_language_models():
     code = "import sys, webapp.cli; print(sorted(m for m in ('spacy', 'loaders.ingest.extract') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [["load", "-"], ["validate", "-"], ["load", "-", "--name", "mine"]])
+def test_a_dash_for_standard_input_is_refused_saying_so(ascn, command):
+    """``ascn load -`` said "File '-' does not exist", as if a file of that name were missing; nothing reads
+    standard input there, since a file's name gives its format and its graph's name."""
+    result = ascn(*command)
+    assert result.exit_code == 2
+    assert "'-' (standard input) is not read here" in result.stderr and "does not exist" not in result.stderr
+    assert "save the records to a file" in result.stderr
