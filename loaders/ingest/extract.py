@@ -739,6 +739,11 @@ _LATER = re.compile(
 """A joining dated from another's ("adding that Semarang had been admitted a year later"): no year the text writes."""
 
 
+_COMPANIONS = re.compile(r",? (?:alongside|together with|as well as|along with) (?=[^\W\d_])")
+"""Cities said to share a membership noun's joining with those before it: "Cebu City was one of the 26 pilot cities
+named in 2018, alongside Davao City and Manila" (the three joined in 2018)."""
+
+
 def _joining(
     out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before, year_before, network_later
 ) -> None:
@@ -765,7 +770,12 @@ def _joining(
     if not _about_network(sentence, mentions) and not (named and (nouns or not others)):
         return
     if nouns:
-        cities = [c for c in cities if c.end - offset <= words[-1].start()]
+        companions = _COMPANIONS.search(sentence, words[-1].end())
+        cities = [
+            c
+            for c in cities
+            if c.end - offset <= words[-1].start() or (companions and c.start - offset >= companions.end())
+        ]
     scoped = _stated_of(sentence, offset, cities, words, known_spans)
     years = _years(sentence, doc_date)
     now = literal(doc_date[:4], XSD + "gYear") if doc_date and _NEWEST_NOW.search(sentence) else None

@@ -688,6 +688,11 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "with Miami-Dade Water and Sewer.",
             [("count", {"counted": "cities", "value": "26"})],
         ),
+        # cities "alongside" those a membership noun is said of share their joining
+        (
+            "Cebu City was one of the ASCN pilot cities named in 2018, alongside Davao City and Manila.",
+            [joined("cebu-city", "2018"), joined("davao-city", "2018"), joined("manila", "2018")],
+        ),
         # the network's own membership noun, in a text that names the network only after it
         (
             "Cebu City was among the 26 pilot cities named in 2018. The ASEAN Smart Cities Network was proposed by "
