@@ -20,6 +20,7 @@ from difflib import get_close_matches
 
 from graph.backends import open_store
 from graph.config import Settings
+from graph.lookup import typo_of
 from graph.similarity.scoring import scorer
 from graph.similarity.text import Spellings
 from graph.similarity.typed_graph import typed_graph
@@ -72,12 +73,17 @@ def per_word(answer, typed: list[str], rounds: int) -> tuple[float, list]:
     return statistics.median(times), answers
 
 
+def _difflib_closest(word: str, vocabulary: list[str]) -> str | None:
+    """The peer: difflib over every word, its first answer a typo could give, as Spellings.closest keeps it."""
+    return next((c for c in get_close_matches(word, vocabulary, n=3, cutoff=0.8) if typo_of(word, c)), None)
+
+
 def compare(name: str, vocabulary: list[str], typed: list[str], rounds: int) -> None:
     start = time.perf_counter()
     spellings = Spellings(vocabulary)
     built = time.perf_counter() - start
     ours, mine = per_word(spellings.closest, typed, rounds)
-    peer, theirs = per_word(lambda w: next(iter(get_close_matches(w, vocabulary, n=1, cutoff=0.8)), None), typed, 1)
+    peer, theirs = per_word(lambda w: _difflib_closest(w, vocabulary), typed, 1)
     differ = sum(a != b for a, b in zip(mine, theirs, strict=True))
     print(
         f"{name}: {len(vocabulary):,} words, {len(typed)} typed words; Spellings {ours * 1e3:.3f} ms a word "

@@ -162,6 +162,34 @@ def close_matches(word: str, possibilities: Iterable[str], n: int = 3, cutoff: f
     return [candidate for _, candidate in sorted(best, reverse=True)]
 
 
+def typo_of(typed: str, candidate: str) -> bool:
+    """Whether ``candidate`` is close enough to ``typed`` to be offered as what was meant: at most one edit (a letter
+    added, dropped, changed, or two swapped) per three letters typed after the first, and at least one.
+
+    difflib's ratio counts letters in common, so it finds a typo but also a different word that shares a few
+    letters: "leaks" → "least", "Saigon" → "Yangon", "Penang" → "Da Nang", "Surabaya" → "Putrajaya", "Iloilo" →
+    "Dili" all pass its cutoffs, and each suggestion points to something else. A typo changes a letter or two.
+
+    >>> [typo_of(t, c) for t, c in [("flod", "flood"), ("trafic", "traffic"), ("coastal", "coast"), ("sensers", "sensors")]]
+    [True, True, True, True]
+    >>> [typo_of(t, c) for t, c in [("leaks", "least"), ("saigon", "yangon"), ("penang", "danang"), ("surabaya", "putrajaya")]]
+    [False, False, False, False]
+    """
+    allowed = max(1, (len(typed) - 1) // 3)
+    if abs(len(typed) - len(candidate)) > allowed:
+        return False
+    # the optimal string alignment distance (Damerau-Levenshtein without edits across a swap), row by row
+    before: list[int] = []
+    row = list(range(len(candidate) + 1))
+    for i, a in enumerate(typed, 1):
+        earlier, before, row = before, row, [i] + [0] * len(candidate)
+        for j, b in enumerate(candidate, 1):
+            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == candidate[j - 2] and typed[i - 2] == b:
+                row[j] = min(row[j], earlier[j - 2] + 1)
+    return row[-1] <= allowed
+
+
 def local_id(iri: str) -> str:
     """The last segment of an IRI (after ``/`` or ``#``).
 

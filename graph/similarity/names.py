@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from graph.lookup import compact, initials, normalize
+from graph.lookup import compact, initials, normalize, typo_of
 from graph.similarity.kinds import KINDS
 from graph.similarity.text import words
 from ontology.errors import NotFound
@@ -42,7 +42,8 @@ class Names:
         :func:`graph.lookup.initials`), or words that stand together in one entity's name alone ("Cebu" for
         Cebu City, "Ho Chi Minh" for Ho Chi Minh City, "health" for Health and Well-being), as people name them.
 
-        An unknown name raises NotFound with the closest labels (difflib); words in several names raise NotFound
+        An unknown name raises NotFound with the closest labels (difflib) that a typo could give
+        (:func:`graph.lookup.typo_of`: "Surabaya" is not offered Putrajaya); words in several names raise NotFound
         with (at most eight of) those names; the name of an entity of another kind, with the entities of the asked
         kind it links to ("Smart JAMP" asked as a partner is a programme: MLIT runs it).
         """
@@ -96,7 +97,11 @@ class Names:
             for index in (self._of(k).names, self._of(k).ids):
                 for name, iri in index.items():
                     names.setdefault(name, iri)
-        close = difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
+        close = [  # a typo of the name, of its beginning ("Ho Chi Min") or with words after it ("Da Nang, Thailand"),
+            c  # not a name that shares a few letters ("Saigon" is not Yangon)
+            for c in difflib.get_close_matches(folded, list(names), n=8, cutoff=0.6)
+            if typo_of(folded[: len(c)], c[: len(folded)])
+        ]
         lettered = sorted(self._of("city").lettered.get(folded, ())) if "city" in kinds else []
         suggestions = list(dict.fromkeys([*lettered, *(self.tg.entities[names[c]].label for c in close)]))[:5]
         raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)

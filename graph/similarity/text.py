@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
 
-from graph.lookup import close_matches, fold
+from graph.lookup import close_matches, fold, typo_of
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z]")
 STOP_WORDS = frozenset(
@@ -410,7 +410,8 @@ class Spellings:
         self._counts = counts
 
     def closest(self, word: str, cutoff: float = 0.8) -> str | None:
-        """The word ``get_close_matches(word, self.words, n=1, cutoff=cutoff)`` answers, or None."""
+        """The first of the words ``get_close_matches(word, self.words, n=3, cutoff=cutoff)`` answers that a typo
+        of ``word`` could give (:func:`graph.lookup.typo_of`: "leaks" is not offered "least"), or None."""
         if not self.words:
             return None
         slack = 1e-9  # a bound met exactly (4 and 6 letters at 0.8) must not be lost to rounding
@@ -421,8 +422,8 @@ class Spellings:
         for c, n in typed.items():
             shared += np.minimum(self._counts[lo:hi, self._column[c]], n)
         room = 2.0 * shared >= cutoff * (self._lengths[lo:hi] + len(word)) - slack
-        close = close_matches(word, [self.words[lo + i] for i in np.flatnonzero(room)], n=1, cutoff=cutoff)
-        return close[0] if close else None
+        close = close_matches(word, [self.words[lo + i] for i in np.flatnonzero(room)], n=3, cutoff=cutoff)
+        return next((c for c in close if typo_of(word, c)), None)
 
 
 class Thesaurus:

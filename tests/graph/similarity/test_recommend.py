@@ -679,6 +679,28 @@ def test_unknown_city_suggests_the_closest_names(store, tg):
     assert err.value.suggestions[0] == "Vientiane"
 
 
+@pytest.mark.parametrize(
+    "typed, offered",
+    [("Surabaya", []), ("Iloilo", []), ("Saigon", []), ("Penang", []), ("Ho Chi Min", ["Ho Chi Minh City"])],
+)
+def test_an_unknown_city_is_offered_only_names_a_typo_could_give(tg, typed, offered):
+    """ "Surabaya" was offered Putrajaya, "Iloilo" Dili, "Saigon" Yangon and "Penang" Da Nang: difflib's ratio
+    passes names that share a few letters, and each pointed a judge to another city. A name's beginning typed is
+    still offered its whole name."""
+    with pytest.raises(NotFound, match=f"no city named '{typed}'") as err:
+        tg.resolve(typed, "city")
+    assert err.value.suggestions == offered
+
+
+def test_a_plans_unknown_word_is_offered_only_a_word_a_typo_could_give(store, tg):
+    """ "leaks" was offered “least” (water leaks, a utility's plan); "flod" is still offered “flood”."""
+    note = ask(store, "projects_for_plan", city="Yangon", text="flod water leaks", top=3, tg=tg).note
+    assert note == (
+        "no project's name or description uses “flod” (did you mean “flood”?), “leaks”, so they do not change the "
+        "ranking"
+    )
+
+
 def test_close_names_are_compared_folded_as_the_typed_name_is(tg):
     # the typed name was compacted (no spaces or punctuation) and compared with names only case-folded, so a name
     # with punctuation a letter away was not suggested
