@@ -196,8 +196,28 @@ def _parser_class():
     on likewise).
     """
     from waitress.parser import HTTPRequestParser
+    from waitress.utilities import BadRequest, RequestHeaderFieldsTooLarge
+
+    class UriTooLong(BadRequest):
+        code, reason = 414, "URI Too Long"
 
     class Parser(HTTPRequestParser):
+        def received(self, data: bytes) -> int:
+            """Waitress's bare 431 "exceeds max_header of 262144" for a request line over its cap is a 414 saying to
+            POST: a query of legal length (``SPARQL_MAX_QUERY_LENGTH`` characters) can be several times that long
+            percent-encoded in a GET's URL (up to 12 bytes a character), and a POST body carries it as it is."""
+            consumed = super().received(data)
+            if isinstance(getattr(self, "error", None), RequestHeaderFieldsTooLarge):  # waitress sets it untyped
+                cap, line_end = self.adj.max_request_header_size, (self.header_plus + data).find(b"\r\n")
+                if not 0 <= line_end < cap // 2:  # the request line, not the other headers, fills the cap
+                    self.error = UriTooLong(
+                        f"The request line is over the server's limit of {cap:,} bytes for a request's line and "
+                        "headers. A GET carries its query percent-encoded in the address (3 bytes for each byte of "
+                        "UTF-8): send it with POST (Content-Type: application/sparql-query, or a form), which takes "
+                        "the query as it is."
+                    )
+            return consumed
+
         def parse_header(self, header_plus: bytes):
             start, end = header_plus.find(b" "), header_plus.find(b"\r\n")
             if not 0 <= start < end:  # no request target: waitress's own error

@@ -353,10 +353,20 @@ def test_a_query_over_the_length_limit_is_413_naming_the_limit(via_client, extra
 @given(size=st.sampled_from([MAX_QUERY, MAX_BODY]), extra=st.integers(1, 4096), transport=TRANSPORTS)
 def test_huge_queries_and_bodies_are_refused_by_the_real_server(via_server, size, extra, transport):
     """Over the query length (413 from the app) or the body size (413 from Flask); a URL over waitress's 256 KiB
-    header cap gets waitress's own 431."""
+    header cap is a 414 saying to use POST."""
     answer = via_server.query("ASK {} #" + "x" * (size + extra), transport)
-    assert answer.status == (431 if transport == "get" and size == MAX_BODY else 413)
-    assert_sound(answer, "limit", "too large", "exceeds")
+    assert answer.status == (414 if transport == "get" and size == MAX_BODY else 413)
+    assert_sound(answer, "limit", "too large")
+
+
+def test_a_query_of_legal_length_too_long_once_url_encoded_is_told_to_use_post(via_server):
+    """50,000 characters, half the length limit, are 300 kB percent-encoded ('đ' is %C4%91): over waitress's
+    256 KiB cap on a request's line and headers, it got waitress's bare 431 "exceeds max_header of 262144"."""
+    query = "ASK {} #" + "đ" * 50_000
+    answer = via_server.query(query, "get")
+    assert (answer.status, answer.headers["content-type"]) == (414, "text/plain; charset=utf-8")
+    assert "262,144 bytes" in answer.text and "send it with POST" in answer.text
+    assert via_server.query(query, "direct").status == 200  # the same query, sent as the answer says
 
 
 def test_a_query_just_under_the_length_limit_is_answered(via_client):
