@@ -425,14 +425,18 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
                 kind, {k: v for k, v in fields.items() if v is not None}, sentence, offset, offset + len(sentence)
             )
 
+        named_cities = [
+            m for m in mentions if m.entity.kind == "city" and not _SEAT.search(sentence, 0, m.start - offset)
+        ]
+        its = _ITS.match(sentence) if city.index == index - 1 else None
         cities = city.resolve(
-            [m for m in mentions if m.entity.kind == "city" and not _SEAT.search(sentence, 0, m.start - offset)],
-            _THE_CITY.search(sentence)
-            or _IT_JOINED.search(sentence)
-            or (_ITS.match(sentence) if city.index == index - 1 else None),
+            named_cities,
+            _THE_CITY.search(sentence) or _IT_JOINED.search(sentence) or its,
             offset,
             index,
             _ALL_OF_THEM.match(sentence),
+            _subject(sentence, offset, named_cities),
+            its is not None,
         )
         partners = partner.resolve(
             [m for m in mentions if m.entity.kind == "partner"], _THE_AGENCY.search(sentence), offset, index
@@ -558,18 +562,29 @@ class _Antecedent:
 
     def __init__(self) -> None:
         self.last: Mention | None = None
+        self.subject: Mention | None = None
         self.every: list[Mention] = []
         self.index = -1
 
     def resolve(
-        self, named: list[Mention], said_again: re.Match | None, offset: int, index: int, all_of: re.Match | None = None
+        self,
+        named: list[Mention],
+        said_again: re.Match | None,
+        offset: int,
+        index: int,
+        all_of: re.Match | None = None,
+        subject: Mention | None = None,
+        possessive: bool = False,
     ) -> list[Mention]:
         """The mentions of the kind in sentence ``index``: those ``named``, else the antecedent where the words
         ``said_again`` (found in the sentence starting at ``offset``) stand, else the several the sentence before
-        named where ``all_of`` says them, as many as its number says ("All three", "The two cities", "Both")."""
-        if not named and said_again and self.last:
+        named where ``all_of`` says them, as many as its number says ("All three", "The two cities", "Both").
+        ``subject`` is the one of ``named`` that is its sentence's subject (:func:`_subject`); a ``possessive``
+        ("Its ...") after a sentence naming several is that subject's, as a reader takes it."""
+        one = self.last or (self.subject if possessive else None)
+        if not named and said_again and one:
             at = offset + said_again.start()
-            return [Mention(self.last.entity, said_again[0], at, at + len(said_again[0]), index)]
+            return [Mention(one.entity, said_again[0], at, at + len(said_again[0]), index)]
         if not named and all_of and self.index == index - 1 and len(self.every) > 1:
             number = all_of.groupdict().get("all") or all_of.groupdict().get("the")
             wanted = _NUMBERS[number.lower()] if number else 2 if all_of[0].lower() == "both" else len(self.every)
@@ -579,8 +594,21 @@ class _Antecedent:
         if named:
             self.last = named[0] if len({m.entity.iri for m in named}) == 1 else None
             self.every = list({m.entity.iri: m for m in named}.values())
+            self.subject = subject
             self.index = index
         return named
+
+
+_VERB_AFTER = re.compile(r" (?!(?:and|or|nor|as|with|together|alongside|along|plus)\b)[a-z]+\b")
+
+
+def _subject(sentence: str, offset: int, cities: list[Mention]) -> Mention | None:
+    """The city a sentence opens with when a verb follows it, not another name ("Davao City hosted officials from
+    Cebu City and Manila": Davao City; "Cebu City and Davao City were ...": none)."""
+    first = cities[0] if cities else None
+    if first is None or sentence[: first.start - offset].strip(" \"'“‘"):
+        return None
+    return first if _VERB_AFTER.match(sentence, first.end - offset) else None
 
 
 _REPORTED = re.compile(r"\b(?:said|reported|wrote|stated|claimed|suggested|asserted) that\b")

@@ -693,6 +693,12 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
             "Cebu City was one of the ASCN pilot cities named in 2018, alongside Davao City and Manila.",
             [joined("cebu-city", "2018"), joined("davao-city", "2018"), joined("manila", "2018")],
         ),
+        # ... and after one naming several, the city that is its subject's
+        (
+            "Cebu City hosted officials from Davao City and Manila in August. Its water district is twinned with "
+            "Miami-Dade Water and Sewer.",
+            [paired("cebu-city", "miami_dade_wasd")],
+        ),
         # the network's own membership noun, in a text that names the network only after it
         (
             "Cebu City was among the 26 pilot cities named in 2018. The ASEAN Smart Cities Network was proposed by "
