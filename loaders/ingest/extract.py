@@ -75,6 +75,12 @@ the city or the year stand between ("selected Kota Kinabalu and Khon Kaen, among
 Korea's Ministry of Land, Infrastructure and Transport (MOLIT) in 2020 as one of three cities for its K-City
 Network", "was chosen by MLIT as the site of a survey"); "supported" with a city right after it and the help
 after that ("JICA has also supported Siem Reap with technical cooperation")."""
+_DONE_WITH = re.compile(r"\b(?:carried out|drawn up) with\b", re.I)
+"""A city's own work "carried out with" or its plan "drawn up with" a partner pairs them ("Davao City's traffic survey
+was carried out with MLIT", "Its master plan was drawn up with ..."); work owned by no one in the clause is a
+project's, done with its contractor ("the ... project in Luang Prabang, funded by JICA, is being carried out with the
+French NGO GRET")."""
+_OWNED = re.compile(r"\b(?:its|their)\b|\w['’]s\b", re.I)
 _PRONOUN = re.compile(r"\b(?:it|they)\b", re.I)
 """A clause's subject said again ("..., and in its first round it picked three ASCN cities"): the partner before."""
 _POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.I)
@@ -992,6 +998,9 @@ def _pairing_clauses(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[
     found, lead = [], None
     for start, end in _clause_bounds(sentence):
         trigger = _PAIR.search(sentence, start, end)
+        done = _DONE_WITH.search(sentence, start, end)
+        if not trigger and done and _OWNED.search(sentence, start, done.start()):
+            trigger = done
         if trigger:
             found.append((start if lead is None else lead, end, trigger))
             lead = None

@@ -720,6 +720,12 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
                 ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
             ],
         ),
+        # work "carried out with" a partner pairs the city with it
+        (
+            "Davao City's traffic survey was carried out with the Ministry of Land, Infrastructure, Transport and "
+            "Tourism.",
+            [paired("davao-city", "japan_mlit")],
+        ),
         # a partner that "supported" a city "with" its help
         (
             "The Japan International Cooperation Agency has also supported Siem Reap with technical cooperation on "
