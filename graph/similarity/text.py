@@ -268,6 +268,12 @@ SAME_THING = {"warning": "alert", "warnings": "alerts", "alarm": "alert", "alarm
 :data:`ABBREVIATIONS` are: "flood early warning" (the example /match gives) meets a "flood alert system"; no text of
 the graph writes "warning"."""
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE_WORD = re.compile(rf"\b(?:early|mid|late)(?=[\s-]+(?:(?:of|in)\s+)?(?:(?:19|20)\d\d|{_MONTHS}|next year)\b)")
+"""The word that says when in a year or month, in a date a plan gives ("early 2025", "mid-2024", "late in March"): a
+typed plan's "by early 2025" met the "early" of "flood early warning" and credited a housing project's "early"
+phase; in a typed text it is no word of the work (:func:`words` with ``added``)."""
+
 _STEMMER = snowballstemmer.stemmer("english")
 CONCEPT = "@"
 """The prefix of a thesaurus concept's token (words never start with it)."""
@@ -275,7 +281,7 @@ CONCEPT = "@"
 
 def words(text: str, added: bool = False) -> list[str]:
     """Word tokens without stop words (hyphenated words also give their parts; with ``added``, an abbreviation the
-    words it stands for: :func:`stands_for`), read from the text as names are compared (:func:`graph.lookup.fold`:
+    words it stands for, :func:`stands_for`, and no "early" of a date, :data:`_DATE_WORD`), read from the text as names are compared (:func:`graph.lookup.fold`:
     accents, đ, full-width forms and case folded) before it is cut into words, so a plan typed with accents meets
     the same words typed without, and an accented letter does not cut a word into fragments ("Đà Nẵng" gave "ng").
 
@@ -283,13 +289,16 @@ def words(text: str, added: bool = False) -> list[str]:
     ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']
     >>> words("EV charging", added=True)
     ['ev', 'electric', 'vehicle', 'charging']
+    >>> words("early warning sirens by early 2025, meters from mid-2026", added=True)
+    ['early', 'warning', 'alert', 'sirens', 'meters']
     >>> words("Da Nang's e-payment, U.S. style")
     ['da', 'nang', 'e-payment', 'payment', 'style']
     >>> words("Đà Nẵng nước sạch") == words("Da Nang nuoc sach")
     True
     """
+    folded = _DATE_WORD.sub(" ", fold(text)) if added else fold(text)
     out = []
-    for t in _TOKEN.findall(fold(text)):
+    for t in _TOKEN.findall(folded):
         if not _kept(t):
             continue
         out.append(t)

@@ -692,6 +692,15 @@ def test_an_unknown_city_is_offered_only_names_a_typo_could_give(tg, typed, offe
     assert err.value.suggestions == offered
 
 
+def test_the_early_of_a_plans_date_is_no_word_of_its_work(store, tg):
+    """ "smart meters to launch in early 2025" for Manila ranked Thu Kha Taw Win Housing 6th, its description
+    "speaking of “early”" (an early phase), as a plan's "flood early warning" does."""
+    answer = ask(store, "projects_for_plan", city="Manila", text="smart meters to launch in early 2025", tg=tg)
+    assert ID + "project/npt-affordable-housing" not in [i.iri for i in answer.items]
+    assert not any("“early”" in r.text for i in answer.items for r in i.reasons)
+    assert answer.items[0].label == "Smart Grid / Smart Data Utilisation for Smart Microgrid Development"
+
+
 def test_a_plans_unknown_word_is_offered_only_a_word_a_typo_could_give(store, tg):
     """ "leaks" was offered “least” (water leaks, a utility's plan); "flod" is still offered “flood”."""
     note = ask(store, "projects_for_plan", city="Yangon", text="flod water leaks", top=3, tg=tg).note
