@@ -14,6 +14,7 @@ from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
+from werkzeug.http import parse_options_header
 
 from graph.formats import GRAPH_FORMATS, Format, by_name, write
 from ontology.jsonld import jsonld_context
@@ -70,18 +71,33 @@ def best_match(accept: MIMEAccept, offered: Sequence[str]) -> str | None:
     return best
 
 
-def _quality(accept: MIMEAccept, media: str) -> tuple[float, tuple[bool, ...]] | None:
+def _quality(accept: MIMEAccept, media: str) -> tuple[float, tuple[bool, bool, int]] | None:
     """The quality ``accept`` gives ``media`` (bare or in UTF-8) and the specificity of the range that gives it: the
-    most specific range that matches it, the highest quality among equally specific ones; None when none matches."""
-    matching = [
-        (accept._specificity(value), quality)
-        for value, quality in accept
-        if any(accept._value_matches(form, value) for form in (media, f"{media}; charset=utf-8"))
-    ]
+    most specific range that matches it, the highest quality among equally specific ones; None when none matches.
+
+    Read from the ranges as :func:`werkzeug.http.parse_accept_header` gives them, through the documented
+    :func:`werkzeug.http.parse_options_header`, not ``MIMEAccept``'s private ``_specificity`` and
+    ``_value_matches``, which a werkzeug release may change."""
+    kind, _, subtype = media.lower().partition("/")
+    matching = []
+    for value, quality in accept:
+        mime, options = parse_options_header(value)
+        range_kind, _, range_subtype = mime.lower().partition("/")
+        params = {name.lower(): option.lower() for name, option in options.items()}
+        if not range_subtype or (range_kind == "*" and range_subtype != "*"):  # no media range: matches nothing
+            continue
+        # A wildcard matches whatever its parameters; a full type only bare or in UTF-8, as every answer here is.
+        if range_kind == "*" or (
+            range_kind == kind and (range_subtype == "*" or (range_subtype == subtype and params in ({}, _UTF8)))
+        ):
+            matching.append(((range_kind != "*", range_subtype != "*", len(params)), quality))
     if not matching:
         return None
     specificity, quality = max(matching)
     return quality, specificity
+
+
+_UTF8 = {"charset": "utf-8"}
 
 
 class NotAcceptable(HTTPNotAcceptable):
