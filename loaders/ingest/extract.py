@@ -1315,11 +1315,13 @@ def _chair_after(out: Extraction, meeting: Fact, sentence: str, offset: int, men
 
 _SEAT = re.compile(
     r"\b(?:Embass(?:y|ies)|Consulate(?: General)?|High Commission)(?: of (?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*)?"
-    r"(?: in|,) $"
+    r"(?: in|,) $|"
+    r"\b(?:[Mm]inistry|[Aa]gency|[Ss]ecretariat|[Dd]epartment)(?: of (?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*)? in $"
 )
 """Where a city is only the seat of the mission that reports ("The U.S. Embassy in Kuala Lumpur announced today that
 Johor Bahru's water operator ... has been twinned with DC Water" paired Kuala Lumpur too; "the Embassy of Japan in
-Vientiane said ...", "Statement by the Australian Embassy, Phnom Penh"): no subject of the sentence's facts."""
+Vientiane said ...", "Statement by the Australian Embassy, Phnom Penh"), or of a ministry or agency ("Denpasar and
+Semarang joined in 2025, the home affairs ministry in Jakarta said"): no subject of the sentence's facts."""
 _MINUTES = re.compile(r"^\W*(?:MINUTES|Minutes) (?:OF|of)\b", re.M)
 """A document that is a body's minutes, as its heading says ("MINUTES OF THE FULL BOARD MEETING NO. 7/2025")."""
 _LINE = re.compile(r"[^.!?\n]{0,100}")

@@ -720,6 +720,12 @@ def paired(city: str, partner: str, programme: str | None = None) -> tuple[str, 
                 ("count", {"counted": "cities", "value": "26", "as_of": "2018"}),
             ],
         ),
+        # a city that is only the seat of the ministry that reports is no subject
+        (
+            "Denpasar and Semarang joined the ASEAN Smart Cities Network in 2025, the home affairs ministry in Jakarta "
+            "said.",
+            [joined("denpasar", "2025"), joined("semarang", "2025")],
+        ),
         # work "carried out with" a partner pairs the city with it
         (
             "Davao City's traffic survey was carried out with the Ministry of Land, Infrastructure, Transport and "
