@@ -55,6 +55,9 @@ def explain(sparql: str, error: QueryError) -> QueryError:
     >>> print(explain("SELECT * WHERE { ?s ascn:x ?o }", QueryError("syntax error: expected one of Prefix not "
     ...       "found, ['%'], [':']", (1, 27))))
     unknown prefix 'ascn:'; declare it with PREFIX ascn: <https://w3id.org/ascn/ontology#> (line 1, column 21)
+    >>> print(explain("SELECT * { ?s ?p ?o FILTER(xsd:integer(?o) > 1) }", QueryError("syntax error: expected "
+    ...       "ENCODE_FOR_URI", (1, 41))))
+    unknown prefix 'xsd:'; declare it with PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> (line 1, column 28)
     >>> print(explain("DELETE WHERE { ?s ?p ?o }", QueryError("syntax error: expected CONSTRUCT", (1, 10))))
     this endpoint is read-only: SPARQL Update (DELETE) is refused; ask with SELECT, ASK, CONSTRUCT or DESCRIBE
     >>> print(explain("SELECT * WHERE { ?s ?p ?o ", QueryError("syntax error: expected one of '.', '}'", (1, 28))))
@@ -78,11 +81,13 @@ def explain(sparql: str, error: QueryError) -> QueryError:
         )
     if error.position is None:
         return error
-    if "Prefix not found" in error.message:
-        unknown = _undeclared_prefix(sparql)
-        if unknown is not None:
-            prefix, offset = unknown
-            return QueryError(_prefix_message(sparql, prefix), _line_column(sparql, offset))
+    unknown = _undeclared_prefix(sparql)
+    # Oxigraph says "Prefix not found" only in a triple pattern; in an expression or VALUES (FILTER(xsd:integer(?o)))
+    # it reports a keyword it expected ("expected ENCODE_FOR_URI"), past the name: an undeclared prefix up to where
+    # it stopped is the mistake all the same
+    if unknown is not None and ("Prefix not found" in error.message or unknown[1] <= _offset(sparql, error.position)):
+        prefix, offset = unknown
+        return QueryError(_prefix_message(sparql, prefix), _line_column(sparql, offset))
     offset = _token_at(sparql, error.position)
     return _earlier_mistake(sparql, offset) or QueryError(_shorter(error.message), _line_column(sparql, offset))
 

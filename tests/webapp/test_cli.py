@@ -468,6 +468,15 @@ def test_an_entity_id_that_names_nothing_is_refused_with_close_ids(ascn):
             "error: this endpoint is read-only: SPARQL Update (DELETE) is refused; ask with SELECT, ASK, CONSTRUCT or DESCRIBE",
         ),
         ("SELECT * WHERE { ?s ?p ?o ", "error: syntax error: expected one of "),
+        # an undeclared prefix in an expression: Oxigraph said "expected ENCODE_FOR_URI" past the function's call
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER(xsd:integer(?o) > 1) }",
+            "error: unknown prefix 'xsd:'; declare it with PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> (line 1, column 34)",
+        ),
+        (
+            "SELECT * WHERE { VALUES ?x { ascn:City } }",
+            "error: unknown prefix 'ascn:'; declare it with PREFIX ascn: <https://w3id.org/ascn/ontology#> (line 1, column 30)",
+        ),
     ],
 )
 def test_query_errors_say_what_is_wrong_in_a_line(ascn, text, message):

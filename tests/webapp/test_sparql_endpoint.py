@@ -368,6 +368,18 @@ CITY = "<https://w3id.org/ascn/ontology#City>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 
 
+def test_an_undeclared_prefix_in_an_expression_is_named_where_it_stands(client):
+    """Oxigraph says "Prefix not found" only in a triple pattern: in a FILTER it said 'expected ENCODE_FOR_URI',
+    past the function's call, and the editor showed that."""
+    query = f"SELECT ?c WHERE {{\n  ?c a {CITY} ; ?p ?o .\n  FILTER(DATATYPE(?o) = xsd:integer)\n}}"
+    r = client.get("/sparql", query_string={"query": query})
+    assert (r.status_code, r.get_data(as_text=True)) == (
+        400,
+        "malformed query: unknown prefix 'xsd:'; declare it with PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+        "(line 3, column 25)\n",
+    )
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
