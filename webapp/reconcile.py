@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -90,7 +91,7 @@ def _parse_batch(text: str) -> dict[str, dict]:
     """A query batch, checked field by field: ``query`` (text), ``type`` (an id or a list), ``limit``
     (1 to 100), ``properties`` (``pid`` and ``v``: text, number, an ``{"id"}`` object, or a list of those)."""
     try:
-        batch = json.loads(text)
+        batch = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         reason = exc.msg.removesuffix(" at")  # some of json's messages end in "at" themselves
         raise ApiError(
@@ -103,6 +104,19 @@ def _parse_batch(text: str) -> dict[str, dict]:
     if len(batch) > MAX_QUERIES:
         raise ApiError(400, f"a batch holds at most {MAX_QUERIES} queries, got {len(batch)}", "queries")
     return {key: _parse_query(key, query) for key, query in batch.items()}
+
+
+def _whole_number(digits: str) -> int:
+    """A JSON whole number, refused past Python's limit on converting digits (4,300 by default), where ``int`` raises
+    a ValueError that is no JSONDecodeError: a ``limit`` of 5,000 digits was a 500."""
+    most = sys.get_int_max_str_digits()
+    if most and len(digits.lstrip("-")) > most:
+        raise ApiError(
+            400,
+            f"parameter 'queries' holds a number of more than {most:,} digits ({len(digits.lstrip('-')):,})",
+            "queries",
+        )
+    return int(digits)
 
 
 def _parse_query(key: str, query: Any) -> dict:

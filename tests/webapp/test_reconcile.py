@@ -142,6 +142,14 @@ def test_a_country_property_tells_namesakes_apart(service):
             "a batch holds at most 10 queries, got 11",
         ),
         ("[" * 10000 + "]" * 10000, "parameter 'queries' is nested too deeply to be a batch of queries"),  # a 500
+        (  # json reads a whole number of over 4,300 digits as a ValueError that is no JSONDecodeError: a 500
+            '{"q0": {"query": "x", "limit": 1%s}}' % ("0" * 5000),
+            "parameter 'queries' holds a number of more than 4,300 digits (5,001)",
+        ),
+        (
+            '{"q0": {"query": "x", "properties": [{"pid": "country", "v": 1%s}]}}' % ("0" * 4300),
+            "parameter 'queries' holds a number of more than 4,300 digits (4,301)",
+        ),
     ],
 )
 def test_a_bad_batch_is_refused_naming_the_query_and_field(service, queries, message):
