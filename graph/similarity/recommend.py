@@ -522,7 +522,8 @@ def _note(
     that no project uses (a typo, another language), which change nothing and would otherwise go unremarked, what
     a filter left out (``left_out``, :func:`_left_out_note`), and why a list of new cities is empty when the
     filters keep only cities the partner already works in (``tied_out`` of them): ADB's cities under the programme
-    it runs, AASCTF, were an empty answer with no word of why."""
+    it runs, AASCTF, were an empty answer with no word of why. The European Union's cities under Smart Green ASEAN
+    Cities, a programme no pairing runs under, were an empty list said not to be changed by the programme."""
     notes = [left_out] if left_out else []
     if not items and tied_out and query.node is not None:
         cities = "city" if tied_out == 1 else f"{tied_out} cities"
@@ -535,7 +536,10 @@ def _note(
             "no project in the graph is linked to these strategic outcomes yet, so they do not change the ranking"
         )
     if query.programmes and not any(tg.sources_of("under_programme", g) for g in query.programmes):
-        notes.append("no pairing in the graph runs under the chosen programmes, so they do not change the ranking")
+        notes.append(  # a programme narrows the list to cities with a pairing under it: none is left
+            "no pairing in the graph runs under the chosen programmes, so no city is left under them: ask without "
+            "them for cities ranked by the rest"
+        )
     if (
         query.node is not None
         and q.name == "projects_for_city"

@@ -692,6 +692,18 @@ def test_an_unknown_city_is_offered_only_names_a_typo_could_give(tg, typed, offe
     assert err.value.suggestions == offered
 
 
+def test_a_programme_no_pairing_runs_under_leaves_no_city_and_says_so(store, tg):
+    """The European Union's cities under Smart Green ASEAN Cities were an empty list whose note said the programme
+    did "not change the ranking": a programme keeps the cities with a pairing under it, and none runs under it."""
+    answer = ask(store, "cities_for_partner", partner="European Union", programme=["smart-green-asean-cities"], tg=tg)
+    assert answer.items == ()
+    assert answer.note is not None and answer.note.startswith(
+        "no pairing in the graph runs under the chosen programmes, so no city is left under them: ask without them "
+        "for cities ranked by the rest; "
+    )
+    assert ask(store, "cities_for_partner", partner="European Union", tg=tg).items
+
+
 def test_the_early_of_a_plans_date_is_no_word_of_its_work(store, tg):
     """ "smart meters to launch in early 2025" for Manila ranked Thu Kha Taw Win Housing 6th, its description
     "speaking of “early”" (an early phase), as a plan's "flood early warning" does."""
