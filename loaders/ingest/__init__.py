@@ -32,7 +32,13 @@ class Analysis:
 def analyse(document: Document, gazetteer: Gazetteer, guards: bool = True) -> Analysis:
     """The mentions, facts and new entities of one document (``guards``: see :meth:`Gazetteer.link`)."""
     linked = gazetteer.link(document.text, guards)
-    return Analysis(document, linked.mentions, extract(linked, document.date))
+    # the source's name, as a plain str (a PDF's /Author is pypdf's subclass of it, which spaCy refuses)
+    source = gazetteer.link(str(document.publisher), guards).mentions if document.publisher else []
+    return Analysis(
+        document,
+        linked.mentions,
+        extract(linked, document.date, network_source=any(m.entity.kind == "network" for m in source)),
+    )
 
 
 def ingest(

@@ -389,9 +389,12 @@ class Extraction:
             target.append(fact)
 
 
-def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
+def extract(linked: Linked, doc_date: str | None = None, network_source: bool = False) -> Extraction:
     """The facts and new entities of a linked text; ``doc_date`` (else the date the text gives itself,
-    :func:`_own_date`) dates counts that give no date of their own and "this year"."""
+    :func:`_own_date`) dates counts that give no date of their own and "this year". ``network_source``: the
+    document's source (a feed's title, a page's site name) names the network, so its joinings are the network's
+    though the text never names it (an entry of "ASEAN Smart Cities Network - Secretariat news": "Denpasar and
+    Semarang joined in 2025")."""
     doc_date = doc_date or _own_date(linked)
     out = Extraction()
     city, partner, project = _Antecedent(), _Antecedent(), _Antecedent()
@@ -404,7 +407,7 @@ def extract(linked: Linked, doc_date: str | None = None) -> Extraction:
         March 2022"), so there only a meeting whose words name the network is one."""
         return not minutes or _about_network(text, mentions)
 
-    network_before = False
+    network_before = network_source
     year_before: Value | None = None
     among: tuple[int, Value] | None = None  # a joining of a year said of no city named, for "X were among them"
     claim: list[Fact] = []  # the facts of the sentence before, when it reports what someone said

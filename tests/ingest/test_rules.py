@@ -14,9 +14,11 @@ def gazetteer(store) -> Gazetteer:
     return Gazetteer.from_store(store)
 
 
-def proposals(gazetteer: Gazetteer, text: str, date: str | None = None) -> list[tuple[str, dict[str, str]]]:
+def proposals(
+    gazetteer: Gazetteer, text: str, date: str | None = None, publisher: str | None = None
+) -> list[tuple[str, dict[str, str]]]:
     """Every proposal for ``text`` (facts, then new entities): its kind and fields, entities as their ids."""
-    extraction = analyse(Document("note.txt", text, date=date), gazetteer).extraction
+    extraction = analyse(Document("note.txt", text, date=date, publisher=publisher), gazetteer).extraction
     return [
         (f.kind, {k: (v.iri.rsplit("/id/", 1)[1] if v.iri else v.literal) for k, v in f.fields.items()})
         for f in [*extraction.facts, *extraction.new_entities]
@@ -1004,6 +1006,17 @@ def test_the_seat_of_a_reporting_mission_is_no_subject(gazetteer):
             {"city": "city/luang-prabang", "partner": "partner/japan_mlit", "programme": "programme/smart-jamp"},
         )
     ]
+
+
+def test_a_source_named_after_the_network_makes_its_joinings_the_networks(gazetteer):
+    """A feed entry or news brief never names the network when its feed's title (its publisher) does."""
+    text = "Rayong became a member in 2023 together with Chiang Mai and Khon Kaen."
+    assert proposals(gazetteer, text, publisher="ASEAN Smart Cities Network - Secretariat news") == [
+        joined("rayong", "2023"),
+        joined("chiang-mai", "2023"),
+        joined("khon-kaen", "2023"),
+    ]
+    assert proposals(gazetteer, text, publisher="Mekong Cities Digest") == []
 
 
 def test_projects_in_different_clauses_are_read_clause_by_clause(gazetteer):
