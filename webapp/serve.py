@@ -212,9 +212,9 @@ def _parser_class():
                 if not 0 <= line_end < cap // 2:  # the request line, not the other headers, fills the cap
                     self.error = UriTooLong(
                         f"The request line is over the server's limit of {cap:,} bytes for a request's line and "
-                        "headers. A GET carries its query percent-encoded in the address (3 bytes for each byte of "
-                        "UTF-8): send it with POST (Content-Type: application/sparql-query, or a form), which takes "
-                        "the query as it is."
+                        "headers. A GET carries its parameters percent-encoded in the address (3 bytes for each "
+                        "byte of UTF-8): send it with POST, which takes them as they are (/sparql a query as "
+                        "application/sparql-query or a form, /api/reconcile a batch as a form)."
                     )
             return consumed
 
