@@ -372,7 +372,9 @@ class SourceIndex:
 def build(iri: URIRef, graph: Graph) -> Entity:
     """The view of ``iri`` from its description ``graph`` (see ``entity_description.rq``) and incoming links."""
     kind = entity_type(iri) or ""
-    info = TYPES.get(kind, GENERIC)
+    # a qualifying node (a partner's funding period, a city's population) has its owner's type segment, not its
+    # owner's expected facts and links: "no pairing with a member city in the sources" on a funding period
+    info = GENERIC if any((iri, RDF.type, t) in graph for t in NODE_TYPES) else TYPES.get(kind, GENERIC)
     index = SourceIndex(graph)
     sources = index(iri)
     confidence = _confidence(graph, iri)

@@ -211,6 +211,24 @@ def test_a_part_of_a_city_or_partner_has_a_page_without_that_kinds_recommendatio
 
 
 @pytest.mark.parametrize(
+    ("path", "owner"),
+    [
+        ("/id/partner/european_union/funding-period/1", "/id/partner/european_union"),
+        ("/id/city/dili/population", "/id/city/dili"),
+        ("/id/network/ascn/statement/19/term/2", "/id/network/ascn/statement/19"),
+    ],
+)
+def test_a_part_links_back_to_its_owner_and_claims_none_of_the_owners_gaps(client, path, owner):
+    """A funding period's page said "no pairing with a member city in the sources" and "no project involving this
+    partner" (its IRI's type segment is its partner's), and a shepherd term's said "Nothing in the graph links to
+    this network", though its statement links to it."""
+    html = page_text(client.get(path))
+    linked_from = html[html.index('id="links"') : html.index('id="sources"')]
+    assert f'href="{owner}"' in linked_from
+    assert "no pairing" not in html and "no project" not in html and "Nothing in the graph links" not in html
+
+
+@pytest.mark.parametrize(
     ("accept", "media_type"),
     [("text/turtle; charset=utf-8", "text/turtle"), ("text/html; charset=utf-8", "text/html")],
 )
