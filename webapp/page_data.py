@@ -7,6 +7,7 @@ project; these helpers keep the routes short.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -249,9 +250,16 @@ def entity_type(iri: str) -> str | None:
 
 def whole_number(text: str) -> int | None:
     """``text`` as a whole number when it is ASCII digits only, else None. ``str.isdigit`` and ``int`` also take
-    other scripts' digits, so ``top=５`` was 5; and ``isdigit`` takes ``²``, which ``int`` refuses (a 500).
+    other scripts' digits, so ``top=５`` was 5; and ``isdigit`` takes ``²``, which ``int`` refuses (a 500). Past
+    Python's limit on converting digits (4,300, leading zeros aside) ``int`` raises too (a 500): such a number is
+    None, as every caller bounds what it takes far below it.
 
     >>> whole_number("10"), whole_number("５"), whole_number("²"), whole_number("-1"), whole_number("")
     (10, None, None, None, None)
+    >>> whole_number("0" * 5000 + "5"), whole_number("1" + "0" * 5000)
+    (5, None)
     """
-    return int(text) if text.isascii() and text.isdigit() else None
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits, most = text.lstrip("0") or "0", sys.get_int_max_str_digits()
+    return int(digits) if not most or len(digits) <= most else None

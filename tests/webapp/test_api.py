@@ -335,6 +335,21 @@ def test_a_number_in_other_digits_than_ascii_is_400(client, digits):
         assert (response.status_code, _json(response)["error"]) == (400, message)
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/recommend/projects?city=da-nang&top=", "parameter 'top' must be a whole number from 1 to 100, got"),
+        ("/api/complete?q=dan&limit=", "parameter 'limit' must be a whole number from 1 to 50, got"),
+    ],
+)
+def test_a_number_of_more_digits_than_int_reads_is_400(client, url, message):
+    """``int`` refuses more than 4,300 digits with a ValueError: ``top=1000…0`` (5,001 digits) was a 500. Leading
+    zeros count for nothing (5,000 of them before a 5 are 5)."""
+    response = client.get(url + "1" + "0" * 5000)
+    assert response.status_code == 400 and _json(response)["error"].startswith(message)
+    assert client.get(url + "0" * 5000 + "5").status_code == 200
+
+
 # -- well-known descriptions, vocabulary, downloads ----------------------------------------------
 def test_sparql_examples_hold_one_executable_per_library_query(client):
     response = client.get("/.well-known/sparql-examples")
