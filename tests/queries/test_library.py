@@ -929,6 +929,18 @@ def test_disagreeing_reports_keep_every_period_with_its_own_sources(ask, data):
     assert len(ask("disagreeing_reports")) == len(answer) + len(eu)
 
 
+def test_an_iri_parameter_that_takes_no_id_gives_a_full_example_iri_that_answers(store):
+    """``disagreeing_reports``' ``about`` said "e.g. the IRI of country id" (Indonesia's ISO code is ``id``), so a
+    reader could not tell what to write, and ``-p about=id`` is refused: a parameter that takes no bare id and has no
+    default shows a whole IRI, one the graph holds."""
+    for name in LIBRARY:
+        for param in get_query(name).params:
+            if param.type == "iri" and param.entity is None and param.default is None:
+                examples = re.findall(r"https://w3id\.org/ascn/[^\s,;()]+", param.description or "")
+                assert examples, f"{name}: {param.name}"
+                assert all(store.query(f"ASK {{ <{iri}> ?p ?o }}") is True for iri in examples), (name, examples)
+
+
 def test_projects_in_several_cities(ask, data):
     expected = sorted(
         (f"project/{p['id']}", f"city/{p['city']}", f"city/{c}")
