@@ -518,22 +518,40 @@ def _max_query_length() -> int:
     "--format",
     "fmt",
     type=click.Choice([f.name for f in FORMATS["export"]]),
-    default="trig",
-    show_default=True,
-    help="trig, nquads and jsonld-graphs keep each named graph; the others hold the union of all graphs.",
+    help="trig, nquads and jsonld-graphs keep each named graph; the others hold the union of all graphs. "
+    "[default: the format the output file's name ends in (.ttl, .nt, .jsonld, .rdf, .trig, .nq), else trig]",
 )
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), callback=_output_file, help="File to write (default: stdout)."
 )
 @click.pass_obj
-def export(obj: _Context, fmt: str, output: Path | None) -> None:
+def export(obj: _Context, fmt: str | None, output: Path | None) -> None:
     """Write the whole graph in an RDF format."""
-    data = obj.store().export(fmt)
+    chosen = _export_format(fmt, output)  # before the store is opened: a refusal costs nothing
+    data = obj.store().export(chosen)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         _write_output(output, data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """The format ``ascn export`` writes: ``--format``, else the one ``-o``'s file name ends in, else TriG. A
+    ``--format`` of another media type than that ending is refused: ``-o graph.jsonld`` was written as TriG, and
+    ``--format nquads -o graph.ttl`` as N-Quads, files a tool reading them by their ending cannot read."""
+    endings = sorted(FORMATS["export"], key=lambda f: -len(f.extension))  # graphs.jsonld before jsonld
+    named = next((f for f in endings if output is not None and output.name.endswith(f".{f.extension}")), None)
+    if fmt is None:
+        return named.name if named is not None else "trig"
+    chosen = next(f for f in FORMATS["export"] if f.name == fmt)
+    if named is not None and output is not None and named.media_type != chosen.media_type:
+        raise click.BadParameter(
+            f"--format {fmt} writes .{chosen.extension} files, and {output.name} ends in .{named.extension} "
+            f"({named.name}); name the file .{chosen.extension} or leave --format out",
+            param_hint="'--format'",
+        )
+    return fmt
 
 
 @main.command()

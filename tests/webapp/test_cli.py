@@ -138,6 +138,18 @@ def test_export_writes_a_file_that_parses(ascn, tmp_path):
     assert len(Graph().parse(out, format="turtle")) > 6000
 
 
+def test_export_takes_the_format_its_file_name_ends_in_and_refuses_another(ascn, tmp_path):
+    """``ascn export -o graph.jsonld`` wrote TriG (the default) into a file named JSON-LD, and ``--format nquads -o
+    graph.ttl`` N-Quads into one named Turtle: a tool that reads a file by its ending could not read either."""
+    out = tmp_path / "graph.jsonld"
+    assert ascn("export", "-o", str(out)).exit_code == 0
+    assert len(Graph().parse(out, format="json-ld")) > 6000
+    refused = ascn("export", "--format", "nquads", "-o", str(tmp_path / "graph.ttl"))
+    assert refused.exit_code == 2 and not (tmp_path / "graph.ttl").exists()
+    assert "--format nquads writes .nq files, and graph.ttl ends in .ttl (turtle)" in refused.stderr
+    assert ascn("export", "--format", "jsonld-graphs", "-o", str(out)).exit_code == 0  # JSON-LD all the same
+
+
 def test_load_then_unload(ascn):
     loaded = ascn("load", str(DATA / "projects.csv"), "--name", "da-nang-2026")
     assert loaded.exit_code == 0
