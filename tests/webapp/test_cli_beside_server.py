@@ -97,6 +97,13 @@ def test_a_pipe_or_a_device_is_refused_and_the_server_runs_the_next_command(serv
     assert ascn(data_dir, "stats").returncode == 0
 
 
+def test_a_dash_reaches_the_server_as_a_dash(server, tmp_path):
+    """``-`` stays ``-`` on its way to the server (not ``/cwd/-``), which refuses it naming standard input."""
+    _, data_dir = server
+    result = ascn(data_dir, "load", "-", cwd=tmp_path)
+    assert result.returncode == 2 and "'-' (standard input) is not read here" in result.stderr
+
+
 def test_an_export_beside_the_server_writes_the_file_named_here(server, tmp_path):
     _, data_dir = server
     result = ascn(data_dir, "export", "--format", "nquads", "-o", "graph.nq", cwd=tmp_path)
