@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from graph.config import seconds_setting, whole_setting
 from graph.pool import default_workers
@@ -59,9 +59,18 @@ made (``ASCN_CURATOR_SIGN_IN_HOURS``), and sessions signed with ``ASCN_SECRET_KE
 unset; see :mod:`webapp.review`)."""
 
 
+class _App(Flask):
+    def make_default_options_response(self) -> Response:
+        """The answer to an OPTIONS request (its ``Allow`` header), with no body and so no body's type: Flask gave it
+        ``text/html``, as it gives every Response. ``/sparql``'s CORS preflight is made from it too."""
+        response = super().make_default_options_response()
+        del response.headers["Content-Type"]
+        return response
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration, the store (opened once, built on first run), the blueprints."""
-    app = Flask(__name__)
+    app = _App(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("ASCN")
     if config:

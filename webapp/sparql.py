@@ -459,8 +459,8 @@ def _error(status: int, message: str, headers: dict | None = None) -> Response:
 
 
 def _preflight() -> Response:
-    response = Response(status=204)
-    del response.headers["Content-Type"]  # a 204 has no body, so no body's type (Response gives every one text/html)
+    response = current_app.make_default_options_response()  # its Allow, and no body's type
+    response.status_code = 204
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = (
         request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type"

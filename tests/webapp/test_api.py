@@ -350,6 +350,14 @@ def test_a_number_of_more_digits_than_int_reads_is_400(client, url, message):
     assert client.get(url + "0" * 5000 + "5").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/api/reconcile", "/api/queries/annual_meetings", "/download/ascn-kg.ttl", "/"])
+def test_an_options_request_is_answered_without_a_body_or_its_type(client, path):
+    """Flask's own answer to OPTIONS on every route but /sparql was an empty body typed ``text/html``."""
+    response = client.options(path, headers={"Origin": "https://example.org"})
+    assert (response.status_code, response.data) == (200, b"") and "GET" in response.headers["Allow"]
+    assert "Content-Type" not in response.headers
+
+
 # -- well-known descriptions, vocabulary, downloads ----------------------------------------------
 def test_sparql_examples_hold_one_executable_per_library_query(client):
     response = client.get("/.well-known/sparql-examples")
