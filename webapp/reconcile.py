@@ -91,7 +91,7 @@ def _parse_batch(text: str) -> dict[str, dict]:
     """A query batch, checked field by field: ``query`` (text), ``type`` (an id or a list), ``limit``
     (1 to 100), ``properties`` (``pid`` and ``v``: text, number, an ``{"id"}`` object, or a list of those)."""
     try:
-        batch = json.loads(text, parse_int=_whole_number)
+        batch = json.loads(text, parse_int=_whole_number, object_pairs_hook=_members)
     except json.JSONDecodeError as exc:
         reason = exc.msg.removesuffix(" at")  # some of json's messages end in "at" themselves
         raise ApiError(
@@ -104,6 +104,17 @@ def _parse_batch(text: str) -> dict[str, dict]:
     if len(batch) > MAX_QUERIES:
         raise ApiError(400, f"a batch holds at most {MAX_QUERIES} queries, got {len(batch)}", "queries")
     return {key: _parse_query(key, query) for key, query in batch.items()}
+
+
+def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once: json kept the last of two of one name, so a batch naming two
+    queries 'q0' was answered for one of them, and a query giving 'query' twice for the second text alone."""
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise ApiError(400, f"parameter 'queries' gives the key {key!r} twice in one object", "queries")
+        members[key] = value
+    return members
 
 
 def _whole_number(digits: str) -> int:

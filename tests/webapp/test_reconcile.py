@@ -142,6 +142,11 @@ def test_a_country_property_tells_namesakes_apart(service):
             "a batch holds at most 10 queries, got 11",
         ),
         ("[" * 10000 + "]" * 10000, "parameter 'queries' is nested too deeply to be a batch of queries"),  # a 500
+        (  # json keeps the last of two members of one name: the batch was answered for one query of the two
+            '{"q0": {"query": "Hanoi"}, "q0": {"query": "Hue"}}',
+            "parameter 'queries' gives the key 'q0' twice in one object",
+        ),
+        ('{"q0": {"query": "Hanoi", "query": "Hue"}}', "parameter 'queries' gives the key 'query' twice in one object"),
         (  # json reads a whole number of over 4,300 digits as a ValueError that is no JSONDecodeError: a 500
             '{"q0": {"query": "x", "limit": 1%s}}' % ("0" * 5000),
             "parameter 'queries' holds a number of more than 4,300 digits (5,001)",
