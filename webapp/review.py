@@ -19,6 +19,7 @@ import math
 import secrets
 import threading
 import time
+import unicodedata
 from collections import OrderedDict, deque
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -203,7 +204,7 @@ def sign_in():
         session[KEPT] = {"name": name[:80]}
         return redirect(url_for("review.review_page"))
     throttle.succeeded(client)
-    if not name:
+    if not any(unicodedata.category(char)[0] in "LN" for char in name):  # zero-width characters alone: no name to read
         flash("Give your name: each review records who made it.", "error")
         return redirect(url_for("review.review_page"))
     session.clear()

@@ -230,3 +230,14 @@ def test_entity_pages_link_their_feed(client):
     assert '<link rel="alternate" type="application/atom+xml" href="/feeds/city/hanoi.atom"' in html
     assert 'href="/feeds/city/hanoi.atom">changes feed (Atom)</a>' in html
     assert "application/atom+xml" not in client.get("/id/project/bsb-clean-river").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d\u2060", "\u00ad", "..."])
+def test_a_name_without_a_letter_or_digit_is_no_name(make_app, name):
+    """Each review records its curator's name; a name of zero-width characters alone signed in a curator no one can
+    read, and the reviews recorded an invisible name."""
+    client = make_app(CURATOR_TOKEN="s3cret-token").test_client()
+    _sign_in(client, "s3cret-token", name)
+    page = client.get("/review").get_data(as_text=True)
+    assert "Give your name: each review records who made it." in page
+    _assert_signed_out(client, page)
