@@ -18,6 +18,7 @@ rejected with who and when, for audit.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NoReturn
@@ -172,14 +173,26 @@ def _mark(
         g.set((p, ASCN.acceptedIn, release))
 
 
+def is_a_name(text: str) -> bool:
+    """Whether ``text`` can name the curator a review records: it holds a letter or a digit. Zero-width characters,
+    a soft hyphen or dots alone passed as a name no one can read.
+
+    >>> is_a_name("Mai Tran"), is_a_name("\u200b\u200d"), is_a_name("..."), is_a_name("")
+    (True, False, False, False)
+    """
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
 def curator_iri(name: str) -> URIRef:
     """The agent IRI of a curator, from their name.
 
     >>> str(curator_iri("Mai Tran"))
     'https://w3id.org/ascn/id/curator/mai-tran'
     """
-    if not name or not name.strip():
-        raise InputError("curator", None, None, "the name of the curator who reviews", "nothing")
+    if not is_a_name(name):
+        raise InputError(
+            "curator", None, None, "the name of the curator who reviews", repr(name) if name else "nothing"
+        )
     return ID[f"curator/{_slug(name)}"]
 
 

@@ -19,7 +19,6 @@ import math
 import secrets
 import threading
 import time
-import unicodedata
 from collections import OrderedDict, deque
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -29,7 +28,7 @@ from rdflib import URIRef
 from werkzeug.exceptions import TooManyRequests
 from wtforms.validators import ValidationError as CSRFInvalid
 
-from loaders.review import FOCUS_AREAS, accept, get_proposal, list_proposals, reject
+from loaders.review import FOCUS_AREAS, accept, get_proposal, is_a_name, list_proposals, reject
 from ontology.errors import AscnError
 from webapp.changes import labels
 from webapp.errors import render_error
@@ -204,7 +203,7 @@ def sign_in():
         session[KEPT] = {"name": name[:80]}
         return redirect(url_for("review.review_page"))
     throttle.succeeded(client)
-    if not any(unicodedata.category(char)[0] in "LN" for char in name):  # zero-width characters alone: no name to read
+    if not is_a_name(name):
         flash("Give your name: each review records who made it.", "error")
         return redirect(url_for("review.review_page"))
     session.clear()

@@ -266,6 +266,8 @@ def test_a_proposal_named_twice_is_reviewed_once_and_a_reviewed_one_not_again(da
         done = CliRunner().invoke(main, ["--data-dir", str(data_dir), "proposals", *args])
         return done.exit_code, done.output
 
+    nobody = run("accept", ident, "--by", "\u200b")  # zero-width alone: recorded as a curator no one can read
+    assert nobody[0] == 2 and "expected the name of the curator who reviews" in nobody[1]
     code, output = run("accept", ident, ident, iri, "--by", "Mai Tran")
     assert (code, output.split(":")[0]) == (0, "accepted 1 proposal(s)")
     again = f"error: {ident}, field 'status': expected a pending proposal, got 'one already accepted'\n"
