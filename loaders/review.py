@@ -17,6 +17,7 @@ rejected with who and when, for audit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -197,7 +198,17 @@ def curator_iri(name: str) -> URIRef:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "x"
+    """An id part from a name: its Latin letters and digits in lower case, joined by hyphens. A name with letters of
+    another script also gets a digest of the whole name, so that two such names never share an id: every Thai
+    curator's name gave "x", one agent for all of them, and "Dr. สมชาย" and "Dr. สมหญิง" both gave "dr".
+
+    >>> _slug("Mai Tran"), _slug("Nguyễn Văn A"), _slug("สมชาย") == _slug("สมหญิง"), _slug("Dr. สมชาย")[:3]
+    ('mai-tran', 'nguy-n-v-n-a', False, 'dr-')
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    if any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in text):
+        slug = f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:12]}".lstrip("-")
+    return slug or "x"
 
 
 def accept(

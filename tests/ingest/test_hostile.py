@@ -20,6 +20,8 @@ from graph.backends import open_store
 from loaders import writing
 from loaders.ingest import documents
 from loaders.ingest.linker import MAX_SENTENCE_TOKENS, MAX_WORD, Gazetteer
+from loaders.records import ID_GRAMMAR
+from loaders.review import curator_iri
 from ontology.namespace import ASCN, ID
 from queries.library import internal
 from tests.conftest import PROTOCOL_GRAPHS, wait_until
@@ -453,3 +455,12 @@ def test_a_dry_run_reads_beside_the_process_that_holds_the_store(fresh_settings,
     assert "02-pairing.txt: " in result.output and "(dry run)" in result.output
     assert "pairing: city https://w3id.org/ascn/id/city/" in result.output
     assert releases.PROPOSALS_GRAPH not in fresh_store.graph_names()
+
+
+def test_curators_named_in_another_script_are_told_apart():
+    """Every Thai curator's name was the agent curator/x, one agent for all of them, and "Dr. สมชาย" and
+    "Dr. สมหญิง" were both curator/dr; a Latin name keeps the IRI it had."""
+    names = ("สมชาย", "สมหญิง", "Dr. สมชาย", "Dr. สมหญิง", "Nguyễn Văn A")
+    ids = [str(curator_iri(n)).removeprefix(str(ID["curator/"])) for n in names]
+    assert len(set(ids)) == len(names) and all(ID_GRAMMAR.match(i) for i in ids)
+    assert curator_iri("Mai Tran") == ID["curator/mai-tran"] and ids[-1] == "nguy-n-v-n-a"
