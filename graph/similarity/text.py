@@ -256,12 +256,12 @@ ABBREVIATIONS = {
     "wte": "waste-to-energy",
 }
 """Abbreviations people type for a kind of work, with what they stand for: a plan writing one also counts the words it
-abbreviates (the indexes' ``typed`` texts, :func:`tokens` with ``added``), so "EV charging" meets "Electric Vehicle Charging Stations" and "reduce
-NRW" a utility's "non-revenue water". Only abbreviations that mean one thing in the cities' work and whose words do
-too ("AI", "GIS", "ICT" and "LRT" would add "intelligent", "information", "system" and the "light" of "lighting");
-a name's abbreviation (JICA, ADB) is a name, matched as names are (:mod:`graph.similarity.names`). The graph's own
-texts (projects, a partner's expertise) count their words as written: counting the added words in them too lowered
-validation's city → partner MRR (0.320 → 0.318)."""
+abbreviates (the indexes' ``typed`` texts, :func:`tokens` with ``added``), so "EV charging" meets "Electric Vehicle
+Charging Stations" and "reduce NRW" a utility's "non-revenue water". Only abbreviations that mean one thing in the
+cities' work and whose words do too ("AI", "GIS", "ICT" and "LRT" would add "intelligent", "information", "system" and
+the "light" of "lighting"); a name's abbreviation (JICA, ADB) is a name, matched as names are
+(:mod:`graph.similarity.names`). The graph's own texts (projects, a partner's expertise) count their words as written:
+counting the added words in them too lowered validation's city → partner MRR (0.320 → 0.318)."""
 
 SAME_THING = {"warning": "alert", "warnings": "alerts", "alarm": "alert", "alarms": "alerts"}
 """Words people type for what the graph's texts call otherwise, with the texts' word, counted as
@@ -280,10 +280,11 @@ CONCEPT = "@"
 
 
 def words(text: str, added: bool = False) -> list[str]:
-    """Word tokens without stop words (hyphenated words also give their parts; with ``added``, an abbreviation the
-    words it stands for, :func:`stands_for`, and no "early" of a date, :data:`_DATE_WORD`), read from the text as names are compared (:func:`graph.lookup.fold`:
-    accents, đ, full-width forms and case folded) before it is cut into words, so a plan typed with accents meets
-    the same words typed without, and an accented letter does not cut a word into fragments ("Đà Nẵng" gave "ng").
+    """Word tokens without stop words (hyphenated words also give their parts; with ``added``, an abbreviation the words
+    it stands for, :func:`stands_for`, and no "early" of a date, :data:`_DATE_WORD`), read from the text as names are
+    compared (:func:`graph.lookup.fold`: accents, đ, full-width forms and case folded) before it is cut into words, so a
+    plan typed with accents meets the same words typed without, and an accented letter does not cut a word into
+    fragments ("Đà Nẵng" gave "ng").
 
     >>> words("The bus-priority lane and a BRT line")
     ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']

@@ -784,15 +784,15 @@ named in 2018, alongside Davao City and Manila" (the three joined in 2018)."""
 def _joining(
     out, sentence, offset, cities, mentions, known_spans, fact, doc_date, network_before, year_before, network_later
 ) -> None:
-    """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it whose
-    joining clauses name no partner or programme a city could join instead (a pairing in a clause of its own stops
-    none: "Cebu City has been a member since 2018, and its water district is twinned with ..."), or whose words are the network's own ("one of the
-    original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and Seberang
-    Perai were admitted in 2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI
-    Jakarta, Makassar and Banyuwangi, members since 2018": a reply or article says "the network" once and then
-    no more). A membership noun alone ("were among the 26 pilot cities named in 2018") is the network's own word
-    in a document naming the network after it (``network_later``), as a commentary's first sentence may.
-    ``year_before`` is the last year the sentence before wrote (:data:`_SAME_TIME`)."""
+    """Joinings: a joining word in a sentence about the network, or in a sentence after one that named it whose joining
+    clauses name no partner or programme a city could join instead (a pairing in a clause of its own stops none: "Cebu
+    City has been a member since 2018, and its water district is twinned with ..."), or whose words are the network's
+    own ("one of the original 26 pilot cities of 2018" beside a partner named with another verb) ("Ipoh, Putrajaya and
+    Seberang Perai were admitted in 2025", "... follow Sumedang Regency, which joined in 2024, and the pilot cities DKI
+    Jakarta, Makassar and Banyuwangi, members since 2018": a reply or article says "the network" once and then no more).
+    A membership noun alone ("were among the 26 pilot cities named in 2018") is the network's own word in a document
+    naming the network after it (``network_later``), as a commentary's first sentence may. ``year_before`` is the last
+    year the sentence before wrote (:data:`_SAME_TIME`)."""
     joined = _JOIN.search(sentence)
     if not joined:
         return
