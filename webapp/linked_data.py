@@ -63,34 +63,45 @@ def best_match(accept: MIMEAccept, offered: Sequence[str]) -> str | None:
     >>> best_match(parse_accept_header("text/csv;q=0, text/*", MIMEAccept), ["text/csv", "text/plain"])
     'text/plain'
     """
+    ranges = _ranges(accept)
     best, best_key = None, None
     for media in offered:
-        found = _quality(accept, media)
+        found = _quality(ranges, media)
         if found is not None and found[0] > 0 and (best_key is None or found > best_key):
             best, best_key = media, found
     return best
 
 
-def _quality(accept: MIMEAccept, media: str) -> tuple[float, tuple[bool, bool, int]] | None:
-    """The quality ``accept`` gives ``media`` (bare or in UTF-8) and the specificity of the range that gives it: the
-    most specific range that matches it, the highest quality among equally specific ones; None when none matches.
+_Range = tuple[str, str, dict[str, str], float]
+"""A media range of an Accept header: its type, subtype, parameters (lower case) and quality."""
 
-    Read from the ranges as :func:`werkzeug.http.parse_accept_header` gives them, through the documented
+
+def _ranges(accept: MIMEAccept) -> list[_Range]:
+    """The media ranges of ``accept``, each read once (not once for each type offered), through the documented
     :func:`werkzeug.http.parse_options_header`, not ``MIMEAccept``'s private ``_specificity`` and
-    ``_value_matches``, which a werkzeug release may change."""
-    kind, _, subtype = media.lower().partition("/")
-    matching = []
+    ``_value_matches``, which a werkzeug release may change; what is no media range (``text``, ``*/json``) is left
+    out, as it matches nothing."""
+    out = []
     for value, quality in accept:
         mime, options = parse_options_header(value)
-        range_kind, _, range_subtype = mime.lower().partition("/")
-        params = {name.lower(): option.lower() for name, option in options.items()}
-        if not range_subtype or (range_kind == "*" and range_subtype != "*"):  # no media range: matches nothing
-            continue
-        # A wildcard matches whatever its parameters; a full type only bare or in UTF-8, as every answer here is.
-        if range_kind == "*" or (
-            range_kind == kind and (range_subtype == "*" or (range_subtype == subtype and params in ({}, _UTF8)))
-        ):
-            matching.append(((range_kind != "*", range_subtype != "*", len(params)), quality))
+        kind, _, subtype = mime.lower().partition("/")
+        if subtype and not (kind == "*" and subtype != "*"):
+            out.append((kind, subtype, {name.lower(): option.lower() for name, option in options.items()}, quality))
+    return out
+
+
+def _quality(ranges: list[_Range], media: str) -> tuple[float, tuple[bool, bool, int]] | None:
+    """The quality the Accept header's ``ranges`` give ``media`` (bare or in UTF-8) and the specificity of the range
+    that gives it: the most specific range that matches it, the highest quality among equally specific ones; None
+    when none matches."""
+    kind, _, subtype = media.lower().partition("/")
+    matching = [
+        ((range_kind != "*", range_subtype != "*", len(params)), quality)
+        for range_kind, range_subtype, params, quality in ranges
+        # a wildcard matches whatever its parameters; a full type only bare or in UTF-8, as every answer here is
+        if range_kind == "*"
+        or (range_kind == kind and (range_subtype == "*" or (range_subtype == subtype and params in ({}, _UTF8))))
+    ]
     if not matching:
         return None
     specificity, quality = max(matching)
