@@ -210,6 +210,7 @@ def match_page():
         args=request.args,
         answer=answer,
         items=linked_items(to_dict(answer)) if answer else [],
+        remedies=_remedies(tg, question) if who == "partner" and answer and not answer.items else [],
         error=error,
         api_url=api_url,
         max_text=MAX_VALUE_LENGTH,
@@ -246,6 +247,23 @@ def _partner_answer(tg, question: dict) -> Recommendations:
     for a partner described by those alone."""
     given = {k: question[k] for k in ("partner", "focus", "programme", "in_country")}
     return _ask("cities", given, tg, include_tied=question["include_tied"])
+
+
+REMEDIES = {"in_country": "fewer countries", "include_tied": "“Also show cities the partner already works in”"}
+"""The partner form's changes an empty list of cities is told of besides other focus areas or programmes, each
+offered only where it brings a city back (:func:`_remedies`)."""
+
+
+def _remedies(tg, question: dict) -> list[str]:
+    """Of :data:`REMEDIES`, the changes to the partner form that would list a city where it listed none: the
+    countries ticked left out, the cities the partner already works in shown. The European Union under Smart Green
+    ASEAN Cities, which no pairing runs under, was offered the box for those cities, none of which is under the
+    programme either; each change is asked, since the answer alone does not say what another question would give."""
+    changed = {
+        "in_country": {**question, "in_country": []} if question["in_country"] else None,
+        "include_tied": {**question, "include_tied": True} if not question["include_tied"] else None,
+    }
+    return [REMEDIES[k] for k, q in changed.items() if q is not None and _partner_answer(tg, q).items]
 
 
 def _city_answer(tg, question: dict) -> Recommendations:

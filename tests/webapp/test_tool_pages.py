@@ -148,8 +148,28 @@ def test_an_empty_answer_says_what_on_the_form_to_change(client):
     html = client.get("/match?who=partner&partner=adb&programme=aasctf").data.decode()
     warning = " ".join(re.search(r'<p class="notice warn">(.*?)</p>', html, re.S)[1].split())
     assert warning == (
-        "No city with a reason to show. Tick other focus areas or programmes, fewer countries, or “Also show cities "
-        "the partner already works in”."
+        "No city with a reason to show. Tick other focus areas or programmes, or “Also show cities the partner already "
+        "works in”."
+    )
+
+
+def test_an_empty_list_of_cities_offers_only_the_changes_that_bring_a_city_back(client):
+    """The European Union under Smart Green ASEAN Cities, which no pairing runs under, was offered "fewer countries"
+    with none ticked and the box for the cities it already works in, none of which is under the programme either."""
+
+    def warning(query: str) -> str:
+        html = client.get("/match?who=partner&" + query).data.decode()
+        return " ".join(re.search(r'<p class="notice warn">(.*?)</p>', html, re.S)[1].split())
+
+    assert warning("partner=european-union&programme=smart-green-asean-cities") == (
+        "No city with a reason to show. Tick other focus areas or programmes."
+    )
+    assert warning("partner=european-union&programme=smart-green-asean-cities&include_tied=on") == (
+        "No city with a reason to show. Tick other focus areas or programmes."
+    )
+    # ADB's three AASCTF cities are in Lao PDR, Cambodia and the Philippines, none in Brunei
+    assert warning("partner=adb&programme=aasctf&country=bn&include_tied=on") == (
+        "No city with a reason to show. Tick other focus areas or programmes, or fewer countries."
     )
 
 
