@@ -713,6 +713,17 @@ def test_the_early_of_a_plans_date_is_no_word_of_its_work(store, tg):
     assert answer.items[0].label == "Smart Grid / Smart Data Utilisation for Smart Microgrid Development"
 
 
+def test_the_early_of_a_date_in_a_projects_text_is_no_word_of_its_work(store, tg):
+    """Da Nang's "landslide early warning" ranked Thu Kha Taw Win Housing 4th, "speaking of “early”": its text's
+    "foundation work in early 2025" says when, not what (a typed plan's date was read so already)."""
+    answer = ask(store, "projects_for_plan", city="Da Nang", text="landslide early warning", tg=tg)
+    assert ID + "project/npt-affordable-housing" not in [i.iri for i in answer.items]
+    assert [i.label for i in answer.items[:2]] == [
+        "Seberang Perai smart initiative projects (state-funded, 2019)",
+        "Emergency Incident Command Centre (Map Ta Phut)",
+    ]
+
+
 def test_a_plans_unknown_word_is_offered_only_a_word_a_typo_could_give(store, tg):
     """ "leaks" was offered “least” (water leaks, a utility's plan); "flod" is still offered “flood”."""
     note = ask(store, "projects_for_plan", city="Yangon", text="flod water leaks", top=3, tg=tg).note
