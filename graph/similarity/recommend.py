@@ -30,6 +30,7 @@ from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, Question, focu
 from graph.similarity.reasons import Reason, Recommendation, Recommendations, path_reason
 from graph.similarity.scoring import SHORT_WORD, scaled, scorer
 from graph.similarity.text import words
+from graph.similarity.ties import tied_cities
 from graph.similarity.typed_graph import GraphCache, TypedGraph, typed_graph
 from graph.store import Store
 from ontology.errors import InputError
@@ -510,6 +511,28 @@ def _in_word(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
+def _words_alone(tg: TypedGraph, partner: str) -> str:
+    """The note of a partner that works in no member city, nor does a partner related to it: nothing ranks its
+    cities but what its own texts say against their projects' (no city like its own, no tie), and a sparse partner's
+    texts are few words, often of how the sources met it. Norway (a summary of a meeting and an event, and one
+    programme) had Banyuwangi second on “annual” and “meeting”, under a note that the list leaned on "what its
+    projects' descriptions say", of a partner with no project. The note names the texts there are and says that a
+    match on one or two words is thin; which words, each reason says."""
+    programmes = len(tg.targets("runs_programme", partner))
+    projects = len(tg.sources_of("involves_partner", partner))  # none in a member city
+    texts = [
+        "its description" if tg.entities[partner].description else "its name",
+        *(["its programme" if programmes == 1 else "its programmes"] if programmes else []),
+        *(["its project's text" if projects == 1 else "its projects' texts"] if projects else []),
+    ]
+    said = ", ".join(texts[:-1]) + " and " + texts[-1] if len(texts) > 1 else texts[0]
+    return (
+        f"{tg.name(partner)} works in no member city in the graph, nor does an agency related to it, so these "
+        f"cities rest only on what {said} say{'s' if len(texts) == 1 else ''} against their projects' texts; "
+        "a city that shares one or two of its words is thin evidence: each reason names the words"
+    )
+
+
 def _note(
     tg: TypedGraph,
     q: Question,
@@ -551,6 +574,13 @@ def _note(
             "compare it by; describe a plan (focus areas, a few words) with the city to get projects to "
             "learn from"
         )
+    elif (
+        query.node is not None
+        and q.input_kind == "partner"
+        and not (query.focus_areas or query.programmes)
+        and not tied_cities(tg, query.node)
+    ):
+        notes.append(_words_alone(tg, query.node))
     elif query.node is not None and q.input_kind in ("city", "project", "partner"):
         links = q.links(tg, query)
         if links < FEW_LINKS:

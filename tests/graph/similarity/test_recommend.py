@@ -1004,6 +1004,25 @@ def test_sparsely_linked_city_says_what_it_leans_on(store, tg):
     assert answer.items and all(i.reasons[0].kind == "connection" for i in answer.items)
 
 
+def test_a_partner_working_in_no_city_is_told_its_cities_rest_on_its_words_alone(store, tg):
+    # Norway: a summary of a meeting and an event, one programme, no project, no pairing, no related agency; its
+    # list ranked Banyuwangi second on “annual” and “meeting” under a note of "what its projects' descriptions say"
+    answer = ask(store, "cities_for_partner", partner="Norway", top=3, tg=tg)
+    assert answer.note == (
+        "Norway works in no member city in the graph, nor does an agency related to it, so these cities rest only "
+        "on what its description and its programme say against their projects' texts; a city that shares one or "
+        "two of its words is thin evidence: each reason names the words"
+    )
+    assert (
+        "its description, its programme and its project's text say"
+        in ask(store, "cities_for_partner", partner="UN-Habitat", top=3, tg=tg).note
+    )  # its one project is in no member city
+    # Huawei works in Phuket (the White Paper), so its list also leans on cities like Phuket: the note as before
+    assert ask(store, "cities_for_partner", partner="Huawei", top=3, tg=tg).note.startswith(
+        "Huawei has 1 project or partnership link in the graph, so these lean on"
+    )
+
+
 def test_city_without_projects_says_to_describe_a_plan(store, tg):
     answer = ask(store, "projects_for_city", city="Dili", top=3, tg=_unlinked(tg, "dili"))
     assert "describe a plan" in answer.note
