@@ -16,6 +16,7 @@ from flask import Flask, Response
 
 from graph.config import seconds_setting, whole_setting
 from graph.pool import default_workers
+from webapp.site_url import check_site_url
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_ALLOWED_SERVICES": [],
     "TILE_URL": None,
     "PUBLIC_BASE": "https://w3id.org/ascn/",
+    "SITE_URL": None,
     "TRUSTED_PROXY": None,
     "EVALUATION_LIMIT": 500,
     "RATE_LIMIT_SPARQL": None,
@@ -46,7 +48,8 @@ DEFAULTS: dict[str, Any] = {
 twice the CPU cores (2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up
 to 1 s while the others are busy, a query that finds no free worker within 2 s refused with 503 (see
 :class:`graph.pool.QueryPool`); no map tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under
-``ASCN_PUBLIC_BASE``; forwarded headers trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used
+``ASCN_PUBLIC_BASE``; absolute URLs to the site's own pages from ``ASCN_SITE_URL``, else from the address the
+server answers at, never from a request's ``Host`` (see :mod:`webapp.site_url`); forwarded headers trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used
 by ``ascn serve``); the data page's recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per
 link type; no rate limits unless ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or
 ``ASCN_RATE_LIMIT_PAGES`` (every other route) gives one per client address in flask-limiter's notation
@@ -76,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     _check_numbers(app.config)
+    app.config["SITE_URL"] = check_site_url(app.config.get("SITE_URL"))
 
     from webapp import limits
 

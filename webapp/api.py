@@ -38,6 +38,7 @@ from webapp.bounds import distinct
 from webapp.linked_data import link_context, rdf_body
 from webapp.page_data import whole_number
 from webapp.ranges import precondition_met, whole_past_a_long_suffix
+from webapp.site_url import site_url_for
 from webapp.sparql import ProtocolError, Request, answer, check_format, choose_format, cors, prefers_html
 from webapp.store import get_graph_cache, get_settings, get_store
 
@@ -340,7 +341,7 @@ def _filters() -> Filters:
 @bp.get("/.well-known/sparql-examples")
 def sparql_examples() -> Response:
     """The query library as SHACL ``sh:SPARQLExecutable`` examples targeting this site's ``/sparql``."""
-    graph = examples_graph(url_for("sparql.endpoint", _external=True))
+    graph = examples_graph(site_url_for("sparql.endpoint"))
     return _graph_response(graph)
 
 

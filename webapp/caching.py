@@ -36,6 +36,7 @@ from flask import Flask, Response, current_app, g, request
 
 from graph.pool import Reply
 from ontology.errors import InputError
+from webapp.site_url import site_root
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def _page_key() -> tuple[str, tuple[str, ...]] | None:
         request.full_path,
         headers.get("Accept", ""),
         headers.get("Accept-Encoding", ""),
-        request.host_url,
+        site_root(),
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -27,6 +27,7 @@ from webapp.bounds import is_entity_path
 from webapp.citation import AUTHOR
 from webapp.errors import EntityNotFound
 from webapp.page_data import closest_entities, iri_of, local_path, once_per_version
+from webapp.site_url import site_url_for
 from webapp.store import get_store
 
 bp = Blueprint("changes", __name__)
@@ -94,8 +95,8 @@ def entity_feed(kind: str, ident: str):
     feed.id(iri_of(f"/feeds/{kind}/{ident}.atom"))
     feed.title(f"ASCN knowledge graph: changes about {name}")
     feed.subtitle(f"Facts about the {FEED_TYPES[kind]} {name} added, removed or changed, release by release.")
-    feed.link(href=request.base_url, rel="self", type="application/atom+xml")
-    feed.link(href=url_for("pages.entity", kind=kind, ident=ident, _external=True), rel="alternate")
+    feed.link(href=site_url_for("changes.entity_feed", kind=kind, ident=ident), rel="self", type="application/atom+xml")
+    feed.link(href=site_url_for("pages.entity", kind=kind, ident=ident), rel="alternate")
     feed.language("en")
     feed.author(name=AUTHOR)  # RFC 4287 4.1.1: a feed whose entries name no author (or that has none) names one
     found = history(store, entity, changes=kept_changes())
@@ -110,7 +111,7 @@ def entity_feed(kind: str, ident: str):
         entry.id(f"{change.new.iri}#{kind}/{ident}")  # the release's IRI, as permanent as the feed's
         entry.title(f"Release {change.new.version}: {len(change)} change(s) about {name}")
         entry.updated(datetime.fromisoformat(change.new.issued))
-        entry.link(href=url_for("changes.changes_page", to=change.new.version, _external=True))
+        entry.link(href=site_url_for("changes.changes_page", to=change.new.version))
         entry.content("\n".join(view.lines()), type="text")
     response = Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
@@ -127,7 +128,7 @@ def _first_release_entry(entry, first: Release, kind: str, ident: str, name: str
     entry.id(f"{first.iri}#{kind}/{ident}")
     entry.title(f"Release {first.version}: the first release of the graph")
     entry.updated(datetime.fromisoformat(first.issued))
-    entry.link(href=url_for("pages.entity", kind=kind, ident=ident, _external=True))
+    entry.link(href=site_url_for("pages.entity", kind=kind, ident=ident))
     entry.content(
         f"Release {first.version} is the first release of the ASCN knowledge graph, the baseline later releases are "
         f"compared with. Each later release that adds, removes or changes a fact about {name}, or about what links "

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 
 from graph.releases import Release, current_release
+from webapp.site_url import site_url_for
 from webapp.store import get_store
 
 bp = Blueprint("citation", __name__)
@@ -31,7 +32,7 @@ def release_or_404() -> Release:
 
 def pinned_url(release: Release) -> str:
     """The link that pins ``release``: the query editor on that release's data."""
-    return f"{request.url_root.rstrip('/')}/query?release={release.version}"
+    return site_url_for("tools.query_page", release=release.version)
 
 
 def bibtex(release: Release, url: str) -> str:

@@ -828,6 +828,13 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Trust X-Forwarded-* headers from this reverse proxy only [or ASCN_TRUSTED_PROXY].",
 )
 @click.option(
+    "--site-url",
+    metavar="URL",
+    help="The site's public address, for the absolute URLs of the sitemap, feeds and descriptions, e.g. "
+    "https://kg.example.org/ [default: the address it listens on, or the host a trusted proxy forwards; "
+    "or ASCN_SITE_URL].",
+)
+@click.option(
     "--connections-per-client",
     type=click.IntRange(0),
     metavar="N",
@@ -857,6 +864,7 @@ def serve(
     row_limit: int | None,
     threads: int | None,
     trusted_proxy: str | None,
+    site_url: str | None,
     connections_per_client: int | None,
     rate_limit_sparql: str | None,
     rate_limit_pages: str | None,
@@ -882,6 +890,7 @@ def serve(
         "SPARQL_TIMEOUT": timeout,
         "SPARQL_ROW_LIMIT": row_limit,
         "TRUSTED_PROXY": trusted_proxy,
+        "SITE_URL": site_url,
         "CONNECTIONS_PER_CLIENT": connections_per_client,
         "RATE_LIMIT_SPARQL": rate_limit_sparql,
         "RATE_LIMIT_PAGES": rate_limit_pages,

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 
 from webapp.page_data import entity_pages
+from webapp.site_url import site_url
 
 bp = Blueprint("crawlers", __name__)
 
@@ -47,7 +48,7 @@ def robots() -> Response:
         "# queries, searches and recommendations are computed per request and are not for crawling.",
         "User-agent: *",
         *(f"Disallow: {path}" for path in TURNED_AWAY),
-        f"Sitemap: {request.url_root}sitemap.xml",
+        f"Sitemap: {site_url('/sitemap.xml')}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
@@ -59,7 +60,7 @@ def sitemap() -> Response:
     if len(paths) <= PER_SITEMAP:
         return _urlset(paths)
     parts = range(1, (len(paths) - 1) // PER_SITEMAP + 2)
-    entries = "".join(f"<sitemap><loc>{escape(request.url_root)}sitemap-{n}.xml</loc></sitemap>" for n in parts)
+    entries = "".join(f"<sitemap><loc>{escape(site_url(f'/sitemap-{n}.xml'))}</loc></sitemap>" for n in parts)
     return _xml(f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>')
 
 
@@ -78,8 +79,7 @@ def _paths() -> list[str]:
 
 
 def _urlset(paths: list[str]) -> Response:
-    root = request.url_root.rstrip("/")
-    entries = "".join(f"<url><loc>{escape(root + path)}</loc></url>" for path in paths)
+    entries = "".join(f"<url><loc>{escape(site_url(path))}</loc></url>" for path in paths)
     return _xml(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>')
 
 

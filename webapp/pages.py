@@ -56,6 +56,7 @@ from webapp.page_data import (
     upper_first,
     value_rows,
 )
+from webapp.site_url import site_url
 from webapp.store import get_graph_cache, get_store
 
 bp = Blueprint("pages", __name__)
@@ -452,7 +453,7 @@ def entity(kind: str, ident: str):
     else:
         view = build(iri, graph)
         types = [str(r["type"]) for r in rows("schema_types", {"entity": str(iri)})]
-        page_url = request.url_root.rstrip("/") + path
+        page_url = site_url(path)
         response = Response(
             render_template(
                 "pages/entity.html",

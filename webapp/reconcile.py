@@ -26,6 +26,7 @@ from ontology.errors import InputError
 from ontology.namespace import ASCN
 from webapp.api import ApiError, _api_error
 from webapp.page_data import local_path, lookup_index, public_base
+from webapp.site_url import site_root
 from webapp.sparql import cors
 
 bp = Blueprint("reconcile", __name__, url_prefix="/api/reconcile")
@@ -70,7 +71,7 @@ def service() -> Response:
 
 def manifest() -> dict:
     """The service manifest (spec §3): what the service matches, and where its preview and suggest live."""
-    root = request.url_root.rstrip("/")
+    root = site_root().rstrip("/")
     return {
         "versions": ["0.1", "0.2"],
         "name": "ASEAN Smart Cities Network knowledge graph",

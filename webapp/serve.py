@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import signal
+import socket
 import sys
 from collections.abc import Callable
 
@@ -40,6 +41,7 @@ def serve(app: Flask, host: str, port: int, threads: int | None, announce: Calla
                 threads=threads or default_threads(app),
                 ident="ascn",
                 send_bytes=1,
+                server_name=_server_name(host),
                 **_proxy(app),
                 **connection_limits(),
                 **_body_limit(app),
@@ -128,6 +130,17 @@ def _url(host: str, port: int) -> str:
     ('http://127.0.0.1:5000', 'http://[::1]:5000')
     """
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _server_name(host: str) -> str:
+    """The WSGI ``SERVER_NAME`` of a server listening on ``host``: the absolute URLs the app writes without
+    ``ASCN_SITE_URL`` are made from it (:mod:`webapp.site_url`), so it is the address listened on, or this machine's
+    name for every address (waitress's own default, ``waitress.invalid``, is no address at all).
+
+    >>> _server_name("127.0.0.1"), _server_name("::1"), _server_name("0.0.0.0") == socket.gethostname()
+    ('127.0.0.1', '::1', True)
+    """
+    return socket.gethostname() if host in ("", "0.0.0.0", "::") else host
 
 
 def _register(app: Flask, host: str, port: int) -> served.Registration | None:

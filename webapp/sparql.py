@@ -37,6 +37,7 @@ from queries.errors import QueryError
 from webapp import pinned
 from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
 from webapp.linked_data import best_match
+from webapp.site_url import site_url_for
 from webapp.sparql_description import service_description
 from webapp.store import current_version, get_pool
 
@@ -247,7 +248,7 @@ def _describe(req: Request) -> Response:
     fmt = choose_format("graph", req.format)
     if fmt is None:
         raise _not_acceptable("graph", req.format, "the service description, a graph")
-    body = service_description(request.base_url, current_app.config, fmt)
+    body = service_description(site_url_for("sparql.endpoint"), current_app.config, fmt)
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -30,6 +30,7 @@ from webapp import pinned
 from webapp.bounds import MAX_VALUE_LENGTH, distinct, repeated
 from webapp.page_data import linked_items
 from webapp.security import content_security_policy
+from webapp.site_url import site_url_for
 from webapp.static_files import static_folder
 from webapp.store import get_store, get_typed_graph
 
@@ -62,7 +63,7 @@ def query_page():
         groups.append(("everyone", others))
     config = current_app.config
     pinned_to, current = _pinned_release(), current_release(get_store())
-    endpoint = url_for("sparql.endpoint", release=pinned_to.version if pinned_to else None, _external=True)
+    endpoint = site_url_for("sparql.endpoint", release=pinned_to.version if pinned_to else None)
     response = make_response(
         render_template(
             "tools/query.html",
