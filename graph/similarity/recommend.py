@@ -464,33 +464,38 @@ def _in_countries(tg: TypedGraph, matrix, countries: AbstractSet[str]) -> np.nda
     return np.asarray(matrix[:, columns].sum(axis=1)).ravel() > 0
 
 
-def _unused_words(unknown: list[tuple[str, str | None]], every: bool) -> str | None:
+def _unused_words(unknown: list[tuple[str, str | None]], every: bool, plain: bool = False) -> str | None:
     """The note on a plan's words no project uses (:meth:`Scorer.unknown_words`), with the spelling each may have
-    meant. When none of its words is used and none is a near miss, the plan is likely in another language: the
-    words are not repeated (they are shown folded, "he thong" for "hệ thống"), and the note says so. Short words
-    without a near miss go unnamed: "our" or "sms" in a long paste is no news to its writer; a word in another
+    meant. When none of its words is used and none is a near miss, the plan may be in another language, and the note
+    says the projects are described in English; the words are named only when the plan is ``plain`` (typed in ASCII:
+    "coastal erosion", "air bersih", each word as typed), not shown folded ("he thong" for "hệ thống"). Short
+    words without a near miss go unnamed: "our" or "sms" in a long paste is no news to its writer; a word in another
     script (:func:`_unread_words`) is always named, however short ("交通").
 
     >>> _unused_words([("flod", "flood"), ("warning", None), ("our", None)], every=False)
     "no project's name or description uses “flod” (did you mean “flood”?), “warning”, so they do not change the ranking"
-    >>> _unused_words([("banjir", None)], every=True)
+    >>> _unused_words([("he", None), ("thong", None)], every=True)
     "no project's name or description uses any of these words, so they do not change the ranking (the projects are described in English)"
+    >>> _unused_words([("coastal", None), ("erosion", None)], every=True, plain=True)
+    "no project's name or description uses “coastal”, “erosion”, so they do not change the ranking (the projects are described in English)"
     >>> _unused_words([("our", None)], every=False) is None
     True
     >>> _unused_words([("交通", None)], every=False)
     "no project's name or description uses “交通”, so it does not change the ranking"
     """
-    if every and not any(close for _, close in unknown):
+    foreign = every and not any(close for _, close in unknown)
+    named = [(w, close) for w, close in unknown if close or len(w) > SHORT_WORD or not w.isascii()]
+    if foreign and not (plain and named):
         return (
             "no project's name or description uses any of these words, so they do not change the ranking "
             "(the projects are described in English)"
         )
-    named = [(w, close) for w, close in unknown if close or len(w) > SHORT_WORD or not w.isascii()]
     if not named:
         return None
     listed = ", ".join(f"“{w}”" + (f" (did you mean “{close}”?)" if close else "") for w, close in named)
     verb = "it does" if len(named) == 1 else "they do"
-    return f"no project's name or description uses {listed}, so {verb} not change the ranking"
+    english = " (the projects are described in English)" if foreign else ""
+    return f"no project's name or description uses {listed}, so {verb} not change the ranking{english}"
 
 
 def _unread_words(text: str) -> list[str]:
@@ -595,7 +600,8 @@ def _note(
         if unknown:
             # every word that counts is unknown: a lone piece of a city's name counts for nothing (Scorer.unplaced)
             counted = sc.plan_words(sc.unplaced(query.text))
-            unused = _unused_words(unknown, every=set(counted) <= {w for w, _ in unknown})
+            every = set(counted) <= {w for w, _ in unknown}
+            unused = _unused_words(unknown, every, plain=query.text.isascii())
             if unused:
                 notes.append(unused)
     if any(i.already_works_here for i in items):

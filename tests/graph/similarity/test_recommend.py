@@ -973,6 +973,19 @@ def test_a_plans_words_no_project_uses_are_named_with_their_near_spellings(store
         assert answer.items == ()
 
 
+def test_a_word_made_from_a_projects_word_is_no_typo_of_it(store, tg):
+    """Semarang's "coastal erosion" was asked "did you mean “coast”?": "coastal" is spelled right, and the projects
+    write "coast" only in the name of Woodlands North Coast's delivery robots. No stemmer the project has reads
+    "coastal" as "coast" (Snowball keeps a short stem whole), so the list stays empty, and the note names the words
+    the projects do not use, as typed."""
+    answer = ask(store, "projects_for_plan", city="Semarang", text="coastal erosion", tg=tg)
+    assert answer.items == ()
+    assert answer.note == (
+        "no project's name or description uses “coastal”, “erosion”, so they do not change the ranking (the projects "
+        "are described in English)"
+    )
+
+
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
     """Reasons read "United States's line of work" (75 reasons over the cities' three questions)."""
     answer = ask(store, "partners_for_city", city="Rayong", top=1, tg=tg)
