@@ -516,25 +516,50 @@ def _in_word(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
-def _words_alone(tg: TypedGraph, partner: str) -> str:
-    """The note of a partner that works in no member city, nor does a partner related to it: nothing ranks its
-    cities but what its own texts say against their projects' (no city like its own, no tie), and a sparse partner's
-    texts are few words, often of how the sources met it. Norway (a summary of a meeting and an event, and one
-    programme) had Banyuwangi second on “annual” and “meeting”, under a note that the list leaned on "what its
-    projects' descriptions say", of a partner with no project. The note names the texts there are and says that a
-    match on one or two words is thin; which words, each reason says."""
-    programmes = len(tg.targets("runs_programme", partner))
-    projects = len(tg.sources_of("involves_partner", partner))  # none in a member city
-    texts = [
-        "its description" if tg.entities[partner].description else "its name",
-        *(["its programme" if programmes == 1 else "its programmes"] if programmes else []),
-        *(["its project's text" if projects == 1 else "its projects' texts"] if projects else []),
-    ]
-    said = ", ".join(texts[:-1]) + " and " + texts[-1] if len(texts) > 1 else texts[0]
+def _partner_note(tg: TypedGraph, query: Query, links: int) -> str | None:
+    """What a sparse partner's cities rest on. Its own texts (its description, programmes, pairings, projects) are
+    set against each city's projects' texts, and cities like those it (or an agency related to it) works in are
+    preferred; a sparse partner's texts are few words, often of how the sources met it. Norway (a summary of a
+    meeting and an event, and one programme) had Banyuwangi second on “annual” and “meeting” under a note that the
+    list leaned on "what its projects' descriptions say", of a partner with no project. A partner that works in no
+    member city, nor does a related agency, has nothing but its words to rank by: the note says so and that a match
+    on one or two words is thin (which words, each reason says). None for a partner with links in cities enough."""
+    partner = query.node
+    assert partner is not None
+    ties = tied_cities(tg, partner)
+    if ties and links >= FEW_LINKS:
+        return None
+    counts = {
+        kind: len(found)
+        for kind, found in (
+            ("programme", tg.targets("runs_programme", partner)),
+            ("pairing", tg.sources_of("paired_partner", partner)),
+            ("project", tg.sources_of("involves_partner", partner)),
+        )
+        if found
+    }
+    texts = ["its description" if tg.entities[partner].description else "its name"]
+    texts += [f"its {kind}" if n == 1 else f"its {kind}s" for kind, n in counts.items()]
+    said = (", ".join(texts[:-1]) + " and " + texts[-1] if len(texts) > 1 else texts[0]) + (
+        " say" if len(texts) > 1 else " says"
+    )
+    named = [x for x, given in (("focus areas", query.focus_areas), ("programmes", query.programmes)) if given]
+    asked = f"the {' and '.join(named)} asked for and on " if named else ""
+    if not ties:
+        return (
+            f"{tg.name(partner)} works in no member city in the graph, nor does an agency related to it, so these "
+            f"cities rest only on {asked}what {said} against their projects' texts; a match on one or two shared "
+            "words is thin evidence: each reason names the words"
+        )
+    doers = {member == partner for tied in ties.values() for _, _, member in tied}
+    who = {
+        frozenset({True}): "it works in",
+        frozenset({False}): "an agency related to it works in",
+    }.get(frozenset(doers), "it and agencies related to it work in")
     return (
-        f"{tg.name(partner)} works in no member city in the graph, nor does an agency related to it, so these "
-        f"cities rest only on what {said} say{'s' if len(texts) == 1 else ''} against their projects' texts; "
-        "a city that shares one or two of its words is thin evidence: each reason names the words"
+        f"{tg.name(partner)} has {links} project or partnership link{'s' if links != 1 else ''} in the graph, so "
+        f"these lean on {asked}what {said} against their projects' texts and on cities like those {who}; items "
+        "with nothing shared say how they are connected"
     )
 
 
@@ -579,13 +604,9 @@ def _note(
             "compare it by; describe a plan (focus areas, a few words) with the city to get projects to "
             "learn from"
         )
-    elif (
-        query.node is not None
-        and q.input_kind == "partner"
-        and not (query.focus_areas or query.programmes)
-        and not tied_cities(tg, query.node)
-    ):
-        notes.append(_words_alone(tg, query.node))
+    elif query.node is not None and q.input_kind == "partner":
+        if partner := _partner_note(tg, query, q.links(tg, query)):
+            notes.append(partner)
     elif query.node is not None and q.input_kind in ("city", "project", "partner"):
         links = q.links(tg, query)
         if links < FEW_LINKS:

@@ -1023,17 +1023,31 @@ def test_a_partner_working_in_no_city_is_told_its_cities_rest_on_its_words_alone
     answer = ask(store, "cities_for_partner", partner="Norway", top=3, tg=tg)
     assert answer.note == (
         "Norway works in no member city in the graph, nor does an agency related to it, so these cities rest only "
-        "on what its description and its programme say against their projects' texts; a city that shares one or "
-        "two of its words is thin evidence: each reason names the words"
+        "on what its description and its programme say against their projects' texts; a match on one or two "
+        "shared words is thin evidence: each reason names the words"
     )
     assert (
-        "its description, its programme and its project's text say"
+        "its description, its programme and its project say"
         in ask(store, "cities_for_partner", partner="UN-Habitat", top=3, tg=tg).note
     )  # its one project is in no member city
-    # Huawei works in Phuket (the White Paper), so its list also leans on cities like Phuket: the note as before
-    assert ask(store, "cities_for_partner", partner="Huawei", top=3, tg=tg).note.startswith(
-        "Huawei has 1 project or partnership link in the graph, so these lean on"
+    focus = ask(store, "cities_for_partner", partner="Norway", focus=["Quality Environment"], top=3, tg=tg)
+    assert "rest only on the focus areas asked for and on what its description and its programme say" in focus.note
+
+
+def test_a_sparse_partner_tied_to_cities_is_told_what_its_cities_lean_on(store, tg):
+    # DFAT has no project: its list leaned on "what its projects' descriptions say"; it leans on its own texts and
+    # on cities like those Australia, its parent, works in
+    assert ask(store, "cities_for_partner", partner="DFAT", top=3, tg=tg).note == (
+        "Department of Foreign Affairs and Trade (DFAT), Australia has 0 project or partnership links in the graph, "
+        "so these lean on what its description and its programmes say against their projects' texts and on cities "
+        "like those an agency related to it works in; items with nothing shared say how they are connected"
     )
+    huawei = ask(store, "cities_for_partner", partner="Huawei", top=3, tg=tg).note  # the Phuket White Paper
+    assert (
+        "lean on what its description and its project say against their projects' texts and on cities like " in huawei
+    )
+    assert "those it works in;" in huawei
+    assert ask(store, "cities_for_partner", partner="JICA", top=3, tg=tg).note is None
 
 
 def test_city_without_projects_says_to_describe_a_plan(store, tg):
