@@ -26,6 +26,7 @@ from graph.similarity.recommend import ask
 from graph.similarity.typed_graph import GraphCache
 from graph.store import Store, Table
 from loaders import dataset
+from ontology.errors import shown
 from queries.library import get_query, library
 
 __all__ = ["open", "KnowledgeGraph", "Rows", "QUESTIONS"]
@@ -93,7 +94,7 @@ class KnowledgeGraph:
             text = named.bind(params)
         elif params:
             raise TypeError(
-                f"parameters are bound into library queries only; {text_or_name[:40]!r} is not a library query name"
+                f"parameters are bound into library queries only; {shown(text_or_name, 40)} is not a library query name"
             )
         elif _looks_like_a_name(text_or_name):
             get_query(text_or_name)  # raises NotFound with the closest names

@@ -19,6 +19,7 @@ from difflib import get_close_matches
 
 from graph.sparql_text import Token, inspect_query, tokens
 from ontology import PREFIXES
+from ontology.errors import shown
 from queries.errors import QueryError
 
 _MAX_EXPECTED = 8
@@ -77,7 +78,7 @@ def explain(sparql: str, error: QueryError) -> QueryError:
     if rest and not (rest[0].kind == "word" and rest[0].text.upper() in _FORMS):
         # the parser itself reports this at the end of the text
         return QueryError(
-            f"syntax error: expected {forms}, found {rest[0].text!r}", _line_column(sparql, rest[0].start)
+            f"syntax error: expected {forms}, found {shown(rest[0].text)}", _line_column(sparql, rest[0].start)
         )
     if error.position is None:
         return error

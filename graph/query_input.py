@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from graph.store import Store
 from ontology import ENTITY_BASE, entity_iri
-from ontology.errors import InputError, NotFound
+from ontology.errors import InputError, NotFound, shown
 from queries.library import Query, get_query, internal, library, parse_query
 
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
@@ -121,7 +121,7 @@ def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> Non
             iri = entity_iri(param.entity, text)
             if not store.query(get_query("entity_exists", "pages").bind({"entity": str(iri)})):
                 raise NotFound(
-                    f"parameter {param.name!r}: no {param.entity} with the id {text!r}",
+                    f"parameter {param.name!r}: no {param.entity} with the id {shown(text)}",
                     suggestions=get_close_matches(text, _ids(store, param.entity), n=3, cutoff=0.5),
                 )
 

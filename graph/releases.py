@@ -27,7 +27,7 @@ from rdflib.term import Identifier, Node
 
 from graph.describe import DATASET, DCAT3
 from graph.store import Store, construct, select
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 from ontology.namespace import ASCN, GRAPH, ID
 from queries.library import internal
 
@@ -124,7 +124,7 @@ def find_release(store: Store, version: str) -> Release:
     for release in found:
         if version in (release.version, str(release.number)):
             return release
-    raise NotFound(f"no release {version!r}", suggestions=[r.version for r in found])
+    raise NotFound(f"no release {shown(version)}", suggestions=[r.version for r in found])
 
 
 def data_content(store: Store) -> Graph:

@@ -11,10 +11,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["AscnError", "InputError", "InputErrors", "NOT_GIVEN", "NotFound"]
+__all__ = ["AscnError", "InputError", "InputErrors", "NOT_GIVEN", "NotFound", "shown"]
 
 NOT_GIVEN: Any = object()
 """The default of an error's ``got``: no value was given (``None`` is a value a file can hold)."""
+
+
+SHOWN_LENGTH = 100
+"""The most characters of a value an error message repeats."""
+
+
+def shown(value: Any, limit: int = SHOWN_LENGTH) -> str:
+    """``value`` as an error message quotes it (its ``repr``), cut to its first ``limit`` characters with its length
+    when longer: a message repeated a 10,000-character value in full, in every answer and log line that carried it.
+
+    >>> shown("da-nang"), shown(42)
+    ("'da-nang'", '42')
+    >>> shown("x" * 5000, 10)
+    "'xxxxxxxxxx…' (5,000 characters)"
+    """
+    text = value if isinstance(value, str) else None
+    if text is None or len(text) <= limit:
+        return repr(value)
+    return f"{text[:limit] + '…'!r} ({len(text):,} characters)"
 
 
 class AscnError(Exception):
@@ -62,14 +81,14 @@ class InputError(AscnError):
         if isinstance(self.record, int):
             where.append(f"line {self.record}")
         elif self.record is not None:
-            where.append(f"record {self.record!r}")
+            where.append(f"record {shown(self.record)}")
         if self.field is not None:
             where.append(f"field {self.field!r}")
         what = []
         if self.expected is not None:
             what.append(f"expected {self.expected}")
         if self.got is not None:
-            what.append(f"got {self.got!r}")
+            what.append(f"got {shown(self.got)}")
         return ": ".join(part for part in (", ".join(where), ", ".join(what)) if part) or "invalid input"
 
 

@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ontology import PREFIXES, entity_iri
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 from queries.errors import QueryError
 
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
@@ -103,7 +103,7 @@ class Query:
         for name in values:
             if name not in known:
                 raise QueryError(
-                    f"query {self.name!r} has no parameter {name!r}; its parameters: {', '.join(sorted(known)) or 'none'}"
+                    f"query {self.name!r} has no parameter {shown(name)}; its parameters: {', '.join(sorted(known)) or 'none'}"
                 )
         blocks = []
         for param in self.params:
@@ -175,7 +175,7 @@ def to_term(param: Param, value: Any):
         if prefixed and prefixed[1] in PREFIXES:
             return URIRef(PREFIXES[prefixed[1]] + prefixed[2])
         if not _IRI.match(text):
-            raise QueryError(f"{problem}{' or a ' + param.entity + ' id' if param.entity else ''}, got {text!r}")
+            raise QueryError(f"{problem}{' or a ' + param.entity + ' id' if param.entity else ''}, got {shown(text)}")
         return URIRef(text)
     if param.type == "string":
         return Literal(str(value))
@@ -187,7 +187,7 @@ def to_term(param: Param, value: Any):
         return Literal(text, datatype=XSD.decimal)
     if param.type == "year" and re.fullmatch(r"\d{4}", text):
         return Literal(text, datatype=XSD.gYear)
-    raise QueryError(f"{problem}, got {text!r}")
+    raise QueryError(f"{problem}, got {shown(text)}")
 
 
 def parse_query(name: str, text: str) -> Query:
@@ -233,7 +233,7 @@ def get_query(name: str, folder: str = "library") -> Query:
     """One query by name; an unknown name raises NotFound with the closest names."""
     queries = library(folder)
     if name not in queries:
-        raise NotFound(f"no query named {name!r}", suggestions=get_close_matches(name, list(queries), n=3))
+        raise NotFound(f"no query named {shown(name)}", suggestions=get_close_matches(name, list(queries), n=3))
     return queries[name]
 
 

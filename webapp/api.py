@@ -29,7 +29,7 @@ from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import QuestionError, ask, choose
 from graph.store import construct, select
 from ontology import PREFIXES, ontology_graph
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 from ontology.namespace import OWL, RDF, RDFS
 from queries.errors import QueryError
 from queries.examples import examples_graph, query_text
@@ -152,7 +152,7 @@ def _query_values(query) -> dict[str, Any]:
             continue
         if key not in params:
             known = ", ".join(sorted(params)) or "none"
-            raise ApiError(400, f"query {query.name!r} has no parameter {key!r}; its parameters: {known}", key)
+            raise ApiError(400, f"query {query.name!r} has no parameter {shown(key)}; its parameters: {known}", key)
         given = request.args.getlist(key)
         try:
             check_given(params[key], given)
@@ -257,7 +257,9 @@ def _recommend(output: str, given: dict, **options) -> Response:
     unknown = next((name for name in request.args if name not in taken), None)
     if unknown is not None:
         raise ApiError(
-            400, f"/api/recommend/{output} has no parameter {unknown!r}; its parameters: {', '.join(taken)}", unknown
+            400,
+            f"/api/recommend/{output} has no parameter {shown(unknown)}; its parameters: {', '.join(taken)}",
+            unknown,
         )
     try:
         question = choose(output, given)
@@ -292,7 +294,7 @@ def _top() -> int:
     text = _one("top") or "10"
     top = whole_number(text)
     if top is None or not 1 <= top <= MAX_TOP:
-        raise ApiError(400, f"parameter 'top' must be a whole number from 1 to {MAX_TOP}, got {text!r}", "top")
+        raise ApiError(400, f"parameter 'top' must be a whole number from 1 to {MAX_TOP}, got {shown(text)}", "top")
     return top
 
 
@@ -305,7 +307,7 @@ def _flag(name: str, default: bool = False) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ApiError(400, f"parameter {name!r} must be true or false, got {text!r}", name)
+    raise ApiError(400, f"parameter {name!r} must be true or false, got {shown(text)}", name)
 
 
 def _year(name: str) -> int | None:
@@ -314,7 +316,7 @@ def _year(name: str) -> int | None:
         return None
     year = whole_number(text)
     if year is None or len(text) != 4:
-        raise ApiError(400, f"parameter {name!r} must be a year (four digits), got {text!r}", name)
+        raise ApiError(400, f"parameter {name!r} must be a year (four digits), got {shown(text)}", name)
     return year
 
 
@@ -369,7 +371,7 @@ def _graph_response(graph) -> Response:
     if chosen is None:
         offered = ", ".join(f"{f.name} ({f.media_type})" for f in FORMATS["graph"])
         if fmt is not None:
-            raise ApiError(400, f"parameter 'format': unknown format {fmt!r}; offered: {offered}", "format")
+            raise ApiError(400, f"parameter 'format': unknown format {shown(fmt)}; offered: {offered}", "format")
         raise ApiError(406, f"no acceptable format for Accept: {request.headers.get('Accept')}; offered: {offered}")
     response = Response(rdf_body(graph, chosen), mimetype=chosen.media_type)
     response.headers["Content-Type"] = f"{chosen.media_type}; charset=utf-8"
@@ -389,7 +391,7 @@ def download(ext: str) -> Response:
     if ext not in _EXTENSIONS:
         raise ApiError(
             404,
-            f"no download ascn-kg.{ext}",
+            f"no download {shown('ascn-kg.' + ext)}",
             suggestions=[dump_name(release.version if release else None, e) for e in _EXTENSIONS],
         )
     fmt = _EXTENSIONS[ext]

@@ -40,6 +40,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from loaders.records import CONTROL
+from ontology.errors import shown
 from webapp.facets import FACETS
 
 if TYPE_CHECKING:
@@ -245,16 +246,15 @@ def _refuse_bad_headers() -> None:
         raise BadRequest(f"The path holds the control character U+{ord(control[0]):04X}; no address here has one.")
     host = request.environ.get(_BAD_HOST)
     if host is not None:
-        shown = host if len(host) <= 80 else host[:80] + "…"
         raise BadRequest(
-            f"The Host header {shown!r} is not a host name (letters, digits and hyphens in labels of "
+            f"The Host header {shown(host, 80)} is not a host name (letters, digits and hyphens in labels of "
             "at most 63 characters, optionally with a port up to 65535)."
         )
     coding = request.headers.get("Content-Encoding", "").strip().lower()
     if coding not in ("", "identity") and (request.content_length or "HTTP_TRANSFER_ENCODING" in request.environ):
         # the body would be read as the coded bytes: a gzipped SPARQL query was 'the request body is not UTF-8 (byte 1)'
         raise UnsupportedMediaType(
-            f"The request body has Content-Encoding {coding[:40]!r}; request bodies are read as sent: send it "
+            f"The request body has Content-Encoding {shown(coding, 40)}; request bodies are read as sent: send it "
             "without a Content-Encoding."
         )
     limit = current_app.config.get("MAX_CONTENT_LENGTH")

@@ -20,7 +20,7 @@ from graph.releases import Change, Diff, Release, diff, history, list_releases, 
 from graph.store import select
 from loaders.review import RECORD_KINDS
 from ontology import prefixed
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 from ontology.namespace import ID
 from queries.library import internal
 from webapp.bounds import is_entity_path
@@ -85,7 +85,7 @@ def entity_feed(kind: str, ident: str):
             (f"/feeds/{kind}/{path.rsplit('/', 1)[-1]}.atom", label) for path, label in closest_entities(kind, ident)
         ]
         raise EntityNotFound(
-            f"There is no feed for {FEED_TYPES[kind]} {ident[:100]!r}: no such {FEED_TYPES[kind]} in the graph.", feeds
+            f"There is no feed for {FEED_TYPES[kind]} {shown(ident)}: no such {FEED_TYPES[kind]} in the graph.", feeds
         )
     store = get_store()
     name = names[URIRef(entity)]

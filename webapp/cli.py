@@ -29,7 +29,7 @@ from loaders import dataset, shacl_sparql
 from loaders.errors import ValidationError
 from loaders.schema import SCHEMA, SOURCE_KINDS
 from loaders.templates import csv_template, yaml_template
-from ontology.errors import AscnError, InputError
+from ontology.errors import AscnError, InputError, shown
 from queries.library import check_given, get_query
 from webapp import DEFAULTS, served, warmup
 
@@ -789,7 +789,7 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return check_limit(value, param.opts[0])
     except InputError as exc:
-        raise click.BadParameter(f"expected {exc.expected}, got {value!r}") from None
+        raise click.BadParameter(f"expected {exc.expected}, got {shown(value)}") from None
 
 
 @main.command()

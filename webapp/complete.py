@@ -20,6 +20,7 @@ from flask import Blueprint, Response, jsonify, request
 from graph.lookup import Entity, Term, expand_name
 from graph.reconcile import kind_classes
 from ontology import prefixed
+from ontology.errors import shown
 from webapp.api import ApiError, _api_error
 from webapp.page_data import lookup_index, whole_number
 from webapp.sparql import cors
@@ -38,12 +39,12 @@ def complete() -> Response:
     args = request.args
     q, kind = args.get("q", ""), args.get("kind", "entity")
     if kind not in KINDS:
-        raise ApiError(400, f"parameter 'kind' must be one of {', '.join(KINDS)}, got {kind!r}", "kind")
+        raise ApiError(400, f"parameter 'kind' must be one of {', '.join(KINDS)}, got {shown(kind)}", "kind")
     limit_text = args.get("limit", "10")
     limit = whole_number(limit_text)
     if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise ApiError(
-            400, f"parameter 'limit' must be a whole number from 1 to {MAX_LIMIT}, got {limit_text!r}", "limit"
+            400, f"parameter 'limit' must be a whole number from 1 to {MAX_LIMIT}, got {shown(limit_text)}", "limit"
         )
     cls = expand_name(args["class"]) if args.get("class") else None
     index = lookup_index()

@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 from werkzeug.http import parse_options_header
 
 from graph.formats import GRAPH_FORMATS, Format, by_name, write
+from ontology.errors import shown
 from ontology.jsonld import jsonld_context
 from ontology.namespace import ASCN, RDF, SCHEMA, WGS
 from webapp.bounds import ParameterError
@@ -134,7 +135,8 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> str | Format:
         if name is None:
             raise ParameterError(
                 "format",
-                f"unknown format {format_param!r}; use one of html, " + ", ".join(f.extension for f in GRAPH_FORMATS),
+                f"unknown format {shown(format_param)}; use one of html, "
+                + ", ".join(f.extension for f in GRAPH_FORMATS),
             )
         return HTML if name == HTML else _graph_format(name)
     if not accept:

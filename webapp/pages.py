@@ -22,7 +22,7 @@ from graph.lookup import fold, local_id
 from graph.similarity.questions import QUESTIONS
 from graph.similarity.reasons import to_dict
 from graph.similarity.recommend import ask
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 from ontology.namespace import ASCN, DCTERMS, GRAPH, RDFS, VOID
 from queries.errors import QueryError
 from webapp.bounds import MAX_ENTITY_PATH, ParameterError, is_entity_path
@@ -216,12 +216,12 @@ def _found_projects():
         close = get_close_matches(value[:100], known, n=3, cutoff=0.6)
         raise ParameterError(
             key,
-            f"no {dict(FACETS)[key].lower()} {value[:100]!r} in the graph"
+            f"no {dict(FACETS)[key].lower()} {shown(value)} in the graph"
             + (f"; did you mean {', '.join(close)}?" if close else ""),
         )
     order = request.args.get("sort", "name")
     if order not in dict(SORTS):  # the page's own menu sends one of them; another was put in name order silently
-        raise ParameterError("sort", f"no order {order[:40]!r}; choose one of: {', '.join(dict(SORTS))}")
+        raise ParameterError("sort", f"no order {shown(order, 40)}; choose one of: {', '.join(dict(SORTS))}")
     return projects, wanted, order, sort_projects(search(projects, wanted), order)
 
 
@@ -331,11 +331,10 @@ def _page_number(text: str, pages: int) -> int:
     """
     digits = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
     if not digits or len(digits) > len(str(pages)) or int(digits) > pages:
-        shown = text if len(text) <= 40 else text[:40] + "…"
         raise ParameterError(
             "page",
             f"this search has {pages} page{'s' if pages > 1 else ''}; "
-            f"expected a page number from 1 to {pages}, got {shown!r}",
+            f"expected a page number from 1 to {pages}, got {shown(text, 40)}",
         )
     return int(digits)
 

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from graph import reconcile as rc
 from graph.lookup import Entity, Index, local_id, term_labels
-from ontology.errors import InputError
+from ontology.errors import InputError, shown
 from ontology.namespace import ASCN
 from webapp.api import ApiError, _api_error
 from webapp.page_data import local_path, lookup_index, public_base
@@ -64,7 +64,7 @@ def service() -> Response:
         try:
             found = rc.reconcile(index, query["query"], query["types"], query["properties"], query["limit"])
         except InputError as exc:
-            raise ApiError(400, f"query {key!r}: {exc}", "queries") from None
+            raise ApiError(400, f"query {shown(key)}: {exc}", "queries") from None
         answer[key] = {"result": [_candidate(index, c) for c in found]}
     return _jsonp(answer)
 
@@ -113,7 +113,7 @@ def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     members: dict[str, Any] = {}
     for key, value in pairs:
         if key in members:
-            raise ApiError(400, f"parameter 'queries' gives the key {key!r} twice in one object", "queries")
+            raise ApiError(400, f"parameter 'queries' gives the key {shown(key)} twice in one object", "queries")
         members[key] = value
     return members
 
@@ -133,7 +133,7 @@ def _whole_number(digits: str) -> int:
 
 def _parse_query(key: str, query: Any) -> dict:
     def refuse(message: str):
-        raise ApiError(400, f"query {key!r}: {message}", "queries")
+        raise ApiError(400, f"query {shown(key)}: {message}", "queries")
 
     if not isinstance(query, dict):
         refuse("must be a JSON object")
@@ -249,7 +249,7 @@ def preview() -> Response:
     index = lookup_index()
     entity = index.entities.get(iri)
     if entity is None:
-        raise ApiError(404, f"no entity with id {iri!r}", "id")
+        raise ApiError(404, f"no entity with id {shown(iri)}", "id")
     names = [n for n in entity.all_names() if n != entity.label]
     return Response(
         render_template(
@@ -276,7 +276,7 @@ def _jsonp(body: dict) -> Response:
             raise ApiError(
                 400,
                 "parameter 'callback': expected a JavaScript name (letters, digits, '_', '$', '.') of at most "
-                f"{_CALLBACK_LENGTH} characters, got {callback[:40]!r}"
+                f"{_CALLBACK_LENGTH} characters, got {shown(callback, 40)}"
                 + (f" ({len(callback)} characters)" if len(callback) > 40 else ""),
                 "callback",
             )

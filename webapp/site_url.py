@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request, url_for
 from werkzeug.sansio.utils import get_host
 
-from ontology.errors import InputError
+from ontology.errors import InputError, shown
 
 SETTING = "SITE_URL"
 
@@ -58,6 +58,6 @@ def check_site_url(value: Any) -> str | None:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise InputError(
             f"ASCN_{SETTING} must be the site's absolute http(s) address, such as https://kg.example.org/ "
-            f"(got {str(value)[:100]!r})"
+            f"(got {shown(str(value))})"
         )
     return value.rstrip("/") + "/"

@@ -32,7 +32,7 @@ from graph.formats import FORMATS, Format, by_name, kind_of_form
 from graph.pool import AnswerTooLarge, Job, PoolBusy, QueryTimeout, Reply
 from graph.results import XML_REFUSAL
 from graph.sparql_text import inspect_query, normalised, shape
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 from queries.errors import QueryError
 from webapp import pinned
 from webapp.caching import CACHE_CONTROL, answer_cache, etag, not_modified
@@ -303,7 +303,7 @@ def check_format(fmt: str | None) -> None:
     """Refuse (400) a ``format`` parameter that names no format of any kind of answer."""
     if fmt is not None and not any(by_name(kind, fmt) for kind in ANSWER_KINDS):
         names = sorted({f.name for kind in ANSWER_KINDS for f in FORMATS[kind]})
-        raise ProtocolError(400, f"parameter 'format': unknown format {fmt!r}; choose one of: {', '.join(names)}")
+        raise ProtocolError(400, f"parameter 'format': unknown format {shown(fmt)}; choose one of: {', '.join(names)}")
 
 
 def _format(params: dict) -> str | None:

@@ -67,6 +67,7 @@ from graph.formats import export_format
 from graph.sparql_text import UPDATE_KEYWORDS, inspect_query, tokens
 from graph.store import Answer, Staged, Table, ask, select
 from ontology import PREFIXES
+from ontology.errors import shown
 from ontology.namespace import GRAPH
 from queries.errors import QueryError
 from queries.library import internal
@@ -360,7 +361,7 @@ class SparqlStore:
             warnings.simplefilter("ignore")
             client.setQuery(update)
         if not client.isSparqlUpdateRequest():
-            raise StoreError(f"not a SPARQL update: {update[:60]!r}")
+            raise StoreError(f"not a SPARQL update: {shown(update, 60)}")
         response = self._send(client, self.update_url, query=False)
         with self._reading(self.update_url):
             response.read()
