@@ -15,7 +15,7 @@ import numpy as np
 
 from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
 from graph.similarity.scoring import scorer
-from graph.similarity.text import READ_AS, stands_for, stem
+from graph.similarity.text import READ_AS, spans, stands_for, stem
 from graph.similarity.text import words as text_words
 from graph.similarity.ties import Tie, ties_in
 from graph.similarity.typed_graph import TypedGraph
@@ -227,21 +227,38 @@ def _words(ws: list[str]) -> str:
 
 def _read_as(text: str, shown: list[str]) -> str:
     """How a plan's words were read, where a reason names a word the plan wrote only as an abbreviation or another
-    word (:data:`~graph.similarity.text.READ_AS`): "speaks of “electric”, “vehicle”, as the plan does" to a plan
-    for "EV charging" would say the plan wrote words it did not.
+    word (:data:`~graph.similarity.text.READ_AS`), or only as a part of a hyphenated word: "speaks of “electric”,
+    “vehicle”, as the plan does" to a plan for "EV charging" would say the plan wrote words it did not, and "speaks
+    of “stop”, as the plan does" to Vientiane's "one-stop permit" (a bus project's bus stops) hid that the plan's
+    "stop" is a part of its "one-stop".
 
     >>> _read_as("EV charging", ["charging", "electric", "vehicle"]), _read_as("EV charging", ["charging"])
     (' (reading “EV” as “electric vehicle”)', '')
+    >>> _read_as("One-stop permit", ["stop"]), _read_as("one-stop permit at bus stops", ["stop"])
+    (' (reading “One-stop” as “stop”)', '')
+    >>> _read_as("One-stop permit", ["one-stop", "permits"])
+    ''
     """
     typed = text_words(text)
     own = {stem(w) for w in typed}
-    lent = {stem(w) for w in shown} - own
+    shown_stems = {stem(w): w for w in shown}
+    lent = set(shown_stems) - own
+    alone = {stem(w) for w, _, _ in spans(text)[1] if "-" not in w}  # written as words of their own
     readings = []
     for t in dict.fromkeys(typed):
         if lent & {stem(w) for w in stands_for(t)}:
-            written = re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text, re.IGNORECASE)
-            readings.append(f"“{written.group() if written else t}” as “{READ_AS[t]}”")
+            readings.append(f"“{_as_written(text, t)}” as “{READ_AS[t]}”")
+        elif "-" in t and stem(t) not in shown_stems:
+            parts = [shown_stems[s] for s in dict.fromkeys(stem(p) for p in t.split("-")) if s in shown_stems]
+            if parts and not set(map(stem, parts)) <= alone:
+                readings.append(f"“{_as_written(text, t)}” as {_words([p for p in parts if stem(p) not in alone])}")
     return f" (reading {' and '.join(readings)})" if readings else ""
+
+
+def _as_written(text: str, word: str) -> str:
+    """``word`` (as :func:`~graph.similarity.text.words` gives it) as the text writes it, case and all."""
+    written = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
+    return written.group() if written else word
 
 
 def _best_pair(tg: TypedGraph, ours: list[str], theirs: list[str]) -> tuple[str, str, list[str]] | None:
