@@ -105,10 +105,12 @@ def _decode(file: BinaryIO, name: str, max_length: int, size: str) -> str:
 
 
 def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> None:
-    """Refuse a bare entity id (``city=danang``) that names no entity of its kind in the graph.
+    """Refuse a value of an entity parameter that names nothing in the graph: a bare id (``city=danang``) that names
+    no entity of its kind (NotFound with the closest ids of that kind), or an IRI given in full that is the subject
+    of no triple (``country=https://example.org/x``). Either gave an empty answer that looked like a true "none".
 
-    An IRI given in full is taken as it is: a query may ask about anything. A bare id is a promise that it
-    names one of ours, so a typo raises NotFound with the closest ids of that kind.
+    An IRI in full that the graph describes is taken as it is, of whatever kind or namespace: a query may ask about
+    anything the graph holds (a loaded file's own IRIs too).
     """
     for param in query.params:
         given = values.get(param.name)
@@ -116,14 +118,23 @@ def check_entities(store: Store, query: Query, values: Mapping[str, Any]) -> Non
             continue
         for value in given if isinstance(given, (list, tuple)) else [given]:
             text = str(value).strip()
-            if not _SLUG.match(text):
+            if not text:
                 continue
-            iri = entity_iri(param.entity, text)
-            if not store.query(get_query("entity_exists", "pages").bind({"entity": str(iri)})):
+            bare = _SLUG.match(text) is not None
+            iri = entity_iri(param.entity, text) if bare else text
+            if store.query(get_query("entity_exists", "pages").bind({"entity": str(iri)})):
+                continue
+            if bare:
                 raise NotFound(
                     f"parameter {param.name!r}: no {param.entity} with the id {shown(text)}",
                     suggestions=get_close_matches(text, _ids(store, param.entity), n=3, cutoff=0.5),
+                    parameter=param.name,
                 )
+            raise NotFound(
+                f"parameter {param.name!r}: the graph describes nothing with the IRI {shown(text)}; give a "
+                f"{param.entity}'s id or its IRI ({ENTITY_BASE}{param.entity}/<id>)",
+                parameter=param.name,
+            )
 
 
 def _ids(store: Store, kind: str) -> list[str]:

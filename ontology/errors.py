@@ -119,15 +119,16 @@ class InputErrors(InputError):
 
 
 class NotFound(AscnError):
-    """An id or IRI names nothing; ``suggestions`` are near misses to offer.
+    """An id or IRI names nothing; ``suggestions`` are near misses to offer, ``parameter`` the one that gave it.
 
     >>> print(NotFound("no city 'bandar'", suggestions=["bandar-seri-begawan"]))
     no city 'bandar'; did you mean: bandar-seri-begawan?
     """
 
-    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, suggestions: Sequence[str] = (), parameter: str | None = None) -> None:
         self.message = message
         self.suggestions = list(suggestions)
+        self.parameter = parameter
         super().__init__(str(self))
 
     @property

@@ -113,8 +113,9 @@ def run_query(name: str) -> Response:
     """Run a library query with the URL's parameters bound; ``format`` (or Accept) picks the answer's format.
 
     :raise 404: no query of that name (the closest names are suggested); an empty answer to a bare entity id that
-        names nothing of its kind (``city=danang``: the closest ids are suggested, as ``ascn query`` does). Ids are
-        checked only when the answer is empty, so an answer with rows costs no further look-up.
+        names nothing of its kind (``city=danang``: the closest ids are suggested, as ``ascn query`` does), or to
+        an entity parameter's IRI that the graph does not describe (``country=https://example.org/x``), naming the
+        parameter. Ids are checked only when the answer is empty, so an answer with rows costs no further look-up.
     :raise 400: an unknown parameter, a value of the wrong form, or a required parameter left out.
     """
     try:
@@ -139,7 +140,7 @@ def run_query(name: str) -> Response:
         try:
             check_entities(get_store(), query, values)
         except NotFound as exc:
-            raise ApiError(404, exc.message, suggestions=exc.suggestions) from None
+            raise ApiError(404, exc.message, exc.parameter, exc.suggestions) from None
     return response
 
 

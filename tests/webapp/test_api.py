@@ -535,3 +535,31 @@ def test_a_method_an_api_route_does_not_take_is_a_json_405_naming_those_it_does(
         "message": f"method {method} is not allowed here; {path} accepts {allowed}",
         "status": 405,
     }
+
+
+@pytest.mark.parametrize(
+    "value", ["https://example.org/x", "https://w3id.org/ascn/id/country/vnx", "urn:isbn:0451450523"]
+)
+def test_an_entity_iri_the_graph_does_not_describe_is_404_naming_the_parameter(client, value):
+    """A foreign IRI (or one of ours naming nothing) gave 200 with an empty answer, a true-looking "no cities"."""
+    response = client.get("/api/queries/cities_of_country", query_string={"country": value})
+    assert response.status_code == 404
+    message = (
+        f"parameter 'country': the graph describes nothing with the IRI {value!r}; give a country's id or its IRI "
+        "(https://w3id.org/ascn/id/country/<id>)"
+    )
+    assert response.get_json() == {
+        "error": message,
+        "message": message,
+        "parameter": "country",
+        "status": 404,
+        "suggestions": [],
+    }
+
+
+def test_an_iri_the_graph_describes_is_taken_as_it_is(client):
+    found = client.get("/api/queries/cities_of_country?country=https://w3id.org/ascn/id/country/vn&format=csv")
+    assert found.status_code == 200 and "Da Nang" in found.get_data(as_text=True)
+    # a city is no country, but the graph describes it: the empty answer is a true one
+    other = client.get("/api/queries/cities_of_country?country=https://w3id.org/ascn/id/city/hanoi&format=csv")
+    assert other.status_code == 200 and other.headers["X-ASCN-Rows"] == "0"
