@@ -381,12 +381,18 @@ def _graph_response(graph) -> Response:
 
 
 _EXTENSIONS = {fmt.extension: fmt for fmt in DOWNLOADS}
+_DOWNLOAD_NAMES = {key: fmt for fmt in DOWNLOADS for key in (fmt.name, fmt.extension, *fmt.aliases) if "/" not in key}
+"""What a download's ``format`` parameter may say: a download's syntax by name, file ending or short alias."""
 
 
 @bp.get("/download/ascn-kg.<ext>")
 def download(ext: str) -> Response:
     """The whole graph as a file (TriG keeps the named graphs; the triple formats hold their union), saved
-    under the name of the current release (``ascn-kg-<version>.<ext>``)."""
+    under the name of the current release (``ascn-kg-<version>.<ext>``).
+
+    A ``format`` parameter is read as on ``/ontology.<ext>``, the ending being only the default: it picks the file of
+    that syntax, named by its own ending (``/download/ascn-kg.ttl?format=jsonld`` is ``ascn-kg-<version>.jsonld``,
+    where it was the Turtle file without a word); a format no download has is a 400 naming it and those there are."""
     store = get_store()
     release = current_release(store)
     if ext not in _EXTENSIONS:
@@ -395,6 +401,16 @@ def download(ext: str) -> Response:
             f"no download {shown('ascn-kg.' + ext)}",
             suggestions=[dump_name(release.version if release else None, e) for e in _EXTENSIONS],
         )
+    asked = _one("format")
+    if asked is not None:
+        if asked.lower() not in _DOWNLOAD_NAMES:
+            raise ApiError(
+                400,
+                f"parameter 'format': no download in the format {shown(asked)}; there are: "
+                + ", ".join(f"{f.name} (ascn-kg.{f.extension})" for f in DOWNLOADS),
+                "format",
+            )
+        ext = _DOWNLOAD_NAMES[asked.lower()].extension
     fmt = _EXTENSIONS[ext]
     name = dump_name(release.version if release else None, ext)
     gzipped = request.accept_encodings["gzip"] > 0

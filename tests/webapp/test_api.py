@@ -503,6 +503,29 @@ def test_unknown_download_is_404_naming_the_files(client):
     assert any(re.fullmatch(r"ascn-kg-\d{4}-\d\d-\d\d\.\d+\.ttl", s) for s in _json(response)["suggestions"])
 
 
+def test_a_download_format_parameter_picks_the_file_as_on_the_ontology_files(client):
+    """/download/ascn-kg.ttl?format=jsonld was the Turtle file without a word; the parameter is read as on
+    /ontology.ttl?format=nt: the file of that syntax, under its own name."""
+    response = client.get("/download/ascn-kg.ttl?format=jsonld", buffered=True)
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    assert re.fullmatch(
+        r'attachment; filename="ascn-kg-\d{4}-\d\d-\d\d\.\d+\.jsonld"', response.headers["Content-Disposition"]
+    )
+    assert response.data == client.get("/download/ascn-kg.jsonld", buffered=True).data
+    same = client.get("/download/ascn-kg.nt?format=NT", buffered=True)
+    assert same.mimetype == "application/n-triples"
+
+
+def test_a_download_format_no_file_has_is_a_400_naming_it_and_the_files(client):
+    response = client.get("/download/ascn-kg.ttl?format=xlsx", buffered=True)
+    assert response.status_code == 400
+    assert _json(response)["parameter"] == "format"
+    assert _json(response)["message"] == (
+        "parameter 'format': no download in the format 'xlsx'; there are: trig (ascn-kg.trig), jsonld-graphs "
+        "(ascn-kg.graphs.jsonld), turtle (ascn-kg.ttl), ntriples (ascn-kg.nt), jsonld (ascn-kg.jsonld)"
+    )
+
+
 @pytest.mark.parametrize(
     "query, status, message",
     [
