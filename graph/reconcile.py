@@ -74,6 +74,23 @@ def kind_classes(type_id: str) -> set[str]:
     return {expand_name(type_id)}
 
 
+def type_classes(index: Index, type_id: str) -> set[str]:
+    """The classes of the type ``type_id`` (:func:`kind_classes`), refused (InputError, field ``type``) when the graph
+    has no entity of them: a misspelt type (``Town``, ``ascn:Cty``) gave an empty result, which a client shows as
+    "no match" for every row of its column. The W3C Reconciliation API leaves the types to the service; its manifest's
+    ``defaultTypes`` and ``/suggest/type`` list these.
+    """
+    classes = kind_classes(type_id)
+    if not index.of_classes(classes):
+        raise InputError(
+            field="type",
+            expected=f"one of this service's types ({', '.join(k.id for k in TYPES)}) or a class with instances in "
+            "the graph",
+            got=type_id,
+        )
+    return classes
+
+
 def similarity(query: str, name: str, floor: float = 0.0, words: frozenset[str] | None = None) -> float:
     """How alike two normalized names are, 0 to 100: 100 when equal, else the better of their character
     similarity and the share of the query's words the name has (less a little, so only equal names reach 100).
@@ -145,15 +162,16 @@ def reconcile(
 ) -> list[Candidate]:
     """Candidates for the name ``query`` (of any of ``types`` when given), best first, at most ``limit``.
 
-    :raise InputError: an unknown property id (naming the known ones).
+    :raise InputError: an unknown property id (naming the known ones), a type with no entity (:func:`type_classes`).
     """
     for pid, _ in properties:
         if pid not in PROPERTIES:
             raise InputError(field="properties", expected="a property id: " + ", ".join(PROPERTIES), got=pid)
+    classes = {c for t in types for c in type_classes(index, t)}
     q = normalize(query)
     if not q:
         return []
-    pool = index.of_classes({c for t in types for c in kind_classes(t)}) if types else list(index.entities.values())
+    pool = index.of_classes(classes) if types else list(index.entities.values())
     words = query_words(q)
     scored = []
     for entity in pool:

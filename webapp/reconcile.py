@@ -198,7 +198,7 @@ def _class_label(entity: Entity) -> str:
 def suggest_entity() -> Response:
     """Entities whose name has a word starting with ``prefix`` (of ``type`` when given), most used first."""
     prefix, index = _prefix(), lookup_index()
-    classes = rc.kind_classes(request.args["type"]) if request.args.get("type") else None
+    classes = _type_classes(index, request.args["type"]) if request.args.get("type") else None
     found = index.complete(prefix, classes, limit=SUGGEST_LIMIT) if prefix.strip() else []
     return _jsonp(
         {
@@ -213,6 +213,14 @@ def suggest_entity() -> Response:
             ]
         }
     )
+
+
+def _type_classes(index: Index, type_id: str) -> set[str]:
+    """The classes of the ``type`` parameter; 400 naming it when the graph has none of its entities."""
+    try:
+        return rc.type_classes(index, type_id)
+    except InputError as exc:
+        raise ApiError(400, f"parameter 'type': expected {exc.expected}, got {shown(type_id)}", "type") from None
 
 
 @bp.get("/suggest/type")

@@ -125,6 +125,14 @@ def test_a_country_property_tells_namesakes_apart(service):
         ('{"q0": {"query": "ab', "parameter 'queries' is not JSON: Unterminated string starting at line 1 column 18"),
         ("[]", "parameter 'queries' must be a JSON object of queries by key"),
         ('{"q0": {"query": "x", "limit": 0}}', "query 'q0': field 'limit' must be a whole number from 1 to 100"),
+        *(  # a type the graph has no entity of gave an empty result: "no match" for every row of a column
+            (
+                json.dumps({"q0": {"query": "Hanoi", "type": ["City", wrong]}}),
+                "query 'q0': field 'type': expected one of this service's types (City, Partner, Project, Programme, "
+                f"Country) or a class with instances in the graph, got {wrong!r}",
+            )
+            for wrong in ("Town", "ascn:Cty", "https://example.org/Town")
+        ),
         (
             '{"q0": {"query": "x", "colour": 1}}',
             "query 'q0': unknown field(s) colour; known: query, type, limit, properties, type_strict",
@@ -176,6 +184,12 @@ def test_suggest_services(site):
     assert suggest("entity", prefix="da n")[0]["id"] == DA_NANG
     assert [t["id"] for t in suggest("type", prefix="prog")] == ["Programme"]
     assert [p["id"] for p in suggest("property", prefix="coun")] == ["country"]
+    assert [e["id"] for e in suggest("entity", prefix="da n", type="ascn:City")] == [DA_NANG]
+    refused = requests.get(
+        f"{site}/api/reconcile/suggest/entity", params={"prefix": "da n", "type": "Town"}, timeout=30
+    )
+    assert refused.status_code == 400 and refused.json()["parameter"] == "type"
+    assert refused.json()["message"].startswith("parameter 'type': expected one of this service's types (City, ")
 
 
 def test_preview_is_a_small_page_of_the_entity(site):
