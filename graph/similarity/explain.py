@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from graph.similarity.reasons import Evidence, Reason, evidence, first_evidence
-from graph.similarity.scoring import scorer
+from graph.similarity.scoring import event_stems, scorer
 from graph.similarity.text import READ_AS, spans, stands_for, stem
 from graph.similarity.text import words as text_words
 from graph.similarity.ties import Tie, ties_in
@@ -418,7 +418,7 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
     fits = sc.text_scores(sc.project_rows(tuple(own)), profile) if own else np.zeros(0)
     if fits.size and fits.max() > 0:
         p = own[int(np.argmax(fits))]
-        words = sc.shared(profile, index[p], sc.written(sc.expertise_sources(a)), 4)
+        words = sc.shared(profile, index[p], sc.written(sc.expertise_sources(a)), 4, hidden=event_stems())
         if words:
             reasons.append(
                 Reason(

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import suppress
 from functools import cache, cached_property
 from itertools import chain
@@ -54,6 +55,8 @@ from graph.similarity.text import (
 )
 from graph.similarity.ties import family
 from graph.similarity.typed_graph import TypedGraph
+from ontology import ONTOLOGY_IRI, module_graph
+from ontology.namespace import ASCN, RDFS
 
 PATH_WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "city_city": {"focus_area": 0.4, "partner": 0.3, "programme": 0.2, "practice": 0.1},
@@ -74,6 +77,35 @@ words, a description also says who paid, when and how far it got. Chosen on the 
 evaluate``, each value with the question weights re-tuned: partner → city MRR 0.251 at 1, 0.254 at 2, 0.264 at 3;
 city → partner 0.330, 0.330, 0.329; plans' nDCG@10 0.631, 0.628, 0.631 (it had first been set on the judged
 questions, which only measure)."""
+
+
+@cache
+def event_stems() -> frozenset[str]:
+    """The stems of the ontology's names for the kinds of event the records speak of (``ascn:Event`` and its
+    subclasses: "event", "summit", "meeting", "ASCN annual meeting"). That a partner's record and a city's project
+    both mention an annual meeting says they were at the same meeting, not that they do the same work: Norway's
+    summary ("Presented smart city proposals at the 2021 ASCN annual meeting") put Banyuwangi second among its cities
+    on “annual” and “meeting”, Smart Kampung having been presented at one. So the tie questions' text families
+    (:attr:`Scorer.plain_expertise`, :attr:`Scorer.plain_city_vectors`, :attr:`Scorer.city_words`,
+    :attr:`Scorer.expertise_words`) and their reasons do not count them; a plan's words and the other families
+    read them as written (benchmarks/README.md, issue 12's seventeenth pass, partners: candidate E)."""
+    core = module_graph(f"{ONTOLOGY_IRI}/core")
+    kinds = core.transitive_subjects(RDFS.subClassOf, ASCN.Event)
+    return frozenset(stem(w) for kind in kinds for label in core.objects(kind, RDFS.label) for w in words(str(label)))
+
+
+def _without_events(m: sp.spmatrix, terms: list[str]) -> sp.csr_matrix:
+    """``m`` (rows over ``terms``) with the columns of :func:`event_stems` emptied."""
+    events = event_stems()
+    return sp.csr_matrix(m @ sp.diags([0.0 if t in events else 1.0 for t in terms]))
+
+
+def _events_uncounted(index: BM25Index) -> BM25Index:
+    """A BM25 index whose :func:`event_stems` score nothing (its documents' lengths still count them)."""
+    index.matrix = sp.csc_matrix(
+        _without_events(index.matrix, sorted(index.vocabulary, key=index.vocabulary.__getitem__))
+    )
+    return index
 
 
 def plain_document(e) -> str:
@@ -445,7 +477,14 @@ class Scorer:
         """The stems :meth:`shared` never names, united once rather than on each reason."""
         return self._places | self._partner_names | self._dating
 
-    def shared(self, vector: sp.spmatrix, project: int, written: Collection[str], limit: int = 5) -> list[str]:
+    def shared(
+        self,
+        vector: sp.spmatrix,
+        project: int,
+        written: Collection[str],
+        limit: int = 5,
+        hidden: AbstractSet[str] = frozenset(),
+    ) -> list[str]:
         """The words a vector shares with a project's text that a reason may name (:meth:`TextIndex.shared`), and
         never a place name nor a partner's or programme's name: two projects in Siem Reap share "siem" and "reap"
         whatever they do, two Smart JAMP projects "mlit" and "jamp", and "both speak of reap, siem" is no reason an
@@ -456,8 +495,9 @@ class Scorer:
         Nor a word of the record (:data:`~graph.similarity.text.RECORD`): a stem of one is named only where both
         sides write it as another word, the project in its name or description and the vector's side in
         ``written`` (the words of the texts it was made of, :meth:`written`): "announcements" in both is a reason,
-        "announced" on either side is not."""
-        hidden = self._unquoted
+        "announced" on either side is not. Nor the caller's ``hidden`` stems (a partner's reasons:
+        :func:`event_stems`)."""
+        hidden = self._unquoted | hidden
         terms = self.text.terms
         record = {terms[j] for j in vector.indices} & {terms[j] for j in self.text.matrix[project].indices}
         record &= self._record_stems
@@ -575,19 +615,21 @@ class Scorer:
     def plain_city_vectors(self) -> sp.csr_matrix:
         """Each city's projects' texts taken together in the plain view (:attr:`plain`; city × term, rows of unit
         length): what a partner's expertise meets word for word."""
-        return normalised(self.tg.matrix("city_project") @ self.plain.matrix)
+        return normalised(_without_events(self.tg.matrix("city_project") @ self.plain.matrix, self.plain.terms))
 
     @cached_property
     def plain_expertise(self) -> sp.csr_matrix:
         """Each partner's expertise (:meth:`expertise`) in the plain view (:attr:`plain`; partner × term, rows of
         unit length): the specific words of its line of work ("street lighting", "traffic control"), without the
         framework's broad concepts that most cities' texts share."""
-        return normalised(self.plain.vectors_of(self._corpus[0], self._expertise_documents))
+        return normalised(
+            _without_events(self.plain.vectors_of(self._corpus[0], self._expertise_documents), self.plain.terms)
+        )
 
     @cached_property
     def expertise_words(self) -> BM25Index:
         """BM25 over each partner's expertise (:meth:`expertise`): what a city's projects' words meet."""
-        return BM25Index.of(self._corpus[0], self._expertise_documents, self.thesaurus)
+        return _events_uncounted(BM25Index.of(self._corpus[0], self._expertise_documents, self.thesaurus))
 
     @cached_property
     def _expertise_documents(self) -> sp.csr_matrix:
@@ -617,7 +659,7 @@ class Scorer:
         documents = self._composed(
             chain.from_iterable(map(self._plain_parts, self.tg.sources_of("in_city", c))) for c in self.tg.ids("city")
         )
-        return BM25Index.of(self._corpus[0], documents, self.thesaurus)
+        return _events_uncounted(BM25Index.of(self._corpus[0], documents, self.thesaurus))
 
     @cached_property
     def partner_words(self) -> BM25Index:

@@ -14,7 +14,7 @@ from graph.similarity.filters import Filters
 from graph.similarity.questions import QUESTIONS, WEIGHTS, Query, focus_area, plan_areas
 from graph.similarity.reasons import evidence, to_dict
 from graph.similarity.recommend import QuestionError, ask, choose, score
-from graph.similarity.scoring import _IN_A_DATE, scorer
+from graph.similarity.scoring import _IN_A_DATE, event_stems, scorer
 from graph.similarity.text import tokens
 from graph.similarity.ties import family, tied_cities, ties_in
 from graph.similarity.typed_graph import GraphCache, TypedGraph
@@ -1046,6 +1046,18 @@ def test_a_partner_working_in_no_city_is_told_its_cities_rest_on_its_words_alone
     )  # its one project is in no member city
     focus = ask(store, "cities_for_partner", partner="Norway", focus=["Quality Environment"], top=3, tg=tg)
     assert "rest only on the focus areas asked for and on what its description and its programme say" in focus.note
+
+
+def test_the_network_s_meetings_are_no_word_of_a_partner_s_work(store, tg):
+    # the stems of the ontology's kinds of event (ascn:Event and its subclasses)
+    assert event_stems() == {"event", "summit", "meet", "annual"}
+    # Norway's summary: "Presented smart city proposals at the 2021 ASCN annual meeting"; Banyuwangi's Smart Kampung
+    # was presented at one too, and ranked second "(both speak of “annual”, “meeting”)"
+    norway = [i.label for i in ask(store, "cities_for_partner", partner="Norway", top=10, tg=tg).items]
+    assert norway[0] == "Makassar" and "Banyuwangi" not in norway  # Makassar on “circular”, “economy”
+    dfat = ask(store, "cities_for_partner", partner="DFAT", top=10, tg=tg).items
+    banyuwangi = next(i for i in dfat if i.label == "Banyuwangi")
+    assert "(both speak of “programmes”)" in banyuwangi.reasons[0].text  # was “programmes”, “annual”, “meeting”
 
 
 def test_a_sparse_partner_tied_to_cities_is_told_what_its_cities_lean_on(store, tg):
