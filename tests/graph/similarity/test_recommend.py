@@ -987,6 +987,16 @@ def test_a_reason_says_when_a_plans_word_is_a_part_of_its_hyphenated_word(store,
     assert e_bus.reasons[0].text.endswith("as the plan does (reading “e-bus” as “bus”)")
 
 
+def test_a_plans_word_counts_once_where_a_concept_is_that_word_alone(store, tg):
+    """Davao's "partnership with a company for an e-bus depot" ranked four WiSE water twinnings 2nd, 4th, 6th and 8th,
+    between the bus projects: "partnership", the only word of the framework's Partnership and Funding, counted
+    twice in the plan (the word and the concept), "bus" once."""
+    answer = ask(store, "projects_for_plan", city="Davao", text="partnership with a company for an e-bus depot", tg=tg)
+    labels = [i.label for i in answer.items]
+    assert labels[:3] == ["Khon Kaen Smart Bus", "Phnom Penh Public Bus Service improvement", "Phuket Smart Mobility"]
+    assert not [n for n, label in enumerate(labels, 1) if label.startswith("WiSE") and n <= 6]
+
+
 def test_a_word_made_from_a_projects_word_is_no_typo_of_it(store, tg):
     """Semarang's "coastal erosion" was asked "did you mean “coast”?": "coastal" is spelled right, and the projects
     write "coast" only in the name of Woodlands North Coast's delivery robots. No stemmer the project has reads
