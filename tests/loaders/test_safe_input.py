@@ -12,7 +12,7 @@ from graph.backends import memory_store
 from graph.config import FileLimits
 from loaders import dataset
 from loaders.records import CONTROL, ID_EXPECTED, is_id
-from ontology.errors import InputError
+from ontology.errors import InputError, shown
 from ontology.namespace import GRAPH
 from queries.library import internal
 
@@ -55,7 +55,11 @@ def test_an_id_outside_the_grammar_is_refused_naming_file_line_and_field(fresh_s
     path = tmp_path / "s.yaml"
     path.write_text(SOURCE.format(id=json.dumps(bad), title="T", url="https://example.org/a"))
     validated, loaded = _refusals(fresh_store, path)
-    assert validated == loaded == f"s.yaml, line 3, record {bad!r}, field 'id': expected {ID_EXPECTED}, got {bad!r}"
+    assert (
+        validated
+        == loaded
+        == f"s.yaml, line 3, record {shown(bad)}, field 'id': expected {ID_EXPECTED}, got {shown(bad)}"
+    )
 
 
 def test_a_reference_outside_the_grammar_is_refused(fresh_store, tmp_path):
