@@ -21,10 +21,15 @@ def load_format(path: Path) -> str:
     ('ntriples', 'turtle')
     """
     fmt = _format(path)
-    if fmt.name == "rdfxml":
-        _check_entities(path)
-    if fmt.name in _DEPTH:
-        _check_depth(path, fmt)
+    if fmt.name == "rdfxml" or fmt.name in _DEPTH:
+        try:
+            text = path.read_bytes()  # once, for both checks: each read the file, with a guard of its own
+        except OSError:
+            return fmt.name  # the store's own read says what is wrong with the file
+        if fmt.name == "rdfxml":
+            _check_entities(path.name, text)
+        if fmt.name in _DEPTH:
+            _check_depth(path.name, text, fmt)
     return fmt.name
 
 
@@ -49,16 +54,12 @@ _JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 """A JSON string (skipped whole, brackets in it and all) or a bracket."""
 
 
-def _check_depth(path: Path, fmt: Format) -> None:
+def _check_depth(name: str, text: bytes, fmt: Format) -> None:
     """Refuse a file nested deeper than :data:`MAX_DEPTH`, naming the line where it goes deeper (a malformed file
     is left to the store's parser, which says what is wrong with it)."""
-    try:
-        text = path.read_bytes()
-    except OSError:
-        return
     line = _DEPTH[fmt.name](text)
     if line is not None:
-        raise InputError(path.name, line, None, f"{fmt.label} nested at most {MAX_DEPTH} levels deep")
+        raise InputError(name, line, None, f"{fmt.label} nested at most {MAX_DEPTH} levels deep")
 
 
 def _json_too_deep(text: bytes) -> int | None:
@@ -124,19 +125,15 @@ _REFERENCE = re.compile(rb"&([^\s&;#]+);")
 _EXTERNAL = re.compile(rb"<!ENTITY\s+(?:%\s+)?[^\s%\"'>]+\s+(?:SYSTEM|PUBLIC)\b")
 
 
-def _check_entities(path: Path) -> None:
+def _check_entities(name: str, text: bytes) -> None:
     """Refuse an RDF/XML file whose internal entities expand it past :data:`EXPANSION_FACTOR` times its size (and
     :data:`EXPANSION_THRESHOLD`): pyoxigraph's parser expands them all in memory, so ten entities of ten references
     each (a 1-kB "billion laughs") took ``ascn serve``, which ran the `ascn validate`, to 22 GB until the kernel
     killed it. Entities that stand for namespaces (``&rdf;``, as Protégé writes them) stay far below the bound."""
-    try:
-        text = path.read_bytes()
-    except OSError:
-        return  # the store's own read says what is wrong with the file
     external = _EXTERNAL.search(text)
     if external is not None:  # the store's parser said '<!ENTITY values should be enclosed in double quotes'
         raise InputError(
-            path.name,
+            name,
             text.count(b"\n", 0, external.start()) + 1,
             None,
             "RDF/XML without external entities (<!ENTITY name SYSTEM|PUBLIC ...>): no file or address is read",
@@ -144,7 +141,7 @@ def _check_entities(path: Path) -> None:
     size = entity_expansion(text)
     if size > max(EXPANSION_FACTOR * len(text), EXPANSION_THRESHOLD):
         raise InputError(
-            path.name,
+            name,
             None,
             None,
             f"RDF/XML whose entities expand it at most {EXPANSION_FACTOR} times",
