@@ -766,16 +766,16 @@ def diff_command(obj: _Context, old: str | None, new: str | None, fmt: str) -> N
     # the records of an acceptance come after its facts, as /changes keeps them apart: they were 58 of its 67 lines,
     # sorted in among the 9 facts
     records = [t for t in result.added if is_record(t[0])]
-    for s, p, o in (t for t in result.added if not is_record(t[0])):
-        click.echo(f"+ {s.n3()} {p.n3()} {o.n3()}")
-    if records:
-        click.echo(
-            f"records of how the added facts came in (accepted proposals, reviews, curators; PROV-O): {len(records)}"
-        )
-    for s, p, o in records:
-        click.echo(f"+ {s.n3()} {p.n3()} {o.n3()}")
-    for s, p, o in result.removed:
-        click.echo(f"- {s.n3()} {p.n3()} {o.n3()}")
+    heading = f"records of how the added facts came in (accepted proposals, reviews, curators; PROV-O): {len(records)}"
+    for sign, triples, title in (
+        ("+", [t for t in result.added if not is_record(t[0])], None),
+        ("+", records, heading if records else None),
+        ("-", result.removed, None),
+    ):
+        if title:
+            click.echo(title)
+        for s, p, o in triples:
+            click.echo(f"{sign} {s.n3()} {p.n3()} {o.n3()}")
     for s, p, before, after in result.changed:
         click.echo(f"~ {s.n3()} {p.n3()} {', '.join(o.n3() for o in before)} -> {', '.join(o.n3() for o in after)}")
 
