@@ -162,8 +162,18 @@ def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
         ) from None
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> object:
+    """A date as YAML reads it; one no calendar has (``2025-13-01``, which YAML's pattern takes for a date) stays the
+    text written, so the field's own check names the record and field, where PyYAML raised a ValueError."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return node.value
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def read_file(path: Path, type_: str | None = None, max_records: int = MAX_RECORDS) -> list[Record]:

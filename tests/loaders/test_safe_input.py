@@ -201,6 +201,12 @@ CITY_PROJECT = (Path(__file__).parent / "data" / "city_projects.yaml").read_text
             "17, column 19)",
         ),
         (
+            "month.yaml",
+            CITY_PROJECT.replace("status_as_of: 2026-06", "status_as_of: 2025-13-01", 1),
+            "month.yaml, line 17, record 'test-phk-flood-sensors', field 'status_as_of': expected a month YYYY-MM, "
+            "got '2025-13-01'",
+        ),
+        (
             "deep.yaml",
             "projects:\n  - " + "[" * 5000 + "]" * 5000 + "\n",
             "deep.yaml, line 2: expected YAML nested less deep (lists and mappings within each other)",
