@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from rdflib import URIRef
 
-from graph.describe import DOWNLOADS, dump_name
+from graph.describe import DOWNLOADS, dump_name, recount
 from graph.dumps import kept_dump
 from graph.formats import FORMATS, write
 from graph.query_input import check_entities
@@ -350,11 +350,14 @@ def sparql_examples() -> Response:
 
 @bp.get("/.well-known/void")
 def void() -> Response:
-    """The VoID/DCAT description of the build the store holds (written by ``ascn build``)."""
-    graph = construct(get_store().query, internal("build_description").sparql)
+    """The VoID/DCAT description of the build the store holds (written by ``ascn build``), counting every named graph
+    the store holds now, as the downloads do (:func:`graph.describe.recount`)."""
+    store = get_store()
+    graph = construct(store.query, internal("build_description").sparql)
     if len(graph) == 0:
         raise ApiError(404, "the store holds no build description: run `ascn build`")
-    return _graph_response(graph)
+    sizes = {str(row["graph"]): int(row["triples"]) for row in select(store.query, internal("graph_sizes").sparql)}
+    return _graph_response(recount(graph, sizes))
 
 
 def _graph_response(graph) -> Response:

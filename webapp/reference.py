@@ -167,7 +167,7 @@ def data_page():
     store = get_store()
     partitions = list(select(store.query, internal("void_class_partitions").sparql))
     totals = list(select(store.query, internal("graph_sizes").sparql))
-    described = next(iter(select(store.query, internal("void_dataset_size").sparql)), None)
+    described = bool(select(store.query, internal("build_info").sparql).rows)
     union = next(iter(select(store.query, internal("union_size").sparql)))
     gaps = {
         name: list(select(store.query, get_query(name).bind()))
