@@ -49,6 +49,8 @@ def resolve_query(text: str, max_length: int, stdin: BinaryIO | None = None) -> 
     if text == "-" and stdin is not None:  # as a file: `ascn query - < q.rq`, or a query piped in
         source = _decode(stdin, "stdin", max_length, "stdin holds more")
         return parse_query("stdin", source) if source.startswith("#+") else source
+    if not text:  # Path("") is the working folder: the empty query was refused as "not a folder"
+        raise InputError(expected="a .rq file, a library query's name or SPARQL text", got=text)
     path = Path(text)
     if "\n" not in text and stat.S_ISDIR(_mode(path)):
         raise InputError(text, expected="a .rq file, a library query's name or SPARQL text, not a folder")

@@ -345,6 +345,15 @@ def test_a_folder_given_as_the_query_is_named_as_a_folder(ascn, tmp_path):
         )
 
 
+def test_an_empty_query_is_named_as_empty(ascn):
+    """``ascn query ""`` was refused as "., not a folder": the empty text named the working folder."""
+    result = ascn("query", "")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: expected a .rq file, a library query's name or SPARQL text, got ''\n",
+    )
+
+
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
     """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
     query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
