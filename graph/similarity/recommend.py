@@ -498,6 +498,17 @@ def _unused_words(unknown: list[tuple[str, str | None]], every: bool, plain: boo
     return f"no project's name or description uses {listed}, so {verb} not change the ranking{english}"
 
 
+def _own_words(city: str, own: list[str]) -> str:
+    """The note on a plan's words that only the planning city's own projects use (:meth:`Scorer.only_in`).
+
+    >>> _own_words("Chiang Mai", ["haze", "wildfire"])
+    "only Chiang Mai's own projects use “haze”, “wildfire”, and a city's own projects never come back, so they do not change the ranking"
+    """
+    listed = ", ".join(f"“{w}”" for w in own)
+    verb = "it does" if len(own) == 1 else "they do"
+    return f"only {city}'s own projects use {listed}, and a city's own projects never come back, so {verb} not change the ranking"
+
+
 def _unread_words(text: str) -> list[str]:
     """The words of a plan in a script the text analysis does not read (:func:`graph.similarity.text.words` reads
     Latin letters and digits once accents are folded): Thai, Khmer, Lao, Burmese, Chinese, ... A plan in Thai had no
@@ -625,6 +636,13 @@ def _note(
             unused = _unused_words(unknown, every, plain=query.text.isascii())
             if unused:
                 notes.append(unused)
+        city = query.city or (query.node if q.input_kind == "city" else None)
+        if (
+            city
+            and q.output_kind == "project"
+            and (own := sc.only_in(sc.unplaced(query.text), set(tg.projects_in(city))))
+        ):
+            notes.append(_own_words(tg.name(city), own))
     if any(i.already_works_here for i in items):
         notes.append(
             "items marked “already works here” are tied to the query already"

@@ -1010,6 +1010,24 @@ def test_a_word_made_from_a_projects_word_is_no_typo_of_it(store, tg):
     )
 
 
+def test_a_plans_words_only_the_planning_citys_own_projects_use_are_named(store, tg):
+    """Chiang Mai's "haze" (eighteenth pass): the only project writing it is Chiang Mai's own command centre, which
+    never comes back, so the list was empty with no note at all; the note now says why, and names such a word where
+    other words still rank ("smart parking haze")."""
+    answer = ask(store, "projects_for_plan", city="Chiang Mai", text="haze wildfire", tg=tg)
+    assert answer.items == ()
+    assert answer.note == (
+        "only Chiang Mai's own projects use “haze”, “wildfire”, and a city's own projects never come back, so they "
+        "do not change the ranking"
+    )
+    answer = ask(store, "projects_for_plan", city="Chiang Mai", text="smart parking haze", tg=tg)
+    assert len(answer.items) == 10
+    assert answer.note == (
+        "only Chiang Mai's own projects use “haze”, and a city's own projects never come back, so it does not change "
+        "the ranking"
+    )
+
+
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
     """Reasons read "United States's line of work" (75 reasons over the cities' three questions)."""
     answer = ask(store, "partners_for_city", city="Rayong", top=1, tg=tg)
