@@ -276,17 +276,22 @@ work, in a typed plan or in the graph's own texts (:func:`words`). A typed plan'
 still ranked that project, Thu Kha Taw Win Housing, 4th for its "foundation work in early 2025", until the texts were
 read so too (benchmarks/README.md, issue 12's seventeenth pass: no validation or development figure lower)."""
 
+_JOINED = re.compile(r"(?<=[a-z])['’](?=[a-z]{2})(?!(?:ll|re|ve)\b)")
+"""An apostrophe inside a name, whose letters make one word ("Darul Ta'zim", "Dottoro'ta"): cut there, "ta" met
+the "Ta" of Rayong's "Map Ta Phut", and partners for Rayong were said to "both speak of “ta”". A possessive's lone
+"s" ("Da Nang's") is still cut off (and dropped), and so are "'ll", "'re", "'ve" ("we'll" is no "well")."""
+
 _STEMMER = snowballstemmer.stemmer("english")
 CONCEPT = "@"
 """The prefix of a thesaurus concept's token (words never start with it)."""
 
 
 def words(text: str, added: bool = False) -> list[str]:
-    """Word tokens without stop words nor the "early" of a date (:data:`_DATE_WORD`; hyphenated words also give their
-    parts; with ``added``, an abbreviation the words it stands for, :func:`stands_for`), read from the text as names are
-    compared (:func:`graph.lookup.fold`: accents, đ, full-width forms and case folded) before it is cut into words, so a
-    plan typed with accents meets the same words typed without, and an accented letter does not cut a word into
-    fragments ("Đà Nẵng" gave "ng").
+    """Word tokens without stop words nor the "early" of a date (:data:`_DATE_WORD`), a name's apostrophe joining its
+    letters (:data:`_JOINED`; hyphenated words also give their parts; with ``added``, an abbreviation the words it
+    stands for, :func:`stands_for`), read from the text as names are compared (:func:`graph.lookup.fold`: accents,
+    đ, full-width forms and case folded) before it is cut into words, so a plan typed with accents meets the same
+    words typed without, and an accented letter does not cut a word into fragments ("Đà Nẵng" gave "ng").
 
     >>> words("The bus-priority lane and a BRT line")
     ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']
@@ -298,10 +303,12 @@ def words(text: str, added: bool = False) -> list[str]:
     ['foundation', 'work']
     >>> words("Da Nang's e-payment, U.S. style")
     ['da', 'nang', 'e-payment', 'payment', 'style']
+    >>> words("Permodalan Darul Ta'zim, Map Ta Phut; we'll")
+    ['permodalan', 'darul', 'tazim', 'map', 'ta', 'phut', 'we', 'll']
     >>> words("Đà Nẵng nước sạch") == words("Da Nang nuoc sach")
     True
     """
-    folded = _DATE_WORD.sub(" ", fold(text))
+    folded = _JOINED.sub("", _DATE_WORD.sub(" ", fold(text)))
     out = []
     for t in _TOKEN.findall(folded):
         if not _kept(t):

@@ -1029,11 +1029,13 @@ def test_a_plans_words_only_the_planning_citys_own_projects_use_are_named(store,
 
 
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
-    """Reasons read "United States's line of work" (75 reasons over the cities' three questions)."""
+    """Reasons read "United States's line of work" (75 reasons over the cities' three questions). They also read
+    "both speak of “ta”" (eighteenth pass): Johor's "Permodalan Darul Ta'zim" was cut at its apostrophe, and its
+    "ta" met the "Ta" of Rayong's "Map Ta Phut"; a name's apostrophe now joins its letters."""
     answer = ask(store, "partners_for_city", city="Rayong", top=1, tg=tg)
     assert [r.text for r in answer.items[0].reasons if "United States'" in r.text] == [
         "Rayong's Emergency Incident Command Centre (Map Ta Phut) is in the United States' line of work (both speak of "
-        "“ta”, “command”, “water”, “centre”)",
+        "“command”, “water”, “centre”)",
         "the United States' projects and Rayong's both work on Health and Well-being",
     ]
 
