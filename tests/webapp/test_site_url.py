@@ -5,6 +5,8 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from ontology.errors import InputError
 
@@ -31,8 +33,12 @@ def test_a_forged_host_reaches_no_url_and_no_one_else(client, path):
     )
     assert forged.status_code == honest.status_code == 200
     assert "evil.example" not in forged.get_data(as_text=True)
-    # the service description lists its named graphs in no fixed order
-    assert sorted(forged.get_data().splitlines()) == sorted(honest.get_data().splitlines())
+    if honest.mimetype == "text/turtle":  # the service description lists its named graphs in no fixed order
+        assert isomorphic(
+            Graph().parse(data=forged.data, format="turtle"), Graph().parse(data=honest.data, format="turtle")
+        )
+    else:
+        assert forged.data == honest.data
     assert "http://localhost/" in honest.get_data(as_text=True)
 
 
