@@ -1028,6 +1028,23 @@ def test_a_plans_words_only_the_planning_citys_own_projects_use_are_named(store,
     )
 
 
+def test_an_officers_shorthand_is_read_as_its_words(store, tg):
+    """Da Nang's "IOC" (eighteenth pass) was an empty list told the projects "are described in English", and Phnom
+    Penh's "solid waste mgmt" that no project uses “mgmt”: no project writes either; a plan's "IOC", "mgmt", "govt"
+    and "e-gov" now count the words they stand for, and the reason says how the plan was read."""
+    answer = ask(store, "projects_for_plan", city="Da Nang", text="IOC", top=5, tg=tg)
+    assert answer.note is None
+    assert "Integrated Operation Centre (Ho Chi Minh City)" in [i.label for i in answer.items]
+    assert answer.items[0].reasons[0].text == (
+        "its name speaks of “operation”, “centre”, as the plan does (reading “IOC” as “operation centre”)"
+    )
+    answer = ask(store, "projects_for_plan", city="Phnom Penh", text="solid waste mgmt", top=1, tg=tg)
+    assert answer.note is None
+    assert answer.items[0].reasons[0].text == (
+        "its description speaks of “solid”, “waste”, “management”, as the plan does (reading “mgmt” as “management”)"
+    )
+
+
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
     """Reasons read "United States's line of work" (75 reasons over the cities' three questions). They also read
     "both speak of “ta”" (eighteenth pass): Johor's "Permodalan Darul Ta'zim" was cut at its apostrophe, and its
