@@ -98,9 +98,9 @@ class Staged:
     once the content goes live (the staged graph in place of the old one), so a check sees exactly what readers
     would. ``triples`` counts the staged triples.
 
-    ``search``, where the store offers it, returns the first match of a pattern in the staged graph written as
-    N-Triples by the store (one triple a line, every term in the store's own form, a control character in a literal
-    escaped as ``\\uXXXX``, ``\\b`` or ``\\f``), or None: one scan at the speed of a regular expression, where a
+    ``search``, where the store offers it, returns the first match of any of the given patterns in the staged graph
+    written as N-Triples by the store (one triple a line, every term in the store's own form, a control character in
+    a literal escaped as ``\\uXXXX``, ``\\b`` or ``\\f``), or None: one pass at the speed of regular expressions, where a
     query over every triple evaluates its expressions triple by triple, so a check can skip its query when nothing
     can match (the embedded store writes the graph's snapshot in the same pass).
     """
@@ -108,7 +108,7 @@ class Staged:
     graph: str
     triples: int
     query: Callable[[str], Answer]
-    search: Callable[[re.Pattern[bytes]], bytes | None] | None = None
+    search: Callable[[Sequence[re.Pattern[bytes]]], bytes | None] | None = None
 
 
 class Store(Protocol):

@@ -707,17 +707,17 @@ def _load_file(store: ox.Store, target: ox.NamedNode, path: Path, format: str, i
 
 
 def _write_snapshot(
-    store: ox.Store, data_dir: Path, name: str, pattern: re.Pattern[bytes] | None = None
+    store: ox.Store, data_dir: Path, name: str, patterns: Sequence[re.Pattern[bytes]] = ()
 ) -> tuple[Path, bytes | None]:
     """Write the graph ``name`` of ``store`` as N-Quads to a temporary file beside its snapshot, synced to disk,
-    and search its lines for ``pattern`` on the way (see :class:`_NQuads`); return the file and the first match.
+    and search its lines for ``patterns`` on the way (see :class:`_NQuads`); return the file and the first match.
     The caller renames the file over the snapshot once the graph is live (or deletes it)."""
     path = _snapshot_path(data_dir, name)
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as out:
-            lines = _NQuads(pattern, out, name)
+            lines = _NQuads(patterns, out, name)
             store.dump(lines, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
             out.flush()
             os.fsync(out.fileno())
@@ -728,8 +728,8 @@ def _write_snapshot(
 
 
 class _NQuads(io.BytesIO):
-    """A file for the store's N-Triples writer: each complete line is searched for ``pattern`` (the first match
-    kept in :attr:`found`) and, given ``out``, written there as N-Quads in the graph ``name``.
+    """A file for the store's N-Triples writer: each complete line is searched for each of ``patterns`` (the first
+    match kept in :attr:`found`) and, given ``out``, written there as N-Quads in the graph ``name``.
 
     The store writes one triple a line, each ending in `` .\\n``, and escapes a line break in a literal, so that
     ending marks the end of a triple and nothing else: the snapshot is the store's own N-Triples with the graph put
@@ -737,9 +737,9 @@ class _NQuads(io.BytesIO):
     the same text.
     """
 
-    def __init__(self, pattern: re.Pattern[bytes] | None, out: io.BufferedWriter | None = None, name: str = ""):
+    def __init__(self, patterns: Sequence[re.Pattern[bytes]], out: io.BufferedWriter | None = None, name: str = ""):
         super().__init__()
-        self._pattern = pattern
+        self._patterns = patterns
         self._out = out
         self._end = f" <{name}> .\n".encode()
         self._rest = b""
@@ -750,10 +750,12 @@ class _NQuads(io.BytesIO):
         data = self._rest + taken
         cut = data.rfind(b"\n") + 1
         lines, self._rest = data[:cut], data[cut:]
-        if self._pattern is not None and self.found is None:
-            match = self._pattern.search(lines)
-            if match is not None:
-                self.found = match[0]
+        if self.found is None:
+            for pattern in self._patterns:
+                match = pattern.search(lines)
+                if match is not None:
+                    self.found = match[0]
+                    break
         if self._out is not None:
             self._out.write(lines.replace(b" .\n", self._end))
         return len(taken)
@@ -772,11 +774,11 @@ class _GraphText:
         self._store, self._target, self._name, self._data_dir = store, target, name, data_dir
         self._written: Path | None = None
 
-    def search(self, pattern: re.Pattern[bytes]) -> bytes | None:
+    def search(self, patterns: Sequence[re.Pattern[bytes]]) -> bytes | None:
         if self._data_dir is not None and self._written is None:
-            self._written, found = _write_snapshot(self._store, self._data_dir, self._name, pattern)
+            self._written, found = _write_snapshot(self._store, self._data_dir, self._name, patterns)
             return found
-        lines = _NQuads(pattern)
+        lines = _NQuads(patterns)
         self._store.dump(lines, format=ox.RdfFormat.N_TRIPLES, from_graph=self._target)
         return lines.found
 

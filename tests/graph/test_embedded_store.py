@@ -219,7 +219,7 @@ def test_a_loaded_graphs_snapshot_holds_the_graph_however_the_load_was_checked(f
     snapshots = fresh_settings.data_dir / "graphs"
 
     def searching(staged):
-        assert staged.search(re.compile(rb"tab\\t")) == b"tab\\t"
+        assert staged.search([re.compile(rb"tab\\t")]) == b"tab\\t"
 
     def refusing(staged):
         searching(staged)
