@@ -63,7 +63,8 @@ def resolve_query(text: str, max_length: int, stdin: BinaryIO | None = None) -> 
         if stat.S_ISREG(_mode(path)):
             return _read(path, max_length)
         raise NotFound(
-            f"no library query named {text!r}", suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5)
+            f"no library query named {shown(text)}",
+            suggestions=get_close_matches(text, list(library()), n=3, cutoff=0.5),
         )
     return text
 

@@ -33,7 +33,7 @@ from loaders.schema import PLURALS
 from loaders.to_rdf import iri, records_to_graph
 from loaders.writing import writing
 from ontology import ontology_files, ontology_graph
-from ontology.errors import InputError, NotFound
+from ontology.errors import InputError, NotFound, shown
 from ontology.namespace import GRAPH, ID
 from queries.library import internal
 
@@ -222,7 +222,7 @@ def user_graphs(store: Store) -> list[str]:
 def graph_name(name: str) -> str:
     """The named graph of a user file called ``name`` (letters, digits, ``.``, ``_``, ``-``)."""
     if not _NAME.match(name):
-        raise InputError(name, None, None, "a name of letters, digits, '.', '_' or '-' (at most 81)", name)
+        raise InputError(expected="a name of letters, digits, '.', '_' or '-' (at most 81)", got=name)
     return USER_PREFIX + name
 
 
@@ -382,7 +382,7 @@ def unload(store: Store, name: str) -> None:
         loaded = user_graphs(store)
         if target not in loaded:
             names = [g.removeprefix(USER_PREFIX) for g in loaded]
-            raise NotFound(f"no loaded graph named {name!r}", suggestions=names)
+            raise NotFound(f"no loaded graph named {shown(name)}", suggestions=names)
         store.drop_graphs([target])
 
 

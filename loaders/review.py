@@ -37,7 +37,7 @@ from loaders.schema import SCHEMA as RECORD_SCHEMA
 from loaders.to_rdf import NETWORK, iri, typed_date
 from loaders.writing import writing
 from ontology import ontology_graph
-from ontology.errors import InputError, NotFound
+from ontology.errors import InputError, NotFound, shown
 from ontology.namespace import ASCN, GRAPH, ID, SCHEMA
 from queries.library import internal
 
@@ -124,7 +124,7 @@ def get_proposal(store: Store, ident: str) -> Proposal:
     target = URIRef(ident if ident.startswith("http") else str(ID[f"proposal/{ident}"]))
     if (target, RDF.type, ASCN.Proposal) not in g:
         known = [str(p).rsplit("/", 1)[-1] for p in g.subjects(RDF.type, ASCN.Proposal)]
-        raise NotFound(f"no proposal {ident!r}", suggestions=[k for k in known if k.startswith(ident[:4])][:5])
+        raise NotFound(f"no proposal {shown(ident)}", suggestions=[k for k in known if k.startswith(ident[:4])][:5])
     return _read(g, target)
 
 

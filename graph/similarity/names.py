@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from graph.lookup import compact, initials, normalize, typo_of
 from graph.similarity.kinds import KINDS
 from graph.similarity.text import words
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 
 if TYPE_CHECKING:
     from graph.similarity.typed_graph import TypedGraph
@@ -70,17 +70,19 @@ class Names:
             return one.pop()
         if one:
             labels = list(dict.fromkeys(self.tg.entities[iri].label for iri in [*one, *within]))[:8]
-            raise NotFound(f"{text!r} is an ordinary word in the projects' descriptions, not a {what}'s name", labels)
+            raise NotFound(
+                f"{shown(text)} is an ordinary word in the projects' descriptions, not a {what}'s name", labels
+            )
         if within:
             labels = sorted(self.tg.entities[iri].label for iri in within)[:8]
             if len(within) == 1:
-                raise NotFound(f"{text!r} is only part of a {what}'s name", suggestions=labels)
-            raise NotFound(f"{text!r} is part of {len(within)} {what} names", suggestions=labels)
+                raise NotFound(f"{shown(text)} is only part of a {what}'s name", suggestions=labels)
+            raise NotFound(f"{shown(text)} is part of {len(within)} {what} names", suggestions=labels)
         for other in KINDS:
             named = self._of(other)
             if other not in kinds and (found := named.names.get(folded) or named.ids.get(folded)):
                 related = sorted({self.tg.label(iri) for iri in self.tg.linked(found, kinds)})[:8]
-                raise NotFound(f"{text!r} names a {other.replace('_', ' ')}, not a {what}", suggestions=related)
+                raise NotFound(f"{shown(text)} names a {other.replace('_', ' ')}, not a {what}", suggestions=related)
         words = normalize(wanted).split() if not set(kinds) & _OWN_FALLBACK else []
         for other in KINDS:
             holding = sorted(self._of(other).within(words)) if other not in kinds else []
@@ -88,7 +90,7 @@ class Names:
             if holding and 0 < len(linked) <= OTHER_KIND_LINKS:
                 kind = other.replace("_", " ")
                 raise NotFound(
-                    f"no {what} named {text!r}; it is part of the name of {self.tg.label(holding[0])}"
+                    f"no {what} named {shown(text)}; it is part of the name of {self.tg.label(holding[0])}"
                     + (f" and {len(holding) - 1} other {kind} names" if len(holding) > 1 else f", a {kind}"),
                     suggestions=linked,
                 )
@@ -104,7 +106,7 @@ class Names:
         ]
         lettered = sorted(self._of("city").lettered.get(folded, ())) if "city" in kinds else []
         suggestions = list(dict.fromkeys([*lettered, *(self.tg.entities[names[c]].label for c in close)]))[:5]
-        raise NotFound(f"no {what} named {text!r}", suggestions=suggestions)
+        raise NotFound(f"no {what} named {shown(text)}", suggestions=suggestions)
 
     def _common(self, typed: str) -> bool:
         """Whether ``typed`` is one word that a project's name or description writes in lower case: an ordinary

@@ -21,7 +21,7 @@ from graph.similarity.reasons import Reason
 from graph.similarity.scoring import Recent, plain_document, scaled, scorer
 from graph.similarity.ties import Tie, tied_cities, tied_partners
 from graph.similarity.typed_graph import TypedGraph
-from ontology.errors import NotFound
+from ontology.errors import NotFound, shown
 
 __all__ = ["Query", "Question", "QUESTIONS", "WEIGHTS", "focus_area"]
 
@@ -254,7 +254,7 @@ def focus_area(tg: TypedGraph, name: str) -> str:
             raise
         ordered = sorted(areas, key=lambda a: (-areas[a], a))
         raise NotFound(
-            f"no focus area named {name!r} (the projects that speak of it work on those suggested)",
+            f"no focus area named {shown(name)} (the projects that speak of it work on those suggested)",
             suggestions=[tg.label(a) for a in ordered],
         ) from None
 

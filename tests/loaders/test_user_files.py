@@ -509,4 +509,4 @@ def test_a_graph_name_outside_its_grammar_is_quoted_once(fresh_store):
     """The name was quoted twice: got "'../evil'"."""
     with pytest.raises(InputError) as info:
         dataset.load(fresh_store, DATA / "city_projects.yaml", name="../evil")
-    assert str(info.value) == "../evil: expected a name of letters, digits, '.', '_' or '-' (at most 81), got '../evil'"
+    assert str(info.value) == "expected a name of letters, digits, '.', '_' or '-' (at most 81), got '../evil'"

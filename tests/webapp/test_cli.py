@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
+from ontology.errors import shown
 from tests.conftest import BOUND
 from webapp.cli import main
 
@@ -326,7 +327,7 @@ def test_a_name_longer_than_the_system_takes_is_an_error_naming_it_not_a_traceba
         2,
         f"error: no such file: {long}.rq\n",
     )
-    assert ascn("query", long).stderr.startswith(f"error: no library query named '{long}'")
+    assert ascn("query", long).stderr.startswith(f"error: no library query named {shown(long)}")
     result = ascn("export", "-o", long + ".ttl")
     assert result.exit_code == 2 and f"'{long}.ttl': File name too long" in result.stderr
     assert "Traceback" not in result.output
@@ -352,6 +353,28 @@ def test_an_empty_query_is_named_as_empty(ascn):
         2,
         "error: expected a .rq file, a library query's name or SPARQL text, got ''\n",
     )
+
+
+LONG = "x" * 5000
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["query", LONG], "no library query named {}"),
+        (["recommend", "projects", "--city", LONG], "no city named {}"),
+        (["recommend", "projects", "--project", LONG], "no project named {}"),
+        (["recommend", "projects", "--focus", LONG], "no focus area named {}"),
+        (["recommend", "cities", "--partner", LONG], "no partner named {}"),
+        (["unload", LONG], "expected a name of letters, digits, '.', '_' or '-' (at most 81), got {}"),
+        (["proposals", "show", LONG], "no proposal {}"),
+    ],
+)
+def test_a_long_name_that_names_nothing_is_quoted_cut(ascn, args, message):
+    """Each repeated the 5,000 characters in full (``unload`` twice); as every error message, it quotes the first
+    100 and the length (ontology.errors.shown)."""
+    result = ascn(*args)
+    assert (result.exit_code, result.stderr) == (2, "error: " + message.format(shown(LONG)) + "\n")
 
 
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
