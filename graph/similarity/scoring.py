@@ -501,10 +501,10 @@ class Scorer:
         terms = self.text.terms
         record = {terms[j] for j in vector.indices} & {terms[j] for j in self.text.matrix[project].indices}
         record &= self._record_stems
+        own = self.written([self.tg.ids("project")[project]])
         if record:
-            own = self.written([self.tg.ids("project")[project]])
             hidden = hidden | {s for s in record if not (_forms(own, s) - RECORD and _forms(written, s) - RECORD)}
-        return self.text.shared(vector, project, limit, hidden=hidden)
+        return self.text.shared(vector, project, limit, hidden=hidden, forms=(own, written))
 
     @cached_property
     def _record_stems(self) -> frozenset[str]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 from typing import Self
@@ -655,11 +655,22 @@ class TextIndex(_Index):
         """The words ``text`` shares with document ``i``, most telling (highest IDF) first, then a–z."""
         return self.shared(self.vector(text), i, limit)
 
-    def shared(self, vector: sp.spmatrix, i: int, limit: int = 5, hidden: Container[str] = ()) -> list[str]:
+    def shared(
+        self,
+        vector: sp.spmatrix,
+        i: int,
+        limit: int = 5,
+        hidden: Container[str] = (),
+        forms: tuple[Collection[str], Collection[str]] = ((), ()),
+    ) -> list[str]:
         """The words (not concepts) a vector shares with document ``i`` that a reason may name, most telling first,
         as people write them: not a bare number or year ("2022", "2018-2022"), not one of :data:`UNSHOWN` or of the
         ``hidden`` stems (the caller's: the graph's place, partner and programme names), not a part of a shared
-        hyphenated word ("real" and "time" beside "real-time").
+        hyphenated word ("real" and "time" beside "real-time"). Each is written as both sides write it, when the
+        caller gives their words (``forms``: the document's, the vector's), else as the texts most often do where
+        either side writes it so, else as the document does: "speaks of" a word neither side wrote was said of
+        Singapore's "Marine Digital Twin" for a plan's "digital twin" (“twinning”, the WiSE water twinnings' word
+        of the same stem) and of Mandalay's "traffic lights" for a plan's "lights" (“lighting”).
 
         >>> TextIndex(["Real-time bus data", "Real-time traffic, 2018-2022"]).shared_terms("real-time 2018-2022", 1)
         ['real-time']
@@ -672,7 +683,22 @@ class TextIndex(_Index):
         ]
         parts = {stem(p) for t in common if "-" in t for p in self.surface.get(t, t).split("-")}
         ordered = sorted(set(common) - parts, key=lambda t: (-self.idf[self.vocabulary[t]], t))[:limit]
-        return [self.surface.get(t, t) for t in ordered]
+        return [self._written(t, forms) for t in ordered]
+
+    def _written(self, term: str, forms: tuple[Collection[str], Collection[str]]) -> str:
+        """A term as both ``forms`` write it, else as the texts most often do if either writes it so, else as the
+        first (the document's words) does (:meth:`shared`)."""
+        usual = self.surface.get(term, term)
+        own, other = forms
+        if not own:
+            return usual
+        mine = sorted(w for w in own if stem(w) == term)
+        both = [w for w in mine if w in other]
+        if both:
+            return usual if usual in both else both[0]
+        if usual in own or usual in other or not mine:
+            return usual
+        return mine[0]
 
     def shared_concepts(self, vector: sp.spmatrix, i: int) -> list[str]:
         """The thesaurus concepts (IRIs) a vector shares with document ``i``."""

@@ -144,7 +144,7 @@ def test_text_reasons_do_not_quote_partner_or_programme_names(store, tg):
     reasons = [r.text for r in answer.items[1].reasons]
     assert reasons[0] == (
         "tackles what Smart JAMP survey: digital maps for urban planning and management (Da Nang) does "
-        "(both speak of “survey”, “study”, “plan”)"
+        "(both speak of “survey”, “study”, “planned”)"
     )
     assert "involves Nippon Koei, who already works with Da Nang" in reasons
     # Cauayan City's Waste-Wise Cities was said to speak of "wise" as the WiSE water twinnings do: no longer
@@ -162,7 +162,7 @@ def test_text_reasons_do_not_quote_partner_or_programme_names(store, tg):
             {"city": "sumedang"},
             ["project/smg-smart-city-programme", "project/byw-homestay-naik-kelas"],
             "tackles what Sumedang's WA KEPO (WhatsApp service for information and online public services) does "
-            "(both speak of “reach”, “coordination”, “meeting”, “services”)",
+            "(both speak of “reach”, “coordination”, “meeting”, “service”)",
         ),
         # Nay Pyi Taw's housing (an earthquake "hit" Mandalay) and a United States text ("drought-hit" Phuket)
         (
@@ -1043,6 +1043,21 @@ def test_an_officers_shorthand_is_read_as_its_words(store, tg):
     assert answer.items[0].reasons[0].text == (
         "its description speaks of “solid”, “waste”, “management”, as the plan does (reading “mgmt” as “management”)"
     )
+
+
+def test_a_reasons_word_is_written_as_its_texts_write_it(store, tg):
+    """Kuala Lumpur's "digital twin" (eighteenth pass) got Singapore's "Marine Digital Twin" first, whose name was
+    said to speak of “twinning” (the WiSE water twinnings' word of the same stem), and Ipoh's "smart traffic lights"
+    Mandalay's "traffic lights" speaking of “lighting”: a word neither the plan nor the project wrote. A reason now
+    writes a word as both sides do, else as the texts most often do where either side does, else as the item does."""
+    twin = ask(store, "projects_for_plan", city="Kuala Lumpur", text="digital twin", top=1, tg=tg).items[0]
+    assert (twin.label, twin.reasons[0].text) == (
+        "Marine Digital Twin",
+        "its name speaks of “twin”, “digital”, as the plan does",
+    )
+    lights = ask(store, "projects_for_plan", city="Ipoh", text="smart traffic lights", top=10, tg=tg)
+    mandalay = next(i for i in lights.items if i.label == "Traffic Congestion Management (Mandalay)")
+    assert mandalay.reasons[0].text == "its description speaks of “lights”, “traffic”, as the plan does"
 
 
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
