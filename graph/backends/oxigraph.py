@@ -41,6 +41,7 @@ from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -857,7 +858,45 @@ def syntax_error(path: Path, format: str, exc: SyntaxError | MemoryError) -> Bas
             path.name, None, None, f"{label} whose @context is in the file: a remote one is never fetched"
         )
     reason = str(exc.msg).split(": ", 1)[-1] if str(exc.msg).startswith("Parser error") else str(exc.msg)
-    return InputError(path.name, exc.lineno, None, f"valid {label} ({reason.strip()[:300]})")
+    line = exc.lineno if exc.lineno is not None or format != "rdfxml" else _xml_fault_line(path)
+    return InputError(path.name, line, None, f"valid {label} ({reason.strip()[:300]})")
+
+
+def _xml_fault_line(path: Path) -> int | None:
+    """The line of the first fault expat finds in an XML file, for an RDF/XML file the store's parser refused: that
+    parser names no place ("ill-formed document: expected `</rdf:Description>`, but `</rdf:Descriptio>` was found",
+    "XML namespaces are required in RDF/XML"). An element outside every namespace is a fault, as RDF/XML requires
+    one. None when expat finds none (the refusal was of the RDF, not the XML) or cannot read the file.
+
+    >>> import tempfile
+    >>> def line(text):
+    ...     with tempfile.TemporaryDirectory() as d:
+    ...         (Path(d) / "f.rdf").write_text("<x:r xmlns:x='u:x'>" + text)
+    ...         return _xml_fault_line(Path(d) / "f.rdf")
+    >>> line("\\n<x:a>\\n</x:b></x:r>"), line("\\n<a/></x:r>"), line("<x:a/></x:r>")
+    (3, 2, None)
+    """
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start(name: str, attributes: object) -> None:
+        if " " not in name:
+            raise _OutsideNamespaces
+
+    parser.StartElementHandler = start
+    try:
+        with path.open("rb") as file:
+            parser.ParseFile(file)
+    except expat.ExpatError as exc:
+        return exc.lineno
+    except _OutsideNamespaces:
+        return parser.CurrentLineNumber
+    except OSError:
+        return None
+    return None
+
+
+class _OutsideNamespaces(Exception):
+    """An XML element without a namespace, which RDF/XML refuses."""
 
 
 _REMOTE_CONTEXT = "No LoadDocumentCallback has been set to load remote contexts"

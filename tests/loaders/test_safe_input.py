@@ -174,6 +174,20 @@ def test_every_bundled_id_is_in_the_grammar():
             "<http://x.org/s> <http://x.org/p> <http://x.org/a{b}> .\n",
             "alone.nt, line 1: expected valid N-Triples (Invalid IRI code point '{')",
         ),
+        # the store's RDF/XML parser names no place: the line is expat's, of the fault in the XML
+        (
+            "tag.rdf",
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<rdf:Description rdf:about="http://x.org/a">\n</rdf:Descriptio>\n</rdf:RDF>\n',
+            "tag.rdf, line 4: expected valid RDF/XML (ill-formed document: expected `</rdf:Description>`, but "
+            "`</rdf:Descriptio>` was found)",
+        ),
+        (
+            "bare.rdf",
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<rdf:Description rdf:about="http://x.org/a">\n<title>T</title>\n</rdf:Description>\n</rdf:RDF>\n',
+            "bare.rdf, line 4: expected valid RDF/XML (XML namespaces are required in RDF/XML)",
+        ),
         # rdflib merged the named graph into the file's triples; a load refuses a graph of the file's own
         (
             "named.jsonld",
