@@ -41,6 +41,7 @@ from graph.similarity.metapath import HeteSimPath, PathSimPath, inverse_frequenc
 from graph.similarity.ppr import PersonalizedPageRank
 from graph.similarity.text import (
     RECORD,
+    WANTING,
     BM25Index,
     Corpus,
     Spellings,
@@ -609,8 +610,9 @@ class Scorer:
 
     @staticmethod
     def plan_words(text: str) -> list[str]:
-        """The distinct words of a plan a person typed, hyphenated ones by their parts (:func:`words` gives both)."""
-        return [w for w in dict.fromkeys(words(text)) if "-" not in w]
+        """The distinct words of a plan a person typed, hyphenated ones by their parts (:func:`words` gives both),
+        without the words of what its city wants to do (:data:`WANTING`), which a typed text does not count."""
+        return [w for w in dict.fromkeys(words(text)) if "-" not in w and w not in WANTING]
 
     @cached_property
     def _project_words(self) -> Spellings:

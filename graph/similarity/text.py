@@ -273,6 +273,32 @@ SAME_THING = {"warning": "alert", "warnings": "alerts", "alarm": "alert", "alarm
 :data:`ABBREVIATIONS` are: "flood early warning" (the example /match gives) meets a "flood alert system"; no text of
 the graph writes "warning"."""
 
+WANTING = frozenset(
+    [
+        "want",
+        "wants",
+        "would",
+        "like",
+        "need",
+        "needs",
+        "wish",
+        "hope",
+        "hoping",
+        "build",
+        "install",
+        "implement",
+        "introduce",
+        "launch",
+        "create",
+        "develop",
+        "establish",
+    ]
+)
+"""The words of a plan's sentence that say what its city wants to do, not the work: typed texts do not count them
+(:func:`words` with ``added``). "Our city would like to build a smart parking system" ranked Makassar's Smart E-Tax
+first on its "building" permits, and its note offered “world” for “would”. Only the verb as typed: "building",
+"installation" and "development" count as ever, and the graph's own texts count every word."""
+
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE_WORD = re.compile(rf"\b(?:early|mid|late)(?=[\s-]+(?:(?:of|in)\s+)?(?:(?:19|20)\d\d|{_MONTHS}|next year)\b)")
 """The word that says when in a year or month, in a date ("early 2025", "mid-2024", "late in March"): no word of the
@@ -302,6 +328,8 @@ def words(text: str, added: bool = False) -> list[str]:
     ['bus-priority', 'bus', 'priority', 'lane', 'brt', 'line']
     >>> words("EV charging", added=True)
     ['ev', 'electric', 'vehicle', 'charging']
+    >>> words("we would like to build a green building", added=True)
+    ['we', 'green', 'building']
     >>> words("early warning sirens by early 2025, meters from mid-2026", added=True)
     ['early', 'warning', 'alert', 'sirens', 'meters']
     >>> words("foundation work in early 2025")
@@ -316,7 +344,7 @@ def words(text: str, added: bool = False) -> list[str]:
     folded = _JOINED.sub("", _DATE_WORD.sub(" ", fold(text)))
     out = []
     for t in _TOKEN.findall(folded):
-        if not _kept(t):
+        if not _kept(t) or (added and t in WANTING):
             continue
         out.append(t)
         if "-" in t:

@@ -1060,6 +1060,26 @@ def test_a_reasons_word_is_written_as_its_texts_write_it(store, tg):
     assert mandalay.reasons[0].text == "its description speaks of “lights”, “traffic”, as the plan does"
 
 
+def test_a_plans_words_of_what_its_city_wants_to_do_are_not_counted(store, tg):
+    """Cebu's "Our city would like to build a smart parking system" (eighteenth pass) ranked Makassar's Smart E-Tax
+    first, "speaking of “parking”, “building”" (the plan's "build" met its building permits), and the note offered
+    “world” for “would”: a typed plan's words of wanting and doing no longer count."""
+    answer = ask(
+        store,
+        "projects_for_plan",
+        city="Cebu City",
+        text="Our city would like to build a smart parking system",
+        top=3,
+        tg=tg,
+    )
+    assert answer.note is None
+    assert [i.label for i in answer.items] == [
+        "Seberang Perai smart initiative projects (state-funded, 2019)",
+        "Smart Parking (Sihanoukville)",
+        "Nimmanhaemin parking sensor pilot",
+    ]
+
+
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
     """Reasons read "United States's line of work" (75 reasons over the cities' three questions). They also read
     "both speak of “ta”" (eighteenth pass): Johor's "Permodalan Darul Ta'zim" was cut at its apostrophe, and its
