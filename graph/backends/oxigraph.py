@@ -116,9 +116,18 @@ class OxigraphStore:
 
     @classmethod
     def open(cls, settings: Settings) -> OxigraphStore:
-        """Open the live store, or make the first one in a new data directory; StoreDamaged if damaged."""
+        """Open the live store, or make the first one in a new data directory; StoreDamaged if damaged.
+
+        A data directory that cannot be made (a file of that name, a path under a file or under /proc) is a
+        StoreError naming it: it was mkdir's traceback."""
         data_dir = settings.data_dir
-        (data_dir / "stores").mkdir(parents=True, exist_ok=True)
+        try:
+            (data_dir / "stores").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot make the data directory {data_dir}: {exc.strerror or exc} "
+                "(--data-dir or ASCN_DATA_DIR names another)"
+            ) from None
         _remove_partials(data_dir)
         current = data_dir / "current"
         if not current.is_symlink() and not current.exists() and _is_new(data_dir):

@@ -377,6 +377,19 @@ def test_a_long_name_that_names_nothing_is_quoted_cut(ascn, args, message):
     assert (result.exit_code, result.stderr) == (2, "error: " + message.format(shown(LONG)) + "\n")
 
 
+def test_a_data_directory_that_cannot_be_made_is_an_error_naming_it(tmp_path):
+    """A --data-dir naming a file, or a folder under one, was mkdir's traceback (NotADirectoryError, exit 1)."""
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    for data_dir in (file, file / "data"):
+        result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "stats"])
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"error: cannot make the data directory {data_dir}: Not a directory (--data-dir or ASCN_DATA_DIR names "
+            "another)\n",
+        )
+
+
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
     """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
     query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
