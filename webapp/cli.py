@@ -24,6 +24,7 @@ from graph.formats import FORMATS
 from graph.pool import on_deep_stack
 from graph.query_input import check_entities, library_listing, resolve_query
 from graph.results import to_csv, to_json, to_text_table, to_tsv, to_xml
+from graph.sparql_text import inspect_query
 from graph.store import Store, Table, select
 from loaders import dataset, shacl_sparql
 from loaders.errors import ValidationError
@@ -498,6 +499,12 @@ def query(obj: _Context, query: str | None, fmt: str, param: tuple[str, ...], li
                     click.echo(f"note: {name} is empty, so it does not narrow the answer (every value)", err=True)
         check_entities(store, named, values)
         text = named.bind(values)
+    form = inspect_query(text).form
+    if fmt != "table" and form in ("CONSTRUCT", "DESCRIBE"):  # the answer was Turtle, whatever --format said
+        raise click.BadParameter(
+            f"{fmt} is a format of SELECT and ASK answers; a {form} answer is printed as Turtle (leave --format out)",
+            param_hint="--format",
+        )
     answer = on_deep_stack(store.query, text)
     if isinstance(answer, bool):
         click.echo(_YES_NO_FORMATS[fmt](answer).rstrip("\n"))

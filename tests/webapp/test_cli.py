@@ -390,6 +390,16 @@ def test_a_data_directory_that_cannot_be_made_is_an_error_naming_it(tmp_path):
         )
 
 
+@pytest.mark.parametrize("form", ["CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "DESCRIBE <urn:x>"])
+def test_a_select_format_for_a_graph_answer_is_refused(ascn, form):
+    """``--format csv`` of a CONSTRUCT printed Turtle with exit 0, into a file a pipeline then read as CSV."""
+    result = ascn("query", form, "--format", "csv")
+    assert result.exit_code == 2
+    kind = form.split()[0]
+    assert f"csv is a format of SELECT and ASK answers; a {kind} answer is printed as Turtle" in result.stderr
+    assert ascn("query", form).exit_code == 0
+
+
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
     """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
     query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
