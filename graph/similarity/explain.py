@@ -418,7 +418,8 @@ def partner_city(tg: TypedGraph, a: str, c: str, peer: bool = True) -> list[Reas
     fits = sc.text_scores(sc.project_rows(tuple(own)), profile) if own else np.zeros(0)
     if fits.size and fits.max() > 0:
         p = own[int(np.argmax(fits))]
-        words = sc.shared(profile, index[p], sc.written(sc.expertise_sources(a)), 4, hidden=event_stems())
+        hidden = event_stems() | sc.in_others_names(a)
+        words = sc.shared(profile, index[p], sc.written(sc.expertise_sources(a)), 4, hidden=hidden)
         if words:
             reasons.append(
                 Reason(

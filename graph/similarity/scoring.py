@@ -517,6 +517,28 @@ class Scorer:
         rows = [i for e in entities if e in at for i in (at[e], at[e] + 1)]
         return frozenset(corpus.words[j] for j in corpus.word_counts[rows].indices)
 
+    def in_others_names(self, a: str) -> frozenset[str]:
+        """The stems a partner's expertise texts (:meth:`expertise_sources`) write only inside another partner's
+        name: USWP's summary names "Global Ties U.S.", and partners for Chonburi had USWP and Chonburi's
+        waste-to-energy plant "tied to renewable micro-grids" both "speak of “tied”". A partner's text reason does
+        not name them; its own names are words of what it is ("Japan Bank for International Cooperation": a bank)."""
+        sources = self.expertise_sources(a)
+        outside: set[str] = set()
+        for iri in sources:
+            e = self.tg.entities[iri]
+            for text in (e.label, "" if e.named_only else (e.description or "")):
+                outside.update(words(self._other_names(a).sub(" ", text)))
+        return frozenset({stem(w) for w in self.written(sources)} - {stem(w) for w in outside})
+
+    def _other_names(self, a: str) -> re.Pattern[str]:
+        """Any partner's name or other name but ``a``'s, as texts write it (the longest first)."""
+        names = {
+            n for b in self.tg.ids("partner") if b != a for n in (self.tg.label(b), *self.tg.entities[b].alt_labels)
+        }
+        names -= {self.tg.label(a), *self.tg.entities[a].alt_labels}
+        spelled = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) > 2)
+        return re.compile(rf"(?<!\w)(?:{spelled})(?!\w)")
+
     @cached_property
     def thesaurus(self) -> Thesaurus:
         """The framework's vocabulary as the text indexes' thesaurus."""

@@ -1080,6 +1080,20 @@ def test_a_plans_words_of_what_its_city_wants_to_do_are_not_counted(store, tg):
     ]
 
 
+def test_a_partners_reason_names_no_word_only_another_partners_name_holds(store, tg):
+    """Partners for Chonburi (eighteenth pass) had the U.S. Water Partnership and Chonburi's waste-to-energy plant,
+    "tied to renewable micro-grids", "both speak of “tied”": USWP's summary names "Global Ties U.S."; and USTDA spoke
+    of Putrajaya's CCTV "units" through the "United States" its texts name. A partner's own names still count."""
+    chonburi = ask(store, "partners_for_city", city="Chonburi", tg=tg)
+    uswp = next(i for i in chonburi.items if i.label == "U.S. Water Partnership (USWP)")
+    assert [r.text for r in uswp.reasons if r.kind == "text"] == []
+    putrajaya = ask(store, "partners_for_city", city="Putrajaya", tg=tg)
+    ustda = next(i for i in putrajaya.items if i.label == "U.S. Trade and Development Agency (USTDA)")
+    assert next(r.text for r in ustda.reasons if r.kind == "text").endswith(
+        "(both speak of “safety”, “cameras”, “cctv”, “public”)"
+    )
+
+
 def test_reasons_write_a_name_ending_in_s_with_an_apostrophe_alone(store, tg):
     """Reasons read "United States's line of work" (75 reasons over the cities' three questions). They also read
     "both speak of “ta”" (eighteenth pass): Johor's "Permodalan Darul Ta'zim" was cut at its apostrophe, and its
