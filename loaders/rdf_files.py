@@ -21,6 +21,8 @@ def load_format(path: Path) -> str:
     ('ntriples', 'turtle')
     """
     fmt = _format(path)
+    if fmt.name not in _MARKED:
+        _check_byte_order_mark(path, fmt)
     if fmt.name == "rdfxml" or fmt.name in _DEPTH:
         try:
             text = path.read_bytes()  # once, for both checks: each read the file, with a guard of its own
@@ -40,6 +42,25 @@ def _format(path: Path) -> Format:
             path.name, None, None, f"an RDF file ending in {', '.join(sorted(FILE_ENDINGS))}", repr(path.suffix)
         )
     return fmt
+
+
+_MARKED = ("rdfxml", "jsonld")
+"""The syntaxes whose files may start with a byte-order mark (XML's and JSON's readers drop it); Turtle's, N3's and
+N-Triples' grammars have none, and the store's parser read it as a term: "\ufeff is not a valid subject"."""
+
+
+def _check_byte_order_mark(path: Path, fmt: Format) -> None:
+    """Refuse a file of a syntax without a byte-order mark that starts with one, as an editor saving "UTF-8 with
+    BOM" writes it, saying so."""
+    try:
+        with path.open("rb") as file:
+            marked = file.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return  # the store's own read says what is wrong with the file
+    if marked:
+        raise InputError(
+            path.name, 1, None, f'{fmt.label} without a byte-order mark: save it as "UTF-8", not "UTF-8 with BOM"'
+        )
 
 
 MAX_DEPTH = 256

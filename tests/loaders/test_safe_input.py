@@ -174,6 +174,17 @@ def test_every_bundled_id_is_in_the_grammar():
             "<http://x.org/s> <http://x.org/p> <http://x.org/a{b}> .\n",
             "alone.nt, line 1: expected valid N-Triples (Invalid IRI code point '{')",
         ),
+        # an editor's "UTF-8 with BOM": the store's parser read the mark as a term ("\ufeff is not a valid subject")
+        (
+            "bom.ttl",
+            '\ufeff<http://x.org/s> <http://x.org/p> "x" .\n',
+            'bom.ttl, line 1: expected Turtle without a byte-order mark: save it as "UTF-8", not "UTF-8 with BOM"',
+        ),
+        (
+            "bom.nt",
+            '\ufeff<http://x.org/s> <http://x.org/p> "x" .\n',
+            'bom.nt, line 1: expected N-Triples without a byte-order mark: save it as "UTF-8", not "UTF-8 with BOM"',
+        ),
         # the store's RDF/XML parser names no place: the line is expat's, of the fault in the XML
         (
             "tag.rdf",
