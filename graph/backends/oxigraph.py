@@ -298,12 +298,16 @@ class OxigraphStore:
 
     def drop_graphs(self, names: list[str]) -> None:
         """Drop the graphs, then compact: RocksDB keeps a dropped graph as tombstones that every later scan
-        wades through, taking disk space and slowing every read until a compaction removes them."""
-        self._update(drop_update(names))
-        self._store.optimize()
+        wades through, taking disk space and slowing every read until a compaction removes them.
+
+        Their snapshots go first: a snapshot of a graph the store does not hold says the store lost it (damaged),
+        and Ctrl-C during the drop or the compaction (seconds for a large graph) left just that. Stopped before
+        the drop, the graph is still there, to unload again."""
         for name in names:
             if self._data_dir is not None:
                 _snapshot_path(self._data_dir, name).unlink(missing_ok=True)
+        self._update(drop_update(names))
+        self._store.optimize()
 
     def replace_graph_from_file(self, name: str, path: Path, format: str, check: Callable[[Staged], None]) -> int:
         """Stage the file beside the live store, check it, then switch (see the module's docstring).
