@@ -423,9 +423,12 @@ _YES_NO_FORMATS: dict[str, Callable[[bool], str]] = {
 
 
 def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """An output file whose folder exists and is writable, checked before any work starts."""
+    """An output file whose folder exists, checked before any work starts. ``-`` is refused: it wrote a file named
+    "-" where a person meant standard output, which leaving ``-o`` out gives."""
     if value is None:
         return None
+    if str(value) == "-":
+        raise click.BadParameter("'-' would be a file named '-': leave -o out to write to standard output")
     folder = value.parent
     try:
         if not folder.is_dir():

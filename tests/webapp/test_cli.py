@@ -400,6 +400,16 @@ def test_a_select_format_for_a_graph_answer_is_refused(ascn, form):
     assert ascn("query", form).exit_code == 0
 
 
+@pytest.mark.parametrize("command", [["export", "--format", "ntriples"], ["evaluate"]])
+def test_an_output_file_named_dash_is_refused_before_any_work(ascn, tmp_path, monkeypatch, command):
+    """``ascn export -o -`` wrote the whole graph to a file named "-" in the working folder (exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    result = ascn(*command, "-o", "-")
+    assert result.exit_code == 2
+    assert "'-' would be a file named '-': leave -o out to write to standard output" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_query_read_from_stdin_with_a_dash(data_dir, monkeypatch):
     """``ascn query - < q.rq`` (or a query piped in) was the parser's "found '-' (line 1, column 1)"; '-' reads the
     query as a .rq file from stdin: UTF-8 with an editor's byte-order mark dropped, held to the endpoint's limit."""
