@@ -255,6 +255,19 @@ _FIGURES = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}\b")
 """A date that opens with its day and month in figures, in either order (``8/7/2025``, ``08.07.2025``)."""
 
 
+_ISO = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?(?![\d-])")
+"""A date in ISO form, year first (``2025-07``, ``2025-07-08``, ``2025-07-08T10:00:00Z``)."""
+
+
+def _on_calendar(year: int, month: int, day: int) -> bool:
+    """Whether the calendar has that day: dateparser swaps a month past 12 with the day rather than refuse it."""
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def iso_date(text: str | None) -> str | None:
     """A date as written (``8 July 2025``, ``2025-07-08T10:00:00Z``, ``July 2025``) in ISO form at its precision.
 
@@ -272,6 +285,12 @@ def iso_date(text: str | None) -> str | None:
     (None, None, None)
     >>> iso_date("8/7/2025"), iso_date("08.07.2025"), iso_date("31/12/2024"), iso_date("7/7/2025")
     (None, None, '2024-12-31', '2025-07-07')
+
+    A date in ISO form is year, month, day, and one no calendar has is refused: dateparser read ``2025-13-01`` as
+    13 January, and ``2025-13`` was taken as written.
+
+    >>> iso_date("2025-13-01"), iso_date("2025-13"), iso_date("2025-02-30"), iso_date("2024-02-29T10:00:00Z")
+    (None, None, None, '2024-02-29')
     """
     if not text:
         return None
@@ -283,6 +302,9 @@ def iso_date(text: str | None) -> str | None:
         return None
     if re.fullmatch(r"\d{4}", text):
         return text
+    iso = _ISO.match(text)
+    if iso and not _on_calendar(int(iso[1]), int(iso[2]), int(iso[3] or 1)):
+        return None
     if re.fullmatch(r"\d{4}-\d{2}", text):
         return text
     parsed = dateparser.parse(

@@ -430,10 +430,13 @@ def test_an_unknown_source_kind_is_refused_by_the_cli_and_the_library(fresh_sett
         store_proposals(store, [], kind="blog")
 
 
-@pytest.mark.parametrize("date", ["99-99-99", "next week", "2 years ago", "8/7/2025", "04.11.2025"])
+@pytest.mark.parametrize(
+    "date", ["99-99-99", "next week", "2 years ago", "8/7/2025", "04.11.2025", "2025-13-01", "2025-13", "2025-02-30"]
+)
 def test_a_date_that_is_no_date_is_quoted_once(tmp_path, date):
     """It was got "'99-99-99'", quoted twice; a date relative to today ("next week") was the day of the ingest, and
-    day and month in figures that could be either ("8/7/2025") were read month first, 7 August."""
+    day and month in figures that could be either ("8/7/2025") were read month first, 7 August. A date in ISO form
+    no calendar has was taken: 2025-13-01 as 13 January (day and month swapped), 2025-13 as written."""
     with pytest.raises(InputError) as info:
         read_documents(TEXTS / "dev" / "02-pairing.txt", date=date)
     assert str(info.value) == (
