@@ -240,6 +240,8 @@ def _read_yaml(name: str, text: str, type_: str | None, max_records: int) -> lis
     records = []
     for section_type, items in sections.items():
         if isinstance(items, dict):  # a single record written as a mapping (the network file)
+            if not set(items) - {"__line__", "__lines__"}:  # `projects: {}` was one record with every field missing
+                raise InputError(name, items["__line__"], PLURALS[section_type], "a list of records", "{}")
             items = [items]
         if not isinstance(items, list):
             raise InputError(name, None, PLURALS[section_type], "a list of records", items)

@@ -249,6 +249,11 @@ CITY_PROJECT = (Path(__file__).parent / "data" / "city_projects.yaml").read_text
             "got '2025-13-01'",
         ),
         (
+            "empty.yaml",
+            "sources: []\nprojects: {}\n",
+            "empty.yaml, line 2, field 'projects': expected a list of records, got '{}'",
+        ),
+        (
             "deep.yaml",
             "projects:\n  - " + "[" * 5000 + "]" * 5000 + "\n",
             "deep.yaml, line 2: expected YAML nested less deep (lists and mappings within each other)",
