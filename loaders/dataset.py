@@ -243,7 +243,7 @@ def read_user_file(
         staged.replace_graph_from_file(focus, path, load_format(path), lambda _: None)
         graph = construct(staged.query, internal("all_triples").sparql, default_graphs=[focus])
     else:
-        graph = _records_graph(store, path, graph_name(name or path.stem), type_, limits)
+        graph = _records_graph(store, path, graph_name(path.stem if name is None else name), type_, limits)
         staged.replace_graphs({focus: graph})
     staged.replace_graphs({str(GRAPH["context"]): _context(store, graph)})
     check_staged(staged.query, focus, path.name)
@@ -346,7 +346,7 @@ def load(
     by field first, turned into RDF and take the same road as N-Triples. It holds the write lock throughout
     (:func:`loaders.writing.writing`): the ids it finds taken and the store it stages beside must stay as read.
     """
-    target = graph_name(name or path.stem)
+    target = graph_name(path.stem if name is None else name)
     with writing(store):
         return _load(store, path, target, type_, limits)
 

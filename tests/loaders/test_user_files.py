@@ -505,6 +505,15 @@ def test_a_file_past_the_size_limit_is_refused_before_it_is_read(fresh_store, tm
     assert fresh_store.graph_names() == graphs
 
 
+def test_an_empty_graph_name_is_refused_not_read_as_the_files_stem(fresh_store):
+    """``--name ""`` (a shell variable left unset) loaded the file under its stem, replacing a graph of that name."""
+    for read in (dataset.load, dataset.read_user_file):
+        with pytest.raises(InputError) as info:
+            read(fresh_store, DATA / "city_projects.yaml", name="")
+        assert str(info.value) == "expected a name of letters, digits, '.', '_' or '-' (at most 81), got ''"
+    assert dataset.user_graphs(fresh_store) == []
+
+
 def test_a_graph_name_outside_its_grammar_is_quoted_once(fresh_store):
     """The name was quoted twice: got "'../evil'"."""
     with pytest.raises(InputError) as info:
