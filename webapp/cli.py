@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.testing import CliRunner
@@ -33,6 +34,9 @@ from loaders.templates import csv_template, yaml_template
 from ontology.errors import AscnError, InputError, shown
 from queries.library import check_given, get_query
 from webapp import DEFAULTS, served, warmup
+
+if TYPE_CHECKING:
+    from graph.releases import Triple
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -776,18 +780,21 @@ def diff_command(obj: _Context, old: str | None, new: str | None, fmt: str) -> N
     # the records of an acceptance come after its facts, as /changes keeps them apart: they were 58 of its 67 lines,
     # sorted in among the 9 facts
     records = [t for t in result.added if is_record(t[0])]
-    heading = f"records of how the added facts came in (accepted proposals, reviews, curators; PROV-O): {len(records)}"
-    for sign, triples, title in (
-        ("+", [t for t in result.added if not is_record(t[0])], None),
-        ("+", records, heading if records else None),
-        ("-", result.removed, None),
-    ):
-        if title:
-            click.echo(title)
-        for s, p, o in triples:
-            click.echo(f"{sign} {s.n3()} {p.n3()} {o.n3()}")
+    _echo_triples("+", (t for t in result.added if not is_record(t[0])))
+    if records:
+        click.echo(
+            f"records of how the added facts came in (accepted proposals, reviews, curators; PROV-O): {len(records)}"
+        )
+    _echo_triples("+", records)
+    _echo_triples("-", result.removed)
     for s, p, before, after in result.changed:
         click.echo(f"~ {s.n3()} {p.n3()} {', '.join(o.n3() for o in before)} -> {', '.join(o.n3() for o in after)}")
+
+
+def _echo_triples(sign: str, triples: Iterable[Triple]) -> None:
+    """One line per triple, ``sign`` first: ``+`` added, ``-`` removed (``ascn diff``)."""
+    for s, p, o in triples:
+        click.echo(f"{sign} {s.n3()} {p.n3()} {o.n3()}")
 
 
 def _rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
