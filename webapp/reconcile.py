@@ -25,7 +25,7 @@ from graph.lookup import Entity, Index, local_id, term_labels
 from ontology.errors import InputError, shown
 from ontology.namespace import ASCN
 from webapp.api import ApiError, _api_error
-from webapp.page_data import local_path, lookup_index, public_base
+from webapp.page_data import local_path, lookup_index, public_base, whole_number
 from webapp.site_url import site_root
 from webapp.sparql import cors
 
@@ -120,15 +120,17 @@ def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _whole_number(digits: str) -> int:
     """A JSON whole number, refused past Python's limit on converting digits (4,300 by default), where ``int`` raises
-    a ValueError that is no JSONDecodeError: a ``limit`` of 5,000 digits was a 500."""
-    most = sys.get_int_max_str_digits()
-    if most and len(digits.lstrip("-")) > most:
+    a ValueError that is no JSONDecodeError: a ``limit`` of 5,000 digits was a 500 (read by
+    :func:`~webapp.page_data.whole_number`, which holds that limit)."""
+    size = digits.lstrip("-")
+    value = whole_number(size)
+    if value is None:
         raise ApiError(
             400,
-            f"parameter 'queries' holds a number of more than {most:,} digits ({len(digits.lstrip('-')):,})",
+            f"parameter 'queries' holds a number of more than {sys.get_int_max_str_digits():,} digits ({len(size):,})",
             "queries",
         )
-    return int(digits)
+    return -value if digits.startswith("-") else value
 
 
 def _parse_query(key: str, query: Any) -> dict:
