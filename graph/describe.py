@@ -133,10 +133,10 @@ def recount(description: Graph, sizes: Mapping[str, int]) -> Graph:
     the store holds them now) as a ``void:subset`` with its ``void:triples``, and the dataset's ``void:triples`` as
     their sum: the quads of the TriG download.
 
-    A build counts the graphs it writes (the ontology and the bundled data): 8,335 triples where the TriG download
-    held 9,024 quads (the Turtle, their union as a set, 8,937), which also hold the build's own description, the
-    releases' records and any loaded files, all written after it. A researcher comparing the served description with a download now finds the same figure, and each
-    graph's share of it.
+    A build counts the graphs it writes (the ontology and the bundled data): 8,335 triples where the TriG download held
+    9,024 quads (the Turtle, their union as a set, 8,937), which also hold the build's own description, the releases'
+    records and any loaded files, all written after it. A researcher comparing the served description with a download
+    now finds the same figure, and each graph's share of it.
 
     >>> d = recount(describe({str(GRAPH["ontology"]): Graph()}, fingerprint="f", version="1", built=datetime(2026, 1, 1)),
     ...             {str(GRAPH["ontology"]): 3, BUILD_GRAPH: 2})

@@ -44,22 +44,21 @@ DEFAULTS: dict[str, Any] = {
     "CURATOR_SIGN_IN_HOURS": 8,
     "SECRET_KEY": None,
 }
-"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters, an answer of 64 MiB; query workers
-twice the CPU cores (2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up
-to 1 s while the others are busy, a query that finds no free worker within 2 s refused with 503 (see
+"""Request bodies up to 1 MiB; per query 10 s, 10 000 rows, 100 000 characters, an answer of 64 MiB; query workers twice
+the CPU cores (2 to 8, :func:`graph.pool.default_workers`) and one more in a reserved lane for queries of up to 1 s
+while the others are busy, a query that finds no free worker within 2 s refused with 503 (see
 :class:`graph.pool.QueryPool`); no map tiles unless ``ASCN_TILE_URL`` names a tile server; entity IRIs under
-``ASCN_PUBLIC_BASE``; absolute URLs to the site's own pages from ``ASCN_SITE_URL``, else from the address the
-server answers at, never from a request's ``Host`` (see :mod:`webapp.site_url`); forwarded headers trusted only from ``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used
-by ``ascn serve``); the data page's recommender evaluation holds out at most ``ASCN_EVALUATION_LIMIT`` links per
-link type; no rate limits unless ``ASCN_RATE_LIMIT_SPARQL`` (``/sparql`` and ``/api/queries/…``) or
-``ASCN_RATE_LIMIT_PAGES`` (every other route) gives one per client address in flask-limiter's notation
-(``"60/minute;10/second"``), counted in ``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`); ``ascn serve`` keeps
-at most 50 connections open per client address (``ASCN_CONNECTIONS_PER_CLIENT``, 0 for no cap; see
-:mod:`webapp.connections`); query answers kept up to 64 MiB in all until the graph changes
-(``ASCN_ANSWER_CACHE_BYTES``, 0 keeps none; see :mod:`webapp.caching`); no curator token, so no one can review
-proposals through the web unless ``ASCN_CURATOR_TOKEN`` gives one, a curator's sign-in ending 8 hours after it was
-made (``ASCN_CURATOR_SIGN_IN_HOURS``), and sessions signed with ``ASCN_SECRET_KEY`` (a random key per start when
-unset; see :mod:`webapp.review`)."""
+``ASCN_PUBLIC_BASE``; absolute URLs to the site's own pages from ``ASCN_SITE_URL``, else from the address the server
+answers at, never from a request's ``Host`` (see :mod:`webapp.site_url`); forwarded headers trusted only from
+``ASCN_TRUSTED_PROXY`` (the reverse proxy's address, used by ``ascn serve``); the data page's recommender evaluation
+holds out at most ``ASCN_EVALUATION_LIMIT`` links per link type; no rate limits unless ``ASCN_RATE_LIMIT_SPARQL``
+(``/sparql`` and ``/api/queries/…``) or ``ASCN_RATE_LIMIT_PAGES`` (every other route) gives one per client address in
+flask-limiter's notation (``"60/minute;10/second"``), counted in ``ASCN_RATE_LIMIT_STORAGE`` (see :mod:`webapp.limits`);
+``ascn serve`` keeps at most 50 connections open per client address (``ASCN_CONNECTIONS_PER_CLIENT``, 0 for no cap; see
+:mod:`webapp.connections`); query answers kept up to 64 MiB in all until the graph changes (``ASCN_ANSWER_CACHE_BYTES``,
+0 keeps none; see :mod:`webapp.caching`); no curator token, so no one can review proposals through the web unless
+``ASCN_CURATOR_TOKEN`` gives one, a curator's sign-in ending 8 hours after it was made (``ASCN_CURATOR_SIGN_IN_HOURS``),
+and sessions signed with ``ASCN_SECRET_KEY`` (a random key per start when unset; see :mod:`webapp.review`)."""
 
 
 class _App(Flask):

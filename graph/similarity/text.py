@@ -261,10 +261,10 @@ ABBREVIATIONS = {
 }
 """Abbreviations people type for a kind of work, with what they stand for: a plan writing one also counts the words it
 abbreviates (the indexes' ``typed`` texts, :func:`tokens` with ``added``), so "EV charging" meets "Electric Vehicle
-Charging Stations" and "reduce NRW" a utility's "non-revenue water"; an officer's shorthand too ("IOC", which the
-texts write out as an integrated or intelligent operation(s) centre, "mgmt", "govt"). Only abbreviations that mean one thing in the
-cities' work and whose words do too ("AI", "GIS", "ICT" and "LRT" would add "intelligent", "information", "system" and
-the "light" of "lighting"); a name's abbreviation (JICA, ADB) is a name, matched as names are
+Charging Stations" and "reduce NRW" a utility's "non-revenue water"; an officer's shorthand too ("IOC", which the texts
+write out as an integrated or intelligent operation(s) centre, "mgmt", "govt"). Only abbreviations that mean one thing
+in the cities' work and whose words do too ("AI", "GIS", "ICT" and "LRT" would add "intelligent", "information",
+"system" and the "light" of "lighting"); a name's abbreviation (JICA, ADB) is a name, matched as names are
 (:mod:`graph.similarity.names`). The graph's own texts (projects, a partner's expertise) count their words as written:
 counting the added words in them too lowered validation's city → partner MRR (0.320 → 0.318)."""
 
